@@ -1,0 +1,34 @@
+# The README's two commands: `make run` and `make test`. Both set up a
+# project-local virtual environment on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+DEMO_CLIENTS ?= 300
+
+.PHONY: run test lint typecheck bench clean-venv
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	@bash tools/system-deps.sh run
+	$(BIN)/desktop-crm demo --clients $(DEMO_CLIENTS) --seed 1 --if-missing
+	$(BIN)/desktop-crm
+
+test: $(STAMP)
+	@bash tools/system-deps.sh test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check desktop_crm tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/search.py
+
+clean-venv:
+	rm -rf $(VENV)

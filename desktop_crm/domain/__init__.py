@@ -1,0 +1,4 @@
+"""Pure-Python business rules: entities, validation, pinyin keys, dates.
+
+Nothing here imports Qt or SQLAlchemy; a test enforces it.
+"""

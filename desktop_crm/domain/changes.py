@@ -1,0 +1,56 @@
+"""Field-by-field differences between two versions of a card, for its history."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from desktop_crm.domain.client import CARD_FIELDS, ClientCard, FamilyMember, ImportantDate, Phone
+from desktop_crm.domain.dates import DateSpec
+
+
+def render_value(value: Any) -> str:
+    """A stable, human-readable text for one field value."""
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, DateSpec):
+        return value.describe()
+    if isinstance(value, Phone):
+        return value.number
+    if isinstance(value, ImportantDate):
+        text = value.spec.describe()
+        return f"{value.label} {text}".strip() if value.label else text
+    if isinstance(value, FamilyMember):
+        bits = [value.relation, value.name]
+        if value.birthday:
+            bits.append(value.birthday.describe())
+        return " ".join(b for b in bits if b)
+    if isinstance(value, (list, tuple)):
+        return "; ".join(render_value(v) for v in value)
+    if isinstance(value, set):
+        return ", ".join(str(v) for v in sorted(value))
+    return str(value)
+
+
+def diff_cards(old: ClientCard | None, new: ClientCard) -> list[tuple[str, str, str]]:
+    """(field, old text, new text) for every field that changed.
+
+    Profile answers are compared one question at a time (``profile.12``).
+    A new card (``old`` is None) lists the fields it was created with.
+    """
+    base = old or ClientCard()
+    changes: list[tuple[str, str, str]] = []
+    for name in CARD_FIELDS:
+        if name == "profile":
+            continue
+        before, after = render_value(getattr(base, name)), render_value(getattr(new, name))
+        if before != after:
+            changes.append((name, before, after))
+    for number in sorted(set(base.profile) | set(new.profile)):
+        before = base.profile.get(number, "")
+        after = new.profile.get(number, "")
+        if before != after:
+            changes.append((f"profile.{number}", before, after))
+    return changes

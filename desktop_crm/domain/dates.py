@@ -1,0 +1,175 @@
+"""Recurring dates on the Gregorian or the Chinese lunar calendar.
+
+Public API (see DESIGN.md)::
+
+    DateSpec.solar(month, day, year=None)
+    DateSpec.lunar(month, day, leap=False, year=None)
+    next_occurrence(spec, after) -> date   # first Gregorian date on or after `after`
+
+Rules: 29 February falls on 28 February in common years; a lunar day 30 in a
+29-day month falls on day 29; a leap-month date falls in the leap month when
+the year has one, else in the ordinary month. Lunar conversion is done by
+lunar_python, never by tables of our own.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+from lunar_python import Lunar, LunarMonth, LunarYear, Solar
+
+from desktop_crm.i18n import _, language
+
+SOLAR = "solar"
+LUNAR = "lunar"
+
+_CN_MONTHS = ["正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊"]
+_CN_DIGITS = "一二三四五六七八九十"
+
+
+class DateSpecError(ValueError):
+    """A month/day/year combination that does not exist."""
+
+
+@dataclass(frozen=True)
+class DateSpec:
+    """A month and day, optionally with a year, on one of the two calendars."""
+
+    calendar: str
+    month: int
+    day: int
+    year: int | None = None
+    leap: bool = False
+
+    @classmethod
+    def solar(cls, month: int, day: int, year: int | None = None) -> DateSpec:
+        spec = cls(SOLAR, month, day, year, False)
+        spec.check()
+        return spec
+
+    @classmethod
+    def lunar(cls, month: int, day: int, leap: bool = False, year: int | None = None) -> DateSpec:
+        spec = cls(LUNAR, month, day, year, leap)
+        spec.check()
+        return spec
+
+    @classmethod
+    def from_date(cls, value: date) -> DateSpec:
+        return cls.solar(value.month, value.day, value.year)
+
+    @property
+    def is_lunar(self) -> bool:
+        return self.calendar == LUNAR
+
+    def check(self) -> None:
+        """Raise DateSpecError (with a translated message) if the date cannot exist."""
+        if self.calendar not in (SOLAR, LUNAR):
+            raise DateSpecError(_("Unknown calendar {name}", name=self.calendar))
+        if not 1 <= self.month <= 12:
+            raise DateSpecError(_("Month must be between 1 and 12"))
+        if self.year is not None and not 1900 <= self.year <= 2100:
+            raise DateSpecError(_("Year must be between 1900 and 2100"))
+        if self.calendar == SOLAR:
+            if self.leap:
+                raise DateSpecError(_("Only lunar dates have leap months"))
+            days = calendar.monthrange(self.year or 2000, self.month)[1]
+            if not 1 <= self.day <= days:
+                raise DateSpecError(
+                    _("{month}/{day} is not a date", month=self.month, day=self.day)
+                )
+            return
+        if not 1 <= self.day <= 30:
+            raise DateSpecError(_("A lunar day must be between 1 and 30"))
+        if self.year is not None:
+            if self.leap and LunarYear.fromYear(self.year).getLeapMonth() != self.month:
+                raise DateSpecError(
+                    _("Lunar year {year} has no leap month {month}", year=self.year,
+                      month=self.month)
+                )
+            if self.day > _lunar_month_days(self.year, self._lunar_month(self.year)):
+                raise DateSpecError(
+                    _("That lunar month has only 29 days")
+                )
+
+    def _lunar_month(self, lunar_year: int) -> int:
+        """lunar_python's month number in `lunar_year`: negative for a leap month."""
+        if self.leap and LunarYear.fromYear(lunar_year).getLeapMonth() == self.month:
+            return -self.month
+        return self.month
+
+    def in_lunar_year(self, lunar_year: int) -> date:
+        """The Gregorian date of this lunar month/day in the given lunar year."""
+        month = self._lunar_month(lunar_year)
+        day = min(self.day, _lunar_month_days(lunar_year, month))
+        solar = Lunar.fromYmd(lunar_year, month, day).getSolar()
+        return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+    def in_solar_year(self, year: int) -> date:
+        day = min(self.day, calendar.monthrange(year, self.month)[1])
+        return date(year, self.month, day)
+
+    def original_date(self) -> date | None:
+        """The first occurrence, when the year is known."""
+        if self.year is None:
+            return None
+        return self.in_lunar_year(self.year) if self.is_lunar else self.in_solar_year(self.year)
+
+    def describe(self) -> str:
+        """Human text: ``1985-03-22``, ``03-22``, ``农历闰四月初八`` / ``Lunar leap 4/8``."""
+        if not self.is_lunar:
+            md = f"{self.month:02d}-{self.day:02d}"
+            return f"{self.year}-{md}" if self.year else md
+        if language() == "zh":
+            text = "农历" + ("闰" if self.leap else "") + _CN_MONTHS[self.month - 1] + "月"
+            text += _cn_lunar_day(self.day)
+            return f"{self.year}年{text}" if self.year else text
+        text = "Lunar " + ("leap " if self.leap else "") + f"{self.month}/{self.day}"
+        return f"{text} ({self.year})" if self.year else text
+
+
+def _cn_lunar_day(day: int) -> str:
+    if day == 10:
+        return "初十"
+    if day == 20:
+        return "二十"
+    if day == 30:
+        return "三十"
+    tens, units = divmod(day, 10)
+    prefix = ["初", "十", "廿"][tens]
+    return prefix + _CN_DIGITS[units - 1]
+
+
+def _lunar_month_days(lunar_year: int, month: int) -> int:
+    days: int = LunarMonth.fromYm(lunar_year, month).getDayCount()
+    return days
+
+
+def lunar_year_of(value: date) -> int:
+    year: int = Solar.fromYmd(value.year, value.month, value.day).getLunar().getYear()
+    return year
+
+
+def next_occurrence(spec: DateSpec, after: date) -> date:
+    """First Gregorian date on or after ``after`` on which ``spec`` falls."""
+    if spec.is_lunar:
+        # The lunar year that contains `after` began in the previous Gregorian year
+        # or this one, so three consecutive lunar years always cover the answer.
+        start = lunar_year_of(after)
+        for lunar_year in (start, start + 1, start + 2):
+            candidate = spec.in_lunar_year(lunar_year)
+            if candidate >= after:
+                return candidate
+        raise AssertionError("unreachable: a lunar date recurs every year")
+    candidate = spec.in_solar_year(after.year)
+    return candidate if candidate >= after else spec.in_solar_year(after.year + 1)
+
+
+def years_at(spec: DateSpec, occurrence: date) -> int | None:
+    """Age or anniversary number at ``occurrence`` when the year is known."""
+    if spec.year is None:
+        return None
+    if spec.is_lunar:
+        return lunar_year_of(occurrence) - spec.year
+    return occurrence.year - spec.year

@@ -1,0 +1,159 @@
+"""Enumerations of the client card, with their labels in both languages.
+
+Values are stable strings stored in the database; labels come from the
+message catalog, using the terms of the source textbooks (see DOMAIN.md).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from desktop_crm.i18n import N_, _
+
+
+class LabelledEnum(StrEnum):
+    """A string enum whose members carry a translatable label."""
+
+    @property
+    def label(self) -> str:
+        return _(_LABELS[type(self).__name__][self.value])
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+class ClientKind(LabelledEnum):
+    PERSON = "person"
+    ORGANISATION = "organisation"
+
+
+class Gender(LabelledEnum):
+    UNKNOWN = "unknown"
+    MALE = "male"
+    FEMALE = "female"
+
+
+class Nature(LabelledEnum):
+    """By nature (按性质): government, enterprise group, individual."""
+
+    GOVERNMENT = "government"
+    ENTERPRISE = "enterprise"
+    INDIVIDUAL = "individual"
+
+
+class Stage(LabelledEnum):
+    """By stage: active (显现客户) or potential (潜在客户)."""
+
+    ACTIVE = "active"
+    POTENTIAL = "potential"
+
+
+class Tenure(LabelledEnum):
+    NEW = "new"
+    OLD = "old"
+
+
+class VolumeTier(LabelledEnum):
+    KEY = "key"
+    ORDINARY = "ordinary"
+    OCCASIONAL = "occasional"
+
+
+class Loyalty(LabelledEnum):
+    PROSPECT = "prospect"
+    NEW = "new"
+    ACTIVE_REGULAR = "active_regular"
+    CORE = "core"
+    ADVOCATE = "advocate"
+    INACTIVE = "inactive"
+    AT_RISK = "at_risk"
+    LOST = "lost"
+
+
+class Channel(LabelledEnum):
+    VISIT = "visit"
+    CALL = "call"
+    WECHAT = "wechat"
+    EMAIL = "email"
+    MEETING = "meeting"
+    GIFT = "gift"
+    GREETING = "greeting"
+
+
+class PhoneKind(LabelledEnum):
+    MOBILE = "mobile"
+    OFFICE = "office"
+    HOME = "home"
+    FAX = "fax"
+    OTHER = "other"
+
+
+class DateKind(LabelledEnum):
+    BIRTHDAY = "birthday"
+    WEDDING_ANNIVERSARY = "wedding_anniversary"
+    CUSTOM = "custom"
+
+
+class CalendarKind(LabelledEnum):
+    SOLAR = "solar"
+    LUNAR = "lunar"
+
+
+_LABELS: dict[str, dict[str, str]] = {
+    "ClientKind": {"person": N_("Individual"), "organisation": N_("Organisation")},
+    "Gender": {"unknown": N_("Not given"), "male": N_("Male"), "female": N_("Female")},
+    "Nature": {
+        "government": N_("Government client"),
+        "enterprise": N_("Enterprise group client"),
+        "individual": N_("Individual client"),
+    },
+    "Stage": {"active": N_("Active client"), "potential": N_("Potential client")},
+    "Tenure": {"new": N_("New client"), "old": N_("Old client")},
+    "VolumeTier": {
+        "key": N_("Key client"),
+        "ordinary": N_("Ordinary client"),
+        "occasional": N_("Occasional client"),
+    },
+    "Loyalty": {
+        "prospect": N_("Prospect"),
+        "new": N_("New"),
+        "active_regular": N_("Active regular"),
+        "core": N_("Core client"),
+        "advocate": N_("Advocate"),
+        "inactive": N_("Inactive"),
+        "at_risk": N_("At risk of loss"),
+        "lost": N_("Lost"),
+    },
+    "Channel": {
+        "visit": N_("Visit"),
+        "call": N_("Call"),
+        "wechat": N_("WeChat"),
+        "email": N_("E-mail"),
+        "meeting": N_("Meeting"),
+        "gift": N_("Gift"),
+        "greeting": N_("Greeting"),
+    },
+    "PhoneKind": {
+        "mobile": N_("Mobile"),
+        "office": N_("Office"),
+        "home": N_("Home"),
+        "fax": N_("Fax"),
+        "other": N_("Other"),
+    },
+    "DateKind": {
+        "birthday": N_("Birthday"),
+        "wedding_anniversary": N_("Wedding anniversary"),
+        "custom": N_("Custom date"),
+    },
+    "CalendarKind": {"solar": N_("Gregorian"), "lunar": N_("Lunar")},
+}
+
+# Classification filters offered in the list: (card field, enum).
+CLASSIFICATIONS: dict[str, type[LabelledEnum]] = {
+    "nature": Nature,
+    "stage": Stage,
+    "tenure": Tenure,
+    "volume_tier": VolumeTier,
+    "loyalty": Loyalty,
+}

@@ -1,0 +1,168 @@
+"""Search keys: what a client is found by, and how a typed query is matched.
+
+The index text holds each CJK character as its own token (so one- and
+two-character Chinese queries match as phrases), full pinyin for every reading
+of a polyphonic surname (曾: zeng and ceng), pinyin suffixes from each syllable
+(so the given name alone matches), initials, and phone digits with their
+suffixes (so the last four digits match). Queries become SQLite FTS5
+expressions over a ``unicode61`` index: phrases for Chinese, prefixes for
+latin letters and digits.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+_MAX_READINGS = 8
+_MIN_PHONE_SUFFIX = 4
+# How these characters are read when they are a surname (pypinyin reads words,
+# not names: it gives 曾 as "ceng"). Every other reading stays searchable.
+SURNAME_READINGS: dict[str, str] = {
+    "曾": "zeng", "单": "shan", "解": "xie", "仇": "qiu", "区": "ou", "朴": "piao",
+    "查": "zha", "盖": "ge", "乐": "yue", "缪": "miao", "覃": "qin", "翟": "zhai",
+    "尉": "yu", "员": "yun", "瞿": "qu", "种": "chong", "召": "shao", "重": "chong",
+    "长": "chang", "柏": "bai", "秘": "bi", "句": "gou", "宓": "mi", "沈": "shen",
+    "任": "ren", "华": "hua", "黑": "he", "纪": "ji", "薄": "bo", "卜": "bu",
+    "折": "she", "訾": "zi", "阚": "kan", "燕": "yan", "过": "guo", "万": "wan",
+}
+_TOKEN = re.compile(r"[0-9A-Za-z]+|[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def spaced_cjk(text: str) -> str:
+    """``张伟 Ltd`` -> ``张 伟 Ltd``: every CJK character becomes its own token."""
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFKC", text):
+        if is_cjk(ch):
+            out.append(f" {ch} ")
+        else:
+            out.append(ch)
+    return " ".join("".join(out).split())
+
+
+def _syllables(text: str, as_name: bool = True) -> list[list[str]]:
+    """Per CJK character, its candidate readings (a surname: every reading)."""
+    chars = [ch for ch in text if is_cjk(ch)]
+    if not chars:
+        return []
+    default = lazy_pinyin("".join(chars), style=Style.NORMAL, errors="ignore")
+    if len(default) != len(chars):
+        default = [lazy_pinyin(ch, style=Style.NORMAL)[0] for ch in chars]
+    readings = [[r] for r in default]
+    if as_name:
+        first = SURNAME_READINGS.get(chars[0], default[0])
+        surname = pinyin(chars[0], style=Style.NORMAL, heteronym=True)[0]
+        readings[0] = list(dict.fromkeys([first, *surname]))
+    return readings
+
+
+def pinyin_keys(text: str, as_name: bool = True) -> tuple[list[str], list[str]]:
+    """(full pinyin keys, initials keys) for a Chinese name or company.
+
+    >>> pinyin_keys("曾国方")
+    (['zengguofang', 'cengguofang'], ['zgf', 'cgf'])
+    """
+    syllables = _syllables(text, as_name)
+    if not syllables:
+        return [], []
+    full: list[str] = []
+    initials: list[str] = []
+    for combo in itertools.islice(itertools.product(*syllables), _MAX_READINGS):
+        full.append("".join(combo))
+        initials.append("".join(s[0] for s in combo if s))
+    return list(dict.fromkeys(full)), list(dict.fromkeys(initials))
+
+
+def sort_key(text: str) -> str:
+    """Key that sorts Chinese names by pinyin (surname reading) and latin names
+    alphabetically."""
+    text = unicodedata.normalize("NFKC", text.strip())
+    parts = lazy_pinyin(text, style=Style.NORMAL)
+    if text and text[0] in SURNAME_READINGS:
+        parts[0] = SURNAME_READINGS[text[0]]
+    return " ".join(p.lower() for p in parts)[:200]
+
+
+def _pinyin_tokens(text: str, as_name: bool) -> list[str]:
+    syllables = _syllables(text, as_name)
+    if not syllables:
+        return []
+    full, initials = pinyin_keys(text, as_name)
+    tokens = full + initials
+    default = [options[0] for options in syllables]
+    for start in range(1, len(default) - 1 if len(default) > 2 else len(default)):
+        # the given name alone ("guofang", "gf"), or a company without its city
+        tokens.append("".join(default[start:]))
+        tokens.append("".join(s[0] for s in default[start:] if s))
+    return tokens
+
+
+def _latin_initials(text: str) -> list[str]:
+    words = re.findall(r"[A-Za-z]+", text)
+    return ["".join(w[0] for w in words).lower()] if len(words) > 1 else []
+
+
+def phone_tokens(digits: str) -> list[str]:
+    """The digits and every suffix of at least four digits (so 8000 finds 13800138000)."""
+    digits = digits.lstrip("+")
+    if not digits:
+        return []
+    tokens = [digits]
+    if digits.startswith("86") and len(digits) == 13:
+        tokens.append(digits[2:])
+    tokens += [digits[i:] for i in range(1, len(digits) - _MIN_PHONE_SUFFIX + 1)]
+    return list(dict.fromkeys(tokens))
+
+
+def index_text(
+    name: str,
+    company: str = "",
+    phones: Iterable[str] = (),
+    extra: Iterable[str] = (),
+) -> str:
+    """The text stored in the full-text index for one client."""
+    parts: list[str] = [spaced_cjk(name), spaced_cjk(company)]
+    parts += _pinyin_tokens(name, True) + _pinyin_tokens(company, False)
+    parts += _latin_initials(name)
+    for digits in phones:
+        parts += phone_tokens(digits)
+    parts += [spaced_cjk(x) for x in extra if x]
+    return " ".join(p for p in parts if p)
+
+
+def fts_query(query: str) -> str | None:
+    """Turn what the user typed into an FTS5 MATCH expression, or None if empty.
+
+    Chinese runs become phrases (``"张 伟"``); latin words and digit runs become
+    prefix queries (``zgf*``); all terms must match. Phone separators are ignored:
+    ``138-0013`` is the digit run ``1380013``.
+    """
+    text = unicodedata.normalize("NFKC", query).strip().lower()
+    text = re.sub(r"(?<=\d)[\s\-()./]+(?=\d)", "", text)
+    terms: list[str] = []
+    cjk_run: list[str] = []
+
+    def flush() -> None:
+        if cjk_run:
+            terms.append('"' + " ".join(cjk_run) + '"')
+            cjk_run.clear()
+
+    for m in _TOKEN.finditer(text):
+        token = m.group(0)
+        if is_cjk(token):
+            if cjk_run and m.start() > 0 and not is_cjk(text[m.start() - 1]):
+                flush()
+            cjk_run.append(token)
+        else:
+            flush()
+            terms.append(f'"{token}"*')
+    flush()
+    return " AND ".join(terms) if terms else None

@@ -1,0 +1,144 @@
+"""Validation of phones, e-mail addresses, dates and whole client cards.
+
+Every problem is a FieldError naming the field (``email``, ``phones.0``,
+``family.1.name``) and a message in the current language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from desktop_crm.domain.client import ClientCard
+from desktop_crm.domain.dates import DateSpec, DateSpecError
+from desktop_crm.i18n import _
+
+MAX_NAME = 200
+MAX_TEXT = 20_000
+
+_SEPARATORS = re.compile(r"[\s\-().·/]")
+_CN_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
+_CN_LANDLINE = re.compile(r"^(0\d{2,3})(\d{7,8})(?:[#*转](\d{1,6}))?$")
+_INTERNATIONAL = re.compile(r"^(?:\+|00)([1-9]\d{6,14})$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,62})"
+                    r"(?:\.[A-Za-z0-9\u00a0-\uffff-]{1,63})*\.[A-Za-z\u00a0-\uffff]{2,63}$")
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class ValidationError(ValueError):
+    """Raised by services when a card fails validation; holds every problem."""
+
+    def __init__(self, errors: list[FieldError]):
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+def phone_digits(text: str) -> str:
+    """Digits of a phone number, with a leading ``+`` kept: what search compares."""
+    text = text.strip().replace("＋", "+")
+    plus = text.startswith("+")
+    digits = "".join(ch for ch in text if ch.isdigit())
+    return ("+" if plus else "") + digits
+
+
+def check_phone(text: str) -> str | None:
+    """None when ``text`` is a Chinese mobile, a landline with area code or an
+    international number; otherwise the reason, in the current language."""
+    raw = text.strip()
+    if not raw:
+        return _("Phone number is empty")
+    compact = _SEPARATORS.sub("", raw).replace("＋", "+")
+    compact = compact.replace("ext.", "#").replace("ext", "#").replace("x", "#")
+    if _CN_MOBILE.match(compact) or _CN_LANDLINE.match(compact):
+        return None
+    if _INTERNATIONAL.match(compact):
+        return None
+    if re.search(r"[^\d+#*转]", compact):
+        return _("A phone number may contain only digits, spaces, dashes and a leading +")
+    if compact.startswith("1"):
+        return _("A mobile number has 11 digits starting with 13-19, e.g. 138 0013 8000")
+    if compact.startswith("0"):
+        return _("A landline needs its area code, e.g. 010-6552 9988")
+    return _("Not a phone number: use a mobile, an area code and number, or +country code")
+
+
+def check_email(text: str) -> str | None:
+    value = text.strip()
+    if len(value) > 254 or not _EMAIL.match(value):
+        return _("Not an e-mail address, e.g. name@example.com")
+    return None
+
+
+def parse_date(text: str) -> date:
+    """Parse 2026-09-25, 2026/9/25, 2026.9.25, 2026年9月25日 or 20260925."""
+    value = text.strip()
+    for pattern in _DATE_PATTERNS:
+        m = pattern.match(value)
+        if m:
+            year, month, day = (int(g) for g in m.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                break
+    raise ValueError(_("Not a valid date: {text} (use e.g. 2026-09-25)", text=value))
+
+
+def validate_card(card: ClientCard, today: date | None = None) -> list[FieldError]:
+    """Every problem with ``card``; an empty list means it can be saved."""
+    errors: list[FieldError] = []
+    today = today or date.today()
+    name = card.name.strip()
+    if not name:
+        errors.append(FieldError("name", _("Name is required")))
+    elif len(name) > MAX_NAME:
+        errors.append(FieldError("name", _("Name is longer than {n} characters", n=MAX_NAME)))
+    for i, phone in enumerate(card.phones):
+        problem = check_phone(phone.number)
+        if problem:
+            errors.append(FieldError(f"phones.{i}", problem))
+    if card.email.strip():
+        problem = check_email(card.email)
+        if problem:
+            errors.append(FieldError("email", problem))
+    for label, value in (("founded_on", card.founded_on),
+                         ("relationship_since", card.relationship_since)):
+        if value is not None and value > today:
+            errors.append(FieldError(label, _("This date is in the future")))
+    if card.birthday is not None:
+        errors.extend(_check_spec("birthday", card.birthday, today))
+    for i, item in enumerate(card.dates):
+        errors.extend(_check_spec(f"dates.{i}", item.spec, None))
+    for i, member in enumerate(card.family):
+        if not member.name.strip() and not member.relation.strip():
+            errors.append(FieldError(f"family.{i}.name",
+                                     _("A family member needs a name or a relation")))
+        if member.birthday is not None:
+            errors.extend(_check_spec(f"family.{i}.birthday", member.birthday, today))
+    for number in card.profile:
+        if not 1 <= number <= 66:
+            errors.append(FieldError(f"profile.{number}", _("No such profile question")))
+    if len(card.notes) > MAX_TEXT:
+        errors.append(FieldError("notes", _("Notes are longer than {n} characters", n=MAX_TEXT)))
+    return errors
+
+
+def _check_spec(field: str, spec: DateSpec, not_after: date | None) -> list[FieldError]:
+    try:
+        spec.check()
+    except DateSpecError as exc:
+        return [FieldError(field, str(exc))]
+    first = spec.original_date()
+    if not_after is not None and first is not None and first > not_after:
+        return [FieldError(field, _("A birthday cannot be in the future"))]
+    return []

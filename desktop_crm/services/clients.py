@@ -1,0 +1,152 @@
+"""Client-card use cases: list, search, open, save, delete/restore, timeline."""
+
+from __future__ import annotations
+
+import getpass
+from datetime import datetime
+
+from desktop_crm.domain.changes import diff_cards
+from desktop_crm.domain.client import ChangeEntry, ClientCard, ClientRow, Interaction
+from desktop_crm.domain.validation import FieldError, ValidationError, validate_card
+from desktop_crm.i18n import _
+from desktop_crm.services.clock import Clock, system_clock
+from desktop_crm.storage import client_repo as repo
+from desktop_crm.storage.client_repo import ClientFilter
+from desktop_crm.storage.database import Database
+
+__all__ = ["ClientFilter", "ClientService", "NotFoundError"]
+
+
+class NotFoundError(LookupError):
+    """The client does not exist (any more)."""
+
+
+def _current_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in a container
+        return ""
+
+
+class ClientService:
+    """Everything the client tab and the CLI do with client cards.
+
+    Attributes:
+        db: the open database.
+        clock: returns "now"; injected so tests can fix it.
+        user: recorded as the author of changes.
+    """
+
+    def __init__(self, db: Database, clock: Clock = system_clock, user: str | None = None):
+        self.db = db
+        self.clock = clock
+        self.user = _current_user() if user is None else user
+
+    # -- reading --------------------------------------------------------------
+    def list_ids(self, flt: ClientFilter) -> list[int]:
+        with self.db.read() as s:
+            return repo.list_ids(s, flt)
+
+    def rows(self, ids: list[int]) -> list[ClientRow]:
+        with self.db.read() as s:
+            return repo.rows(s, ids)
+
+    def search(self, text: str, limit: int | None = None) -> list[ClientRow]:
+        """Same matching as the search box; best kept in name order."""
+        with self.db.read() as s:
+            ids = repo.list_ids(s, ClientFilter(text=text))
+            return repo.rows(s, ids[:limit] if limit else ids)
+
+    def get(self, client_id: int) -> ClientCard:
+        with self.db.read() as s:
+            card = repo.load_card(s, client_id)
+        if card is None:
+            raise NotFoundError(_("Client {id} does not exist", id=client_id))
+        return card
+
+    def owners(self) -> list[str]:
+        with self.db.read() as s:
+            return repo.distinct_owners(s)
+
+    def tags(self) -> list[str]:
+        with self.db.read() as s:
+            return repo.tag_names(s)
+
+    def history(self, client_id: int) -> list[ChangeEntry]:
+        with self.db.read() as s:
+            return repo.history(s, client_id)
+
+    def interactions(self, client_id: int) -> list[Interaction]:
+        with self.db.read() as s:
+            return repo.interactions(s, client_id)
+
+    def counts(self) -> dict[str, int]:
+        with self.db.read() as s:
+            return repo.counts(s)
+
+    # -- writing --------------------------------------------------------------
+    def save(self, card: ClientCard) -> int:
+        """Validate and store ``card`` (new when ``card.id`` is None), recording
+        every changed field in the history. Raises ValidationError, writing nothing."""
+        now = self.clock()
+        errors = validate_card(card, now.date())
+        if errors:
+            raise ValidationError(errors)
+        with self.db.session() as s:
+            old = repo.load_card(s, card.id) if card.id else None
+            if card.id and old is None:
+                raise NotFoundError(_("Client {id} does not exist", id=card.id))
+            if old is not None and old.deleted_at is not None:
+                raise ValidationError([FieldError("name", _("Restore this client from the "
+                                                            "trash before editing it"))])
+            changes = diff_cards(old, card)
+            if old is not None and not changes:
+                return old.id or 0
+            client_id = repo.save_card(s, card, now)
+            repo.add_changes(s, client_id, changes if old else [("created", "", card.name)],
+                             now, self.user)
+            return client_id
+
+    def delete(self, client_id: int) -> None:
+        """Move a client to the trash (recorded in its history)."""
+        now = self.clock()
+        with self.db.session() as s:
+            if not repo.set_deleted(s, client_id, now):
+                raise NotFoundError(_("Client {id} does not exist", id=client_id))
+            repo.add_changes(s, client_id, [("deleted", "", now.isoformat(" "))], now, self.user)
+
+    def restore(self, client_id: int) -> None:
+        now = self.clock()
+        with self.db.session() as s:
+            if not repo.set_deleted(s, client_id, None):
+                raise NotFoundError(_("Client {id} does not exist", id=client_id))
+            repo.add_changes(s, client_id, [("restored", "", now.isoformat(" "))], now, self.user)
+
+    def purge(self, client_id: int) -> None:
+        """Delete for good a client that is in the trash."""
+        with self.db.session() as s:
+            card = repo.load_card(s, client_id)
+            if card is None:
+                raise NotFoundError(_("Client {id} does not exist", id=client_id))
+            if card.deleted_at is None:
+                raise ValueError(_("Only clients in the trash can be deleted for good"))
+            repo.purge(s, client_id)
+
+    def log_interaction(self, item: Interaction) -> int:
+        """Add an entry to a client's timeline; validates the required summary."""
+        if not item.summary.strip():
+            raise ValidationError([FieldError("summary", _("Write what happened"))])
+        if item.follow_up_on is not None and item.follow_up_on < item.occurred_at.date():
+            raise ValidationError([FieldError("follow_up_on",
+                                              _("The follow-up date is before the interaction"))])
+        with self.db.session() as s:
+            if not repo.client_exists(s, item.client_id, include_deleted=False):
+                raise NotFoundError(_("Client {id} does not exist", id=item.client_id))
+            return repo.add_interaction(s, item, self.clock())
+
+    def delete_interaction(self, interaction_id: int) -> None:
+        with self.db.session() as s:
+            repo.delete_interaction(s, interaction_id)
+
+    def now(self) -> datetime:
+        return self.clock()

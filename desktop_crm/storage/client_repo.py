@@ -1,0 +1,384 @@
+"""Client queries and the mapping between rows and domain cards.
+
+Functions take a Session and never commit: the calling service owns the unit
+of work. Filtering and sorting happen here, in SQL, so the list model only
+ever holds ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select, text, update
+from sqlalchemy.orm import Session, selectinload
+
+from desktop_crm.domain.client import (
+    ChangeEntry,
+    ClientCard,
+    ClientRow,
+    FamilyMember,
+    ImportantDate,
+    Interaction,
+    Phone,
+)
+from desktop_crm.domain.dates import DateSpec
+from desktop_crm.domain.enums import (
+    CLASSIFICATIONS,
+    Channel,
+    ClientKind,
+    DateKind,
+    Gender,
+    Loyalty,
+    Nature,
+    PhoneKind,
+    Stage,
+    Tenure,
+    VolumeTier,
+)
+from desktop_crm.domain.search import fts_query, index_text, sort_key
+from desktop_crm.domain.validation import phone_digits
+from desktop_crm.storage.models import (
+    ChangeLogRow,
+    Client,
+    ClientPhone,
+    ClientTag,
+    FamilyMemberRow,
+    ImportantDateRow,
+    InteractionRow,
+    ProfileAnswer,
+    Tag,
+)
+
+SORT_COLUMNS: dict[str, ColumnElement[object] | object] = {
+    "name": Client.sort_key,
+    "company": Client.company,
+    "phone": Client.primary_phone,
+    "owner": Client.owner,
+    "loyalty": Client.loyalty,
+    "last_contact": Client.last_contact_at,
+    "id": Client.id,
+}
+
+_SIMPLE_FIELDS = (
+    "name", "title", "company", "email", "wechat", "address", "home_address", "industry",
+    "source", "owner", "notes", "legal_representative", "founded_on", "scale", "assets",
+    "org_form", "relationship_since", "profile_filled_by",
+)
+
+
+@dataclass
+class ClientFilter:
+    """What the list shows: search text plus filters, and the sort order."""
+
+    text: str = ""
+    kind: str | None = None
+    classification: tuple[str, str] | None = None  # (field, value), e.g. ("loyalty", "core")
+    tag: str | None = None
+    owner: str | None = None
+    trash: bool = False
+    sort: str = "name"
+    descending: bool = False
+
+
+def _filtered(flt: ClientFilter) -> Select[tuple[int]]:
+    stmt = select(Client.id)
+    stmt = stmt.where(Client.deleted_at.is_not(None) if flt.trash else Client.deleted_at.is_(None))
+    query = fts_query(flt.text) if flt.text else None
+    if query:
+        stmt = stmt.where(
+            Client.id.in_(
+                select(text("rowid")).select_from(text("client_fts"))
+                .where(text("client_fts MATCH :q")).params(q=query)
+            )
+        )
+    if flt.kind:
+        stmt = stmt.where(Client.kind == flt.kind)
+    if flt.classification:
+        field, value = flt.classification
+        if field not in CLASSIFICATIONS:
+            raise ValueError(f"unknown classification {field!r}")
+        stmt = stmt.where(getattr(Client, field) == value)
+    if flt.tag:
+        stmt = stmt.where(
+            Client.id.in_(
+                select(ClientTag.client_id).join(Tag, Tag.id == ClientTag.tag_id)
+                .where(Tag.name == flt.tag)
+            )
+        )
+    if flt.owner:
+        stmt = stmt.where(Client.owner == flt.owner)
+    return stmt
+
+
+def list_ids(session: Session, flt: ClientFilter) -> list[int]:
+    """Ids of the clients matching ``flt``, in display order."""
+    column = SORT_COLUMNS.get(flt.sort, Client.sort_key)
+    order = column.desc() if flt.descending else column.asc()  # type: ignore[attr-defined]
+    stmt = _filtered(flt).order_by(order, Client.id)
+    if flt.text and not fts_query(flt.text):
+        return []
+    return list(session.scalars(stmt))
+
+
+def count(session: Session, flt: ClientFilter) -> int:
+    return int(session.scalar(select(func.count()).select_from(_filtered(flt).subquery())) or 0)
+
+
+def rows(session: Session, ids: list[int]) -> list[ClientRow]:
+    """List rows for ``ids``, in the order given (missing ids are skipped)."""
+    if not ids:
+        return []
+    tag_names = (
+        select(ClientTag.client_id, func.group_concat(Tag.name, ", ").label("tags"))
+        .join(Tag, Tag.id == ClientTag.tag_id)
+        .where(ClientTag.client_id.in_(ids))
+        .group_by(ClientTag.client_id)
+        .subquery()
+    )
+    stmt = (
+        select(Client.id, Client.name, Client.kind, Client.company, Client.primary_phone,
+               Client.owner, Client.loyalty, tag_names.c.tags, Client.last_contact_at)
+        .outerjoin(tag_names, tag_names.c.client_id == Client.id)
+        .where(Client.id.in_(ids))
+    )
+    found = {
+        r.id: ClientRow(
+            id=r.id, name=r.name, kind=ClientKind(r.kind), company=r.company,
+            phone=r.primary_phone, owner=r.owner,
+            loyalty=Loyalty(r.loyalty) if r.loyalty else None, tags=r.tags or "",
+            last_contact=r.last_contact_at,
+        )
+        for r in session.execute(stmt)
+    }
+    return [found[i] for i in ids if i in found]
+
+
+def distinct_owners(session: Session) -> list[str]:
+    stmt = select(Client.owner).where(Client.owner != "", Client.deleted_at.is_(None))
+    return sorted(set(session.scalars(stmt.distinct())))
+
+
+def tag_names(session: Session) -> list[str]:
+    return list(session.scalars(select(Tag.name).order_by(Tag.name)))
+
+
+# -- one card -----------------------------------------------------------------
+
+def _spec(calendar: str | None, month: int | None, day: int | None, year: int | None,
+          leap: bool) -> DateSpec | None:
+    if not calendar or not month or not day:
+        return None
+    return DateSpec(calendar, month, day, year, bool(leap))
+
+
+def load_card(session: Session, client_id: int) -> ClientCard | None:
+    client = session.get(
+        Client, client_id,
+        options=[selectinload(Client.phones), selectinload(Client.dates),
+                 selectinload(Client.family), selectinload(Client.answers),
+                 selectinload(Client.tags)],
+    )
+    if client is None:
+        return None
+    card = ClientCard(id=client.id, kind=ClientKind(client.kind), gender=Gender(client.gender))
+    for name in _SIMPLE_FIELDS:
+        setattr(card, name, getattr(client, name))
+    card.nature = Nature(client.nature) if client.nature else None
+    card.stage = Stage(client.stage) if client.stage else None
+    card.tenure = Tenure(client.tenure) if client.tenure else None
+    card.volume_tier = VolumeTier(client.volume_tier) if client.volume_tier else None
+    card.loyalty = Loyalty(client.loyalty) if client.loyalty else None
+    card.phones = [Phone(p.number, PhoneKind(p.kind)) for p in client.phones]
+    card.tags = [t.name for t in client.tags]
+    for row in client.dates:
+        spec = DateSpec(row.calendar, row.month, row.day, row.year, row.leap)
+        if row.kind == DateKind.BIRTHDAY:
+            card.birthday = spec
+        else:
+            card.dates.append(ImportantDate(DateKind(row.kind), spec, row.label))
+    card.family = [
+        FamilyMember(m.relation, m.name,
+                     _spec(m.birth_calendar, m.birth_month, m.birth_day, m.birth_year,
+                           m.birth_leap), m.notes)
+        for m in client.family
+    ]
+    card.profile = {a.question: a.answer for a in client.answers if a.answer}
+    card.profile_private = {a.question for a in client.answers if a.private}
+    card.created_at, card.updated_at = client.created_at, client.updated_at
+    card.deleted_at = client.deleted_at
+    return card
+
+
+def _tag(session: Session, name: str, cache: dict[str, Tag]) -> Tag:
+    if name not in cache:
+        tag = session.scalar(select(Tag).where(Tag.name == name))
+        if tag is None:
+            tag = Tag(name=name)
+            session.add(tag)
+        cache[name] = tag
+    return cache[name]
+
+
+def save_card(session: Session, card: ClientCard, now: datetime) -> int:
+    """Insert or update ``card`` with all its parts; returns its id."""
+    client = session.get(Client, card.id) if card.id else None
+    if client is None:
+        client = Client(created_at=now)
+        session.add(client)
+    client.kind = card.kind.value
+    client.gender = card.gender.value
+    for name in _SIMPLE_FIELDS:
+        value = getattr(card, name)
+        setattr(client, name, value.strip() if isinstance(value, str) else value)
+    for name in CLASSIFICATIONS:
+        value = getattr(card, name)
+        setattr(client, name, value.value if value else None)
+    client.sort_key = sort_key(card.name)
+    client.primary_phone = card.primary_phone.strip()
+    client.updated_at = now
+    client.phones = [
+        ClientPhone(position=i, kind=p.kind.value, number=p.number.strip(),
+                    digits=phone_digits(p.number))
+        for i, p in enumerate(card.phones) if p.number.strip()
+    ]
+    cache: dict[str, Tag] = {}
+    wanted = list(dict.fromkeys(t.strip() for t in card.tags if t.strip()))
+    client.tags = [_tag(session, t, cache) for t in wanted]
+    dates = [ImportantDateRow(kind=DateKind.BIRTHDAY.value, **_spec_columns(card.birthday))
+             ] if card.birthday else []
+    dates += [ImportantDateRow(kind=d.kind.value, label=d.label, **_spec_columns(d.spec))
+              for d in card.dates]
+    client.dates = dates
+    client.family = [
+        FamilyMemberRow(relation=m.relation.strip(), name=m.name.strip(), notes=m.notes,
+                        **{f"birth_{k}": v for k, v in _spec_columns(m.birthday).items()})
+        for m in card.family
+    ]
+    old_answers = {a.question: a for a in client.answers}
+    answers = []
+    for number in sorted(set(card.profile) | card.profile_private):
+        answer = card.profile.get(number, "")
+        private = number in card.profile_private
+        row = old_answers.get(number)
+        if row is None:
+            row = ProfileAnswer(question=number, updated_at=now)
+        if row.answer != answer or row.private != private:
+            row.answer, row.private, row.updated_at = answer, private, now
+        answers.append(row)
+    client.answers = answers
+    session.flush()
+    reindex(session, client.id)
+    return client.id
+
+
+def _spec_columns(spec: DateSpec | None) -> dict[str, object]:
+    if spec is None:
+        return {"calendar": None, "month": None, "day": None, "year": None, "leap": False}
+    return {"calendar": spec.calendar, "month": spec.month, "day": spec.day,
+            "year": spec.year, "leap": spec.leap}
+
+
+def reindex(session: Session, client_id: int) -> None:
+    """Rebuild the full-text entry of one client from its stored fields."""
+    client = session.get(Client, client_id)
+    session.execute(text("DELETE FROM client_fts WHERE rowid = :id"), {"id": client_id})
+    if client is None:
+        return
+    body = index_text(
+        client.name, client.company, [p.digits for p in client.phones],
+        [client.email, client.wechat, *(t.name for t in client.tags)],
+    )
+    session.execute(text("INSERT INTO client_fts(rowid, body) VALUES (:id, :body)"),
+                    {"id": client_id, "body": body})
+
+
+def set_deleted(session: Session, client_id: int, when: datetime | None) -> bool:
+    result = session.execute(
+        update(Client).where(Client.id == client_id).values(deleted_at=when)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def purge(session: Session, client_id: int) -> None:
+    session.execute(text("DELETE FROM client_fts WHERE rowid = :id"), {"id": client_id})
+    session.execute(delete(Client).where(Client.id == client_id))
+
+
+def add_changes(session: Session, client_id: int, changes: list[tuple[str, str, str]],
+                now: datetime, user: str) -> None:
+    session.add_all(
+        ChangeLogRow(client_id=client_id, changed_at=now, user=user, field=f,
+                     old_value=old, new_value=new)
+        for f, old, new in changes
+    )
+
+
+def history(session: Session, client_id: int) -> list[ChangeEntry]:
+    stmt = (select(ChangeLogRow).where(ChangeLogRow.client_id == client_id)
+            .order_by(ChangeLogRow.changed_at.desc(), ChangeLogRow.id.desc()))
+    return [ChangeEntry(r.changed_at, r.field, r.old_value, r.new_value, r.user)
+            for r in session.scalars(stmt)]
+
+
+# -- interactions -------------------------------------------------------------
+
+def add_interaction(session: Session, item: Interaction, now: datetime) -> int:
+    row = InteractionRow(
+        client_id=item.client_id, occurred_at=item.occurred_at, channel=item.channel.value,
+        summary=item.summary.strip(), next_step=item.next_step.strip(),
+        follow_up_on=item.follow_up_on, follow_up_done=item.follow_up_done, created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    refresh_last_contact(session, item.client_id)
+    return row.id
+
+
+def refresh_last_contact(session: Session, client_id: int) -> None:
+    latest = select(func.max(InteractionRow.occurred_at)).where(
+        InteractionRow.client_id == client_id).scalar_subquery()
+    session.execute(update(Client).where(Client.id == client_id)
+                    .values(last_contact_at=latest))
+
+
+def delete_interaction(session: Session, interaction_id: int) -> int | None:
+    row = session.get(InteractionRow, interaction_id)
+    if row is None:
+        return None
+    client_id = row.client_id
+    session.delete(row)
+    session.flush()
+    refresh_last_contact(session, client_id)
+    return client_id
+
+
+def interactions(session: Session, client_id: int) -> list[Interaction]:
+    stmt = (select(InteractionRow).where(InteractionRow.client_id == client_id)
+            .order_by(InteractionRow.occurred_at.desc(), InteractionRow.id.desc()))
+    return [
+        Interaction(client_id=r.client_id, occurred_at=r.occurred_at, channel=Channel(r.channel),
+                    summary=r.summary, next_step=r.next_step, follow_up_on=r.follow_up_on,
+                    follow_up_done=r.follow_up_done, id=r.id)
+        for r in session.scalars(stmt)
+    ]
+
+
+def client_exists(session: Session, client_id: int, *, include_deleted: bool = True) -> bool:
+    stmt = select(Client.id).where(Client.id == client_id)
+    if not include_deleted:
+        stmt = stmt.where(Client.deleted_at.is_(None))
+    return session.scalar(stmt) is not None
+
+
+def counts(session: Session) -> dict[str, int]:
+    live = and_(Client.deleted_at.is_(None))
+    return {
+        "clients": int(session.scalar(select(func.count(Client.id)).where(live)) or 0),
+        "trash": int(session.scalar(select(func.count(Client.id))
+                                    .where(Client.deleted_at.is_not(None))) or 0),
+        "interactions": int(session.scalar(
+            select(func.count(InteractionRow.id)).join(Client, Client.id ==
+                                                       InteractionRow.client_id).where(live)
+        ) or 0),
+    }

@@ -1,0 +1,198 @@
+"""Typed SQLAlchemy 2 models of the client book.
+
+Every schema change goes through an Alembic revision under ``migrations/``;
+a test compares these models with the migrated schema.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Client(Base):
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="person")
+    name: Mapped[str] = mapped_column(String(200))
+    sort_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    gender: Mapped[str] = mapped_column(String(8), default="unknown")
+    title: Mapped[str] = mapped_column(String(200), default="")
+    company: Mapped[str] = mapped_column(String(300), default="")
+    primary_phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    wechat: Mapped[str] = mapped_column(String(100), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    home_address: Mapped[str] = mapped_column(Text, default="")
+    industry: Mapped[str] = mapped_column(String(100), default="")
+    source: Mapped[str] = mapped_column(String(100), default="")
+    owner: Mapped[str] = mapped_column(String(100), default="", index=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    legal_representative: Mapped[str] = mapped_column(String(100), default="")
+    founded_on: Mapped[date | None] = mapped_column(Date)
+    scale: Mapped[str] = mapped_column(String(100), default="")
+    assets: Mapped[str] = mapped_column(String(100), default="")
+    org_form: Mapped[str] = mapped_column(String(100), default="")
+    relationship_since: Mapped[date | None] = mapped_column(Date)
+    nature: Mapped[str | None] = mapped_column(String(16))
+    stage: Mapped[str | None] = mapped_column(String(16))
+    tenure: Mapped[str | None] = mapped_column(String(16))
+    volume_tier: Mapped[str | None] = mapped_column(String(16))
+    loyalty: Mapped[str | None] = mapped_column(String(16))
+    profile_filled_by: Mapped[str] = mapped_column(String(100), default="")
+    last_contact_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+
+    phones: Mapped[list[ClientPhone]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", order_by="ClientPhone.position"
+    )
+    dates: Mapped[list[ImportantDateRow]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", order_by="ImportantDateRow.id"
+    )
+    family: Mapped[list[FamilyMemberRow]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", order_by="FamilyMemberRow.id"
+    )
+    answers: Mapped[list[ProfileAnswer]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", order_by="ProfileAnswer.question"
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary="client_tags", order_by="Tag.name")
+
+
+class ClientPhone(Base):
+    __tablename__ = "client_phones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
+                                           index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(16), default="mobile")
+    number: Mapped[str] = mapped_column(String(40))
+    digits: Mapped[str] = mapped_column(String(40), index=True)
+
+    client: Mapped[Client] = relationship(back_populates="phones")
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class ClientTag(Base):
+    __tablename__ = "client_tags"
+
+    client_id: Mapped[int] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class FamilyMemberRow(Base):
+    __tablename__ = "family_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
+                                           index=True)
+    relation: Mapped[str] = mapped_column(String(50), default="")
+    name: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # birthday, optional: same meaning as the columns of ImportantDateRow
+    birth_calendar: Mapped[str | None] = mapped_column(String(8))
+    birth_month: Mapped[int | None] = mapped_column(Integer)
+    birth_day: Mapped[int | None] = mapped_column(Integer)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_leap: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    client: Mapped[Client] = relationship(back_populates="family")
+
+
+class ImportantDateRow(Base):
+    """A recurring date of the client: birthday, wedding anniversary, custom."""
+
+    __tablename__ = "important_dates"
+    __table_args__ = (Index("ix_important_dates_month_day", "calendar", "month", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
+                                           index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(String(100), default="")
+    calendar: Mapped[str] = mapped_column(String(8), default="solar")
+    month: Mapped[int] = mapped_column(Integer)
+    day: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int | None] = mapped_column(Integer)
+    leap: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    client: Mapped[Client] = relationship(back_populates="dates")
+
+
+class ProfileAnswer(Base):
+    __tablename__ = "profile_answers"
+    __table_args__ = (UniqueConstraint("client_id", "question"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    question: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    client: Mapped[Client] = relationship(back_populates="answers")
+
+
+class InteractionRow(Base):
+    __tablename__ = "interactions"
+    __table_args__ = (
+        Index("ix_interactions_client_time", "client_id", "occurred_at"),
+        Index("ix_interactions_follow_up", "follow_up_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    occurred_at: Mapped[datetime] = mapped_column(DateTime)
+    channel: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(Text, default="")
+    follow_up_on: Mapped[date | None] = mapped_column(Date)
+    follow_up_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ChangeLogRow(Base):
+    __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_client_time", "client_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    changed_at: Mapped[datetime] = mapped_column(DateTime)
+    user: Mapped[str] = mapped_column(String(100), default="")
+    field: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+
+
+# Full-text index (FTS5, unicode61, rowid = clients.id). Created by the migration;
+# not an ORM model because SQLAlchemy cannot describe virtual tables.
+FTS_TABLE = "client_fts"

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Make sure the Debian packages Qt needs (offscreen for tests, xcb for a real
+# screen) and a CJK font are present. Installs them when run as root with
+# apt-get available; otherwise prints the exact command and fails.
+# Usage: tools/system-deps.sh [test|run]
+set -euo pipefail
+mode="${1:-test}"
+
+# library soname -> Debian package (Debian 12 names)
+declare -A need=(
+  [libEGL.so.1]=libegl1 [libGL.so.1]=libgl1 [libfontconfig.so.1]=libfontconfig1
+  [libfreetype.so.6]=libfreetype6 [libxkbcommon.so.0]=libxkbcommon0
+  [libglib-2.0.so.0]=libglib2.0-0 [libdbus-1.so.3]=libdbus-1-3
+  [libX11-xcb.so.1]=libx11-xcb1
+)
+if [ "$mode" = run ]; then
+  need+=(
+    [libxcb-cursor.so.0]=libxcb-cursor0 [libxcb-icccm.so.4]=libxcb-icccm4
+    [libxcb-image.so.0]=libxcb-image0 [libxcb-keysyms.so.1]=libxcb-keysyms1
+    [libxcb-render-util.so.0]=libxcb-render-util0 [libxkbcommon-x11.so.0]=libxkbcommon-x11-0
+    [libxcb-shape.so.0]=libxcb-shape0 [libxcb-xkb.so.1]=libxcb-xkb1
+  )
+fi
+
+missing=()
+have_libs=$(ldconfig -p 2>/dev/null || true)
+for lib in "${!need[@]}"; do
+  grep -qF "$lib" <<<"$have_libs" || missing+=("${need[$lib]}")
+done
+# A CJK font, or Qt draws boxes instead of Chinese.
+if ! { command -v fc-list >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q .; }; then
+  missing+=(fonts-wqy-microhei fontconfig)
+fi
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+pkgs=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')
+cmd="apt-get update && apt-get install -y --no-install-recommends $pkgs"
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "Installing system packages: $pkgs"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends $pkgs >/dev/null
+else
+  echo "Missing system packages. Run as root:  $cmd" >&2
+  exit 1
+fi
