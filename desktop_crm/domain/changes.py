@@ -45,7 +45,10 @@ def diff_cards(old: ClientCard | None, new: ClientCard) -> list[tuple[str, str, 
     for name in CARD_FIELDS:
         if name == "profile":
             continue
-        before, after = render_value(getattr(base, name)), render_value(getattr(new, name))
+        before, after = getattr(base, name), getattr(new, name)
+        if name == "tags":  # tags have no order
+            before, after = sorted(before), sorted(after)
+        before, after = render_value(before), render_value(after)
         if before != after:
             changes.append((name, before, after))
     for number in sorted(set(base.profile) | set(new.profile)):

@@ -7,6 +7,7 @@ Every problem is a FieldError naming the field (``email``, ``phones.0``,
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,9 +19,11 @@ MAX_NAME = 200
 MAX_TEXT = 20_000
 
 _SEPARATORS = re.compile(r"[\s\-().·/]")
-_CN_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
-_CN_LANDLINE = re.compile(r"^(0\d{2,3})(\d{7,8})(?:[#*转](\d{1,6}))?$")
-_INTERNATIONAL = re.compile(r"^(?:\+|00)([1-9]\d{6,14})$")
+# re.ASCII: \d must not accept Arabic-Indic or full-width digits that search
+# would never match; input is NFKC-normalised first, so full-width digits work.
+_CN_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$", re.ASCII)
+_CN_LANDLINE = re.compile(r"^(0\d{2,3})(\d{7,8})(?:[#*转](\d{1,6}))?$", re.ASCII)
+_INTERNATIONAL = re.compile(r"^(?:\+|00)([1-9]\d{6,14})$", re.ASCII)
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,62})"
                     r"(?:\.[A-Za-z0-9\u00a0-\uffff-]{1,63})*\.[A-Za-z\u00a0-\uffff]{2,63}$")
 _DATE_PATTERNS = (
@@ -46,19 +49,19 @@ class ValidationError(ValueError):
 
 def phone_digits(text: str) -> str:
     """Digits of a phone number, with a leading ``+`` kept: what search compares."""
-    text = text.strip().replace("＋", "+")
+    text = unicodedata.normalize("NFKC", text).strip()
     plus = text.startswith("+")
-    digits = "".join(ch for ch in text if ch.isdigit())
+    digits = "".join(ch for ch in text if "0" <= ch <= "9")
     return ("+" if plus else "") + digits
 
 
 def check_phone(text: str) -> str | None:
     """None when ``text`` is a Chinese mobile, a landline with area code or an
     international number; otherwise the reason, in the current language."""
-    raw = text.strip()
+    raw = unicodedata.normalize("NFKC", text).strip()
     if not raw:
         return _("Phone number is empty")
-    compact = _SEPARATORS.sub("", raw).replace("＋", "+")
+    compact = _SEPARATORS.sub("", raw)
     compact = compact.replace("ext.", "#").replace("ext", "#").replace("x", "#")
     if _CN_MOBILE.match(compact) or _CN_LANDLINE.match(compact):
         return None

@@ -112,14 +112,15 @@ class ClientService:
         now = self.clock()
         with self.db.session() as s:
             if not repo.set_deleted(s, client_id, now):
-                raise NotFoundError(_("Client {id} does not exist", id=client_id))
+                raise NotFoundError(_("Client {id} does not exist or is already in the trash",
+                                      id=client_id))
             repo.add_changes(s, client_id, [("deleted", "", now.isoformat(" "))], now, self.user)
 
     def restore(self, client_id: int) -> None:
         now = self.clock()
         with self.db.session() as s:
             if not repo.set_deleted(s, client_id, None):
-                raise NotFoundError(_("Client {id} does not exist", id=client_id))
+                raise NotFoundError(_("Client {id} is not in the trash", id=client_id))
             repo.add_changes(s, client_id, [("restored", "", now.isoformat(" "))], now, self.user)
 
     def purge(self, client_id: int) -> None:

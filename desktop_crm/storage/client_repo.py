@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select, text, update
+from sqlalchemy import ColumnElement, Select, and_, delete, false, func, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from desktop_crm.domain.client import (
@@ -85,7 +85,9 @@ def _filtered(flt: ClientFilter) -> Select[tuple[int]]:
     stmt = select(Client.id)
     stmt = stmt.where(Client.deleted_at.is_not(None) if flt.trash else Client.deleted_at.is_(None))
     query = fts_query(flt.text) if flt.text else None
-    if query:
+    if flt.text.strip() and query is None:
+        stmt = stmt.where(false())  # only punctuation typed: nothing can match
+    elif query:
         stmt = stmt.where(
             Client.id.in_(
                 select(text("rowid")).select_from(text("client_fts"))
@@ -116,8 +118,6 @@ def list_ids(session: Session, flt: ClientFilter) -> list[int]:
     column = SORT_COLUMNS.get(flt.sort, Client.sort_key)
     order = column.desc() if flt.descending else column.asc()  # type: ignore[attr-defined]
     stmt = _filtered(flt).order_by(order, Client.id)
-    if flt.text and not fts_query(flt.text):
-        return []
     return list(session.scalars(stmt))
 
 
@@ -294,8 +294,11 @@ def reindex(session: Session, client_id: int) -> None:
 
 
 def set_deleted(session: Session, client_id: int, when: datetime | None) -> bool:
+    """Move to the trash (``when`` set) or restore; False when the client does not
+    exist or is already in that state."""
+    state = Client.deleted_at.is_(None) if when else Client.deleted_at.is_not(None)
     result = session.execute(
-        update(Client).where(Client.id == client_id).values(deleted_at=when)
+        update(Client).where(Client.id == client_id, state).values(deleted_at=when)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 

@@ -90,6 +90,9 @@ class Database:
         db = cls(url)
         try:
             db.migrate()
+        except DatabaseError:
+            db.close()
+            raise
         except (SADatabaseError, sqlite3.DatabaseError) as exc:
             db.close()
             raise DatabaseError(

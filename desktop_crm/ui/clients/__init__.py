@@ -1,0 +1,1 @@
+"""The client-cards tab: list, search, filters and the card editor."""

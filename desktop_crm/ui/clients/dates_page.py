@@ -1,0 +1,164 @@
+"""Important dates and family: the client's birthday (Gregorian or lunar),
+anniversaries, custom dates, and family members with their birthdays."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate
+from desktop_crm.domain.enums import DateKind
+from desktop_crm.i18n import _
+from desktop_crm.ui.clients.fields import EnumCombo
+from desktop_crm.ui.widgets import DateSpecEdit, RowList
+
+
+class DateRow(QWidget):
+    """An anniversary or custom date with a label."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = EnumCombo(DateKind, False, self)
+        self.kind.removeItem(self.kind.findData(DateKind.BIRTHDAY.value))
+        self.label = QLineEdit(self)
+        self.spec = DateSpecEdit(self, optional=False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.kind)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.spec)
+        self.kind.currentIndexChanged.connect(self.changed)
+        self.label.textChanged.connect(self.changed)
+        self.spec.changed.connect(self.changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.kind.retranslate()
+        self.kind.removeItem(self.kind.findData(DateKind.BIRTHDAY.value))
+        self.label.setPlaceholderText(_("What the date is, e.g. company anniversary"))
+        self.spec.retranslate()
+
+
+class FamilyRow(QWidget):
+    """A family member: relation, name, birthday, notes."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.relation = QLineEdit(self)
+        self.relation.setMaximumWidth(90)
+        self.name = QLineEdit(self)
+        self.birthday = DateSpecEdit(self, optional=True)
+        self.notes = QLineEdit(self)
+        top = QHBoxLayout()
+        top.addWidget(self.relation)
+        top.addWidget(self.name, 1)
+        top.addWidget(self.notes, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.birthday)
+        for edit in (self.relation, self.name, self.notes):
+            edit.textChanged.connect(self.changed)
+        self.birthday.changed.connect(self.changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.relation.setPlaceholderText(_("Relation"))
+        self.name.setPlaceholderText(_("Name"))
+        self.notes.setPlaceholderText(_("Notes"))
+        self.birthday.setToolTip(_("Birthday"))
+        self.birthday.retranslate()
+
+
+class DatesPage(QWidget):
+    """Birthday, other dates and family members.
+
+    Signals:
+        changed: any value changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.birthday_box = QGroupBox(self)
+        form = QFormLayout(self.birthday_box)
+        self.birthday = DateSpecEdit(self.birthday_box, optional=True)
+        form.addRow(self.birthday)
+        self.dates_box = QGroupBox(self)
+        self.dates = RowList(DateRow, lambda: _("Add date"), self.dates_box)
+        QVBoxLayout(self.dates_box).addWidget(self.dates)
+        self.family_box = QGroupBox(self)
+        self.family = RowList(FamilyRow, lambda: _("Add family member"), self.family_box)
+        QVBoxLayout(self.family_box).addWidget(self.family)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.birthday_box)
+        layout.addWidget(self.dates_box)
+        layout.addWidget(self.family_box)
+        layout.addStretch(1)
+        self.fields: dict[str, QWidget] = {"birthday": self.birthday}
+        for signal in (self.birthday.changed, self.dates.changed, self.family.changed):
+            signal.connect(self.changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.birthday_box.setTitle(_("Birthday"))
+        self.dates_box.setTitle(_("Anniversaries and other dates"))
+        self.family_box.setTitle(_("Family members"))
+        self.birthday.retranslate()
+        self.dates.retranslate()
+        self.family.retranslate()
+
+    def load(self, card: ClientCard) -> None:
+        self.birthday.set_value(card.birthday)
+        self.dates.clear()
+        for item in card.dates:
+            row = self.dates.add_row()
+            assert isinstance(row, DateRow)
+            row.kind.set_value(item.kind)
+            row.label.setText(item.label)
+            row.spec.set_value(item.spec)
+        self.family.clear()
+        for member in card.family:
+            frow = self.family.add_row()
+            assert isinstance(frow, FamilyRow)
+            frow.relation.setText(member.relation)
+            frow.name.setText(member.name)
+            frow.notes.setText(member.notes)
+            frow.birthday.set_value(member.birthday)
+
+    def store(self, card: ClientCard) -> None:
+        card.birthday = self.birthday.value()
+        card.dates = []
+        for row in self.dates.rows:
+            assert isinstance(row, DateRow)
+            spec = row.spec.value()
+            if spec is not None:
+                kind = DateKind(row.kind.value() or DateKind.CUSTOM)
+                card.dates.append(ImportantDate(kind, spec, row.label.text().strip()))
+        card.family = []
+        for frow in self.family.rows:
+            assert isinstance(frow, FamilyRow)
+            member = FamilyMember(frow.relation.text().strip(), frow.name.text().strip(),
+                                  frow.birthday.value(), frow.notes.text().strip())
+            if member.relation or member.name or member.birthday or member.notes:
+                card.family.append(member)
+
+    def widget_for(self, field: str) -> QWidget | None:
+        """The widget showing ``dates.N`` or ``family.N.*`` (for error marks)."""
+        parts = field.split(".")
+        if parts[0] == "birthday":
+            return self.birthday
+        rows = self.dates.rows if parts[0] == "dates" else self.family.rows
+        if parts[0] in ("dates", "family") and len(parts) > 1 and parts[1].isdigit():
+            index = int(parts[1])
+            if index < len(rows):
+                row = rows[index]
+                if isinstance(row, FamilyRow):
+                    return row.birthday if field.endswith("birthday") else row.name
+                return row
+        return None

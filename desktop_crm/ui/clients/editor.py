@@ -1,0 +1,259 @@
+"""The card editor: one client's sections as pages, Save (Ctrl+S) and
+Cancel (Esc). Invalid input is marked at the field and blocks saving."""
+
+from __future__ import annotations
+
+import copy
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_crm.domain.client import ClientCard
+from desktop_crm.domain.validation import FieldError, ValidationError, validate_card
+from desktop_crm.i18n import N_, _
+from desktop_crm.services.clients import ClientService
+from desktop_crm.ui.clients.dates_page import DatesPage
+from desktop_crm.ui.clients.fields import BasicsPage, ClassificationPage, OrganisationPage
+from desktop_crm.ui.clients.history_page import HistoryPage
+from desktop_crm.ui.clients.profile_page import ProfilePage
+from desktop_crm.ui.clients.timeline_page import TimelinePage
+from desktop_crm.ui.widgets import mark_invalid
+
+
+def _scrolled(widget: QWidget) -> QScrollArea:
+    """The page in a scroll area, kept at the top instead of stretched to fill it."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widget)
+    layout.addStretch(1)
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setWidget(holder)
+    return area
+
+
+class CardEditor(QWidget):
+    """Edits one ClientCard.
+
+    Signals:
+        saved: the card was stored (argument: client id).
+        dirty_changed: unsaved edits appeared or went away.
+        timeline_changed: an interaction was logged (argument: client id).
+    """
+
+    saved = Signal(int)
+    dirty_changed = Signal(bool)
+    timeline_changed = Signal(int)
+
+    PAGES = (N_("Basics"), N_("Organisation"), N_("Classification"), N_("Dates and family"),
+             N_("Mackay 66"), N_("Timeline"), N_("History"))
+
+    def __init__(self, service: ClientService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._original: ClientCard | None = None
+        self._loading = False
+        self._dirty = False
+        self.title = QLabel(self)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.errors = QLabel(self)
+        self.errors.setWordWrap(True)
+        self.errors.setStyleSheet("color: #c0392b;")
+        self.errors.hide()
+        self.save_button = QPushButton(self)
+        self.cancel_button = QPushButton(self)
+        self.basics = BasicsPage()
+        self.organisation = OrganisationPage()
+        self.classification = ClassificationPage()
+        self.dates = DatesPage()
+        self.profile = ProfilePage()
+        self.timeline = TimelinePage(service)
+        self.history = HistoryPage()
+        self.pages = QTabWidget(self)
+        self.pages.setUsesScrollButtons(True)
+        for page in (self.basics, self.organisation, self.classification, self.dates,
+                     self.profile):
+            self.pages.addTab(_scrolled(page), "")
+            page.changed.connect(self._on_edit)
+        self.pages.addTab(self.timeline, "")
+        self.pages.addTab(self.history, "")
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.cancel_button)
+        head.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(head)
+        layout.addWidget(self.status)
+        layout.addWidget(self.errors)
+        layout.addWidget(self.pages, 1)
+        self.save_button.clicked.connect(self.save)
+        self.cancel_button.clicked.connect(self.revert)
+        self.timeline.logged.connect(self._on_logged)
+        self.basics.name.textChanged.connect(self._update_title)
+        self.retranslate()
+        self.new_card()
+
+    # -- state --------------------------------------------------------------------
+    @property
+    def client_id(self) -> int | None:
+        return self._original.id if self._original else None
+
+    @property
+    def read_only(self) -> bool:
+        return bool(self._original and self._original.deleted_at)
+
+    def is_dirty(self) -> bool:
+        return self._dirty
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self.dirty_changed.emit(dirty)
+        self.save_button.setEnabled(dirty and not self.read_only)
+        self.cancel_button.setEnabled(dirty)
+
+    def _on_edit(self) -> None:
+        if self._loading:
+            return
+        self._set_dirty(self.to_card() != self._original)
+
+    def _on_logged(self, client_id: int) -> None:
+        self.timeline_changed.emit(client_id)
+
+    def retranslate(self) -> None:
+        self.save_button.setText(_("Save (Ctrl+S)"))
+        self.cancel_button.setText(_("Cancel (Esc)"))
+        for index, name in enumerate(self.PAGES):
+            self.pages.setTabText(index, _(name))
+        for page in (self.basics, self.organisation, self.classification, self.dates,
+                     self.profile, self.timeline, self.history):
+            page.retranslate()
+        self._update_title()
+
+    def _update_title(self) -> None:
+        name = self.basics.name.text().strip()
+        if self.client_id is None:
+            self.title.setText(name or _("New client"))
+        else:
+            self.title.setText(name or _("(no name)"))
+        if self.read_only:
+            self.status.setText(_("This card is in the trash. Restore it to edit it."))
+        elif self._original and self._original.updated_at:
+            self.status.setText(_("Last changed {when}",
+                                  when=f"{self._original.updated_at:%Y-%m-%d %H:%M}"))
+        else:
+            self.status.setText("")
+
+    # -- loading and saving -----------------------------------------------------------
+    def load(self, card: ClientCard) -> None:
+        """Show ``card`` (a copy is kept to detect unsaved edits)."""
+        self._loading = True
+        try:
+            for page in (self.basics, self.organisation, self.classification, self.dates,
+                         self.profile):
+                page.load(card)
+            self._original = self.to_card()
+            self._original.id = card.id
+            self._original.created_at, self._original.updated_at = (card.created_at,
+                                                                    card.updated_at)
+            self._original.deleted_at = card.deleted_at
+        finally:
+            self._loading = False
+        self.show_errors([])
+        self._set_dirty(False)
+        for page in (self.basics, self.organisation, self.classification, self.dates,
+                     self.profile):
+            page.setEnabled(not self.read_only)
+        self.timeline.set_client(card.id if card.id and not self.read_only else None)
+        self.history.show_entries(self._service.history(card.id) if card.id else [])
+        self._update_title()
+
+    def load_id(self, client_id: int) -> None:
+        self.load(self._service.get(client_id))
+
+    def new_card(self) -> None:
+        self.load(ClientCard())
+        self.pages.setCurrentIndex(0)
+        self.basics.name.setFocus()
+
+    def to_card(self) -> ClientCard:
+        """The card as currently entered (not validated)."""
+        card = copy.deepcopy(self._original) if self._original else ClientCard()
+        for page in (self.basics, self.organisation, self.classification, self.dates,
+                     self.profile):
+            page.store(card)
+        return card
+
+    def revert(self) -> None:
+        """Esc: throw away unsaved edits."""
+        if self._original is not None:
+            self.load(self._original)
+
+    def save(self) -> bool:
+        """Validate and store; on problems mark the fields and keep the edits."""
+        if self.read_only:
+            return False
+        card = self.to_card()
+        errors = validate_card(card)
+        if errors:
+            self.show_errors(errors)
+            return False
+        try:
+            client_id = self._service.save(card)
+        except ValidationError as exc:
+            self.show_errors(exc.errors)
+            return False
+        self.load_id(client_id)
+        self.saved.emit(client_id)
+        return True
+
+    # -- errors -----------------------------------------------------------------------
+    def _widget_for(self, field: str) -> tuple[int, QWidget | None]:
+        head = field.split(".")[0]
+        if head == "phones":
+            return 0, self.basics.phone_widget(int(field.split(".")[1]))
+        for index, page in enumerate((self.basics, self.organisation, self.classification)):
+            if head in page.fields:
+                return index, page.fields[head]
+        if head in ("birthday", "dates", "family"):
+            return 3, self.dates.widget_for(field)
+        if head == "profile":
+            number = int(field.split(".")[1])
+            return 4, self.profile.answers.get(number)
+        return 0, None
+
+    def show_errors(self, errors: list[FieldError]) -> None:
+        for widget in self.findChildren(QWidget):
+            if widget.property("invalid"):
+                mark_invalid(widget, None)
+        if not errors:
+            self.errors.hide()
+            return
+        lines = []
+        first: tuple[int, QWidget | None] | None = None
+        for error in errors:
+            page, widget = self._widget_for(error.field)
+            if widget is not None:
+                mark_invalid(widget, error.message)
+            lines.append(f"• {self.pages.tabText(page)}: {error.message}")
+            first = first or (page, widget)
+        self.errors.setText(_("Not saved. Please correct:") + "\n" + "\n".join(lines))
+        self.errors.show()
+        if first is not None:
+            self.pages.setCurrentIndex(first[0])
+            if first[1] is not None:
+                first[1].setFocus(Qt.FocusReason.OtherFocusReason)

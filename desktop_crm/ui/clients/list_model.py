@@ -1,0 +1,129 @@
+"""Lazy table model over the client list: an id list plus a row cache.
+
+Filtering and sorting happen in SQL (ClientService.list_ids); rows are fetched
+a page at a time the first time the view asks for them, so 100,000 clients
+cost one id list, not 100,000 objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from desktop_crm.domain.client import ClientRow
+from desktop_crm.i18n import N_, _
+from desktop_crm.services.clients import ClientFilter, ClientService
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", N_("Name")),
+    ("company", N_("Company")),
+    ("phone", N_("Phone")),
+    ("loyalty", N_("Loyalty")),
+    ("owner", N_("Owner")),
+    ("tags", N_("Tags")),
+    ("last_contact", N_("Last contact")),
+)
+_SORTABLE = {"name", "company", "phone", "loyalty", "owner", "last_contact"}
+
+
+class ClientListModel(QAbstractTableModel):
+    """Rows of clients for a QTableView.
+
+    Attributes:
+        flt: the current filter and sort order.
+    """
+
+    PAGE = 200
+
+    def __init__(self, service: ClientService, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._service = service
+        self.flt = ClientFilter()
+        self._ids: list[int] = []
+        self._cache: dict[int, ClientRow] = {}
+
+    # -- queries ----------------------------------------------------------------
+    def refresh(self) -> None:
+        """Run the query again (after a filter change or an edit)."""
+        self.beginResetModel()
+        self._ids = self._service.list_ids(self.flt)
+        self._cache.clear()
+        self.endResetModel()
+
+    def set_filter(self, flt: ClientFilter) -> None:
+        flt.sort, flt.descending = self.flt.sort, self.flt.descending
+        self.flt = flt
+        self.refresh()
+
+    def invalidate(self, client_id: int) -> None:
+        """Forget the cached row of one client and repaint it."""
+        self._cache.pop(client_id, None)
+        row = self.row_of(client_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
+    def row_of(self, client_id: int) -> int | None:
+        try:
+            return self._ids.index(client_id)
+        except ValueError:
+            return None
+
+    def _row(self, row: int) -> ClientRow | None:
+        client_id = self._ids[row]
+        cached = self._cache.get(client_id)
+        if cached is None:
+            start = row - row % self.PAGE
+            page = self._ids[start:start + self.PAGE]
+            for item in self._service.rows(page):
+                self._cache[item.id] = item
+            cached = self._cache.get(client_id)
+        return cached
+
+    # -- QAbstractItemModel -----------------------------------------------------
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Override QAbstractItemModel::rowCount."""
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Override QAbstractItemModel::columnCount."""
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Override QAbstractItemModel::headerData."""
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(COLUMNS)):
+            return _(COLUMNS[section][1])
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Override QAbstractItemModel::data."""
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return self._ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        item = self._row(index.row())
+        if item is None:
+            return None
+        key = COLUMNS[index.column()][0]
+        if key == "loyalty":
+            return item.loyalty.label if item.loyalty else ""
+        if key == "last_contact":
+            return item.last_contact.strftime("%Y-%m-%d") if item.last_contact else ""
+        return str(getattr(item, key))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Override QAbstractItemModel::sort: sorting is done by the database."""
+        if not 0 <= column < len(COLUMNS) or COLUMNS[column][0] not in _SORTABLE:
+            return
+        self.flt.sort = COLUMNS[column][0]
+        self.flt.descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()

@@ -1,0 +1,323 @@
+"""Client-cards tab: search and filters over the lazy list, and the editor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_crm.domain.enums import CLASSIFICATIONS, ClientKind
+from desktop_crm.i18n import N_, _
+from desktop_crm.services.clients import ClientFilter, ClientService
+from desktop_crm.ui.clients.editor import CardEditor
+from desktop_crm.ui.clients.list_model import ClientListModel
+
+_CLASSIFICATION_TITLES = {
+    "nature": N_("By nature"), "stage": N_("By stage"), "tenure": N_("By tenure"),
+    "volume_tier": N_("By volume"), "loyalty": N_("By loyalty"),
+}
+
+
+class ClientsTab(QWidget):
+    """List on the left, card on the right.
+
+    Signals:
+        status: a short message for the status bar.
+    """
+
+    status = Signal(str)
+
+    def __init__(self, service: ClientService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.model = ClientListModel(service, self)
+        self.search = QLineEdit(self)
+        self.search.setClearButtonEnabled(True)
+        self.kind = QComboBox(self)
+        self.classification = QComboBox(self)
+        self.tag = QComboBox(self)
+        self.owner = QComboBox(self)
+        self.trash_button = QPushButton(self)
+        self.trash_button.setCheckable(True)
+        self.new_button = QPushButton(self)
+        self.delete_button = QPushButton(self)
+        self.restore_button = QPushButton(self)
+        self.count_label = QLabel(self)
+        self.undo_label = QLabel(self)
+        self.undo_button = QPushButton(self)
+        self._undo_id: int | None = None
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((110, 180, 130, 90, 70, 120)):
+            self.view.setColumnWidth(column, width)
+        self.editor = CardEditor(service, self)
+
+        filters = QHBoxLayout()
+        for w in (self.kind, self.classification, self.tag, self.owner):
+            # shrink with the pane instead of forcing a wide window
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            w.setMinimumContentsLength(4)
+            filters.addWidget(w, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.trash_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.restore_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
+        undo = QHBoxLayout()
+        undo.addWidget(self.undo_label, 1)
+        undo.addWidget(self.undo_button)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(top)
+        left_layout.addLayout(filters)
+        left_layout.addWidget(self.view, 1)
+        left_layout.addLayout(undo)
+        left_layout.addLayout(buttons)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+        self._set_undo(None)
+
+        self._delete_action = QAction(self.view)
+        self._delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self._delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self._delete_action.triggered.connect(self.delete_current)
+        self.view.addAction(self._delete_action)
+        cancel = QAction(self.editor)
+        cancel.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        cancel.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        cancel.triggered.connect(self.editor.revert)
+        self.editor.addAction(cancel)
+
+        self.search.textChanged.connect(self.apply_filter)
+        self.search.returnPressed.connect(self._open_first)
+        for combo in (self.kind, self.classification, self.tag, self.owner):
+            combo.currentIndexChanged.connect(self.apply_filter)
+        self.trash_button.toggled.connect(self.apply_filter)
+        self.new_button.clicked.connect(self.new_client)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.restore_button.clicked.connect(self.restore_current)
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.editor.saved.connect(self._on_saved)
+        self.editor.timeline_changed.connect(self.model.invalidate)
+        self._reverting_selection = False
+        self.retranslate()
+        self.reload_filters()
+        self.apply_filter()
+
+    # -- texts ----------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.search.setPlaceholderText(
+            _("Search name, pinyin, initials, phone, company or tag (Ctrl+F)"))
+        self.trash_button.setText(_("Trash"))
+        self.trash_button.setToolTip(_("Show the clients in the trash"))
+        self.new_button.setText(_("New client (Ctrl+N)"))
+        self.delete_button.setText(_("Move to trash"))
+        self.restore_button.setText(_("Restore"))
+        self.undo_button.setText(_("Undo"))
+        self.editor.retranslate()
+        self.reload_filters()
+        self._update_count()
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
+                                          self.model.columnCount() - 1)
+        self.model.layoutChanged.emit()
+
+    def reload_filters(self) -> None:
+        """Fill the filter combos (kinds, classifications, tags, owners)."""
+        def refill(combo: QComboBox, first: str, items: list[tuple[str, object]]) -> None:
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first, None)
+            for text, data in items:
+                combo.addItem(text, data)
+            index = combo.findData(current)
+            combo.setCurrentIndex(max(index, 0))
+            combo.blockSignals(False)
+
+        refill(self.kind, _("All kinds"), [(k.label, k.value) for k in ClientKind])
+        classes: list[tuple[str, object]] = []
+        for field, enum in CLASSIFICATIONS.items():
+            for member in enum:
+                classes.append((f"{_(_CLASSIFICATION_TITLES[field])}: {member.label}",
+                                f"{field}={member.value}"))
+        refill(self.classification, _("All classifications"), classes)
+        refill(self.tag, _("All tags"), [(t, t) for t in self.service.tags()])
+        refill(self.owner, _("All owners"), [(o, o) for o in self.service.owners()])
+
+    # -- filtering ------------------------------------------------------------------
+    def current_filter(self) -> ClientFilter:
+        classification = self.classification.currentData()
+        return ClientFilter(
+            text=self.search.text(),
+            kind=self.kind.currentData(),
+            classification=tuple(classification.split("=", 1)) if classification else None,
+            tag=self.tag.currentData(),
+            owner=self.owner.currentData(),
+            trash=self.trash_button.isChecked(),
+        )
+
+    def apply_filter(self) -> None:
+        keep = self.editor.client_id
+        self.model.set_filter(self.current_filter())
+        self._update_count()
+        trash = self.trash_button.isChecked()
+        self.delete_button.setVisible(not trash)
+        self.restore_button.setVisible(trash)
+        if keep is not None:
+            self._select(keep, load=False)
+        self._update_buttons()
+
+    def _update_count(self) -> None:
+        n = self.model.rowCount()
+        self.count_label.setText(_("{n} in trash", n=n) if self.trash_button.isChecked()
+                                 else _("{n} clients", n=f"{n:,}"))
+
+    def _update_buttons(self) -> None:
+        has = self.model.id_at(self.view.currentIndex().row()) is not None
+        self.delete_button.setEnabled(has)
+        self.restore_button.setEnabled(has)
+
+    def _select(self, client_id: int, load: bool = True) -> None:
+        row = self.model.row_of(client_id)
+        if row is None:
+            return
+        self._reverting_selection = not load
+        self.view.selectionModel().setCurrentIndex(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self._reverting_selection = False
+        self.view.scrollTo(self.model.index(row, 0))
+
+    def _open_first(self) -> None:
+        if self.model.rowCount():
+            self._select(self.model.id_at(0) or 0)
+            self.view.setFocus()
+
+    # -- editing ----------------------------------------------------------------------
+    def confirm_discard(self) -> bool:
+        """Ask what to do with unsaved edits; True when it is fine to move on."""
+        if not self.editor.is_dirty():
+            return True
+        answer = QMessageBox.question(
+            self, _("Unsaved changes"),
+            _("Save the changes to {name}?", name=self.editor.title.text()),
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.editor.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def _on_current_changed(self, current: object, previous: object) -> None:
+        self._update_buttons()
+        if self._reverting_selection:
+            return
+        client_id = self.model.id_at(self.view.currentIndex().row())
+        if client_id is None or client_id == self.editor.client_id:
+            return
+        if not self.confirm_discard():
+            keep = self.editor.client_id
+            if keep is not None:
+                QTimer.singleShot(0, lambda: self._select(keep, load=False))
+            return
+        self.editor.load_id(client_id)
+
+    def new_client(self) -> None:
+        if not self.confirm_discard():
+            return
+        if self.trash_button.isChecked():
+            self.trash_button.setChecked(False)
+        self.view.clearSelection()
+        self.editor.new_card()
+
+    def save(self) -> None:
+        self.editor.save()
+
+    def log_interaction(self) -> None:
+        if self.editor.client_id is None or self.editor.read_only:
+            self.status.emit(_("Open a saved client to log an interaction"))
+            return
+        self.editor.pages.setCurrentWidget(self.editor.timeline)
+        self.editor.timeline.focus_entry()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _on_saved(self, client_id: int) -> None:
+        self.reload_filters()
+        self.apply_filter()
+        self._select(client_id, load=False)
+        self.status.emit(_("Saved {name}", name=self.editor.title.text()))
+
+    def delete_current(self) -> None:
+        client_id = self.model.id_at(self.view.currentIndex().row())
+        if client_id is None or self.trash_button.isChecked():
+            return
+        name = self.model.data(self.model.index(self.view.currentIndex().row(), 0)) or ""
+        row = self.view.currentIndex().row()
+        self.service.delete(client_id)
+        self.editor.new_card() if self.editor.client_id == client_id else None
+        self.apply_filter()
+        if self.model.rowCount():
+            self._select(self.model.id_at(min(row, self.model.rowCount() - 1)) or 0)
+        self._set_undo(client_id, _("Moved {name} to the trash.", name=name))
+
+    def restore_current(self) -> None:
+        client_id = self.model.id_at(self.view.currentIndex().row())
+        if client_id is None:
+            return
+        self.service.restore(client_id)
+        self.trash_button.setChecked(False)
+        self._select(client_id)
+        self.status.emit(_("Restored {name}", name=self.editor.title.text()))
+
+    def undo_delete(self) -> None:
+        if self._undo_id is None:
+            return
+        client_id = self._undo_id
+        self.service.restore(client_id)
+        self._set_undo(None)
+        self.apply_filter()
+        self._select(client_id)
+
+    def _set_undo(self, client_id: int | None, text: str = "") -> None:
+        self._undo_id = client_id
+        self.undo_label.setText(text)
+        self.undo_label.setVisible(client_id is not None)
+        self.undo_button.setVisible(client_id is not None)

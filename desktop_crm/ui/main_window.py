@@ -1,0 +1,244 @@
+"""The main window: tabs, menus, language switch, remembered geometry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
+
+from desktop_crm import __version__
+from desktop_crm.i18n import LANGUAGES, N_, _, language, set_language
+from desktop_crm.services.backup import backup
+from desktop_crm.services.clients import ClientService
+from desktop_crm.storage.database import Database, DatabaseError
+from desktop_crm.ui.clients.tab import ClientsTab
+from desktop_crm.ui.pending import PendingTab
+from desktop_crm.ui.widgets import INVALID_STYLE
+
+LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
+
+
+class MainWindow(QMainWindow):
+    """One window over one database.
+
+    Attributes:
+        db: the open database.
+        clients: the client-cards tab.
+    """
+
+    def __init__(self, db: Database, settings: QSettings,
+                 clock: Callable[[], object] | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.db = db
+        self.setStyleSheet(INVALID_STYLE)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.today = PendingTab(N_("Today"), N_("What needs doing today: birthdays, "
+                                                "follow-ups, complaint deadlines."))
+        self.evaluation = PendingTab(N_("Evaluation"), N_("Weighted scoring of clients with "
+                                                          "A/B/C grades and their history."))
+        self.calendar = PendingTab(N_("Care calendar"), N_("Birthdays (Gregorian and lunar), "
+                                                           "anniversaries, follow-ups and "
+                                                           "festivals."))
+        self.complaints = PendingTab(N_("Complaints"), N_("Complaint registration, handling "
+                                                          "workflow with deadlines, and "
+                                                          "analysis."))
+        self.clients = self._make_clients_tab()
+        self.tabs.addTab(self.today, "")
+        self.tabs.addTab(self.clients, "")
+        self.tabs.addTab(self.evaluation, "")
+        self.tabs.addTab(self.calendar, "")
+        self.tabs.addTab(self.complaints, "")
+        self.tabs.setCurrentWidget(self.clients)
+        self._build_actions()
+        self.retranslate()
+        self._restore_state()
+
+    def _make_clients_tab(self) -> ClientsTab:
+        tab = ClientsTab(ClientService(self.db))
+        tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        return tab
+
+    # -- actions and menus -----------------------------------------------------------
+    def _action(self, callback: Callable[[], object], shortcut: QKeySequence | str | None = None
+                ) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(callback)
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_new_db = self._action(self.new_database, "Ctrl+Shift+N")
+        self.act_open_db = self._action(self.open_database, QKeySequence.StandardKey.Open)
+        self.act_backup = self._action(self.backup_now)
+        self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
+        self.act_new_client = self._action(lambda: self._on_clients(self.clients.new_client),
+                                           "Ctrl+N")
+        self.act_find = self._action(lambda: self._on_clients(self.clients.focus_search),
+                                     "Ctrl+F")
+        self.act_save = self._action(lambda: self._on_clients(self.clients.save), "Ctrl+S")
+        self.act_log = self._action(lambda: self._on_clients(self.clients.log_interaction),
+                                    "Ctrl+L")
+        self.act_about = self._action(self.about)
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for lang in LANGUAGES:
+            action = QAction(LANGUAGE_NAMES[lang], self, checkable=True)
+            action.setChecked(lang == language())
+            action.triggered.connect(lambda _checked=False, code=lang: self.switch_language(code))
+            self.language_group.addAction(action)
+            self.language_actions[lang] = action
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        for a in (self.act_new_db, self.act_open_db, self.act_backup):
+            self.file_menu.addAction(a)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_quit)
+        self.client_menu = bar.addMenu("")
+        for a in (self.act_new_client, self.act_save, self.act_log, self.act_find):
+            self.client_menu.addAction(a)
+        self.language_menu = bar.addMenu("")
+        for a in self.language_actions.values():
+            self.language_menu.addAction(a)
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.act_about)
+
+    def _on_clients(self, callback: Callable[[], object]) -> None:
+        self.tabs.setCurrentWidget(self.clients)
+        callback()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(_("Desktop CRM") + " — " + str(self.db.path or self.db.url))
+        self.file_menu.setTitle(_("&File"))
+        self.client_menu.setTitle(_("&Client"))
+        self.language_menu.setTitle(_("&Language") + " / Language")
+        self.help_menu.setTitle(_("&Help"))
+        self.act_new_db.setText(_("New database…"))
+        self.act_open_db.setText(_("Open database…"))
+        self.act_backup.setText(_("Back up now"))
+        self.act_quit.setText(_("Quit"))
+        self.act_new_client.setText(_("New client"))
+        self.act_find.setText(_("Find client"))
+        self.act_save.setText(_("Save card"))
+        self.act_log.setText(_("Log interaction"))
+        self.act_about.setText(_("About Desktop CRM"))
+        titles = (N_("Today"), N_("Client cards"), N_("Evaluation"), N_("Care calendar"),
+                  N_("Complaints"))
+        for index, title in enumerate(titles):
+            self.tabs.setTabText(index, _(title))
+        for tab in (self.today, self.evaluation, self.calendar, self.complaints, self.clients):
+            tab.retranslate()
+
+    def switch_language(self, lang: str) -> None:
+        set_language(lang)
+        self.settings.setValue("language", lang)
+        self.language_actions[lang].setChecked(True)
+        self.retranslate()
+
+    # -- database ---------------------------------------------------------------------
+    def _replace_database(self, db: Database) -> None:
+        if not self.clients.confirm_discard():
+            db.close()
+            return
+        old, index = self.db, self.tabs.indexOf(self.clients)
+        self.db = db
+        state = self.clients.splitter.saveState()
+        self.tabs.removeTab(index)
+        self.clients.deleteLater()
+        self.clients = self._make_clients_tab()
+        self.clients.splitter.restoreState(state)
+        self.tabs.insertTab(index, self.clients, "")
+        self.tabs.setCurrentWidget(self.clients)
+        old.close()
+        self.retranslate()
+        self.statusBar().showMessage(_("Opened {path}", path=db.path or db.url), 5000)
+
+    def _choose_and_open(self, create: bool) -> None:
+        start = str(self.db.path.parent) if self.db.path else str(Path.home())
+        pattern = _("Desktop CRM database (*.db);;All files (*)")
+        if create:
+            path, _filter = QFileDialog.getSaveFileName(self, _("New database"), start, pattern)
+        else:
+            path, _filter = QFileDialog.getOpenFileName(self, _("Open database"), start, pattern)
+        if not path:
+            return
+        if create and Path(path).exists():
+            QMessageBox.warning(self, _("New database"),
+                                _("{path} already exists. Use Open database to open it.",
+                                  path=path))
+            return
+        try:
+            db = Database.open(path, create=create)
+        except DatabaseError as exc:
+            QMessageBox.critical(self, _("Cannot open the database"), str(exc))
+            return
+        self._replace_database(db)
+
+    def new_database(self) -> None:
+        self._choose_and_open(create=True)
+
+    def open_database(self) -> None:
+        self._choose_and_open(create=False)
+
+    def backup_now(self) -> Path | None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            target = backup(self.db)
+        except DatabaseError as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, _("Backup failed"), str(exc))
+            return None
+        QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(_("Backup written to {path}", path=target), 8000)
+        return target
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self, _("About Desktop CRM"),
+            "<h3>" + _("Desktop CRM") + f" {__version__}</h3><p>"
+            + _("Offline client-card manager for salespeople.") + "</p><p>"
+            + _("Database: {path}", path=self.db.path or self.db.url) + "</p>",
+        )
+
+    # -- state ------------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        splitter = self.settings.value("window/clients_splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.clients.splitter.restoreState(splitter)
+        else:
+            self.clients.splitter.setSizes([520, 760])
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/clients_splitter", self.clients.splitter.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Override QWidget::closeEvent: ask about unsaved edits, remember the layout."""
+        if not self.clients.confirm_discard():
+            event.ignore()
+            return
+        self.save_state()
+        event.accept()
+
+
+def placeholder_tabs(window: MainWindow) -> list[QWidget]:
+    return [window.today, window.evaluation, window.calendar, window.complaints]

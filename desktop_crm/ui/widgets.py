@@ -1,0 +1,227 @@
+"""Small reusable editors: optional dates, solar/lunar date specs, row lists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_crm.domain.dates import LUNAR, SOLAR, DateSpec
+from desktop_crm.i18n import _
+
+INVALID_STYLE = """
+*[invalid="true"] { border: 1px solid #c0392b; background: #fdecea; }
+"""
+
+
+def mark_invalid(widget: QWidget, message: str | None) -> None:
+    """Show (or clear) a validation problem on a field: red frame and tooltip."""
+    widget.setProperty("invalid", bool(message))
+    widget.setToolTip(message or "")
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+def to_qdate(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class OptionalDateEdit(QWidget):
+    """A date that may be left empty: a check box switches the date editor on.
+
+    Signals:
+        changed: the value changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.check = QCheckBox(self)
+        self.edit = QDateEdit(self)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setMinimumDate(QDate(1900, 1, 1))
+        self.edit.setMaximumDate(QDate(2100, 12, 31))
+        self.edit.setDate(QDate.currentDate())
+        self.edit.setEnabled(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.check)
+        layout.addWidget(self.edit, 1)
+        self.check.toggled.connect(self.edit.setEnabled)
+        self.check.toggled.connect(self.changed)
+        self.edit.dateChanged.connect(self.changed)
+
+    def value(self) -> date | None:
+        return from_qdate(self.edit.date()) if self.check.isChecked() else None
+
+    def set_value(self, value: date | None) -> None:
+        self.check.setChecked(value is not None)
+        if value is not None:
+            self.edit.setDate(to_qdate(value))
+
+
+class DateSpecEdit(QWidget):
+    """A recurring date: calendar (Gregorian/lunar), optional year, month, day, leap.
+
+    Signals:
+        changed: the value changed.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None, optional: bool = True) -> None:
+        super().__init__(parent)
+        self._optional = optional
+        self.enabled_box = QCheckBox(self)
+        self.enabled_box.setVisible(optional)
+        self.calendar = QComboBox(self)
+        self.year = QSpinBox(self)
+        self.year.setRange(1899, 2100)
+        self.year.setSpecialValueText("—")  # 1899 = year unknown
+        self.year.setValue(1899)
+        self.month = QSpinBox(self)
+        self.month.setRange(1, 12)
+        self.day = QSpinBox(self)
+        self.day.setRange(1, 31)
+        self.leap = QCheckBox(self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for w in (self.enabled_box, self.calendar, self.year, self.month, self.day, self.leap):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        self._inputs = (self.calendar, self.year, self.month, self.day, self.leap)
+        self.enabled_box.toggled.connect(self._sync)
+        self.calendar.currentIndexChanged.connect(self._sync)
+        self.enabled_box.toggled.connect(self.changed)
+        self.calendar.currentIndexChanged.connect(self.changed)
+        for spin in (self.year, self.month, self.day):
+            spin.valueChanged.connect(self.changed)
+        self.leap.toggled.connect(self.changed)
+        self.enabled_box.setChecked(not optional)
+        self.retranslate()
+        self._sync()
+
+    def retranslate(self) -> None:
+        current = self.calendar.currentIndex()
+        self.calendar.blockSignals(True)
+        self.calendar.clear()
+        self.calendar.addItem(_("Gregorian"), SOLAR)
+        self.calendar.addItem(_("Lunar"), LUNAR)
+        self.calendar.setCurrentIndex(max(current, 0))
+        self.calendar.blockSignals(False)
+        self.year.setPrefix("")
+        self.year.setSuffix(_(" (year)"))
+        self.month.setSuffix(_(" (month)"))
+        self.day.setSuffix(_(" (day)"))
+        self.leap.setText(_("Leap month"))
+        self.year.setToolTip(_("Year, if known"))
+
+    def _sync(self) -> None:
+        on = self.enabled_box.isChecked()
+        for w in self._inputs:
+            w.setEnabled(on)
+        lunar = self.calendar.currentData() == LUNAR
+        self.leap.setVisible(lunar)
+        if not lunar:
+            self.leap.setChecked(False)
+
+    def value(self) -> DateSpec | None:
+        """The spec as entered (not checked: validation reports impossible dates)."""
+        if not self.enabled_box.isChecked():
+            return None
+        year = self.year.value()
+        return DateSpec(
+            self.calendar.currentData() or SOLAR, self.month.value(), self.day.value(),
+            None if year == self.year.minimum() else year, self.leap.isChecked(),
+        )
+
+    def set_value(self, spec: DateSpec | None) -> None:
+        self.enabled_box.setChecked(spec is not None or not self._optional)
+        if spec is not None:
+            self.calendar.setCurrentIndex(1 if spec.is_lunar else 0)
+            self.year.setValue(spec.year or self.year.minimum())
+            self.month.setValue(spec.month)
+            self.day.setValue(spec.day)
+            self.leap.setChecked(spec.leap)
+        else:
+            self.calendar.setCurrentIndex(0)
+            self.year.setValue(self.year.minimum())
+            self.month.setValue(1)
+            self.day.setValue(1)
+            self.leap.setChecked(False)
+        self._sync()
+
+
+class RowList(QWidget):
+    """A vertical list of editor rows with an "add" button and a remove button
+    on each row. ``factory`` makes one row widget.
+
+    Signals:
+        changed: a row was added or removed, or a row reported a change.
+    """
+
+    changed = Signal()
+
+    def __init__(self, factory: Callable[[], QWidget], add_text: Callable[[], str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._factory = factory
+        self._add_text = add_text
+        self.rows: list[QWidget] = []
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.add_button = QPushButton(self)
+        self.add_button.clicked.connect(self.add_row)
+        self._layout.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.add_button.setText(self._add_text())
+        for row in self.rows:
+            if hasattr(row, "retranslate"):
+                row.retranslate()
+
+    def add_row(self) -> QWidget:
+        row = self._factory()
+        holder = QWidget(self)
+        line = QHBoxLayout(holder)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(row, 1)
+        remove = QToolButton(holder)
+        remove.setText("✕")
+        remove.setToolTip(_("Remove"))
+        remove.clicked.connect(lambda: self._remove(holder, row))
+        line.addWidget(remove)
+        self._layout.insertWidget(self._layout.count() - 1, holder)
+        self.rows.append(row)
+        if hasattr(row, "changed"):
+            row.changed.connect(self.changed)
+        self.changed.emit()
+        return row
+
+    def _remove(self, holder: QWidget, row: QWidget) -> None:
+        self.rows.remove(row)
+        holder.deleteLater()
+        self.changed.emit()
+
+    def clear(self) -> None:
+        for row in list(self.rows):
+            self._remove(row.parentWidget(), row)

@@ -1,0 +1,38 @@
+"""Shared fixtures: offscreen Qt, a real SQLite file per test, a fixed clock,
+and the language reset to English after every test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from desktop_crm import i18n
+from desktop_crm.storage.database import Database
+
+FIXED_NOW = datetime(2026, 11, 24, 9, 30)
+TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "clients.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = Database.open(db_path, create=True)
+    yield database
+    database.close()

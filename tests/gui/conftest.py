@@ -1,0 +1,83 @@
+"""GUI fixtures: a main window over a temporary database and settings file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from desktop_crm.domain.client import ClientCard, Phone
+from desktop_crm.services.clients import ClientService
+from desktop_crm.storage.database import Database
+from desktop_crm.ui.main_window import MainWindow
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type text the way an input method commits it (works for Chinese, where
+    qtbot.keyClicks aborts the process)."""
+    widget.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def seeded(db: Database) -> dict[str, int]:
+    """A few clients, by name."""
+    service = ClientService(db, user="seed")
+    ids = {}
+    for name, company, phone in [
+        ("曾国方", "北京华为科技有限公司", "138 0013 8000"),
+        ("李娜", "上海云帆贸易有限公司", "139-1234-5678"),
+        ("John Smith", "Acme Trading Ltd", "+1 415 555 2671"),
+    ]:
+        ids[name] = service.save(ClientCard(name=name, company=company, phones=[Phone(phone)]))
+    return ids
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal message box would block the test run forever: fail instead."""
+
+    def unexpected(kind: str):  # type: ignore[no-untyped-def]
+        def box(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+            raise AssertionError(f"unexpected {kind} dialog: {title}: {text}")
+        return staticmethod(box)
+
+    for kind in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
+
+
+@pytest.fixture
+def window(qtbot, db: Database, settings: QSettings) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    """The main window over ``db``; list fixtures that add data before this one."""
+    win = MainWindow(db, settings)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.clients.editor.revert()  # leave no unsaved edits for closeEvent to ask about
+    win.close()
+    win.deleteLater()
+
+
+@pytest.fixture
+def answer_dialogs(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Answer QMessageBox.question with the given buttons, in order; records texts."""
+    asked: list[str] = []
+    answers: list[QMessageBox.StandardButton] = []
+
+    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return answers, asked

@@ -1,0 +1,154 @@
+"""Architecture rules checked on the source: import direction and translation catalog."""
+
+from __future__ import annotations
+
+import ast
+import json
+import string
+from pathlib import Path
+
+import desktop_crm
+from desktop_crm.resources import resource_path
+
+PACKAGE = Path(desktop_crm.__file__).resolve().parent
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """(line, absolute module) of every import in the file, nested ones included."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = _module_name(path)
+    if path.name != "__init__.py":
+        package = package.rpartition(".")[0]
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                module = ".".join([*base, module] if module else base)
+            found.append((node.lineno, module))
+            # `from desktop_crm import storage` imports the sub-package
+            found += [(node.lineno, f"{module}.{alias.name}") for alias in node.names
+                      if module == "desktop_crm"]
+    return found
+
+
+def _is(module: str, prefix: str) -> bool:
+    return module == prefix or module.startswith(prefix + ".")
+
+
+def _rel(path: Path) -> str:
+    return path.relative_to(PACKAGE.parent).as_posix()
+
+
+def _in(path: Path, *areas: str) -> bool:
+    rel = _rel(path)
+    return any(rel == a or rel.startswith(a.rstrip("/") + "/") for a in areas)
+
+
+def _violations(where: tuple[str, ...], forbidden: tuple[str, ...],
+                exempt: tuple[str, ...] = ()) -> list[str]:
+    problems = []
+    for path in SOURCES:
+        if where and not _in(path, *where):
+            continue
+        if exempt and _in(path, *exempt):
+            continue
+        for line, module in _imports(path):
+            if any(_is(module, f) for f in forbidden):
+                problems.append(f"{_rel(path)}:{line} imports {module}")
+    return problems
+
+
+def test_sources_are_found() -> None:
+    rels = {_rel(p) for p in SOURCES}
+    assert "desktop_crm/domain/dates.py" in rels
+    assert "desktop_crm/storage/database.py" in rels
+
+
+def test_import_resolution() -> None:
+    imports = dict((m, line) for line, m in _imports(PACKAGE / "storage" / "client_repo.py"))
+    assert "desktop_crm.domain.search" in imports
+    assert "sqlalchemy" in imports
+
+
+def test_pyside6_only_in_the_ui_and_app() -> None:
+    assert _violations((), ("PySide6", "shiboken6"),
+                       exempt=("desktop_crm/ui", "desktop_crm/app.py")) == []
+
+
+def test_no_sql_in_domain_or_ui() -> None:
+    assert _violations(("desktop_crm/domain", "desktop_crm/ui"),
+                       ("sqlalchemy", "alembic", "sqlite3")) == []
+
+
+def test_domain_depends_on_nothing_above_it() -> None:
+    assert _violations(("desktop_crm/domain",),
+                       ("desktop_crm.storage", "desktop_crm.services", "desktop_crm.ui",
+                        "desktop_crm.cli", "desktop_crm.app")) == []
+
+
+def test_storage_depends_only_on_domain() -> None:
+    assert _violations(("desktop_crm/storage",),
+                       ("desktop_crm.services", "desktop_crm.ui", "desktop_crm.cli",
+                        "desktop_crm.app")) == []
+
+
+def test_services_do_not_depend_on_ui_or_cli() -> None:
+    assert _violations(("desktop_crm/services",),
+                       ("desktop_crm.ui", "desktop_crm.cli", "desktop_crm.app", "PySide6")) == []
+
+
+# -- translations ------------------------------------------------------------------
+
+def _messages() -> dict[str, list[str]]:
+    """msgid -> where it is used, for every _("...") and N_("...") literal."""
+    found: dict[str, list[str]] = {}
+    for path in SOURCES:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("_", "N_") and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)):
+                found.setdefault(node.args[0].value, []).append(
+                    f"{_rel(path)}:{node.lineno}")
+    return found
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _lit, name, _spec, _conv in string.Formatter().parse(text)
+            if name is not None}
+
+
+def test_messages_are_found() -> None:
+    messages = _messages()
+    assert "Phone number is empty" in messages
+    assert "Individual" in messages  # an N_() label
+
+
+def test_every_message_has_a_chinese_translation() -> None:
+    with resource_path("i18n", "zh.json").open(encoding="utf-8") as fh:
+        catalog: dict[str, str] = json.load(fh)
+    missing = []
+    mismatched = []
+    for msgid, where in sorted(_messages().items()):
+        if msgid not in catalog or not catalog[msgid].strip():
+            missing.append(f"{msgid!r} ({where[0]})")
+        elif _placeholders(catalog[msgid]) != _placeholders(msgid):
+            mismatched.append(f"{msgid!r} -> {catalog[msgid]!r}")
+    assert not missing and not mismatched, (
+        f"{len(missing)} missing from zh.json:\n  " + "\n  ".join(missing)
+        + f"\n{len(mismatched)} with other placeholders:\n  " + "\n  ".join(mismatched)
+    )

@@ -1,0 +1,105 @@
+"""Tests for the field-by-field card history (desktop_crm.domain.changes)."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+from desktop_crm.domain.changes import diff_cards, render_value
+from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Phone
+from desktop_crm.domain.dates import DateSpec
+from desktop_crm.domain.enums import ClientKind, DateKind, Gender, Loyalty, PhoneKind
+
+
+def _card() -> ClientCard:
+    return ClientCard(
+        name="曾国方", kind=ClientKind.PERSON, gender=Gender.MALE, company="华为",
+        phones=[Phone("13800138000"), Phone("010-65529988", PhoneKind.OFFICE)],
+        tags=["vip"], loyalty=Loyalty.CORE, founded_on=date(2001, 5, 1),
+        birthday=DateSpec.solar(3, 22, year=1985),
+        family=[FamilyMember("妻子", "王芳")],
+        profile={1: "老客户", 12: "清华"}, profile_private={12},
+    )
+
+
+def test_equal_cards_have_no_changes() -> None:
+    card = _card()
+    assert diff_cards(card, copy.deepcopy(card)) == []
+
+
+def test_bookkeeping_fields_are_not_changes() -> None:
+    old, new = _card(), _card()
+    new.id = 7
+    assert diff_cards(old, new) == []
+
+
+def test_changed_fields_with_old_and_new_text() -> None:
+    old, new = _card(), _card()
+    new.company = "腾讯"
+    new.phones.append(Phone("+1 415 555 2671"))
+    new.founded_on = date(2002, 1, 1)
+    new.birthday = None
+    changes = diff_cards(old, new)
+    assert ("company", "华为", "腾讯") in changes
+    assert ("phones", "13800138000; 010-65529988",
+            "13800138000; 010-65529988; +1 415 555 2671") in changes
+    assert ("founded_on", "2001-05-01", "2002-01-01") in changes
+    assert ("birthday", "1985-03-22", "") in changes
+    assert len(changes) == 4
+
+
+def test_enum_values_are_rendered() -> None:
+    old, new = _card(), _card()
+    new.loyalty = Loyalty.AT_RISK
+    new.gender = Gender.FEMALE
+    new.kind = ClientKind.ORGANISATION
+    changes = diff_cards(old, new)
+    assert ("loyalty", "core", "at_risk") in changes
+    assert ("gender", "male", "female") in changes
+    assert ("kind", "person", "organisation") in changes
+    new.loyalty = None
+    assert ("loyalty", "core", "") in diff_cards(old, new)
+
+
+def test_profile_answers_are_compared_per_question() -> None:
+    old, new = _card(), _card()
+    new.profile = {1: "老客户", 12: "北大", 30: "喜欢钓鱼"}
+    changes = diff_cards(old, new)
+    assert ("profile.12", "清华", "北大") in changes
+    assert ("profile.30", "", "喜欢钓鱼") in changes
+    assert not any(c[0] == "profile.1" for c in changes)
+    assert not any(c[0] == "profile" for c in changes)
+    new.profile = {12: "清华"}
+    assert diff_cards(old, new) == [("profile.1", "老客户", "")]
+
+
+def test_private_marks_are_a_change() -> None:
+    old, new = _card(), _card()
+    new.profile_private = {12, 35}
+    assert diff_cards(old, new) == [("profile_private", "12", "12, 35")]
+
+
+def test_dates_and_family_are_rendered() -> None:
+    old, new = _card(), _card()
+    new.dates = [ImportantDate(DateKind.WEDDING_ANNIVERSARY, DateSpec.solar(5, 20, year=2010),
+                               "结婚纪念日")]
+    new.family = [FamilyMember("妻子", "王芳", DateSpec.solar(7, 1))]
+    changes = dict((f, (a, b)) for f, a, b in diff_cards(old, new))
+    assert changes["dates"] == ("", "结婚纪念日 2010-05-20")
+    assert changes["family"] == ("妻子 王芳", "妻子 王芳 07-01")
+
+
+def test_a_new_card_lists_what_it_was_created_with() -> None:
+    changes = diff_cards(None, ClientCard(name="张伟", company="腾讯"))
+    assert ("name", "", "张伟") in changes
+    assert ("company", "", "腾讯") in changes
+    assert all(f not in ("email", "phones") for f, _, _ in changes)
+
+
+def test_render_value() -> None:
+    assert render_value(None) == ""
+    assert render_value(Loyalty.CORE) == "core"
+    assert render_value(date(2026, 1, 2)) == "2026-01-02"
+    assert render_value(["a", "b"]) == "a; b"
+    assert render_value({3, 1}) == "1, 3"
+    assert render_value(DateSpec.lunar(8, 15)) == DateSpec.lunar(8, 15).describe()

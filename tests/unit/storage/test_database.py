@@ -1,0 +1,198 @@
+"""Tests for opening, checking and migrating the database (desktop_crm.storage.database)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import text
+
+from desktop_crm.storage.database import (
+    HEAD_REVISION,
+    MIGRATIONS_DIR,
+    Database,
+    DatabaseError,
+    sqlite_path,
+    to_url,
+)
+from desktop_crm.storage.models import FTS_TABLE, Base
+
+
+def _scripts() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config)
+
+
+def _tables(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+    conn.close()
+    return {r[0] for r in rows}
+
+
+def test_open_creates_a_private_wal_database(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "clients.db"
+    db = Database.open(path, create=True)
+    try:
+        assert path.is_file()
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.current_revision() == HEAD_REVISION
+        assert db.path == path.resolve()
+    finally:
+        db.close()
+    assert {"clients", "client_phones", "change_log", "alembic_version", FTS_TABLE} <= _tables(
+        path)
+
+
+def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "a.db", create=True)
+    try:
+        with pytest.raises(Exception, match="FOREIGN KEY"), db.session() as s:
+            s.execute(text("INSERT INTO client_phones(client_id, position, kind, number, digits)"
+                           " VALUES (999, 0, 'mobile', '1', '1')"))
+    finally:
+        db.close()
+
+
+def test_missing_file_without_create_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "missing.db"
+    with pytest.raises(DatabaseError) as info:
+        Database.open(path)
+    assert str(path) in str(info.value)
+    assert not path.exists()
+
+
+def test_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError) as info:
+        Database.open(tmp_path, create=True)
+    assert str(tmp_path) in str(info.value)
+    assert "folder" in str(info.value)
+
+
+def test_a_text_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("hello, this is not SQLite\n", encoding="utf-8")
+    with pytest.raises(DatabaseError, match="not a database") as info:
+        Database.open(path, create=True)
+    assert str(path) in str(info.value)
+    assert path.read_text(encoding="utf-8") == "hello, this is not SQLite\n"
+
+
+def test_a_database_of_another_program_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE foo (x INTEGER)")
+        conn.execute("INSERT INTO foo VALUES (1)")
+    conn.close()
+    with pytest.raises(DatabaseError) as info:
+        Database.open(path, create=True)
+    assert str(path) in str(info.value)
+    assert _tables(path) == {"foo"}
+
+
+def test_a_database_from_a_newer_release_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    Database.open(path, create=True).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '29991231_99'")
+    conn.close()
+    with pytest.raises(DatabaseError, match="newer version") as info:
+        Database.open(path)
+    assert str(path) in str(info.value)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("29991231_99",)]
+    conn.close()
+
+
+def test_reopening_is_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    db = Database.open(path, create=True)
+    with db.session() as s:
+        s.execute(text("INSERT INTO tags(name) VALUES ('vip')"))
+    db.close()
+    before = _tables(path)
+    for _ in range(2):
+        db = Database.open(path)
+        try:
+            assert db.current_revision() == HEAD_REVISION
+            with db.read() as s:
+                assert s.execute(text("SELECT name FROM tags")).scalars().all() == ["vip"]
+        finally:
+            db.close()
+    assert _tables(path) == before
+
+
+def test_session_rolls_back_on_error(tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "a.db", create=True)
+    try:
+        with pytest.raises(RuntimeError), db.session() as s:
+            s.execute(text("INSERT INTO tags(name) VALUES ('vip')"))
+            raise RuntimeError("boom")
+        with db.read() as s:
+            s.execute(text("INSERT INTO tags(name) VALUES ('read-only')"))
+        with db.read() as s:
+            assert s.execute(text("SELECT count(*) FROM tags")).scalar() == 0
+    finally:
+        db.close()
+
+
+def test_urls() -> None:
+    assert to_url("sqlite:///x.db") == "sqlite:///x.db"
+    assert to_url("postgresql://u@h/db") == "postgresql://u@h/db"
+    url = to_url("some.db")
+    assert url.startswith("sqlite:///") and Path(url[len("sqlite:///"):]).is_absolute()
+    assert sqlite_path("sqlite:///:memory:") is None
+    assert sqlite_path("postgresql://u@h/db") is None
+    assert sqlite_path("sqlite:////tmp/a.db") == Path("/tmp/a.db")
+
+
+# -- migrations ------------------------------------------------------------------------
+
+def test_head_revision_is_the_head_of_the_scripts() -> None:
+    scripts = _scripts()
+    assert scripts.get_heads() == [HEAD_REVISION]
+    assert scripts.get_current_head() == HEAD_REVISION
+
+
+def test_revision_chain_is_linear() -> None:
+    revisions = list(_scripts().walk_revisions())
+    assert revisions
+    roots = [r for r in revisions if r.down_revision is None]
+    assert len(roots) == 1
+    for rev in revisions:
+        assert not isinstance(rev.down_revision, (tuple, list)), f"{rev.revision} is a merge"
+    # each revision is the parent of at most one other
+    parents = [r.down_revision for r in revisions if r.down_revision is not None]
+    assert len(parents) == len(set(parents))
+
+
+def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:
+    db = Database.open(tmp_path / "a.db", create=True)
+    try:
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn,
+                opts={
+                    "compare_type": True,
+                    # the FTS5 table and its shadow tables are not ORM models
+                    "include_name": lambda name, kind, _parent: not (
+                        kind == "table" and name is not None and name.startswith(FTS_TABLE)
+                    ),
+                },
+            )
+            differences = compare_metadata(context, Base.metadata)
+    finally:
+        db.close()
+    assert differences == []

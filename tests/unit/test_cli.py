@@ -1,0 +1,213 @@
+"""Tests for the command line contract of DESIGN.md, run in-process (desktop_crm.cli)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from desktop_crm import __version__, i18n
+from desktop_crm.cli import main
+from desktop_crm.domain.client import ClientCard, Interaction, Phone
+from desktop_crm.domain.enums import Channel
+from desktop_crm.services.clients import ClientService
+from desktop_crm.storage.database import Database
+
+HAS_DEMO = importlib.util.find_spec("desktop_crm.services.demo") is not None
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """main() sets the language from the system; keep other tests in English."""
+    try:
+        yield
+    finally:
+        i18n.set_language("en")
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Path:
+    path = tmp_path / "clients.db"
+    db = Database.open(path, create=True)
+    try:
+        service = ClientService(db, clock=lambda: datetime(2026, 11, 24, 9), user="tester")
+        zeng = service.save(ClientCard(name="曾国方", company="华为技术有限公司",
+                                       phones=[Phone("138 0013 8000")]))
+        service.save(ClientCard(name="张伟", company="腾讯", phones=[Phone("13912345678")]))
+        service.save(ClientCard(name="李娜"))
+        gone = service.save(ClientCard(name="曾小贤"))
+        service.delete(gone)
+        service.log_interaction(Interaction(client_id=zeng, occurred_at=datetime(2026, 11, 20),
+                                            channel=Channel.CALL, summary="电话"))
+    finally:
+        db.close()
+    return path
+
+
+def _one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+def _client_count(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        return int(conn.execute("SELECT count(*) FROM clients WHERE deleted_at IS NULL")
+                   .fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_read_only_command_refuses_a_missing_file(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "missing.db"
+    assert main(["stats", "--db", str(path), "--lang", "en"]) == 2
+    captured = capsys.readouterr()
+    assert str(path) in _one_line(captured.err)
+    assert captured.out == ""
+    assert not path.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [["search", "zgf"], ["stats", "--json"], ["backup"]])
+def test_every_read_only_command_refuses_a_missing_file(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    path = tmp_path / "missing.db"
+    assert main([*command, "--db", str(path)]) == 2
+    assert str(path) in _one_line(capsys.readouterr().err)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_directory_as_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--db", str(tmp_path), "--json"]) == 2
+    captured = capsys.readouterr()
+    assert str(tmp_path) in _one_line(captured.err)
+    assert "Traceback" not in captured.err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_text_file_as_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database", encoding="utf-8")
+    assert main(["search", "x", "--db", str(path)]) == 2
+    assert str(path) in _one_line(capsys.readouterr().err)
+    assert path.read_text(encoding="utf-8") == "not a database"
+
+
+def test_search_json(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "zgf", "--db", str(seeded), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert isinstance(data, list) and len(data) == 1
+    assert {"id", "name", "company", "phone"} <= set(data[0])
+    assert isinstance(data[0]["id"], int)
+    assert (data[0]["name"], data[0]["company"], data[0]["phone"]) == (
+        "曾国方", "华为技术有限公司", "138 0013 8000")
+
+
+@pytest.mark.parametrize(("query", "names"), [
+    ("曾", ["曾国方"]),          # one Chinese character; the deleted 曾小贤 is not listed
+    ("华为", ["曾国方"]),
+    ("8000", ["曾国方"]),
+    ("z", ["曾国方", "张伟"]),
+    ("nobody", []),
+])
+def test_search_matches_like_the_search_box(seeded: Path, capsys: pytest.CaptureFixture[str],
+                                            query: str, names: list[str]) -> None:
+    assert main(["search", query, "--db", str(seeded), "--json"]) == 0
+    assert [r["name"] for r in json.loads(capsys.readouterr().out)] == names
+
+
+def test_search_plain_text(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "张伟", "--db", str(seeded)]) == 0
+    line = _one_line(capsys.readouterr().out)
+    assert line.split("\t")[1:] == ["张伟", "腾讯", "13912345678"]
+
+
+def test_stats_json(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--db", str(seeded), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["clients"] == 3
+    assert set(data["grades"]) >= {"A", "B", "C", "unrated"}
+    assert sum(data["grades"][g] for g in ("A", "B", "C", "unrated")) == 3
+    assert set(data["complaints"]) >= {"open", "total", "by_category"}
+    assert isinstance(data["complaints"]["by_category"], dict)
+    assert data["interactions"] == 1
+
+
+def test_reading_commands_do_not_write(seeded: Path) -> None:
+    assert main(["stats", "--db", str(seeded), "--json"]) == 0
+    assert main(["search", "zgf", "--db", str(seeded)]) == 0
+    assert _client_count(seeded) == 3
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "2.5", ""])
+def test_bad_clients_value_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                   value: str) -> None:
+    path = tmp_path / "new.db"
+    with pytest.raises(SystemExit) as info:
+        main(["demo", "--db", str(path), "--clients", value])
+    assert info.value.code == 2
+    assert "--clients" in _one_line(capsys.readouterr().err)
+    assert not path.exists()
+
+
+def test_unknown_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["frobnicate"])
+    assert info.value.code == 2
+
+
+def test_backup_to_file(seeded: Path, tmp_path: Path,
+                        capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out" / "copy.db"
+    assert main(["backup", "--db", str(seeded), "--to", str(target)]) == 0
+    assert str(target) in capsys.readouterr().out
+    assert _client_count(target) == _client_count(seeded) == 3
+    assert not list(target.parent.glob("*.part"))
+
+
+def test_backup_default_location(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["backup", "--db", str(seeded)]) == 0
+    [copy] = list((seeded.parent / "backups").glob("*.db"))
+    assert str(copy) in capsys.readouterr().out
+    assert _client_count(copy) == 3
+
+
+def test_backup_cannot_overwrite_the_database(seeded: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["backup", "--db", str(seeded), "--to", str(seeded)]) == 2
+    assert _one_line(capsys.readouterr().err)
+    assert _client_count(seeded) == 3
+
+
+@pytest.mark.skipif(not HAS_DEMO, reason="desktop_crm.services.demo not written yet")
+def test_demo_creates_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "new.db"
+    assert main(["demo", "--db", str(path), "--clients", "20", "--seed", "3"]) == 0
+    assert path.is_file()
+    capsys.readouterr()
+    assert main(["stats", "--db", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["clients"] == 20
+
+
+@pytest.mark.skipif(not HAS_DEMO, reason="desktop_crm.services.demo not written yet")
+def test_demo_if_missing_leaves_an_existing_database(
+        seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = seeded.read_bytes()
+    assert main(["demo", "--db", str(seeded), "--clients", "20", "--if-missing"]) == 0
+    assert _client_count(seeded) == 3
+    assert seeded.read_bytes() == before
