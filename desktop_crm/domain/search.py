@@ -16,8 +16,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 _MAX_READINGS = 8
 _MIN_PHONE_SUFFIX = 4
 # How these characters are read when they are a surname (pypinyin reads words,
@@ -50,6 +48,10 @@ def spaced_cjk(text: str) -> str:
 
 def _syllables(text: str, as_name: bool = True) -> list[list[str]]:
     """Per CJK character, its candidate readings (a surname: every reading)."""
+    # Imported here: pypinyin loads its dictionaries in ~0.2 s, which the window
+    # should not pay at start-up; only saving a card needs them.
+    from pypinyin import Style, lazy_pinyin, pinyin
+
     chars = [ch for ch in text if is_cjk(ch)]
     if not chars:
         return []
@@ -84,6 +86,8 @@ def pinyin_keys(text: str, as_name: bool = True) -> tuple[list[str], list[str]]:
 def sort_key(text: str) -> str:
     """Key that sorts Chinese names by pinyin (surname reading) and latin names
     alphabetically."""
+    from pypinyin import Style, lazy_pinyin
+
     text = unicodedata.normalize("NFKC", text.strip())
     parts = lazy_pinyin(text, style=Style.NORMAL)
     if text and text[0] in SURNAME_READINGS:

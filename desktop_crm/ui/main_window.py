@@ -124,13 +124,15 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Desktop CRM") + " — " + str(self.db.path or self.db.url))
         self.file_menu.setTitle(_("&File"))
         self.client_menu.setTitle(_("&Client"))
-        self.language_menu.setTitle(_("&Language") + " / Language")
+        # Always show both words, so a user lost in the wrong language finds it.
+        other = "Language" if language() == "zh" else "语言"
+        self.language_menu.setTitle(_("&Language") + " / " + other)
         self.help_menu.setTitle(_("&Help"))
         self.act_new_db.setText(_("New database…"))
         self.act_open_db.setText(_("Open database…"))
         self.act_backup.setText(_("Back up now"))
         self.act_quit.setText(_("Quit"))
-        self.act_new_client.setText(_("New client"))
+        self.act_new_client.setText(_("Create a client card"))
         self.act_find.setText(_("Find client"))
         self.act_save.setText(_("Save card"))
         self.act_log.setText(_("Log interaction"))

@@ -147,7 +147,7 @@ class CardEditor(QWidget):
     def _update_title(self) -> None:
         name = self.basics.name.text().strip()
         if self.client_id is None:
-            self.title.setText(name or _("New client"))
+            self.title.setText(name or _("New client card"))
         else:
             self.title.setText(name or _("(no name)"))
         if self.read_only:

@@ -44,6 +44,7 @@ class ClientListModel(QAbstractTableModel):
         self.flt = ClientFilter()
         self._ids: list[int] = []
         self._cache: dict[int, ClientRow] = {}
+        self._loaded = False
 
     # -- queries ----------------------------------------------------------------
     def refresh(self) -> None:
@@ -51,6 +52,7 @@ class ClientListModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = self._service.list_ids(self.flt)
         self._cache.clear()
+        self._loaded = True
         self.endResetModel()
 
     def set_filter(self, flt: ClientFilter) -> None:
@@ -124,6 +126,8 @@ class ClientListModel(QAbstractTableModel):
         """Override QAbstractItemModel::sort: sorting is done by the database."""
         if not 0 <= column < len(COLUMNS) or COLUMNS[column][0] not in _SORTABLE:
             return
-        self.flt.sort = COLUMNS[column][0]
-        self.flt.descending = order == Qt.SortOrder.DescendingOrder
+        key, descending = COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder
+        if (key, descending) == (self.flt.sort, self.flt.descending) and self._loaded:
+            return  # the view re-announces its sort indicator; the query would not change
+        self.flt.sort, self.flt.descending = key, descending
         self.refresh()

@@ -60,17 +60,20 @@ class ClientsTab(QWidget):
         self.undo_button = QPushButton(self)
         self._undo_id: int | None = None
         self.view = QTableView(self)
+        self.model.refresh()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Qt's header starts out descending; match the model's order before enabling
+        # sorting, or the view would query 100,000 ids twice for nothing.
+        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.view.setAlternatingRowColors(True)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(24)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((110, 180, 130, 90, 70, 120)):
+        for column, width in enumerate((150, 170, 120, 90, 60, 110)):
             self.view.setColumnWidth(column, width)
         self.editor = CardEditor(service, self)
 
@@ -134,9 +137,7 @@ class ClientsTab(QWidget):
         self.editor.saved.connect(self._on_saved)
         self.editor.timeline_changed.connect(self.model.invalidate)
         self._reverting_selection = False
-        self.retranslate()
-        self.reload_filters()
-        self.apply_filter()
+        self.retranslate()  # also fills the filter combos
 
     # -- texts ----------------------------------------------------------------------
     def retranslate(self) -> None:

@@ -72,6 +72,8 @@ class TimelinePage(QWidget):
         self.empty.setWordWrap(True)
         self.list = QListWidget(self)
         self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setAlternatingRowColors(True)
         self.delete_button = QPushButton(self)
         layout = QVBoxLayout(self)

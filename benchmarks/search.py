@@ -1,0 +1,153 @@
+"""Search-as-you-type and window start-up at 100,000 clients.
+
+Prints, for 200 typed queries (Chinese names and surnames, full pinyin,
+initials, phone digits), the median and p95 latency of what the search box
+does (SQL id list through the FTS index, then the first page of rows), next to
+a plain ``LIKE '%q%'`` scan over name, company and phone on the same data; and
+the time from process start to the main window shown, next to a bare Qt
+window. Targets (DESIGN.md): search p95 < 50 ms, window < 1.5 s.
+
+Usage: python benchmarks/search.py [--clients 100000] [--db PATH] [--keep]
+(--db reuses an existing benchmark database, else one is built in a temp dir).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from desktop_crm.domain.search import pinyin_keys
+from desktop_crm.services.clients import ClientFilter, ClientService
+from desktop_crm.services.demo import generate
+from desktop_crm.storage.database import Database
+from desktop_crm.storage.models import Client
+
+HERE = Path(__file__).resolve().parent
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def make_queries(db: Database, count: int, seed: int = 5) -> list[str]:
+    rng = random.Random(seed)
+    with db.read() as s:
+        rows = s.execute(select(Client.name, Client.primary_phone)
+                         .order_by(Client.id).limit(5000)).all()
+    queries: list[str] = []
+    kinds = ["name", "surname", "pinyin", "initials", "phone4", "phone_prefix", "two_chars"]
+    while len(queries) < count:
+        name, phone = rng.choice(rows)
+        kind = kinds[len(queries) % len(kinds)]
+        full, initials = pinyin_keys(name)
+        digits = "".join(ch for ch in phone if ch.isdigit())
+        if kind == "name":
+            queries.append(name)
+        elif kind == "surname":
+            queries.append(name[0])
+        elif kind == "two_chars":
+            queries.append(name[:2])
+        elif kind == "pinyin" and full:
+            queries.append(full[0][: rng.randint(3, len(full[0]))])
+        elif kind == "initials" and initials:
+            queries.append(initials[0])
+        elif kind == "phone4" and len(digits) >= 8:
+            queries.append(digits[-4:])
+        elif kind == "phone_prefix" and len(digits) >= 7:
+            queries.append(digits[:7])
+    return queries
+
+
+def time_search(service: ClientService, queries: list[str]) -> tuple[list[float], int]:
+    times, hits = [], 0
+    for q in queries:
+        start = time.perf_counter()
+        ids = service.list_ids(ClientFilter(text=q))
+        service.rows(ids[:60])  # the first screenful, as the view asks for it
+        times.append((time.perf_counter() - start) * 1000)
+        hits += bool(ids)
+    return times, hits
+
+
+def time_like(db: Database, queries: list[str]) -> list[float]:
+    times = []
+    sql = text("SELECT id FROM clients WHERE deleted_at IS NULL AND (name LIKE :q "
+               "OR company LIKE :q OR primary_phone LIKE :q) ORDER BY sort_key")
+    with db.engine.connect() as conn:
+        for q in queries:
+            start = time.perf_counter()
+            ids = [r[0] for r in conn.execute(sql, {"q": f"%{q}%"})]
+            first = ",".join(str(i) for i in ids[:60]) or "0"
+            conn.execute(text(f"SELECT id, name FROM clients WHERE id IN ({first})"))
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def time_window(db_path: Path, bare: bool, runs: int = 3) -> float:
+    """Median seconds from spawning a process to its window being shown."""
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    results = []
+    for _run in range(runs):
+        start = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, str(HERE / "window_start.py"), str(db_path)]
+            + (["--bare"] if bare else []),
+            capture_output=True, text=True, env=env, check=True,
+        )
+        elapsed = time.perf_counter() - start
+        assert "shown" in out.stdout, out.stdout + out.stderr
+        results.append(elapsed)
+    return statistics.median(results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="crm-bench-"))
+    db_path = args.db or workdir / "bench.db"
+    if not db_path.exists():
+        db = Database.open(db_path, create=True)
+        start = time.perf_counter()
+        generate(db, args.clients, seed=42)
+        print(f"built {args.clients:,} demo clients in {time.perf_counter() - start:.1f} s "
+              f"({db_path.stat().st_size / 1e6:.0f} MB)")
+    else:
+        db = Database.open(db_path)
+    service = ClientService(db)
+    count = service.counts()["clients"]
+    queries = make_queries(db, args.queries)
+    time_search(service, queries[:20])  # warm the page cache, as a running app has it
+    fts, hits = time_search(service, queries)
+    like = time_like(db, queries)
+    print(f"\nsearch at {count:,} clients, {len(queries)} queries ({hits} with hits)")
+    print(f"  {'':24}{'median':>10}{'p95':>10}{'max':>10}")
+    for label, values in (("search box (FTS index)", fts), ("plain LIKE '%q%' scan", like)):
+        print(f"  {label:24}{statistics.median(values):9.2f}ms{percentile(values, 95):9.2f}ms"
+              f"{max(values):9.2f}ms")
+    print(f"  ratio LIKE/FTS at p95: {percentile(like, 95) / percentile(fts, 95):.1f}x"
+          f"   target p95 < 50 ms: {'met' if percentile(fts, 95) < 50 else 'MISSED'}")
+
+    bare = time_window(db_path, bare=True)
+    full = time_window(db_path, bare=False)
+    print("\nprocess start to window shown (median of 3, offscreen)")
+    print(f"  bare QMainWindow            {bare:6.2f} s")
+    print(f"  Desktop CRM main window     {full:6.2f} s   ({full / bare:.1f}x bare; "
+          f"target < 1.5 s: {'met' if full < 1.5 else 'MISSED'})")
+    db.close()
+
+
+if __name__ == "__main__":
+    main()
