@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_CLIENTS ?= 300
 
-.PHONY: run test lint typecheck bench clean-venv
+.PHONY: run test bench clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	@bash tools/system-deps.sh test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
-
-lint: $(STAMP)
-	$(BIN)/ruff check desktop_crm tests benchmarks
+	$(BIN)/ruff check desktop_crm tests benchmarks tools
 	$(BIN)/mypy
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/search.py

@@ -40,7 +40,7 @@ def _positive(value: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH_OR_URL",
                         help="database file or URL (default: the user data folder)")
     common.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,

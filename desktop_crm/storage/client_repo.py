@@ -81,7 +81,7 @@ class ClientFilter:
     descending: bool = False
 
 
-def _filtered(flt: ClientFilter) -> Select[tuple[int]]:
+def _filtered(flt: ClientFilter) -> Select[int]:
     stmt = select(Client.id)
     stmt = stmt.where(Client.deleted_at.is_not(None) if flt.trash else Client.deleted_at.is_(None))
     query = fts_query(flt.text) if flt.text else None

@@ -72,7 +72,8 @@ class MainWindow(QMainWindow):
         return tab
 
     # -- actions and menus -----------------------------------------------------------
-    def _action(self, callback: Callable[[], object], shortcut: QKeySequence | str | None = None
+    def _action(self, callback: Callable[[], object],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
                 ) -> QAction:
         action = QAction(self)
         if shortcut is not None:

@@ -224,4 +224,6 @@ class RowList(QWidget):
 
     def clear(self) -> None:
         for row in list(self.rows):
-            self._remove(row.parentWidget(), row)
+            holder = row.parentWidget()
+            assert holder is not None  # add_row always wraps a row in a holder
+            self._remove(holder, row)

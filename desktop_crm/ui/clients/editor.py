@@ -244,13 +244,13 @@ class CardEditor(QWidget):
             self.errors.hide()
             return
         lines = []
-        first: tuple[int, QWidget | None] | None = None
+        first: tuple[int, QWidget | None] | None = None  # page and field to focus
         for error in errors:
-            page, widget = self._widget_for(error.field)
-            if widget is not None:
-                mark_invalid(widget, error.message)
+            page, field_widget = self._widget_for(error.field)
+            if field_widget is not None:
+                mark_invalid(field_widget, error.message)
             lines.append(f"• {self.pages.tabText(page)}: {error.message}")
-            first = first or (page, widget)
+            first = first or (page, field_widget)
         self.errors.setText(_("Not saved. Please correct:") + "\n" + "\n".join(lines))
         self.errors.show()
         if first is not None:

@@ -7,6 +7,7 @@ card field so validation problems can be shown at the field.
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -34,6 +35,7 @@ from desktop_crm.domain.enums import (
 from desktop_crm.i18n import N_, _
 from desktop_crm.ui.widgets import OptionalDateEdit, RowList
 
+W = TypeVar("W", bound=QWidget)
 _TAG_SPLIT = re.compile(r"[,，;；、]")
 
 
@@ -102,7 +104,7 @@ class FormPage(QWidget):
         self.fields: dict[str, QWidget] = {}
         self._labels: list[tuple[QLabel, str]] = []
 
-    def add(self, name: str, label: str, widget: QWidget) -> QWidget:
+    def add(self, name: str, label: str, widget: W) -> W:
         caption = QLabel(self)
         caption.setBuddy(widget)
         self._labels.append((caption, label))
