@@ -7,7 +7,7 @@ card field so validation problems can be shown at the field.
 from __future__ import annotations
 
 import re
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -116,6 +116,17 @@ class FormPage(QWidget):
                 break
         return widget
 
+    # Card fields edited by a plain QLineEdit on this page, loaded and stored as is.
+    TEXT_FIELDS: tuple[str, ...] = ()
+
+    def load_texts(self, card: ClientCard) -> None:
+        for name in self.TEXT_FIELDS:
+            cast(QLineEdit, self.fields[name]).setText(getattr(card, name))
+
+    def store_texts(self, card: ClientCard) -> None:
+        for name in self.TEXT_FIELDS:
+            setattr(card, name, cast(QLineEdit, self.fields[name]).text().strip())
+
     def retranslate(self) -> None:
         for caption, label in self._labels:
             caption.setText(_(label))
@@ -130,6 +141,9 @@ def _line(parent: QWidget) -> QLineEdit:
 
 class BasicsPage(FormPage):
     """Name, contact details, tags, owner and notes."""
+
+    TEXT_FIELDS = ("title", "company", "email", "wechat", "address", "home_address",
+                   "industry", "source", "owner")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -163,18 +177,7 @@ class BasicsPage(FormPage):
         self.kind.set_value(card.kind)
         self.name.setText(card.name)
         self.gender.set_value(card.gender)
-        for name in (
-            "title",
-            "company",
-            "email",
-            "wechat",
-            "address",
-            "home_address",
-            "industry",
-            "source",
-            "owner",
-        ):
-            getattr(self, name).setText(getattr(card, name))
+        self.load_texts(card)
         self.tags.setText(", ".join(card.tags))
         self.notes.setPlainText(card.notes)
         self.phones.clear()
@@ -188,18 +191,7 @@ class BasicsPage(FormPage):
         card.kind = ClientKind(self.kind.value() or ClientKind.PERSON)
         card.name = self.name.text().strip()
         card.gender = Gender(self.gender.value() or Gender.UNKNOWN)
-        for name in (
-            "title",
-            "company",
-            "email",
-            "wechat",
-            "address",
-            "home_address",
-            "industry",
-            "source",
-            "owner",
-        ):
-            setattr(card, name, getattr(self, name).text().strip())
+        self.store_texts(card)
         card.tags = [t.strip() for t in _TAG_SPLIT.split(self.tags.text()) if t.strip()]
         card.notes = self.notes.toPlainText()
         card.phones = [
@@ -218,6 +210,8 @@ class BasicsPage(FormPage):
 class OrganisationPage(FormPage):
     """Organisation data from the source (法人客户资料)."""
 
+    TEXT_FIELDS = ("legal_representative", "scale", "assets", "org_form")
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.legal_representative = self.add(
@@ -233,14 +227,12 @@ class OrganisationPage(FormPage):
         self.retranslate()
 
     def load(self, card: ClientCard) -> None:
-        for name in ("legal_representative", "scale", "assets", "org_form"):
-            getattr(self, name).setText(getattr(card, name))
+        self.load_texts(card)
         self.founded_on.set_value(card.founded_on)
         self.relationship_since.set_value(card.relationship_since)
 
     def store(self, card: ClientCard) -> None:
-        for name in ("legal_representative", "scale", "assets", "org_form"):
-            setattr(card, name, getattr(self, name).text().strip())
+        self.store_texts(card)
         card.founded_on = self.founded_on.value()
         card.relationship_since = self.relationship_since.value()
 
