@@ -91,3 +91,39 @@ def test_screenshots_in_both_languages(qtbot, db, settings, tmp_path: Path):  # 
             assert not image.isNull()
             assert image.save(str(out / f"main-{lang}-{page}.png"))
     assert (out / "main-zh-basics.png").stat().st_size > 10_000
+
+
+def test_open_database_refuses_a_bad_file_and_opens_a_good_one(  # type: ignore[no-untyped-def]
+    qtbot, monkeypatch, db, seeded, window, tmp_path: Path
+):
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from desktop_crm.domain.client import ClientCard
+    from desktop_crm.services.clients import ClientService
+    from desktop_crm.storage.database import Database
+
+    bad = tmp_path / "notes.db"
+    bad.write_text("not a database", encoding="utf-8")
+    errors: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text: errors.append(text)))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *args: (str(bad), "")))
+    window.open_database()
+    assert len(errors) == 1 and "notes.db" in errors[0]
+    assert window.db is db  # still on the old database, which still works
+    assert window.clients.model.rowCount() == len(seeded)
+    assert bad.read_text(encoding="utf-8") == "not a database"
+
+    other_path = tmp_path / "other.db"
+    other = Database.open(other_path, create=True)
+    ClientService(other).save(ClientCard(name="孙悟空"))
+    other.close()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *args: (str(other_path), "")))
+    window.open_database()
+    assert window.db.path == other_path.resolve()
+    names = [window.clients.model.data(window.clients.model.index(r, 0))
+             for r in range(window.clients.model.rowCount())]
+    assert names == ["孙悟空"]
+    assert str(other_path.resolve()) in window.windowTitle()
