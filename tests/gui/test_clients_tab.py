@@ -56,6 +56,8 @@ def test_create_client_through_editor_and_find_by_initials(qtbot, window, db):  
     qtbot.keyClicks(tab.search, "wangfang")
     assert _names(tab) == []
     assert tab.count_label.text() == "0 clients"
+    assert tab.empty_label.isVisible()
+    assert "No client matches" in tab.empty_label.text()
 
 
 def test_search_filters_as_you_type_in_chinese_and_digits(qtbot, seeded, window):  # type: ignore[no-untyped-def]

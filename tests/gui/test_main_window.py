@@ -15,6 +15,8 @@ def test_tabs_and_pending_tabs_say_so(window):  # type: ignore[no-untyped-def]
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles == ["Today", "Client cards", "Evaluation", "Care calendar", "Complaints"]
     assert window.tabs.currentWidget() is window.clients
+    assert window.clients.delete_button.isVisible()
+    assert not window.clients.restore_button.isVisible()  # only in the trash view
     for tab in placeholder_tabs(window):
         assert "not built yet" in tab.label.text()
 

@@ -56,6 +56,9 @@ class ClientsTab(QWidget):
         self.delete_button = QPushButton(self)
         self.restore_button = QPushButton(self)
         self.count_label = QLabel(self)
+        self.empty_label = QLabel(self)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
         self.undo_label = QLabel(self)
         self.undo_button = QPushButton(self)
         self._undo_id: int | None = None
@@ -100,6 +103,7 @@ class ClientsTab(QWidget):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(top)
         left_layout.addLayout(filters)
+        left_layout.addWidget(self.empty_label)
         left_layout.addWidget(self.view, 1)
         left_layout.addLayout(undo)
         left_layout.addLayout(buttons)
@@ -138,6 +142,7 @@ class ClientsTab(QWidget):
         self.editor.timeline_changed.connect(self.model.invalidate)
         self._reverting_selection = False
         self.retranslate()  # also fills the filter combos
+        self._update_buttons()
 
     # -- texts ----------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -195,19 +200,32 @@ class ClientsTab(QWidget):
         keep = self.editor.client_id
         self.model.set_filter(self.current_filter())
         self._update_count()
-        trash = self.trash_button.isChecked()
-        self.delete_button.setVisible(not trash)
-        self.restore_button.setVisible(trash)
         if keep is not None:
             self._select(keep, load=False)
         self._update_buttons()
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
-        self.count_label.setText(_("{n} in trash", n=n) if self.trash_button.isChecked()
+        trash = self.trash_button.isChecked()
+        self.count_label.setText(_("{n} in trash", n=n) if trash
                                  else _("{n} clients", n=f"{n:,}"))
+        if n:
+            self.empty_label.hide()
+            return
+        if trash:
+            self.empty_label.setText(_("The trash is empty."))
+        elif self.search.text().strip() or any(
+                c.currentIndex() > 0 for c in (self.kind, self.classification, self.tag,
+                                               self.owner)):
+            self.empty_label.setText(_("No client matches the search and filters."))
+        else:
+            self.empty_label.setText(_("No clients yet. Press Ctrl+N to add the first one."))
+        self.empty_label.show()
 
     def _update_buttons(self) -> None:
+        trash = self.trash_button.isChecked()
+        self.delete_button.setVisible(not trash)
+        self.restore_button.setVisible(trash)
         has = self.model.id_at(self.view.currentIndex().row()) is not None
         self.delete_button.setEnabled(has)
         self.restore_button.setEnabled(has)
