@@ -25,6 +25,29 @@ def create_window(db_arg: str | None, lang: str | None, settings: object = None)
     return MainWindow(db, qsettings)
 
 
+def install_error_dialog() -> None:
+    """Show an unexpected error to the user instead of losing it in a slot.
+
+    The database is safe either way: every write is one transaction that rolls
+    back on error. The traceback goes to stderr for a bug report.
+    """
+    import traceback
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop_crm.i18n import _
+
+    def hook(kind: type[BaseException], error: BaseException, tb: object) -> None:
+        traceback.print_exception(kind, error, tb)  # type: ignore[arg-type]
+        QMessageBox.critical(
+            None, _("Unexpected error"),
+            _("Something went wrong and the last action was not completed; your saved "
+              "data is unchanged.\n\n{error}", error=f"{kind.__name__}: {error}"),
+        )
+
+    sys.excepthook = hook
+
+
 def run(db_arg: str | None, lang: str | None) -> int:
     """Open the window; returns the process exit code."""
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -33,6 +56,7 @@ def run(db_arg: str | None, lang: str | None) -> int:
     from desktop_crm.storage.database import DatabaseError
 
     app = QApplication.instance() or QApplication(sys.argv)
+    install_error_dialog()
     app.setOrganizationName("DesktopCRM")
     app.setApplicationName("desktop-crm")
     try:
