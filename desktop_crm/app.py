@@ -32,13 +32,15 @@ def install_error_dialog() -> None:
     back on error. The traceback goes to stderr for a bug report.
     """
     import traceback
+    from types import TracebackType
 
     from PySide6.QtWidgets import QMessageBox
 
     from desktop_crm.i18n import _
 
-    def hook(kind: type[BaseException], error: BaseException, tb: object) -> None:
-        traceback.print_exception(kind, error, tb)  # type: ignore[arg-type]
+    def hook(kind: type[BaseException], error: BaseException,
+             tb: TracebackType | None) -> None:
+        traceback.print_exception(kind, error, tb)
         QMessageBox.critical(
             None, _("Unexpected error"),
             _("Something went wrong and the last action was not completed; your saved "
