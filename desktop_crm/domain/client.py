@@ -142,3 +142,6 @@ class ClientRow:
     loyalty: Loyalty | None
     tags: str
     last_contact: datetime | None
+    grade: str | None = None
+    previous_grade: str | None = None
+    last_evaluated_on: date | None = None

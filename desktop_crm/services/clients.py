@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import datetime
 
 from desktop_crm.domain.changes import diff_cards
 from desktop_crm.domain.client import ChangeEntry, ClientCard, ClientRow, Interaction
 from desktop_crm.domain.validation import FieldError, ValidationError, validate_card
 from desktop_crm.i18n import _
-from desktop_crm.services.clock import Clock, system_clock
+from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.storage import client_repo as repo
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
@@ -19,13 +18,6 @@ __all__ = ["ClientFilter", "ClientService", "NotFoundError"]
 
 class NotFoundError(LookupError):
     """The client does not exist (any more)."""
-
-
-def _current_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry, e.g. in a container
-        return ""
 
 
 class ClientService:
@@ -40,7 +32,7 @@ class ClientService:
     def __init__(self, db: Database, clock: Clock = system_clock, user: str | None = None):
         self.db = db
         self.clock = clock
-        self.user = _current_user() if user is None else user
+        self.user = current_user() if user is None else user
 
     # -- reading --------------------------------------------------------------
     def list_ids(self, flt: ClientFilter) -> list[int]:

@@ -8,9 +8,20 @@ ever holds ids.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, delete, false, func, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    delete,
+    false,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from desktop_crm.domain.client import (
@@ -57,6 +68,8 @@ SORT_COLUMNS: dict[str, ColumnElement[object] | object] = {
     "owner": Client.owner,
     "loyalty": Client.loyalty,
     "last_contact": Client.last_contact_at,
+    "grade": Client.grade,
+    "last_evaluated": Client.last_evaluated_on,
     "id": Client.id,
 }
 
@@ -76,6 +89,8 @@ class ClientFilter:
     classification: tuple[str, str] | None = None  # (field, value), e.g. ("loyalty", "core")
     tag: str | None = None
     owner: str | None = None
+    grade: str | None = None  # "A", "B", "C" or "unrated"
+    evaluated_before: date | None = None  # due: never evaluated, or last before this date
     trash: bool = False
     sort: str = "name"
     descending: bool = False
@@ -110,6 +125,12 @@ def _filtered(flt: ClientFilter) -> Select[int]:
         )
     if flt.owner:
         stmt = stmt.where(Client.owner == flt.owner)
+    if flt.grade:
+        stmt = stmt.where(Client.grade.is_(None) if flt.grade == "unrated"
+                          else Client.grade == flt.grade)
+    if flt.evaluated_before:
+        stmt = stmt.where(or_(Client.last_evaluated_on.is_(None),
+                              Client.last_evaluated_on < flt.evaluated_before))
     return stmt
 
 
@@ -139,7 +160,8 @@ def rows(session: Session, ids: list[int]) -> list[ClientRow]:
     )
     stmt = (
         select(Client.id, Client.name, Client.kind, Client.company, Client.primary_phone,
-               Client.owner, Client.loyalty, tag_names.c.tags, Client.last_contact_at)
+               Client.owner, Client.loyalty, tag_names.c.tags, Client.last_contact_at,
+               Client.grade, Client.previous_grade, Client.last_evaluated_on)
         .outerjoin(tag_names, tag_names.c.client_id == Client.id)
         .where(Client.id.in_(ids))
     )
@@ -148,7 +170,8 @@ def rows(session: Session, ids: list[int]) -> list[ClientRow]:
             id=r.id, name=r.name, kind=ClientKind(r.kind), company=r.company,
             phone=r.primary_phone, owner=r.owner,
             loyalty=Loyalty(r.loyalty) if r.loyalty else None, tags=r.tags or "",
-            last_contact=r.last_contact_at,
+            last_contact=r.last_contact_at, grade=r.grade, previous_grade=r.previous_grade,
+            last_evaluated_on=r.last_evaluated_on,
         )
         for r in session.execute(stmt)
     }

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -58,6 +59,10 @@ class Client(Base):
     loyalty: Mapped[str | None] = mapped_column(String(16))
     profile_filled_by: Mapped[str] = mapped_column(String(100), default="")
     last_contact_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # the latest evaluation's grade and date, kept by the evaluation service
+    grade: Mapped[str | None] = mapped_column(String(1), index=True)
+    previous_grade: Mapped[str | None] = mapped_column(String(1))
+    last_evaluated_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
@@ -191,6 +196,38 @@ class ChangeLogRow(Base):
     field: Mapped[str] = mapped_column(String(64))
     old_value: Mapped[str] = mapped_column(Text, default="")
     new_value: Mapped[str] = mapped_column(Text, default="")
+
+
+class ScoringSchemeRow(Base):
+    """One version of the scoring scheme; never changed once evaluations use it."""
+
+    __tablename__ = "scoring_schemes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    definition: Mapped[str] = mapped_column(Text)  # JSON of domain.scoring.Scheme.to_dict()
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class EvaluationRow(Base):
+    """One evaluation of a client, with the inputs, points and scheme it used."""
+
+    __tablename__ = "evaluations"
+    __table_args__ = (Index("ix_evaluations_client_date", "client_id", "evaluated_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    scheme_id: Mapped[int] = mapped_column(ForeignKey("scoring_schemes.id"))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    evaluated_on: Mapped[date] = mapped_column(Date)
+    evaluator: Mapped[str] = mapped_column(String(100), default="")
+    inputs: Mapped[str] = mapped_column(Text)  # JSON: criterion key -> raw input
+    points: Mapped[str] = mapped_column(Text)  # JSON: criterion key -> 0-100 points
+    total: Mapped[float] = mapped_column(Float)
+    grade: Mapped[str] = mapped_column(String(1))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 # Full-text index (FTS5, unicode61, rowid = clients.id). Created by the migration;

@@ -1,0 +1,121 @@
+"""Evaluation use cases: the current scheme and its versions, evaluating a
+client, score history, grade distribution and who is due."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from desktop_crm.domain.evaluation import (
+    DEFAULT_PERIOD_DAYS,
+    Evaluation,
+    default_period,
+    due_since,
+)
+from desktop_crm.domain.scoring import Result, Scheme, ScoringError, default_scheme, evaluate
+from desktop_crm.i18n import _
+from desktop_crm.services.clients import NotFoundError
+from desktop_crm.services.clock import Clock, current_user, system_clock
+from desktop_crm.storage import client_repo
+from desktop_crm.storage import evaluation_repo as repo
+from desktop_crm.storage.client_repo import ClientFilter
+from desktop_crm.storage.database import Database
+
+
+class EvaluationService:
+    """Everything the evaluation tab and the CLI do with evaluations.
+
+    Attributes:
+        db: the open database.
+        clock: returns "now"; injected so tests can fix it.
+        user: recorded as the evaluator.
+        period_days: a client not evaluated for this long is due (default a quarter).
+    """
+
+    def __init__(self, db: Database, clock: Clock = system_clock, user: str | None = None,
+                 period_days: int = DEFAULT_PERIOD_DAYS) -> None:
+        self.db = db
+        self.clock = clock
+        self.user = current_user() if user is None else user
+        self.period_days = period_days
+
+    # -- the scheme ---------------------------------------------------------------
+    def scheme(self) -> Scheme:
+        """The current scheme; the source's default until the user edits it."""
+        with self.db.read() as s:
+            found = repo.latest_scheme(s)
+        return found[1] if found else default_scheme()
+
+    def scheme_version(self, version: int) -> Scheme:
+        with self.db.read() as s:
+            scheme = repo.scheme_by_version(s, version)
+        if scheme is None:
+            raise NotFoundError(_("No scoring scheme version {v}", v=version))
+        return scheme
+
+    def save_scheme(self, scheme: Scheme) -> Scheme:
+        """Store an edited scheme as a new version (past evaluations keep theirs).
+        Raises ScoringError for an invalid scheme, writing nothing."""
+        scheme.check()
+        with self.db.session() as s:
+            current = repo.latest_scheme(s)
+            if current and _same_rules(current[1], scheme):
+                return current[1]
+            return repo.add_scheme(s, scheme, self.clock())[1]
+
+    def preview(self, inputs: Mapping[str, Any]) -> Result:
+        """Score without saving: what the form shows as the user types."""
+        return evaluate(self.scheme(), inputs)
+
+    # -- evaluations --------------------------------------------------------------
+    def evaluate_client(self, client_id: int, inputs: Mapping[str, Any],
+                        period: tuple[date, date] | None = None,
+                        evaluated_on: date | None = None, notes: str = "") -> Evaluation:
+        """Score ``inputs`` with the current scheme and store the evaluation."""
+        today = self.clock().date()
+        evaluated_on = evaluated_on or today
+        start, end = period or default_period(evaluated_on, self.period_days)
+        if start > end:
+            raise ScoringError(_("The period starts after it ends"))
+        if evaluated_on > today:
+            raise ScoringError(_("The evaluation date is in the future"))
+        with self.db.session() as s:
+            if not client_repo.client_exists(s, client_id, include_deleted=False):
+                raise NotFoundError(_("Client {id} does not exist", id=client_id))
+            current = repo.latest_scheme(s)
+            scheme_id, scheme = current or repo.add_scheme(s, default_scheme(), self.clock())
+            result = evaluate(scheme, inputs)
+            item = Evaluation(
+                client_id=client_id, period_start=start, period_end=end,
+                evaluated_on=evaluated_on, inputs=dict(inputs), points=result.points,
+                total=result.total, grade=result.grade, scheme_version=scheme.version,
+                evaluator=self.user, notes=notes.strip(),
+            )
+            new_id = repo.add_evaluation(s, item, scheme_id, self.clock())
+        return Evaluation(**{**item.__dict__, "id": new_id})
+
+    def history(self, client_id: int) -> list[Evaluation]:
+        with self.db.read() as s:
+            return repo.history(s, client_id)
+
+    def distribution(self) -> dict[str, int]:
+        with self.db.read() as s:
+            return repo.grade_counts(s)
+
+    def due_filter(self, grade: str | None = None, only_due: bool = False,
+                   text: str = "") -> ClientFilter:
+        """The list filter of the evaluation tab."""
+        today = self.clock().date()
+        return ClientFilter(text=text, grade=grade,
+                            evaluated_before=due_since(today, self.period_days)
+                            if only_due else None)
+
+    def is_due(self, last_evaluated_on: date | None) -> bool:
+        return (last_evaluated_on is None
+                or last_evaluated_on < due_since(self.clock().date(), self.period_days))
+
+
+def _same_rules(a: Scheme, b: Scheme) -> bool:
+    return (a.criteria, a.threshold_a, a.threshold_b) == (b.criteria, b.threshold_a,
+                                                          b.threshold_b)
