@@ -89,6 +89,7 @@ class ClientCard:
     profile_private: set[int] = field(default_factory=set)
     profile_filled_by: str = ""
     # read-only bookkeeping, filled by storage
+    grade: str | None = None  # of the latest evaluation
     created_at: datetime | None = None
     updated_at: datetime | None = None
     deleted_at: datetime | None = None
@@ -99,8 +100,8 @@ class ClientCard:
 
 
 CARD_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in fields(ClientCard) if f.name not in ("id", "created_at", "updated_at",
-                                                          "deleted_at")
+    f.name for f in fields(ClientCard)
+    if f.name not in ("id", "grade", "created_at", "updated_at", "deleted_at")
 )
 
 

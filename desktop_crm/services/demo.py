@@ -16,6 +16,7 @@ minutes.
 from __future__ import annotations
 
 import calendar
+import json
 import random
 import string
 from bisect import bisect
@@ -44,8 +45,10 @@ from desktop_crm.domain.enums import (
     Tenure,
     VolumeTier,
 )
+from desktop_crm.domain.scoring import default_scheme, evaluate
 from desktop_crm.domain.search import index_text, phone_tokens, sort_key, spaced_cjk
 from desktop_crm.domain.validation import phone_digits
+from desktop_crm.storage import evaluation_repo
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Base
 
@@ -416,6 +419,7 @@ class _Chunk:
     answers: list[Row] = field(default_factory=list)
     interactions: list[Row] = field(default_factory=list)
     changes: list[Row] = field(default_factory=list)
+    evaluations: list[Row] = field(default_factory=list)
     fts: list[Row] = field(default_factory=list)
 
 
@@ -449,6 +453,8 @@ class _Generator:
         self.pool_size = (max(30, clients // 6), max(10, clients // 40))
         self.fast_index = True
         self.checked = 0
+        self.scheme = default_scheme()
+        self.scheme_id = 0  # set by generate() once the scheme row exists
 
     # -- small pieces --------------------------------------------------------------
     def moment(self, start: datetime, end: datetime) -> datetime:
@@ -834,8 +840,9 @@ class _Generator:
             }
             self.answers(cid, created, ctx, out)
 
-        # timeline
+        # timeline and evaluations
         last_contact = self.timeline(cid, created, stage, loyalty, out)
+        grades = self.evaluations(cid, created, owner, out) if stage == "active" else []
 
         updated = created if rng.random() < 0.4 else self.moment(created, now)
         out.clients.append({
@@ -851,6 +858,9 @@ class _Generator:
             **classes, "profile_filled_by": filled_by, "last_contact_at": last_contact,
             "created_at": created, "updated_at": max(updated, last_contact or updated),
             "deleted_at": None,
+            "grade": grades[-1][0] if grades else None,
+            "previous_grade": grades[-2][0] if len(grades) > 1 else None,
+            "last_evaluated_on": grades[-1][1] if grades else None,
         })
         out.changes.append({"client_id": cid, "changed_at": created, "user": owner,
                             "field": "created", "old_value": "", "new_value": name})
@@ -932,6 +942,39 @@ class _Generator:
             out.answers.append({"client_id": cid, "question": number, "answer": answer,
                                 "private": private, "updated_at": when})
 
+    def evaluations(self, cid: int, created: datetime, owner: str,
+                    out: _Chunk) -> list[tuple[str, date]]:
+        """Quarterly evaluations over the last year for ~65% of active clients, with
+        inputs drifting from one quarter to the next so grades move. Returns
+        (grade, date) oldest first."""
+        rng = self.rng
+        if rng.random() > 0.65:
+            return []
+        quarters = rng.randint(1, 4)
+        sales = rng.uniform(40, 115)
+        late = rng.choice((0, 0, 0, 1, 1, 2, 3, 4))
+        result: list[tuple[str, date]] = []
+        for q in range(quarters, 0, -1):
+            end = self.today - timedelta(days=91 * (q - 1) + rng.randint(0, 20))
+            if end <= created.date():
+                continue
+            sales = min(150.0, max(10.0, sales + rng.uniform(-15, 15)))
+            late = max(0, late + rng.choice((-1, 0, 0, 1)))
+            inputs = {"sales_attainment": round(sales, 1),
+                      "cooperation": rng.choice(("excellent", "good", "good", "fair", "poor")),
+                      "late_payments": late,
+                      "information": rng.choice(("valuable", "some", "some", "none"))}
+            scored = evaluate(self.scheme, inputs)
+            out.evaluations.append({
+                "client_id": cid, "scheme_id": self.scheme_id, "period_start": end -
+                timedelta(days=90), "period_end": end, "evaluated_on": end, "evaluator": owner,
+                "inputs": json.dumps(inputs), "points": json.dumps(scored.points),
+                "total": scored.total, "grade": scored.grade, "notes": "",
+                "created_at": datetime.combine(end, datetime.min.time()).replace(hour=17),
+            })
+            result.append((scored.grade, end))
+        return result
+
     def timeline(self, cid: int, created: datetime, stage: str, loyalty: str | None,
                  out: _Chunk) -> datetime | None:
         rng = self.rng
@@ -995,6 +1038,7 @@ def _write(session: Session, chunk: _Chunk, tag_ids: dict[str, int]) -> None:
         ("profile_answers", chunk.answers),
         ("interactions", chunk.interactions),
         ("change_log", chunk.changes),
+        ("evaluations", chunk.evaluations),
     ):
         if rows:
             session.execute(insert(_TABLES[table]), rows)
@@ -1016,6 +1060,8 @@ def generate(db: Database, clients: int, seed: int = 1, now: datetime | None = N
     now = (now or datetime.now()).replace(microsecond=0)
     gen = _Generator(seed, now, clients)
     with db.session() as s:
+        current = evaluation_repo.latest_scheme(s)
+        gen.scheme_id, gen.scheme = current or evaluation_repo.add_scheme(s, gen.scheme, now)
         first_id = _next_id(s, _TABLES["clients"])
         tag_ids: dict[str, int] = {
             str(name): int(tid)

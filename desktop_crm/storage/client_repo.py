@@ -229,6 +229,7 @@ def load_card(session: Session, client_id: int) -> ClientCard | None:
     ]
     card.profile = {a.question: a.answer for a in client.answers if a.answer}
     card.profile_private = {a.question for a in client.answers if a.private}
+    card.grade = client.grade
     card.created_at, card.updated_at = client.created_at, client.updated_at
     card.deleted_at = client.deleted_at
     return card

@@ -279,3 +279,22 @@ def test_list_model_passes_the_model_tester(qtmodeltester, db, seeded):  # type:
     model.refresh()
     qtmodeltester.check(model)
     assert model.rowCount() == 3
+
+
+def test_card_shows_grade_and_strategy_and_asks_for_evaluation(qtbot, db, seeded, window):  # type: ignore[no-untyped-def]
+    from desktop_crm.services.evaluations import EvaluationService
+
+    tab = window.clients
+    tab._select(seeded["李娜"])
+    assert tab.editor.grade.text() == "Not evaluated yet."
+    EvaluationService(db).evaluate_client(
+        seeded["李娜"], {"sales_attainment": 80, "cooperation": "good", "late_payments": 3,
+                         "information": "valuable"})
+    tab.editor.load_id(seeded["李娜"])
+    assert tab.editor.grade.text().startswith("Grade B: Promising client (B).")
+    assert "visit often" in tab.editor.grade.text()
+    with qtbot.waitSignal(tab.evaluate_requested) as blocker:
+        qtbot.mouseClick(tab.editor.evaluate_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [seeded["李娜"]]
+    tab.new_client()
+    assert not tab.editor.evaluate_button.isVisible()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.domain.client import ClientCard
+from desktop_crm.domain.scoring import grade_strategy, grade_title
 from desktop_crm.domain.validation import FieldError, ValidationError, validate_card
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientService
@@ -48,11 +49,13 @@ class CardEditor(QWidget):
         saved: the card was stored (argument: client id).
         dirty_changed: unsaved edits appeared or went away.
         timeline_changed: an interaction was logged (argument: client id).
+        evaluate_requested: the user asked to evaluate this client (argument: id).
     """
 
     saved = Signal(int)
     dirty_changed = Signal(bool)
     timeline_changed = Signal(int)
+    evaluate_requested = Signal(int)
 
     PAGES = (N_("Basics"), N_("Organisation"), N_("Classification"), N_("Dates and family"),
              N_("Mackay 66"), N_("Timeline"), N_("History"))
@@ -70,6 +73,10 @@ class CardEditor(QWidget):
         self.title.setFont(font)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
+        self.grade = QLabel(self)
+        self.grade.setWordWrap(True)
+        self.evaluate_button = QPushButton(self)
+        self.evaluate_button.clicked.connect(self._request_evaluation)
         self.errors = QLabel(self)
         self.errors.setWordWrap(True)
         self.errors.setStyleSheet("color: #c0392b;")
@@ -98,6 +105,10 @@ class CardEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.status)
+        grade_row = QHBoxLayout()
+        grade_row.addWidget(self.grade, 1)
+        grade_row.addWidget(self.evaluate_button)
+        layout.addLayout(grade_row)
         layout.addWidget(self.errors)
         layout.addWidget(self.pages, 1)
         self.save_button.clicked.connect(self.save)
@@ -136,6 +147,7 @@ class CardEditor(QWidget):
 
     def retranslate(self) -> None:
         self.save_button.setText(_("Save (Ctrl+S)"))
+        self.evaluate_button.setText(_("Evaluate…"))
         self.cancel_button.setText(_("Cancel (Esc)"))
         for index, name in enumerate(self.PAGES):
             self.pages.setTabText(index, _(name))
@@ -150,6 +162,7 @@ class CardEditor(QWidget):
             self.title.setText(name or _("New client card"))
         else:
             self.title.setText(name or _("(no name)"))
+        self._update_grade()
         if self.read_only:
             self.status.setText(_("This card is in the trash. Restore it to edit it."))
         elif self._original and self._original.updated_at:
@@ -157,6 +170,22 @@ class CardEditor(QWidget):
                                   when=f"{self._original.updated_at:%Y-%m-%d %H:%M}"))
         else:
             self.status.setText("")
+
+    def _update_grade(self) -> None:
+        saved = self.client_id is not None and not self.read_only
+        self.evaluate_button.setVisible(saved)
+        grade = self._original.grade if self._original else None
+        if not saved:
+            self.grade.setText("")
+        elif grade:
+            self.grade.setText(_("Grade {grade}: {title}. {strategy}", grade=grade,
+                                 title=grade_title(grade), strategy=grade_strategy(grade)))
+        else:
+            self.grade.setText(_("Not evaluated yet."))
+
+    def _request_evaluation(self) -> None:
+        if self.client_id is not None:
+            self.evaluate_requested.emit(self.client_id)
 
     # -- loading and saving -----------------------------------------------------------
     def load(self, card: ClientCard) -> None:
@@ -171,6 +200,7 @@ class CardEditor(QWidget):
             self._original.created_at, self._original.updated_at = (card.created_at,
                                                                     card.updated_at)
             self._original.deleted_at = card.deleted_at
+            self._original.grade = card.grade
         finally:
             self._loading = False
         self.show_errors([])

@@ -36,9 +36,11 @@ class ClientsTab(QWidget):
 
     Signals:
         status: a short message for the status bar.
+        evaluate_requested: the user asked to evaluate a client (argument: id).
     """
 
     status = Signal(str)
+    evaluate_requested = Signal(int)
 
     def __init__(self, service: ClientService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +141,7 @@ class ClientsTab(QWidget):
         self.undo_button.clicked.connect(self.undo_delete)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.editor.saved.connect(self._on_saved)
+        self.editor.evaluate_requested.connect(self.evaluate_requested)
         self.editor.timeline_changed.connect(self.model.invalidate)
         self._reverting_selection = False
         self.retranslate()  # also fills the filter combos

@@ -1,0 +1,125 @@
+"""Evaluation service against a real SQLite file: versioned schemes, history,
+grades on the client row, due filters, and errors that write nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from desktop_crm.domain.client import ClientCard
+from desktop_crm.domain.scoring import PERCENT, Criterion, Scheme, ScoringError
+from desktop_crm.services.clients import ClientFilter, ClientService, NotFoundError
+from desktop_crm.services.evaluations import EvaluationService
+from desktop_crm.services.stats import stats
+from desktop_crm.storage.models import EvaluationRow
+
+NOW = datetime(2026, 11, 24, 9, 0)
+EXAMPLE = {"sales_attainment": 80, "cooperation": "good", "late_payments": 3,
+           "information": "valuable"}
+
+
+@pytest.fixture
+def services(db):  # type: ignore[no-untyped-def]
+    clients = ClientService(db, clock=lambda: NOW, user="tester")
+    return clients, EvaluationService(db, clock=lambda: NOW, user="tester")
+
+
+def _evaluation_count(db) -> int:  # type: ignore[no-untyped-def]
+    with db.read() as s:
+        return int(s.scalar(select(func.count(EvaluationRow.id))))
+
+
+def test_worked_example_is_stored_with_points_scheme_and_grade(db, services) -> None:  # type: ignore[no-untyped-def]
+    clients, evaluations = services
+    cid = clients.save(ClientCard(name="王芳"))
+    stored = evaluations.evaluate_client(cid, EXAMPLE)
+    assert (stored.total, stored.grade, stored.scheme_version) == (75.0, "B", 1)
+    assert stored.period_end == NOW.date() and stored.evaluator == "tester"
+    [again] = evaluations.history(cid)
+    assert again == stored
+    assert again.inputs == EXAMPLE
+    assert again.points["late_payments"] == 40.0
+    row = clients.rows([cid])[0]
+    assert (row.grade, row.previous_grade, row.last_evaluated_on) == ("B", None, NOW.date())
+    assert clients.get(cid).grade == "B"
+
+
+def test_editing_the_scheme_leaves_past_evaluations_unchanged(db, services) -> None:  # type: ignore[no-untyped-def]
+    clients, evaluations = services
+    cid = clients.save(ClientCard(name="李静"))
+    first = evaluations.evaluate_client(cid, EXAMPLE, evaluated_on=date(2026, 8, 1))
+    new = evaluations.save_scheme(Scheme((Criterion("sales_attainment", 100, PERCENT),),
+                                         threshold_a=70, threshold_b=50))
+    assert new.version == 2
+    assert evaluations.scheme() == new
+    assert evaluations.scheme_version(1).criteria[0].weight == 40
+    second = evaluations.evaluate_client(cid, {"sales_attainment": 80})
+    old, latest = evaluations.history(cid)
+    assert old == first and (old.total, old.grade, old.scheme_version) == (75.0, "B", 1)
+    assert (latest.total, latest.grade, latest.scheme_version) == (80.0, "A", 2)
+    assert latest == second
+    row = clients.rows([cid])[0]
+    assert (row.grade, row.previous_grade) == ("A", "B")
+
+
+def test_saving_the_same_scheme_twice_makes_no_new_version(services) -> None:  # type: ignore[no-untyped-def]
+    _clients, evaluations = services
+    scheme = Scheme((Criterion("sales_attainment", 100, PERCENT),))
+    assert evaluations.save_scheme(scheme).version == 1
+    assert evaluations.save_scheme(scheme).version == 1
+
+
+def test_invalid_scheme_and_inputs_write_nothing(db, services) -> None:  # type: ignore[no-untyped-def]
+    clients, evaluations = services
+    cid = clients.save(ClientCard(name="赵敏"))
+    with pytest.raises(ScoringError, match="add up to 50"):
+        evaluations.save_scheme(Scheme((Criterion("sales_attainment", 50, PERCENT),)))
+    with pytest.raises(ScoringError, match="negative"):
+        evaluations.evaluate_client(cid, dict(EXAMPLE, sales_attainment=-1))
+    with pytest.raises(ScoringError, match="starts after"):
+        evaluations.evaluate_client(cid, EXAMPLE, period=(date(2026, 9, 1), date(2026, 8, 1)))
+    with pytest.raises(ScoringError, match="future"):
+        evaluations.evaluate_client(cid, EXAMPLE, evaluated_on=date(2026, 12, 1))
+    with pytest.raises(NotFoundError):
+        evaluations.evaluate_client(999, EXAMPLE)
+    clients.delete(cid)
+    with pytest.raises(NotFoundError):
+        evaluations.evaluate_client(cid, EXAMPLE)
+    assert _evaluation_count(db) == 0
+    assert evaluations.scheme().version == 1  # still the default, nothing stored
+
+
+def test_distribution_due_filter_and_stats(db, services) -> None:  # type: ignore[no-untyped-def]
+    clients, evaluations = services
+    a = clients.save(ClientCard(name="甲"))
+    b = clients.save(ClientCard(name="乙"))
+    c = clients.save(ClientCard(name="丙"))
+    clients.save(ClientCard(name="丁"))
+    evaluations.evaluate_client(a, dict(EXAMPLE, sales_attainment=130, late_payments=0,
+                                        cooperation="excellent"))
+    evaluations.evaluate_client(b, EXAMPLE, evaluated_on=date(2026, 5, 1))
+    evaluations.evaluate_client(c, dict(EXAMPLE, sales_attainment=10, information="none"))
+    assert evaluations.distribution() == {"A": 1, "B": 1, "C": 1, "unrated": 1}
+    assert stats(db)["grades"] == {"A": 1, "B": 1, "C": 1, "unrated": 1}
+    due = clients.list_ids(evaluations.due_filter(only_due=True))
+    names = {r.name for r in clients.rows(due)}
+    assert names == {"乙", "丁"}  # evaluated long ago, or never
+    assert clients.list_ids(ClientFilter(grade="A")) == [a]
+    assert clients.list_ids(ClientFilter(grade="unrated")) == clients.list_ids(
+        evaluations.due_filter(grade="unrated"))
+    assert evaluations.is_due(None) and evaluations.is_due(date(2026, 5, 1))
+    assert not evaluations.is_due(NOW.date())
+
+
+def test_grade_sort_puts_a_first(services) -> None:  # type: ignore[no-untyped-def]
+    clients, evaluations = services
+    ids = {}
+    for name, sales in (("甲", 10), ("乙", 100), ("丙", 80)):
+        ids[name] = clients.save(ClientCard(name=name))
+        evaluations.evaluate_client(ids[name], dict(EXAMPLE, sales_attainment=sales,
+                                                    late_payments=0))
+    ordered = clients.list_ids(ClientFilter(sort="grade"))
+    grades = [r.grade for r in clients.rows(ordered)]
+    assert grades == sorted(grades)
