@@ -20,8 +20,10 @@ from desktop_crm import __version__
 from desktop_crm.i18n import LANGUAGES, N_, _, language, set_language
 from desktop_crm.services.backup import backup
 from desktop_crm.services.clients import ClientService
+from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.storage.database import Database, DatabaseError
 from desktop_crm.ui.clients.tab import ClientsTab
+from desktop_crm.ui.evaluation.tab import EvaluationTab
 from desktop_crm.ui.pending import PendingTab
 from desktop_crm.ui.widgets import INVALID_STYLE
 
@@ -34,6 +36,7 @@ class MainWindow(QMainWindow):
     Attributes:
         db: the open database.
         clients: the client-cards tab.
+        evaluation: the evaluation tab.
     """
 
     def __init__(self, db: Database, settings: QSettings,
@@ -47,8 +50,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self.today = PendingTab(N_("Today"), N_("What needs doing today: birthdays, "
                                                 "follow-ups, complaint deadlines."))
-        self.evaluation = PendingTab(N_("Evaluation"), N_("Weighted scoring of clients with "
-                                                          "A/B/C grades and their history."))
         self.calendar = PendingTab(N_("Care calendar"), N_("Birthdays (Gregorian and lunar), "
                                                            "anniversaries, follow-ups and "
                                                            "festivals."))
@@ -56,6 +57,7 @@ class MainWindow(QMainWindow):
                                                           "workflow with deadlines, and "
                                                           "analysis."))
         self.clients = self._make_clients_tab()
+        self.evaluation = self._make_evaluation_tab()
         self.tabs.addTab(self.today, "")
         self.tabs.addTab(self.clients, "")
         self.tabs.addTab(self.evaluation, "")
@@ -69,7 +71,28 @@ class MainWindow(QMainWindow):
     def _make_clients_tab(self) -> ClientsTab:
         tab = ClientsTab(ClientService(self.db))
         tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        if hasattr(tab, "evaluate_requested"):
+            tab.evaluate_requested.connect(self.evaluate_client)
         return tab
+
+    def _make_evaluation_tab(self) -> EvaluationTab:
+        tab = EvaluationTab(ClientService(self.db), EvaluationService(self.db))
+        tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        tab.evaluated.connect(self._on_evaluated)
+        return tab
+
+    def evaluate_client(self, client_id: int) -> None:
+        """Open the evaluation tab on ``client_id``."""
+        self.tabs.setCurrentWidget(self.evaluation)
+        self.evaluation.select_client(client_id)
+
+    def _on_evaluated(self, client_id: int) -> None:
+        """A new grade: repaint the client list row and the open card, unless it has
+        unsaved edits (the grade line then updates on the next load)."""
+        self.clients.model.invalidate(client_id)
+        editor = self.clients.editor
+        if editor.client_id == client_id and not editor.is_dirty():
+            editor.load_id(client_id)
 
     # -- actions and menus -----------------------------------------------------------
     def _action(self, callback: Callable[[], object],
@@ -164,6 +187,13 @@ class MainWindow(QMainWindow):
         self.clients = self._make_clients_tab()
         self.clients.splitter.restoreState(state)
         self.tabs.insertTab(index, self.clients, "")
+        eval_index = self.tabs.indexOf(self.evaluation)
+        eval_state = self.evaluation.splitter.saveState()
+        self.tabs.removeTab(eval_index)
+        self.evaluation.deleteLater()
+        self.evaluation = self._make_evaluation_tab()
+        self.evaluation.splitter.restoreState(eval_state)
+        self.tabs.insertTab(eval_index, self.evaluation, "")
         self.tabs.setCurrentWidget(self.clients)
         old.close()
         self.retranslate()
@@ -228,10 +258,17 @@ class MainWindow(QMainWindow):
             self.clients.splitter.restoreState(splitter)
         else:
             self.clients.splitter.setSizes([520, 760])
+        splitter = self.settings.value("window/evaluation_splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.evaluation.splitter.restoreState(splitter)
+        else:
+            self.evaluation.splitter.setSizes([560, 720])
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/clients_splitter", self.clients.splitter.saveState())
+        self.settings.setValue("window/evaluation_splitter",
+                               self.evaluation.splitter.saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -244,4 +281,4 @@ class MainWindow(QMainWindow):
 
 
 def placeholder_tabs(window: MainWindow) -> list[QWidget]:
-    return [window.today, window.evaluation, window.calendar, window.complaints]
+    return [window.today, window.calendar, window.complaints]

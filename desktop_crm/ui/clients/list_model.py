@@ -32,11 +32,19 @@ _SORTABLE = {"name", "company", "phone", "loyalty", "owner", "last_contact"}
 class ClientListModel(QAbstractTableModel):
     """Rows of clients for a QTableView.
 
+    Subclasses over the same id list show other columns: they override
+    ``columns`` (key, msgid), ``sortable`` (keys of ClientFilter.sort) and extend
+    ``cell``.
+
     Attributes:
         flt: the current filter and sort order.
+        columns: (key, untranslated title) of each column, in order.
+        sortable: the column keys the database can sort by.
     """
 
     PAGE = 200
+    columns: tuple[tuple[str, str], ...] = COLUMNS
+    sortable: frozenset[str] = frozenset(_SORTABLE)
 
     def __init__(self, service: ClientService, parent: Any = None) -> None:
         super().__init__(parent)
@@ -65,7 +73,7 @@ class ClientListModel(QAbstractTableModel):
         self._cache.pop(client_id, None)
         row = self.row_of(client_id)
         if row is not None:
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
     def id_at(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
@@ -94,14 +102,14 @@ class ClientListModel(QAbstractTableModel):
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         """Override QAbstractItemModel::columnCount."""
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Override QAbstractItemModel::headerData."""
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(COLUMNS)):
-            return _(COLUMNS[section][1])
+                and 0 <= section < len(self.columns)):
+            return _(self.columns[section][1])
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -115,7 +123,10 @@ class ClientListModel(QAbstractTableModel):
         item = self._row(index.row())
         if item is None:
             return None
-        key = COLUMNS[index.column()][0]
+        return self.cell(item, self.columns[index.column()][0])
+
+    def cell(self, item: ClientRow, key: str) -> str:
+        """The text shown for ``item`` in the column ``key``."""
         if key == "loyalty":
             return item.loyalty.label if item.loyalty else ""
         if key == "last_contact":
@@ -124,9 +135,9 @@ class ClientListModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Override QAbstractItemModel::sort: sorting is done by the database."""
-        if not 0 <= column < len(COLUMNS) or COLUMNS[column][0] not in _SORTABLE:
+        if not 0 <= column < len(self.columns) or self.columns[column][0] not in self.sortable:
             return
-        key, descending = COLUMNS[column][0], order == Qt.SortOrder.DescendingOrder
+        key, descending = self.columns[column][0], order == Qt.SortOrder.DescendingOrder
         if (key, descending) == (self.flt.sort, self.flt.descending) and self._loaded:
             return  # the view re-announces its sort indicator; the query would not change
         self.flt.sort, self.flt.descending = key, descending

@@ -109,7 +109,8 @@ def test_full_card_round_trips(service: ClientService) -> None:
     assert loaded.created_at == NOW and loaded.updated_at == NOW
     assert loaded.deleted_at is None
     assert {f.name for f in fields(ClientCard)} - set(CARD_FIELDS) == {
-        "id", "created_at", "updated_at", "deleted_at"}
+        "id", "grade", "created_at", "updated_at", "deleted_at"}
+    assert loaded.grade is None  # read-only: set by evaluations, never by saving a card
 
 
 def test_unknown_client(service: ClientService) -> None:
