@@ -4,9 +4,10 @@ client, score history, grade distribution and who is due."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from desktop_crm.domain.client import ClientRow
 from desktop_crm.domain.evaluation import (
     DEFAULT_PERIOD_DAYS,
     Evaluation,
@@ -110,6 +111,14 @@ class EvaluationService:
         return ClientFilter(text=text, grade=grade,
                             evaluated_before=due_since(today, self.period_days)
                             if only_due else None)
+
+    def recent_grade_changes(self, days: int = 30) -> list[ClientRow]:
+        """Clients whose latest evaluation, in the last ``days``, changed their grade."""
+        since = self.clock().date() - timedelta(days=days)
+        with self.db.read() as s:
+            ids = client_repo.list_ids(s, ClientFilter(grade_changed_since=since,
+                                                       sort="last_evaluated", descending=True))
+            return client_repo.rows(s, ids)
 
     def is_due(self, last_evaluated_on: date | None) -> bool:
         return (last_evaluated_on is None

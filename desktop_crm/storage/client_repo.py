@@ -91,6 +91,7 @@ class ClientFilter:
     owner: str | None = None
     grade: str | None = None  # "A", "B", "C" or "unrated"
     evaluated_before: date | None = None  # due: never evaluated, or last before this date
+    grade_changed_since: date | None = None  # latest evaluation on/after this changed grade
     trash: bool = False
     sort: str = "name"
     descending: bool = False
@@ -128,6 +129,10 @@ def _filtered(flt: ClientFilter) -> Select[int]:
     if flt.grade:
         stmt = stmt.where(Client.grade.is_(None) if flt.grade == "unrated"
                           else Client.grade == flt.grade)
+    if flt.grade_changed_since:
+        stmt = stmt.where(Client.previous_grade.is_not(None),
+                          Client.previous_grade != Client.grade,
+                          Client.last_evaluated_on >= flt.grade_changed_since)
     if flt.evaluated_before:
         stmt = stmt.where(or_(Client.last_evaluated_on.is_(None),
                               Client.last_evaluated_on < flt.evaluated_before))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -25,9 +26,11 @@ from desktop_crm.storage.database import Database, DatabaseError
 from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.evaluation.tab import EvaluationTab
 from desktop_crm.ui.pending import PendingTab
+from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.widgets import INVALID_STYLE
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
+TabT = TypeVar("TabT", bound=QWidget)
 
 
 class MainWindow(QMainWindow):
@@ -48,8 +51,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self.today = PendingTab(N_("Today"), N_("What needs doing today: birthdays, "
-                                                "follow-ups, complaint deadlines."))
+        self._today_count = 0
+        self.today = self._make_today_tab()
         self.calendar = PendingTab(N_("Care calendar"), N_("Birthdays (Gregorian and lunar), "
                                                            "anniversaries, follow-ups and "
                                                            "festivals."))
@@ -71,9 +74,32 @@ class MainWindow(QMainWindow):
     def _make_clients_tab(self) -> ClientsTab:
         tab = ClientsTab(ClientService(self.db))
         tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        if hasattr(tab, "evaluate_requested"):
-            tab.evaluate_requested.connect(self.evaluate_client)
+        tab.evaluate_requested.connect(self.evaluate_client)
         return tab
+
+    def _make_today_tab(self) -> TodayTab:
+        tab = TodayTab(EvaluationService(self.db))
+        tab.open_client.connect(self.open_client)
+        tab.count_changed.connect(self._on_today_count)
+        self._today_count = tab.changes.count()
+        return tab
+
+    def _on_today_count(self, count: int) -> None:
+        self._today_count = count
+        index = self.tabs.indexOf(self.today)
+        if index >= 0:
+            self.tabs.setTabText(index, self._today_title())
+
+    def _today_title(self) -> str:
+        title = _("Today")
+        return f"{title} ({self._today_count})" if self._today_count else title
+
+    def open_client(self, client_id: int) -> None:
+        """Show ``client_id``'s card in the client tab."""
+        self.tabs.setCurrentWidget(self.clients)
+        if self.clients.trash_button.isChecked():
+            self.clients.trash_button.setChecked(False)
+        self.clients._select(client_id)
 
     def _make_evaluation_tab(self) -> EvaluationTab:
         tab = EvaluationTab(ClientService(self.db), EvaluationService(self.db))
@@ -90,6 +116,7 @@ class MainWindow(QMainWindow):
         """A new grade: repaint the client list row and the open card, unless it has
         unsaved edits (the grade line then updates on the next load)."""
         self.clients.model.invalidate(client_id)
+        self.today.refresh()
         editor = self.clients.editor
         if editor.client_id == client_id and not editor.is_dirty():
             editor.load_id(client_id)
@@ -165,6 +192,7 @@ class MainWindow(QMainWindow):
                   N_("Complaints"))
         for index, title in enumerate(titles):
             self.tabs.setTabText(index, _(title))
+        self.tabs.setTabText(self.tabs.indexOf(self.today), self._today_title())
         for tab in (self.today, self.evaluation, self.calendar, self.complaints, self.clients):
             tab.retranslate()
 
@@ -179,25 +207,26 @@ class MainWindow(QMainWindow):
         if not self.clients.confirm_discard():
             db.close()
             return
-        old, index = self.db, self.tabs.indexOf(self.clients)
+        old = self.db
         self.db = db
-        state = self.clients.splitter.saveState()
-        self.tabs.removeTab(index)
-        self.clients.deleteLater()
-        self.clients = self._make_clients_tab()
-        self.clients.splitter.restoreState(state)
-        self.tabs.insertTab(index, self.clients, "")
-        eval_index = self.tabs.indexOf(self.evaluation)
-        eval_state = self.evaluation.splitter.saveState()
-        self.tabs.removeTab(eval_index)
-        self.evaluation.deleteLater()
-        self.evaluation = self._make_evaluation_tab()
-        self.evaluation.splitter.restoreState(eval_state)
-        self.tabs.insertTab(eval_index, self.evaluation, "")
+        self.clients = self._swap_tab(self.clients, self._make_clients_tab())
+        self.evaluation = self._swap_tab(self.evaluation, self._make_evaluation_tab())
+        self.today = self._swap_tab(self.today, self._make_today_tab())
         self.tabs.setCurrentWidget(self.clients)
         old.close()
         self.retranslate()
         self.statusBar().showMessage(_("Opened {path}", path=db.path or db.url), 5000)
+
+    def _swap_tab(self, old: TabT, new: TabT) -> TabT:
+        """Put ``new`` where ``old`` was, keeping its splitter position."""
+        index = self.tabs.indexOf(old)
+        splitter = getattr(old, "splitter", None)
+        if splitter is not None:
+            new.splitter.restoreState(splitter.saveState())  # type: ignore[attr-defined]
+        self.tabs.removeTab(index)
+        old.deleteLater()
+        self.tabs.insertTab(index, new, "")
+        return new
 
     def _choose_and_open(self, create: bool) -> None:
         start = str(self.db.path.parent) if self.db.path else str(Path.home())
@@ -281,4 +310,4 @@ class MainWindow(QMainWindow):
 
 
 def placeholder_tabs(window: MainWindow) -> list[QWidget]:
-    return [window.today, window.calendar, window.complaints]
+    return [window.calendar, window.complaints]

@@ -129,3 +129,38 @@ def test_open_database_refuses_a_bad_file_and_opens_a_good_one(  # type: ignore[
              for r in range(window.clients.model.rowCount())]
     assert names == ["孙悟空"]
     assert str(other_path.resolve()) in window.windowTitle()
+
+
+def test_today_lists_recent_grade_changes_and_opens_the_card(qtbot, db, settings):  # type: ignore[no-untyped-def]
+    from datetime import date, timedelta
+
+    from desktop_crm.domain.client import ClientCard
+    from desktop_crm.services.clients import ClientService
+    from desktop_crm.services.evaluations import EvaluationService
+
+    clients, evaluations = ClientService(db), EvaluationService(db)
+    rising = clients.save(ClientCard(name="周杰"))
+    steady = clients.save(ClientCard(name="吴敏"))
+    example = {"sales_attainment": 80, "cooperation": "good", "late_payments": 3,
+               "information": "valuable"}
+    today = date.today()
+    for cid in (rising, steady):
+        evaluations.evaluate_client(cid, example, evaluated_on=today - timedelta(days=100))
+    evaluations.evaluate_client(rising, dict(example, sales_attainment=100, late_payments=0),
+                                evaluated_on=today - timedelta(days=2))
+    evaluations.evaluate_client(steady, example, evaluated_on=today - timedelta(days=2))
+
+    win = MainWindow(db, settings)
+    qtbot.addWidget(win)
+    win.show()
+    today_tab = win.today
+    assert win.tabs.tabText(0) == "Today (1)"
+    assert today_tab.changes.count() == 1
+    item = today_tab.changes.item(0)
+    assert "周杰" in item.text() and "B→A" in item.text()
+    today_tab.changes.itemActivated.emit(item)
+    assert win.tabs.currentWidget() is win.clients
+    assert win.clients.editor.client_id == rising
+    win.switch_language("zh")
+    assert win.tabs.tabText(0) == "今日 (1)"
+    assert "最近 30 天" in today_tab.heading.text()
