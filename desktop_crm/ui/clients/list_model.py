@@ -75,6 +75,11 @@ class ClientListModel(QAbstractTableModel):
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
+    @property
+    def loaded(self) -> bool:
+        """Whether the query has run at least once."""
+        return self._loaded
+
     def id_at(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
@@ -141,4 +146,5 @@ class ClientListModel(QAbstractTableModel):
         if (key, descending) == (self.flt.sort, self.flt.descending) and self._loaded:
             return  # the view re-announces its sort indicator; the query would not change
         self.flt.sort, self.flt.descending = key, descending
-        self.refresh()
+        if self._loaded:  # else the first refresh() will use this order
+            self.refresh()

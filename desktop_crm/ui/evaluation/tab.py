@@ -76,7 +76,8 @@ class EvaluationTab(QWidget):
         self.grade_filter = QComboBox(self)
         self.due_only = QCheckBox(self)
         self.view = QTableView(self)
-        self.model.refresh()
+        # No query yet: the list is read when the tab is first shown (showEvent), so a
+        # window over 100,000 clients does not pay for a tab the user has not opened.
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -179,7 +180,6 @@ class EvaluationTab(QWidget):
         self.scheme_button.clicked.connect(self.edit_scheme)
         self.form.saved.connect(self._on_saved)
         self.retranslate()
-        self.refresh()
 
     # -- texts ------------------------------------------------------------------------
     def retranslate(self) -> None:
