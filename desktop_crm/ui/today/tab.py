@@ -12,6 +12,7 @@ from desktop_crm.i18n import _
 from desktop_crm.services.evaluations import EvaluationService
 
 RECENT_DAYS = 30
+SHOWN = 100  # newest first; the rest are one tab away
 
 
 class TodayTab(QWidget):
@@ -36,6 +37,7 @@ class TodayTab(QWidget):
         self.changes.setAlternatingRowColors(True)
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
+        self.more = QLabel(self)
         self.later = QLabel(self)
         self.later.setWordWrap(True)
         self.later.setStyleSheet("color: palette(mid);")
@@ -43,6 +45,7 @@ class TodayTab(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.empty)
         layout.addWidget(self.changes, 1)
+        layout.addWidget(self.more)
         layout.addWidget(self.later)
         self.changes.itemActivated.connect(self._activate)
         self.retranslate()
@@ -56,7 +59,7 @@ class TodayTab(QWidget):
 
     def refresh(self) -> None:
         self.changes.clear()
-        rows = self._evaluations.recent_grade_changes(RECENT_DAYS)
+        rows, total = self._evaluations.recent_grade_changes(RECENT_DAYS, SHOWN)
         for row in rows:
             change = GradeChange(row.previous_grade, row.grade)
             when = row.last_evaluated_on.isoformat() if row.last_evaluated_on else ""
@@ -69,7 +72,10 @@ class TodayTab(QWidget):
             self.changes.addItem(item)
         self.empty.setVisible(not rows)
         self.changes.setVisible(bool(rows))
-        self.count_changed.emit(len(rows))
+        self.more.setText(_("…and {n} more; the Evaluation tab lists them all.",
+                            n=total - len(rows)))
+        self.more.setVisible(total > len(rows))
+        self.count_changed.emit(total)
 
     def _activate(self, item: QListWidgetItem) -> None:
         self.open_client.emit(int(item.data(Qt.ItemDataRole.UserRole)))

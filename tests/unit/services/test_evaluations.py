@@ -123,3 +123,21 @@ def test_grade_sort_puts_a_first(services) -> None:  # type: ignore[no-untyped-d
     ordered = clients.list_ids(ClientFilter(sort="grade"))
     grades = [r.grade for r in clients.rows(ordered)]
     assert grades == sorted(grades)
+
+
+def test_recent_grade_changes_are_newest_first_and_capped(services) -> None:  # type: ignore[no-untyped-def]
+    clients, evaluations = services
+    example_b = EXAMPLE
+    example_a = dict(EXAMPLE, sales_attainment=100, late_payments=0)
+    for day in range(1, 6):
+        cid = clients.save(ClientCard(name=f"客户{day}"))
+        evaluations.evaluate_client(cid, example_b, evaluated_on=date(2026, 6, 1))
+        evaluations.evaluate_client(cid, example_a, evaluated_on=date(2026, 11, day))
+    unchanged = clients.save(ClientCard(name="不变"))
+    for when in (date(2026, 6, 1), date(2026, 11, 20)):
+        evaluations.evaluate_client(unchanged, example_b, evaluated_on=when)
+    rows, total = evaluations.recent_grade_changes(days=30, limit=3)
+    assert total == 5
+    assert [r.name for r in rows] == ["客户5", "客户4", "客户3"]
+    assert all((r.previous_grade, r.grade) == ("B", "A") for r in rows)
+    assert evaluations.recent_grade_changes(days=10)[1] == 0  # all before Nov 14
