@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from desktop_crm.domain.client import ClientRow
 from desktop_crm.domain.evaluation import GradeChange
 from desktop_crm.domain.scoring import grade_title
 from desktop_crm.i18n import _
@@ -48,18 +49,28 @@ class TodayTab(QWidget):
         layout.addWidget(self.more)
         layout.addWidget(self.later)
         self.changes.itemActivated.connect(self._activate)
+        self._rows: list[ClientRow] = []
+        self._total = 0
         self.retranslate()
+        self.refresh()
 
     def retranslate(self) -> None:
         self.heading.setText(_("Grade changes in the last {n} days", n=RECENT_DAYS))
         self.empty.setText(_("No client changed grade recently."))
         self.later.setText(_("Birthdays, follow-ups and complaint deadlines will be listed "
                              "here once the care calendar and the complaint log are built."))
-        self.refresh()
+        self._render()
 
     def refresh(self) -> None:
+        """Query the grade changes again (after an evaluation or on start)."""
+        self._rows, self._total = self._evaluations.recent_grade_changes(RECENT_DAYS, SHOWN)
+        self._render()
+        self.count_changed.emit(self._total)
+
+    def _render(self) -> None:
+        """Show the rows already read, in the current language."""
         self.changes.clear()
-        rows, total = self._evaluations.recent_grade_changes(RECENT_DAYS, SHOWN)
+        rows, total = self._rows, self._total
         for row in rows:
             change = GradeChange(row.previous_grade, row.grade)
             when = row.last_evaluated_on.isoformat() if row.last_evaluated_on else ""
@@ -75,7 +86,6 @@ class TodayTab(QWidget):
         self.more.setText(_("…and {n} more; the Evaluation tab lists them all.",
                             n=total - len(rows)))
         self.more.setVisible(total > len(rows))
-        self.count_changed.emit(total)
 
     def _activate(self, item: QListWidgetItem) -> None:
         self.open_client.emit(int(item.data(Qt.ItemDataRole.UserRole)))
