@@ -7,12 +7,15 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QPushButton,
     QSpinBox,
+    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -227,3 +230,19 @@ class RowList(QWidget):
             holder = row.parentWidget()
             assert holder is not None  # add_row always wraps a row in a holder
             self._remove(holder, row)
+
+
+def configure_list_view(view: QTableView) -> None:
+    """The look and behaviour of the lazy client lists: whole-row single
+    selection, sorting by header click (done by the model in SQL), compact rows."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    # Qt's header starts out descending; match the model's order before enabling
+    # sorting, or the view would query 100,000 ids twice for nothing.
+    view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    view.setSortingEnabled(True)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setStretchLastSection(True)

@@ -5,10 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -24,6 +22,7 @@ from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.clients.editor import CardEditor
 from desktop_crm.ui.clients.list_model import ClientListModel
+from desktop_crm.ui.widgets import configure_list_view
 
 _CLASSIFICATION_TITLES = {
     "nature": N_("By nature"), "stage": N_("By stage"), "tenure": N_("By tenure"),
@@ -67,17 +66,7 @@ class ClientsTab(QWidget):
         self.view = QTableView(self)
         self.model.refresh()
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        # Qt's header starts out descending; match the model's order before enabling
-        # sorting, or the view would query 100,000 ids twice for nothing.
-        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.view.setSortingEnabled(True)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(24)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        configure_list_view(self.view)
         for column, width in enumerate((150, 170, 120, 90, 60, 110)):
             self.view.setColumnWidth(column, width)
         self.editor = CardEditor(service, self)

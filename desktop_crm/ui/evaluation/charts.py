@@ -63,6 +63,17 @@ class _Chart(QWidget):
         """The chart's content in words (tooltip and accessible description)."""
         return ""
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Override QWidget::paintEvent."""
+        painter = self._painter()
+        try:
+            self._paint(painter)
+        finally:
+            painter.end()
+
+    def _paint(self, painter: QPainter) -> None:
+        raise NotImplementedError
+
     def _painter(self) -> QPainter:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -121,14 +132,6 @@ class ScoreHistoryChart(_Chart):
             return _("No evaluations yet")
         return "\n".join(f"{when.isoformat()}: {total:.1f} ({grade})"
                          for when, total, grade in self.points)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Override QWidget::paintEvent."""
-        painter = self._painter()
-        try:
-            self._paint(painter)
-        finally:
-            painter.end()
 
     def _paint(self, painter: QPainter) -> None:
         top = self._draw_title(painter)
@@ -263,14 +266,6 @@ class GradeDistributionChart(_Chart):
 
     def summary(self) -> str:
         return ", ".join(f"{self.label(k)}: {self.counts[k]}" for k in GRADE_KEYS)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Override QWidget::paintEvent."""
-        painter = self._painter()
-        try:
-            self._paint(painter)
-        finally:
-            painter.end()
 
     def _paint(self, painter: QPainter) -> None:
         top = self._draw_title(painter)

@@ -34,6 +34,7 @@ from desktop_crm.ui.evaluation.charts import GradeDistributionChart, ScoreHistor
 from desktop_crm.ui.evaluation.form import EvaluationForm
 from desktop_crm.ui.evaluation.list_model import EvaluationListModel
 from desktop_crm.ui.evaluation.scheme_dialog import SchemeDialog
+from desktop_crm.ui.widgets import configure_list_view
 
 HISTORY_COLUMNS = (N_("Date"), N_("Period"), N_("Total"), N_("Grade"), N_("Scheme"),
                    N_("Evaluator"))
@@ -79,15 +80,7 @@ class EvaluationTab(QWidget):
         # No query yet: the list is read when the tab is first shown (showEvent), so a
         # window over 100,000 clients does not pay for a tab the user has not opened.
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.view.setSortingEnabled(True)
-        self.view.setAlternatingRowColors(True)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(24)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        configure_list_view(self.view)
         self.count_label = QLabel(self)
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
