@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from lunar_python import Lunar, LunarMonth, LunarYear, Solar
 
@@ -173,3 +173,49 @@ def years_at(spec: DateSpec, occurrence: date) -> int | None:
     if spec.is_lunar:
         return lunar_year_of(occurrence) - spec.year
     return occurrence.year - spec.year
+
+
+# A recurring date's identity without its year: (calendar, month, day, leap).
+SpecKey = tuple[str, int, int, bool]
+
+
+def spec_key(spec: DateSpec) -> SpecKey:
+    return (spec.calendar, spec.month, spec.day, spec.leap)
+
+
+def occurrences_between(start: date, end: date) -> dict[SpecKey, list[tuple[date, int]]]:
+    """Every recurring month/day that falls in ``start``..``end`` (inclusive).
+
+    Maps each key that occurs to its (Gregorian date, year) pairs, where year is
+    the Gregorian year for solar keys and the lunar year for lunar keys (for
+    ages and anniversaries). Applies the same rules as ``next_occurrence``, so a
+    database can find every date in a window by looking keys up, without
+    converting any stored date: one lunar conversion per day of the window.
+    """
+    result: dict[SpecKey, list[tuple[date, int]]] = {}
+
+    def add(key: SpecKey, day: date, year: int) -> None:
+        result.setdefault(key, []).append((day, year))
+
+    day = start
+    one = timedelta(days=1)
+    while day <= end:
+        add((SOLAR, day.month, day.day, False), day, day.year)
+        if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
+            add((SOLAR, 2, 29, False), day, day.year)
+        lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+        year, month, mday = lunar.getYear(), lunar.getMonth(), lunar.getDay()
+        leap_month = month < 0
+        month = abs(month)
+        last_day = mday == _lunar_month_days(year, lunar.getMonth())
+        days = [mday, 30] if last_day and mday == 29 else [mday]
+        has_leap = LunarYear.fromYear(year).getLeapMonth() == month
+        for d in days:
+            if leap_month:
+                add((LUNAR, month, d, True), day, year)
+            else:
+                add((LUNAR, month, d, False), day, year)
+                if not has_leap:
+                    add((LUNAR, month, d, True), day, year)
+        day += one
+    return result

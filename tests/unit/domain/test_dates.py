@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 from lunar_python import Lunar, LunarMonth, LunarYear, Solar
 
 from desktop_crm import i18n
-from desktop_crm.domain.dates import DateSpec, DateSpecError, next_occurrence, years_at
+from desktop_crm.domain.dates import (
+    DateSpec,
+    DateSpecError,
+    next_occurrence,
+    occurrences_between,
+    spec_key,
+    years_at,
+)
 
 
 @pytest.fixture
@@ -262,3 +269,47 @@ def test_years_at() -> None:
     assert occurrence.year == 2026
     assert years_at(lunar, occurrence) == 35
     assert years_at(DateSpec.lunar(8, 15, year=1990), date(2026, 9, 25)) == 36
+
+
+# occurrences_between: the window lookup the agenda uses must agree with
+# next_occurrence for every kind of date.
+
+specs = st.one_of(
+    st.builds(
+        lambda m, d: DateSpec.solar(m, min(d, calendar.monthrange(2024, m)[1])),
+        st.integers(1, 12),
+        st.integers(1, 31),
+    ),
+    st.builds(lambda m, d, leap: DateSpec.lunar(m, d, leap=leap),
+              st.integers(1, 12), st.integers(1, 30), st.booleans()),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(spec=specs, start=afters, length=st.integers(0, 70))
+def test_occurrences_between_agrees_with_next_occurrence(
+    spec: DateSpec, start: date, length: int
+) -> None:
+    end = start + timedelta(days=length)
+    expected = []
+    day = start
+    while (found := next_occurrence(spec, day)) <= end:
+        expected.append(found)
+        day = found + timedelta(days=1)
+    got = sorted(d for d, _ in occurrences_between(start, end).get(spec_key(spec), []))
+    assert got == expected
+
+
+def test_occurrences_between_reports_the_lunar_year_for_ages() -> None:
+    occ = occurrences_between(date(2026, 9, 20), date(2026, 9, 30))
+    assert occ[("lunar", 8, 15, False)] == [(date(2026, 9, 25), 2026)]
+    spring = occurrences_between(date(2026, 2, 10), date(2026, 2, 20))
+    assert spring[("lunar", 1, 1, False)] == [(date(2026, 2, 17), 2026)]
+    assert spring[("lunar", 12, 30, False)] == [(date(2026, 2, 16), 2025)]
+
+
+def test_occurrences_between_puts_29_february_on_28_february() -> None:
+    occ = occurrences_between(date(2027, 2, 27), date(2027, 3, 1))
+    assert occ[("solar", 2, 29, False)] == [(date(2027, 2, 28), 2027)]
+    leap_year = occurrences_between(date(2028, 2, 27), date(2028, 3, 1))
+    assert leap_year[("solar", 2, 29, False)] == [(date(2028, 2, 29), 2028)]
