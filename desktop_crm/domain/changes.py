@@ -7,6 +7,7 @@ from typing import Any
 
 from desktop_crm.domain.client import CARD_FIELDS, ClientCard, FamilyMember, ImportantDate, Phone
 from desktop_crm.domain.dates import DateSpec
+from desktop_crm.i18n import _
 
 
 def render_value(value: Any) -> str:
@@ -21,17 +22,22 @@ def render_value(value: Any) -> str:
         return value.number
     if isinstance(value, ImportantDate):
         text = value.spec.describe()
-        return f"{value.label} {text}".strip() if value.label else text
+        text = f"{value.label} {text}".strip() if value.label else text
+        return text + _remind_text(value.remind_days)
     if isinstance(value, FamilyMember):
         bits = [value.relation, value.name]
         if value.birthday:
             bits.append(value.birthday.describe())
-        return " ".join(b for b in bits if b)
+        return " ".join(b for b in bits if b) + _remind_text(value.remind_days)
     if isinstance(value, (list, tuple)):
         return "; ".join(render_value(v) for v in value)
     if isinstance(value, set):
         return ", ".join(str(v) for v in sorted(value))
     return str(value)
+
+
+def _remind_text(days: int | None) -> str:
+    return "" if days is None else " " + _("(remind {n} days before)", n=days)
 
 
 def diff_cards(old: ClientCard | None, new: ClientCard) -> list[tuple[str, str, str]]:

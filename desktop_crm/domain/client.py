@@ -16,6 +16,7 @@ from desktop_crm.domain.enums import (
     DateKind,
     Gender,
     Loyalty,
+    Milestone,
     Nature,
     PhoneKind,
     Stage,
@@ -37,6 +38,7 @@ class ImportantDate:
     kind: DateKind
     spec: DateSpec
     label: str = ""
+    remind_days: int | None = None  # None: the care settings' default for the kind
 
 
 @dataclass
@@ -45,6 +47,7 @@ class FamilyMember:
     name: str
     birthday: DateSpec | None = None
     notes: str = ""
+    remind_days: int | None = None  # birthday reminder; None: the default
 
 
 @dataclass
@@ -82,6 +85,7 @@ class ClientCard:
     loyalty: Loyalty | None = None
     # dates and family
     birthday: DateSpec | None = None
+    birthday_remind_days: int | None = None  # None: the care settings' default
     dates: list[ImportantDate] = field(default_factory=list)
     family: list[FamilyMember] = field(default_factory=list)
     # Mackay 66: question number -> answer; numbers the user marked confidential
@@ -116,6 +120,7 @@ class Interaction:
     next_step: str = ""
     follow_up_on: date | None = None
     follow_up_done: bool = False
+    milestone: Milestone | None = None  # a delivery or deal: thank them 2-3 days later
     id: int | None = None
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from lunar_python import Lunar, LunarMonth, LunarYear, Solar
 
@@ -190,7 +191,8 @@ def occurrences_between(start: date, end: date) -> dict[SpecKey, list[tuple[date
     the Gregorian year for solar keys and the lunar year for lunar keys (for
     ages and anniversaries). Applies the same rules as ``next_occurrence``, so a
     database can find every date in a window by looking keys up, without
-    converting any stored date: one lunar conversion per day of the window.
+    converting any stored date. Lunar months come from a per-year cache, so a
+    window costs a few dictionary inserts per day.
     """
     result: dict[SpecKey, list[tuple[date, int]]] = {}
 
@@ -203,19 +205,38 @@ def occurrences_between(start: date, end: date) -> dict[SpecKey, list[tuple[date
         add((SOLAR, day.month, day.day, False), day, day.year)
         if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
             add((SOLAR, 2, 29, False), day, day.year)
-        lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
-        year, month, mday = lunar.getYear(), lunar.getMonth(), lunar.getDay()
-        leap_month = month < 0
-        month = abs(month)
-        last_day = mday == _lunar_month_days(year, lunar.getMonth())
-        days = [mday, 30] if last_day and mday == 29 else [mday]
-        has_leap = LunarYear.fromYear(year).getLeapMonth() == month
-        for d in days:
-            if leap_month:
-                add((LUNAR, month, d, True), day, year)
-            else:
-                add((LUNAR, month, d, False), day, year)
-                if not has_leap:
-                    add((LUNAR, month, d, True), day, year)
         day += one
+    # Lunar year Y begins between 21 January and 20 February of Gregorian year Y.
+    for year in range(start.year - 1, end.year + 1):
+        months = _lunar_months(year)
+        leap_month = next((-m for m, _first, _n in months if m < 0), 0)
+        for signed, first, count in months:
+            month = abs(signed)
+            if first > end or first + timedelta(days=count - 1) < start:
+                continue
+            for mday in range(1, count + 1):
+                day = first + timedelta(days=mday - 1)
+                if not start <= day <= end:
+                    continue
+                days = [29, 30] if mday == 29 == count else [mday]
+                for d in days:
+                    if signed < 0:
+                        add((LUNAR, month, d, True), day, year)
+                    else:
+                        add((LUNAR, month, d, False), day, year)
+                        if leap_month != month:
+                            add((LUNAR, month, d, True), day, year)
     return result
+
+
+@lru_cache(maxsize=256)
+def _lunar_months(lunar_year: int) -> tuple[tuple[int, date, int], ...]:
+    """The months of a lunar year: (month, negative for the leap month; first
+    Gregorian day; number of days)."""
+    months = []
+    for m in LunarYear.fromYear(lunar_year).getMonths():
+        if m.getYear() == lunar_year:
+            first = Solar.fromJulianDay(m.getFirstJulianDay())
+            months.append((m.getMonth(), date(first.getYear(), first.getMonth(), first.getDay()),
+                           m.getDayCount()))
+    return tuple(months)

@@ -100,6 +100,26 @@ class CalendarKind(LabelledEnum):
     LUNAR = "lunar"
 
 
+class AgendaKind(LabelledEnum):
+    BIRTHDAY = "birthday"
+    FAMILY_BIRTHDAY = "family_birthday"
+    WEDDING_ANNIVERSARY = "wedding_anniversary"
+    FOUNDING_ANNIVERSARY = "founding_anniversary"
+    RELATIONSHIP_ANNIVERSARY = "relationship_anniversary"
+    CUSTOM_DATE = "custom_date"
+    FOLLOW_UP = "follow_up"
+    COMPLAINT_FOLLOW_UP = "complaint_follow_up"
+    NO_CONTACT = "no_contact"
+    FESTIVAL = "festival"
+
+
+class Milestone(LabelledEnum):
+    """An interaction after which the source says to thank the client."""
+
+    DELIVERY = "delivery"
+    DEAL = "deal"
+
+
 _LABELS: dict[str, dict[str, str]] = {
     "ClientKind": {"person": N_("Individual"), "organisation": N_("Organisation")},
     "Gender": {"unknown": N_("Not given"), "male": N_("Male"), "female": N_("Female")},
@@ -147,6 +167,19 @@ _LABELS: dict[str, dict[str, str]] = {
         "custom": N_("Custom date"),
     },
     "CalendarKind": {"solar": N_("Gregorian"), "lunar": N_("Lunar")},
+    "AgendaKind": {
+        "birthday": N_("Birthday"),
+        "family_birthday": N_("Family birthday"),
+        "wedding_anniversary": N_("Wedding anniversary"),
+        "founding_anniversary": N_("Founding anniversary"),
+        "relationship_anniversary": N_("Relationship anniversary"),
+        "custom_date": N_("Custom date"),
+        "follow_up": N_("Follow-up"),
+        "complaint_follow_up": N_("Complaint follow-up"),
+        "no_contact": N_("Not contacted"),
+        "festival": N_("Festival"),
+    },
+    "Milestone": {"delivery": N_("Delivery"), "deal": N_("Deal closed")},
 }
 
 # Classification filters offered in the list: (card field, enum).

@@ -17,6 +17,7 @@ from desktop_crm.i18n import _
 
 MAX_NAME = 200
 MAX_TEXT = 20_000
+MAX_REMIND_DAYS = 60
 
 _SEPARATORS = re.compile(r"[\s\-().·/]")
 # re.ASCII: \d must not accept Arabic-Indic or full-width digits that search
@@ -128,6 +129,13 @@ def validate_card(card: ClientCard, today: date | None = None) -> list[FieldErro
                                      _("A family member needs a name or a relation")))
         if member.birthday is not None:
             errors.extend(_check_spec(f"family.{i}.birthday", member.birthday, today))
+    reminders = [("birthday", card.birthday_remind_days)]
+    reminders += [(f"dates.{i}", d.remind_days) for i, d in enumerate(card.dates)]
+    reminders += [(f"family.{i}.birthday", m.remind_days) for i, m in enumerate(card.family)]
+    for field, days in reminders:
+        if days is not None and not 0 <= days <= MAX_REMIND_DAYS:
+            errors.append(FieldError(field, _("Remind between 0 and {max} days before",
+                                              max=MAX_REMIND_DAYS)))
     for number in card.profile:
         if not 1 <= number <= 66:
             errors.append(FieldError(f"profile.{number}", _("No such profile question")))

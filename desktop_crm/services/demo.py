@@ -263,6 +263,10 @@ _CHANNELS = _Weighted([(Channel.CALL.value, 30), (Channel.WECHAT.value, 28),
                        (Channel.MEETING.value, 6), (Channel.GIFT.value, 5),
                        (Channel.GREETING.value, 5)])
 _OUTCOMES = ("，客户反馈不错", "，对方比较满意", "，需再跟进", "，客户考虑中", "，对价格有异议")
+_MILESTONE_SUMMARIES = {
+    "delivery": ("首批货物已送达并验收", "设备交付安装完毕", "按期完成交货"),
+    "deal": ("签订年度采购合同", "确认订单并支付预付款", "中标并签约"),
+}
 _NEXT_STEPS = ("下周再次拜访", "发送正式报价", "安排样品试用", "跟进合同签订", "确认回款",
                "邀请参加展会", "三天后电话致谢", "约技术人员上门", "准备投标资料", "寄送发票")
 
@@ -992,6 +996,9 @@ class _Generator:
         if count == 0:
             return None
         moments = sorted(self.moment(start, end) for _ in range(count))
+        if end == now and stage != Stage.POTENTIAL.value and rng.random() < 0.6:
+            # most active clients were seen in the last few weeks
+            moments[-1] = max(moments[-1], self.moment(max(start, now - timedelta(days=45)), now))
         today = self.today
         for i, when in enumerate(moments):
             channel = _CHANNELS(rng)
@@ -1001,6 +1008,10 @@ class _Generator:
             next_step = ""
             follow: date | None = None
             done = False
+            milestone = None
+            if channel in ("visit", "meeting") and rng.random() < 0.12:
+                milestone = rng.choice(("delivery", "deal"))
+                summary = rng.choice(_MILESTONE_SUMMARIES[milestone])
             last = i == len(moments) - 1
             if last and end == now and rng.random() < 0.15:
                 next_step = rng.choice(_NEXT_STEPS)
@@ -1009,10 +1020,13 @@ class _Generator:
                 next_step = rng.choice(_NEXT_STEPS)
                 if rng.random() < 0.6:
                     follow = when.date() + timedelta(days=rng.randint(1, 14))
-                    done = follow < today and rng.random() < 0.85
+                    # a few recent follow-ups are still open; old ones were done
+                    done = follow < today and rng.random() < (0.7 if follow > today - timedelta(
+                        days=30) else 0.995)
             out.interactions.append({
                 "client_id": cid, "occurred_at": when, "channel": channel, "summary": summary,
                 "next_step": next_step, "follow_up_on": follow, "follow_up_done": done,
+                "milestone": milestone,
                 "created_at": min(now, when + timedelta(minutes=rng.randint(0, 180))),
             })
         return moments[-1]

@@ -41,6 +41,7 @@ from desktop_crm.domain.enums import (
     DateKind,
     Gender,
     Loyalty,
+    Milestone,
     Nature,
     PhoneKind,
     Stage,
@@ -223,13 +224,14 @@ def load_card(session: Session, client_id: int) -> ClientCard | None:
     for row in client.dates:
         spec = DateSpec(row.calendar, row.month, row.day, row.year, row.leap)
         if row.kind == DateKind.BIRTHDAY:
-            card.birthday = spec
+            card.birthday, card.birthday_remind_days = spec, row.remind_days
         else:
-            card.dates.append(ImportantDate(DateKind(row.kind), spec, row.label))
+            card.dates.append(ImportantDate(DateKind(row.kind), spec, row.label,
+                                            row.remind_days))
     card.family = [
         FamilyMember(m.relation, m.name,
                      _spec(m.birth_calendar, m.birth_month, m.birth_day, m.birth_year,
-                           m.birth_leap), m.notes)
+                           m.birth_leap), m.notes, m.birth_remind_days)
         for m in client.family
     ]
     card.profile = {a.question: a.answer for a in client.answers if a.answer}
@@ -275,13 +277,16 @@ def save_card(session: Session, card: ClientCard, now: datetime) -> int:
     cache: dict[str, Tag] = {}
     wanted = list(dict.fromkeys(t.strip() for t in card.tags if t.strip()))
     client.tags = [_tag(session, t, cache) for t in wanted]
-    dates = [ImportantDateRow(kind=DateKind.BIRTHDAY.value, **_spec_columns(card.birthday))
+    dates = [ImportantDateRow(kind=DateKind.BIRTHDAY.value, remind_days=card.birthday_remind_days,
+                              **_spec_columns(card.birthday))
              ] if card.birthday else []
-    dates += [ImportantDateRow(kind=d.kind.value, label=d.label, **_spec_columns(d.spec))
+    dates += [ImportantDateRow(kind=d.kind.value, label=d.label, remind_days=d.remind_days,
+                               **_spec_columns(d.spec))
               for d in card.dates]
     client.dates = dates
     client.family = [
         FamilyMemberRow(relation=m.relation.strip(), name=m.name.strip(), notes=m.notes,
+                        birth_remind_days=m.remind_days,
                         **{f"birth_{k}": v for k, v in _spec_columns(m.birthday).items()})
         for m in card.family
     ]
@@ -360,7 +365,8 @@ def add_interaction(session: Session, item: Interaction, now: datetime) -> int:
     row = InteractionRow(
         client_id=item.client_id, occurred_at=item.occurred_at, channel=item.channel.value,
         summary=item.summary.strip(), next_step=item.next_step.strip(),
-        follow_up_on=item.follow_up_on, follow_up_done=item.follow_up_done, created_at=now,
+        follow_up_on=item.follow_up_on, follow_up_done=item.follow_up_done,
+        milestone=item.milestone.value if item.milestone else None, created_at=now,
     )
     session.add(row)
     session.flush()
@@ -392,7 +398,8 @@ def interactions(session: Session, client_id: int) -> list[Interaction]:
     return [
         Interaction(client_id=r.client_id, occurred_at=r.occurred_at, channel=Channel(r.channel),
                     summary=r.summary, next_step=r.next_step, follow_up_on=r.follow_up_on,
-                    follow_up_done=r.follow_up_done, id=r.id)
+                    follow_up_done=r.follow_up_done,
+                    milestone=Milestone(r.milestone) if r.milestone else None, id=r.id)
         for r in session.scalars(stmt)
     ]
 

@@ -116,6 +116,9 @@ class ClientTag(Base):
 
 class FamilyMemberRow(Base):
     __tablename__ = "family_members"
+    __table_args__ = (
+        Index("ix_family_members_birth", "birth_calendar", "birth_month", "birth_day"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
@@ -129,6 +132,7 @@ class FamilyMemberRow(Base):
     birth_day: Mapped[int | None] = mapped_column(Integer)
     birth_year: Mapped[int | None] = mapped_column(Integer)
     birth_leap: Mapped[bool] = mapped_column(Boolean, default=False)
+    birth_remind_days: Mapped[int | None] = mapped_column(Integer)  # None: the kind's default
 
     client: Mapped[Client] = relationship(back_populates="family")
 
@@ -149,6 +153,7 @@ class ImportantDateRow(Base):
     day: Mapped[int] = mapped_column(Integer)
     year: Mapped[int | None] = mapped_column(Integer)
     leap: Mapped[bool] = mapped_column(Boolean, default=False)
+    remind_days: Mapped[int | None] = mapped_column(Integer)  # None: the kind's default
 
     client: Mapped[Client] = relationship(back_populates="dates")
 
@@ -172,6 +177,7 @@ class InteractionRow(Base):
     __table_args__ = (
         Index("ix_interactions_client_time", "client_id", "occurred_at"),
         Index("ix_interactions_follow_up", "follow_up_on"),
+        Index("ix_interactions_milestone", "milestone", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -182,6 +188,7 @@ class InteractionRow(Base):
     next_step: Mapped[str] = mapped_column(Text, default="")
     follow_up_on: Mapped[date | None] = mapped_column(Date)
     follow_up_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    milestone: Mapped[str | None] = mapped_column(String(16))  # delivery / deal: thank them
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -228,6 +235,33 @@ class EvaluationRow(Base):
     grade: Mapped[str] = mapped_column(String(1))
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class CareDoneRow(Base):
+    """An agenda item marked done: (source, ref, occurs_on) names the item,
+    ``interaction_id`` the timeline entry that was logged for it."""
+
+    __tablename__ = "care_done"
+    __table_args__ = (UniqueConstraint("source", "ref_id", "occurs_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    ref_id: Mapped[int] = mapped_column(Integer)
+    occurs_on: Mapped[date] = mapped_column(Date, index=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
+                                                  index=True)
+    done_at: Mapped[datetime] = mapped_column(DateTime)
+    interaction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interactions.id", ondelete="SET NULL"))
+
+
+class SettingRow(Base):
+    """One application setting, its value as JSON."""
+
+    __tablename__ = "app_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 # Full-text index (FTS5, unicode61, rowid = clients.id). Created by the migration;

@@ -27,6 +27,7 @@ from desktop_crm.domain.enums import (
     DateKind,
     Gender,
     Loyalty,
+    Milestone,
     Nature,
     PhoneKind,
     Stage,
@@ -83,10 +84,11 @@ def full_card() -> ClientCard:
         assets="很多", org_form="民营企业", relationship_since=date(2015, 3, 1),
         nature=Nature.ENTERPRISE, stage=Stage.ACTIVE, tenure=Tenure.OLD,
         volume_tier=VolumeTier.KEY, loyalty=Loyalty.CORE,
-        birthday=DateSpec.lunar(8, 15, year=1975),
+        birthday=DateSpec.lunar(8, 15, year=1975), birthday_remind_days=7,
         dates=[ImportantDate(DateKind.WEDDING_ANNIVERSARY, DateSpec.solar(5, 20, year=2000)),
-               ImportantDate(DateKind.CUSTOM, DateSpec.lunar(6, 10, leap=True), "入职纪念")],
-        family=[FamilyMember("妻子", "王芳", DateSpec.solar(2, 29), "爱好瑜伽"),
+               ImportantDate(DateKind.CUSTOM, DateSpec.lunar(6, 10, leap=True), "入职纪念",
+                             remind_days=0)],
+        family=[FamilyMember("妻子", "王芳", DateSpec.solar(2, 29), "爱好瑜伽", remind_days=14),
                 FamilyMember("儿子", "", None)],
         profile={1: "曾国方", 12: "清华大学", 40: "高血压"}, profile_private={40, 41},
         profile_filled_by="李娜",
@@ -437,11 +439,13 @@ def test_log_interaction_updates_last_contact(service: ClientService) -> None:
     first = service.log_interaction(_interaction(client_id, follow_up_on=date(2026, 11, 27),
                                                  next_step="送报价"))
     service.log_interaction(_interaction(client_id, occurred_at=datetime(2026, 10, 1, 9),
-                                         channel=Channel.CALL, summary="电话问候"))
+                                         channel=Channel.CALL, summary="电话问候",
+                                         milestone=Milestone.DEAL))
     assert service.rows([client_id])[0].last_contact == datetime(2026, 11, 20, 15)
     items = service.interactions(client_id)
     assert [i.summary for i in items] == ["拜访，谈了新合同", "电话问候"]
     assert items[0].id == first
+    assert [i.milestone for i in items] == [None, Milestone.DEAL]
     assert (items[0].channel, items[0].next_step, items[0].follow_up_on) == (
         Channel.VISIT, "送报价", date(2026, 11, 27))
     service.delete_interaction(first)
@@ -476,3 +480,20 @@ def test_interaction_refuses_a_deleted_or_missing_client(service: ClientService)
     with pytest.raises(NotFoundError):
         service.log_interaction(_interaction(4242))
     assert service.interactions(client_id) == []
+
+
+def test_changing_only_a_reminder_is_saved_and_recorded(service: ClientService) -> None:
+    client_id = service.save(ClientCard(name="王芳", birthday=DateSpec.solar(3, 8)))
+    card = service.get(client_id)
+    card.birthday_remind_days = 10
+    service.save(card)
+    assert service.get(client_id).birthday_remind_days == 10
+    assert service.history(client_id)[0].field == "birthday_remind_days"
+
+
+def test_reminders_out_of_range_are_refused(service: ClientService) -> None:
+    card = ClientCard(name="王芳", dates=[ImportantDate(DateKind.CUSTOM, DateSpec.solar(3, 8),
+                                                       remind_days=61)])
+    with pytest.raises(ValidationError) as info:
+        service.save(card)
+    assert info.value.errors[0].field == "dates.0"

@@ -1,0 +1,265 @@
+"""Customer care (客户关怀): what the agenda holds and when it falls due.
+
+An ``AgendaItem`` is one thing to do on one day for one client (or, for a
+festival, for a greeting list). ``CareSettings`` holds the user's reminder
+lead times and how long each grade may go without contact. Everything here is
+pure: the agenda service finds the rows, this module says what they mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from desktop_crm.domain.dates import DateSpec
+from desktop_crm.domain.enums import AgendaKind, Channel, Milestone
+from desktop_crm.domain.festivals import festival
+from desktop_crm.domain.validation import MAX_REMIND_DAYS, FieldError
+from desktop_crm.i18n import _
+
+
+class Source:
+    """Where an item comes from; with ``ref`` and the date it identifies the item."""
+
+    IMPORTANT_DATE = "important_date"  # ref: important_dates.id
+    FAMILY_MEMBER = "family_member"  # ref: family_members.id
+    FOUNDING = "founding"  # ref: clients.id
+    RELATIONSHIP = "relationship"  # ref: clients.id
+    INTERACTION = "interaction"  # ref: interactions.id (its follow-up date)
+    THANK_YOU = "thank_you"  # ref: interactions.id (the delivery or deal)
+    NO_CONTACT = "no_contact"  # ref: clients.id
+    FESTIVAL = "festival"  # ref: index in festivals.FESTIVALS
+    COMPLAINT = "complaint"  # ref: complaints.id
+
+
+# A thank-you is due within 2-3 days of a delivery or a deal (DOMAIN.md).
+THANK_YOU_FROM_DAYS = 2
+THANK_YOU_BY_DAYS = 3
+
+GRADES = ("A", "B", "C", "")  # "" = not evaluated yet
+
+DEFAULT_REMIND_DAYS: dict[AgendaKind, int] = {
+    AgendaKind.BIRTHDAY: 3,
+    AgendaKind.FAMILY_BIRTHDAY: 3,
+    AgendaKind.WEDDING_ANNIVERSARY: 3,
+    AgendaKind.FOUNDING_ANNIVERSARY: 7,
+    AgendaKind.RELATIONSHIP_ANNIVERSARY: 3,
+    AgendaKind.CUSTOM_DATE: 3,
+    AgendaKind.FOLLOW_UP: 0,
+    AgendaKind.COMPLAINT_FOLLOW_UP: 1,
+    AgendaKind.NO_CONTACT: 0,
+    AgendaKind.FESTIVAL: 7,
+}
+DEFAULT_NO_CONTACT_DAYS: dict[str, int] = {"A": 30, "B": 60, "C": 90, "": 90}
+MAX_NO_CONTACT_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class CareSettings:
+    """The user's care preferences, stored as JSON in the database.
+
+    Attributes:
+        remind_days: per kind, how many days before its date an item shows on
+            the Today tab as a reminder.
+        no_contact_days: per grade ("" = unrated), how many days without any
+            logged interaction before the client shows as not contacted.
+        festival_grades: grades on festival greeting lists; empty = everyone.
+        overdue_days: how long a missed yearly date (a birthday) stays overdue.
+    """
+
+    remind_days: Mapping[AgendaKind, int] = field(
+        default_factory=lambda: dict(DEFAULT_REMIND_DAYS))
+    no_contact_days: Mapping[str, int] = field(
+        default_factory=lambda: dict(DEFAULT_NO_CONTACT_DAYS))
+    festival_grades: tuple[str, ...] = ("A", "B")
+    overdue_days: int = 7
+
+    def remind(self, kind: AgendaKind) -> int:
+        return self.remind_days.get(kind, DEFAULT_REMIND_DAYS[kind])
+
+    def no_contact_limit(self, grade: str | None) -> int:
+        key = grade or ""
+        return self.no_contact_days.get(key, DEFAULT_NO_CONTACT_DAYS.get(key, 90))
+
+    def errors(self) -> list[FieldError]:
+        problems = []
+        for kind, days in self.remind_days.items():
+            if not 0 <= days <= MAX_REMIND_DAYS:
+                problems.append(FieldError(f"remind_days.{kind.value}", _(
+                    "Remind between 0 and {max} days before", max=MAX_REMIND_DAYS)))
+        for grade, days in self.no_contact_days.items():
+            if not 1 <= days <= MAX_NO_CONTACT_DAYS:
+                problems.append(FieldError(f"no_contact_days.{grade or 'unrated'}", _(
+                    "Allow between 1 and {max} days without contact", max=MAX_NO_CONTACT_DAYS)))
+        if not 0 <= self.overdue_days <= MAX_REMIND_DAYS:
+            problems.append(FieldError("overdue_days", _(
+                "Keep missed dates between 0 and {max} days", max=MAX_REMIND_DAYS)))
+        return problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "remind_days": {k.value: v for k, v in self.remind_days.items()},
+            "no_contact_days": {g or "unrated": v for g, v in self.no_contact_days.items()},
+            "festival_grades": list(self.festival_grades),
+            "overdue_days": self.overdue_days,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CareSettings:
+        """Settings from stored JSON; unknown or malformed entries fall back to defaults."""
+        remind = dict(DEFAULT_REMIND_DAYS)
+        for key, value in dict(data.get("remind_days") or {}).items():
+            if key in AgendaKind._value2member_map_ and isinstance(value, int):
+                remind[AgendaKind(key)] = value
+        limits = dict(DEFAULT_NO_CONTACT_DAYS)
+        for key, value in dict(data.get("no_contact_days") or {}).items():
+            grade = "" if key == "unrated" else key
+            if grade in GRADES and isinstance(value, int):
+                limits[grade] = value
+        grades = tuple(g for g in data.get("festival_grades", ("A", "B")) if g in GRADES)
+        overdue = data.get("overdue_days", 7)
+        settings = cls(remind, limits, grades, overdue if isinstance(overdue, int) else 7)
+        return settings if not settings.errors() else cls()
+
+
+def no_contact_due(last_contact: datetime | None, created: datetime, limit_days: int) -> date:
+    """The day a client becomes "not contacted": the limit counted from the last
+    logged interaction, or from the card's creation when there is none."""
+    since = last_contact or created
+    return since.date() + timedelta(days=limit_days)
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One thing to do on ``day``.
+
+    ``years`` is the age or anniversary number where the year is known (for
+    ``no_contact``: the grade's limit in days); ``detail`` is the family
+    member, the date's label, the follow-up's next step, the milestone or the
+    festival key, as the kind needs; ``count`` is the size of a festival's
+    greeting list.
+    """
+
+    day: date
+    kind: AgendaKind
+    source: str
+    ref: int
+    client_id: int | None
+    client: str
+    detail: str = ""
+    years: int | None = None
+    remind_days: int = 0
+    count: int = 0
+    spec: DateSpec | None = None
+
+    @property
+    def key(self) -> tuple[str, int, date]:
+        return (self.source, self.ref, self.day)
+
+    @property
+    def remind_from(self) -> date:
+        return self.day - timedelta(days=self.remind_days)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.day < today
+
+    def is_due(self, today: date) -> bool:
+        """Overdue, due today, or inside its reminder lead time."""
+        return self.remind_from <= today
+
+    @property
+    def title(self) -> str:
+        """What to do, in the current language."""
+        c, d, n = self.client, self.detail, self.years
+        match self.kind:
+            case AgendaKind.BIRTHDAY:
+                return (_("{client}: birthday, turns {n}", client=c, n=n) if n
+                        else _("{client}: birthday", client=c))
+            case AgendaKind.FAMILY_BIRTHDAY:
+                return (_("{client}: birthday of {who}, turns {n}", client=c, who=d, n=n) if n
+                        else _("{client}: birthday of {who}", client=c, who=d))
+            case AgendaKind.WEDDING_ANNIVERSARY:
+                return (_("{client}: wedding anniversary, year {n}", client=c, n=n) if n
+                        else _("{client}: wedding anniversary", client=c))
+            case AgendaKind.FOUNDING_ANNIVERSARY:
+                return (_("{client}: founded one year ago", client=c) if n == 1
+                        else _("{client}: founded {n} years ago", client=c, n=n))
+            case AgendaKind.RELATIONSHIP_ANNIVERSARY:
+                return (_("{client}: one year as our client", client=c) if n == 1
+                        else _("{client}: {n} years as our client", client=c, n=n))
+            case AgendaKind.CUSTOM_DATE:
+                return (_("{client}: {label}, year {n}", client=c, label=d, n=n) if n
+                        else _("{client}: {label}", client=c, label=d))
+            case AgendaKind.FOLLOW_UP if self.source == Source.THANK_YOU:
+                return _("{client}: thank them after the {milestone}", client=c,
+                         milestone=Milestone(d).label.lower())
+            case AgendaKind.FOLLOW_UP:
+                return _("{client}: follow up - {step}", client=c, step=d)
+            case AgendaKind.COMPLAINT_FOLLOW_UP:
+                return _("{client}: follow up complaint {number}", client=c, number=d)
+            case AgendaKind.NO_CONTACT:
+                return _("{client}: no contact since {since} (limit {n} days)", client=c,
+                         since=d, n=n)
+            case AgendaKind.FESTIVAL:
+                return _("{festival}: greetings to {n} clients", festival=festival(d).name,
+                         n=self.count)
+        raise AssertionError(self.kind)
+
+    @property
+    def done_channel(self) -> Channel:
+        """How marking the item done is logged on the timeline."""
+        if self.kind in (AgendaKind.FOLLOW_UP, AgendaKind.COMPLAINT_FOLLOW_UP,
+                         AgendaKind.NO_CONTACT):
+            return Channel.CALL
+        return Channel.GREETING
+
+    @property
+    def done_summary(self) -> str:
+        """The timeline entry's default text when the item is marked done."""
+        d, n = self.detail, self.years
+        match self.kind:
+            case AgendaKind.BIRTHDAY:
+                return _("Birthday greetings sent")
+            case AgendaKind.FAMILY_BIRTHDAY:
+                return _("Birthday greetings sent to {who}", who=d)
+            case AgendaKind.WEDDING_ANNIVERSARY:
+                return _("Wedding anniversary greetings sent")
+            case AgendaKind.FOUNDING_ANNIVERSARY:
+                return _("Congratulations sent on {n} years since founding", n=n)
+            case AgendaKind.RELATIONSHIP_ANNIVERSARY:
+                return _("Thanks sent for {n} years of working together", n=n)
+            case AgendaKind.CUSTOM_DATE:
+                return _("Greetings sent: {label}", label=d)
+            case AgendaKind.FOLLOW_UP if self.source == Source.THANK_YOU:
+                return _("Thanked the client after the {milestone}",
+                         milestone=Milestone(d).label.lower())
+            case AgendaKind.FOLLOW_UP:
+                return _("Followed up: {step}", step=d)
+            case AgendaKind.COMPLAINT_FOLLOW_UP:
+                return _("Followed up complaint {number}", number=d)
+            case AgendaKind.NO_CONTACT:
+                return _("Called to keep in touch")
+            case AgendaKind.FESTIVAL:
+                return _("{festival} greetings sent", festival=festival(d).name)
+        raise AssertionError(self.kind)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``agenda --json`` shape of DESIGN.md, plus a few extra keys."""
+        return {
+            "date": self.day.isoformat(),
+            "kind": self.kind.value,
+            "client_id": self.client_id,
+            "client": self.client,
+            "title": self.title,
+            "remind_days": self.remind_days,
+            "years": self.years,
+        }
+
+
+_KIND_ORDER = {kind: i for i, kind in enumerate(AgendaKind)}
+
+
+def sort_key(item: AgendaItem) -> tuple[date, int, str, int]:
+    return (item.day, _KIND_ORDER[item.kind], item.client, item.ref)

@@ -1,0 +1,286 @@
+"""The care agenda: every birthday, anniversary, follow-up, thank-you,
+not-contacted client and festival in a window of days, and marking items done.
+
+The window's recurring dates are computed once (``occurrences_between``) and
+looked up by key, so the agenda costs one lunar conversion per day of the
+window, not one per stored date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from desktop_crm.domain.care import (
+    THANK_YOU_BY_DAYS,
+    THANK_YOU_FROM_DAYS,
+    AgendaItem,
+    CareSettings,
+    Source,
+    no_contact_due,
+    sort_key,
+)
+from desktop_crm.domain.client import ClientRow, Interaction
+from desktop_crm.domain.dates import SOLAR, DateSpec, SpecKey, occurrences_between
+from desktop_crm.domain.enums import AgendaKind, Channel, DateKind
+from desktop_crm.domain.festivals import FESTIVALS
+from desktop_crm.domain.validation import MAX_REMIND_DAYS, FieldError, ValidationError
+from desktop_crm.i18n import _
+from desktop_crm.services.clock import Clock, system_clock
+from desktop_crm.storage import care_repo as repo
+from desktop_crm.storage import client_repo
+from desktop_crm.storage.care_repo import DateRowHit
+from desktop_crm.storage.database import Database
+
+SETTINGS_KEY = "care"
+# Deliveries and deals this many days back still get their thank-you reminder.
+THANK_YOU_LOOKBACK_DAYS = 14
+
+_DATE_KINDS = {
+    DateKind.BIRTHDAY.value: AgendaKind.BIRTHDAY,
+    DateKind.WEDDING_ANNIVERSARY.value: AgendaKind.WEDDING_ANNIVERSARY,
+    DateKind.CUSTOM.value: AgendaKind.CUSTOM_DATE,
+    "family": AgendaKind.FAMILY_BIRTHDAY,
+}
+
+
+class AlreadyDoneError(ValueError):
+    """The item was marked done already (perhaps in another window)."""
+
+
+@dataclass(frozen=True)
+class DoneReceipt:
+    """What marking an item done wrote, so that it can be undone."""
+
+    item: AgendaItem
+    interaction_ids: list[int] = field(default_factory=list)
+    done_id: int | None = None
+
+
+class AgendaService:
+    """Builds the care agenda and records what was done.
+
+    Attributes:
+        db: the open database.
+        clock: returns "now"; injected so tests can fix "today".
+    """
+
+    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+        self.db = db
+        self.clock = clock
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    # -- settings -------------------------------------------------------------
+    def settings(self) -> CareSettings:
+        with self.db.read() as s:
+            stored = repo.get_setting(s, SETTINGS_KEY)
+        return CareSettings.from_dict(stored) if isinstance(stored, dict) else CareSettings()
+
+    def save_settings(self, settings: CareSettings) -> None:
+        errors = settings.errors()
+        if errors:
+            raise ValidationError(errors)
+        with self.db.session() as s:
+            repo.set_setting(s, SETTINGS_KEY, settings.to_dict())
+
+    # -- building -------------------------------------------------------------
+    def agenda(self, days: int, start: date | None = None, *, include_overdue: bool = True,
+               kinds: Iterable[AgendaKind] | None = None) -> list[AgendaItem]:
+        """Items falling on ``start`` .. ``start + days - 1`` (``start`` defaults to
+        today), plus, with ``include_overdue``, those missed before it and not done:
+        open follow-ups and overdue contacts however old, yearly dates up to
+        ``settings.overdue_days`` back. Sorted by date, kind and client."""
+        if days < 1:
+            raise ValueError(_("The agenda needs at least one day"))
+        start = start or self.today()
+        end = start + timedelta(days=days - 1)
+        settings = self.settings()
+        first = start - timedelta(days=settings.overdue_days) if include_overdue else start
+        wanted = set(kinds) if kinds is not None else set(AgendaKind)
+        builder = _Builder(settings, start, end, first, include_overdue, wanted)
+        with self.db.read() as s:
+            builder.collect(s)
+        return sorted(builder.items, key=sort_key)
+
+    def due_today(self) -> list[AgendaItem]:
+        """The Today list: overdue items, today's, and those whose reminder has begun."""
+        today = self.today()
+        # A date's own reminder may reach up to MAX_REMIND_DAYS ahead.
+        return [i for i in self.agenda(MAX_REMIND_DAYS + 1, today) if i.is_due(today)]
+
+    def counts_by_day(self, start: date, end: date) -> dict[date, int]:
+        """How many items fall on each day (for a month view); overdue ones not carried."""
+        counts: dict[date, int] = {}
+        for item in self.agenda((end - start).days + 1, start, include_overdue=False):
+            counts[item.day] = counts.get(item.day, 0) + 1
+        return counts
+
+    def greeting_list(self, item: AgendaItem) -> list[ClientRow]:
+        """The clients a festival item greets."""
+        with self.db.read() as s:
+            ids = repo.graded_ids(s, self.settings().festival_grades)
+            return client_repo.rows(s, ids)
+
+    # -- done -----------------------------------------------------------------
+    def mark_done(self, item: AgendaItem, summary: str | None = None,
+                  channel: Channel | None = None) -> DoneReceipt:
+        """Log the interaction the item asked for (a greeting, a call) on the
+        client's timeline, or on every greeted client's for a festival, and take
+        the item off the agenda. Raises AlreadyDoneError when it was done already."""
+        now = self.clock()
+        text = (summary if summary is not None else item.done_summary).strip()
+        if not text:
+            raise ValidationError([FieldError("summary", _("Write what happened"))])
+        channel = channel or item.done_channel
+        with self.db.session() as s:
+            if item.source == Source.INTERACTION:
+                done = repo.follow_up_done(s, item.ref)
+                if done is None:
+                    raise AlreadyDoneError(_("This follow-up no longer exists"))
+                if done:
+                    raise AlreadyDoneError(_("This item is done already"))
+            elif item.source != Source.NO_CONTACT and repo.is_done(s, item.source, item.ref,
+                                                                    item.day):
+                raise AlreadyDoneError(_("This item is done already"))
+            if item.client_id is None:
+                client_ids = repo.graded_ids(s, self.settings().festival_grades)
+            else:
+                client_ids = [item.client_id]
+            ids = [client_repo.add_interaction(s, Interaction(cid, now, channel, text), now)
+                   for cid in client_ids]
+            done_id = None
+            if item.source == Source.INTERACTION:
+                repo.set_follow_up_done(s, item.ref, True)
+            elif item.source != Source.NO_CONTACT:
+                done_id = repo.add_done(s, item.source, item.ref, item.day, item.client_id,
+                                        now, ids[0] if len(ids) == 1 else None)
+        return DoneReceipt(item, ids, done_id)
+
+    def undo_done(self, receipt: DoneReceipt) -> None:
+        """Put the item back on the agenda and remove what marking it logged."""
+        with self.db.session() as s:
+            for interaction_id in receipt.interaction_ids:
+                client_repo.delete_interaction(s, interaction_id)
+            if receipt.item.source == Source.INTERACTION:
+                repo.set_follow_up_done(s, receipt.item.ref, False)
+            elif receipt.done_id is not None:
+                repo.remove_done(s, receipt.done_id)
+
+
+class _Builder:
+    """Collects one agenda; one instance per call."""
+
+    def __init__(self, settings: CareSettings, start: date, end: date, first: date,
+                 include_overdue: bool, kinds: set[AgendaKind]) -> None:
+        self.settings = settings
+        self.start, self.end, self.first = start, end, first
+        self.include_overdue = include_overdue
+        self.kinds = kinds
+        self.items: list[AgendaItem] = []
+        self.occurrences = occurrences_between(first, end)
+
+    def collect(self, s: Session) -> None:
+        done = repo.done_keys(s, self.first, self.end)
+        before = len(self.items)
+        if self.kinds & {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
+                         AgendaKind.CUSTOM_DATE}:
+            self._dated(repo.dates_with_keys(s, self.occurrences), Source.IMPORTANT_DATE)
+        if AgendaKind.FAMILY_BIRTHDAY in self.kinds:
+            self._dated(repo.family_birthdays_with_keys(s, self.occurrences),
+                        Source.FAMILY_MEMBER)
+        if self.kinds & {AgendaKind.FOUNDING_ANNIVERSARY, AgendaKind.RELATIONSHIP_ANNIVERSARY}:
+            self._anniversaries(s)
+        if AgendaKind.FOLLOW_UP in self.kinds:
+            self._follow_ups(s)
+            self._thank_yous(s)
+        if AgendaKind.NO_CONTACT in self.kinds:
+            self._not_contacted(s)
+        if AgendaKind.FESTIVAL in self.kinds:
+            self._festivals(s)
+        # Complaint follow-ups join here once the complaint log exists.
+        kept = [i for i in self.items[before:] if i.key not in done and i.kind in self.kinds]
+        self.items[before:] = kept
+
+    def _add(self, item: AgendaItem) -> None:
+        if item.day >= self.start or self.include_overdue:
+            self.items.append(item)
+
+    def _dated(self, hits: list[DateRowHit], source: str) -> None:
+        for hit in hits:
+            kind = _DATE_KINDS[hit.kind]
+            spec = DateSpec(*hit.key[:3], hit.year, hit.key[3])
+            remind = hit.remind_days if hit.remind_days is not None else self.settings.remind(kind)
+            for day, year in self.occurrences[hit.key]:
+                years = year - hit.year if hit.year is not None else None
+                if years is not None and years <= 0:
+                    continue  # the original date itself is not an anniversary
+                self._add(AgendaItem(day, kind, source, hit.ref, hit.client_id, hit.client,
+                                     hit.label, years, remind, spec=spec))
+
+    def _anniversaries(self, s: Session) -> None:
+        solar = {(k[1], k[2]): v for k, v in self.occurrences.items() if k[0] == SOLAR}
+        month_days = [f"{m:02d}-{d:02d}" for m, d in solar]
+        for client_id, name, founded, since in repo.client_anniversaries(s, month_days):
+            for kind, source, value in (
+                (AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING, founded),
+                (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP, since),
+            ):
+                if value is None:
+                    continue
+                spec = DateSpec.solar(value.month, value.day, value.year)
+                for day, year in solar.get((value.month, value.day), []):
+                    if year - value.year > 0:
+                        self._add(AgendaItem(day, kind, source, client_id, client_id, name,
+                                             years=year - value.year,
+                                             remind_days=self.settings.remind(kind), spec=spec))
+
+    def _follow_ups(self, s: Session) -> None:
+        remind = self.settings.remind(AgendaKind.FOLLOW_UP)
+        for ref, client_id, name, due, step, summary in repo.open_follow_ups(s, self.end):
+            self._add(AgendaItem(due, AgendaKind.FOLLOW_UP, Source.INTERACTION, ref, client_id,
+                                 name, step or summary, remind_days=remind))
+
+    def _thank_yous(self, s: Session) -> None:
+        earliest = self.start - timedelta(days=THANK_YOU_LOOKBACK_DAYS if self.include_overdue
+                                          else 0)
+        since = datetime.combine(earliest - timedelta(days=THANK_YOU_BY_DAYS), time())
+        until = datetime.combine(self.end - timedelta(days=THANK_YOU_BY_DAYS - 1), time())
+        lead = THANK_YOU_BY_DAYS - THANK_YOU_FROM_DAYS
+        for ref, client_id, name, occurred, milestone in repo.milestones_between(s, since, until):
+            due = occurred.date() + timedelta(days=THANK_YOU_BY_DAYS)
+            self._add(AgendaItem(due, AgendaKind.FOLLOW_UP, Source.THANK_YOU, ref, client_id,
+                                 name, milestone, remind_days=lead))
+
+    def _not_contacted(self, s: Session) -> None:
+        limits = {g: self.settings.no_contact_limit(g) for g in ("A", "B", "C", "")}
+        # due = last contact + limit <= end  <=>  last contact < end + 1 day - limit
+        cutoffs = {g: datetime.combine(self.end + timedelta(days=1 - n), time())
+                   for g, n in limits.items()}
+        remind = self.settings.remind(AgendaKind.NO_CONTACT)
+        for client_id, name, grade, since in repo.not_contacted(s, cutoffs):
+            limit = limits[grade or ""]
+            due = no_contact_due(since, since, limit)
+            self._add(AgendaItem(due, AgendaKind.NO_CONTACT, Source.NO_CONTACT, client_id,
+                                 client_id, name, since.date().isoformat(), limit, remind))
+
+    def _festivals(self, s: Session) -> None:
+        count = repo.count_graded(s, self.settings.festival_grades)
+        remind = self.settings.remind(AgendaKind.FESTIVAL)
+        for index, fest in enumerate(FESTIVALS):
+            key: SpecKey = (fest.spec.calendar, fest.spec.month, fest.spec.day, False)
+            for day, _year in self.occurrences.get(key, []):
+                self._add(AgendaItem(day, AgendaKind.FESTIVAL, Source.FESTIVAL, index, None, "",
+                                     fest.key, remind_days=remind, count=count,
+                                     spec=fest.spec))
+
+
+def month_grid(year: int, month: int) -> tuple[date, date]:
+    """First and last day a six-week month view shows (weeks start on Monday)."""
+    first = date(year, month, 1)
+    start = first - timedelta(days=first.weekday())
+    return start, start + timedelta(days=41)
