@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +19,7 @@ from desktop_crm.i18n import _, set_language, system_language
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+MAX_DAYS = 3660  # --days: about ten years
 
 
 class UserError(Exception):
@@ -36,6 +38,13 @@ def _positive(value: str) -> int:
         raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
     if number < 0:
         raise argparse.ArgumentTypeError(f"must not be negative: {value}")
+    return number
+
+
+def _days(value: str) -> int:
+    number = _positive(value)
+    if not 1 <= number <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_DAYS}: {value}")
     return number
 
 
@@ -67,7 +76,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = sub.add_parser("backup", parents=[common], help="back up the database")
     backup.add_argument("--to", type=Path, default=None, metavar="FILE")
+
+    agenda = sub.add_parser("agenda", parents=[common],
+                            help="birthdays, follow-ups and festivals coming up")
+    agenda.add_argument("--days", type=_days, default=30, metavar="N")
+    agenda.add_argument("--json", action="store_true")
+
+    _add_export_parsers(sub.add_parser("export", parents=[common], help="write a file"),
+                        common)
     return parser
+
+
+def _add_export_parsers(export: argparse.ArgumentParser, common: _Parser) -> None:
+    """``export FORMAT OUT ...``: one sub-command per file format."""
+    formats = export.add_subparsers(dest="format", metavar="FORMAT", required=True,
+                                    parser_class=_Parser)
+    ics = formats.add_parser("ics", parents=[common], help="care calendar for other calendars")
+    ics.add_argument("out", type=Path, metavar="OUT.ics")
+    ics.add_argument("--days", type=_days, default=365, metavar="N")
 
 
 def _db_arg(args: argparse.Namespace) -> str:
@@ -151,6 +177,53 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_agenda(args: argparse.Namespace) -> int:
+    from desktop_crm.services.agenda import AgendaService
+
+    db = _open(args, create=False)
+    try:
+        service = AgendaService(db)
+        today = service.today()
+        items = service.agenda(args.days, today, include_overdue=True)
+    finally:
+        db.close()
+    if args.json:
+        data = [{**item.to_json(), "overdue": item.is_overdue(today)} for item in items]
+        print(json.dumps(data, ensure_ascii=False))
+        return EXIT_OK
+    for item in items:
+        line = f"{item.day.isoformat()}  {item.kind.value}  {item.title}"
+        if item.is_overdue(today):
+            line += "  (" + _("{n} days overdue", n=(today - item.day).days) + ")"
+        print(line)
+    return EXIT_OK
+
+
+def _export_ics(args: argparse.Namespace) -> int:
+    from desktop_crm.services.agenda import AgendaService
+    from desktop_crm.services.ics_export import export_ics
+
+    db = _open(args, create=False)
+    try:
+        written = export_ics(AgendaService(db), args.out, days=args.days)
+    finally:
+        db.close()
+    print(_("Wrote {n} events to {path}", n=written, path=args.out))
+    return EXIT_OK
+
+
+EXPORTS = {"ics": _export_ics}
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from desktop_crm.services.files import ExportError
+
+    try:
+        return EXPORTS[args.format](args)
+    except ExportError as exc:
+        raise UserError(str(exc)) from exc
+
+
 def _cmd_window(args: argparse.Namespace) -> int:
     from desktop_crm.app import run
 
@@ -158,7 +231,7 @@ def _cmd_window(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats,
-            "backup": _cmd_backup}
+            "backup": _cmd_backup, "agenda": _cmd_agenda, "export": _cmd_export}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -173,6 +246,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `desktop-crm agenda | head`: the reader left
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

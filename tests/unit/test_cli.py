@@ -6,10 +6,11 @@ import importlib.util
 import json
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 
 from desktop_crm import __version__, i18n
 from desktop_crm.cli import main
@@ -83,7 +84,9 @@ def test_read_only_command_refuses_a_missing_file(tmp_path: Path,
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", [["search", "zgf"], ["stats", "--json"], ["backup"]])
+@pytest.mark.parametrize("command", [["search", "zgf"], ["stats", "--json"], ["backup"],
+                                     ["agenda"], ["agenda", "--json"],
+                                     ["export", "ics", "out.ics"]])
 def test_every_read_only_command_refuses_a_missing_file(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
     path = tmp_path / "missing.db"
@@ -211,3 +214,95 @@ def test_demo_if_missing_leaves_an_existing_database(
     assert main(["demo", "--db", str(seeded), "--clients", "20", "--if-missing"]) == 0
     assert _client_count(seeded) == 3
     assert seeded.read_bytes() == before
+
+
+# -- agenda and export ics ---------------------------------------------------------
+
+@pytest.fixture
+def care(tmp_path: Path) -> Path:
+    """Follow-ups relative to the real today (the command line runs on the system clock)."""
+    path = tmp_path / "care.db"
+    today = date.today()
+    db = Database.open(path, create=True)
+    try:
+        service = ClientService(db, user="tester")
+        cid = service.save(ClientCard(name="王芳"))
+        long_ago = datetime.combine(today - timedelta(days=10), datetime.min.time())
+        service.log_interaction(Interaction(cid, long_ago, Channel.VISIT, "拜访", "发送报价",
+                                            follow_up_on=today + timedelta(days=3)))
+        service.log_interaction(Interaction(cid, long_ago, Channel.CALL, "电话", "确认回款",
+                                            follow_up_on=today - timedelta(days=2)))
+    finally:
+        db.close()
+    return path
+
+
+def test_agenda_json(care: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["agenda", "--db", str(care), "--json", "--lang", "en"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert isinstance(data, list)
+    for entry in data:
+        assert {"date", "kind", "client_id", "client", "title"} <= set(entry)
+    follow_ups = [e for e in data if e["kind"] == "follow_up"]
+    today = date.today()
+    assert [(e["date"], e["client"], e["title"], e["overdue"]) for e in follow_ups] == [
+        ((today - timedelta(days=2)).isoformat(), "王芳", "王芳: follow up - 确认回款", True),
+        ((today + timedelta(days=3)).isoformat(), "王芳", "王芳: follow up - 发送报价", False),
+    ]
+    assert isinstance(follow_ups[0]["client_id"], int)
+
+
+def test_agenda_plain_text_and_days(care: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["agenda", "--db", str(care), "--days", "2", "--lang", "en"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "follow_up" in line]
+    overdue = (date.today() - timedelta(days=2)).isoformat()
+    assert lines == [f"{overdue}  follow_up  王芳: follow up - 确认回款  (2 days overdue)"]
+
+
+@pytest.mark.parametrize("days", ["0", "-3", "x", "99999"])
+def test_agenda_bad_days_exits_2(care: Path, capsys: pytest.CaptureFixture[str],
+                                 days: str) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["agenda", "--db", str(care), "--days", days])
+    assert info.value.code == 2
+    assert "--days" in _one_line(capsys.readouterr().err)
+
+
+def test_export_ics(care: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "关怀.ics"
+    assert main(["export", "ics", str(out), "--db", str(care), "--lang", "zh"]) == 0
+    line = _one_line(capsys.readouterr().out)
+    calendar = Calendar.from_ical(out.read_bytes().decode("utf-8"))
+    events = list(calendar.walk("VEVENT"))
+    assert str(len(events)) in line and str(out) in line
+    assert str(calendar["X-WR-CALNAME"]) == "客户卡片管理"
+    follow_ups = [e for e in events if "发送报价" in str(e["SUMMARY"])]
+    assert [e.decoded("DTSTART") for e in follow_ups] == [date.today() + timedelta(days=3)]
+    assert not [e for e in events if "确认回款" in str(e["SUMMARY"])]  # overdue
+
+
+def test_export_ics_message_and_days(care: Path, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "care.ics"
+    assert main(["export", "--lang", "en", "ics", str(out), "--db", str(care),
+                 "--days", "1"]) == 0
+    written = len(Calendar.from_ical(out.read_bytes()).walk("VEVENT"))
+    assert _one_line(capsys.readouterr().out) == f"Wrote {written} events to {out}"
+
+
+@pytest.mark.parametrize("target", ["no/such/folder/care.ics", "."])
+def test_export_ics_to_a_bad_path_exits_2(care: Path, tmp_path: Path, target: str,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    before = sorted(tmp_path.iterdir())
+    out = tmp_path / target
+    assert main(["export", "ics", str(out), "--db", str(care)]) == 2
+    captured = capsys.readouterr()
+    assert str(out) in _one_line(captured.err)
+    assert "Traceback" not in captured.err and captured.out == ""
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_export_needs_a_format(care: Path) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["export", "--db", str(care)])
+    assert info.value.code == 2

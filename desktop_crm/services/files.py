@@ -1,0 +1,39 @@
+"""Writing export files safely: all or nothing, never a half-written file.
+
+Shared by the exports (``.ics`` now; ``.xlsx`` and ``.vcf`` later).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+from pathlib import Path
+
+from desktop_crm.i18n import _
+
+
+class ExportError(Exception):
+    """An export file could not be written; the message is translated."""
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file next to ``path``, then rename it over
+    ``path``; a reader sees the old file or the new one, never a part. The
+    folder must exist. Raises ExportError on any file-system failure."""
+    try:
+        if not path.name or path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        raise ExportError(_("Cannot write {path}: {reason}", path=path,
+                            reason=exc.strerror or exc)) from exc
