@@ -73,7 +73,7 @@ class CareSettings:
         default_factory=lambda: dict(DEFAULT_REMIND_DAYS))
     no_contact_days: Mapping[str, int] = field(
         default_factory=lambda: dict(DEFAULT_NO_CONTACT_DAYS))
-    festival_grades: tuple[str, ...] = ("A", "B")
+    festival_grades: tuple[str, ...] = ()
     overdue_days: int = 7
 
     def remind(self, kind: AgendaKind) -> int:
@@ -118,7 +118,7 @@ class CareSettings:
             grade = "" if key == "unrated" else key
             if grade in GRADES and isinstance(value, int):
                 limits[grade] = value
-        grades = tuple(g for g in data.get("festival_grades", ("A", "B")) if g in GRADES)
+        grades = tuple(g for g in data.get("festival_grades", ()) if g in GRADES)
         overdue = data.get("overdue_days", 7)
         settings = cls(remind, limits, grades, overdue if isinstance(overdue, int) else 7)
         return settings if not settings.errors() else cls()

@@ -240,3 +240,23 @@ def _lunar_months(lunar_year: int) -> tuple[tuple[int, date, int], ...]:
             months.append((m.getMonth(), date(first.getYear(), first.getMonth(), first.getDay()),
                            m.getDayCount()))
     return tuple(months)
+
+
+def lunar_day_labels(start: date, end: date) -> dict[date, str]:
+    """Short lunar labels for a month view: the month on its first day
+    (``八月`` / ``L8``, ``闰六月`` / ``L6+``), else the day (``十五`` / ``15``)."""
+    labels: dict[date, str] = {}
+    zh = language() == "zh"
+    for year in range(start.year - 1, end.year + 1):
+        for signed, first, count in _lunar_months(year):
+            for mday in range(1, count + 1):
+                day = first + timedelta(days=mday - 1)
+                if not start <= day <= end:
+                    continue
+                month = abs(signed)
+                if mday == 1:
+                    labels[day] = (("闰" if signed < 0 else "") + _CN_MONTHS[month - 1] + "月"
+                                   if zh else f"L{month}" + ("+" if signed < 0 else ""))
+                else:
+                    labels[day] = _cn_lunar_day(mday) if zh else str(mday)
+    return labels

@@ -137,6 +137,7 @@ class AgendaService:
         if not text:
             raise ValidationError([FieldError("summary", _("Write what happened"))])
         channel = channel or item.done_channel
+        grades = self.settings().festival_grades
         with self.db.session() as s:
             if item.source == Source.INTERACTION:
                 done = repo.follow_up_done(s, item.ref)
@@ -147,25 +148,28 @@ class AgendaService:
             elif item.source != Source.NO_CONTACT and repo.is_done(s, item.source, item.ref,
                                                                     item.day):
                 raise AlreadyDoneError(_("This item is done already"))
-            if item.client_id is None:
-                client_ids = repo.graded_ids(s, self.settings().festival_grades)
+            if item.client_id is None:  # a festival: everyone on the greeting list
+                greeted = repo.graded_ids(s, grades)
+                ids = repo.log_for_many(s, greeted, now, channel.value, text)
             else:
-                client_ids = [item.client_id]
-            ids = [client_repo.add_interaction(s, Interaction(cid, now, channel, text), now)
-                   for cid in client_ids]
+                ids = [client_repo.add_interaction(
+                    s, Interaction(item.client_id, now, channel, text), now)]
             done_id = None
             if item.source == Source.INTERACTION:
                 repo.set_follow_up_done(s, item.ref, True)
             elif item.source != Source.NO_CONTACT:
                 done_id = repo.add_done(s, item.source, item.ref, item.day, item.client_id,
-                                        now, ids[0] if len(ids) == 1 else None)
+                                        now, ids[0] if item.client_id else None)
         return DoneReceipt(item, ids, done_id)
 
     def undo_done(self, receipt: DoneReceipt) -> None:
         """Put the item back on the agenda and remove what marking it logged."""
         with self.db.session() as s:
-            for interaction_id in receipt.interaction_ids:
-                client_repo.delete_interaction(s, interaction_id)
+            if receipt.item.client_id is None:
+                repo.delete_many(s, receipt.interaction_ids)
+            else:
+                for interaction_id in receipt.interaction_ids:
+                    client_repo.delete_interaction(s, interaction_id)
             if receipt.item.source == Source.INTERACTION:
                 repo.set_follow_up_done(s, receipt.item.ref, False)
             elif receipt.done_id is not None:

@@ -15,7 +15,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.dates import SpecKey
@@ -200,6 +212,44 @@ def follow_up_done(session: Session, interaction_id: int) -> bool | None:
     """Whether the interaction's follow-up is done; None when it does not exist."""
     row = session.get(InteractionRow, interaction_id)
     return None if row is None else row.follow_up_done
+
+
+# -- festival greetings: one interaction for each of many clients ---------------
+
+_CHUNK = 10_000  # well under SQLite's limit of bound parameters
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start:start + _CHUNK]
+
+
+def log_for_many(session: Session, client_ids: Sequence[int], when: datetime, channel: str,
+                 summary: str) -> list[int]:
+    """Log the same interaction for every client in one statement per chunk and
+    move their last contact forward; returns the new interaction ids."""
+    new_ids: list[int] = []
+    for chunk in _chunks(client_ids):
+        rows = [{"client_id": cid, "occurred_at": when, "channel": channel, "summary": summary,
+                 "next_step": "", "follow_up_on": None, "follow_up_done": False,
+                 "milestone": None, "created_at": when} for cid in chunk]
+        new_ids += session.scalars(insert(InteractionRow).returning(InteractionRow.id), rows)
+        latest = func.coalesce(Client.last_contact_at, when)
+        session.execute(update(Client).where(Client.id.in_(chunk))
+                        .values(last_contact_at=case((latest > when, latest), else_=when)))
+    return new_ids
+
+
+def delete_many(session: Session, interaction_ids: Sequence[int]) -> None:
+    """Delete interactions and recompute the last contact of their clients."""
+    for chunk in _chunks(interaction_ids):
+        clients = select(InteractionRow.client_id).where(InteractionRow.id.in_(chunk))
+        client_ids = list(session.scalars(clients.distinct()))
+        session.execute(delete(InteractionRow).where(InteractionRow.id.in_(chunk)))
+        latest = (select(func.max(InteractionRow.occurred_at))
+                  .where(InteractionRow.client_id == Client.id).scalar_subquery())
+        session.execute(update(Client).where(Client.id.in_(client_ids))
+                        .values(last_contact_at=latest))
 
 
 # -- settings -----------------------------------------------------------------

@@ -19,10 +19,14 @@ from PySide6.QtWidgets import (
 
 from desktop_crm import __version__
 from desktop_crm.i18n import LANGUAGES, N_, _, language, set_language
+from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.backup import backup
 from desktop_crm.services.clients import ClientService
+from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.evaluations import EvaluationService
+from desktop_crm.services.ics_export import export_ics
 from desktop_crm.storage.database import Database, DatabaseError
+from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.evaluation.tab import EvaluationTab
 from desktop_crm.ui.pending import PendingTab
@@ -30,6 +34,7 @@ from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.widgets import INVALID_STYLE
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
+EXPORT_DAYS = 365  # the .ics file covers the coming year
 TabT = TypeVar("TabT", bound=QWidget)
 
 
@@ -42,20 +47,18 @@ class MainWindow(QMainWindow):
         evaluation: the evaluation tab.
     """
 
-    def __init__(self, db: Database, settings: QSettings,
-                 clock: Callable[[], object] | None = None) -> None:
+    def __init__(self, db: Database, settings: QSettings, clock: Clock | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.db = db
+        self.clock = clock or system_clock
         self.setStyleSheet(INVALID_STYLE)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
-        self._today_count = 0
+        self._today_count = (0, 0)
         self.today = self._make_today_tab()
-        self.calendar = PendingTab(N_("Care calendar"), N_("Birthdays (Gregorian and lunar), "
-                                                           "anniversaries, follow-ups and "
-                                                           "festivals."))
+        self.calendar = self._make_calendar_tab()
         self.complaints = PendingTab(N_("Complaints"), N_("Complaint registration, handling "
                                                           "workflow with deadlines, and "
                                                           "analysis."))
@@ -66,40 +69,81 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.evaluation, "")
         self.tabs.addTab(self.calendar, "")
         self.tabs.addTab(self.complaints, "")
-        self.tabs.setCurrentWidget(self.clients)
+        # Today comes first on start when something needs doing.
+        self.tabs.setCurrentWidget(self.today if self.today.total else self.clients)
         self._build_actions()
         self.retranslate()
         self._restore_state()
 
+    def _show_status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
     def _make_clients_tab(self) -> ClientsTab:
-        tab = ClientsTab(ClientService(self.db))
-        tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        tab = ClientsTab(ClientService(self.db, self.clock))
+        tab.status.connect(self._show_status)
         tab.evaluate_requested.connect(self.evaluate_client)
+        tab.data_changed.connect(self._on_client_changed)
         return tab
 
     def _make_today_tab(self) -> TodayTab:
-        tab = TodayTab(EvaluationService(self.db))
+        tab = TodayTab(AgendaService(self.db, self.clock), EvaluationService(self.db))
         tab.open_client.connect(self.open_client)
         tab.count_changed.connect(self._on_today_count)
-        self._today_count = tab.changes.count()
+        tab.status.connect(self._show_status)
+        tab.changed.connect(self._on_care_done)
+        self._today_count = (tab.total, tab.overdue)
         return tab
 
-    def _on_today_count(self, count: int) -> None:
-        self._today_count = count
+    def _make_calendar_tab(self) -> CareTab:
+        tab = CareTab(AgendaService(self.db, self.clock))
+        tab.open_client.connect(self.open_client)
+        tab.status.connect(self._show_status)
+        tab.changed.connect(self._on_care_done)
+        tab.export_requested.connect(self.export_calendar)
+        return tab
+
+    def _on_today_count(self, total: int, overdue: int) -> None:
+        self._today_count = (total, overdue)
         index = self.tabs.indexOf(self.today)
         if index >= 0:
             self.tabs.setTabText(index, self._today_title())
 
     def _today_title(self) -> str:
         title = _("Today")
-        return f"{title} ({self._today_count})" if self._today_count else title
+        total, overdue = self._today_count
+        if overdue:
+            return _("{title} ({n}, {m} overdue)", title=title, n=total, m=overdue)
+        return f"{title} ({total})" if total else title
+
+    def _on_care_done(self, client_id: int) -> None:
+        """An agenda item was marked done: the timeline and last contact changed."""
+        sender = self.sender()
+        for tab in (self.today, self.calendar):
+            if tab is not sender and (tab is self.today or tab.isVisible()):
+                tab.refresh()
+        self._refresh_client(client_id)
+
+    def _on_client_changed(self, client_id: int) -> None:
+        """A card or its timeline changed: the agenda may have too."""
+        self.today.refresh()
+        if self.calendar.isVisible():
+            self.calendar.refresh()
+
+    def _refresh_client(self, client_id: int) -> None:
+        if client_id:
+            self.clients.model.invalidate(client_id)
+            if self.clients.editor.client_id == client_id:
+                self.clients.editor.timeline.reload()
+        else:  # a festival greeted a whole list
+            self.clients.model.invalidate_all()
+            if self.clients.editor.client_id is not None:
+                self.clients.editor.timeline.reload()
 
     def open_client(self, client_id: int) -> None:
         """Show ``client_id``'s card in the client tab."""
         self.tabs.setCurrentWidget(self.clients)
-        if self.clients.trash_button.isChecked():
-            self.clients.trash_button.setChecked(False)
-        self.clients._select(client_id)
+        if not self.clients.show_client(client_id):
+            self._show_status(_("Client {id} does not exist", id=client_id))
 
     def _make_evaluation_tab(self) -> EvaluationTab:
         tab = EvaluationTab(ClientService(self.db), EvaluationService(self.db))
@@ -135,6 +179,7 @@ class MainWindow(QMainWindow):
         self.act_new_db = self._action(self.new_database, "Ctrl+Shift+N")
         self.act_open_db = self._action(self.open_database, QKeySequence.StandardKey.Open)
         self.act_backup = self._action(self.backup_now)
+        self.act_export_ics = self._action(self.export_calendar)
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.act_new_client = self._action(lambda: self._on_clients(self.clients.new_client),
                                            "Ctrl+N")
@@ -156,6 +201,8 @@ class MainWindow(QMainWindow):
         self.file_menu = bar.addMenu("")
         for a in (self.act_new_db, self.act_open_db, self.act_backup):
             self.file_menu.addAction(a)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_export_ics)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_quit)
         self.client_menu = bar.addMenu("")
@@ -182,6 +229,7 @@ class MainWindow(QMainWindow):
         self.act_new_db.setText(_("New database…"))
         self.act_open_db.setText(_("Open database…"))
         self.act_backup.setText(_("Back up now"))
+        self.act_export_ics.setText(_("Export care calendar (.ics)…"))
         self.act_quit.setText(_("Quit"))
         self.act_new_client.setText(_("Create a client card"))
         self.act_find.setText(_("Find client"))
@@ -212,6 +260,7 @@ class MainWindow(QMainWindow):
         self.clients = self._swap_tab(self.clients, self._make_clients_tab())
         self.evaluation = self._swap_tab(self.evaluation, self._make_evaluation_tab())
         self.today = self._swap_tab(self.today, self._make_today_tab())
+        self.calendar = self._swap_tab(self.calendar, self._make_calendar_tab())
         self.tabs.setCurrentWidget(self.clients)
         old.close()
         self.retranslate()
@@ -267,6 +316,31 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(_("Backup written to {path}", path=target), 8000)
         return target
 
+    def export_calendar(self) -> Path | None:
+        """File > Export care calendar: the next year's agenda as an .ics file."""
+        start = self.settings.value("export/folder") or str(
+            self.db.path.parent if self.db.path else Path.home())
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export care calendar"), str(Path(str(start)) / "care-calendar.ics"),
+            _("iCalendar file (*.ics)"))
+        if not path:
+            return None
+        if not path.lower().endswith(".ics"):
+            path += ".ics"
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            count = export_ics(AgendaService(self.db, self.clock), path, EXPORT_DAYS)
+        except OSError as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.critical(self, _("Export failed"),
+                                 _("Cannot write {path}: {reason}", path=path,
+                                   reason=exc.strerror or exc))
+            return None
+        QApplication.restoreOverrideCursor()
+        self.settings.setValue("export/folder", str(Path(path).parent))
+        self._show_status(_("Wrote {n} events to {path}", n=count, path=path))
+        return Path(path)
+
     def about(self) -> None:
         QMessageBox.about(
             self, _("About Desktop CRM"),
@@ -292,12 +366,18 @@ class MainWindow(QMainWindow):
             self.evaluation.splitter.restoreState(splitter)
         else:
             self.evaluation.splitter.setSizes([560, 720])
+        splitter = self.settings.value("window/calendar_splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.calendar.splitter.restoreState(splitter)
+        else:
+            self.calendar.splitter.setSizes([460, 820])
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/clients_splitter", self.clients.splitter.saveState())
         self.settings.setValue("window/evaluation_splitter",
                                self.evaluation.splitter.saveState())
+        self.settings.setValue("window/calendar_splitter", self.calendar.splitter.saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -310,4 +390,4 @@ class MainWindow(QMainWindow):
 
 
 def placeholder_tabs(window: MainWindow) -> list[QWidget]:
-    return [window.calendar, window.complaints]
+    return [window.complaints]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.domain.dates import LUNAR, SOLAR, DateSpec
+from desktop_crm.domain.validation import MAX_REMIND_DAYS
 from desktop_crm.i18n import _
 
 INVALID_STYLE = """
@@ -96,6 +97,7 @@ class DateSpecEdit(QWidget):
         self.enabled_box = QCheckBox(self)
         self.enabled_box.setVisible(optional)
         self.calendar = QComboBox(self)
+        self.calendar.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.year = QSpinBox(self)
         self.year.setRange(1899, 2100)
         self.year.setSpecialValueText("—")  # 1899 = year unknown
@@ -171,6 +173,29 @@ class DateSpecEdit(QWidget):
             self.day.setValue(1)
             self.leap.setChecked(False)
         self._sync()
+
+
+class RemindSpin(QSpinBox):
+    """How many days before a date to be reminded; the lowest value means "the
+    default for this kind of date" (Care calendar settings)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setRange(-1, MAX_REMIND_DAYS)
+        self.setValue(-1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setSpecialValueText(_("Default reminder"))
+        self.setPrefix(_("Remind "))
+        self.setSuffix(_(" days before"))
+        self.setToolTip(_("How many days before the date it shows on the Today tab"))
+
+    def days(self) -> int | None:
+        return None if self.value() < 0 else self.value()
+
+    def set_days(self, days: int | None) -> None:
+        self.setValue(-1 if days is None else days)
 
 
 class RowList(QWidget):

@@ -8,6 +8,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from desktop_crm.i18n import language
+from desktop_crm.ui.care.done_dialog import MarkDoneDialog
+from desktop_crm.ui.care.settings_dialog import CareSettingsDialog
 from desktop_crm.ui.main_window import MainWindow, placeholder_tabs
 
 
@@ -82,9 +84,11 @@ def test_screenshots_in_both_languages(qtbot, db, settings, tmp_path: Path):  # 
     win.resize(1400, 860)
     win.show()
     qtbot.waitExposed(win)
+    win.tabs.setCurrentWidget(win.clients)
     win.clients._select(win.clients.model.id_at(0))
     for lang in ("zh", "en"):
         win.switch_language(lang)
+        win.tabs.setCurrentWidget(win.clients)
         for index, page in enumerate(("basics", "org", "class", "dates", "profile",
                                       "timeline", "history")):
             win.clients.editor.pages.setCurrentIndex(index)
@@ -92,6 +96,22 @@ def test_screenshots_in_both_languages(qtbot, db, settings, tmp_path: Path):  # 
             image = win.grab()
             assert not image.isNull()
             assert image.save(str(out / f"main-{lang}-{page}.png"))
+        for name, tab in (("today", win.today), ("calendar", win.calendar)):
+            win.tabs.setCurrentWidget(tab)
+            qtbot.wait(10)
+            assert win.grab().save(str(out / f"main-{lang}-{name}.png"))
+        panel = win.calendar.panel
+        dialogs = {"done": MarkDoneDialog(panel.model.items[0], None, win),
+                   "care-settings": CareSettingsDialog(panel.service, win)}
+        festival = next((i for i in panel.model.items if i.client_id is None), None)
+        if festival is not None:
+            dialogs["done-festival"] = MarkDoneDialog(festival, panel.service.greeting_list(
+                festival), win)
+        for name, dialog in dialogs.items():
+            dialog.show()
+            qtbot.waitExposed(dialog)
+            assert dialog.grab().save(str(out / f"dialog-{lang}-{name}.png"))
+            dialog.close()
     assert (out / "main-zh-basics.png").stat().st_size > 10_000
 
 

@@ -10,7 +10,7 @@ from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate
 from desktop_crm.domain.enums import DateKind
 from desktop_crm.i18n import _
 from desktop_crm.ui.clients.fields import EnumCombo
-from desktop_crm.ui.widgets import DateSpecEdit, RowList
+from desktop_crm.ui.widgets import DateSpecEdit, RemindSpin, RowList
 
 
 class DateRow(QWidget):
@@ -24,14 +24,21 @@ class DateRow(QWidget):
         self.kind.removeItem(self.kind.findData(DateKind.BIRTHDAY.value))
         self.label = QLineEdit(self)
         self.spec = DateSpecEdit(self, optional=False)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.kind)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.spec)
+        self.remind = RemindSpin(self)
+        top = QHBoxLayout()
+        top.addWidget(self.kind)
+        top.addWidget(self.label, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.spec, 1)
+        bottom.addWidget(self.remind)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 6)
+        layout.addLayout(top)
+        layout.addLayout(bottom)
         self.kind.currentIndexChanged.connect(self.changed)
         self.label.textChanged.connect(self.changed)
         self.spec.changed.connect(self.changed)
+        self.remind.valueChanged.connect(self.changed)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -39,6 +46,7 @@ class DateRow(QWidget):
         self.kind.removeItem(self.kind.findData(DateKind.BIRTHDAY.value))
         self.label.setPlaceholderText(_("What the date is, e.g. company anniversary"))
         self.spec.retranslate()
+        self.remind.retranslate()
 
 
 class FamilyRow(QWidget):
@@ -52,18 +60,26 @@ class FamilyRow(QWidget):
         self.relation.setMaximumWidth(90)
         self.name = QLineEdit(self)
         self.birthday = DateSpecEdit(self, optional=True)
+        self.remind = RemindSpin(self)
         self.notes = QLineEdit(self)
         top = QHBoxLayout()
         top.addWidget(self.relation)
         top.addWidget(self.name, 1)
         top.addWidget(self.notes, 1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.birthday, 1)
+        bottom.addWidget(self.remind)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 6)
         layout.addLayout(top)
-        layout.addWidget(self.birthday)
+        layout.addLayout(bottom)
         for edit in (self.relation, self.name, self.notes):
             edit.textChanged.connect(self.changed)
         self.birthday.changed.connect(self.changed)
+        self.remind.valueChanged.connect(self.changed)
+        self.birthday.changed.connect(
+            lambda: self.remind.setEnabled(self.birthday.value() is not None))
+        self.remind.setEnabled(False)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -72,6 +88,7 @@ class FamilyRow(QWidget):
         self.notes.setPlaceholderText(_("Notes"))
         self.birthday.setToolTip(_("Birthday"))
         self.birthday.retranslate()
+        self.remind.retranslate()
 
 
 class DatesPage(QWidget):
@@ -88,7 +105,14 @@ class DatesPage(QWidget):
         self.birthday_box = QGroupBox(self)
         form = QFormLayout(self.birthday_box)
         self.birthday = DateSpecEdit(self.birthday_box, optional=True)
-        form.addRow(self.birthday)
+        self.birthday_remind = RemindSpin(self.birthday_box)
+        birthday_row = QHBoxLayout()
+        birthday_row.addWidget(self.birthday, 1)
+        birthday_row.addWidget(self.birthday_remind)
+        form.addRow(birthday_row)
+        self.birthday.changed.connect(
+            lambda: self.birthday_remind.setEnabled(self.birthday.value() is not None))
+        self.birthday_remind.setEnabled(False)
         self.dates_box = QGroupBox(self)
         self.dates = RowList(DateRow, lambda: _("Add date"), self.dates_box)
         QVBoxLayout(self.dates_box).addWidget(self.dates)
@@ -101,7 +125,8 @@ class DatesPage(QWidget):
         layout.addWidget(self.family_box)
         layout.addStretch(1)
         self.fields: dict[str, QWidget] = {"birthday": self.birthday}
-        for signal in (self.birthday.changed, self.dates.changed, self.family.changed):
+        for signal in (self.birthday.changed, self.birthday_remind.valueChanged,
+                       self.dates.changed, self.family.changed):
             signal.connect(self.changed)
         self.retranslate()
 
@@ -110,11 +135,13 @@ class DatesPage(QWidget):
         self.dates_box.setTitle(_("Anniversaries and other dates"))
         self.family_box.setTitle(_("Family members"))
         self.birthday.retranslate()
+        self.birthday_remind.retranslate()
         self.dates.retranslate()
         self.family.retranslate()
 
     def load(self, card: ClientCard) -> None:
         self.birthday.set_value(card.birthday)
+        self.birthday_remind.set_days(card.birthday_remind_days)
         self.dates.clear()
         for item in card.dates:
             row = self.dates.add_row()
@@ -122,6 +149,7 @@ class DatesPage(QWidget):
             row.kind.set_value(item.kind)
             row.label.setText(item.label)
             row.spec.set_value(item.spec)
+            row.remind.set_days(item.remind_days)
         self.family.clear()
         for member in card.family:
             frow = self.family.add_row()
@@ -130,21 +158,26 @@ class DatesPage(QWidget):
             frow.name.setText(member.name)
             frow.notes.setText(member.notes)
             frow.birthday.set_value(member.birthday)
+            frow.remind.set_days(member.remind_days)
 
     def store(self, card: ClientCard) -> None:
         card.birthday = self.birthday.value()
+        card.birthday_remind_days = self.birthday_remind.days() if card.birthday else None
         card.dates = []
         for row in self.dates.rows:
             assert isinstance(row, DateRow)
             spec = row.spec.value()
             if spec is not None:
                 kind = DateKind(row.kind.value() or DateKind.CUSTOM)
-                card.dates.append(ImportantDate(kind, spec, row.label.text().strip()))
+                card.dates.append(ImportantDate(kind, spec, row.label.text().strip(),
+                                                row.remind.days()))
         card.family = []
         for frow in self.family.rows:
             assert isinstance(frow, FamilyRow)
+            birthday = frow.birthday.value()
             member = FamilyMember(frow.relation.text().strip(), frow.name.text().strip(),
-                                  frow.birthday.value(), frow.notes.text().strip())
+                                  birthday, frow.notes.text().strip(),
+                                  frow.remind.days() if birthday else None)
             if member.relation or member.name or member.birthday or member.notes:
                 card.family.append(member)
 

@@ -45,6 +45,7 @@ FIELD_LABELS: dict[str, str] = {
     "volume_tier": N_("By volume"),
     "loyalty": N_("By loyalty"),
     "birthday": N_("Birthday"),
+    "birthday_remind_days": N_("Birthday reminder (days before)"),
     "dates": N_("Anniversaries and other dates"),
     "family": N_("Family members"),
     "profile_private": N_("Confidential"),

@@ -75,6 +75,13 @@ class ClientListModel(QAbstractTableModel):
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
+    def invalidate_all(self) -> None:
+        """Forget every cached row (after a change to many clients) and repaint."""
+        self._cache.clear()
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(self.rowCount() - 1, len(self.columns) - 1))
+
     @property
     def loaded(self) -> bool:
         """Whether the query has run at least once."""

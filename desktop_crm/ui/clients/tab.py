@@ -36,10 +36,13 @@ class ClientsTab(QWidget):
     Signals:
         status: a short message for the status bar.
         evaluate_requested: the user asked to evaluate a client (argument: id).
+        data_changed: a card was saved, deleted or restored, or its timeline
+            changed (argument: id), so other tabs can refresh.
     """
 
     status = Signal(str)
     evaluate_requested = Signal(int)
+    data_changed = Signal(int)
 
     def __init__(self, service: ClientService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +135,7 @@ class ClientsTab(QWidget):
         self.editor.saved.connect(self._on_saved)
         self.editor.evaluate_requested.connect(self.evaluate_requested)
         self.editor.timeline_changed.connect(self.model.invalidate)
+        self.editor.timeline_changed.connect(self.data_changed)
         self._reverting_selection = False
         self.retranslate()  # also fills the filter combos
         self._update_buttons()
@@ -295,6 +299,7 @@ class ClientsTab(QWidget):
         self.apply_filter()
         self._select(client_id, load=False)
         self.status.emit(_("Saved {name}", name=self.editor.title.text()))
+        self.data_changed.emit(client_id)
 
     def delete_current(self) -> None:
         client_id = self.model.id_at(self.view.currentIndex().row())
@@ -308,6 +313,7 @@ class ClientsTab(QWidget):
         if self.model.rowCount():
             self._select(self.model.id_at(min(row, self.model.rowCount() - 1)) or 0)
         self._set_undo(client_id, _("Moved {name} to the trash.", name=name))
+        self.data_changed.emit(client_id)
 
     def restore_current(self) -> None:
         client_id = self.model.id_at(self.view.currentIndex().row())
@@ -317,6 +323,7 @@ class ClientsTab(QWidget):
         self.trash_button.setChecked(False)
         self._select(client_id)
         self.status.emit(_("Restored {name}", name=self.editor.title.text()))
+        self.data_changed.emit(client_id)
 
     def undo_delete(self) -> None:
         if self._undo_id is None:
@@ -326,6 +333,29 @@ class ClientsTab(QWidget):
         self._set_undo(None)
         self.apply_filter()
         self._select(client_id)
+        self.data_changed.emit(client_id)
+
+    def show_client(self, client_id: int) -> bool:
+        """Select ``client_id``, clearing the search, filters and trash view when
+        they hide it; False when the client does not exist or is in the trash."""
+        if not self.model.loaded:
+            self.apply_filter()
+        if self.model.row_of(client_id) is None:
+            for combo in (self.kind, self.classification, self.tag, self.owner):
+                combo.blockSignals(True)
+                combo.setCurrentIndex(0)
+                combo.blockSignals(False)
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.trash_button.blockSignals(True)
+            self.trash_button.setChecked(False)
+            self.trash_button.blockSignals(False)
+            self.apply_filter()
+        if self.model.row_of(client_id) is None:
+            return False
+        self._select(client_id)
+        return True
 
     def _set_undo(self, client_id: int | None, text: str = "") -> None:
         self._undo_id = client_id

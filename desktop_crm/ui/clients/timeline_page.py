@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.domain.client import Interaction
-from desktop_crm.domain.enums import Channel
+from desktop_crm.domain.enums import Channel, Milestone
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientService
@@ -48,6 +48,7 @@ class TimelinePage(QWidget):
         self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.when.setCalendarPopup(True)
         self.channel = EnumCombo(Channel, False, self.entry_box)
+        self.milestone = EnumCombo(Milestone, True, self.entry_box)
         self.summary = QLineEdit(self.entry_box)
         self.next_step = QLineEdit(self.entry_box)
         self.follow_up = OptionalDateEdit(self.entry_box)
@@ -60,6 +61,7 @@ class TimelinePage(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.when)
         row.addWidget(self.channel)
+        row.addWidget(self.milestone)
         row.addStretch(1)
         form.addRow(self._captions[0], row)
         form.addRow(self._captions[1], self.summary)
@@ -100,6 +102,10 @@ class TimelinePage(QWidget):
         self.log_button.setText(_("Add to timeline"))
         self.delete_button.setText(_("Delete entry"))
         self.channel.retranslate()
+        self.milestone.retranslate()
+        self.milestone.setItemText(0, _("No milestone"))
+        self.milestone.setToolTip(_("A delivery or a closed deal puts a thank-you call on the "
+                                    "care calendar 2-3 days later"))
         self.empty.setText(_("Save the new card first, then log visits and calls here.")
                            if self.client_id is None else _("No interactions yet."))
         self._fill()
@@ -111,6 +117,7 @@ class TimelinePage(QWidget):
         self.summary.clear()
         self.next_step.clear()
         self.follow_up.set_value(None)
+        self.milestone.set_value(None)
         self._show_error(None)
         self.retranslate()
 
@@ -118,7 +125,10 @@ class TimelinePage(QWidget):
         self.list.clear()
         items = self._service.interactions(self.client_id) if self.client_id else []
         for item in items:
-            text = f"{item.occurred_at:%Y-%m-%d %H:%M} · {item.channel.label}\n{item.summary}"
+            text = f"{item.occurred_at:%Y-%m-%d %H:%M} · {item.channel.label}"
+            if item.milestone:
+                text += f" · {item.milestone.label}"
+            text += f"\n{item.summary}"
             if item.next_step:
                 text += "\n" + _("Next step: {text}", text=item.next_step)
             if item.follow_up_on:
@@ -128,6 +138,10 @@ class TimelinePage(QWidget):
             self.list.addItem(entry)
         self.empty.setVisible(not items)
         self.delete_button.setEnabled(False)
+
+    def reload(self) -> None:
+        """Read the timeline again (after an entry was logged elsewhere)."""
+        self._fill()
 
     def focus_entry(self) -> None:
         self.summary.setFocus()
@@ -148,6 +162,7 @@ class TimelinePage(QWidget):
             channel=Channel(self.channel.value() or Channel.VISIT),
             summary=self.summary.text(), next_step=self.next_step.text(),
             follow_up_on=self.follow_up.value(),
+            milestone=Milestone(m) if (m := self.milestone.value()) else None,
         )
         try:
             self._service.log_interaction(item)

@@ -1,77 +1,138 @@
-"""Today (今日): grade changes from recent evaluations. Birthdays, follow-ups and
-complaint deadlines join this tab with the care calendar and complaint log."""
+"""Today (今日): what needs doing today, from every part of the book: overdue
+items, today's, reminders whose lead time has begun, and recent grade changes."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
+from desktop_crm.domain.care import AgendaItem
 from desktop_crm.domain.client import ClientRow
+from desktop_crm.domain.enums import AgendaKind
 from desktop_crm.domain.evaluation import GradeChange
 from desktop_crm.domain.scoring import grade_title
 from desktop_crm.i18n import _
+from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.evaluations import EvaluationService
+from desktop_crm.ui.care.agenda_panel import AgendaPanel
 
 RECENT_DAYS = 30
 SHOWN = 100  # newest first; the rest are one tab away
 
 
+def _bold(label: QLabel) -> QLabel:
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
 class TodayTab(QWidget):
-    """Lists what changed and needs a look; double-click opens the client.
+    """The day's agenda (mark done, open the card) above the grade changes.
 
     Signals:
         open_client: the user wants to see a client's card (argument: id).
-        count_changed: the number of items changed (argument: count).
+        count_changed: the numbers for the tab title changed (arguments: items
+            needing attention, of which overdue).
+        changed: an item was marked done or undone (argument: client id or 0).
+        status: a short message for the status bar.
+
+    Attributes:
+        panel: today's agenda items and their actions.
+        changes: recent grade changes.
+        overdue, total: the counts last shown.
     """
 
     open_client = Signal(int)
-    count_changed = Signal(int)
+    count_changed = Signal(int, int)
+    changed = Signal(int)
+    status = Signal(str)
 
-    def __init__(self, evaluations: EvaluationService, parent: QWidget | None = None) -> None:
+    def __init__(self, agenda: AgendaService, evaluations: EvaluationService,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._agenda = agenda
         self._evaluations = evaluations
-        self.heading = QLabel(self)
-        font = self.heading.font()
-        font.setBold(True)
-        self.heading.setFont(font)
+        self._items: list[AgendaItem] = []
+        self._rows: list[ClientRow] = []
+        self._changes_total = 0
+        self.overdue = 0
+        self.total = 0
+        self.agenda_heading = _bold(QLabel(self))
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.panel = AgendaPanel(agenda, self)
+        self.heading = _bold(QLabel(self))
         self.changes = QListWidget(self)
         self.changes.setAlternatingRowColors(True)
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
         self.more = QLabel(self)
-        self.later = QLabel(self)
-        self.later.setWordWrap(True)
-        self.later.setStyleSheet("color: palette(mid);")
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.changes, 1)
-        layout.addWidget(self.more)
-        layout.addWidget(self.later)
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.agenda_heading)
+        top_layout.addWidget(self.summary)
+        top_layout.addWidget(self.panel, 1)
+        bottom = QWidget(self)
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.addWidget(self.heading)
+        bottom_layout.addWidget(self.empty)
+        bottom_layout.addWidget(self.changes, 1)
+        bottom_layout.addWidget(self.more)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(bottom)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        QVBoxLayout(self).addWidget(self.splitter)
         self.changes.itemActivated.connect(self._activate)
-        self._rows: list[ClientRow] = []
-        self._total = 0
+        self.panel.open_client.connect(self.open_client)
+        self.panel.status.connect(self.status)
+        self.panel.changed.connect(self._on_panel_changed)
         self.retranslate()
         self.refresh()
 
     def retranslate(self) -> None:
+        self.agenda_heading.setText(_("To do today"))
         self.heading.setText(_("Grade changes in the last {n} days", n=RECENT_DAYS))
         self.empty.setText(_("No client changed grade recently."))
-        self.later.setText(_("Birthdays, follow-ups and complaint deadlines will be listed "
-                             "here once the care calendar and the complaint log are built."))
+        self.panel.retranslate()
         self._render()
 
     def refresh(self) -> None:
-        """Query the grade changes again (after an evaluation or on start)."""
-        self._rows, self._total = self._evaluations.recent_grade_changes(RECENT_DAYS, SHOWN)
+        """Read today's items and the grade changes again."""
+        # Tasks first (overdue follow-ups, today's dates, reminders), then the
+        # backlog of clients not contacted for too long, longest first.
+        self._items = sorted(self._agenda.due_today(),
+                             key=lambda i: (i.kind == AgendaKind.NO_CONTACT, i.day))
+        self._rows, self._changes_total = self._evaluations.recent_grade_changes(
+            RECENT_DAYS, SHOWN)
         self._render()
-        self.count_changed.emit(self._total)
+        today = self._agenda.today()
+        self.overdue = sum(1 for i in self._items if i.is_overdue(today))
+        self.total = len(self._items) + self._changes_total
+        self.count_changed.emit(self.total, self.overdue)
 
     def _render(self) -> None:
-        """Show the rows already read, in the current language."""
+        """Show what was read last, in the current language."""
+        today = self._agenda.today()
+        overdue = sum(1 for i in self._items if i.is_overdue(today))
+        due_today = sum(1 for i in self._items if i.day == today)
+        ahead = len(self._items) - overdue - due_today
+        self.summary.setText(_("{overdue} overdue · {today} today · {ahead} coming up",
+                               overdue=overdue, today=due_today, ahead=ahead))
+        self.panel.set_items(self._items, _("Nothing due today. Enjoy the quiet!"))
         self.changes.clear()
-        rows, total = self._rows, self._total
-        for row in rows:
+        for row in self._rows:
             change = GradeChange(row.previous_grade, row.grade)
             when = row.last_evaluated_on.isoformat() if row.last_evaluated_on else ""
             text = _("{name}: {change} ({title}), evaluated {date}", name=row.name,
@@ -81,11 +142,15 @@ class TodayTab(QWidget):
                                else Qt.GlobalColor.darkRed)
             item.setData(Qt.ItemDataRole.UserRole, row.id)
             self.changes.addItem(item)
-        self.empty.setVisible(not rows)
-        self.changes.setVisible(bool(rows))
+        self.empty.setVisible(not self._rows)
+        self.changes.setVisible(bool(self._rows))
         self.more.setText(_("…and {n} more; the Evaluation tab lists them all.",
-                            n=total - len(rows)))
-        self.more.setVisible(total > len(rows))
+                            n=self._changes_total - len(self._rows)))
+        self.more.setVisible(self._changes_total > len(self._rows))
+
+    def _on_panel_changed(self, client_id: int) -> None:
+        self.refresh()
+        self.changed.emit(client_id)
 
     def _activate(self, item: QListWidgetItem) -> None:
         self.open_client.emit(int(item.data(Qt.ItemDataRole.UserRole)))

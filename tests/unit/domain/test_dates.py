@@ -15,6 +15,7 @@ from desktop_crm import i18n
 from desktop_crm.domain.dates import (
     DateSpec,
     DateSpecError,
+    lunar_day_labels,
     next_occurrence,
     occurrences_between,
     spec_key,
@@ -313,3 +314,15 @@ def test_occurrences_between_puts_29_february_on_28_february() -> None:
     assert occ[("solar", 2, 29, False)] == [(date(2027, 2, 28), 2027)]
     leap_year = occurrences_between(date(2028, 2, 27), date(2028, 3, 1))
     assert leap_year[("solar", 2, 29, False)] == [(date(2028, 2, 29), 2028)]
+
+
+def test_lunar_day_labels(lang: None) -> None:
+    i18n.set_language("zh")
+    labels = lunar_day_labels(date(2026, 9, 10), date(2026, 9, 30))
+    assert labels[date(2026, 9, 25)] == "十五"  # Mid-Autumn
+    assert labels[date(2026, 9, 11)] == "八月"  # first day of the eighth month
+    assert len(labels) == 21
+    i18n.set_language("en")
+    assert lunar_day_labels(date(2026, 9, 25), date(2026, 9, 25)) == {date(2026, 9, 25): "15"}
+    # 2025 had a leap sixth month from 25 July
+    assert lunar_day_labels(date(2025, 7, 25), date(2025, 7, 25)) == {date(2025, 7, 25): "L6+"}

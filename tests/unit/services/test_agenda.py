@@ -176,6 +176,8 @@ def test_festivals_with_their_greeting_list(clients: ClientService, agenda: Agen
     add(clients, "甲", grade="A", contacted=RECENT)
     add(clients, "乙", grade="B", contacted=RECENT)
     add(clients, "丙", grade="C", contacted=RECENT)
+    assert agenda.agenda(7, kinds=[AgendaKind.FESTIVAL])[0].count == 3  # everyone by default
+    agenda.save_settings(CareSettings(festival_grades=("A", "B")))
     festivals = [i for i in agenda.agenda(14) if i.kind == AgendaKind.FESTIVAL]
     assert [(i.day, i.detail, i.count) for i in festivals] == [
         (date(2026, 9, 25), "mid_autumn", 2), (date(2026, 10, 1), "national_day", 2)]
@@ -240,12 +242,22 @@ def test_mark_festival_done_greets_everyone_on_the_list(
         clients: ClientService, agenda: AgendaService) -> None:
     a = add(clients, "甲", grade="A", contacted=RECENT)
     c = add(clients, "丙", grade="C", contacted=RECENT)
+    never = add(clients, "乙", grade="A")
+    agenda.save_settings(CareSettings(festival_grades=("A",)))
     item = next(i for i in agenda.agenda(7) if i.kind == AgendaKind.FESTIVAL)
     receipt = agenda.mark_done(item)
-    assert len(receipt.interaction_ids) == 1
+    assert len(receipt.interaction_ids) == 2
     assert clients.interactions(a)[0].summary == "Mid-Autumn Festival greetings sent"
     assert [i.summary for i in clients.interactions(c)] == ["hello"]
     assert [i for i in agenda.agenda(7) if i.kind == AgendaKind.FESTIVAL] == []
+    # the greeting counts as contact, and undo takes it back
+    assert clients.rows([a, never])[0].last_contact == datetime(2026, 9, 20, 9, 0)
+    assert clients.rows([never])[0].last_contact == datetime(2026, 9, 20, 9, 0)
+    agenda.undo_done(receipt)
+    assert clients.rows([a])[0].last_contact == RECENT
+    assert clients.rows([never])[0].last_contact is None
+    assert [i.summary for i in clients.interactions(a)] == ["hello"]
+    assert [i.kind for i in agenda.agenda(7)].count(AgendaKind.FESTIVAL) == 1
 
 
 def test_mark_done_needs_a_summary(clients: ClientService, agenda: AgendaService) -> None:

@@ -1,0 +1,102 @@
+"""A table model over a list of agenda items: when, what kind, which client,
+what to do. Overdue items are red, today's bold, reminders grey-blue."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+from desktop_crm.domain.care import AgendaItem
+from desktop_crm.i18n import N_, _
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+OVERDUE_COLOUR = QColor("#b03a2e")
+UPCOMING_COLOUR = QColor("#2c5d8a")
+_WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def when_text(item: AgendaItem, today: date) -> str:
+    """``2026-09-25 Fri`` plus "today", "in 3 days" or "5 days overdue"."""
+    base = f"{item.day.isoformat()} {_(_WEEKDAYS[item.day.weekday()])}"
+    delta = (item.day - today).days
+    if delta == 0:
+        return f"{base} · " + _("today")
+    if delta < 0:
+        return f"{base} · " + _("{n} days overdue", n=-delta)
+    if delta == 1:
+        return f"{base} · " + _("tomorrow")
+    return f"{base} · " + _("in {n} days", n=delta)
+
+
+class AgendaModel(QAbstractTableModel):
+    """Agenda items for a QTableView; the whole list is in memory (a month of a
+    100,000-client book is a few thousand items)."""
+
+    columns = (N_("When"), N_("Kind"), N_("Client"), N_("What to do"))
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.items: list[AgendaItem] = []
+        self.today = date.today()
+
+    def set_items(self, items: list[AgendaItem], today: date) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.today = today
+        self.endResetModel()
+
+    def item_at(self, row: int) -> AgendaItem | None:
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+    def row_of(self, key: tuple[str, int, date]) -> int | None:
+        for row, item in enumerate(self.items):
+            if item.key == key:
+                return row
+        return None
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Override QAbstractItemModel::rowCount."""
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        """Override QAbstractItemModel::columnCount."""
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Override QAbstractItemModel::headerData."""
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self.columns)):
+            return _(self.columns[section])
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        """Override QAbstractItemModel::data."""
+        item = self.item_at(index.row()) if index.isValid() else None
+        if item is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._text(item, index.column())
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if item.is_overdue(self.today):
+                return OVERDUE_COLOUR
+            # inside its reminder lead time
+            return UPCOMING_COLOUR if item.day > self.today and item.is_due(self.today) else None
+        if role == Qt.ItemDataRole.FontRole and item.day == self.today:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def _text(self, item: AgendaItem, column: int) -> str:
+        if column == 0:
+            return when_text(item, self.today)
+        if column == 1:
+            return item.kind.label
+        if column == 2:
+            return item.client or _("{n} clients", n=item.count)
+        return item.title

@@ -1,0 +1,190 @@
+"""The agenda list with its actions, shared by the Care calendar and Today tabs:
+mark done (logs an interaction), undo, open the client's card."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_crm.domain.care import AgendaItem
+from desktop_crm.domain.validation import ValidationError
+from desktop_crm.i18n import _
+from desktop_crm.services.agenda import AgendaService, AlreadyDoneError, DoneReceipt
+from desktop_crm.services.clients import NotFoundError
+from desktop_crm.ui.care.agenda_model import AgendaModel
+from desktop_crm.ui.care.done_dialog import MarkDoneDialog
+
+# Builds the dialog; tests replace it to answer without a modal loop.
+DialogFactory = Callable[[AgendaItem, QWidget], MarkDoneDialog]
+
+
+def _default_dialog(item: AgendaItem, parent: QWidget) -> MarkDoneDialog:
+    panel = parent
+    assert isinstance(panel, AgendaPanel)
+    greeted = panel.service.greeting_list(item) if item.client_id is None else None
+    return MarkDoneDialog(item, greeted, parent)
+
+
+class AgendaPanel(QWidget):
+    """A table of agenda items and the buttons that act on the selected one.
+
+    Signals:
+        open_client: the user wants a client's card (argument: id).
+        changed: something was marked done or undone (argument: client id, 0 for
+            a festival's greeting list).
+        status: a short message for the status bar.
+
+    Attributes:
+        service: the agenda use cases.
+        model, view: the list.
+        last_receipt: what the last "mark done" wrote, for Undo.
+    """
+
+    open_client = Signal(int)
+    changed = Signal(int)
+    status = Signal(str)
+
+    def __init__(self, service: AgendaService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.dialog_factory: DialogFactory = _default_dialog
+        self.last_receipt: DoneReceipt | None = None
+        self.model = AgendaModel(self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.empty = QLabel(self)
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
+        self.done_button = QPushButton(self)
+        self.open_button = QPushButton(self)
+        self.undo_button = QPushButton(self)
+        self.undo_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.done_button)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.undo_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty, 1)
+        layout.addLayout(buttons)
+        self.done_action = self._shortcut("Ctrl+D", self.mark_done)
+        self.undo_action = self._shortcut(QKeySequence.StandardKey.Undo, self.undo)
+        self.done_button.clicked.connect(self.mark_done)
+        self.open_button.clicked.connect(self.open_selected)
+        self.undo_button.clicked.connect(self.undo)
+        self.view.activated.connect(self._activated)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self._empty_text = ""
+        self.retranslate()
+
+    def _shortcut(self, key: QKeySequence | QKeySequence.StandardKey | str,
+                  slot: Callable[[], object]) -> QAction:
+        action = QAction(self)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def retranslate(self) -> None:
+        self.done_button.setText(_("Mark as done… (Ctrl+D)"))
+        self.done_button.setToolTip(_("Log the greeting or call on the client's timeline and "
+                                      "take the item off the agenda"))
+        self.open_button.setText(_("Open card"))
+        self.undo_button.setText(_("Undo (Ctrl+Z)"))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
+                                          self.model.columnCount() - 1)
+        self.model.layoutChanged.emit()
+
+    def set_items(self, items: list[AgendaItem], empty_text: str) -> None:
+        """Show ``items``, keeping the selection on the same item where it remains."""
+        current = self.selected()
+        self.model.set_items(items, self.service.today())
+        self.empty.setText(empty_text)
+        self.empty.setVisible(not items)
+        self.view.setVisible(bool(items))
+        if current is not None:
+            row = self.model.row_of(current.key)
+            if row is not None:
+                self.view.selectRow(row)
+        if items and not self.view.selectionModel().hasSelection():
+            self.view.selectRow(0)
+        self.view.resizeColumnToContents(0)
+        self.view.resizeColumnToContents(1)
+        self.view.setColumnWidth(2, min(max(self.view.columnWidth(2), 140), 260))
+        self._update_buttons()
+
+    def selected(self) -> AgendaItem | None:
+        rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
+        return self.model.item_at(rows[0].row()) if rows else None
+
+    def _update_buttons(self) -> None:
+        item = self.selected()
+        self.done_button.setEnabled(item is not None)
+        self.open_button.setEnabled(item is not None and item.client_id is not None)
+
+    def _activated(self, index: QModelIndex) -> None:
+        """Double-click or Enter opens the client's card."""
+        item = self.model.item_at(index.row())
+        if item is not None and item.client_id is not None:
+            self.open_client.emit(item.client_id)
+
+    def open_selected(self) -> None:
+        item = self.selected()
+        if item is not None and item.client_id is not None:
+            self.open_client.emit(item.client_id)
+
+    def mark_done(self) -> None:
+        item = self.selected()
+        if item is None:
+            return
+        dialog = self.dialog_factory(item, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            receipt = self.service.mark_done(item, dialog.summary.text(),
+                                             dialog.chosen_channel())
+        except (AlreadyDoneError, NotFoundError, ValidationError) as exc:
+            QMessageBox.information(self, _("Mark as done"), str(exc))
+            self.changed.emit(item.client_id or 0)  # someone else did it: refresh
+            return
+        self.last_receipt = receipt
+        self.undo_button.setEnabled(True)
+        self.status.emit(_("Done: {title}. Ctrl+Z undoes it.", title=item.title))
+        self.changed.emit(item.client_id or 0)
+
+    def undo(self) -> None:
+        receipt = self.last_receipt
+        if receipt is None:
+            return
+        self.service.undo_done(receipt)
+        self.last_receipt = None
+        self.undo_button.setEnabled(False)
+        self.status.emit(_("Back on the agenda: {title}", title=receipt.item.title))
+        self.changed.emit(receipt.item.client_id or 0)

@@ -1,0 +1,223 @@
+"""The care calendar tab (关怀日历): a month view marking the days with items,
+the chosen day's items under it, and the agenda of the next 7/30/90 days,
+filterable by kind, where items are marked done."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_crm.domain.care import AgendaItem
+from desktop_crm.domain.enums import AgendaKind
+from desktop_crm.domain.festivals import festival
+from desktop_crm.i18n import _
+from desktop_crm.services.agenda import AgendaService, month_grid
+from desktop_crm.ui.care.agenda_panel import AgendaPanel
+from desktop_crm.ui.care.month_view import MonthView
+from desktop_crm.ui.care.settings_dialog import CareSettingsDialog
+from desktop_crm.ui.widgets import from_qdate, to_qdate
+
+RANGES = (7, 30, 90)
+
+
+class CareTab(QWidget):
+    """Month view and agenda over one AgendaService.
+
+    Signals:
+        open_client: show a client's card (argument: id).
+        changed: an item was marked done or undone (argument: client id or 0).
+        status: a short message for the status bar.
+        export_requested: the user wants the agenda as an .ics file.
+
+    Attributes:
+        service: the agenda use cases.
+        month: the month view; day_list: the chosen day's items.
+        panel: the agenda list and its actions.
+        splitter: month | agenda (remembered by the main window).
+    """
+
+    open_client = Signal(int)
+    changed = Signal(int)
+    status = Signal(str)
+    export_requested = Signal()
+
+    def __init__(self, service: AgendaService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._loaded = False
+        self._day_items: list[AgendaItem] = []
+        self._month_items: list[AgendaItem] = []
+        # left: month and day
+        self.month = MonthView(self)
+        self.month.setSelectedDate(to_qdate(service.today()))
+        self.day_heading = QLabel(self)
+        self.day_list = QListWidget(self)
+        self.day_list.setWordWrap(True)
+        self.day_list.setAlternatingRowColors(True)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.month, 3)
+        left_layout.addWidget(self.day_heading)
+        left_layout.addWidget(self.day_list, 2)
+        # right: filters and agenda
+        self.range = QComboBox(self)
+        self.kind = QComboBox(self)
+        self.overdue = QCheckBox(self)
+        self.overdue.setChecked(True)
+        self.count_label = QLabel(self)
+        self.settings_button = QPushButton(self)
+        self.export_button = QPushButton(self)
+        self.panel = AgendaPanel(service, self)
+        bar = QHBoxLayout()
+        bar.addWidget(self.range)
+        bar.addWidget(self.kind)
+        bar.addWidget(self.overdue)
+        bar.addWidget(self.count_label, 1)
+        bar.addWidget(self.settings_button)
+        bar.addWidget(self.export_button)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(bar)
+        right_layout.addWidget(self.panel, 1)
+        self.splitter = QSplitter(self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        QVBoxLayout(self).addWidget(self.splitter)
+
+        self.range.currentIndexChanged.connect(self.refresh_agenda)
+        self.kind.currentIndexChanged.connect(self.refresh_agenda)
+        self.overdue.toggled.connect(self.refresh_agenda)
+        self.month.currentPageChanged.connect(lambda _y, _m: self.refresh_month())
+        self.month.selectionChanged.connect(self.refresh_day)
+        self.day_list.itemActivated.connect(self._open_day_item)
+        self.settings_button.clicked.connect(self.edit_settings)
+        self.export_button.clicked.connect(self.export_requested)
+        self.panel.open_client.connect(self.open_client)
+        self.panel.status.connect(self.status)
+        self.panel.changed.connect(self._on_panel_changed)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self._refill(self.range, [(_("Next {n} days", n=n), n) for n in RANGES], 30)
+        self._refill(self.kind, [(_("All kinds"), None)]
+                     + [(k.label, k.value) for k in AgendaKind], None)
+        self.overdue.setText(_("Show overdue"))
+        self.settings_button.setText(_("Settings…"))
+        self.export_button.setText(_("Export .ics…"))
+        self.export_button.setToolTip(_("Save the agenda as a calendar file for Outlook, "
+                                        "a phone or Google Calendar"))
+        self.panel.retranslate()
+        self.month.retranslate()
+        if self._loaded:
+            self.refresh()
+
+    @staticmethod
+    def _refill(combo: QComboBox, entries: list[tuple[str, object]], default: object) -> None:
+        current = combo.currentData() if combo.count() else default
+        combo.blockSignals(True)
+        combo.clear()
+        for text, data in entries:
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+        combo.blockSignals(False)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Override QWidget::showEvent: read the agenda when first shown and after
+        changes made elsewhere."""
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._loaded = True
+        self.refresh_agenda()
+        self.refresh_month()
+
+    def days(self) -> int:
+        return int(self.range.currentData() or 30)
+
+    def kinds(self) -> list[AgendaKind] | None:
+        value = self.kind.currentData()
+        return [AgendaKind(value)] if value else None
+
+    def refresh_agenda(self) -> None:
+        if not self._loaded:
+            return
+        items = self.service.agenda(self.days(), include_overdue=self.overdue.isChecked(),
+                                    kinds=self.kinds())
+        today = self.service.today()
+        overdue = sum(1 for i in items if i.is_overdue(today))
+        self.count_label.setText(_("{n} items, {m} overdue", n=len(items), m=overdue)
+                                 if overdue else _("{n} items", n=len(items)))
+        self.panel.set_items(items, _("Nothing to do in the next {n} days.", n=self.days()))
+
+    def refresh_month(self) -> None:
+        if not self._loaded:
+            return
+        start, end = month_grid(self.month.yearShown(), self.month.monthShown())
+        items = self.service.agenda((end - start).days + 1, start, include_overdue=False)
+        counts: dict[date, int] = {}
+        festivals: dict[date, str] = {}
+        for item in items:
+            counts[item.day] = counts.get(item.day, 0) + 1
+            if item.kind == AgendaKind.FESTIVAL:
+                festivals[item.day] = festival(item.detail).name
+        self._month_items = items
+        self.month.set_marks(counts, festivals, start, end)
+        self.refresh_day()
+
+    def refresh_day(self) -> None:
+        day = from_qdate(self.month.selectedDate())
+        start, end = month_grid(self.month.yearShown(), self.month.monthShown())
+        if start <= day <= end:
+            items = [i for i in self._month_items if i.day == day]
+        else:
+            items = self.service.agenda(1, day, include_overdue=False)
+        self._day_items = items
+        self.day_heading.setText(_("{date}: {n} items", date=day.isoformat(), n=len(items))
+                                 if items else _("{date}: nothing planned",
+                                                 date=day.isoformat()))
+        self.day_list.clear()
+        for item in items:
+            entry = QListWidgetItem(f"{item.kind.label} · {item.title}")
+            entry.setData(Qt.ItemDataRole.UserRole, item.client_id or 0)
+            self.day_list.addItem(entry)
+
+    def _open_day_item(self, entry: QListWidgetItem) -> None:
+        client_id = int(entry.data(Qt.ItemDataRole.UserRole))
+        if client_id:
+            self.open_client.emit(client_id)
+
+    def _on_panel_changed(self, client_id: int) -> None:
+        self.refresh()
+        self.changed.emit(client_id)
+
+    def edit_settings(self) -> None:
+        dialog = CareSettingsDialog(self.service, self)
+        if dialog.exec():
+            self.status.emit(_("Care settings saved"))
+            self.refresh()
+            self.changed.emit(0)
+
+    def go_to(self, day: date) -> None:
+        """Show ``day`` in the month view."""
+        self.month.setSelectedDate(to_qdate(day))
+        self.month.setCurrentPage(day.year, day.month)
+        self.refresh_day()
+
