@@ -77,6 +77,8 @@ class CareTab(QWidget):
         # right: filters and agenda
         self.range = QComboBox(self)
         self.kind = QComboBox(self)
+        for combo in (self.range, self.kind):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.overdue = QCheckBox(self)
         self.overdue.setChecked(True)
         self.count_label = QLabel(self)
