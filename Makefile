@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 DEMO_CLIENTS ?= 300
+# built on the first `make bench` (100,000 clients, ~300 MB), reused after
+BENCH_DB ?= /tmp/desktop-crm-bench.db
 
 .PHONY: run test bench clean-venv
 
@@ -26,7 +28,8 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/search.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/search.py --db $(BENCH_DB)
+	$(BIN)/python benchmarks/agenda.py --db $(BENCH_DB)
 
 clean-venv:
 	rm -rf $(VENV)

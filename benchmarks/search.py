@@ -7,8 +7,8 @@ a plain ``LIKE '%q%'`` scan over name, company and phone on the same data; and
 the time from process start to the main window shown, next to a bare Qt
 window. Targets (DESIGN.md): search p95 < 50 ms, window < 1.5 s.
 
-Usage: python benchmarks/search.py [--clients 100000] [--db PATH] [--keep]
-(--db reuses an existing benchmark database, else one is built in a temp dir).
+Usage: python benchmarks/search.py [--clients 100000] [--db PATH]
+(--db reuses that database, or builds it there when missing; else a temp dir).
 """
 
 from __future__ import annotations
