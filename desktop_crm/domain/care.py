@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, NamedTuple
 
 from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import AgendaKind, Channel, Milestone
@@ -30,6 +30,7 @@ class Source:
     INTERACTION = "interaction"  # ref: interactions.id (its follow-up date)
     THANK_YOU = "thank_you"  # ref: interactions.id (the delivery or deal)
     NO_CONTACT = "no_contact"  # ref: clients.id
+    NO_CONTACT_BACKLOG = "no_contact_backlog"  # ref 0: every client overdue for long
     FESTIVAL = "festival"  # ref: index in festivals.FESTIVALS
     COMPLAINT = "complaint"  # ref: complaints.id
 
@@ -124,22 +125,15 @@ class CareSettings:
         return settings if not settings.errors() else cls()
 
 
-def no_contact_due(last_contact: datetime | None, created: datetime, limit_days: int) -> date:
-    """The day a client becomes "not contacted": the limit counted from the last
-    logged interaction, or from the card's creation when there is none."""
-    since = last_contact or created
-    return since.date() + timedelta(days=limit_days)
-
-
-@dataclass(frozen=True)
-class AgendaItem:
-    """One thing to do on ``day``.
+class AgendaItem(NamedTuple):
+    """One thing to do on ``day``. A named tuple: a month of a large book holds
+    tens of thousands of items, and tuples are the cheapest immutable records.
 
     ``years`` is the age or anniversary number where the year is known (for
     ``no_contact``: the grade's limit in days); ``detail`` is the family
     member, the date's label, the follow-up's next step, the milestone or the
-    festival key, as the kind needs; ``count`` is the size of a festival's
-    greeting list.
+    festival key, as the kind needs; ``group_size`` is the size of a festival's
+    greeting list, or the number of clients in the not-contacted backlog.
     """
 
     day: date
@@ -151,8 +145,13 @@ class AgendaItem:
     detail: str = ""
     years: int | None = None
     remind_days: int = 0
-    count: int = 0
+    group_size: int = 0
     spec: DateSpec | None = None
+
+    @property
+    def can_be_done(self) -> bool:
+        """False for the backlog summary, which is done client by client."""
+        return self.source != Source.NO_CONTACT_BACKLOG
 
     @property
     def key(self) -> tuple[str, int, date]:
@@ -199,12 +198,15 @@ class AgendaItem:
                 return _("{client}: follow up - {step}", client=c, step=d)
             case AgendaKind.COMPLAINT_FOLLOW_UP:
                 return _("{client}: follow up complaint {number}", client=c, number=d)
+            case AgendaKind.NO_CONTACT if self.source == Source.NO_CONTACT_BACKLOG:
+                return _("{n} clients not contacted for longer than their grade allows",
+                         n=self.group_size)
             case AgendaKind.NO_CONTACT:
                 return _("{client}: no contact since {since} (limit {n} days)", client=c,
                          since=d, n=n)
             case AgendaKind.FESTIVAL:
                 return _("{festival}: greetings to {n} clients", festival=festival(d).name,
-                         n=self.count)
+                         n=self.group_size)
         raise AssertionError(self.kind)
 
     @property
@@ -261,5 +263,11 @@ class AgendaItem:
 _KIND_ORDER = {kind: i for i, kind in enumerate(AgendaKind)}
 
 
-def sort_key(item: AgendaItem) -> tuple[date, int, str, int]:
-    return (item.day, _KIND_ORDER[item.kind], item.client, item.ref)
+def sort_items(items: list[AgendaItem]) -> list[AgendaItem]:
+    """By date, then kind (in AgendaKind's order), else as found; the
+    not-contacted backlog summary last. One integer key per item: a month of
+    a large book is tens of thousands of items."""
+    rank = _KIND_ORDER
+    backlog = Source.NO_CONTACT_BACKLOG
+    items.sort(key=lambda i: (i.source == backlog) << 40 | i.day.toordinal() << 4 | rank[i.kind])
+    return items

@@ -15,24 +15,24 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.care import (
+    GRADES,
     THANK_YOU_BY_DAYS,
     THANK_YOU_FROM_DAYS,
     AgendaItem,
     CareSettings,
     Source,
-    no_contact_due,
-    sort_key,
+    sort_items,
 )
 from desktop_crm.domain.client import ClientRow, Interaction
 from desktop_crm.domain.dates import SOLAR, DateSpec, SpecKey, occurrences_between
 from desktop_crm.domain.enums import AgendaKind, Channel, DateKind
 from desktop_crm.domain.festivals import FESTIVALS
-from desktop_crm.domain.validation import MAX_REMIND_DAYS, FieldError, ValidationError
+from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.storage import care_repo as repo
 from desktop_crm.storage import client_repo
-from desktop_crm.storage.care_repo import DateRowHit
+from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
 
 SETTINGS_KEY = "care"
@@ -105,13 +105,24 @@ class AgendaService:
         builder = _Builder(settings, start, end, first, include_overdue, wanted)
         with self.db.read() as s:
             builder.collect(s)
-        return sorted(builder.items, key=sort_key)
+        return sort_items(builder.items)
 
     def due_today(self) -> list[AgendaItem]:
         """The Today list: overdue items, today's, and those whose reminder has begun."""
         today = self.today()
-        # A date's own reminder may reach up to MAX_REMIND_DAYS ahead.
-        return [i for i in self.agenda(MAX_REMIND_DAYS + 1, today) if i.is_due(today)]
+        with self.db.read() as s:
+            own = repo.longest_own_reminder(s)
+        lead = max([own, *self.settings().remind_days.values()])
+        return [i for i in self.agenda(lead + 1, today) if i.is_due(today)]
+
+    def backlog_filter(self) -> ClientFilter:
+        """The client-list filter showing the agenda's not-contacted backlog:
+        clients past their grade's limit since before the overdue window."""
+        settings = self.settings()
+        first = self.today() - timedelta(days=settings.overdue_days)
+        limits = tuple((g, settings.no_contact_limit(g)) for g in GRADES)
+        return ClientFilter(contact_limits=limits, contact_due_before=first,
+                            sort="last_contact")
 
     def counts_by_day(self, start: date, end: date) -> dict[date, int]:
         """How many items fall on each day (for a month view); overdue ones not carried."""
@@ -187,10 +198,17 @@ class _Builder:
         self.kinds = kinds
         self.items: list[AgendaItem] = []
         self.occurrences = occurrences_between(first, end)
+        self._days: dict[str, date] = {}
+
+    def day(self, text: str) -> date:
+        """ISO text (date or date-time) to a date, cached: rows share few dates."""
+        found = self._days.get(text)
+        if found is None:
+            found = self._days[text] = date.fromisoformat(text[:10])
+        return found
 
     def collect(self, s: Session) -> None:
         done = repo.done_keys(s, self.first, self.end)
-        before = len(self.items)
         if self.kinds & {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
                          AgendaKind.CUSTOM_DATE}:
             self._dated(repo.dates_with_keys(s, self.occurrences), Source.IMPORTANT_DATE)
@@ -207,47 +225,54 @@ class _Builder:
         if AgendaKind.FESTIVAL in self.kinds:
             self._festivals(s)
         # Complaint follow-ups join here once the complaint log exists.
-        kept = [i for i in self.items[before:] if i.key not in done and i.kind in self.kinds]
-        self.items[before:] = kept
+        if done:
+            self.items = [i for i in self.items if i.key not in done]
 
-    def _add(self, item: AgendaItem) -> None:
-        if item.day >= self.start or self.include_overdue:
-            self.items.append(item)
-
-    def _dated(self, hits: list[DateRowHit], source: str) -> None:
-        for hit in hits:
-            kind = _DATE_KINDS[hit.kind]
-            spec = DateSpec(*hit.key[:3], hit.year, hit.key[3])
-            remind = hit.remind_days if hit.remind_days is not None else self.settings.remind(kind)
-            for day, year in self.occurrences[hit.key]:
-                years = year - hit.year if hit.year is not None else None
+    def _dated(self, rows: list[repo.Row], source: str) -> None:
+        kinds, items, occurrences = self.kinds, self.items, self.occurrences
+        remind_default = {k: self.settings.remind(k) for k in _DATE_KINDS.values()}
+        for ref, client_id, name, stored_kind, label, cal, month, mday, leap, year, remind \
+                in rows:
+            kind = _DATE_KINDS.get(stored_kind)
+            if kind is None or kind not in kinds:
+                continue
+            spec = DateSpec(cal, month, mday, year, bool(leap))
+            lead = remind if remind is not None else remind_default[kind]
+            for day, occ_year in occurrences[(cal, month, mday, bool(leap))]:
+                years = occ_year - year if year is not None else None
                 if years is not None and years <= 0:
                     continue  # the original date itself is not an anniversary
-                self._add(AgendaItem(day, kind, source, hit.ref, hit.client_id, hit.client,
-                                     hit.label, years, remind, spec=spec))
+                items.append(AgendaItem(day, kind, source, ref, client_id, name, label, years,
+                                        lead, 0, spec))
 
     def _anniversaries(self, s: Session) -> None:
         solar = {(k[1], k[2]): v for k, v in self.occurrences.items() if k[0] == SOLAR}
         month_days = [f"{m:02d}-{d:02d}" for m, d in solar]
         for client_id, name, founded, since in repo.client_anniversaries(s, month_days):
-            for kind, source, value in (
+            for kind, source, text in (
                 (AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING, founded),
                 (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP, since),
             ):
-                if value is None:
+                if text is None or kind not in self.kinds:
                     continue
-                spec = DateSpec.solar(value.month, value.day, value.year)
+                value = self.day(text)
+                spec = DateSpec(SOLAR, value.month, value.day, value.year, False)
                 for day, year in solar.get((value.month, value.day), []):
                     if year - value.year > 0:
-                        self._add(AgendaItem(day, kind, source, client_id, client_id, name,
-                                             years=year - value.year,
-                                             remind_days=self.settings.remind(kind), spec=spec))
+                        self.items.append(AgendaItem(
+                            day, kind, source, client_id, client_id, name, "",
+                            year - value.year, self.settings.remind(kind), 0, spec))
 
     def _follow_ups(self, s: Session) -> None:
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)
-        for ref, client_id, name, due, step, summary in repo.open_follow_ups(s, self.end):
-            self._add(AgendaItem(due, AgendaKind.FOLLOW_UP, Source.INTERACTION, ref, client_id,
-                                 name, step or summary, remind_days=remind))
+        kind, source, items = AgendaKind.FOLLOW_UP, Source.INTERACTION, self.items
+        days = self._days
+        overdue = self.include_overdue
+        for ref, client_id, name, due, step in repo.open_follow_ups(s, self.end):
+            day = days.get(due) or self.day(due)
+            if overdue or day >= self.start:
+                items.append(AgendaItem(day, kind, source, ref, client_id, name, step, None,
+                                        remind))
 
     def _thank_yous(self, s: Session) -> None:
         earliest = self.start - timedelta(days=THANK_YOU_LOOKBACK_DAYS if self.include_overdue
@@ -255,22 +280,30 @@ class _Builder:
         since = datetime.combine(earliest - timedelta(days=THANK_YOU_BY_DAYS), time())
         until = datetime.combine(self.end - timedelta(days=THANK_YOU_BY_DAYS - 1), time())
         lead = THANK_YOU_BY_DAYS - THANK_YOU_FROM_DAYS
-        for ref, client_id, name, occurred, milestone in repo.milestones_between(s, since, until):
-            due = occurred.date() + timedelta(days=THANK_YOU_BY_DAYS)
-            self._add(AgendaItem(due, AgendaKind.FOLLOW_UP, Source.THANK_YOU, ref, client_id,
-                                 name, milestone, remind_days=lead))
+        for ref, client_id, name, logged, milestone in repo.milestones_between(s, since, until):
+            due = self.day(logged) + timedelta(days=THANK_YOU_BY_DAYS)
+            if self.include_overdue or due >= self.start:
+                self.items.append(AgendaItem(due, AgendaKind.FOLLOW_UP, Source.THANK_YOU, ref,
+                                             client_id, name, milestone, None, lead))
 
     def _not_contacted(self, s: Session) -> None:
-        limits = {g: self.settings.no_contact_limit(g) for g in ("A", "B", "C", "")}
-        # due = last contact + limit <= end  <=>  last contact < end + 1 day - limit
-        cutoffs = {g: datetime.combine(self.end + timedelta(days=1 - n), time())
-                   for g, n in limits.items()}
+        """Clients who pass their grade's limit in the window (or in the overdue
+        lookback) one by one; those who passed it earlier as one backlog item."""
+        limits = {g: self.settings.no_contact_limit(g) for g in GRADES}
         remind = self.settings.remind(AgendaKind.NO_CONTACT)
-        for client_id, name, grade, since in repo.not_contacted(s, cutoffs):
-            limit = limits[grade or ""]
-            due = no_contact_due(since, since, limit)
-            self._add(AgendaItem(due, AgendaKind.NO_CONTACT, Source.NO_CONTACT, client_id,
-                                 client_id, name, since.date().isoformat(), limit, remind))
+        kind, source, items = AgendaKind.NO_CONTACT, Source.NO_CONTACT, self.items
+        after = {g: timedelta(days=n) for g, n in limits.items()}
+        for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, self.end):
+            last = self.day(since)
+            items.append(AgendaItem(last + after[grade or ""], kind, source, client_id,
+                                    client_id, name, last.isoformat(), limits[grade or ""],
+                                    remind))
+        if self.include_overdue:
+            backlog = repo.count_not_contacted_before(s, limits, self.first)
+            if backlog:
+                items.append(AgendaItem(self.first - timedelta(days=1), kind,
+                                        Source.NO_CONTACT_BACKLOG, 0, None, "", "", None,
+                                        remind, backlog))
 
     def _festivals(self, s: Session) -> None:
         count = repo.count_graded(s, self.settings.festival_grades)
@@ -278,9 +311,10 @@ class _Builder:
         for index, fest in enumerate(FESTIVALS):
             key: SpecKey = (fest.spec.calendar, fest.spec.month, fest.spec.day, False)
             for day, _year in self.occurrences.get(key, []):
-                self._add(AgendaItem(day, AgendaKind.FESTIVAL, Source.FESTIVAL, index, None, "",
-                                     fest.key, remind_days=remind, count=count,
-                                     spec=fest.spec))
+                if self.include_overdue or day >= self.start:
+                    self.items.append(AgendaItem(day, AgendaKind.FESTIVAL, Source.FESTIVAL,
+                                                 index, None, "", fest.key, None, remind, count,
+                                                 fest.spec))
 
 
 def month_grid(year: int, month: int) -> tuple[date, date]:

@@ -17,7 +17,6 @@ icalendar library and written atomically as UTF-8.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -161,7 +160,7 @@ def summary_of(item: AgendaItem) -> str:
         return _("{client}: founding anniversary", client=item.client)
     if item.kind == AgendaKind.RELATIONSHIP_ANNIVERSARY:
         return _("{client}: relationship anniversary", client=item.client)
-    return replace(item, years=None).title
+    return item._replace(years=None).title
 
 
 def description_of(item: AgendaItem) -> str:

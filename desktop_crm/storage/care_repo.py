@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -20,12 +19,10 @@ from sqlalchemy import (
     and_,
     case,
     delete,
-    false,
     func,
     insert,
     or_,
     select,
-    tuple_,
     update,
 )
 from sqlalchemy.orm import Session
@@ -34,8 +31,6 @@ from desktop_crm.domain.dates import SpecKey
 from desktop_crm.storage.models import (
     CareDoneRow,
     Client,
-    FamilyMemberRow,
-    ImportantDateRow,
     InteractionRow,
     SettingRow,
 )
@@ -43,116 +38,151 @@ from desktop_crm.storage.models import (
 _LIVE = Client.deleted_at.is_(None)
 
 
-@dataclass(frozen=True)
-class DateRowHit:
-    """A stored recurring date whose key falls in the window."""
+# The agenda's queries return plain tuples with dates as ISO text: at 100,000
+# clients a 30-day agenda reads tens of thousands of rows, and ORM rows with
+# parsed dates would cost more than the queries. "+c.deleted_at" keeps SQLite
+# from driving the joins through the (unselective) deleted_at index.
 
-    ref: int
-    client_id: int
-    client: str
-    kind: str  # important_dates.kind, or "family" for a family member's birthday
-    label: str  # the date's label, or the family member's relation and name
-    key: SpecKey
-    year: int | None
-    remind_days: int | None
+Row = tuple[Any, ...]
 
 
-def _key_filter(columns: Sequence[Any], keys: Iterable[SpecKey]) -> ColumnElement[bool]:
+def _fetch(session: Session, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _keys_cte(keys: Iterable[SpecKey]) -> tuple[str, list[Any]]:
     keys = list(keys)
-    if not keys:
-        return false()
-    return tuple_(*columns).in_(keys)
+    values = ",".join("(?,?,?,?)" for _key in keys)
+    params = [v for key in keys for v in (key[0], key[1], key[2], int(key[3]))]
+    return f"WITH k(cal, m, d, leap) AS (VALUES {values})", params
 
 
-def dates_with_keys(session: Session, keys: Iterable[SpecKey]) -> list[DateRowHit]:
-    d = ImportantDateRow
-    stmt = (
-        select(d.id, d.client_id, Client.name, d.kind, d.label, d.calendar, d.month, d.day,
-               d.leap, d.year, d.remind_days)
-        .join(Client, Client.id == d.client_id)
-        .where(_key_filter((d.calendar, d.month, d.day, d.leap), keys), _LIVE)
-    )
-    return [
-        DateRowHit(r.id, r.client_id, r.name, r.kind, r.label,
-                   (r.calendar, r.month, r.day, bool(r.leap)), r.year, r.remind_days)
-        for r in session.execute(stmt)
-    ]
+def dates_with_keys(session: Session, keys: Iterable[SpecKey]) -> list[Row]:
+    """Live clients' important dates (birthdays, anniversaries, custom) with one of
+    ``keys``: (id, client id, client, kind, label, calendar, month, day, leap,
+    year, remind days)."""
+    cte, params = _keys_cte(keys)
+    if not params:
+        return []
+    return _fetch(session, f"""{cte}
+        SELECT i.id, i.client_id, c.name, i.kind, i.label, i.calendar, i.month, i.day,
+               i.leap, i.year, i.remind_days
+        FROM k JOIN important_dates i
+               ON i.calendar = k.cal AND i.month = k.m AND i.day = k.d AND i.leap = k.leap
+             JOIN clients c ON c.id = i.client_id
+        WHERE +c.deleted_at IS NULL""", params)
 
 
-def family_birthdays_with_keys(session: Session, keys: Iterable[SpecKey]) -> list[DateRowHit]:
-    f = FamilyMemberRow
-    stmt = (
-        select(f.id, f.client_id, Client.name, f.relation, f.name.label("member"),
+def family_birthdays_with_keys(session: Session, keys: Iterable[SpecKey]) -> list[Row]:
+    """Family members' birthdays with one of ``keys``, same columns as
+    ``dates_with_keys`` (kind "family", label = relation and name)."""
+    cte, params = _keys_cte(keys)
+    if not params:
+        return []
+    return _fetch(session, f"""{cte}
+        SELECT f.id, f.client_id, c.name, 'family', trim(f.relation || ' ' || f.name),
                f.birth_calendar, f.birth_month, f.birth_day, f.birth_leap, f.birth_year,
-               f.birth_remind_days)
-        .join(Client, Client.id == f.client_id)
-        .where(_key_filter((f.birth_calendar, f.birth_month, f.birth_day, f.birth_leap), keys),
-               _LIVE)
-    )
-    return [
-        DateRowHit(r.id, r.client_id, r.name, "family", f"{r.relation} {r.member}".strip(),
-                   (r.birth_calendar, r.birth_month, r.birth_day, bool(r.birth_leap)),
-                   r.birth_year, r.birth_remind_days)
-        for r in session.execute(stmt)
-    ]
+               f.birth_remind_days
+        FROM k JOIN family_members f
+               ON f.birth_calendar = k.cal AND f.birth_month = k.m AND f.birth_day = k.d
+                  AND f.birth_leap = k.leap
+             JOIN clients c ON c.id = f.client_id
+        WHERE +c.deleted_at IS NULL""", params)
 
 
-def client_anniversaries(session: Session, month_days: Iterable[str]
-                         ) -> list[tuple[int, str, date | None, date | None]]:
+def client_anniversaries(session: Session, month_days: Iterable[str]) -> list[Row]:
     """Live clients founded or won on one of ``month_days`` ("MM-DD"):
-    (id, name, founded_on, relationship_since)."""
+    (id, name, founded_on, relationship_since) with ISO dates or None. The
+    expression indexes on the month-day of both dates answer it."""
     wanted = sorted(set(month_days))
     if not wanted:
         return []
-    # Dates are stored as ISO text, so the month-day is characters 6-10.
-    founded = func.substr(Client.founded_on, 6, 5)
-    since = func.substr(Client.relationship_since, 6, 5)
-    stmt = select(Client.id, Client.name, Client.founded_on, Client.relationship_since).where(
-        _LIVE, or_(founded.in_(wanted), since.in_(wanted)))
-    return [(r.id, r.name, r.founded_on, r.relationship_since) for r in session.execute(stmt)]
+    marks = ",".join("?" * len(wanted))
+    return _fetch(session, f"""
+        SELECT id, name, founded_on, relationship_since FROM clients
+        WHERE +deleted_at IS NULL AND (substr(founded_on, 6, 5) IN ({marks})
+                                       OR substr(relationship_since, 6, 5) IN ({marks}))""",
+                  wanted + wanted)
 
 
-def open_follow_ups(session: Session, until: date
-                    ) -> list[tuple[int, int, str, date, str, str]]:
-    """Follow-ups not done and due on or before ``until``:
-    (interaction id, client id, client, due, next step, summary)."""
-    i = InteractionRow
-    stmt = (
-        select(i.id, i.client_id, Client.name, i.follow_up_on, i.next_step, i.summary)
-        .join(Client, Client.id == i.client_id)
-        .where(i.follow_up_on.is_not(None), i.follow_up_on <= until,
-               i.follow_up_done == false(), _LIVE)
-    )
-    return [(r.id, r.client_id, r.name, r.follow_up_on, r.next_step, r.summary)
-            for r in session.execute(stmt)]
+def open_follow_ups(session: Session, until: date) -> list[Row]:
+    """Follow-ups not done and due on or before ``until``: (interaction id,
+    client id, client, due, next step or else the summary). The partial index
+    ix_interactions_open_follow_up covers the first query."""
+    rows = _fetch(session, """
+        SELECT i.id, i.client_id, c.name, i.follow_up_on, i.next_step
+        FROM interactions i JOIN clients c ON c.id = i.client_id
+        WHERE i.follow_up_done = 0 AND i.follow_up_on IS NOT NULL AND i.follow_up_on <= ?
+              AND +c.deleted_at IS NULL""", [until.isoformat()])
+    blank = [r[0] for r in rows if not r[4]]
+    if not blank:
+        return rows
+    summaries: dict[int, str] = {}
+    for chunk in _chunks(blank):
+        marks = ",".join("?" * len(chunk))
+        summaries.update(_fetch(session, f"SELECT id, summary FROM interactions "
+                                         f"WHERE id IN ({marks})", list(chunk)))
+    return [r if r[4] else (*r[:4], summaries.get(r[0], "")) for r in rows]
 
 
-def milestones_between(session: Session, start: datetime, end: datetime
-                       ) -> list[tuple[int, int, str, datetime, str]]:
+def milestones_between(session: Session, start: datetime, end: datetime) -> list[Row]:
     """Deliveries and deals logged in ``start`` <= time < ``end``:
-    (interaction id, client id, client, occurred at, milestone)."""
-    i = InteractionRow
-    stmt = (
-        select(i.id, i.client_id, Client.name, i.occurred_at, i.milestone)
-        .join(Client, Client.id == i.client_id)
-        .where(i.milestone.is_not(None), i.occurred_at >= start, i.occurred_at < end, _LIVE)
-    )
-    return [(r.id, r.client_id, r.name, r.occurred_at, r.milestone)
-            for r in session.execute(stmt)]
+    (interaction id, client id, client, day logged, milestone)."""
+    return _fetch(session, """
+        SELECT i.id, i.client_id, c.name, substr(i.occurred_at, 1, 10), i.milestone
+        FROM interactions i JOIN clients c ON c.id = i.client_id
+        WHERE i.milestone IS NOT NULL AND i.occurred_at >= ? AND i.occurred_at < ?
+              AND +c.deleted_at IS NULL""", [start.isoformat(" "), end.isoformat(" ")])
 
 
-def not_contacted(session: Session, cutoffs: dict[str, datetime]
-                  ) -> list[tuple[int, str, str | None, datetime]]:
-    """Live clients whose last contact (or creation) is before their grade's
-    cutoff: (id, name, grade, last contact or creation time)."""
-    since = func.coalesce(Client.last_contact_at, Client.created_at)
-    conditions = [
-        and_(Client.grade.is_(None) if grade == "" else Client.grade == grade, since < cutoff)
-        for grade, cutoff in cutoffs.items()
-    ]
-    stmt = select(Client.id, Client.name, Client.grade, since.label("since")).where(
-        _LIVE, or_(*conditions))
-    return [(r.id, r.name, r.grade, r.since) for r in session.execute(stmt)]
+_SINCE = "coalesce(last_contact_at, created_at)"  # as in the index ix_clients_contact
+
+
+def _by_grade(limits: dict[str, int], first: date, last: date | None
+              ) -> list[tuple[str, list[Any]]]:
+    """Per grade ("" = unrated), the condition "becomes not contacted between
+    ``first`` and ``last``" or, when ``last`` is None, "before ``first``", as a
+    range of the index ix_clients_contact, with its parameters."""
+    parts = []
+    for grade in ("A", "B", "C", ""):
+        limit = timedelta(days=limits.get(grade, 90))
+        which = "grade IS NULL" if grade == "" else "grade = ?"
+        params: list[Any] = [] if grade == "" else [grade]
+        if last is None:  # due before first
+            parts.append((f"{which} AND {_SINCE} < ?", [*params, (first - limit).isoformat()]))
+        else:
+            parts.append((f"{which} AND {_SINCE} >= ? AND {_SINCE} < ?",
+                          [*params, (first - limit).isoformat(),
+                           (last - limit + timedelta(days=1)).isoformat()]))
+    return parts
+
+
+def not_contacted(session: Session, limits: dict[str, int], first: date, last: date
+                  ) -> list[Row]:
+    """Live clients who become "not contacted" (their grade's limit in days,
+    "" = unrated, after the last contact or the card's creation) between
+    ``first`` and ``last``: (id, name, grade, last contact or creation time)."""
+    selects, params = [], []
+    for condition, values in _by_grade(limits, first, last):
+        selects.append(f"SELECT id, name, grade, {_SINCE} FROM clients "
+                       f"WHERE deleted_at IS NULL AND {condition}")
+        params += values
+    return _fetch(session, " UNION ALL ".join(selects), params)
+
+
+def count_not_contacted_before(session: Session, limits: dict[str, int], first: date) -> int:
+    """How many live clients became "not contacted" before ``first``."""
+    total = 0
+    for condition, values in _by_grade(limits, first, None):
+        rows = _fetch(session, f"SELECT count(*) FROM clients "
+                               f"WHERE deleted_at IS NULL AND {condition}", values)
+        total += int(rows[0][0])
+    return total
 
 
 def _grade_filter(grades: Sequence[str]) -> ColumnElement[bool]:
@@ -173,6 +203,14 @@ def count_graded(session: Session, grades: Sequence[str]) -> int:
 def graded_ids(session: Session, grades: Sequence[str]) -> list[int]:
     stmt = select(Client.id).where(_grade_filter(grades)).order_by(Client.sort_key)
     return list(session.scalars(stmt))
+
+
+def longest_own_reminder(session: Session) -> int:
+    """The longest reminder lead time set on any single date (0 when none is)."""
+    rows = _fetch(session, """
+        SELECT max(coalesce((SELECT max(remind_days) FROM important_dates), 0),
+                   coalesce((SELECT max(birth_remind_days) FROM family_members), 0))""")
+    return int(rows[0][0])
 
 
 def done_keys(session: Session, start: date, end: date) -> set[tuple[str, int, date]]:

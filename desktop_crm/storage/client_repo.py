@@ -8,15 +8,17 @@ ever holds ids.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     ColumnElement,
     Select,
+    String,
     and_,
     delete,
     false,
     func,
+    literal,
     or_,
     select,
     text,
@@ -93,6 +95,10 @@ class ClientFilter:
     grade: str | None = None  # "A", "B", "C" or "unrated"
     evaluated_before: date | None = None  # due: never evaluated, or last before this date
     grade_changed_since: date | None = None  # latest evaluation on/after this changed grade
+    # not contacted: with (grade, days) limits ("" = unrated), the clients whose
+    # last contact (or creation) plus their limit falls before this date
+    contact_limits: tuple[tuple[str, int], ...] = ()
+    contact_due_before: date | None = None
     trash: bool = False
     sort: str = "name"
     descending: bool = False
@@ -134,6 +140,13 @@ def _filtered(flt: ClientFilter) -> Select[int]:
         stmt = stmt.where(Client.previous_grade.is_not(None),
                           Client.previous_grade != Client.grade,
                           Client.last_evaluated_on >= flt.grade_changed_since)
+    if flt.contact_due_before and flt.contact_limits:
+        since = func.coalesce(Client.last_contact_at, Client.created_at)
+        stmt = stmt.where(or_(*(
+            and_(Client.grade.is_(None) if grade == "" else Client.grade == grade,
+                 since < literal((flt.contact_due_before - timedelta(days=days)).isoformat(),
+                                 String()))
+            for grade, days in flt.contact_limits)))
     if flt.evaluated_before:
         stmt = stmt.where(or_(Client.last_evaluated_on.is_(None),
                               Client.last_evaluated_on < flt.evaluated_before))

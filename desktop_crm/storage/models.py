@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -132,7 +133,8 @@ class FamilyMemberRow(Base):
     birth_day: Mapped[int | None] = mapped_column(Integer)
     birth_year: Mapped[int | None] = mapped_column(Integer)
     birth_leap: Mapped[bool] = mapped_column(Boolean, default=False)
-    birth_remind_days: Mapped[int | None] = mapped_column(Integer)  # None: the kind's default
+    birth_remind_days: Mapped[int | None] = mapped_column(  # None: the kind's default
+        Integer, index=True)
 
     client: Mapped[Client] = relationship(back_populates="family")
 
@@ -153,7 +155,8 @@ class ImportantDateRow(Base):
     day: Mapped[int] = mapped_column(Integer)
     year: Mapped[int | None] = mapped_column(Integer)
     leap: Mapped[bool] = mapped_column(Boolean, default=False)
-    remind_days: Mapped[int | None] = mapped_column(Integer)  # None: the kind's default
+    remind_days: Mapped[int | None] = mapped_column(  # None: the kind's default
+        Integer, index=True)
 
     client: Mapped[Client] = relationship(back_populates="dates")
 
@@ -178,6 +181,8 @@ class InteractionRow(Base):
         Index("ix_interactions_client_time", "client_id", "occurred_at"),
         Index("ix_interactions_follow_up", "follow_up_on"),
         Index("ix_interactions_milestone", "milestone", "occurred_at"),
+        Index("ix_interactions_open_follow_up", "follow_up_on", "client_id", "next_step",
+              sqlite_where=text("follow_up_done = 0 AND follow_up_on IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -263,6 +268,12 @@ class SettingRow(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
 
+
+# Expression indexes on clients: the month-day of founding and relationship dates
+# (anniversaries) and the last contact by grade (not contacted). Created by
+# migration 20261124_04; not declared here because SQLAlchemy cannot reflect
+# expression indexes on SQLite to compare them.
+EXPRESSION_INDEXES = ("ix_clients_founded_md", "ix_clients_since_md", "ix_clients_contact")
 
 # Full-text index (FTS5, unicode61, rowid = clients.id). Created by the migration;
 # not an ORM model because SQLAlchemy cannot describe virtual tables.

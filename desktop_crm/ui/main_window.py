@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
     def _make_today_tab(self) -> TodayTab:
         tab = TodayTab(AgendaService(self.db, self.clock), EvaluationService(self.db))
         tab.open_client.connect(self.open_client)
+        tab.open_backlog.connect(self.open_backlog)
         tab.count_changed.connect(self._on_today_count)
         tab.status.connect(self._show_status)
         tab.changed.connect(self._on_care_done)
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
     def _make_calendar_tab(self) -> CareTab:
         tab = CareTab(AgendaService(self.db, self.clock))
         tab.open_client.connect(self.open_client)
+        tab.open_backlog.connect(self.open_backlog)
         tab.status.connect(self._show_status)
         tab.changed.connect(self._on_care_done)
         tab.export_requested.connect(self.export_calendar)
@@ -138,6 +140,11 @@ class MainWindow(QMainWindow):
             self.clients.model.invalidate_all()
             if self.clients.editor.client_id is not None:
                 self.clients.editor.timeline.reload()
+
+    def open_backlog(self) -> None:
+        """The client list, filtered to the clients not contacted for long."""
+        self.tabs.setCurrentWidget(self.clients)
+        self.clients.show_not_contacted(AgendaService(self.db, self.clock).backlog_filter())
 
     def open_client(self, client_id: int) -> None:
         """Show ``client_id``'s card in the client tab."""

@@ -278,3 +278,33 @@ def test_chinese_texts(win: MainWindow) -> None:
     titles = rows(win.today.panel)
     assert "李明：女儿 李小雨 14 岁生日" in titles
     assert win.today.panel.done_button.text().startswith("标记完成")
+
+
+def test_backlog_row_opens_the_filtered_client_list(qtbot, db: Database, settings: QSettings,  # type: ignore[no-untyped-def]
+                                                    book: dict[str, int]) -> None:
+    service = ClientService(db, clock, user="test")
+    old = service.save(ClientCard(name="老客户"))
+    with db.session() as s:
+        from sqlalchemy import update
+
+        from desktop_crm.storage.models import Client
+        s.execute(update(Client).where(Client.id == old)
+                  .values(created_at=datetime(2025, 1, 1, 9)))
+    window = MainWindow(db, settings, clock)
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.today.panel
+    last = panel.model.rowCount() - 1
+    assert rows(panel)[last] == "1 clients not contacted for longer than their grade allows"
+    assert panel.model.data(panel.model.index(last, 0)) == "before 2026-09-13"
+    panel.view.selectRow(last)
+    assert not panel.done_button.isEnabled()
+    qtbot.mouseClick(panel.open_button, Qt.MouseButton.LeftButton)
+    assert window.tabs.currentWidget() is window.clients
+    assert window.clients.model.rowCount() == 1
+    assert window.clients.model.id_at(0) == old
+    assert window.clients.special_label.isVisible()
+    qtbot.mouseClick(window.clients.special_clear, Qt.MouseButton.LeftButton)
+    assert window.clients.model.rowCount() == 4
+    assert not window.clients.special_label.isVisible()
+    window.clients.editor.revert()

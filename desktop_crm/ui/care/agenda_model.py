@@ -3,7 +3,7 @@ what to do. Overdue items are red, today's bold, reminders grey-blue."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -21,6 +21,8 @@ _WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N
 
 def when_text(item: AgendaItem, today: date) -> str:
     """``2026-09-25 Fri`` plus "today", "in 3 days" or "5 days overdue"."""
+    if not item.can_be_done:  # the backlog: overdue since before the day after
+        return _("before {date}", date=(item.day + timedelta(days=1)).isoformat())
     base = f"{item.day.isoformat()} {_(_WEEKDAYS[item.day.weekday()])}"
     delta = (item.day - today).days
     if delta == 0:
@@ -98,5 +100,5 @@ class AgendaModel(QAbstractTableModel):
         if column == 1:
             return item.kind.label
         if column == 2:
-            return item.client or _("{n} clients", n=item.count)
+            return item.client or _("{n} clients", n=f"{item.group_size:,}")
         return item.title

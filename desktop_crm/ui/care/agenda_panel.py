@@ -44,6 +44,7 @@ class AgendaPanel(QWidget):
 
     Signals:
         open_client: the user wants a client's card (argument: id).
+        open_backlog: the user wants the list of clients not contacted for long.
         changed: something was marked done or undone (argument: client id, 0 for
             a festival's greeting list).
         status: a short message for the status bar.
@@ -55,6 +56,7 @@ class AgendaPanel(QWidget):
     """
 
     open_client = Signal(int)
+    open_backlog = Signal()
     changed = Signal(int)
     status = Signal(str)
 
@@ -146,23 +148,28 @@ class AgendaPanel(QWidget):
 
     def _update_buttons(self) -> None:
         item = self.selected()
-        self.done_button.setEnabled(item is not None)
-        self.open_button.setEnabled(item is not None and item.client_id is not None)
+        self.done_button.setEnabled(item is not None and item.can_be_done)
+        self.open_button.setEnabled(item is not None and (item.client_id is not None
+                                                          or not item.can_be_done))
 
     def _activated(self, index: QModelIndex) -> None:
-        """Double-click or Enter opens the client's card."""
-        item = self.model.item_at(index.row())
-        if item is not None and item.client_id is not None:
-            self.open_client.emit(item.client_id)
+        """Double-click or Enter opens the client's card (or the backlog list)."""
+        self._open(self.model.item_at(index.row()))
 
     def open_selected(self) -> None:
-        item = self.selected()
-        if item is not None and item.client_id is not None:
+        self._open(self.selected())
+
+    def _open(self, item: AgendaItem | None) -> None:
+        if item is None:
+            return
+        if item.client_id is not None:
             self.open_client.emit(item.client_id)
+        elif not item.can_be_done:
+            self.open_backlog.emit()
 
     def mark_done(self) -> None:
         item = self.selected()
-        if item is None:
+        if item is None or not item.can_be_done:
             return
         dialog = self.dialog_factory(item, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:

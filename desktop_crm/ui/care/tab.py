@@ -39,6 +39,7 @@ class CareTab(QWidget):
 
     Signals:
         open_client: show a client's card (argument: id).
+        open_backlog: show the clients not contacted for long in the client list.
         changed: an item was marked done or undone (argument: client id or 0).
         status: a short message for the status bar.
         export_requested: the user wants the agenda as an .ics file.
@@ -51,6 +52,7 @@ class CareTab(QWidget):
     """
 
     open_client = Signal(int)
+    open_backlog = Signal()
     changed = Signal(int)
     status = Signal(str)
     export_requested = Signal()
@@ -112,6 +114,7 @@ class CareTab(QWidget):
         self.settings_button.clicked.connect(self.edit_settings)
         self.export_button.clicked.connect(self.export_requested)
         self.panel.open_client.connect(self.open_client)
+        self.panel.open_backlog.connect(self.open_backlog)
         self.panel.status.connect(self.status)
         self.panel.changed.connect(self._on_panel_changed)
         self.retranslate()

@@ -65,6 +65,10 @@ class ClientsTab(QWidget):
         self.empty_label.setWordWrap(True)
         self.undo_label = QLabel(self)
         self.undo_button = QPushButton(self)
+        self.special_label = QLabel(self)
+        self.special_label.setWordWrap(True)
+        self.special_clear = QPushButton(self)
+        self._special = ClientFilter()  # set by show_not_contacted
         self._undo_id: int | None = None
         self.view = QTableView(self)
         self.model.refresh()
@@ -95,8 +99,12 @@ class ClientsTab(QWidget):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
+        special = QHBoxLayout()
+        special.addWidget(self.special_label, 1)
+        special.addWidget(self.special_clear)
         left_layout.addLayout(top)
         left_layout.addLayout(filters)
+        left_layout.addLayout(special)
         left_layout.addWidget(self.empty_label)
         left_layout.addWidget(self.view, 1)
         left_layout.addLayout(undo)
@@ -110,6 +118,8 @@ class ClientsTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self._set_undo(None)
+        self.special_label.hide()
+        self.special_clear.hide()
 
         self._delete_action = QAction(self.view)
         self._delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -131,6 +141,7 @@ class ClientsTab(QWidget):
         self.delete_button.clicked.connect(self.delete_current)
         self.restore_button.clicked.connect(self.restore_current)
         self.undo_button.clicked.connect(self.undo_delete)
+        self.special_clear.clicked.connect(self.clear_special_filter)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.editor.saved.connect(self._on_saved)
         self.editor.evaluate_requested.connect(self.evaluate_requested)
@@ -150,6 +161,9 @@ class ClientsTab(QWidget):
         self.delete_button.setText(_("Move to trash"))
         self.restore_button.setText(_("Restore"))
         self.undo_button.setText(_("Undo"))
+        self.special_label.setText(_("Showing the clients not contacted for longer than their "
+                                     "grade allows, longest first."))
+        self.special_clear.setText(_("Show all"))
         self.editor.retranslate()
         self.reload_filters()
         self._update_count()
@@ -190,6 +204,8 @@ class ClientsTab(QWidget):
             tag=self.tag.currentData(),
             owner=self.owner.currentData(),
             trash=self.trash_button.isChecked(),
+            contact_limits=self._special.contact_limits,
+            contact_due_before=self._special.contact_due_before,
         )
 
     def apply_filter(self) -> None:
@@ -335,22 +351,50 @@ class ClientsTab(QWidget):
         self._select(client_id)
         self.data_changed.emit(client_id)
 
+    def show_not_contacted(self, flt: ClientFilter) -> None:
+        """List only the clients of ``flt``'s not-contacted condition (the care
+        agenda's backlog), least recently contacted first, until "Show all"."""
+        self._special = flt
+        self._reset_filters()
+        self.special_label.show()
+        self.special_clear.show()
+        column = [key for key, _title in self.model.columns].index("last_contact")
+        self.model.flt.sort, self.model.flt.descending = "last_contact", False
+        header = self.view.horizontalHeader()
+        header.blockSignals(True)  # the model sorts with the next query
+        header.setSortIndicator(column, Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
+        self.apply_filter()
+
+    def clear_special_filter(self) -> None:
+        self._special = ClientFilter()
+        self.special_label.hide()
+        self.special_clear.hide()
+        self.apply_filter()
+
+    def _reset_filters(self) -> None:
+        """Clear the search, the filter combos and the trash view, quietly."""
+        for combo in (self.kind, self.classification, self.tag, self.owner):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.trash_button.blockSignals(True)
+        self.trash_button.setChecked(False)
+        self.trash_button.blockSignals(False)
+
     def show_client(self, client_id: int) -> bool:
         """Select ``client_id``, clearing the search, filters and trash view when
         they hide it; False when the client does not exist or is in the trash."""
         if not self.model.loaded:
             self.apply_filter()
         if self.model.row_of(client_id) is None:
-            for combo in (self.kind, self.classification, self.tag, self.owner):
-                combo.blockSignals(True)
-                combo.setCurrentIndex(0)
-                combo.blockSignals(False)
-            self.search.blockSignals(True)
-            self.search.clear()
-            self.search.blockSignals(False)
-            self.trash_button.blockSignals(True)
-            self.trash_button.setChecked(False)
-            self.trash_button.blockSignals(False)
+            self._reset_filters()
+            self._special = ClientFilter()
+            self.special_label.hide()
+            self.special_clear.hide()
             self.apply_filter()
         if self.model.row_of(client_id) is None:
             return False

@@ -39,6 +39,7 @@ class TodayTab(QWidget):
 
     Signals:
         open_client: the user wants to see a client's card (argument: id).
+        open_backlog: show the clients not contacted for long in the client list.
         count_changed: the numbers for the tab title changed (arguments: items
             needing attention, of which overdue).
         changed: an item was marked done or undone (argument: client id or 0).
@@ -51,6 +52,7 @@ class TodayTab(QWidget):
     """
 
     open_client = Signal(int)
+    open_backlog = Signal()
     count_changed = Signal(int, int)
     changed = Signal(int)
     status = Signal(str)
@@ -96,6 +98,7 @@ class TodayTab(QWidget):
         QVBoxLayout(self).addWidget(self.splitter)
         self.changes.itemActivated.connect(self._activate)
         self.panel.open_client.connect(self.open_client)
+        self.panel.open_backlog.connect(self.open_backlog)
         self.panel.status.connect(self.status)
         self.panel.changed.connect(self._on_panel_changed)
         self.retranslate()

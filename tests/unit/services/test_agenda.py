@@ -163,7 +163,15 @@ def test_not_contacted_by_grade_and_settings(clients: ClientService, agenda: Age
     assert items[a].day == date(2026, 9, 14)  # 30 days after the last contact
     assert items[a].title == "A client: no contact since 2026-08-15 (limit 30 days)"
     assert b not in items  # 60 days reach past the window
-    assert items[unrated].day == date(2020, 3, 31)  # 90 days after the card was made
+    # overdue since 2020-03-31 (90 days after the card was made): older than the
+    # week of overdue items, so counted in the backlog summary, listed last
+    assert unrated not in items
+    backlog = agenda.agenda(7)[-1]
+    assert (backlog.source, backlog.group_size, backlog.client_id) == (
+        "no_contact_backlog", 1, None)
+    assert backlog.title == "1 clients not contacted for longer than their grade allows"
+    assert not backlog.can_be_done
+    assert agenda.agenda(7, include_overdue=False)[-1].source != "no_contact_backlog"
     # logging any interaction restarts the clock
     clients.log_interaction(Interaction(a, clock(), Channel.WECHAT, "问候"))
     assert a not in {i.client_id for i in agenda.agenda(7)}
@@ -176,10 +184,10 @@ def test_festivals_with_their_greeting_list(clients: ClientService, agenda: Agen
     add(clients, "甲", grade="A", contacted=RECENT)
     add(clients, "乙", grade="B", contacted=RECENT)
     add(clients, "丙", grade="C", contacted=RECENT)
-    assert agenda.agenda(7, kinds=[AgendaKind.FESTIVAL])[0].count == 3  # everyone by default
+    assert agenda.agenda(7, kinds=[AgendaKind.FESTIVAL])[0].group_size == 3  # everyone by default
     agenda.save_settings(CareSettings(festival_grades=("A", "B")))
     festivals = [i for i in agenda.agenda(14) if i.kind == AgendaKind.FESTIVAL]
-    assert [(i.day, i.detail, i.count) for i in festivals] == [
+    assert [(i.day, i.detail, i.group_size) for i in festivals] == [
         (date(2026, 9, 25), "mid_autumn", 2), (date(2026, 10, 1), "national_day", 2)]
     assert festivals[0].title == "Mid-Autumn Festival: greetings to 2 clients"
     assert [r.name for r in agenda.greeting_list(festivals[0])] == ["甲", "乙"]
@@ -316,3 +324,17 @@ def test_due_today_respects_a_long_reminder(clients: ClientService, agenda: Agen
                                    remind_days=45)])
     due = {i.client_id for i in agenda.due_today()}
     assert cid in due  # 1 November minus 45 days is 17 September
+
+
+def test_backlog_filter_lists_exactly_the_backlog(clients: ClientService,
+                                                  agenda: AgendaService) -> None:
+    long_ago = add(clients, "很久", grade="A", contacted=datetime(2026, 6, 1, 10))
+    add(clients, "刚过期", grade="A", contacted=datetime(2026, 8, 15, 10))  # due 09-14
+    add(clients, "没过期", grade="B", contacted=datetime(2026, 8, 15, 10))
+    never = add(clients, "从未联系")  # created 2020: overdue since 2020-03-31
+    backlog = agenda.agenda(30)[-1]
+    assert backlog.group_size == 2
+    ids = clients.list_ids(agenda.backlog_filter())
+    assert sorted(ids) == sorted([long_ago, never])
+    # the one that passed its limit six days ago is listed on its own instead
+    assert "刚过期" in {i.client for i in agenda.agenda(30)}
