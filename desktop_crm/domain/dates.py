@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
-from lunar_python import Lunar, LunarMonth, LunarYear, Solar
+from lunar_python import LunarYear, Solar
 
 from desktop_crm.i18n import _, language
 
@@ -84,7 +84,7 @@ class DateSpec:
         if not 1 <= self.day <= 30:
             raise DateSpecError(_("A lunar day must be between 1 and 30"))
         if self.year is not None:
-            if self.leap and LunarYear.fromYear(self.year).getLeapMonth() != self.month:
+            if self.leap and _leap_month(self.year) != self.month:
                 raise DateSpecError(
                     _("Lunar year {year} has no leap month {month}", year=self.year,
                       month=self.month)
@@ -96,16 +96,17 @@ class DateSpec:
 
     def _lunar_month(self, lunar_year: int) -> int:
         """lunar_python's month number in `lunar_year`: negative for a leap month."""
-        if self.leap and LunarYear.fromYear(lunar_year).getLeapMonth() == self.month:
+        if self.leap and _leap_month(lunar_year) == self.month:
             return -self.month
         return self.month
 
     def in_lunar_year(self, lunar_year: int) -> date:
         """The Gregorian date of this lunar month/day in the given lunar year."""
         month = self._lunar_month(lunar_year)
-        day = min(self.day, _lunar_month_days(lunar_year, month))
-        solar = Lunar.fromYmd(lunar_year, month, day).getSolar()
-        return date(solar.getYear(), solar.getMonth(), solar.getDay())
+        for signed, first, count in _lunar_months(lunar_year):
+            if signed == month:
+                return first + timedelta(days=min(self.day, count) - 1)
+        raise AssertionError(f"lunar year {lunar_year} has no month {month}")
 
     def in_solar_year(self, year: int) -> date:
         day = min(self.day, calendar.monthrange(year, self.month)[1])
@@ -143,13 +144,22 @@ def _cn_lunar_day(day: int) -> str:
 
 
 def _lunar_month_days(lunar_year: int, month: int) -> int:
-    days: int = LunarMonth.fromYm(lunar_year, month).getDayCount()
-    return days
+    """Days in lunar_python's month ``month`` (negative: leap) of ``lunar_year``."""
+    for signed, _first, count in _lunar_months(lunar_year):
+        if signed == month:
+            return count
+    raise AssertionError(f"lunar year {lunar_year} has no month {month}")
+
+
+def _leap_month(lunar_year: int) -> int:
+    """The month that has a leap month in ``lunar_year``, 0 when none has."""
+    return next((-m for m, _first, _n in _lunar_months(lunar_year) if m < 0), 0)
 
 
 def lunar_year_of(value: date) -> int:
-    year: int = Solar.fromYmd(value.year, value.month, value.day).getLunar().getYear()
-    return year
+    """The lunar year ``value`` falls in (it begins between 21 January and 20
+    February of the Gregorian year of the same number)."""
+    return value.year if value >= _lunar_months(value.year)[0][1] else value.year - 1
 
 
 def next_occurrence(spec: DateSpec, after: date) -> date:
