@@ -8,6 +8,7 @@ window, not one per stored date.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -103,9 +104,17 @@ class AgendaService:
         first = start - timedelta(days=settings.overdue_days) if include_overdue else start
         wanted = set(kinds) if kinds is not None else set(AgendaKind)
         builder = _Builder(settings, start, end, first, include_overdue, wanted)
-        with self.db.read() as s:
-            builder.collect(s)
-        return sort_items(builder.items)
+        # Tens of thousands of tuples and no cycles: the cyclic garbage collector
+        # would only walk them again and again while they are being made.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with self.db.read() as s:
+                builder.collect(s)
+            return sort_items(builder.items)
+        finally:
+            if collecting:
+                gc.enable()
 
     def due_today(self) -> list[AgendaItem]:
         """The Today list: overdue items, today's, and those whose reminder has begun."""
@@ -293,8 +302,9 @@ class _Builder:
         remind = self.settings.remind(AgendaKind.NO_CONTACT)
         kind, source, items = AgendaKind.NO_CONTACT, Source.NO_CONTACT, self.items
         after = {g: timedelta(days=n) for g, n in limits.items()}
+        days = self._days
         for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, self.end):
-            last = self.day(since)
+            last = days.get(since[:10]) or self.day(since[:10])
             items.append(AgendaItem(last + after[grade or ""], kind, source, client_id,
                                     client_id, name, last.isoformat(), limits[grade or ""],
                                     remind))

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.dates import SpecKey
+from desktop_crm.domain.enums import Milestone
 from desktop_crm.storage.models import (
     CareDoneRow,
     Client,
@@ -36,6 +37,7 @@ from desktop_crm.storage.models import (
 )
 
 _LIVE = Client.deleted_at.is_(None)
+MILESTONES = tuple(m.value for m in Milestone)  # "IN (...)": equality uses the index
 
 
 # The agenda's queries return plain tuples with dates as ISO text: at 100,000
@@ -133,11 +135,13 @@ def open_follow_ups(session: Session, until: date) -> list[Row]:
 def milestones_between(session: Session, start: datetime, end: datetime) -> list[Row]:
     """Deliveries and deals logged in ``start`` <= time < ``end``:
     (interaction id, client id, client, day logged, milestone)."""
-    return _fetch(session, """
+    return _fetch(session, f"""
         SELECT i.id, i.client_id, c.name, substr(i.occurred_at, 1, 10), i.milestone
         FROM interactions i JOIN clients c ON c.id = i.client_id
-        WHERE i.milestone IS NOT NULL AND i.occurred_at >= ? AND i.occurred_at < ?
-              AND +c.deleted_at IS NULL""", [start.isoformat(" "), end.isoformat(" ")])
+        WHERE i.milestone IN ({",".join("?" * len(MILESTONES))})
+              AND i.occurred_at >= ? AND i.occurred_at < ?
+              AND +c.deleted_at IS NULL""",
+                  [*MILESTONES, start.isoformat(" "), end.isoformat(" ")])
 
 
 _SINCE = "coalesce(last_contact_at, created_at)"  # as in the index ix_clients_contact
