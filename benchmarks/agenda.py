@@ -1,0 +1,345 @@
+"""The care agenda at 100,000 clients with family dates.
+
+Prints the median and p95 time of ``AgendaService.agenda(30)`` (the calendar's
+30-day view: the window's recurring dates computed once by
+``occurrences_between`` and the stored dates looked up by key), next to a
+naive loop in the same process that reads every live client's dated rows
+(important dates, family birthdays, founding and relationship dates) and calls
+``next_occurrence`` on each one, i.e. converts lunar dates per row per query.
+Also times a cold first call, the Today list (``due_today``) and the 90-day
+view, counts the items by kind, and checks that both approaches find the same
+birthdays and anniversaries from today on. Target (issue): 30-day agenda
+< 200 ms.
+
+Usage: python benchmarks/agenda.py [--clients 100000] [--db PATH] [--keep]
+    [--runs 20] [--naive-runs 3] [--explain]
+(--db reuses an existing benchmark database, or builds one at PATH and keeps it;
+without it one is built in a temp dir, removed at the end unless --keep.
+--explain prints each query of one 30-day agenda with its time and SQLite's
+EXPLAIN QUERY PLAN.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import shutil
+import statistics
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lunar_python import LunarYear
+from sqlalchemy import event, func, select
+
+from desktop_crm.domain.care import AgendaItem, Source
+from desktop_crm.domain.dates import (
+    SOLAR,
+    DateSpec,
+    _lunar_months,
+    next_occurrence,
+    years_at,
+)
+from desktop_crm.domain.enums import AgendaKind, DateKind
+from desktop_crm.services.agenda import AgendaService
+from desktop_crm.services.demo import generate
+from desktop_crm.storage.database import Database
+from desktop_crm.storage.models import Client, FamilyMemberRow, ImportantDateRow
+
+NOW = datetime(2026, 11, 24, 9)
+TARGET_MS = 200.0
+T = TypeVar("T")
+S = TypeVar("S")
+
+# The yearly dates both approaches find; the rest of the agenda (follow-ups,
+# thank-yous, not contacted, festivals) has no per-row lunar conversion to compare.
+DATED = (AgendaKind.BIRTHDAY, AgendaKind.FAMILY_BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
+         AgendaKind.FOUNDING_ANNIVERSARY, AgendaKind.RELATIONSHIP_ANNIVERSARY,
+         AgendaKind.CUSTOM_DATE)
+_IMPORTANT = {DateKind.BIRTHDAY.value: AgendaKind.BIRTHDAY,
+              DateKind.WEDDING_ANNIVERSARY.value: AgendaKind.WEDDING_ANNIVERSARY,
+              DateKind.CUSTOM.value: AgendaKind.CUSTOM_DATE}
+
+# The agenda's parts, timed alone through ``kinds=`` to show where the time goes.
+PARTS = (("  dated kinds only (as naive)", DATED),
+         ("  follow-ups and thank-yous", (AgendaKind.FOLLOW_UP,)),
+         ("  not contacted", (AgendaKind.NO_CONTACT,)),
+         ("  festivals", (AgendaKind.FESTIVAL,)))
+
+# (kind, source, ref, client id, day): one dated item, as both approaches name it.
+Found = tuple[AgendaKind, str, int, int, date]
+
+
+def fixed_clock() -> datetime:
+    return NOW
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[], T]) -> tuple[float, T]:
+    start = time.perf_counter()
+    result = fn()
+    return (time.perf_counter() - start) * 1000, result
+
+
+def time_runs(fn: Callable[[], T], runs: int, summary: Callable[[T], S],
+              warm_up: bool = True) -> tuple[list[float], S]:
+    """Milliseconds of ``runs`` calls (after one untimed call) and the summary of
+    the last result. Each result is dropped before the next call, so that no
+    more than one agenda is alive at a time (as in the app; a heap holding
+    several agendas of 100,000 clients slows every garbage collection)."""
+    if warm_up:
+        fn()
+    times: list[float] = []
+    result: T | None = None
+    for _run in range(runs):
+        result = None
+        elapsed, result = timed(fn)
+        times.append(elapsed)
+    assert result is not None
+    return times, summary(result)
+
+
+def reset_lunar_caches() -> None:
+    """Forget every lunar conversion: our per-year month table and lunar_python's
+    own one-year cache (a private class attribute, reset only for this benchmark)."""
+    _lunar_months.cache_clear()
+    setattr(LunarYear, "_LunarYear__CACHE_YEAR", None)  # noqa: B010 (name-mangled)
+
+
+def build(db_path: Path, clients: int) -> None:
+    db = Database.open(db_path, create=True)
+    start = time.perf_counter()
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % 20_000 == 0:
+            print(f"  {done:>7,} / {total:,} clients  {time.perf_counter() - start:6.1f} s",
+                  flush=True)
+
+    print(f"building {clients:,} demo clients (seed 42, now {NOW:%Y-%m-%d %H:%M}) in {db_path}")
+    generate(db, clients, seed=42, now=NOW, progress=progress)
+    db.close()
+    print(f"built {clients:,} demo clients in {time.perf_counter() - start:.1f} s "
+          f"({db_path.stat().st_size / 1e6:.0f} MB)")
+
+
+# -- the naive baseline ---------------------------------------------------------------
+
+def naive_dated(db: Database, today: date, days: int) -> tuple[set[Found], Counter[str]]:
+    """Every live client's dated rows through plain SELECTs, ``next_occurrence``
+    per row, kept when it falls within ``days`` from today; also how many rows
+    of each calendar were converted."""
+    end = today + timedelta(days=days - 1)
+    found: set[Found] = set()
+    converted: Counter[str] = Counter()
+
+    def keep(kind: AgendaKind, source: str, ref: int, client_id: int, spec: DateSpec) -> None:
+        converted[spec.calendar] += 1
+        day = next_occurrence(spec, today)
+        if day > end:
+            return
+        years = years_at(spec, day)
+        if years is not None and years <= 0:
+            return  # the original date itself is not an anniversary (as the agenda says)
+        found.add((kind, source, ref, client_id, day))
+
+    d, f = ImportantDateRow, FamilyMemberRow
+    live = Client.deleted_at.is_(None)
+    with db.read() as s:
+        for r in s.execute(select(d.id, d.client_id, d.kind, d.calendar, d.month, d.day,
+                                  d.year, d.leap).join(Client, Client.id == d.client_id)
+                           .where(live)):
+            keep(_IMPORTANT[r.kind], Source.IMPORTANT_DATE, r.id, r.client_id,
+                 DateSpec(r.calendar, r.month, r.day, r.year, bool(r.leap)))
+        for fr in s.execute(select(f.id, f.client_id, f.birth_calendar, f.birth_month,
+                                   f.birth_day, f.birth_year, f.birth_leap)
+                            .join(Client, Client.id == f.client_id)
+                            .where(live, f.birth_calendar.is_not(None))):
+            keep(AgendaKind.FAMILY_BIRTHDAY, Source.FAMILY_MEMBER, fr.id, fr.client_id,
+                 DateSpec(fr.birth_calendar, fr.birth_month, fr.birth_day, fr.birth_year,
+                          bool(fr.birth_leap)))
+        for cr in s.execute(select(Client.id, Client.founded_on, Client.relationship_since)
+                            .where(live, (Client.founded_on.is_not(None))
+                                   | (Client.relationship_since.is_not(None)))):
+            for kind, source, value in (
+                (AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING, cr.founded_on),
+                (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP,
+                 cr.relationship_since),
+            ):
+                if value is not None:
+                    keep(kind, source, cr.id, cr.id,
+                         DateSpec(SOLAR, value.month, value.day, value.year))
+    return found, converted
+
+
+def agenda_dated(items: list[AgendaItem], today: date) -> set[Found]:
+    found: set[Found] = set()
+    for i in items:
+        if i.kind in DATED and i.day >= today:
+            assert i.client_id is not None
+            found.add((i.kind, i.source, i.ref, i.client_id, i.day))
+    return found
+
+
+# -- reporting ------------------------------------------------------------------------
+
+def row(label: str, times: list[float], note: str = "") -> None:
+    print(f"  {label:34}{statistics.median(times):9.1f}ms{percentile(times, 95):9.1f}ms"
+          f"{max(times):9.1f}ms{len(times):6d}  {note}".rstrip())
+
+
+def verdict(ms: float) -> str:
+    return "PASS" if ms < TARGET_MS else "FAIL"
+
+
+def by_kind(items: list[AgendaItem], today: date
+            ) -> tuple[int, Counter[AgendaKind], Counter[AgendaKind], set[Found]]:
+    """What is kept of the 30-day agenda: its length, items per kind from today on
+    and overdue, and its dated items from today on."""
+    ahead = Counter(i.kind for i in items if i.day >= today)
+    overdue = Counter(i.kind for i in items if i.day < today)
+    return len(items), ahead, overdue, agenda_dated(items, today)
+
+
+def print_kinds(ahead: Counter[AgendaKind], overdue: Counter[AgendaKind]) -> None:
+    print(f"  {'kind':28}{'today on':>10}{'overdue':>10}")
+    for kind in AgendaKind:
+        if ahead[kind] or overdue[kind]:
+            print(f"  {kind.value:28}{ahead[kind]:10,}{overdue[kind]:10,}")
+    print(f"  {'total':28}{sum(ahead.values()):10,}{sum(overdue.values()):10,}")
+
+
+def explain(db: Database, service: AgendaService) -> None:
+    """One 30-day agenda with each statement's time and query plan."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, params: Any, _ctx: Any, _many: bool
+               ) -> None:
+        statements.append((sql, params))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        service.agenda(30)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    print("\nqueries of one 30-day agenda, each run again alone through the DB-API "
+          "(execute + fetchall, median of 3)")
+    raw = db.engine.raw_connection()
+    try:
+        for sql, params in statements:
+            cur = raw.cursor()
+            times = []
+            for _run in range(3):
+                start = time.perf_counter()
+                rows = cur.execute(sql, params).fetchall()
+                times.append((time.perf_counter() - start) * 1000)
+            flat = " ".join(sql.split())
+            print(f"  {statistics.median(times):7.1f} ms {len(rows):7,} rows  "
+                  f"{flat[:110]}{' ...' if len(flat) > 110 else ''}")
+            for plan in cur.execute("EXPLAIN QUERY PLAN " + sql, params).fetchall():
+                print(f"{'':28}{plan[-1]}")
+            cur.close()
+    finally:
+        raw.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--db", type=Path, default=None)
+    parser.add_argument("--keep", action="store_true", help="keep the temp database")
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--naive-runs", type=int, default=3)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
+    workdir = None if args.db else Path(tempfile.mkdtemp(prefix="crm-bench-"))
+    db_path: Path = args.db if workdir is None else workdir / "bench.db"
+    try:
+        if not db_path.exists():
+            build(db_path, args.clients)
+        else:
+            print(f"reusing {db_path} ({db_path.stat().st_size / 1e6:.0f} MB)")
+        run(db_path, args)
+    finally:
+        if workdir is not None:
+            if args.keep:
+                print(f"\nkept {db_path}")
+            else:
+                shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(db_path: Path, args: argparse.Namespace) -> None:
+    today = NOW.date()
+    # Cold: a new Database (new SQLite connection, so an empty page cache and
+    # SQLAlchemy statement cache), a new AgendaService and no lunar caches; the
+    # operating system's file cache stays warm (the file was just built or read).
+    reset_lunar_caches()
+    db = Database.open(db_path)
+    try:
+        with db.read() as s:
+            clients = s.scalar(select(func.count(Client.id)).where(Client.deleted_at.is_(None)))
+        cold_ms, cold_items = timed(lambda: len(AgendaService(db, fixed_clock).agenda(30)))
+        service = AgendaService(db, fixed_clock)
+        warm30, (items30, ahead, overdue, ours) = time_runs(
+            lambda: service.agenda(30), args.runs, lambda items: by_kind(items, today))
+        parts = []
+        for label, kinds in PARTS:
+            part = functools.partial(service.agenda, 30, kinds=kinds)
+            parts.append((label, *time_runs(part, args.runs, len)))
+        warm90, items90 = time_runs(lambda: service.agenda(90), args.runs, len)
+        warm_today, due = time_runs(service.due_today, args.runs, len)
+        naive, (found, converted) = time_runs(lambda: naive_dated(db, today, 30),
+                                              args.naive_runs, lambda r: r, warm_up=False)
+
+        end = today + timedelta(days=29)
+        print(f"\ncare agenda at {clients:,} clients, today {today} (fixed clock), "
+              f"30-day window {today} .. {end}")
+        print("  cold = first call on a new Database and AgendaService with the lunar caches "
+              "cleared;\n  warm = after one untimed call (lunar month tables cached, SQLite "
+              "pages cached)")
+        print(f"\n  {'':34}{'median':>11}{'p95':>11}{'max':>11}{'runs':>6}")
+        row("agenda(30), cold first call", [cold_ms], f"{cold_items:,} items")
+        row("agenda(30), warm", warm30, f"{items30:,} items")
+        for label, times, items in parts:
+            row(label, times, f"{items:,} items")
+        row("due_today(), warm", warm_today, f"{due:,} items")
+        row("agenda(90), warm", warm90, f"{items90:,} items")
+        row("naive next_occurrence per row", naive,
+            f"{sum(converted.values()):,} rows converted ({converted['lunar']:,} lunar); "
+            f"{len(found):,} dated hits")
+
+        print(f"\n30-day agenda items by kind (overdue ones go back "
+              f"{service.settings().overdue_days} days)")
+        print_kinds(ahead, overdue)
+
+        only_agenda, only_naive = ours - found, found - ours
+        print(f"\ndated items from today on: agenda {len(ours):,}, naive {len(found):,}; "
+              f"mismatches {len(only_agenda) + len(only_naive)} "
+              f"(only in agenda {len(only_agenda)}, only in naive {len(only_naive)})")
+        for label, extra in (("only in agenda", only_agenda), ("only in naive", only_naive)):
+            for kind, source, ref, client_id, day in sorted(extra, key=str)[:10]:
+                print(f"    {label}: {kind.value} {source} #{ref} client {client_id} on {day}")
+
+        median30 = statistics.median(warm30)
+        median_dated = statistics.median(parts[0][1])
+        print(f"\n  ratio naive/agenda(30) at median: {statistics.median(naive) / median30:,.0f}x"
+              f" (naive/dated kinds only: {statistics.median(naive) / median_dated:,.0f}x)")
+        print(f"  agenda(30) warm p95 {percentile(warm30, 95):.1f} ms: "
+              f"target < {TARGET_MS:.0f} ms: {verdict(percentile(warm30, 95))}")
+        print(f"  agenda(30) cold {cold_ms:.1f} ms: target < {TARGET_MS:.0f} ms: "
+              f"{verdict(cold_ms)}")
+        if args.explain:
+            explain(db, service)
+    finally:
+        db.close()
+
+
+if __name__ == "__main__":
+    main()
