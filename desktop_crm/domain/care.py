@@ -49,7 +49,7 @@ DEFAULT_REMIND_DAYS: dict[AgendaKind, int] = {
     AgendaKind.RELATIONSHIP_ANNIVERSARY: 3,
     AgendaKind.CUSTOM_DATE: 3,
     AgendaKind.FOLLOW_UP: 0,
-    AgendaKind.COMPLAINT_FOLLOW_UP: 1,
+    AgendaKind.COMPLAINT_FOLLOW_UP: 5,  # from two days after the resolution
     AgendaKind.NO_CONTACT: 0,
     AgendaKind.FESTIVAL: 7,
 }

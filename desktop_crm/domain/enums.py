@@ -182,6 +182,13 @@ _LABELS: dict[str, dict[str, str]] = {
     "Milestone": {"delivery": N_("Delivery"), "deal": N_("Deal closed")},
 }
 
+
+
+def register_labels(labels: dict[str, dict[str, str]]) -> None:
+    """Add the labels of enums defined in other domain modules (by class name)."""
+    _LABELS.update(labels)
+
+
 # Classification filters offered in the list: (card field, enum).
 CLASSIFICATIONS: dict[str, type[LabelledEnum]] = {
     "nature": Nature,

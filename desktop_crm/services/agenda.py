@@ -25,6 +25,7 @@ from desktop_crm.domain.care import (
     sort_items,
 )
 from desktop_crm.domain.client import ClientRow, Interaction
+from desktop_crm.domain.complaint import FOLLOW_UP_DAYS, ComplaintStatus, follow_up_due
 from desktop_crm.domain.dates import SOLAR, DateSpec, SpecKey, occurrences_between
 from desktop_crm.domain.enums import AgendaKind, Channel, DateKind
 from desktop_crm.domain.festivals import FESTIVALS
@@ -32,7 +33,7 @@ from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.storage import care_repo as repo
-from desktop_crm.storage import client_repo
+from desktop_crm.storage import client_repo, complaint_repo
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
 
@@ -165,6 +166,10 @@ class AgendaService:
                     raise AlreadyDoneError(_("This follow-up no longer exists"))
                 if done:
                     raise AlreadyDoneError(_("This item is done already"))
+            elif item.source == Source.COMPLAINT:
+                if complaint_repo.status_of(s, item.ref) != ComplaintStatus.RESOLVED:
+                    raise AlreadyDoneError(_("This complaint is not waiting for its "
+                                             "follow-up any more"))
             elif item.source != Source.NO_CONTACT and repo.is_done(s, item.source, item.ref,
                                                                     item.day):
                 raise AlreadyDoneError(_("This item is done already"))
@@ -177,6 +182,9 @@ class AgendaService:
             done_id = None
             if item.source == Source.INTERACTION:
                 repo.set_follow_up_done(s, item.ref, True)
+            elif item.source == Source.COMPLAINT:
+                complaint_repo.set_status(s, item.ref, ComplaintStatus.RESOLVED,
+                                          ComplaintStatus.FOLLOWED_UP, now, text)
             elif item.source != Source.NO_CONTACT:
                 done_id = repo.add_done(s, item.source, item.ref, item.day, item.client_id,
                                         now, ids[0] if item.client_id else None)
@@ -192,6 +200,8 @@ class AgendaService:
                     client_repo.delete_interaction(s, interaction_id)
             if receipt.item.source == Source.INTERACTION:
                 repo.set_follow_up_done(s, receipt.item.ref, False)
+            elif receipt.item.source == Source.COMPLAINT:
+                complaint_repo.undo_last_status(s, receipt.item.ref)
             elif receipt.done_id is not None:
                 repo.remove_done(s, receipt.done_id)
 
@@ -233,7 +243,8 @@ class _Builder:
             self._not_contacted(s)
         if AgendaKind.FESTIVAL in self.kinds:
             self._festivals(s)
-        # Complaint follow-ups join here once the complaint log exists.
+        if AgendaKind.COMPLAINT_FOLLOW_UP in self.kinds:
+            self._complaint_follow_ups(s)
         if done:
             self.items = [i for i in self.items if i.key not in done]
 
@@ -314,6 +325,18 @@ class _Builder:
                 items.append(AgendaItem(self.first - timedelta(days=1), kind,
                                         Source.NO_CONTACT_BACKLOG, 0, None, "", "", None,
                                         remind, backlog))
+
+    def _complaint_follow_ups(self, s: Session) -> None:
+        """Resolved complaints wait for a follow-up call within seven days."""
+        remind = self.settings.remind(AgendaKind.COMPLAINT_FOLLOW_UP)
+        # due = resolution day + 7 <= end  <=>  resolved before end - 6 days, 00:00
+        before = datetime.combine(self.end - timedelta(days=FOLLOW_UP_DAYS - 1), time())
+        for ref, client_id, name, number, resolved in complaint_repo.resolved_waiting(s, before):
+            due = follow_up_due(resolved)
+            if self.include_overdue or due >= self.start:
+                self.items.append(AgendaItem(due, AgendaKind.COMPLAINT_FOLLOW_UP,
+                                             Source.COMPLAINT, ref, client_id, name, number,
+                                             None, remind))
 
     def _festivals(self, s: Session) -> None:
         count = repo.count_graded(s, self.settings.festival_grades)

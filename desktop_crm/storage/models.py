@@ -269,6 +269,84 @@ class SettingRow(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
+class ComplaintRow(Base):
+    """A complaint: see domain.complaint.Complaint for the meaning of each field."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        UniqueConstraint("year", "sequence"),
+        Index("ix_complaints_client", "client_id", "received_at"),
+        Index("ix_complaints_status", "status", "resolved_at"),
+        Index("ix_complaints_received", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    channel: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(32))
+    cause: Mapped[str | None] = mapped_column(String(16))
+    department: Mapped[str] = mapped_column(String(100), default="")
+    priority: Mapped[str] = mapped_column(String(16))
+    words: Mapped[str] = mapped_column(Text)
+    restated: Mapped[str] = mapped_column(Text, default="")
+    demand: Mapped[str] = mapped_column(Text, default="")
+    temperament: Mapped[str | None] = mapped_column(String(16))
+    escalation: Mapped[int] = mapped_column(Integer, default=0)
+    solution: Mapped[str] = mapped_column(Text, default="")
+    compensation: Mapped[float] = mapped_column(Float, default=0.0)
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+    improvement: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))
+    first_reply_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    followed_up_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ComplaintCounterRow(Base):
+    """The last complaint number given in a year: numbers stay gap-free because
+    the counter moves in the same transaction as the insert."""
+
+    __tablename__ = "complaint_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class ComplaintStatusRow(Base):
+    """One status change of a complaint (None -> new when it was registered)."""
+
+    __tablename__ = "complaint_status_changes"
+    __table_args__ = (Index("ix_complaint_status_changes_complaint", "complaint_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    old_status: Mapped[str | None] = mapped_column(String(16))
+    new_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ComplaintLogRow(Base):
+    """A dated entry of a complaint's handling log."""
+
+    __tablename__ = "complaint_log"
+    __table_args__ = (Index("ix_complaint_log_complaint", "complaint_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    author: Mapped[str] = mapped_column(String(100), default="")
+    text: Mapped[str] = mapped_column(Text)
+
+
 # Expression indexes on clients: the month-day of founding and relationship dates
 # (anniversaries) and the last contact by grade (not contacted). Created by
 # migration 20261124_04; not declared here because SQLAlchemy cannot reflect
