@@ -48,6 +48,7 @@ from desktop_crm.domain.enums import (
 from desktop_crm.domain.scoring import default_scheme, evaluate
 from desktop_crm.domain.search import index_text, phone_tokens, sort_key, spaced_cjk
 from desktop_crm.domain.validation import phone_digits
+from desktop_crm.services.demo_complaints import generate_complaints
 from desktop_crm.storage import evaluation_repo
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Base
@@ -1090,4 +1091,5 @@ def generate(db: Database, clients: int, seed: int = 1, now: datetime | None = N
             done += len(chunk.clients)
             if progress is not None:
                 progress(done, clients)
+        generate_complaints(s, range(first_id, first_id + done), seed, now)
     return done

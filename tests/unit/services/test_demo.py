@@ -186,3 +186,25 @@ def test_nothing_to_write(tmp_path: Path) -> None:
     assert demo.generate(db, 0, now=NOW) == 0
     with pytest.raises(ValueError):
         demo.generate(db, -1)
+
+
+def test_demo_complaints_cover_every_state_with_consistent_times(db: Database) -> None:
+    from desktop_crm.domain.complaint import ComplaintStatus
+    from desktop_crm.services.complaints import ComplaintService
+
+    now = datetime(2026, 11, 24, 9, 0)
+    demo.generate(db, 200, seed=4, now=now)
+    complaints = ComplaintService(db, lambda: now).find()
+    assert {c.status for c in complaints} == set(ComplaintStatus)
+    numbers = sorted(c.number for c in complaints)
+    assert len(set(numbers)) == len(numbers)
+    for c in complaints:
+        full = ComplaintService(db, lambda: now).get(c.id or 0)
+        assert full.history[-1].new == c.status
+        stamps = [t for t in (c.received_at, c.first_reply_at, c.resolved_at,
+                              c.followed_up_at, c.closed_at) if t is not None]
+        assert stamps == sorted(stamps) and stamps[-1] <= now
+    # a second run continues the numbering of each year
+    demo.generate(db, 50, seed=5, now=now)
+    again = sorted(c.number for c in ComplaintService(db, lambda: now).find())
+    assert len(set(again)) == len(again) > len(numbers)
