@@ -12,11 +12,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QWidget
 
 from desktop_crm.domain.evaluation import Evaluation
 from desktop_crm.i18n import N_, _
+from desktop_crm.ui.charts import PAD, ChartFrame
 
 GRADE_COLOURS: dict[str, QColor] = {
     "A": QColor("#2e8b57"),
@@ -26,7 +27,7 @@ GRADE_COLOURS: dict[str, QColor] = {
 }
 GRADE_KEYS = ("A", "B", "C", "unrated")
 _BAND_ALPHA = 38
-_PAD = 6.0
+_PAD = PAD
 
 
 def _band(colour: QColor) -> QColor:
@@ -35,15 +36,14 @@ def _band(colour: QColor) -> QColor:
     return band
 
 
-class _Chart(QWidget):
-    """Common frame: background, title and painter set-up."""
+class _Chart(ChartFrame):
+    """The frame of ui/charts.py with the title given by the subclass."""
 
     title_msgid = ""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(type(self).title_msgid, parent)
         self.setMinimumSize(240, 150)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:
         """Override QWidget::sizeHint."""
@@ -52,54 +52,6 @@ class _Chart(QWidget):
     def minimumSizeHint(self) -> QSize:
         """Override QWidget::minimumSizeHint."""
         return QSize(240, 150)
-
-    def retranslate(self) -> None:
-        self.setToolTip(self.summary())
-        self.setAccessibleName(_(self.title_msgid))
-        self.setAccessibleDescription(self.summary())
-        self.update()
-
-    def summary(self) -> str:
-        """The chart's content in words (tooltip and accessible description)."""
-        return ""
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        """Override QWidget::paintEvent."""
-        painter = self._painter()
-        try:
-            self._paint(painter)
-        finally:
-            painter.end()
-
-    def _paint(self, painter: QPainter) -> None:
-        raise NotImplementedError
-
-    def _painter(self) -> QPainter:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        palette = self.palette()
-        painter.fillRect(self.rect(), palette.color(QPalette.ColorRole.Base))
-        painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
-        painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
-        return painter
-
-    def _draw_title(self, painter: QPainter) -> float:
-        """Draw the title at the top; returns the y below it."""
-        font = QFont(self.font())
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
-        height = float(painter.fontMetrics().height())
-        rect = QRectF(_PAD, _PAD / 2, self.width() - 2 * _PAD, height)
-        text = painter.fontMetrics().elidedText(_(self.title_msgid), Qt.TextElideMode.ElideRight,
-                                                int(rect.width()))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
-        painter.setFont(self.font())
-        return rect.bottom() + _PAD / 2
-
-    def _text_colour(self) -> QColor:
-        return self.palette().color(QPalette.ColorRole.Text)
 
 
 class ScoreHistoryChart(_Chart):
