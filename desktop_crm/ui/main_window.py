@@ -23,13 +23,15 @@ from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.backup import backup
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.clock import Clock, system_clock
+from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.services.ics_export import export_ics
 from desktop_crm.storage.database import Database, DatabaseError
 from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.clients.tab import ClientsTab
+from desktop_crm.ui.complaints.analysis import AnalysisPane
+from desktop_crm.ui.complaints.tab import NEW_SHORTCUT, ComplaintsTab
 from desktop_crm.ui.evaluation.tab import EvaluationTab
-from desktop_crm.ui.pending import PendingTab
 from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.widgets import INVALID_STYLE
 
@@ -45,6 +47,7 @@ class MainWindow(QMainWindow):
         db: the open database.
         clients: the client-cards tab.
         evaluation: the evaluation tab.
+        complaints: the complaints tab.
     """
 
     def __init__(self, db: Database, settings: QSettings, clock: Clock | None = None) -> None:
@@ -59,9 +62,7 @@ class MainWindow(QMainWindow):
         self._today_count = (0, 0)
         self.today = self._make_today_tab()
         self.calendar = self._make_calendar_tab()
-        self.complaints = PendingTab(N_("Complaints"), N_("Complaint registration, handling "
-                                                          "workflow with deadlines, and "
-                                                          "analysis."))
+        self.complaints = self._make_complaints_tab()
         self.clients = self._make_clients_tab()
         self.evaluation = self._make_evaluation_tab()
         self.tabs.addTab(self.today, "")
@@ -83,7 +84,39 @@ class MainWindow(QMainWindow):
         tab.status.connect(self._show_status)
         tab.evaluate_requested.connect(self.evaluate_client)
         tab.data_changed.connect(self._on_client_changed)
+        tab.editor.complaints.open_complaint.connect(self.open_complaint)
+        tab.editor.complaints.new_requested.connect(self.new_complaint)
         return tab
+
+    def _make_complaints_tab(self) -> ComplaintsTab:
+        tab = ComplaintsTab(ComplaintService(self.db, self.clock),
+                            ClientService(self.db, self.clock))
+        tab.open_client.connect(self.open_client)
+        tab.status.connect(self._show_status)
+        tab.changed.connect(self._on_complaints_changed)
+        pane = AnalysisPane(ComplaintService(self.db, self.clock), self.clock)
+        pane.complaint_activated.connect(tab.show_complaint)
+        pane.client_activated.connect(self.open_client)
+        tab.set_analysis_widget(pane)
+        return tab
+
+    def _on_complaints_changed(self) -> None:
+        """A complaint was registered, saved or moved: a resolution puts its
+        follow-up call on the agenda, and the open card lists the complaint."""
+        self.today.refresh()
+        if self.calendar.isVisible():
+            self.calendar.refresh()
+        self.clients.editor.complaints.reload()
+
+    def open_complaint(self, complaint_id: int) -> None:
+        """Show ``complaint_id`` in the complaints tab."""
+        self.tabs.setCurrentWidget(self.complaints)
+        self.complaints.show_complaint(complaint_id)
+
+    def new_complaint(self, client_id: int | None = None) -> None:
+        """A new complaint (for ``client_id`` when given) in the complaints tab."""
+        self.tabs.setCurrentWidget(self.complaints)
+        self.complaints.new_complaint(client_id)
 
     def _make_today_tab(self) -> TodayTab:
         tab = TodayTab(AgendaService(self.db, self.clock), EvaluationService(self.db))
@@ -124,6 +157,7 @@ class MainWindow(QMainWindow):
             if tab is not sender and (tab is self.today or tab.isVisible()):
                 tab.refresh()
         self._refresh_client(client_id)
+        self.clients.editor.complaints.reload()  # a complaint follow-up may be done
 
     def _on_client_changed(self, client_id: int) -> None:
         """A card or its timeline changed: the agenda may have too."""
@@ -192,7 +226,8 @@ class MainWindow(QMainWindow):
                                            "Ctrl+N")
         self.act_find = self._action(lambda: self._on_clients(self.clients.focus_search),
                                      "Ctrl+F")
-        self.act_save = self._action(lambda: self._on_clients(self.clients.save), "Ctrl+S")
+        self.act_save = self._action(self._save_current, "Ctrl+S")
+        self.act_new_complaint = self._action(lambda: self.new_complaint(), NEW_SHORTCUT)
         self.act_log = self._action(lambda: self._on_clients(self.clients.log_interaction),
                                     "Ctrl+L")
         self.act_about = self._action(self.about)
@@ -215,6 +250,8 @@ class MainWindow(QMainWindow):
         self.client_menu = bar.addMenu("")
         for a in (self.act_new_client, self.act_save, self.act_log, self.act_find):
             self.client_menu.addAction(a)
+        self.client_menu.addSeparator()
+        self.client_menu.addAction(self.act_new_complaint)
         self.language_menu = bar.addMenu("")
         for a in self.language_actions.values():
             self.language_menu.addAction(a)
@@ -224,6 +261,13 @@ class MainWindow(QMainWindow):
     def _on_clients(self, callback: Callable[[], object]) -> None:
         self.tabs.setCurrentWidget(self.clients)
         callback()
+
+    def _save_current(self) -> None:
+        """Ctrl+S saves the complaint when its tab is current, else the card."""
+        if self.tabs.currentWidget() is self.complaints:
+            self.complaints.save()
+        else:
+            self._on_clients(self.clients.save)
 
     def retranslate(self) -> None:
         self.setWindowTitle(_("Desktop CRM") + " — " + str(self.db.path or self.db.url))
@@ -242,6 +286,7 @@ class MainWindow(QMainWindow):
         self.act_find.setText(_("Find client"))
         self.act_save.setText(_("Save card"))
         self.act_log.setText(_("Log interaction"))
+        self.act_new_complaint.setText(_("Register a complaint…"))
         self.act_about.setText(_("About Desktop CRM"))
         titles = (N_("Today"), N_("Client cards"), N_("Evaluation"), N_("Care calendar"),
                   N_("Complaints"))
@@ -259,7 +304,7 @@ class MainWindow(QMainWindow):
 
     # -- database ---------------------------------------------------------------------
     def _replace_database(self, db: Database) -> None:
-        if not self.clients.confirm_discard():
+        if not self.clients.confirm_discard() or not self.complaints.confirm_discard():
             db.close()
             return
         old = self.db
@@ -268,6 +313,7 @@ class MainWindow(QMainWindow):
         self.evaluation = self._swap_tab(self.evaluation, self._make_evaluation_tab())
         self.today = self._swap_tab(self.today, self._make_today_tab())
         self.calendar = self._swap_tab(self.calendar, self._make_calendar_tab())
+        self.complaints = self._swap_tab(self.complaints, self._make_complaints_tab())
         self.tabs.setCurrentWidget(self.clients)
         old.close()
         self.retranslate()
@@ -378,6 +424,11 @@ class MainWindow(QMainWindow):
             self.calendar.splitter.restoreState(splitter)
         else:
             self.calendar.splitter.setSizes([460, 820])
+        splitter = self.settings.value("window/complaints_splitter")
+        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
+            self.complaints.splitter.restoreState(splitter)
+        else:
+            self.complaints.splitter.setSizes([640, 640])
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -385,11 +436,13 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/evaluation_splitter",
                                self.evaluation.splitter.saveState())
         self.settings.setValue("window/calendar_splitter", self.calendar.splitter.saveState())
+        self.settings.setValue("window/complaints_splitter",
+                               self.complaints.splitter.saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Override QWidget::closeEvent: ask about unsaved edits, remember the layout."""
-        if not self.clients.confirm_discard():
+        if not self.clients.confirm_discard() or not self.complaints.confirm_discard():
             event.ignore()
             return
         self.save_state()
@@ -397,4 +450,5 @@ class MainWindow(QMainWindow):
 
 
 def placeholder_tabs(window: MainWindow) -> list[QWidget]:
-    return [window.complaints]
+    """The tabs whose feature is not built yet (none left)."""
+    return []

@@ -77,6 +77,7 @@ def test_screenshots_in_both_languages(qtbot, db, settings, tmp_path: Path):  # 
     from desktop_crm.services.demo import generate
 
     generate(db, 40, seed=3)
+    _add_complaints(db)
     out = Path(os.environ.get("DESKTOP_CRM_SCREENSHOTS", tmp_path))
     out.mkdir(parents=True, exist_ok=True)
     win = MainWindow(db, settings)
@@ -90,7 +91,7 @@ def test_screenshots_in_both_languages(qtbot, db, settings, tmp_path: Path):  # 
         win.switch_language(lang)
         win.tabs.setCurrentWidget(win.clients)
         for index, page in enumerate(("basics", "org", "class", "dates", "profile",
-                                      "timeline", "history")):
+                                      "timeline", "card-complaints", "history")):
             win.clients.editor.pages.setCurrentIndex(index)
             qtbot.wait(10)
             image = win.grab()
@@ -100,6 +101,16 @@ def test_screenshots_in_both_languages(qtbot, db, settings, tmp_path: Path):  # 
             win.tabs.setCurrentWidget(tab)
             qtbot.wait(10)
             assert win.grab().save(str(out / f"main-{lang}-{name}.png"))
+        win.tabs.setCurrentWidget(win.complaints)
+        win.complaints.view.selectRow(0)
+        for index, name in enumerate(("complaints", "complaints-log", "complaints-history")):
+            win.complaints.details.setCurrentIndex(index)
+            qtbot.wait(10)
+            assert win.grab().save(str(out / f"main-{lang}-{name}.png"))
+        win.complaints.details.setCurrentIndex(0)
+        win.complaints.new_complaint()
+        qtbot.wait(10)
+        assert win.grab().save(str(out / f"main-{lang}-complaints-new.png"))
         panel = win.calendar.panel
         dialogs = {"done": MarkDoneDialog(panel.model.items[0], None, win),
                    "care-settings": CareSettingsDialog(panel.service, win)}
@@ -113,6 +124,48 @@ def test_screenshots_in_both_languages(qtbot, db, settings, tmp_path: Path):  # 
             assert dialog.grab().save(str(out / f"dialog-{lang}-{name}.png"))
             dialog.close()
     assert (out / "main-zh-basics.png").stat().st_size > 10_000
+
+
+def _add_complaints(db) -> None:  # type: ignore[no-untyped-def]
+    """A few complaints in different states, two of them from the first client
+    of the list (whose card the screenshots show)."""
+    from datetime import timedelta
+
+    from desktop_crm.domain.complaint import (
+        Complaint,
+        ComplaintCategory,
+        ComplaintStatus,
+        Priority,
+        Temperament,
+    )
+    from desktop_crm.services.clients import ClientFilter, ClientService
+    from desktop_crm.services.complaints import ComplaintService
+
+    ids = ClientService(db).list_ids(ClientFilter())
+    service = ComplaintService(db, user="李娜")
+    now = service.now().replace(second=0, microsecond=0)
+    cases = [
+        (ids[0], 20, ComplaintCategory.PRODUCT_QUALITY, "质量部", Temperament.ANGRY,
+         Priority.URGENT, "用了不到一个月就出现故障，影响我们生产，太耽误事了！",
+         (ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED)),
+        (ids[1], 2, ComplaintCategory.DELIVERY, "物流部", Temperament.INSISTENT, Priority.HIGH,
+         "说好周一到货，到现在还没收到。", ()),
+        (ids[2], 0, ComplaintCategory.BILLING, "财务部", Temperament.HESITANT, Priority.NORMAL,
+         "发票金额和合同不一致。", ()),
+        (ids[0], 40, ComplaintCategory.SERVICE_ATTITUDE, "销售部", Temperament.FRIENDLY,
+         Priority.LOW, "上次来的业务员不太耐心。",
+         (ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED, ComplaintStatus.FOLLOWED_UP)),
+    ]
+    for client_id, days, category, department, temperament, priority, words, moves in cases:
+        complaint = service.register(Complaint(
+            client_id=client_id, received_at=now - timedelta(days=days, hours=2),
+            words=words, category=category, department=department,
+            temperament=temperament, priority=priority, demand="尽快解决",
+            restated=words.rstrip("！。"), solution="上门检修，必要时更换" if days else ""))
+        for target in moves:
+            service.transition(complaint.id or 0, target, "已与客户确认")
+        if moves:
+            service.add_log(complaint.id or 0, "已电话联系客户，约定明天上门")
 
 
 def test_open_database_refuses_a_bad_file_and_opens_a_good_one(  # type: ignore[no-untyped-def]

@@ -21,6 +21,8 @@ from desktop_crm.domain.scoring import grade_strategy, grade_title
 from desktop_crm.domain.validation import FieldError, ValidationError, validate_card
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientService
+from desktop_crm.services.complaints import ComplaintService
+from desktop_crm.ui.clients.complaints_page import ComplaintsPage
 from desktop_crm.ui.clients.dates_page import DatesPage
 from desktop_crm.ui.clients.fields import BasicsPage, ClassificationPage, OrganisationPage
 from desktop_crm.ui.clients.history_page import HistoryPage
@@ -58,7 +60,7 @@ class CardEditor(QWidget):
     evaluate_requested = Signal(int)
 
     PAGES = (N_("Basics"), N_("Organisation"), N_("Classification"), N_("Dates and family"),
-             N_("Mackay 66"), N_("Timeline"), N_("History"))
+             N_("Mackay 66"), N_("Timeline"), N_("Complaints"), N_("History"))
 
     def __init__(self, service: ClientService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,6 +91,7 @@ class CardEditor(QWidget):
         self.dates = DatesPage()
         self.profile = ProfilePage()
         self.timeline = TimelinePage(service)
+        self.complaints = ComplaintsPage(ComplaintService(service.db, service.clock))
         self.history = HistoryPage()
         self.pages = QTabWidget(self)
         self.pages.setUsesScrollButtons(True)
@@ -97,6 +100,7 @@ class CardEditor(QWidget):
             self.pages.addTab(_scrolled(page), "")
             page.changed.connect(self._on_edit)
         self.pages.addTab(self.timeline, "")
+        self.pages.addTab(self.complaints, "")
         self.pages.addTab(self.history, "")
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
@@ -152,7 +156,7 @@ class CardEditor(QWidget):
         for index, name in enumerate(self.PAGES):
             self.pages.setTabText(index, _(name))
         for page in (self.basics, self.organisation, self.classification, self.dates,
-                     self.profile, self.timeline, self.history):
+                     self.profile, self.timeline, self.complaints, self.history):
             page.retranslate()
         self._update_title()
 
@@ -209,6 +213,7 @@ class CardEditor(QWidget):
                      self.profile):
             page.setEnabled(not self.read_only)
         self.timeline.set_client(card.id if card.id and not self.read_only else None)
+        self.complaints.set_client(card.id, self.read_only)
         self.history.show_entries(self._service.history(card.id) if card.id else [])
         self._update_title()
 
