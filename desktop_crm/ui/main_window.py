@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QTabWidget,
     QWidget,
 )
@@ -409,35 +410,24 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        splitter = self.settings.value("window/clients_splitter")
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-            self.clients.splitter.restoreState(splitter)
-        else:
-            self.clients.splitter.setSizes([520, 760])
-        splitter = self.settings.value("window/evaluation_splitter")
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-            self.evaluation.splitter.restoreState(splitter)
-        else:
-            self.evaluation.splitter.setSizes([560, 720])
-        splitter = self.settings.value("window/calendar_splitter")
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-            self.calendar.splitter.restoreState(splitter)
-        else:
-            self.calendar.splitter.setSizes([460, 820])
-        splitter = self.settings.value("window/complaints_splitter")
-        if isinstance(splitter, QByteArray) and not splitter.isEmpty():
-            self.complaints.splitter.restoreState(splitter)
-        else:
-            self.complaints.splitter.setSizes([640, 640])
+        for key, splitter, sizes in self._splitters():
+            state = self.settings.value(f"window/{key}_splitter")
+            if isinstance(state, QByteArray) and not state.isEmpty():
+                splitter.restoreState(state)
+            else:
+                splitter.setSizes(sizes)
+
+    def _splitters(self) -> list[tuple[str, QSplitter, list[int]]]:
+        """Each tab's list | details splitter: settings key and default sizes."""
+        return [("clients", self.clients.splitter, [520, 760]),
+                ("evaluation", self.evaluation.splitter, [560, 720]),
+                ("calendar", self.calendar.splitter, [460, 820]),
+                ("complaints", self.complaints.splitter, [640, 640])]
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/clients_splitter", self.clients.splitter.saveState())
-        self.settings.setValue("window/evaluation_splitter",
-                               self.evaluation.splitter.saveState())
-        self.settings.setValue("window/calendar_splitter", self.calendar.splitter.saveState())
-        self.settings.setValue("window/complaints_splitter",
-                               self.complaints.splitter.saveState())
+        for key, splitter, _sizes in self._splitters():
+            self.settings.setValue(f"window/{key}_splitter", splitter.saveState())
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
