@@ -82,6 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     agenda.add_argument("--days", type=_days, default=30, metavar="N")
     agenda.add_argument("--json", action="store_true")
 
+    _add_import_parser(sub.add_parser("import", parents=[common],
+                                      help="read clients from .xlsx, .xls, .ods, .csv or .vcf"))
+
     _add_export_parsers(sub.add_parser("export", parents=[common], help="write a file"),
                         common)
     return parser
@@ -94,6 +97,12 @@ def _add_export_parsers(export: argparse.ArgumentParser, common: _Parser) -> Non
     ics = formats.add_parser("ics", parents=[common], help="care calendar for other calendars")
     ics.add_argument("out", type=Path, metavar="OUT.ics")
     ics.add_argument("--days", type=_days, default=365, metavar="N")
+    xlsx = formats.add_parser("xlsx", parents=[common], help="workbook for the manager")
+    xlsx.add_argument("out", type=Path, metavar="OUT.xlsx")
+    xlsx.add_argument("--include-confidential", action="store_true",
+                      help="also export confidential profile answers")
+    vcf = formats.add_parser("vcf", parents=[common], help="contacts for phones (vCard 3.0)")
+    vcf.add_argument("out", type=Path, metavar="OUT.vcf")
 
 
 def _db_arg(args: argparse.Namespace) -> str:
@@ -212,7 +221,31 @@ def _export_ics(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-EXPORTS = {"ics": _export_ics}
+def _export_xlsx(args: argparse.Namespace) -> int:
+    from desktop_crm.services.exporting import export_xlsx
+
+    db = _open(args, create=False)
+    try:
+        result = export_xlsx(db, args.out, include_confidential=args.include_confidential)
+    finally:
+        db.close()
+    print(_("Wrote {n} clients to {path}", n=result.clients, path=args.out))
+    return EXIT_OK
+
+
+def _export_vcf(args: argparse.Namespace) -> int:
+    from desktop_crm.services.vcard_export import export_vcf
+
+    db = _open(args, create=False)
+    try:
+        written = export_vcf(db, args.out)
+    finally:
+        db.close()
+    print(_("Wrote {n} contacts to {path}", n=written, path=args.out))
+    return EXIT_OK
+
+
+EXPORTS = {"ics": _export_ics, "xlsx": _export_xlsx, "vcf": _export_vcf}
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -230,8 +263,101 @@ def _cmd_window(args: argparse.Namespace) -> int:
     return run(getattr(args, "db", None), getattr(args, "lang", None))
 
 
+def _add_import_parser(imp: argparse.ArgumentParser) -> None:
+    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true",
+                     help="check the file and print what would happen; write nothing")
+    imp.add_argument("--on-duplicate", choices=["skip", "merge", "keep"], default="skip",
+                     help="a row that matches a client by phone, e-mail or name and company")
+    imp.add_argument("--mapping", type=Path, default=None, metavar="FILE.json",
+                     help='column mapping, e.g. {"客户名称": "name", "Age": null}')
+    imp.add_argument("--sheet", default=None, help="the sheet to read (default: the first)")
+    imp.add_argument("--skip-invalid", action="store_true",
+                     help="import the valid rows when some rows have errors")
+    imp.add_argument("--report", type=Path, default=None, metavar="REPORT.xlsx",
+                     help="save the validation report")
+
+
+def _import_mapping(args: argparse.Namespace, source: Any) -> dict[int, str]:
+    from desktop_crm.domain.import_mapping import override_mapping
+
+    if args.mapping is None:
+        return dict(source.suggested_mapping)
+    try:
+        overrides = json.loads(args.mapping.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(_("Cannot read the mapping {path}: {reason}", path=args.mapping,
+                          reason=getattr(exc, "strerror", None) or exc)) from exc
+    if not isinstance(overrides, dict):
+        raise UserError(_("The mapping {path} must be a JSON object of column: field",
+                          path=args.mapping))
+    try:
+        return override_mapping(source.headers, source.suggested_mapping, overrides)
+    except ValueError as exc:
+        raise UserError(f"{args.mapping}: {exc}") from exc
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from desktop_crm.domain.import_mapping import field_label
+    from desktop_crm.services.files import ExportError
+    from desktop_crm.services.importing import (
+        ImportFileError,
+        ImportRowError,
+        ImportService,
+        open_source,
+        save_report,
+    )
+    from desktop_crm.storage.database import Database, DatabaseError, sqlite_path, to_url
+
+    # The file first: a bad file must not create or touch the database.
+    try:
+        source = open_source(args.file, sheet=args.sheet)
+    except ImportFileError as exc:
+        raise UserError(str(exc)) from exc
+    mapping = _import_mapping(args, source)
+    path = sqlite_path(to_url(_db_arg(args)))
+    if args.dry_run and path is not None and not path.exists():
+        try:  # an empty database in memory: a dry run creates no file
+            db = Database.open("sqlite://")
+        except DatabaseError as exc:
+            raise UserError(str(exc)) from exc
+    else:
+        db = _open(args, create=not args.dry_run)
+    try:
+        service = ImportService(db)
+        plan = service.plan(source, mapping, args.on_duplicate)
+        for column, key in sorted(mapping.items()):
+            print(_("Column {column} -> {field}", column=source.column_name(column),
+                    field=field_label(key)))
+        if args.report is not None:
+            try:
+                save_report(plan.problems, args.report)
+            except ExportError as exc:
+                raise UserError(str(exc)) from exc
+        if plan.errors and not args.skip_invalid:
+            raise UserError(plan.first_error())
+        if args.dry_run:
+            print(plan.summary())
+            print(_("Dry run: nothing was written"))
+            return EXIT_OK
+        try:
+            result = service.commit(source, mapping, args.on_duplicate,
+                                    skip_invalid=args.skip_invalid, plan=plan)
+        except ImportRowError as exc:
+            raise UserError(str(exc)) from exc
+        except DatabaseError as exc:
+            raise UserError(str(exc)) from exc
+    finally:
+        db.close()
+    print(plan.summary())
+    print(_("Imported as batch {id}; it can be undone from the File menu",
+            id=result.batch_id))
+    return EXIT_OK
+
+
 COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats,
-            "backup": _cmd_backup, "agenda": _cmd_agenda, "export": _cmd_export}
+            "backup": _cmd_backup, "agenda": _cmd_agenda, "export": _cmd_export,
+            "import": _cmd_import}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -15,6 +15,7 @@ lunar_python, never by tables of our own.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -270,3 +271,47 @@ def lunar_day_labels(start: date, end: date) -> dict[date, str]:
                 else:
                     labels[day] = _cn_lunar_day(mday) if zh else str(mday)
     return labels
+
+
+_LUNAR_MONTH_NAMES = {"正": 1, "冬": 11, "腊": 12, "十一": 11, "十二": 12, "一": 1, "二": 2,
+                      "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _cn_number(text: str) -> int | None:
+    """1-30 written as 初一..初十, 十一..十九, 二十, 廿一.., 三十, 卅 or digits."""
+    if text.isdigit():
+        return int(text)
+    text = text.removeprefix("初")
+    text = text.replace("廿", "二十").replace("卅", "三十")
+    digits = {ch: i + 1 for i, ch in enumerate(_CN_DIGITS[:9])}
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        rest = text[1:]
+        return 10 + digits[rest] if rest in digits else None
+    if len(text) >= 2 and text[1] == "十" and text[0] in digits:
+        tens = digits[text[0]] * 10
+        rest = text[2:]
+        if not rest:
+            return tens
+        return tens + digits[rest] if rest in digits else None
+    return digits.get(text)
+
+
+def parse_lunar(text: str) -> DateSpec | None:
+    """``农历八月十五``, ``农历1980年闰四月初八``, ``1980年农历8月15日``,
+    ``阴历腊月廿三``: a lunar DateSpec, or None when ``text`` is not one.
+    Raises DateSpecError when it names a lunar date that cannot exist."""
+    m = re.match(r"^(?:(\d{4})年)?\s*(?:农历|阴历|旧历)\s*(?:(\d{4})年)?\s*(闰)?"
+                 r"([正冬腊一二三四五六七八九十]{1,2}|\d{1,2})月\s*"
+                 r"([初十廿卅一二三四五六七八九]{1,3}|\d{1,2})[日号]?$", text.strip())
+    if not m:
+        return None
+    year_text = m.group(1) or m.group(2)
+    month_text = m.group(4)
+    month = int(month_text) if month_text.isdigit() else _LUNAR_MONTH_NAMES.get(month_text)
+    day = _cn_number(m.group(5))
+    if month is None or day is None:
+        return None
+    return DateSpec.lunar(month, day, leap=bool(m.group(3)),
+                          year=int(year_text) if year_text else None)

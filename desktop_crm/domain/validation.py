@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop_crm.domain.client import ClientCard
-from desktop_crm.domain.dates import DateSpec, DateSpecError
+from desktop_crm.domain.dates import DateSpec, DateSpecError, parse_lunar
 from desktop_crm.i18n import _
 
 MAX_NAME = 200
@@ -96,6 +96,27 @@ def parse_date(text: str) -> date:
             except ValueError:
                 break
     raise ValueError(_("Not a valid date: {text} (use e.g. 2026-09-25)", text=value))
+
+
+_MONTH_DAY_PATTERNS = (
+    re.compile(r"^(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{1,2})[-/.](\d{1,2})$"),
+)
+
+
+def parse_date_spec(text: str) -> DateSpec:
+    """A birthday or anniversary as written in a sheet: a full date (see
+    ``parse_date``), a month and day without year (``9月25日``, ``09-25``) or a
+    lunar date (``农历八月十五``, ``农历1980年闰四月初八``). Raises ValueError."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    lunar = parse_lunar(value)
+    if lunar is not None:
+        return lunar
+    for pattern in _MONTH_DAY_PATTERNS:
+        m = pattern.match(value)
+        if m:
+            return DateSpec.solar(int(m.group(1)), int(m.group(2)))
+    return DateSpec.from_date(parse_date(value))
 
 
 def validate_card(card: ClientCard, today: date | None = None) -> list[FieldError]:

@@ -347,6 +347,44 @@ class ComplaintLogRow(Base):
     text: Mapped[str] = mapped_column(Text)
 
 
+class ImportBatchRow(Base):
+    """One import: the file, when, by whom, and how many rows did what."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_format: Mapped[str] = mapped_column(String(8))
+    imported_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    user: Mapped[str] = mapped_column(String(100), default="")
+    policy: Mapped[str] = mapped_column(String(8))
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    invalid: Mapped[int] = mapped_column(Integer, default=0)
+    new_tags: Mapped[str] = mapped_column(Text, default="[]")  # JSON: tag names it added
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ImportItemRow(Base):
+    """What one import did to one client: created it, or changed it (``before``
+    holds the card as JSON so that undo restores it exactly). ``after`` is the
+    client's ``updated_at`` right after the import: a later edit changes it,
+    and undo then refuses rather than throw that edit away."""
+
+    __tablename__ = "import_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("import_batches.id", ondelete="CASCADE"),
+                                          index=True)
+    row: Mapped[int] = mapped_column(Integer)
+    client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("clients.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(8))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[datetime] = mapped_column(DateTime)
+
+
 # Expression indexes on clients: the month-day of founding and relationship dates
 # (anniversaries) and the last contact by grade (not contacted). Created by
 # migration 20261124_04; not declared here because SQLAlchemy cannot reflect

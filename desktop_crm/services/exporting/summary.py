@@ -1,0 +1,162 @@
+"""The Summary sheet: headline figures, the tables behind the charts, and
+native Excel charts (grade distribution, clients by classification,
+complaints by category and by month).
+
+The figures are counted while the other sheets are written (:class:`Tally`),
+so they describe exactly the clients in the workbook; for a full export they
+equal ``desktop-crm stats``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from desktop_crm.domain.complaint import ComplaintCategory
+from desktop_crm.domain.enums import CLASSIFICATIONS
+from desktop_crm.i18n import N_
+from desktop_crm.services.complaint_analysis import ComplaintAnalysis
+from desktop_crm.services.exporting.cells import Column, SheetWriter
+from desktop_crm.services.exporting.pages import ExportedClient
+from desktop_crm.services.exporting.texts import Texts
+
+GRADES = ("A", "B", "C", "unrated")
+CLASSIFICATION_TITLES = {
+    "nature": N_("By nature"), "stage": N_("By stage"), "tenure": N_("By tenure"),
+    "volume_tier": N_("By volume"), "loyalty": N_("Loyalty"),
+}
+# Headline figures, in the order shown (message ids double as keys in tests).
+EXPORTED_ON = N_("Exported on")
+SCOPE = N_("Clients in this workbook")
+CONFIDENTIAL = N_("Confidential profile answers included")
+CLIENTS = N_("Clients")
+EVALUATIONS = N_("Evaluations")
+INTERACTIONS = N_("Interactions")
+INTERACTIONS_THIS_MONTH = N_("Interactions this month")
+COMPLAINTS = N_("Complaints")
+OPEN_COMPLAINTS = N_("Open complaints")
+OVERDUE_COMPLAINTS = N_("Overdue complaints")
+CARE_30_DAYS = N_("Care items in the next 30 days")
+COLUMNS = (Column(N_("Figure"), 34), Column(N_("Value"), 18))
+
+
+@dataclass
+class Tally:
+    """Counts gathered while the client pages are written."""
+
+    month: tuple[int, int]
+    clients: int = 0
+    grades: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GRADES, 0))
+    classes: dict[str, dict[str, int]] = field(default_factory=lambda: {
+        name: dict.fromkeys((m.value for m in enum), 0) for name, enum in CLASSIFICATIONS.items()
+    })
+    evaluations: int = 0
+    interactions: int = 0
+    interactions_this_month: int = 0
+
+    def client(self, item: ExportedClient) -> None:
+        card = item.card
+        self.clients += 1
+        grade = card.grade if card.grade in self.grades else "unrated"
+        self.grades[grade] += 1
+        for name, counts in self.classes.items():
+            value = getattr(card, name)
+            if value is not None:
+                counts[value.value] += 1
+
+    def interaction(self, when: datetime) -> None:
+        self.interactions += 1
+        if (when.year, when.month) == self.month:
+            self.interactions_this_month += 1
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What the Summary sheet reports besides the tally."""
+
+    exported_at: datetime
+    filtered: bool
+    include_confidential: bool
+    complaints: ComplaintAnalysis
+    complaints_by_month: dict[str, int]
+    open_complaints: int
+    overdue_complaints: int
+    care_30_days: int
+
+
+def write_summary(ws: WriteOnlyWorksheet, t: Texts, tally: Tally, head: Headline) -> None:
+    """Fill the Summary sheet, created first and left empty until now."""
+    out = _Summary(ws, t)
+    out.rows([
+        (EXPORTED_ON, head.exported_at),
+        (SCOPE, t(N_("Filtered list")) if head.filtered else t(N_("All clients"))),
+        (CONFIDENTIAL, t.yes_no(head.include_confidential)),
+        (CLIENTS, tally.clients), (EVALUATIONS, tally.evaluations),
+        (INTERACTIONS, tally.interactions),
+        (INTERACTIONS_THIS_MONTH, tally.interactions_this_month),
+        (COMPLAINTS, head.complaints.total), (OPEN_COMPLAINTS, head.open_complaints),
+        (OVERDUE_COMPLAINTS, head.overdue_complaints), (CARE_30_DAYS, head.care_30_days),
+    ])
+    out.writer.finish()
+    grade_names = {"unrated": t(N_("Unrated"))}
+    grades = out.table(N_("Grade"), N_("Clients"),
+                       [(grade_names.get(g, g), n) for g, n in tally.grades.items()])
+    classes = out.table(N_("Classification"), N_("Clients"), [
+        (f"{t(CLASSIFICATION_TITLES[name])}: {t.label(CLASSIFICATIONS[name](value))}", n)
+        for name, counts in tally.classes.items() for value, n in counts.items()
+    ])
+    categories = out.table(N_("Category"), N_("Complaints"), [
+        (t.label(_category(key)), n) for key, n in head.complaints.by_category.items()])
+    months = out.table(N_("Month"), N_("Complaints"), list(head.complaints_by_month.items()))
+    charts = [(grades, N_("Grade distribution"), "col", "D2", 7.5),
+              (classes, N_("Clients by classification"), "bar", "M2", 15),
+              (categories, N_("Complaints by category"), "bar", "D18", 9),
+              (months, N_("Complaints by month"), "col", "D37", 7.5)]
+    for (first, last), title, direction, anchor, height in charts:
+        chart = BarChart()
+        chart.type = direction
+        chart.title = t(title)
+        chart.legend = None
+        chart.height, chart.width = height, 16
+        chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last),
+                       titles_from_data=True)
+        chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
+        ws.add_chart(chart, anchor)
+
+
+def _category(key: str) -> ComplaintCategory:
+    return ComplaintCategory(key)
+
+
+class _Summary:
+    """Rows of the Summary sheet: the headline block, then titled tables."""
+
+    def __init__(self, ws: WriteOnlyWorksheet, t: Texts) -> None:
+        self.t = t
+        self.writer = SheetWriter(ws, [t(c.header) for c in COLUMNS], COLUMNS)
+        self.row = 1
+
+    def rows(self, figures: list[tuple[str, Any]]) -> None:
+        for msgid, value in figures:
+            self.writer.append([self.t(msgid), value])
+            self.row += 1
+
+    def table(self, label: str, value: str, rows: list[tuple[str, int]]) -> tuple[int, int]:
+        """A blank row, a bold header, the rows; returns (header row, last row)."""
+        self.writer.ws.append([])
+        self.writer.ws.append(self.writer.header_cells([self.t(label), self.t(value)]))
+        header = self.row + 2
+        for name, n in rows:
+            self.writer.append([name, n])
+        self.row = header + len(rows)
+        return header, self.row
+
+
+def month_start(today: date, back: int) -> date:
+    """The first day of the month ``back`` months before ``today``'s."""
+    index = today.year * 12 + today.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)

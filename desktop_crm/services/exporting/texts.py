@@ -1,0 +1,73 @@
+"""Texts of the workbook in the language chosen for the export.
+
+Headers, sheet names and enum labels are translated with
+:func:`desktop_crm.i18n.translate`, so an export in another language than the
+window's never switches the global language. The few domain texts that only
+exist through ``_()`` (agenda titles, lunar date descriptions) are produced
+with :meth:`Texts.domain`, which switches the language for that one call only
+when it differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from desktop_crm import i18n
+from desktop_crm.domain import enums
+from desktop_crm.i18n import N_, translate
+
+T = TypeVar("T")
+
+# Sheet names (Excel allows 31 characters and no []:*?/\ in them).
+SUMMARY = N_("Summary")
+CLIENTS = N_("Clients")
+PROFILE = N_("Mackay 66")
+EVALUATIONS = N_("Evaluations")
+CARE = N_("Care calendar")
+COMPLAINTS = N_("Complaints")
+INTERACTIONS = N_("Interactions")
+
+
+class Texts:
+    """Translations into one language.
+
+    Attributes:
+        lang: "zh" or "en".
+    """
+
+    def __init__(self, lang: str) -> None:
+        if lang not in i18n.LANGUAGES:
+            raise ValueError(f"unsupported language {lang!r}")
+        self.lang = lang
+
+    def __call__(self, msgid: str, **params: object) -> str:
+        return translate(msgid, self.lang, **params)
+
+    def label(self, member: enums.LabelledEnum | None) -> str:
+        """The member's label in this language; "" for None."""
+        if member is None:
+            return ""
+        msgid = enums._LABELS[type(member).__name__][member.value]
+        return translate(msgid, self.lang)
+
+    def yes_no(self, value: bool) -> str:
+        return self(N_("Yes")) if value else self(N_("No"))
+
+    def domain(self, make: Callable[[], T]) -> T:
+        """``make()`` with the global language set to this one."""
+        if i18n.language() == self.lang:
+            return make()
+        with _language(self.lang):
+            return make()
+
+
+@contextmanager
+def _language(lang: str) -> Iterator[None]:
+    before = i18n.language()
+    i18n.set_language(lang)
+    try:
+        yield
+    finally:
+        i18n.set_language(before)

@@ -1,0 +1,361 @@
+"""Reading an import file into rows of cell values.
+
+The format is decided from the file's bytes, never from its name: a zip with
+``xl/workbook.xml`` is .xlsx, an OLE2 compound file is legacy .xls (or an
+encrypted Office file), a zip with the OpenDocument mimetype is .ods,
+``BEGIN:VCARD`` is a vCard file, other text is CSV. Spreadsheets are read
+with python-calamine (about ten times faster than openpyxl in read-only mode
+and the only one of the two that reads .xls and .ods), vCards with vobject.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import quopri
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop_crm.domain import import_mapping as im
+from desktop_crm.i18n import _
+
+XLSX, XLS, ODS, CSV, VCF = "xlsx", "xls", "ods", "csv", "vcf"
+FORMATS = (XLSX, XLS, ODS, CSV, VCF)
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP = b"PK\x03\x04"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+class ImportFileError(Exception):
+    """The file cannot be imported at all; the message names the file and is
+    meant for the user (one line)."""
+
+
+@dataclass
+class SourceTable:
+    """The cells of one sheet (or the contacts of a vCard file) as rows.
+
+    Attributes:
+        path: the file read.
+        format: one of FORMATS.
+        rows: cell values (str, float, int, bool, date, datetime or None).
+        first_row: the file's row number of ``rows[0]`` (1-based).
+        sheet: the sheet read ("" for csv and vcf).
+        sheet_names: every sheet of a workbook, for a sheet chooser.
+        encoding: the text encoding of a csv or vcf file.
+        fixed_headers: header row index and mapping when the reader knows
+            them (vCards), instead of detecting them.
+    """
+
+    path: Path
+    format: str
+    rows: list[list[Any]]
+    first_row: int = 1
+    sheet: str = ""
+    sheet_names: list[str] = field(default_factory=list)
+    encoding: str = ""
+    fixed_mapping: dict[int, str] | None = None
+
+
+def detect_format(data: bytes) -> str | None:
+    """The import format of a file's first bytes (a few KB), or None."""
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(_OLE2):
+        return XLS
+    if head.startswith(_ZIP):
+        return XLSX  # or ods: told apart by the zip's members
+    if head[:11].upper() == b"BEGIN:VCARD":
+        return VCF
+    if _looks_like_text(data):
+        text = data.lstrip(b"\xef\xbb\xbf")
+        if text.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return CSV
+        if re.match(rb"\s*BEGIN:VCARD", text, re.IGNORECASE):
+            return VCF
+        return CSV
+    return None
+
+
+def _looks_like_text(data: bytes) -> bool:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return False
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
+    return controls <= len(sample) // 100
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """(text, encoding): UTF-8 with or without BOM, UTF-16 with BOM, else
+    GB18030 (a superset of GBK and GB2312, which Chinese Excel and WPS write)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        candidates = ["utf-8-sig"]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    else:
+        candidates = ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("{path}: the text is neither UTF-8 nor GBK/GB18030", path=path.name))
+
+
+def read_file(path: Path, sheet: str | None = None) -> SourceTable:
+    """Read ``path`` into a SourceTable. Raises ImportFileError with one clear
+    line (not a spreadsheet, encrypted, damaged, empty) when it cannot."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFileError(_("{path}: no such file", path=path)) from None
+    except IsADirectoryError:
+        raise ImportFileError(_("{path} is a folder, not a file", path=path)) from None
+    except OSError as exc:
+        raise ImportFileError(_("Cannot read {path}: {reason}", path=path,
+                                reason=exc.strerror or exc)) from exc
+    if not data.strip(b"\xef\xbb\xbf \t\r\n\x00"):
+        raise ImportFileError(_("{path} is empty", path=path.name))
+    kind = detect_format(data[:65536])
+    if kind is None:
+        raise ImportFileError(_("{path} is not a spreadsheet, CSV or vCard file",
+                                path=path.name))
+    if kind == XLS:
+        if _ENCRYPTED_STREAM in data:
+            raise _encrypted(path)
+        return _read_workbook(path, data, XLS, sheet)
+    if kind == XLSX:
+        return _read_zip(path, data, sheet)
+    text, encoding = decode_text(data, path)
+    if kind == VCF:
+        return read_vcards(path, text, encoding)
+    return _read_csv(path, text, encoding)
+
+
+def _encrypted(path: Path) -> ImportFileError:
+    return ImportFileError(_("{path} is protected by a password: open it in Excel or WPS, "
+                             "remove the password and save it again", path=path.name))
+
+
+def _read_zip(path: Path, data: bytes, sheet: str | None) -> SourceTable:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "EncryptedPackage" in names:
+                raise _encrypted(path)
+            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                kind = XLSX
+            elif "content.xml" in names or (
+                    "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIME):
+                kind = ODS
+            else:
+                raise ImportFileError(_("{path} is a zip file but not a spreadsheet",
+                                        path=path.name))
+            bad = archive.testzip()
+            if bad is not None:
+                raise _damaged(path, bad)
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
+        raise _damaged(path, str(exc)) from exc
+    return _read_workbook(path, data, kind, sheet)
+
+
+def _damaged(path: Path, reason: str) -> ImportFileError:
+    return ImportFileError(_("{path} is damaged or incomplete and cannot be read ({reason})",
+                             path=path.name, reason=reason))
+
+
+def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None) -> SourceTable:
+    import python_calamine as calamine
+
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except calamine.PasswordError:
+        raise _encrypted(path) from None
+    except Exception as exc:  # calamine raises several error types for bad files
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise _encrypted(path) from exc
+        raise _damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) \
+            from exc
+    try:
+        visible = [m.name for m in book.sheets_metadata
+                   if str(m.visible).lower().endswith("visible") and
+                   str(m.typ).lower().endswith("worksheet")] or list(book.sheet_names)
+        if sheet is not None and sheet not in book.sheet_names:
+            raise ImportFileError(_("{path} has no sheet named {sheet}", path=path.name,
+                                    sheet=sheet))
+        chosen = sheet
+        rows: list[list[Any]] = []
+        first_row = 1
+        for name in [sheet] if sheet is not None else visible:
+            assert name is not None
+            ws = book.get_sheet_by_name(name)
+            rows = [list(r) for r in ws.iter_rows()]
+            start = ws.start
+            first_row = (start[0] + 1) if start else 1
+            chosen = name
+            if any(any(not _blank(v) for v in r) for r in rows):
+                break
+    except ImportFileError:
+        raise
+    except Exception as exc:
+        raise _damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) \
+            from exc
+    finally:
+        book.close()
+    return SourceTable(path, kind, [[None if _blank(v) else v for v in r] for r in rows],
+                       first_row=first_row, sheet=chosen or "",
+                       sheet_names=list(book.sheet_names))
+
+
+def _blank(value: object) -> bool:
+    return value is None or value == ""
+
+
+def _read_csv(path: Path, text: str, encoding: str) -> SourceTable:
+    sample = text[:65536]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+    except csv.Error as exc:
+        raise ImportFileError(_("{path} is not a valid CSV file ({reason})", path=path.name,
+                                reason=exc)) from exc
+    cleaned = [[v if v.strip() else None for v in r] for r in rows]
+    return SourceTable(path, CSV, cleaned, encoding=encoding)
+
+
+# -- vCards ---------------------------------------------------------------------
+
+_VCARD_FIELDS = (im.NAME, "company", "title", im.MOBILE, im.PHONE, "email", "address",
+                 "home_address", "birthday", "notes", "tags")
+_BINARY_PROPS = ("PHOTO", "LOGO", "SOUND", "KEY")
+
+
+def _normalise_vcard_21(text: str) -> str:
+    """Rewrite what vobject cannot parse in vCard 2.1 files from phones and
+    Outlook: QUOTED-PRINTABLE values with soft line breaks (decoded with their
+    CHARSET) and unindented base64 photos (dropped: photos are not imported)."""
+    # iOS writes CR CR LF; after it a folded line would look like a blank line
+    lines = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        name_part, sep, value = line.partition(":")
+        prop = name_part.split(";", 1)[0].split(".")[-1].upper()
+        params = name_part.upper()
+        if sep and prop in _BINARY_PROPS:
+            # skip the folded (indented) or 2.1-style (until a blank line) data
+            if "BASE64" in params or "ENCODING=B" in params:
+                while i < len(lines) and (lines[i][:1] in (" ", "\t") or
+                                          (lines[i].strip() and ":" not in lines[i])):
+                    i += 1
+            continue
+        if sep and ("QUOTED-PRINTABLE" in params):
+            while value.endswith("=") and i < len(lines):
+                value = value[:-1] + lines[i]
+                i += 1
+            charset = re.search(r"CHARSET=([\w-]+)", params)
+            raw = quopri.decodestring(value.encode("ascii", "replace"))
+            try:
+                decoded = raw.decode(charset.group(1) if charset else "utf-8")
+            except (LookupError, UnicodeDecodeError):
+                decoded = raw.decode("gb18030", "replace")
+            decoded = decoded.replace("\r\n", "\n").replace("\\", "\\\\").replace("\n", "\\n")
+            name_part = ";".join(p for p in name_part.split(";")
+                                 if not p.upper().startswith(("ENCODING", "CHARSET"))
+                                 and p.upper() not in ("QUOTED-PRINTABLE",))
+            out.append(f"{name_part}:{decoded}")
+            continue
+        out.append(line)
+    return "\r\n".join(out)
+
+
+def read_vcards(path: Path, text: str, encoding: str = "utf-8") -> SourceTable:
+    """One row per contact, columns as in _VCARD_FIELDS (mapped in advance)."""
+    import vobject
+
+    log = logging.getLogger("vobject")
+    was_disabled, log.disabled = log.disabled, True  # it logs each line it skips
+    try:
+        cards = list(vobject.readComponents(_normalise_vcard_21(text), ignoreUnreadable=True))
+    except Exception as exc:  # vobject raises ParseError and others
+        raise ImportFileError(_("{path} is not a valid vCard file ({reason})", path=path.name,
+                                reason=str(exc).splitlines()[0] if str(exc) else exc)) from exc
+    finally:
+        log.disabled = was_disabled
+    headers: list[Any] = [im.field_label(k) for k in _VCARD_FIELDS]
+    rows: list[list[Any]] = [headers]
+    for card in cards:
+        if getattr(card, "name", "").upper() != "VCARD":
+            continue
+        rows.append(_vcard_row(card))
+    return SourceTable(path, VCF, rows, first_row=0, encoding=encoding,
+                       fixed_mapping=dict(enumerate(_VCARD_FIELDS)))
+
+
+def _types(prop: Any) -> set[str]:
+    found = {str(t).upper() for t in prop.params.get("TYPE", [])}
+    found |= {str(t).upper() for t in getattr(prop, "singletonparams", [])}
+    return found
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(_text(v) for v in value if _text(v))
+    return str(value).strip() if value is not None else ""
+
+
+def _vcard_row(card: Any) -> list[Any]:
+    values: dict[str, list[str]] = {k: [] for k in _VCARD_FIELDS}
+    contents: dict[str, list[Any]] = card.contents
+    for prop in contents.get("fn", [])[:1]:
+        values[im.NAME].append(_text(prop.value))
+    if not values[im.NAME] and "n" in contents:
+        n = contents["n"][0].value
+        family, given = _text(getattr(n, "family", "")), _text(getattr(n, "given", ""))
+        if re.search(r"[\u3400-\u9fff]", family + given):
+            values[im.NAME].append(family + given)
+        else:
+            values[im.NAME].append(" ".join(p for p in (given, family) if p))
+    for prop in contents.get("org", [])[:1]:
+        values["company"].append(_text(prop.value))
+    for prop in contents.get("title", [])[:1]:
+        values["title"].append(_text(prop.value))
+    for prop in contents.get("tel", []):
+        number = _text(prop.value).removeprefix("tel:")
+        values[im.MOBILE if "CELL" in _types(prop) else im.PHONE].append(number)
+    for prop in contents.get("email", [])[:1]:
+        values["email"].append(_text(prop.value))
+    for prop in contents.get("adr", []):
+        adr = prop.value
+        text = " ".join(p for p in (_text(getattr(adr, attr, "")) for attr in
+                                    ("street", "extended", "box", "city", "region", "code",
+                                     "country")) if p)
+        values["home_address" if "HOME" in _types(prop) else "address"].append(
+            " ".join(text.split()))
+    for prop in contents.get("bday", [])[:1]:
+        bday = _text(prop.value)
+        m = re.fullmatch(r"--(\d{2})-?(\d{2})", bday)
+        values["birthday"].append(f"{m.group(1)}-{m.group(2)}" if m else bday[:10])
+    for prop in contents.get("note", []):
+        values["notes"].append(_text(prop.value))
+    for prop in contents.get("categories", []):
+        value = prop.value
+        values["tags"].extend(_text(v) for v in (value if isinstance(value, list) else [value]))
+    row: list[Any] = []
+    for key in _VCARD_FIELDS:
+        sep = "; " if key in (im.MOBILE, im.PHONE, "tags") else "\n" if key == "notes" else " "
+        joined = sep.join(v for v in values[key] if v)
+        row.append(joined or None)
+    return row

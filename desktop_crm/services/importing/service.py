@@ -1,0 +1,509 @@
+"""Import use case: open a file, suggest a mapping, plan, commit, undo.
+
+What a mapping dialog does with it::
+
+    service = ImportService(db)
+    source = service.open(path)                 # ImportFileError: one clear line
+    source.headers, source.suggested_mapping    # {column: field key}
+    source.preview(20)                          # first data rows as text
+    plan = service.plan(source, mapping, "merge")   # reads only
+    plan.problems, plan.counts, plan.rows       # report, counts, per-row action
+    save_report(plan.problems, "report.xlsx")
+    result = service.commit(source, mapping, "merge")   # one transaction
+    service.batches(); service.undo(result.batch_id)
+
+``commit`` plans again inside its transaction, so a plan shown minutes ago
+cannot write stale decisions; it refuses (ImportRowError, nothing written)
+when a row has an error unless ``skip_invalid`` is set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from desktop_crm.domain import import_mapping as im
+from desktop_crm.domain.changes import diff_cards
+from desktop_crm.domain.client import ClientCard
+from desktop_crm.domain.import_mapping import ERROR, WARNING, RowCard, RowProblem
+from desktop_crm.i18n import _
+from desktop_crm.services.clock import Clock, current_user, system_clock
+from desktop_crm.services.importing.readers import ImportFileError, SourceTable, read_file
+from desktop_crm.storage import client_repo
+from desktop_crm.storage import import_repo as repo
+from desktop_crm.storage.database import Database
+from desktop_crm.storage.import_repo import BatchInfo
+
+SKIP, MERGE, KEEP = "skip", "merge", "keep"
+POLICIES = (SKIP, MERGE, KEEP)
+
+# What a row does
+CREATE = "create"
+UPDATE = "update"
+MERGED = "merge"
+SKIPPED = "skip"
+UNCHANGED = "unchanged"
+INVALID = "invalid"
+
+
+class ImportRowError(Exception):
+    """Rows have errors and the import was not written; ``problems`` lists them."""
+
+    def __init__(self, message: str, problems: list[RowProblem]):
+        super().__init__(message)
+        self.problems = problems
+
+
+class ImportUndoError(Exception):
+    """A batch cannot be undone; the message says why."""
+
+
+@dataclass
+class ImportSource:
+    """A file read and its header row found.
+
+    Attributes:
+        table: the rows read from the file.
+        header_row: index in ``table.rows`` of the header row.
+        headers: the column names (merged header cells filled in).
+        suggested_mapping: ``{column: field key}`` from the header names.
+    """
+
+    table: SourceTable
+    header_row: int
+    headers: list[str]
+    suggested_mapping: dict[int, str]
+
+    @property
+    def path(self) -> Path:
+        return self.table.path
+
+    @property
+    def format(self) -> str:
+        return self.table.format
+
+    def row_number(self, index: int) -> int:
+        """The row number the file shows for ``table.rows[index]``."""
+        return self.table.first_row + index
+
+    def data_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        for index in range(self.header_row + 1, len(self.table.rows)):
+            yield self.row_number(index), self.table.rows[index]
+
+    @property
+    def data_count(self) -> int:
+        return sum(1 for _n, row in self.data_rows()
+                   if any(v is not None for v in row))
+
+    def preview(self, count: int = 20) -> list[list[str]]:
+        """The first ``count`` data rows as text, for the dialog's grid."""
+        rows = [row for _n, row in self.data_rows()][:count]
+        return im.preview(rows, count)
+
+    def column_name(self, index: int) -> str:
+        header = self.headers[index] if index < len(self.headers) else ""
+        return header or im.column_letter(index)
+
+
+def open_source(path: Path | str, sheet: str | None = None,
+                header_row: int | None = None) -> ImportSource:
+    """Read ``path`` and find its header row (or take ``header_row``, an index
+    into the rows read). Raises ImportFileError for files that cannot be
+    imported: not a spreadsheet, encrypted, damaged, empty, only headers."""
+    path = Path(path)
+    table = read_file(path, sheet)
+    rows = table.rows
+    if not any(any(v is not None for v in row) for row in rows):
+        raise ImportFileError(_("{path} is empty", path=path.name))
+    if table.fixed_mapping is not None:
+        found, mapping = 0, dict(table.fixed_mapping)
+        headers = [im.cell_text(v) for v in rows[0]]
+    else:
+        found = im.find_header_row(rows) if header_row is None else header_row
+        if not 0 <= found < len(rows):
+            raise ImportFileError(_("{path} has no row {row}", path=path.name,
+                                    row=found + table.first_row))
+        headers = im.header_names(rows, found)
+        mapping = im.suggest_mapping(headers)
+    source = ImportSource(table, found, headers, mapping)
+    if source.data_count == 0:
+        if table.format == "vcf":
+            raise ImportFileError(_("{path} contains no contacts", path=path.name))
+        raise ImportFileError(_("{path} has a header row but no data rows", path=path.name))
+    return source
+
+
+@dataclass
+class PlannedRow:
+    """What importing one row will do.
+
+    Attributes:
+        row: the row number as the file shows it.
+        action: CREATE, UPDATE, MERGED, SKIPPED, UNCHANGED or INVALID.
+        client_id: the existing client it updates, merges into or duplicates.
+        duplicate_of: the earlier row of the file it duplicates or merges into.
+        name: the name on the row's card.
+    """
+
+    row: int
+    action: str
+    client_id: int | None = None
+    duplicate_of: int | None = None
+    name: str = ""
+
+
+@dataclass
+class ImportPlan:
+    """Everything an import would do, computed without writing.
+
+    Attributes:
+        source: the file.
+        mapping: the mapping used.
+        policy: SKIP, MERGE or KEEP for duplicates.
+        rows: one PlannedRow per non-blank data row.
+        problems: the validation report (errors and warnings), in row order.
+        new_cards: the cards that will be created (after in-file merges).
+        changed: existing client id -> (card before, card after).
+    """
+
+    source: ImportSource
+    mapping: dict[int, str]
+    policy: str
+    rows: list[PlannedRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    new_cards: list[tuple[int, ClientCard]] = field(default_factory=list)
+    changed: dict[int, tuple[int, ClientCard, ClientCard]] = field(default_factory=dict)
+    fingerprint: tuple[Any, ...] = ()
+
+    @property
+    def errors(self) -> list[RowProblem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[RowProblem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Clients created and updated, rows skipped (duplicates and unchanged
+        rows) and invalid; ``rows`` is every non-blank data row."""
+        by_action: dict[str, int] = {}
+        for row in self.rows:
+            by_action[row.action] = by_action.get(row.action, 0) + 1
+        return {
+            "rows": len(self.rows),
+            "created": len(self.new_cards),
+            "updated": len(self.changed),
+            "merged": by_action.get(MERGED, 0),
+            "skipped": by_action.get(SKIPPED, 0) + by_action.get(UNCHANGED, 0),
+            "invalid": by_action.get(INVALID, 0),
+        }
+
+    def summary(self) -> str:
+        c = self.counts
+        return _("{rows} rows: {created} new clients, {updated} clients updated, "
+                 "{skipped} skipped, {invalid} with errors, {warnings} warnings",
+                 rows=c["rows"], created=c["created"], updated=c["updated"],
+                 skipped=c["skipped"], invalid=c["invalid"], warnings=len(self.warnings))
+
+    def first_error(self) -> str:
+        errors = self.errors
+        if not errors:
+            return ""
+        return describe_problem(self.source.path, errors[0], len(errors) - 1)
+
+
+def describe_problem(path: Path, problem: RowProblem, more: int = 0) -> str:
+    text = _("{path}: row {row}, column {column}: {message}", path=path.name,
+             row=problem.row, column=problem.column or "-", message=problem.message)
+    if more:
+        text += " " + _("({n} more problems)", n=more)
+    return text
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: int
+    counts: dict[str, int]
+    warnings: int
+
+
+class ImportService:
+    """Importing client cards from files, and undoing an import.
+
+    Attributes:
+        db: the open database.
+        clock: returns "now"; injected so tests can fix it.
+        user: recorded as the author of the batch and of the changes.
+        backup_first: make a backup of the database before writing.
+    """
+
+    def __init__(self, db: Database, clock: Clock = system_clock, user: str | None = None,
+                 backup_first: bool = True) -> None:
+        self.db = db
+        self.clock = clock
+        self.user = current_user() if user is None else user
+        self.backup_first = backup_first
+
+    # -- planning -------------------------------------------------------------
+    def open(self, path: Path | str, sheet: str | None = None,
+             header_row: int | None = None) -> ImportSource:
+        return open_source(path, sheet, header_row)
+
+    def plan(self, source: ImportSource, mapping: Mapping[int, str] | None = None,
+             policy: str = SKIP) -> ImportPlan:
+        """What importing would do, reading the database only."""
+        with self.db.read() as session:
+            return self._plan(session, source, mapping, policy)
+
+    def _plan(self, session: Session, source: ImportSource,
+              mapping: Mapping[int, str] | None, policy: str) -> ImportPlan:
+        if policy not in POLICIES:
+            raise ValueError(f"unknown duplicate policy {policy!r}")
+        mapping = dict(source.suggested_mapping if mapping is None else mapping)
+        plan = ImportPlan(source, mapping, policy, fingerprint=repo.fingerprint(session))
+        today = self.clock().date()
+        built = [im.build_row(number, values, mapping, source.headers, today)
+                 for number, values in source.data_rows()]
+        built = [rc for rc in built if not rc.blank]
+        index = repo.duplicate_index(session)
+        live = repo.live_client_ids(session, {rc.client_id for rc in built
+                                              if rc.client_id is not None})
+        loaded: dict[int, ClientCard] = {}
+        in_file: dict[str, int] = {}  # duplicate key -> position in plan.new_cards
+        for rc in built:
+            plan.problems.extend(rc.problems)
+            if not rc.ok:
+                plan.rows.append(PlannedRow(rc.row, INVALID, name=rc.card.name))
+                continue
+            if rc.client_id is not None:
+                if rc.client_id in live:
+                    self._update(session, plan, rc, loaded)
+                    continue
+                plan.problems.append(RowProblem(
+                    rc.row, _client_id_column(source, mapping),
+                    _("No client has ID {id}: the row is added as a new client",
+                      id=rc.client_id), WARNING, str(rc.client_id)))
+                rc.client_id = None
+            self._place(session, plan, rc, index, in_file, loaded)
+        plan.problems.sort(key=lambda p: (p.row, p.severity != ERROR))
+        return plan
+
+    def _load(self, session: Session, client_id: int,
+              loaded: dict[int, ClientCard]) -> ClientCard:
+        if client_id not in loaded:
+            card = client_repo.load_card(session, client_id)
+            assert card is not None
+            loaded[client_id] = card
+        return loaded[client_id]
+
+    def _change(self, plan: ImportPlan, row: int, client_id: int, before: ClientCard,
+                after: ClientCard) -> bool:
+        """Record ``after`` as the new state of an existing client; False when
+        it equals the card as it is in the database."""
+        first = plan.changed.get(client_id, (row, before, before))[0]
+        if diff_cards(before, after):
+            plan.changed[client_id] = (first, before, after)
+            return True
+        plan.changed.pop(client_id, None)
+        return False
+
+    def _update(self, session: Session, plan: ImportPlan, rc: RowCard,
+                loaded: dict[int, ClientCard]) -> None:
+        assert rc.client_id is not None
+        before = self._load(session, rc.client_id, loaded)
+        current = plan.changed.get(rc.client_id, (0, before, before))[2]
+        after = im.apply_update(current, rc.card, rc.fields)
+        changed = self._change(plan, rc.row, rc.client_id, before, after)
+        plan.rows.append(PlannedRow(rc.row, UPDATE if changed else UNCHANGED, rc.client_id,
+                                    name=after.name))
+
+    def _place(self, session: Session, plan: ImportPlan, rc: RowCard, index: dict[str, int],
+               in_file: dict[str, int], loaded: dict[int, ClientCard]) -> None:
+        keys = im.duplicate_keys(rc.card)
+        earlier = next((in_file[k] for k in keys if k in in_file), None)
+        existing = next((index[k] for k in keys if k in index), None)
+        if plan.policy == KEEP or (earlier is None and existing is None):
+            position = len(plan.new_cards)
+            plan.new_cards.append((rc.row, rc.card))
+            for key in keys:
+                in_file.setdefault(key, position)
+            plan.rows.append(PlannedRow(rc.row, CREATE, name=rc.card.name))
+            return
+        if earlier is not None:
+            first_row, card = plan.new_cards[earlier]
+            if plan.policy == SKIP:
+                plan.rows.append(PlannedRow(rc.row, SKIPPED, duplicate_of=first_row,
+                                            name=rc.card.name))
+                return
+            plan.new_cards[earlier] = (first_row, im.merge_into(card, rc.card))
+            for key in keys:
+                in_file.setdefault(key, earlier)
+            plan.rows.append(PlannedRow(rc.row, MERGED, duplicate_of=first_row,
+                                        name=rc.card.name))
+            return
+        assert existing is not None
+        if plan.policy == SKIP:
+            plan.rows.append(PlannedRow(rc.row, SKIPPED, existing, name=rc.card.name))
+            return
+        before = self._load(session, existing, loaded)
+        current = plan.changed.get(existing, (0, before, before))[2]
+        after = im.merge_into(current, rc.card)
+        changed = self._change(plan, rc.row, existing, before, after)
+        plan.rows.append(PlannedRow(rc.row, MERGED if changed else UNCHANGED, existing,
+                                    name=rc.card.name))
+
+    # -- writing --------------------------------------------------------------
+    def commit(self, source: ImportSource, mapping: Mapping[int, str] | None = None,
+               policy: str = SKIP, *, skip_invalid: bool = False,
+               plan: ImportPlan | None = None) -> ImportResult:
+        """Import in one transaction, recorded as a batch that can be undone.
+        Raises ImportRowError (nothing written) when rows have errors and
+        ``skip_invalid`` is false. ``plan``, made by ``plan()`` for the same
+        source, mapping and policy, is used when no client changed since;
+        otherwise the import is planned again inside the transaction."""
+        now = self.clock()
+        if self.backup_first and self.db.path is not None and self.db.path.exists():
+            from desktop_crm.services.backup import backup
+
+            backup(self.db, now=now)
+        with self.db.session() as session:
+            wanted = dict(source.suggested_mapping if mapping is None else mapping)
+            if (plan is None or plan.source is not source or plan.mapping != wanted
+                    or plan.policy != policy or plan.fingerprint != repo.fingerprint(session)):
+                plan = self._plan(session, source, mapping, policy)
+            if plan.errors and not skip_invalid:
+                raise ImportRowError(plan.first_error(), plan.errors)
+            tags_before = repo.tag_set(session)
+            items: list[dict[str, Any]] = []
+            bulk = [(row, card) for row, card in plan.new_cards if repo.can_bulk_insert(card)]
+            ids = repo.insert_cards(session, [card for _row, card in bulk], now)
+            created = list(zip([row for row, _card in bulk], ids, strict=True))
+            created += [(row, client_repo.save_card(session, card, now))
+                        for row, card in plan.new_cards if not repo.can_bulk_insert(card)]
+            items += [{"row": row, "client_id": client_id, "action": repo.CREATED,
+                       "before": None, "after": now} for row, client_id in created]
+            for client_id, (row, before, after) in plan.changed.items():
+                snapshot = repo.card_to_json(before)
+                after.id = client_id
+                client_repo.save_card(session, after, now)
+                client_repo.add_changes(session, client_id, diff_cards(before, after), now,
+                                        self.user)
+                items.append({"row": row, "client_id": client_id, "action": repo.UPDATED,
+                              "before": snapshot, "after": now})
+            counts = plan.counts
+            added_tags = sorted(repo.tag_set(session) - tags_before)
+            batch_id = repo.add_batch(session, file_name=str(source.path),
+                                      file_format=source.format, imported_at=now,
+                                      user=self.user, policy=policy, counts=counts,
+                                      new_tags=added_tags)
+            repo.add_items(session, batch_id, items)
+        return ImportResult(batch_id, counts, len(plan.warnings))
+
+    # -- batches ----------------------------------------------------------------
+    def batches(self) -> list[BatchInfo]:
+        with self.db.read() as session:
+            return repo.batches(session)
+
+    def undo(self, batch_id: int) -> int:
+        """Remove the clients a batch created and put back the cards it
+        changed, in one transaction; returns the number of clients touched.
+        Refuses (ImportUndoError, nothing changed) when a client was edited
+        after the import or has interactions, evaluations or complaints."""
+        now = self.clock()
+        with self.db.session() as session:
+            info = repo.batch(session, batch_id)
+            if info is None:
+                raise ImportUndoError(_("There is no import {id}", id=batch_id))
+            if info.undone_at is not None:
+                raise ImportUndoError(_("Import {id} was already undone", id=batch_id))
+            items = repo.items(session, batch_id)
+            for item in items:
+                if item.client_id is None:
+                    continue
+                current = repo.updated_at(session, item.client_id)
+                if current != item.after:
+                    card = client_repo.load_card(session, item.client_id)
+                    raise ImportUndoError(_(
+                        "Cannot undo the import: {name} (ID {id}) was changed after it",
+                        name=card.name if card else "", id=item.client_id))
+                if item.action == repo.CREATED and repo.has_activity(session, item.client_id):
+                    card = client_repo.load_card(session, item.client_id)
+                    raise ImportUndoError(_(
+                        "Cannot undo the import: {name} (ID {id}) has interactions, "
+                        "evaluations or complaints recorded since",
+                        name=card.name if card else "", id=item.client_id))
+            touched = 0
+            for item in reversed(items):
+                if item.client_id is None:
+                    continue
+                touched += 1
+                if item.action == repo.CREATED:
+                    client_repo.purge(session, item.client_id)
+                    continue
+                assert item.before is not None
+                card, updated = repo.card_from_json(item.before, item.client_id)
+                current_card = client_repo.load_card(session, item.client_id)
+                fields = {f for f, _old, _new in diff_cards(card, current_card)} \
+                    if current_card else set()
+                client_repo.save_card(session, card, now)
+                repo.delete_changes(session, item.client_id, info.imported_at, info.user,
+                                    fields)
+                if updated is not None:
+                    repo.set_updated_at(session, item.client_id, updated)
+            session.flush()
+            repo.delete_unused_tags(session, repo.new_tags(session, batch_id))
+            repo.mark_undone(session, batch_id, now)
+        return touched
+
+
+def _client_id_column(source: ImportSource, mapping: Mapping[int, str]) -> str:
+    for index, key in mapping.items():
+        if key == im.CLIENT_ID:
+            return source.column_name(index)
+    return ""
+
+
+# -- the report ----------------------------------------------------------------------
+
+def save_report(problems: list[RowProblem], path: Path | str) -> None:
+    """Write the validation report as .xlsx (row, column, severity, problem,
+    value); cell text is never run as a formula. Raises ExportError."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from desktop_crm.services.files import write_atomically
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Import report"))
+
+    def text(value: str) -> Any:
+        """Text a spreadsheet would run as a formula is written as plain text."""
+        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
+
+    sheet.append([_("Row"), _("Column"), _("Severity"), _("Problem"), _("Value")])
+    labels = {ERROR: _("Error"), WARNING: _("Warning")}
+    for p in problems:
+        sheet.append([p.row, text(p.column), labels.get(p.severity, p.severity),
+                      text(p.message), text(p.value)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    write_atomically(Path(path), buffer.getvalue())
+
+
+__all__ = [
+    "CREATE", "INVALID", "KEEP", "MERGE", "MERGED", "POLICIES", "SKIP", "SKIPPED", "UNCHANGED",
+    "UPDATE", "BatchInfo", "ImportFileError", "ImportPlan", "ImportResult", "ImportRowError",
+    "ImportService", "ImportSource", "ImportUndoError", "PlannedRow", "RowProblem",
+    "describe_problem", "open_source", "save_report",
+]

@@ -1,0 +1,166 @@
+"""``desktop-crm import FILE [--dry-run] [--on-duplicate ...] [--mapping FILE.json]``."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop_crm import i18n
+from desktop_crm.cli import main
+from desktop_crm.domain.client import ClientCard, Phone
+from desktop_crm.services.clients import ClientService
+from desktop_crm.storage.database import Database
+from tests.conftest import TESTDATA
+from tests.unit.services.test_import import BAD_MESSAGES, _bad_files, dump, messy_sheet
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    try:
+        yield
+    finally:
+        i18n.set_language("en")
+
+
+def _names(db_path: Path) -> list[str]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return [r[0] for r in conn.execute("SELECT name FROM clients ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def test_import_creates_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db_path = tmp_path / "new" / "clients.db"
+    code = main(["import", str(messy_sheet(tmp_path / "m.xlsx")), "--db", str(db_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Column 客户名称 -> Name" in out and "4 new clients" in out and "batch 1" in out
+    assert _names(db_path) == ["张伟", "李娜", "王芳", "赵磊"]
+
+
+@pytest.mark.parametrize("name", ["xlsx/calamine_issue444.xls",
+                                  "vcf/ezvcard_John_Doe_ANDROID.vcf"])
+def test_import_real_files(tmp_path: Path, name: str) -> None:
+    db_path = tmp_path / "clients.db"
+    assert main(["import", str(TESTDATA / name), "--db", str(db_path)]) == 0
+    assert len(_names(db_path)) in (9, 6)
+
+
+def _seeded(path: Path) -> Path:
+    db = Database.open(path, create=True)
+    try:
+        ClientService(db, user="tester").save(ClientCard(
+            name="张伟", company="华为", phones=[Phone("13800138000")], notes="原有"))
+    finally:
+        db.close()
+    return path
+
+
+@pytest.mark.parametrize("policy", ["skip", "merge", "keep"])
+def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                policy: str) -> None:
+    db_path = _seeded(tmp_path / "clients.db")
+    before = dump(db_path)
+    code = main(["import", str(messy_sheet(tmp_path / "m.xlsx")), "--db", str(db_path),
+                 "--dry-run", "--on-duplicate", policy])
+    out = capsys.readouterr().out
+    assert code == 0 and "Dry run: nothing was written" in out
+    assert {"skip": "3 new clients, 0 clients updated, 2 skipped",
+            "merge": "3 new clients, 1 clients updated, 0 skipped",
+            "keep": "5 new clients"}[policy] in out
+    assert dump(db_path) == before
+    assert not (tmp_path / "backups").exists()
+
+
+def test_dry_run_does_not_create_the_database(tmp_path: Path) -> None:
+    db_path = tmp_path / "clients.db"
+    assert main(["import", str(messy_sheet(tmp_path / "m.xlsx")), "--db", str(db_path),
+                 "--dry-run"]) == 0
+    assert not db_path.exists()
+
+
+@pytest.mark.parametrize("policy", ["skip", "merge", "keep"])
+def test_on_duplicate(tmp_path: Path, policy: str) -> None:
+    db_path = _seeded(tmp_path / "clients.db")
+    assert main(["import", str(messy_sheet(tmp_path / "m.xlsx")), "--db", str(db_path),
+                 "--on-duplicate", policy]) == 0
+    names = _names(db_path)
+    assert names.count("张伟") == {"skip": 1, "merge": 1, "keep": 3}[policy]
+    conn = sqlite3.connect(db_path)
+    try:
+        notes = conn.execute("SELECT notes FROM clients WHERE id = 1").fetchone()[0]
+    finally:
+        conn.close()
+    assert notes == {"skip": "原有", "merge": "原有\n老客户\n重复的行", "keep": "原有"}[policy]
+
+
+@pytest.mark.parametrize("name", sorted(BAD_MESSAGES))
+def test_bad_files_exit_2_and_leave_the_database(tmp_path: Path, name: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    db_path = _seeded(tmp_path / "clients.db")
+    before = dump(db_path)
+    path = _bad_files(tmp_path)[name]
+    assert main(["import", str(path), "--db", str(db_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and BAD_MESSAGES[name] in err and name in err
+    assert dump(db_path) == before
+    missing = tmp_path / "none.db"
+    assert main(["import", str(path), "--db", str(missing)]) == 2
+    assert not missing.exists()
+
+
+def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(tmp_path / "nope.xlsx"), "--db", str(tmp_path / "c.db")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_row_errors_name_file_row_and_column(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    db_path = _seeded(tmp_path / "clients.db")
+    before = dump(db_path)
+    csv = tmp_path / "c.csv"
+    csv.write_text("客户名称,生日,备注\n张伟,1980-01-01,\n,1980-02-02,只有备注\n", encoding="utf-8")
+    report = tmp_path / "report.xlsx"
+    assert main(["import", str(csv), "--db", str(db_path), "--report", str(report)]) == 2
+    err = capsys.readouterr().err
+    assert err == "desktop-crm: c.csv: row 3, column 客户名称: Name is required\n"
+    assert dump(db_path) == before
+    assert report.exists()
+    assert main(["import", str(csv), "--db", str(db_path), "--skip-invalid"]) == 0
+
+
+def test_mapping_file_overrides_the_suggestion(tmp_path: Path) -> None:
+    csv = tmp_path / "c.csv"
+    csv.write_text("Kunde,Handy,Age\n张伟,13800138000,40\n", encoding="utf-8")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"Kunde": "name", "Handy": "mobile", "3": "notes"}),
+                       encoding="utf-8")
+    db_path = tmp_path / "clients.db"
+    assert main(["import", str(csv), "--db", str(db_path), "--mapping", str(mapping)]) == 0
+    conn = sqlite3.connect(db_path)
+    try:
+        row = conn.execute("SELECT name, primary_phone, notes FROM clients").fetchone()
+    finally:
+        conn.close()
+    assert row == ("张伟", "13800138000", "40")
+
+
+def test_bad_mapping_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv = tmp_path / "c.csv"
+    csv.write_text("姓名,手机\n张伟,13800138000\n", encoding="utf-8")
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text('{"Nope": "name"}', encoding="utf-8")
+    db_path = tmp_path / "clients.db"
+    assert main(["import", str(csv), "--db", str(db_path), "--mapping", str(mapping)]) == 2
+    assert "Nope" in capsys.readouterr().err
+    assert not db_path.exists()
+    mapping.write_text("[1, 2", encoding="utf-8")
+    assert main(["import", str(csv), "--db", str(db_path), "--mapping", str(mapping)]) == 2
