@@ -28,6 +28,7 @@ from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.services.ics_export import export_ics
 from desktop_crm.storage.database import Database, DatabaseError
+from desktop_crm.ui import transfer
 from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.complaints.analysis import AnalysisPane
@@ -222,6 +223,12 @@ class MainWindow(QMainWindow):
         self.act_open_db = self._action(self.open_database, QKeySequence.StandardKey.Open)
         self.act_backup = self._action(self.backup_now)
         self.act_export_ics = self._action(self.export_calendar)
+        self.act_import = self._action(self.import_clients, "Ctrl+I")
+        self.act_undo_import = self._action(self.undo_import)
+        self.act_export_xlsx = self._action(self.export_workbook, "Ctrl+E")
+        self.act_export_list = self._action(self.export_client_list)
+        self.act_export_vcf = self._action(
+            lambda: transfer.export_contacts(self, self.settings, self.db, self._show_status))
         self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.act_new_client = self._action(lambda: self._on_clients(self.clients.new_client),
                                            "Ctrl+N")
@@ -245,7 +252,12 @@ class MainWindow(QMainWindow):
         for a in (self.act_new_db, self.act_open_db, self.act_backup):
             self.file_menu.addAction(a)
         self.file_menu.addSeparator()
-        self.file_menu.addAction(self.act_export_ics)
+        for a in (self.act_import, self.act_undo_import):
+            self.file_menu.addAction(a)
+        self.file_menu.addSeparator()
+        for a in (self.act_export_xlsx, self.act_export_list, self.act_export_vcf,
+                  self.act_export_ics):
+            self.file_menu.addAction(a)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_quit)
         self.client_menu = bar.addMenu("")
@@ -282,6 +294,11 @@ class MainWindow(QMainWindow):
         self.act_open_db.setText(_("Open database…"))
         self.act_backup.setText(_("Back up now"))
         self.act_export_ics.setText(_("Export care calendar (.ics)…"))
+        self.act_import.setText(_("Import clients (Excel, CSV, vCard)…"))
+        self.act_undo_import.setText(_("Undo last import…"))
+        self.act_export_xlsx.setText(_("Export workbook for managers (.xlsx)…"))
+        self.act_export_list.setText(_("Export the listed clients (.xlsx)…"))
+        self.act_export_vcf.setText(_("Export contacts (.vcf)…"))
         self.act_quit.setText(_("Quit"))
         self.act_new_client.setText(_("Create a client card"))
         self.act_find.setText(_("Find client"))
@@ -369,6 +386,39 @@ class MainWindow(QMainWindow):
         QApplication.restoreOverrideCursor()
         self.statusBar().showMessage(_("Backup written to {path}", path=target), 8000)
         return target
+
+    def export_workbook(self) -> Path | None:
+        return transfer.export_workbook(self, self.settings, self.db, self.clock,
+                                        self._show_status)
+
+    def export_client_list(self) -> Path | None:
+        """The clients the client tab lists now (search and filters applied)."""
+        if not self.clients.model.loaded:
+            self.clients.apply_filter()
+        ids = self.clients.model.ids()
+        return transfer.export_workbook(self, self.settings, self.db, self.clock,
+                                        self._show_status, client_ids=ids)
+
+    def import_clients(self) -> int | None:
+        batch = transfer.import_file(self, self.settings, self.db, self.clock,
+                                     self._show_status)
+        if batch is not None:
+            self._after_bulk_change()
+        return batch
+
+    def undo_import(self) -> bool:
+        done = transfer.undo_last_import(self, self.db, self.clock, self._show_status)
+        if done:
+            self._after_bulk_change()
+        return done
+
+    def _after_bulk_change(self) -> None:
+        """Many clients changed at once: read the lists again."""
+        self.clients.reload_filters()
+        self.clients.apply_filter()
+        self.today.refresh()
+        if self.calendar.isVisible():
+            self.calendar.refresh()
 
     def export_calendar(self) -> Path | None:
         """File > Export care calendar: the next year's agenda as an .ics file."""

@@ -75,6 +75,10 @@ class ClientListModel(QAbstractTableModel):
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
+    def ids(self) -> list[int]:
+        """The ids listed, in the order shown."""
+        return list(self._ids)
+
     def invalidate_all(self) -> None:
         """Forget every cached row (after a change to many clients) and repaint."""
         self._cache.clear()

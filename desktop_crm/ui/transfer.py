@@ -1,0 +1,166 @@
+"""File > Import and Export: the manager's workbook, contacts as vCard, and
+importing a spreadsheet or vCard with a summary to confirm and an undo.
+
+The mapping dialog with a preview comes later; until then the import uses the
+suggested column mapping and shows what it would do before it writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from desktop_crm.i18n import _
+from desktop_crm.services.clock import Clock
+from desktop_crm.services.exporting import export_xlsx
+from desktop_crm.services.files import ExportError
+from desktop_crm.services.importing import (
+    SKIP,
+    ImportFileError,
+    ImportRowError,
+    ImportService,
+    ImportUndoError,
+)
+from desktop_crm.services.vcard_export import export_vcf
+from desktop_crm.storage.database import Database
+
+Status = Callable[[str], None]
+
+
+def _folder(settings: QSettings, db: Database) -> Path:
+    saved = settings.value("export/folder")
+    return Path(str(saved)) if saved else (db.path.parent if db.path else Path.home())
+
+
+def _save_path(parent: QWidget, settings: QSettings, db: Database, title: str, name: str,
+               pattern: str, suffix: str) -> Path | None:
+    path, _filter = QFileDialog.getSaveFileName(parent, title,
+                                                str(_folder(settings, db) / name), pattern)
+    if not path:
+        return None
+    result = Path(path if path.lower().endswith(suffix) else path + suffix)
+    settings.setValue("export/folder", str(result.parent))
+    return result
+
+
+def export_workbook(parent: QWidget, settings: QSettings, db: Database, clock: Clock,
+                    status: Status, client_ids: Sequence[int] | None = None) -> Path | None:
+    """Ask where, and whether confidential answers go in; write with progress."""
+    name = "clients.xlsx" if client_ids is None else "client-list.xlsx"
+    path = _save_path(parent, settings, db, _("Export workbook"), name,
+                      _("Excel workbook (*.xlsx)"), ".xlsx")
+    if path is None:
+        return None
+    answer = QMessageBox.question(
+        parent, _("Export workbook"),
+        _("Include the confidential profile answers (health, religion, politics, private "
+          "matters)?"),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    progress = QProgressDialog(_("Writing the workbook…"), "", 0, 100, parent)
+    progress.setCancelButton(None)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+    progress.setMinimumDuration(400)
+
+    def report(done: int, total: int) -> None:
+        progress.setValue(int(100 * done / max(total, 1)))
+        QApplication.processEvents()
+
+    confidential = answer == QMessageBox.StandardButton.Yes
+    try:
+        result = export_xlsx(db, path, include_confidential=confidential,
+                             client_ids=client_ids, clock=clock, progress=report)
+    except (ExportError, OSError) as exc:
+        progress.close()
+        QMessageBox.critical(parent, _("Export failed"), str(exc))
+        return None
+    progress.close()
+    status(_("Wrote {n} clients to {path}", n=result.clients, path=path))
+    return path
+
+
+def export_contacts(parent: QWidget, settings: QSettings, db: Database,
+                    status: Status) -> Path | None:
+    path = _save_path(parent, settings, db, _("Export contacts"), "contacts.vcf",
+                      _("vCard file (*.vcf)"), ".vcf")
+    if path is None:
+        return None
+    try:
+        count = export_vcf(db, path)
+    except (ExportError, OSError) as exc:
+        QMessageBox.critical(parent, _("Export failed"), str(exc))
+        return None
+    status(_("Wrote {n} contacts to {path}", n=count, path=path))
+    return path
+
+
+def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock,
+                status: Status) -> int | None:
+    """Pick a file, show what the import would do, import on confirmation.
+    Returns the batch id, or None when nothing was imported."""
+    start = settings.value("import/folder") or str(_folder(settings, db))
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, _("Import clients"), str(start),
+        _("Spreadsheets and contacts (*.xlsx *.xls *.ods *.csv *.txt *.vcf);;All files (*)"))
+    if not path:
+        return None
+    settings.setValue("import/folder", str(Path(path).parent))
+    service = ImportService(db, clock)
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        source = service.open(path)
+        plan = service.plan(source, None, SKIP)
+    except ImportFileError as exc:
+        QApplication.restoreOverrideCursor()
+        QMessageBox.critical(parent, _("Cannot import"), str(exc))
+        return None
+    QApplication.restoreOverrideCursor()
+    text = plan.summary()
+    if plan.errors:
+        text += "\n\n" + plan.first_error() + "\n\n" + _(
+            "Rows with errors are left out; the others are imported.")
+    text += "\n\n" + _("Duplicates (same phone, e-mail, or name and company) are skipped. "
+                       "You can undo the whole import from the File menu.")
+    answer = QMessageBox.question(parent, _("Import clients"), text,
+                                  QMessageBox.StandardButton.Ok
+                                  | QMessageBox.StandardButton.Cancel,
+                                  QMessageBox.StandardButton.Ok)
+    if answer != QMessageBox.StandardButton.Ok:
+        return None
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        result = service.commit(source, plan.mapping, SKIP, skip_invalid=True, plan=plan)
+    except (ImportRowError, ImportFileError) as exc:
+        QApplication.restoreOverrideCursor()
+        QMessageBox.critical(parent, _("Cannot import"), str(exc))
+        return None
+    QApplication.restoreOverrideCursor()
+    status(_("Imported as batch {id}; it can be undone from the File menu", id=result.batch_id))
+    return result.batch_id
+
+
+def undo_last_import(parent: QWidget, db: Database, clock: Clock, status: Status) -> bool:
+    service = ImportService(db, clock, backup_first=False)
+    batches = [b for b in service.batches() if b.undone_at is None]
+    if not batches:
+        QMessageBox.information(parent, _("Undo import"), _("There is no import to undo."))
+        return False
+    last = max(batches, key=lambda b: b.imported_at)
+    answer = QMessageBox.question(
+        parent, _("Undo import"),
+        _("Undo the import of {file} ({when}): remove the {created} clients it added and "
+          "restore the {updated} it changed?", file=last.file_name,
+          when=f"{last.imported_at:%Y-%m-%d %H:%M}", created=last.created,
+          updated=last.updated))
+    if answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        service.undo(last.id)
+    except ImportUndoError as exc:
+        QMessageBox.warning(parent, _("Undo import"), str(exc))
+        return False
+    status(_("Undid the import of {file}", file=last.file_name))
+    return True

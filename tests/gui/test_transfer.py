@@ -1,0 +1,82 @@
+"""File > Import and Export through the main window, dialogs answered by the test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from desktop_crm.services.clients import ClientService
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """QMessageBox.question answers in order; records what was asked."""
+    asked: list[str] = []
+    queue: list[QMessageBox.StandardButton] = []
+
+    def question(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return queue.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return queue, asked
+
+
+def test_export_the_workbook_and_the_listed_clients(window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                     monkeypatch, answers) -> None:
+    queue, asked = answers
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(tmp_path / "all"), "")))
+    queue.append(QMessageBox.StandardButton.No)
+    written = window.export_workbook()
+    assert written == tmp_path / "all.xlsx"
+    assert "confidential" in asked[0]
+    book = openpyxl.load_workbook(written)
+    assert book["Clients"].max_row == 1 + len(seeded)
+    assert "all.xlsx" in window.statusBar().currentMessage()
+    # the listed clients only: search for one
+    window.clients.search.setText("李娜")
+    window.clients.apply_filter()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(tmp_path / "list.xlsx"), "")))
+    queue.append(QMessageBox.StandardButton.No)
+    listed = openpyxl.load_workbook(window.export_client_list())
+    names = [row[1] for row in listed["Clients"].iter_rows(min_row=2, values_only=True)]
+    assert names == ["李娜"]
+
+
+def test_import_a_csv_then_undo_it(window, seeded, tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
+                                   answers, db) -> None:
+    queue, asked = answers
+    csv = tmp_path / "客户.csv"
+    csv.write_text("客户名称,手机,公司\n王小明,13700001111,杭州云帆\n"
+                   "曾国方,138 0013 8000,北京华为\n", encoding="gbk")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(csv), "")))
+    queue.append(QMessageBox.StandardButton.Ok)
+    batch = window.import_clients()
+    assert batch is not None
+    assert "1 new clients" in asked[0] and "1 skipped" in asked[0]  # 曾国方's phone exists
+    names = {r.name for r in ClientService(db).search("")}
+    assert "王小明" in names
+    assert window.clients.model.rowCount() == len(seeded) + 1
+    queue.append(QMessageBox.StandardButton.Yes)
+    assert window.undo_import()
+    assert window.clients.model.rowCount() == len(seeded)
+
+
+def test_a_bad_file_is_refused_with_one_message(window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                monkeypatch) -> None:
+    bad = tmp_path / "notes.xlsx"
+    bad.write_bytes(b"not a spreadsheet at all")
+    errors: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(bad), "")))
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text: errors.append(text)))
+    assert window.import_clients() is None
+    assert len(errors) == 1 and "notes.xlsx" in errors[0]
+    assert window.clients.service.counts()["clients"] == len(seeded)
