@@ -301,7 +301,14 @@ def _cn_number(text: str) -> int | None:
 def parse_lunar(text: str) -> DateSpec | None:
     """``农历八月十五``, ``农历1980年闰四月初八``, ``1980年农历8月15日``,
     ``阴历腊月廿三``: a lunar DateSpec, or None when ``text`` is not one.
-    Raises DateSpecError when it names a lunar date that cannot exist."""
+    Raises DateSpecError when it names a lunar date that cannot exist.
+    Also reads what ``DateSpec.describe`` writes in English: ``Lunar leap 4/8 (2020)``."""
+    english = re.match(r"^lunar\s+(leap\s+)?(\d{1,2})/(\d{1,2})(?:\s*\((\d{4})\))?$",
+                       text.strip(), re.IGNORECASE)
+    if english:
+        year = int(english.group(4)) if english.group(4) else None
+        return DateSpec.lunar(int(english.group(2)), int(english.group(3)),
+                              leap=bool(english.group(1)), year=year)
     m = re.match(r"^(?:(\d{4})年)?\s*(?:农历|阴历|旧历)\s*(?:(\d{4})年)?\s*(闰)?"
                  r"([正冬腊一二三四五六七八九十]{1,2}|\d{1,2})月\s*"
                  r"([初十廿卅一二三四五六七八九]{1,3}|\d{1,2})[日号]?$", text.strip())

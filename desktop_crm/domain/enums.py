@@ -7,8 +7,9 @@ message catalog, using the terms of the source textbooks (see DOMAIN.md).
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import LANGUAGES, N_, _, translate
 
 
 class LabelledEnum(StrEnum):
@@ -21,6 +22,17 @@ class LabelledEnum(StrEnum):
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return [(m.value, m.label) for m in cls]
+
+    @classmethod
+    def from_label(cls, text: str) -> Self | None:
+        """The member whose value or label, in any language, is ``text``."""
+        wanted = text.strip().casefold()
+        for member in cls:
+            msgid = _LABELS[cls.__name__][member.value]
+            names = {member.value, *(translate(msgid, lang) for lang in LANGUAGES)}
+            if wanted in {n.casefold() for n in names}:
+                return member
+        return None
 
 
 class ClientKind(LabelledEnum):

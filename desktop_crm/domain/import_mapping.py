@@ -332,7 +332,7 @@ def parse_gender(value: object) -> Gender | None:
         return Gender.MALE
     if text in ("女", "女性", "女士", "小姐", "f", "female", "woman", "mrs", "ms", "miss"):
         return Gender.FEMALE
-    return None
+    return Gender.from_label(cell_text(value))  # the app's own labels, e.g. "Not given"
 
 
 def split_tags(value: object) -> list[str]:

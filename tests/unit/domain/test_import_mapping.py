@@ -230,3 +230,15 @@ def test_update_replaces_mapped_fields_only() -> None:
     assert updated.company == "" and updated.email == "z@example.com"
     assert updated.notes == "keep"
     assert [p.number for p in updated.phones] == ["13900139000", "010-65529988"]
+
+
+def test_the_apps_own_texts_read_back() -> None:
+    """What the export writes (DateSpec.describe, enum labels) imports again."""
+    from desktop_crm.domain.dates import DateSpec, parse_lunar
+    from desktop_crm.domain.enums import Gender
+    from desktop_crm.domain.import_mapping import parse_gender
+
+    assert parse_lunar("Lunar 4/17 (1996)") == DateSpec.lunar(4, 17, year=1996)
+    assert parse_lunar("Lunar leap 6/19") == DateSpec.lunar(6, 19, leap=True)
+    assert parse_gender("Not given") == Gender.UNKNOWN
+    assert parse_gender("Female") == Gender.FEMALE
