@@ -19,6 +19,10 @@ class LabelledEnum(StrEnum):
     def label(self) -> str:
         return _(_LABELS[type(self).__name__][self.value])
 
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang`` whatever the window's language."""
+        return translate(_LABELS[type(self).__name__][self.value], lang)
+
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return [(m.value, m.label) for m in cls]
@@ -28,8 +32,7 @@ class LabelledEnum(StrEnum):
         """The member whose value or label, in any language, is ``text``."""
         wanted = text.strip().casefold()
         for member in cls:
-            msgid = _LABELS[cls.__name__][member.value]
-            names = {member.value, *(translate(msgid, lang) for lang in LANGUAGES)}
+            names = {member.value, *(member.label_in(lang) for lang in LANGUAGES)}
             if wanted in {n.casefold() for n in names}:
                 return member
         return None

@@ -49,8 +49,7 @@ class Texts:
         """The member's label in this language; "" for None."""
         if member is None:
             return ""
-        msgid = enums._LABELS[type(member).__name__][member.value]
-        return translate(msgid, self.lang)
+        return member.label_in(self.lang)
 
     def yes_no(self, value: bool) -> str:
         return self(N_("Yes")) if value else self(N_("No"))
