@@ -1,8 +1,9 @@
 """File > Import and Export: the manager's workbook, contacts as vCard, and
 importing a spreadsheet or vCard with a summary to confirm and an undo.
 
-The mapping dialog with a preview comes later; until then the import uses the
-suggested column mapping and shows what it would do before it writes.
+The import opens the file, then the mapping dialog (``import_dialog``) shows
+the suggested column mapping, a preview, the duplicates policy and what the
+import would do; it writes only when the user accepts.
 """
 
 from __future__ import annotations
@@ -11,23 +12,34 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QMessageBox,
+    QProgressDialog,
+    QWidget,
+)
 
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock
 from desktop_crm.services.exporting import export_xlsx
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.importing import (
-    SKIP,
     ImportFileError,
     ImportRowError,
     ImportService,
+    ImportSource,
     ImportUndoError,
 )
 from desktop_crm.services.vcard_export import export_vcf
 from desktop_crm.storage.database import Database
+from desktop_crm.ui.import_dialog import ImportDialog
 
 Status = Callable[[str], None]
+
+# Makes the mapping dialog; tests replace it with one whose exec() answers at once.
+DIALOG_FACTORY: Callable[[ImportService, ImportSource, QWidget], ImportDialog] = ImportDialog
 
 
 def _folder(settings: QSettings, db: Database) -> Path:
@@ -99,8 +111,9 @@ def export_contacts(parent: QWidget, settings: QSettings, db: Database,
 
 def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock,
                 status: Status) -> int | None:
-    """Pick a file, show what the import would do, import on confirmation.
-    Returns the batch id, or None when nothing was imported."""
+    """Pick a file, let the user correct the column mapping and choose the
+    duplicates policy in the mapping dialog, import when accepted (rows with
+    errors are left out). Returns the batch id, or None when nothing was imported."""
     start = settings.value("import/folder") or str(_folder(settings, db))
     path, _filter = QFileDialog.getOpenFileName(
         parent, _("Import clients"), str(start),
@@ -112,27 +125,22 @@ def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         source = service.open(path)
-        plan = service.plan(source, None, SKIP)
+        dialog = DIALOG_FACTORY(service, source, parent)
     except ImportFileError as exc:
         QApplication.restoreOverrideCursor()
         QMessageBox.critical(parent, _("Cannot import"), str(exc))
         return None
     QApplication.restoreOverrideCursor()
-    text = plan.summary()
-    if plan.errors:
-        text += "\n\n" + plan.first_error() + "\n\n" + _(
-            "Rows with errors are left out; the others are imported.")
-    text += "\n\n" + _("Duplicates (same phone, e-mail, or name and company) are skipped. "
-                       "You can undo the whole import from the File menu.")
-    answer = QMessageBox.question(parent, _("Import clients"), text,
-                                  QMessageBox.StandardButton.Ok
-                                  | QMessageBox.StandardButton.Cancel,
-                                  QMessageBox.StandardButton.Ok)
-    if answer != QMessageBox.StandardButton.Ok:
-        return None
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        source, mapping, policy, plan = (dialog.source, dialog.mapping(), dialog.policy(),
+                                         dialog.plan)
+    finally:
+        dialog.deleteLater()
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        result = service.commit(source, plan.mapping, SKIP, skip_invalid=True, plan=plan)
+        result = service.commit(source, mapping, policy, skip_invalid=True, plan=plan)
     except (ImportRowError, ImportFileError) as exc:
         QApplication.restoreOverrideCursor()
         QMessageBox.critical(parent, _("Cannot import"), str(exc))

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from desktop_crm.services.clients import ClientService
+from desktop_crm.ui import transfer
+from desktop_crm.ui.import_dialog import ImportDialog
 
 
 @pytest.fixture
@@ -50,16 +52,27 @@ def test_export_the_workbook_and_the_listed_clients(window, seeded, tmp_path: Pa
 
 def test_import_a_csv_then_undo_it(window, seeded, tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
                                    answers, db) -> None:
-    queue, asked = answers
+    queue, _asked = answers
     csv = tmp_path / "客户.csv"
     csv.write_text("客户名称,手机,公司\n王小明,13700001111,杭州云帆\n"
                    "曾国方,138 0013 8000,北京华为\n", encoding="gbk")
     monkeypatch.setattr(QFileDialog, "getOpenFileName",
                         staticmethod(lambda *a, **k: (str(csv), "")))
-    queue.append(QMessageBox.StandardButton.Ok)
+    shown: list[ImportDialog] = []
+
+    class Accepting(ImportDialog):
+        """The mapping dialog, accepted as suggested without a modal loop."""
+
+        def exec(self) -> int:
+            shown.append(self)
+            return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(transfer, "DIALOG_FACTORY", Accepting)
     batch = window.import_clients()
     assert batch is not None
-    assert "1 new clients" in asked[0] and "1 skipped" in asked[0]  # 曾国方's phone exists
+    summary = shown[0].summary.text()
+    assert "1 new clients" in summary and "1 skipped" in summary  # 曾国方's phone exists
+    assert shown[0].mapping() == {0: "name", 1: "mobile", 2: "company"}
     names = {r.name for r in ClientService(db).search("")}
     assert "王小明" in names
     assert window.clients.model.rowCount() == len(seeded) + 1
@@ -79,4 +92,20 @@ def test_a_bad_file_is_refused_with_one_message(window, seeded, tmp_path: Path, 
                         staticmethod(lambda parent, title, text: errors.append(text)))
     assert window.import_clients() is None
     assert len(errors) == 1 and "notes.xlsx" in errors[0]
+    assert window.clients.service.counts()["clients"] == len(seeded)
+
+
+def test_a_cancelled_import_writes_nothing(window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                           monkeypatch) -> None:
+    csv = tmp_path / "new.csv"
+    csv.write_text("姓名,手机\n王小明,13700001111\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (str(csv), "")))
+
+    class Cancelling(ImportDialog):
+        def exec(self) -> int:
+            return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(transfer, "DIALOG_FACTORY", Cancelling)
+    assert window.import_clients() is None
     assert window.clients.service.counts()["clients"] == len(seeded)
