@@ -235,8 +235,10 @@ def _read_csv(path: Path, text: str, encoding: str) -> SourceTable:
 
 # -- vCards ---------------------------------------------------------------------
 
-_VCARD_FIELDS = (im.NAME, "company", "title", im.MOBILE, im.PHONE, "email", "address",
-                 "home_address", "birthday", "notes", "tags")
+_VCARD_FIELDS = (im.NAME, "company", "title", im.MOBILE, im.PHONE, "email", "wechat",
+                 "address", "home_address", "birthday", "notes", "tags")
+# written by services/vcard_export.py: a lunar birthday as [YYYY]-MM-DD, LEAP=TRUE
+_LUNAR_BIRTHDAY = "x-desktop-crm-lunar-birthday"
 _BINARY_PROPS = ("PHOTO", "LOGO", "SOUND", "KEY")
 
 
@@ -348,6 +350,15 @@ def _vcard_row(card: Any) -> list[Any]:
         bday = _text(prop.value)
         m = re.fullmatch(r"--(\d{2})-?(\d{2})", bday)
         values["birthday"].append(f"{m.group(1)}-{m.group(2)}" if m else bday[:10])
+    for prop in contents.get(_LUNAR_BIRTHDAY, [])[:1]:
+        m = re.fullmatch(r"(?:(\d{4})-|--)(\d{2})-(\d{2})", _text(prop.value))
+        if m and not values["birthday"]:
+            leap = "leap " if [str(v).upper() for v in prop.params.get("LEAP", [])] == [
+                "TRUE"] else ""
+            year = f" ({m.group(1)})" if m.group(1) else ""
+            values["birthday"].append(f"Lunar {leap}{int(m.group(2))}/{int(m.group(3))}{year}")
+    for prop in contents.get("x-wechat", [])[:1]:
+        values["wechat"].append(_text(prop.value))
     for prop in contents.get("note", []):
         values["notes"].append(_text(prop.value))
     for prop in contents.get("categories", []):

@@ -13,7 +13,7 @@ import vobject
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import ClientKind, PhoneKind
-from desktop_crm.services.clients import ClientService
+from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.vcard_export import LUNAR_BIRTHDAY, export_vcf
 from desktop_crm.storage.database import Database
@@ -105,3 +105,26 @@ def test_long_lines_fold_without_breaking_utf8(db: Database, service: ClientServ
 def test_a_bad_path(db: Database, tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="Cannot write"):
         export_vcf(db, tmp_path / "no" / "such.vcf")
+
+
+def test_wechat_and_lunar_birthdays_come_back_through_import(
+        db: Database, service: ClientService, tmp_path: Path) -> None:
+    from desktop_crm.services.importing import ImportService
+
+    service.save(ClientCard(name="王芳", wechat="wangfang88", phones=[Phone("13800138000")],
+                            birthday=DateSpec.lunar(5, 8, leap=True, year=1990)))
+    service.save(ClientCard(name="李娜", phones=[Phone("13900139000")],
+                            birthday=DateSpec.lunar(8, 15)))
+    out = tmp_path / "contacts.vcf"
+    export_vcf(db, out)
+    target = Database.open(tmp_path / "empty.db", create=True)
+    try:
+        importer = ImportService(target, backup_first=False)
+        importer.commit(importer.open(out), None, "keep")
+        back = {c.name: c for c in (ClientService(target).get(i) for i in
+                                    ClientService(target).list_ids(ClientFilter()))}
+    finally:
+        target.close()
+    assert back["王芳"].wechat == "wangfang88"
+    assert back["王芳"].birthday == DateSpec.lunar(5, 8, leap=True, year=1990)
+    assert back["李娜"].birthday == DateSpec.lunar(8, 15)
