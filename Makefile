@@ -30,6 +30,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/search.py --db $(BENCH_DB)
 	$(BIN)/python benchmarks/agenda.py --db $(BENCH_DB)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/excel.py --db $(BENCH_DB)
 
 clean-venv:
 	rm -rf $(VENV)
