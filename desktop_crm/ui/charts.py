@@ -149,10 +149,8 @@ class ChartFrame(QWidget):
         return grid
 
 
-class HorizontalBarChart(ChartFrame):
-    """One horizontal bar per label, in the given order, with its value at the
-    end; labels are elided to at most 40% of the width. The chart asks for
-    the height its rows need.
+class _BarsChart(ChartFrame):
+    """A chart of (label, value) bars.
 
     Attributes:
         bars: (label, value) per bar, labels already translated.
@@ -170,6 +168,16 @@ class HorizontalBarChart(ChartFrame):
 
     def summary(self) -> str:
         return "\n".join(f"{label}: {_count_text(value)}" for label, value in self.bars)
+
+
+class HorizontalBarChart(_BarsChart):
+    """One horizontal bar per label, in the given order, with its value at the
+    end; labels are elided to at most 40% of the width. The chart asks for
+    the height its rows need.
+
+    Attributes:
+        bars: (label, value) per bar, labels already translated.
+    """
 
     def _row_height(self) -> float:
         return QFontMetricsF(self.font()).height() + 10
@@ -220,26 +228,13 @@ class HorizontalBarChart(ChartFrame):
                              _count_text(value))
 
 
-class ColumnChart(ChartFrame):
+class ColumnChart(_BarsChart):
     """Vertical bars over an ordered axis (months, or bars sorted by size),
     with a count axis on the left.
 
     Attributes:
         bars: (label, value) per column, labels already translated.
     """
-
-    def __init__(self, title_msgid: str, parent: QWidget | None = None,
-                 empty_msgid: str = N_("No data")) -> None:
-        super().__init__(title_msgid, parent, empty_msgid)
-        self.bars: list[tuple[str, float]] = []
-        self.retranslate()
-
-    def set_data(self, bars: Sequence[tuple[str, float]]) -> None:
-        self.bars = [(label, value) for label, value in bars]
-        self.retranslate()
-
-    def summary(self) -> str:
-        return "\n".join(f"{label}: {_count_text(value)}" for label, value in self.bars)
 
     # -- layout shared with the Pareto chart ------------------------------------------
     def _axis_peak(self) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -271,3 +271,23 @@ def configure_list_view(view: QTableView) -> None:
     view.verticalHeader().setDefaultSectionSize(24)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setStretchLastSection(True)
+
+
+def select_row_quietly(view: QTableView, row: int | None) -> bool:
+    """Make ``row`` the view's current, selected row (or clear the selection
+    for None) without emitting selection signals; False when cleared."""
+    model, selection = view.model(), view.selectionModel()
+    selection.blockSignals(True)
+    try:
+        if row is None:
+            selection.clearSelection()
+            selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+            return False
+        selection.setCurrentIndex(model.index(row, 0),
+                                  QItemSelectionModel.SelectionFlag.ClearAndSelect
+                                  | QItemSelectionModel.SelectionFlag.Rows)
+    finally:
+        selection.blockSignals(False)
+    view.viewport().update()
+    view.scrollTo(model.index(row, 0))
+    return True

@@ -6,13 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from desktop_crm.domain.care import AgendaItem
 from desktop_crm.i18n import N_, _
-
-ModelIndex = QModelIndex | QPersistentModelIndex
+from desktop_crm.ui.table_model import ListTableModel, ModelIndex
 
 OVERDUE_COLOUR = QColor("#b03a2e")
 UPCOMING_COLOUR = QColor("#2c5d8a")
@@ -34,7 +33,7 @@ def when_text(item: AgendaItem, today: date) -> str:
     return f"{base} · " + _("in {n} days", n=delta)
 
 
-class AgendaModel(QAbstractTableModel):
+class AgendaModel(ListTableModel[AgendaItem]):
     """Agenda items for a QTableView; the whole list is in memory (a month of a
     100,000-client book is a few thousand items)."""
 
@@ -42,7 +41,6 @@ class AgendaModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.items: list[AgendaItem] = []
         self.today = date.today()
 
     def set_items(self, items: list[AgendaItem], today: date) -> None:
@@ -51,29 +49,10 @@ class AgendaModel(QAbstractTableModel):
         self.today = today
         self.endResetModel()
 
-    def item_at(self, row: int) -> AgendaItem | None:
-        return self.items[row] if 0 <= row < len(self.items) else None
-
     def row_of(self, key: tuple[str, int, date]) -> int | None:
         for row, item in enumerate(self.items):
             if item.key == key:
                 return row
-        return None
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Override QAbstractItemModel::rowCount."""
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Override QAbstractItemModel::columnCount."""
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Override QAbstractItemModel::headerData."""
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.columns)):
-            return _(self.columns[section])
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from desktop_crm.domain.complaint import (
@@ -18,8 +18,7 @@ from desktop_crm.domain.complaint import (
     reply_due,
 )
 from desktop_crm.i18n import N_, _
-
-ModelIndex = QModelIndex | QPersistentModelIndex
+from desktop_crm.ui.table_model import ListTableModel, ModelIndex
 
 OVERDUE_COLOUR = QColor("#b03a2e")
 URGENT_COLOUR = QColor("#a04000")
@@ -57,7 +56,7 @@ def due_short(c: Complaint, now: datetime, reply_hours: int | None) -> str:
     return ""
 
 
-class ComplaintListModel(QAbstractTableModel):
+class ComplaintListModel(ListTableModel[Complaint]):
     """Complaints for a QTableView; the whole filtered list is in memory (a
     year of complaints is a few hundred rows, not a client book).
 
@@ -72,7 +71,6 @@ class ComplaintListModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.items: list[Complaint] = []
         self.overdue: set[int] = set()
         self.now = datetime.now()
         self.reply_hours: int | None = None
@@ -86,9 +84,6 @@ class ComplaintListModel(QAbstractTableModel):
         self.reply_hours = reply_hours
         self.endResetModel()
 
-    def item_at(self, row: int) -> Complaint | None:
-        return self.items[row] if 0 <= row < len(self.items) else None
-
     def id_at(self, row: int) -> int | None:
         item = self.item_at(row)
         return item.id if item is not None else None
@@ -101,22 +96,6 @@ class ComplaintListModel(QAbstractTableModel):
 
     def is_overdue(self, c: Complaint) -> bool:
         return c.id in self.overdue
-
-    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Override QAbstractItemModel::rowCount."""
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        """Override QAbstractItemModel::columnCount."""
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        """Override QAbstractItemModel::headerData."""
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.columns)):
-            return _(self.columns[section])
-        return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Override QAbstractItemModel::data."""

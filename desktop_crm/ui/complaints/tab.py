@@ -8,7 +8,7 @@ import calendar
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +45,7 @@ from desktop_crm.ui.complaints.list_model import (
 )
 from desktop_crm.ui.complaints.records import HandlingLog, StatusHistory
 from desktop_crm.ui.complaints.workflow import TransitionBar
-from desktop_crm.ui.widgets import from_qdate, to_qdate
+from desktop_crm.ui.widgets import from_qdate, select_row_quietly, to_qdate
 
 NEW_SHORTCUT = "Ctrl+Shift+K"
 PERIODS = (("all", N_("All time")), ("month", N_("This month")),
@@ -382,21 +382,7 @@ class ComplaintsTab(QWidget):
     def _select_row(self, complaint_id: int | None) -> bool:
         """Make the complaint's row current without loading it again."""
         row = self.model.row_of(complaint_id) if complaint_id is not None else None
-        selection = self.view.selectionModel()
-        selection.blockSignals(True)
-        try:
-            if row is None:
-                selection.clearSelection()
-                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
-                return False
-            selection.setCurrentIndex(self.model.index(row, 0),
-                                      QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                      | QItemSelectionModel.SelectionFlag.Rows)
-        finally:
-            selection.blockSignals(False)
-        self.view.viewport().update()
-        self.view.scrollTo(self.model.index(row, 0))
-        return True
+        return select_row_quietly(self.view, row)
 
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         complaint_id = self.model.id_at(current.row())

@@ -3,7 +3,7 @@ history, the evaluation form, the grade distribution and the scheme editor."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,7 +34,7 @@ from desktop_crm.ui.evaluation.charts import GradeDistributionChart, ScoreHistor
 from desktop_crm.ui.evaluation.form import EvaluationForm
 from desktop_crm.ui.evaluation.list_model import EvaluationListModel
 from desktop_crm.ui.evaluation.scheme_dialog import SchemeDialog
-from desktop_crm.ui.widgets import configure_list_view
+from desktop_crm.ui.widgets import configure_list_view, select_row_quietly
 
 HISTORY_COLUMNS = (N_("Date"), N_("Period"), N_("Total"), N_("Grade"), N_("Scheme"),
                    N_("Evaluator"))
@@ -254,21 +254,7 @@ class EvaluationTab(QWidget):
     def _select_row(self, client_id: int) -> bool:
         """Make the client's row current without reloading the form."""
         row = self.model.row_of(client_id)
-        selection = self.view.selectionModel()
-        selection.blockSignals(True)
-        try:
-            if row is None:
-                selection.clearSelection()
-                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
-                return False
-            selection.setCurrentIndex(self.model.index(row, 0),
-                                      QItemSelectionModel.SelectionFlag.ClearAndSelect
-                                      | QItemSelectionModel.SelectionFlag.Rows)
-        finally:
-            selection.blockSignals(False)
-        self.view.viewport().update()
-        self.view.scrollTo(self.model.index(row, 0))
-        return True
+        return select_row_quietly(self.view, row)
 
     def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         client_id = self.model.id_at(current.row())
