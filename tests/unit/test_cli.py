@@ -5,14 +5,13 @@ from __future__ import annotations
 import importlib.util
 import json
 import sqlite3
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
 
-from desktop_crm import __version__, i18n
+from desktop_crm import __version__
 from desktop_crm.cli import main
 from desktop_crm.domain.client import ClientCard, Interaction, Phone
 from desktop_crm.domain.enums import Channel
@@ -21,14 +20,6 @@ from desktop_crm.storage.database import Database
 
 HAS_DEMO = importlib.util.find_spec("desktop_crm.services.demo") is not None
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """main() sets the language from the system; keep other tests in English."""
-    try:
-        yield
-    finally:
-        i18n.set_language("en")
 
 
 @pytest.fixture

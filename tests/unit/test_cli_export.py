@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 import vobject
 from openpyxl import load_workbook
 
-from desktop_crm import i18n
 from desktop_crm.cli import main
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.domain.profile import questions
@@ -21,13 +19,6 @@ from desktop_crm.storage.database import Database
 
 CONFIDENTIAL = next(q.number for q in questions() if q.confidential)
 
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    try:
-        yield
-    finally:
-        i18n.set_language("en")
 
 
 @pytest.fixture
