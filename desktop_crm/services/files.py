@@ -8,7 +8,10 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from desktop_crm.i18n import _
 
@@ -18,9 +21,18 @@ class ExportError(Exception):
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file next to ``path``, then rename it over
-    ``path``; a reader sees the old file or the new one, never a part. The
-    folder must exist. Raises ExportError on any file-system failure."""
+    """Write ``data`` to ``path`` through :func:`atomic_file`."""
+    with atomic_file(path) as fh:
+        fh.write(data)
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file to write ``path``'s new content into: a temporary file
+    next to ``path``, renamed over it when the block ends without an error
+    (and removed when it raises); a reader sees the old file or the new one,
+    never a part. The folder must exist. Raises ExportError on any file-system
+    failure."""
     try:
         if not path.name or path.is_dir():
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
@@ -28,7 +40,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                yield fh
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Self
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -81,7 +81,7 @@ class SheetWriter:
 
     @classmethod
     def create(cls, wb: Workbook, title: str, headers: Sequence[str],
-               columns: Sequence[Column]) -> SheetWriter:
+               columns: Sequence[Column]) -> Self:
         """A writer on a new sheet at the end of ``wb``."""
         ws = wb.create_sheet(title=title)
         assert isinstance(ws, WriteOnlyWorksheet)

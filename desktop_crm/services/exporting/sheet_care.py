@@ -8,7 +8,8 @@ from desktop_crm.domain.care import AgendaItem
 from desktop_crm.domain.enums import AgendaKind
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
-from desktop_crm.services.exporting.cells import Column, SheetWriter
+from desktop_crm.services.exporting.cells import Column
+from desktop_crm.services.exporting.row_xml import StreamedSheet
 from desktop_crm.services.exporting.texts import Texts
 
 COLUMNS = (Column(N_("Date"), 12), Column(N_("Remind from"), 12), Column(N_("Kind"), 14),
@@ -21,7 +22,7 @@ class CareSheet:
 
     def __init__(self, wb: Workbook, t: Texts) -> None:
         self.t = t
-        self.out = SheetWriter.create(wb, t(texts.CARE), [t(c.header) for c in COLUMNS], COLUMNS)
+        self.out = StreamedSheet.create(wb, t(texts.CARE), [t(c.header) for c in COLUMNS], COLUMNS)
 
     def add(self, item: AgendaItem) -> None:
         t = self.t

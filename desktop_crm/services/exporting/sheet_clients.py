@@ -10,8 +10,9 @@ from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.dates import DateSpec
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
-from desktop_crm.services.exporting.cells import DATETIME_FORMAT, Column, SheetWriter
+from desktop_crm.services.exporting.cells import DATETIME_FORMAT, Column
 from desktop_crm.services.exporting.pages import ExportedClient
+from desktop_crm.services.exporting.row_xml import StreamedSheet
 from desktop_crm.services.exporting.texts import Texts
 
 COLUMNS = (
@@ -39,7 +40,8 @@ class ClientsSheet:
 
     def __init__(self, wb: Workbook, t: Texts) -> None:
         self.t = t
-        self.out = SheetWriter.create(wb, t(texts.CLIENTS), [t(c.header) for c in COLUMNS], COLUMNS)
+        self.out = StreamedSheet.create(wb, t(texts.CLIENTS), [t(c.header) for c in COLUMNS],
+                                        COLUMNS)
 
     def add(self, item: ExportedClient) -> None:
         self.out.append(self.row(item))

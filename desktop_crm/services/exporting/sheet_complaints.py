@@ -9,7 +9,8 @@ from openpyxl.workbook import Workbook
 from desktop_crm.domain.complaint import Complaint, is_overdue
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
-from desktop_crm.services.exporting.cells import DATETIME_FORMAT, Column, SheetWriter
+from desktop_crm.services.exporting.cells import DATETIME_FORMAT, Column
+from desktop_crm.services.exporting.row_xml import StreamedSheet
 from desktop_crm.services.exporting.texts import Texts
 
 MONEY_FORMAT = "#,##0.00"
@@ -33,7 +34,7 @@ class ComplaintsSheet:
 
     def __init__(self, wb: Workbook, t: Texts, now: datetime, reply_hours: int | None) -> None:
         self.t, self.now, self.reply_hours = t, now, reply_hours
-        self.out = SheetWriter.create(wb, t(texts.COMPLAINTS), [t(c.header) for c in COLUMNS],
+        self.out = StreamedSheet.create(wb, t(texts.COMPLAINTS), [t(c.header) for c in COLUMNS],
                                       COLUMNS)
 
     def add(self, c: Complaint) -> None:

@@ -8,8 +8,9 @@ from openpyxl.workbook import Workbook
 from desktop_crm.domain.scoring import Scheme
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
-from desktop_crm.services.exporting.cells import NUMBER_FORMAT, Column, SheetWriter
+from desktop_crm.services.exporting.cells import NUMBER_FORMAT, Column
 from desktop_crm.services.exporting.pages import EvaluationLine
+from desktop_crm.services.exporting.row_xml import StreamedSheet
 from desktop_crm.services.exporting.texts import Texts
 
 LEADING = (Column(N_("Client ID"), 8), Column(N_("Client"), 16),
@@ -30,7 +31,7 @@ class EvaluationsSheet:
         headers = [t(c.header) for c in LEADING]
         headers += [t(N_("{criterion} (points)"), criterion=label) for label in labels]
         headers += [t(c.header) for c in TRAILING]
-        self.out = SheetWriter.create(wb, t(texts.EVALUATIONS), headers, columns)
+        self.out = StreamedSheet.create(wb, t(texts.EVALUATIONS), headers, columns)
 
     def add(self, line: EvaluationLine, client: str) -> None:
         self.out.append([line.client_id, client, line.evaluated_on, line.period_start,

@@ -6,8 +6,9 @@ from openpyxl.workbook import Workbook
 
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
-from desktop_crm.services.exporting.cells import DATETIME_FORMAT, Column, SheetWriter
+from desktop_crm.services.exporting.cells import DATETIME_FORMAT, Column
 from desktop_crm.services.exporting.pages import InteractionLine
+from desktop_crm.services.exporting.row_xml import StreamedSheet
 from desktop_crm.services.exporting.texts import Texts
 
 COLUMNS = (Column(N_("Client ID"), 8), Column(N_("Client"), 16),
@@ -22,7 +23,7 @@ class InteractionsSheet:
 
     def __init__(self, wb: Workbook, t: Texts) -> None:
         self.t = t
-        self.out = SheetWriter.create(wb, t(texts.INTERACTIONS), [t(c.header) for c in COLUMNS],
+        self.out = StreamedSheet.create(wb, t(texts.INTERACTIONS), [t(c.header) for c in COLUMNS],
                                COLUMNS)
 
     def add(self, line: InteractionLine, client: str) -> None:

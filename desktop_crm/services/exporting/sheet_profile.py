@@ -11,8 +11,9 @@ from openpyxl.workbook import Workbook
 from desktop_crm.domain import profile
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
-from desktop_crm.services.exporting.cells import Column, SheetWriter
+from desktop_crm.services.exporting.cells import Column
 from desktop_crm.services.exporting.pages import ExportedClient
+from desktop_crm.services.exporting.row_xml import StreamedSheet
 from desktop_crm.services.exporting.texts import Texts
 
 LEADING = (Column(N_("ID"), 7), Column(N_("Name"), 16), Column(N_("Profile filled in by"), 10),
@@ -33,7 +34,7 @@ class ProfileSheet:
         columns = [*LEADING, *(Column("", 24) for _ in questions)]
         headers = [t(c.header) for c in LEADING]
         headers += [f"{q.number}. {q.text(t.lang)}" for q in questions]
-        self.out = SheetWriter.create(wb, t(texts.PROFILE), headers, columns)
+        self.out = StreamedSheet.create(wb, t(texts.PROFILE), headers, columns)
 
     def add(self, item: ExportedClient) -> None:
         c = item.card

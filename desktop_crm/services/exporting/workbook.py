@@ -9,7 +9,6 @@ Summary sheet, created first so that it opens first, is filled last.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,7 +23,7 @@ from desktop_crm.services.clock import Clock
 from desktop_crm.services.complaint_analysis import summarise
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.evaluations import EvaluationService
-from desktop_crm.services.exporting import pages, texts
+from desktop_crm.services.exporting import package, pages, texts
 from desktop_crm.services.exporting.sheet_care import CareSheet
 from desktop_crm.services.exporting.sheet_clients import ClientsSheet
 from desktop_crm.services.exporting.sheet_complaints import ComplaintsSheet
@@ -33,7 +32,6 @@ from desktop_crm.services.exporting.sheet_interactions import InteractionsSheet
 from desktop_crm.services.exporting.sheet_profile import ProfileSheet
 from desktop_crm.services.exporting.summary import Headline, Tally, month_start, write_summary
 from desktop_crm.services.exporting.texts import Texts
-from desktop_crm.services.files import write_atomically
 from desktop_crm.storage.database import Database
 
 CARE_DAYS = 90
@@ -72,51 +70,52 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
     complaints_sheet = ComplaintsSheet(wb, t, now, reply_hours)
     interactions = InteractionsSheet(wb, t)
 
-    tally = Tally(month=(today.year, today.month))
-    for page in pages.pages(db, ids):
-        names = {c.card.id: c.card.name for c in page.clients}
-        for client in page.clients:
-            tally.client(client)
-            clients.add(client)
-            answers.add(client)
-        for evaluation in page.evaluations:
-            tally.evaluations += 1
-            evaluations.add(evaluation, names.get(evaluation.client_id, ""))
-        for line in page.interactions:
-            tally.interaction(line.occurred_at)
-            interactions.add(line, names.get(line.client_id, ""))
-        if progress is not None:
-            progress(min(tally.clients, len(ids)), len(ids))
-
-    agenda = AgendaService(db, clock).agenda(CARE_DAYS, today, include_overdue=False)
-    headline_end = today + timedelta(days=HEADLINE_CARE_DAYS)
-    care_30 = 0
-    for item in agenda:
-        if wanted is None or item.client_id in wanted:
-            care.add(item)
-            care_30 += item.day < headline_end
-
-    complaints = [c for c in complaint_service.find()
-                  if wanted is None or c.client_id in wanted]
-    for complaint in complaints:
-        complaints_sheet.add(complaint)
-    since = month_start(today, COMPLAINT_MONTHS - 1)
-    recent = [c for c in complaints if c.received_at.date() >= since]
-    head = Headline(
-        exported_at=now, filtered=client_ids is not None,
-        include_confidential=include_confidential,
-        complaints=summarise(complaints, reply_hours, now),
-        complaints_by_month=summarise(recent, reply_hours, now, since, today).by_month,
-        open_complaints=sum(c.status in OPEN_STATUSES for c in complaints),
-        overdue_complaints=sum(is_overdue(c, now, reply_hours) for c in complaints),
-        care_30_days=care_30,
-    )
     sheets = (clients, answers, evaluations, care, complaints_sheet, interactions)
-    for sheet in sheets:
-        sheet.finish()
-    write_summary(summary_ws, t, tally, head)
+    try:
+        tally = Tally(month=(today.year, today.month))
+        for page in pages.pages(db, ids):
+            names = {c.card.id: c.card.name for c in page.clients}
+            for client in page.clients:
+                tally.client(client)
+                clients.add(client)
+                answers.add(client)
+            for evaluation in page.evaluations:
+                tally.evaluations += 1
+                evaluations.add(evaluation, names.get(evaluation.client_id, ""))
+            for line in page.interactions:
+                tally.interaction(line.occurred_at)
+                interactions.add(line, names.get(line.client_id, ""))
+            if progress is not None:
+                progress(min(tally.clients, len(ids)), len(ids))
 
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    write_atomically(path, buffer.getvalue())
+        agenda = AgendaService(db, clock).agenda(CARE_DAYS, today, include_overdue=False)
+        headline_end = today + timedelta(days=HEADLINE_CARE_DAYS)
+        care_30 = 0
+        for item in agenda:
+            if wanted is None or item.client_id in wanted:
+                care.add(item)
+                care_30 += item.day < headline_end
+
+        complaints = [c for c in complaint_service.find()
+                      if wanted is None or c.client_id in wanted]
+        for complaint in complaints:
+            complaints_sheet.add(complaint)
+        since = month_start(today, COMPLAINT_MONTHS - 1)
+        recent = [c for c in complaints if c.received_at.date() >= since]
+        head = Headline(
+            exported_at=now, filtered=client_ids is not None,
+            include_confidential=include_confidential,
+            complaints=summarise(complaints, reply_hours, now),
+            complaints_by_month=summarise(recent, reply_hours, now, since, today).by_month,
+            open_complaints=sum(c.status in OPEN_STATUSES for c in complaints),
+            overdue_complaints=sum(is_overdue(c, now, reply_hours) for c in complaints),
+            care_30_days=care_30,
+        )
+        for sheet in sheets:
+            sheet.finish()
+        write_summary(summary_ws, t, tally, head)
+        package.save(wb, [s.out for s in sheets], path)
+    finally:
+        for sheet in sheets:
+            sheet.out.close()
     return XlsxResult(tally.clients, {s.out.ws.title: s.out.rows for s in sheets})
