@@ -10,6 +10,8 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_crm.i18n import _
+from desktop_crm.storage.integrity import FileReport, check_file, has_sqlite_header, is_damage
+from desktop_crm.storage.snapshot import BackupReason, copy_database, new_backup_path
 
 # The newest Alembic revision this release knows; a test keeps it equal to
 # the head of migrations/versions.
@@ -27,7 +31,115 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 class DatabaseError(Exception):
-    """A database that cannot be opened or used; the message is for the user."""
+    """A database that cannot be opened or used; the message is for the user.
+
+    Attributes:
+        path: the SQLite file concerned, when there is one.
+    """
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class NotADatabaseError(DatabaseError):
+    """The file is not a SQLite database at all (a text file, a spreadsheet ...)."""
+
+
+class ForeignDatabaseError(DatabaseError):
+    """A SQLite database of another program: tables, but no Desktop CRM schema."""
+
+
+class NewerDatabaseError(DatabaseError):
+    """A Desktop CRM database written by a newer release (a schema revision
+    this release does not know).
+
+    Attributes:
+        revision: the revision found in the file.
+    """
+
+    def __init__(self, message: str, path: Path | None, revision: str) -> None:
+        super().__init__(message, path)
+        self.revision = revision
+
+
+class DatabaseDamagedError(DatabaseError):
+    """The file fails SQLite's integrity check or its foreign-key check. It was
+    opened read-only and is left exactly as it was; the remedy is to restore
+    a backup (``desktop_crm.services.backup.newest_good_backup`` / ``restore``).
+
+    Attributes:
+        problems: the lines SQLite reported (English, for a bug report).
+    """
+
+    def __init__(self, message: str, path: Path, problems: tuple[str, ...]) -> None:
+        super().__init__(message, path)
+        self.problems = problems
+
+
+def damaged_error(path: Path, problems: tuple[str, ...]) -> DatabaseDamagedError:
+    first = problems[0] if problems else ""
+    if len(problems) > 1:
+        message = _("{path} is damaged and was left unchanged: {problem} "
+                    "(and {n} more problems)", path=path, problem=first,
+                    n=len(problems) - 1)
+    else:
+        message = _("{path} is damaged and was left unchanged: {problem}",
+                    path=path, problem=first)
+    return DatabaseDamagedError(message, path, problems)
+
+
+def foreign_error(path: Path) -> ForeignDatabaseError:
+    return ForeignDatabaseError(
+        _("{path} belongs to another program: it has tables but no Desktop CRM schema",
+          path=path), path)
+
+
+def newer_error(path: Path | None, where: object, revision: str) -> NewerDatabaseError:
+    return NewerDatabaseError(
+        _("{path} was written by a newer version of Desktop CRM; please update the app",
+          path=where), path, revision)
+
+
+@cache
+def known_revisions() -> frozenset[str]:
+    """Every Alembic revision this release has a script for."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return frozenset(rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions())
+
+
+def inspect_file(path: Path, *, full: bool | None = None) -> FileReport:
+    """Check an existing SQLite file without writing to it and say whether this
+    release can use it.
+
+    Returns the report of a sound file that is empty or has a Desktop CRM
+    schema of this or an earlier release. Raises NotADatabaseError,
+    DatabaseDamagedError, ForeignDatabaseError or NewerDatabaseError (in that
+    order of precedence), or DatabaseError when the file cannot be read.
+    ``full`` as in ``check_file``: None runs integrity_check on files up to
+    FULL_CHECK_MAX_BYTES and quick_check on larger ones.
+    """
+    try:
+        sqlite_header = has_sqlite_header(path)
+        report = check_file(path, full=full) if sqlite_header else None
+    except (OSError, sqlite3.Error) as exc:
+        raise DatabaseError(
+            _("Cannot read {path}: {reason}", path=path,
+              reason=getattr(exc, "strerror", None) or exc), path) from exc
+    if report is None:
+        raise NotADatabaseError(_("{path} is not a database file", path=path), path)
+    if not report.ok:
+        raise damaged_error(path, report.problems)
+    if report.revision is None and report.tables:
+        raise foreign_error(path)
+    if (report.revision is not None and report.revision != HEAD_REVISION
+            and report.revision not in known_revisions()):
+        raise newer_error(path, path, report.revision)
+    return report
 
 
 def default_db_path() -> Path:
@@ -76,17 +188,29 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @classmethod
-    def open(cls, path_or_url: str | os.PathLike[str], *, create: bool = False) -> Database:
-        """Open (and migrate) a database; ``create`` allows a missing file.
+    def open(cls, path_or_url: str | os.PathLike[str], *, create: bool = False,
+             full_check: bool | None = None) -> Database:
+        """Check, back up if needed, migrate and open a database; ``create``
+        allows a missing file.
 
-        Raises DatabaseError with a message for the user when the path cannot
-        be used, the file is missing and ``create`` is false, or the file is
-        not a database of this program.
+        A SQLite file is first checked read-only (``inspect_file``; ``full_check``
+        chooses integrity_check or quick_check, None by size), so nothing is
+        written to a file that fails. A file with the schema of an earlier
+        release is copied into the backups folder (reason before-migration)
+        before Alembic upgrades it; a new or empty file is not.
+
+        Raises DatabaseError with a message for the user: NotADatabaseError,
+        DatabaseDamagedError, ForeignDatabaseError, NewerDatabaseError, or the
+        base class when the path cannot be used, the file is missing and
+        ``create`` is false, or the backup before migrating fails.
         """
         url = to_url(path_or_url)
         path = sqlite_path(url)
         if path is not None:
             _check_path(path, create)
+            report = inspect_file(path, full=full_check)
+            if report.revision is not None and report.revision != HEAD_REVISION:
+                backup_before_migration(path)
         db = cls(url)
         try:
             db.migrate()
@@ -95,9 +219,12 @@ class Database:
             raise
         except (SADatabaseError, sqlite3.DatabaseError) as exc:
             db.close()
+            reason = getattr(exc, "orig", exc)
+            if path is not None and isinstance(reason, sqlite3.Error) and is_damage(reason):
+                raise damaged_error(path, (str(reason),)) from exc
             raise DatabaseError(
                 _("{path} is not a Desktop CRM database or is damaged ({reason})",
-                  path=path or url, reason=str(getattr(exc, "orig", exc)))
+                  path=path or url, reason=str(reason)), path
             ) from exc
         return db
 
@@ -146,22 +273,14 @@ class Database:
         if current == HEAD_REVISION:
             return
         if current is None and self.path is not None and self._has_foreign_tables():
-            raise DatabaseError(
-                _("{path} belongs to another program: it has tables but no Desktop CRM schema",
-                  path=self.path)
-            )
+            raise foreign_error(self.path)
         from alembic import command
         from alembic.config import Config
-        from alembic.script import ScriptDirectory
 
+        if current is not None and current not in known_revisions():
+            raise newer_error(self.path, self.path or self.url, current)
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        known = {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
-        if current is not None and current not in known:
-            raise DatabaseError(
-                _("{path} was written by a newer version of Desktop CRM; please update the app",
-                  path=self.path or self.url)
-            )
         with self.engine.begin() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
@@ -175,19 +294,29 @@ class Database:
         return bool(rows)
 
 
+def backup_before_migration(path: Path, now: datetime | None = None) -> Path:
+    """Copy ``path`` into its backups folder (reason before-migration) with the
+    online backup API; raises DatabaseError, and nothing is migrated, when
+    the copy cannot be made."""
+    target = new_backup_path(path, now or datetime.now(), BackupReason.BEFORE_MIGRATION)
+    try:
+        return copy_database(path, target)
+    except (OSError, sqlite3.Error) as exc:
+        raise DatabaseError(
+            _("Cannot back up {path} before upgrading it, so it was not upgraded: {reason}",
+              path=path, reason=getattr(exc, "strerror", None) or exc), path) from exc
+
+
 def _check_path(path: Path, create: bool) -> None:
     if path.is_dir():
-        raise DatabaseError(_("{path} is a folder, not a database file", path=path))
+        raise DatabaseError(_("{path} is a folder, not a database file", path=path), path)
     if path.exists():
         if not os.access(path, os.R_OK | os.W_OK):
-            raise DatabaseError(_("Cannot read and write {path}: permission denied", path=path))
-        with path.open("rb") as fh:
-            head = fh.read(16)
-        if head and head != b"SQLite format 3\x00":
-            raise DatabaseError(_("{path} is not a database file", path=path))
+            raise DatabaseError(_("Cannot read and write {path}: permission denied", path=path),
+                                path)
         return
     if not create:
-        raise DatabaseError(_("No database at {path}", path=path))
+        raise DatabaseError(_("No database at {path}", path=path), path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Owner-only from the first byte: the client book is confidential.
@@ -195,5 +324,5 @@ def _check_path(path: Path, create: bool) -> None:
         os.close(fd)
     except OSError as exc:
         raise DatabaseError(
-            _("Cannot create the database {path}: {reason}", path=path, reason=exc.strerror)
-        ) from exc
+            _("Cannot create the database {path}: {reason}", path=path, reason=exc.strerror),
+            path) from exc

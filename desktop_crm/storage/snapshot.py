@@ -1,0 +1,161 @@
+"""Copies of a SQLite database made with SQLite's online backup API, and the
+names backups get.
+
+Storage makes the backup before a migration itself (it must not import the
+services); ``desktop_crm.services.backup`` builds rotation, listing and
+restore on the same two pieces: ``copy_database`` and the file names.
+
+A backup is named ``{stem}-YYYYmmdd-HHMMSS-{reason}.db`` in a ``backups``
+folder next to the database (``clients-20261124-101500-before-import.db``);
+a second backup with the same stem, second and reason gets ``.2``, ``.3`` ...
+before ``.db``. Names made before reasons existed (``clients-20261124-101500.db``)
+still parse, with no reason.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+BACKUP_DIR_NAME = "backups"
+
+
+class BackupReason(StrEnum):
+    """Why a backup was made; part of its file name."""
+
+    MANUAL = "manual"
+    DAILY = "daily"
+    EXIT = "exit"
+    BEFORE_MIGRATION = "before-migration"
+    BEFORE_IMPORT = "before-import"
+    BEFORE_RESTORE = "before-restore"
+
+
+_REASONS = "|".join(re.escape(r.value) for r in BackupReason)
+_NAME = re.compile(
+    rf"^(?P<stem>.+)-(?P<stamp>\d{{8}}-\d{{6}})(?:-(?P<reason>{_REASONS}))?"
+    r"(?:\.(?P<serial>[2-9]|[1-9]\d+))?\.db$"
+)
+
+
+@dataclass(frozen=True)
+class BackupName:
+    """A parsed backup file name.
+
+    Attributes:
+        taken_at: the local time in the name (whole seconds).
+        serial: 1, or 2, 3 ... for later backups in the same second.
+        stem: the stem of the database file it is a backup of.
+        reason: why it was made; None for names without a reason.
+        name: the file name itself.
+    """
+
+    taken_at: datetime
+    serial: int
+    stem: str
+    reason: BackupReason | None
+    name: str
+
+
+def parse_backup_name(name: str) -> BackupName | None:
+    """The parts of a backup file name, or None when ``name`` is not one of ours."""
+    match = _NAME.match(name)
+    if match is None:
+        return None
+    try:
+        taken_at = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
+    except ValueError:  # 20261340-256199: digits, but no time
+        return None
+    reason = BackupReason(match["reason"]) if match["reason"] else None
+    return BackupName(taken_at, int(match["serial"] or 1), match["stem"], reason, name)
+
+
+def backup_file_name(stem: str, taken_at: datetime, reason: BackupReason,
+                     serial: int = 1) -> str:
+    suffix = f".{serial}" if serial > 1 else ""
+    return f"{stem}-{taken_at:%Y%m%d-%H%M%S}-{reason.value}{suffix}.db"
+
+
+def backup_dir_for(db_path: Path) -> Path:
+    """The folder automatic backups of ``db_path`` go to."""
+    return db_path.parent / BACKUP_DIR_NAME
+
+
+def new_backup_path(db_path: Path, taken_at: datetime, reason: BackupReason) -> Path:
+    """A name in the backups folder that no file has yet (never overwrite a backup)."""
+    folder = backup_dir_for(db_path)
+    serial = 1
+    while True:
+        candidate = folder / backup_file_name(db_path.stem, taken_at, reason, serial)
+        if not candidate.exists() and not _part(candidate).exists():
+            return candidate
+        serial += 1
+
+
+def read_only_uri(path: Path) -> str:
+    """A ``file:`` URI that opens ``path`` read-only: SQLite never writes to it
+    (no checkpoint on close, no recovery of a hot journal)."""
+    return path.resolve().as_uri() + "?mode=ro"
+
+
+def _part(target: Path) -> Path:
+    return target.with_name(target.name + ".part")
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":  # directories cannot be opened for fsync on Windows
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy the database ``source`` to ``target`` with SQLite's online backup API.
+
+    Safe while other connections read and write ``source`` (WAL): the copy is
+    one consistent snapshot that includes committed transactions still in the
+    ``-wal`` file. ``source`` is opened read-only. The copy is written to
+    ``target.part`` (owner-only, 0600), switched to a rollback journal so it
+    is one self-contained file, synced to disk, and then renamed over
+    ``target``: a crash leaves either no backup or a whole one.
+
+    Raises OSError when the folder cannot be written and sqlite3.Error when
+    SQLite cannot read ``source``; ``target`` is then unchanged.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _part(target)
+    tmp.unlink(missing_ok=True)  # left by a crash; it may have other permissions
+    # Owner-only from the first byte: a backup is as confidential as the database.
+    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+    os.close(fd)
+    try:
+        src = sqlite3.connect(read_only_uri(source), uri=True, timeout=10)
+        try:
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    _fsync_dir(target.parent)
+    return target

@@ -1,0 +1,293 @@
+"""Checks on open (desktop_crm.storage.integrity and Database.open): a damaged
+file is refused and never written to, each kind of unusable file gets its own
+error and message, and a database of an earlier release is backed up before
+it is migrated."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine
+
+from desktop_crm import i18n
+from desktop_crm.domain.client import ClientCard, Phone
+from desktop_crm.services.clients import ClientService
+from desktop_crm.storage import integrity
+from desktop_crm.storage.database import (
+    HEAD_REVISION,
+    MIGRATIONS_DIR,
+    Database,
+    DatabaseDamagedError,
+    DatabaseError,
+    ForeignDatabaseError,
+    NewerDatabaseError,
+    NotADatabaseError,
+)
+from desktop_crm.storage.integrity import check_file
+from desktop_crm.storage.snapshot import BackupReason, backup_dir_for, parse_backup_name
+
+PREVIOUS_REVISION = "20261124_05"
+
+
+def make_database(path: Path, clients: int = 300) -> Path:
+    """A database at head with enough clients that their table spans many pages."""
+    db = Database.open(path, create=True)
+    try:
+        service = ClientService(db)
+        for i in range(clients):
+            service.save(ClientCard(name=f"客户{i}", company="华为技术有限公司",
+                                    notes="老客户，每月拜访一次。" * 8,
+                                    phones=[Phone(f"1380013{i:04d}")]))
+    finally:
+        db.close()
+    return path
+
+
+def corrupt_clients_table(path: Path) -> None:
+    """Overwrite the second half of the clients table's root page, where SQLite
+    keeps the cells (as a failing disk or an interrupted copy would)."""
+    conn = sqlite3.connect(path)
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'clients'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert not path.with_name(path.name + "-wal").exists()
+    with path.open("r+b") as fh:
+        fh.seek((root - 1) * page_size + page_size // 2)
+        fh.write(b"\xa5" * (page_size // 2 - 8))
+
+
+def orphan_phone(path: Path) -> None:
+    """A phone of a client that does not exist, written with foreign keys off."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("INSERT INTO client_phones (client_id, position, kind, number, digits) "
+                     "VALUES (999999, 0, 'mobile', '13800000000', '13800000000')")
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def build_at(path: Path, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    engine.dispose()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def sound_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_database(tmp_path_factory.mktemp("sound") / "clients.db")
+
+
+@pytest.fixture
+def damaged(tmp_path: Path, sound_db: Path) -> Path:
+    path = tmp_path / "clients.db"
+    shutil.copy(sound_db, path)
+    corrupt_clients_table(path)
+    return path
+
+
+# -- damage ----------------------------------------------------------------------
+
+def test_a_sound_database_passes(sound_db: Path) -> None:
+    report = check_file(sound_db)
+    assert report.ok and report.full
+    assert report.revision == HEAD_REVISION
+    assert "clients" in report.tables
+
+
+def test_open_refuses_a_damaged_file_and_leaves_it_unchanged(damaged: Path) -> None:
+    before = damaged.read_bytes()
+    with pytest.raises(DatabaseDamagedError) as info:
+        Database.open(damaged)
+    assert damaged.read_bytes() == before
+    wal = damaged.with_name(damaged.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    assert not backup_dir_for(damaged).exists()
+    error = info.value
+    assert error.path == damaged
+    assert error.problems and all(isinstance(p, str) and p for p in error.problems)
+    assert str(damaged) in str(error)
+    assert error.problems[0] in str(error)
+    assert "damaged" in str(error)
+
+
+def test_quick_check_for_large_files_also_finds_the_damage(
+        damaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(integrity, "FULL_CHECK_MAX_BYTES", 0)
+    report = check_file(damaged)
+    assert not report.full
+    assert not report.ok
+    with pytest.raises(DatabaseDamagedError):
+        Database.open(damaged)
+
+
+def test_full_check_chosen_by_size(sound_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    size = sound_db.stat().st_size
+    monkeypatch.setattr(integrity, "FULL_CHECK_MAX_BYTES", size)
+    assert check_file(sound_db).full
+    monkeypatch.setattr(integrity, "FULL_CHECK_MAX_BYTES", size - 1)
+    assert not check_file(sound_db).full
+    assert check_file(sound_db, full=True).full
+
+
+def test_a_foreign_key_violation_is_reported(tmp_path: Path, sound_db: Path) -> None:
+    path = tmp_path / "clients.db"
+    shutil.copy(sound_db, path)
+    orphan_phone(path)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseDamagedError) as info:
+        Database.open(path)
+    assert any("client_phones" in p and "clients" in p for p in info.value.problems)
+    assert path.read_bytes() == before
+
+
+def test_a_damaged_schema_page_is_damage_not_a_crash(tmp_path: Path, sound_db: Path) -> None:
+    path = tmp_path / "clients.db"
+    shutil.copy(sound_db, path)
+    with path.open("r+b") as fh:  # page 1 after the 100-byte header: the schema
+        fh.seek(100)
+        fh.write(b"\xff" * 2000)
+    before = path.read_bytes()
+    with pytest.raises(DatabaseDamagedError):
+        Database.open(path)
+    assert path.read_bytes() == before
+
+
+# -- the four kinds of unusable file ------------------------------------------------
+
+def _four_errors(folder: Path, sound_db: Path) -> list[DatabaseError]:
+    text = folder / "notes.db"
+    text.write_text("客户名单\n张三 13800138000\n", encoding="utf-8")
+    other = folder / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE songs (title TEXT)")
+    conn.close()
+    newer = folder / "newer.db"
+    shutil.copy(sound_db, newer)
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '29991231_99'")
+    conn.close()
+    damaged = folder / "damaged.db"
+    shutil.copy(sound_db, damaged)
+    corrupt_clients_table(damaged)
+
+    errors = []
+    for path in (text, other, newer, damaged):
+        before = path.read_bytes()
+        with pytest.raises(DatabaseError) as info:
+            Database.open(path)
+        assert path.read_bytes() == before, path  # none of them is written to
+        assert info.value.path == path
+        errors.append(info.value)
+    return errors
+
+
+def test_each_kind_has_its_own_error_and_message(tmp_path: Path, sound_db: Path) -> None:
+    errors = _four_errors(tmp_path, sound_db)
+    kinds = [NotADatabaseError, ForeignDatabaseError, NewerDatabaseError,
+             DatabaseDamagedError]
+    for error, kind in zip(errors, kinds, strict=True):
+        assert type(error) is kind
+    assert isinstance(errors[2], NewerDatabaseError) and errors[2].revision == "29991231_99"
+    # the messages differ once the file name is taken out
+    texts = [str(e).replace(str(e.path), "FILE") for e in errors]
+    assert len(set(texts)) == 4
+    assert "not a database file" in texts[0]
+    assert "another program" in texts[1]
+    assert "newer version" in texts[2]
+    assert "damaged" in texts[3]
+
+
+def test_the_four_messages_are_translated(tmp_path: Path, sound_db: Path) -> None:
+    i18n.set_language("zh")
+    errors = _four_errors(tmp_path, sound_db)
+    texts = [str(e).replace(str(e.path), "FILE") for e in errors]
+    assert len(set(texts)) == 4
+    for text in texts:
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+
+
+# -- backup before migration --------------------------------------------------------
+
+def old_database(path: Path) -> Path:
+    build_at(path, PREVIOUS_REVISION)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO clients (id, kind, name, sort_key, gender, title, company, "
+            "primary_phone, email, wechat, address, home_address, industry, source, owner, "
+            "notes, legal_representative, scale, assets, org_form, profile_filled_by, "
+            "created_at, updated_at) VALUES (1, 'person', '曾国方', 'zeng guo fang', 'male', "
+            "'经理', '华为', '13800138000', '', '', '', '', '', '', '', '', '', '', '', '', "
+            "'', '2025-06-01 10:00:00', '2025-06-01 10:00:00')")
+    conn.close()
+    return path
+
+
+def test_an_older_database_is_backed_up_before_it_is_migrated(tmp_path: Path) -> None:
+    path = old_database(tmp_path / "clients.db")
+    original = path.read_bytes()
+    db = Database.open(path)
+    try:
+        assert db.current_revision() == HEAD_REVISION
+    finally:
+        db.close()
+    backups = list(backup_dir_for(path).iterdir())
+    assert len(backups) == 1
+    parsed = parse_backup_name(backups[0].name)
+    assert parsed is not None and parsed.reason is BackupReason.BEFORE_MIGRATION
+    assert parsed.stem == "clients"
+    with sqlite3.connect(f"file:{backups[0]}?mode=ro", uri=True) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            (PREVIOUS_REVISION,)]
+        assert conn.execute("SELECT name FROM clients").fetchall() == [("曾国方",)]
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    conn.close()
+    if os.name == "posix":
+        assert backups[0].stat().st_mode & 0o777 == 0o600
+    # the backup is the old file, page for page
+    assert backups[0].read_bytes()[100:] == original[100:]
+
+    Database.open(path).close()  # at head now: no second backup
+    assert len(list(backup_dir_for(path).iterdir())) == 1
+
+
+def test_a_new_database_is_not_backed_up(tmp_path: Path) -> None:
+    path = tmp_path / "clients.db"
+    Database.open(path, create=True).close()
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    Database.open(empty).close()
+    assert not backup_dir_for(path).exists()
+
+
+def test_no_migration_without_a_backup(tmp_path: Path) -> None:
+    path = old_database(tmp_path / "clients.db")
+    backup_dir_for(path).write_text("a file where the backups folder should be")
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError, match="not upgraded") as info:
+        Database.open(path)
+    assert info.value.path == path
+    assert path.read_bytes() == before
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            PREVIOUS_REVISION,)
+    conn.close()
