@@ -1,48 +1,542 @@
-"""Backups made with SQLite's online backup API (never a file copy of a live
-database). Rotation and restore come with the data-safety work."""
+"""Backups: made with SQLite's online backup API (never a file copy of a live
+database), rotated, listed with their health, and restored.
+
+Automatic backups live in a ``backups`` folder next to the database, named
+``{stem}-YYYYmmdd-HHMMSS-{reason}.db`` (see ``desktop_crm.storage.snapshot``).
+Every function takes the database as a ``Database`` or as a path, so they
+also work when the database itself cannot be opened (the way back from a
+damaged file is ``newest_good_backup`` then ``restore``).
+
+When the app calls what:
+- on start and on exit: ``backup_if_due(db, now, reason)`` (a daily backup
+  when the newest one is older than today);
+- "Back up now": ``backup(db)``; before an import: ``backup(db, reason=
+  BackupReason.BEFORE_IMPORT)``; ``Database.open`` backs up before a migration;
+- when ``Database.open`` raises ``DatabaseDamagedError``: ``newest_good_backup
+  (exc.path)``, ask the user, ``restore(exc.path, info.path)``, open again;
+- a list of backups to choose from: ``list_backups(db)``.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
-from datetime import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from desktop_crm.i18n import _
-from desktop_crm.storage.database import Database, DatabaseError
+from desktop_crm.storage.database import (
+    Database,
+    DatabaseDamagedError,
+    DatabaseError,
+    ForeignDatabaseError,
+    NewerDatabaseError,
+    NotADatabaseError,
+    inspect_file,
+)
+from desktop_crm.storage.integrity import FileReport, check_file, read_only_connection
+from desktop_crm.storage.snapshot import (
+    BackupName,
+    BackupReason,
+    backup_dir_for,
+    copy_database,
+    new_backup_path,
+    parse_backup_name,
+)
+
+__all__ = [
+    "DEFAULT_POLICY",
+    "BackupInfo",
+    "BackupName",
+    "BackupReason",
+    "RestoreError",
+    "RestoreResult",
+    "RetentionPolicy",
+    "backup",
+    "backup_dir",
+    "backup_if_due",
+    "backups_to_keep",
+    "daily_backup_due",
+    "list_backups",
+    "newest_good_backup",
+    "prune",
+    "restore",
+]
+
+DbRef = Database | str | os.PathLike[str]
+
+# Backups the user asked for, or made just before something that changes many
+# rows at once: the rotation keeps them for RetentionPolicy.safety_days
+# whatever else it keeps, so the exit backup of the same day (the newest of
+# the day) does not push out the way back.
+SAFETY_REASONS = frozenset({BackupReason.MANUAL, BackupReason.BEFORE_MIGRATION,
+                            BackupReason.BEFORE_IMPORT, BackupReason.BEFORE_RESTORE})
 
 
-def backup_dir(db: Database) -> Path:
-    if db.path is None:
-        raise DatabaseError(_("Backups are only made of SQLite databases"))
-    return db.path.parent / "backups"
+class RestoreError(DatabaseError):
+    """A restore that was refused or failed; the database file is unchanged."""
 
 
-def default_backup_path(db: Database, now: datetime) -> Path:
-    assert db.path is not None
-    return backup_dir(db) / f"{db.path.stem}-{now:%Y%m%d-%H%M%S}.db"
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """How many backups the rotation keeps.
+
+    Attributes:
+        daily: the newest backup of each of the last ``daily`` days (today included).
+        weekly: the newest of each of the last ``weekly`` ISO weeks (this one included).
+        monthly: the newest of each of the last ``monthly`` months (this one included).
+        safety_days: backups made by hand or before a migration, an import or
+            a restore are kept this many days.
+    """
+
+    daily: int = 7
+    weekly: int = 4
+    monthly: int = 12
+    safety_days: int = 7
 
 
-def backup(db: Database, target: Path | None = None, now: datetime | None = None) -> Path:
-    """Copy the open database to ``target`` (default: the backups folder)."""
-    now = now or datetime.now()
-    if db.path is None:
-        raise DatabaseError(_("Backups are only made of SQLite databases"))
-    target = target or default_backup_path(db, now)
-    if target.resolve() == db.path.resolve():
-        raise DatabaseError(_("A backup cannot overwrite the database itself"))
+DEFAULT_POLICY = RetentionPolicy()
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup file and what a read-only look at it found.
+
+    Attributes:
+        path: the file.
+        taken_at: when it was made (from its name; local time).
+        reason: why it was made; None for backups named before reasons existed.
+        size: bytes.
+        clients: clients not in the trash, or None when it could not be read.
+        revision: its schema revision (an older one is migrated after restoring).
+        ok: it opens, passes the check and can be restored by this release.
+        problem: why not, for the user; "" when ok.
+    """
+
+    path: Path
+    taken_at: datetime
+    reason: BackupReason | None
+    size: int
+    clients: int | None
+    revision: str | None
+    ok: bool
+    problem: str
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What ``restore`` did.
+
+    Attributes:
+        database: the database file, now a copy of the backup.
+        restored_from: the backup it came from.
+        previous_backup: the database as it was, backed up (reason before-restore);
+            None when there was no file or it was damaged.
+        damaged_copy: the damaged database, moved aside unchanged (with its
+            -wal and -shm); None when it was sound or missing.
+    """
+
+    database: Path
+    restored_from: Path
+    previous_backup: Path | None
+    damaged_copy: Path | None
+
+
+# -- where backups are ---------------------------------------------------------------
+
+def _db_file(db: DbRef) -> Path:
+    if isinstance(db, Database):
+        if db.path is None:
+            raise DatabaseError(_("Backups are only made of SQLite databases"))
+        return db.path
+    return Path(db).expanduser().resolve()
+
+
+def backup_dir(db: DbRef) -> Path:
+    """The folder automatic backups of ``db`` go to."""
+    return backup_dir_for(_db_file(db))
+
+
+def default_backup_path(db: DbRef, now: datetime,
+                        reason: BackupReason = BackupReason.MANUAL) -> Path:
+    """A new file name in the backups folder (never one that exists)."""
+    return new_backup_path(_db_file(db), now, reason)
+
+
+def _ours(folder: Path, stem: str | None) -> list[tuple[Path, BackupName]]:
+    """Backup files in ``folder`` (of the database ``stem``, or of any), oldest first.
+    Only regular files whose names parse: anything else is not ours."""
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        os.close(fd)
-        with sqlite3.connect(db.path) as src, sqlite3.connect(tmp) as dst:
-            src.backup(dst)
-        dst.close()
-        src.close()
-        os.replace(tmp, target)
+        entries = list(folder.iterdir())
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    found = []
+    for entry in entries:
+        parsed = parse_backup_name(entry.name)
+        if parsed is None or (stem is not None and parsed.stem != stem):
+            continue
+        if entry.is_symlink() or not entry.is_file():
+            continue
+        found.append((entry, parsed))
+    found.sort(key=lambda item: _age_key(item[1]))
+    return found
+
+
+def _age_key(name: BackupName) -> tuple[datetime, int, str]:
+    return (name.taken_at, name.serial, name.name)
+
+
+# -- rotation ----------------------------------------------------------------------
+
+def _month_back(day: date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + (day.month - 1) - months
+    return index // 12, index % 12 + 1
+
+
+def backups_to_keep(backups: Iterable[BackupName], now: datetime,
+                    policy: RetentionPolicy = DEFAULT_POLICY) -> set[BackupName]:
+    """The backups of one database the rotation keeps (pure: no files touched).
+
+    The newest of each of the last ``policy.daily`` days, ``policy.weekly``
+    ISO weeks and ``policy.monthly`` months (calendar periods counted back
+    from ``now``, the current one included); the newest backup of all; any
+    dated after ``now`` (a clock that was wrong); and backups made by hand or
+    before a migration, import or restore (SAFETY_REASONS) younger than
+    ``policy.safety_days``.
+    """
+    ordered = sorted(backups, key=_age_key)
+    if not ordered:
+        return set()
+    today = now.date()
+    days = {today - timedelta(days=i) for i in range(policy.daily)}
+    weeks = {(today - timedelta(weeks=i)).isocalendar()[:2] for i in range(policy.weekly)}
+    months = {_month_back(today, i) for i in range(policy.monthly)}
+    newest_of: dict[object, BackupName] = {}
+    for backup in ordered:  # oldest first: a later one replaces the one before
+        taken = backup.taken_at.date()
+        if taken in days:
+            newest_of[("day", taken)] = backup
+        week = taken.isocalendar()[:2]
+        if week in weeks:
+            newest_of[("week", week)] = backup
+        if (taken.year, taken.month) in months:
+            newest_of[("month", taken.year, taken.month)] = backup
+    keep = set(newest_of.values())
+    keep.add(ordered[-1])
+    safety_since = now - timedelta(days=policy.safety_days)
+    for backup in ordered:
+        if backup.taken_at > now or (backup.reason in SAFETY_REASONS
+                                     and backup.taken_at >= safety_since):
+            keep.add(backup)
+    return keep
+
+
+def prune(db_or_dir: DbRef, policy: RetentionPolicy = DEFAULT_POLICY,
+          now: datetime | None = None) -> list[Path]:
+    """Delete the backups the rotation does not keep; returns the deleted files.
+
+    ``db_or_dir``: a database (its backups folder, its own backups only) or a
+    folder (every database's backups in it, each rotated on its own). Files
+    whose names are not backup names are never touched, nor is the newest
+    backup. A file that cannot be deleted is left and skipped.
+    """
+    now = now or datetime.now()
+    if not isinstance(db_or_dir, Database) and Path(db_or_dir).is_dir():
+        folder, stem = Path(db_or_dir), None
+    else:
+        path = _db_file(db_or_dir)
+        folder, stem = backup_dir_for(path), path.stem
+    by_stem: dict[str, list[tuple[Path, BackupName]]] = {}
+    for entry, parsed in _ours(folder, stem):
+        by_stem.setdefault(parsed.stem, []).append((entry, parsed))
+    deleted = []
+    for group in by_stem.values():
+        keep = backups_to_keep([parsed for _entry, parsed in group], now, policy)
+        for entry, parsed in group:
+            if parsed in keep:
+                continue
+            try:
+                entry.unlink()
+            except OSError:
+                continue
+            deleted.append(entry)
+    return deleted
+
+
+# -- making backups ----------------------------------------------------------------
+
+def backup(db: DbRef, target: Path | None = None, now: datetime | None = None,
+           reason: BackupReason = BackupReason.MANUAL,
+           policy: RetentionPolicy = DEFAULT_POLICY) -> Path:
+    """Copy the database with the online backup API; returns the backup file.
+
+    Without ``target`` the copy goes to the backups folder under a new name
+    with ``reason``, and the folder is pruned with ``policy`` afterwards.
+    Safe while the database is open and in use. The file is owner-only (0600).
+    Raises DatabaseError (nothing written) when the database is missing or
+    unreadable or the backup cannot be written.
+    """
+    now = now or datetime.now()
+    path = _db_file(db)
+    if not path.is_file():
+        raise DatabaseError(_("No database at {path}", path=path), path)
+    into_folder = target is None
+    target = new_backup_path(path, now, reason) if target is None else target
+    if target.exists() and target.resolve() == path.resolve():
+        raise DatabaseError(_("A backup cannot overwrite the database itself"), path)
+    try:
+        copy_database(path, target)
     except OSError as exc:
         raise DatabaseError(
-            _("Cannot write the backup {path}: {reason}", path=target, reason=exc.strerror)
-        ) from exc
+            _("Cannot write the backup {path}: {reason}", path=target,
+              reason=exc.strerror or exc), path) from exc
+    except sqlite3.Error as exc:
+        raise DatabaseError(
+            _("Cannot read {path}: {reason}", path=path, reason=exc), path) from exc
+    if into_folder:
+        prune(path, policy, now)
     return target
+
+
+def newest_backup(db: DbRef) -> BackupName | None:
+    """The newest backup of ``db`` by its name (not checked)."""
+    found = _ours(backup_dir(db), _db_file(db).stem)
+    return found[-1][1] if found else None
+
+
+def daily_backup_due(db: DbRef, now: datetime | None = None) -> bool:
+    """True when the database has data and its newest backup was made before today."""
+    now = now or datetime.now()
+    path = _db_file(db)
+    try:
+        if path.stat().st_size == 0:
+            return False
+    except OSError:
+        return False
+    newest = newest_backup(path)
+    return newest is None or newest.taken_at.date() < now.date()
+
+
+def backup_if_due(db: DbRef, now: datetime | None = None,
+                  reason: BackupReason = BackupReason.DAILY) -> Path | None:
+    """Make a backup (and prune) when ``daily_backup_due``; returns it, or None."""
+    now = now or datetime.now()
+    if not daily_backup_due(db, now):
+        return None
+    return backup(db, now=now, reason=reason)
+
+
+# -- looking at backups --------------------------------------------------------------
+
+def _problem(exc: DatabaseError) -> str:
+    """A short reason for a backup list; the exception's message names the path."""
+    if isinstance(exc, DatabaseDamagedError):
+        return _("damaged: {problem}", problem=exc.problems[0] if exc.problems else "")
+    if isinstance(exc, NotADatabaseError):
+        return _("not a database file")
+    if isinstance(exc, ForeignDatabaseError):
+        return _("not a Desktop CRM database")
+    if isinstance(exc, NewerDatabaseError):
+        return _("made by a newer version of Desktop CRM")
+    return str(exc)
+
+
+def _count_clients(path: Path) -> int:
+    conn = read_only_connection(path)
+    try:
+        return int(conn.execute(
+            "SELECT count(*) FROM clients WHERE deleted_at IS NULL").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _inspect(path: Path, name: BackupName, full: bool) -> BackupInfo:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    revision = None
+    try:
+        report: FileReport = inspect_file(path, full=full)
+        revision = report.revision
+        if revision is None:  # an empty database
+            return BackupInfo(path, name.taken_at, name.reason, size, None, None, False,
+                              _("not a Desktop CRM database"))
+        clients = _count_clients(path)
+    except DatabaseError as exc:
+        return BackupInfo(path, name.taken_at, name.reason, size, None, revision, False,
+                          _problem(exc))
+    except sqlite3.Error as exc:
+        return BackupInfo(path, name.taken_at, name.reason, size, None, revision, False,
+                          _("cannot be read: {reason}", reason=exc))
+    return BackupInfo(path, name.taken_at, name.reason, size, clients, revision, True, "")
+
+
+def list_backups(db: DbRef, *, full: bool = False) -> list[BackupInfo]:
+    """The backups of ``db`` in its backups folder, newest first, each opened
+    read-only and checked (``full``: integrity_check, else quick_check); one
+    that cannot be opened or fails is listed with ok False and a problem.
+
+    Reads every backup whole: about 0.4 s per backup at 100,000 clients.
+    """
+    path = _db_file(db)
+    found = _ours(backup_dir_for(path), path.stem)
+    return [_inspect(entry, parsed, full) for entry, parsed in reversed(found)]
+
+
+def newest_good_backup(db: DbRef, *, full: bool = True) -> BackupInfo | None:
+    """The newest backup of ``db`` that passes the check (``full``: integrity_check,
+    the same check ``restore`` makes), or None. Checks newest first and stops
+    at the first good one."""
+    path = _db_file(db)
+    for entry, parsed in reversed(_ours(backup_dir_for(path), path.stem)):
+        info = _inspect(entry, parsed, full)
+        if info.ok:
+            return info
+    return None
+
+
+# -- restore -------------------------------------------------------------------------
+
+def _companions(path: Path) -> list[Path]:
+    """The files SQLite keeps next to a database while it is in use."""
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def _set_aside(path: Path, now: datetime) -> Path:
+    """Rename a damaged database (and its -wal, -shm, -journal, which may hold
+    its last transactions) to ``{name}.damaged-YYYYmmdd-HHMMSS``; never
+    overwrites an existing file."""
+    base = f"{path.name}.damaged-{now:%Y%m%d-%H%M%S}"
+    aside = path.with_name(base)
+    serial = 2
+    while any(p.exists() for p in [aside, *_companions(aside)]):
+        aside = path.with_name(f"{base}.{serial}")
+        serial += 1
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for source, target in zip([path, *_companions(path)], [aside, *_companions(aside)],
+                                  strict=True):
+            if source.exists():
+                os.rename(source, target)
+                moved.append((source, target))
+    except OSError:
+        for source, target in reversed(moved):
+            with contextlib.suppress(OSError):
+                os.rename(target, source)
+        raise
+    return aside
+
+
+def _release_wal(path: Path) -> None:
+    """Fold the -wal of a sound database (already backed up) into the file and
+    make sure no other connection has it open: SQLite deletes the -wal when
+    its last connection closes, so a -wal left after ours closed means
+    another window or program is using the database."""
+    conn = sqlite3.connect(path, timeout=10)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    wal = path.with_name(path.name + "-wal")
+    if wal.exists():
+        raise RestoreError(
+            _("{path} is open in another window or program; close it and try again",
+              path=path), path)
+    path.with_name(path.name + "-shm").unlink(missing_ok=True)
+
+
+def restore(db_path: str | os.PathLike[str], backup_path: str | os.PathLike[str],
+            now: datetime | None = None) -> RestoreResult:
+    """Replace the database file with a copy of a backup.
+
+    The caller must have closed every connection to ``db_path`` (dispose the
+    engine: ``Database.close()``) and open it again afterwards; a restore
+    under an open connection is refused when it can be detected.
+
+    Order, so that nothing is ever lost: the backup is checked in full
+    (integrity_check, foreign keys, a Desktop CRM schema this release can
+    open) and copied with the online backup API to a temporary file next to
+    the database; then the current file is backed up (reason before-restore)
+    or, when it is damaged or not a database, moved aside unchanged as
+    ``{name}.damaged-YYYYmmdd-HHMMSS`` with its -wal and -shm; only then the
+    copy replaces it (os.replace: all or nothing), owner-only (0600).
+
+    Raises RestoreError (the database file unchanged) when the backup is
+    missing, damaged or not restorable, the database belongs to another
+    program or is in use, or a file cannot be written.
+    """
+    now = now or datetime.now()
+    target = Path(db_path).expanduser().resolve()
+    source = Path(backup_path).expanduser().resolve()
+    if not source.is_file():
+        raise RestoreError(_("No backup at {path}", path=source), source)
+    if source == target:
+        raise RestoreError(_("A database cannot be restored from itself"), target)
+    if target.is_dir():
+        raise RestoreError(_("{path} is a folder, not a database file", path=target), target)
+    _check_backup(source)
+
+    staging = target.with_name(target.name + ".restoring")
+    try:
+        copy_database(source, staging)
+        staged = check_file(staging, full=False)
+        if not staged.ok:
+            raise RestoreError(
+                _("The backup {path} cannot be restored: {reason}", path=source,
+                  reason=staged.problems[0]), source)
+        previous, damaged = _keep_current(target, now)
+        os.replace(staging, target)
+    except OSError as exc:
+        raise RestoreError(
+            _("Cannot restore {path}: {reason}", path=target, reason=exc.strerror or exc),
+            target) from exc
+    except sqlite3.Error as exc:
+        raise RestoreError(
+            _("Cannot restore {path}: {reason}", path=target, reason=exc), target) from exc
+    finally:
+        staging.unlink(missing_ok=True)
+    return RestoreResult(target, source, previous, damaged)
+
+
+def _check_backup(source: Path) -> None:
+    try:
+        report = inspect_file(source, full=True)
+    except DatabaseError as exc:
+        raise RestoreError(
+            _("The backup {path} cannot be restored: {reason}", path=source,
+              reason=_problem(exc)), source) from exc
+    if report.revision is None:
+        raise RestoreError(
+            _("The backup {path} cannot be restored: {reason}", path=source,
+              reason=_("not a Desktop CRM database")), source)
+
+
+def _keep_current(target: Path, now: datetime) -> tuple[Path | None, Path | None]:
+    """Back up the current database, or move it aside when it is damaged.
+    Returns (backup, moved-aside copy)."""
+    if not target.exists():
+        return None, None
+    try:
+        report = inspect_file(target, full=True)
+    except (DatabaseDamagedError, NotADatabaseError):
+        return None, _set_aside(target, now)
+    except ForeignDatabaseError as exc:
+        raise RestoreError(
+            _("{path} belongs to another program; restoring a backup would replace it",
+              path=target), target) from exc
+    except NewerDatabaseError:
+        report = None  # sound, only newer: backed up like any other
+    except DatabaseError as exc:
+        raise RestoreError(str(exc), target) from exc
+    if report is not None and report.revision is None and not report.tables:
+        _release_wal(target)
+        return None, None  # an empty database: nothing to keep
+    # Not backup(): its pruning could delete the very backup being restored.
+    previous = copy_database(target, new_backup_path(target, now,
+                                                     BackupReason.BEFORE_RESTORE))
+    _release_wal(target)
+    return previous, None
