@@ -18,6 +18,7 @@ from desktop_crm import __version__
 from desktop_crm.i18n import _, set_language, system_language
 
 EXIT_OK = 0
+EXIT_CANCELLED = 1  # the user answered no
 EXIT_BAD_INPUT = 2
 MAX_DAYS = 3660  # --days: about ten years
 
@@ -74,8 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", parents=[common], help="headline figures")
     stats.add_argument("--json", action="store_true")
 
-    backup = sub.add_parser("backup", parents=[common], help="back up the database")
-    backup.add_argument("--to", type=Path, default=None, metavar="FILE")
+    backup = sub.add_parser("backup", parents=[common],
+                            help="back up the database, or list its backups")
+    what = backup.add_mutually_exclusive_group()
+    what.add_argument("--to", type=Path, default=None, metavar="FILE",
+                      help="write the backup here (default: the backups folder)")
+    what.add_argument("--list", action="store_true",
+                      help="list the backups with their date, reason, clients and size")
+    backup.add_argument("--json", action="store_true", help="with --list: print JSON")
+
+    restore = sub.add_parser("restore", parents=[common],
+                             help="replace the database with a backup")
+    restore.add_argument("backup_file", type=Path, metavar="BACKUP")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     agenda = sub.add_parser("agenda", parents=[common],
                             help="birthdays, follow-ups and festivals coming up")
@@ -112,12 +124,27 @@ def _db_arg(args: argparse.Namespace) -> str:
 
 
 def _open(args: argparse.Namespace, create: bool) -> Any:
-    from desktop_crm.storage.database import Database, DatabaseError
+    from desktop_crm.storage.database import Database, DatabaseDamagedError, DatabaseError
 
     try:
         return Database.open(_db_arg(args), create=create)
+    except DatabaseDamagedError as exc:
+        raise UserError(_("{error}; list the backups with: desktop-crm backup --list --db "
+                          "{db}, and restore one with: desktop-crm restore BACKUP --db {db}",
+                          error=exc, db=exc.path)) from exc
     except DatabaseError as exc:
         raise UserError(str(exc)) from exc
+
+
+def _sqlite_file(args: argparse.Namespace) -> Path:
+    """The database file for commands that work on the file itself, also when
+    it cannot be opened (backup --list, restore)."""
+    from desktop_crm.storage.database import sqlite_path, to_url
+
+    path = sqlite_path(to_url(_db_arg(args)))
+    if path is None:
+        raise UserError(_("Backups are only made of SQLite databases"))
+    return path
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -171,10 +198,47 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _size(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    raise AssertionError("unreachable")
+
+
+def _list_backups(args: argparse.Namespace) -> int:
+    from desktop_crm.services.backup import backup_dir, list_backups
+
+    path = _sqlite_file(args)
+    if not path.exists() and not backup_dir(path).is_dir():
+        raise UserError(_("No database at {path}", path=path))
+    infos = list_backups(path)
+    if args.json:
+        data = [{"path": str(i.path), "taken_at": i.taken_at.isoformat(),
+                 "reason": i.reason.value if i.reason else None, "clients": i.clients,
+                 "size": i.size, "revision": i.revision, "ok": i.ok, "problem": i.problem}
+                for i in infos]
+        print(json.dumps(data, ensure_ascii=False))
+        return EXIT_OK
+    for i in infos:
+        clients = _("{n} clients", n=i.clients) if i.clients is not None else "-"
+        fields = [f"{i.taken_at:%Y-%m-%d %H:%M:%S}", i.reason.value if i.reason else "-",
+                  clients, _size(i.size), str(i.path)]
+        if not i.ok:
+            fields.append(_("UNUSABLE: {problem}", problem=i.problem))
+        print("\t".join(fields))
+    return EXIT_OK
+
+
 def _cmd_backup(args: argparse.Namespace) -> int:
     from desktop_crm.services.backup import backup
     from desktop_crm.storage.database import DatabaseError
 
+    if args.list:
+        return _list_backups(args)
+    if args.json:
+        raise UserError(_("--json is only for backup --list"))
     db = _open(args, create=False)
     try:
         target = backup(db, args.to)
@@ -183,6 +247,47 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(_("Backup written to {path}", path=target))
+    return EXIT_OK
+
+
+YES_ANSWERS = frozenset({"y", "yes", "是", "是的", "好", "确定"})
+
+
+def _confirm_restore(db_path: Path, backup_path: Path) -> bool:
+    """Ask on the terminal."""
+    question = _("Replace {db} with the backup {backup}? The current file is kept as a "
+                 "backup first. [y/N] ", db=db_path, backup=backup_path)
+    try:
+        answer = input(question)
+    except EOFError:
+        return False
+    return answer.strip().lower() in YES_ANSWERS
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from desktop_crm.services.backup import restore
+    from desktop_crm.storage.database import DatabaseError
+
+    path = _sqlite_file(args)
+    source = args.backup_file
+    if not source.is_file():
+        raise UserError(_("No backup at {path}", path=source))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UserError(_("restore replaces {db}; confirm with --yes", db=path))
+        if not _confirm_restore(path, source):
+            print(_("Nothing was changed"), file=sys.stderr)
+            return EXIT_CANCELLED
+    try:
+        result = restore(path, source)
+    except DatabaseError as exc:
+        raise UserError(str(exc)) from exc
+    print(_("Restored {db} from {backup}", db=result.database, backup=result.restored_from))
+    if result.previous_backup is not None:
+        print(_("The database as it was is kept in {path}", path=result.previous_backup))
+    if result.damaged_copy is not None:
+        print(_("The damaged database was moved, unchanged, to {path}",
+                path=result.damaged_copy))
     return EXIT_OK
 
 
@@ -356,8 +461,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats,
-            "backup": _cmd_backup, "agenda": _cmd_agenda, "export": _cmd_export,
-            "import": _cmd_import}
+            "backup": _cmd_backup, "restore": _cmd_restore, "agenda": _cmd_agenda,
+            "export": _cmd_export, "import": _cmd_import}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
