@@ -1,18 +1,166 @@
-"""Upgrading a database made by an earlier revision keeps every row and the
-search index, and adds the new columns empty."""
+"""Upgrading a database made by any earlier release keeps every row of every
+table and the search index, and the revision chain stays one straight line.
+
+Each earlier revision is built with Alembic, given rows in every table it has
+(found in ``sqlite_master``, so a table added by a new revision without rows
+here fails the test), and opened with ``Database.open``, which upgrades it to
+the head; every old column of every old row must come back unchanged.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import pytest
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
+from desktop_crm.domain.client import ClientCard, Phone
+from desktop_crm.domain.search import index_text
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import HEAD_REVISION, MIGRATIONS_DIR, Database
+
+NOW = "2025-06-01 10:00:00.000000"
+LATER = "2025-06-03 16:30:00.000000"
+# index_text() is what the app stores in the full-text index for a client
+CLIENT_1_INDEX = index_text("曾国方", "华为", ["13800138000"],
+                            ["z@example.com", "zgf_wx", "VIP"])
+CLIENT_2_INDEX = index_text("远航贸易", "远航贸易有限公司", ["02164881234"], [])
+
+# Rows for every table any revision has, in an order that satisfies the foreign
+# keys. Columns a revision does not have yet are left out when building it.
+# A new revision that adds a table must add rows for it here.
+ROWS: dict[str, list[dict[str, Any]]] = {
+    "clients": [
+        {"id": 1, "kind": "person", "name": "曾国方", "sort_key": "zeng guo fang",
+         "gender": "male", "title": "经理", "company": "华为", "primary_phone": "13800138000",
+         "email": "z@example.com", "wechat": "zgf_wx", "address": "北京市海淀区",
+         "home_address": "北京市朝阳区", "industry": "IT", "source": "展会", "owner": "王磊",
+         "notes": "老客户\n喜欢清蒸鱼", "legal_representative": "", "founded_on": None,
+         "scale": "", "assets": "", "org_form": "", "relationship_since": "2019-03-15",
+         "nature": "enterprise", "stage": "active", "tenure": "old", "volume_tier": "key",
+         "loyalty": "core", "profile_filled_by": "王磊", "last_contact_at": NOW,
+         "grade": "B", "previous_grade": "C", "last_evaluated_on": "2025-05-31",
+         "created_at": NOW, "updated_at": LATER, "deleted_at": None},
+        {"id": 2, "kind": "organisation", "name": "远航贸易", "sort_key": "yuan hang mao yi",
+         "gender": "unknown", "title": "", "company": "远航贸易有限公司",
+         "primary_phone": "021-64881234", "email": "", "wechat": "", "address": "上海市",
+         "home_address": "", "industry": "贸易", "source": "转介绍", "owner": "李娜",
+         "notes": "", "legal_representative": "周远", "founded_on": "2008-09-25",
+         "scale": "200人", "assets": "5000万", "org_form": "有限责任公司",
+         "relationship_since": "2020-01-02", "nature": "government", "stage": "potential",
+         "tenure": "new", "volume_tier": "occasional", "loyalty": "lost",
+         "profile_filled_by": "", "last_contact_at": None, "grade": None,
+         "previous_grade": None, "last_evaluated_on": None, "created_at": NOW,
+         "updated_at": NOW, "deleted_at": LATER},  # in the trash
+    ],
+    "client_phones": [
+        {"id": 1, "client_id": 1, "position": 0, "kind": "mobile", "number": "13800138000",
+         "digits": "13800138000"},
+        {"id": 2, "client_id": 1, "position": 1, "kind": "office", "number": "010-6275 1234",
+         "digits": "01062751234"},
+        {"id": 3, "client_id": 2, "position": 0, "kind": "office", "number": "021-64881234",
+         "digits": "02164881234"},
+    ],
+    "client_fts": [
+        {"rowid": 1, "body": CLIENT_1_INDEX},
+        {"rowid": 2, "body": CLIENT_2_INDEX},
+    ],
+    "tags": [{"id": 1, "name": "VIP"}, {"id": 2, "name": "展会"}],
+    "client_tags": [{"client_id": 1, "tag_id": 1}, {"client_id": 2, "tag_id": 2}],
+    "important_dates": [
+        {"id": 1, "client_id": 1, "kind": "birthday", "label": "", "calendar": "lunar",
+         "month": 8, "day": 15, "year": 1980, "leap": 0, "remind_days": 7},
+        {"id": 2, "client_id": 1, "kind": "wedding_anniversary", "label": "结婚纪念日",
+         "calendar": "solar", "month": 10, "day": 1, "year": 2008, "leap": 0,
+         "remind_days": None},
+    ],
+    "family_members": [
+        {"id": 1, "client_id": 1, "relation": "妻子", "name": "李娜", "notes": "爱喝茶",
+         "birth_calendar": "solar", "birth_month": 3, "birth_day": 8, "birth_year": None,
+         "birth_leap": 0, "birth_remind_days": 3},
+    ],
+    "profile_answers": [
+        {"id": 1, "client_id": 1, "question": 45, "answer": "清蒸鱼", "private": 1,
+         "updated_at": NOW},
+        {"id": 2, "client_id": 1, "question": 3, "answer": "北京大学", "private": 0,
+         "updated_at": LATER},
+    ],
+    "interactions": [
+        {"id": 1, "client_id": 1, "occurred_at": NOW, "channel": "visit", "summary": "拜访",
+         "next_step": "寄样品", "follow_up_on": "2025-06-10", "follow_up_done": 0,
+         "milestone": "delivery", "created_at": NOW},
+        {"id": 2, "client_id": 2, "occurred_at": LATER, "channel": "call",
+         "summary": "电话询价", "next_step": "", "follow_up_on": None, "follow_up_done": 1,
+         "milestone": None, "created_at": LATER},
+    ],
+    "change_log": [
+        {"id": 1, "client_id": 1, "changed_at": NOW, "user": "王磊", "field": "created",
+         "old_value": "", "new_value": "曾国方"},
+        {"id": 2, "client_id": 1, "changed_at": LATER, "user": "王磊", "field": "title",
+         "old_value": "主管", "new_value": "经理"},
+    ],
+    "scoring_schemes": [
+        {"id": 1, "version": 1, "definition": '{"criteria": []}', "created_at": NOW},
+    ],
+    "evaluations": [
+        {"id": 1, "client_id": 1, "scheme_id": 1, "period_start": "2025-01-01",
+         "period_end": "2025-03-31", "evaluated_on": "2025-05-31", "evaluator": "王磊",
+         "inputs": '{"sales_attainment": 80}', "points": '{"sales_attainment": 80}',
+         "total": 75.5, "grade": "B", "notes": "稳定", "created_at": NOW},
+    ],
+    "care_done": [
+        {"id": 1, "source": "birthday", "ref_id": 1, "occurs_on": "2025-09-06",
+         "client_id": 1, "done_at": LATER, "interaction_id": 1},
+    ],
+    "app_settings": [{"key": "care.no_contact_days", "value": '{"A": 30}'}],
+    "complaints": [
+        {"id": 1, "year": 2025, "sequence": 1, "number": "TS-2025-0001", "client_id": 1,
+         "received_at": NOW, "channel": "phone", "category": "delivery", "cause": "service",
+         "department": "物流部", "priority": "high", "words": "货到晚了三天",
+         "restated": "交货延误", "demand": "赔偿运费", "temperament": "angry", "escalation": 1,
+         "solution": "退运费", "compensation": 120.5, "resolution": "已退", "satisfaction": 4,
+         "improvement": "换物流商", "status": "resolved", "first_reply_at": NOW,
+         "resolved_at": LATER, "followed_up_at": None, "closed_at": None,
+         "created_at": NOW, "updated_at": LATER},
+    ],
+    "complaint_counters": [{"year": 2025, "last": 1}],
+    "complaint_status_changes": [
+        {"id": 1, "complaint_id": 1, "at": NOW, "old_status": None, "new_status": "new",
+         "note": ""},
+        {"id": 2, "complaint_id": 1, "at": LATER, "old_status": "new",
+         "new_status": "resolved", "note": "退运费"},
+    ],
+    "complaint_log": [
+        {"id": 1, "complaint_id": 1, "at": NOW, "author": "王磊", "text": "已致电道歉"},
+    ],
+    "import_batches": [
+        {"id": 1, "file_name": "/home/u/客户.xlsx", "file_format": "xlsx",
+         "imported_at": NOW, "user": "王磊", "policy": "skip", "created": 1, "updated": 0,
+         "skipped": 0, "invalid": 0, "new_tags": '["VIP"]', "undone_at": None},
+    ],
+    "import_items": [
+        {"id": 1, "batch_id": 1, "row": 2, "client_id": 1, "action": "created",
+         "before": None, "after": NOW},
+    ],
+}
+
+
+def _scripts() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config)
+
+
+def _earlier_revisions() -> list[str]:
+    """Every revision before the head, oldest first."""
+    chain = [r.revision for r in _scripts().walk_revisions()]  # head first
+    return list(reversed(chain))[:-1]
 
 
 def _build_at(path: Path, revision: str) -> None:
@@ -25,55 +173,164 @@ def _build_at(path: Path, revision: str) -> None:
     engine.dispose()
 
 
-def test_baseline_database_with_data_in_every_table_upgrades_to_head(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    _build_at(path, "20261124_01")
-    now = datetime(2025, 6, 1, 10, 0).isoformat(" ")
+def _data_tables(conn: sqlite3.Connection) -> dict[str, bool]:
+    """The tables the application keeps data in -> whether it is virtual;
+    without Alembic's bookkeeping, SQLite's own and FTS5 shadow tables (which
+    SQLite fills itself)."""
+    found = {name: (sql or "").upper().startswith("CREATE VIRTUAL")
+             for name, sql in conn.execute(
+                 "SELECT name, sql FROM sqlite_master WHERE type = 'table' "
+                 "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'")}
+    virtual = [name for name, is_virtual in found.items() if is_virtual]
+    return {name: is_virtual for name, is_virtual in found.items()
+            if not any(name.startswith(v + "_") for v in virtual)}
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')]
+
+
+def _fill(conn: sqlite3.Connection, revision: str) -> dict[str, list[str]]:
+    """Insert ROWS into every table of the database; returns table -> columns
+    (rowid first for virtual tables, where it links to clients.id)."""
+    tables = _data_tables(conn)
+    missing = sorted(set(tables) - set(ROWS))
+    if missing:
+        pytest.fail(f"revision {revision} has tables {missing} that this test puts no rows "
+                    f"in: add rows for them to ROWS in {Path(__file__).name}")
+    layout: dict[str, list[str]] = {}
+    for table in ROWS:
+        if table not in tables:
+            continue  # added by a later revision
+        columns = (["rowid"] if tables[table] else []) + _columns(conn, table)
+        for row in ROWS[table]:
+            unset = [c for c in columns if c not in row]
+            if unset:
+                pytest.fail(f"column(s) {unset} of {table} at revision {revision} get no "
+                            f"value: add them to ROWS[{table!r}] in {Path(__file__).name}")
+            names = ", ".join(f'"{c}"' for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            conn.execute(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',
+                         [row[c] for c in columns])
+        layout[table] = columns
+    for table in tables:
+        count = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        assert count > 0, f"{table} has no rows at revision {revision}"
+    return layout
+
+
+def _dump(conn: sqlite3.Connection, layout: dict[str, list[str]]) -> dict[str, list[tuple[
+        Any, ...]]]:
+    """Every row of the given tables, only the given columns, in a stable order."""
+    dump: dict[str, list[tuple[Any, ...]]] = {}
+    for table, columns in layout.items():
+        now = set(_columns(conn, table)) | {"rowid"}
+        lost = [c for c in columns if c not in now]
+        assert not lost, f"the upgrade dropped column(s) {lost} of {table}"
+        names = ", ".join(f'"{c}"' if c != "rowid" else c for c in columns)
+        order = ", ".join(str(i + 1) for i in range(len(columns)))
+        dump[table] = conn.execute(f'SELECT {names} FROM "{table}" ORDER BY {order}').fetchall()
+    return dump
+
+
+def _check_file(path: Path) -> None:
     with sqlite3.connect(path) as conn:
-        conn.execute(
-            "INSERT INTO clients (id, kind, name, sort_key, gender, title, company, "
-            "primary_phone, email, wechat, address, home_address, industry, source, owner, "
-            "notes, legal_representative, scale, assets, org_form, profile_filled_by, "
-            "created_at, updated_at) VALUES (1, 'person', '曾国方', 'zeng guo fang', 'male', "
-            "'经理', '华为', '13800138000', 'z@example.com', 'zgf', '北京', '', 'IT', '展会', "
-            "'王磊', '老客户', '', '', '', '', '王磊', ?, ?)", (now, now))
-        conn.execute("INSERT INTO client_phones (client_id, position, kind, number, digits) "
-                     "VALUES (1, 0, 'mobile', '13800138000', '13800138000')")
-        conn.execute("INSERT INTO tags (id, name) VALUES (1, 'VIP')")
-        conn.execute("INSERT INTO client_tags (client_id, tag_id) VALUES (1, 1)")
-        conn.execute("INSERT INTO important_dates (client_id, kind, label, calendar, month, "
-                     "day, year, leap) VALUES (1, 'birthday', '', 'lunar', 8, 15, 1980, 0)")
-        conn.execute("INSERT INTO family_members (client_id, relation, name, notes, "
-                     "birth_calendar, birth_month, birth_day, birth_year, birth_leap) "
-                     "VALUES (1, '妻子', '李娜', '', 'solar', 3, 8, NULL, 0)")
-        conn.execute("INSERT INTO profile_answers (client_id, question, answer, private, "
-                     "updated_at) VALUES (1, 45, '清蒸鱼', 1, ?)", (now,))
-        conn.execute("INSERT INTO interactions (client_id, occurred_at, channel, summary, "
-                     "next_step, follow_up_done, created_at) VALUES (1, ?, 'visit', '拜访', "
-                     "'', 0, ?)", (now, now))
-        conn.execute("INSERT INTO change_log (client_id, changed_at, user, field, old_value, "
-                     "new_value) VALUES (1, ?, '王磊', 'created', '', '曾国方')", (now,))
-        conn.execute("INSERT INTO client_fts (rowid, body) VALUES (1, '曾 国 方 zengguofang "
-                     "zgf 13800138000')")
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        # FTS5's own check: the index agrees with the text stored in it
+        conn.execute("INSERT INTO client_fts(client_fts) VALUES ('integrity-check')")
     conn.close()
+
+
+def test_every_earlier_revision_is_tested() -> None:
+    """Protects the parametrization below: it must cover every revision before
+    the head, oldest first, so no release's schema escapes the upgrade test."""
+    revisions = _earlier_revisions()
+    assert revisions[0] == "20261124_01"
+    assert len(revisions) == len(list(_scripts().walk_revisions())) - 1
+    assert HEAD_REVISION not in revisions
+
+
+@pytest.mark.parametrize("revision", _earlier_revisions())
+def test_database_of_an_earlier_revision_upgrades_with_every_row_intact(
+        tmp_path: Path, revision: str) -> None:
+    """Protects the users' data across schema changes: a database made by an
+    earlier release, with rows in every table it has, opens with
+    Database.open (upgrading to the head) and keeps every old column of every
+    row unchanged, its search index working and its integrity and foreign keys
+    sound; the app then reads and writes it normally."""
+    path = tmp_path / "old.db"
+    _build_at(path, revision)
+    with sqlite3.connect(path) as conn:
+        layout = _fill(conn, revision)
+        before = _dump(conn, layout)
+    conn.close()
+    _check_file(path)
 
     db = Database.open(path)
     try:
         assert db.current_revision() == HEAD_REVISION
-        service = ClientService(db)
+        service = ClientService(db, user="tester")
         card = service.get(1)
         assert (card.name, card.company, card.tags) == ("曾国方", "华为", ["VIP"])
+        assert [p.number for p in card.phones] == ["13800138000", "010-6275 1234"]
         assert card.birthday is not None and card.birthday.is_lunar
         assert [(m.relation, m.name) for m in card.family] == [("妻子", "李娜")]
-        assert card.profile == {45: "清蒸鱼"} and card.profile_private == {45}
+        assert card.profile == {3: "北京大学", 45: "清蒸鱼"} and card.profile_private == {45}
         assert [i.summary for i in service.interactions(1)] == ["拜访"]
-        assert [h.field for h in service.history(1)] == ["created"]
-        assert [r.id for r in service.search("zgf")] == [1]
-        row = service.rows([1])[0]
-        assert (row.grade, row.previous_grade, row.last_evaluated_on) == (None, None, None)
+        assert [h.field for h in service.history(1)] == ["title", "created"]
+        assert service.get(2).deleted_at is not None
+        # the search index: pinyin initials, one and two Chinese characters, phone digits
+        for query in ("zgf", "曾", "曾国", "13800138000"):
+            assert [r.id for r in service.search(query)] == [1], query
     finally:
         db.close()
+
     with sqlite3.connect(path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        after = _dump(conn, layout)
     conn.close()
+    for table, rows in before.items():
+        assert after[table] == rows, f"{table} changed in the upgrade from {revision}"
+    _check_file(path)
+
+    db = Database.open(path)  # opened again: nothing left to do, and it takes writes
+    try:
+        service = ClientService(db, user="tester")
+        new_id = service.save(ClientCard(name="欧阳娜娜", phones=[Phone("13912345678")]))
+        assert [r.id for r in service.search("oynn")] == [new_id]
+        assert [r.id for r in service.search("曾")] == [1]
+    finally:
+        db.close()
+    _check_file(path)
+
+
+def test_revision_chain_is_linear() -> None:
+    """Protects the upgrade path: the revisions form one line from a single base
+    to a single head equal to HEAD_REVISION, every file in versions/ is on it
+    (so Alembic applies them all, in file-name order), and no revision has two
+    children (two heads would leave one branch unapplied)."""
+    scripts = _scripts()
+    revisions = {r.revision: r for r in scripts.walk_revisions()}
+    files = sorted(p.name for p in (MIGRATIONS_DIR / "versions").glob("*.py"))
+    assert sorted(Path(r.path).name for r in revisions.values()) == files, \
+        "a file in versions/ is not a revision Alembic loads"
+    for rev in revisions.values():
+        assert not isinstance(rev.down_revision, (tuple, list)), f"{rev.revision} is a merge"
+        assert Path(rev.path).name.startswith(rev.revision + "_"), \
+            f"{Path(rev.path).name} is not named after its revision {rev.revision}"
+    bases = [r.revision for r in revisions.values() if r.down_revision is None]
+    assert len(bases) == 1, f"more than one base: {bases}"
+    assert scripts.get_heads() == [HEAD_REVISION]
+    children = Counter(r.down_revision for r in revisions.values() if r.down_revision)
+    assert [p for p, n in children.items() if n > 1] == [], "a revision has two children"
+    chain: list[str] = []
+    current: str | None = HEAD_REVISION
+    while current is not None:
+        chain.append(current)
+        down = revisions[current].down_revision
+        assert down is None or isinstance(down, str)
+        current = down
+    assert chain[-1] == bases[0]
+    assert sorted(chain) == sorted(revisions), "revisions off the chain from the head"
+    # file names sort in chain order: the date prefix orders the revisions
+    assert [Path(revisions[r].path).name for r in reversed(chain)] == files
