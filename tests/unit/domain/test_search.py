@@ -181,3 +181,36 @@ def test_any_text_is_a_valid_fts_query(query: str) -> None:
 ])
 def test_what_finds_whom(fts: sqlite3.Connection, query: str, expected: set[str]) -> None:
     assert _names(fts, query) == expected
+
+
+# Characters with one reading are read one by one, without pypinyin's word
+# segmentation; polyphonic ones, and text with other characters, go through it.
+_CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_CJK, min_size=1, max_size=8))
+def test_reading_characters_one_by_one_equals_reading_the_words(text: str) -> None:
+    from pypinyin import Style, lazy_pinyin
+
+    from desktop_crm.domain import search
+
+    words = lazy_pinyin(text, style=Style.NORMAL)
+    plain = search._plain_readings(text)
+    if plain is not None:
+        assert plain == words
+    expected = list(words)
+    if text[0] in search.SURNAME_READINGS:
+        expected[0] = search.SURNAME_READINGS[text[0]]
+    assert sort_key(text) == " ".join(expected)[:200]
+
+
+@pytest.mark.parametrize(("text", "polyphonic"), [("张伟", False), ("银行", True),
+                                                  ("长城", True), ("王 Ltd", True)])
+def test_only_plain_text_skips_word_segmentation(text: str, polyphonic: bool) -> None:
+    from desktop_crm.domain import search
+
+    assert (search._plain_readings(text) is None) == polyphonic
+    # the words decide: 长城 is chang cheng, 银行 yin hang
+    assert search.pinyin_keys("长城", as_name=False)[0] == ["changcheng"]
+    assert search.pinyin_keys("银行", as_name=False)[0] == ["yinhang"]
