@@ -7,6 +7,15 @@ import sys
 from desktop_crm.i18n import LANGUAGES, set_language, system_language
 
 
+def choose_language(lang: str | None, settings: object) -> None:
+    """Use ``lang``, else the remembered language, else the system's."""
+    from PySide6.QtCore import QSettings
+
+    remembered = settings.value("language") if isinstance(settings, QSettings) else None
+    chosen = lang or (remembered if remembered in LANGUAGES else None) or system_language()
+    set_language(str(chosen))
+
+
 def create_window(db_arg: str | None, lang: str | None, settings: object = None) -> object:
     """Open the database and build the main window (not shown).
 
@@ -18,9 +27,7 @@ def create_window(db_arg: str | None, lang: str | None, settings: object = None)
     from desktop_crm.ui.main_window import MainWindow
 
     qsettings = settings if isinstance(settings, QSettings) else QSettings()
-    remembered = qsettings.value("language")
-    chosen = lang or (remembered if remembered in LANGUAGES else None) or system_language()
-    set_language(str(chosen))
+    choose_language(lang, qsettings)
     db = Database.open(db_arg or default_db_path(), create=True)
     return MainWindow(db, qsettings)
 
@@ -51,23 +58,37 @@ def install_error_dialog() -> None:
 
 
 def run(db_arg: str | None, lang: str | None) -> int:
-    """Open the window; returns the process exit code."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    """Open the window; returns the process exit code.
 
-    from desktop_crm.i18n import _
-    from desktop_crm.storage.database import DatabaseError
+    A damaged database is not opened: the user sees what is wrong and may
+    restore the newest good backup. Once the window shows, a daily backup is
+    made when due (and checked every hour); on exit, a backup is made.
+    """
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from desktop_crm.storage.database import default_db_path
+    from desktop_crm.ui.backups import open_or_recover
+    from desktop_crm.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     install_error_dialog()
     app.setOrganizationName("DesktopCRM")
     app.setApplicationName("desktop-crm")
-    try:
-        window = create_window(db_arg, lang)
-    except DatabaseError as exc:
-        QMessageBox.critical(None, _("Cannot open the database"), str(exc))
-        print(f"desktop-crm: {exc}", file=sys.stderr)
+    settings = QSettings()
+    choose_language(lang, settings)
+    path = db_arg or default_db_path()
+    db = open_or_recover(None, path, create=True)
+    if db is None:
+        print(f"desktop-crm: {path} was not opened", file=sys.stderr)
         return 2
-    window.show()  # type: ignore[attr-defined]
+    window = MainWindow(db, settings)
+    window.show()
+    QTimer.singleShot(3000, window.backup_if_due)
+    hourly = QTimer(window)
+    hourly.timeout.connect(window.backup_if_due)
+    hourly.start(60 * 60 * 1000)
     code = app.exec()
-    window.db.close()  # type: ignore[attr-defined]
+    window.backup_on_exit()
+    window.db.close()
     return int(code)

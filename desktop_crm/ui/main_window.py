@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -21,14 +22,14 @@ from PySide6.QtWidgets import (
 from desktop_crm import __version__
 from desktop_crm.i18n import LANGUAGES, N_, _, language, set_language
 from desktop_crm.services.agenda import AgendaService
-from desktop_crm.services.backup import backup
+from desktop_crm.services.backup import BackupReason, backup, backup_if_due
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.services.ics_export import export_ics
 from desktop_crm.storage.database import Database, DatabaseError
-from desktop_crm.ui import transfer
+from desktop_crm.ui import backups, transfer
 from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.complaints.analysis import AnalysisPane
@@ -222,6 +223,7 @@ class MainWindow(QMainWindow):
         self.act_new_db = self._action(self.new_database, "Ctrl+Shift+N")
         self.act_open_db = self._action(self.open_database, QKeySequence.StandardKey.Open)
         self.act_backup = self._action(self.backup_now)
+        self.act_restore = self._action(self.restore_from_backup)
         self.act_export_ics = self._action(self.export_calendar)
         self.act_import = self._action(self.import_clients, "Ctrl+I")
         self.act_undo_import = self._action(self.undo_import)
@@ -249,7 +251,7 @@ class MainWindow(QMainWindow):
             self.language_actions[lang] = action
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
-        for a in (self.act_new_db, self.act_open_db, self.act_backup):
+        for a in (self.act_new_db, self.act_open_db, self.act_backup, self.act_restore):
             self.file_menu.addAction(a)
         self.file_menu.addSeparator()
         for a in (self.act_import, self.act_undo_import):
@@ -293,6 +295,7 @@ class MainWindow(QMainWindow):
         self.act_new_db.setText(_("New database…"))
         self.act_open_db.setText(_("Open database…"))
         self.act_backup.setText(_("Back up now"))
+        self.act_restore.setText(_("Restore from backup…"))
         self.act_export_ics.setText(_("Export care calendar (.ics)…"))
         self.act_import.setText(_("Import clients (Excel, CSV, vCard)…"))
         self.act_undo_import.setText(_("Undo last import…"))
@@ -321,8 +324,11 @@ class MainWindow(QMainWindow):
         self.retranslate()
 
     # -- database ---------------------------------------------------------------------
-    def _replace_database(self, db: Database) -> None:
-        if not self.clients.confirm_discard() or not self.complaints.confirm_discard():
+    def _confirm_discard(self) -> bool:
+        return self.clients.confirm_discard() and self.complaints.confirm_discard()
+
+    def _replace_database(self, db: Database, confirmed: bool = False) -> None:
+        if not confirmed and not self._confirm_discard():
             db.close()
             return
         old = self.db
@@ -362,12 +368,9 @@ class MainWindow(QMainWindow):
                                 _("{path} already exists. Use Open database to open it.",
                                   path=path))
             return
-        try:
-            db = Database.open(path, create=create)
-        except DatabaseError as exc:
-            QMessageBox.critical(self, _("Cannot open the database"), str(exc))
-            return
-        self._replace_database(db)
+        db = backups.open_or_recover(self, path, create=create)
+        if db is not None:
+            self._replace_database(db)
 
     def new_database(self) -> None:
         self._choose_and_open(create=True)
@@ -386,6 +389,56 @@ class MainWindow(QMainWindow):
         QApplication.restoreOverrideCursor()
         self.statusBar().showMessage(_("Backup written to {path}", path=target), 8000)
         return target
+
+    def backup_if_due(self) -> Path | None:
+        """The daily backup, when the newest backup is older than today; a
+        failure is shown in the status bar (the next check tries again)."""
+        if self.db.path is None:
+            return None
+        try:
+            target = backup_if_due(self.db)
+        except DatabaseError as exc:
+            self.statusBar().showMessage(str(exc), 15000)
+            return None
+        if target is not None:
+            self.statusBar().showMessage(_("Daily backup written to {path}", path=target), 8000)
+        return target
+
+    def backup_on_exit(self) -> Path | None:
+        """A backup when the window has closed (the rotation keeps it bounded);
+        a failure goes to stderr, since there is no window left to show it in."""
+        if self.db.path is None or not self.db.path.exists():
+            return None
+        try:
+            return backup(self.db, reason=BackupReason.EXIT)
+        except DatabaseError as exc:
+            print(f"desktop-crm: {exc}", file=sys.stderr)
+            return None
+
+    def restore_from_backup(self) -> bool:
+        """File > Restore from backup: choose, confirm, restore, reopen."""
+        path = self.db.path
+        if path is None:
+            QMessageBox.information(self, _("Restore from backup"),
+                                    _("Backups are only made of SQLite databases"))
+            return False
+        if not self._confirm_discard():
+            return False
+        chosen = backups.choose_backup(self, path)
+        if chosen is None:
+            return False
+        self.db.close()
+        result = backups.run_restore(self, path, chosen)
+        try:
+            db = Database.open(path)
+        except DatabaseError as exc:
+            QMessageBox.critical(self, _("Cannot open the database"), str(exc))
+            return False
+        self._replace_database(db, confirmed=True)
+        if result is None:
+            return False
+        self._show_status(backups.restored_message(result))
+        return True
 
     def export_workbook(self) -> Path | None:
         return transfer.export_workbook(self, self.settings, self.db, self.clock,

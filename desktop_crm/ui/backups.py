@@ -1,0 +1,234 @@
+"""File > Restore from backup, and the way back from a damaged database.
+
+- :class:`RestoreDialog` lists the backups of a database (when, why, how many
+  clients, size, whether it can be restored), newest first.
+- :func:`choose_and_restore` asks which backup, confirms, and restores; the
+  caller closes its database first and opens it again afterwards.
+- :func:`open_or_recover` opens a database; when the file is damaged it shows
+  what is wrong and offers the newest good backup. The damaged file is moved
+  aside by the restore, never overwritten.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_crm.i18n import N_, _
+from desktop_crm.services.backup import (
+    BackupInfo,
+    BackupReason,
+    RestoreResult,
+    list_backups,
+    newest_good_backup,
+    restore,
+)
+from desktop_crm.storage.database import Database, DatabaseDamagedError, DatabaseError
+
+REASON_LABELS = {
+    BackupReason.MANUAL: N_("made by hand"),
+    BackupReason.DAILY: N_("daily"),
+    BackupReason.EXIT: N_("on exit"),
+    BackupReason.BEFORE_MIGRATION: N_("before an upgrade"),
+    BackupReason.BEFORE_IMPORT: N_("before an import"),
+    BackupReason.BEFORE_RESTORE: N_("before a restore"),
+}
+
+
+def reason_label(reason: BackupReason | None) -> str:
+    return _(REASON_LABELS[reason]) if reason is not None else ""
+
+
+def size_label(size: int) -> str:
+    return _("{n} MB", n=f"{size / 1e6:.1f}") if size >= 100_000 else \
+        _("{n} KB", n=f"{size / 1e3:.0f}")
+
+
+class RestoreDialog(QDialog):
+    """The backups of one database to choose from.
+
+    Attributes:
+        table: one row per backup, newest first.
+        backups: the rows' backups, in the same order.
+    """
+
+    COLUMNS = (N_("Taken"), N_("Why"), N_("Clients"), N_("Size"), N_("State"))
+
+    def __init__(self, backups: list[BackupInfo], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Restore from backup"))
+        self.backups = backups
+        intro = QLabel(_("Choose the backup to go back to. The database as it is now is "
+                         "backed up first, so the restore can be undone by restoring that "
+                         "backup."))
+        intro.setWordWrap(True)
+        self.table = QTableWidget(len(backups), len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([_(c) for c in self.COLUMNS])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        for row, info in enumerate(backups):
+            clients = "" if info.clients is None else f"{info.clients:,}"
+            state = _("Good") if info.ok else info.problem
+            cells = (f"{info.taken_at:%Y-%m-%d %H:%M}", reason_label(info.reason), clients,
+                     size_label(info.size), state)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if not info.ok:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setToolTip(info.problem)
+                self.table.setItem(row, column, item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.empty = QLabel(_("There are no backups of this database yet."))
+        self.empty.setVisible(not backups)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.restore_button = self.buttons.addButton(
+            _("Restore…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.table.itemSelectionChanged.connect(self._update)
+        self.table.doubleClicked.connect(lambda _index: self._accept_if_ok())
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.buttons)
+        self.resize(720, 380)
+        first_ok = next((i for i, b in enumerate(backups) if b.ok), None)
+        if first_ok is not None:
+            self.table.selectRow(first_ok)
+        self._update()
+
+    def chosen(self) -> BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.backups[rows[0].row()] if rows else None
+
+    def _update(self) -> None:
+        chosen = self.chosen()
+        self.restore_button.setEnabled(chosen is not None and chosen.ok)
+
+    def _accept_if_ok(self) -> None:
+        if self.restore_button.isEnabled():
+            self.accept()
+
+
+def confirm_restore(parent: QWidget | None, info: BackupInfo) -> bool:
+    clients = "?" if info.clients is None else f"{info.clients:,}"
+    answer = QMessageBox.question(
+        parent, _("Restore from backup"),
+        _("Replace the database with the backup of {when} ({clients} clients)? Changes made "
+          "since then are kept only in the backup of the current database that is made "
+          "first.", when=f"{info.taken_at:%Y-%m-%d %H:%M}", clients=clients),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def run_restore(parent: QWidget | None, db_path: Path, info: BackupInfo) -> RestoreResult | None:
+    """Restore ``info`` over ``db_path`` (closed by the caller) with a busy
+    cursor; shows the error and returns None when it fails."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        return restore(db_path, info.path)
+    except DatabaseError as exc:
+        QApplication.restoreOverrideCursor()
+        QMessageBox.critical(parent, _("Restore failed"), str(exc))
+        return None
+    finally:
+        if QApplication.overrideCursor() is not None:
+            QApplication.restoreOverrideCursor()
+
+
+def choose_backup(parent: QWidget | None, db_path: Path) -> BackupInfo | None:
+    """The backup the user chose and confirmed, or None."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        backups = list_backups(db_path)
+    finally:
+        QApplication.restoreOverrideCursor()
+    dialog = RestoreDialog(backups, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    chosen = dialog.chosen()
+    if chosen is None or not chosen.ok or not confirm_restore(parent, chosen):
+        return None
+    return chosen
+
+
+def restored_message(result: RestoreResult) -> str:
+    if result.damaged_copy is not None:
+        return _("Restored from {backup}. The damaged file was kept as {copy}.",
+                 backup=result.restored_from.name, copy=result.damaged_copy)
+    if result.previous_backup is not None:
+        return _("Restored from {backup}. The database as it was is in {previous}.",
+                 backup=result.restored_from.name, previous=result.previous_backup.name)
+    return _("Restored from {backup}.", backup=result.restored_from.name)
+
+
+def open_or_recover(parent: QWidget | None, path: Path | str, *,
+                    create: bool = False) -> Database | None:
+    """Open ``path``; when it is damaged, show what is wrong and offer the
+    newest good backup. Other errors are shown as they are. Returns the open
+    database, or None when nothing was opened."""
+    try:
+        return Database.open(path, create=create)
+    except DatabaseDamagedError as exc:
+        damaged = exc
+    except DatabaseError as exc:
+        QMessageBox.critical(parent, _("Cannot open the database"), str(exc))
+        return None
+    db_path = damaged.path or Path(path)
+    good = newest_good_backup(db_path)
+    box = QMessageBox(QMessageBox.Icon.Critical, _("The database is damaged"), str(damaged),
+                      parent=parent)
+    box.setDetailedText("\n".join(damaged.problems))
+    if good is None:
+        box.setInformativeText(_("There is no good backup to restore. The file was not "
+                                 "changed; keep it for a repair."))
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        box.button(QMessageBox.StandardButton.Close).setText(_("Close"))
+        box.exec()
+        return None
+    clients = "?" if good.clients is None else f"{good.clients:,}"
+    box.setInformativeText(_(
+        "Restore the newest good backup, of {when} ({clients} clients)? The damaged file "
+        "is kept next to it, unchanged.", when=f"{good.taken_at:%Y-%m-%d %H:%M}",
+        clients=clients))
+    restore_button = box.addButton(_("Restore backup"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Close).setText(_("Close"))
+    box.setDefaultButton(restore_button)
+    box.exec()
+    if box.clickedButton() is not restore_button:
+        return None
+    result = run_restore(parent, db_path, good)
+    if result is None:
+        return None
+    QMessageBox.information(parent, _("Restore from backup"), restored_message(result))
+    try:
+        return Database.open(db_path)
+    except DatabaseError as exc:
+        QMessageBox.critical(parent, _("Cannot open the database"), str(exc))
+        return None

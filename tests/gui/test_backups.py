@@ -1,0 +1,176 @@
+"""File > Restore from backup, the daily and exit backups, and the way back
+from a damaged database, driven through the real window and dialogs."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from desktop_crm import i18n
+from desktop_crm.domain.client import ClientCard
+from desktop_crm.services.backup import backup, list_backups
+from desktop_crm.services.clients import ClientService
+from desktop_crm.storage.database import Database
+from desktop_crm.ui.backups import RestoreDialog, open_or_recover
+
+
+def live_clients(path: Path) -> int:
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return int(conn.execute(
+            "SELECT count(*) FROM clients WHERE deleted_at IS NULL").fetchone()[0])
+
+
+def corrupt(path: Path) -> bytes:
+    """Overwrite the clients table's root page with garbage; returns the bytes."""
+    with sqlite3.connect(path) as conn:
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'clients'"
+                            ).fetchone()[0]
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with path.open("r+b") as fh:
+        fh.seek((root - 1) * page)
+        fh.write(b"\xde\xad\xbe\xef" * (page // 4))
+    return path.read_bytes()
+
+
+def test_restore_from_backup_brings_back_the_clients_and_keeps_the_current_file(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, answer_dialogs, db, db_path, seeded, window):
+    made = window.backup_now()
+    assert made is not None
+    ClientService(db).save(ClientCard(name="后来的客户"))
+    window.clients.apply_filter()
+    assert window.clients.model.rowCount() == len(seeded) + 1
+
+    def choose_newest(dialog: RestoreDialog) -> int:
+        assert dialog.table.rowCount() == 1
+        assert dialog.table.item(0, 2).text() == str(len(seeded))
+        assert dialog.restore_button.isEnabled()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RestoreDialog, "exec", choose_newest)
+    answers, asked = answer_dialogs
+    answers.append(QMessageBox.StandardButton.Yes)
+    assert window.restore_from_backup()
+    assert "clients" in asked[0]
+    assert window.db.path == db_path.resolve()
+    assert window.clients.model.rowCount() == len(seeded)
+    assert live_clients(db_path) == len(seeded)
+    before = [b for b in list_backups(db_path) if b.reason == "before-restore"]
+    assert len(before) == 1 and before[0].clients == len(seeded) + 1
+
+
+def test_cancelling_the_confirmation_changes_nothing(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, answer_dialogs, db, db_path, seeded, window):
+    window.backup_now()
+    ClientService(db).save(ClientCard(name="后来的客户"))
+    monkeypatch.setattr(RestoreDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    answers, _asked = answer_dialogs
+    answers.append(QMessageBox.StandardButton.Cancel)
+    assert not window.restore_from_backup()
+    assert window.db is db and live_clients(db_path) == len(seeded) + 1
+    assert len(list_backups(db_path)) == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_dialog_lists_backups_and_will_not_restore_a_broken_one(  # type: ignore[no-untyped-def]
+        qtbot, db, db_path, seeded, tmp_path: Path, lang: str):
+    i18n.set_language(lang)
+    backup(db, now=datetime(2026, 11, 20, 18, 0))
+    ClientService(db).save(ClientCard(name="后来的客户"))
+    backup(db, now=datetime(2026, 11, 23, 18, 0))
+    broken = db_path.parent / "backups" / "clients-20261122-180000-daily.db"
+    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
+    dialog = RestoreDialog(list_backups(db_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    assert table.rowCount() == 3
+    assert [table.item(r, 0).text() for r in range(3)] == [
+        "2026-11-23 18:00", "2026-11-22 18:00", "2026-11-20 18:00"]
+    assert [table.item(r, 2).text() for r in range(3)] == [
+        str(len(seeded) + 1), "", str(len(seeded))]
+    assert dialog.chosen() is not None and dialog.chosen().path.name.startswith(
+        "clients-20261123")
+    table.selectRow(1)
+    assert not dialog.restore_button.isEnabled()
+    assert table.item(1, 4).text() and table.item(1, 4).text() != i18n._("Good")
+    table.selectRow(2)
+    assert dialog.restore_button.isEnabled()
+    out = Path(os.environ.get("DESKTOP_CRM_SCREENSHOTS", tmp_path))
+    out.mkdir(parents=True, exist_ok=True)
+    assert dialog.grab().save(str(out / f"dialog-{lang}-restore.png"))
+
+
+def click_in_box(monkeypatch: pytest.MonkeyPatch, button_text: str | None) -> list[str]:
+    """Make QMessageBox.exec click the button labelled ``button_text`` (or none);
+    returns the texts the boxes showed."""
+    shown: list[str] = []
+
+    def exec_(box: QMessageBox) -> int:
+        shown.append(f"{box.text()}\n{box.informativeText()}\n{box.detailedText()}")
+        for button in box.buttons():
+            if button.text() == button_text:
+                button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return shown
+
+
+def test_a_damaged_database_is_restored_from_the_newest_good_backup(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, db, db_path, seeded):
+    backup(db, now=datetime(2026, 11, 23, 18, 0))
+    db.close()
+    damaged = corrupt(db_path)
+    shown = click_in_box(monkeypatch, "Restore backup")
+    infos: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information",
+                        staticmethod(lambda parent, title, text: infos.append(text)))
+    restored = open_or_recover(None, db_path)
+    assert restored is not None
+    try:
+        assert "damaged" in shown[0] and "2026-11-23 18:00" in shown[0]
+        assert live_clients(db_path) == len(seeded)
+        kept = [p for p in db_path.parent.iterdir() if ".damaged-" in p.name
+                and not p.name.endswith(("-wal", "-shm"))]
+        assert len(kept) == 1 and kept[0].read_bytes() == damaged
+        assert str(kept[0]) in infos[0]
+    finally:
+        restored.close()
+
+
+def test_a_damaged_database_without_a_backup_opens_nothing_and_stays_as_it_was(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, db, db_path, seeded):
+    db.close()
+    damaged = corrupt(db_path)
+    shown = click_in_box(monkeypatch, None)
+    assert open_or_recover(None, db_path) is None
+    assert "no good backup" in shown[0]
+    assert db_path.read_bytes() == damaged
+
+
+def test_declining_the_restore_opens_nothing(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, db, db_path, seeded):
+    backup(db, now=datetime(2026, 11, 23, 18, 0))
+    db.close()
+    damaged = corrupt(db_path)
+    click_in_box(monkeypatch, "Close")
+    assert open_or_recover(None, db_path) is None
+    assert db_path.read_bytes() == damaged
+
+
+def test_daily_backup_once_a_day_and_a_backup_on_exit(  # type: ignore[no-untyped-def]
+        qtbot, db, db_path, seeded, window):
+    first = window.backup_if_due()
+    assert first is not None and "daily" in first.name
+    assert window.backup_if_due() is None
+    exit_backup = window.backup_on_exit()
+    assert exit_backup is not None and "exit" in exit_backup.name
+    assert live_clients(exit_backup) == len(seeded)
+    assert isinstance(window.db, Database)
