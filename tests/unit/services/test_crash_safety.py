@@ -486,9 +486,6 @@ def test_an_export_killed_just_before_its_rename_keeps_the_previous_file(
     assert _export_outcome(export_case, out) == "complete"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "services/files.py atomic_file: the temporary .NAME.xxxxxxxx.part file of an export "
-    "killed before its rename stays in the folder for good (hidden, with the client data)"))
 def test_a_temporary_file_of_a_killed_export_is_removed_by_the_next_one(
         export_case: ExportCase, tmp_path: Path) -> None:
     """Protects the user's folder from stale partial exports: after an export

@@ -1,0 +1,61 @@
+"""Export files are written all or nothing, and temporary files that a killed
+write left behind are cleaned up by the next write to the same name."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from desktop_crm.services.files import (
+    STALE_SECONDS,
+    ExportError,
+    atomic_file,
+    remove_stale_parts,
+    write_atomically,
+)
+
+
+def test_write_replaces_the_file_whole(tmp_path: Path) -> None:
+    out = tmp_path / "客户.xlsx"
+    out.write_bytes(b"old")
+    write_atomically(out, b"new")
+    assert out.read_bytes() == b"new"
+    assert [p.name for p in tmp_path.iterdir()] == ["客户.xlsx"]
+
+
+def test_an_error_inside_keeps_the_old_file_and_removes_the_temporary_one(
+        tmp_path: Path) -> None:
+    out = tmp_path / "book.xlsx"
+    out.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_file(out) as fh:
+        fh.write(b"half")
+        raise RuntimeError("stopped")
+    assert out.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["book.xlsx"]
+
+
+def test_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ExportError):
+        write_atomically(tmp_path, b"x")
+
+
+def test_stale_temporary_files_of_the_same_name_are_removed_and_nothing_else(
+        tmp_path: Path) -> None:
+    out = tmp_path / "book.xlsx"
+    stale = tmp_path / ".book.xlsx.0a1b2c3d.part"
+    fresh = tmp_path / ".book.xlsx.99999999.part"
+    other_name = tmp_path / ".other.xlsx.0a1b2c3d.part"
+    not_ours = tmp_path / ".book.xlsx.notours.part"
+    for path in (stale, fresh, other_name, not_ours):
+        path.write_bytes(b"client data")
+    old = time.time() - STALE_SECONDS - 60
+    for path in (stale, other_name, not_ours):
+        os.utime(path, (old, old))
+    assert remove_stale_parts(out) == [stale]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in (fresh, other_name, not_ours))
+    write_atomically(out, b"new")  # the next write cleans up the same way
+    assert out.read_bytes() == b"new"
