@@ -20,6 +20,7 @@ from desktop_crm.i18n import _, set_language, system_language
 EXIT_OK = 0
 EXIT_CANCELLED = 1  # the user answered no
 EXIT_BAD_INPUT = 2
+EXIT_BUSY = 3  # another window or program held the database longer than the busy timeout
 MAX_DAYS = 3660  # --days: about ten years
 
 
@@ -465,6 +466,16 @@ COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats,
             "export": _cmd_export, "import": _cmd_import}
 
 
+def _is_busy(exc: BaseException) -> bool:
+    """SQLite gave up waiting for another connection's lock (after the busy
+    timeout); the transaction was rolled back."""
+    import sqlite3
+
+    orig = getattr(exc, "orig", exc)
+    return isinstance(orig, sqlite3.OperationalError) and (
+        "locked" in str(orig) or "busy" in str(orig))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -477,6 +488,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if not _is_busy(exc):
+            raise
+        print("desktop-crm: " + _("The database is busy in another window or program; "
+                                  "nothing was changed. Try again in a moment."),
+              file=sys.stderr)
+        return EXIT_BUSY
     except BrokenPipeError:  # `desktop-crm agenda | head`: the reader left
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

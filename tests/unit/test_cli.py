@@ -297,3 +297,28 @@ def test_export_needs_a_format(care: Path) -> None:
     with pytest.raises(SystemExit) as info:
         main(["export", "--db", str(care)])
     assert info.value.code == 2
+
+
+def test_a_database_busy_past_the_timeout_is_one_line_not_a_traceback(
+        seeded: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite gives up after the busy timeout while another process holds the
+    write lock; the command says so in one line and exits 3."""
+    from sqlalchemy.exc import OperationalError
+
+    from desktop_crm import cli
+    from desktop_crm.services import stats as stats_module
+
+    def locked(db: Database) -> dict[str, object]:
+        raise OperationalError("INSERT ...", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(stats_module, "stats", locked)
+    assert main(["stats", "--db", str(seeded), "--json"]) == cli.EXIT_BUSY
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "busy" in err and "Traceback" not in err
+
+    def broken(db: Database) -> dict[str, object]:
+        raise OperationalError("SELECT ...", {}, sqlite3.OperationalError("no such table: x"))
+
+    monkeypatch.setattr(stats_module, "stats", broken)
+    with pytest.raises(OperationalError):  # a real bug still surfaces
+        main(["stats", "--db", str(seeded), "--json"])
