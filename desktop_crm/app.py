@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from desktop_crm.i18n import LANGUAGES, set_language, system_language
 
@@ -19,17 +20,39 @@ def choose_language(lang: str | None, settings: object) -> None:
 def create_window(db_arg: str | None, lang: str | None, settings: object = None) -> object:
     """Open the database and build the main window (not shown).
 
-    Raises DatabaseError when the database cannot be opened.
+    The integrity check runs while the window is built (which only reads);
+    the window is returned only when it passed. Raises DatabaseError when the
+    database cannot be opened (DatabaseDamagedError when the check failed).
     """
     from PySide6.QtCore import QSettings
 
     from desktop_crm.storage.database import Database, default_db_path
-    from desktop_crm.ui.main_window import MainWindow
 
     qsettings = settings if isinstance(settings, QSettings) else QSettings()
     choose_language(lang, qsettings)
-    db = Database.open(db_arg or default_db_path(), create=True)
-    return MainWindow(db, qsettings)
+    db = Database.open(db_arg or default_db_path(), create=True, check_later=True)
+    return build_window(db, qsettings)
+
+
+def build_window(db: object, settings: object) -> object:
+    """The main window over ``db``, once ``db``'s pending integrity check has
+    passed. When building fails on a damaged file, the check's verdict is
+    what is raised."""
+    from desktop_crm.storage.database import Database
+    from desktop_crm.ui.main_window import MainWindow
+
+    assert isinstance(db, Database)
+    try:
+        window = MainWindow(db, settings)  # type: ignore[arg-type]
+    except Exception:
+        db.finish_check()  # raises DatabaseDamagedError when that is the cause
+        raise
+    try:
+        db.finish_check()
+    except Exception:
+        window.deleteLater()
+        raise
+    return window
 
 
 def install_error_dialog() -> None:
@@ -67,9 +90,8 @@ def run(db_arg: str | None, lang: str | None) -> int:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop_crm.storage.database import default_db_path
+    from desktop_crm.storage.database import DatabaseDamagedError, default_db_path
     from desktop_crm.ui.backups import open_or_recover
-    from desktop_crm.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     install_error_dialog()
@@ -78,11 +100,19 @@ def run(db_arg: str | None, lang: str | None) -> int:
     settings = QSettings()
     choose_language(lang, settings)
     path = db_arg or default_db_path()
-    db = open_or_recover(None, path, create=True)
-    if db is None:
+    window: Any = None
+    db = open_or_recover(None, path, create=True, check_later=True)
+    if db is not None:
+        try:
+            window = build_window(db, settings)
+        except DatabaseDamagedError:
+            # the window was built over a file that failed the check: now say
+            # so and offer the newest good backup
+            db = open_or_recover(None, path)
+            window = None if db is None else build_window(db, settings)
+    if window is None:
         print(f"desktop-crm: {path} was not opened", file=sys.stderr)
         return 2
-    window = MainWindow(db, settings)
     window.show()
     QTimer.singleShot(3000, window.backup_if_due)
     hourly = QTimer(window)

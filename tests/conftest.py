@@ -4,6 +4,7 @@ and the language reset to English after every test."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -36,3 +37,20 @@ def db(db_path: Path) -> Iterator[Database]:
     database = Database.open(db_path, create=True)
     yield database
     database.close()
+
+
+def corrupt_clients_table(path: Path) -> None:
+    """Overwrite the second half of the clients table's root page, where SQLite
+    keeps the cells (as a failing disk or an interrupted copy would)."""
+    conn = sqlite3.connect(path)
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'clients'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert not path.with_name(path.name + "-wal").exists()
+    with path.open("r+b") as fh:
+        fh.seek((root - 1) * page_size + page_size // 2)
+        fh.write(b"\xa5" * (page_size // 2 - 8))

@@ -21,7 +21,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_crm.i18n import _
-from desktop_crm.storage.integrity import FileReport, check_file, has_sqlite_header, is_damage
+from desktop_crm.storage.integrity import (
+    BackgroundCheck,
+    FileReport,
+    check_file,
+    has_sqlite_header,
+    in_wal_mode,
+    is_damage,
+)
 from desktop_crm.storage.snapshot import BackupReason, copy_database, new_backup_path
 
 # The newest Alembic revision this release knows; a test keeps it equal to
@@ -112,7 +119,7 @@ def known_revisions() -> frozenset[str]:
     return frozenset(rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions())
 
 
-def inspect_file(path: Path, *, full: bool | None = None) -> FileReport:
+def inspect_file(path: Path, *, full: bool | None = None, integrity: bool = True) -> FileReport:
     """Check an existing SQLite file without writing to it and say whether this
     release can use it.
 
@@ -121,11 +128,13 @@ def inspect_file(path: Path, *, full: bool | None = None) -> FileReport:
     DatabaseDamagedError, ForeignDatabaseError or NewerDatabaseError (in that
     order of precedence), or DatabaseError when the file cannot be read.
     ``full`` as in ``check_file``: None runs integrity_check on files up to
-    FULL_CHECK_MAX_BYTES and quick_check on larger ones.
+    FULL_CHECK_MAX_BYTES and quick_check on larger ones. Without ``integrity``
+    the integrity and foreign-key checks are left out (``Database.open``
+    with ``check_later`` runs them in the background).
     """
     try:
         sqlite_header = has_sqlite_header(path)
-        report = check_file(path, full=full) if sqlite_header else None
+        report = check_file(path, full=full, integrity=integrity) if sqlite_header else None
     except (OSError, sqlite3.Error) as exc:
         raise DatabaseError(
             _("Cannot read {path}: {reason}", path=path,
@@ -179,17 +188,50 @@ class Database:
         path: the SQLite file, or None for another server.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pending: BackgroundCheck | None = None) -> None:
         self.url = url
         self.path = sqlite_path(url)
         self.engine: Engine = create_engine(url)
+        self._pending = pending
         if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _on_connect)
+            event.listen(self.engine, "connect", self._connected)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _connected(self, dbapi_conn: Any, record: Any) -> None:
+        _on_connect(dbapi_conn, record)
+        if self._pending is not None:
+            # Until the integrity check has passed, nothing may be written.
+            dbapi_conn.execute("PRAGMA query_only = ON")
+
+    @property
+    def checking(self) -> bool:
+        """True while the integrity check of ``check_later`` runs: the database
+        can be read but not written (SQLite refuses writes)."""
+        return self._pending is not None
+
+    def finish_check(self) -> None:
+        """Wait for the integrity check started by ``open(check_later=True)``.
+        When it passes, writing is allowed; when it fails, the database is
+        closed (nothing was written to it) and DatabaseDamagedError raised."""
+        pending = self._pending
+        if pending is None:
+            return
+        try:
+            report = pending.wait()
+        except (OSError, sqlite3.Error) as exc:
+            self.close()
+            raise DatabaseError(
+                _("Cannot read {path}: {reason}", path=pending.path,
+                  reason=getattr(exc, "strerror", None) or exc), pending.path) from exc
+        if not report.ok:
+            self.close()
+            raise damaged_error(pending.path, report.problems)
+        self._pending = None
+        self.engine.dispose()  # the read-only connections go; new ones may write
 
     @classmethod
     def open(cls, path_or_url: str | os.PathLike[str], *, create: bool = False,
-             full_check: bool | None = None) -> Database:
+             full_check: bool | None = None, check_later: bool = False) -> Database:
         """Check, back up if needed, migrate and open a database; ``create``
         allows a missing file.
 
@@ -203,15 +245,33 @@ class Database:
         DatabaseDamagedError, ForeignDatabaseError, NewerDatabaseError, or the
         base class when the path cannot be used, the file is missing and
         ``create`` is false, or the backup before migrating fails.
+
+        With ``check_later`` a file that needs no migration is opened after
+        the quick part of the check (not a database, another program's, a
+        newer release's) and the integrity and foreign-key checks run in the
+        background: the database can be read meanwhile, not written, and the
+        caller must call ``finish_check`` before anything may write (the
+        window is built in the meantime). A file that needs migrating is
+        checked in full first, since migrating writes.
         """
         url = to_url(path_or_url)
         path = sqlite_path(url)
+        pending = None
         if path is not None:
             _check_path(path, create)
-            report = inspect_file(path, full=full_check)
+            # a file in WAL mode already: connecting writes nothing to it
+            later = check_later and path.stat().st_size > 0 and in_wal_mode(path)
+            report = inspect_file(path, full=full_check, integrity=not later)
             if report.revision is not None and report.revision != HEAD_REVISION:
+                if later:
+                    later = False
+                    inspect_file(path, full=full_check)
                 backup_before_migration(path)
-        db = cls(url)
+            if later and report.revision is not None:
+                pending = BackgroundCheck(path, full_check)
+            elif later:
+                inspect_file(path, full=full_check)  # an empty schema: migrating writes
+        db = cls(url, pending)
         try:
             db.migrate()
         except DatabaseError:

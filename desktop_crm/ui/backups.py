@@ -188,13 +188,14 @@ def restored_message(result: RestoreResult) -> str:
     return _("Restored from {backup}.", backup=result.restored_from.name)
 
 
-def open_or_recover(parent: QWidget | None, path: Path | str, *,
-                    create: bool = False) -> Database | None:
+def open_or_recover(parent: QWidget | None, path: Path | str, *, create: bool = False,
+                    check_later: bool = False) -> Database | None:
     """Open ``path``; when it is damaged, show what is wrong and offer the
     newest good backup. Other errors are shown as they are. Returns the open
-    database, or None when nothing was opened."""
+    database, or None when nothing was opened. ``check_later`` as in
+    ``Database.open``: the caller then calls ``finish_check``."""
     try:
-        return Database.open(path, create=create)
+        return Database.open(path, create=create, check_later=check_later)
     except DatabaseDamagedError as exc:
         damaged = exc
     except DatabaseError as exc:

@@ -17,25 +17,13 @@ from desktop_crm.services.backup import backup, list_backups
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
 from desktop_crm.ui.backups import RestoreDialog, open_or_recover
+from tests.conftest import corrupt_clients_table
 
 
 def live_clients(path: Path) -> int:
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         return int(conn.execute(
             "SELECT count(*) FROM clients WHERE deleted_at IS NULL").fetchone()[0])
-
-
-def corrupt(path: Path) -> bytes:
-    """Overwrite the clients table's root page with garbage; returns the bytes."""
-    with sqlite3.connect(path) as conn:
-        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'clients'"
-                            ).fetchone()[0]
-        page = conn.execute("PRAGMA page_size").fetchone()[0]
-    conn.close()
-    with path.open("r+b") as fh:
-        fh.seek((root - 1) * page)
-        fh.write(b"\xde\xad\xbe\xef" * (page // 4))
-    return path.read_bytes()
 
 
 def test_restore_from_backup_brings_back_the_clients_and_keeps_the_current_file(  # type: ignore[no-untyped-def]
@@ -127,7 +115,8 @@ def test_a_damaged_database_is_restored_from_the_newest_good_backup(  # type: ig
         qtbot, monkeypatch, db, db_path, seeded):
     backup(db, now=datetime(2026, 11, 23, 18, 0))
     db.close()
-    damaged = corrupt(db_path)
+    corrupt_clients_table(db_path)
+    damaged = db_path.read_bytes()
     shown = click_in_box(monkeypatch, "Restore backup")
     infos: list[str] = []
     monkeypatch.setattr(QMessageBox, "information",
@@ -148,7 +137,8 @@ def test_a_damaged_database_is_restored_from_the_newest_good_backup(  # type: ig
 def test_a_damaged_database_without_a_backup_opens_nothing_and_stays_as_it_was(  # type: ignore[no-untyped-def]
         qtbot, monkeypatch, db, db_path, seeded):
     db.close()
-    damaged = corrupt(db_path)
+    corrupt_clients_table(db_path)
+    damaged = db_path.read_bytes()
     shown = click_in_box(monkeypatch, None)
     assert open_or_recover(None, db_path) is None
     assert "no good backup" in shown[0]
@@ -159,7 +149,8 @@ def test_declining_the_restore_opens_nothing(  # type: ignore[no-untyped-def]
         qtbot, monkeypatch, db, db_path, seeded):
     backup(db, now=datetime(2026, 11, 23, 18, 0))
     db.close()
-    damaged = corrupt(db_path)
+    corrupt_clients_table(db_path)
+    damaged = db_path.read_bytes()
     click_in_box(monkeypatch, "Close")
     assert open_or_recover(None, db_path) is None
     assert db_path.read_bytes() == damaged
@@ -174,3 +165,24 @@ def test_daily_backup_once_a_day_and_a_backup_on_exit(  # type: ignore[no-untype
     assert exit_backup is not None and "exit" in exit_backup.name
     assert live_clients(exit_backup) == len(seeded)
     assert isinstance(window.db, Database)
+
+
+def test_the_window_is_built_while_the_check_runs_and_only_returned_after_it(  # type: ignore[no-untyped-def]
+        qtbot, db, db_path, seeded, settings):
+    """Building the window only reads (the database refuses writes until the
+    check passes), and a damaged file is refused with the file unchanged."""
+    from desktop_crm.app import create_window
+    from desktop_crm.storage.database import DatabaseDamagedError
+
+    db.close()
+    window = create_window(str(db_path), "en", settings)
+    qtbot.addWidget(window)
+    assert not window.db.checking  # type: ignore[attr-defined]
+    assert window.clients.model.rowCount() == len(seeded)  # type: ignore[attr-defined]
+    window.db.close()  # type: ignore[attr-defined]
+
+    corrupt_clients_table(db_path)
+    damaged = db_path.read_bytes()
+    with pytest.raises(DatabaseDamagedError):
+        create_window(str(db_path), "en", settings)
+    assert db_path.read_bytes() == damaged

@@ -14,6 +14,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine
+from sqlalchemy.exc import OperationalError
 
 from desktop_crm import i18n
 from desktop_crm.domain.client import ClientCard, Phone
@@ -31,6 +32,7 @@ from desktop_crm.storage.database import (
 )
 from desktop_crm.storage.integrity import check_file
 from desktop_crm.storage.snapshot import BackupReason, backup_dir_for, parse_backup_name
+from tests.conftest import corrupt_clients_table
 
 PREVIOUS_REVISION = "20261124_05"
 
@@ -47,23 +49,6 @@ def make_database(path: Path, clients: int = 300) -> Path:
     finally:
         db.close()
     return path
-
-
-def corrupt_clients_table(path: Path) -> None:
-    """Overwrite the second half of the clients table's root page, where SQLite
-    keeps the cells (as a failing disk or an interrupted copy would)."""
-    conn = sqlite3.connect(path)
-    try:
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        root = conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'clients'"
-        ).fetchone()[0]
-    finally:
-        conn.close()
-    assert not path.with_name(path.name + "-wal").exists()
-    with path.open("r+b") as fh:
-        fh.seek((root - 1) * page_size + page_size // 2)
-        fh.write(b"\xa5" * (page_size // 2 - 8))
 
 
 def orphan_phone(path: Path) -> None:
@@ -291,3 +276,52 @@ def test_no_migration_without_a_backup(tmp_path: Path) -> None:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
             PREVIOUS_REVISION,)
     conn.close()
+
+
+# -- the check in the background, while the window is built ---------------------
+
+def test_check_later_reads_at_once_and_writes_only_after_the_check(
+        tmp_path: Path, sound_db: Path) -> None:
+    """Protects a damaged file from writes made before its check finished."""
+    path = tmp_path / "clients.db"
+    shutil.copy(sound_db, path)
+    db = Database.open(path, check_later=True)
+    try:
+        assert db.checking
+        service = ClientService(db)
+        assert service.counts()["clients"] == 300
+        with pytest.raises(OperationalError, match="readonly"):
+            service.save(ClientCard(name="太早了"))
+        db.finish_check()
+        assert not db.checking
+        service.save(ClientCard(name="检查之后"))
+        assert service.counts()["clients"] == 301
+    finally:
+        db.close()
+
+
+def test_check_later_finds_the_damage_and_leaves_the_file_as_it_was(damaged: Path) -> None:
+    before = damaged.read_bytes()
+    db = Database.open(damaged, check_later=True)
+    with pytest.raises(DatabaseDamagedError) as caught:
+        db.finish_check()
+    assert caught.value.path == damaged and caught.value.problems
+    assert damaged.read_bytes() == before
+
+
+def test_check_later_checks_first_when_the_file_must_be_migrated_or_is_not_wal(
+        tmp_path: Path, sound_db: Path) -> None:
+    old = tmp_path / "old.db"
+    build_at(old, "20261124_05")
+    db = Database.open(old, check_later=True)
+    assert not db.checking and db.current_revision() == HEAD_REVISION
+    db.close()
+    rollback = tmp_path / "rollback.db"
+    shutil.copy(sound_db, rollback)
+    conn = sqlite3.connect(rollback)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    assert not integrity.in_wal_mode(rollback)
+    db = Database.open(rollback, check_later=True)  # connecting would switch it to WAL
+    assert not db.checking
+    db.close()
