@@ -54,3 +54,20 @@ def corrupt_clients_table(path: Path) -> None:
     with path.open("r+b") as fh:
         fh.seek((root - 1) * page_size + page_size // 2)
         fh.write(b"\xa5" * (page_size // 2 - 8))
+
+
+def build_at(path: Path, revision: str) -> None:
+    """A database file with the schema of an earlier ``revision`` (Alembic)."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from desktop_crm.storage.database import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+    engine.dispose()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -252,7 +253,7 @@ def prune(db_or_dir: DbRef, policy: RetentionPolicy = DEFAULT_POLICY,
     by_stem: dict[str, list[tuple[Path, BackupName]]] = {}
     for entry, parsed in _ours(folder, stem):
         by_stem.setdefault(parsed.stem, []).append((entry, parsed))
-    deleted = []
+    deleted = _remove_stale_parts(folder, stem)
     for group in by_stem.values():
         keep = backups_to_keep([parsed for _entry, parsed in group], now, policy)
         for entry, parsed in group:
@@ -264,6 +265,37 @@ def prune(db_or_dir: DbRef, policy: RetentionPolicy = DEFAULT_POLICY,
                 continue
             deleted.append(entry)
     return deleted
+
+
+# A partial copy untouched this long belongs to no running backup.
+STALE_PART_SECONDS = 3600
+_PART_SUFFIXES = (".part", ".part-journal")
+
+
+def _remove_stale_parts(folder: Path, stem: str | None) -> list[Path]:
+    """Delete the partial copies (``NAME.db.part`` and its journal) that a
+    backup killed mid-copy left behind: only of our backup names, only when
+    untouched for STALE_PART_SECONDS."""
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    cutoff = time.time() - STALE_PART_SECONDS
+    for entry in entries:
+        suffix = next((x for x in _PART_SUFFIXES if entry.name.endswith(x)), None)
+        if suffix is None:
+            continue
+        parsed = parse_backup_name(entry.name[:-len(suffix)])
+        if parsed is None or (stem is not None and parsed.stem != stem):
+            continue
+        try:
+            if entry.is_file() and entry.stat().st_mtime < cutoff:
+                entry.unlink()
+                removed.append(entry)
+        except OSError:
+            continue
+    return removed
 
 
 # -- making backups ----------------------------------------------------------------

@@ -8,13 +8,12 @@ import os
 import shutil
 import sqlite3
 import stat
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.backup import (
@@ -34,46 +33,20 @@ from desktop_crm.services.backup import (
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import (
     HEAD_REVISION,
-    MIGRATIONS_DIR,
     Database,
     DatabaseDamagedError,
     DatabaseError,
 )
 from desktop_crm.storage.snapshot import backup_file_name, parse_backup_name
+from tests.conftest import build_at, corrupt_clients_table
 
 NOW = datetime(2026, 11, 24, 10, 0)  # a Tuesday
 POSIX = os.name == "posix"
 
 
-# The same two helpers as in tests/unit/storage/test_integrity.py (test
-# directories are not packages, so they cannot import each other).
-
-def corrupt_clients_table(path: Path) -> None:
-    """Overwrite the second half of the clients table's root page, where SQLite
-    keeps the cells (as a failing disk or an interrupted copy would)."""
-    conn = sqlite3.connect(path)
-    try:
-        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-        root = conn.execute(
-            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'clients'"
-        ).fetchone()[0]
-    finally:
-        conn.close()
-    assert not path.with_name(path.name + "-wal").exists()
-    with path.open("r+b") as fh:
-        fh.seek((root - 1) * page_size + page_size // 2)
-        fh.write(b"\xa5" * (page_size // 2 - 8))
-
-
 def old_database(path: Path, revision: str = "20261124_05") -> Path:
     """A database of an earlier release with one client."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
-    engine.dispose()
+    build_at(path, revision)
     with sqlite3.connect(path) as db:
         db.execute(
             "INSERT INTO clients (id, kind, name, sort_key, gender, title, company, "
@@ -494,3 +467,23 @@ def test_a_backup_of_an_older_release_is_restored_and_migrated(tmp_path: Path) -
     finally:
         db.close()
     assert _names_in(db_path) == ["曾国方"]
+
+
+def test_prune_removes_partial_copies_a_killed_backup_left(tmp_path: Path) -> None:
+    """A backup killed mid-copy leaves NAME.db.part and its journal; the next
+    prune removes them once nothing can be writing them any more."""
+    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    folder = backup_dir(db_path)
+    _touch(folder, ["clients-20261101-030000-daily.db.part",
+                    "clients-20261101-030000-daily.db.part-journal",
+                    "clients-20261124-093000-manual.db.part",  # still being written
+                    "notes.db.part", "other-20261101-030000-daily.db.part"])
+    hour_ago = time.time() - 2 * 3600
+    for name in ("clients-20261101-030000-daily.db.part",
+                 "clients-20261101-030000-daily.db.part-journal", "notes.db.part",
+                 "other-20261101-030000-daily.db.part"):
+        os.utime(folder / name, (hour_ago, hour_ago))
+    made = backup(db_path, now=NOW, reason=BackupReason.DAILY)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([
+        made.name, "clients-20261124-093000-manual.db.part", "notes.db.part",
+        "other-20261101-030000-daily.db.part"])

@@ -11,9 +11,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
 from desktop_crm import i18n
@@ -22,7 +19,6 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.storage import integrity
 from desktop_crm.storage.database import (
     HEAD_REVISION,
-    MIGRATIONS_DIR,
     Database,
     DatabaseDamagedError,
     DatabaseError,
@@ -32,7 +28,7 @@ from desktop_crm.storage.database import (
 )
 from desktop_crm.storage.integrity import check_file
 from desktop_crm.storage.snapshot import BackupReason, backup_dir_for, parse_backup_name
-from tests.conftest import corrupt_clients_table
+from tests.conftest import build_at, corrupt_clients_table
 
 PREVIOUS_REVISION = "20261124_05"
 
@@ -61,16 +57,6 @@ def orphan_phone(path: Path) -> None:
         conn.commit()
     finally:
         conn.close()
-
-
-def build_at(path: Path, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
-    engine.dispose()
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -15,15 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
 
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.domain.search import index_text
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import HEAD_REVISION, MIGRATIONS_DIR, Database
+from tests.conftest import build_at
 
 NOW = "2025-06-01 10:00:00.000000"
 LATER = "2025-06-03 16:30:00.000000"
@@ -163,16 +162,6 @@ def _earlier_revisions() -> list[str]:
     return list(reversed(chain))[:-1]
 
 
-def _build_at(path: Path, revision: str) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, revision)
-    engine.dispose()
-
-
 def _data_tables(conn: sqlite3.Connection) -> dict[str, bool]:
     """The tables the application keeps data in -> whether it is virtual;
     without Alembic's bookkeeping, SQLite's own and FTS5 shadow tables (which
@@ -260,7 +249,7 @@ def test_database_of_an_earlier_revision_upgrades_with_every_row_intact(
     row unchanged, its search index working and its integrity and foreign keys
     sound; the app then reads and writes it normally."""
     path = tmp_path / "old.db"
-    _build_at(path, revision)
+    build_at(path, revision)
     with sqlite3.connect(path) as conn:
         layout = _fill(conn, revision)
         before = _dump(conn, layout)
