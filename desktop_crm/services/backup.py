@@ -276,7 +276,7 @@ def _remove_stale_parts(folder: Path, stem: str | None) -> list[Path]:
     """Delete the partial copies (``NAME.db.part`` and its journal) that a
     backup killed mid-copy left behind: only of our backup names, only when
     untouched for STALE_PART_SECONDS."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:
