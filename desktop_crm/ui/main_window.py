@@ -427,6 +427,10 @@ class MainWindow(QMainWindow):
         chosen = backups.choose_backup(self, path)
         if chosen is None:
             return False
+        # Work the window has scheduled (a card to load after a list change)
+        # runs now, on the open database; then every connection is closed, and
+        # the restore, which refuses a file still open, waits for nothing.
+        QApplication.processEvents()
         self.db.close()
         result = backups.run_restore(self, path, chosen)
         try:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from desktop_crm import i18n
 from desktop_crm.domain.client import ClientCard
-from desktop_crm.services.backup import backup, list_backups
+from desktop_crm.services.backup import backup, backup_files, list_backups
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
 from desktop_crm.ui.backups import RestoreDialog, open_or_recover
@@ -35,6 +35,7 @@ def test_restore_from_backup_brings_back_the_clients_and_keeps_the_current_file(
     assert window.clients.model.rowCount() == len(seeded) + 1
 
     def choose_newest(dialog: RestoreDialog) -> int:
+        dialog.checks.wait()
         assert dialog.table.rowCount() == 1
         assert dialog.table.item(0, 2).text() == str(len(seeded))
         assert dialog.restore_button.isEnabled()
@@ -56,7 +57,11 @@ def test_cancelling_the_confirmation_changes_nothing(  # type: ignore[no-untyped
         qtbot, monkeypatch, answer_dialogs, db, db_path, seeded, window):
     window.backup_now()
     ClientService(db).save(ClientCard(name="后来的客户"))
-    monkeypatch.setattr(RestoreDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    def accept(dialog: RestoreDialog) -> int:
+        dialog.checks.wait()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RestoreDialog, "exec", accept)
     answers, _asked = answer_dialogs
     answers.append(QMessageBox.StandardButton.Cancel)
     assert not window.restore_from_backup()
@@ -73,12 +78,14 @@ def test_the_dialog_lists_backups_and_will_not_restore_a_broken_one(  # type: ig
     backup(db, now=datetime(2026, 11, 23, 18, 0))
     broken = db_path.parent / "backups" / "clients-20261122-180000-daily.db"
     broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)
-    dialog = RestoreDialog(list_backups(db_path))
+    dialog = RestoreDialog(backup_files(db_path))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     table = dialog.table
     assert table.rowCount() == 3
+    # listed at once from the names; the checks fill in clients and state
+    qtbot.waitUntil(lambda: dialog.checks.pending == 0)
     assert [table.item(r, 0).text() for r in range(3)] == [
         "2026-11-23 18:00", "2026-11-22 18:00", "2026-11-20 18:00"]
     assert [table.item(r, 2).text() for r in range(3)] == [
@@ -186,3 +193,25 @@ def test_the_window_is_built_while_the_check_runs_and_only_returned_after_it(  #
     with pytest.raises(DatabaseDamagedError):
         create_window(str(db_path), "en", settings)
     assert db_path.read_bytes() == damaged
+
+
+def test_a_restore_that_fails_says_why_and_keeps_the_database(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, answer_dialogs, db, db_path, seeded, window):
+    made = window.backup_now()
+    ClientService(db).save(ClientCard(name="后来的客户"))
+
+    def accept_then_spoil(dialog: RestoreDialog) -> int:
+        dialog.checks.wait()
+        made.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)  # spoilt after the check
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RestoreDialog, "exec", accept_then_spoil)
+    answers, _asked = answer_dialogs
+    answers.append(QMessageBox.StandardButton.Yes)
+    errors: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text: errors.append(text)))
+    assert not window.restore_from_backup()
+    assert len(errors) == 1 and made.name in errors[0]
+    assert window.clients.model.rowCount() == len(seeded) + 1
+    assert live_clients(db_path) == len(seeded) + 1
