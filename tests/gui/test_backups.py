@@ -165,9 +165,16 @@ def test_declining_the_restore_opens_nothing(  # type: ignore[no-untyped-def]
 
 def test_daily_backup_once_a_day_and_a_backup_on_exit(  # type: ignore[no-untyped-def]
         qtbot, db, db_path, seeded, window):
-    first = window.backup_if_due()
-    assert first is not None and "daily" in first.name
-    assert window.backup_if_due() is None
+    job = window.backup_if_due()
+    assert job is not None
+    job.wait()
+    made = list_backups(db_path)
+    assert len(made) == 1 and made[0].reason == "daily" and made[0].clients == len(seeded)
+    assert "Daily backup written to" in window.statusBar().currentMessage()
+    again = window.backup_if_due()
+    assert again is not None
+    again.wait()
+    assert len(list_backups(db_path)) == 1  # once a day
     exit_backup = window.backup_on_exit()
     assert exit_backup is not None and "exit" in exit_backup.name
     assert live_clients(exit_backup) == len(seeded)
