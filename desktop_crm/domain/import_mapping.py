@@ -125,8 +125,17 @@ def field_label(key: str) -> str:
 
 
 def normalize_header(text: object) -> str:
-    value = unicodedata.normalize("NFKC", cell_text(text)).casefold()
-    return _PUNCT.sub("", value)
+    """A header as compared: NFKC, case-folded, without spaces and punctuation.
+    Repeated until it no longer changes (case folding and removing punctuation
+    can leave text NFKC would change again), so normalising twice is a no-op."""
+    value = cell_text(text)
+    for _round in range(4):
+        new = _PUNCT.sub("", unicodedata.normalize(
+            "NFKC", unicodedata.normalize("NFKC", value).casefold()))
+        if new == value:
+            break
+        value = new
+    return value
 
 
 def match_header(text: object) -> str | None:
@@ -289,7 +298,8 @@ def excel_serial_date(serial: float) -> date:
 def parse_birthday(value: object) -> DateSpec:
     """A date cell, an Excel serial number, or text (``2026-9-25``,
     ``2026/09/25``, ``2026年9月25日``, ``19800322``, ``9月25日``, ``农历八月十五``).
-    Raises ValueError with the reason."""
+    Raises ValueError with the reason: DateSpecError when the value is written
+    as a date that cannot exist (``2026-02-30``, ``农历十三月初一``)."""
     if isinstance(value, datetime):
         return DateSpec.from_date(value.date())
     if isinstance(value, date):
@@ -301,10 +311,7 @@ def parse_birthday(value: object) -> DateSpec:
     text = cell_text(value)
     if re.fullmatch(r"\d{1,5}(\.0+)?", text):
         return DateSpec.from_date(excel_serial_date(float(text)))
-    try:
-        return parse_date_spec(text)
-    except DateSpecError as exc:
-        raise ValueError(str(exc)) from exc
+    return parse_date_spec(text)
 
 
 _PHONE_SPLIT = re.compile(r"[;；,，、/\n]+|\s{2,}")
@@ -414,10 +421,13 @@ def build_row(row_number: int, values: Sequence[object], mapping: Mapping[int, s
               headers: Sequence[str], today: date | None = None) -> RowCard:
     """Parse the mapped cells of one row into a card and check every value.
 
-    Bad phones, e-mail addresses and birthdays do not stop the row: the value
-    is kept in the notes and reported as a warning. A row without a name takes
-    its company, e-mail or phone as the name (a warning); a row with data but
-    none of these is an error.
+    Bad phones, e-mail addresses and birthdays that are not dates (``不详``)
+    do not stop the row: the value is kept in the notes and reported as a
+    warning. A birthday written as a date that cannot exist (``2026-02-30``,
+    ``农历十三月初一``) is an error: the row is refused unless invalid rows are
+    skipped, since a typo in a date is worth fixing in the file. A row without
+    a name takes its company, e-mail or phone as the name (a warning); a row
+    with data but none of these is an error.
     """
     today = today or date.today()
     card = ClientCard()
@@ -473,7 +483,9 @@ def build_row(row_number: int, values: Sequence[object], mapping: Mapping[int, s
                 first = spec.original_date()
                 if first is not None and first > today:
                     raise ValueError(_("A birthday cannot be in the future"))
-            except ValueError as exc:
+            except DateSpecError as exc:  # a date that does not exist: the row is refused
+                problems.append(RowProblem(row_number, column(index), str(exc), ERROR, text))
+            except ValueError as exc:  # not a date at all (不详): kept in the notes
                 warn(index, str(exc) + _(" (kept in the notes)"), text)
             else:
                 card.birthday = spec
