@@ -3,7 +3,8 @@
 See ``service.py`` for the use case a mapping dialog and the CLI share.
 """
 
-from desktop_crm.services.importing.readers import FORMATS, ImportFileError, detect_format
+from desktop_crm.services.importing.errors import ImportFileError
+from desktop_crm.services.importing.readers import FORMATS, detect_format
 from desktop_crm.services.importing.service import (
     KEEP,
     MERGE,

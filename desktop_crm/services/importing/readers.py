@@ -6,22 +6,32 @@ encrypted Office file), a zip with the OpenDocument mimetype is .ods,
 ``BEGIN:VCARD`` is a vCard file, other text is CSV. Spreadsheets are read
 with python-calamine (about ten times faster than openpyxl in read-only mode
 and the only one of the two that reads .xls and .ods), vCards with vobject.
+
+Hostile and absurd files (zip bombs, entity bombs, sheets whose cells span a
+million rows, 50 MB CSVs) are refused with one clear line before a parser
+sees them; the limits and why they are where they are: ``guards.py``.
+Control characters (a NUL from a broken export) are dropped from every value.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
+import os
 import quopri
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from desktop_crm.domain import import_mapping as im
 from desktop_crm.i18n import _
+from desktop_crm.services.importing import guards
+from desktop_crm.services.importing.errors import ImportFileError
 
 XLSX, XLS, ODS, CSV, VCF = "xlsx", "xls", "ods", "csv", "vcf"
 FORMATS = (XLSX, XLS, ODS, CSV, VCF)
@@ -30,11 +40,6 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
 _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
-
-
-class ImportFileError(Exception):
-    """The file cannot be imported at all; the message names the file and is
-    meant for the user (one line)."""
 
 
 @dataclass
@@ -86,34 +91,58 @@ def _looks_like_text(data: bytes) -> bool:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return True
     sample = data[:8192]
-    if b"\x00" in sample:
-        return False
+    # a stray NUL or two from a broken export is text (they are dropped);
+    # UTF-16 without a BOM or a binary file has far more
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
-    return controls <= len(sample) // 100
+    return controls <= max(len(sample) // 100, 4)
 
 
-def decode_text(data: bytes, path: Path) -> tuple[str, str]:
-    """(text, encoding): UTF-8 with or without BOM, UTF-16 with BOM, else
-    GB18030 (a superset of GBK and GB2312, which Chinese Excel and WPS write)."""
+def detect_encoding(data: bytes, path: Path) -> str:
+    """UTF-8 with or without BOM, UTF-16 with BOM, else GB18030 (a superset of
+    GBK and GB2312, which Chinese Excel and WPS write). Checked in chunks,
+    without holding the decoded text."""
     if data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         candidates = ["utf-16"]
     else:
         candidates = ["utf-8", "gb18030"]
+    view = memoryview(data)
     for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data.decode(encoding), encoding
+            for start in range(0, len(data), 1 << 20):
+                decoder.decode(view[start:start + (1 << 20)])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise ImportFileError(_("{path}: the text is neither UTF-8 nor GBK/GB18030", path=path.name))
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """(text, encoding), see detect_encoding."""
+    encoding = detect_encoding(data, path)
+    return data.decode(encoding), encoding
 
 
 def read_file(path: Path, sheet: str | None = None) -> SourceTable:
     """Read ``path`` into a SourceTable. Raises ImportFileError with one clear
-    line (not a spreadsheet, encrypted, damaged, empty) when it cannot."""
+    line (not a spreadsheet, encrypted, damaged, empty, too large) when it cannot."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            head = fh.read(65536)
+            blank = size <= len(head) and not head.strip(b"\xef\xbb\xbf \t\r\n\x00")
+            kind = "" if blank else detect_format(head)
+            limit = guards.MAX_TEXT_BYTES if kind in (CSV, VCF) else \
+                guards.MAX_SPREADSHEET_BYTES
+            if kind and size > limit:
+                raise guards.too_large(path, size, limit)
+            data = head
+            if kind and size > len(head):
+                fh.seek(0)
+                data = fh.read()
     except FileNotFoundError:
         raise ImportFileError(_("{path}: no such file", path=path)) from None
     except IsADirectoryError:
@@ -121,22 +150,25 @@ def read_file(path: Path, sheet: str | None = None) -> SourceTable:
     except OSError as exc:
         raise ImportFileError(_("Cannot read {path}: {reason}", path=path,
                                 reason=exc.strerror or exc)) from exc
-    if not data.strip(b"\xef\xbb\xbf \t\r\n\x00"):
+    if kind == "":
         raise ImportFileError(_("{path} is empty", path=path.name))
-    kind = detect_format(data[:65536])
     if kind is None:
         raise ImportFileError(_("{path} is not a spreadsheet, CSV or vCard file",
                                 path=path.name))
-    if kind == XLS:
-        if _ENCRYPTED_STREAM in data:
-            raise _encrypted(path)
-        return _read_workbook(path, data, XLS, sheet)
-    if kind == XLSX:
-        return _read_zip(path, data, sheet)
-    text, encoding = decode_text(data, path)
-    if kind == VCF:
-        return read_vcards(path, text, encoding)
-    return _read_csv(path, text, encoding)
+    try:
+        if kind == XLS:
+            if _ENCRYPTED_STREAM in data:
+                raise _encrypted(path)
+            return _read_workbook(path, data, XLS, sheet)
+        if kind == XLSX:
+            return _read_zip(path, data, sheet)
+        encoding = detect_encoding(data, path)
+        if kind == VCF:
+            return read_vcards(path, data.decode(encoding), encoding)
+        return _read_csv(path, data, encoding)
+    except MemoryError:
+        raise ImportFileError(_("{path} is too large to import: split it into smaller files",
+                                path=path.name)) from None
 
 
 def _encrypted(path: Path) -> ImportFileError:
@@ -145,25 +177,42 @@ def _encrypted(path: Path) -> ImportFileError:
 
 
 def _read_zip(path: Path, data: bytes, sheet: str | None) -> SourceTable:
+    guards.check_directory(path, data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            if "EncryptedPackage" in names:
+            if "EncryptedPackage" in names or any(i.flag_bits & 1 for i in archive.infolist()):
                 raise _encrypted(path)
             if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
                 kind = XLSX
             elif "content.xml" in names or (
-                    "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIME):
+                    "mimetype" in names and archive.getinfo("mimetype").file_size < 100
+                    and archive.read("mimetype").strip() == _ODS_MIME):
                 kind = ODS
             else:
                 raise ImportFileError(_("{path} is a zip file but not a spreadsheet",
                                         path=path.name))
+            guards.check_parts(path, archive)
             bad = archive.testzip()
             if bad is not None:
                 raise _damaged(path, bad)
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
+            guards.check_xml_prologs(path, archive)
+            if kind == ODS:
+                guards.check_ods(path, archive)
+                return _read_workbook(path, data, kind, sheet)
+            parts = guards.xlsx_sheet_parts(path, archive)
+
+            def check_sheet(name: str) -> None:
+                if name in parts:
+                    guards.check_xlsx_sheet(path, archive, parts[name], name)
+                else:  # not found the usual way: check every worksheet
+                    for part in names:
+                        if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+                            guards.check_xlsx_sheet(path, archive, part, name)
+
+            return _read_workbook(path, data, kind, sheet, check_sheet)
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
         raise _damaged(path, str(exc)) from exc
-    return _read_workbook(path, data, kind, sheet)
 
 
 def _damaged(path: Path, reason: str) -> ImportFileError:
@@ -171,7 +220,10 @@ def _damaged(path: Path, reason: str) -> ImportFileError:
                              path=path.name, reason=reason))
 
 
-def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None) -> SourceTable:
+def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None,
+                   check_sheet: Any = None) -> SourceTable:
+    """Read with calamine; ``check_sheet(name)`` runs before a sheet is loaded
+    (the load itself aborts the process on an absurd grid)."""
     import python_calamine as calamine
 
     try:
@@ -183,6 +235,7 @@ def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None) -> Sou
             raise _encrypted(path) from exc
         raise _damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) \
             from exc
+    has_control = guards.CONTROL.search
     try:
         visible = [m.name for m in book.sheets_metadata
                    if str(m.visible).lower().endswith("visible") and
@@ -195,12 +248,18 @@ def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None) -> Sou
         first_row = 1
         for name in [sheet] if sheet is not None else visible:
             assert name is not None
+            if check_sheet is not None:
+                check_sheet(name)
             ws = book.get_sheet_by_name(name)
-            rows = [list(r) for r in ws.iter_rows()]
+            guards.check_dimensions(path, name, ws.height, ws.width)
+            rows = [[None if v is None or v == "" else
+                     v if v.__class__ is not str or not has_control(v) else
+                     guards.strip_controls(v) or None
+                     for v in r] for r in ws.iter_rows()]
             start = ws.start
             first_row = (start[0] + 1) if start else 1
             chosen = name
-            if any(any(not _blank(v) for v in r) for r in rows):
+            if any(any(v is not None for v in r) for r in rows):
                 break
     except ImportFileError:
         raise
@@ -209,28 +268,47 @@ def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None) -> Sou
             from exc
     finally:
         book.close()
-    return SourceTable(path, kind, [[None if _blank(v) else v for v in r] for r in rows],
-                       first_row=first_row, sheet=chosen or "",
+    return SourceTable(path, kind, rows, first_row=first_row, sheet=chosen or "",
                        sheet_names=list(book.sheet_names))
 
 
-def _blank(value: object) -> bool:
-    return value is None or value == ""
+def _lines(path: Path, data: bytes, encoding: str, delimiter: str) -> Iterator[str]:
+    """The text's lines as csv.reader wants them (newline=""), decoded as they
+    are read (the whole text is never held). A line with more separators than
+    Excel has columns (16,384) is refused before csv splits it."""
+    for number, line in enumerate(io.TextIOWrapper(io.BytesIO(data), encoding=encoding,
+                                                   newline=""), 1):
+        if len(line) > guards.MAX_COLUMNS and line.count(delimiter) >= guards.MAX_COLUMNS:
+            raise ImportFileError(_(
+                "{path}: line {row} has more than {limit} columns, more than any "
+                "spreadsheet allows", path=path.name, row=number,
+                limit=f"{guards.MAX_COLUMNS:,}"))
+        yield line
 
 
-def _read_csv(path: Path, text: str, encoding: str) -> SourceTable:
-    sample = text[:65536]
+def _read_csv(path: Path, data: bytes, encoding: str) -> SourceTable:
+    sample = data[:65536].decode(encoding, "ignore")
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
+    dirty = encoding == "utf-16" or guards.CONTROL_BYTES.search(data) is not None
+    rows: list[list[Any]] = []
+    widest = 0
     try:
-        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+        for record in csv.reader(_lines(path, data, encoding, dialect.delimiter), dialect):
+            if dirty:
+                record = [guards.strip_controls(v) for v in record]
+            rows.append([v if v.strip() else None for v in record])
+            widest = max(widest, len(record))
+            if len(rows) > guards.MAX_ROWS:
+                raise guards.too_many_rows(path)
+            if len(rows) * widest > guards.MAX_CELLS:
+                guards.check_dimensions(path, "", len(rows), widest)
     except csv.Error as exc:
         raise ImportFileError(_("{path} is not a valid CSV file ({reason})", path=path.name,
                                 reason=exc)) from exc
-    cleaned = [[v if v.strip() else None for v in r] for r in rows]
-    return SourceTable(path, CSV, cleaned, encoding=encoding)
+    return SourceTable(path, CSV, rows, encoding=encoding)
 
 
 # -- vCards ---------------------------------------------------------------------
@@ -242,58 +320,104 @@ _LUNAR_BIRTHDAY = "x-desktop-crm-lunar-birthday"
 _BINARY_PROPS = ("PHOTO", "LOGO", "SOUND", "KEY")
 
 
+# A line that starts a property: a QUOTED-PRINTABLE value's soft line break
+# ("=" at the end of a line) never joins one, so a truncated value cannot
+# swallow the next property or END:VCARD. Upper case: how every program writes them.
+_PROPERTY_START = re.compile(
+    r"(?:[A-Za-z0-9-]+\.)?(?:BEGIN|END|VERSION|N|FN|TEL|EMAIL|ADR|LABEL|ORG|TITLE|ROLE|"
+    r"NOTE|BDAY|ANNIVERSARY|URL|UID|REV|PHOTO|LOGO|SOUND|KEY|CATEGORIES|NICKNAME|GEO|TZ|"
+    r"AGENT|MAILER|PRODID|SORT-STRING|CLASS|IMPP|GENDER|LANG|RELATED|MEMBER|KIND|SOURCE|"
+    r"X-[A-Za-z0-9-]+)[;:]")
+
+
+def _lines_of(text: str) -> Iterator[str]:
+    """The lines of ``text`` one by one (CR LF, CR CR LF from iOS, CR or LF)."""
+    for match in re.finditer(r"[^\r\n]*(?:\r\r\n|\r\n|\r|\n|$)", text):
+        line = match.group().rstrip("\r\n")
+        if line or match.group():
+            yield line
+
+
+def _decode_qp(value: str, params: str) -> str:
+    """A QUOTED-PRINTABLE value in its CHARSET (UTF-8 when none is given, GBK
+    when that fails: Chinese phones leave CHARSET out). A multi-byte character
+    cut off at the end is dropped; broken escapes (``=ZZ``) stay as written."""
+    charset = re.search(r"CHARSET=([\w-]+)", params)
+    raw = quopri.decodestring(value.encode("ascii", "replace"))
+    encoding = charset.group(1) if charset else "utf-8"
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        encoding = "utf-8"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data":  # only the last character is cut off
+            return raw.decode(encoding, "ignore")
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode(encoding, "replace")
+
+
 def _normalise_vcard_21(text: str) -> str:
     """Rewrite what vobject cannot parse in vCard 2.1 files from phones and
     Outlook: QUOTED-PRINTABLE values with soft line breaks (decoded with their
-    CHARSET) and unindented base64 photos (dropped: photos are not imported)."""
-    # iOS writes CR CR LF; after it a folded line would look like a blank line
-    lines = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    CHARSET) and unindented base64 photos (dropped: photos are not imported).
+    Blank lines are dropped too."""
     out: list[str] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        name_part, sep, value = line.partition(":")
+    lines = _lines_of(text)
+    line: str | None = next(lines, None)
+    while line is not None:
+        current, line = line, next(lines, None)
+        name_part, sep, value = current.partition(":")
         prop = name_part.split(";", 1)[0].split(".")[-1].upper()
         params = name_part.upper()
         if sep and prop in _BINARY_PROPS:
             # skip the folded (indented) or 2.1-style (until a blank line) data
             if "BASE64" in params or "ENCODING=B" in params:
-                while i < len(lines) and (lines[i][:1] in (" ", "\t") or
-                                          (lines[i].strip() and ":" not in lines[i])):
-                    i += 1
+                while line is not None and (line[:1] in (" ", "\t") or
+                                            (line.strip() and ":" not in line)):
+                    line = next(lines, None)
             continue
         if sep and ("QUOTED-PRINTABLE" in params):
-            while value.endswith("=") and i < len(lines):
-                value = value[:-1] + lines[i]
-                i += 1
-            charset = re.search(r"CHARSET=([\w-]+)", params)
-            raw = quopri.decodestring(value.encode("ascii", "replace"))
-            try:
-                decoded = raw.decode(charset.group(1) if charset else "utf-8")
-            except (LookupError, UnicodeDecodeError):
-                decoded = raw.decode("gb18030", "replace")
+            while value.endswith("=") and line is not None \
+                    and not _PROPERTY_START.match(line):
+                value = value[:-1] + line
+                line = next(lines, None)
+            decoded = _decode_qp(value, params)
             decoded = decoded.replace("\r\n", "\n").replace("\\", "\\\\").replace("\n", "\\n")
             name_part = ";".join(p for p in name_part.split(";")
                                  if not p.upper().startswith(("ENCODING", "CHARSET"))
                                  and p.upper() not in ("QUOTED-PRINTABLE",))
             out.append(f"{name_part}:{decoded}")
             continue
-        out.append(line)
+        if current.strip():
+            out.append(current)
     return "\r\n".join(out)
+
+
+_CARD_START = re.compile(r"^[ \t]*BEGIN[ \t]*:[ \t]*VCARD", re.IGNORECASE | re.MULTILINE)
 
 
 def read_vcards(path: Path, text: str, encoding: str = "utf-8") -> SourceTable:
     """One row per contact, columns as in _VCARD_FIELDS (mapped in advance)."""
     import vobject
 
+    for count, _match in enumerate(_CARD_START.finditer(text), 1):
+        if count > guards.MAX_ROWS:
+            raise guards.too_many_rows(path)
+    if guards.CONTROL.search(text):
+        text = guards.CONTROL.sub("", text)
     log = logging.getLogger("vobject")
     was_disabled, log.disabled = log.disabled, True  # it logs each line it skips
     try:
         cards = list(vobject.readComponents(_normalise_vcard_21(text), ignoreUnreadable=True))
     except Exception as exc:  # vobject raises ParseError and others
+        # its "At line N" counts the text rewritten above, not the file's lines
+        reason = re.sub(r"^At line \d+: ", "", str(exc).splitlines()[0] if str(exc) else "")
         raise ImportFileError(_("{path} is not a valid vCard file ({reason})", path=path.name,
-                                reason=str(exc).splitlines()[0] if str(exc) else exc)) from exc
+                                reason=reason or type(exc).__name__)) from exc
     finally:
         log.disabled = was_disabled
     headers: list[Any] = [im.field_label(k) for k in _VCARD_FIELDS]

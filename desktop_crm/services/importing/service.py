@@ -32,7 +32,8 @@ from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.import_mapping import ERROR, WARNING, RowCard, RowProblem
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
-from desktop_crm.services.importing.readers import ImportFileError, SourceTable, read_file
+from desktop_crm.services.importing.errors import ImportFileError
+from desktop_crm.services.importing.readers import SourceTable, read_file
 from desktop_crm.storage import client_repo
 from desktop_crm.storage import import_repo as repo
 from desktop_crm.storage.database import Database
