@@ -369,9 +369,9 @@ class ImportService:
         otherwise the import is planned again inside the transaction."""
         now = self.clock()
         if self.backup_first and self.db.path is not None and self.db.path.exists():
-            from desktop_crm.services.backup import backup
+            from desktop_crm.services.backup import BackupReason, backup
 
-            backup(self.db, now=now)
+            backup(self.db, now=now, reason=BackupReason.BEFORE_IMPORT)
         with self.db.session() as session:
             wanted = dict(source.suggested_mapping if mapping is None else mapping)
             if (plan is None or plan.source is not source or plan.mapping != wanted

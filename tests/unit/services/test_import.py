@@ -520,7 +520,7 @@ def test_backup_before_import(db: Database, db_path: Path, tmp_path: Path) -> No
     _existing(db)
     _service(db).commit(open_source(messy_sheet(tmp_path / "m.xlsx")))
     backups = list((db_path.parent / "backups").glob("*.db"))
-    assert len(backups) == 1
+    assert len(backups) == 1 and backups[0].name.endswith("-before-import.db")
     conn = sqlite3.connect(backups[0])
     try:
         assert conn.execute("SELECT count(*) FROM clients").fetchone()[0] == 1
