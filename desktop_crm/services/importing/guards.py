@@ -192,7 +192,7 @@ def xlsx_sheet_parts(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
     relationships (parsed with defusedxml, which forbids DTDs and entities).
     Empty when the workbook is not laid out that way (calamine then reports)."""
     tree = _defused()
-    if tree is None:  # pragma: no cover - a declared dependency
+    if tree is None:
         raise ImportFileError(_(
             "Cannot read {path}: the defusedxml package is missing; reinstall Desktop CRM",
             path=path.name))

@@ -272,6 +272,13 @@ def test_openpyxl_parses_with_defusedxml(tmp_path: Path) -> None:
     assert any(isinstance(c, defusedxml.DefusedXmlException) for c in causes)
 
 
+def test_a_workbook_is_not_read_without_defusedxml(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(guards, "_defused", lambda: None)
+    with pytest.raises(ImportFileError, match=r"Cannot read book\.xlsx: the defusedxml"):
+        open_source(make_xlsx(tmp_path / "book.xlsx"))
+
+
 # -- zip bombs ----------------------------------------------------------------------------
 
 def test_zip_bomb_is_refused_from_the_zip_directory(tmp_path: Path, seeded: Path) -> None:
