@@ -183,8 +183,8 @@ def test_what_finds_whom(fts: sqlite3.Connection, query: str, expected: set[str]
     assert _names(fts, query) == expected
 
 
-# Characters with one reading are read one by one, without pypinyin's word
-# segmentation; polyphonic ones, and text with other characters, go through it.
+# Text holding no word pypinyin knows is read character by character, without
+# its word segmentation; text with a word, or other characters, goes through it.
 _CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 
 
@@ -206,7 +206,8 @@ def test_reading_characters_one_by_one_equals_reading_the_words(text: str) -> No
 
 
 @pytest.mark.parametrize(("text", "polyphonic"), [("张伟", False), ("银行", True),
-                                                  ("长城", True), ("王 Ltd", True)])
+                                                  ("长城", True), ("王 Ltd", True),
+                                                  ("华为有限公司", True), ("曾国方", False)])
 def test_only_plain_text_skips_word_segmentation(text: str, polyphonic: bool) -> None:
     from desktop_crm.domain import search
 
