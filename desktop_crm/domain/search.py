@@ -68,7 +68,7 @@ def _word_readings(text: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def _phrases() -> tuple[dict[str, object], int]:
+def _phrases() -> tuple[dict[str, list[list[str]]], int]:
     """pypinyin's word list and its longest word's length."""
     from pypinyin.constants import PHRASES_DICT
 
