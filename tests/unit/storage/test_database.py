@@ -166,18 +166,6 @@ def test_head_revision_is_the_head_of_the_scripts() -> None:
     assert scripts.get_current_head() == HEAD_REVISION
 
 
-def test_revision_chain_is_linear() -> None:
-    revisions = list(_scripts().walk_revisions())
-    assert revisions
-    roots = [r for r in revisions if r.down_revision is None]
-    assert len(roots) == 1
-    for rev in revisions:
-        assert not isinstance(rev.down_revision, (tuple, list)), f"{rev.revision} is a merge"
-    # each revision is the parent of at most one other
-    parents = [r.down_revision for r in revisions if r.down_revision is not None]
-    assert len(parents) == len(set(parents))
-
-
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:
     db = Database.open(tmp_path / "a.db", create=True)
