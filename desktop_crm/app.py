@@ -90,8 +90,10 @@ def run(db_arg: str | None, lang: str | None) -> int:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
+    from desktop_crm.i18n import language
     from desktop_crm.storage.database import DatabaseDamagedError, default_db_path
     from desktop_crm.ui.backups import open_or_recover
+    from desktop_crm.ui.qt_translations import install_qt_translations
 
     app = QApplication.instance() or QApplication(sys.argv)
     install_error_dialog()
@@ -99,6 +101,7 @@ def run(db_arg: str | None, lang: str | None) -> int:
     app.setApplicationName("desktop-crm")
     settings = QSettings()
     choose_language(lang, settings)
+    install_qt_translations(language())
     path = db_arg or default_db_path()
     window: Any = None
     db = open_or_recover(None, path, create=True, check_later=True)

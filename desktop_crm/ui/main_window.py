@@ -36,6 +36,7 @@ from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.complaints.analysis import AnalysisPane
 from desktop_crm.ui.complaints.tab import NEW_SHORTCUT, ComplaintsTab
 from desktop_crm.ui.evaluation.tab import EvaluationTab
+from desktop_crm.ui.qt_translations import install_qt_translations
 from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.widgets import INVALID_STYLE
 
@@ -320,6 +321,7 @@ class MainWindow(QMainWindow):
 
     def switch_language(self, lang: str) -> None:
         set_language(lang)
+        install_qt_translations(lang)
         self.settings.setValue("language", lang)
         self.language_actions[lang].setChecked(True)
         self.retranslate()

@@ -237,3 +237,13 @@ def test_today_lists_recent_grade_changes_and_opens_the_card(qtbot, db, settings
     win.switch_language("zh")
     assert win.tabs.tabText(0) == "今日 (1)"
     assert "最近 30 天" in today_tab.heading.text()
+
+
+def test_qt_own_texts_follow_the_language(qtbot, window):  # type: ignore[no-untyped-def]
+    """Standard buttons (Cancel, Show Details...) come from Qt's catalog."""
+    from PySide6.QtCore import QCoreApplication
+
+    window.switch_language("zh")
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    window.switch_language("en")
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
