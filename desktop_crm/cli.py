@@ -266,7 +266,7 @@ def _confirm_restore(db_path: Path, backup_path: Path) -> bool:
 
 
 def _cmd_restore(args: argparse.Namespace) -> int:
-    from desktop_crm.services.backup import restore
+    from desktop_crm.services.restore import restore
     from desktop_crm.storage.database import DatabaseError
 
     path = _sqlite_file(args)

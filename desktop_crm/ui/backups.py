@@ -34,12 +34,11 @@ from desktop_crm.services.backup import (
     BackupInfo,
     BackupName,
     BackupReason,
-    RestoreResult,
     backup_files,
     inspect_backup,
     newest_good_backup,
-    restore,
 )
+from desktop_crm.services.restore import RestoreResult, restore
 from desktop_crm.storage.database import Database, DatabaseDamagedError, DatabaseError
 from desktop_crm.ui.background import ThreadedResults, run_busy
 

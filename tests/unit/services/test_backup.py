@@ -1,6 +1,6 @@
 """Backups (desktop_crm.services.backup): rotation, pruning that touches only
 our own files, daily backups, the list with client counts and health, and
-restore that never loses the current file."""
+restore (desktop_crm.services.restore) that never loses the current file."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from sqlalchemy import text
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.backup import (
     BackupReason,
-    RestoreError,
     RetentionPolicy,
     backup,
     backup_dir,
@@ -28,9 +27,9 @@ from desktop_crm.services.backup import (
     list_backups,
     newest_good_backup,
     prune,
-    restore,
 )
 from desktop_crm.services.clients import ClientService
+from desktop_crm.services.restore import RestoreError, restore
 from desktop_crm.storage.database import (
     HEAD_REVISION,
     Database,
