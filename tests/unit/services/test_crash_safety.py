@@ -23,7 +23,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import warnings
 import zipfile
 from collections import deque
 from collections.abc import Iterator
@@ -474,10 +473,11 @@ def test_an_export_killed_at_any_moment_leaves_the_database_and_the_file_name_cl
     print(f"seed {seed}:\n{report}")
     assert sum(killed for _d, killed, _o, _l in outcomes) == KILLS, report
     left = [name for *_rest, names in outcomes for name in names]
-    if left:
-        # see test_a_temporary_file_of_a_killed_export_is_removed_by_the_next_one
-        warnings.warn(f"{len(left)} killed exports left temporary files behind "
-                      f"(seed {seed}): {left}", stacklevel=1)
+    # A kill while the workbook is written leaves its hidden temporary file (a
+    # SIGKILL runs no clean-up); the next export to that name removes it once it
+    # is an hour old: test_a_temporary_file_of_a_killed_export_is_removed_by_the_next_one
+    assert all(name.startswith(".clients.xlsx.") and name.endswith(".part")
+               for name in left), left
 
 
 def test_an_export_killed_just_before_its_rename_keeps_the_previous_file(
