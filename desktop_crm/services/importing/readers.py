@@ -252,9 +252,11 @@ def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None,
                 check_sheet(name)
             ws = book.get_sheet_by_name(name)
             guards.check_dimensions(path, name, ws.height, ws.width)
+            # isprintable() first: a C check, ten times cheaper than the regex,
+            # and true for all but text with line breaks, tabs or control characters
             rows = [[None if v is None or v == "" else
-                     v if v.__class__ is not str or not has_control(v) else
-                     guards.strip_controls(v) or None
+                     v if v.__class__ is not str or v.isprintable() or not has_control(v)
+                     else guards.strip_controls(v) or None
                      for v in r] for r in ws.iter_rows()]
             start = ws.start
             first_row = (start[0] + 1) if start else 1
