@@ -183,7 +183,14 @@ def _read_zip(path: Path, data: bytes, sheet: str | None) -> SourceTable:
             names = set(archive.namelist())
             if "EncryptedPackage" in names or any(i.flag_bits & 1 for i in archive.infolist()):
                 raise _encrypted(path)
-            if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+            if "xl/workbook.bin" in names:
+                # Binary workbooks get none of the checks below (their cells are
+                # binary records), and calamine aborts the process on an absurd
+                # one: Excel and WPS save the same workbook as .xlsx.
+                raise ImportFileError(_(
+                    "{path} is a binary Excel workbook (.xlsb), which is not read: save "
+                    "it as .xlsx in Excel or WPS and import that", path=path.name))
+            if "xl/workbook.xml" in names:
                 kind = XLSX
             elif "content.xml" in names or (
                     "mimetype" in names and archive.getinfo("mimetype").file_size < 100

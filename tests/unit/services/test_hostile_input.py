@@ -301,6 +301,18 @@ def test_a_part_packed_too_tightly_is_refused(tmp_path: Path) -> None:
         open_source(bomb)
 
 
+def test_a_binary_workbook_is_refused_unread(tmp_path: Path) -> None:
+    """An .xlsb keeps its cells in binary records that the guards cannot scan,
+    and calamine aborts the process on an absurd grid: it is not read at all."""
+    path = tmp_path / "客户.xlsb"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+        z.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00")
+    with pytest.raises(ImportFileError, match=r"客户\.xlsb is a binary Excel workbook.*\.xlsx"):
+        open_source(path)
+
+
 def test_a_zip_directory_that_lies_about_sizes(tmp_path: Path, seeded: Path) -> None:
     """The directory says 16 MB (and gives the CRC of the first 16 MB, so that
     Python's testzip passes) but the part inflates to 2 GB: calamine stops at
