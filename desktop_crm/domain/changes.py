@@ -54,12 +54,13 @@ def diff_cards(old: ClientCard | None, new: ClientCard) -> list[tuple[str, str, 
         before, after = getattr(base, name), getattr(new, name)
         if name == "tags":  # tags have no order
             before, after = sorted(before), sorted(after)
-        before, after = render_value(before), render_value(after)
+        # storage keeps text without surrounding blanks: those are no change
+        before, after = render_value(before).strip(), render_value(after).strip()
         if before != after:
             changes.append((name, before, after))
     for number in sorted(set(base.profile) | set(new.profile)):
-        before = base.profile.get(number, "")
-        after = new.profile.get(number, "")
+        before = base.profile.get(number, "").strip()
+        after = new.profile.get(number, "").strip()
         if before != after:
             changes.append((f"profile.{number}", before, after))
     return changes

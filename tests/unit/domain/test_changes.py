@@ -103,3 +103,13 @@ def test_render_value() -> None:
     assert render_value(["a", "b"]) == "a; b"
     assert render_value({3, 1}) == "1, 3"
     assert render_value(DateSpec.lunar(8, 15)) == DateSpec.lunar(8, 15).describe()
+
+
+def test_blanks_around_text_are_no_change() -> None:
+    """Storage keeps text stripped, so a card saved again with a trailing space
+    (as typed in a form) must not record a change."""
+    old = ClientCard(name="张伟", company="华为", profile={12: "钓鱼"})
+    new = ClientCard(name="张伟 ", company=" 华为", profile={12: "钓鱼\n"})
+    assert diff_cards(old, new) == []
+    assert diff_cards(old, ClientCard(name="张伟", company="华为 技术", profile={12: "钓鱼"})) \
+        == [("company", "华为", "华为 技术")]
