@@ -233,7 +233,8 @@ class MainWindow(QMainWindow):
         self.act_export_list = self._action(self.export_client_list)
         self.act_export_vcf = self._action(
             lambda: transfer.export_contacts(self, self.settings, self.db, self._show_status))
-        self.act_quit = self._action(self.close, QKeySequence.StandardKey.Quit)
+        # Ctrl+Q everywhere (the platform key for "quit" is missing on Windows)
+        self.act_quit = self._action(self.close, "Ctrl+Q")
         self.act_new_client = self._action(lambda: self._on_clients(self.clients.new_client),
                                            "Ctrl+N")
         self.act_find = self._action(lambda: self._on_clients(self.clients.focus_search),

@@ -247,3 +247,9 @@ def test_qt_own_texts_follow_the_language(qtbot, window):  # type: ignore[no-unt
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
     window.switch_language("en")
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+
+
+def test_quit_is_ctrl_q_on_every_platform(qtbot, window):  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QKeySequence
+
+    assert window.act_quit.shortcut() == QKeySequence("Ctrl+Q")
