@@ -34,6 +34,7 @@ from desktop_crm.services.importing import (
 )
 from desktop_crm.services.vcard_export import export_vcf
 from desktop_crm.storage.database import Database
+from desktop_crm.ui.background import run_busy
 from desktop_crm.ui.import_dialog import ImportDialog
 
 Status = Callable[[str], None]
@@ -122,15 +123,19 @@ def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock
         return None
     settings.setValue("import/folder", str(Path(path).parent))
     service = ImportService(db, clock)
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    name = Path(path).name
     try:
-        source = service.open(path)
-        dialog = DIALOG_FACTORY(service, source, parent)
+        # reading and checking a 100,000-row sheet takes seconds: in a thread,
+        # behind a busy indicator, so the window keeps painting
+        source = run_busy(parent, _("Reading {file}…", file=name), lambda: service.open(path))
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            dialog = DIALOG_FACTORY(service, source, parent)
+        finally:
+            QApplication.restoreOverrideCursor()
     except ImportFileError as exc:
-        QApplication.restoreOverrideCursor()
         QMessageBox.critical(parent, _("Cannot import"), str(exc))
         return None
-    QApplication.restoreOverrideCursor()
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -138,14 +143,13 @@ def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock
                                          dialog.plan)
     finally:
         dialog.deleteLater()
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        result = service.commit(source, mapping, policy, skip_invalid=True, plan=plan)
+        result = run_busy(parent, _("Importing {file}…", file=name),
+                          lambda: service.commit(source, mapping, policy, skip_invalid=True,
+                                                 plan=plan))
     except (ImportRowError, ImportFileError) as exc:
-        QApplication.restoreOverrideCursor()
         QMessageBox.critical(parent, _("Cannot import"), str(exc))
         return None
-    QApplication.restoreOverrideCursor()
     status(_("Imported as batch {id}; it can be undone from the File menu", id=result.batch_id))
     return result.batch_id
 
