@@ -20,11 +20,12 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 
 T = TypeVar("T")
 POLL_MS = 30
+SHOW_AFTER_MS = 300
 
 
 def run_busy(parent: QWidget | None, text: str, work: Callable[[], T]) -> T:
     """``work()`` in a thread while a modal "busy" dialog shows ``text`` (after
-    300 ms, so quick work shows nothing)."""
+    SHOW_AFTER_MS, so quick work shows nothing)."""
     outcome: list[Any] = []
 
     def call() -> None:
@@ -36,7 +37,8 @@ def run_busy(parent: QWidget | None, text: str, work: Callable[[], T]) -> T:
     progress = QProgressDialog(text, "", 0, 0, parent)
     progress.setCancelButton(None)
     progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(300)
+    progress.setValue(0)  # Qt starts the minimum-duration timer only from the first value
+    progress.setMinimumDuration(SHOW_AFTER_MS)
     thread = threading.Thread(target=call, daemon=True, name="busy-work")
     thread.start()
     loop = QEventLoop()
