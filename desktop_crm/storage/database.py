@@ -292,10 +292,19 @@ class Database:
         self.engine.dispose()
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One unit of work: commits when the block ends, rolls back on error."""
+    def session(self, *, lock: bool = False) -> Iterator[Session]:
+        """One unit of work: commits when the block ends, rolls back on error.
+
+        With ``lock`` the write lock is taken first (SQLite ``BEGIN
+        IMMEDIATE``, waiting up to the busy timeout), so what the block reads
+        before it writes cannot change under it: without it, SQLite's
+        transaction starts at the first write and earlier reads see whatever
+        other writers committed in between.
+        """
         session = self._sessions()
         try:
+            if lock and self.path is not None:
+                session.connection().exec_driver_sql("BEGIN IMMEDIATE")
             yield session
             session.commit()
         except BaseException:

@@ -372,7 +372,9 @@ class ImportService:
             from desktop_crm.services.backup import BackupReason, backup
 
             backup(self.db, now=now, reason=BackupReason.BEFORE_IMPORT)
-        with self.db.session() as session:
+        # locked from the start: the check that nothing changed since the plan
+        # (or the new plan) and the writes see one state of the database
+        with self.db.session(lock=True) as session:
             wanted = dict(source.suggested_mapping if mapping is None else mapping)
             if (plan is None or plan.source is not source or plan.mapping != wanted
                     or plan.policy != policy or plan.fingerprint != repo.fingerprint(session)):

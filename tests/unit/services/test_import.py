@@ -542,3 +542,35 @@ def test_a_plan_is_reused_only_while_no_client_changed(db: Database, tmp_path: P
     result = _service(db).commit(source, policy=SKIP, plan=plan)
     assert result.counts["created"] == 3
     assert [c.name for c in _cards(db)].count("张伟") == 1
+
+
+def test_the_commit_holds_the_write_lock_from_its_first_read(
+        db: Database, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Protects the check that nothing changed since the plan: from that read
+    on, no other program can write until the import is in, so it cannot add a
+    client the plan did not see (a duplicate) in between."""
+    from desktop_crm.storage import import_repo
+
+    path = _xlsx(tmp_path / "a.xlsx", [["姓名", "手机"], ["王芳", "13700137000"]])
+    service = _service(db)
+    source = open_source(path)
+    plan = service.plan(source)
+    outcome: list[str] = []
+    original = import_repo.fingerprint
+
+    def another_program_writes(session):  # type: ignore[no-untyped-def]
+        other = sqlite3.connect(db_path, timeout=0)
+        try:
+            other.execute("INSERT INTO tags (name) VALUES ('另一个窗口')")
+            other.commit()
+            outcome.append("written")
+        except sqlite3.OperationalError as exc:
+            outcome.append(str(exc))
+        finally:
+            other.close()
+        return original(session)
+
+    monkeypatch.setattr(import_repo, "fingerprint", another_program_writes)
+    service.commit(source, plan=plan)
+    assert outcome == ["database is locked"]
+    assert {c.name for c in ClientService(db).search("")} >= {"王芳"}
