@@ -418,7 +418,7 @@ class ImportService:
         Refuses (ImportUndoError, nothing changed) when a client was edited
         after the import or has interactions, evaluations or complaints."""
         now = self.clock()
-        with self.db.session() as session:
+        with self.db.session(lock=True) as session:  # the checks and the deletes: one state
             info = repo.batch(session, batch_id)
             if info is None:
                 raise ImportUndoError(_("There is no import {id}", id=batch_id))
