@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
@@ -257,20 +257,38 @@ class RowList(QWidget):
             self._remove(holder, row)
 
 
-def configure_list_view(view: QTableView) -> None:
-    """The look and behaviour of the lazy client lists: whole-row single
-    selection, sorting by header click (done by the model in SQL), compact rows."""
+def configure_list_view(view: QTableView, *, sortable: bool = True,
+                        stretch_last: bool = True) -> None:
+    """The look and behaviour of the app's lists: whole-row single selection,
+    compact rows without row numbers, columns the user can resize, and with
+    ``sortable`` sorting by header click (done by the model, e.g. in SQL)."""
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    # Qt's header starts out descending; match the model's order before enabling
-    # sorting, or the view would query 100,000 ids twice for nothing.
-    view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-    view.setSortingEnabled(True)
+    if sortable:
+        # Qt's header starts out descending; match the model's order before
+        # enabling sorting, or the view would query 100,000 ids twice for nothing.
+        view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        view.setSortingEnabled(True)
     view.setAlternatingRowColors(True)
     view.verticalHeader().hide()
     view.verticalHeader().setDefaultSectionSize(24)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setStretchLastSection(stretch_last)
+
+
+def refill_combo(combo: QComboBox, entries: Sequence[tuple[str, object]],
+                 default: object = None) -> None:
+    """Replace a combo box's (text, data) entries, keeping the chosen data
+    (``default`` when the combo was empty), without emitting signals."""
+    current = combo.currentData() if combo.count() else default
+    combo.blockSignals(True)
+    try:
+        combo.clear()
+        for text, data in entries:
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(combo.findData(current), 0))
+    finally:
+        combo.blockSignals(False)
 
 
 def select_row_quietly(view: QTableView, row: int | None) -> bool:

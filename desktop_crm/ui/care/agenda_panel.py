@@ -8,10 +8,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -27,6 +25,7 @@ from desktop_crm.services.agenda import AgendaService, AlreadyDoneError, DoneRec
 from desktop_crm.services.clients import NotFoundError
 from desktop_crm.ui.care.agenda_model import AgendaModel
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
+from desktop_crm.ui.widgets import configure_list_view
 
 # Builds the dialog; tests replace it to answer without a modal loop.
 DialogFactory = Callable[[AgendaItem, QWidget], MarkDoneDialog]
@@ -68,15 +67,8 @@ class AgendaPanel(QWidget):
         self.model = AgendaModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
+        configure_list_view(self.view, sortable=False)
         self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(24)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -29,7 +29,7 @@ from desktop_crm.services.agenda import AgendaService, month_grid
 from desktop_crm.ui.care.agenda_panel import AgendaPanel
 from desktop_crm.ui.care.month_view import MonthView
 from desktop_crm.ui.care.settings_dialog import CareSettingsDialog
-from desktop_crm.ui.widgets import from_qdate, to_qdate
+from desktop_crm.ui.widgets import from_qdate, refill_combo, to_qdate
 
 RANGES = (7, 30, 90)
 
@@ -120,8 +120,8 @@ class CareTab(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self._refill(self.range, [(_("Next {n} days", n=n), n) for n in RANGES], 30)
-        self._refill(self.kind, [(_("All kinds"), None)]
+        refill_combo(self.range, [(_("Next {n} days", n=n), n) for n in RANGES], 30)
+        refill_combo(self.kind, [(_("All kinds"), None)]
                      + [(k.label, k.value) for k in AgendaKind], None)
         self.overdue.setText(_("Show overdue"))
         self.settings_button.setText(_("Settings…"))
@@ -132,16 +132,6 @@ class CareTab(QWidget):
         self.month.retranslate()
         if self._loaded:
             self.refresh()
-
-    @staticmethod
-    def _refill(combo: QComboBox, entries: list[tuple[str, object]], default: object) -> None:
-        current = combo.currentData() if combo.count() else default
-        combo.blockSignals(True)
-        combo.clear()
-        for text, data in entries:
-            combo.addItem(text, data)
-        combo.setCurrentIndex(max(combo.findData(current), 0))
-        combo.blockSignals(False)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Override QWidget::showEvent: read the agenda when first shown and after

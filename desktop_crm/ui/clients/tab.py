@@ -22,7 +22,7 @@ from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.clients.editor import CardEditor
 from desktop_crm.ui.clients.list_model import ClientListModel
-from desktop_crm.ui.widgets import configure_list_view
+from desktop_crm.ui.widgets import configure_list_view, refill_combo
 
 _CLASSIFICATION_TITLES = {
     "nature": N_("By nature"), "stage": N_("By stage"), "tenure": N_("By tenure"),
@@ -174,15 +174,7 @@ class ClientsTab(QWidget):
     def reload_filters(self) -> None:
         """Fill the filter combos (kinds, classifications, tags, owners)."""
         def refill(combo: QComboBox, first: str, items: list[tuple[str, object]]) -> None:
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(first, None)
-            for text, data in items:
-                combo.addItem(text, data)
-            index = combo.findData(current)
-            combo.setCurrentIndex(max(index, 0))
-            combo.blockSignals(False)
+            refill_combo(combo, [(first, None), *items])
 
         refill(self.kind, _("All kinds"), [(k.label, k.value) for k in ClientKind])
         classes: list[tuple[str, object]] = []

@@ -5,17 +5,14 @@ log and status history. A second page can hold the analysis pane."""
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -45,7 +42,13 @@ from desktop_crm.ui.complaints.list_model import (
 )
 from desktop_crm.ui.complaints.records import HandlingLog, StatusHistory
 from desktop_crm.ui.complaints.workflow import TransitionBar
-from desktop_crm.ui.widgets import from_qdate, select_row_quietly, to_qdate
+from desktop_crm.ui.widgets import (
+    configure_list_view,
+    from_qdate,
+    refill_combo,
+    select_row_quietly,
+    to_qdate,
+)
 
 NEW_SHORTCUT = "Ctrl+Shift+K"
 PERIODS = (("all", N_("All time")), ("month", N_("This month")),
@@ -129,14 +132,8 @@ class ComplaintsTab(QWidget):
         self.model = ComplaintListModel(self)
         self.view = QTableView(self)
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
+        configure_list_view(self.view, sortable=False, stretch_last=False)
         self.view.setWordWrap(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setDefaultSectionSize(24)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(False)
         self.empty_label = QLabel(self)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -238,14 +235,14 @@ class ComplaintsTab(QWidget):
 
     # -- texts ----------------------------------------------------------------------
     def retranslate(self) -> None:
-        self._refill(self.status_filter, [(_("All statuses"), None), (_("Open"), "open")]
+        refill_combo(self.status_filter, [(_("All statuses"), None), (_("Open"), "open")]
                      + [(s.label, s.value) for s in ComplaintStatus])
         self.status_filter.setItemData(1, _("Registered, in progress or resolved: still needs "
                                             "work from us"), Qt.ItemDataRole.ToolTipRole)
-        self._refill(self.category_filter, [(_("All categories"), None)]
+        refill_combo(self.category_filter, [(_("All categories"), None)]
                      + [(c.label, c.value) for c in ComplaintCategory])
         self._fill_departments()
-        self._refill(self.period, [(_(text), key) for key, text in PERIODS])
+        refill_combo(self.period, [(_(text), key) for key, text in PERIODS])
         self.new_button.setText(_("New complaint ({key})", key=NEW_SHORTCUT))
         self.new_button.setToolTip(_("Register a complaint: record the client's words first"))
         self.open_card_button.setText(_("Open card"))
@@ -267,19 +264,9 @@ class ComplaintsTab(QWidget):
             self.apply_filter()
         self._show_header()
 
-    @staticmethod
-    def _refill(combo: QComboBox, entries: Sequence[tuple[str, object]]) -> None:
-        current = combo.currentData() if combo.count() else None
-        combo.blockSignals(True)
-        combo.clear()
-        for text, data in entries:
-            combo.addItem(text, data)
-        combo.setCurrentIndex(max(combo.findData(current), 0))
-        combo.blockSignals(False)
-
     def _fill_departments(self) -> None:
         known = self.service.departments() if self._loaded else []
-        self._refill(self.department_filter, [(_("All departments"), None)]
+        refill_combo(self.department_filter, [(_("All departments"), None)]
                      + [(d, d) for d in known])
         self.form.set_departments(known)
 
