@@ -21,10 +21,22 @@ TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 
 
 @pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
+def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """English messages, also for code that follows the system locale (the
+    CLI without --lang), whatever the machine's locale is."""
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
     i18n.set_language("en")
     yield
     i18n.set_language("en")
+
+
+def one_line(text: str) -> str:
+    """The only line of ``text`` (a command's error output); fails otherwise."""
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    return lines[0]
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from desktop_crm.domain.client import ClientCard, Interaction, Phone
 from desktop_crm.domain.enums import Channel
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
+from tests.conftest import one_line
 
 HAS_DEMO = importlib.util.find_spec("desktop_crm.services.demo") is not None
 
@@ -41,12 +42,6 @@ def seeded(tmp_path: Path) -> Path:
     return path
 
 
-def _one_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    return lines[0]
-
-
 def _client_count(path: Path) -> int:
     conn = sqlite3.connect(path)
     try:
@@ -69,7 +64,7 @@ def test_read_only_command_refuses_a_missing_file(tmp_path: Path,
     path = tmp_path / "missing.db"
     assert main(["stats", "--db", str(path), "--lang", "en"]) == 2
     captured = capsys.readouterr()
-    assert str(path) in _one_line(captured.err)
+    assert str(path) in one_line(captured.err)
     assert captured.out == ""
     assert not path.exists()
     assert list(tmp_path.iterdir()) == []
@@ -82,14 +77,14 @@ def test_every_read_only_command_refuses_a_missing_file(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
     path = tmp_path / "missing.db"
     assert main([*command, "--db", str(path)]) == 2
-    assert str(path) in _one_line(capsys.readouterr().err)
+    assert str(path) in one_line(capsys.readouterr().err)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_directory_as_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--db", str(tmp_path), "--json"]) == 2
     captured = capsys.readouterr()
-    assert str(tmp_path) in _one_line(captured.err)
+    assert str(tmp_path) in one_line(captured.err)
     assert "Traceback" not in captured.err
     assert list(tmp_path.iterdir()) == []
 
@@ -98,7 +93,7 @@ def test_a_text_file_as_database(tmp_path: Path, capsys: pytest.CaptureFixture[s
     path = tmp_path / "notes.txt"
     path.write_text("not a database", encoding="utf-8")
     assert main(["search", "x", "--db", str(path)]) == 2
-    assert str(path) in _one_line(capsys.readouterr().err)
+    assert str(path) in one_line(capsys.readouterr().err)
     assert path.read_text(encoding="utf-8") == "not a database"
 
 
@@ -127,7 +122,7 @@ def test_search_matches_like_the_search_box(seeded: Path, capsys: pytest.Capture
 
 def test_search_plain_text(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "张伟", "--db", str(seeded)]) == 0
-    line = _one_line(capsys.readouterr().out)
+    line = one_line(capsys.readouterr().out)
     assert line.split("\t")[1:] == ["张伟", "腾讯", "13912345678"]
 
 
@@ -155,7 +150,7 @@ def test_bad_clients_value_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     with pytest.raises(SystemExit) as info:
         main(["demo", "--db", str(path), "--clients", value])
     assert info.value.code == 2
-    assert "--clients" in _one_line(capsys.readouterr().err)
+    assert "--clients" in one_line(capsys.readouterr().err)
     assert not path.exists()
 
 
@@ -184,7 +179,7 @@ def test_backup_default_location(seeded: Path, capsys: pytest.CaptureFixture[str
 def test_backup_cannot_overwrite_the_database(seeded: Path,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["backup", "--db", str(seeded), "--to", str(seeded)]) == 2
-    assert _one_line(capsys.readouterr().err)
+    assert one_line(capsys.readouterr().err)
     assert _client_count(seeded) == 3
 
 
@@ -256,13 +251,13 @@ def test_agenda_bad_days_exits_2(care: Path, capsys: pytest.CaptureFixture[str],
     with pytest.raises(SystemExit) as info:
         main(["agenda", "--db", str(care), "--days", days])
     assert info.value.code == 2
-    assert "--days" in _one_line(capsys.readouterr().err)
+    assert "--days" in one_line(capsys.readouterr().err)
 
 
 def test_export_ics(care: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "关怀.ics"
     assert main(["export", "ics", str(out), "--db", str(care), "--lang", "zh"]) == 0
-    line = _one_line(capsys.readouterr().out)
+    line = one_line(capsys.readouterr().out)
     calendar = Calendar.from_ical(out.read_bytes().decode("utf-8"))
     events = list(calendar.walk("VEVENT"))
     assert str(len(events)) in line and str(out) in line
@@ -278,7 +273,7 @@ def test_export_ics_message_and_days(care: Path, tmp_path: Path,
     assert main(["export", "--lang", "en", "ics", str(out), "--db", str(care),
                  "--days", "1"]) == 0
     written = len(Calendar.from_ical(out.read_bytes()).walk("VEVENT"))
-    assert _one_line(capsys.readouterr().out) == f"Wrote {written} events to {out}"
+    assert one_line(capsys.readouterr().out) == f"Wrote {written} events to {out}"
 
 
 @pytest.mark.parametrize("target", ["no/such/folder/care.ics", "."])
@@ -288,7 +283,7 @@ def test_export_ics_to_a_bad_path_exits_2(care: Path, tmp_path: Path, target: st
     out = tmp_path / target
     assert main(["export", "ics", str(out), "--db", str(care)]) == 2
     captured = capsys.readouterr()
-    assert str(out) in _one_line(captured.err)
+    assert str(out) in one_line(captured.err)
     assert "Traceback" not in captured.err and captured.out == ""
     assert sorted(tmp_path.iterdir()) == before
 

@@ -8,29 +8,17 @@ import os
 import sqlite3
 import stat
 import sys
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from desktop_crm import i18n
 from desktop_crm.cli import main
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.backup import BackupReason, backup, backup_dir
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
-
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    monkeypatch.delenv("LC_MESSAGES", raising=False)
-    try:
-        yield
-    finally:
-        i18n.set_language("en")
+from tests.conftest import one_line
 
 
 class _Terminal:
@@ -65,12 +53,6 @@ def _names(path: Path) -> list[str]:
         return [r[0] for r in conn.execute("SELECT name FROM clients ORDER BY id")]
     finally:
         conn.close()
-
-
-def _one_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    return lines[0]
 
 
 def _corrupt(path: Path) -> None:
@@ -157,7 +139,7 @@ def test_backup_list_works_when_the_database_is_damaged(
     db_path, _daily, _on_exit = with_backups
     _corrupt(db_path)
     assert main(["stats", "--db", str(db_path)]) == 2
-    error = _one_line(capsys.readouterr().err)
+    error = one_line(capsys.readouterr().err)
     assert "damaged" in error and "desktop-crm backup --list" in error
     assert main(["backup", "--list", "--db", str(db_path)]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
@@ -178,14 +160,14 @@ def test_backup_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                             args: list[str]) -> None:
     db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
     assert _exit_code(["backup", *args, "--db", str(db_path)]) == 2
-    assert _one_line(capsys.readouterr().err)
+    assert one_line(capsys.readouterr().err)
     assert not backup_dir(db_path).exists()
 
 
 def test_backup_list_of_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "missing.db"
     assert main(["backup", "--list", "--db", str(missing)]) == 2
-    assert str(missing) in _one_line(capsys.readouterr().err)
+    assert str(missing) in one_line(capsys.readouterr().err)
     assert list(tmp_path.iterdir()) == []
     db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
     assert main(["backup", "--list", "--json", "--db", str(db_path)]) == 0
@@ -212,7 +194,7 @@ def test_restore_without_a_terminal_needs_yes(with_backups: tuple[Path, Path, Pa
     db_path, daily, _on_exit = with_backups
     before = db_path.read_bytes()
     assert main(["restore", str(daily), "--db", str(db_path)]) == 2
-    assert "--yes" in _one_line(capsys.readouterr().err)
+    assert "--yes" in one_line(capsys.readouterr().err)
     assert db_path.read_bytes() == before
 
 
@@ -240,14 +222,14 @@ def test_restore_bad_input(with_backups: tuple[Path, Path, Path],
     before = db_path.read_bytes()
     missing = db_path.parent / "nope.db"
     assert main(["restore", str(missing), "--db", str(db_path), "--yes"]) == 2
-    assert str(missing) in _one_line(capsys.readouterr().err)
+    assert str(missing) in one_line(capsys.readouterr().err)
     _corrupt(daily)
     assert main(["restore", str(daily), "--db", str(db_path), "--yes"]) == 2
-    assert "cannot be restored" in _one_line(capsys.readouterr().err)
+    assert "cannot be restored" in one_line(capsys.readouterr().err)
     assert _exit_code(["restore", "--db", str(db_path), "--yes"]) == 2  # no BACKUP
-    assert _one_line(capsys.readouterr().err)
+    assert one_line(capsys.readouterr().err)
     assert main(["restore", str(daily), "--db", "postgresql://u@h/crm", "--yes"]) == 2
-    assert "SQLite" in _one_line(capsys.readouterr().err)
+    assert "SQLite" in one_line(capsys.readouterr().err)
     assert db_path.read_bytes() == before
 
 

@@ -16,6 +16,7 @@ from desktop_crm.domain.profile import questions
 from desktop_crm.i18n import translate
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
+from tests.conftest import one_line
 
 CONFIDENTIAL = next(q.number for q in questions() if q.confidential)
 
@@ -37,12 +38,6 @@ def seeded(tmp_path: Path) -> Path:
     return path
 
 
-def _one_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    assert len(lines) == 1, text
-    return lines[0]
-
-
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -51,7 +46,7 @@ def test_export_xlsx(seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture
     out = tmp_path / "book.xlsx"
     before = _digest(seeded)
     assert main(["export", "xlsx", str(out), "--db", str(seeded), "--lang", "en"]) == 0
-    assert _one_line(capsys.readouterr().out) == f"Wrote 2 clients to {out}"
+    assert one_line(capsys.readouterr().out) == f"Wrote 2 clients to {out}"
     wb = load_workbook(out)
     assert wb.sheetnames[:2] == ["Summary", "Clients"]
     values = [v for row in wb["Mackay 66"].iter_rows(values_only=True) for v in row]
@@ -84,7 +79,7 @@ def test_export_to_a_bad_path_exits_2(seeded: Path, tmp_path: Path, fmt: str, ta
     out = tmp_path / (f"{target}.{fmt}" if target != "." else target)
     assert main(["export", fmt, str(out), "--db", str(seeded)]) == 2
     captured = capsys.readouterr()
-    assert str(out) in _one_line(captured.err)
+    assert str(out) in one_line(captured.err)
     assert "Traceback" not in captured.err and captured.out == ""
     assert sorted(tmp_path.iterdir()) == before
 
@@ -94,7 +89,7 @@ def test_export_refuses_a_missing_database(tmp_path: Path, fmt: str,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     missing = tmp_path / "none.db"
     assert main(["export", fmt, str(tmp_path / f"out.{fmt}"), "--db", str(missing)]) == 2
-    assert str(missing) in _one_line(capsys.readouterr().err)
+    assert str(missing) in one_line(capsys.readouterr().err)
     assert not missing.exists() and not (tmp_path / f"out.{fmt}").exists()
 
 
@@ -103,14 +98,14 @@ def test_export_xlsx_bad_language_exits_2(seeded: Path, tmp_path: Path,
     with pytest.raises(SystemExit) as info:
         main(["export", "xlsx", str(tmp_path / "b.xlsx"), "--db", str(seeded), "--lang", "fr"])
     assert info.value.code == 2
-    assert "invalid choice" in _one_line(capsys.readouterr().err)
+    assert "invalid choice" in one_line(capsys.readouterr().err)
     assert not (tmp_path / "b.xlsx").exists()
 
 
 def test_export_vcf(seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "contacts.vcf"
     assert main(["export", "vcf", str(out), "--db", str(seeded)]) == 0
-    assert _one_line(capsys.readouterr().out) == f"Wrote 2 contacts to {out}"
+    assert one_line(capsys.readouterr().out) == f"Wrote 2 contacts to {out}"
     cards = {c.fn.value: c for c in vobject.readComponents(out.read_text(encoding="utf-8"))}
     assert set(cards) == {"曾国方", "=1+1"}
     assert cards["曾国方"].tel.value == "138 0013 8000"

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from desktop_crm import i18n
 from desktop_crm.cli import main
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
 from tests.conftest import TESTDATA
 from tests.unit.services.test_import import BAD_MESSAGES, _bad_files, dump, messy_sheet
-
-
-@pytest.fixture(autouse=True)
-def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    monkeypatch.delenv("LC_ALL", raising=False)
-    monkeypatch.delenv("LC_MESSAGES", raising=False)
-    try:
-        yield
-    finally:
-        i18n.set_language("en")
 
 
 def _names(db_path: Path) -> list[str]:
