@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import zipfile
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,32 @@ def build_at(path: Path, revision: str) -> None:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
     engine.dispose()
+
+
+class Clock:
+    """A "now" the test sets and moves on by hand (services take any callable
+    that returns the time)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+    def set_day(self, day: date) -> None:
+        self.now = datetime.combine(day, self.now.time())
+
+
+def write_ods(path: Path, content: str) -> Path:
+    """An OpenDocument spreadsheet at ``path`` whose content.xml is ``content``."""
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
+                   compress_type=zipfile.ZIP_STORED)
+        z.writestr("content.xml", content)
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?>'
+                   '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+                   'xmlns:manifest:1.0"/>')
+    return path

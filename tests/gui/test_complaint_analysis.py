@@ -23,6 +23,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.ui.charts import ColumnChart, HorizontalBarChart, ParetoChart, nice_step
 from desktop_crm.ui.complaints.analysis import AnalysisPane
+from tests.conftest import Clock
 
 NOW = datetime(2026, 11, 24, 9, 30)
 S = ComplaintStatus
@@ -71,14 +72,6 @@ def _chinese_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
     for msgid, text in ZH.items():
         if msgid not in catalog:
             monkeypatch.setitem(catalog, msgid, text)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 def _seed(db) -> tuple[ComplaintService, dict[str, int]]:  # type: ignore[no-untyped-def]

@@ -23,19 +23,10 @@ from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.storage.database import Database
 from desktop_crm.ui.complaints.tab import ComplaintsTab
 from desktop_crm.ui.main_window import MainWindow
+from tests.conftest import Clock
 from tests.gui.conftest import type_text
 
 S = ComplaintStatus
-
-
-class Clock:
-    """A fixed "now" the test can move on."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

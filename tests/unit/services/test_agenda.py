@@ -16,19 +16,7 @@ from desktop_crm.services.agenda import AgendaService, AlreadyDoneError
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Client
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set_day(self, day: date) -> None:
-        self.now = datetime.combine(day, self.now.time())
+from tests.conftest import Clock
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from desktop_crm.services.complaint_analysis import (
     summarise,
 )
 from desktop_crm.services.complaints import ComplaintService
+from tests.conftest import Clock
 
 NOW = datetime(2026, 11, 24, 9, 30)
 S = ComplaintStatus
@@ -259,16 +260,6 @@ def test_texts_in_both_languages() -> None:
 
 
 # -- analyse over the database -----------------------------------------------------
-
-class Clock:
-    """A clock the test moves forward."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
 
 def _register(service: ComplaintService, clock: Clock, client_id: int, received: datetime,
               **fields: object) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +24,9 @@ from desktop_crm.services.clients import ClientService, NotFoundError
 from desktop_crm.services.complaints import ComplaintFilter, ComplaintService
 from desktop_crm.services.stats import stats
 from desktop_crm.storage.database import Database
+from tests.conftest import Clock
 
 S = ComplaintStatus
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture

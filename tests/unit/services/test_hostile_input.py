@@ -43,7 +43,7 @@ from desktop_crm.services.importing import (
     open_source,
 )
 from desktop_crm.storage.database import Database
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, write_ods
 
 ROOT = Path(__file__).resolve().parents[3]
 GIB = 1 << 30
@@ -437,14 +437,7 @@ def _ods(path: Path, rows: int, columns: int) -> Path:
         '<table:table-row table:number-rows-repeated="1048000"><table:table-cell '
         'table:number-columns-repeated="1024"/></table:table-row>'
         "</table:table></office:spreadsheet></office:body></office:document-content>")
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
-                   compress_type=zipfile.ZIP_STORED)
-        z.writestr("content.xml", content)
-        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?>'
-                   '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
-                   'xmlns:manifest:1.0"/>')
-    return path
+    return write_ods(path, content)
 
 
 @pytest.mark.parametrize(("rows", "columns", "words"), [

@@ -22,17 +22,10 @@ from desktop_crm.services.files import ExportError
 from desktop_crm.services.ics_export import export_ics
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Client
+from tests.conftest import Clock
 
 NOW = datetime(2026, 9, 20, 9, 0)
 RECENT = datetime(2026, 9, 15, 10, 0)
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -31,7 +31,7 @@ from desktop_crm.services.importing import (
 )
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
-from tests.conftest import FIXED_NOW, TESTDATA
+from tests.conftest import FIXED_NOW, TESTDATA, write_ods
 
 LATER = datetime(2026, 11, 25, 10, 0)
 
@@ -353,13 +353,7 @@ def test_ods_written_by_libreoffice_format(db: Database, tmp_path: Path) -> None
         '"13800138000"><text:p>13800138000</text:p></table:table-cell></table:table-row>'
         '</table:table></office:spreadsheet></office:body></office:document-content>')
     path = tmp_path / "clients.dat"
-    with zipfile.ZipFile(path, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet",
-                   compress_type=zipfile.ZIP_STORED)
-        z.writestr("content.xml", content)
-        z.writestr("META-INF/manifest.xml", '<?xml version="1.0" encoding="UTF-8"?>'
-                   '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
-                   'xmlns:manifest:1.0"/>')
+    write_ods(path, content)
     source = open_source(path)
     assert source.format == "ods"
     _service(db).commit(source)
