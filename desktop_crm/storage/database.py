@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_crm.i18n import _
+from desktop_crm.storage import held_files
 from desktop_crm.storage.integrity import (
     BackgroundCheck,
     FileReport,
@@ -193,6 +194,9 @@ class Database:
         self.path = sqlite_path(url)
         self.engine: Engine = create_engine(url)
         self._pending = pending
+        self._holding = self.path is not None
+        if self.path is not None:
+            held_files.hold(self.path)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", self._connected)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -290,6 +294,9 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+        if self._holding and self.path is not None:
+            self._holding = False
+            held_files.release(self.path)
 
     @contextmanager
     def session(self, *, lock: bool = False) -> Iterator[Session]:
