@@ -5,7 +5,9 @@ python-calamine (Rust) holds a sheet in memory as a dense grid and, when the
 grid cannot be allocated, aborts the whole process (no Python exception to
 catch): a 2 KB .xlsx with cells at A1 and XFD1048576 asks for 550 GB, and a
 4 MB zip whose sheet unpacks to 4 GB asks for 8.5 GB. So the zip directory,
-the XML prologs and the sheets' cell references are checked here first.
+the XML prologs and the sheets' cell references are checked here first,
+and the counts calamine reserves room for before reading (a shared-strings
+part's uniqueCount; the claims of an .xls, in ``biff.py``).
 
 The limits sit well above real files (the app is built for 100,000-row
 sheets, and its own export of 100,000 clients must import again) and well
@@ -187,47 +189,118 @@ def _defused() -> Any:
     return ElementTree
 
 
-def xlsx_sheet_parts(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name -> the zip part of its cells, from xl/workbook.xml and its
-    relationships (parsed with defusedxml, which forbids DTDs and entities).
-    Empty when the workbook is not laid out that way (calamine then reports)."""
+def _parse(path: Path, archive: zipfile.ZipFile, name: str) -> Any:
+    """A small XML part parsed with defusedxml (which forbids DTDs and entities)."""
     tree = _defused()
     if tree is None:
         raise ImportFileError(_(
             "Cannot read {path}: the defusedxml package is missing; reinstall Desktop CRM",
             path=path.name))
-    names = set(archive.namelist())
-    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-        return {}
-    infos = [archive.getinfo("xl/workbook.xml"), archive.getinfo("xl/_rels/workbook.xml.rels")]
-    if any(i.file_size > _MAX_BOOK_PART_BYTES for i in infos):
+    info = archive.getinfo(name)
+    if info.file_size > _MAX_BOOK_PART_BYTES:
         raise ImportFileError(_("{path} is damaged or incomplete and cannot be read ({reason})",
-                                path=path.name, reason="xl/workbook.xml"))
+                                path=path.name, reason=name))
     try:
-        book = tree.fromstring(archive.read(infos[0]), forbid_dtd=True)
-        rels = tree.fromstring(archive.read(infos[1]), forbid_dtd=True)
+        return tree.fromstring(archive.read(info), forbid_dtd=True)
     except Exception as exc:  # ParseError, defusedxml's DTDForbidden and the like
         raise ImportFileError(_(
             "{path} is damaged or incomplete and cannot be read ({reason})", path=path.name,
-            reason=f"xl/workbook.xml: {type(exc).__name__}")) from exc
-    targets = {r.get("Id"): r.get("Target") or "" for r in rels
-               if str(r.tag).endswith("Relationship")}
-    parts: dict[str, str] = {}
-    for element in book.iter():
-        if not str(element.tag).endswith("}sheet") and element.tag != "sheet":
-            continue
-        rid = next((v for k, v in element.attrib.items() if str(k).endswith("}id")), None)
-        target = targets.get(rid, "")
-        if target:
-            part = target.lstrip("/") if target.startswith("/") else \
-                posixpath.normpath(posixpath.join("xl", target))
-            parts[element.get("name") or ""] = part
+            reason=f"{name}: {type(exc).__name__}")) from exc
+
+
+def _lookup(archive: zipfile.ZipFile) -> dict[str, list[str]]:
+    """Lower-cased part name (``\\`` read as ``/``) -> the parts so named: calamine
+    finds parts that way."""
+    found: dict[str, list[str]] = {}
+    for name in archive.namelist():
+        found.setdefault(name.replace("\\", "/").lower(), []).append(name)
+    return found
+
+
+def _office_dir(path: Path, archive: zipfile.ZipFile, lookup: dict[str, list[str]]) -> str:
+    """The folder calamine reads the workbook from: that of the last
+    officeDocument relationship in ``_rels/.rels`` ("xl/" in every real file)."""
+    folder = "xl/"
+    for name in lookup.get("_rels/.rels", [])[-1:]:
+        for rel in _parse(path, archive, name):
+            kind = rel.get("Type") or ""
+            if str(rel.tag).endswith("Relationship") and \
+                    kind.endswith("/relationships/officeDocument") and rel.get("Target"):
+                target = rel.get("Target") or ""
+                folder = target[:target.rfind("/") + 1].removeprefix("/")
+    return folder
+
+
+def xlsx_sheet_parts(path: Path, archive: zipfile.ZipFile) -> dict[str, list[str]]:
+    """Sheet name -> the zip parts calamine may read its cells from, found the
+    way calamine finds them (the workbook's folder from ``_rels/.rels``, names
+    compared without case), so that a decoy ``xl/workbook.xml`` cannot send the
+    checks to other parts than calamine reads. Empty when the workbook is not
+    laid out that way (calamine then reports)."""
+    if _defused() is None:
+        raise ImportFileError(_(
+            "Cannot read {path}: the defusedxml package is missing; reinstall Desktop CRM",
+            path=path.name))
+    lookup = _lookup(archive)
+    folder = _office_dir(path, archive, lookup)
+    books = lookup.get(f"{folder}workbook.xml".lower(), [])
+    rels = lookup.get(f"{folder}_rels/workbook.xml.rels".lower(), [])
+    if not books or not rels:
+        return {}
+    targets: dict[str | None, str] = {}
+    for name in rels:
+        targets |= {r.get("Id"): r.get("Target") or "" for r in _parse(path, archive, name)
+                    if str(r.tag).endswith("Relationship")}
+    parts: dict[str, list[str]] = {}
+    for name in books:
+        for element in _parse(path, archive, name).iter():
+            if not str(element.tag).endswith("}sheet") and element.tag != "sheet":
+                continue
+            rid = next((v for k, v in element.attrib.items() if str(k).endswith("}id")), None)
+            target = targets.get(rid, "")
+            if not target:
+                continue
+            literal = target[1:] if target.startswith("/") else folder + target
+            candidates = {literal.lower(), posixpath.normpath(literal).lower()}
+            parts.setdefault(element.get("name") or "", []).extend(
+                p for c in sorted(candidates) for p in lookup.get(c, []))
     return parts
+
+
+# Every <si> takes at least five bytes ("<si/>").
+_MIN_SI_BYTES = 5
+_SST_TAG = re.compile(rb"<(?:[\w.-]+:)?sst(?=[\s/>])([^>]*)>")
+_UNIQUE_COUNT = re.compile(rb"""uniqueCount\s*=\s*["']\s*\+?([0-9]+)""")
+
+
+def check_shared_strings(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse shared strings whose ``uniqueCount`` claims more strings than the
+    part can hold: calamine reserves room for that many before it reads one
+    (``strings.reserve(n)``, 24 bytes each), and aborts the process when it
+    cannot (uniqueCount="2000000000" in a 5 KB file asks for 48 GB:
+    tafia/calamine#684). Every part named like shared strings is checked,
+    wherever it sits and however its name is cased: calamine's lookup ignores case."""
+    for info in archive.infolist():
+        if not info.filename.replace("\\", "/").lower().endswith("sharedstrings.xml"):
+            continue
+        for chunk in _chunks(archive, info.filename):
+            tag = _SST_TAG.search(chunk)
+            if tag is None:
+                continue
+            claim = _UNIQUE_COUNT.search(tag.group(1))
+            most = info.file_size // _MIN_SI_BYTES
+            if claim and int(claim.group(1)) > most:
+                raise ImportFileError(_(
+                    "{path}: {part} claims {count} shared strings but has room for at most "
+                    "{most}; the file is damaged and is not read", path=path.name,
+                    part=info.filename, count=f"{int(claim.group(1)):,}",
+                    most=f"{most:,}"))
+            break
 
 
 # -- the cells of a sheet ------------------------------------------------------------------
 
-class _Box:
+class Box:
     """The bounding box of the cells seen so far; refuses as soon as the grid
     calamine would allocate for it passes the limits."""
 
@@ -294,7 +367,7 @@ def check_xlsx_sheet(path: Path, archive: zipfile.ZipFile, part: str, sheet: str
         return
     if not any(_UNUSUAL_CELL.search(chunk) for chunk in _chunks(archive, part)):
         return
-    box = _Box(path, sheet)
+    box = Box(path, sheet)
     row, col = -1, -1
     for chunk in _chunks(archive, part):
         for closing, tag, attrs in _XLSX_TAG.findall(chunk):
@@ -337,7 +410,7 @@ def check_ods(path: Path, archive: zipfile.ZipFile) -> None:
     count."""
     if "content.xml" not in archive.namelist():
         return
-    box: _Box | None = None
+    box: Box | None = None
     row, rows, col, row_right = 0, 1, 0, -1
     for chunk in _chunks(archive, "content.xml"):
         for closing, tag, attrs in _ODS_TAG.findall(chunk):
@@ -346,7 +419,7 @@ def check_ods(path: Path, archive: zipfile.ZipFile) -> None:
                 if box is not None:
                     box.check()
                 name = _TABLE_NAME.search(attrs)
-                box = None if closing else _Box(
+                box = None if closing else Box(
                     path, name.group(1).decode("utf-8", "replace") if name else "")
                 row = 0
                 continue

@@ -30,7 +30,7 @@ from typing import Any
 
 from desktop_crm.domain import import_mapping as im
 from desktop_crm.i18n import _
-from desktop_crm.services.importing import guards
+from desktop_crm.services.importing import biff, guards
 from desktop_crm.services.importing.errors import ImportFileError
 
 XLSX, XLS, ODS, CSV, VCF = "xlsx", "xls", "ods", "csv", "vcf"
@@ -159,6 +159,7 @@ def read_file(path: Path, sheet: str | None = None) -> SourceTable:
         if kind == XLS:
             if _ENCRYPTED_STREAM in data:
                 raise _encrypted(path)
+            biff.check_xls(path, data)
             return _read_workbook(path, data, XLS, sheet)
         if kind == XLSX:
             return _read_zip(path, data, sheet)
@@ -207,15 +208,13 @@ def _read_zip(path: Path, data: bytes, sheet: str | None) -> SourceTable:
             if kind == ODS:
                 guards.check_ods(path, archive)
                 return _read_workbook(path, data, kind, sheet)
+            guards.check_shared_strings(path, archive)
             parts = guards.xlsx_sheet_parts(path, archive)
 
             def check_sheet(name: str) -> None:
-                if name in parts:
-                    guards.check_xlsx_sheet(path, archive, parts[name], name)
-                else:  # not found the usual way: check every worksheet
-                    for part in names:
-                        if part.startswith("xl/worksheets/") and part.endswith(".xml"):
-                            guards.check_xlsx_sheet(path, archive, part, name)
+                # not found the way calamine finds it: check every XML part
+                for part in parts.get(name) or [n for n in names if n.lower().endswith(".xml")]:
+                    guards.check_xlsx_sheet(path, archive, part, name)
 
             return _read_workbook(path, data, kind, sheet, check_sheet)
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
@@ -225,6 +224,13 @@ def _read_zip(path: Path, data: bytes, sheet: str | None) -> SourceTable:
 def _damaged(path: Path, reason: str) -> ImportFileError:
     return ImportFileError(_("{path} is damaged or incomplete and cannot be read ({reason})",
                              path=path.name, reason=reason))
+
+
+def _calamine_error(exc: BaseException) -> bool:
+    """An error calamine raised for a bad file: an Exception, or a Rust panic,
+    which pyo3 raises as PanicException, a BaseException (a sheet offset past
+    the end of an .xls stream was one, before ``biff.py``)."""
+    return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
 
 
 def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None,
@@ -237,7 +243,9 @@ def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None,
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except calamine.PasswordError:
         raise _encrypted(path) from None
-    except Exception as exc:  # calamine raises several error types for bad files
+    except BaseException as exc:  # calamine raises several error types for bad files
+        if not _calamine_error(exc):
+            raise
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise _encrypted(path) from exc
         raise _damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) \
@@ -272,7 +280,9 @@ def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None,
                 break
     except ImportFileError:
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        if not _calamine_error(exc):
+            raise
         raise _damaged(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) \
             from exc
     finally:

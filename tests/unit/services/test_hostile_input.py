@@ -103,9 +103,21 @@ print(json.dumps({"code": code, "stderr": err.getvalue(), "growth_mb": peak() - 
 """
 
 
-def run_import(tmp_path: Path, *args: str, timeout: float = 120) -> dict[str, Any]:
+def _limit_address_space(gib: int) -> Any:
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (gib * GIB, gib * GIB))
+    return limit
+
+
+def run_import(tmp_path: Path, *args: str, timeout: float = 120,
+               address_space_gib: int | None = None) -> dict[str, Any]:
     """``desktop-crm import ARGS`` in a child process: exit code, stderr, peak
-    memory growth (MB) and seconds."""
+    memory growth (MB) and seconds. ``address_space_gib`` caps the child's
+    address space, as on a laptop with that much memory: an allocation beyond
+    it fails at once (and calamine then aborts) instead of eating this
+    machine's memory."""
     warm = tmp_path / "warm-up.csv"
     warm.write_text("姓名,手机\n王芳,13700137000\n", encoding="utf-8")
     env = {**os.environ, "LANG": "en_US.UTF-8", "QT_QPA_PLATFORM": "offscreen",
@@ -113,7 +125,8 @@ def run_import(tmp_path: Path, *args: str, timeout: float = 120) -> dict[str, An
     env.pop("LC_ALL", None)
     done = subprocess.run([sys.executable, "-c", _CHILD, str(warm), str(tmp_path / "none.db"),
                            *args], capture_output=True, text=True, timeout=timeout, env=env,
-                          check=False)
+                          check=False, preexec_fn=None if address_space_gib is None else
+                          _limit_address_space(address_space_gib))
     assert done.returncode == 0, f"the child died ({done.returncode}): {done.stderr[-2000:]}"
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
