@@ -19,6 +19,10 @@ commits: 150,000 rows peak near 1.4 GB):
   columns; the app's Clients sheet has 38);
 - MAX_TEXT_BYTES: 64 MB of CSV or vCard (150,000 rows of 38 columns take
   about 45 MB as CSV; phones' vCards carry photos, which are skipped);
+- MAX_VCARD_LINE: 256 K characters in one (unfolded) vCard line once
+  photos, logos, sounds and keys are dropped: vobject holds about 150 times
+  a line while it parses it (a 10 MB line took 1.5 GB), and the longest
+  field the app keeps is 20,000 characters;
 - MAX_SPREADSHEET_BYTES: 256 MB of .xlsx, .xls or .ods;
 - MAX_PART_BYTES: 512 MB unpacked for one part of a zip (a 150,000-row sheet
   of 38 columns with inline strings is about 370 MB; calamine holds twice a
@@ -46,6 +50,7 @@ MAX_ROWS = 150_000
 MAX_CELLS = 8_000_000
 MAX_COLUMNS = 16_384  # Excel's
 MAX_TEXT_BYTES = 64 * MB
+MAX_VCARD_LINE = 256 * 1024
 MAX_SPREADSHEET_BYTES = 256 * MB
 MAX_PART_BYTES = 512 * MB
 MAX_UNPACKED_BYTES = 2048 * MB

@@ -379,38 +379,66 @@ def _decode_qp(value: str, params: str) -> str:
         return raw.decode(encoding, "replace")
 
 
-def _normalise_vcard_21(text: str) -> str:
+def _too_long(path: Path, number: int) -> ImportFileError:
+    return ImportFileError(_(
+        "{path}: line {row} is longer than {limit} characters, far longer than any "
+        "contact field; the file is not read", path=path.name, row=number,
+        limit=f"{guards.MAX_VCARD_LINE:,}"))
+
+
+def _normalise_vcard_21(path: Path, text: str) -> str:
     """Rewrite what vobject cannot parse in vCard 2.1 files from phones and
     Outlook: QUOTED-PRINTABLE values with soft line breaks (decoded with their
-    CHARSET) and unindented base64 photos (dropped: photos are not imported).
-    Blank lines are dropped too."""
+    CHARSET). Blank lines are dropped too.
+
+    vobject holds about 150 times the longest (unfolded) line while it parses
+    it, so what it would only throw away is dropped here: photos, logos,
+    sounds and keys (not imported) with their folded or 2.1-style base64
+    lines and vCard 4 ``data:`` URIs, whatever their size. Any other line
+    longer than guards.MAX_VCARD_LINE once unfolded refuses the file (naming
+    the line): no contact field is near that long."""
+    limit = guards.MAX_VCARD_LINE
     out: list[str] = []
-    lines = _lines_of(text)
-    line: str | None = next(lines, None)
-    while line is not None:
-        current, line = line, next(lines, None)
+    lines = enumerate(_lines_of(text), 1)
+    item = next(lines, None)
+    start, length = 0, 0  # the unfolded line being written out: its first line and size
+    while item is not None:
+        (number, current), item = item, next(lines, None)
         name_part, sep, value = current.partition(":")
         prop = name_part.split(";", 1)[0].split(".")[-1].upper()
         params = name_part.upper()
         if sep and prop in _BINARY_PROPS:
             # skip the folded (indented) or 2.1-style (until a blank line) data
-            if "BASE64" in params or "ENCODING=B" in params:
-                while line is not None and (line[:1] in (" ", "\t") or
-                                            (line.strip() and ":" not in line)):
-                    line = next(lines, None)
+            base64 = "BASE64" in params or "ENCODING=B" in params
+            while item is not None and (item[1][:1] in (" ", "\t") or (
+                    base64 and item[1].strip() and ":" not in item[1])):
+                item = next(lines, None)
+            start = length = 0
             continue
         if sep and ("QUOTED-PRINTABLE" in params):
-            while value.endswith("=") and line is not None \
-                    and not _PROPERTY_START.match(line):
-                value = value[:-1] + line
-                line = next(lines, None)
-            decoded = _decode_qp(value, params)
+            pieces, size = [value], len(value)
+            while pieces[-1].endswith("=") and item is not None \
+                    and not _PROPERTY_START.match(item[1]):
+                pieces[-1] = pieces[-1][:-1]
+                pieces.append(item[1])
+                size += len(item[1])
+                if size > 3 * limit:  # "=E5" per byte: three characters for one
+                    raise _too_long(path, number)
+                item = next(lines, None)
+            decoded = _decode_qp("".join(pieces), params)
             decoded = decoded.replace("\r\n", "\n").replace("\\", "\\\\").replace("\n", "\\n")
             name_part = ";".join(p for p in name_part.split(";")
                                  if not p.upper().startswith(("ENCODING", "CHARSET"))
                                  and p.upper() not in ("QUOTED-PRINTABLE",))
-            out.append(f"{name_part}:{decoded}")
-            continue
+            current = f"{name_part}:{decoded}"
+            start, length = number, 0
+        elif current[:1] in (" ", "\t") and start:
+            pass  # a folded line: part of the line before
+        else:
+            start, length = number, 0
+        length += len(current)
+        if length > limit:
+            raise _too_long(path, start)
         if current.strip():
             out.append(current)
     return "\r\n".join(out)
@@ -431,7 +459,10 @@ def read_vcards(path: Path, text: str, encoding: str = "utf-8") -> SourceTable:
     log = logging.getLogger("vobject")
     was_disabled, log.disabled = log.disabled, True  # it logs each line it skips
     try:
-        cards = list(vobject.readComponents(_normalise_vcard_21(text), ignoreUnreadable=True))
+        cards = list(vobject.readComponents(_normalise_vcard_21(path, text),
+                                            ignoreUnreadable=True))
+    except ImportFileError:
+        raise
     except Exception as exc:  # vobject raises ParseError and others
         # its "At line N" counts the text rewritten above, not the file's lines
         reason = re.sub(r"^At line \d+: ", "", str(exc).splitlines()[0] if str(exc) else "")

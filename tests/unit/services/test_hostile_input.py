@@ -751,3 +751,77 @@ def test_the_limits_hold_what_real_files_need() -> None:
     assert guards.MAX_ROWS >= 100_001 * 1.4
     assert guards.MAX_CELLS >= 100_001 * 38 * 2
     assert guards.MAX_ROWS >= 149_999 and guards.MAX_CELLS >= 149_999 * 52
+
+
+# -- vCard lines ---------------------------------------------------------------------------
+
+VCARD_MB = 60
+# Reading a 60 MB vCard holds its bytes, its text and a line or two of it at a
+# time: a few hundred MB. Before, vobject held about 150 times the longest line.
+VCARD_PEAK_MB = 600
+
+
+def _huge_vcard(path: Path, lines: Iterable[str]) -> Path:
+    """Two ordinary cards around one carrying ``lines``, about VCARD_MB in all."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(_vcard("FN:王芳", "TEL;TYPE=CELL:13700137000"))
+        out.write("\r\n".join(["BEGIN:VCARD", "VERSION:3.0", "FN:张伟", *lines,
+                               "TEL;TYPE=CELL:13800138000", "END:VCARD", ""]))
+        out.write(_vcard("FN:李娜", "TEL;TYPE=CELL:13900139000"))
+    assert path.stat().st_size > (VCARD_MB - 1) << 20
+    return path
+
+
+_BIG = VCARD_MB << 20
+
+
+@pytest.mark.parametrize(("name", "lines"), [
+    # vCard 4: a photo as a data: URI on one line
+    ("data-uri.vcf", ["PHOTO:data:image/jpeg;base64," + "A" * _BIG]),
+    # vCard 3: folded base64, the iPhone's way
+    ("folded.vcf", ["PHOTO;ENCODING=b;TYPE=JPEG:" + "A" * 72,
+                    *[" " + "A" * 74] * (_BIG // 76)]),
+    # a photo given by URI, folded: its folded lines must not join the line before
+    ("uri.vcf", ["PHOTO;VALUE=uri:https://example.com/", *[" a/b"] * 3]),
+])
+def test_huge_photos_are_dropped_before_vobject(tmp_path: Path, name: str,
+                                                lines: list[str]) -> None:
+    """Photos are not imported: dropped whatever their size or encoding, so a
+    60 MB one costs no more than reading the file."""
+    database = tmp_path / "fresh.db"
+    Database.open(database, create=True).close()
+    if name == "uri.vcf":
+        path = tmp_path / name
+        path.write_text(_vcard("FN:张伟", "TEL;TYPE=CELL:13800138000", *lines), encoding="utf-8")
+        result = run_import(tmp_path, str(path), "--db", str(database))
+    else:
+        path = _huge_vcard(tmp_path / name, lines)
+        result = run_import(tmp_path, str(path), "--db", str(database), timeout=300)
+        assert result["growth_mb"] < VCARD_PEAK_MB, result
+    assert result["code"] == 0, result
+    db = Database.open(database)
+    try:
+        cards = _cards(db)
+    finally:
+        db.close()
+    assert sorted(cards) == (["张伟"] if name == "uri.vcf" else ["张伟", "李娜", "王芳"])
+    assert [p.number for p in cards["张伟"].phones] == ["13800138000"]
+
+
+@pytest.mark.parametrize(("name", "lines", "line"), [
+    ("one-line.vcf", ["NOTE:" + "备" * (_BIG // 3)], 9),
+    ("folded-note.vcf", ["NOTE:" + "a" * 70, *[" " + "a" * 74] * (_BIG // 76)], 9),
+    ("soft-breaks.vcf", ["NOTE;ENCODING=QUOTED-PRINTABLE:" + "=41" * 24 + "=",
+                         *["=41" * 24 + "="] * (_BIG // 74), "=41"], 9),
+])
+def test_a_huge_vcard_line_is_refused_with_its_number(tmp_path: Path, seeded: Path, name: str,
+                                                      lines: list[str], line: int) -> None:
+    """vobject held 150 times the longest line: a 10 MB line took 1.5 GB, the
+    64 MB file limit allowed 9.6 GB. A line longer than any contact field is
+    refused, naming the line where it starts."""
+    path = _huge_vcard(tmp_path / name, lines)
+    before = full_dump(seeded)
+    result = run_import(tmp_path, str(path), "--db", str(seeded), timeout=300)
+    assert_refused(result, path, f"line {line} is longer than 262,144 characters",
+                   memory_mb=VCARD_PEAK_MB)
+    assert full_dump(seeded) == before
