@@ -384,23 +384,70 @@ def _add_import_parser(imp: argparse.ArgumentParser) -> None:
                      help="save the validation report")
 
 
+MAX_MAPPING_BYTES = 1 << 20  # a mapping names a few dozen columns: a few KB
+
+
+def _read_mapping(path: Path) -> dict[str, str | None]:
+    """The --mapping file: a JSON object of column (header or 1-based number)
+    to field key or null. Anything else, however malformed or deeply nested,
+    is one line naming the file."""
+    def bad() -> UserError:
+        return UserError(_("The mapping {path} must be a JSON object of column: field, "
+                           "such as {example}", path=path,
+                           example='{"客户名称": "name", "Age": null}'))
+
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_MAPPING_BYTES + 1)
+        if len(data) > MAX_MAPPING_BYTES:
+            raise bad()
+        overrides = json.loads(data.decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(_("Cannot read the mapping {path}: {reason}", path=path,
+                          reason=getattr(exc, "strerror", None) or exc)) from exc
+    except RecursionError:  # json nests by recursion: 100,000 nested lists
+        raise bad() from None
+    if not isinstance(overrides, dict) or not all(
+            isinstance(v, str) or v is None for v in overrides.values()):
+        raise bad()
+    return overrides
+
+
 def _import_mapping(args: argparse.Namespace, source: Any) -> dict[int, str]:
     from desktop_crm.domain.import_mapping import override_mapping
 
     if args.mapping is None:
         return dict(source.suggested_mapping)
-    try:
-        overrides = json.loads(args.mapping.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UserError(_("Cannot read the mapping {path}: {reason}", path=args.mapping,
-                          reason=getattr(exc, "strerror", None) or exc)) from exc
-    if not isinstance(overrides, dict):
-        raise UserError(_("The mapping {path} must be a JSON object of column: field",
-                          path=args.mapping))
+    overrides = _read_mapping(args.mapping)
     try:
         return override_mapping(source.headers, source.suggested_mapping, overrides)
     except ValueError as exc:
         raise UserError(f"{args.mapping}: {exc}") from exc
+
+
+def _check_sheet_option(args: argparse.Namespace, source: Any) -> None:
+    """--sheet names a sheet of a workbook: on a CSV or vCard file it is a mistake."""
+    if args.sheet is not None and source.format in ("csv", "vcf"):
+        raise UserError(_("{path} is a {format} file, which has no sheets: --sheet is only "
+                          "for .xlsx, .xls and .ods workbooks", path=args.file.name,
+                          format=source.format.upper()))
+
+
+def _require_name_column(args: argparse.Namespace, source: Any,
+                         mapping: dict[int, str]) -> None:
+    """Refuse, before any row, a file in which no column gives the client's
+    name, saying which columns there are and how to map one."""
+    from desktop_crm.services.importing import NoNameColumnError
+    from desktop_crm.services.importing.service import require_name_column
+
+    try:
+        require_name_column(source, mapping)
+    except NoNameColumnError as exc:
+        example = json.dumps({exc.columns[0] if exc.columns else "1": "name"},
+                             ensure_ascii=False)
+        raise UserError(_(
+            "{error}; map the column that holds it with --mapping FILE.json, a JSON "
+            "object such as {example}", error=exc, example=example)) from exc
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -420,7 +467,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
         source = open_source(args.file, sheet=args.sheet)
     except ImportFileError as exc:
         raise UserError(str(exc)) from exc
+    _check_sheet_option(args, source)
     mapping = _import_mapping(args, source)
+    _require_name_column(args, source, mapping)
     path = sqlite_path(to_url(_db_arg(args)))
     if args.dry_run and path is not None and not path.exists():
         try:  # an empty database in memory: a dry run creates no file

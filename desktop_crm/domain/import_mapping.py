@@ -242,6 +242,15 @@ def override_mapping(headers: Sequence[str], mapping: Mapping[int, str],
     return result
 
 
+NAME_KEYS = (NAME, LAST_NAME, FIRST_NAME)
+
+
+def maps_a_name(mapping: Mapping[int, str]) -> bool:
+    """Whether a column gives the client's name (Name, or Family/Given name):
+    without one every row would be a client without a name."""
+    return any(key in NAME_KEYS for key in mapping.values())
+
+
 def _column_of(headers: Sequence[str], key: str) -> int | None:
     stripped = str(key).strip()
     for i, header in enumerate(headers):
@@ -513,8 +522,8 @@ def build_row(row_number: int, values: Sequence[object], mapping: Mapping[int, s
     card.notes = "\n".join(notes)
     has_data = bool(name or card.company or card.email or card.phones or card.notes
                     or card.address or card.home_address or card.birthday or card.tags
-                    or card.wechat or card.title or result.client_id)
-    if not has_data and not kept:
+                    or card.wechat or card.title)
+    if not has_data and not kept:  # empty, or nothing but an identifier (a template's ID)
         result.blank = True
         return result
     if not name:

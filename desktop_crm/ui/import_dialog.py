@@ -36,6 +36,7 @@ from desktop_crm.services.importing import (
     ImportPlan,
     ImportService,
     ImportSource,
+    NoNameColumnError,
     save_report,
 )
 
@@ -317,8 +318,12 @@ class ImportDialog(QDialog):
         """Plan again for the current mapping and policy; show the summary
         and the problems."""
         self._timer.stop()
-        self.plan: ImportPlan = self.service.plan(self.source, self.mapping(), self.policy())
-        plan = self.plan
+        try:
+            plan = self.service.plan(self.source, self.mapping(), self.policy())
+        except NoNameColumnError:
+            self._no_name_column()
+            return
+        self.plan: ImportPlan | None = plan
         self.summary.setText(plan.summary())
         errors = len(plan.errors)
         if errors:
@@ -330,7 +335,22 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(counts["created"] + counts["updated"] > 0)
         self._show_problems()
 
+    def _no_name_column(self) -> None:
+        """No column is mapped to the name: nothing is planned, and the user is
+        told what to choose (every row would be a client without a name)."""
+        self.plan = None
+        self.summary.setText(_("No column is mapped to the client's name"))
+        self.errors_note.setText(_(
+            "Choose Name (or Family name and Given name) above the column that holds the "
+            "client's name; nothing can be imported until one does."))
+        self.errors_note.show()
+        self.import_button.setEnabled(False)
+        self.problems_table.setRowCount(0)
+        self.save_report_button.setEnabled(False)
+        self.no_problems.hide()
+
     def _show_problems(self) -> None:
+        assert self.plan is not None
         problems = self.plan.problems
         table = self.problems_table
         table.clearContents()
@@ -363,7 +383,7 @@ class ImportDialog(QDialog):
             return None
         target = Path(path if path.lower().endswith(".xlsx") else path + ".xlsx")
         try:
-            save_report(self.plan.problems, target)
+            save_report(self.plan.problems if self.plan is not None else [], target)
         except (ExportError, OSError) as exc:
             self.open_error.setText(str(exc))
             self.open_error.show()

@@ -194,3 +194,26 @@ def test_screenshots_in_both_languages(qtbot, db: Database, seeded, tmp_path: Pa
     finally:
         i18n.set_language("en")
     assert (out / "import-dialog-zh.png").stat().st_size > 10_000
+
+
+def test_no_name_column_is_a_clear_message_until_one_is_chosen(
+        qtbot, db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file whose name column is headed ``nome``: nothing is planned and
+    Import stays disabled until a column is mapped to Name."""
+    path = tmp_path / "contatti.csv"
+    path.write_text("nome,telefono\nMario Rossi,13800138000\n", encoding="utf-8")
+    service = ImportService(db, backup_first=False)
+    dlg = ImportDialog(service, service.open(path))
+    qtbot.addWidget(dlg)
+    assert dlg.plan is None and not dlg.import_button.isEnabled()
+    assert dlg.summary.text() == "No column is mapped to the client's name"
+    assert dlg.errors_note.isVisibleTo(dlg) and "Choose Name" in dlg.errors_note.text()
+    combo = dlg.column_combos[0]
+    combo.setCurrentIndex(combo.findData("name"))
+    dlg.replan()
+    assert dlg.plan is not None and dlg.import_button.isEnabled()
+    assert not dlg.errors_note.isVisibleTo(dlg)
+    dlg.import_button.click()
+    assert dlg.result() == QDialog.DialogCode.Accepted
+    service.commit(dlg.source, dlg.mapping(), dlg.policy(), plan=dlg.plan)
+    assert {r.name for r in ClientService(db).search("")} == {"Mario Rossi"}

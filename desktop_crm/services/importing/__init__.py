@@ -3,7 +3,7 @@
 See ``service.py`` for the use case a mapping dialog and the CLI share.
 """
 
-from desktop_crm.services.importing.errors import ImportFileError
+from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError
 from desktop_crm.services.importing.readers import FORMATS, detect_format
 from desktop_crm.services.importing.service import (
     KEEP,
@@ -27,6 +27,6 @@ from desktop_crm.services.importing.service import (
 __all__ = [
     "FORMATS", "KEEP", "MERGE", "POLICIES", "SKIP", "BatchInfo", "ImportFileError",
     "ImportPlan", "ImportResult", "ImportRowError", "ImportService", "ImportSource",
-    "ImportUndoError", "PlannedRow", "RowProblem", "describe_problem", "detect_format",
-    "open_source", "save_report",
+    "ImportUndoError", "NoNameColumnError", "PlannedRow", "RowProblem", "describe_problem",
+    "detect_format", "open_source", "save_report",
 ]

@@ -1,4 +1,4 @@
-"""The error an import file raises when it cannot be read at all."""
+"""The errors an import file raises when it cannot be imported at all."""
 
 from __future__ import annotations
 
@@ -6,3 +6,17 @@ from __future__ import annotations
 class ImportFileError(Exception):
     """The file cannot be imported at all; the message names the file and is
     meant for the user (one line)."""
+
+
+class NoNameColumnError(ImportFileError):
+    """No column of the file is mapped to the client's name, so no row is
+    planned (each would be a client without a name).
+
+    Attributes:
+        columns: the names of the file's columns, for a message that says
+            which one to map.
+    """
+
+    def __init__(self, message: str, columns: list[str]) -> None:
+        super().__init__(message)
+        self.columns = columns

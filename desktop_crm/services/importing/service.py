@@ -32,7 +32,7 @@ from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.import_mapping import ERROR, WARNING, RowCard, RowProblem
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
-from desktop_crm.services.importing.errors import ImportFileError
+from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError
 from desktop_crm.services.importing.readers import SourceTable, read_file
 from desktop_crm.storage import client_repo
 from desktop_crm.storage import import_repo as repo
@@ -233,6 +233,19 @@ class ImportResult:
     warnings: int
 
 
+def require_name_column(source: ImportSource, mapping: Mapping[int, str]) -> None:
+    """Raise NoNameColumnError, naming the file's columns, when no column is
+    mapped to the client's name."""
+    if im.maps_a_name(mapping):
+        return
+    columns = [source.column_name(i) for i, header in enumerate(source.headers)
+               if header.strip()]
+    shown = ", ".join(columns[:12]) + (", …" if len(columns) > 12 else "")
+    raise NoNameColumnError(_(
+        "{path}: no column is mapped to the client's name (columns found: {columns})",
+        path=source.path.name, columns=shown or "-"), columns)
+
+
 class ImportService:
     """Importing client cards from files, and undoing an import.
 
@@ -266,6 +279,7 @@ class ImportService:
         if policy not in POLICIES:
             raise ValueError(f"unknown duplicate policy {policy!r}")
         mapping = dict(source.suggested_mapping if mapping is None else mapping)
+        require_name_column(source, mapping)
         plan = ImportPlan(source, mapping, policy, fingerprint=repo.fingerprint(session))
         today = self.clock().date()
         built = [im.build_row(number, values, mapping, source.headers, today)

@@ -242,3 +242,18 @@ def test_the_apps_own_texts_read_back() -> None:
     assert parse_lunar("Lunar leap 6/19") == DateSpec.lunar(6, 19, leap=True)
     assert parse_gender("Not given") == Gender.UNKNOWN
     assert parse_gender("Female") == Gender.FEMALE
+
+
+def test_a_row_with_nothing_but_an_id_is_blank() -> None:
+    """A template's rows that hold only an ID are empty rows, not nameless clients."""
+    headers = ["ID", "姓名", "备注"]
+    mapping = {0: "client_id", 1: "name", 2: "notes"}
+    assert im.build_row(2, [7, None, None], mapping, headers).blank
+    row = im.build_row(3, [7, None, "改过"], mapping, headers)
+    assert not row.blank and not row.ok
+    assert [(p.column, p.severity) for p in row.problems] == [("姓名", im.ERROR)]
+
+
+def test_maps_a_name() -> None:
+    assert im.maps_a_name({0: "last_name"}) and im.maps_a_name({3: "name"})
+    assert not im.maps_a_name({0: "client_id", 1: "mobile", 2: "email"})
