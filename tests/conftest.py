@@ -18,7 +18,8 @@ from desktop_crm import i18n
 from desktop_crm.storage.database import Database
 
 FIXED_NOW = datetime(2026, 11, 24, 9, 30)
-TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
+# real files written by other programs, with their origin and licence (SOURCES.md)
+TESTDATA = Path(__file__).resolve().parent / "data" / "real"
 
 
 @pytest.fixture(autouse=True)
