@@ -84,26 +84,50 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
-def _same(a: Path, b: Path) -> bool:
-    if _key(a) == _key(b) or os.path.normcase(_key(a)) == os.path.normcase(_key(b)):
-        return True
-    sa, sb = _stat(a), _stat(b)
-    return sa is not None and sb is not None and os.path.samestat(sa, sb)
+def _match(path: Path) -> tuple[Path, Path] | None:
+    """(held database, which of its files) that ``path`` names, else None.
+
+    By spelling first, then by identity: the same device and inode (a
+    symbolic or hard link, ``..``), or the same name in the same folder
+    reached another way (for a companion that does not exist yet).
+    """
+    path = Path(path)
+    key = os.path.normcase(_key(path))
+    held = held_databases()
+    for db in held:
+        for file in companions(db):
+            if os.path.normcase(_key(file)) == key:
+                return db, file
+    if not held:
+        return None
+    found, parent = _stat(path), _stat(path.parent)
+    for db in held:
+        files = companions(db)
+        if found is not None:
+            for file in files:
+                other = _stat(file)
+                if other is not None and os.path.samestat(found, other):
+                    return db, file
+        folder = _stat(db.parent)
+        if parent is not None and folder is not None and os.path.samestat(parent, folder):
+            for file in files:
+                if file.name == path.name:
+                    return db, file
+    return None
 
 
 def held_database(path: Path) -> Path | None:
     """The held database that ``path`` is, or is a companion file of; else None."""
-    path = Path(path)
-    for db in held_databases():
-        if any(_same(path, c) for c in companions(db)):
-            return db
-        # another spelling of the folder: compare the names in the same folder
-        parent, held_parent = _stat(path.parent), _stat(db.parent)
-        if (parent is not None and held_parent is not None
-                and os.path.samestat(parent, held_parent)
-                and path.name in {c.name for c in companions(db)}):
-            return db
-    return None
+    match = _match(path)
+    return match[0] if match is not None else None
+
+
+def is_held_database(path: Path) -> bool:
+    """True when ``path`` is a held database file itself (not a companion):
+    SQLite has it open, so it is known to be a SQLite database without
+    reading it."""
+    match = _match(path)
+    return match is not None and match[0] == match[1]
 
 
 def refuse_held(path: Path) -> None:
