@@ -251,3 +251,22 @@ def test_importing_the_open_database_is_refused_before_reading_it(  # type: igno
     assert window.import_clients() is None
     assert posix_locks(db_path) == held
     assert errors == [f"{chosen} is the database this program has open; choose another file"]
+
+
+def test_icons_and_types_come_from_the_name_not_the_content(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QFileInfo
+    from PySide6.QtWidgets import QFileIconProvider
+
+    from desktop_crm.ui.file_dialogs import NameOnlyIcons
+
+    sniffed = tmp_path / "no-extension"
+    sniffed.write_bytes(b"SQLite format 3\x00" + bytes(100))
+    info = QFileInfo(str(sniffed))
+    assert "SQLite" in QFileIconProvider().type(info)  # Qt's provider reads the bytes
+    ours = NameOnlyIcons()
+    assert "SQLite" not in ours.type(info)
+    assert ours.type(QFileInfo(str(tmp_path / "book.xlsx"))) != ours.type(info)
+    assert ours.type(QFileInfo(str(tmp_path))) == QFileIconProvider().type(
+        QFileInfo(str(tmp_path)))
+    ours.icon(info)
+    ours.icon(QFileInfo(str(tmp_path)))

@@ -139,3 +139,15 @@ def test_a_restore_onto_the_open_database_is_refused_without_reading_it(held: Pa
     with pytest.raises(RestoreError, match="is open in another window or program"):
         restore(held, good)
     assert posix_locks(held) == locks
+
+
+def test_a_listing_snapshot_still_knows_a_companion_made_after_it(held: Path) -> None:
+    journal = held.with_name(held.name + "-journal")
+    listing = held_files.HeldFiles()
+    journal.write_bytes(b"")  # SQLite may create it while a dialog is open
+    try:
+        assert listing.match(str(journal)) == (held.resolve(), held.resolve().with_name(
+            journal.name))
+        assert listing.database_of(held.parent / "notes.xlsx") is None
+    finally:
+        journal.unlink()
