@@ -114,3 +114,32 @@ def write_ods(path: Path, content: str) -> Path:
                    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
                    'xmlns:manifest:1.0"/>')
     return path
+
+
+PROC_LOCKS = Path("/proc/locks")
+
+
+def posix_locks(db_path: Path) -> set[str]:
+    """The names of ``db_path``'s files (the database, -wal, -shm) on which
+    this process holds a POSIX lock, read from /proc/locks by inode. Skips
+    the test, with the reason, where /proc/locks does not exist."""
+    if not PROC_LOCKS.exists():
+        pytest.skip("/proc/locks does not exist here: the process's locks cannot be read")
+    inodes = {}
+    for suffix in ("", "-wal", "-shm"):
+        file = db_path.with_name(db_path.name + suffix)
+        try:
+            inodes[os.stat(file).st_ino] = file.name
+        except FileNotFoundError:
+            continue
+    held = set()
+    for line in PROC_LOCKS.read_text().splitlines():
+        # "1: POSIX  ADVISORY  READ 4242 08:01:131 128 128"; waiters have "->"
+        fields = line.split()
+        if len(fields) < 6 or fields[1] == "->" or fields[1] not in ("POSIX", "OFDLCK"):
+            continue
+        pid, device_inode = fields[4], fields[5]
+        inode = int(device_inode.rsplit(":", 1)[1])
+        if pid == str(os.getpid()) and inode in inodes:
+            held.add(inodes[inode])
+    return held

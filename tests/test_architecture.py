@@ -110,6 +110,33 @@ def test_services_do_not_depend_on_ui_or_cli() -> None:
                        ("desktop_crm.ui", "desktop_crm.cli", "desktop_crm.app", "PySide6")) == []
 
 
+# Qt classes that list folders and look at files: kept in one module, which
+# never opens a file and hides the open database (a dialog that opens and
+# closes clients.db, -wal or -shm drops the window's SQLite locks).
+FILE_BROWSING = {"QFileDialog", "QFileSystemModel", "QFileIconProvider",
+                 "QAbstractFileIconProvider"}
+
+
+def _names(path: Path) -> list[tuple[int, str]]:
+    """(line, identifier) of every name, attribute and imported name in the file."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Name):
+            found.append((node.lineno, node.id))
+        elif isinstance(node, ast.Attribute):
+            found.append((node.lineno, node.attr))
+        elif isinstance(node, ast.ImportFrom):
+            found += [(node.lineno, alias.name) for alias in node.names]
+    return found
+
+
+def test_file_dialogs_only_in_file_dialogs() -> None:
+    used = [f"{_rel(path)}:{line} uses {name}" for path in SOURCES
+            if _rel(path) != "desktop_crm/ui/file_dialogs.py"
+            for line, name in _names(path) if name in FILE_BROWSING]
+    assert used == []
+
+
 # -- translations ------------------------------------------------------------------
 
 def _messages() -> dict[str, list[str]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from desktop_crm.i18n import _
 from desktop_crm.services.backup import describe_problem
+from desktop_crm.storage import held_files
 from desktop_crm.storage.database import (
     DatabaseDamagedError,
     DatabaseError,
@@ -128,6 +129,12 @@ def restore(db_path: str | os.PathLike[str], backup_path: str | os.PathLike[str]
         raise RestoreError(_("A database cannot be restored from itself"), target)
     if target.is_dir():
         raise RestoreError(_("{path} is a folder, not a database file", path=target), target)
+    if held_files.held_database(target) is not None:
+        # not even looked at: reading it outside SQLite would drop this
+        # process's locks, and replacing it would pull it from under SQLite
+        raise RestoreError(
+            _("{path} is open in another window or program; close it and try again",
+              path=target), target)
     _check_backup(source)
 
     staging = target.with_name(target.name + ".restoring")

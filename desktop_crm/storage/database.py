@@ -136,6 +136,8 @@ def inspect_file(path: Path, *, full: bool | None = None, integrity: bool = True
     try:
         sqlite_header = has_sqlite_header(path)
         report = check_file(path, full=full, integrity=integrity) if sqlite_header else None
+    except held_files.HeldFileError as exc:  # a -wal or -shm of the open database
+        raise DatabaseError(str(exc), path) from exc
     except (OSError, sqlite3.Error) as exc:
         raise DatabaseError(
             _("Cannot read {path}: {reason}", path=path,

@@ -77,33 +77,83 @@ def companions(db_path: Path) -> tuple[Path, ...]:
     return (db_path, *(db_path.with_name(db_path.name + s) for s in COMPANION_SUFFIXES))
 
 
-def _stat(path: Path) -> os.stat_result | None:
+def _stat(path: Path | str) -> os.stat_result | None:
     try:
         return os.stat(path)
     except (OSError, ValueError):
         return None
 
 
-def _same(a: Path, b: Path) -> bool:
-    if _key(a) == _key(b) or os.path.normcase(_key(a)) == os.path.normcase(_key(b)):
-        return True
-    sa, sb = _stat(a), _stat(b)
-    return sa is not None and sb is not None and os.path.samestat(sa, sb)
+class HeldFiles:
+    """The held files as they are now, to recognise many paths quickly (a
+    folder listing in a file dialog): their identities are read once.
+
+    A path is matched by spelling first, then by identity: the same device
+    and inode (a symbolic or hard link, ``..``), or a companion's name in
+    the database's folder reached another way (for a companion that does
+    not exist yet).
+    """
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, tuple[Path, Path]] = {}
+        self._by_inode: dict[tuple[int, int], tuple[Path, Path]] = {}
+        self._by_folder: dict[tuple[int, int], dict[str, tuple[Path, Path]]] = {}
+        self._folders: dict[str, tuple[int, int] | None] = {}
+        for db in held_databases():
+            for file in companions(db):
+                self._by_key[os.path.normcase(_key(file))] = (db, file)
+                found = _stat(file)
+                if found is not None:
+                    self._by_inode[(found.st_dev, found.st_ino)] = (db, file)
+            folder = _stat(db.parent)
+            if folder is not None:
+                names = self._by_folder.setdefault((folder.st_dev, folder.st_ino), {})
+                names.update({file.name: (db, file) for file in companions(db)})
+
+    def _folder(self, folder: str) -> tuple[int, int] | None:
+        if folder not in self._folders:
+            found = _stat(folder)
+            self._folders[folder] = None if found is None else (found.st_dev, found.st_ino)
+        return self._folders[folder]
+
+    def match(self, path: Path | str) -> tuple[Path, Path] | None:
+        """(held database, which of its files) that ``path`` names, else None."""
+        if not self._by_key:
+            return None
+        # plain strings: a folder listing asks for thousands of paths
+        text = os.path.abspath(os.fspath(path))
+        known = self._by_key.get(os.path.normcase(text))
+        if known is not None:
+            return known
+        found = _stat(text)
+        if found is not None and (found.st_dev, found.st_ino) in self._by_inode:
+            return self._by_inode[(found.st_dev, found.st_ino)]
+        folder, name = os.path.split(text)
+        identity = self._folder(folder)
+        return None if identity is None else self._by_folder.get(identity, {}).get(name)
+
+    def database_of(self, path: Path) -> Path | None:
+        """The held database that ``path`` is, or is a companion file of; else None."""
+        match = self.match(path)
+        return match[0] if match is not None else None
+
+
+def _match(path: Path) -> tuple[Path, Path] | None:
+    return HeldFiles().match(path)
 
 
 def held_database(path: Path) -> Path | None:
     """The held database that ``path`` is, or is a companion file of; else None."""
-    path = Path(path)
-    for db in held_databases():
-        if any(_same(path, c) for c in companions(db)):
-            return db
-        # another spelling of the folder: compare the names in the same folder
-        parent, held_parent = _stat(path.parent), _stat(db.parent)
-        if (parent is not None and held_parent is not None
-                and os.path.samestat(parent, held_parent)
-                and path.name in {c.name for c in companions(db)}):
-            return db
-    return None
+    match = _match(path)
+    return match[0] if match is not None else None
+
+
+def is_held_database(path: Path) -> bool:
+    """True when ``path`` is a held database file itself (not a companion):
+    SQLite has it open, so it is known to be a SQLite database without
+    reading it."""
+    match = _match(path)
+    return match is not None and match[0] == match[1]
 
 
 def refuse_held(path: Path) -> None:

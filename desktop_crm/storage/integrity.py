@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_crm.storage import held_files
 from desktop_crm.storage.snapshot import read_only_uri
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -59,7 +60,15 @@ class FileReport:
 
 def has_sqlite_header(path: Path) -> bool:
     """True when the file starts like a SQLite database or is empty (an empty
-    file is a valid, empty database to SQLite)."""
+    file is a valid, empty database to SQLite).
+
+    A database this process holds open through SQLite is one, and is not
+    read: opening and closing it here would drop the process's locks on it
+    (see ``held_files``). Its ``-wal`` or ``-shm`` raises HeldFileError.
+    """
+    if held_files.is_held_database(path):
+        return True
+    held_files.refuse_held(path)
     with path.open("rb") as fh:
         head = fh.read(len(SQLITE_HEADER))
     return head in (b"", SQLITE_HEADER)
@@ -67,7 +76,19 @@ def has_sqlite_header(path: Path) -> bool:
 
 def in_wal_mode(path: Path) -> bool:
     """True when the file's header says WAL (its read and write versions are
-    2), so opening a connection with ``journal_mode = WAL`` writes nothing."""
+    2), so opening a connection with ``journal_mode = WAL`` writes nothing.
+
+    A database this process holds open is asked through SQLite (a read-only
+    connection, which keeps the locks) instead of being read; its ``-wal``
+    or ``-shm`` raises HeldFileError.
+    """
+    if held_files.is_held_database(path):
+        conn = read_only_connection(path)
+        try:
+            return str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal"
+        finally:
+            conn.close()
+    held_files.refuse_held(path)
     with path.open("rb") as fh:
         head = fh.read(20)
     return len(head) == 20 and head[18] == 2 and head[19] == 2

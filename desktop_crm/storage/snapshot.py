@@ -22,6 +22,8 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from desktop_crm.storage import held_files
+
 BACKUP_DIR_NAME = "backups"
 
 
@@ -128,8 +130,12 @@ def copy_database(source: Path, target: Path) -> Path:
     ``target``: a crash leaves either no backup or a whole one.
 
     Raises OSError when the folder cannot be written and sqlite3.Error when
-    SQLite cannot read ``source``; ``target`` is then unchanged.
+    SQLite cannot read ``source``; ``target`` is then unchanged. A ``target``
+    that is a database this process holds open, or its ``-wal`` or ``-shm``,
+    raises HeldFileError (an OSError) before anything is written. Only the
+    copy is opened outside SQLite (to sync it), never ``source``.
     """
+    held_files.refuse_held(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = _part(target)
     tmp.unlink(missing_ok=True)  # left by a crash; it may have other permissions

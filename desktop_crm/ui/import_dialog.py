@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -39,6 +38,7 @@ from desktop_crm.services.importing import (
     NoNameColumnError,
     save_report,
 )
+from desktop_crm.ui import file_dialogs
 
 PREVIEW_ROWS = 20
 REPLAN_DELAY_MS = 200
@@ -377,11 +377,12 @@ class ImportDialog(QDialog):
     def save_report(self) -> Path | None:
         """Ask where, and write the problems as an .xlsx workbook."""
         start = self.source.path.with_name(self.source.path.stem + "-report.xlsx")
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save report"), str(start),
-                                                    _("Excel workbook (*.xlsx)"))
-        if not path:
+        path = file_dialogs.save_file(self, _("Save report"), start,
+                                      _("Excel workbook (*.xlsx)"))
+        if path is None:
             return None
-        target = Path(path if path.lower().endswith(".xlsx") else path + ".xlsx")
+        target = path if path.name.lower().endswith(".xlsx") else \
+            path.with_name(path.name + ".xlsx")
         try:
             save_report(self.plan.problems if self.plan is not None else [], target)
         except (ExportError, OSError) as exc:

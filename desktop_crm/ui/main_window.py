@@ -11,7 +11,6 @@ from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -28,8 +27,9 @@ from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.services.ics_export import export_ics
+from desktop_crm.storage import held_files
 from desktop_crm.storage.database import Database, DatabaseError
-from desktop_crm.ui import backups, transfer
+from desktop_crm.ui import backups, file_dialogs, transfer
 from desktop_crm.ui.background import ThreadedResults
 from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.clients.tab import ClientsTab
@@ -362,12 +362,17 @@ class MainWindow(QMainWindow):
         start = str(self.db.path.parent) if self.db.path else str(Path.home())
         pattern = _("Desktop CRM database (*.db);;All files (*)")
         if create:
-            path, _filter = QFileDialog.getSaveFileName(self, _("New database"), start, pattern)
+            path = file_dialogs.save_file(self, _("New database"), start, pattern)
         else:
-            path, _filter = QFileDialog.getOpenFileName(self, _("Open database"), start, pattern)
-        if not path:
+            path = file_dialogs.open_file(self, _("Open database"), start, pattern)
+        if path is None:
             return
-        if create and Path(path).exists():
+        if held_files.held_database(path) is not None:
+            # open already: reading its header outside SQLite would drop the locks
+            QMessageBox.information(self, _("Open database"),
+                                    _("{path} is already open in this window", path=path))
+            return
+        if create and path.exists():
             QMessageBox.warning(self, _("New database"),
                                 _("{path} already exists. Use Open database to open it.",
                                   path=path))
@@ -499,11 +504,12 @@ class MainWindow(QMainWindow):
         """File > Export care calendar: the next year's agenda as an .ics file."""
         start = self.settings.value("export/folder") or str(
             self.db.path.parent if self.db.path else Path.home())
-        path, _filter = QFileDialog.getSaveFileName(
-            self, _("Export care calendar"), str(Path(str(start)) / "care-calendar.ics"),
+        chosen = file_dialogs.save_file(
+            self, _("Export care calendar"), Path(str(start)) / "care-calendar.ics",
             _("iCalendar file (*.ics)"))
-        if not path:
+        if chosen is None:
             return None
+        path = str(chosen)
         if not path.lower().endswith(".ics"):
             path += ".ics"
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

@@ -15,7 +15,6 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QMessageBox,
     QProgressDialog,
     QWidget,
@@ -34,6 +33,7 @@ from desktop_crm.services.importing import (
 )
 from desktop_crm.services.vcard_export import export_vcf
 from desktop_crm.storage.database import Database
+from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.background import run_busy
 from desktop_crm.ui.import_dialog import ImportDialog
 
@@ -50,11 +50,10 @@ def _folder(settings: QSettings, db: Database) -> Path:
 
 def _save_path(parent: QWidget, settings: QSettings, db: Database, title: str, name: str,
                pattern: str, suffix: str) -> Path | None:
-    path, _filter = QFileDialog.getSaveFileName(parent, title,
-                                                str(_folder(settings, db) / name), pattern)
-    if not path:
+    path = file_dialogs.save_file(parent, title, _folder(settings, db) / name, pattern)
+    if path is None:
         return None
-    result = Path(path if path.lower().endswith(suffix) else path + suffix)
+    result = path if path.name.lower().endswith(suffix) else path.with_name(path.name + suffix)
     settings.setValue("export/folder", str(result.parent))
     return result
 
@@ -116,14 +115,14 @@ def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock
     duplicates policy in the mapping dialog, import when accepted (rows with
     errors are left out). Returns the batch id, or None when nothing was imported."""
     start = settings.value("import/folder") or str(_folder(settings, db))
-    path, _filter = QFileDialog.getOpenFileName(
+    path = file_dialogs.open_file(
         parent, _("Import clients"), str(start),
         _("Spreadsheets and contacts (*.xlsx *.xls *.ods *.csv *.txt *.vcf);;All files (*)"))
-    if not path:
+    if path is None:
         return None
-    settings.setValue("import/folder", str(Path(path).parent))
+    settings.setValue("import/folder", str(path.parent))
     service = ImportService(db, clock)
-    name = Path(path).name
+    name = path.name
     try:
         # reading and checking a 100,000-row sheet takes seconds: in a thread,
         # behind a busy indicator, so the window keeps painting

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop_crm.domain.care import AgendaItem
 from desktop_crm.domain.client import ClientCard, FamilyMember, Interaction
@@ -18,6 +18,7 @@ from desktop_crm.domain.enums import AgendaKind, Channel, Milestone
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
+from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.main_window import MainWindow
 from tests.gui.conftest import type_text
@@ -261,8 +262,7 @@ def test_reminder_of_a_date_is_edited_on_the_card(
 def test_export_ics_from_the_menu(qtbot, win: MainWindow, tmp_path: Path,
                                   monkeypatch) -> None:  # type: ignore[no-untyped-def]
     target = tmp_path / "care"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(target), "")))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: target)
     written = win.export_calendar()
     assert written == tmp_path / "care.ics"
     calendar = Calendar.from_ical(written.read_bytes())

@@ -10,12 +10,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog
 
 from desktop_crm import i18n
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.importing import KEEP, MERGE, SKIP, ImportService
 from desktop_crm.storage.database import Database
+from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.import_dialog import ImportDialog
 
 HEADERS = ["客户名称", "手机", "生日", "备注", "等级"]
@@ -99,8 +100,7 @@ def test_problems_list_the_bad_birthday_and_save_as_xlsx(dialog: ImportDialog, t
     bad = [r for r in rows if r[4] == "生日不详"]
     assert bad and bad[0][0] == "3" and bad[0][1] == "生日" and bad[0][2] == "Warning"
     target = tmp_path / "report"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(target), "")))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: target)
     written = dialog.save_report()
     assert written == tmp_path / "report.xlsx"
     sheet = openpyxl.load_workbook(written).active

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from desktop_crm.i18n import language
+from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.care.settings_dialog import CareSettingsDialog
 from desktop_crm.ui.main_window import MainWindow, placeholder_tabs
@@ -171,7 +172,7 @@ def _add_complaints(db) -> None:  # type: ignore[no-untyped-def]
 def test_open_database_refuses_a_bad_file_and_opens_a_good_one(  # type: ignore[no-untyped-def]
     qtbot, monkeypatch, db, seeded, window, tmp_path: Path
 ):
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     from desktop_crm.domain.client import ClientCard
     from desktop_crm.services.clients import ClientService
@@ -182,8 +183,7 @@ def test_open_database_refuses_a_bad_file_and_opens_a_good_one(  # type: ignore[
     errors: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical",
                         staticmethod(lambda parent, title, text: errors.append(text)))
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *args: (str(bad), "")))
+    monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: bad)
     window.open_database()
     assert len(errors) == 1 and "notes.db" in errors[0]
     assert window.db is db  # still on the old database, which still works
@@ -194,8 +194,7 @@ def test_open_database_refuses_a_bad_file_and_opens_a_good_one(  # type: ignore[
     other = Database.open(other_path, create=True)
     ClientService(other).save(ClientCard(name="孙悟空"))
     other.close()
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *args: (str(other_path), "")))
+    monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: other_path)
     window.open_database()
     assert window.db.path == other_path.resolve()
     names = [window.clients.model.data(window.clients.model.index(r, 0))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
 
 from desktop_crm.services.clients import ClientService
-from desktop_crm.ui import transfer
+from desktop_crm.ui import file_dialogs, transfer
 from desktop_crm.ui.import_dialog import ImportDialog
 
 
@@ -30,8 +30,7 @@ def answers(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 def test_export_the_workbook_and_the_listed_clients(window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                      monkeypatch, answers) -> None:
     queue, asked = answers
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(tmp_path / "all"), "")))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: tmp_path / "all")
     queue.append(QMessageBox.StandardButton.No)
     written = window.export_workbook()
     assert written == tmp_path / "all.xlsx"
@@ -42,8 +41,7 @@ def test_export_the_workbook_and_the_listed_clients(window, seeded, tmp_path: Pa
     # the listed clients only: search for one
     window.clients.search.setText("李娜")
     window.clients.apply_filter()
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(tmp_path / "list.xlsx"), "")))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: tmp_path / "list.xlsx")
     queue.append(QMessageBox.StandardButton.No)
     listed = openpyxl.load_workbook(window.export_client_list())
     names = [row[1] for row in listed["Clients"].iter_rows(min_row=2, values_only=True)]
@@ -56,8 +54,7 @@ def test_import_a_csv_then_undo_it(window, seeded, tmp_path: Path, monkeypatch, 
     csv = tmp_path / "客户.csv"
     csv.write_text("客户名称,手机,公司\n王小明,13700001111,杭州云帆\n"
                    "曾国方,138 0013 8000,北京华为\n", encoding="gbk")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *a, **k: (str(csv), "")))
+    monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: csv)
     shown: list[tuple[str, dict[int, str]]] = []
 
     class Accepting(ImportDialog):
@@ -87,8 +84,7 @@ def test_a_bad_file_is_refused_with_one_message(window, seeded, tmp_path: Path, 
     bad = tmp_path / "notes.xlsx"
     bad.write_bytes(b"not a spreadsheet at all")
     errors: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *a, **k: (str(bad), "")))
+    monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: bad)
     monkeypatch.setattr(QMessageBox, "critical",
                         staticmethod(lambda parent, title, text: errors.append(text)))
     assert window.import_clients() is None
@@ -100,8 +96,7 @@ def test_a_cancelled_import_writes_nothing(window, seeded, tmp_path: Path,  # ty
                                            monkeypatch) -> None:
     csv = tmp_path / "new.csv"
     csv.write_text("姓名,手机\n王小明,13700001111\n", encoding="utf-8")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *a, **k: (str(csv), "")))
+    monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: csv)
 
     class Cancelling(ImportDialog):
         def exec(self) -> int:
@@ -122,8 +117,7 @@ def test_the_import_reads_and_writes_off_the_ui_thread(window, seeded, tmp_path:
 
     csv = tmp_path / "客户.csv"
     csv.write_text("客户名称,手机\n王小明,13700001111\n", encoding="utf-8")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *a, **k: (str(csv), "")))
+    monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: csv)
     threads: dict[str, bool] = {}
     for method in ("open", "commit"):
         original = getattr(ImportService, method)

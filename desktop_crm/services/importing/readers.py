@@ -32,6 +32,7 @@ from desktop_crm.domain import import_mapping as im
 from desktop_crm.i18n import _
 from desktop_crm.services.importing import biff, guards
 from desktop_crm.services.importing.errors import ImportFileError
+from desktop_crm.storage import held_files
 
 XLSX, XLS, ODS, CSV, VCF = "xlsx", "xls", "ods", "csv", "vcf"
 FORMATS = (XLSX, XLS, ODS, CSV, VCF)
@@ -128,7 +129,14 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
 
 def read_file(path: Path, sheet: str | None = None) -> SourceTable:
     """Read ``path`` into a SourceTable. Raises ImportFileError with one clear
-    line (not a spreadsheet, encrypted, damaged, empty, too large) when it cannot."""
+    line (not a spreadsheet, encrypted, damaged, empty, too large) when it cannot.
+
+    The database this process has open (or its -wal or -shm) is refused
+    before a byte is read: opening it here would drop SQLite's locks on it."""
+    try:
+        held_files.refuse_held(path)
+    except held_files.HeldFileError as exc:
+        raise ImportFileError(str(exc)) from None
     try:
         with path.open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
