@@ -42,6 +42,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
 from PySide6.QtWidgets import QDialog, QFileDialog, QFileSystemModel, QWidget
 
+from desktop_crm.i18n import _
 from desktop_crm.storage import held_files
 
 IconType = QAbstractFileIconProvider.IconType
@@ -82,7 +83,9 @@ class NameOnlyIcons(QAbstractFileIconProvider):
         if info.isFile():
             mime = self._by_name(info)
             return str(mime.comment() or mime.name())
-        return super().type(info)  # folders, drives, links: from the name and stat only
+        if info.isDir() and not info.isRoot():
+            return _("Folder")  # Qt's own text has no Chinese in its catalog
+        return super().type(info)  # drives, links: from the name and stat only
 
 
 class HideHeldFiles(QSortFilterProxyModel):

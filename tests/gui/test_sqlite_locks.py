@@ -267,6 +267,10 @@ def test_icons_and_types_come_from_the_name_not_the_content(qtbot, tmp_path: Pat
     assert "SQLite" not in ours.type(info)
     assert ours.type(QFileInfo(str(tmp_path / "book.xlsx"))) != ours.type(info)
     assert ours.type(QFileInfo(str(tmp_path))) == QFileIconProvider().type(
-        QFileInfo(str(tmp_path)))
+        QFileInfo(str(tmp_path))) == "Folder"
+    from desktop_crm import i18n
+
+    i18n.set_language("zh")
+    assert ours.type(QFileInfo(str(tmp_path))) == "文件夹"  # Qt's catalog has none
     ours.icon(info)
     ours.icon(QFileInfo(str(tmp_path)))
