@@ -17,6 +17,10 @@ NAMESPACE = uuid.UUID("5b0f3a52-8d1e-4c3f-9a6e-2f7d1c0b9e41")
 
 _URN = "urn:uuid:"
 
+# The custom document property of an exported workbook that names the
+# database it came from (see services/importing/origin.py).
+DATABASE_UUID_PROPERTY = "DesktopCRM.DatabaseUUID"
+
 
 def new_uuid() -> str:
     """A new random UUID as canonical text (``xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx``)."""

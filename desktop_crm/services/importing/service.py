@@ -34,7 +34,7 @@ from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.importing.errors import ImportFileError
 from desktop_crm.services.importing.readers import SourceTable, read_file
-from desktop_crm.storage import client_repo
+from desktop_crm.storage import client_repo, identity_repo
 from desktop_crm.storage import import_repo as repo
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.import_repo import BatchInfo
@@ -272,8 +272,14 @@ class ImportService:
                  for number, values in source.data_rows()]
         built = [rc for rc in built if not rc.blank]
         index = repo.duplicate_index(session)
-        live = repo.live_client_ids(session, {rc.client_id for rc in built
-                                              if rc.client_id is not None})
+        # A row's client, in order: its UUID; the integer ID column, only in a
+        # workbook exported from this very database; else the duplicate rules.
+        by_uuid = identity_repo.clients_by_uuid(session, (rc.card.uuid for rc in built
+                                                          if rc.card.uuid))
+        own_file = (source.table.database_uuid is not None
+                    and source.table.database_uuid == identity_repo.database_uuid(session))
+        ids = {rc.client_id for rc in built if rc.client_id is not None} if own_file else set()
+        live = repo.live_client_ids(session, ids)
         loaded: dict[int, ClientCard] = {}
         in_file: dict[str, int] = {}  # duplicate key -> position in plan.new_cards
         for rc in built:
@@ -281,15 +287,34 @@ class ImportService:
             if not rc.ok:
                 plan.rows.append(PlannedRow(rc.row, INVALID, name=rc.card.name))
                 continue
-            if rc.client_id is not None:
-                if rc.client_id in live:
+            found = by_uuid.get(rc.card.uuid) if rc.card.uuid else None
+            if found is not None:
+                client_id, trashed = found
+                if trashed:  # never resurrected behind the user's back
+                    plan.problems.append(RowProblem(
+                        rc.row, _column_of(source, mapping, im.UUID),
+                        _("{name} is in the trash: the row is skipped (restore the client "
+                          "first to import it)", name=rc.card.name or rc.card.uuid),
+                        WARNING, rc.card.uuid))
+                    plan.rows.append(PlannedRow(rc.row, SKIPPED, client_id, name=rc.card.name))
+                    continue
+                rc.client_id = client_id
+                self._update(session, plan, rc, loaded)
+                continue
+            if rc.client_id is not None and own_file:
+                if rc.client_id in live and not rc.card.uuid:
                     self._update(session, plan, rc, loaded)
                     continue
+                if rc.client_id in live:  # the row's UUID is not that client's
+                    message = _("Client ID {id} belongs to another client here (the UUIDs "
+                                "differ): the row is added as a new client", id=rc.client_id)
+                else:
+                    message = _("No client has ID {id}: the row is added as a new client",
+                                id=rc.client_id)
                 plan.problems.append(RowProblem(
-                    rc.row, _client_id_column(source, mapping),
-                    _("No client has ID {id}: the row is added as a new client",
-                      id=rc.client_id), WARNING, str(rc.client_id)))
-                rc.client_id = None
+                    rc.row, _column_of(source, mapping, im.CLIENT_ID), message, WARNING,
+                    str(rc.client_id)))
+            rc.client_id = None  # another database's ID: it says nothing here
             self._place(session, plan, rc, index, in_file, loaded)
         plan.problems.sort(key=lambda p: (p.row, p.severity != ERROR))
         return plan
@@ -326,7 +351,13 @@ class ImportService:
     def _place(self, session: Session, plan: ImportPlan, rc: RowCard, index: dict[str, int],
                in_file: dict[str, int], loaded: dict[int, ClientCard]) -> None:
         keys = im.duplicate_keys(rc.card)
-        earlier = next((in_file[k] for k in keys if k in in_file), None)
+        # Rows that carry their own UUIDs are distinct clients of the file's
+        # database even when they share a phone or a company: within the file
+        # such a row only repeats a row with the same UUID. Rows without one
+        # dedupe as before (against any earlier row).
+        own = [f"uuid:{rc.card.uuid}"] if rc.card.uuid else keys
+        earlier = next((in_file[k] for k in own if k in in_file), None)
+        keys = own + keys if rc.card.uuid else keys
         existing = next((index[k] for k in keys if k in index), None)
         if plan.policy == KEEP or (earlier is None and existing is None):
             position = len(plan.new_cards)
@@ -464,9 +495,9 @@ class ImportService:
         return touched
 
 
-def _client_id_column(source: ImportSource, mapping: Mapping[int, str]) -> str:
+def _column_of(source: ImportSource, mapping: Mapping[int, str], field_key: str) -> str:
     for index, key in mapping.items():
-        if key == im.CLIENT_ID:
+        if key == field_key:
             return source.column_name(index)
     return ""
 
