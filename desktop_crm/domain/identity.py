@@ -58,9 +58,11 @@ def parse_uuid(text: object) -> str | None:
     return str(parsed)
 
 
-def occurrence_uid(record_uuid: str, kind: str, on: date) -> str:
-    """The calendar UID of one occurrence of a record's event (a birthday in
-    one year, a follow-up on its day): name-based, so the same record, kind
-    and day give the same UID in every export, and records of different
-    databases (different UUIDs) never share one."""
-    return str(uuid.uuid5(NAMESPACE, f"{record_uuid}/{kind}/{on.isoformat()}"))
+def occurrence_uid(record_uuid: str, kind: str, on: date | None) -> str:
+    """The calendar UID of a record's event: one occurrence (a lunar birthday
+    in one year) or, with ``on`` None, the whole series (a yearly rule, a
+    follow-up whose day may move). Name-based, so the same record, kind and
+    day give the same UID in every export, and records of different databases
+    (different UUIDs) never share one."""
+    when = on.isoformat() if on is not None else "series"
+    return str(uuid.uuid5(NAMESPACE, f"{record_uuid}/{kind}/{when}"))

@@ -13,8 +13,16 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from desktop_crm.domain.care import Source
 from desktop_crm.domain.identity import new_uuid, parse_uuid
-from desktop_crm.storage.models import Client, SettingRow
+from desktop_crm.storage.models import (
+    Client,
+    ComplaintRow,
+    FamilyMemberRow,
+    ImportantDateRow,
+    InteractionRow,
+    SettingRow,
+)
 
 DATABASE_UUID_KEY = "database_uuid"
 
@@ -60,4 +68,41 @@ def client_uuids(session: Session, ids: Iterable[int]) -> dict[int, str]:
         for cid, uid in session.execute(select(Client.id, Client.uuid)
                                         .where(Client.id.in_(chunk))):
             found[int(cid)] = str(uid)
+    return found
+
+
+# The table an agenda item's ``ref`` points into, by its source (domain.care.Source).
+_SOURCE_MODELS: dict[str, type[Client | ImportantDateRow | FamilyMemberRow | InteractionRow
+                             | ComplaintRow]] = {
+    Source.IMPORTANT_DATE: ImportantDateRow, Source.FAMILY_MEMBER: FamilyMemberRow,
+    Source.FOUNDING: Client, Source.RELATIONSHIP: Client, Source.NO_CONTACT: Client,
+    Source.INTERACTION: InteractionRow, Source.THANK_YOU: InteractionRow,
+    Source.COMPLAINT: ComplaintRow,
+}
+
+
+def source_uuids(session: Session, refs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """(source, ref) of agenda items -> the UUID of the record each comes from:
+    one query per table and 500 ids, however many items (sources without a
+    record, festivals and the backlog, are left out)."""
+    pairs = set(refs)
+    wanted: dict[type, set[int]] = {}
+    for source, ref in pairs:
+        model = _SOURCE_MODELS.get(source)
+        if model is not None:
+            wanted.setdefault(model, set()).add(ref)
+    by_row: dict[tuple[type, int], str] = {}
+    for model, ids in wanted.items():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start:start + 500]
+            for rid, uid in session.execute(select(model.id, model.uuid)
+                                            .where(model.id.in_(chunk))):
+                by_row[(model, int(rid))] = str(uid)
+    found: dict[tuple[str, int], str] = {}
+    for source, ref in pairs:
+        model = _SOURCE_MODELS.get(source)
+        record = by_row.get((model, ref)) if model is not None else None
+        if record is not None:
+            found[(source, ref)] = record
     return found
