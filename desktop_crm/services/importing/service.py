@@ -205,17 +205,65 @@ class ImportPlan:
         }
 
     def summary(self) -> str:
-        c = self.counts
-        return _("{rows} rows: {created} new clients, {updated} clients updated, "
-                 "{skipped} skipped, {invalid} with errors, {warnings} warnings",
-                 rows=c["rows"], created=c["created"], updated=c["updated"],
-                 skipped=c["skipped"], invalid=c["invalid"], warnings=len(self.warnings))
+        return summary_text(self.counts, len(self.warnings))
+
+    def client_changes(self) -> list[ClientChange]:
+        """Each existing client the import would change, in the order of the
+        rows that change it: its name now and the fields that change."""
+        merged = {r.client_id for r in self.rows if r.action == MERGED and r.client_id}
+        found = [ClientChange(client_id, before.name, client_id in merged,
+                              tuple(dict.fromkeys(_field_text(f) for f, _old, _new
+                                                  in diff_cards(before, after))), row)
+                 for client_id, (row, before, after) in self.changed.items()]
+        return sorted(found, key=lambda c: c.row)
 
     def first_error(self) -> str:
         errors = self.errors
         if not errors:
             return ""
         return describe_problem(self.source.path, errors[0], len(errors) - 1)
+
+
+@dataclass(frozen=True)
+class ClientChange:
+    """An existing client an import changes.
+
+    Attributes:
+        client_id: the client.
+        name: its name as it is before the import.
+        merged: changed by a duplicate rule (merge policy), not found by its
+            UUID or ID.
+        fields: the labels of the fields that change.
+        row: the first row of the file that changes it.
+    """
+
+    client_id: int
+    name: str
+    merged: bool
+    fields: tuple[str, ...]
+    row: int
+
+    def describe(self) -> str:
+        fields = ", ".join(self.fields)
+        if self.merged:
+            return _("Row {row} is merged into {name} (ID {id}): {fields}", row=self.row,
+                     name=self.name, id=self.client_id, fields=fields)
+        return _("Row {row} updates {name} (ID {id}): {fields}", row=self.row,
+                 name=self.name, id=self.client_id, fields=fields)
+
+
+def _field_text(card_field: str) -> str:
+    """A changed card field as the mapping dialog names it."""
+    key = im.PHONE if card_field == "phones" else card_field
+    return im.field_label(key) if key in im.FIELD_LABELS else card_field
+
+
+def summary_text(counts: Mapping[str, int], warnings: int) -> str:
+    """One line: what an import would do (a plan) or did (a result)."""
+    return _("{rows} rows: {created} new clients, {updated} clients updated, "
+             "{skipped} skipped, {invalid} with errors, {warnings} warnings",
+             rows=counts["rows"], created=counts["created"], updated=counts["updated"],
+             skipped=counts["skipped"], invalid=counts["invalid"], warnings=warnings)
 
 
 def describe_problem(path: Path, problem: RowProblem, more: int = 0) -> str:
@@ -228,9 +276,15 @@ def describe_problem(path: Path, problem: RowProblem, more: int = 0) -> str:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What a committed import did: the counts of the plan it wrote (planned
+    again inside the transaction when the database changed meanwhile)."""
+
     batch_id: int
     counts: dict[str, int]
     warnings: int
+
+    def summary(self) -> str:
+        return summary_text(self.counts, self.warnings)
 
 
 class ImportService:
@@ -537,7 +591,7 @@ def save_report(problems: list[RowProblem], path: Path | str) -> None:
 
 __all__ = [
     "CREATE", "INVALID", "KEEP", "MERGE", "MERGED", "POLICIES", "SKIP", "SKIPPED", "UNCHANGED",
-    "UPDATE", "BatchInfo", "ImportFileError", "ImportPlan", "ImportResult", "ImportRowError",
-    "ImportService", "ImportSource", "ImportUndoError", "PlannedRow", "RowProblem",
-    "describe_problem", "open_source", "save_report",
+    "UPDATE", "BatchInfo", "ClientChange", "ImportFileError", "ImportPlan", "ImportResult",
+    "ImportRowError", "ImportService", "ImportSource", "ImportUndoError", "PlannedRow",
+    "RowProblem", "describe_problem", "open_source", "save_report", "summary_text",
 ]
