@@ -14,7 +14,20 @@ What a mapping dialog does with it::
 
 ``commit`` plans again inside its transaction, so a plan shown minutes ago
 cannot write stale decisions; it refuses (ImportRowError, nothing written)
-when a row has an error unless ``skip_invalid`` is set.
+when a row has an error unless ``skip_invalid`` is set. Its result's counts
+are what was written (``ImportResult.summary``), not what the older plan said.
+
+A row's client is found, in this order (DESIGN.md, "Identity"):
+
+1. by its UUID (a UUID column, a vCard's UID) when a client here has it: the
+   row updates that client (one in the trash: the row is skipped, warned);
+2. by the integer ID column, only in a workbook whose custom property names
+   this database (services/importing/origin.py), and only when the row has
+   no UUID: IDs are local to one database file;
+3. otherwise the row is a new client, keeping its UUID when it has one, and
+   the duplicate rules (phone, e-mail, name + company) and the policy apply
+   against existing clients. Within the file, rows with their own UUIDs are
+   never duplicates of one another; rows without dedupe as before.
 """
 
 from __future__ import annotations
