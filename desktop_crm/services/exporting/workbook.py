@@ -101,7 +101,7 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
         care_30 = 0
         for item in agenda:
             if wanted is None or item.client_id in wanted:
-                care.add(item)
+                care.add(item, uuids.get(item.client_id, "") if item.client_id else "")
                 care_30 += item.day < headline_end
 
         complaints = [c for c in complaint_service.find()

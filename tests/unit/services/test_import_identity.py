@@ -13,7 +13,8 @@ import openpyxl
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 
-from desktop_crm.domain.client import ClientCard, Phone
+from desktop_crm.domain.client import ClientCard, Interaction, Phone
+from desktop_crm.domain.enums import Channel
 from desktop_crm.domain.identity import DATABASE_UUID_PROPERTY, new_uuid
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.services.exporting import export_xlsx
@@ -51,9 +52,20 @@ def _service(db: Database) -> ImportService:
 
 
 def test_the_workbook_names_its_database(db: Database, tmp_path: Path) -> None:
-    ClientService(db, _clock).save(ClientCard(name="张伟", phones=[Phone("13800138000")]))
+    """...and every data row carries its record's and its client's UUID."""
+    clients = ClientService(db, _clock)
+    cid = clients.save(ClientCard(name="张伟", phones=[Phone("13800138000")]))
+    clients.log_interaction(Interaction(cid, NOW, Channel.CALL, "电话回访"))
     path = tmp_path / "book.xlsx"
     export_xlsx(db, path, lang="en", clock=_clock)
+    book = openpyxl.load_workbook(path)
+    client_uuid = clients.get(cid).uuid
+    [interaction] = clients.interactions(cid)
+    header, row = list(book["Interactions"].iter_rows(values_only=True))
+    assert dict(zip(header, row, strict=True))["UUID"] == interaction.uuid
+    assert dict(zip(header, row, strict=True))["Client UUID"] == client_uuid
+    header, row = list(book["Clients"].iter_rows(values_only=True))
+    assert dict(zip(header, row, strict=True))["UUID"] == client_uuid
     with zipfile.ZipFile(path) as archive:
         assert workbook_database_uuid(archive) == _database_uuid(db)
     summary = openpyxl.load_workbook(path)["Summary"]

@@ -205,7 +205,8 @@ def test_confidential_answers_when_asked(db: Database, book: dict[str, int],
     wb = load_workbook(out)
     values = [v for row in rows(wb["Mackay 66"]) for v in row if v is not None]
     assert {"喜欢钓鱼", "机密答案", "私下的"} <= set(values)
-    assert len(wb["Mackay 66"][1]) == 4 + 66
+    assert len(wb["Mackay 66"][1]) == 4 + 66 + 1
+    assert wb["Mackay 66"][1][-1].value == "Client UUID"
     assert figures(wb["Summary"])["Confidential profile answers included"] == "Yes"
 
 
