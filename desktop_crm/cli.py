@@ -493,6 +493,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             raise UserError(plan.first_error())
         if args.dry_run:
             print(plan.summary())
+            for change in plan.client_changes():  # by name, before anything is written
+                print(change.describe())
             print(_("Dry run: nothing was written"))
             return EXIT_OK
         try:
@@ -504,7 +506,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from exc
     finally:
         db.close()
-    print(plan.summary())
+    print(result.summary())  # what the import did, not what was planned before it
     print(_("Imported as batch {id}; it can be undone from the File menu",
             id=result.batch_id))
     return EXIT_OK

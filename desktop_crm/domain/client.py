@@ -39,6 +39,8 @@ class ImportantDate:
     spec: DateSpec
     label: str = ""
     remind_days: int | None = None  # None: the care settings' default for the kind
+    # given by storage when empty, kept on every save after; identity, not content
+    uuid: str = field(default="", compare=False)
 
 
 @dataclass
@@ -48,6 +50,8 @@ class FamilyMember:
     birthday: DateSpec | None = None
     notes: str = ""
     remind_days: int | None = None  # birthday reminder; None: the default
+    # given by storage when empty, kept on every save after; identity, not content
+    uuid: str = field(default="", compare=False)
 
 
 @dataclass
@@ -57,6 +61,9 @@ class ClientCard:
     name: str = ""
     kind: ClientKind = ClientKind.PERSON
     id: int | None = None
+    # the client's identity everywhere (domain.identity): given by storage on
+    # the first save when empty (an import may bring one), never changed after
+    uuid: str = field(default="", compare=False)
     gender: Gender = Gender.UNKNOWN
     title: str = ""
     company: str = ""
@@ -86,6 +93,8 @@ class ClientCard:
     # dates and family
     birthday: DateSpec | None = None
     birthday_remind_days: int | None = None  # None: the care settings' default
+    # the birthday record's identity, kept like ``uuid``
+    birthday_uuid: str = field(default="", compare=False)
     dates: list[ImportantDate] = field(default_factory=list)
     family: list[FamilyMember] = field(default_factory=list)
     # Mackay 66: question number -> answer; numbers the user marked confidential
@@ -105,7 +114,8 @@ class ClientCard:
 
 CARD_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(ClientCard)
-    if f.name not in ("id", "grade", "created_at", "updated_at", "deleted_at")
+    if f.name not in ("id", "uuid", "birthday_uuid", "grade", "created_at", "updated_at",
+                      "deleted_at")
 )
 
 
@@ -122,6 +132,7 @@ class Interaction:
     follow_up_done: bool = False
     milestone: Milestone | None = None  # a delivery or deal: thank them 2-3 days later
     id: int | None = None
+    uuid: str = field(default="", compare=False)  # given by storage
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,7 @@ class Complaint:
     status: ComplaintStatus = ComplaintStatus.NEW
     number: str = ""  # TS-2026-0001, given by storage
     id: int | None = None
+    uuid: str = field(default="", compare=False)  # given by storage
     client: str = ""  # the client's name, read-only
     first_reply_at: datetime | None = None
     resolved_at: datetime | None = None

@@ -3,7 +3,7 @@ points per criterion, the total and grade, and the scheme version used."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,6 +24,7 @@ class Evaluation:
     evaluator: str = ""
     notes: str = ""
     id: int | None = None
+    uuid: str = field(default="", compare=False)  # given by storage
 
 
 @dataclass(frozen=True)

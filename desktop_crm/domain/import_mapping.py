@@ -31,6 +31,7 @@ from typing import Any
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.domain.dates import DateSpec, DateSpecError
 from desktop_crm.domain.enums import ClientKind, Gender, PhoneKind
+from desktop_crm.domain.identity import parse_uuid
 from desktop_crm.domain.validation import (
     check_email,
     check_phone,
@@ -43,6 +44,7 @@ from desktop_crm.i18n import N_, _
 # -- fields -------------------------------------------------------------------
 
 CLIENT_ID = "client_id"
+UUID = "uuid"
 NAME = "name"
 LAST_NAME = "last_name"
 FIRST_NAME = "first_name"
@@ -51,6 +53,7 @@ PHONE = "phone"
 
 FIELD_LABELS: dict[str, str] = {
     CLIENT_ID: N_("Client ID"),
+    UUID: N_("UUID"),
     NAME: N_("Name"),
     LAST_NAME: N_("Family name"),
     FIRST_NAME: N_("Given name"),
@@ -79,6 +82,8 @@ _TEXT_FIELDS = ("company", "title", "wechat", "industry", "source", "owner")
 # punctuation, full-width folded. Order matters only for readability.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     CLIENT_ID: ("id", "clientid", "客户id", "客户编号", "客户号", "customerid", "contactid"),
+    UUID: ("uuid", "客户uuid", "clientuuid", "customeruuid", "contactuuid", "唯一标识",
+           "唯一标识符", "唯一标识码", "guid", "uid"),
     NAME: ("客户名称", "客户", "客户姓名", "姓名", "名称", "名字", "联系人", "联系人姓名",
            "客户名", "name", "fullname", "contactname", "contact", "customer",
            "customername", "clientname", "displayname"),
@@ -461,7 +466,14 @@ def build_row(row_number: int, values: Sequence[object], mapping: Mapping[int, s
         if _is_blank(value):
             continue
         text = cell_text(value)
-        if key == CLIENT_ID:
+        if key == UUID:
+            found = parse_uuid(text)
+            if found is None:
+                problems.append(RowProblem(row_number, column(index),
+                                           _("Not a UUID: the value is ignored"),
+                                           WARNING, text))
+            card.uuid = found or ""
+        elif key == CLIENT_ID:
             number = text
             if re.fullmatch(r"\d+", number) and int(number) > 0:
                 result.client_id = int(number)
@@ -621,7 +633,7 @@ def apply_update(existing: ClientCard, incoming: ClientCard, fields: set[str]) -
     Phones from the file replace the first ones; later ones are kept."""
     updated = copy.deepcopy(existing)
     for name in fields:
-        if name in ("phones", CLIENT_ID):
+        if name in ("phones", CLIENT_ID, UUID):  # an identity is never overwritten
             continue
         if name == NAME and not incoming.name:
             continue

@@ -9,7 +9,7 @@ window, not one per stored date.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -33,7 +33,7 @@ from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.storage import care_repo as repo
-from desktop_crm.storage import client_repo, complaint_repo
+from desktop_crm.storage import client_repo, complaint_repo, identity_repo
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
 
@@ -76,6 +76,14 @@ class AgendaService:
 
     def today(self) -> date:
         return self.clock().date()
+
+    def identities(self, items: Sequence[AgendaItem]) -> tuple[str, dict[tuple[str, int], str]]:
+        """This database's UUID, and (source, ref) -> the UUID of the record
+        each item comes from (a query per table, not per item): what calendar
+        UIDs are made of."""
+        with self.db.read() as s:
+            return (identity_repo.database_uuid(s),
+                    identity_repo.source_uuids(s, ((i.source, i.ref) for i in items)))
 
     # -- settings -------------------------------------------------------------
     def settings(self) -> CareSettings:

@@ -45,11 +45,12 @@ from desktop_crm.domain.enums import (
     Tenure,
     VolumeTier,
 )
+from desktop_crm.domain.identity import uuid_from_bits
 from desktop_crm.domain.scoring import default_scheme, evaluate
 from desktop_crm.domain.search import index_text, phone_tokens, sort_key, spaced_cjk
 from desktop_crm.domain.validation import phone_digits
 from desktop_crm.services.demo_complaints import generate_complaints
-from desktop_crm.storage import evaluation_repo
+from desktop_crm.storage import evaluation_repo, identity_repo
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Base
 
@@ -1037,7 +1038,14 @@ def _next_id(session: Session, table: Table) -> int:
     return int(session.scalar(select(func.max(table.c.id))) or 0) + 1
 
 
-def _write(session: Session, chunk: _Chunk, tag_ids: dict[str, int]) -> None:
+def _write(session: Session, chunk: _Chunk, tag_ids: dict[str, int],
+           uuids: random.Random) -> None:
+    # UUIDs from their own generator, so the rest of the data is what the seed
+    # gave before records had them
+    for rows in (chunk.clients, chunk.dates, chunk.family, chunk.interactions,
+                 chunk.evaluations):
+        for row in rows:
+            row["uuid"] = uuid_from_bits(uuids.getrandbits(128))
     session.execute(insert(_TABLES["clients"]), chunk.clients)
     new_tags: list[Row] = []
     for _cid, name in chunk.tags:
@@ -1078,6 +1086,9 @@ def generate(db: Database, clients: int, seed: int = 1, now: datetime | None = N
         current = evaluation_repo.latest_scheme(s)
         gen.scheme_id, gen.scheme = current or evaluation_repo.add_scheme(s, gen.scheme, now)
         first_id = _next_id(s, _TABLES["clients"])
+        # reproducible in one database, yet never the identities of another
+        # database's demo clients (nor of an earlier run with the same seed here)
+        uuids = random.Random(f"{identity_repo.database_uuid(s)}/{seed}/{first_id}")
         tag_ids: dict[str, int] = {
             str(name): int(tid)
             for tid, name in s.execute(select(_TABLES["tags"].c.id, _TABLES["tags"].c.name))
@@ -1087,7 +1098,7 @@ def generate(db: Database, clients: int, seed: int = 1, now: datetime | None = N
             chunk = _Chunk()
             for cid in range(first_id + done, first_id + min(done + CHUNK_SIZE, clients)):
                 gen.client(cid, chunk)
-            _write(s, chunk, tag_ids)
+            _write(s, chunk, tag_ids, uuids)
             done += len(chunk.clients)
             if progress is not None:
                 progress(done, clients)

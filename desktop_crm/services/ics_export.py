@@ -10,9 +10,12 @@ reminder (VALARM) at the item's lead time; overdue items are left out.
 - Lunar dates: one event per occurrence, as iCalendar has no lunar rule.
 - Follow-ups, thank-yous and not-contacted clients: one event on their date.
 
-UIDs are stable (a yearly rule's holds no year), so importing a newer export
-updates the events instead of duplicating them. The calendar is built with the
-icalendar library and written atomically as UTF-8.
+UIDs are name-based UUIDs (domain.identity.occurrence_uid) of the UUID of the
+record an item comes from (a festival's: the database's UUID and the
+festival), so they are stable (a yearly rule's holds no year: importing a newer
+export updates the events instead of duplicating them) and never shared by
+two databases (a calendar holding both keeps both). The calendar is built with
+the icalendar library and written atomically as UTF-8.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from icalendar import Alarm, Calendar, Event
 from desktop_crm import __version__
 from desktop_crm.domain.care import AgendaItem, Source
 from desktop_crm.domain.enums import AgendaKind
+from desktop_crm.domain.identity import occurrence_uid
 from desktop_crm.i18n import _
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.files import write_atomically
@@ -47,8 +51,8 @@ def export_ics(agenda: AgendaService, path: Path | str, days: int = 365) -> int:
     # A yearly date done already in the window still recurs: look a year further
     # for its next occurrence.
     items = agenda.agenda(days + _NEXT_YEAR, start, include_overdue=False)
-    calendar = build_calendar(in_window(items, start, start + timedelta(days=days)),
-                              agenda.clock())
+    kept = in_window(items, start, start + timedelta(days=days))
+    calendar = build_calendar(kept, agenda.clock(), *agenda.identities(kept))
     write_atomically(Path(path), calendar.to_ical())
     return len(calendar.walk("VEVENT"))
 
@@ -64,7 +68,7 @@ def in_window(items: list[AgendaItem], start: date, end: date) -> list[AgendaIte
             if item.day < end:
                 kept.append(item)
             continue
-        uid = event_uid(item)
+        uid = _key(item, dated=item.spec is not None and item.spec.is_lunar)
         if uid not in rules and (item.day < end or _done_in_window(item, start, end)):
             rules.add(uid)
             kept.append(item)
@@ -79,8 +83,10 @@ def _done_in_window(item: AgendaItem, start: date, end: date) -> bool:
     return start <= before < end and (item.spec.year is None or before.year > item.spec.year)
 
 
-def build_calendar(items: list[AgendaItem], now: datetime) -> Calendar:
-    """A calendar with one event per item (see the module's rules)."""
+def build_calendar(items: list[AgendaItem], now: datetime, database_uuid: str,
+                   sources: dict[tuple[str, int], str]) -> Calendar:
+    """A calendar with one event per item (see the module's rules);
+    ``sources`` maps an item's (source, ref) to its record's UUID."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -89,9 +95,9 @@ def build_calendar(items: list[AgendaItem], now: datetime) -> Calendar:
     stamp = now.astimezone(UTC)
     uids: set[str] = set()
     for item in items:
-        uid = event_uid(item)
+        uid = event_uid(item, database_uuid, sources)
         if uid in uids:  # two single items of one source row: tell them apart
-            uid = _uid(item, dated=True)
+            uid = event_uid(item, database_uuid, sources, dated=True)
         uids.add(uid)
         calendar.add_component(build_event(item, uid, stamp))
     return calendar
@@ -102,18 +108,27 @@ def is_yearly(item: AgendaItem) -> bool:
     return item.spec is not None and not item.spec.is_lunar
 
 
-def event_uid(item: AgendaItem) -> str:
-    """``important_date-12@desktop-crm`` style: the item's source row, plus the date
-    for a lunar occurrence. Yearly rules and single items keep one UID when
-    their date moves (next year, a rescheduled follow-up)."""
-    return _uid(item, dated=item.spec is not None and item.spec.is_lunar)
+def event_uid(item: AgendaItem, database_uuid: str, sources: dict[tuple[str, int], str],
+              dated: bool | None = None) -> str:
+    """``<uuid>@desktop-crm``: a name-based UUID of the item's source record's
+    UUID and its kind, plus the date for a lunar occurrence (or ``dated``).
+    Yearly rules and single items keep one UID when their date moves (next
+    year, a rescheduled follow-up)."""
+    if dated is None:
+        dated = item.spec is not None and item.spec.is_lunar
+    record = sources.get((item.source, item.ref))
+    if record is None:  # festivals and the backlog: this database's, by key
+        record = occurrence_uid(database_uuid, _key(item, False), None)
+    uid = occurrence_uid(record, item.source, item.day if dated else None)
+    return f"{uid}@{UID_DOMAIN}"
 
 
-def _uid(item: AgendaItem, dated: bool) -> str:
+def _key(item: AgendaItem, dated: bool) -> str:
+    """The item's source row within this database (one yearly rule per key)."""
     # a festival's ref is its place in the list; its key survives reordering
     row = item.detail if item.source == Source.FESTIVAL else str(item.ref)
     when = f"-{item.day:%Y%m%d}" if dated else ""
-    return f"{item.source}-{row}{when}@{UID_DOMAIN}"
+    return f"{item.source}-{row}{when}"
 
 
 def build_event(item: AgendaItem, uid: str, stamp: datetime) -> Event:

@@ -7,7 +7,9 @@ One vCard per client not in the trash (or per given id), built with vobject:
   its name and ``X-ABShowAs:COMPANY``, a person's ORG is the company.
 - TEL with TYPE (CELL, WORK, HOME, FAX, VOICE), the first one PREF; EMAIL;
   ADR (work address, home address) with the text in the street field; TITLE;
-  CATEGORIES from the tags; NOTE; ``X-WECHAT``; UID ``desktop-crm-client-N``.
+  CATEGORIES from the tags; NOTE; ``X-WECHAT``; UID ``urn:uuid:`` and the
+  client's UUID (the same client in every export and every database it
+  reaches; an import matches cards by it).
 - BDAY: ``1985-03-22``, or ``--03-22`` without a year (ISO 8601 truncated, as
   Android and vCard 4 write it). A lunar birthday has no Gregorian date: it is
   written as ``X-DESKTOP-CRM-LUNAR-BIRTHDAY:[YYYY]-MM-DD`` (``;LEAP=TRUE`` for
@@ -31,7 +33,7 @@ from desktop_crm.services.exporting import pages
 from desktop_crm.services.files import write_atomically
 from desktop_crm.storage.database import Database
 
-UID_PREFIX = "desktop-crm-client-"
+UID_PREFIX = "urn:uuid:"
 LUNAR_BIRTHDAY = "X-DESKTOP-CRM-LUNAR-BIRTHDAY"
 PHONE_TYPES = {
     PhoneKind.MOBILE: ["CELL", "VOICE"], PhoneKind.OFFICE: ["WORK", "VOICE"],
@@ -82,8 +84,8 @@ def build_vcard(card: ClientCard) -> Any:
         _add(vcard, "note", card.notes)
     if card.wechat:
         _add(vcard, "x-wechat", card.wechat)
-    if card.id is not None:
-        _add(vcard, "uid", f"{UID_PREFIX}{card.id}")
+    if card.uuid:
+        _add(vcard, "uid", f"{UID_PREFIX}{card.uuid}")
     if card.updated_at is not None:
         _add(vcard, "rev", card.updated_at.strftime("%Y-%m-%dT%H:%M:%S"))
     return vcard

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -224,7 +225,8 @@ def load_card(session: Session, client_id: int) -> ClientCard | None:
     )
     if client is None:
         return None
-    card = ClientCard(id=client.id, kind=ClientKind(client.kind), gender=Gender(client.gender))
+    card = ClientCard(id=client.id, uuid=client.uuid, kind=ClientKind(client.kind),
+                      gender=Gender(client.gender))
     for name in _SIMPLE_FIELDS:
         setattr(card, name, getattr(client, name))
     card.nature = Nature(client.nature) if client.nature else None
@@ -238,13 +240,14 @@ def load_card(session: Session, client_id: int) -> ClientCard | None:
         spec = DateSpec(row.calendar, row.month, row.day, row.year, row.leap)
         if row.kind == DateKind.BIRTHDAY:
             card.birthday, card.birthday_remind_days = spec, row.remind_days
+            card.birthday_uuid = row.uuid
         else:
             card.dates.append(ImportantDate(DateKind(row.kind), spec, row.label,
-                                            row.remind_days))
+                                            row.remind_days, row.uuid))
     card.family = [
         FamilyMember(m.relation, m.name,
                      _spec(m.birth_calendar, m.birth_month, m.birth_day, m.birth_year,
-                           m.birth_leap), m.notes, m.birth_remind_days)
+                           m.birth_leap), m.notes, m.birth_remind_days, m.uuid)
         for m in client.family
     ]
     card.profile = {a.question: a.answer for a in client.answers if a.answer}
@@ -269,7 +272,7 @@ def save_card(session: Session, card: ClientCard, now: datetime) -> int:
     """Insert or update ``card`` with all its parts; returns its id."""
     client = session.get(Client, card.id) if card.id else None
     if client is None:
-        client = Client(created_at=now)
+        client = Client(created_at=now, **_uuid(card.uuid))
         session.add(client)
     client.kind = card.kind.value
     client.gender = card.gender.value
@@ -290,19 +293,21 @@ def save_card(session: Session, card: ClientCard, now: datetime) -> int:
     cache: dict[str, Tag] = {}
     wanted = list(dict.fromkeys(t.strip() for t in card.tags if t.strip()))
     client.tags = [_tag(session, t, cache) for t in wanted]
+    # the rows are replaced on every save; their UUIDs are carried over
     dates = [ImportantDateRow(kind=DateKind.BIRTHDAY.value, remind_days=card.birthday_remind_days,
-                              **_spec_columns(card.birthday))
+                              **_uuid(card.birthday_uuid), **_spec_columns(card.birthday))
              ] if card.birthday else []
     dates += [ImportantDateRow(kind=d.kind.value, label=d.label, remind_days=d.remind_days,
-                               **_spec_columns(d.spec))
+                               **_uuid(d.uuid), **_spec_columns(d.spec))
               for d in card.dates]
-    client.dates = dates
-    client.family = [
+    family = [
         FamilyMemberRow(relation=m.relation.strip(), name=m.name.strip(), notes=m.notes,
-                        birth_remind_days=m.remind_days,
+                        birth_remind_days=m.remind_days, **_uuid(m.uuid),
                         **{f"birth_{k}": v for k, v in _spec_columns(m.birthday).items()})
         for m in card.family
     ]
+    _clear_kept(session, client, [*dates, *family])
+    client.dates, client.family = dates, family
     old_answers = {a.question: a for a in client.answers}
     answers = []
     for number in sorted(set(card.profile) | card.profile_private):
@@ -318,6 +323,23 @@ def save_card(session: Session, card: ClientCard, now: datetime) -> int:
     session.flush()
     reindex(session, client.id)
     return client.id
+
+
+def _uuid(value: str) -> dict[str, str]:
+    """The ``uuid`` column's value when the record has one (else the model's
+    default gives a new one)."""
+    return {"uuid": value} if value else {}
+
+
+def _clear_kept(session: Session, client: Client, new_rows: list[Any]) -> None:
+    """Delete the client's dates and family rows first when a new row takes
+    over an old row's UUID: the unit of work inserts new rows before it
+    deletes orphans, which the unique index on ``uuid`` would refuse."""
+    kept = {row.uuid for row in new_rows if row.uuid}
+    old: list[Any] = [*client.dates, *client.family]
+    if kept and any(row.uuid in kept for row in old):
+        client.dates, client.family = [], []
+        session.flush()
 
 
 def _spec_columns(spec: DateSpec | None) -> dict[str, object]:
@@ -380,6 +402,7 @@ def add_interaction(session: Session, item: Interaction, now: datetime) -> int:
         summary=item.summary.strip(), next_step=item.next_step.strip(),
         follow_up_on=item.follow_up_on, follow_up_done=item.follow_up_done,
         milestone=item.milestone.value if item.milestone else None, created_at=now,
+        **_uuid(item.uuid),
     )
     session.add(row)
     session.flush()
@@ -412,7 +435,8 @@ def interactions(session: Session, client_id: int) -> list[Interaction]:
         Interaction(client_id=r.client_id, occurred_at=r.occurred_at, channel=Channel(r.channel),
                     summary=r.summary, next_step=r.next_step, follow_up_on=r.follow_up_on,
                     follow_up_done=r.follow_up_done,
-                    milestone=Milestone(r.milestone) if r.milestone else None, id=r.id)
+                    milestone=Milestone(r.milestone) if r.milestone else None, id=r.id,
+                    uuid=r.uuid)
         for r in session.scalars(stmt)
     ]
 

@@ -67,12 +67,12 @@ def _from_row(row: ComplaintRow, client: str) -> Complaint:
     for name, enum in _ENUMS.items():
         raw = getattr(row, name)
         values[name] = enum(raw) if raw is not None else None
-    return Complaint(**values, number=row.number, id=row.id, client=client)
+    return Complaint(**values, number=row.number, id=row.id, client=client, uuid=row.uuid)
 
 
 def create(session: Session, c: Complaint, year: int, sequence: int, now: datetime) -> int:
     row = ComplaintRow(year=year, sequence=sequence, number=number_text(year, sequence),
-                       created_at=now, updated_at=now)
+                       created_at=now, updated_at=now, **({"uuid": c.uuid} if c.uuid else {}))
     _to_row(c, row)
     session.add(row)
     session.flush()

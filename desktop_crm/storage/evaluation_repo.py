@@ -45,7 +45,7 @@ def _to_domain(row: EvaluationRow, version: int) -> Evaluation:
         id=row.id, client_id=row.client_id, scheme_version=version,
         period_start=row.period_start, period_end=row.period_end,
         evaluated_on=row.evaluated_on, evaluator=row.evaluator, inputs=inputs, points=points,
-        total=row.total, grade=row.grade, notes=row.notes,
+        total=row.total, grade=row.grade, notes=row.notes, uuid=row.uuid,
     )
 
 
@@ -55,7 +55,7 @@ def add_evaluation(session: Session, item: Evaluation, scheme_id: int, now: date
         period_end=item.period_end, evaluated_on=item.evaluated_on, evaluator=item.evaluator,
         inputs=json.dumps(item.inputs, ensure_ascii=False),
         points=json.dumps(item.points), total=item.total, grade=item.grade, notes=item.notes,
-        created_at=now,
+        created_at=now, **({"uuid": item.uuid} if item.uuid else {}),
     )
     session.add(row)
     session.flush()

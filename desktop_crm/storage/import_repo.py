@@ -33,6 +33,7 @@ from desktop_crm.domain.enums import (
     Tenure,
     VolumeTier,
 )
+from desktop_crm.domain.identity import new_uuid
 from desktop_crm.domain.import_mapping import email_key, name_company_key, phone_key
 from desktop_crm.domain.search import index_text, sort_key
 from desktop_crm.domain.validation import phone_digits
@@ -112,10 +113,12 @@ def card_to_json(card: ClientCard) -> str:
         "phones": [[p.number, p.kind.value] for p in card.phones],
         "tags": card.tags,
         "birthday": _spec(card.birthday), "birthday_remind_days": card.birthday_remind_days,
+        "birthday_uuid": card.birthday_uuid,
         "dates": [{"kind": d.kind.value, "spec": _spec(d.spec), "label": d.label,
-                   "remind_days": d.remind_days} for d in card.dates],
+                   "remind_days": d.remind_days, "uuid": d.uuid} for d in card.dates],
         "family": [{"relation": m.relation, "name": m.name, "birthday": _spec(m.birthday),
-                    "notes": m.notes, "remind_days": m.remind_days} for m in card.family],
+                    "notes": m.notes, "remind_days": m.remind_days, "uuid": m.uuid}
+                   for m in card.family],
         "profile": {str(k): v for k, v in card.profile.items()},
         "profile_private": sorted(card.profile_private),
         "profile_filled_by": card.profile_filled_by,
@@ -146,10 +149,12 @@ def card_from_json(text: str, client_id: int) -> tuple[ClientCard, datetime | No
         loyalty=opt(Loyalty, d["loyalty"]),
         phones=[Phone(n, PhoneKind(k)) for n, k in d["phones"]], tags=list(d["tags"]),
         birthday=_unspec(d["birthday"]), birthday_remind_days=d["birthday_remind_days"],
+        # snapshots made before records had UUIDs have none: new ones are given
+        birthday_uuid=d.get("birthday_uuid", ""),
         dates=[ImportantDate(DateKind(x["kind"]), DateSpec(**x["spec"]), x["label"],
-                             x["remind_days"]) for x in d["dates"]],
+                             x["remind_days"], x.get("uuid", "")) for x in d["dates"]],
         family=[FamilyMember(m["relation"], m["name"], _unspec(m["birthday"]), m["notes"],
-                             m["remind_days"]) for m in d["family"]],
+                             m["remind_days"], m.get("uuid", "")) for m in d["family"]],
         profile={int(k): v for k, v in d["profile"].items()},
         profile_private=set(d["profile_private"]),
         profile_filled_by=d["profile_filled_by"],
@@ -224,7 +229,7 @@ def insert_cards(session: Session, cards: list[ClientCard], now: datetime) -> li
         row.update(kind=card.kind.value, gender=card.gender.value,
                    founded_on=card.founded_on, relationship_since=card.relationship_since,
                    sort_key=sort_key(card.name), primary_phone=card.primary_phone.strip(),
-                   created_at=now, updated_at=now)
+                   created_at=now, updated_at=now, uuid=card.uuid or new_uuid())
         for name in CLASSIFICATIONS:
             value = getattr(card, name)
             row[name] = value.value if value else None
@@ -244,7 +249,8 @@ def insert_cards(session: Session, cards: list[ClientCard], now: datetime) -> li
     births = [{"client_id": cid, "kind": DateKind.BIRTHDAY.value, "label": "",
                "calendar": card.birthday.calendar, "month": card.birthday.month,
                "day": card.birthday.day, "year": card.birthday.year,
-               "leap": card.birthday.leap, "remind_days": card.birthday_remind_days}
+               "leap": card.birthday.leap, "remind_days": card.birthday_remind_days,
+               "uuid": card.birthday_uuid or new_uuid()}
               for cid, card in zip(ids, cards, strict=True) if card.birthday is not None]
     if births:
         conn.execute(insert(_table(ImportantDateRow)), births)

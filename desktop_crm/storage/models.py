@@ -23,15 +23,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from desktop_crm.domain.identity import new_uuid
+
 
 class Base(DeclarativeBase):
     pass
+
+
+def uuid_column() -> Mapped[str]:
+    """The record's identity across databases and files (domain.identity):
+    given on every insert, ORM or Core, that does not bring its own; never
+    changed afterwards. Unique index ``ix_<table>_uuid``."""
+    return mapped_column(String(36), default=new_uuid, index=True, unique=True)
 
 
 class Client(Base):
     __tablename__ = "clients"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
     kind: Mapped[str] = mapped_column(String(16), default="person")
     name: Mapped[str] = mapped_column(String(200))
     sort_key: Mapped[str] = mapped_column(String(200), default="", index=True)
@@ -122,6 +132,7 @@ class FamilyMemberRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
                                            index=True)
     relation: Mapped[str] = mapped_column(String(50), default="")
@@ -146,6 +157,7 @@ class ImportantDateRow(Base):
     __table_args__ = (Index("ix_important_dates_month_day", "calendar", "month", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
                                            index=True)
     kind: Mapped[str] = mapped_column(String(32))
@@ -186,6 +198,7 @@ class InteractionRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     occurred_at: Mapped[datetime] = mapped_column(DateTime)
     channel: Mapped[str] = mapped_column(String(16))
@@ -228,6 +241,7 @@ class EvaluationRow(Base):
     __table_args__ = (Index("ix_evaluations_client_date", "client_id", "evaluated_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
     scheme_id: Mapped[int] = mapped_column(ForeignKey("scoring_schemes.id"))
     period_start: Mapped[date] = mapped_column(Date)
@@ -250,6 +264,7 @@ class CareDoneRow(Base):
     __table_args__ = (UniqueConstraint("source", "ref_id", "occurs_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
     source: Mapped[str] = mapped_column(String(32))
     ref_id: Mapped[int] = mapped_column(Integer)
     occurs_on: Mapped[date] = mapped_column(Date, index=True)
@@ -281,6 +296,7 @@ class ComplaintRow(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
     year: Mapped[int] = mapped_column(Integer)
     sequence: Mapped[int] = mapped_column(Integer)
     number: Mapped[str] = mapped_column(String(16), unique=True)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableWidget,
@@ -144,6 +145,12 @@ class ImportDialog(QDialog):
         self.errors_note.setWordWrap(True)
         self.errors_note.setStyleSheet(ERROR_STYLE)
         self.errors_note.hide()
+        # every existing client the import would change, by name, before it is written
+        self.changes_label = QLabel(_("Existing clients this import changes:"), self)
+        self.changes = QPlainTextEdit(self)
+        self.changes.setReadOnly(True)
+        self.changes.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.changes.setMaximumHeight(110)
 
         problems_box = QGroupBox(_("Problems"), self)
         self.problems_table = QTableWidget(0, 5, problems_box)
@@ -180,6 +187,8 @@ class ImportDialog(QDialog):
         layout.addLayout(policy_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.errors_note)
+        layout.addWidget(self.changes_label)
+        layout.addWidget(self.changes, 1)
         layout.addWidget(problems_box, 2)
         layout.addWidget(buttons)
 
@@ -333,6 +342,10 @@ class ImportDialog(QDialog):
         self.errors_note.setVisible(bool(errors))
         counts = plan.counts
         self.import_button.setEnabled(counts["created"] + counts["updated"] > 0)
+        changes = plan.client_changes()
+        self.changes.setPlainText("\n".join(change.describe() for change in changes))
+        self.changes_label.setVisible(bool(changes))
+        self.changes.setVisible(bool(changes))
         self._show_problems()
 
     def _no_name_column(self) -> None:

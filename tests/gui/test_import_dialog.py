@@ -82,11 +82,16 @@ def test_a_single_field_moves_to_the_column_that_takes_it(dialog: ImportDialog) 
 def test_policy_merge_updates_the_existing_client(dialog: ImportDialog) -> None:
     assert dialog.policy() == SKIP
     assert dialog.plan.counts["skipped"] == 1 and dialog.plan.counts["updated"] == 0
+    assert not dialog.changes.isVisibleTo(dialog)  # no existing client changes
     dialog.policy_combo.setCurrentIndex(dialog.policy_combo.findData(MERGE))
     dialog.replan()
     assert dialog.policy() == MERGE
     assert dialog.plan.counts["updated"] == 1 and dialog.plan.counts["skipped"] == 0
     assert "1 clients updated" in dialog.summary.text()
+    # the client that will change is named before anything is written
+    assert dialog.changes.isVisibleTo(dialog)
+    [line] = dialog.changes.toPlainText().splitlines()
+    assert line.startswith("Row 4 is merged into 曾国方 (ID ")
     assert "existing client" in dialog.policy_note.text()
     dialog.policy_combo.setCurrentIndex(dialog.policy_combo.findData(KEEP))
     dialog.replan()

@@ -65,6 +65,39 @@ def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[st
             "keep": "5 new clients"}[policy] in out
     assert dump(db_path) == before
     assert not (tmp_path / "backups").exists()
+    # each existing client that would change is named before anything is written
+    changed = [line for line in out.splitlines() if "(ID 1)" in line]
+    assert changed == ([] if policy != "merge" else
+                       [next(line for line in changed if "is merged into 张伟 (ID 1)" in line)])
+
+
+def test_the_result_line_says_what_the_import_did_not_what_was_planned(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 13: two simultaneous imports of one file both printed "N new
+    clients" although the second created none. Here the other import commits
+    between this one's plan and its commit, which plans again inside its
+    transaction: the line must give the counts of what was written."""
+    from desktop_crm.services.importing import ImportService, open_source
+
+    db_path = tmp_path / "clients.db"
+    sheet = messy_sheet(tmp_path / "m.xlsx")
+    real_plan = ImportService.plan
+
+    def plan_then_race(self: ImportService, *args: object, **kwargs: object) -> object:
+        planned = real_plan(self, *args, **kwargs)  # type: ignore[arg-type]
+        other = Database.open(db_path)
+        try:  # another process imports the same file meanwhile
+            ImportService(other, backup_first=False).commit(open_source(sheet))
+        finally:
+            other.close()
+        return planned
+
+    monkeypatch.setattr(ImportService, "plan", plan_then_race)
+    assert main(["import", str(sheet), "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert "0 new clients" in out and "4 new clients" not in out
+    assert _names(db_path) == ["张伟", "李娜", "王芳", "赵磊"]
 
 
 def test_dry_run_does_not_create_the_database(tmp_path: Path) -> None:

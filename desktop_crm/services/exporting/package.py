@@ -32,8 +32,18 @@ COMPRESS_LEVEL = 1
 CHUNK = 1 << 20
 
 
-def save(wb: Workbook, sheets: Sequence[StreamedSheet], path: Path) -> None:
-    """Write ``wb`` to ``path`` with the rows of ``sheets`` in their sheets."""
+def save(wb: Workbook, sheets: Sequence[StreamedSheet], path: Path, *,
+         database_uuid: str = "") -> None:
+    """Write ``wb`` to ``path`` with the rows of ``sheets`` in their sheets;
+    ``database_uuid`` names the database it was exported from (a custom
+    document property, read back by services/importing/origin.py)."""
+    if database_uuid:
+        from openpyxl.packaging.custom import StringProperty
+
+        from desktop_crm.domain.identity import DATABASE_UUID_PROPERTY
+
+        wb.custom_doc_props.append(StringProperty(name=DATABASE_UUID_PROPERTY,
+                                                  value=database_uuid))
     frame = io.BytesIO()
     wb.save(frame)
     with zipfile.ZipFile(frame) as src:

@@ -59,6 +59,7 @@ class ExportedClient:
 
 @dataclass(frozen=True)
 class EvaluationLine:
+    uuid: str
     client_id: int
     evaluated_on: date
     period_start: date
@@ -73,6 +74,7 @@ class EvaluationLine:
 
 @dataclass(frozen=True)
 class InteractionLine:
+    uuid: str
     client_id: int
     occurred_at: datetime
     channel: Channel
@@ -143,7 +145,7 @@ def _clients(s: Session, ids: list[int]) -> list[ExportedClient]:
                          bool(f.birth_leap))
                 if f.birth_calendar and f.birth_month and f.birth_day else None)
         family[f.client_id].append(FamilyMember(f.relation, f.name, spec, f.notes,
-                                                f.birth_remind_days))
+                                                f.birth_remind_days, f.uuid))
     answers: dict[int, list[Any]] = defaultdict(list)
     for a in conn.execute(select(ProfileAnswer.client_id, ProfileAnswer.question,
                                  ProfileAnswer.answer, ProfileAnswer.private)
@@ -158,7 +160,8 @@ def _clients(s: Session, ids: list[int]) -> list[ExportedClient]:
         r = rows.get(client_id)
         if r is None:
             continue
-        card = ClientCard(id=r.id, kind=ClientKind(r.kind), gender=Gender(r.gender))
+        card = ClientCard(id=r.id, uuid=r.uuid, kind=ClientKind(r.kind),
+                          gender=Gender(r.gender))
         for name in client_repo._SIMPLE_FIELDS:
             setattr(card, name, getattr(r, name))
         for name, enum in CLASSIFICATIONS.items():
@@ -170,9 +173,10 @@ def _clients(s: Session, ids: list[int]) -> list[ExportedClient]:
             when = DateSpec(row.calendar, row.month, row.day, row.year, bool(row.leap))
             if row.kind == DateKind.BIRTHDAY:
                 card.birthday, card.birthday_remind_days = when, row.remind_days
+                card.birthday_uuid = row.uuid
             else:
                 card.dates.append(ImportantDate(DateKind(row.kind), when, row.label,
-                                                row.remind_days))
+                                                row.remind_days, row.uuid))
         card.family = family.get(client_id, [])
         mine = answers.get(client_id, ())
         card.profile = {x.question: x.answer for x in mine if x.answer}
@@ -190,7 +194,7 @@ def _order(ids: list[int]) -> dict[int, int]:
 
 
 def _evaluations(s: Session, ids: list[int]) -> list[EvaluationLine]:
-    stmt = (select(EvaluationRow.client_id, EvaluationRow.evaluated_on,
+    stmt = (select(EvaluationRow.uuid, EvaluationRow.client_id, EvaluationRow.evaluated_on,
                    EvaluationRow.period_start, EvaluationRow.period_end, EvaluationRow.total,
                    EvaluationRow.grade, ScoringSchemeRow.version, EvaluationRow.evaluator,
                    EvaluationRow.notes, EvaluationRow.points)
@@ -198,7 +202,7 @@ def _evaluations(s: Session, ids: list[int]) -> list[EvaluationLine]:
             .join(Client, Client.id == EvaluationRow.client_id)
             .where(EvaluationRow.client_id.in_(ids), Client.deleted_at.is_(None)))
     order = _order(ids)
-    lines = [EvaluationLine(r.client_id, r.evaluated_on, r.period_start, r.period_end,
+    lines = [EvaluationLine(r.uuid, r.client_id, r.evaluated_on, r.period_start, r.period_end,
                             r.total, r.grade, r.version, r.evaluator, r.notes,
                             _points(r.points))
              for r in s.execute(stmt)]
@@ -216,14 +220,15 @@ def _points(raw: str) -> dict[str, float]:
 
 
 def _interactions(s: Session, ids: list[int]) -> list[InteractionLine]:
-    stmt = (select(InteractionRow.client_id, InteractionRow.occurred_at, InteractionRow.channel,
+    stmt = (select(InteractionRow.uuid, InteractionRow.client_id, InteractionRow.occurred_at,
+                   InteractionRow.channel,
                    InteractionRow.summary, InteractionRow.next_step,
                    InteractionRow.follow_up_on, InteractionRow.follow_up_done,
                    InteractionRow.milestone)
             .join(Client, Client.id == InteractionRow.client_id)
             .where(InteractionRow.client_id.in_(ids), Client.deleted_at.is_(None)))
     order = _order(ids)
-    lines = [InteractionLine(r.client_id, r.occurred_at, Channel(r.channel), r.summary,
+    lines = [InteractionLine(r.uuid, r.client_id, r.occurred_at, Channel(r.channel), r.summary,
                              r.next_step, r.follow_up_on, bool(r.follow_up_done),
                              Milestone(r.milestone) if r.milestone else None)
              for r in s.execute(stmt)]

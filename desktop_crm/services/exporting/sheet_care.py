@@ -14,7 +14,7 @@ from desktop_crm.services.exporting.texts import Texts
 
 COLUMNS = (Column(N_("Date"), 12), Column(N_("Remind from"), 12), Column(N_("Kind"), 14),
            Column(N_("Client ID"), 8), Column(N_("Client"), 16), Column(N_("What to do"), 48),
-           Column(N_("Age or years"), 8))
+           Column(N_("Age or years"), 8), Column(N_("Client UUID"), 38))
 
 
 class CareSheet:
@@ -24,11 +24,12 @@ class CareSheet:
         self.t = t
         self.out = StreamedSheet.create(wb, t(texts.CARE), [t(c.header) for c in COLUMNS], COLUMNS)
 
-    def add(self, item: AgendaItem) -> None:
+    def add(self, item: AgendaItem, client_uuid: str) -> None:
         t = self.t
         self.out.append([item.day, item.remind_from, t.label(item.kind), item.client_id,
                          item.client, t.domain(lambda: item.title),
-                         None if item.kind == AgendaKind.NO_CONTACT else item.years])
+                         None if item.kind == AgendaKind.NO_CONTACT else item.years,
+                         client_uuid or None])
 
     def finish(self) -> None:
         self.out.finish()

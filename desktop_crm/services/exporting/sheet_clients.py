@@ -31,6 +31,8 @@ COLUMNS = (
     Column(N_("Client since"), 12), Column(N_("Profile filled in by"), 10),
     Column(N_("Notes"), 40), Column(N_("Created"), 16, DATETIME_FORMAT),
     Column(N_("Updated"), 16, DATETIME_FORMAT),
+    # the client's identity everywhere: a re-import matches rows by it
+    Column(N_("UUID"), 38),
 )
 LIST_SEPARATOR = "; "
 
@@ -57,7 +59,7 @@ class ClientsSheet:
             t.label(c.loyalty), self._spec(c.birthday), self._dates(c), self._family(c),
             c.legal_representative, c.founded_on, c.scale, c.assets, c.org_form,
             c.relationship_since,
-            c.profile_filled_by, c.notes, c.created_at, c.updated_at,
+            c.profile_filled_by, c.notes, c.created_at, c.updated_at, c.uuid,
         ]
 
     def _spec(self, spec: DateSpec | None) -> str:

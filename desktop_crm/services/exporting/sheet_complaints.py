@@ -26,6 +26,7 @@ COLUMNS = (
     Column(N_("First reply"), 16, DATETIME_FORMAT), Column(N_("Resolved on"), 16, DATETIME_FORMAT),
     Column(N_("Followed up on"), 16, DATETIME_FORMAT), Column(N_("Closed on"), 16, DATETIME_FORMAT),
     Column(N_("Satisfaction"), 8), Column(N_("Improvement action"), 30),
+    Column(N_("UUID"), 38), Column(N_("Client UUID"), 38),
 )
 
 
@@ -37,7 +38,7 @@ class ComplaintsSheet:
         self.out = StreamedSheet.create(wb, t(texts.COMPLAINTS), [t(c.header) for c in COLUMNS],
                                       COLUMNS)
 
-    def add(self, c: Complaint) -> None:
+    def add(self, c: Complaint, client_uuid: str) -> None:
         t = self.t
         self.out.append([
             c.number, c.client_id, c.client, c.received_at, t.label(c.channel),
@@ -45,7 +46,7 @@ class ComplaintsSheet:
             t.label(c.status), t.yes_no(is_overdue(c, self.now, self.reply_hours)), c.words,
             c.restated, c.demand, t.label(c.temperament), c.escalation, c.solution,
             c.compensation, c.resolution, c.first_reply_at, c.resolved_at, c.followed_up_at,
-            c.closed_at, c.satisfaction, c.improvement,
+            c.closed_at, c.satisfaction, c.improvement, c.uuid, client_uuid,
         ])
 
     def finish(self) -> None:

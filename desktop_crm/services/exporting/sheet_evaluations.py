@@ -18,7 +18,7 @@ LEADING = (Column(N_("Client ID"), 8), Column(N_("Client"), 16),
            Column(N_("Period to"), 12), Column(N_("Total"), 8, NUMBER_FORMAT),
            Column(N_("Grade"), 6))
 TRAILING = (Column(N_("Scheme version"), 8), Column(N_("Evaluator"), 10),
-            Column(N_("Notes"), 30))
+            Column(N_("Notes"), 30), Column(N_("UUID"), 38), Column(N_("Client UUID"), 38))
 
 
 class EvaluationsSheet:
@@ -33,11 +33,12 @@ class EvaluationsSheet:
         headers += [t(c.header) for c in TRAILING]
         self.out = StreamedSheet.create(wb, t(texts.EVALUATIONS), headers, columns)
 
-    def add(self, line: EvaluationLine, client: str) -> None:
+    def add(self, line: EvaluationLine, client: str, client_uuid: str) -> None:
         self.out.append([line.client_id, client, line.evaluated_on, line.period_start,
                          line.period_end, line.total, line.grade,
                          *(line.points.get(k) for k in self.keys),
-                         line.scheme_version, line.evaluator, line.notes])
+                         line.scheme_version, line.evaluator, line.notes, line.uuid,
+                         client_uuid])
 
     def finish(self) -> None:
         self.out.finish()

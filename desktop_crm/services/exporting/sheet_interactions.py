@@ -15,7 +15,7 @@ COLUMNS = (Column(N_("Client ID"), 8), Column(N_("Client"), 16),
            Column(N_("When"), 16, DATETIME_FORMAT), Column(N_("Contact channel"), 10),
            Column(N_("What happened"), 40), Column(N_("Next step"), 24),
            Column(N_("Follow up on"), 12), Column(N_("Follow-up done"), 8),
-           Column(N_("Milestone"), 10))
+           Column(N_("Milestone"), 10), Column(N_("UUID"), 38), Column(N_("Client UUID"), 38))
 
 
 class InteractionsSheet:
@@ -26,12 +26,12 @@ class InteractionsSheet:
         self.out = StreamedSheet.create(wb, t(texts.INTERACTIONS), [t(c.header) for c in COLUMNS],
                                COLUMNS)
 
-    def add(self, line: InteractionLine, client: str) -> None:
+    def add(self, line: InteractionLine, client: str, client_uuid: str) -> None:
         t = self.t
         self.out.append([line.client_id, client, line.occurred_at, t.label(line.channel),
                          line.summary, line.next_step, line.follow_up_on,
                          t.yes_no(line.follow_up_done) if line.follow_up_on else None,
-                         t.label(line.milestone)])
+                         t.label(line.milestone), line.uuid, client_uuid])
 
     def finish(self) -> None:
         self.out.finish()

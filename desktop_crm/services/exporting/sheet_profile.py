@@ -18,6 +18,7 @@ from desktop_crm.services.exporting.texts import Texts
 
 LEADING = (Column(N_("ID"), 7), Column(N_("Name"), 16), Column(N_("Profile filled in by"), 10),
            Column(N_("Completeness"), 10, "0%"))
+TRAILING = (Column(N_("Client UUID"), 38),)
 
 
 class ProfileSheet:
@@ -31,9 +32,10 @@ class ProfileSheet:
         self.include_confidential = include_confidential
         questions = [q for q in profile.questions() if include_confidential or not q.confidential]
         self.numbers = [q.number for q in questions]
-        columns = [*LEADING, *(Column("", 24) for _ in questions)]
+        columns = [*LEADING, *(Column("", 24) for _ in questions), *TRAILING]
         headers = [t(c.header) for c in LEADING]
         headers += [f"{q.number}. {q.text(t.lang)}" for q in questions]
+        headers += [t(c.header) for c in TRAILING]
         self.out = StreamedSheet.create(wb, t(texts.PROFILE), headers, columns)
 
     def add(self, item: ExportedClient) -> None:
@@ -44,7 +46,7 @@ class ProfileSheet:
         if not answers:
             return
         self.out.append([c.id, c.name, c.profile_filled_by, profile.completeness(c.profile),
-                         *(answers.get(n) for n in self.numbers)])
+                         *(answers.get(n) for n in self.numbers), c.uuid])
 
     def finish(self) -> None:
         self.out.finish()

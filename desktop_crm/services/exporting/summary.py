@@ -41,6 +41,7 @@ COMPLAINTS = N_("Complaints")
 OPEN_COMPLAINTS = N_("Open complaints")
 OVERDUE_COMPLAINTS = N_("Overdue complaints")
 CARE_30_DAYS = N_("Care items in the next 30 days")
+DATABASE_UUID = N_("Exported from database (UUID)")
 COLUMNS = (Column(N_("Figure"), 34), Column(N_("Value"), 18))
 
 
@@ -86,6 +87,7 @@ class Headline:
     open_complaints: int
     overdue_complaints: int
     care_30_days: int
+    database_uuid: str = ""
 
 
 def write_summary(ws: WriteOnlyWorksheet, t: Texts, tally: Tally, head: Headline) -> None:
@@ -100,6 +102,7 @@ def write_summary(ws: WriteOnlyWorksheet, t: Texts, tally: Tally, head: Headline
         (INTERACTIONS_THIS_MONTH, tally.interactions_this_month),
         (COMPLAINTS, head.complaints.total), (OPEN_COMPLAINTS, head.open_complaints),
         (OVERDUE_COMPLAINTS, head.overdue_complaints), (CARE_30_DAYS, head.care_30_days),
+        (DATABASE_UUID, head.database_uuid),
     ])
     out.writer.finish()
     grade_names = {"unrated": t(N_("Unrated"))}

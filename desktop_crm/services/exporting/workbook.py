@@ -32,6 +32,7 @@ from desktop_crm.services.exporting.sheet_interactions import InteractionsSheet
 from desktop_crm.services.exporting.sheet_profile import ProfileSheet
 from desktop_crm.services.exporting.summary import Headline, Tally, month_start, write_summary
 from desktop_crm.services.exporting.texts import Texts
+from desktop_crm.storage import identity_repo
 from desktop_crm.storage.database import Database
 
 CARE_DAYS = 90
@@ -54,6 +55,8 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
                    progress: Progress | None = None) -> XlsxResult:
     t = Texts(lang)
     now = clock()
+    with db.read() as s:
+        origin = identity_repo.database_uuid(s)
     today = now.date()
     ids = pages.client_ids(db, client_ids)
     wanted = set(ids) if client_ids is not None else None
@@ -73,18 +76,23 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
     sheets = (clients, answers, evaluations, care, complaints_sheet, interactions)
     try:
         tally = Tally(month=(today.year, today.month))
+        uuids: dict[int, str] = {}  # client id -> UUID, for the complaints
         for page in pages.pages(db, ids):
             names = {c.card.id: c.card.name for c in page.clients}
             for client in page.clients:
+                assert client.card.id is not None
+                uuids[client.card.id] = client.card.uuid
                 tally.client(client)
                 clients.add(client)
                 answers.add(client)
             for evaluation in page.evaluations:
                 tally.evaluations += 1
-                evaluations.add(evaluation, names.get(evaluation.client_id, ""))
+                evaluations.add(evaluation, names.get(evaluation.client_id, ""),
+                                uuids.get(evaluation.client_id, ""))
             for line in page.interactions:
                 tally.interaction(line.occurred_at)
-                interactions.add(line, names.get(line.client_id, ""))
+                interactions.add(line, names.get(line.client_id, ""),
+                                 uuids.get(line.client_id, ""))
             if progress is not None:
                 progress(min(tally.clients, len(ids)), len(ids))
 
@@ -93,13 +101,13 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
         care_30 = 0
         for item in agenda:
             if wanted is None or item.client_id in wanted:
-                care.add(item)
+                care.add(item, uuids.get(item.client_id, "") if item.client_id else "")
                 care_30 += item.day < headline_end
 
         complaints = [c for c in complaint_service.find()
                       if wanted is None or c.client_id in wanted]
         for complaint in complaints:
-            complaints_sheet.add(complaint)
+            complaints_sheet.add(complaint, uuids.get(complaint.client_id, ""))
         since = month_start(today, COMPLAINT_MONTHS - 1)
         recent = [c for c in complaints if c.received_at.date() >= since]
         head = Headline(
@@ -109,12 +117,12 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
             complaints_by_month=summarise(recent, reply_hours, now, since, today).by_month,
             open_complaints=sum(c.status in OPEN_STATUSES for c in complaints),
             overdue_complaints=sum(is_overdue(c, now, reply_hours) for c in complaints),
-            care_30_days=care_30,
+            care_30_days=care_30, database_uuid=origin,
         )
         for sheet in sheets:
             sheet.finish()
         write_summary(summary_ws, t, tally, head)
-        package.save(wb, [s.out for s in sheets], path)
+        package.save(wb, [s.out for s in sheets], path, database_uuid=origin)
     finally:
         for sheet in sheets:
             sheet.out.close()

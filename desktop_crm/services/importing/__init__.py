@@ -11,6 +11,7 @@ from desktop_crm.services.importing.service import (
     POLICIES,
     SKIP,
     BatchInfo,
+    ClientChange,
     ImportPlan,
     ImportResult,
     ImportRowError,
@@ -25,7 +26,7 @@ from desktop_crm.services.importing.service import (
 )
 
 __all__ = [
-    "FORMATS", "KEEP", "MERGE", "POLICIES", "SKIP", "BatchInfo", "ImportFileError",
+    "FORMATS", "KEEP", "MERGE", "POLICIES", "SKIP", "BatchInfo", "ClientChange", "ImportFileError",
     "ImportPlan", "ImportResult", "ImportRowError", "ImportService", "ImportSource",
     "ImportUndoError", "NoNameColumnError", "PlannedRow", "RowProblem", "describe_problem",
     "detect_format", "open_source", "save_report",

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop_crm.domain import import_mapping as im
+from desktop_crm.domain.identity import parse_uuid
 from desktop_crm.i18n import _
-from desktop_crm.services.importing import biff, guards
+from desktop_crm.services.importing import biff, guards, origin
 from desktop_crm.services.importing.errors import ImportFileError
 from desktop_crm.storage import held_files
 
@@ -57,6 +58,8 @@ class SourceTable:
         encoding: the text encoding of a csv or vcf file.
         fixed_headers: header row index and mapping when the reader knows
             them (vCards), instead of detecting them.
+        database_uuid: the UUID of the database a Desktop CRM workbook was
+            exported from (its custom document property), else None.
     """
 
     path: Path
@@ -67,6 +70,7 @@ class SourceTable:
     sheet_names: list[str] = field(default_factory=list)
     encoding: str = ""
     fixed_mapping: dict[int, str] | None = None
+    database_uuid: str | None = None
 
 
 def detect_format(data: bytes) -> str | None:
@@ -224,7 +228,9 @@ def _read_zip(path: Path, data: bytes, sheet: str | None) -> SourceTable:
                 for part in parts.get(name) or [n for n in names if n.lower().endswith(".xml")]:
                     guards.check_xlsx_sheet(path, archive, part, name)
 
-            return _read_workbook(path, data, kind, sheet, check_sheet)
+            table = _read_workbook(path, data, kind, sheet, check_sheet)
+            table.database_uuid = origin.workbook_database_uuid(archive)
+            return table
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
         raise _damaged(path, str(exc)) from exc
 
@@ -341,7 +347,7 @@ def _read_csv(path: Path, data: bytes, encoding: str) -> SourceTable:
 # -- vCards ---------------------------------------------------------------------
 
 _VCARD_FIELDS = (im.NAME, "company", "title", im.MOBILE, im.PHONE, "email", "wechat",
-                 "address", "home_address", "birthday", "notes", "tags")
+                 "address", "home_address", "birthday", "notes", "tags", im.UUID)
 # written by services/vcard_export.py: a lunar birthday as [YYYY]-MM-DD, LEAP=TRUE
 _LUNAR_BIRTHDAY = "x-desktop-crm-lunar-birthday"
 _BINARY_PROPS = ("PHOTO", "LOGO", "SOUND", "KEY")
@@ -546,6 +552,9 @@ def _vcard_row(card: Any) -> list[Any]:
     for prop in contents.get("categories", []):
         value = prop.value
         values["tags"].extend(_text(v) for v in (value if isinstance(value, list) else [value]))
+    for prop in contents.get("uid", [])[:1]:
+        # another program's UID need not be a UUID: only a UUID is an identity
+        values[im.UUID].append(parse_uuid(_text(prop.value)) or "")
     row: list[Any] = []
     for key in _VCARD_FIELDS:
         sep = "; " if key in (im.MOBILE, im.PHONE, "tags") else "\n" if key == "notes" else " "

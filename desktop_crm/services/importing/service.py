@@ -14,7 +14,20 @@ What a mapping dialog does with it::
 
 ``commit`` plans again inside its transaction, so a plan shown minutes ago
 cannot write stale decisions; it refuses (ImportRowError, nothing written)
-when a row has an error unless ``skip_invalid`` is set.
+when a row has an error unless ``skip_invalid`` is set. Its result's counts
+are what was written (``ImportResult.summary``), not what the older plan said.
+
+A row's client is found, in this order (DESIGN.md, "Identity"):
+
+1. by its UUID (a UUID column, a vCard's UID) when a client here has it: the
+   row updates that client (one in the trash: the row is skipped, warned);
+2. by the integer ID column, only in a workbook whose custom property names
+   this database (services/importing/origin.py), and only when the row has
+   no UUID: IDs are local to one database file;
+3. otherwise the row is a new client, keeping its UUID when it has one, and
+   the duplicate rules (phone, e-mail, name + company) and the policy apply
+   against existing clients. Within the file, rows with their own UUIDs are
+   never duplicates of one another; rows without dedupe as before.
 """
 
 from __future__ import annotations
@@ -34,7 +47,7 @@ from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError
 from desktop_crm.services.importing.readers import SourceTable, read_file
-from desktop_crm.storage import client_repo
+from desktop_crm.storage import client_repo, identity_repo
 from desktop_crm.storage import import_repo as repo
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.import_repo import BatchInfo
@@ -205,17 +218,65 @@ class ImportPlan:
         }
 
     def summary(self) -> str:
-        c = self.counts
-        return _("{rows} rows: {created} new clients, {updated} clients updated, "
-                 "{skipped} skipped, {invalid} with errors, {warnings} warnings",
-                 rows=c["rows"], created=c["created"], updated=c["updated"],
-                 skipped=c["skipped"], invalid=c["invalid"], warnings=len(self.warnings))
+        return summary_text(self.counts, len(self.warnings))
+
+    def client_changes(self) -> list[ClientChange]:
+        """Each existing client the import would change, in the order of the
+        rows that change it: its name now and the fields that change."""
+        merged = {r.client_id for r in self.rows if r.action == MERGED and r.client_id}
+        found = [ClientChange(client_id, before.name, client_id in merged,
+                              tuple(dict.fromkeys(_field_text(f) for f, _old, _new
+                                                  in diff_cards(before, after))), row)
+                 for client_id, (row, before, after) in self.changed.items()]
+        return sorted(found, key=lambda c: c.row)
 
     def first_error(self) -> str:
         errors = self.errors
         if not errors:
             return ""
         return describe_problem(self.source.path, errors[0], len(errors) - 1)
+
+
+@dataclass(frozen=True)
+class ClientChange:
+    """An existing client an import changes.
+
+    Attributes:
+        client_id: the client.
+        name: its name as it is before the import.
+        merged: changed by a duplicate rule (merge policy), not found by its
+            UUID or ID.
+        fields: the labels of the fields that change.
+        row: the first row of the file that changes it.
+    """
+
+    client_id: int
+    name: str
+    merged: bool
+    fields: tuple[str, ...]
+    row: int
+
+    def describe(self) -> str:
+        fields = ", ".join(self.fields)
+        if self.merged:
+            return _("Row {row} is merged into {name} (ID {id}): {fields}", row=self.row,
+                     name=self.name, id=self.client_id, fields=fields)
+        return _("Row {row} updates {name} (ID {id}): {fields}", row=self.row,
+                 name=self.name, id=self.client_id, fields=fields)
+
+
+def _field_text(card_field: str) -> str:
+    """A changed card field as the mapping dialog names it."""
+    key = im.PHONE if card_field == "phones" else card_field
+    return im.field_label(key) if key in im.FIELD_LABELS else card_field
+
+
+def summary_text(counts: Mapping[str, int], warnings: int) -> str:
+    """One line: what an import would do (a plan) or did (a result)."""
+    return _("{rows} rows: {created} new clients, {updated} clients updated, "
+             "{skipped} skipped, {invalid} with errors, {warnings} warnings",
+             rows=counts["rows"], created=counts["created"], updated=counts["updated"],
+             skipped=counts["skipped"], invalid=counts["invalid"], warnings=warnings)
 
 
 def describe_problem(path: Path, problem: RowProblem, more: int = 0) -> str:
@@ -228,9 +289,15 @@ def describe_problem(path: Path, problem: RowProblem, more: int = 0) -> str:
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What a committed import did: the counts of the plan it wrote (planned
+    again inside the transaction when the database changed meanwhile)."""
+
     batch_id: int
     counts: dict[str, int]
     warnings: int
+
+    def summary(self) -> str:
+        return summary_text(self.counts, self.warnings)
 
 
 def require_name_column(source: ImportSource, mapping: Mapping[int, str]) -> None:
@@ -286,8 +353,14 @@ class ImportService:
                  for number, values in source.data_rows()]
         built = [rc for rc in built if not rc.blank]
         index = repo.duplicate_index(session)
-        live = repo.live_client_ids(session, {rc.client_id for rc in built
-                                              if rc.client_id is not None})
+        # A row's client, in order: its UUID; the integer ID column, only in a
+        # workbook exported from this very database; else the duplicate rules.
+        by_uuid = identity_repo.clients_by_uuid(session, (rc.card.uuid for rc in built
+                                                          if rc.card.uuid))
+        own_file = (source.table.database_uuid is not None
+                    and source.table.database_uuid == identity_repo.database_uuid(session))
+        ids = {rc.client_id for rc in built if rc.client_id is not None} if own_file else set()
+        live = repo.live_client_ids(session, ids)
         loaded: dict[int, ClientCard] = {}
         in_file: dict[str, int] = {}  # duplicate key -> position in plan.new_cards
         for rc in built:
@@ -295,15 +368,34 @@ class ImportService:
             if not rc.ok:
                 plan.rows.append(PlannedRow(rc.row, INVALID, name=rc.card.name))
                 continue
-            if rc.client_id is not None:
-                if rc.client_id in live:
+            found = by_uuid.get(rc.card.uuid) if rc.card.uuid else None
+            if found is not None:
+                client_id, trashed = found
+                if trashed:  # never resurrected behind the user's back
+                    plan.problems.append(RowProblem(
+                        rc.row, _column_of(source, mapping, im.UUID),
+                        _("{name} is in the trash: the row is skipped (restore the client "
+                          "first to import it)", name=rc.card.name or rc.card.uuid),
+                        WARNING, rc.card.uuid))
+                    plan.rows.append(PlannedRow(rc.row, SKIPPED, client_id, name=rc.card.name))
+                    continue
+                rc.client_id = client_id
+                self._update(session, plan, rc, loaded)
+                continue
+            if rc.client_id is not None and own_file:
+                if rc.client_id in live and not rc.card.uuid:
                     self._update(session, plan, rc, loaded)
                     continue
+                if rc.client_id in live:  # the row's UUID is not that client's
+                    message = _("Client ID {id} belongs to another client here (the UUIDs "
+                                "differ): the row is added as a new client", id=rc.client_id)
+                else:
+                    message = _("No client has ID {id}: the row is added as a new client",
+                                id=rc.client_id)
                 plan.problems.append(RowProblem(
-                    rc.row, _client_id_column(source, mapping),
-                    _("No client has ID {id}: the row is added as a new client",
-                      id=rc.client_id), WARNING, str(rc.client_id)))
-                rc.client_id = None
+                    rc.row, _column_of(source, mapping, im.CLIENT_ID), message, WARNING,
+                    str(rc.client_id)))
+            rc.client_id = None  # another database's ID: it says nothing here
             self._place(session, plan, rc, index, in_file, loaded)
         plan.problems.sort(key=lambda p: (p.row, p.severity != ERROR))
         return plan
@@ -340,7 +432,13 @@ class ImportService:
     def _place(self, session: Session, plan: ImportPlan, rc: RowCard, index: dict[str, int],
                in_file: dict[str, int], loaded: dict[int, ClientCard]) -> None:
         keys = im.duplicate_keys(rc.card)
-        earlier = next((in_file[k] for k in keys if k in in_file), None)
+        # Rows that carry their own UUIDs are distinct clients of the file's
+        # database even when they share a phone or a company: within the file
+        # such a row only repeats a row with the same UUID. Rows without one
+        # dedupe as before (against any earlier row).
+        own = [f"uuid:{rc.card.uuid}"] if rc.card.uuid else keys
+        earlier = next((in_file[k] for k in own if k in in_file), None)
+        keys = own + keys if rc.card.uuid else keys
         existing = next((index[k] for k in keys if k in index), None)
         if plan.policy == KEEP or (earlier is None and existing is None):
             position = len(plan.new_cards)
@@ -478,9 +576,9 @@ class ImportService:
         return touched
 
 
-def _client_id_column(source: ImportSource, mapping: Mapping[int, str]) -> str:
+def _column_of(source: ImportSource, mapping: Mapping[int, str], field_key: str) -> str:
     for index, key in mapping.items():
-        if key == im.CLIENT_ID:
+        if key == field_key:
             return source.column_name(index)
     return ""
 
@@ -520,7 +618,7 @@ def save_report(problems: list[RowProblem], path: Path | str) -> None:
 
 __all__ = [
     "CREATE", "INVALID", "KEEP", "MERGE", "MERGED", "POLICIES", "SKIP", "SKIPPED", "UNCHANGED",
-    "UPDATE", "BatchInfo", "ImportFileError", "ImportPlan", "ImportResult", "ImportRowError",
-    "ImportService", "ImportSource", "ImportUndoError", "PlannedRow", "RowProblem",
-    "describe_problem", "open_source", "save_report",
+    "UPDATE", "BatchInfo", "ClientChange", "ImportFileError", "ImportPlan", "ImportResult",
+    "ImportRowError", "ImportService", "ImportSource", "ImportUndoError", "PlannedRow",
+    "RowProblem", "describe_problem", "open_source", "save_report", "summary_text",
 ]

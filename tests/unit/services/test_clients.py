@@ -111,8 +111,35 @@ def test_full_card_round_trips(service: ClientService) -> None:
     assert loaded.created_at == NOW and loaded.updated_at == NOW
     assert loaded.deleted_at is None
     assert {f.name for f in fields(ClientCard)} - set(CARD_FIELDS) == {
-        "id", "grade", "created_at", "updated_at", "deleted_at"}
+        "id", "uuid", "birthday_uuid", "grade", "created_at", "updated_at", "deleted_at"}
     assert loaded.grade is None  # read-only: set by evaluations, never by saving a card
+
+
+def test_identities_never_change_on_save_trash_and_restore(service: ClientService) -> None:
+    """A card's UUID and those of its dates and family members are given on
+    the first save and kept by every later save, by the trash and by restore;
+    a UUID the card brings (an import's) is kept, a changed one is not taken."""
+    brought = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+    client_id = service.save(_with_uuid(brought))
+    first = service.get(client_id)
+    assert first.uuid == brought
+    ids = [first.uuid, first.birthday_uuid, *(d.uuid for d in first.dates),
+           *(m.uuid for m in first.family)]
+    assert all(ids) and len(set(ids)) == len(ids)
+    first.name, first.uuid = "改名", "11111111-2222-4333-8444-555555555555"
+    service.save(first)
+    service.delete(client_id)
+    service.restore(client_id)
+    again = service.get(client_id)
+    assert again.name == "改名"
+    assert [again.uuid, again.birthday_uuid, *(d.uuid for d in again.dates),
+            *(m.uuid for m in again.family)] == ids
+
+
+def _with_uuid(uid: str) -> ClientCard:
+    card = full_card()
+    card.uuid = uid
+    return card
 
 
 def test_unknown_client(service: ClientService) -> None:

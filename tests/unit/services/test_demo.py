@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from desktop_crm.domain.client import ClientCard
+from desktop_crm.domain.identity import parse_uuid
 from desktop_crm.domain.search import is_cjk, pinyin_keys
 from desktop_crm.domain.validation import validate_card
 from desktop_crm.services import demo
@@ -19,6 +20,8 @@ from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import (
     Client,
     ClientPhone,
+    ComplaintRow,
+    EvaluationRow,
     FamilyMemberRow,
     ImportantDateRow,
     InteractionRow,
@@ -44,8 +47,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 def _snapshot(db: Database) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], int]:
     with db.read() as s:
-        clients = [tuple(r) for r in s.execute(
-            select(Client.__table__).order_by(Client.id))]  # every column
+        # every column but the identity, which is each database's own
+        columns = [c for c in Client.__table__.c if c.name != "uuid"]
+        clients = [tuple(r) for r in s.execute(select(*columns).order_by(Client.id))]
         phones = [tuple(r) for r in s.execute(
             select(ClientPhone.client_id, ClientPhone.position, ClientPhone.number)
             .order_by(ClientPhone.client_id, ClientPhone.position))]
@@ -78,6 +82,39 @@ def test_same_seed_and_now_give_the_same_data(demo_db: Database, tmp_path: Path)
     again = _open(tmp_path, "again.db")
     demo.generate(again, N, seed=7, now=NOW)
     assert _snapshot(again) == _snapshot(demo_db)
+    # the same data, yet other identities: the two books' clients never match by UUID
+    assert _uuids(again).isdisjoint(_uuids(demo_db))
+    assert len(_uuids(again)) == len(_snapshot(again)[0])
+
+
+def test_demo_identities_are_reproducible_in_one_database(tmp_path: Path) -> None:
+    """Every demo record gets a UUID; the same seed in the same database (a
+    copy of it) gives the same ones, and a second run adds new ones."""
+    import shutil
+
+    first = _open(tmp_path, "first.db")
+    first.close()
+    shutil.copy(tmp_path / "first.db", tmp_path / "copy.db")
+    first = _open(tmp_path, "first.db")
+    copy = _open(tmp_path, "copy.db")
+    demo.generate(first, 20, seed=3, now=NOW)
+    demo.generate(copy, 20, seed=3, now=NOW)
+    assert _uuids(first) == _uuids(copy) and len(_uuids(first)) == 20
+    demo.generate(first, 20, seed=3, now=NOW)
+    assert len(_uuids(first)) == 40
+    with first.read() as s:
+        for model in (ImportantDateRow, FamilyMemberRow, InteractionRow, EvaluationRow,
+                      ComplaintRow):
+            found = list(s.scalars(select(model.uuid)))
+            assert found and all(parse_uuid(u) == u for u in found), model
+            assert len(set(found)) == len(found)
+    first.close()
+    copy.close()
+
+
+def _uuids(db: Database) -> set[str]:
+    with db.read() as s:
+        return set(s.scalars(select(Client.uuid)))
 
 
 def test_another_seed_gives_other_names(demo_db: Database, tmp_path: Path) -> None:

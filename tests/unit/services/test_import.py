@@ -72,7 +72,10 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         conn.close()
 
 
-def _xlsx(path: Path, rows: list[list[Any]], merge: list[str] | None = None) -> Path:
+def _xlsx(path: Path, rows: list[list[Any]], merge: list[str] | None = None,
+          origin: Database | None = None) -> Path:
+    """A workbook of ``rows``; with ``origin`` it names that database as the one
+    it was exported from (the property the app's exports carry)."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
@@ -80,7 +83,22 @@ def _xlsx(path: Path, rows: list[list[Any]], merge: list[str] | None = None) -> 
         sheet.append(row)
     for cells in merge or []:
         sheet.merge_cells(cells)
+    if origin is not None:
+        from openpyxl.packaging.custom import StringProperty
+
+        from desktop_crm.services.importing.origin import DATABASE_UUID_PROPERTY
+        from desktop_crm.storage.identity_repo import database_uuid
+
+        with origin.read() as s:
+            book.custom_doc_props.append(StringProperty(name=DATABASE_UUID_PROPERTY,
+                                                        value=database_uuid(s)))
     book.save(path)
+    return path
+
+
+def _csv(path: Path, rows: list[list[Any]]) -> Path:
+    path.write_text("\n".join(",".join("" if v is None else str(v) for v in row)
+                              for row in rows) + "\n", encoding="utf-8")
     return path
 
 
@@ -374,7 +392,7 @@ def test_reimport_by_client_id_updates_without_duplicating(db: Database,
         [a, "张伟", "华为集团", "13800138000", "zw@example.com", "A"],  # edited company
         [b, "李娜", "中兴", "13900139000", None, None],  # unchanged
         [None, "王芳", "腾讯", "13700137000", None, "new"],  # added in Excel
-    ])
+    ], origin=db)
     source = open_source(path)
     plan = _service(db, LATER).plan(source, policy=KEEP)
     assert [(r.row, r.action) for r in plan.rows] == [(2, "update"), (3, "unchanged"),
@@ -388,6 +406,26 @@ def test_reimport_by_client_id_updates_without_duplicating(db: Database,
     # importing the same file again changes nothing: the new row now matches by phone
     again = _service(db, LATER).plan(open_source(path), policy=SKIP)
     assert [r.action for r in again.rows] == ["unchanged", "unchanged", "skip"]
+
+
+def test_client_ids_of_a_workbook_from_elsewhere_are_ignored(db: Database,
+                                                             tmp_path: Path) -> None:
+    """An integer ID means something only in the database that exported the
+    workbook: a workbook that does not name this database (another program's,
+    another database's, or a CSV) never updates a client by its ID column;
+    its rows go through the duplicate rules instead."""
+    clients = ClientService(db, clock=lambda: FIXED_NOW, user="tester")
+    a = clients.save(ClientCard(name="张伟", company="华为", phones=[Phone("13800138000")]))
+    rows = [["客户ID", "姓名", "公司", "手机"],
+            [a, "Tom Smith", "Acme", "13911112222"],  # a different client, same number
+            [a, "张伟", "华为集团", "13800138000"]]  # a duplicate by phone
+    for path in (_xlsx(tmp_path / "other.xlsx", rows), _csv(tmp_path / "other.csv", rows)):
+        plan = _service(db, LATER).plan(open_source(path), policy=SKIP)
+        assert [(r.action, r.client_id) for r in plan.rows] == [("create", None),
+                                                                ("skip", a)]
+        assert plan.warnings == []
+    _service(db, LATER).commit(open_source(tmp_path / "other.xlsx"), policy=SKIP)
+    assert clients.get(a).name == "张伟" and clients.get(a).company == "华为"
 
 
 # -- bad files ---------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def test_a_person_round_trips(db: Database, service: ClientService, tmp_path: Pa
     assert card.categories.value == ["VIP", "老客户"]
     assert card.note.value == "喜欢喝茶；\n周末勿扰"
     assert card.x_wechat.value == "ouyang_xm"
-    assert card.uid.value == f"desktop-crm-client-{client_id}"
+    assert card.uid.value == f"urn:uuid:{service.get(client_id).uuid}"
 
 
 def test_an_organisation_and_birthdays_without_year_or_lunar(

@@ -135,7 +135,7 @@ def test_every_sheet_has_a_frozen_bold_filtered_header(db: Database, book: dict[
         assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A1:"), ws.title
         assert ws.column_dimensions["A"].width > 5, ws.title
     clients = load_workbook(out)["Clients"]
-    assert clients.auto_filter.ref == f"A1:AL{len(book) + 1}"
+    assert clients.auto_filter.ref == f"A1:AM{len(book) + 1}"
 
 
 def test_dates_are_date_cells_with_a_format(db: Database, book: dict[str, int],
@@ -205,7 +205,8 @@ def test_confidential_answers_when_asked(db: Database, book: dict[str, int],
     wb = load_workbook(out)
     values = [v for row in rows(wb["Mackay 66"]) for v in row if v is not None]
     assert {"喜欢钓鱼", "机密答案", "私下的"} <= set(values)
-    assert len(wb["Mackay 66"][1]) == 4 + 66
+    assert len(wb["Mackay 66"][1]) == 4 + 66 + 1
+    assert wb["Mackay 66"][1][-1].value == "Client UUID"
     assert figures(wb["Summary"])["Confidential profile answers included"] == "Yes"
 
 

@@ -9,19 +9,24 @@ the head; every old column of every old row must come back unchanged.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from desktop_crm.domain.client import ClientCard, Phone
+from desktop_crm.domain.identity import parse_uuid
 from desktop_crm.domain.search import index_text
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import HEAD_REVISION, MIGRATIONS_DIR, Database
+from desktop_crm.storage.models import EXPRESSION_INDEXES, FTS_TABLE, Base
 from tests.conftest import build_at
 
 NOW = "2025-06-01 10:00:00.000000"
@@ -222,6 +227,15 @@ def _dump(conn: sqlite3.Connection, layout: dict[str, list[str]]) -> dict[str, l
     return dump
 
 
+UUID_TABLES = ("clients", "important_dates", "family_members", "interactions", "evaluations",
+               "care_done", "complaints")
+
+
+def _record_uuids(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    return {table: [r[0] for r in conn.execute(f'SELECT uuid FROM "{table}"')]
+            for table in UUID_TABLES}
+
+
 def _check_file(path: Path) -> None:
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
@@ -240,6 +254,7 @@ def test_every_earlier_revision_is_tested() -> None:
     assert HEAD_REVISION not in revisions
 
 
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 @pytest.mark.parametrize("revision", _earlier_revisions())
 def test_database_of_an_earlier_revision_upgrades_with_every_row_intact(
         tmp_path: Path, revision: str) -> None:
@@ -259,6 +274,14 @@ def test_database_of_an_earlier_revision_upgrades_with_every_row_intact(
     db = Database.open(path)
     try:
         assert db.current_revision() == HEAD_REVISION
+        # the upgraded schema is the models' schema (columns, types, indexes)
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={
+                "compare_type": True,
+                "include_name": lambda name, kind, _parent: not (
+                    (kind == "table" and name is not None and name.startswith(FTS_TABLE))
+                    or (kind == "index" and name in EXPRESSION_INDEXES))})
+            assert compare_metadata(context, Base.metadata) == []
         service = ClientService(db, user="tester")
         card = service.get(1)
         assert (card.name, card.company, card.tags) == ("曾国方", "华为", ["VIP"])
@@ -277,9 +300,23 @@ def test_database_of_an_earlier_revision_upgrades_with_every_row_intact(
 
     with sqlite3.connect(path) as conn:
         after = _dump(conn, layout)
+        uuids = _record_uuids(conn)
+        database_uuid = conn.execute(
+            "SELECT value FROM app_settings WHERE key = 'database_uuid'").fetchall()
     conn.close()
     for table, rows in before.items():
+        if table == "app_settings":  # the migration to identities adds the database's UUID
+            after[table] = [r for r in after[table] if r[0] != "database_uuid"]
         assert after[table] == rows, f"{table} changed in the upgrade from {revision}"
+    # every record that can leave the app has its own UUID, and the database one
+    for table in UUID_TABLES:
+        count = len(ROWS[table]) if table in layout else 0  # tables created empty
+        assert len(uuids[table]) == count and all(parse_uuid(u) == u for u in uuids[table]), \
+            table
+    every = [u for found in uuids.values() for u in found]
+    assert len(set(every)) == len(every)
+    assert len(database_uuid) == 1 and parse_uuid(json.loads(database_uuid[0][0]))
+    assert json.loads(database_uuid[0][0]) not in every
     _check_file(path)
 
     db = Database.open(path)  # opened again: nothing left to do, and it takes writes
