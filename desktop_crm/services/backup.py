@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from desktop_crm.i18n import _
+from desktop_crm.services.files import protected_output
 from desktop_crm.storage.database import (
     Database,
     DatabaseDamagedError,
@@ -286,7 +287,10 @@ def backup(db: DbRef, target: Path | None = None, now: datetime | None = None,
     with ``reason``, and the folder is pruned with ``policy`` afterwards.
     Safe while the database is open and in use. The file is owner-only (0600).
     Raises DatabaseError (nothing written) when the database is missing or
-    unreadable or the backup cannot be written.
+    unreadable, ``target`` is a path no output may replace
+    (``desktop_crm.services.files.protected_output``: the open database or
+    its files, its backups folder, a folder, device or pipe), or the backup
+    cannot be written.
     """
     now = now or datetime.now()
     path = _db_file(db)
@@ -294,7 +298,10 @@ def backup(db: DbRef, target: Path | None = None, now: datetime | None = None,
         raise DatabaseError(_("No database at {path}", path=path), path)
     into_folder = target is None
     target = new_backup_path(path, now, reason) if target is None else target
-    if target.exists() and target.resolve() == path.resolve():
+    refused = None if into_folder else protected_output(target)
+    if refused is not None:
+        raise DatabaseError(refused, path)
+    if target.exists() and target.resolve() == path.resolve():  # a database not held open
         raise DatabaseError(_("A backup cannot overwrite the database itself"), path)
     try:
         copy_database(path, target)
