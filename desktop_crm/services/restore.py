@@ -128,6 +128,9 @@ def restore(db_path: str | os.PathLike[str], backup_path: str | os.PathLike[str]
         raise RestoreError(_("A database cannot be restored from itself"), target)
     if target.is_dir():
         raise RestoreError(_("{path} is a folder, not a database file", path=target), target)
+    if target.exists() and not target.is_file():  # reading a pipe would wait for ever
+        raise RestoreError(_("{path} is not a regular file (a device, pipe or socket), "
+                             "not a database file", path=target), target)
     _check_backup(source)
 
     staging = target.with_name(target.name + ".restoring")
