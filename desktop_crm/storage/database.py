@@ -210,7 +210,8 @@ def to_url(path_or_url: str | os.PathLike[str]) -> str:
     value = os.fspath(path_or_url)
     if "://" in value:
         return value
-    return "sqlite:///" + str(Path(value).expanduser().resolve())
+    # os.path.expanduser leaves "~nobody/x" as it is where Path.expanduser raises
+    return "sqlite:///" + str(Path(os.path.expanduser(value)).resolve())
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -348,3 +348,11 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path: Path) -> None:
         shell=True, capture_output=True, text=True, env=env, timeout=120, check=False)
     assert len(done.stdout.splitlines()) == 1
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_a_home_folder_of_nobody_known(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """``~nosuchuser/x.db``: Path.expanduser raises; the name is taken as it is."""
+    monkeypatch.chdir(tmp_path)
+    line = _fails_with_one_line(["stats", "--db", "~nosuchuser-crm/x.db"], capsys)
+    assert line == f"desktop-crm: No database at {tmp_path / '~nosuchuser-crm' / 'x.db'}"
