@@ -22,6 +22,7 @@ EXIT_CANCELLED = 1  # the user answered no
 EXIT_BAD_INPUT = 2
 EXIT_BUSY = 3  # another window or program held the database longer than the busy timeout
 MAX_DAYS = 3660  # --days: about ten years
+MAX_DEMO_CLIENTS = 1_000_000  # demo --clients: ten times the largest book measured
 
 
 class UserError(Exception):
@@ -50,6 +51,14 @@ def _days(value: str) -> int:
     return number
 
 
+def _demo_clients(value: str) -> int:
+    number = _positive(value)
+    if not 1 <= number <= MAX_DEMO_CLIENTS:
+        raise argparse.ArgumentTypeError(
+            f"must be between 1 and {MAX_DEMO_CLIENTS}: {value}")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, metavar="PATH_OR_URL",
@@ -63,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     demo = sub.add_parser("demo", parents=[common], help="write realistic sample data")
-    demo.add_argument("--clients", type=_positive, required=True, metavar="N")
+    demo.add_argument("--clients", type=_demo_clients, required=True, metavar="N",
+                      help=f"how many clients, 1 to {MAX_DEMO_CLIENTS:,}")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument("--if-missing", action="store_true",
                       help="do nothing when the database file already exists")
@@ -125,8 +135,12 @@ def _db_arg(args: argparse.Namespace) -> str:
 
 
 def _open(args: argparse.Namespace, create: bool) -> Any:
+    """The database; without ``create`` (commands that only read) a missing or
+    empty file is refused, so a read never writes a schema into it."""
     from desktop_crm.storage.database import Database, DatabaseDamagedError, DatabaseError
 
+    if not create:
+        _refuse_empty(args)
     try:
         return Database.open(_db_arg(args), create=create)
     except DatabaseDamagedError as exc:
@@ -135,6 +149,25 @@ def _open(args: argparse.Namespace, create: bool) -> Any:
                           error=exc, db=exc.path)) from exc
     except DatabaseError as exc:
         raise UserError(str(exc)) from exc
+
+
+def _empty_file(args: argparse.Namespace) -> Path | None:
+    """The database file when it exists and is empty (0 bytes), else None."""
+    from desktop_crm.storage.database import sqlite_path, to_url
+
+    path = sqlite_path(to_url(_db_arg(args)))
+    try:
+        return path if path is not None and path.is_file() and path.stat().st_size == 0 \
+            else None
+    except OSError:
+        return None
+
+
+def _refuse_empty(args: argparse.Namespace) -> None:
+    path = _empty_file(args)
+    if path is not None:
+        raise UserError(_("{path} is an empty file, not a Desktop CRM database yet; this "
+                          "command only reads, so it was left unchanged", path=path))
 
 
 def _sqlite_file(args: argparse.Namespace) -> Path:
@@ -214,7 +247,9 @@ def _list_backups(args: argparse.Namespace) -> int:
     path = _sqlite_file(args)
     if not path.exists() and not backup_dir(path).is_dir():
         raise UserError(_("No database at {path}", path=path))
-    infos = list_backups(path)
+    infos = list_backups(path)  # the full check, the one restore makes
+    if not infos and _empty_file(args) is not None:
+        _refuse_empty(args)  # nothing to list and nothing in the file
     if args.json:
         data = [{"path": str(i.path), "taken_at": i.taken_at.isoformat(),
                  "reason": i.reason.value if i.reason else None, "clients": i.clients,
@@ -471,7 +506,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     mapping = _import_mapping(args, source)
     _require_name_column(args, source, mapping)
     path = sqlite_path(to_url(_db_arg(args)))
-    if args.dry_run and path is not None and not path.exists():
+    if args.dry_run and path is not None and (not path.exists() or _empty_file(args)):
         try:  # an empty database in memory: a dry run creates no file
             db = Database.open("sqlite://")
         except DatabaseError as exc:
@@ -517,14 +552,42 @@ COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats,
             "export": _cmd_export, "import": _cmd_import}
 
 
-def _is_busy(exc: BaseException) -> bool:
-    """SQLite gave up waiting for another connection's lock (after the busy
-    timeout); the transaction was rolled back."""
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc``, the driver error SQLAlchemy wraps, and what caused them."""
+    seen: list[BaseException] = []
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        item = todo.pop(0)
+        if item is None or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        todo += [getattr(item, "orig", None), item.__cause__, item.__context__]
+    return seen
+
+
+def _failure_line(exc: BaseException, args: argparse.Namespace) -> tuple[int, str] | None:
+    """The exit code and line for a failure that is the machine's, not a bug:
+    a busy database, a full disk (classified by SQLite's error code and errno,
+    not by message text). SQLite rolled the transaction back, so nothing was
+    written. None for anything else."""
+    import errno
     import sqlite3
 
-    orig = getattr(exc, "orig", exc)
-    return isinstance(orig, sqlite3.OperationalError) and (
-        "locked" in str(orig) or "busy" in str(orig))
+    from desktop_crm.storage.database import disk_full_message
+    from desktop_crm.storage.integrity import is_busy, is_full
+
+    for cause in _causes(exc):
+        if isinstance(cause, sqlite3.Error) and is_busy(cause):
+            return EXIT_BUSY, _("The database is busy in another window or program; "
+                                "nothing was changed. Try again in a moment.")
+        if isinstance(cause, sqlite3.Error) and is_full(cause):
+            return EXIT_BAD_INPUT, disk_full_message(_db_arg(args))
+        if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):
+            return EXIT_BAD_INPUT, _(
+                "The disk is full ({reason}); nothing was changed. Free some space and "
+                "try again.", reason=f"{cause.filename}: {cause.strerror}" if cause.filename
+                else cause.strerror)
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -539,17 +602,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:
-        if not _is_busy(exc):
-            raise
-        print("desktop-crm: " + _("The database is busy in another window or program; "
-                                  "nothing was changed. Try again in a moment."),
-              file=sys.stderr)
-        return EXIT_BUSY
     except BrokenPipeError:  # `desktop-crm agenda | head`: the reader left
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 1
+    except Exception as exc:
+        failure = _failure_line(exc, args)
+        if failure is None:
+            raise
+        print(f"desktop-crm: {failure[1]}", file=sys.stderr)
+        return failure[0]
 
 
 if __name__ == "__main__":

@@ -78,13 +78,16 @@ def generate_complaints(session: Session, client_ids: Sequence[int], seed: int,
     rng = random.Random(seed * 7919 + 17)
     count = max(min(len(client_ids), len(_ORDER) * 2), int(len(client_ids) * SHARE))
     chosen = [rng.choice(client_ids) for _ in range(count)]  # repeats: repeat complainers
-    recent = len(_ORDER) * 2  # the newest: every state twice, the newest still new
+    # the newest: every state twice, the newest still new (fewer in a book of
+    # fewer than ten clients: the newest states of that list)
+    recent = min(len(_ORDER) * 2, count)
     received = sorted(now - timedelta(minutes=rng.randint(30 * 24 * 60, 360 * 24 * 60))
                       for _ in range(count - recent))
     received += sorted(now - timedelta(minutes=rng.randint(60, 25 * 24 * 60))
                        for _ in range(recent))
     targets = [rng.choice(_TARGETS) for _ in range(count - recent)]
-    targets += [status for status in reversed(_ORDER) for _twice in (1, 2)]
+    targets += [status for status in reversed(_ORDER) for _twice in (1, 2)][-recent:] \
+        if recent else []
     rows, changes, logs = [], [], []
     counters: dict[int, int] = {
         int(year): int(last) for year, last in session.execute(

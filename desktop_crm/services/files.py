@@ -1,6 +1,22 @@
-"""Writing export files safely: all or nothing, never a half-written file.
+"""Writing output files safely: all or nothing, never a half-written file,
+never over a file that must not be replaced, owner-only.
 
-Shared by the exports (``.ics`` now; ``.xlsx`` and ``.vcf`` later).
+Every file the app writes to a path the user chose goes through here: the
+exports (``.xlsx``, ``.vcf``, ``.ics``), the import report, and (through
+``protected_output``) ``backup --to``. The rules, in one place:
+
+- ``protected_output`` refuses a path that is the open database, one of its
+  ``-wal``/``-shm``/``-journal`` files or a file in its backups folder
+  (``desktop_crm.storage.held_files``), also through a symbolic link, and an
+  existing path that is not a regular file (a folder, a device such as
+  ``/dev/full``, a pipe, a socket): replacing those loses the client book or
+  breaks the system. It only looks (``os.stat``/``os.lstat``, ``realpath``):
+  opening the database outside SQLite would cost the process its locks, and
+  opening a pipe would block.
+- ``atomic_file`` writes a temporary file and renames it over the target.
+- The file is owner-only (0600) whatever the umask: every export holds
+  client data, which must not leave the company, and a file other users of
+  the machine can read is a first step out.
 """
 
 from __future__ import annotations
@@ -9,6 +25,7 @@ import errno
 import glob
 import os
 import secrets
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,13 +33,56 @@ from pathlib import Path
 from typing import BinaryIO
 
 from desktop_crm.i18n import _
+from desktop_crm.storage.held_files import backup_folder_of_held, held_database
 
 # A temporary file untouched this long belongs to no running write.
 STALE_SECONDS = 3600
+# Exports, reports and backups: owner-only (see the module docstring).
+OUTPUT_MODE = 0o600
 
 
 class ExportError(Exception):
     """An export file could not be written; the message is translated."""
+
+
+class OutputRefusedError(ExportError):
+    """An output path that must not be replaced; nothing was written."""
+
+
+def protected_output(path: Path) -> str | None:
+    """Why ``path`` must not be written as an output, for the user; None when
+    it may be. Looks at the path only: never opens it (see the module docstring)."""
+    path = Path(path)
+    try:
+        real = Path(os.path.realpath(path))  # where a symbolic link points
+    except (OSError, ValueError):
+        real = path
+    for candidate in dict.fromkeys((path, real)):
+        if held_database(candidate) is not None:
+            return _("{path} is the open database or one of its files; choose another "
+                     "file name", path=path)
+        if backup_folder_of_held(candidate) is not None:
+            return _("{path} is in the backups folder of the open database; choose "
+                     "another folder", path=path)
+    try:
+        mode = os.stat(path).st_mode  # follows a link: what would be replaced
+    except FileNotFoundError:
+        return None  # a new file (or a dangling link, replaced by the rename)
+    except (OSError, ValueError):
+        return None  # the write itself says what is wrong
+    if stat.S_ISDIR(mode):
+        return _("{path} is a folder; choose a file name", path=path)
+    if not stat.S_ISREG(mode):
+        return _("{path} is not a regular file (a device, pipe or socket); choose a "
+                 "file name", path=path)
+    return None
+
+
+def refuse_protected_output(path: Path) -> None:
+    """Raise OutputRefusedError when ``protected_output`` refuses ``path``."""
+    reason = protected_output(path)
+    if reason is not None:
+        raise OutputRefusedError(reason)
 
 
 def remove_stale_parts(path: Path, now: float | None = None) -> list[Path]:
@@ -56,16 +116,20 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     """A binary file to write ``path``'s new content into: a temporary file
     next to ``path``, renamed over it when the block ends without an error
     (and removed when it raises); a reader sees the old file or the new one,
-    never a part. The folder must exist. Raises ExportError on any file-system
-    failure."""
+    never a part. The folder must exist; the file is owner-only (0600).
+    Raises OutputRefusedError, before anything is written, for a path
+    ``protected_output`` refuses, and ExportError on any file-system failure."""
+    refuse_protected_output(path)
     try:
-        if not path.name or path.is_dir():
+        if not path.name:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         remove_stale_parts(path)
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OUTPUT_MODE)
         try:
             with os.fdopen(fd, "wb") as fh:
+                if os.name == "posix":
+                    os.fchmod(fh.fileno(), OUTPUT_MODE)  # exactly 0600, whatever the umask
                 yield fh
                 fh.flush()
                 os.fsync(fh.fileno())

@@ -135,6 +135,9 @@ def restore(db_path: str | os.PathLike[str], backup_path: str | os.PathLike[str]
         raise RestoreError(
             _("{path} is open in another window or program; close it and try again",
               path=target), target)
+    if target.exists() and not target.is_file():  # reading a pipe would wait for ever
+        raise RestoreError(_("{path} is not a regular file (a device, pipe or socket), "
+                             "not a database file", path=target), target)
     _check_backup(source)
 
     staging = target.with_name(target.name + ".restoring")

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_crm.i18n import _
@@ -29,6 +30,7 @@ from desktop_crm.storage.integrity import (
     has_sqlite_header,
     in_wal_mode,
     is_damage,
+    is_full,
 )
 from desktop_crm.storage.snapshot import BackupReason, copy_database, new_backup_path
 
@@ -97,6 +99,36 @@ def damaged_error(path: Path, problems: tuple[str, ...]) -> DatabaseDamagedError
     return DatabaseDamagedError(message, path, problems)
 
 
+def disk_full_message(where: object) -> str:
+    """For SQLITE_FULL: the transaction was rolled back, so nothing changed."""
+    return _("The disk holding {path} is full; nothing was changed. Free some space "
+             "and try again.", path=where)
+
+
+def shown_url(url: str) -> str:
+    """A database URL for messages: the password left out."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url.split("@", 1)[-1] if "@" in url else url
+
+
+def unusable_url_error(url: str, exc: Exception) -> DatabaseError:
+    """The error for a URL whose driver is not installed or that SQLAlchemy
+    does not understand."""
+    shown = shown_url(url)
+    if isinstance(exc, ImportError) and url.startswith("postgresql"):
+        return DatabaseError(_(
+            "The PostgreSQL driver is not installed, so {url} cannot be opened; install "
+            "Desktop CRM with the [postgres] extra: pip install \"desktop-crm[postgres]\"",
+            url=shown))
+    if isinstance(exc, ImportError):
+        return DatabaseError(_("The database driver for {url} is not installed ({module})",
+                               url=shown, module=exc.name or exc))
+    return DatabaseError(_("{url} is not a database URL this program can use: {reason}",
+                           url=shown, reason=exc))
+
+
 def foreign_error(path: Path) -> ForeignDatabaseError:
     return ForeignDatabaseError(
         _("{path} belongs to another program: it has tables but no Desktop CRM schema",
@@ -151,7 +183,23 @@ def inspect_file(path: Path, *, full: bool | None = None, integrity: bool = True
     if (report.revision is not None and report.revision != HEAD_REVISION
             and report.revision not in known_revisions()):
         raise newer_error(path, path, report.revision)
+    missing = sorted(head_tables() - report.tables) if report.revision == HEAD_REVISION else []
+    if missing:
+        problems = tuple(_("table {name} is missing", name=name) for name in missing)
+        raise DatabaseDamagedError(
+            _("{path} is damaged or incomplete and was left unchanged: {problem}",
+              path=path, problem=", ".join(problems)), path, problems)
     return report
+
+
+@cache
+def head_tables() -> frozenset[str]:
+    """The tables a database of HEAD_REVISION has (the models, the full-text
+    index, Alembic's own); one missing means the file is damaged or was
+    changed by hand, and every command would fail on it."""
+    from desktop_crm.storage.models import FTS_TABLE, Base
+
+    return frozenset({*Base.metadata.tables, FTS_TABLE, "alembic_version"})
 
 
 def default_db_path() -> Path:
@@ -164,14 +212,21 @@ def to_url(path_or_url: str | os.PathLike[str]) -> str:
     value = os.fspath(path_or_url)
     if "://" in value:
         return value
-    return "sqlite:///" + str(Path(value).expanduser().resolve())
+    # os.path.expanduser leaves "~nobody/x" as it is where Path.expanduser raises
+    return "sqlite:///" + str(Path(os.path.expanduser(value)).resolve())
 
 
 def sqlite_path(url: str) -> Path | None:
-    if url.startswith("sqlite:///"):
-        rest = url[len("sqlite:///"):]
-        return Path(rest) if rest and rest != ":memory:" else None
-    return None
+    """The file of a SQLite URL (any driver: ``sqlite+pysqlite:///`` too, so
+    the checks on files apply to it); None for memory or another server."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    rest = parsed.database
+    return Path(rest) if rest and rest != ":memory:" else None
 
 
 def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -277,7 +332,10 @@ class Database:
                 pending = BackgroundCheck(path, full_check)
             elif later:
                 inspect_file(path, full=full_check)  # an empty schema: migrating writes
-        db = cls(url, pending)
+        try:
+            db = cls(url, pending)
+        except (ImportError, ArgumentError) as exc:  # no driver, not a URL SQLAlchemy knows
+            raise unusable_url_error(url, exc) from exc
         try:
             db.migrate()
         except DatabaseError:
@@ -288,6 +346,12 @@ class Database:
             reason = getattr(exc, "orig", exc)
             if path is not None and isinstance(reason, sqlite3.Error) and is_damage(reason):
                 raise damaged_error(path, (str(reason),)) from exc
+            if isinstance(reason, sqlite3.Error) and is_full(reason):
+                raise DatabaseError(disk_full_message(path or url), path) from exc
+            if path is None:  # a server: it could not be reached or refused us
+                raise DatabaseError(
+                    _("Cannot use the database {url}: {reason}", url=shown_url(url),
+                      reason=(str(reason).strip().splitlines() or [""])[0]), path) from exc
             raise DatabaseError(
                 _("{path} is not a Desktop CRM database or is damaged ({reason})",
                   path=path or url, reason=str(reason)), path
@@ -376,8 +440,8 @@ def backup_before_migration(path: Path, now: datetime | None = None) -> Path:
     """Copy ``path`` into its backups folder (reason before-migration) with the
     online backup API; raises DatabaseError, and nothing is migrated, when
     the copy cannot be made."""
-    target = new_backup_path(path, now or datetime.now(), BackupReason.BEFORE_MIGRATION)
     try:
+        target = new_backup_path(path, now or datetime.now(), BackupReason.BEFORE_MIGRATION)
         return copy_database(path, target)
     except (OSError, sqlite3.Error) as exc:
         raise DatabaseError(
@@ -388,6 +452,9 @@ def backup_before_migration(path: Path, now: datetime | None = None) -> Path:
 def _check_path(path: Path, create: bool) -> None:
     if path.is_dir():
         raise DatabaseError(_("{path} is a folder, not a database file", path=path), path)
+    if path.exists() and not path.is_file():  # reading a pipe would wait for ever
+        raise DatabaseError(_("{path} is not a regular file (a device, pipe or socket), "
+                              "not a database file", path=path), path)
     if path.exists():
         if not os.access(path, os.R_OK | os.W_OK):
             raise DatabaseError(_("Cannot read and write {path}: permission denied", path=path),

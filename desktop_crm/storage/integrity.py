@@ -31,7 +31,10 @@ FULL_CHECK_MAX_BYTES = 64 * 1024 * 1024
 # integrity_check stops after 100 problems by default; so do we for foreign keys.
 MAX_PROBLEMS = 100
 
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
 _SQLITE_CORRUPT = 11
+_SQLITE_FULL = 13
 _SQLITE_NOTADB = 26
 
 
@@ -102,6 +105,29 @@ def is_damage(exc: sqlite3.Error) -> bool:
         return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
     text = str(exc)
     return "malformed" in text or "not a database" in text
+
+
+def _primary_code(exc: BaseException) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def is_full(exc: sqlite3.Error) -> bool:
+    """True when SQLite could not write because the disk (or the database's
+    page limit) is full; the statement's transaction was rolled back."""
+    code = _primary_code(exc)
+    if code is not None:
+        return code == _SQLITE_FULL
+    return "database or disk is full" in str(exc)
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    """True when SQLite gave up waiting for another connection's lock (after
+    the busy timeout); the statement's transaction was rolled back."""
+    code = _primary_code(exc)
+    if code is not None:
+        return code in (_SQLITE_BUSY, _SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def read_only_connection(path: Path) -> sqlite3.Connection:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -25,6 +26,8 @@ from pathlib import Path
 from desktop_crm.storage import held_files
 
 BACKUP_DIR_NAME = "backups"
+# The backups folder: owner-only, like the database and the backups in it.
+PRIVATE_DIR_MODE = 0o700
 
 
 class BackupReason(StrEnum):
@@ -88,9 +91,32 @@ def backup_dir_for(db_path: Path) -> Path:
     return db_path.parent / BACKUP_DIR_NAME
 
 
-def new_backup_path(db_path: Path, taken_at: datetime, reason: BackupReason) -> Path:
-    """A name in the backups folder that no file has yet (never overwrite a backup)."""
+def make_backup_dir(db_path: Path) -> Path:
+    """The backups folder of ``db_path``, created if needed, owner-only (0700)
+    whatever the umask.
+
+    A folder that exists with looser bits (made by an earlier release under
+    a permissive umask, or by hand) is tightened to 0700: the backups are the
+    whole client book, and a folder others may write lets them delete the
+    way back or plant a "backup" that a restore would then copy in. The
+    files themselves are 0600 already. A folder this user may not change
+    (another owner) is left as it is rather than failing the backup.
+    """
     folder = backup_dir_for(db_path)
+    folder.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    if os.name == "posix":
+        try:
+            if stat.S_IMODE(os.stat(folder).st_mode) != PRIVATE_DIR_MODE:
+                os.chmod(folder, PRIVATE_DIR_MODE)
+        except PermissionError:
+            pass
+    return folder
+
+
+def new_backup_path(db_path: Path, taken_at: datetime, reason: BackupReason) -> Path:
+    """A name in the backups folder that no file has yet (never overwrite a
+    backup); the folder is made ready for it (``make_backup_dir``)."""
+    folder = make_backup_dir(db_path)
     serial = 1
     while True:
         candidate = folder / backup_file_name(db_path.stem, taken_at, reason, serial)
@@ -141,7 +167,11 @@ def copy_database(source: Path, target: Path) -> Path:
     tmp.unlink(missing_ok=True)  # left by a crash; it may have other permissions
     # Owner-only from the first byte: a backup is as confidential as the database.
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-    os.close(fd)
+    try:
+        if os.name == "posix":
+            os.fchmod(fd, 0o600)  # exactly: a umask such as 0277 would leave 0400
+    finally:
+        os.close(fd)
     try:
         src = sqlite3.connect(read_only_uri(source), uri=True, timeout=10)
         try:

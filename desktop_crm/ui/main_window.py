@@ -26,6 +26,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.evaluations import EvaluationService
+from desktop_crm.services.files import ExportError
 from desktop_crm.services.ics_export import export_ics
 from desktop_crm.storage import held_files
 from desktop_crm.storage.database import Database, DatabaseError
@@ -515,11 +516,11 @@ class MainWindow(QMainWindow):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             count = export_ics(AgendaService(self.db, self.clock), path, EXPORT_DAYS)
-        except OSError as exc:
+        except (ExportError, OSError) as exc:  # ExportError: a refused path, a failed write
             QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, _("Export failed"),
-                                 _("Cannot write {path}: {reason}", path=path,
-                                   reason=exc.strerror or exc))
+            QMessageBox.critical(self, _("Export failed"), str(exc) if isinstance(
+                exc, ExportError) else _("Cannot write {path}: {reason}", path=path,
+                                         reason=exc.strerror or exc))
             return None
         QApplication.restoreOverrideCursor()
         self.settings.setValue("export/folder", str(Path(path).parent))

@@ -136,3 +136,34 @@ def test_the_import_reads_and_writes_off_the_ui_thread(window, seeded, tmp_path:
     assert window.import_clients() is not None
     assert threads == {"open": False, "commit": False}
     assert window.clients.model.rowCount() == len(seeded) + 1
+
+
+
+@pytest.mark.parametrize("export", ["workbook", "contacts", "calendar"])
+def test_an_export_over_the_open_database_is_refused_with_one_message(  # type: ignore[no-untyped-def]
+        window, seeded, db, tmp_path: Path, monkeypatch, answers, export: str) -> None:
+    """The save dialog answered with a name that is the open database (through
+    a link, since the window adds the export's suffix): one message box naming
+    it, nothing written. The test looks at the database with stat only:
+    reading it here would drop the window's locks."""
+    queue, _asked = answers
+    queue.append(QMessageBox.StandardButton.No)  # the workbook's confidential question
+    target = tmp_path / {"workbook": "book.xlsx", "contacts": "contacts.vcf",
+                         "calendar": "care.ics"}[export]
+    target.symlink_to(db.path)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    errors: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "critical",
+                        staticmethod(lambda parent, title, text: errors.append((title, text))))
+    before = db.path.stat()
+    run = {"workbook": window.export_workbook, "contacts": window.act_export_vcf.trigger,
+           "calendar": window.export_calendar}[export]
+    assert not run()
+    assert errors == [("Export failed", f"{target} is the open database or one of its "
+                                        "files; choose another file name")]
+    after = db.path.stat()
+    assert (after.st_ino, after.st_size, after.st_mtime_ns) == (
+        before.st_ino, before.st_size, before.st_mtime_ns)
+    assert target.is_symlink() and target.resolve() == db.path.resolve()
+    assert window.clients.service.counts()["clients"] == len(seeded)

@@ -244,6 +244,47 @@ def test_backup_is_a_private_consistent_copy(tmp_path: Path) -> None:
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
+@pytest.mark.skipif(not POSIX, reason="folder modes are POSIX")
+@pytest.mark.parametrize("how", ["backup", "before-migration", "before-restore"])
+@pytest.mark.parametrize("umask", [0o000, 0o022, 0o277], ids=["000", "022", "277"])
+def test_the_backups_folder_is_owner_only_whatever_the_umask(tmp_path: Path, how: str,
+                                                             umask: int) -> None:
+    """Made by any of the three writers of the folder; 0o277 would even leave
+    the owner unable to write into a folder made with the umask."""
+    db_path = tmp_path / "clients.db"
+    if how == "before-migration":
+        build_at(db_path, "20261124_01")
+    else:
+        _make_db(db_path, ["曾国方"])
+    old = os.umask(umask)
+    try:
+        if how == "backup":
+            made = backup(db_path, now=NOW)
+        elif how == "before-migration":
+            Database.open(db_path).close()
+            [made] = backup_dir(db_path).iterdir()
+        else:
+            elsewhere = backup(db_path, tmp_path / "copy.db", now=NOW)
+            made = restore(db_path, elsewhere, now=NOW).previous_backup
+    finally:
+        os.umask(old)
+    assert made is not None and made.parent == backup_dir(db_path)
+    assert stat.S_IMODE(backup_dir(db_path).stat().st_mode) == 0o700
+    assert stat.S_IMODE(made.stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(not POSIX, reason="folder modes are POSIX")
+def test_a_looser_backups_folder_is_tightened_by_the_next_backup(tmp_path: Path) -> None:
+    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    folder = backup_dir(db_path)
+    folder.mkdir()
+    os.chmod(folder, 0o777)  # as an earlier release left it under umask 000
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    backup(db_path, now=NOW)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
 def test_backups_in_the_same_second_do_not_overwrite_each_other(tmp_path: Path) -> None:
     db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
     first = backup(db_path, now=NOW, reason=BackupReason.BEFORE_IMPORT)

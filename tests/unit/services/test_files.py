@@ -1,9 +1,11 @@
-"""Export files are written all or nothing, and temporary files that a killed
-write left behind are cleaned up by the next write to the same name."""
+"""Export files are written all or nothing, owner-only, never over the open
+database, its files or its backups, and temporary files that a killed write
+left behind are cleaned up by the next write to the same name."""
 
 from __future__ import annotations
 
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -12,10 +14,13 @@ import pytest
 from desktop_crm.services.files import (
     STALE_SECONDS,
     ExportError,
+    OutputRefusedError,
     atomic_file,
+    protected_output,
     remove_stale_parts,
     write_atomically,
 )
+from desktop_crm.storage.database import Database
 
 
 def test_write_replaces_the_file_whole(tmp_path: Path) -> None:
@@ -59,3 +64,27 @@ def test_stale_temporary_files_of_the_same_name_are_removed_and_nothing_else(
         p.name for p in (fresh, other_name, not_ours))
     write_atomically(out, b"new")  # the next write cleans up the same way
     assert out.read_bytes() == b"new"
+
+
+def test_the_open_database_its_files_and_backups_are_refused_before_anything_is_written(
+        db: Database, tmp_path: Path) -> None:
+    assert db.path is not None
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    for target in (db.path, db.path.with_name(db.path.name + "-shm"),
+                   db.path.with_name(db.path.name + "-journal"), backups / "any.xlsx"):
+        assert protected_output(target) is not None
+        before = sorted(tmp_path.rglob("*"))
+        with pytest.raises(OutputRefusedError, match="open database"):
+            write_atomically(target, b"x")
+        assert sorted(tmp_path.rglob("*")) == before  # not even a temporary file
+    assert protected_output(tmp_path / "clients.xlsx") is None
+
+
+def test_a_file_is_owner_only_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        write_atomically(tmp_path / "book.xlsx", b"client data")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "book.xlsx").stat().st_mode) == 0o600

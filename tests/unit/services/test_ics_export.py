@@ -268,7 +268,7 @@ def test_festivals(agenda: AgendaService, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("target", ["missing/care.ics", "."])
 def test_unwritable_path(agenda: AgendaService, tmp_path: Path, target: str) -> None:
-    with pytest.raises(ExportError, match="Cannot write"):
+    with pytest.raises(ExportError, match=r"Cannot write|is a folder"):
         export_ics(agenda, tmp_path / target)
     assert not list(tmp_path.rglob("*.part"))
 

@@ -283,7 +283,7 @@ def test_an_empty_book(db: Database, tmp_path: Path) -> None:
 @pytest.mark.parametrize("target", ["no/such/folder/book.xlsx", "."])
 def test_a_bad_path_raises_export_error(db: Database, tmp_path: Path, target: str) -> None:
     before = sorted(tmp_path.iterdir())
-    with pytest.raises(ExportError, match="Cannot write"):
+    with pytest.raises(ExportError, match=r"Cannot write|is a folder"):
         export(db, tmp_path / target, lang="en")
     assert sorted(tmp_path.iterdir()) == before
 
