@@ -151,8 +151,7 @@ def test_an_export_over_the_open_database_is_refused_with_one_message(  # type: 
     target = tmp_path / {"workbook": "book.xlsx", "contacts": "contacts.vcf",
                          "calendar": "care.ics"}[export]
     target.symlink_to(db.path)
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(target), "")))
+    monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: target)
     errors: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "critical",
                         staticmethod(lambda parent, title, text: errors.append((title, text))))
