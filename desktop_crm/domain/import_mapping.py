@@ -302,6 +302,20 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+# Names of a sheet that holds the client list. The app's own workbook calls it
+# 客户 / Clients and puts a Summary before it, whose figures would otherwise be
+# read as 45 new clients named "24", "73" ...
+CLIENT_SHEET_NAMES = frozenset(normalize_header(name) for name in (
+    "clients", "customers", "contacts", "客户", "客户资料", "客户列表", "客户信息",
+    "客户名单", "客户档案", "联系人", "通讯录"))
+
+
+def client_sheets_first(names: Sequence[str]) -> list[str]:
+    """``names`` in the order a workbook's sheets are tried when the user chose
+    none: sheets named like a client list first, the others in their order."""
+    return sorted(names, key=lambda name: normalize_header(name) not in CLIENT_SHEET_NAMES)
+
+
 def excel_serial_date(serial: float) -> date:
     """An Excel day number (1900 system) as a date."""
     if not 1 <= serial <= _MAX_SERIAL:

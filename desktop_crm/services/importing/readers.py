@@ -275,7 +275,7 @@ def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None,
         chosen = sheet
         rows: list[list[Any]] = []
         first_row = 1
-        for name in [sheet] if sheet is not None else visible:
+        for name in [sheet] if sheet is not None else im.client_sheets_first(visible):
             assert name is not None
             if check_sheet is not None:
                 check_sheet(name)

@@ -257,3 +257,9 @@ def test_a_row_with_nothing_but_an_id_is_blank() -> None:
 def test_maps_a_name() -> None:
     assert im.maps_a_name({0: "last_name"}) and im.maps_a_name({3: "name"})
     assert not im.maps_a_name({0: "client_id", 1: "mobile", 2: "email"})
+
+
+def test_sheets_named_like_a_client_list_are_tried_first() -> None:
+    assert im.client_sheets_first(["汇总", "客户", "麦凯66问"]) == ["客户", "汇总", "麦凯66问"]
+    assert im.client_sheets_first(["Summary", " CLIENTS ", "Interactions"])[0] == " CLIENTS "
+    assert im.client_sheets_first(["Sheet1", "Sheet2"]) == ["Sheet1", "Sheet2"]

@@ -1,5 +1,7 @@
-"""A workbook exported by the app and edited in Excel re-imports by its client
-ID column: edited rows update their clients, nothing else changes or doubles."""
+"""A workbook exported by the app and edited in Excel re-imports by its UUID
+column: edited rows update their clients, nothing else changes or doubles. It
+is opened as the user opens it, without choosing a sheet: the client sheet is
+read, not the Summary before it."""
 
 from __future__ import annotations
 
@@ -27,7 +29,9 @@ def test_an_exported_workbook_reimports_without_changes_then_with_one_edit(
     exported = tmp_path / "book.xlsx"
     export_xlsx(db, exported, lang=lang, clock=lambda: NOW)
     service = ImportService(db, lambda: NOW, backup_first=False)
-    plan = service.plan(service.open(exported, sheet=sheet), None, "skip")
+    source = service.open(exported)
+    assert source.table.sheet == sheet
+    plan = service.plan(source, None, "skip")
     assert (plan.counts["created"], plan.counts["updated"], plan.counts["invalid"]) == (0, 0, 0)
     assert plan.warnings == []
     book = openpyxl.load_workbook(exported)
@@ -35,7 +39,7 @@ def test_an_exported_workbook_reimports_without_changes_then_with_one_edit(
     rows.cell(2, 2).value = "改过的名字"
     edited_id = int(rows.cell(2, 1).value)
     book.save(exported)
-    result = service.commit(service.open(exported, sheet=sheet), None, "skip")
+    result = service.commit(service.open(exported), None, "skip")
     assert (result.counts["created"], result.counts["updated"]) == (0, 1)
     after = {cid: clients.get(cid) for cid in clients.list_ids(ClientFilter())}
     assert after.keys() == before.keys()
