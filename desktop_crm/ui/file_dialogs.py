@@ -36,11 +36,19 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
-from PySide6.QtWidgets import QDialog, QFileDialog, QFileSystemModel, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFileSystemModel,
+    QHeaderView,
+    QTreeView,
+    QWidget,
+)
 
 from desktop_crm.i18n import _
 from desktop_crm.storage import held_files
@@ -150,6 +158,16 @@ def file_dialog(parent: QWidget | None, title: str, start: Path | str, filters: 
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
     if name:
         dialog.selectFile(name)
+    # Qt's default (about 620x400, narrow columns) cuts the size, type and
+    # date columns short: "263...KiB", "Mic...eet".
+    dialog.resize(dialog.size().expandedTo(QSize(900, 560)))
+    details = dialog.findChild(QTreeView, "treeView")
+    if details is not None:
+        header = details.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((1, 100), (2, 200), (3, 170)):
+            header.resizeSection(column, width)
     return dialog
 
 

@@ -274,3 +274,16 @@ def test_icons_and_types_come_from_the_name_not_the_content(qtbot, tmp_path: Pat
     assert ours.type(QFileInfo(str(tmp_path))) == "文件夹"  # Qt's catalog has none
     ours.icon(info)
     ours.icon(QFileInfo(str(tmp_path)))
+
+
+def test_file_dialogs_are_wide_enough_for_their_columns(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Qt's default dialog cut size, type and date short ("263...KiB", "Mic...eet")."""
+    from PySide6.QtWidgets import QTreeView
+
+    from desktop_crm.ui.file_dialogs import file_dialog
+
+    dialog = file_dialog(None, "Export", tmp_path / "clients.xlsx", "Excel (*.xlsx)", save=True)
+    qtbot.addWidget(dialog)
+    assert dialog.width() >= 900 and dialog.height() >= 560
+    header = dialog.findChild(QTreeView, "treeView").header()
+    assert [header.sectionSize(c) for c in (1, 2, 3)] == [100, 200, 170]
