@@ -26,7 +26,12 @@ from desktop_crm.storage.database import (
     inspect_file,
 )
 from desktop_crm.storage.integrity import check_file
-from desktop_crm.storage.snapshot import BackupReason, copy_database, new_backup_path
+from desktop_crm.storage.snapshot import (
+    BackupReason,
+    copy_database,
+    fold_wal,
+    new_backup_path,
+)
 
 
 class RestoreError(DatabaseError):
@@ -87,13 +92,7 @@ def _release_wal(path: Path) -> None:
     make sure no other connection has it open: SQLite deletes the -wal when
     its last connection closes, so a -wal left after ours closed means
     another window or program is using the database."""
-    conn = sqlite3.connect(path, timeout=10)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-    wal = path.with_name(path.name + "-wal")
-    if wal.exists():
+    if not fold_wal(path):
         raise RestoreError(
             _("{path} is open in another window or program; close it and try again",
               path=path), path)

@@ -195,3 +195,17 @@ def copy_database(source: Path, target: Path) -> Path:
         raise
     _fsync_dir(target.parent)
     return target
+
+
+def fold_wal(path: Path) -> bool:
+    """Fold the ``-wal`` of the database ``path`` into the file (a TRUNCATE
+    checkpoint through a connection of our own, then closed). Returns True
+    when no ``-wal`` is left: SQLite deletes it when its last connection
+    closes, so one left behind means another connection still has the
+    database open."""
+    conn = sqlite3.connect(path, timeout=10)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    return not path.with_name(path.name + "-wal").exists()
