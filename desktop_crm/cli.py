@@ -1,4 +1,4 @@
-"""Command line: the same services as the window (contract in DESIGN.md).
+"""Command line: the same services as the window (contract in README.md, "Command line").
 
 Exit code 0 on success, 2 on bad input with one line on stderr; never a
 traceback for a user's mistake.

@@ -248,7 +248,7 @@ class AgendaItem(NamedTuple):
         raise AssertionError(self.kind)
 
     def to_json(self) -> dict[str, Any]:
-        """The ``agenda --json`` shape of DESIGN.md, plus a few extra keys."""
+        """The ``agenda --json`` shape of the README's command line, plus a few extra keys."""
         return {
             "date": self.day.isoformat(),
             "kind": self.kind.value,

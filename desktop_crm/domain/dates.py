@@ -1,6 +1,6 @@
 """Recurring dates on the Gregorian or the Chinese lunar calendar.
 
-Public API (see DESIGN.md)::
+Public API (stable: tests and outside checks import it)::
 
     DateSpec.solar(month, day, year=None)
     DateSpec.lunar(month, day, leap=False, year=None)

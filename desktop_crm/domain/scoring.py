@@ -1,6 +1,6 @@
 """Client evaluation (客户评估): weighted criteria, 0-100 points, A/B/C grades.
 
-Public API (see DESIGN.md)::
+Public API (stable: tests and outside checks import it)::
 
     from desktop_crm.domain.scoring import default_scheme, evaluate
     r = evaluate(default_scheme(), {"sales_attainment": 80, "cooperation": "good",

@@ -9,7 +9,7 @@ from desktop_crm.storage.database import Database
 
 
 def stats(db: Database) -> dict[str, Any]:
-    """The figures in DESIGN.md's ``stats --json`` shape.
+    """The figures in the ``stats --json`` shape (README.md, "Command line").
 
     """
     with db.read() as s:

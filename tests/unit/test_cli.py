@@ -1,4 +1,4 @@
-"""Tests for the command line contract of DESIGN.md, run in-process (desktop_crm.cli)."""
+"""Tests for the command line contract of the README, run in-process (desktop_crm.cli)."""
 
 from __future__ import annotations
 
