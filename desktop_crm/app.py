@@ -64,18 +64,28 @@ def install_error_dialog() -> None:
     import traceback
     from types import TracebackType
 
-    from PySide6.QtWidgets import QMessageBox
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from desktop_crm.domain.errors import CrmError
     from desktop_crm.i18n import _
 
     def hook(kind: type[BaseException], error: BaseException,
              tb: TracebackType | None) -> None:
-        traceback.print_exception(kind, error, tb)
-        QMessageBox.critical(
-            None, _("Unexpected error"),
-            _("Something went wrong and the last action was not completed; your saved "
-              "data is unchanged.\n\n{error}", error=f"{kind.__name__}: {error}"),
-        )
+        if isinstance(error, CrmError):  # its message says what to do: no traceback
+            QMessageBox.warning(None, _("Desktop CRM"), str(error))
+            return
+        details = "".join(traceback.format_exception(kind, error, tb))
+        print(details, file=sys.stderr, end="")
+        box = QMessageBox(QMessageBox.Icon.Critical, _("Unexpected error"),
+                          _("Something went wrong and the last action was not completed; "
+                            "your saved data is unchanged.\n\n{error}",
+                            error=f"{kind.__name__}: {error}"))
+        box.setDetailedText(details)  # "Show Details...": selectable, for a bug report
+        copy = box.addButton(_("Copy details"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is copy:
+            QApplication.clipboard().setText(details)
 
     sys.excepthook = hook
 

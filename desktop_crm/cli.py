@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from desktop_crm import __version__
+from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _, set_language, system_language
 
 EXIT_OK = 0
@@ -25,7 +26,7 @@ MAX_DAYS = 3660  # --days: about ten years
 MAX_DEMO_CLIENTS = 1_000_000  # demo --clients: ten times the largest book measured
 
 
-class UserError(Exception):
+class UserError(CrmError):
     """A problem the user can fix; printed as one line, exit code 2."""
 
 
@@ -597,7 +598,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = COMMANDS.get(args.command or "", _cmd_window)
     try:
         return handler(args)
-    except UserError as exc:
+    except CrmError as exc:  # UserError and every error whose message is for the user
         print(f"desktop-crm: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:

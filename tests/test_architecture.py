@@ -179,3 +179,27 @@ def test_every_message_has_a_chinese_translation() -> None:
         f"{len(missing)} missing from zh.json:\n  " + "\n  ".join(missing)
         + f"\n{len(mismatched)} with other placeholders:\n  " + "\n  ".join(mismatched)
     )
+
+
+def test_every_error_class_is_a_crm_error() -> None:
+    """One hierarchy: every exception class the app defines derives from
+    domain.errors.CrmError (its message is for the user), so the command line
+    and the window tell them from bugs by type, not by a list."""
+    import importlib
+    import inspect
+
+    from desktop_crm.domain.errors import CrmError
+
+    found = []
+    for path in SOURCES:
+        if _in(path, "desktop_crm/storage/migrations") or _in(path, "desktop_crm/ui") \
+                or path.name == "__main__.py" or _rel(path) == "desktop_crm/app.py":
+            continue
+        module = importlib.import_module(_module_name(path))
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            # a private class (``biff._DamagedError``) is a signal caught in its module
+            if (cls.__module__ == module.__name__ and issubclass(cls, BaseException)
+                    and not name.startswith("_")):
+                found.append(cls)
+                assert issubclass(cls, CrmError), f"{cls.__module__}.{name} is not a CrmError"
+    assert len(found) >= 15  # the scan sees the app's errors

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from desktop_crm.domain.enums import LabelledEnum, register_labels
+from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.validation import FieldError
 from desktop_crm.i18n import N_, _
 
@@ -98,7 +99,7 @@ FOLLOW_UP_DAYS = 7
 MAX_ESCALATION = 3
 
 
-class TransitionError(ValueError):
+class TransitionError(ValueError, CrmError):
     """A status change the workflow does not allow."""
 
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from lunar_python import LunarYear, Solar
 
+from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _, language
 
 SOLAR = "solar"
@@ -31,7 +32,7 @@ _CN_MONTHS = ["正", "二", "三", "四", "五", "六", "七", "八", "九", "�
 _CN_DIGITS = "一二三四五六七八九十"
 
 
-class DateSpecError(ValueError):
+class DateSpecError(ValueError, CrmError):
     """A month/day/year combination that does not exist."""
 
 

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import N_, _
 
 PERCENT = "percent"
@@ -50,7 +51,7 @@ _RATING_LABELS = {
 }
 
 
-class ScoringError(ValueError):
+class ScoringError(ValueError, CrmError):
     """An invalid scheme or input; the message is for the user."""
 
 

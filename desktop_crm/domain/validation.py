@@ -13,6 +13,7 @@ from datetime import date
 
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.dates import DateSpec, DateSpecError, parse_lunar
+from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _
 
 MAX_NAME = 200
@@ -56,7 +57,7 @@ class FieldError:
     message: str
 
 
-class ValidationError(ValueError):
+class ValidationError(ValueError, CrmError):
     """Raised by services when a card fails validation; holds every problem."""
 
     def __init__(self, errors: list[FieldError]):

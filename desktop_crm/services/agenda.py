@@ -28,6 +28,7 @@ from desktop_crm.domain.client import ClientRow, Interaction
 from desktop_crm.domain.complaint import FOLLOW_UP_DAYS, ComplaintStatus, follow_up_due
 from desktop_crm.domain.dates import SOLAR, DateSpec, SpecKey, occurrences_between
 from desktop_crm.domain.enums import AgendaKind, Channel, DateKind
+from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.festivals import FESTIVALS
 from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
@@ -49,7 +50,7 @@ _DATE_KINDS = {
 }
 
 
-class AlreadyDoneError(ValueError):
+class AlreadyDoneError(ValueError, CrmError):
     """The item was marked done already (perhaps in another window)."""
 
 

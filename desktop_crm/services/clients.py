@@ -6,6 +6,7 @@ from datetime import datetime
 
 from desktop_crm.domain.changes import diff_cards
 from desktop_crm.domain.client import ChangeEntry, ClientCard, ClientRow, Interaction
+from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.validation import FieldError, ValidationError, validate_card
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
@@ -14,10 +15,6 @@ from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
 
 __all__ = ["ClientFilter", "ClientService", "NotFoundError"]
-
-
-class NotFoundError(LookupError):
-    """The client does not exist (any more)."""
 
 
 class ClientService:

@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _
 from desktop_crm.storage.held_files import backup_folder_of_held, held_database
 
@@ -41,7 +42,7 @@ STALE_SECONDS = 3600
 OUTPUT_MODE = 0o600
 
 
-class ExportError(Exception):
+class ExportError(CrmError):
     """An export file could not be written; the message is translated."""
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _
 from desktop_crm.storage import held_files
 from desktop_crm.storage.integrity import (
@@ -40,7 +41,7 @@ HEAD_REVISION = "20261205_07"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-class DatabaseError(Exception):
+class DatabaseError(CrmError):
     """A database that cannot be opened or used; the message is for the user.
 
     Attributes:

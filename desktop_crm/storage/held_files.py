@@ -32,6 +32,7 @@ import threading
 from collections import Counter
 from pathlib import Path
 
+from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _
 
 # The files SQLite keeps beside a database: WAL, shared memory, rollback journal.
@@ -41,7 +42,7 @@ _lock = threading.Lock()
 _held: Counter[Path] = Counter()
 
 
-class HeldFileError(OSError):
+class HeldFileError(OSError, CrmError):
     """A path names a database file this process holds open through SQLite;
     the message is for the user."""
 

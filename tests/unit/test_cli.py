@@ -317,3 +317,26 @@ def test_a_database_busy_past_the_timeout_is_one_line_not_a_traceback(
     monkeypatch.setattr(stats_module, "stats", broken)
     with pytest.raises(OperationalError):  # a real bug still surfaces
         main(["stats", "--db", str(seeded), "--json"])
+
+
+def test_an_error_for_the_user_is_one_line_and_a_bug_is_not_hidden(
+        seeded: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Any CrmError that reaches main() is one line and exit 2, whatever the
+    command; any other exception is a bug and keeps its traceback."""
+    from desktop_crm import cli
+    from desktop_crm.services.importing.service import ImportUndoError
+
+    def refuse(args: object) -> int:
+        raise ImportUndoError("nothing to undo: the last import was undone already")
+
+    monkeypatch.setitem(cli.COMMANDS, "stats", refuse)
+    assert main(["stats", "--db", str(seeded), "--json"]) == 2
+    assert one_line(capsys.readouterr().err) == (
+        "desktop-crm: nothing to undo: the last import was undone already")
+
+    def bug(args: object) -> int:
+        raise KeyError("a bug")
+
+    monkeypatch.setitem(cli.COMMANDS, "stats", bug)
+    with pytest.raises(KeyError):
+        main(["stats", "--db", str(seeded), "--json"])

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from desktop_crm.domain.errors import CrmError
 
-class ImportFileError(Exception):
+
+class ImportFileError(CrmError):
     """The file cannot be imported at all; the message names the file and is
     meant for the user (one line)."""
 

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from desktop_crm.domain import import_mapping as im
 from desktop_crm.domain.changes import diff_cards
 from desktop_crm.domain.client import ClientCard
+from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.import_mapping import ERROR, WARNING, RowCard, RowProblem
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
@@ -64,7 +65,7 @@ UNCHANGED = "unchanged"
 INVALID = "invalid"
 
 
-class ImportRowError(Exception):
+class ImportRowError(CrmError):
     """Rows have errors and the import was not written; ``problems`` lists them."""
 
     def __init__(self, message: str, problems: list[RowProblem]):
@@ -72,7 +73,7 @@ class ImportRowError(Exception):
         self.problems = problems
 
 
-class ImportUndoError(Exception):
+class ImportUndoError(CrmError):
     """A batch cannot be undone; the message says why."""
 
 

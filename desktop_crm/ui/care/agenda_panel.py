@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.domain.care import AgendaItem
+from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.agenda import AgendaService, AlreadyDoneError, DoneReceipt
-from desktop_crm.services.clients import NotFoundError
 from desktop_crm.ui.care.agenda_model import AgendaModel
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.widgets import configure_list_view

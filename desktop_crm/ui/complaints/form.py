@@ -38,9 +38,10 @@ from desktop_crm.domain.complaint import (
     advice,
     validate_complaint,
 )
+from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import N_, _
-from desktop_crm.services.clients import ClientService, NotFoundError
+from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.ui.clients.fields import EnumCombo
 from desktop_crm.ui.complaints.client_picker import ClientPicker

@@ -30,9 +30,10 @@ from desktop_crm.domain.complaint import (
     TransitionError,
     age_text,
 )
+from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import N_, _
-from desktop_crm.services.clients import ClientService, NotFoundError
+from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintFilter, ComplaintService
 from desktop_crm.ui.complaints.form import ComplaintForm
 from desktop_crm.ui.complaints.list_model import (

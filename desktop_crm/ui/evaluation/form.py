@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.evaluation import Evaluation, default_period
 from desktop_crm.domain.scoring import (
     COUNT,
@@ -40,7 +41,6 @@ from desktop_crm.domain.scoring import (
     rating_label,
 )
 from desktop_crm.i18n import _
-from desktop_crm.services.clients import NotFoundError
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.ui.evaluation.advice import grade_caption, lift_to_next_grade
 from desktop_crm.ui.evaluation.charts import GRADE_COLOURS
