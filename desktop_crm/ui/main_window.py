@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -33,6 +33,7 @@ from desktop_crm.storage.database import Database, DatabaseError
 from desktop_crm.ui import backups, file_dialogs, transfer
 from desktop_crm.ui.background import ThreadedResults
 from desktop_crm.ui.care.tab import CareTab
+from desktop_crm.ui.changes import Changes, TabPage, client_ids
 from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.complaints.analysis import AnalysisPane
 from desktop_crm.ui.complaints.tab import NEW_SHORTCUT, ComplaintsTab
@@ -43,7 +44,16 @@ from desktop_crm.ui.widgets import INVALID_STYLE
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
 EXPORT_DAYS = 365  # the .ics file covers the coming year
-TabT = TypeVar("TabT", bound=QWidget)
+# The tabs, in their order: attribute, title, the list | details splitter's
+# default sizes (None: not remembered). Each is built by ``_make_<attribute>_tab``
+# and follows ui.changes.TabPage; adding a tab is a line here and its factory.
+TABS: tuple[tuple[str, str, list[int] | None], ...] = (
+    ("today", N_("Today"), None),
+    ("clients", N_("Client cards"), [520, 760]),
+    ("evaluation", N_("Evaluation"), [560, 720]),
+    ("calendar", N_("Care calendar"), [460, 820]),
+    ("complaints", N_("Complaints"), [640, 640]),
+)
 
 
 class MainWindow(QMainWindow):
@@ -56,6 +66,13 @@ class MainWindow(QMainWindow):
         complaints: the complaints tab.
     """
 
+    # the tabs of TABS, set by _make_tab
+    today: TodayTab
+    clients: ClientsTab
+    evaluation: EvaluationTab
+    calendar: CareTab
+    complaints: ComplaintsTab
+
     def __init__(self, db: Database, settings: QSettings, clock: Clock | None = None) -> None:
         super().__init__()
         self.settings = settings
@@ -66,16 +83,8 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self._today_count = (0, 0)
-        self.today = self._make_today_tab()
-        self.calendar = self._make_calendar_tab()
-        self.complaints = self._make_complaints_tab()
-        self.clients = self._make_clients_tab()
-        self.evaluation = self._make_evaluation_tab()
-        self.tabs.addTab(self.today, "")
-        self.tabs.addTab(self.clients, "")
-        self.tabs.addTab(self.evaluation, "")
-        self.tabs.addTab(self.calendar, "")
-        self.tabs.addTab(self.complaints, "")
+        for key, _title, _sizes in TABS:
+            self.tabs.addTab(self._make_tab(key), "")
         # Today comes first on start when something needs doing.
         self.tabs.setCurrentWidget(self.today if self.today.total else self.clients)
         self._build_actions()
@@ -85,11 +94,29 @@ class MainWindow(QMainWindow):
     def _show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
 
+    def _make_tab(self, key: str) -> QWidget:
+        """Build the tab ``key`` of TABS over the current database and keep it
+        as the attribute of that name."""
+        tab: QWidget = getattr(self, f"_make_{key}_tab")()
+        setattr(self, key, tab)
+        return tab
+
+    def pages(self) -> list[TabPage]:
+        """The tabs, in their order."""
+        return [getattr(self, key) for key, _title, _sizes in TABS]
+
+    def broadcast(self, changes: Changes, sender: QWidget | None = None) -> None:
+        """Pass what a write changed to every tab but the one that made it."""
+        for page in self.pages():
+            if cast(QWidget, page) is not sender:
+                page.apply_changes(changes)
+
     def _make_clients_tab(self) -> ClientsTab:
         tab = ClientsTab(ClientService(self.db, self.clock))
         tab.status.connect(self._show_status)
         tab.evaluate_requested.connect(self.evaluate_client)
-        tab.data_changed.connect(self._on_client_changed)
+        tab.data_changed.connect(lambda client_id: self.broadcast(
+            Changes(clients=frozenset({client_id}), agenda=True), tab))
         tab.editor.complaints.open_complaint.connect(self.open_complaint)
         tab.editor.complaints.new_requested.connect(self.new_complaint)
         return tab
@@ -99,20 +126,14 @@ class MainWindow(QMainWindow):
                             ClientService(self.db, self.clock))
         tab.open_client.connect(self.open_client)
         tab.status.connect(self._show_status)
-        tab.changed.connect(self._on_complaints_changed)
+        # a resolution puts its follow-up call on the agenda, and the open card
+        # lists the client's complaints
+        tab.changed.connect(lambda: self.broadcast(Changes(agenda=True, complaints=True), tab))
         pane = AnalysisPane(ComplaintService(self.db, self.clock), self.clock)
         pane.complaint_activated.connect(tab.show_complaint)
         pane.client_activated.connect(self.open_client)
         tab.set_analysis_widget(pane)
         return tab
-
-    def _on_complaints_changed(self) -> None:
-        """A complaint was registered, saved or moved: a resolution puts its
-        follow-up call on the agenda, and the open card lists the complaint."""
-        self.today.refresh()
-        if self.calendar.isVisible():
-            self.calendar.refresh()
-        self.clients.editor.complaints.reload()
 
     def open_complaint(self, complaint_id: int) -> None:
         """Show ``complaint_id`` in the complaints tab."""
@@ -130,7 +151,7 @@ class MainWindow(QMainWindow):
         tab.open_backlog.connect(self.open_backlog)
         tab.count_changed.connect(self._on_today_count)
         tab.status.connect(self._show_status)
-        tab.changed.connect(self._on_care_done)
+        tab.changed.connect(lambda client_id: self._care_done(client_id, tab))
         self._today_count = (tab.total, tab.overdue)
         return tab
 
@@ -139,7 +160,7 @@ class MainWindow(QMainWindow):
         tab.open_client.connect(self.open_client)
         tab.open_backlog.connect(self.open_backlog)
         tab.status.connect(self._show_status)
-        tab.changed.connect(self._on_care_done)
+        tab.changed.connect(lambda client_id: self._care_done(client_id, tab))
         tab.export_requested.connect(self.export_calendar)
         return tab
 
@@ -156,30 +177,13 @@ class MainWindow(QMainWindow):
             return _("{title} ({n}, {m} overdue)", title=title, n=total, m=overdue)
         return f"{title} ({total})" if total else title
 
-    def _on_care_done(self, client_id: int) -> None:
-        """An agenda item was marked done: the timeline and last contact changed."""
-        sender = self.sender()
-        for tab in (self.today, self.calendar):
-            if tab is not sender and (tab is self.today or tab.isVisible()):
-                tab.refresh()
-        self._refresh_client(client_id)
-        self.clients.editor.complaints.reload()  # a complaint follow-up may be done
-
-    def _on_client_changed(self, client_id: int) -> None:
-        """A card or its timeline changed: the agenda may have too."""
-        self.today.refresh()
-        if self.calendar.isVisible():
-            self.calendar.refresh()
-
-    def _refresh_client(self, client_id: int) -> None:
-        if client_id:
-            self.clients.model.invalidate(client_id)
-            if self.clients.editor.client_id == client_id:
-                self.clients.editor.timeline.reload()
-        else:  # a festival greeted a whole list
-            self.clients.model.invalidate_all()
-            if self.clients.editor.client_id is not None:
-                self.clients.editor.timeline.reload()
+    def _care_done(self, client_id: int, sender: QWidget) -> None:
+        """An agenda item was marked done or undone: a timeline entry and the
+        last contact changed (client 0: a festival greeted a whole list), and
+        a complaint follow-up may be done."""
+        clients, every_client = client_ids(client_id)
+        self.broadcast(Changes(clients=clients, every_client=every_client, timeline=True,
+                               agenda=True, complaints=True), sender)
 
     def open_backlog(self) -> None:
         """The client list, filtered to the clients not contacted for long."""
@@ -195,22 +199,14 @@ class MainWindow(QMainWindow):
     def _make_evaluation_tab(self) -> EvaluationTab:
         tab = EvaluationTab(ClientService(self.db), EvaluationService(self.db))
         tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        tab.evaluated.connect(self._on_evaluated)
+        tab.evaluated.connect(lambda client_id: self.broadcast(
+            Changes(clients=frozenset({client_id}), grades=True), tab))
         return tab
 
     def evaluate_client(self, client_id: int) -> None:
         """Open the evaluation tab on ``client_id``."""
         self.tabs.setCurrentWidget(self.evaluation)
         self.evaluation.select_client(client_id)
-
-    def _on_evaluated(self, client_id: int) -> None:
-        """A new grade: repaint the client list row and the open card, unless it has
-        unsaved edits (the grade line then updates on the next load)."""
-        self.clients.model.invalidate(client_id)
-        self.today.refresh()
-        editor = self.clients.editor
-        if editor.client_id == client_id and not editor.is_dirty():
-            editor.load_id(client_id)
 
     # -- actions and menus -----------------------------------------------------------
     def _action(self, callback: Callable[[], object],
@@ -313,13 +309,10 @@ class MainWindow(QMainWindow):
         self.act_log.setText(_("Log interaction"))
         self.act_new_complaint.setText(_("Register a complaint…"))
         self.act_about.setText(_("About Desktop CRM"))
-        titles = (N_("Today"), N_("Client cards"), N_("Evaluation"), N_("Care calendar"),
-                  N_("Complaints"))
-        for index, title in enumerate(titles):
-            self.tabs.setTabText(index, _(title))
+        for page, (_key, title, _sizes) in zip(self.pages(), TABS, strict=True):
+            self.tabs.setTabText(self.tabs.indexOf(cast(QWidget, page)), _(title))
+            page.retranslate()
         self.tabs.setTabText(self.tabs.indexOf(self.today), self._today_title())
-        for tab in (self.today, self.evaluation, self.calendar, self.complaints, self.clients):
-            tab.retranslate()
 
     def switch_language(self, lang: str) -> None:
         set_language(lang)
@@ -330,7 +323,7 @@ class MainWindow(QMainWindow):
 
     # -- database ---------------------------------------------------------------------
     def _confirm_discard(self) -> bool:
-        return self.clients.confirm_discard() and self.complaints.confirm_discard()
+        return all(page.confirm_discard() for page in self.pages())
 
     def _replace_database(self, db: Database, confirmed: bool = False) -> None:
         if not confirmed and not self._confirm_discard():
@@ -338,26 +331,22 @@ class MainWindow(QMainWindow):
             return
         old = self.db
         self.db = db
-        self.clients = self._swap_tab(self.clients, self._make_clients_tab())
-        self.evaluation = self._swap_tab(self.evaluation, self._make_evaluation_tab())
-        self.today = self._swap_tab(self.today, self._make_today_tab())
-        self.calendar = self._swap_tab(self.calendar, self._make_calendar_tab())
-        self.complaints = self._swap_tab(self.complaints, self._make_complaints_tab())
+        for key, _title, _sizes in TABS:
+            old_tab = getattr(self, key)
+            self._swap_tab(old_tab, self._make_tab(key))
         self.tabs.setCurrentWidget(self.clients)
         old.close()
         self.retranslate()
         self.statusBar().showMessage(_("Opened {path}", path=db.path or db.url), 5000)
 
-    def _swap_tab(self, old: TabT, new: TabT) -> TabT:
+    def _swap_tab(self, old: QWidget, new: QWidget) -> None:
         """Put ``new`` where ``old`` was, keeping its splitter position."""
         index = self.tabs.indexOf(old)
-        splitter = getattr(old, "splitter", None)
-        if splitter is not None:
-            new.splitter.restoreState(splitter.saveState())  # type: ignore[attr-defined]
+        if isinstance(old, TabPage) and isinstance(new, TabPage):
+            new.splitter.restoreState(old.splitter.saveState())
         self.tabs.removeTab(index)
         old.deleteLater()
         self.tabs.insertTab(index, new, "")
-        return new
 
     def _choose_and_open(self, create: bool) -> None:
         start = str(self.db.path.parent) if self.db.path else str(Path.home())
@@ -494,12 +483,8 @@ class MainWindow(QMainWindow):
         return done
 
     def _after_bulk_change(self) -> None:
-        """Many clients changed at once: read the lists again."""
-        self.clients.reload_filters()
-        self.clients.apply_filter()
-        self.today.refresh()
-        if self.calendar.isVisible():
-            self.calendar.refresh()
+        """Many clients changed at once (an import or its undo): every list."""
+        self.broadcast(Changes(every_client=True, agenda=True, lists=True))
 
     def export_calendar(self) -> Path | None:
         """File > Export care calendar: the next year's agenda as an .ics file."""
@@ -550,11 +535,10 @@ class MainWindow(QMainWindow):
                 splitter.setSizes(sizes)
 
     def _splitters(self) -> list[tuple[str, QSplitter, list[int]]]:
-        """Each tab's list | details splitter: settings key and default sizes."""
-        return [("clients", self.clients.splitter, [520, 760]),
-                ("evaluation", self.evaluation.splitter, [560, 720]),
-                ("calendar", self.calendar.splitter, [460, 820]),
-                ("complaints", self.complaints.splitter, [640, 640])]
+        """Each tab's remembered splitter: settings key and default sizes."""
+        return [(key, page.splitter, sizes)
+                for page, (key, _title, sizes) in zip(self.pages(), TABS, strict=True)
+                if sizes is not None]
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -564,7 +548,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Override QWidget::closeEvent: ask about unsaved edits, remember the layout."""
-        if not self.clients.confirm_discard() or not self.complaints.confirm_discard():
+        if not self._confirm_discard():
             event.ignore()
             return
         self.save_state()

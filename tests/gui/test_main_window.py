@@ -252,3 +252,46 @@ def test_quit_is_ctrl_q_on_every_platform(qtbot, window):  # type: ignore[no-unt
     from PySide6.QtGui import QKeySequence
 
     assert window.act_quit.shortcut() == QKeySequence("Ctrl+Q")
+
+
+def test_tabs_follow_one_protocol_and_changes_reach_every_other_tab(  # type: ignore[no-untyped-def]
+        qtbot, seeded, window, monkeypatch) -> None:
+    """The window keeps one registered list of tabs (TABS): each is a TabPage
+    in that order under its title, and what one tab wrote reaches every other
+    tab, never the one that wrote it."""
+    from desktop_crm.ui.changes import Changes, TabPage
+    from desktop_crm.ui.main_window import TABS
+
+    pages = window.pages()
+    assert [window.tabs.indexOf(p) for p in pages] == list(range(len(TABS))) == [0, 1, 2, 3, 4]
+    assert all(isinstance(p, TabPage) for p in pages)
+    assert [window.tabs.tabText(i) for i in range(1, 5)] == [
+        "Client cards", "Evaluation", "Care calendar", "Complaints"]
+    received: list[tuple[str, Changes]] = []
+    for key, _title, _sizes in TABS:
+        monkeypatch.setattr(getattr(window, key), "apply_changes",
+                            lambda changes, key=key: received.append((key, changes)))
+    changes = Changes(clients=frozenset({1}), grades=True)
+    window.broadcast(changes, sender=window.evaluation)
+    assert received == [("today", changes), ("clients", changes), ("calendar", changes),
+                        ("complaints", changes)]
+
+
+def test_a_new_grade_reaches_the_open_card_and_its_list_row(  # type: ignore[no-untyped-def]
+        qtbot, seeded, window) -> None:
+    """Through the changes flow: the clients tab reads the open card again
+    (its grade line) when another tab says its grade changed."""
+    from desktop_crm.ui.changes import Changes
+
+    client_id = next(iter(seeded.values()))
+    assert window.clients.show_client(client_id)
+    editor = window.clients.editor
+    assert editor.client_id == client_id and not editor.is_dirty()
+    loaded: list[int] = []
+    original = editor.load_id
+    editor.load_id = lambda cid: (loaded.append(cid), original(cid))[1]  # type: ignore[method-assign]
+    window.broadcast(Changes(clients=frozenset({client_id}), grades=True), window.evaluation)
+    assert loaded == [client_id]
+    window.broadcast(Changes(clients=frozenset({client_id + 999}), grades=True),
+                     window.evaluation)
+    assert loaded == [client_id]  # another client's grade leaves the card alone

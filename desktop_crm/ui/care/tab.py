@@ -29,6 +29,7 @@ from desktop_crm.services.agenda import AgendaService, month_grid
 from desktop_crm.ui.care.agenda_panel import AgendaPanel
 from desktop_crm.ui.care.month_view import MonthView
 from desktop_crm.ui.care.settings_dialog import CareSettingsDialog
+from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.widgets import from_qdate, refill_combo, to_qdate
 
 RANGES = (7, 30, 90)
@@ -138,6 +139,15 @@ class CareTab(QWidget):
         changes made elsewhere."""
         super().showEvent(event)
         self.refresh()
+
+    def apply_changes(self, changes: Changes) -> None:
+        """TabPage: read the agenda again now if it shows, else when it is shown."""
+        if changes.agenda and self.isVisible():
+            self.refresh()
+
+    def confirm_discard(self) -> bool:
+        """TabPage: nothing here is edited."""
+        return True
 
     def refresh(self) -> None:
         self._loaded = True

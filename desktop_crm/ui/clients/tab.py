@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.domain.enums import CLASSIFICATIONS, ClientKind
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientFilter, ClientService
+from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.clients.editor import CardEditor
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.widgets import configure_list_view, refill_combo
@@ -252,6 +253,28 @@ class ClientsTab(QWidget):
             self.view.setFocus()
 
     # -- editing ----------------------------------------------------------------------
+    def apply_changes(self, changes: Changes) -> None:
+        """Read again what another tab's write changed (TabPage): the list rows,
+        and the open card's grade, timeline or complaints. A card with unsaved
+        edits is not reloaded for a new grade (it shows on the next load)."""
+        if changes.lists:
+            self.reload_filters()
+            self.apply_filter()
+        elif changes.every_client:
+            self.model.invalidate_all()
+        else:
+            for client_id in changes.clients:
+                self.model.invalidate(client_id)
+        editor = self.editor
+        if editor.client_id is not None and changes.touches(editor.client_id):
+            if changes.grades:
+                if not editor.is_dirty():
+                    editor.load_id(editor.client_id)
+            elif changes.timeline:
+                editor.timeline.reload()
+        if changes.complaints:
+            editor.complaints.reload()
+
     def confirm_discard(self) -> bool:
         """Ask what to do with unsaved edits; True when it is fine to move on."""
         if not self.editor.is_dirty():

@@ -35,6 +35,7 @@ from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintFilter, ComplaintService
+from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.complaints.form import ComplaintForm
 from desktop_crm.ui.complaints.list_model import (
     OVERDUE_COLOUR,
@@ -473,6 +474,10 @@ class ComplaintsTab(QWidget):
         self._show(None, client_id)
         target = self.form.words if client_id else self.form.client
         target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """TabPage: the complaint list is read again when the tab is shown;
+        another tab's write changes nothing that shows here meanwhile."""
 
     def confirm_discard(self) -> bool:
         """Ask what to do with unsaved edits; True when it is fine to move on."""

@@ -29,6 +29,7 @@ from desktop_crm.domain.scoring import grade_strategy, grade_title
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.evaluations import EvaluationService
+from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.evaluation.advice import grade_caption
 from desktop_crm.ui.evaluation.charts import GradeDistributionChart, ScoreHistoryChart
 from desktop_crm.ui.evaluation.form import EvaluationForm
@@ -355,6 +356,14 @@ class EvaluationTab(QWidget):
         self._show_history()
         self.status.emit(_("Scoring scheme saved as version {version}",
                            version=self.form.scheme.version))
+
+    def apply_changes(self, changes: Changes) -> None:
+        """TabPage: the lists are read again when the tab is shown."""
+
+    def confirm_discard(self) -> bool:
+        """TabPage: an evaluation being typed is not asked about (four inputs,
+        entered again in seconds), as before the tabs shared this protocol."""
+        return True
 
     def showEvent(self, event: QShowEvent) -> None:
         """Override QWidget::showEvent: pick up clients added or changed elsewhere."""

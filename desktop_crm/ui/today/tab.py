@@ -22,6 +22,7 @@ from desktop_crm.i18n import _
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.ui.care.agenda_panel import AgendaPanel
+from desktop_crm.ui.changes import Changes
 
 RECENT_DAYS = 30
 SHOWN = 100  # newest first; the rest are one tab away
@@ -110,6 +111,15 @@ class TodayTab(QWidget):
         self.empty.setText(_("No client changed grade recently."))
         self.panel.retranslate()
         self._render()
+
+    def apply_changes(self, changes: Changes) -> None:
+        """TabPage: the list follows the agenda and the grade changes."""
+        if changes.agenda or changes.grades:
+            self.refresh()
+
+    def confirm_discard(self) -> bool:
+        """TabPage: nothing here is edited."""
+        return True
 
     def refresh(self) -> None:
         """Read today's items and the grade changes again."""
