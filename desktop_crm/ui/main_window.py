@@ -20,14 +20,11 @@ from PySide6.QtWidgets import (
 
 from desktop_crm import __version__
 from desktop_crm.i18n import LANGUAGES, N_, _, language, set_language
-from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.backup import BackupReason, backup, backup_if_due
-from desktop_crm.services.clients import ClientService
 from desktop_crm.services.clock import Clock, system_clock
-from desktop_crm.services.complaints import ComplaintService
-from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.ics_export import export_ics
+from desktop_crm.services.registry import Services
 from desktop_crm.storage import held_files
 from desktop_crm.storage.database import Database, DatabaseError
 from desktop_crm.ui import backups, file_dialogs, transfer
@@ -78,6 +75,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.db = db
         self.clock = clock or system_clock
+        self.services = Services.build(db, self.clock)
         self.setStyleSheet(INVALID_STYLE)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -112,7 +110,7 @@ class MainWindow(QMainWindow):
                 page.apply_changes(changes)
 
     def _make_clients_tab(self) -> ClientsTab:
-        tab = ClientsTab(ClientService(self.db, self.clock))
+        tab = ClientsTab(self.services.clients)
         tab.status.connect(self._show_status)
         tab.evaluate_requested.connect(self.evaluate_client)
         tab.data_changed.connect(lambda client_id: self.broadcast(
@@ -122,14 +120,13 @@ class MainWindow(QMainWindow):
         return tab
 
     def _make_complaints_tab(self) -> ComplaintsTab:
-        tab = ComplaintsTab(ComplaintService(self.db, self.clock),
-                            ClientService(self.db, self.clock))
+        tab = ComplaintsTab(self.services.complaints, self.services.clients)
         tab.open_client.connect(self.open_client)
         tab.status.connect(self._show_status)
         # a resolution puts its follow-up call on the agenda, and the open card
         # lists the client's complaints
         tab.changed.connect(lambda: self.broadcast(Changes(agenda=True, complaints=True), tab))
-        pane = AnalysisPane(ComplaintService(self.db, self.clock), self.clock)
+        pane = AnalysisPane(self.services.complaints, self.clock)
         pane.complaint_activated.connect(tab.show_complaint)
         pane.client_activated.connect(self.open_client)
         tab.set_analysis_widget(pane)
@@ -146,7 +143,7 @@ class MainWindow(QMainWindow):
         self.complaints.new_complaint(client_id)
 
     def _make_today_tab(self) -> TodayTab:
-        tab = TodayTab(AgendaService(self.db, self.clock), EvaluationService(self.db))
+        tab = TodayTab(self.services.agenda, self.services.evaluations)
         tab.open_client.connect(self.open_client)
         tab.open_backlog.connect(self.open_backlog)
         tab.count_changed.connect(self._on_today_count)
@@ -156,7 +153,7 @@ class MainWindow(QMainWindow):
         return tab
 
     def _make_calendar_tab(self) -> CareTab:
-        tab = CareTab(AgendaService(self.db, self.clock))
+        tab = CareTab(self.services.agenda)
         tab.open_client.connect(self.open_client)
         tab.open_backlog.connect(self.open_backlog)
         tab.status.connect(self._show_status)
@@ -188,7 +185,7 @@ class MainWindow(QMainWindow):
     def open_backlog(self) -> None:
         """The client list, filtered to the clients not contacted for long."""
         self.tabs.setCurrentWidget(self.clients)
-        self.clients.show_not_contacted(AgendaService(self.db, self.clock).backlog_filter())
+        self.clients.show_not_contacted(self.services.agenda.backlog_filter())
 
     def open_client(self, client_id: int) -> None:
         """Show ``client_id``'s card in the client tab."""
@@ -197,7 +194,7 @@ class MainWindow(QMainWindow):
             self._show_status(_("Client {id} does not exist", id=client_id))
 
     def _make_evaluation_tab(self) -> EvaluationTab:
-        tab = EvaluationTab(ClientService(self.db), EvaluationService(self.db))
+        tab = EvaluationTab(self.services.clients, self.services.evaluations)
         tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         tab.evaluated.connect(lambda client_id: self.broadcast(
             Changes(clients=frozenset({client_id}), grades=True), tab))
@@ -331,6 +328,7 @@ class MainWindow(QMainWindow):
             return
         old = self.db
         self.db = db
+        self.services = Services.build(db, self.clock)
         for key, _title, _sizes in TABS:
             old_tab = getattr(self, key)
             self._swap_tab(old_tab, self._make_tab(key))
@@ -500,7 +498,7 @@ class MainWindow(QMainWindow):
             path += ".ics"
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            count = export_ics(AgendaService(self.db, self.clock), path, EXPORT_DAYS)
+            count = export_ics(self.services.agenda, path, EXPORT_DAYS)
         except (ExportError, OSError) as exc:  # ExportError: a refused path, a failed write
             QApplication.restoreOverrideCursor()
             QMessageBox.critical(self, _("Export failed"), str(exc) if isinstance(

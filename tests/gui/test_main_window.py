@@ -295,3 +295,22 @@ def test_a_new_grade_reaches_the_open_card_and_its_list_row(  # type: ignore[no-
     window.broadcast(Changes(clients=frozenset({client_id + 999}), grades=True),
                      window.evaluation)
     assert loaded == [client_id]  # another client's grade leaves the card alone
+
+
+def test_every_tab_gets_the_window_clock(qtbot, db, settings) -> None:  # type: ignore[no-untyped-def]
+    """Services are built in one place with one clock: the evaluation and
+    Today tabs used to get the system clock while the others got the window's."""
+    from datetime import datetime
+
+    from desktop_crm.ui.main_window import MainWindow
+
+    def clock() -> datetime:
+        return datetime(2026, 3, 1, 9)
+
+    window = MainWindow(db, settings, clock)
+    qtbot.addWidget(window)
+    services = [window.evaluation.client_service, window.evaluation.evaluation_service,
+                window.today._agenda, window.today._evaluations, window.clients.service,
+                window.calendar.service]
+    assert all(s.clock is clock for s in services)
+    assert window.services.evaluations is window.evaluation.evaluation_service
