@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,9 +37,13 @@ from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.complaints.analysis import AnalysisPane
 from desktop_crm.ui.complaints.tab import NEW_SHORTCUT, ComplaintsTab
 from desktop_crm.ui.evaluation.tab import EvaluationTab
+from desktop_crm.ui.operations import Operation, show_error
 from desktop_crm.ui.qt_translations import install_qt_translations
 from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.widgets import INVALID_STYLE
+
+if TYPE_CHECKING:  # openpyxl is imported only when an export runs
+    from desktop_crm.services.exporting.workbook import XlsxResult
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
 EXPORT_DAYS = 365  # the .ics file covers the coming year
@@ -388,17 +392,15 @@ class MainWindow(QMainWindow):
     def open_database(self) -> None:
         self._choose_and_open(create=False)
 
-    def backup_now(self) -> Path | None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            target = backup(self.db)
-        except DatabaseError as exc:
-            QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, _("Backup failed"), str(exc))
-            return None
-        QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(_("Backup written to {path}", path=target), 8000)
-        return target
+    def backup_now(self) -> Operation[Path]:
+        """File > Back up now, on a worker thread (SQLite's backup API)."""
+        db = self.db
+        return (Operation(self, lambda ctx: backup(db))
+                .with_progress(_("Backing up…"))
+                .errors(_("Backup failed"), DatabaseError)
+                .success(lambda target: self.statusBar().showMessage(
+                    _("Backup written to {path}", path=target), 8000))
+                .run_in_background())
 
     def backup_if_due(self) -> ThreadedResults[Path | DatabaseError | None] | None:
         """The daily backup, when the newest backup is older than today, made
@@ -468,11 +470,11 @@ class MainWindow(QMainWindow):
         self._show_status(backups.restored_message(result))
         return True
 
-    def export_workbook(self) -> Path | None:
+    def export_workbook(self) -> Operation[XlsxResult] | None:
         return transfer.export_workbook(self, self.settings, self.db, self.clock,
                                         self._show_status)
 
-    def export_client_list(self) -> Path | None:
+    def export_client_list(self) -> Operation[XlsxResult] | None:
         """The clients the client tab lists now (search and filters applied)."""
         if not self.clients.model.loaded:
             self.clients.apply_filter()
@@ -501,8 +503,9 @@ class MainWindow(QMainWindow):
         if self.calendar.isVisible():
             self.calendar.refresh()
 
-    def export_calendar(self) -> Path | None:
-        """File > Export care calendar: the next year's agenda as an .ics file."""
+    def export_calendar(self) -> Operation[int] | None:
+        """File > Export care calendar: the next year's agenda as an .ics file,
+        written on a worker thread."""
         start = self.settings.value("export/folder") or str(
             self.db.path.parent if self.db.path else Path.home())
         chosen = file_dialogs.save_file(
@@ -513,19 +516,24 @@ class MainWindow(QMainWindow):
         path = str(chosen)
         if not path.lower().endswith(".ics"):
             path += ".ics"
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            count = export_ics(AgendaService(self.db, self.clock), path, EXPORT_DAYS)
-        except (ExportError, OSError) as exc:  # ExportError: a refused path, a failed write
-            QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, _("Export failed"), str(exc) if isinstance(
-                exc, ExportError) else _("Cannot write {path}: {reason}", path=path,
-                                         reason=exc.strerror or exc))
-            return None
-        QApplication.restoreOverrideCursor()
-        self.settings.setValue("export/folder", str(Path(path).parent))
-        self._show_status(_("Wrote {n} events to {path}", n=count, path=path))
-        return Path(path)
+        agenda = AgendaService(self.db, self.clock)
+
+        def failed(exc: BaseException) -> None:
+            # ExportError: a refused path, a failed write
+            if isinstance(exc, OSError):
+                exc = ExportError(_("Cannot write {path}: {reason}", path=path,
+                                    reason=exc.strerror or exc))
+            show_error(self, _("Export failed"), exc, (ExportError,))
+
+        def written(count: int) -> None:
+            self.settings.setValue("export/folder", str(Path(path).parent))
+            self._show_status(_("Wrote {n} events to {path}", n=count, path=path))
+
+        return (Operation(self, lambda ctx: export_ics(agenda, path, EXPORT_DAYS))
+                .with_progress(_("Writing the care calendar…"))
+                .failure(failed)
+                .success(written)
+                .run_in_background())
 
     def about(self) -> None:
         QMessageBox.about(

@@ -122,6 +122,7 @@ class Operation(QObject, Generic[T]):
         self._signals.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
         self.context = OperationContext(self._signals.progressed.emit)
         self.finished_ok: bool | None = None  # None while running
+        self.result: T | None = None  # the work's result, once it succeeded
 
     # -- building ---------------------------------------------------------------------
     def success(self, callback: Callable[[T], Any]) -> Operation[T]:
@@ -199,6 +200,7 @@ class Operation(QObject, Generic[T]):
         self.finished_ok = ok
         try:
             if ok:
+                self.result = value  # type: ignore[assignment]
                 if self._on_success is not None:
                     self._on_success(value)  # type: ignore[arg-type]
             elif isinstance(value, CancelledError):

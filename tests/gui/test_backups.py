@@ -18,6 +18,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
 from desktop_crm.ui.backups import RestoreDialog, open_or_recover
 from tests.conftest import corrupt_clients_table
+from tests.gui.conftest import finished
 
 
 def live_clients(path: Path) -> int:
@@ -28,7 +29,7 @@ def live_clients(path: Path) -> int:
 
 def test_restore_from_backup_brings_back_the_clients_and_keeps_the_current_file(  # type: ignore[no-untyped-def]
         qtbot, monkeypatch, answer_dialogs, db, db_path, seeded, window):
-    made = window.backup_now()
+    made = finished(qtbot, window.backup_now())
     assert made is not None
     ClientService(db).save(ClientCard(name="后来的客户"))
     window.clients.apply_filter()
@@ -55,7 +56,7 @@ def test_restore_from_backup_brings_back_the_clients_and_keeps_the_current_file(
 
 def test_cancelling_the_confirmation_changes_nothing(  # type: ignore[no-untyped-def]
         qtbot, monkeypatch, answer_dialogs, db, db_path, seeded, window):
-    window.backup_now()
+    finished(qtbot, window.backup_now())
     ClientService(db).save(ClientCard(name="后来的客户"))
     def accept(dialog: RestoreDialog) -> int:
         dialog.checks.wait()
@@ -204,7 +205,7 @@ def test_the_window_is_built_while_the_check_runs_and_only_returned_after_it(  #
 
 def test_a_restore_that_fails_says_why_and_keeps_the_database(  # type: ignore[no-untyped-def]
         qtbot, monkeypatch, answer_dialogs, db, db_path, seeded, window):
-    made = window.backup_now()
+    made = finished(qtbot, window.backup_now())
     ClientService(db).save(ClientCard(name="后来的客户"))
 
     def accept_then_spoil(dialog: RestoreDialog) -> int:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from desktop_crm.services.clients import ClientService
 from desktop_crm.ui import file_dialogs, transfer
 from desktop_crm.ui.import_dialog import ImportDialog
+from tests.gui.conftest import finished
 
 
 @pytest.fixture
@@ -27,13 +28,13 @@ def answers(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     return queue, asked
 
 
-def test_export_the_workbook_and_the_listed_clients(window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_export_the_workbook_and_the_listed_clients(qtbot, window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                      monkeypatch, answers) -> None:
     queue, asked = answers
     monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: tmp_path / "all")
     queue.append(QMessageBox.StandardButton.No)
-    written = window.export_workbook()
-    assert written == tmp_path / "all.xlsx"
+    assert finished(qtbot, window.export_workbook()) is not None
+    written = tmp_path / "all.xlsx"
     assert "confidential" in asked[0]
     book = openpyxl.load_workbook(written)
     assert book["Clients"].max_row == 1 + len(seeded)
@@ -43,7 +44,8 @@ def test_export_the_workbook_and_the_listed_clients(window, seeded, tmp_path: Pa
     window.clients.apply_filter()
     monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: tmp_path / "list.xlsx")
     queue.append(QMessageBox.StandardButton.No)
-    listed = openpyxl.load_workbook(window.export_client_list())
+    finished(qtbot, window.export_client_list())
+    listed = openpyxl.load_workbook(tmp_path / "list.xlsx")
     names = [row[1] for row in listed["Clients"].iter_rows(min_row=2, values_only=True)]
     assert names == ["李娜"]
 
@@ -141,7 +143,7 @@ def test_the_import_reads_and_writes_off_the_ui_thread(window, seeded, tmp_path:
 
 @pytest.mark.parametrize("export", ["workbook", "contacts", "calendar"])
 def test_an_export_over_the_open_database_is_refused_with_one_message(  # type: ignore[no-untyped-def]
-        window, seeded, db, tmp_path: Path, monkeypatch, answers, export: str) -> None:
+        qtbot, window, seeded, db, tmp_path: Path, monkeypatch, answers, export: str) -> None:
     """The save dialog answered with a name that is the open database (through
     a link, since the window adds the export's suffix): one message box naming
     it, nothing written. The test looks at the database with stat only:
@@ -158,7 +160,8 @@ def test_an_export_over_the_open_database_is_refused_with_one_message(  # type: 
     before = db.path.stat()
     run = {"workbook": window.export_workbook, "contacts": window.act_export_vcf.trigger,
            "calendar": window.export_calendar}[export]
-    assert not run()
+    run()
+    qtbot.waitUntil(lambda: bool(errors))  # the outcome comes back from a worker thread
     assert errors == [("Export failed", f"{target} is the open database or one of its "
                                         "files; choose another file name")]
     after = db.path.stat()
