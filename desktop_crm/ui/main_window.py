@@ -44,6 +44,7 @@ from desktop_crm.ui.widgets import INVALID_STYLE
 
 if TYPE_CHECKING:  # openpyxl is imported only when an export runs
     from desktop_crm.services.exporting.workbook import XlsxResult
+    from desktop_crm.services.importing import ImportSource
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
 EXPORT_DAYS = 365  # the .ics file covers the coming year
@@ -482,12 +483,11 @@ class MainWindow(QMainWindow):
         return transfer.export_workbook(self, self.settings, self.db, self.clock,
                                         self._show_status, client_ids=ids)
 
-    def import_clients(self) -> int | None:
-        batch = transfer.import_file(self, self.settings, self.db, self.clock,
-                                     self._show_status)
-        if batch is not None:
-            self._after_bulk_change()
-        return batch
+    def import_clients(self) -> Operation[ImportSource] | None:
+        """File > Import: read, map, import (see ``transfer.import_file``)."""
+        return transfer.import_file(self, self.settings, self.db, self.clock,
+                                    self._show_status,
+                                    imported=lambda _batch: self._after_bulk_change())
 
     def undo_import(self) -> bool:
         done = transfer.undo_last_import(self, self.db, self.clock, self._show_status)

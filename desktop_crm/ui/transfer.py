@@ -26,6 +26,7 @@ from desktop_crm.services.exporting import export_xlsx
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.importing import (
     ImportFileError,
+    ImportResult,
     ImportRowError,
     ImportService,
     ImportSource,
@@ -34,7 +35,6 @@ from desktop_crm.services.importing import (
 from desktop_crm.services.vcard_export import export_vcf
 from desktop_crm.storage.database import Database
 from desktop_crm.ui import file_dialogs
-from desktop_crm.ui.background import run_busy
 from desktop_crm.ui.import_dialog import ImportDialog
 from desktop_crm.ui.operations import Operation, OperationContext
 
@@ -110,10 +110,13 @@ def export_contacts(parent: QWidget, settings: QSettings, db: Database,
 
 
 def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock,
-                status: Status) -> int | None:
-    """Pick a file, let the user correct the column mapping and choose the
-    duplicates policy in the mapping dialog, import when accepted (rows with
-    errors are left out). Returns the batch id, or None when nothing was imported."""
+                status: Status, imported: Callable[[int], object],
+                ) -> Operation[ImportSource] | None:
+    """Pick a file, read it on a worker thread, let the user correct the column
+    mapping and choose the duplicates policy in the mapping dialog, and import
+    on a worker thread when accepted (rows with errors are left out); then
+    ``imported(batch id)``. Returns the running read, or None when no file
+    was chosen."""
     start = settings.value("import/folder") or str(_folder(settings, db))
     path = file_dialogs.open_file(
         parent, _("Import clients"), str(start),
@@ -123,34 +126,40 @@ def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock
     settings.setValue("import/folder", str(path.parent))
     service = ImportService(db, clock)
     name = path.name
-    try:
-        # reading and checking a 100,000-row sheet takes seconds: in a thread,
-        # behind a busy indicator, so the window keeps painting
-        source = run_busy(parent, _("Reading {file}…", file=name), lambda: service.open(path))
+
+    def committed(result: ImportResult) -> None:
+        status(_("Imported as batch {id}; it can be undone from the File menu",
+                 id=result.batch_id))
+        imported(result.batch_id)
+
+    def opened(source: ImportSource) -> None:
+        # The mapping dialog plans the import as it opens (seconds at 100,000
+        # rows, on the UI thread until the dialog's planning moves to a worker).
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             dialog = DIALOG_FACTORY(service, source, parent)
         finally:
             QApplication.restoreOverrideCursor()
-    except ImportFileError as exc:
-        QMessageBox.critical(parent, _("Cannot import"), str(exc))
-        return None
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        source, mapping, policy, plan = (dialog.source, dialog.mapping(), dialog.policy(),
-                                         dialog.plan)
-    finally:
-        dialog.deleteLater()
-    try:
-        result = run_busy(parent, _("Importing {file}…", file=name),
-                          lambda: service.commit(source, mapping, policy, skip_invalid=True,
-                                                 plan=plan))
-    except (ImportRowError, ImportFileError) as exc:
-        QMessageBox.critical(parent, _("Cannot import"), str(exc))
-        return None
-    status(_("Imported as batch {id}; it can be undone from the File menu", id=result.batch_id))
-    return result.batch_id
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            chosen, mapping, policy, plan = (dialog.source, dialog.mapping(), dialog.policy(),
+                                             dialog.plan)
+        finally:
+            dialog.deleteLater()
+        (Operation(parent, lambda ctx: service.commit(chosen, mapping, policy,
+                                                      skip_invalid=True, plan=plan))
+         .with_progress(_("Importing {file}…", file=name))
+         .errors(_("Cannot import"), ImportRowError, ImportFileError)
+         .success(committed)
+         .run_in_background())
+
+    # reading and checking a 100,000-row sheet takes seconds: on a worker thread
+    return (Operation(parent, lambda ctx: service.open(path))
+            .with_progress(_("Reading {file}…", file=name))
+            .errors(_("Cannot import"), ImportFileError)
+            .success(opened)
+            .run_in_background())
 
 
 def undo_last_import(parent: QWidget, db: Database, clock: Clock, status: Status) -> bool:

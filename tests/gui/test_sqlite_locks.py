@@ -248,7 +248,9 @@ def test_importing_the_open_database_is_refused_before_reading_it(  # type: igno
                         staticmethod(lambda parent, title, text: errors.append(text)))
     chosen = db_path.with_name(db_path.name + suffix)
     monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: chosen)
-    assert window.import_clients() is None
+    operation = window.import_clients()
+    qtbot.waitUntil(lambda: operation.finished_ok is not None)  # read on a worker thread
+    assert operation.finished_ok is False
     assert posix_locks(db_path) == held
     assert errors == [f"{chosen} is the database this program has open; choose another file"]
 

@@ -50,7 +50,7 @@ def test_export_the_workbook_and_the_listed_clients(qtbot, window, seeded, tmp_p
     assert names == ["李娜"]
 
 
-def test_import_a_csv_then_undo_it(window, seeded, tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
+def test_import_a_csv_then_undo_it(qtbot, window, seeded, tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
                                    answers, db) -> None:
     queue, _asked = answers
     csv = tmp_path / "客户.csv"
@@ -68,8 +68,8 @@ def test_import_a_csv_then_undo_it(window, seeded, tmp_path: Path, monkeypatch, 
             return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(transfer, "DIALOG_FACTORY", Accepting)
-    batch = window.import_clients()
-    assert batch is not None
+    window.import_clients()
+    qtbot.waitUntil(lambda: "Imported as batch" in window.statusBar().currentMessage())
     summary, mapping = shown[0]
     assert "1 new clients" in summary and "1 skipped" in summary  # 曾国方's phone exists
     assert mapping == {0: "name", 1: "mobile", 2: "company"}
@@ -81,7 +81,7 @@ def test_import_a_csv_then_undo_it(window, seeded, tmp_path: Path, monkeypatch, 
     assert window.clients.model.rowCount() == len(seeded)
 
 
-def test_a_bad_file_is_refused_with_one_message(window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_a_bad_file_is_refused_with_one_message(qtbot, window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                 monkeypatch) -> None:
     bad = tmp_path / "notes.xlsx"
     bad.write_bytes(b"not a spreadsheet at all")
@@ -89,12 +89,14 @@ def test_a_bad_file_is_refused_with_one_message(window, seeded, tmp_path: Path, 
     monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: bad)
     monkeypatch.setattr(QMessageBox, "critical",
                         staticmethod(lambda parent, title, text: errors.append(text)))
-    assert window.import_clients() is None
+    operation = window.import_clients()
+    qtbot.waitUntil(lambda: bool(errors))
+    assert operation.finished_ok is False
     assert len(errors) == 1 and "notes.xlsx" in errors[0]
     assert window.clients.service.counts()["clients"] == len(seeded)
 
 
-def test_a_cancelled_import_writes_nothing(window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_a_cancelled_import_writes_nothing(qtbot, window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
                                            monkeypatch) -> None:
     csv = tmp_path / "new.csv"
     csv.write_text("姓名,手机\n王小明,13700001111\n", encoding="utf-8")
@@ -105,11 +107,11 @@ def test_a_cancelled_import_writes_nothing(window, seeded, tmp_path: Path,  # ty
             return QDialog.DialogCode.Rejected
 
     monkeypatch.setattr(transfer, "DIALOG_FACTORY", Cancelling)
-    assert window.import_clients() is None
+    finished(qtbot, window.import_clients())  # read, then the dialog cancelled
     assert window.clients.service.counts()["clients"] == len(seeded)
 
 
-def test_the_import_reads_and_writes_off_the_ui_thread(window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_the_import_reads_and_writes_off_the_ui_thread(qtbot, window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                        monkeypatch) -> None:
     """Reading and writing 100,000 rows takes seconds: the window keeps
     painting while a thread does them behind a busy indicator."""
@@ -135,7 +137,8 @@ def test_the_import_reads_and_writes_off_the_ui_thread(window, seeded, tmp_path:
             return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(transfer, "DIALOG_FACTORY", Accepting)
-    assert window.import_clients() is not None
+    window.import_clients()
+    qtbot.waitUntil(lambda: "Imported as batch" in window.statusBar().currentMessage())
     assert threads == {"open": False, "commit": False}
     assert window.clients.model.rowCount() == len(seeded) + 1
 
