@@ -33,7 +33,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from shiboken6 import isValid
 
@@ -58,9 +58,11 @@ class OperationContext:
         cancel_event: set when the user pressed Cancel.
     """
 
-    def __init__(self, report: Callable[[int, int], None]) -> None:
+    def __init__(self, report: Callable[[int, int], None],
+                 hand_over: Callable[[object], None] | None = None) -> None:
         self.cancel_event = threading.Event()
         self._report = report
+        self._hand_over = hand_over
 
     @property
     def cancelled(self) -> bool:
@@ -77,12 +79,19 @@ class OperationContext:
         self.check_cancelled()
         self._report(done, total)
 
+    def partial(self, value: object) -> None:
+        """Hand ``value`` to the operation's ``partial_results`` callback on the
+        UI thread (one of a series of results, as each is ready)."""
+        if self._hand_over is not None:
+            self._hand_over(value)
+
 
 class _Signals(QObject):
     """Lives on the UI thread; the worker emits, Qt queues the calls."""
 
     finished = Signal(bool, object)  # ok, result or exception
     progressed = Signal(int, int)
+    partial = Signal(object)
 
 
 class _Runnable(QRunnable):
@@ -112,6 +121,7 @@ class Operation(QObject, Generic[T]):
         self._on_success: Callable[[T], Any] | None = None
         self._on_failure: Callable[[BaseException], Any] | None = None
         self._on_cancelled: Callable[[], Any] | None = None
+        self._on_partial: Callable[[Any], Any] | None = None
         self._label: str | None = None
         self._cancellable = False
         self._title = _("Something went wrong")
@@ -120,9 +130,11 @@ class Operation(QObject, Generic[T]):
         self._signals = _Signals()
         self._signals.finished.connect(self._finished, Qt.ConnectionType.QueuedConnection)
         self._signals.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
-        self.context = OperationContext(self._signals.progressed.emit)
+        self._signals.partial.connect(self._partial, Qt.ConnectionType.QueuedConnection)
+        self.context = OperationContext(self._signals.progressed.emit, self._signals.partial.emit)
         self.finished_ok: bool | None = None  # None while running
         self.result: T | None = None  # the work's result, once it succeeded
+        self.error: BaseException | None = None  # the work's exception, once it failed
 
     # -- building ---------------------------------------------------------------------
     def success(self, callback: Callable[[T], Any]) -> Operation[T]:
@@ -136,6 +148,12 @@ class Operation(QObject, Generic[T]):
 
     def cancelled(self, callback: Callable[[], Any]) -> Operation[T]:
         self._on_cancelled = callback
+        return self
+
+    def partial_results(self, callback: Callable[[Any], Any]) -> Operation[T]:
+        """``callback(value)`` on the UI thread for each ``ctx.partial(value)``,
+        until the operation is cancelled."""
+        self._on_partial = callback
         return self
 
     def errors(self, title: str, *expected: type[BaseException]) -> Operation[T]:
@@ -157,6 +175,23 @@ class Operation(QObject, Generic[T]):
         _running.add(self)
         QThreadPool.globalInstance().start(_Runnable(self._run))
         return self
+
+    def run_and_wait(self) -> T:
+        """For the few callers that cannot go on without the result (opening a
+        database, at start-up or after a restore): run in the background and
+        wait in a local event loop, driven by the ``done`` signal, so the
+        window keeps painting; return the result or raise the exception
+        (no success or failure callbacks)."""
+        loop = QEventLoop()
+        self._on_success = None
+        self._on_failure = lambda _exc: None
+        self.done.connect(loop.quit)
+        self.run_in_background()
+        if self.finished_ok is None:
+            loop.exec()
+        if self.error is not None:
+            raise self.error
+        return self.result  # type: ignore[return-value]
 
     def cancel(self) -> None:
         """Ask the work to stop at its next safe point."""
@@ -189,6 +224,11 @@ class Operation(QObject, Generic[T]):
             self._dialog.setMaximum(max(total, 1))
             self._dialog.setValue(min(done, max(total, 1)))
 
+    @Slot(object)
+    def _partial(self, value: object) -> None:
+        if self._on_partial is not None and not self.context.cancelled:
+            self._on_partial(value)
+
     @Slot(bool, object)
     def _finished(self, ok: bool, value: object) -> None:
         _running.discard(self)
@@ -198,6 +238,9 @@ class Operation(QObject, Generic[T]):
             self._dialog.deleteLater()
         self._dialog = None
         self.finished_ok = ok
+        if not ok:
+            assert isinstance(value, BaseException)
+            self.error = value
         try:
             if ok:
                 self.result = value  # type: ignore[assignment]
@@ -221,6 +264,8 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException,
                expected: tuple[type[BaseException], ...]) -> None:
     """One message box: the message of an error the user can act on, or a
     generic message with the details of an unexpected one (also logged)."""
+    if parent is not None and not isValid(parent):
+        parent = None  # its window was closed while the work ran
     if isinstance(exc, expected):
         QMessageBox.critical(parent, title, str(exc))
         return

@@ -36,7 +36,7 @@ def test_restore_from_backup_brings_back_the_clients_and_keeps_the_current_file(
     assert window.clients.model.rowCount() == len(seeded) + 1
 
     def choose_newest(dialog: RestoreDialog) -> int:
-        dialog.checks.wait()
+        finished(qtbot, dialog.checks)
         assert dialog.table.rowCount() == 1
         assert dialog.table.item(0, 2).text() == str(len(seeded))
         assert dialog.restore_button.isEnabled()
@@ -59,7 +59,7 @@ def test_cancelling_the_confirmation_changes_nothing(  # type: ignore[no-untyped
     finished(qtbot, window.backup_now())
     ClientService(db).save(ClientCard(name="后来的客户"))
     def accept(dialog: RestoreDialog) -> int:
-        dialog.checks.wait()
+        finished(qtbot, dialog.checks)
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(RestoreDialog, "exec", accept)
@@ -86,7 +86,7 @@ def test_the_dialog_lists_backups_and_will_not_restore_a_broken_one(  # type: ig
     table = dialog.table
     assert table.rowCount() == 3
     # listed at once from the names; the checks fill in clients and state
-    qtbot.waitUntil(lambda: dialog.checks.pending == 0)
+    finished(qtbot, dialog.checks)
     assert [table.item(r, 0).text() for r in range(3)] == [
         "2026-11-23 18:00", "2026-11-22 18:00", "2026-11-20 18:00"]
     assert [table.item(r, 2).text() for r in range(3)] == [
@@ -168,13 +168,13 @@ def test_daily_backup_once_a_day_and_a_backup_on_exit(  # type: ignore[no-untype
         qtbot, db, db_path, seeded, window):
     job = window.backup_if_due()
     assert job is not None
-    job.wait()
+    finished(qtbot, job)
     made = list_backups(db_path)
     assert len(made) == 1 and made[0].reason == "daily" and made[0].clients == len(seeded)
     assert "Daily backup written to" in window.statusBar().currentMessage()
     again = window.backup_if_due()
     assert again is not None
-    again.wait()
+    finished(qtbot, again)
     assert len(list_backups(db_path)) == 1  # once a day
     exit_backup = window.backup_on_exit()
     assert exit_backup is not None and "exit" in exit_backup.name
@@ -209,7 +209,7 @@ def test_a_restore_that_fails_says_why_and_keeps_the_database(  # type: ignore[n
     ClientService(db).save(ClientCard(name="后来的客户"))
 
     def accept_then_spoil(dialog: RestoreDialog) -> int:
-        dialog.checks.wait()
+        finished(qtbot, dialog.checks)
         made.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)  # spoilt after the check
         return QDialog.DialogCode.Accepted
 

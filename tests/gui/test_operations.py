@@ -121,3 +121,27 @@ def test_progress_raises_cancelled_once_cancelled() -> None:
     with pytest.raises(CancelledError):
         ctx.progress(2, 2)
     assert reported == [(1, 2)]
+
+
+def test_partial_results_arrive_in_order_on_the_ui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+    got: list[tuple[str, bool]] = []
+
+    def work(ctx: OperationContext) -> None:
+        for value in ("a", "b", "c"):
+            ctx.partial(value)
+
+    op = Operation(None, work).partial_results(lambda value: got.append((value, _main())))
+    with qtbot.waitSignal(op.done):
+        op.run_in_background()
+    assert got == [("a", True), ("b", True), ("c", True)]
+
+
+def test_run_and_wait_returns_the_result_or_raises_the_error(qtbot) -> None:  # type: ignore[no-untyped-def]
+    assert Operation(None, lambda ctx: threading.current_thread().name).run_and_wait() != \
+        threading.main_thread().name
+
+    def broken(ctx: OperationContext) -> None:
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        Operation(None, broken).run_and_wait()

@@ -32,6 +32,7 @@ from desktop_crm.ui.backups import RestoreDialog
 from desktop_crm.ui.import_dialog import ImportDialog
 from desktop_crm.ui.main_window import MainWindow
 from tests.conftest import posix_locks
+from tests.gui.conftest import finished
 
 HELD = {"clients.db", "clients.db-wal", "clients.db-shm", "clients.db-journal"}
 # Files beside the database the dialogs must list: a name without an
@@ -152,7 +153,7 @@ def test_the_window_keeps_its_locks_through_every_file_dialog_backup_and_another
 
     job = window.backup_if_due()
     assert job is not None
-    job.wait()
+    finished(qtbot, job)
     assert list((tmp_path / "backups").iterdir())
     assert posix_locks(db_path) == held, "the daily backup dropped the locks"
 
