@@ -7,10 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -28,6 +27,7 @@ from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.ics_export import export_ics
+from desktop_crm.services.restore import RestoreResult, restore
 from desktop_crm.storage import held_files
 from desktop_crm.storage.database import Database, DatabaseError
 from desktop_crm.ui import backups, file_dialogs, transfer
@@ -436,34 +436,51 @@ class MainWindow(QMainWindow):
             print(f"desktop-crm: {exc}", file=sys.stderr)
             return None
 
-    def restore_from_backup(self) -> bool:
-        """File > Restore from backup: choose, confirm, restore, reopen."""
+    def restore_from_backup(self) -> Operation[RestoreResult] | None:
+        """File > Restore from backup: choose, confirm, then restore on a worker
+        thread and reopen. Returns the restore operation, or None when nothing
+        was chosen."""
         path = self.db.path
         if path is None:
             QMessageBox.information(self, _("Restore from backup"),
                                     _("Backups are only made of SQLite databases"))
-            return False
+            return None
         if not self._confirm_discard():
-            return False
+            return None
         chosen = backups.choose_backup(self, path)
         if chosen is None:
-            return False
-        # Work the window has scheduled (a card to load after a list change)
-        # runs now, on the open database; then every connection is closed, and
-        # the restore, which refuses a file still open, waits for nothing.
-        QApplication.processEvents()
-        self.db.close()
-        result = backups.run_restore(self, path, chosen)
-        try:
-            db = Database.open(path)
-        except DatabaseError as exc:
-            QMessageBox.critical(self, _("Cannot open the database"), str(exc))
-            return False
-        self._replace_database(db, confirmed=True)
-        if result is None:
-            return False
-        self._show_status(backups.restored_message(result))
-        return True
+            return None
+
+        def reopen(result: RestoreResult | None) -> None:
+            try:
+                db = Database.open(path)
+            except DatabaseError as exc:
+                QMessageBox.critical(self, _("Cannot open the database"), str(exc))
+                return
+            self._replace_database(db, confirmed=True)
+            if result is not None:
+                self._show_status(backups.restored_message(result))
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, _("Restore failed"), exc, (DatabaseError,))
+            reopen(None)
+
+        operation = (Operation(self, lambda ctx: restore(path, chosen.path))
+                     .with_progress(_("Restoring the backup of {when}…",
+                                      when=f"{chosen.taken_at:%Y-%m-%d %H:%M}"))
+                     .success(reopen)
+                     .failure(failed))
+
+        def start() -> None:
+            # Work the window scheduled before (a card to load after a list
+            # change: zero timers, which fire in order) has run on the open
+            # database; now every connection is closed, and the restore, which
+            # refuses a file still open, waits for nothing.
+            self.db.close()
+            operation.run_in_background()
+
+        QTimer.singleShot(0, start)
+        return operation
 
     def export_workbook(self) -> Operation[XlsxResult] | None:
         return transfer.export_workbook(self, self.settings, self.db, self.clock,

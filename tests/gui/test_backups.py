@@ -45,7 +45,9 @@ def test_restore_from_backup_brings_back_the_clients_and_keeps_the_current_file(
     monkeypatch.setattr(RestoreDialog, "exec", choose_newest)
     answers, asked = answer_dialogs
     answers.append(QMessageBox.StandardButton.Yes)
-    assert window.restore_from_backup()
+    operation = window.restore_from_backup()
+    finished(qtbot, operation)
+    assert operation.finished_ok
     assert "clients" in asked[0]
     assert window.db.path == db_path.resolve()
     assert window.clients.model.rowCount() == len(seeded)
@@ -65,7 +67,7 @@ def test_cancelling_the_confirmation_changes_nothing(  # type: ignore[no-untyped
     monkeypatch.setattr(RestoreDialog, "exec", accept)
     answers, _asked = answer_dialogs
     answers.append(QMessageBox.StandardButton.Cancel)
-    assert not window.restore_from_backup()
+    assert window.restore_from_backup() is None
     assert window.db is db and live_clients(db_path) == len(seeded) + 1
     assert len(list_backups(db_path)) == 1
 
@@ -219,7 +221,9 @@ def test_a_restore_that_fails_says_why_and_keeps_the_database(  # type: ignore[n
     errors: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical",
                         staticmethod(lambda parent, title, text: errors.append(text)))
-    assert not window.restore_from_backup()
+    operation = window.restore_from_backup()
+    finished(qtbot, operation)
+    assert operation.finished_ok is False
     assert len(errors) == 1 and made.name in errors[0]
     assert window.clients.model.rowCount() == len(seeded) + 1
     assert live_clients(db_path) == len(seeded) + 1

@@ -172,7 +172,7 @@ def test_the_window_keeps_its_locks_through_every_file_dialog_backup_and_another
             found[0].reject()
 
     QTimer.singleShot(0, cancel_restore)
-    assert window.restore_from_backup() is False
+    assert window.restore_from_backup() is None
     assert checked == [1]
     assert posix_locks(db_path) == held, "listing and checking the backups dropped the locks"
 
