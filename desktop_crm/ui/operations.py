@@ -22,7 +22,9 @@
   user can act on), otherwise a generic message with the details.
 
 Running operations are kept alive by a module-level set until they finish,
-so a caller need not hold on to them.
+so a caller need not hold on to them; when the parent widget is deleted
+before the work ends, the callbacks are skipped (they would reach a deleted
+widget).
 """
 
 from __future__ import annotations
@@ -242,7 +244,13 @@ class Operation(QObject, Generic[T]):
             assert isinstance(value, BaseException)
             self.error = value
         try:
-            if ok:
+            if self._parent is not None and not isValid(self._parent):
+                # its window was closed meanwhile: the callbacks would reach a
+                # deleted widget; the work itself is done (or safely stopped)
+                log.info("a background operation finished after its window closed")
+                if ok:
+                    self.result = value  # type: ignore[assignment]
+            elif ok:
                 self.result = value  # type: ignore[assignment]
                 if self._on_success is not None:
                     self._on_success(value)  # type: ignore[arg-type]

@@ -145,3 +145,21 @@ def test_run_and_wait_returns_the_result_or_raises_the_error(qtbot) -> None:  # 
 
     with pytest.raises(OSError, match="No space left"):
         Operation(None, broken).run_and_wait()
+
+
+def test_no_callback_reaches_a_window_closed_while_the_work_ran(qtbot) -> None:  # type: ignore[no-untyped-def]
+    parent = QWidget()
+    release = threading.Event()
+    called: list[str] = []
+
+    def work(ctx: OperationContext) -> int:
+        assert release.wait(10)
+        return 1
+
+    op = Operation(parent, work).success(lambda _r: called.append(parent.objectName()))
+    op.run_in_background()
+    parent.deleteLater()
+    qtbot.wait(10)  # the parent is gone
+    with qtbot.waitSignal(op.done):
+        release.set()
+    assert called == [] and op.result == 1
