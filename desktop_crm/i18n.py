@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import locale
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
@@ -18,6 +21,9 @@ from desktop_crm.resources import resource_path
 
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 _current = "en"
+# A language for the current thread only (an export in another language than
+# the window's, on a worker thread): never a process-wide switch.
+_local: ContextVar[str | None] = ContextVar("desktop_crm_language", default=None)
 
 
 @cache
@@ -38,7 +44,20 @@ def set_language(lang: str) -> None:
 
 
 def language() -> str:
-    return _current
+    return _local.get() or _current
+
+
+@contextmanager
+def language_in_this_thread(lang: str) -> Iterator[None]:
+    """``_()`` translates into ``lang`` in this thread (and context) only,
+    while the block runs; other threads keep the window's language."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unsupported language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    token = _local.set(lang)
+    try:
+        yield
+    finally:
+        _local.reset(token)
 
 
 def system_language() -> str:
@@ -58,7 +77,7 @@ def translate(msgid: str, lang: str, **params: Any) -> str:
 
 def _(msgid: str, **params: Any) -> str:
     """Translate ``msgid`` into the current language and fill ``{params}``."""
-    return translate(msgid, _current, **params)
+    return translate(msgid, language(), **params)
 
 
 def N_(msgid: str) -> str:

@@ -8,7 +8,6 @@ window, not one per stored date.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -33,6 +32,7 @@ from desktop_crm.domain.festivals import FESTIVALS
 from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, system_clock
+from desktop_crm.services.collector import paused_collector
 from desktop_crm.storage import care_repo as repo
 from desktop_crm.storage import client_repo, complaint_repo, identity_repo
 from desktop_crm.storage.client_repo import ClientFilter
@@ -114,17 +114,11 @@ class AgendaService:
         first = start - timedelta(days=settings.overdue_days) if include_overdue else start
         wanted = set(kinds) if kinds is not None else set(AgendaKind)
         builder = _Builder(settings, start, end, first, include_overdue, wanted)
-        # Tens of thousands of tuples and no cycles: the cyclic garbage collector
-        # would only walk them again and again while they are being made.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            with self.db.read() as s:
-                builder.collect(s)
+        # Tens of thousands of tuples and no cycles: see services/collector.py
+        # for what the paused collector saves and why pausing it is safe here.
+        with paused_collector(), self.db.read() as s:
+            builder.collect(s)
             return sort_items(builder.items)
-        finally:
-            if collecting:
-                gc.enable()
 
     def due_today(self) -> list[AgendaItem]:
         """The Today list: overdue items, today's, and those whose reminder has begun."""

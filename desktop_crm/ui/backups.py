@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -40,7 +39,7 @@ from desktop_crm.services.backup import (
 )
 from desktop_crm.services.restore import RestoreResult, restore
 from desktop_crm.storage.database import Database, DatabaseDamagedError, DatabaseError
-from desktop_crm.ui.background import ThreadedResults, run_busy
+from desktop_crm.ui.operations import Operation, OperationContext
 
 REASON_LABELS = {
     BackupReason.MANUAL: N_("made by hand"),
@@ -126,10 +125,20 @@ class RestoreDialog(QDialog):
         if files:
             self.table.selectRow(0)
         self._update()
-        self.checks: ThreadedResults[BackupInfo] = ThreadedResults(
-            [partial(inspect_backup, path, name) for path, name in files], self._checked, self)
-        self.finished.connect(self.checks.stop)
-        self.checks.start()
+
+
+        def check_all(ctx: OperationContext) -> None:
+            for row, (path, name) in enumerate(files):
+                ctx.check_cancelled()
+                ctx.partial((row, inspect_backup(path, name)))
+
+        self.checks: Operation[None] = (
+            Operation(self, check_all)
+            .partial_results(lambda checked: self._checked(*checked))
+            .cancelled(lambda: None)
+            .errors(_("Restore from backup"))
+            .run_in_background())
+        self.finished.connect(self.checks.cancel)
 
     def _checked(self, row: int, info: BackupInfo) -> None:
         self.backups[row] = info
@@ -182,9 +191,10 @@ def run_restore(parent: QWidget | None, db_path: Path, info: BackupInfo) -> Rest
     """Restore ``info`` over ``db_path`` (closed by the caller) behind a busy
     indicator; shows the error and returns None when it fails."""
     try:
-        return run_busy(parent, _("Restoring the backup of {when}…",
-                                  when=f"{info.taken_at:%Y-%m-%d %H:%M}"),
-                        lambda: restore(db_path, info.path))
+        return (Operation(parent, lambda ctx: restore(db_path, info.path))
+                .with_progress(_("Restoring the backup of {when}…",
+                                 when=f"{info.taken_at:%Y-%m-%d %H:%M}"))
+                .run_and_wait())
     except DatabaseError as exc:
         QMessageBox.critical(parent, _("Restore failed"), str(exc))
         return None
@@ -198,7 +208,7 @@ def choose_backup(parent: QWidget | None, db_path: Path) -> BackupInfo | None:
             return None
         chosen = dialog.chosen()
     finally:
-        dialog.checks.stop()
+        dialog.checks.cancel()
         dialog.deleteLater()
     if chosen is None or not confirm_restore(parent, chosen):
         return None
@@ -229,8 +239,9 @@ def open_or_recover(parent: QWidget | None, path: Path | str, *, create: bool = 
         QMessageBox.critical(parent, _("Cannot open the database"), str(exc))
         return None
     db_path = damaged.path or Path(path)
-    good = run_busy(parent, _("Looking for the newest good backup…"),
-                    lambda: newest_good_backup(db_path))
+    good = (Operation(parent, lambda ctx: newest_good_backup(db_path))
+            .with_progress(_("Looking for the newest good backup…"))
+            .run_and_wait())
     box = QMessageBox(QMessageBox.Icon.Critical, _("The database is damaged"), str(damaged),
                       parent=parent)
     box.setDetailedText("\n".join(damaged.problems))

@@ -5,12 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -25,19 +24,24 @@ from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.ics_export import export_ics
 from desktop_crm.services.registry import Services
+from desktop_crm.services.restore import RestoreResult, restore
 from desktop_crm.storage import held_files
 from desktop_crm.storage.database import Database, DatabaseError
 from desktop_crm.ui import backups, file_dialogs, transfer
-from desktop_crm.ui.background import ThreadedResults
 from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.changes import Changes, TabPage, client_ids
 from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.complaints.analysis import AnalysisPane
 from desktop_crm.ui.complaints.tab import NEW_SHORTCUT, ComplaintsTab
 from desktop_crm.ui.evaluation.tab import EvaluationTab
+from desktop_crm.ui.operations import Operation, show_error
 from desktop_crm.ui.qt_translations import install_qt_translations
 from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.widgets import INVALID_STYLE
+
+if TYPE_CHECKING:  # openpyxl is imported only when an export runs
+    from desktop_crm.services.exporting.workbook import XlsxResult
+    from desktop_crm.services.importing import ImportSource
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
 EXPORT_DAYS = 365  # the .ics file covers the coming year
@@ -375,42 +379,35 @@ class MainWindow(QMainWindow):
     def open_database(self) -> None:
         self._choose_and_open(create=False)
 
-    def backup_now(self) -> Path | None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            target = backup(self.db)
-        except DatabaseError as exc:
-            QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, _("Backup failed"), str(exc))
-            return None
-        QApplication.restoreOverrideCursor()
-        self.statusBar().showMessage(_("Backup written to {path}", path=target), 8000)
-        return target
+    def backup_now(self) -> Operation[Path]:
+        """File > Back up now, on a worker thread (SQLite's backup API)."""
+        db = self.db
+        return (Operation(self, lambda ctx: backup(db))
+                .with_progress(_("Backing up…"))
+                .errors(_("Backup failed"), DatabaseError)
+                .success(lambda target: self.statusBar().showMessage(
+                    _("Backup written to {path}", path=target), 8000))
+                .run_in_background())
 
-    def backup_if_due(self) -> ThreadedResults[Path | DatabaseError | None] | None:
+    def backup_if_due(self) -> Operation[Path | None] | None:
         """The daily backup, when the newest backup is older than today, made
-        in a background thread (SQLite's backup API copies without holding up
+        on a worker thread (SQLite's backup API copies without holding up
         the window: about 0.5 s at 100,000 clients). The status bar says when
         it is written, or why not (the next hourly check tries again).
-        Returns the running job, or None when there is nothing to back up."""
+        Returns the running operation, or None when there is nothing to back up."""
         if self.db.path is None:
             return None
         path = self.db.path
+        return (Operation(self, lambda ctx: backup_if_due(path))
+                .success(self._daily_backup_done)
+                .failure(self._daily_backup_done)
+                .run_in_background())
 
-        def work() -> Path | DatabaseError | None:
-            try:
-                return backup_if_due(path)
-            except DatabaseError as exc:
-                return exc
-
-        job: ThreadedResults[Path | DatabaseError | None] = ThreadedResults(
-            [work], lambda _index, outcome: self._daily_backup_done(outcome), self)
-        job.start()
-        return job
-
-    def _daily_backup_done(self, outcome: Path | DatabaseError | None) -> None:
+    def _daily_backup_done(self, outcome: Path | BaseException | None) -> None:
         if isinstance(outcome, DatabaseError):
             self.statusBar().showMessage(str(outcome), 15000)
+        elif isinstance(outcome, BaseException):
+            show_error(self, _("Backup failed"), outcome, ())
         elif outcome is not None:
             self.statusBar().showMessage(
                 _("Daily backup written to {path}", path=outcome), 8000)
@@ -426,40 +423,57 @@ class MainWindow(QMainWindow):
             print(f"desktop-crm: {exc}", file=sys.stderr)
             return None
 
-    def restore_from_backup(self) -> bool:
-        """File > Restore from backup: choose, confirm, restore, reopen."""
+    def restore_from_backup(self) -> Operation[RestoreResult] | None:
+        """File > Restore from backup: choose, confirm, then restore on a worker
+        thread and reopen. Returns the restore operation, or None when nothing
+        was chosen."""
         path = self.db.path
         if path is None:
             QMessageBox.information(self, _("Restore from backup"),
                                     _("Backups are only made of SQLite databases"))
-            return False
+            return None
         if not self._confirm_discard():
-            return False
+            return None
         chosen = backups.choose_backup(self, path)
         if chosen is None:
-            return False
-        # Work the window has scheduled (a card to load after a list change)
-        # runs now, on the open database; then every connection is closed, and
-        # the restore, which refuses a file still open, waits for nothing.
-        QApplication.processEvents()
-        self.db.close()
-        result = backups.run_restore(self, path, chosen)
-        try:
-            db = Database.open(path)
-        except DatabaseError as exc:
-            QMessageBox.critical(self, _("Cannot open the database"), str(exc))
-            return False
-        self._replace_database(db, confirmed=True)
-        if result is None:
-            return False
-        self._show_status(backups.restored_message(result))
-        return True
+            return None
 
-    def export_workbook(self) -> Path | None:
+        def reopen(result: RestoreResult | None) -> None:
+            try:
+                db = Database.open(path)
+            except DatabaseError as exc:
+                QMessageBox.critical(self, _("Cannot open the database"), str(exc))
+                return
+            self._replace_database(db, confirmed=True)
+            if result is not None:
+                self._show_status(backups.restored_message(result))
+
+        def failed(exc: BaseException) -> None:
+            show_error(self, _("Restore failed"), exc, (DatabaseError,))
+            reopen(None)
+
+        operation = (Operation(self, lambda ctx: restore(path, chosen.path))
+                     .with_progress(_("Restoring the backup of {when}…",
+                                      when=f"{chosen.taken_at:%Y-%m-%d %H:%M}"))
+                     .success(reopen)
+                     .failure(failed))
+
+        def start() -> None:
+            # Work the window scheduled before (a card to load after a list
+            # change: zero timers, which fire in order) has run on the open
+            # database; now every connection is closed, and the restore, which
+            # refuses a file still open, waits for nothing.
+            self.db.close()
+            operation.run_in_background()
+
+        QTimer.singleShot(0, start)
+        return operation
+
+    def export_workbook(self) -> Operation[XlsxResult] | None:
         return transfer.export_workbook(self, self.settings, self.db, self.clock,
                                         self._show_status)
 
-    def export_client_list(self) -> Path | None:
+    def export_client_list(self) -> Operation[XlsxResult] | None:
         """The clients the client tab lists now (search and filters applied)."""
         if not self.clients.model.loaded:
             self.clients.apply_filter()
@@ -467,12 +481,11 @@ class MainWindow(QMainWindow):
         return transfer.export_workbook(self, self.settings, self.db, self.clock,
                                         self._show_status, client_ids=ids)
 
-    def import_clients(self) -> int | None:
-        batch = transfer.import_file(self, self.settings, self.db, self.clock,
-                                     self._show_status)
-        if batch is not None:
-            self._after_bulk_change()
-        return batch
+    def import_clients(self) -> Operation[ImportSource] | None:
+        """File > Import: read, map, import (see ``transfer.import_file``)."""
+        return transfer.import_file(self, self.settings, self.db, self.clock,
+                                    self._show_status,
+                                    imported=lambda _batch: self._after_bulk_change())
 
     def undo_import(self) -> bool:
         done = transfer.undo_last_import(self, self.db, self.clock, self._show_status)
@@ -484,8 +497,9 @@ class MainWindow(QMainWindow):
         """Many clients changed at once (an import or its undo): every list."""
         self.broadcast(Changes(every_client=True, agenda=True, lists=True))
 
-    def export_calendar(self) -> Path | None:
-        """File > Export care calendar: the next year's agenda as an .ics file."""
+    def export_calendar(self) -> Operation[int] | None:
+        """File > Export care calendar: the next year's agenda as an .ics file,
+        written on a worker thread."""
         start = self.settings.value("export/folder") or str(
             self.db.path.parent if self.db.path else Path.home())
         chosen = file_dialogs.save_file(
@@ -496,19 +510,24 @@ class MainWindow(QMainWindow):
         path = str(chosen)
         if not path.lower().endswith(".ics"):
             path += ".ics"
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            count = export_ics(self.services.agenda, path, EXPORT_DAYS)
-        except (ExportError, OSError) as exc:  # ExportError: a refused path, a failed write
-            QApplication.restoreOverrideCursor()
-            QMessageBox.critical(self, _("Export failed"), str(exc) if isinstance(
-                exc, ExportError) else _("Cannot write {path}: {reason}", path=path,
-                                         reason=exc.strerror or exc))
-            return None
-        QApplication.restoreOverrideCursor()
-        self.settings.setValue("export/folder", str(Path(path).parent))
-        self._show_status(_("Wrote {n} events to {path}", n=count, path=path))
-        return Path(path)
+        agenda = self.services.agenda
+
+        def failed(exc: BaseException) -> None:
+            # ExportError: a refused path, a failed write
+            if isinstance(exc, OSError):
+                exc = ExportError(_("Cannot write {path}: {reason}", path=path,
+                                    reason=exc.strerror or exc))
+            show_error(self, _("Export failed"), exc, (ExportError,))
+
+        def written(count: int) -> None:
+            self.settings.setValue("export/folder", str(Path(path).parent))
+            self._show_status(_("Wrote {n} events to {path}", n=count, path=path))
+
+        return (Operation(self, lambda ctx: export_ics(agenda, path, EXPORT_DAYS))
+                .with_progress(_("Writing the care calendar…"))
+                .failure(failed)
+                .success(written)
+                .run_in_background())
 
     def about(self) -> None:
         QMessageBox.about(

@@ -10,22 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QMessageBox,
-    QProgressDialog,
     QWidget,
 )
 
-from desktop_crm.i18n import _
+from desktop_crm.i18n import _, language
 from desktop_crm.services.clock import Clock
 from desktop_crm.services.exporting import export_xlsx
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.importing import (
     ImportFileError,
+    ImportResult,
     ImportRowError,
     ImportService,
     ImportSource,
@@ -34,8 +35,11 @@ from desktop_crm.services.importing import (
 from desktop_crm.services.vcard_export import export_vcf
 from desktop_crm.storage.database import Database
 from desktop_crm.ui import file_dialogs
-from desktop_crm.ui.background import run_busy
 from desktop_crm.ui.import_dialog import ImportDialog
+from desktop_crm.ui.operations import Operation, OperationContext
+
+if TYPE_CHECKING:  # openpyxl is imported only when an export runs
+    from desktop_crm.services.exporting.workbook import XlsxResult
 
 Status = Callable[[str], None]
 
@@ -59,8 +63,11 @@ def _save_path(parent: QWidget, settings: QSettings, db: Database, title: str, n
 
 
 def export_workbook(parent: QWidget, settings: QSettings, db: Database, clock: Clock,
-                    status: Status, client_ids: Sequence[int] | None = None) -> Path | None:
-    """Ask where, and whether confidential answers go in; write with progress."""
+                    status: Status, client_ids: Sequence[int] | None = None,
+                    ) -> Operation[XlsxResult] | None:
+    """Ask where, and whether confidential answers go in; write on a worker
+    thread with progress and Cancel (a cancelled export leaves no file).
+    Returns the running operation, or None when the user chose no file."""
     name = "clients.xlsx" if client_ids is None else "client-list.xlsx"
     path = _save_path(parent, settings, db, _("Export workbook"), name,
                       _("Excel workbook (*.xlsx)"), ".xlsx")
@@ -72,48 +79,44 @@ def export_workbook(parent: QWidget, settings: QSettings, db: Database, clock: C
           "matters)?"),
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No)
-    progress = QProgressDialog(_("Writing the workbook…"), "", 0, 100, parent)
-    progress.setCancelButton(None)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-    progress.setMinimumDuration(400)
-
-    def report(done: int, total: int) -> None:
-        progress.setValue(int(100 * done / max(total, 1)))
-        QApplication.processEvents()
-
     confidential = answer == QMessageBox.StandardButton.Yes
-    try:
-        result = export_xlsx(db, path, include_confidential=confidential,
-                             client_ids=client_ids, clock=clock, progress=report)
-    except (ExportError, OSError) as exc:
-        progress.close()
-        QMessageBox.critical(parent, _("Export failed"), str(exc))
-        return None
-    progress.close()
-    status(_("Wrote {n} clients to {path}", n=result.clients, path=path))
-    return path
+    lang = language()  # the window's, read here: the worker gets it as an argument
+
+    def work(ctx: OperationContext) -> XlsxResult:
+        return export_xlsx(db, path, lang=lang, include_confidential=confidential,
+                           client_ids=client_ids, clock=clock, progress=ctx.progress)
+
+    return (Operation(parent, work)
+            .with_progress(_("Writing the workbook…"), cancellable=True)
+            .errors(_("Export failed"), ExportError, OSError)
+            .success(lambda result: status(_("Wrote {n} clients to {path}",
+                                             n=result.clients, path=path)))
+            .cancelled(lambda: status(_("Export cancelled; nothing was written")))
+            .run_in_background())
 
 
 def export_contacts(parent: QWidget, settings: QSettings, db: Database,
-                    status: Status) -> Path | None:
+                    status: Status) -> Operation[int] | None:
     path = _save_path(parent, settings, db, _("Export contacts"), "contacts.vcf",
                       _("vCard file (*.vcf)"), ".vcf")
     if path is None:
         return None
-    try:
-        count = export_vcf(db, path)
-    except (ExportError, OSError) as exc:
-        QMessageBox.critical(parent, _("Export failed"), str(exc))
-        return None
-    status(_("Wrote {n} contacts to {path}", n=count, path=path))
-    return path
+    return (Operation(parent, lambda ctx: export_vcf(db, path))
+            .with_progress(_("Writing the contacts…"))
+            .errors(_("Export failed"), ExportError, OSError)
+            .success(lambda count: status(_("Wrote {n} contacts to {path}", n=count,
+                                            path=path)))
+            .run_in_background())
 
 
 def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock,
-                status: Status) -> int | None:
-    """Pick a file, let the user correct the column mapping and choose the
-    duplicates policy in the mapping dialog, import when accepted (rows with
-    errors are left out). Returns the batch id, or None when nothing was imported."""
+                status: Status, imported: Callable[[int], object],
+                ) -> Operation[ImportSource] | None:
+    """Pick a file, read it on a worker thread, let the user correct the column
+    mapping and choose the duplicates policy in the mapping dialog, and import
+    on a worker thread when accepted (rows with errors are left out); then
+    ``imported(batch id)``. Returns the running read, or None when no file
+    was chosen."""
     start = settings.value("import/folder") or str(_folder(settings, db))
     path = file_dialogs.open_file(
         parent, _("Import clients"), str(start),
@@ -123,34 +126,40 @@ def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock
     settings.setValue("import/folder", str(path.parent))
     service = ImportService(db, clock)
     name = path.name
-    try:
-        # reading and checking a 100,000-row sheet takes seconds: in a thread,
-        # behind a busy indicator, so the window keeps painting
-        source = run_busy(parent, _("Reading {file}…", file=name), lambda: service.open(path))
+
+    def committed(result: ImportResult) -> None:
+        status(_("Imported as batch {id}; it can be undone from the File menu",
+                 id=result.batch_id))
+        imported(result.batch_id)
+
+    def opened(source: ImportSource) -> None:
+        # The mapping dialog plans the import as it opens (seconds at 100,000
+        # rows, on the UI thread until the dialog's planning moves to a worker).
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             dialog = DIALOG_FACTORY(service, source, parent)
         finally:
             QApplication.restoreOverrideCursor()
-    except ImportFileError as exc:
-        QMessageBox.critical(parent, _("Cannot import"), str(exc))
-        return None
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        source, mapping, policy, plan = (dialog.source, dialog.mapping(), dialog.policy(),
-                                         dialog.plan)
-    finally:
-        dialog.deleteLater()
-    try:
-        result = run_busy(parent, _("Importing {file}…", file=name),
-                          lambda: service.commit(source, mapping, policy, skip_invalid=True,
-                                                 plan=plan))
-    except (ImportRowError, ImportFileError) as exc:
-        QMessageBox.critical(parent, _("Cannot import"), str(exc))
-        return None
-    status(_("Imported as batch {id}; it can be undone from the File menu", id=result.batch_id))
-    return result.batch_id
+        try:
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            chosen, mapping, policy, plan = (dialog.source, dialog.mapping(), dialog.policy(),
+                                             dialog.plan)
+        finally:
+            dialog.deleteLater()
+        (Operation(parent, lambda ctx: service.commit(chosen, mapping, policy,
+                                                      skip_invalid=True, plan=plan))
+         .with_progress(_("Importing {file}…", file=name))
+         .errors(_("Cannot import"), ImportRowError, ImportFileError)
+         .success(committed)
+         .run_in_background())
+
+    # reading and checking a 100,000-row sheet takes seconds: on a worker thread
+    return (Operation(parent, lambda ctx: service.open(path))
+            .with_progress(_("Reading {file}…", file=name))
+            .errors(_("Cannot import"), ImportFileError)
+            .success(opened)
+            .run_in_background())
 
 
 def undo_last_import(parent: QWidget, db: Database, clock: Clock, status: Status) -> bool:

@@ -81,3 +81,13 @@ def answer_dialogs(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
     return answers, asked
+
+
+def finished(qtbot, operation, timeout: int = 60_000):  # type: ignore[no-untyped-def]
+    """Wait for a background ``Operation`` (ui/operations.py) to hand back its
+    outcome on the UI thread; returns its result (None when it failed)."""
+    assert operation is not None
+    if operation.finished_ok is None:
+        with qtbot.waitSignal(operation.done, timeout=timeout):
+            pass
+    return operation.result

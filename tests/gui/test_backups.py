@@ -18,6 +18,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
 from desktop_crm.ui.backups import RestoreDialog, open_or_recover
 from tests.conftest import corrupt_clients_table
+from tests.gui.conftest import finished
 
 
 def live_clients(path: Path) -> int:
@@ -28,14 +29,14 @@ def live_clients(path: Path) -> int:
 
 def test_restore_from_backup_brings_back_the_clients_and_keeps_the_current_file(  # type: ignore[no-untyped-def]
         qtbot, monkeypatch, answer_dialogs, db, db_path, seeded, window):
-    made = window.backup_now()
+    made = finished(qtbot, window.backup_now())
     assert made is not None
     ClientService(db).save(ClientCard(name="后来的客户"))
     window.clients.apply_filter()
     assert window.clients.model.rowCount() == len(seeded) + 1
 
     def choose_newest(dialog: RestoreDialog) -> int:
-        dialog.checks.wait()
+        finished(qtbot, dialog.checks)
         assert dialog.table.rowCount() == 1
         assert dialog.table.item(0, 2).text() == str(len(seeded))
         assert dialog.restore_button.isEnabled()
@@ -44,7 +45,9 @@ def test_restore_from_backup_brings_back_the_clients_and_keeps_the_current_file(
     monkeypatch.setattr(RestoreDialog, "exec", choose_newest)
     answers, asked = answer_dialogs
     answers.append(QMessageBox.StandardButton.Yes)
-    assert window.restore_from_backup()
+    operation = window.restore_from_backup()
+    finished(qtbot, operation)
+    assert operation.finished_ok
     assert "clients" in asked[0]
     assert window.db.path == db_path.resolve()
     assert window.clients.model.rowCount() == len(seeded)
@@ -55,16 +58,16 @@ def test_restore_from_backup_brings_back_the_clients_and_keeps_the_current_file(
 
 def test_cancelling_the_confirmation_changes_nothing(  # type: ignore[no-untyped-def]
         qtbot, monkeypatch, answer_dialogs, db, db_path, seeded, window):
-    window.backup_now()
+    finished(qtbot, window.backup_now())
     ClientService(db).save(ClientCard(name="后来的客户"))
     def accept(dialog: RestoreDialog) -> int:
-        dialog.checks.wait()
+        finished(qtbot, dialog.checks)
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(RestoreDialog, "exec", accept)
     answers, _asked = answer_dialogs
     answers.append(QMessageBox.StandardButton.Cancel)
-    assert not window.restore_from_backup()
+    assert window.restore_from_backup() is None
     assert window.db is db and live_clients(db_path) == len(seeded) + 1
     assert len(list_backups(db_path)) == 1
 
@@ -85,7 +88,7 @@ def test_the_dialog_lists_backups_and_will_not_restore_a_broken_one(  # type: ig
     table = dialog.table
     assert table.rowCount() == 3
     # listed at once from the names; the checks fill in clients and state
-    qtbot.waitUntil(lambda: dialog.checks.pending == 0)
+    finished(qtbot, dialog.checks)
     assert [table.item(r, 0).text() for r in range(3)] == [
         "2026-11-23 18:00", "2026-11-22 18:00", "2026-11-20 18:00"]
     assert [table.item(r, 2).text() for r in range(3)] == [
@@ -167,13 +170,13 @@ def test_daily_backup_once_a_day_and_a_backup_on_exit(  # type: ignore[no-untype
         qtbot, db, db_path, seeded, window):
     job = window.backup_if_due()
     assert job is not None
-    job.wait()
+    finished(qtbot, job)
     made = list_backups(db_path)
     assert len(made) == 1 and made[0].reason == "daily" and made[0].clients == len(seeded)
     assert "Daily backup written to" in window.statusBar().currentMessage()
     again = window.backup_if_due()
     assert again is not None
-    again.wait()
+    finished(qtbot, again)
     assert len(list_backups(db_path)) == 1  # once a day
     exit_backup = window.backup_on_exit()
     assert exit_backup is not None and "exit" in exit_backup.name
@@ -204,11 +207,11 @@ def test_the_window_is_built_while_the_check_runs_and_only_returned_after_it(  #
 
 def test_a_restore_that_fails_says_why_and_keeps_the_database(  # type: ignore[no-untyped-def]
         qtbot, monkeypatch, answer_dialogs, db, db_path, seeded, window):
-    made = window.backup_now()
+    made = finished(qtbot, window.backup_now())
     ClientService(db).save(ClientCard(name="后来的客户"))
 
     def accept_then_spoil(dialog: RestoreDialog) -> int:
-        dialog.checks.wait()
+        finished(qtbot, dialog.checks)
         made.write_bytes(b"SQLite format 3\x00" + b"\x00" * 4000)  # spoilt after the check
         return QDialog.DialogCode.Accepted
 
@@ -218,7 +221,9 @@ def test_a_restore_that_fails_says_why_and_keeps_the_database(  # type: ignore[n
     errors: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical",
                         staticmethod(lambda parent, title, text: errors.append(text)))
-    assert not window.restore_from_backup()
+    operation = window.restore_from_backup()
+    finished(qtbot, operation)
+    assert operation.finished_ok is False
     assert len(errors) == 1 and made.name in errors[0]
     assert window.clients.model.rowCount() == len(seeded) + 1
     assert live_clients(db_path) == len(seeded) + 1

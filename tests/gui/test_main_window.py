@@ -12,6 +12,7 @@ from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.care.settings_dialog import CareSettingsDialog
 from desktop_crm.ui.main_window import MainWindow, placeholder_tabs
+from tests.gui.conftest import finished
 
 
 def test_tabs_and_pending_tabs_say_so(window):  # type: ignore[no-untyped-def]
@@ -64,7 +65,7 @@ def test_window_size_and_splitter_are_remembered(qtbot, db, settings):  # type: 
 def test_backup_now_writes_a_copy(qtbot, db, seeded, window):  # type: ignore[no-untyped-def]
     import sqlite3
 
-    target = window.backup_now()
+    target = finished(qtbot, window.backup_now())
     assert target is not None and target.exists()
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT count(*) FROM clients").fetchone()[0] == len(seeded)

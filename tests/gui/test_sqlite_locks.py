@@ -32,6 +32,7 @@ from desktop_crm.ui.backups import RestoreDialog
 from desktop_crm.ui.import_dialog import ImportDialog
 from desktop_crm.ui.main_window import MainWindow
 from tests.conftest import posix_locks
+from tests.gui.conftest import finished
 
 HELD = {"clients.db", "clients.db-wal", "clients.db-shm", "clients.db-journal"}
 # Files beside the database the dialogs must list: a name without an
@@ -152,7 +153,7 @@ def test_the_window_keeps_its_locks_through_every_file_dialog_backup_and_another
 
     job = window.backup_if_due()
     assert job is not None
-    job.wait()
+    finished(qtbot, job)
     assert list((tmp_path / "backups").iterdir())
     assert posix_locks(db_path) == held, "the daily backup dropped the locks"
 
@@ -171,7 +172,7 @@ def test_the_window_keeps_its_locks_through_every_file_dialog_backup_and_another
             found[0].reject()
 
     QTimer.singleShot(0, cancel_restore)
-    assert window.restore_from_backup() is False
+    assert window.restore_from_backup() is None
     assert checked == [1]
     assert posix_locks(db_path) == held, "listing and checking the backups dropped the locks"
 
@@ -248,7 +249,9 @@ def test_importing_the_open_database_is_refused_before_reading_it(  # type: igno
                         staticmethod(lambda parent, title, text: errors.append(text)))
     chosen = db_path.with_name(db_path.name + suffix)
     monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: chosen)
-    assert window.import_clients() is None
+    operation = window.import_clients()
+    qtbot.waitUntil(lambda: operation.finished_ok is not None)  # read on a worker thread
+    assert operation.finished_ok is False
     assert posix_locks(db_path) == held
     assert errors == [f"{chosen} is the database this program has open; choose another file"]
 

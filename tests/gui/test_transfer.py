@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from desktop_crm.services.clients import ClientService
 from desktop_crm.ui import file_dialogs, transfer
 from desktop_crm.ui.import_dialog import ImportDialog
+from tests.gui.conftest import finished
 
 
 @pytest.fixture
@@ -27,13 +28,13 @@ def answers(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     return queue, asked
 
 
-def test_export_the_workbook_and_the_listed_clients(window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_export_the_workbook_and_the_listed_clients(qtbot, window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                      monkeypatch, answers) -> None:
     queue, asked = answers
     monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: tmp_path / "all")
     queue.append(QMessageBox.StandardButton.No)
-    written = window.export_workbook()
-    assert written == tmp_path / "all.xlsx"
+    assert finished(qtbot, window.export_workbook()) is not None
+    written = tmp_path / "all.xlsx"
     assert "confidential" in asked[0]
     book = openpyxl.load_workbook(written)
     assert book["Clients"].max_row == 1 + len(seeded)
@@ -43,12 +44,13 @@ def test_export_the_workbook_and_the_listed_clients(window, seeded, tmp_path: Pa
     window.clients.apply_filter()
     monkeypatch.setattr(file_dialogs, "save_file", lambda *a, **k: tmp_path / "list.xlsx")
     queue.append(QMessageBox.StandardButton.No)
-    listed = openpyxl.load_workbook(window.export_client_list())
+    finished(qtbot, window.export_client_list())
+    listed = openpyxl.load_workbook(tmp_path / "list.xlsx")
     names = [row[1] for row in listed["Clients"].iter_rows(min_row=2, values_only=True)]
     assert names == ["李娜"]
 
 
-def test_import_a_csv_then_undo_it(window, seeded, tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
+def test_import_a_csv_then_undo_it(qtbot, window, seeded, tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
                                    answers, db) -> None:
     queue, _asked = answers
     csv = tmp_path / "客户.csv"
@@ -66,8 +68,8 @@ def test_import_a_csv_then_undo_it(window, seeded, tmp_path: Path, monkeypatch, 
             return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(transfer, "DIALOG_FACTORY", Accepting)
-    batch = window.import_clients()
-    assert batch is not None
+    window.import_clients()
+    qtbot.waitUntil(lambda: "Imported as batch" in window.statusBar().currentMessage())
     summary, mapping = shown[0]
     assert "1 new clients" in summary and "1 skipped" in summary  # 曾国方's phone exists
     assert mapping == {0: "name", 1: "mobile", 2: "company"}
@@ -79,7 +81,7 @@ def test_import_a_csv_then_undo_it(window, seeded, tmp_path: Path, monkeypatch, 
     assert window.clients.model.rowCount() == len(seeded)
 
 
-def test_a_bad_file_is_refused_with_one_message(window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_a_bad_file_is_refused_with_one_message(qtbot, window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                 monkeypatch) -> None:
     bad = tmp_path / "notes.xlsx"
     bad.write_bytes(b"not a spreadsheet at all")
@@ -87,12 +89,14 @@ def test_a_bad_file_is_refused_with_one_message(window, seeded, tmp_path: Path, 
     monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: bad)
     monkeypatch.setattr(QMessageBox, "critical",
                         staticmethod(lambda parent, title, text: errors.append(text)))
-    assert window.import_clients() is None
+    operation = window.import_clients()
+    qtbot.waitUntil(lambda: bool(errors))
+    assert operation.finished_ok is False
     assert len(errors) == 1 and "notes.xlsx" in errors[0]
     assert window.clients.service.counts()["clients"] == len(seeded)
 
 
-def test_a_cancelled_import_writes_nothing(window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_a_cancelled_import_writes_nothing(qtbot, window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
                                            monkeypatch) -> None:
     csv = tmp_path / "new.csv"
     csv.write_text("姓名,手机\n王小明,13700001111\n", encoding="utf-8")
@@ -103,11 +107,11 @@ def test_a_cancelled_import_writes_nothing(window, seeded, tmp_path: Path,  # ty
             return QDialog.DialogCode.Rejected
 
     monkeypatch.setattr(transfer, "DIALOG_FACTORY", Cancelling)
-    assert window.import_clients() is None
+    finished(qtbot, window.import_clients())  # read, then the dialog cancelled
     assert window.clients.service.counts()["clients"] == len(seeded)
 
 
-def test_the_import_reads_and_writes_off_the_ui_thread(window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_the_import_reads_and_writes_off_the_ui_thread(qtbot, window, seeded, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                        monkeypatch) -> None:
     """Reading and writing 100,000 rows takes seconds: the window keeps
     painting while a thread does them behind a busy indicator."""
@@ -133,7 +137,8 @@ def test_the_import_reads_and_writes_off_the_ui_thread(window, seeded, tmp_path:
             return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(transfer, "DIALOG_FACTORY", Accepting)
-    assert window.import_clients() is not None
+    window.import_clients()
+    qtbot.waitUntil(lambda: "Imported as batch" in window.statusBar().currentMessage())
     assert threads == {"open": False, "commit": False}
     assert window.clients.model.rowCount() == len(seeded) + 1
 
@@ -141,7 +146,7 @@ def test_the_import_reads_and_writes_off_the_ui_thread(window, seeded, tmp_path:
 
 @pytest.mark.parametrize("export", ["workbook", "contacts", "calendar"])
 def test_an_export_over_the_open_database_is_refused_with_one_message(  # type: ignore[no-untyped-def]
-        window, seeded, db, tmp_path: Path, monkeypatch, answers, export: str) -> None:
+        qtbot, window, seeded, db, tmp_path: Path, monkeypatch, answers, export: str) -> None:
     """The save dialog answered with a name that is the open database (through
     a link, since the window adds the export's suffix): one message box naming
     it, nothing written. The test looks at the database with stat only:
@@ -158,7 +163,8 @@ def test_an_export_over_the_open_database_is_refused_with_one_message(  # type: 
     before = db.path.stat()
     run = {"workbook": window.export_workbook, "contacts": window.act_export_vcf.trigger,
            "calendar": window.export_calendar}[export]
-    assert not run()
+    run()
+    qtbot.waitUntil(lambda: bool(errors))  # the outcome comes back from a worker thread
     assert errors == [("Export failed", f"{target} is the open database or one of its "
                                         "files; choose another file name")]
     after = db.path.stat()

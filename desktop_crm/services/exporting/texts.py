@@ -4,14 +4,14 @@ Headers, sheet names and enum labels are translated with
 :func:`desktop_crm.i18n.translate`, so an export in another language than the
 window's never switches the global language. The few domain texts that only
 exist through ``_()`` (agenda titles, lunar date descriptions) are produced
-with :meth:`Texts.domain`, which switches the language for that one call only
-when it differs.
+with :meth:`Texts.domain`, which sets the language for that one call in the
+exporting thread only (``i18n.language_in_this_thread``): the export runs on a
+worker thread while the window keeps its own language.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 from desktop_crm import i18n
@@ -55,18 +55,8 @@ class Texts:
         return self(N_("Yes")) if value else self(N_("No"))
 
     def domain(self, make: Callable[[], T]) -> T:
-        """``make()`` with the global language set to this one."""
+        """``make()`` with ``_()`` in this language, in this thread only."""
         if i18n.language() == self.lang:
             return make()
-        with _language(self.lang):
+        with i18n.language_in_this_thread(self.lang):
             return make()
-
-
-@contextmanager
-def _language(lang: str) -> Iterator[None]:
-    before = i18n.language()
-    i18n.set_language(lang)
-    try:
-        yield
-    finally:
-        i18n.set_language(before)

@@ -123,7 +123,24 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
             sheet.finish()
         write_summary(summary_ws, t, tally, head)
         package.save(wb, [s.out for s in sheets], path, database_uuid=origin)
+    except BaseException:  # a failure or a cancel (raised by progress): nothing is saved
+        _discard(wb)
+        raise
     finally:
         for sheet in sheets:
             sheet.out.close()
     return XlsxResult(tally.clients, {s.out.ws.title: s.out.rows for s in sheets})
+
+
+def _discard(wb: Workbook) -> None:
+    """Close the sheets of a workbook that will not be saved, so that openpyxl's
+    row writers end now rather than, later, in the garbage collector (where
+    they fail on their closed files), and remove their temporary files."""
+    for ws in wb.worksheets:
+        if isinstance(ws, WriteOnlyWorksheet) and not ws.closed:
+            try:
+                ws.close()
+                if ws._writer is not None:
+                    Path(ws._writer.out).unlink(missing_ok=True)
+            except Exception:  # best effort on a workbook being thrown away
+                pass

@@ -9,6 +9,7 @@ import csv
 import os
 import shutil
 import subprocess
+import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from desktop_crm.i18n import language, set_language, translate
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.evaluations import EvaluationService
-from desktop_crm.services.exporting import export_xlsx, summary
+from desktop_crm.services.exporting import export_xlsx, summary, texts
 from desktop_crm.services.exporting.cells import cell_value, is_risky
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.stats import stats
@@ -123,6 +124,27 @@ def test_sheet_names_and_headers_in_chinese(db: Database, book: dict[str, int],
     assert [c.value for c in clients[1]][:2] == [translate("ID", "zh"), translate("Name", "zh")]
     assert "核心客户" in column(clients, translate("Loyalty", "zh"))
     assert language() == "en"  # the export did not switch the window's language
+
+
+def test_an_export_in_chinese_never_switches_other_threads_language(
+        db: Database, book: dict[str, int], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export runs on a worker thread while the window keeps translating:
+    the language it writes in is its own thread's only."""
+    seen: list[str] = []
+    original = texts.Texts.domain
+
+    def spy(self: texts.Texts, make: Any) -> Any:
+        def look_from_another_thread() -> Any:
+            other = threading.Thread(target=lambda: seen.append(language()))
+            other.start()
+            other.join()
+            return make()
+        return original(self, look_from_another_thread)
+
+    monkeypatch.setattr(texts.Texts, "domain", spy)
+    export(db, tmp_path / "book.xlsx", lang="zh")
+    assert seen and set(seen) == {"en"}
 
 
 def test_every_sheet_has_a_frozen_bold_filtered_header(db: Database, book: dict[str, int],
