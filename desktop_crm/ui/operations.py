@@ -39,6 +39,7 @@ from PySide6.QtCore import QEventLoop, QObject, QRunnable, Qt, QThreadPool, Sign
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from shiboken6 import isValid
 
+from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _
 
 T = TypeVar("T")
@@ -269,12 +270,13 @@ class Operation(QObject, Generic[T]):
 
 
 def show_error(parent: QWidget | None, title: str, exc: BaseException,
-               expected: tuple[type[BaseException], ...]) -> None:
-    """One message box: the message of an error the user can act on, or a
-    generic message with the details of an unexpected one (also logged)."""
+               expected: tuple[type[BaseException], ...] = ()) -> None:
+    """One message box: the message of an error the user can act on (every
+    CrmError, and the ``expected`` kinds), or a generic message with the
+    details of an unexpected one (also logged)."""
     if parent is not None and not isValid(parent):
         parent = None  # its window was closed while the work ran
-    if isinstance(exc, expected):
+    if isinstance(exc, (CrmError, *expected)):
         QMessageBox.critical(parent, title, str(exc))
         return
     log.error("unexpected error in a background operation",
