@@ -37,6 +37,19 @@ def test_every_tab_is_its_built_feature(window):  # type: ignore[no-untyped-def]
     assert not window.clients.restore_button.isVisible()  # only in the trash view
 
 
+def test_tab_models_stay_valid_through_a_language_switch(qtmodeltester, seeded, window):  # type: ignore[no-untyped-def]
+    window.clients.apply_filter()
+    models = [window.today.panel.model, window.clients.model, window.evaluation.model,
+              window.calendar.panel.model, window.complaints.model]
+    for model in models:
+        qtmodeltester.check(model)  # watches this model (only) from here on
+        english = model.headerData(0, Qt.Orientation.Horizontal)
+        window.switch_language("zh")
+        assert model.headerData(0, Qt.Orientation.Horizontal) != english
+        window.switch_language("en")
+    assert window.clients.model.rowCount() == 3
+
+
 def test_switch_language_retranslates_and_is_remembered(qtbot, settings, seeded, window):  # type: ignore[no-untyped-def]
     window.clients.apply_filter()
     window.clients._select(seeded["李娜"])
