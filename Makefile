@@ -8,7 +8,7 @@ DEMO_CLIENTS ?= 300
 # built on the first `make bench` (100,000 clients, ~300 MB), reused after
 BENCH_DB ?= /tmp/desktop-crm-bench.db
 
-.PHONY: run test bench clean-venv
+.PHONY: run test test-fast bench clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,14 @@ test: $(STAMP)
 	$(BIN)/ruff check desktop_crm tests benchmarks tools
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# While working: the same checks without the tests marked slow (large
+# databases, killed child processes, huge inputs); `make test` runs them all.
+test-fast: $(STAMP)
+	@bash tools/system-deps.sh test
+	$(BIN)/ruff check desktop_crm tests benchmarks tools
+	$(BIN)/mypy
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/search.py --db $(BENCH_DB)

@@ -4,6 +4,7 @@ and the language reset to English after every test."""
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import zipfile
 from collections.abc import Iterator
@@ -46,9 +47,21 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "clients.db"
 
 
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new, empty database made once per run: migrating one takes about 0.12 s,
+    copying this file 0.006 s. Every ``db`` starts as a copy, so they all have the
+    same database identity (tests needing two identities open a second file)."""
+    path = tmp_path_factory.mktemp("empty") / "empty.db"
+    Database.open(path, create=True).close()
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = Database.open(db_path, create=True)
+def db(db_path: Path, empty_database: Path) -> Iterator[Database]:
+    shutil.copyfile(empty_database, db_path)
+    database = Database.open(db_path)
     yield database
     database.close()
 

@@ -570,8 +570,3 @@ class MainWindow(QMainWindow):
             return
         self.save_state()
         event.accept()
-
-
-def placeholder_tabs(window: MainWindow) -> list[QWidget]:
-    """The tabs whose feature is not built yet (none left)."""
-    return []

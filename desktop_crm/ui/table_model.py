@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from desktop_crm.i18n import _
 
@@ -44,3 +50,14 @@ class ListTableModel(QAbstractTableModel, Generic[T]):
                 and 0 <= section < len(self.columns)):
             return _(self.columns[section])
         return None
+
+
+def texts_changed(model: QAbstractItemModel) -> None:
+    """Tell the views that every header and cell text changed (the language was
+    switched) while no row moved. A bare ``layoutChanged`` would break the model
+    contract: Qt's model tester fails it without ``layoutAboutToBeChanged``."""
+    rows, columns = model.rowCount(), model.columnCount()
+    if columns:
+        model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, columns - 1)
+    if rows and columns:
+        model.dataChanged.emit(model.index(0, 0), model.index(rows - 1, columns - 1))

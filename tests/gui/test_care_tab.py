@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QDialog, QWidget
 
 from desktop_crm.domain.care import AgendaItem
@@ -19,6 +20,7 @@ from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
 from desktop_crm.ui import file_dialogs
+from desktop_crm.ui.care.agenda_model import AgendaModel
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.main_window import MainWindow
 from tests.gui.conftest import finished, type_text
@@ -308,3 +310,59 @@ def test_backlog_row_opens_the_filtered_client_list(qtbot, db: Database, setting
     assert window.clients.model.rowCount() == 4
     assert not window.clients.special_label.isVisible()
     window.clients.editor.revert()
+
+
+def _make_backlog(db: Database) -> None:
+    """A client not contacted for longer than the grade allows: the backlog row."""
+    from sqlalchemy import update
+
+    from desktop_crm.storage.models import Client
+
+    old = ClientService(db, clock, user="test").save(ClientCard(name="老客户"))
+    with db.session() as s:
+        s.execute(update(Client).where(Client.id == old).values(created_at=datetime(2025, 1, 1, 9)))
+
+
+def test_agenda_model_passes_the_model_tester(qtmodeltester, db: Database,  # type: ignore[no-untyped-def]
+                                              book: dict[str, int]) -> None:
+    _make_backlog(db)
+    service = AgendaService(db, clock)
+    items = service.agenda(365)
+    # the year holds every shape of row: overdue, today, coming up, a group, the backlog
+    today = service.today()
+    assert {AgendaKind.BIRTHDAY, AgendaKind.FAMILY_BIRTHDAY, AgendaKind.FOLLOW_UP,
+            AgendaKind.FESTIVAL} <= {item.kind for item in items}
+    assert any(item.is_overdue(today) for item in items)
+    assert any(item.day == today for item in items)
+    assert any(not item.client for item in items)
+    assert any(not item.can_be_done for item in items)
+    model = AgendaModel()
+    model.set_items(items, today)
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(items)
+    assert model.columnCount() == 4
+    # the tester samples the first cell; every row gives texts and styles of the right type
+    for row in range(model.rowCount()):
+        for column in range(4):
+            assert isinstance(model.data(model.index(row, column)), str)
+        index = model.index(row, 0)
+        assert isinstance(model.data(index, Qt.ItemDataRole.ForegroundRole), QColor | None)
+        assert isinstance(model.data(index, Qt.ItemDataRole.FontRole), QFont | None)
+    # resets stay consistent while the tester watches, down to an empty agenda
+    model.set_items(items[:2], today)
+    model.set_items([], today)
+    qtmodeltester.check(model)
+    assert model.rowCount() == 0
+
+
+def test_the_agenda_panels_model_stays_valid_through_filters_and_language(
+        qtmodeltester, win: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    win.tabs.setCurrentWidget(win.calendar)
+    tab = win.calendar
+    qtmodeltester.check(tab.panel.model)  # watches the model until the test ends
+    tab.kind.setCurrentIndex(tab.kind.findData(AgendaKind.FESTIVAL.value))
+    tab.range.setCurrentIndex(tab.range.findData(7))
+    tab.overdue.setChecked(False)
+    win.switch_language("zh")
+    assert rows(tab.panel) == ["中秋节：向 3 位客户致以节日问候"]
+    win.switch_language("en")

@@ -25,6 +25,7 @@ from desktop_crm.i18n import _
 from desktop_crm.services.agenda import AgendaService, AlreadyDoneError, DoneReceipt
 from desktop_crm.ui.care.agenda_model import AgendaModel
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
+from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import configure_list_view
 
 # Builds the dialog; tests replace it to answer without a modal loop.
@@ -112,9 +113,7 @@ class AgendaPanel(QWidget):
                                       "take the item off the agenda"))
         self.open_button.setText(_("Open card"))
         self.undo_button.setText(_("Undo (Ctrl+Z)"))
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
-                                          self.model.columnCount() - 1)
-        self.model.layoutChanged.emit()
+        texts_changed(self.model)
 
     def set_items(self, items: list[AgendaItem], empty_text: str) -> None:
         """Show ``items``, keeping the selection on the same item where it remains."""

@@ -23,6 +23,7 @@ from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.clients.editor import CardEditor
 from desktop_crm.ui.clients.list_model import ClientListModel
+from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import configure_list_view, refill_combo
 
 _CLASSIFICATION_TITLES = {
@@ -168,9 +169,7 @@ class ClientsTab(QWidget):
         self.editor.retranslate()
         self.reload_filters()
         self._update_count()
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
-                                          self.model.columnCount() - 1)
-        self.model.layoutChanged.emit()
+        texts_changed(self.model)
 
     def reload_filters(self) -> None:
         """Fill the filter combos (kinds, classifications, tags, owners)."""

@@ -44,6 +44,7 @@ from desktop_crm.ui.complaints.list_model import (
 )
 from desktop_crm.ui.complaints.records import HandlingLog, StatusHistory
 from desktop_crm.ui.complaints.workflow import TransitionBar
+from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import (
     configure_list_view,
     from_qdate,
@@ -259,9 +260,7 @@ class ComplaintsTab(QWidget):
         self.form.retranslate()
         self.log.retranslate()
         self.history.retranslate()
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
-                                          self.model.columnCount() - 1)
-        self.model.layoutChanged.emit()
+        texts_changed(self.model)
         if self._loaded:
             self.apply_filter()
         self._show_header()

@@ -35,6 +35,7 @@ from desktop_crm.ui.evaluation.charts import GradeDistributionChart, ScoreHistor
 from desktop_crm.ui.evaluation.form import EvaluationForm
 from desktop_crm.ui.evaluation.list_model import EvaluationListModel
 from desktop_crm.ui.evaluation.scheme_dialog import SchemeDialog
+from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import configure_list_view, select_row_quietly
 
 HISTORY_COLUMNS = (N_("Date"), N_("Period"), N_("Total"), N_("Grade"), N_("Scheme"),
@@ -193,9 +194,7 @@ class EvaluationTab(QWidget):
         self.scheme_button.setText(_("Edit scoring scheme…"))
         self.history_title.setText("<b>" + _("Evaluations") + "</b>")
         self.history_table.setHorizontalHeaderLabels([_(t) for t in HISTORY_COLUMNS])
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
-                                          self.model.columnCount() - 1)
-        self.model.layoutChanged.emit()
+        texts_changed(self.model)
         self._size_columns()
         self.form.retranslate()
         self.history_chart.retranslate()

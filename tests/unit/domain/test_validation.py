@@ -107,7 +107,10 @@ def test_check_phone_never_raises(text: str) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(
-    number=st.from_regex(r"1[3-9]\d{9}", fullmatch=True).filter(str.isascii),
+    # ASCII 1[3-9]ddddddddd drawn directly: from_regex(r"\d").filter(str.isascii)
+    # rejected nine draws in ten and ran about 20 of the 200 examples
+    number=st.builds(lambda second, rest: "1" + second + rest, st.sampled_from("3456789"),
+                     st.text("0123456789", min_size=9, max_size=9)),
     data=st.data(),
 )
 def test_valid_mobiles_pass_with_any_separators(number: str, data: st.DataObject) -> None:

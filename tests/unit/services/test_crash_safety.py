@@ -35,8 +35,10 @@ import pytest
 from desktop_crm.services.demo import generate
 from desktop_crm.storage.database import Database
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"),
-                                reason="needs SIGKILL to kill a process without warning")
+# child processes killed again and again over databases of hundreds of clients
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not hasattr(signal, "SIGKILL"),
+                                 reason="needs SIGKILL to kill a process without warning")]
 
 HELPER = Path(__file__).resolve().parents[2] / "helpers" / "crm_child.py"
 KILLS = 20

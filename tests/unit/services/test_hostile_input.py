@@ -497,6 +497,7 @@ def write_big_csv(path: Path, size: int) -> int:
     return rows
 
 
+@pytest.mark.slow
 def test_a_50_mb_csv_is_refused_by_its_row_count(tmp_path: Path, seeded: Path) -> None:
     """50 MB of plausible clients is 370,000 rows: more than the 150,000 an
     import takes (without the limit the import ran 114 s and peaked at 3.2 GB:
@@ -563,6 +564,7 @@ def _vcard(*lines: str, version: str = "3.0") -> str:
     ("TEL;TYPE=CELL:138{i:08d}", ("row 1, column Mobile", "At most 20 phone numbers")),
     ("NOTE:第{i}条备注", ("row 1, column Notes", "Notes are longer than 20000")),
 ])
+@pytest.mark.slow
 def test_one_vcard_with_10000_properties(tmp_path: Path, seeded: Path, prop: str,
                                          words: tuple[str, ...]) -> None:
     path = tmp_path / "crowded.vcf"
@@ -777,10 +779,11 @@ _BIG = VCARD_MB << 20
 
 @pytest.mark.parametrize(("name", "lines"), [
     # vCard 4: a photo as a data: URI on one line
-    ("data-uri.vcf", ["PHOTO:data:image/jpeg;base64," + "A" * _BIG]),
+    pytest.param("data-uri.vcf", ["PHOTO:data:image/jpeg;base64," + "A" * _BIG],
+                 marks=pytest.mark.slow),
     # vCard 3: folded base64, the iPhone's way
-    ("folded.vcf", ["PHOTO;ENCODING=b;TYPE=JPEG:" + "A" * 72,
-                    *[" " + "A" * 74] * (_BIG // 76)]),
+    pytest.param("folded.vcf", ["PHOTO;ENCODING=b;TYPE=JPEG:" + "A" * 72,
+                                *[" " + "A" * 74] * (_BIG // 76)], marks=pytest.mark.slow),
     # a photo given by URI, folded: its folded lines must not join the line before
     ("uri.vcf", ["PHOTO;VALUE=uri:https://example.com/", *[" a/b"] * 3]),
 ])
@@ -814,6 +817,7 @@ def test_huge_photos_are_dropped_before_vobject(tmp_path: Path, name: str,
     ("soft-breaks.vcf", ["NOTE;ENCODING=QUOTED-PRINTABLE:" + "=41" * 24 + "=",
                          *["=41" * 24 + "="] * (_BIG // 74), "=41"], 9),
 ])
+@pytest.mark.slow
 def test_a_huge_vcard_line_is_refused_with_its_number(tmp_path: Path, seeded: Path, name: str,
                                                       lines: list[str], line: int) -> None:
     """vobject held 150 times the longest line: a 10 MB line took 1.5 GB, the

@@ -29,6 +29,8 @@ from desktop_crm.services.importing import ImportService
 from desktop_crm.services.vcard_export import export_vcf
 from desktop_crm.storage.database import Database
 
+pytestmark = pytest.mark.slow  # every test builds databases of 300 demo clients
+
 NOW = datetime(2026, 12, 5, 9, 0)
 CLIENTS = 300
 SHEET = "客户"

@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
@@ -106,6 +108,7 @@ def _csv(path: Path, rows: int) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_clients_written_by_the_service_and_an_import_by_the_cli_at_once_all_land(
         tmp_path: Path) -> None:
     """Protects concurrent writers (a window and ``desktop-crm import`` on the
