@@ -179,3 +179,33 @@ def test_every_message_has_a_chinese_translation() -> None:
         f"{len(missing)} missing from zh.json:\n  " + "\n  ".join(missing)
         + f"\n{len(mismatched)} with other placeholders:\n  " + "\n  ".join(mismatched)
     )
+
+
+# -- the search index ----------------------------------------------------------------
+
+# where the index table may be named: its definition, the list of known tables,
+# the migrations that create it and the one module that writes and queries it
+FTS_OWNERS = ("desktop_crm/storage/models.py", "desktop_crm/storage/database.py",
+              "desktop_crm/storage/migrations", "desktop_crm/storage/search_index.py")
+
+
+def _fts_mentions(paths: list[Path]) -> list[tuple[Path, int]]:
+    found = []
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if ((isinstance(node, ast.Constant) and isinstance(node.value, str)
+                 and "client_fts" in node.value)
+                    or (isinstance(node, ast.Name | ast.Attribute)
+                        and (getattr(node, "id", None) or getattr(node, "attr", None))
+                        == "FTS_TABLE")):
+                found.append((path, node.lineno))
+    return found
+
+
+def test_only_the_search_index_module_touches_the_index(tmp_path: Path) -> None:
+    planted = tmp_path / "desktop_crm" / "services" / "planted.py"
+    planted.parent.mkdir(parents=True)
+    planted.write_text('SQL = "DELETE FROM client_fts WHERE rowid = 1"\n', encoding="utf-8")
+    assert _fts_mentions([planted]) == [(planted, 1)]  # the check can fail
+    assert _fts_mentions([p for p in SOURCES if not _in(p, *FTS_OWNERS)]) == []

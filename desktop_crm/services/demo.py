@@ -28,7 +28,7 @@ from itertools import accumulate
 from typing import Any, Generic, TypeVar
 
 from pypinyin import Style, lazy_pinyin
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain import search
@@ -47,10 +47,10 @@ from desktop_crm.domain.enums import (
 )
 from desktop_crm.domain.identity import uuid_from_bits
 from desktop_crm.domain.scoring import default_scheme, evaluate
-from desktop_crm.domain.search import index_text, phone_tokens, sort_key, spaced_cjk
+from desktop_crm.domain.search import sort_key
 from desktop_crm.domain.validation import phone_digits
 from desktop_crm.services.demo_complaints import generate_complaints
-from desktop_crm.storage import evaluation_repo, identity_repo
+from desktop_crm.storage import evaluation_repo, identity_repo, search_index
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Base
 
@@ -61,10 +61,6 @@ Row = dict[str, Any]
 T = TypeVar("T")
 
 _TABLES = Base.metadata.tables
-_FTS_INSERT = text("INSERT INTO client_fts(rowid, body) VALUES (:id, :body)")
-# How many of the first clients get their index text from index_text() as well,
-# to prove the cached fast path builds exactly the same text.
-_FTS_CHECKS = 64
 
 
 class _Weighted(Generic[T]):
@@ -358,30 +354,6 @@ _LOYALTY_OLD = _Weighted([(Loyalty.ACTIVE_REGULAR.value, 30), (Loyalty.CORE.valu
 _LOW_CONTACT = frozenset((Loyalty.INACTIVE.value, Loyalty.LOST.value))
 
 
-# -- search index: the same text as index_text(), with the slow pinyin parts cached --
-
-@lru_cache(maxsize=262_144)
-def _name_parts(name: str, as_name: bool) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """(spaced text, pinyin tokens, latin initials) of a name or company."""
-    latin = tuple(search._latin_initials(name)) if as_name else ()
-    return spaced_cjk(name), tuple(search._pinyin_tokens(name, as_name)), latin
-
-
-@lru_cache(maxsize=1024)
-def _spaced(value: str) -> str:
-    return spaced_cjk(value)
-
-
-def _fast_index_text(name: str, company: str, phones: list[str], extra: list[str]) -> str:
-    n_spaced, n_pinyin, n_latin = _name_parts(name, True)
-    c_spaced, c_pinyin, _ = _name_parts(company, False)
-    parts: list[str] = [n_spaced, c_spaced, *n_pinyin, *c_pinyin, *n_latin]
-    for digits in phones:
-        parts += phone_tokens(digits)
-    parts += [_spaced(x) for x in extra if x]
-    return " ".join(p for p in parts if p)
-
-
 @lru_cache(maxsize=65_536)
 def _pinyin(text_: str) -> tuple[str, ...]:
     """Pinyin syllables of a Chinese name, the surname read as a surname."""
@@ -426,7 +398,6 @@ class _Chunk:
     interactions: list[Row] = field(default_factory=list)
     changes: list[Row] = field(default_factory=list)
     evaluations: list[Row] = field(default_factory=list)
-    fts: list[Row] = field(default_factory=list)
 
 
 @dataclass
@@ -457,8 +428,7 @@ class _Generator:
         # clients and earlier employers, so several contacts share a company.
         self.companies: tuple[list[_Company], list[_Company]] = ([], [])
         self.pool_size = (max(30, clients // 6), max(10, clients // 40))
-        self.fast_index = True
-        self.checked = 0
+        self.index = search_index.BulkIndex()
         self.scheme = default_scheme()
         self.scheme_id = 0  # set by generate() once the scheme row exists
 
@@ -872,14 +842,7 @@ class _Generator:
                             "field": "created", "old_value": "", "new_value": name})
         company_name = company.name if company else ""
         extra = [email, wechat, *chosen]
-        body = (_fast_index_text(name, company_name, digits, extra) if self.fast_index
-                else index_text(name, company_name, digits, extra))
-        if self.checked < _FTS_CHECKS:
-            self.checked += 1
-            exact = index_text(name, company_name, digits, extra)
-            if body != exact:  # index_text changed: stop using the cached copy of its parts
-                self.fast_index, body = False, exact
-        out.fts.append({"id": cid, "body": body})
+        self.index.add(cid, name, company_name, digits, extra)
 
     @staticmethod
     def date_row(cid: int, kind: str, label: str, spec: DateSpec) -> Row:
@@ -1039,7 +1002,7 @@ def _next_id(session: Session, table: Table) -> int:
 
 
 def _write(session: Session, chunk: _Chunk, tag_ids: dict[str, int],
-           uuids: random.Random) -> None:
+           uuids: random.Random, index: search_index.BulkIndex) -> None:
     # UUIDs from their own generator, so the rest of the data is what the seed
     # gave before records had them
     for rows in (chunk.clients, chunk.dates, chunk.family, chunk.interactions,
@@ -1065,7 +1028,7 @@ def _write(session: Session, chunk: _Chunk, tag_ids: dict[str, int],
     ):
         if rows:
             session.execute(insert(_TABLES[table]), rows)
-    session.execute(_FTS_INSERT, chunk.fts)
+    index.write(session)
 
 
 def generate(db: Database, clients: int, seed: int = 1, now: datetime | None = None,
@@ -1098,7 +1061,7 @@ def generate(db: Database, clients: int, seed: int = 1, now: datetime | None = N
             chunk = _Chunk()
             for cid in range(first_id + done, first_id + min(done + CHUNK_SIZE, clients)):
                 gen.client(cid, chunk)
-            _write(s, chunk, tag_ids, uuids)
+            _write(s, chunk, tag_ids, uuids, gen.index)
             done += len(chunk.clients)
             if progress is not None:
                 progress(done, clients)

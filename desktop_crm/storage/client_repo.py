@@ -17,12 +17,10 @@ from sqlalchemy import (
     String,
     and_,
     delete,
-    false,
     func,
     literal,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import Session, selectinload
@@ -51,8 +49,9 @@ from desktop_crm.domain.enums import (
     Tenure,
     VolumeTier,
 )
-from desktop_crm.domain.search import fts_query, index_text, sort_key
+from desktop_crm.domain.search import sort_key
 from desktop_crm.domain.validation import phone_digits
+from desktop_crm.storage import search_index
 from desktop_crm.storage.models import (
     ChangeLogRow,
     Client,
@@ -108,16 +107,9 @@ class ClientFilter:
 def _filtered(flt: ClientFilter) -> Select[int]:
     stmt = select(Client.id)
     stmt = stmt.where(Client.deleted_at.is_not(None) if flt.trash else Client.deleted_at.is_(None))
-    query = fts_query(flt.text) if flt.text else None
-    if flt.text.strip() and query is None:
-        stmt = stmt.where(false())  # only punctuation typed: nothing can match
-    elif query:
-        stmt = stmt.where(
-            Client.id.in_(
-                select(text("rowid")).select_from(text("client_fts"))
-                .where(text("client_fts MATCH :q")).params(q=query)
-            )
-        )
+    found = search_index.matching(flt.text)
+    if found is not None:
+        stmt = stmt.where(found)
     if flt.kind:
         stmt = stmt.where(Client.kind == flt.kind)
     if flt.classification:
@@ -321,7 +313,7 @@ def save_card(session: Session, card: ClientCard, now: datetime) -> int:
         answers.append(row)
     client.answers = answers
     session.flush()
-    reindex(session, client.id)
+    search_index.reindex(session, client.id)
     return client.id
 
 
@@ -349,20 +341,6 @@ def _spec_columns(spec: DateSpec | None) -> dict[str, object]:
             "year": spec.year, "leap": spec.leap}
 
 
-def reindex(session: Session, client_id: int) -> None:
-    """Rebuild the full-text entry of one client from its stored fields."""
-    client = session.get(Client, client_id)
-    session.execute(text("DELETE FROM client_fts WHERE rowid = :id"), {"id": client_id})
-    if client is None:
-        return
-    body = index_text(
-        client.name, client.company, [p.digits for p in client.phones],
-        [client.email, client.wechat, *(t.name for t in client.tags)],
-    )
-    session.execute(text("INSERT INTO client_fts(rowid, body) VALUES (:id, :body)"),
-                    {"id": client_id, "body": body})
-
-
 def set_deleted(session: Session, client_id: int, when: datetime | None) -> bool:
     """Move to the trash (``when`` set) or restore; False when the client does not
     exist or is already in that state."""
@@ -374,7 +352,7 @@ def set_deleted(session: Session, client_id: int, when: datetime | None) -> bool
 
 
 def purge(session: Session, client_id: int) -> None:
-    session.execute(text("DELETE FROM client_fts WHERE rowid = :id"), {"id": client_id})
+    search_index.remove(session, client_id)
     session.execute(delete(Client).where(Client.id == client_id))
 
 
