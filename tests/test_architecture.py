@@ -79,7 +79,7 @@ def test_sources_are_found() -> None:
 
 def test_import_resolution() -> None:
     imports = dict((m, line) for line, m in _imports(PACKAGE / "storage" / "client_repo.py"))
-    assert "desktop_crm.domain.search" in imports
+    assert "desktop_crm.domain.client" in imports
     assert "sqlalchemy" in imports
 
 
@@ -209,3 +209,4 @@ def test_only_the_search_index_module_touches_the_index(tmp_path: Path) -> None:
     planted.write_text('SQL = "DELETE FROM client_fts WHERE rowid = 1"\n', encoding="utf-8")
     assert _fts_mentions([planted]) == [(planted, 1)]  # the check can fail
     assert _fts_mentions([p for p in SOURCES if not _in(p, *FTS_OWNERS)]) == []
+

@@ -8,9 +8,9 @@ Writes ``clients`` sample clients (about 85% Chinese people and organisations,
 15% English names) with phones, tags, birthdays (Gregorian and lunar), family
 members, Mackay 66 answers, a two-year timeline of interactions, the "created"
 history entry and the full-text index, all in one transaction. The same seed
-and the same ``now`` give the same data. Rows go in with Core bulk ``insert()``
-in chunks (see DESIGN.md, "Bulk writes"): 100,000 clients take seconds, not
-minutes.
+and the same ``now`` give the same data. Rows go in chunk by chunk through
+``storage.demo_repo`` (Core bulk inserts: 100,000 clients take seconds, not
+minutes).
 """
 
 from __future__ import annotations
@@ -21,14 +21,13 @@ import random
 import string
 from bisect import bisect
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Generic, TypeVar
 
 from pypinyin import Style, lazy_pinyin
-from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain import search
@@ -50,9 +49,9 @@ from desktop_crm.domain.scoring import default_scheme, evaluate
 from desktop_crm.domain.search import sort_key
 from desktop_crm.domain.validation import phone_digits
 from desktop_crm.services.demo_complaints import generate_complaints
-from desktop_crm.storage import evaluation_repo, identity_repo, search_index
+from desktop_crm.storage import demo_repo, evaluation_repo, identity_repo, search_index
 from desktop_crm.storage.database import Database
-from desktop_crm.storage.models import Base
+from desktop_crm.storage.demo_repo import Chunk
 
 __all__ = ["CHUNK_SIZE", "generate"]
 
@@ -60,7 +59,6 @@ CHUNK_SIZE = 5000
 Row = dict[str, Any]
 T = TypeVar("T")
 
-_TABLES = Base.metadata.tables
 
 
 class _Weighted(Generic[T]):
@@ -388,19 +386,6 @@ def _lunar(month: int, day: int, year: int | None) -> DateSpec:
 # -- the generator -------------------------------------------------------------------
 
 @dataclass
-class _Chunk:
-    clients: list[Row] = field(default_factory=list)
-    phones: list[Row] = field(default_factory=list)
-    tags: list[tuple[int, str]] = field(default_factory=list)
-    dates: list[Row] = field(default_factory=list)
-    family: list[Row] = field(default_factory=list)
-    answers: list[Row] = field(default_factory=list)
-    interactions: list[Row] = field(default_factory=list)
-    changes: list[Row] = field(default_factory=list)
-    evaluations: list[Row] = field(default_factory=list)
-
-
-@dataclass
 class _Person:
     name: str
     surname: str
@@ -605,7 +590,7 @@ class _Generator:
                               year)
 
     # -- one client ----------------------------------------------------------------
-    def client(self, cid: int, out: _Chunk) -> None:
+    def client(self, cid: int, out: Chunk) -> None:
         rng = self.rng
         now = self.now
         english = rng.random() < 0.15
@@ -849,7 +834,7 @@ class _Generator:
         return {"client_id": cid, "kind": kind, "label": label, "calendar": spec.calendar,
                 "month": spec.month, "day": spec.day, "year": spec.year, "leap": spec.leap}
 
-    def family(self, cid: int, person: _Person, birth_year: int, out: _Chunk) -> _Person | None:
+    def family(self, cid: int, person: _Person, birth_year: int, out: Chunk) -> _Person | None:
         rng = self.rng
         male = person.gender == Gender.MALE.value
         lunar = 0.0 if person.english else 1.0
@@ -897,7 +882,7 @@ class _Generator:
             })
         return spouse
 
-    def answers(self, cid: int, created: datetime, ctx: dict[str, object], out: _Chunk) -> None:
+    def answers(self, cid: int, created: datetime, ctx: dict[str, object], out: Chunk) -> None:
         rng = self.rng
         count = 3 + int(22 * rng.random() ** 1.8)
         common = min(len(_COMMON_QUESTIONS), round(count * 0.7))
@@ -912,7 +897,7 @@ class _Generator:
                                 "private": private, "updated_at": when})
 
     def evaluations(self, cid: int, created: datetime, owner: str,
-                    out: _Chunk) -> list[tuple[str, date]]:
+                    out: Chunk) -> list[tuple[str, date]]:
         """Quarterly evaluations over the last year for ~65% of active clients, with
         inputs drifting from one quarter to the next so grades move. Returns
         (grade, date) oldest first."""
@@ -945,7 +930,7 @@ class _Generator:
         return result
 
     def timeline(self, cid: int, created: datetime, stage: str, loyalty: str | None,
-                 out: _Chunk) -> datetime | None:
+                 out: Chunk) -> datetime | None:
         rng = self.rng
         now = self.now
         start = max(created, now - timedelta(days=729))
@@ -997,38 +982,14 @@ class _Generator:
         return moments[-1]
 
 
-def _next_id(session: Session, table: Table) -> int:
-    return int(session.scalar(select(func.max(table.c.id))) or 0) + 1
-
-
-def _write(session: Session, chunk: _Chunk, tag_ids: dict[str, int],
+def _write(session: Session, chunk: Chunk, tag_ids: dict[str, int],
            uuids: random.Random, index: search_index.BulkIndex) -> None:
     # UUIDs from their own generator, so the rest of the data is what the seed
     # gave before records had them
-    for rows in (chunk.clients, chunk.dates, chunk.family, chunk.interactions,
-                 chunk.evaluations):
+    for rows in chunk.with_uuids():
         for row in rows:
             row["uuid"] = uuid_from_bits(uuids.getrandbits(128))
-    session.execute(insert(_TABLES["clients"]), chunk.clients)
-    new_tags: list[Row] = []
-    for _cid, name in chunk.tags:
-        if name not in tag_ids:
-            tag_ids[name] = max(tag_ids.values(), default=0) + 1
-            new_tags.append({"id": tag_ids[name], "name": name})
-    for table, rows in (
-        ("client_phones", chunk.phones),
-        ("tags", new_tags),
-        ("client_tags", [{"client_id": c, "tag_id": tag_ids[t]} for c, t in chunk.tags]),
-        ("important_dates", chunk.dates),
-        ("family_members", chunk.family),
-        ("profile_answers", chunk.answers),
-        ("interactions", chunk.interactions),
-        ("change_log", chunk.changes),
-        ("evaluations", chunk.evaluations),
-    ):
-        if rows:
-            session.execute(insert(_TABLES[table]), rows)
-    index.write(session)
+    demo_repo.write(session, chunk, tag_ids, index)
 
 
 def generate(db: Database, clients: int, seed: int = 1, now: datetime | None = None,
@@ -1048,17 +1009,14 @@ def generate(db: Database, clients: int, seed: int = 1, now: datetime | None = N
     with db.session() as s:
         current = evaluation_repo.latest_scheme(s)
         gen.scheme_id, gen.scheme = current or evaluation_repo.add_scheme(s, gen.scheme, now)
-        first_id = _next_id(s, _TABLES["clients"])
+        first_id = demo_repo.next_client_id(s)
         # reproducible in one database, yet never the identities of another
         # database's demo clients (nor of an earlier run with the same seed here)
         uuids = random.Random(f"{identity_repo.database_uuid(s)}/{seed}/{first_id}")
-        tag_ids: dict[str, int] = {
-            str(name): int(tid)
-            for tid, name in s.execute(select(_TABLES["tags"].c.id, _TABLES["tags"].c.name))
-        }
+        tag_ids = demo_repo.tag_ids(s)
         done = 0
         while done < clients:
-            chunk = _Chunk()
+            chunk = Chunk()
             for cid in range(first_id + done, first_id + min(done + CHUNK_SIZE, clients)):
                 gen.client(cid, chunk)
             _write(s, chunk, tag_ids, uuids, gen.index)

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Phone
 from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import (
-    CLASSIFICATIONS,
     ClientKind,
     DateKind,
     Gender,
@@ -31,9 +30,7 @@ from desktop_crm.domain.enums import (
 )
 from desktop_crm.domain.identity import new_uuid
 from desktop_crm.domain.import_mapping import email_key, name_company_key, phone_key
-from desktop_crm.domain.search import sort_key
-from desktop_crm.domain.validation import phone_digits
-from desktop_crm.storage import search_index
+from desktop_crm.storage import card_rows, search_index
 from desktop_crm.storage.models import (
     ChangeLogRow,
     Client,
@@ -162,11 +159,6 @@ def card_from_json(text: str, client_id: int) -> tuple[ClientCard, datetime | No
 
 # -- bulk insert -------------------------------------------------------------------
 
-_TEXT_COLUMNS = ("name", "title", "company", "email", "wechat", "address", "home_address",
-                 "industry", "source", "owner", "notes", "legal_representative", "scale",
-                 "assets", "org_form", "profile_filled_by")
-
-
 def _table(model: Any) -> Table:
     return cast(Table, model.__table__)
 
@@ -184,38 +176,25 @@ def insert_cards(session: Session, cards: list[ClientCard], now: datetime) -> li
     in the order of ``cards``."""
     if not cards:
         return []
-    rows = []
-    for card in cards:
-        row: dict[str, Any] = {name: getattr(card, name).strip() for name in _TEXT_COLUMNS}
-        row.update(kind=card.kind.value, gender=card.gender.value,
-                   founded_on=card.founded_on, relationship_since=card.relationship_since,
-                   sort_key=sort_key(card.name), primary_phone=card.primary_phone.strip(),
-                   created_at=now, updated_at=now, uuid=card.uuid or new_uuid())
-        for name in CLASSIFICATIONS:
-            value = getattr(card, name)
-            row[name] = value.value if value else None
-        rows.append(row)
+    rows = [{**card_rows.client_values(card), "created_at": now, "updated_at": now,
+             "uuid": card.uuid or new_uuid()} for card in cards]
     # Core, not ORM bulk inserts: half the time for the same rows
     conn = session.connection()
     clients = _table(Client)
     result = conn.execute(insert(clients).returning(clients.c.id,
                                                     sort_by_parameter_order=True), rows)
     ids = [int(i) for i in result.scalars()]
-    phones = [{"client_id": cid, "position": i, "kind": p.kind.value,
-               "number": p.number.strip(), "digits": phone_digits(p.number)}
-              for cid, card in zip(ids, cards, strict=True)
-              for i, p in enumerate(q for q in card.phones if q.number.strip())]
+    phones = [{"client_id": cid, **values} for cid, card in zip(ids, cards, strict=True)
+              for values in card_rows.phone_values(card)]
     if phones:
         conn.execute(insert(_table(ClientPhone)), phones)
-    births = [{"client_id": cid, "kind": DateKind.BIRTHDAY.value, "label": "",
-               "calendar": card.birthday.calendar, "month": card.birthday.month,
-               "day": card.birthday.day, "year": card.birthday.year,
-               "leap": card.birthday.leap, "remind_days": card.birthday_remind_days,
-               "uuid": card.birthday_uuid or new_uuid()}
-              for cid, card in zip(ids, cards, strict=True) if card.birthday is not None]
+    births = [{"client_id": cid, **values, "uuid": card.birthday_uuid or new_uuid()}
+              for cid, card in zip(ids, cards, strict=True)
+              if (values := card_rows.birthday_values(card)) is not None]
     if births:
         conn.execute(insert(_table(ImportantDateRow)), births)
-    wanted = {t.strip() for card in cards for t in card.tags if t.strip()}
+    names = [card_rows.tag_names(card) for card in cards]
+    wanted = {t for tags in names for t in tags}
     tag_ids: dict[str, int] = {}
     if wanted:
         existing = {n: i for n, i in session.execute(select(Tag.name, Tag.id))}
@@ -225,15 +204,12 @@ def insert_cards(session: Session, cards: list[ClientCard], now: datetime) -> li
             existing = {n: i for n, i in session.execute(select(Tag.name, Tag.id))}
         tag_ids = existing
         links = [{"client_id": cid, "tag_id": tag_ids[t]}
-                 for cid, card in zip(ids, cards, strict=True)
-                 for t in dict.fromkeys(x.strip() for x in card.tags if x.strip())]
+                 for cid, tags in zip(ids, names, strict=True) for t in tags]
         conn.execute(insert(_table(ClientTag)), links)
     index = search_index.BulkIndex()
-    for cid, card in zip(ids, cards, strict=True):
-        index.add(cid, card.name.strip(), card.company.strip(),
-                  [phone_digits(p.number) for p in card.phones if p.number.strip()],
-                  [card.email.strip(), card.wechat.strip(),
-                   *dict.fromkeys(t.strip() for t in card.tags if t.strip())])
+    for cid, card, tags in zip(ids, cards, names, strict=True):
+        index.add(cid, card.name.strip(), card.company.strip(), card_rows.phone_digits_of(card),
+                  [card.email.strip(), card.wechat.strip(), *tags])
     index.write(session)
     return ids
 
