@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import string
 from pathlib import Path
 
@@ -210,3 +211,46 @@ def test_only_the_search_index_module_touches_the_index(tmp_path: Path) -> None:
     assert _fts_mentions([planted]) == [(planted, 1)]  # the check can fail
     assert _fts_mentions([p for p in SOURCES if not _in(p, *FTS_OWNERS)]) == []
 
+
+# -- SQL lives in storage ----------------------------------------------------------
+
+# a statement: the keyword in capitals and something after it (a bare "UPDATE"
+# is a name, as in the import policies)
+_SQL_START = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|PRAGMA"
+                        r"|VACUUM|ATTACH|DETACH|BEGIN|WITH)\s+\S")
+# outside storage, SQLAlchemy is only the Session a service passes to a repo
+_ALLOWED_SQLALCHEMY = {"sqlalchemy.orm": {"Session"}}
+
+
+def _sql_outside_storage(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and _SQL_START.match(node.value)):
+            found.append(f"{node.lineno}: SQL text {node.value[:40]!r}")
+        elif isinstance(node, ast.Import):
+            found += [f"{node.lineno}: imports {a.name}" for a in node.names
+                      if _is(a.name, "sqlalchemy")]
+        elif (isinstance(node, ast.ImportFrom) and node.module
+              and _is(node.module, "sqlalchemy")):
+            allowed = _ALLOWED_SQLALCHEMY.get(node.module, set())
+            found += [f"{node.lineno}: imports {node.module}.{a.name}" for a in node.names
+                      if a.name not in allowed]
+        elif isinstance(node, ast.Attribute) and node.attr in (
+                "execute", "executemany", "executescript", "exec_driver_sql"):
+            found.append(f"{node.lineno}: runs SQL (.{node.attr})")
+    return found
+
+
+def test_sql_only_in_storage(tmp_path: Path) -> None:
+    planted = tmp_path / "planted.py"
+    planted.write_text('from sqlalchemy import select, text\n'
+                       'from sqlalchemy.orm import Session\n'
+                       'Q = """\n  SELECT id FROM clients"""\n'
+                       'def f(s: Session) -> None:\n    s.execute(text("PRAGMA x"))\n',
+                       encoding="utf-8")
+    assert len(_sql_outside_storage(planted)) == 5  # the check can fail
+    problems = [f"{_rel(p)}:{problem}" for p in SOURCES if not _in(p, "desktop_crm/storage")
+                for problem in _sql_outside_storage(p)]
+    assert problems == []

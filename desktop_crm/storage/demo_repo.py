@@ -20,6 +20,10 @@ from desktop_crm.storage.models import (
     Client,
     ClientPhone,
     ClientTag,
+    ComplaintCounterRow,
+    ComplaintLogRow,
+    ComplaintRow,
+    ComplaintStatusRow,
     EvaluationRow,
     FamilyMemberRow,
     ImportantDateRow,
@@ -89,3 +93,30 @@ def write(session: Session, chunk: Chunk, tags: dict[str, int],
         if rows:
             session.execute(insert(_table(model)), rows)
     index.write(session)
+
+
+# -- complaints ------------------------------------------------------------------
+
+def complaint_counters(session: Session) -> dict[int, int]:
+    """Year -> the last complaint number given that year."""
+    return {int(year): int(last) for year, last in session.execute(
+        select(ComplaintCounterRow.year, ComplaintCounterRow.last))}
+
+
+def write_complaints(session: Session, rows: list[Row], changes: list[Row], logs: list[Row],
+                     counters: dict[int, int]) -> None:
+    """Insert complaints, their status changes and log entries (whose
+    ``complaint_id`` counts the ``rows`` from 1) and the year counters."""
+    first_id = int(session.execute(insert(ComplaintRow).returning(ComplaintRow.id),
+                                   rows[:1]).scalar_one()) if rows else 1
+    if len(rows) > 1:
+        session.execute(insert(ComplaintRow), rows[1:])
+    offset = first_id - 1
+    for item in changes + logs:
+        item["complaint_id"] += offset
+    if changes:
+        session.execute(insert(ComplaintStatusRow), changes)
+    if logs:
+        session.execute(insert(ComplaintLogRow), logs)
+    for year, last in counters.items():
+        session.merge(ComplaintCounterRow(year=year, last=last))
