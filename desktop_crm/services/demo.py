@@ -10,7 +10,9 @@ members, Mackay 66 answers, a two-year timeline of interactions, the "created"
 history entry and the full-text index, all in one transaction. The same seed
 and the same ``now`` give the same data. Rows go in chunk by chunk through
 ``storage.demo_repo`` (Core bulk inserts: 100,000 clients take seconds, not
-minutes).
+minutes). The names, places, companies and texts the generator draws from are
+data, in ``resources/demo/tables.json``; the tables tied to the domain's enums
+(channels, loyalty) stay here.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ from desktop_crm.domain.identity import uuid_from_bits
 from desktop_crm.domain.scoring import default_scheme, evaluate
 from desktop_crm.domain.search import sort_key
 from desktop_crm.domain.validation import phone_digits
+from desktop_crm.resources import resource_path
 from desktop_crm.services.demo_complaints import generate_complaints
 from desktop_crm.storage import demo_repo, evaluation_repo, identity_repo, search_index
 from desktop_crm.storage.database import Database
@@ -58,7 +61,6 @@ __all__ = ["CHUNK_SIZE", "generate"]
 CHUNK_SIZE = 5000
 Row = dict[str, Any]
 T = TypeVar("T")
-
 
 
 class _Weighted(Generic[T]):
@@ -78,39 +80,29 @@ def _ranked(values: Sequence[T], bias: float = 6.0) -> _Weighted[T]:
     return _Weighted([(v, 1.0 / (i + bias)) for i, v in enumerate(values)])
 
 
+def _tupled(value: Any) -> Any:
+    """JSON lists back as the tuples the tables were written as."""
+    return tuple(_tupled(v) for v in value) if isinstance(value, list) else value
+
+
+# names, places, companies, texts: resources/demo/tables.json
+with resource_path("demo", "tables.json").open(encoding="utf-8") as _fh:
+    _DATA: dict[str, Any] = json.load(_fh)
+
+
 # -- names ----------------------------------------------------------------------
 
-_SURNAMES = _ranked([
-    *"王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余",
-    *"杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史",
-    *"陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单解区仇",
-    "欧阳", "司马", "上官",
-], bias=8.0)
-_MALE_CHARS = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆旭宁龙林阳建国峰志海东亮晨博文成"
-_FEMALE_CHARS = "芳娜敏静丽艳娟霞秀玲婷雪慧颖琳倩洁燕萍红月莉欣悦晶佳琪梅蕾璐丹彤"
-_MALE_GIVEN = ("建华", "建国", "志强", "志明", "国强", "国华", "文斌", "文杰", "俊杰", "浩然",
-               "子轩", "宇航", "明辉", "海涛", "晓东", "永强", "春雷", "立新", "家豪", "振华",
-               "伟东", "少华", "德明", "建军", "宏伟", "鹏飞", "云龙", "天宇", "博文", "思远",
-               "泽宇", "一鸣", "嘉豪", "金龙", "学军", "卫东", "建平", "志刚", "晓峰", "俊峰",
-               "海波", "文涛", "世杰", "立伟", "晨阳", "昊天", "明轩", "子豪", "宏亮", "国庆")
-_FEMALE_GIVEN = ("秀英", "桂英", "秀兰", "玉兰", "丽华", "丽娟", "晓燕", "海燕", "春梅", "红梅",
-                 "雪梅", "美玲", "婷婷", "欣怡", "梓涵", "诗涵", "雨涵", "静怡", "佳琪", "思琪",
-                 "晓丽", "丽萍", "秀珍", "慧敏", "淑华", "玉梅", "凤英", "建英", "文静", "雅琴",
-                 "小红", "晓红", "雪莲", "梦瑶", "可欣", "紫萱", "若曦", "晓彤", "嘉怡", "心怡")
+_SURNAMES = _ranked([_tupled(v) for v in _DATA["surnames"]], bias=8.0)
+_MALE_CHARS = _DATA["male_chars"]
+_FEMALE_CHARS = _DATA["female_chars"]
+_MALE_GIVEN = _tupled(_DATA["male_given"])
+_FEMALE_GIVEN = _tupled(_DATA["female_given"])
 
-_EN_MALE = ("James", "John", "Robert", "Michael", "David", "William", "Richard", "Thomas",
-            "Daniel", "Mark", "Paul", "Steven", "Andrew", "Peter", "Kevin", "Brian", "George",
-            "Edward", "Chris", "Tom")
-_EN_FEMALE = ("Mary", "Jennifer", "Linda", "Elizabeth", "Susan", "Jessica", "Sarah", "Karen",
-              "Emily", "Emma", "Olivia", "Sophie", "Laura", "Anna", "Rachel", "Grace", "Helen",
-              "Kate")
-_EN_LAST = ("Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson",
-            "Anderson", "Taylor", "Thomas", "Moore", "Martin", "Jackson", "White", "Harris",
-            "Clark", "Lewis", "Walker", "Hall", "Young", "King", "Wright", "Scott", "Green",
-            "Baker", "Adams", "Nelson", "Hill", "Campbell", "Mitchell", "Roberts", "Carter",
-            "Turner", "Parker", "Evans", "Collins", "Stewart", "Morris", "Cooper")
+_EN_MALE = _tupled(_DATA["en_male"])
+_EN_FEMALE = _tupled(_DATA["en_female"])
+_EN_LAST = _tupled(_DATA["en_last"])
 
-_SALES = ("王磊", "李娜", "张强", "刘洋", "陈静", "杨帆", "赵敏", "周杰", "吴芳", "孙浩")
+_SALES = _tupled(_DATA["sales"])
 
 # -- places ---------------------------------------------------------------------
 
@@ -127,115 +119,38 @@ class _City:
         return self.name.removesuffix("市")
 
 
-_CITIES = _Weighted([
-    (_City("", "北京市", "010", ("朝阳区", "海淀区", "东城区", "西城区", "丰台区", "通州区")), 14),
-    (_City("", "上海市", "021",
-           ("浦东新区", "徐汇区", "静安区", "黄浦区", "长宁区", "闵行区")), 14),
-    (_City("广东省", "广州市", "020", ("天河区", "越秀区", "海珠区", "番禺区", "白云区")), 9),
-    (_City("广东省", "深圳市", "0755", ("南山区", "福田区", "罗湖区", "宝安区", "龙岗区")), 9),
-    (_City("浙江省", "杭州市", "0571", ("西湖区", "上城区", "拱墅区", "滨江区", "余杭区")), 8),
-    (_City("四川省", "成都市", "028", ("武侯区", "锦江区", "青羊区", "成华区", "金牛区")), 6),
-    (_City("江苏省", "南京市", "025", ("鼓楼区", "玄武区", "秦淮区", "建邺区", "江宁区")), 5),
-    (_City("江苏省", "苏州市", "0512", ("姑苏区", "吴中区", "相城区", "虎丘区")), 5),
-    (_City("湖北省", "武汉市", "027", ("江汉区", "武昌区", "洪山区", "汉阳区")), 4),
-    (_City("", "天津市", "022", ("和平区", "南开区", "河西区", "滨海新区")), 3),
-    (_City("", "重庆市", "023", ("渝中区", "江北区", "南岸区", "渝北区")), 4),
-    (_City("陕西省", "西安市", "029", ("雁塔区", "碑林区", "未央区", "新城区")), 3),
-    (_City("浙江省", "宁波市", "0574", ("海曙区", "鄞州区", "江北区", "北仑区")), 3),
-    (_City("山东省", "青岛市", "0532", ("市南区", "市北区", "崂山区", "黄岛区")), 3),
-    (_City("湖南省", "长沙市", "0731", ("岳麓区", "芙蓉区", "天心区", "开福区")), 3),
-    (_City("河南省", "郑州市", "0371", ("金水区", "二七区", "中原区", "管城区")), 2),
-    (_City("福建省", "厦门市", "0592", ("思明区", "湖里区", "集美区")), 2),
-    (_City("广东省", "东莞市", "0769", ("南城街道", "东城街道", "长安镇", "虎门镇")), 2),
-    (_City("广东省", "佛山市", "0757", ("禅城区", "南海区", "顺德区")), 2),
-    (_City("安徽省", "合肥市", "0551", ("蜀山区", "包河区", "庐阳区")), 2),
-    (_City("山东省", "济南市", "0531", ("历下区", "市中区", "槐荫区")), 2),
-])
-_ROADS = ("人民路", "中山路", "解放路", "建设路", "长江路", "和平路", "新华路", "文化路", "科技路",
-          "创业路", "工业大道", "滨江大道", "东风路", "青年路", "光明路", "学府路", "世纪大道",
-          "南京路", "延安路", "黄河路", "复兴路", "金融街")
-_BUILDINGS = ("国贸大厦", "金融中心", "科技园", "创业大厦", "时代广场", "中心大厦", "商务中心",
-              "软件园", "国际广场")
-_ESTATES = ("阳光花园", "锦绣家园", "翠苑小区", "世纪花城", "滨江花园", "金色家园", "碧桂园",
-            "绿城桂花园", "万科城")
-_HOMETOWNS = ("湖南长沙", "山东济南", "浙江温州", "江苏南通", "河南洛阳", "四川绵阳", "湖北宜昌",
-              "安徽安庆", "江西九江", "广东潮州", "福建泉州", "河北保定", "东北哈尔滨", "辽宁大连")
-_ABROAD = (("San Francisco, CA, USA", "Market Street", "+1 415 555 01##"),
-           ("London, UK", "King Street", "+44 20 7946 0###"),
-           ("Singapore", "Orchard Road", "+65 6### ####"),
-           ("Sydney, Australia", "George Street", "+61 2 9### ####"),
-           ("Hamburg, Germany", "Hafenstrasse", "+49 40 #######"),
-           ("Toronto, Canada", "Queen Street", "+1 416 555 01##"))
+_CITIES = _Weighted([(_City(p, n, c, tuple(d)), w) for p, n, c, d, w in _DATA["cities"]])
+_ROADS = _tupled(_DATA["roads"])
+_BUILDINGS = _tupled(_DATA["buildings"])
+_ESTATES = _tupled(_DATA["estates"])
+_HOMETOWNS = _tupled(_DATA["hometowns"])
+_ABROAD = _tupled(_DATA["abroad"])
 
 # -- organisations --------------------------------------------------------------
 
-_BRANDS = ("华信", "恒达", "鑫源", "宏图", "远航", "金诚", "瑞丰", "天元", "博远", "聚力", "东方",
-           "盛世", "新锐", "华通", "永泰", "嘉禾", "海纳", "佳和", "德润", "明阳", "汇通", "安泰",
-           "同创", "卓越", "广源", "联创", "宇航", "凯盛", "祥和", "富源", "优品", "云帆", "星辰",
-           "启航", "益康", "美达", "锦程", "融通", "蓝海", "绿源", "金桥", "银河", "领航", "鼎盛",
-           "泰和", "诚达", "中信达", "百川", "润泽", "长青")
+_BRANDS = _tupled(_DATA["brands"])
 # business word -> industry
-_TRADES = _Weighted([
-    (("科技", "IT"), 8), (("信息技术", "IT"), 4), (("网络科技", "IT"), 4),
-    (("电子", "制造业"), 5), (("机械", "制造业"), 6), (("精密制造", "制造业"), 3),
-    (("贸易", "批发贸易"), 7), (("商贸", "批发贸易"), 5), (("物流", "物流"), 5),
-    (("供应链管理", "物流"), 3), (("医药", "医疗"), 3), (("医疗器械", "医疗"), 3),
-    (("置业", "房地产"), 3), (("房地产开发", "房地产"), 2), (("教育科技", "教育"), 3),
-    (("文化传媒", "文化传媒"), 3), (("投资管理", "金融"), 2), (("金融服务", "金融"), 2),
-    (("食品", "食品饮料"), 4), (("建材", "建筑建材"), 4), (("建筑工程", "建筑建材"), 3),
-    (("服饰", "纺织服装"), 3), (("纺织", "纺织服装"), 2), (("化工", "能源化工"), 3),
-    (("新能源", "能源化工"), 2), (("汽车部件", "汽车"), 3), (("餐饮管理", "餐饮"), 2),
-    (("百货", "零售"), 2), (("超市", "零售"), 2),
-])
-_SHOPS = (("商行", "批发贸易"), ("经营部", "批发贸易"), ("茶庄", "零售"), ("五金店", "零售"),
-          ("建材店", "建筑建材"), ("服装店", "零售"), ("汽修厂", "汽车"), ("餐馆", "餐饮"))
-_SOE = (("城建", "建筑建材"), ("交通投资", "金融"), ("水务", "能源化工"), ("能源", "能源化工"),
-        ("国有资本投资", "金融"), ("商业", "零售"))
-_GOV = (("教育局", "教育"), ("第一人民医院", "医疗"), ("市场监督管理局", "政府机构"),
-        ("第一中学", "教育"), ("图书馆", "政府机构"), ("疾病预防控制中心", "医疗"),
-        ("城市管理局", "政府机构"), ("中心医院", "医疗"))
-_EN_WORDS = ("Acme", "Pacific", "Northstar", "Bluewater", "Evergreen", "Summit", "Harbor",
-             "Atlas", "Orion", "Silverline", "Redwood", "Granite", "Crescent", "Keystone",
-             "Meridian", "Sterling", "Horizon", "Liberty", "Pioneer", "Vertex")
-_EN_TRADES = (("Trading", "批发贸易"), ("Industries", "制造业"), ("Logistics", "物流"),
-              ("Technologies", "IT"), ("Foods", "食品饮料"), ("Medical", "医疗"),
-              ("Capital", "金融"), ("Education", "教育"), ("Engineering", "建筑建材"))
-_EN_SUFFIXES = ("Ltd", "Co., Ltd.", "Inc.", "LLC", "GmbH", "Pte Ltd")
+_TRADES = _Weighted([(_tupled(v), w) for v, w in _DATA["trades"]])
+_SHOPS = _tupled(_DATA["shops"])
+_SOE = _tupled(_DATA["soe"])
+_GOV = _tupled(_DATA["gov"])
+_EN_WORDS = _tupled(_DATA["en_words"])
+_EN_TRADES = _tupled(_DATA["en_trades"])
+_EN_SUFFIXES = _tupled(_DATA["en_suffixes"])
 # head count -> plausible registered assets
-_SCALES = _Weighted([
-    (("20人以下", ("约100万元", "约200万元", "约500万元")), 3),
-    (("20-50人", ("约200万元", "约500万元", "约1000万元")), 4),
-    (("50-200人", ("约1000万元", "约3000万元", "约5000万元")), 5),
-    (("200-500人", ("约5000万元", "约1亿元", "约2亿元")), 3),
-    (("500-1000人", ("约2亿元", "约5亿元")), 2),
-    (("1000人以上", ("约5亿元", "10亿元以上")), 1),
-])
-_INDUSTRIES = ("制造业", "零售", "批发贸易", "金融", "教育", "医疗", "IT", "物流", "房地产",
-               "建筑建材", "食品饮料", "汽车", "纺织服装", "能源化工", "餐饮", "文化传媒")
+_SCALES = _Weighted([(_tupled(v), w) for v, w in _DATA["scales"]])
+_INDUSTRIES = _tupled(_DATA["industries"])
 
-_TITLES = _ranked(("经理", "总经理", "采购经理", "采购主管", "销售总监", "总监", "副总经理",
-                   "董事长", "财务总监", "技术总监", "行政主管", "项目经理", "办公室主任",
-                   "运营经理", "部门经理", "工程师", "采购专员"), bias=4.0)
-_GOV_TITLES = ("科长", "处长", "主任", "副局长", "院长助理", "采购办主任")
-_SHOP_TITLES = ("老板", "店长", "负责人")
-_EN_TITLES = ("Purchasing Manager", "Sales Director", "CEO", "General Manager",
-              "Procurement Lead", "Operations Manager", "CFO", "Managing Director")
+_TITLES = _ranked([_tupled(v) for v in _DATA["titles"]], bias=4.0)
+_GOV_TITLES = _tupled(_DATA["gov_titles"])
+_SHOP_TITLES = _tupled(_DATA["shop_titles"])
+_EN_TITLES = _tupled(_DATA["en_titles"])
 
-_SOURCES = _Weighted([("老客户介绍", 25), ("展会", 15), ("电话开发", 15), ("网络", 15),
-                      ("陌拜", 10), ("朋友介绍", 10), ("广告", 5), ("招投标", 5)])
-_MAIL_DOMAINS = _Weighted([("163.com", 30), ("qq.com", 25), ("126.com", 12), ("sina.com", 6),
-                           ("foxmail.com", 6), ("139.com", 4), ("hotmail.com", 3),
-                           ("gmail.com", 2)])
-_TAGS = _Weighted([("VIP", 8), ("老朋友", 10), ("重点跟进", 12), ("大客户", 6), ("价格敏感", 10),
-                   ("需要发票", 12), ("喜欢茶", 6), ("高尔夫", 4), ("回头客", 8), ("决策人", 8),
-                   ("爱喝酒", 3), ("讲究效率", 4)])
-_NOTES = ("喜欢喝普洱茶，周末常打高尔夫", "年底有一批采购计划，需提前报价",
-          "决策人是老板，需要多次拜访",
-          "对价格比较敏感，注重售后服务", "只在上午方便接电话", "要求开增值税专用发票",
-          "付款及时，信用好", "去年投诉过一次交货延误，已妥善处理", "竞争对手也在接触，需重点维护",
-          "喜欢微信沟通，不爱接陌生电话", "每季度对账一次", "由老客户介绍，关系较好",
-          "英语沟通为主，邮件回复快", "春节前送礼，注意不要送酒")
-_CUSTOM_LABELS = ("入职纪念日", "合作纪念日", "公司周年庆", "孩子升学", "乔迁纪念", "首次合作日")
+_SOURCES = _Weighted([(_tupled(v), w) for v, w in _DATA["sources"]])
+_MAIL_DOMAINS = _Weighted([(_tupled(v), w) for v, w in _DATA["mail_domains"]])
+_TAGS = _Weighted([(_tupled(v), w) for v, w in _DATA["tags"]])
+_NOTES = _tupled(_DATA["notes"])
+_CUSTOM_LABELS = _tupled(_DATA["custom_labels"])
 
 # -- timeline --------------------------------------------------------------------
 
@@ -258,93 +173,18 @@ _CHANNELS = _Weighted([(Channel.CALL.value, 30), (Channel.WECHAT.value, 28),
                        (Channel.VISIT.value, 18), (Channel.EMAIL.value, 8),
                        (Channel.MEETING.value, 6), (Channel.GIFT.value, 5),
                        (Channel.GREETING.value, 5)])
-_OUTCOMES = ("，客户反馈不错", "，对方比较满意", "，需再跟进", "，客户考虑中", "，对价格有异议")
-_MILESTONE_SUMMARIES = {
-    "delivery": ("首批货物已送达并验收", "设备交付安装完毕", "按期完成交货"),
-    "deal": ("签订年度采购合同", "确认订单并支付预付款", "中标并签约"),
-}
-_NEXT_STEPS = ("下周再次拜访", "发送正式报价", "安排样品试用", "跟进合同签订", "确认回款",
-               "邀请参加展会", "三天后电话致谢", "约技术人员上门", "准备投标资料", "寄送发票")
+_OUTCOMES = _tupled(_DATA["outcomes"])
+_MILESTONE_SUMMARIES = {k: _tupled(v) for k, v in _DATA["milestone_summaries"].items()}
+_NEXT_STEPS = _tupled(_DATA["next_steps"])
 
 # -- the Mackay 66 profile ----------------------------------------------------------
 
-_PROFILE: dict[int, tuple[str, ...]] = {
-    1: ("{name}，朋友叫他{call}", "{name}，熟人称{call}"),
-    2: ("{title}", "{title}，负责采购决策", "{title}，有最终拍板权"),
-    3: ("{company}，{address}",),
-    4: ("办公室电话见卡片，手机24小时开机", "只用手机和微信", "工作时间打座机"),
-    5: ("{birth_year}年生于{hometown}", "老家{hometown}"),
-    6: ("身高约175cm，偏瘦，戴眼镜", "中等身材，声音洪亮", "个子不高，很精神",
-        "身材高大，常穿运动装"),
-    7: ("{school}本科，{major}专业", "{school}{major}专业硕士", "大专，{major}专业"),
-    8: ("大学时获过奖学金", "校级优秀毕业生", "不清楚"),
-    9: ("大学时是校篮球队队员", "喜欢踢足球", "参加过学生会"),
-    10: ("摄影协会", "校友会活跃成员", "读书会"),
-    11: ("没上过大学，不在意学历，靠自己打拼", "在职读了MBA"),
-    12: ("当过兵，退伍时是班长，很自豪", "没有服过兵役"),
-    13: ("已婚", "已婚，爱人姓{spouse_surname}", "未婚"),
-    14: ("爱人是中学老师", "爱人是医生", "爱人本科学历，做财务"),
-    15: ("爱人喜欢跳舞、旅游", "爱人爱养花", "爱人喜欢做烘焙"),
-    16: ("结婚纪念日在{month}月", "不清楚"),
-    17: ("一个儿子，{child_age}岁", "一儿一女", "女儿在读高中", "暂无孩子"),
-    18: ("孩子在{city_short}读重点中学", "女儿在国外读研究生", "儿子明年高考"),
-    19: ("孩子喜欢钢琴", "儿子喜欢打篮球", "女儿学画画"),
-    20: ("以前在{old_company}做销售", "以前在{old_company}做技术", "毕业后一直在本公司"),
-    21: ("三年前从销售经理升任现职", "一直在现在的岗位"),
-    22: ("办公室挂着书法作品", "车是公司配的", "办公室有茶台"),
-    23: ("行业协会理事", "商会会员", "{city_short}企业家协会会员"),
-    24: ("会请咨询公司做评估", "不太用顾问"),
-    25: ("和我们公司技术部老刘很熟", "无"),
-    26: ("关系不错，技术部帮他解决过设备问题", "一般"),
-    27: ("财务知道他付款比较准时", "售后反映他要求高但讲道理"),
-    28: ("长期供货关系", "项目合作", "朋友介绍"),
-    29: ("很认同自己的公司，工作积极", "对公司有些抱怨，觉得压力大"),
-    30: ("希望三年内公司上市", "扩大华东市场份额", "做成行业前三"),
-    31: ("今年完成降本10%", "年底前完成新厂房搬迁", "本季度完成供应商整合"),
-    32: ("更关心公司发展", "更关心个人前途"),
-    33: ("着眼长远，愿意为质量多花钱", "看重眼前的价格"),
-    34: ("{city_short}某高尔夫俱乐部会员", "健身俱乐部会员", "无"),
-    35: ("不谈政治", "党员，比较重视"),
-    36: ("参加社区志愿者活动", "给母校捐过款", "无"),
-    37: ("不清楚", "信佛，初一十五吃素", "无宗教信仰"),
-    38: ("不要提他的前一段婚姻", "不要提去年的裁员", "避免谈论竞争对手老板"),
-    39: ("关心孩子教育", "喜欢聊历史", "关心房价和投资"),
-    40: ("血压有点高，不宜饮酒", "身体很好，每天跑步", "腰不好，不能久坐"),
-    41: ("白酒半斤量，喜欢茅台", "只喝红酒", "不喝酒"),
-    42: ("不喝酒，但不反对别人喝", "不喜欢别人劝酒"),
-    43: ("不抽烟，讨厌烟味", "抽烟，不介意别人抽"),
-    44: ("午餐常在公司附近的粤菜馆", "喜欢本帮菜馆", "常去{city_short}的一家川菜馆", "喜欢吃火锅"),
-    45: ("红烧肉、清蒸鱼", "火锅", "西湖醋鱼", "北京烤鸭", "日料", "牛排"),
-    46: ("不反对，但不喜欢太铺张", "不接受宴请，公司规定严格"),
-    47: ("高尔夫、钓鱼", "茶道，收藏紫砂壶", "读历史书，喜欢《三国演义》", "跑步、马拉松", "摄影",
-         "书法", "钓鱼"),
-    48: ("每年春节全家出国旅游", "喜欢自驾游", "很少休假"),
-    49: ("看NBA", "爱看足球", "看网球", "看乒乓球比赛"),
-    50: ("奥迪A6", "宝马5系", "丰田凯美瑞", "特斯拉Model 3", "比亚迪汉", "别克GL8"),
-    51: ("聊孩子教育", "聊茶", "聊行业动态", "聊汽车", "聊钓鱼"),
-    52: ("董事长的认可", "同行的尊重", "家人"),
-    53: ("专业、可靠", "有魄力的管理者"),
-    54: ("做事认真，说话直接", "精明，重感情", "谨慎，考虑周全"),
-    55: ("一手建立了现在的销售团队", "主导过公司最大的项目", "孩子考上名校"),
-    56: ("自己创业", "做到公司高管", "早点退休环游世界"),
-    57: ("今年拿下年度优秀员工", "通过PMP考试", "减肥10斤"),
-    58: ("采购流程要求透明，不能送贵重礼品", "无"),
-    59: ("对我们比较认可", "和竞争对手关系更好"),
-    60: ("需要更换现有供应商，有一定阻力", "不需要"),
-    61: ("很在意领导和同事的看法", "比较有主见"),
-    62: ("以自我为中心", "很讲原则"),
-    63: ("价格和交货期", "质量稳定性", "售后响应速度", "付款账期"),
-    64: ("管理层看重成本，和老板在预算上有分歧", "与上级关系融洽"),
-    65: ("可以提供分期付款方案帮他解决预算问题", "暂时没有办法"),
-    66: ("竞争对手价格更低，但我们服务更好", "没有"),
-}
-_COMMON_QUESTIONS = (1, 2, 3, 4, 5, 7, 13, 17, 20, 28, 30, 31, 39, 41, 43, 44, 45, 47, 49, 50,
-                     51, 63)
+_PROFILE: dict[int, tuple[str, ...]] = {int(k): _tupled(v) for k, v in _DATA["profile"].items()}
+_COMMON_QUESTIONS = _tupled(_DATA["common_questions"])
 _OTHER_QUESTIONS = tuple(q for q in range(1, 67) if q not in _COMMON_QUESTIONS)
 _CONFIDENTIAL = frozenset((35, 37, 38, 40, 41, 58, 59, 60, 61, 62, 64, 65, 66))
-_SCHOOLS = ("浙江大学", "复旦大学", "武汉大学", "四川大学", "中山大学", "南京大学", "华中科技大学",
-            "西安交通大学", "同济大学", "北京理工大学", "厦门大学", "山东大学", "湖南大学")
-_MAJORS = ("机械工程", "市场营销", "会计", "计算机", "国际贸易", "工商管理", "化学工程", "英语")
+_SCHOOLS = _tupled(_DATA["schools"])
+_MAJORS = _tupled(_DATA["majors"])
 
 _LOYALTY_OLD = _Weighted([(Loyalty.ACTIVE_REGULAR.value, 30), (Loyalty.CORE.value, 15),
                           (Loyalty.ADVOCATE.value, 8), (Loyalty.INACTIVE.value, 15),
