@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import string
 from pathlib import Path
 
@@ -79,7 +80,7 @@ def test_sources_are_found() -> None:
 
 def test_import_resolution() -> None:
     imports = dict((m, line) for line, m in _imports(PACKAGE / "storage" / "client_repo.py"))
-    assert "desktop_crm.domain.search" in imports
+    assert "desktop_crm.domain.client" in imports
     assert "sqlalchemy" in imports
 
 
@@ -203,3 +204,77 @@ def test_every_error_class_is_a_crm_error() -> None:
                 found.append(cls)
                 assert issubclass(cls, CrmError), f"{cls.__module__}.{name} is not a CrmError"
     assert len(found) >= 15  # the scan sees the app's errors
+
+
+# -- the search index ----------------------------------------------------------------
+
+# where the index table may be named: its definition, the list of known tables,
+# the migrations that create it and the one module that writes and queries it
+FTS_OWNERS = ("desktop_crm/storage/models.py", "desktop_crm/storage/database.py",
+              "desktop_crm/storage/migrations", "desktop_crm/storage/search_index.py")
+
+
+def _fts_mentions(paths: list[Path]) -> list[tuple[Path, int]]:
+    found = []
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if ((isinstance(node, ast.Constant) and isinstance(node.value, str)
+                 and "client_fts" in node.value)
+                    or (isinstance(node, ast.Name | ast.Attribute)
+                        and (getattr(node, "id", None) or getattr(node, "attr", None))
+                        == "FTS_TABLE")):
+                found.append((path, node.lineno))
+    return found
+
+
+def test_only_the_search_index_module_touches_the_index(tmp_path: Path) -> None:
+    planted = tmp_path / "desktop_crm" / "services" / "planted.py"
+    planted.parent.mkdir(parents=True)
+    planted.write_text('SQL = "DELETE FROM client_fts WHERE rowid = 1"\n', encoding="utf-8")
+    assert _fts_mentions([planted]) == [(planted, 1)]  # the check can fail
+    assert _fts_mentions([p for p in SOURCES if not _in(p, *FTS_OWNERS)]) == []
+
+
+# -- SQL lives in storage ----------------------------------------------------------
+
+# a statement: the keyword in capitals and something after it (a bare "UPDATE"
+# is a name, as in the import policies)
+_SQL_START = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|PRAGMA"
+                        r"|VACUUM|ATTACH|DETACH|BEGIN|WITH)\s+\S")
+# outside storage, SQLAlchemy is only the Session a service passes to a repo
+_ALLOWED_SQLALCHEMY = {"sqlalchemy.orm": {"Session"}}
+
+
+def _sql_outside_storage(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Constant) and isinstance(node.value, str)
+                and _SQL_START.match(node.value)):
+            found.append(f"{node.lineno}: SQL text {node.value[:40]!r}")
+        elif isinstance(node, ast.Import):
+            found += [f"{node.lineno}: imports {a.name}" for a in node.names
+                      if _is(a.name, "sqlalchemy")]
+        elif (isinstance(node, ast.ImportFrom) and node.module
+              and _is(node.module, "sqlalchemy")):
+            allowed = _ALLOWED_SQLALCHEMY.get(node.module, set())
+            found += [f"{node.lineno}: imports {node.module}.{a.name}" for a in node.names
+                      if a.name not in allowed]
+        elif isinstance(node, ast.Attribute) and node.attr in (
+                "execute", "executemany", "executescript", "exec_driver_sql"):
+            found.append(f"{node.lineno}: runs SQL (.{node.attr})")
+    return found
+
+
+def test_sql_only_in_storage(tmp_path: Path) -> None:
+    planted = tmp_path / "planted.py"
+    planted.write_text('from sqlalchemy import select, text\n'
+                       'from sqlalchemy.orm import Session\n'
+                       'Q = """\n  SELECT id FROM clients"""\n'
+                       'def f(s: Session) -> None:\n    s.execute(text("PRAGMA x"))\n',
+                       encoding="utf-8")
+    assert len(_sql_outside_storage(planted)) == 5  # the check can fail
+    problems = [f"{_rel(p)}:{problem}" for p in SOURCES if not _in(p, "desktop_crm/storage")
+                for problem in _sql_outside_storage(p)]
+    assert problems == []

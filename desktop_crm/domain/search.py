@@ -123,6 +123,10 @@ def pinyin_keys(text: str, as_name: bool = True) -> tuple[list[str], list[str]]:
     syllables = _syllables(text, as_name)
     if not syllables:
         return [], []
+    return _keys(syllables)
+
+
+def _keys(syllables: list[list[str]]) -> tuple[list[str], list[str]]:
     full: list[str] = []
     initials: list[str] = []
     for combo in itertools.islice(itertools.product(*syllables), _MAX_READINGS):
@@ -147,7 +151,7 @@ def _pinyin_tokens(text: str, as_name: bool) -> list[str]:
     syllables = _syllables(text, as_name)
     if not syllables:
         return []
-    full, initials = pinyin_keys(text, as_name)
+    full, initials = _keys(syllables)  # the readings computed once, not again by pinyin_keys
     tokens = full + initials
     default = [options[0] for options in syllables]
     for start in range(1, len(default) - 1 if len(default) > 2 else len(default)):
@@ -174,6 +178,29 @@ def phone_tokens(digits: str) -> list[str]:
     return list(dict.fromkeys(tokens))
 
 
+IndexParts = tuple[str, tuple[str, ...], tuple[str, ...]]
+
+
+def index_parts(text: str, as_name: bool) -> IndexParts:
+    """What the index takes from a name (``as_name``) or a company: its spaced
+    text, its pinyin tokens and (names only) its latin initials. Pure, so a
+    bulk writer may cache it: names and companies repeat, and their pinyin is
+    the slow part of an index entry."""
+    latin = tuple(_latin_initials(text)) if as_name else ()
+    return spaced_cjk(text), tuple(_pinyin_tokens(text, as_name)), latin
+
+
+def join_index_text(name: IndexParts, company: IndexParts, phones: Iterable[str],
+                    spaced_extra: Iterable[str]) -> str:
+    """The index text from the parts of the name and the company, the phone
+    digits and the other searchable values already passed through ``spaced_cjk``."""
+    parts: list[str] = [name[0], company[0], *name[1], *company[1], *name[2]]
+    for digits in phones:
+        parts += phone_tokens(digits)
+    parts += spaced_extra
+    return " ".join(p for p in parts if p)
+
+
 def index_text(
     name: str,
     company: str = "",
@@ -181,13 +208,8 @@ def index_text(
     extra: Iterable[str] = (),
 ) -> str:
     """The text stored in the full-text index for one client."""
-    parts: list[str] = [spaced_cjk(name), spaced_cjk(company)]
-    parts += _pinyin_tokens(name, True) + _pinyin_tokens(company, False)
-    parts += _latin_initials(name)
-    for digits in phones:
-        parts += phone_tokens(digits)
-    parts += [spaced_cjk(x) for x in extra if x]
-    return " ".join(p for p in parts if p)
+    return join_index_text(index_parts(name, True), index_parts(company, False), phones,
+                           [spaced_cjk(x) for x in extra if x])
 
 
 def fts_query(query: str) -> str | None:

@@ -39,7 +39,7 @@ from desktop_crm.storage.database import (
     NotADatabaseError,
     inspect_file,
 )
-from desktop_crm.storage.integrity import FileReport, read_only_connection
+from desktop_crm.storage.integrity import FileReport, count_live_clients
 from desktop_crm.storage.snapshot import (
     BackupName,
     BackupReason,
@@ -366,15 +366,6 @@ def describe_problem(exc: DatabaseError) -> str:
     return str(exc)
 
 
-def _count_clients(path: Path) -> int:
-    conn = read_only_connection(path)
-    try:
-        return int(conn.execute(
-            "SELECT count(*) FROM clients WHERE deleted_at IS NULL").fetchone()[0])
-    finally:
-        conn.close()
-
-
 def inspect_backup(path: Path, name: BackupName, full: bool = True) -> BackupInfo:
     """One backup opened read-only and checked (``full``: integrity_check, the
     check ``restore`` makes, so a backup called ok is one restore accepts;
@@ -391,7 +382,7 @@ def inspect_backup(path: Path, name: BackupName, full: bool = True) -> BackupInf
         if revision is None:  # an empty database
             return BackupInfo(path, name.taken_at, name.reason, size, None, None, False,
                               _("not a Desktop CRM database"))
-        clients = _count_clients(path)
+        clients = count_live_clients(path)
     except DatabaseError as exc:
         return BackupInfo(path, name.taken_at, name.reason, size, None, revision, False,
                           describe_problem(exc))

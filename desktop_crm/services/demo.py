@@ -8,33 +8,27 @@ Writes ``clients`` sample clients (about 85% Chinese people and organisations,
 15% English names) with phones, tags, birthdays (Gregorian and lunar), family
 members, Mackay 66 answers, a two-year timeline of interactions, the "created"
 history entry and the full-text index, all in one transaction. The same seed
-and the same ``now`` give the same data. Rows go in with Core bulk ``insert()``
-in chunks (see DESIGN.md, "Bulk writes"): 100,000 clients take seconds, not
-minutes.
+and the same ``now`` give the same data. Rows go in chunk by chunk through
+``storage.demo_repo`` (Core bulk inserts: 100,000 clients take seconds, not
+minutes). The tables it draws from are in ``demo_tables`` (their data in
+``resources/demo/tables.json``), the small pieces of a client (people,
+companies, phones, addresses) in ``demo_people``.
 """
 
 from __future__ import annotations
 
-import calendar
 import json
 import random
 import string
 from bisect import bisect
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-from itertools import accumulate
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from pypinyin import Style, lazy_pinyin
-from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from desktop_crm.domain import search
-from desktop_crm.domain.dates import LUNAR, DateSpec
+from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import (
-    Channel,
     ClientKind,
     DateKind,
     Gender,
@@ -46,608 +40,71 @@ from desktop_crm.domain.enums import (
     VolumeTier,
 )
 from desktop_crm.domain.identity import uuid_from_bits
-from desktop_crm.domain.scoring import default_scheme, evaluate
-from desktop_crm.domain.search import index_text, phone_tokens, sort_key, spaced_cjk
+from desktop_crm.domain.scoring import evaluate
 from desktop_crm.domain.validation import phone_digits
 from desktop_crm.services.demo_complaints import generate_complaints
-from desktop_crm.storage import evaluation_repo, identity_repo
+from desktop_crm.services.demo_people import Company, Person, Pieces
+from desktop_crm.services.demo_tables import (
+    ABROAD,
+    BRANDS,
+    CHANNELS,
+    CITIES,
+    COMMON_QUESTIONS,
+    CONFIDENTIAL,
+    CUSTOM_LABELS,
+    EN_TITLES,
+    GOV_TITLES,
+    HOMETOWNS,
+    INDUSTRIES,
+    LOW_CONTACT,
+    LOYALTY_OLD,
+    MAJORS,
+    MILESTONE_SUMMARIES,
+    NEXT_STEPS,
+    NOTES,
+    OTHER_QUESTIONS,
+    OUTCOMES,
+    PROFILE,
+    SCALES,
+    SCHOOLS,
+    SHOP_TITLES,
+    SOURCES,
+    SUMMARIES,
+    SURNAMES,
+    TAGS,
+    TITLES,
+    TRADES,
+    City,
+    cached_sort_key,
+)
+from desktop_crm.storage import demo_repo, evaluation_repo, identity_repo, search_index
 from desktop_crm.storage.database import Database
-from desktop_crm.storage.models import Base
+from desktop_crm.storage.demo_repo import Chunk
 
 __all__ = ["CHUNK_SIZE", "generate"]
 
 CHUNK_SIZE = 5000
 Row = dict[str, Any]
-T = TypeVar("T")
-
-_TABLES = Base.metadata.tables
-_FTS_INSERT = text("INSERT INTO client_fts(rowid, body) VALUES (:id, :body)")
-# How many of the first clients get their index text from index_text() as well,
-# to prove the cached fast path builds exactly the same text.
-_FTS_CHECKS = 64
-
-
-class _Weighted(Generic[T]):
-    """Picks a value with probability proportional to its weight."""
-
-    def __init__(self, items: Sequence[tuple[T, float]]) -> None:
-        self.values = [v for v, _w in items]
-        self.cum = list(accumulate(w for _v, w in items))
-        self.total = self.cum[-1]
-
-    def __call__(self, rng: random.Random) -> T:
-        return self.values[bisect(self.cum, rng.random() * self.total)]
-
-
-def _ranked(values: Sequence[T], bias: float = 6.0) -> _Weighted[T]:
-    """Earlier values are more common (roughly Zipf-like)."""
-    return _Weighted([(v, 1.0 / (i + bias)) for i, v in enumerate(values)])
-
-
-# -- names ----------------------------------------------------------------------
-
-_SURNAMES = _ranked([
-    *"王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余",
-    *"杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史",
-    *"陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤单解区仇",
-    "欧阳", "司马", "上官",
-], bias=8.0)
-_MALE_CHARS = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆旭宁龙林阳建国峰志海东亮晨博文成"
-_FEMALE_CHARS = "芳娜敏静丽艳娟霞秀玲婷雪慧颖琳倩洁燕萍红月莉欣悦晶佳琪梅蕾璐丹彤"
-_MALE_GIVEN = ("建华", "建国", "志强", "志明", "国强", "国华", "文斌", "文杰", "俊杰", "浩然",
-               "子轩", "宇航", "明辉", "海涛", "晓东", "永强", "春雷", "立新", "家豪", "振华",
-               "伟东", "少华", "德明", "建军", "宏伟", "鹏飞", "云龙", "天宇", "博文", "思远",
-               "泽宇", "一鸣", "嘉豪", "金龙", "学军", "卫东", "建平", "志刚", "晓峰", "俊峰",
-               "海波", "文涛", "世杰", "立伟", "晨阳", "昊天", "明轩", "子豪", "宏亮", "国庆")
-_FEMALE_GIVEN = ("秀英", "桂英", "秀兰", "玉兰", "丽华", "丽娟", "晓燕", "海燕", "春梅", "红梅",
-                 "雪梅", "美玲", "婷婷", "欣怡", "梓涵", "诗涵", "雨涵", "静怡", "佳琪", "思琪",
-                 "晓丽", "丽萍", "秀珍", "慧敏", "淑华", "玉梅", "凤英", "建英", "文静", "雅琴",
-                 "小红", "晓红", "雪莲", "梦瑶", "可欣", "紫萱", "若曦", "晓彤", "嘉怡", "心怡")
-
-_EN_MALE = ("James", "John", "Robert", "Michael", "David", "William", "Richard", "Thomas",
-            "Daniel", "Mark", "Paul", "Steven", "Andrew", "Peter", "Kevin", "Brian", "George",
-            "Edward", "Chris", "Tom")
-_EN_FEMALE = ("Mary", "Jennifer", "Linda", "Elizabeth", "Susan", "Jessica", "Sarah", "Karen",
-              "Emily", "Emma", "Olivia", "Sophie", "Laura", "Anna", "Rachel", "Grace", "Helen",
-              "Kate")
-_EN_LAST = ("Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson",
-            "Anderson", "Taylor", "Thomas", "Moore", "Martin", "Jackson", "White", "Harris",
-            "Clark", "Lewis", "Walker", "Hall", "Young", "King", "Wright", "Scott", "Green",
-            "Baker", "Adams", "Nelson", "Hill", "Campbell", "Mitchell", "Roberts", "Carter",
-            "Turner", "Parker", "Evans", "Collins", "Stewart", "Morris", "Cooper")
-
-_SALES = ("王磊", "李娜", "张强", "刘洋", "陈静", "杨帆", "赵敏", "周杰", "吴芳", "孙浩")
-
-# -- places ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _City:
-    province: str
-    name: str  # 杭州市
-    area_code: str
-    districts: tuple[str, ...]
-
-    @property
-    def short(self) -> str:
-        return self.name.removesuffix("市")
-
-
-_CITIES = _Weighted([
-    (_City("", "北京市", "010", ("朝阳区", "海淀区", "东城区", "西城区", "丰台区", "通州区")), 14),
-    (_City("", "上海市", "021",
-           ("浦东新区", "徐汇区", "静安区", "黄浦区", "长宁区", "闵行区")), 14),
-    (_City("广东省", "广州市", "020", ("天河区", "越秀区", "海珠区", "番禺区", "白云区")), 9),
-    (_City("广东省", "深圳市", "0755", ("南山区", "福田区", "罗湖区", "宝安区", "龙岗区")), 9),
-    (_City("浙江省", "杭州市", "0571", ("西湖区", "上城区", "拱墅区", "滨江区", "余杭区")), 8),
-    (_City("四川省", "成都市", "028", ("武侯区", "锦江区", "青羊区", "成华区", "金牛区")), 6),
-    (_City("江苏省", "南京市", "025", ("鼓楼区", "玄武区", "秦淮区", "建邺区", "江宁区")), 5),
-    (_City("江苏省", "苏州市", "0512", ("姑苏区", "吴中区", "相城区", "虎丘区")), 5),
-    (_City("湖北省", "武汉市", "027", ("江汉区", "武昌区", "洪山区", "汉阳区")), 4),
-    (_City("", "天津市", "022", ("和平区", "南开区", "河西区", "滨海新区")), 3),
-    (_City("", "重庆市", "023", ("渝中区", "江北区", "南岸区", "渝北区")), 4),
-    (_City("陕西省", "西安市", "029", ("雁塔区", "碑林区", "未央区", "新城区")), 3),
-    (_City("浙江省", "宁波市", "0574", ("海曙区", "鄞州区", "江北区", "北仑区")), 3),
-    (_City("山东省", "青岛市", "0532", ("市南区", "市北区", "崂山区", "黄岛区")), 3),
-    (_City("湖南省", "长沙市", "0731", ("岳麓区", "芙蓉区", "天心区", "开福区")), 3),
-    (_City("河南省", "郑州市", "0371", ("金水区", "二七区", "中原区", "管城区")), 2),
-    (_City("福建省", "厦门市", "0592", ("思明区", "湖里区", "集美区")), 2),
-    (_City("广东省", "东莞市", "0769", ("南城街道", "东城街道", "长安镇", "虎门镇")), 2),
-    (_City("广东省", "佛山市", "0757", ("禅城区", "南海区", "顺德区")), 2),
-    (_City("安徽省", "合肥市", "0551", ("蜀山区", "包河区", "庐阳区")), 2),
-    (_City("山东省", "济南市", "0531", ("历下区", "市中区", "槐荫区")), 2),
-])
-_ROADS = ("人民路", "中山路", "解放路", "建设路", "长江路", "和平路", "新华路", "文化路", "科技路",
-          "创业路", "工业大道", "滨江大道", "东风路", "青年路", "光明路", "学府路", "世纪大道",
-          "南京路", "延安路", "黄河路", "复兴路", "金融街")
-_BUILDINGS = ("国贸大厦", "金融中心", "科技园", "创业大厦", "时代广场", "中心大厦", "商务中心",
-              "软件园", "国际广场")
-_ESTATES = ("阳光花园", "锦绣家园", "翠苑小区", "世纪花城", "滨江花园", "金色家园", "碧桂园",
-            "绿城桂花园", "万科城")
-_HOMETOWNS = ("湖南长沙", "山东济南", "浙江温州", "江苏南通", "河南洛阳", "四川绵阳", "湖北宜昌",
-              "安徽安庆", "江西九江", "广东潮州", "福建泉州", "河北保定", "东北哈尔滨", "辽宁大连")
-_ABROAD = (("San Francisco, CA, USA", "Market Street", "+1 415 555 01##"),
-           ("London, UK", "King Street", "+44 20 7946 0###"),
-           ("Singapore", "Orchard Road", "+65 6### ####"),
-           ("Sydney, Australia", "George Street", "+61 2 9### ####"),
-           ("Hamburg, Germany", "Hafenstrasse", "+49 40 #######"),
-           ("Toronto, Canada", "Queen Street", "+1 416 555 01##"))
-
-# -- organisations --------------------------------------------------------------
-
-_BRANDS = ("华信", "恒达", "鑫源", "宏图", "远航", "金诚", "瑞丰", "天元", "博远", "聚力", "东方",
-           "盛世", "新锐", "华通", "永泰", "嘉禾", "海纳", "佳和", "德润", "明阳", "汇通", "安泰",
-           "同创", "卓越", "广源", "联创", "宇航", "凯盛", "祥和", "富源", "优品", "云帆", "星辰",
-           "启航", "益康", "美达", "锦程", "融通", "蓝海", "绿源", "金桥", "银河", "领航", "鼎盛",
-           "泰和", "诚达", "中信达", "百川", "润泽", "长青")
-# business word -> industry
-_TRADES = _Weighted([
-    (("科技", "IT"), 8), (("信息技术", "IT"), 4), (("网络科技", "IT"), 4),
-    (("电子", "制造业"), 5), (("机械", "制造业"), 6), (("精密制造", "制造业"), 3),
-    (("贸易", "批发贸易"), 7), (("商贸", "批发贸易"), 5), (("物流", "物流"), 5),
-    (("供应链管理", "物流"), 3), (("医药", "医疗"), 3), (("医疗器械", "医疗"), 3),
-    (("置业", "房地产"), 3), (("房地产开发", "房地产"), 2), (("教育科技", "教育"), 3),
-    (("文化传媒", "文化传媒"), 3), (("投资管理", "金融"), 2), (("金融服务", "金融"), 2),
-    (("食品", "食品饮料"), 4), (("建材", "建筑建材"), 4), (("建筑工程", "建筑建材"), 3),
-    (("服饰", "纺织服装"), 3), (("纺织", "纺织服装"), 2), (("化工", "能源化工"), 3),
-    (("新能源", "能源化工"), 2), (("汽车部件", "汽车"), 3), (("餐饮管理", "餐饮"), 2),
-    (("百货", "零售"), 2), (("超市", "零售"), 2),
-])
-_SHOPS = (("商行", "批发贸易"), ("经营部", "批发贸易"), ("茶庄", "零售"), ("五金店", "零售"),
-          ("建材店", "建筑建材"), ("服装店", "零售"), ("汽修厂", "汽车"), ("餐馆", "餐饮"))
-_SOE = (("城建", "建筑建材"), ("交通投资", "金融"), ("水务", "能源化工"), ("能源", "能源化工"),
-        ("国有资本投资", "金融"), ("商业", "零售"))
-_GOV = (("教育局", "教育"), ("第一人民医院", "医疗"), ("市场监督管理局", "政府机构"),
-        ("第一中学", "教育"), ("图书馆", "政府机构"), ("疾病预防控制中心", "医疗"),
-        ("城市管理局", "政府机构"), ("中心医院", "医疗"))
-_EN_WORDS = ("Acme", "Pacific", "Northstar", "Bluewater", "Evergreen", "Summit", "Harbor",
-             "Atlas", "Orion", "Silverline", "Redwood", "Granite", "Crescent", "Keystone",
-             "Meridian", "Sterling", "Horizon", "Liberty", "Pioneer", "Vertex")
-_EN_TRADES = (("Trading", "批发贸易"), ("Industries", "制造业"), ("Logistics", "物流"),
-              ("Technologies", "IT"), ("Foods", "食品饮料"), ("Medical", "医疗"),
-              ("Capital", "金融"), ("Education", "教育"), ("Engineering", "建筑建材"))
-_EN_SUFFIXES = ("Ltd", "Co., Ltd.", "Inc.", "LLC", "GmbH", "Pte Ltd")
-# head count -> plausible registered assets
-_SCALES = _Weighted([
-    (("20人以下", ("约100万元", "约200万元", "约500万元")), 3),
-    (("20-50人", ("约200万元", "约500万元", "约1000万元")), 4),
-    (("50-200人", ("约1000万元", "约3000万元", "约5000万元")), 5),
-    (("200-500人", ("约5000万元", "约1亿元", "约2亿元")), 3),
-    (("500-1000人", ("约2亿元", "约5亿元")), 2),
-    (("1000人以上", ("约5亿元", "10亿元以上")), 1),
-])
-_INDUSTRIES = ("制造业", "零售", "批发贸易", "金融", "教育", "医疗", "IT", "物流", "房地产",
-               "建筑建材", "食品饮料", "汽车", "纺织服装", "能源化工", "餐饮", "文化传媒")
-
-_TITLES = _ranked(("经理", "总经理", "采购经理", "采购主管", "销售总监", "总监", "副总经理",
-                   "董事长", "财务总监", "技术总监", "行政主管", "项目经理", "办公室主任",
-                   "运营经理", "部门经理", "工程师", "采购专员"), bias=4.0)
-_GOV_TITLES = ("科长", "处长", "主任", "副局长", "院长助理", "采购办主任")
-_SHOP_TITLES = ("老板", "店长", "负责人")
-_EN_TITLES = ("Purchasing Manager", "Sales Director", "CEO", "General Manager",
-              "Procurement Lead", "Operations Manager", "CFO", "Managing Director")
-
-_SOURCES = _Weighted([("老客户介绍", 25), ("展会", 15), ("电话开发", 15), ("网络", 15),
-                      ("陌拜", 10), ("朋友介绍", 10), ("广告", 5), ("招投标", 5)])
-_MAIL_DOMAINS = _Weighted([("163.com", 30), ("qq.com", 25), ("126.com", 12), ("sina.com", 6),
-                           ("foxmail.com", 6), ("139.com", 4), ("hotmail.com", 3),
-                           ("gmail.com", 2)])
-_TAGS = _Weighted([("VIP", 8), ("老朋友", 10), ("重点跟进", 12), ("大客户", 6), ("价格敏感", 10),
-                   ("需要发票", 12), ("喜欢茶", 6), ("高尔夫", 4), ("回头客", 8), ("决策人", 8),
-                   ("爱喝酒", 3), ("讲究效率", 4)])
-_NOTES = ("喜欢喝普洱茶，周末常打高尔夫", "年底有一批采购计划，需提前报价",
-          "决策人是老板，需要多次拜访",
-          "对价格比较敏感，注重售后服务", "只在上午方便接电话", "要求开增值税专用发票",
-          "付款及时，信用好", "去年投诉过一次交货延误，已妥善处理", "竞争对手也在接触，需重点维护",
-          "喜欢微信沟通，不爱接陌生电话", "每季度对账一次", "由老客户介绍，关系较好",
-          "英语沟通为主，邮件回复快", "春节前送礼，注意不要送酒")
-_CUSTOM_LABELS = ("入职纪念日", "合作纪念日", "公司周年庆", "孩子升学", "乔迁纪念", "首次合作日")
-
-# -- timeline --------------------------------------------------------------------
-
-_SUMMARIES: dict[str, tuple[str, ...]] = {
-    Channel.VISIT.value: ("拜访客户，介绍新产品", "上门拜访，了解今年采购计划", "到工厂参观生产线",
-                          "拜访并送样品", "陪同技术人员现场调试设备", "拜访客户，收集使用反馈"),
-    Channel.CALL.value: ("电话回访，了解产品使用情况", "电话沟通报价", "电话确认发货时间",
-                         "电话邀约下周见面", "交货后电话致谢", "电话催收货款"),
-    Channel.WECHAT.value: ("微信沟通报价", "微信发送产品资料", "微信确认订单细节", "微信问候近况",
-                           "微信发送新品目录"),
-    Channel.EMAIL.value: ("发送报价单", "邮件发送合同草稿", "邮件确认对账单", "发送感谢信"),
-    Channel.MEETING.value: ("参加客户年会", "洽谈年度合作框架", "商务宴请", "技术交流会",
-                            "参加客户招标会"),
-    Channel.GIFT.value: ("送中秋礼品（月饼）", "送端午粽子", "春节送茶叶礼盒", "生日送花",
-                         "送公司年历和台历"),
-    Channel.GREETING.value: ("春节祝福", "生日祝福短信", "中秋节问候", "国庆节问候",
-                             "祝贺客户升职"),
-}
-_CHANNELS = _Weighted([(Channel.CALL.value, 30), (Channel.WECHAT.value, 28),
-                       (Channel.VISIT.value, 18), (Channel.EMAIL.value, 8),
-                       (Channel.MEETING.value, 6), (Channel.GIFT.value, 5),
-                       (Channel.GREETING.value, 5)])
-_OUTCOMES = ("，客户反馈不错", "，对方比较满意", "，需再跟进", "，客户考虑中", "，对价格有异议")
-_MILESTONE_SUMMARIES = {
-    "delivery": ("首批货物已送达并验收", "设备交付安装完毕", "按期完成交货"),
-    "deal": ("签订年度采购合同", "确认订单并支付预付款", "中标并签约"),
-}
-_NEXT_STEPS = ("下周再次拜访", "发送正式报价", "安排样品试用", "跟进合同签订", "确认回款",
-               "邀请参加展会", "三天后电话致谢", "约技术人员上门", "准备投标资料", "寄送发票")
-
-# -- the Mackay 66 profile ----------------------------------------------------------
-
-_PROFILE: dict[int, tuple[str, ...]] = {
-    1: ("{name}，朋友叫他{call}", "{name}，熟人称{call}"),
-    2: ("{title}", "{title}，负责采购决策", "{title}，有最终拍板权"),
-    3: ("{company}，{address}",),
-    4: ("办公室电话见卡片，手机24小时开机", "只用手机和微信", "工作时间打座机"),
-    5: ("{birth_year}年生于{hometown}", "老家{hometown}"),
-    6: ("身高约175cm，偏瘦，戴眼镜", "中等身材，声音洪亮", "个子不高，很精神",
-        "身材高大，常穿运动装"),
-    7: ("{school}本科，{major}专业", "{school}{major}专业硕士", "大专，{major}专业"),
-    8: ("大学时获过奖学金", "校级优秀毕业生", "不清楚"),
-    9: ("大学时是校篮球队队员", "喜欢踢足球", "参加过学生会"),
-    10: ("摄影协会", "校友会活跃成员", "读书会"),
-    11: ("没上过大学，不在意学历，靠自己打拼", "在职读了MBA"),
-    12: ("当过兵，退伍时是班长，很自豪", "没有服过兵役"),
-    13: ("已婚", "已婚，爱人姓{spouse_surname}", "未婚"),
-    14: ("爱人是中学老师", "爱人是医生", "爱人本科学历，做财务"),
-    15: ("爱人喜欢跳舞、旅游", "爱人爱养花", "爱人喜欢做烘焙"),
-    16: ("结婚纪念日在{month}月", "不清楚"),
-    17: ("一个儿子，{child_age}岁", "一儿一女", "女儿在读高中", "暂无孩子"),
-    18: ("孩子在{city_short}读重点中学", "女儿在国外读研究生", "儿子明年高考"),
-    19: ("孩子喜欢钢琴", "儿子喜欢打篮球", "女儿学画画"),
-    20: ("以前在{old_company}做销售", "以前在{old_company}做技术", "毕业后一直在本公司"),
-    21: ("三年前从销售经理升任现职", "一直在现在的岗位"),
-    22: ("办公室挂着书法作品", "车是公司配的", "办公室有茶台"),
-    23: ("行业协会理事", "商会会员", "{city_short}企业家协会会员"),
-    24: ("会请咨询公司做评估", "不太用顾问"),
-    25: ("和我们公司技术部老刘很熟", "无"),
-    26: ("关系不错，技术部帮他解决过设备问题", "一般"),
-    27: ("财务知道他付款比较准时", "售后反映他要求高但讲道理"),
-    28: ("长期供货关系", "项目合作", "朋友介绍"),
-    29: ("很认同自己的公司，工作积极", "对公司有些抱怨，觉得压力大"),
-    30: ("希望三年内公司上市", "扩大华东市场份额", "做成行业前三"),
-    31: ("今年完成降本10%", "年底前完成新厂房搬迁", "本季度完成供应商整合"),
-    32: ("更关心公司发展", "更关心个人前途"),
-    33: ("着眼长远，愿意为质量多花钱", "看重眼前的价格"),
-    34: ("{city_short}某高尔夫俱乐部会员", "健身俱乐部会员", "无"),
-    35: ("不谈政治", "党员，比较重视"),
-    36: ("参加社区志愿者活动", "给母校捐过款", "无"),
-    37: ("不清楚", "信佛，初一十五吃素", "无宗教信仰"),
-    38: ("不要提他的前一段婚姻", "不要提去年的裁员", "避免谈论竞争对手老板"),
-    39: ("关心孩子教育", "喜欢聊历史", "关心房价和投资"),
-    40: ("血压有点高，不宜饮酒", "身体很好，每天跑步", "腰不好，不能久坐"),
-    41: ("白酒半斤量，喜欢茅台", "只喝红酒", "不喝酒"),
-    42: ("不喝酒，但不反对别人喝", "不喜欢别人劝酒"),
-    43: ("不抽烟，讨厌烟味", "抽烟，不介意别人抽"),
-    44: ("午餐常在公司附近的粤菜馆", "喜欢本帮菜馆", "常去{city_short}的一家川菜馆", "喜欢吃火锅"),
-    45: ("红烧肉、清蒸鱼", "火锅", "西湖醋鱼", "北京烤鸭", "日料", "牛排"),
-    46: ("不反对，但不喜欢太铺张", "不接受宴请，公司规定严格"),
-    47: ("高尔夫、钓鱼", "茶道，收藏紫砂壶", "读历史书，喜欢《三国演义》", "跑步、马拉松", "摄影",
-         "书法", "钓鱼"),
-    48: ("每年春节全家出国旅游", "喜欢自驾游", "很少休假"),
-    49: ("看NBA", "爱看足球", "看网球", "看乒乓球比赛"),
-    50: ("奥迪A6", "宝马5系", "丰田凯美瑞", "特斯拉Model 3", "比亚迪汉", "别克GL8"),
-    51: ("聊孩子教育", "聊茶", "聊行业动态", "聊汽车", "聊钓鱼"),
-    52: ("董事长的认可", "同行的尊重", "家人"),
-    53: ("专业、可靠", "有魄力的管理者"),
-    54: ("做事认真，说话直接", "精明，重感情", "谨慎，考虑周全"),
-    55: ("一手建立了现在的销售团队", "主导过公司最大的项目", "孩子考上名校"),
-    56: ("自己创业", "做到公司高管", "早点退休环游世界"),
-    57: ("今年拿下年度优秀员工", "通过PMP考试", "减肥10斤"),
-    58: ("采购流程要求透明，不能送贵重礼品", "无"),
-    59: ("对我们比较认可", "和竞争对手关系更好"),
-    60: ("需要更换现有供应商，有一定阻力", "不需要"),
-    61: ("很在意领导和同事的看法", "比较有主见"),
-    62: ("以自我为中心", "很讲原则"),
-    63: ("价格和交货期", "质量稳定性", "售后响应速度", "付款账期"),
-    64: ("管理层看重成本，和老板在预算上有分歧", "与上级关系融洽"),
-    65: ("可以提供分期付款方案帮他解决预算问题", "暂时没有办法"),
-    66: ("竞争对手价格更低，但我们服务更好", "没有"),
-}
-_COMMON_QUESTIONS = (1, 2, 3, 4, 5, 7, 13, 17, 20, 28, 30, 31, 39, 41, 43, 44, 45, 47, 49, 50,
-                     51, 63)
-_OTHER_QUESTIONS = tuple(q for q in range(1, 67) if q not in _COMMON_QUESTIONS)
-_CONFIDENTIAL = frozenset((35, 37, 38, 40, 41, 58, 59, 60, 61, 62, 64, 65, 66))
-_SCHOOLS = ("浙江大学", "复旦大学", "武汉大学", "四川大学", "中山大学", "南京大学", "华中科技大学",
-            "西安交通大学", "同济大学", "北京理工大学", "厦门大学", "山东大学", "湖南大学")
-_MAJORS = ("机械工程", "市场营销", "会计", "计算机", "国际贸易", "工商管理", "化学工程", "英语")
-
-_LOYALTY_OLD = _Weighted([(Loyalty.ACTIVE_REGULAR.value, 30), (Loyalty.CORE.value, 15),
-                          (Loyalty.ADVOCATE.value, 8), (Loyalty.INACTIVE.value, 15),
-                          (Loyalty.AT_RISK.value, 10), (Loyalty.LOST.value, 7)])
-_LOW_CONTACT = frozenset((Loyalty.INACTIVE.value, Loyalty.LOST.value))
-
-
-# -- search index: the same text as index_text(), with the slow pinyin parts cached --
-
-@lru_cache(maxsize=262_144)
-def _name_parts(name: str, as_name: bool) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """(spaced text, pinyin tokens, latin initials) of a name or company."""
-    latin = tuple(search._latin_initials(name)) if as_name else ()
-    return spaced_cjk(name), tuple(search._pinyin_tokens(name, as_name)), latin
-
-
-@lru_cache(maxsize=1024)
-def _spaced(value: str) -> str:
-    return spaced_cjk(value)
-
-
-def _fast_index_text(name: str, company: str, phones: list[str], extra: list[str]) -> str:
-    n_spaced, n_pinyin, n_latin = _name_parts(name, True)
-    c_spaced, c_pinyin, _ = _name_parts(company, False)
-    parts: list[str] = [n_spaced, c_spaced, *n_pinyin, *c_pinyin, *n_latin]
-    for digits in phones:
-        parts += phone_tokens(digits)
-    parts += [_spaced(x) for x in extra if x]
-    return " ".join(p for p in parts if p)
-
-
-@lru_cache(maxsize=65_536)
-def _pinyin(text_: str) -> tuple[str, ...]:
-    """Pinyin syllables of a Chinese name, the surname read as a surname."""
-    parts = lazy_pinyin(text_, style=Style.NORMAL, errors="ignore")
-    if parts and text_[0] in search.SURNAME_READINGS:
-        parts[0] = search.SURNAME_READINGS[text_[0]]
-    return tuple(parts)
-
-
-_cached_sort_key = lru_cache(maxsize=262_144)(sort_key)
-
-
-@lru_cache(maxsize=512)
-def _lunar_year_has_29_days(year: int) -> bool:
-    """Whether every ordinary month of lunar ``year`` has day 29 (checked, not assumed).
-
-    DateSpec.check() builds lunar_python's whole year, ~6 ms, and keeps only the
-    last one: checking the 12 months of one year together costs one build.
-    """
-    for month in range(1, 13):
-        DateSpec.lunar(month, 29, year=year)
-    return True
-
-
-def _lunar(month: int, day: int, year: int | None) -> DateSpec:
-    """A lunar date (ordinary month, day 1-29) known to exist."""
-    if year is None or day > 29 or not _lunar_year_has_29_days(year):
-        return DateSpec.lunar(month, day, year=year)
-    return DateSpec(LUNAR, month, day, year, False)
 
 
 # -- the generator -------------------------------------------------------------------
 
-@dataclass
-class _Chunk:
-    clients: list[Row] = field(default_factory=list)
-    phones: list[Row] = field(default_factory=list)
-    tags: list[tuple[int, str]] = field(default_factory=list)
-    dates: list[Row] = field(default_factory=list)
-    family: list[Row] = field(default_factory=list)
-    answers: list[Row] = field(default_factory=list)
-    interactions: list[Row] = field(default_factory=list)
-    changes: list[Row] = field(default_factory=list)
-    evaluations: list[Row] = field(default_factory=list)
-    fts: list[Row] = field(default_factory=list)
+class _Generator(Pieces):
+    """Writes one client after another into chunks of rows."""
 
-
-@dataclass
-class _Person:
-    name: str
-    surname: str
-    gender: str
-    english: bool
-
-
-@dataclass
-class _Company:
-    name: str
-    industry: str
-    kind: str  # enterprise, shop, soe, government, english
-    city: _City | None
-    domain: str
-
-
-class _Generator:
-    def __init__(self, seed: int, now: datetime, clients: int) -> None:
-        self.rng = random.Random(seed)
-        self.now = now
-        self.today = now.date()
-        owners = self.rng.sample(_SALES, self.rng.randint(3, 5))
-        self.owner = _Weighted([(o, float(len(owners) - i + 1)) for i, o in enumerate(owners)])
-        # Companies people work at, Chinese [0] and English [1]: organisation
-        # clients and earlier employers, so several contacts share a company.
-        self.companies: tuple[list[_Company], list[_Company]] = ([], [])
-        self.pool_size = (max(30, clients // 6), max(10, clients // 40))
-        self.fast_index = True
-        self.checked = 0
-        self.scheme = default_scheme()
-        self.scheme_id = 0  # set by generate() once the scheme row exists
-
-    # -- small pieces --------------------------------------------------------------
-    def moment(self, start: datetime, end: datetime) -> datetime:
-        """A working-hours moment between start and end (both inclusive)."""
-        rng = self.rng
-        days = (end.date() - start.date()).days
-        day = start.date() + timedelta(days=int(rng.random() * (max(days, 0) + 1)))
-        seconds = 8 * 3600 + int(rng.random() * 12 * 3600)
-        value = datetime.combine(day, time(seconds // 3600, seconds // 60 % 60, seconds % 60))
-        if value > end:
-            value = end - timedelta(minutes=rng.randint(0, 90))
-        return max(value, start)
-
-    def day_between(self, first: date, last: date) -> date:
-        return first + timedelta(days=self.rng.randint(0, max((last - first).days, 0)))
-
-    def chinese_person(self, gender: str | None = None, surname: str | None = None) -> _Person:
-        rng = self.rng
-        gender = gender or (Gender.MALE.value if rng.random() < 0.6 else Gender.FEMALE.value)
-        surname = surname or _SURNAMES(rng)
-        male = gender == Gender.MALE.value
-        if rng.random() < 0.35:
-            given = rng.choice(_MALE_CHARS if male else _FEMALE_CHARS)
-        else:
-            given = rng.choice(_MALE_GIVEN if male else _FEMALE_GIVEN)
-        return _Person(surname + given, surname, gender, False)
-
-    def english_person(self, gender: str | None = None) -> _Person:
-        rng = self.rng
-        gender = gender or (Gender.MALE.value if rng.random() < 0.6 else Gender.FEMALE.value)
-        first = rng.choice(_EN_MALE if gender == Gender.MALE.value else _EN_FEMALE)
-        last = rng.choice(_EN_LAST)
-        return _Person(f"{first} {last}", last, gender, True)
-
-    def chinese_company(self, city: _City) -> _Company:
-        rng = self.rng
-        roll = rng.random()
-        brand = rng.choice(_BRANDS)
-        domain = "".join(_pinyin(brand))
-        if roll < 0.06:
-            unit, industry = rng.choice(_GOV)
-            district = rng.choice(city.districts) if "局" in unit else ""
-            return _Company(city.name + district + unit, industry, "government", city, "")
-        if roll < 0.12:
-            word, industry = rng.choice(_SOE)
-            return _Company(f"{city.short}{word}集团有限公司", industry, "soe", city,
-                            "".join(_pinyin(word)) + "group")
-        if roll < 0.22:
-            word, industry = rng.choice(_SHOPS)
-            return _Company(f"{city.short}{brand}{word}", industry, "shop", city, "")
-        word, industry = _TRADES(rng)
-        suffix = rng.choice(("有限公司", "有限公司", "有限公司", "股份有限公司", "集团有限公司"))
-        name = f"{city.short}{brand}{word}{suffix}"
-        return _Company(name, industry, "enterprise", city, domain)
-
-    def employer(self, english: bool, city: _City | None) -> _Company:
-        """A company for a contact person: more and more often one already known."""
-        pool = self.companies[english]
-        if pool and self.rng.random() < min(0.9, len(pool) / self.pool_size[english]):
-            return pool[int(self.rng.random() * len(pool))]
-        company = (self.english_company() if english or city is None
-                   else self.chinese_company(city))
-        if company.kind != "government":
-            pool.append(company)
-        return company
-
-    def english_company(self) -> _Company:
-        rng = self.rng
-        word = rng.choice(_EN_WORDS)
-        trade, industry = rng.choice(_EN_TRADES)
-        name = f"{word} {trade} {rng.choice(_EN_SUFFIXES)}"
-        return _Company(name, industry, "english", None, f"{word}{trade}".lower())
-
-    def mobile(self) -> str:
-        rng = self.rng
-        prefix = rng.choice(("130", "131", "132", "133", "135", "136", "137", "138", "139",
-                             "150", "151", "152", "155", "156", "158", "159", "166", "176",
-                             "177", "180", "181", "182", "186", "187", "188", "189", "191",
-                             "198", "199"))
-        rest = f"{rng.randrange(10 ** 8):08d}"
-        style = rng.random()
-        if style < 0.5:
-            return prefix + rest
-        if style < 0.8:
-            return f"{prefix} {rest[:4]} {rest[4:]}"
-        if style < 0.95:
-            return f"{prefix}-{rest[:4]}-{rest[4:]}"
-        return f"+86 {prefix} {rest[:4]} {rest[4:]}"
-
-    def landline(self, city: _City) -> str:
-        rng = self.rng
-        number = f"{rng.randint(2, 8)}{rng.randrange(10 ** 7):07d}"
-        code = city.area_code
-        style = rng.random()
-        if style < 0.35:
-            return f"{code}-{number[:4]} {number[4:]}"
-        if style < 0.8:
-            return f"{code}-{number}"
-        if style < 0.9:
-            return f"{code} {number}"
-        return f"({code}) {number[:4]}-{number[4:]}"
-
-    def address(self, city: _City) -> str:
-        rng = self.rng
-        district = rng.choice(city.districts)
-        base = f"{city.province}{city.name}{district}{rng.choice(_ROADS)}{rng.randint(1, 999)}号"
-        roll = rng.random()
-        if roll < 0.4:
-            return base + f"{rng.choice(_BUILDINGS)}{rng.randint(2, 32)}{rng.randint(1, 20):02d}室"
-        if roll < 0.6:
-            return base + f"{rng.randint(1, 12)}号楼{rng.randint(1, 6)}层"
-        return base
-
-    def home_address(self, city: _City) -> str:
-        rng = self.rng
-        return (f"{city.name}{rng.choice(city.districts)}{rng.choice(_ESTATES)}"
-                f"{rng.randint(1, 30)}栋{rng.randint(1, 4)}单元{rng.randint(1, 33)}"
-                f"{rng.randint(1, 4):02d}室")
-
-    def email(self, person: _Person, company: _Company | None, year: int | None) -> str:
-        rng = self.rng
-        if person.english:
-            first, last = person.name.lower().split(" ", 1)
-            local = rng.choice((f"{first}.{last}", f"{first[0]}{last}", first))
-            if company is not None and company.domain and rng.random() < 0.7:
-                return f"{local}@{company.domain}.com"
-            return f"{local}{rng.randint(1, 99)}@{rng.choice(('gmail.com', 'outlook.com'))}"
-        if company is not None and company.domain and rng.random() < 0.35:
-            syllables = _pinyin(person.name)
-            local = syllables[0] + "".join(s[0] for s in syllables[1:])
-            tld = rng.choice((".com", ".com.cn", ".cn"))
-            return f"{local}@{company.domain}{tld}"
-        domain = _MAIL_DOMAINS(rng)
-        if domain == "qq.com" and rng.random() < 0.6:
-            return f"{rng.randint(10_000_000, 2_999_999_999)}@qq.com"
-        syllables = _pinyin(person.name)
-        full = "".join(syllables)
-        roll = rng.random()
-        if roll < 0.35:
-            local = full
-        elif roll < 0.55:
-            local = syllables[0] + "." + "".join(syllables[1:])
-        elif roll < 0.8:
-            suffix = f"{year % 100:02d}" if year else str(rng.randint(1, 99))
-            local = "".join(s[0] for s in syllables) + suffix
-        else:
-            local = full + str(rng.randint(1, 999))
-        return f"{local}@{domain}"
-
-    def wechat(self, person: _Person, mobile: str | None) -> str:
-        rng = self.rng
-        roll = rng.random()
-        if roll < 0.3:
-            alphabet = string.ascii_lowercase + string.digits
-            return "wxid_" + "".join(rng.choice(alphabet) for _ in range(14))
-        if roll < 0.5 and mobile:
-            return phone_digits(mobile).removeprefix("+86")
-        base = (person.name.replace(" ", "").lower() if person.english
-                else "".join(_pinyin(person.name)))
-        return f"{base}{rng.choice(('', '_', '-'))}{rng.randint(1, 9999)}"[:20]
-
-    def birthday(self, first_year: int, last_year: int, p_lunar: float,
-                 p_year: float) -> DateSpec:
-        rng = self.rng
-        last_year = min(last_year, self.today.year - 2)  # never in the future
-        first_year = min(first_year, last_year)
-        year = rng.randint(first_year, last_year) if rng.random() < p_year else None
-        month = rng.randint(1, 12)
-        if rng.random() < p_lunar:
-            return _lunar(month, rng.randint(1, 29), year)
-        return DateSpec.solar(month, rng.randint(1, calendar.monthrange(year or 2000, month)[1]),
-                              year)
-
-    # -- one client ----------------------------------------------------------------
-    def client(self, cid: int, out: _Chunk) -> None:
+    def client(self, cid: int, out: Chunk) -> None:
         rng = self.rng
         now = self.now
         english = rng.random() < 0.15
         is_org = rng.random() < 0.25
         owner = self.owner(rng)
         created = self.moment(now - timedelta(days=3 * 365), now)
-        city: _City | None = None if english and rng.random() < 0.4 else _CITIES(rng)
-        abroad = rng.choice(_ABROAD) if city is None else None
+        city: City | None = None if english and rng.random() < 0.4 else CITIES(rng)
+        abroad = rng.choice(ABROAD) if city is None else None
 
         # who
-        company: _Company | None = None
-        org: _Company | None = None
+        company: Company | None = None
+        org: Company | None = None
         if is_org:
             org = self.english_company() if english or city is None else self.chinese_company(city)
             city = org.city if org.city is not None else city
@@ -663,17 +120,17 @@ class _Generator:
                 if company.city is not None and city is not None and rng.random() < 0.8:
                     city = company.city
             if english:
-                title = rng.choice(_EN_TITLES) if company else ""
+                title = rng.choice(EN_TITLES) if company else ""
             elif company is None:
                 title = rng.choice(("", "", "自由职业", "个体户"))
             elif company.kind == "government":
-                title = rng.choice(_GOV_TITLES)
+                title = rng.choice(GOV_TITLES)
             elif company.kind == "shop":
-                title = rng.choice(_SHOP_TITLES)
+                title = rng.choice(SHOP_TITLES)
             else:
-                title = _TITLES(rng)
+                title = TITLES(rng)
             industry = company.industry if company else (
-                rng.choice(_INDUSTRIES) if rng.random() < 0.5 else "")
+                rng.choice(INDUSTRIES) if rng.random() < 0.5 else "")
 
         # classification
         stage = Stage.ACTIVE.value if rng.random() < 0.65 else Stage.POTENTIAL.value
@@ -699,7 +156,7 @@ class _Generator:
                 loyalty = (Loyalty.NEW.value if rng.random() < 0.7
                            else Loyalty.ACTIVE_REGULAR.value)
             else:
-                loyalty = _LOYALTY_OLD(rng)
+                loyalty = LOYALTY_OLD(rng)
         classified = rng.random() >= 0.03
         classes: Row = {
             "nature": nature if classified else None,
@@ -770,7 +227,7 @@ class _Generator:
         for _ in range(n_tags * 2):
             if len(chosen) >= n_tags:
                 break
-            tag = _TAGS(rng)
+            tag = TAGS(rng)
             if tag not in chosen:
                 chosen.append(tag)
         if volume == VolumeTier.KEY.value and "大客户" not in chosen and rng.random() < 0.3:
@@ -792,10 +249,10 @@ class _Generator:
                 scale, org_form = "10人以下", "个体工商户"
                 assets = rng.choice(("约10万元", "约50万元"))
             elif org.kind == "government":
-                scale = _SCALES(rng)[0]
+                scale = SCALES(rng)[0]
                 org_form = "机关单位" if "局" in org.name else "事业单位"
             else:
-                scale, amounts = _SCALES(rng)
+                scale, amounts = SCALES(rng)
                 assets = rng.choice(amounts) if rng.random() < 0.7 else ""
                 if org.kind == "soe":
                     org_form = "国有企业"
@@ -808,7 +265,7 @@ class _Generator:
             rel_since = self.day_between(start, created.date())
 
         # dates and family
-        spouse: _Person | None = None
+        spouse: Person | None = None
         if not is_org:
             if rng.random() < 0.7:
                 spec = self.birthday(1955, 2000, 0.2 if not english else 0.0, 0.6)
@@ -822,7 +279,7 @@ class _Generator:
                 out.dates.append(self.date_row(cid, DateKind.WEDDING_ANNIVERSARY.value, "",
                                                spec))
         if rng.random() < 0.08:
-            label = "公司周年庆" if is_org else rng.choice(_CUSTOM_LABELS)
+            label = "公司周年庆" if is_org else rng.choice(CUSTOM_LABELS)
             spec = self.birthday(2005, self.today.year, 0.1, 0.5)
             out.dates.append(self.date_row(cid, DateKind.CUSTOM.value, label, spec))
 
@@ -836,13 +293,13 @@ class _Generator:
                          else f"{person.surname}姐") if not english else person.name.split()[0],
                 "title": title or "负责人", "company": (company.name if company else name),
                 "address": address or "地址待补充", "birth_year": birth_year,
-                "hometown": rng.choice(_HOMETOWNS), "school": rng.choice(_SCHOOLS),
-                "major": rng.choice(_MAJORS),
-                "spouse_surname": spouse.surname if spouse else _SURNAMES(rng),
+                "hometown": rng.choice(HOMETOWNS), "school": rng.choice(SCHOOLS),
+                "major": rng.choice(MAJORS),
+                "spouse_surname": spouse.surname if spouse else SURNAMES(rng),
                 "month": rng.randint(1, 12), "child_age": rng.randint(3, 25),
                 "city_short": city.short if city else "本地",
                 "old_company": self.english_company().name if english
-                else f"{rng.choice(_BRANDS)}{_TRADES(rng)[0]}公司",
+                else f"{rng.choice(BRANDS)}{TRADES(rng)[0]}公司",
             }
             self.answers(cid, created, ctx, out)
 
@@ -854,11 +311,11 @@ class _Generator:
         out.clients.append({
             "id": cid, "kind": (ClientKind.ORGANISATION.value if is_org
                                 else ClientKind.PERSON.value),
-            "name": name, "sort_key": _cached_sort_key(name), "gender": gender, "title": title,
+            "name": name, "sort_key": cached_sort_key(name), "gender": gender, "title": title,
             "company": company.name if company else "", "primary_phone": numbers[0][1]
             if numbers else "", "email": email, "wechat": wechat, "address": address,
-            "home_address": home, "industry": industry, "source": _SOURCES(rng),
-            "owner": owner, "notes": rng.choice(_NOTES) if rng.random() < 0.3 else "",
+            "home_address": home, "industry": industry, "source": SOURCES(rng),
+            "owner": owner, "notes": rng.choice(NOTES) if rng.random() < 0.3 else "",
             "legal_representative": legal, "founded_on": founded, "scale": scale,
             "assets": assets, "org_form": org_form, "relationship_since": rel_since,
             **classes, "profile_filled_by": filled_by, "last_contact_at": last_contact,
@@ -872,31 +329,24 @@ class _Generator:
                             "field": "created", "old_value": "", "new_value": name})
         company_name = company.name if company else ""
         extra = [email, wechat, *chosen]
-        body = (_fast_index_text(name, company_name, digits, extra) if self.fast_index
-                else index_text(name, company_name, digits, extra))
-        if self.checked < _FTS_CHECKS:
-            self.checked += 1
-            exact = index_text(name, company_name, digits, extra)
-            if body != exact:  # index_text changed: stop using the cached copy of its parts
-                self.fast_index, body = False, exact
-        out.fts.append({"id": cid, "body": body})
+        self.index.add(cid, name, company_name, digits, extra)
 
     @staticmethod
     def date_row(cid: int, kind: str, label: str, spec: DateSpec) -> Row:
         return {"client_id": cid, "kind": kind, "label": label, "calendar": spec.calendar,
                 "month": spec.month, "day": spec.day, "year": spec.year, "leap": spec.leap}
 
-    def family(self, cid: int, person: _Person, birth_year: int, out: _Chunk) -> _Person | None:
+    def family(self, cid: int, person: Person, birth_year: int, out: Chunk) -> Person | None:
         rng = self.rng
         male = person.gender == Gender.MALE.value
         lunar = 0.0 if person.english else 1.0
 
-        def make(gender: str, surname: str | None = None) -> _Person:
+        def make(gender: str, surname: str | None = None) -> Person:
             if person.english:
                 return self.english_person(gender)
             return self.chinese_person(gender, surname)
-        members: list[tuple[str, _Person, DateSpec | None]] = []
-        spouse: _Person | None = None
+        members: list[tuple[str, Person, DateSpec | None]] = []
+        spouse: Person | None = None
         if rng.random() < 0.8:
             spouse = make(Gender.FEMALE.value if male else Gender.MALE.value)
             if person.english:
@@ -934,22 +384,22 @@ class _Generator:
             })
         return spouse
 
-    def answers(self, cid: int, created: datetime, ctx: dict[str, object], out: _Chunk) -> None:
+    def answers(self, cid: int, created: datetime, ctx: dict[str, object], out: Chunk) -> None:
         rng = self.rng
         count = 3 + int(22 * rng.random() ** 1.8)
-        common = min(len(_COMMON_QUESTIONS), round(count * 0.7))
-        numbers = rng.sample(_COMMON_QUESTIONS, common)
-        numbers += rng.sample(_OTHER_QUESTIONS, count - common)
+        common = min(len(COMMON_QUESTIONS), round(count * 0.7))
+        numbers = rng.sample(COMMON_QUESTIONS, common)
+        numbers += rng.sample(OTHER_QUESTIONS, count - common)
         when = self.moment(created, self.now)
         for number in sorted(numbers):
-            template = rng.choice(_PROFILE[number])
+            template = rng.choice(PROFILE[number])
             answer = template.format_map(ctx) if "{" in template else template
-            private = rng.random() < (0.1 if number in _CONFIDENTIAL else 0.02)
+            private = rng.random() < (0.1 if number in CONFIDENTIAL else 0.02)
             out.answers.append({"client_id": cid, "question": number, "answer": answer,
                                 "private": private, "updated_at": when})
 
     def evaluations(self, cid: int, created: datetime, owner: str,
-                    out: _Chunk) -> list[tuple[str, date]]:
+                    out: Chunk) -> list[tuple[str, date]]:
         """Quarterly evaluations over the last year for ~65% of active clients, with
         inputs drifting from one quarter to the next so grades move. Returns
         (grade, date) oldest first."""
@@ -982,12 +432,12 @@ class _Generator:
         return result
 
     def timeline(self, cid: int, created: datetime, stage: str, loyalty: str | None,
-                 out: _Chunk) -> datetime | None:
+                 out: Chunk) -> datetime | None:
         rng = self.rng
         now = self.now
         start = max(created, now - timedelta(days=729))
         end = now
-        if loyalty in _LOW_CONTACT:
+        if loyalty in LOW_CONTACT:
             end = now - timedelta(days=rng.randint(120, 400))
         if end <= start:
             return None
@@ -1003,23 +453,23 @@ class _Generator:
             moments[-1] = max(moments[-1], self.moment(max(start, now - timedelta(days=45)), now))
         today = self.today
         for i, when in enumerate(moments):
-            channel = _CHANNELS(rng)
-            summary = rng.choice(_SUMMARIES[channel])
+            channel = CHANNELS(rng)
+            summary = rng.choice(SUMMARIES[channel])
             if rng.random() < 0.3:
-                summary += rng.choice(_OUTCOMES)
+                summary += rng.choice(OUTCOMES)
             next_step = ""
             follow: date | None = None
             done = False
             milestone = None
             if channel in ("visit", "meeting") and rng.random() < 0.12:
                 milestone = rng.choice(("delivery", "deal"))
-                summary = rng.choice(_MILESTONE_SUMMARIES[milestone])
+                summary = rng.choice(MILESTONE_SUMMARIES[milestone])
             last = i == len(moments) - 1
             if last and end == now and rng.random() < 0.15:
-                next_step = rng.choice(_NEXT_STEPS)
+                next_step = rng.choice(NEXT_STEPS)
                 follow = today + timedelta(days=rng.randint(0, 30))
             elif rng.random() < 0.35:
-                next_step = rng.choice(_NEXT_STEPS)
+                next_step = rng.choice(NEXT_STEPS)
                 if rng.random() < 0.6:
                     follow = when.date() + timedelta(days=rng.randint(1, 14))
                     # a few recent follow-ups are still open; old ones were done
@@ -1034,38 +484,14 @@ class _Generator:
         return moments[-1]
 
 
-def _next_id(session: Session, table: Table) -> int:
-    return int(session.scalar(select(func.max(table.c.id))) or 0) + 1
-
-
-def _write(session: Session, chunk: _Chunk, tag_ids: dict[str, int],
-           uuids: random.Random) -> None:
+def _write(session: Session, chunk: Chunk, tag_ids: dict[str, int],
+           uuids: random.Random, index: search_index.BulkIndex) -> None:
     # UUIDs from their own generator, so the rest of the data is what the seed
     # gave before records had them
-    for rows in (chunk.clients, chunk.dates, chunk.family, chunk.interactions,
-                 chunk.evaluations):
+    for rows in chunk.with_uuids():
         for row in rows:
             row["uuid"] = uuid_from_bits(uuids.getrandbits(128))
-    session.execute(insert(_TABLES["clients"]), chunk.clients)
-    new_tags: list[Row] = []
-    for _cid, name in chunk.tags:
-        if name not in tag_ids:
-            tag_ids[name] = max(tag_ids.values(), default=0) + 1
-            new_tags.append({"id": tag_ids[name], "name": name})
-    for table, rows in (
-        ("client_phones", chunk.phones),
-        ("tags", new_tags),
-        ("client_tags", [{"client_id": c, "tag_id": tag_ids[t]} for c, t in chunk.tags]),
-        ("important_dates", chunk.dates),
-        ("family_members", chunk.family),
-        ("profile_answers", chunk.answers),
-        ("interactions", chunk.interactions),
-        ("change_log", chunk.changes),
-        ("evaluations", chunk.evaluations),
-    ):
-        if rows:
-            session.execute(insert(_TABLES[table]), rows)
-    session.execute(_FTS_INSERT, chunk.fts)
+    demo_repo.write(session, chunk, tag_ids, index)
 
 
 def generate(db: Database, clients: int, seed: int = 1, now: datetime | None = None,
@@ -1085,20 +511,17 @@ def generate(db: Database, clients: int, seed: int = 1, now: datetime | None = N
     with db.session() as s:
         current = evaluation_repo.latest_scheme(s)
         gen.scheme_id, gen.scheme = current or evaluation_repo.add_scheme(s, gen.scheme, now)
-        first_id = _next_id(s, _TABLES["clients"])
+        first_id = demo_repo.next_client_id(s)
         # reproducible in one database, yet never the identities of another
         # database's demo clients (nor of an earlier run with the same seed here)
         uuids = random.Random(f"{identity_repo.database_uuid(s)}/{seed}/{first_id}")
-        tag_ids: dict[str, int] = {
-            str(name): int(tid)
-            for tid, name in s.execute(select(_TABLES["tags"].c.id, _TABLES["tags"].c.name))
-        }
+        tag_ids = demo_repo.tag_ids(s)
         done = 0
         while done < clients:
-            chunk = _Chunk()
+            chunk = Chunk()
             for cid in range(first_id + done, first_id + min(done + CHUNK_SIZE, clients)):
                 gen.client(cid, chunk)
-            _write(s, chunk, tag_ids, uuids)
+            _write(s, chunk, tag_ids, uuids, gen.index)
             done += len(chunk.clients)
             if progress is not None:
                 progress(done, clients)

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.complaint import (
@@ -21,12 +20,7 @@ from desktop_crm.domain.complaint import (
     Temperament,
     number_text,
 )
-from desktop_crm.storage.models import (
-    ComplaintCounterRow,
-    ComplaintLogRow,
-    ComplaintRow,
-    ComplaintStatusRow,
-)
+from desktop_crm.storage import demo_repo
 
 S = ComplaintStatus
 SHARE = 0.04
@@ -89,9 +83,7 @@ def generate_complaints(session: Session, client_ids: Sequence[int], seed: int,
     targets += [status for status in reversed(_ORDER) for _twice in (1, 2)][-recent:] \
         if recent else []
     rows, changes, logs = [], [], []
-    counters: dict[int, int] = {
-        int(year): int(last) for year, last in session.execute(
-            select(ComplaintCounterRow.year, ComplaintCounterRow.last))}
+    counters = demo_repo.complaint_counters(session)
     for index, (client_id, when, target) in enumerate(zip(chosen, received, targets,
                                                            strict=True)):
         year = when.year
@@ -103,19 +95,7 @@ def generate_complaints(session: Session, client_ids: Sequence[int], seed: int,
         if row["first_reply_at"]:
             logs.append({"complaint_id": index + 1, "at": row["first_reply_at"],
                          "author": "", "text": "已致电客户，记录问题并致歉"})
-    first_id = int(session.execute(insert(ComplaintRow).returning(ComplaintRow.id),
-                                   rows[:1]).scalar_one()) if rows else 1
-    if len(rows) > 1:
-        session.execute(insert(ComplaintRow), rows[1:])
-    offset = first_id - 1
-    for item in changes + logs:
-        item["complaint_id"] += offset
-    if changes:
-        session.execute(insert(ComplaintStatusRow), changes)
-    if logs:
-        session.execute(insert(ComplaintLogRow), logs)
-    for year, last in counters.items():
-        session.merge(ComplaintCounterRow(year=year, last=last))
+    demo_repo.write_complaints(session, rows, changes, logs, counters)
     return len(rows)
 
 

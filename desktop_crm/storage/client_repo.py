@@ -17,12 +17,10 @@ from sqlalchemy import (
     String,
     and_,
     delete,
-    false,
     func,
     literal,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.orm import Session, selectinload
@@ -31,28 +29,16 @@ from desktop_crm.domain.client import (
     ChangeEntry,
     ClientCard,
     ClientRow,
-    FamilyMember,
-    ImportantDate,
     Interaction,
-    Phone,
 )
-from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import (
     CLASSIFICATIONS,
     Channel,
     ClientKind,
-    DateKind,
-    Gender,
     Loyalty,
     Milestone,
-    Nature,
-    PhoneKind,
-    Stage,
-    Tenure,
-    VolumeTier,
 )
-from desktop_crm.domain.search import fts_query, index_text, sort_key
-from desktop_crm.domain.validation import phone_digits
+from desktop_crm.storage import card_rows, search_index
 from desktop_crm.storage.models import (
     ChangeLogRow,
     Client,
@@ -76,13 +62,6 @@ SORT_COLUMNS: dict[str, ColumnElement[object] | object] = {
     "last_evaluated": Client.last_evaluated_on,
     "id": Client.id,
 }
-
-_SIMPLE_FIELDS = (
-    "name", "title", "company", "email", "wechat", "address", "home_address", "industry",
-    "source", "owner", "notes", "legal_representative", "founded_on", "scale", "assets",
-    "org_form", "relationship_since", "profile_filled_by",
-)
-
 
 @dataclass
 class ClientFilter:
@@ -108,16 +87,9 @@ class ClientFilter:
 def _filtered(flt: ClientFilter) -> Select[int]:
     stmt = select(Client.id)
     stmt = stmt.where(Client.deleted_at.is_not(None) if flt.trash else Client.deleted_at.is_(None))
-    query = fts_query(flt.text) if flt.text else None
-    if flt.text.strip() and query is None:
-        stmt = stmt.where(false())  # only punctuation typed: nothing can match
-    elif query:
-        stmt = stmt.where(
-            Client.id.in_(
-                select(text("rowid")).select_from(text("client_fts"))
-                .where(text("client_fts MATCH :q")).params(q=query)
-            )
-        )
+    found = search_index.matching(flt.text)
+    if found is not None:
+        stmt = stmt.where(found)
     if flt.kind:
         stmt = stmt.where(Client.kind == flt.kind)
     if flt.classification:
@@ -209,13 +181,6 @@ def tag_names(session: Session) -> list[str]:
 
 # -- one card -----------------------------------------------------------------
 
-def _spec(calendar: str | None, month: int | None, day: int | None, year: int | None,
-          leap: bool) -> DateSpec | None:
-    if not calendar or not month or not day:
-        return None
-    return DateSpec(calendar, month, day, year, bool(leap))
-
-
 def load_card(session: Session, client_id: int) -> ClientCard | None:
     client = session.get(
         Client, client_id,
@@ -225,37 +190,8 @@ def load_card(session: Session, client_id: int) -> ClientCard | None:
     )
     if client is None:
         return None
-    card = ClientCard(id=client.id, uuid=client.uuid, kind=ClientKind(client.kind),
-                      gender=Gender(client.gender))
-    for name in _SIMPLE_FIELDS:
-        setattr(card, name, getattr(client, name))
-    card.nature = Nature(client.nature) if client.nature else None
-    card.stage = Stage(client.stage) if client.stage else None
-    card.tenure = Tenure(client.tenure) if client.tenure else None
-    card.volume_tier = VolumeTier(client.volume_tier) if client.volume_tier else None
-    card.loyalty = Loyalty(client.loyalty) if client.loyalty else None
-    card.phones = [Phone(p.number, PhoneKind(p.kind)) for p in client.phones]
-    card.tags = [t.name for t in client.tags]
-    for row in client.dates:
-        spec = DateSpec(row.calendar, row.month, row.day, row.year, row.leap)
-        if row.kind == DateKind.BIRTHDAY:
-            card.birthday, card.birthday_remind_days = spec, row.remind_days
-            card.birthday_uuid = row.uuid
-        else:
-            card.dates.append(ImportantDate(DateKind(row.kind), spec, row.label,
-                                            row.remind_days, row.uuid))
-    card.family = [
-        FamilyMember(m.relation, m.name,
-                     _spec(m.birth_calendar, m.birth_month, m.birth_day, m.birth_year,
-                           m.birth_leap), m.notes, m.birth_remind_days, m.uuid)
-        for m in client.family
-    ]
-    card.profile = {a.question: a.answer for a in client.answers if a.answer}
-    card.profile_private = {a.question for a in client.answers if a.private}
-    card.grade = client.grade
-    card.created_at, card.updated_at = client.created_at, client.updated_at
-    card.deleted_at = client.deleted_at
-    return card
+    return card_rows.card_from_rows(client, client.phones, [t.name for t in client.tags],
+                                    client.dates, client.family, client.answers)
 
 
 def _tag(session: Session, name: str, cache: dict[str, Tag]) -> Tag:
@@ -274,38 +210,18 @@ def save_card(session: Session, card: ClientCard, now: datetime) -> int:
     if client is None:
         client = Client(created_at=now, **_uuid(card.uuid))
         session.add(client)
-    client.kind = card.kind.value
-    client.gender = card.gender.value
-    for name in _SIMPLE_FIELDS:
-        value = getattr(card, name)
-        setattr(client, name, value.strip() if isinstance(value, str) else value)
-    for name in CLASSIFICATIONS:
-        value = getattr(card, name)
-        setattr(client, name, value.value if value else None)
-    client.sort_key = sort_key(card.name)
-    client.primary_phone = card.primary_phone.strip()
+    for name, value in card_rows.client_values(card).items():
+        setattr(client, name, value)
     client.updated_at = now
-    client.phones = [
-        ClientPhone(position=i, kind=p.kind.value, number=p.number.strip(),
-                    digits=phone_digits(p.number))
-        for i, p in enumerate(card.phones) if p.number.strip()
-    ]
+    client.phones = [ClientPhone(**values) for values in card_rows.phone_values(card)]
     cache: dict[str, Tag] = {}
-    wanted = list(dict.fromkeys(t.strip() for t in card.tags if t.strip()))
-    client.tags = [_tag(session, t, cache) for t in wanted]
+    client.tags = [_tag(session, t, cache) for t in card_rows.tag_names(card)]
     # the rows are replaced on every save; their UUIDs are carried over
-    dates = [ImportantDateRow(kind=DateKind.BIRTHDAY.value, remind_days=card.birthday_remind_days,
-                              **_uuid(card.birthday_uuid), **_spec_columns(card.birthday))
-             ] if card.birthday else []
-    dates += [ImportantDateRow(kind=d.kind.value, label=d.label, remind_days=d.remind_days,
-                               **_uuid(d.uuid), **_spec_columns(d.spec))
-              for d in card.dates]
-    family = [
-        FamilyMemberRow(relation=m.relation.strip(), name=m.name.strip(), notes=m.notes,
-                        birth_remind_days=m.remind_days, **_uuid(m.uuid),
-                        **{f"birth_{k}": v for k, v in _spec_columns(m.birthday).items()})
-        for m in card.family
-    ]
+    birthday = card_rows.birthday_values(card)
+    dates = [ImportantDateRow(**birthday, **_uuid(card.birthday_uuid))] if birthday else []
+    dates += [ImportantDateRow(**card_rows.date_values(d), **_uuid(d.uuid)) for d in card.dates]
+    family = [FamilyMemberRow(**card_rows.family_values(m), **_uuid(m.uuid))
+              for m in card.family]
     _clear_kept(session, client, [*dates, *family])
     client.dates, client.family = dates, family
     old_answers = {a.question: a for a in client.answers}
@@ -321,7 +237,7 @@ def save_card(session: Session, card: ClientCard, now: datetime) -> int:
         answers.append(row)
     client.answers = answers
     session.flush()
-    reindex(session, client.id)
+    search_index.reindex(session, client.id)
     return client.id
 
 
@@ -342,27 +258,6 @@ def _clear_kept(session: Session, client: Client, new_rows: list[Any]) -> None:
         session.flush()
 
 
-def _spec_columns(spec: DateSpec | None) -> dict[str, object]:
-    if spec is None:
-        return {"calendar": None, "month": None, "day": None, "year": None, "leap": False}
-    return {"calendar": spec.calendar, "month": spec.month, "day": spec.day,
-            "year": spec.year, "leap": spec.leap}
-
-
-def reindex(session: Session, client_id: int) -> None:
-    """Rebuild the full-text entry of one client from its stored fields."""
-    client = session.get(Client, client_id)
-    session.execute(text("DELETE FROM client_fts WHERE rowid = :id"), {"id": client_id})
-    if client is None:
-        return
-    body = index_text(
-        client.name, client.company, [p.digits for p in client.phones],
-        [client.email, client.wechat, *(t.name for t in client.tags)],
-    )
-    session.execute(text("INSERT INTO client_fts(rowid, body) VALUES (:id, :body)"),
-                    {"id": client_id, "body": body})
-
-
 def set_deleted(session: Session, client_id: int, when: datetime | None) -> bool:
     """Move to the trash (``when`` set) or restore; False when the client does not
     exist or is already in that state."""
@@ -374,7 +269,7 @@ def set_deleted(session: Session, client_id: int, when: datetime | None) -> bool
 
 
 def purge(session: Session, client_id: int) -> None:
-    session.execute(text("DELETE FROM client_fts WHERE rowid = :id"), {"id": client_id})
+    search_index.remove(session, client_id)
     session.execute(delete(Client).where(Client.id == client_id))
 
 

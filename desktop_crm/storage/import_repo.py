@@ -7,22 +7,17 @@ it, so that undoing the batch puts back exactly what was there.
 
 from __future__ import annotations
 
-import itertools
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, text, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from desktop_crm.domain import search
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Phone
 from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import (
-    CLASSIFICATIONS,
     ClientKind,
     DateKind,
     Gender,
@@ -35,8 +30,7 @@ from desktop_crm.domain.enums import (
 )
 from desktop_crm.domain.identity import new_uuid
 from desktop_crm.domain.import_mapping import email_key, name_company_key, phone_key
-from desktop_crm.domain.search import index_text, sort_key
-from desktop_crm.domain.validation import phone_digits
+from desktop_crm.storage import card_rows, search_index
 from desktop_crm.storage.models import (
     ChangeLogRow,
     Client,
@@ -165,11 +159,6 @@ def card_from_json(text: str, client_id: int) -> tuple[ClientCard, datetime | No
 
 # -- bulk insert -------------------------------------------------------------------
 
-_TEXT_COLUMNS = ("name", "title", "company", "email", "wechat", "address", "home_address",
-                 "industry", "source", "owner", "notes", "legal_representative", "scale",
-                 "assets", "org_form", "profile_filled_by")
-
-
 def _table(model: Any) -> Table:
     return cast(Table, model.__table__)
 
@@ -180,42 +169,6 @@ def can_bulk_insert(card: ClientCard) -> bool:
                                     or card.profile_private)
 
 
-def _company_parts(company: str) -> tuple[str, tuple[str, ...]]:
-    return search.spaced_cjk(company), tuple(search._pinyin_tokens(company, False))
-
-
-def _name_tokens(name: str) -> list[str]:
-    """search._pinyin_tokens(name, True) computing the readings once instead
-    of twice (it calls _syllables itself and again through pinyin_keys)."""
-    syllables = search._syllables(name, True)
-    if not syllables:
-        return []
-    full: list[str] = []
-    initials: list[str] = []
-    for combo in itertools.islice(itertools.product(*syllables), search._MAX_READINGS):
-        full.append("".join(combo))
-        initials.append("".join(x[0] for x in combo if x))
-    tokens = list(dict.fromkeys(full)) + list(dict.fromkeys(initials))
-    default = [options[0] for options in syllables]
-    for start in range(1, len(default) - 1 if len(default) > 2 else len(default)):
-        tokens.append("".join(default[start:]))
-        tokens.append("".join(x[0] for x in default[start:] if x))
-    return tokens
-
-
-def _index_text(name: str, company: str, phones: list[str], extra: list[str],
-                company_parts: Callable[[str], tuple[str, tuple[str, ...]]]) -> str:
-    """index_text() with the company's part cached: companies repeat in a sheet."""
-    c_spaced, c_pinyin = company_parts(company)
-    parts: list[str] = [search.spaced_cjk(name), c_spaced,
-                        *_name_tokens(name), *c_pinyin,
-                        *search._latin_initials(name)]
-    for digits in phones:
-        parts += search.phone_tokens(digits)
-    parts += [search.spaced_cjk(x) for x in extra if x]
-    return " ".join(p for p in parts if p)
-
-
 def insert_cards(session: Session, cards: list[ClientCard], now: datetime) -> list[int]:
     """Insert new cards with Core bulk inserts (100,000 cards in seconds, where
     one ORM save per card takes minutes): the same columns, phones, tags,
@@ -223,38 +176,25 @@ def insert_cards(session: Session, cards: list[ClientCard], now: datetime) -> li
     in the order of ``cards``."""
     if not cards:
         return []
-    rows = []
-    for card in cards:
-        row: dict[str, Any] = {name: getattr(card, name).strip() for name in _TEXT_COLUMNS}
-        row.update(kind=card.kind.value, gender=card.gender.value,
-                   founded_on=card.founded_on, relationship_since=card.relationship_since,
-                   sort_key=sort_key(card.name), primary_phone=card.primary_phone.strip(),
-                   created_at=now, updated_at=now, uuid=card.uuid or new_uuid())
-        for name in CLASSIFICATIONS:
-            value = getattr(card, name)
-            row[name] = value.value if value else None
-        rows.append(row)
+    rows = [{**card_rows.client_values(card), "created_at": now, "updated_at": now,
+             "uuid": card.uuid or new_uuid()} for card in cards]
     # Core, not ORM bulk inserts: half the time for the same rows
     conn = session.connection()
     clients = _table(Client)
     result = conn.execute(insert(clients).returning(clients.c.id,
                                                     sort_by_parameter_order=True), rows)
     ids = [int(i) for i in result.scalars()]
-    phones = [{"client_id": cid, "position": i, "kind": p.kind.value,
-               "number": p.number.strip(), "digits": phone_digits(p.number)}
-              for cid, card in zip(ids, cards, strict=True)
-              for i, p in enumerate(q for q in card.phones if q.number.strip())]
+    phones = [{"client_id": cid, **values} for cid, card in zip(ids, cards, strict=True)
+              for values in card_rows.phone_values(card)]
     if phones:
         conn.execute(insert(_table(ClientPhone)), phones)
-    births = [{"client_id": cid, "kind": DateKind.BIRTHDAY.value, "label": "",
-               "calendar": card.birthday.calendar, "month": card.birthday.month,
-               "day": card.birthday.day, "year": card.birthday.year,
-               "leap": card.birthday.leap, "remind_days": card.birthday_remind_days,
-               "uuid": card.birthday_uuid or new_uuid()}
-              for cid, card in zip(ids, cards, strict=True) if card.birthday is not None]
+    births = [{"client_id": cid, **values, "uuid": card.birthday_uuid or new_uuid()}
+              for cid, card in zip(ids, cards, strict=True)
+              if (values := card_rows.birthday_values(card)) is not None]
     if births:
         conn.execute(insert(_table(ImportantDateRow)), births)
-    wanted = {t.strip() for card in cards for t in card.tags if t.strip()}
+    names = [card_rows.tag_names(card) for card in cards]
+    wanted = {t for tags in names for t in tags}
     tag_ids: dict[str, int] = {}
     if wanted:
         existing = {n: i for n, i in session.execute(select(Tag.name, Tag.id))}
@@ -264,29 +204,13 @@ def insert_cards(session: Session, cards: list[ClientCard], now: datetime) -> li
             existing = {n: i for n, i in session.execute(select(Tag.name, Tag.id))}
         tag_ids = existing
         links = [{"client_id": cid, "tag_id": tag_ids[t]}
-                 for cid, card in zip(ids, cards, strict=True)
-                 for t in dict.fromkeys(x.strip() for x in card.tags if x.strip())]
+                 for cid, tags in zip(ids, names, strict=True) for t in tags]
         conn.execute(insert(_table(ClientTag)), links)
-    company_parts = lru_cache(maxsize=65_536)(_company_parts)
-    bodies: list[dict[str, Any]] = []
-    made: list[tuple[str, str, list[str], list[str]]] = []
-    shortcut = True
-    for cid, card in zip(ids, cards, strict=True):
-        args = (card.name.strip(), card.company.strip(),
-                [phone_digits(p.number) for p in card.phones if p.number.strip()],
-                [card.email.strip(), card.wechat.strip(),
-                 *dict.fromkeys(t.strip() for t in card.tags if t.strip())])
-        body = _index_text(*args, company_parts) if shortcut else index_text(*args)
-        # every 500th card is checked against index_text(): should it ever differ
-        # (search.py changed), the shortcut is dropped and the bodies recomputed
-        if shortcut and len(bodies) % 500 == 0 and body != index_text(*args):
-            shortcut = False
-            bodies = [{"id": b["id"], "body": index_text(*a)} for b, a in
-                      zip(bodies, made, strict=True)]
-            body = index_text(*args)
-        made.append(args)
-        bodies.append({"id": cid, "body": body})
-    conn.execute(text("INSERT INTO client_fts(rowid, body) VALUES (:id, :body)"), bodies)
+    index = search_index.BulkIndex()
+    for cid, card, tags in zip(ids, cards, names, strict=True):
+        index.add(cid, card.name.strip(), card.company.strip(), card_rows.phone_digits_of(card),
+                  [card.email.strip(), card.wechat.strip(), *tags])
+    index.write(session)
     return ids
 
 

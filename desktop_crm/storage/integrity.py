@@ -135,6 +135,17 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(read_only_uri(path), uri=True, timeout=10)
 
 
+def count_live_clients(path: Path) -> int:
+    """The clients not in the trash of the database file at ``path``, read
+    through a read-only connection (a backup, which the app does not open)."""
+    conn = read_only_connection(path)
+    try:
+        return int(conn.execute(
+            "SELECT count(*) FROM clients WHERE deleted_at IS NULL").fetchone()[0])
+    finally:
+        conn.close()
+
+
 def check_file(path: Path, *, full: bool | None = None, integrity: bool = True) -> FileReport:
     """Check ``path`` read-only: integrity (``full``: integrity_check, else
     quick_check; None chooses by size), foreign keys, tables, revision.

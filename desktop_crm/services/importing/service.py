@@ -592,20 +592,16 @@ def save_report(problems: list[RowProblem], path: Path | str) -> None:
     import io
 
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
+    from desktop_crm.services.exporting.cells import text_cell
     from desktop_crm.services.files import write_atomically
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Import report"))
 
     def text(value: str) -> Any:
-        """Text a spreadsheet would run as a formula is written as plain text."""
-        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
+        # the export's formula guard: never run as a formula, even once edited
+        return text_cell(sheet, value)
 
     sheet.append([_("Row"), _("Column"), _("Severity"), _("Problem"), _("Value")])
     labels = {ERROR: _("Error"), WARNING: _("Warning")}

@@ -16,6 +16,7 @@ from desktop_crm.domain.validation import validate_card
 from desktop_crm.services import demo
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage import client_repo as repo
+from desktop_crm.storage import search_index
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import (
     Client,
@@ -175,7 +176,7 @@ def test_index_text_is_what_reindex_writes(demo_db: Database) -> None:
     with demo_db.read() as s:  # rolled back at the end
         stored = dict(s.execute(text("SELECT rowid, body FROM client_fts")).all())
         for cid in stored:
-            repo.reindex(s, cid)
+            search_index.reindex(s, cid)
         rebuilt = dict(s.execute(text("SELECT rowid, body FROM client_fts")).all())
     assert rebuilt == stored
 

@@ -312,6 +312,7 @@ def test_report_saved_as_xlsx(db: Database, tmp_path: Path) -> None:
     assert rows[-1] == (9, "备注", "Warning", "formula-like text", "=1+1")
     cell = load_workbook(out).active.cell(len(rows), 5)  # type: ignore[union-attr]
     assert cell.data_type == "s"  # text, not a formula
+    assert cell.quotePrefix  # the export's guard: still text once the cell is edited
 
 
 # -- CSV encodings ---------------------------------------------------------------------

@@ -1,0 +1,139 @@
+"""The one mapping between a client card and its rows.
+
+A ``ClientCard`` is stored as a ``clients`` row with its ``client_phones``,
+``client_tags`` (by tag name), ``important_dates`` (the birthday is the date
+of kind ``birthday``), ``family_members`` and ``profile_answers`` rows. Saving
+one card (``client_repo.save_card``), the bulk insert of an import
+(``import_repo.insert_cards``), loading one card (``client_repo.load_card``)
+and the export's pages (``client_repo.card_pages``) all map through here, so a
+new field is added in one place.
+
+Reading accepts ORM objects and Core rows alike: both carry the columns as
+attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Phone
+from desktop_crm.domain.dates import DateSpec
+from desktop_crm.domain.enums import CLASSIFICATIONS, ClientKind, DateKind, Gender, PhoneKind
+from desktop_crm.domain.search import sort_key
+from desktop_crm.domain.validation import phone_digits
+
+# card attributes stored as the ``clients`` column of the same name
+SIMPLE_FIELDS = (
+    "name", "title", "company", "email", "wechat", "address", "home_address", "industry",
+    "source", "owner", "notes", "legal_representative", "founded_on", "scale", "assets",
+    "org_form", "relationship_since", "profile_filled_by",
+)
+
+
+# -- card -> rows -------------------------------------------------------------------
+
+def client_values(card: ClientCard) -> dict[str, Any]:
+    """The ``clients`` columns a card sets (not its id, UUID or timestamps);
+    text is stored without surrounding spaces."""
+    values: dict[str, Any] = {}
+    for name in SIMPLE_FIELDS:
+        value = getattr(card, name)
+        values[name] = value.strip() if isinstance(value, str) else value
+    for name in CLASSIFICATIONS:
+        value = getattr(card, name)
+        values[name] = value.value if value else None
+    values.update(kind=card.kind.value, gender=card.gender.value, sort_key=sort_key(card.name),
+                  primary_phone=card.primary_phone.strip())
+    return values
+
+
+def phone_values(card: ClientCard) -> list[dict[str, Any]]:
+    """The ``client_phones`` rows of a card, in its order, blank numbers left out."""
+    kept = [p for p in card.phones if p.number.strip()]
+    return [{"position": i, "kind": p.kind.value, "number": p.number.strip(),
+             "digits": phone_digits(p.number)} for i, p in enumerate(kept)]
+
+
+def phone_digits_of(card: ClientCard) -> list[str]:
+    """The digits of the stored numbers (what the search index holds)."""
+    return [phone_digits(p.number) for p in card.phones if p.number.strip()]
+
+
+def tag_names(card: ClientCard) -> list[str]:
+    """The tag names a card links to, once each, in its order."""
+    return list(dict.fromkeys(t.strip() for t in card.tags if t.strip()))
+
+
+def spec_columns(spec: DateSpec | None) -> dict[str, Any]:
+    if spec is None:
+        return {"calendar": None, "month": None, "day": None, "year": None, "leap": False}
+    return {"calendar": spec.calendar, "month": spec.month, "day": spec.day,
+            "year": spec.year, "leap": spec.leap}
+
+
+def birthday_values(card: ClientCard) -> dict[str, Any] | None:
+    """The ``important_dates`` row of the birthday (without its UUID), or None."""
+    if card.birthday is None:
+        return None
+    return {"kind": DateKind.BIRTHDAY.value, "label": "", "remind_days": card.birthday_remind_days,
+            **spec_columns(card.birthday)}
+
+
+def date_values(item: ImportantDate) -> dict[str, Any]:
+    """The ``important_dates`` row of another date (without its UUID)."""
+    return {"kind": item.kind.value, "label": item.label, "remind_days": item.remind_days,
+            **spec_columns(item.spec)}
+
+
+def family_values(member: FamilyMember) -> dict[str, Any]:
+    """The ``family_members`` row of a family member (without its UUID)."""
+    return {"relation": member.relation.strip(), "name": member.name.strip(),
+            "notes": member.notes, "birth_remind_days": member.remind_days,
+            **{f"birth_{k}": v for k, v in spec_columns(member.birthday).items()}}
+
+
+# -- rows -> card -------------------------------------------------------------------
+
+def _spec(calendar: str | None, month: int | None, day: int | None, year: int | None,
+          leap: bool) -> DateSpec | None:
+    if not calendar or not month or not day:
+        return None
+    return DateSpec(calendar, month, day, year, bool(leap))
+
+
+def card_from_rows(client: Any, phones: Iterable[Any], tags: Iterable[str],
+                   dates: Iterable[Any], family: Iterable[Any],
+                   answers: Iterable[Any]) -> ClientCard:
+    """The card of a ``clients`` row and its phone, date, family and answer
+    rows (each in stored order) and tag names (by name)."""
+    card = ClientCard(id=client.id, uuid=client.uuid, kind=ClientKind(client.kind),
+                      gender=Gender(client.gender))
+    for name in SIMPLE_FIELDS:
+        setattr(card, name, getattr(client, name))
+    for name, enum in CLASSIFICATIONS.items():
+        value = getattr(client, name)
+        setattr(card, name, enum(value) if value else None)
+    card.phones = [Phone(p.number, PhoneKind(p.kind)) for p in phones]
+    card.tags = list(tags)
+    for row in dates:
+        spec = DateSpec(row.calendar, row.month, row.day, row.year, bool(row.leap))
+        if row.kind == DateKind.BIRTHDAY:
+            card.birthday, card.birthday_remind_days = spec, row.remind_days
+            card.birthday_uuid = row.uuid
+        else:
+            card.dates.append(ImportantDate(DateKind(row.kind), spec, row.label,
+                                            row.remind_days, row.uuid))
+    card.family = [
+        FamilyMember(m.relation, m.name,
+                     _spec(m.birth_calendar, m.birth_month, m.birth_day, m.birth_year,
+                           m.birth_leap), m.notes, m.birth_remind_days, m.uuid)
+        for m in family
+    ]
+    answers = list(answers)
+    card.profile = {a.question: a.answer for a in answers if a.answer}
+    card.profile_private = {a.question for a in answers if a.private}
+    card.grade = client.grade
+    card.created_at, card.updated_at = client.created_at, client.updated_at
+    card.deleted_at = client.deleted_at
+    return card

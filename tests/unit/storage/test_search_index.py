@@ -1,0 +1,66 @@
+"""The search index: bulk entries are the text of one save, and searches go
+through the one module that knows the index table."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from desktop_crm.domain.client import ClientCard, Phone
+from desktop_crm.domain.search import index_text
+from desktop_crm.storage import client_repo, import_repo, search_index
+from desktop_crm.storage.database import Database
+from desktop_crm.storage.models import Client
+
+NOW = datetime(2026, 12, 5, 9, 0)
+
+# polyphonic surnames, a word pypinyin knows (重庆), latin names, mixed text,
+# a repeated company (cached) and empty fields
+ENTRIES = [
+    ("曾国方", "重庆长安汽车", ["13800138000"], ["zeng@example.com", "wx_zeng", "VIP"]),
+    ("单雪梅", "重庆长安汽车", ["+8613912345678", "02787654321"], ["", "", "老客户"]),
+    ("Mary Smith", "Acme Ltd", ["4155550100"], ["mary@acme.test", "", "Gold"]),
+    ("欧阳 Kevin", "", [], ["", "", ""]),
+    ("乐乐", "解放路 7 号店", ["123"], ["", "", "重要", "VIP"]),
+    ("", "", [], []),
+]
+
+
+def test_bulk_entries_are_what_index_text_gives() -> None:
+    index = search_index.BulkIndex()
+    for cid, (name, company, phones, extra) in enumerate(ENTRIES * 2, start=1):
+        index.add(cid, name, company, phones, extra)
+    bodies = [row["body"] for row in index._rows]
+    assert bodies == [index_text(*entry) for entry in ENTRIES * 2]
+
+
+def _search(db: Database, typed: str) -> list[int]:
+    with db.read() as s:
+        found = search_index.matching(typed)
+        stmt = select(Client.id).order_by(Client.id)
+        return list(s.scalars(stmt if found is None else stmt.where(found)))
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_saved_and_imported_clients_are_found_and_purged_ones_are_not(
+        db: Database, bulk: bool) -> None:
+    cards = [ClientCard(name="曾国方", company="重庆长安汽车",
+                        phones=[Phone("138 0013 8000")], tags=["VIP"]),
+             ClientCard(name="Mary Smith", email="mary@acme.test")]
+    with db.session() as s:
+        if bulk:
+            ids = import_repo.insert_cards(s, cards, NOW)
+        else:
+            ids = [client_repo.save_card(s, card, NOW) for card in cards]
+    assert _search(db, "zgf") == [ids[0]]
+    assert _search(db, "8000") == [ids[0]]
+    assert _search(db, "长安") == [ids[0]]
+    assert _search(db, "vip") == [ids[0]]
+    assert _search(db, "ms") == [ids[1]]
+    assert _search(db, "") == ids  # no search: every client
+    assert _search(db, "!!") == []  # only punctuation: nothing can match
+    with db.session() as s:
+        client_repo.purge(s, ids[0])
+    assert _search(db, "zgf") == []
