@@ -5,7 +5,7 @@ initials, phone digits), the median and p95 latency of what the search box
 does (SQL id list through the FTS index, then the first page of rows), next to
 a plain ``LIKE '%q%'`` scan over name, company and phone on the same data; and
 the time from process start to the main window shown, next to a bare Qt
-window. Targets (DESIGN.md): search p95 < 50 ms, window < 1.5 s.
+window. Targets (README, "Speed"): search p95 < 50 ms, window < 1.5 s.
 
 Usage: python benchmarks/search.py [--clients 100000] [--db PATH]
 (--db reuses that database, or builds it there when missing; else a temp dir).

@@ -35,7 +35,7 @@ class Source:
     COMPLAINT = "complaint"  # ref: complaints.id
 
 
-# A thank-you is due within 2-3 days of a delivery or a deal (DOMAIN.md).
+# A thank-you is due within 2-3 days of a delivery or a deal (the source's customer care chapter).
 THANK_YOU_FROM_DAYS = 2
 THANK_YOU_BY_DAYS = 3
 

@@ -1,7 +1,7 @@
 """Enumerations of the client card, with their labels in both languages.
 
 Values are stable strings stored in the database; labels come from the
-message catalog, using the terms of the source textbooks (see DOMAIN.md).
+message catalog, using the terms of the source textbooks (the Chinese terms salespeople know).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`desktop-crm export xlsx|vcf` (DESIGN.md, command line), run in-process."""
+"""`desktop-crm export xlsx|vcf` (README, command line), run in-process."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The Excel export: one workbook for the manager (DESIGN.md, "Excel, the
-manager's view").
+"""The Excel export: one workbook for the manager (README.md, "Excel and
+contacts").
 
 Public API::
 

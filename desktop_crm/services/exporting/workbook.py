@@ -1,4 +1,4 @@
-"""Building the manager's workbook (see DESIGN.md, "Excel, the manager's view").
+"""Building the manager's workbook (README.md, "Excel and contacts").
 
 One pass over the exported clients, page by page, writes the Clients,
 Mackay 66, Evaluations and Interactions sheets side by side (openpyxl's

@@ -17,7 +17,7 @@ cannot write stale decisions; it refuses (ImportRowError, nothing written)
 when a row has an error unless ``skip_invalid`` is set. Its result's counts
 are what was written (``ImportResult.summary``), not what the older plan said.
 
-A row's client is found, in this order (DESIGN.md, "Identity"):
+A row's client is found, in this order (README.md, "Your data", "Identity"):
 
 1. by its UUID (a UUID column, a vCard's UID) when a client here has it: the
    row updates that client (one in the trash: the row is skipped, warned);

@@ -45,7 +45,7 @@ def _month_days(lunar_year: int, month: int) -> int:
     return days
 
 
-# -- next_occurrence: facts from DESIGN.md -------------------------------------
+# -- next_occurrence: the public rules ------------------------------------------
 
 def test_mid_autumn_2026() -> None:
     assert next_occurrence(DateSpec.lunar(month=8, day=15), after=date(2026, 1, 1)) == date(
@@ -137,7 +137,7 @@ def test_lunar_date_in_early_january_belongs_to_the_previous_lunar_year() -> Non
 # -- next_occurrence: properties ------------------------------------------------
 
 def _expected_in_lunar_year(spec: DateSpec, lunar_year: int) -> date:
-    """The rule of DESIGN.md, written directly against lunar_python."""
+    """The public rule (domain.dates docstring), written directly against lunar_python."""
     month = spec.month
     if spec.leap and LunarYear.fromYear(lunar_year).getLeapMonth() == spec.month:
         month = -spec.month

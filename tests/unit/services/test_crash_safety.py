@@ -308,7 +308,7 @@ def _backup_leftovers(folder: Path) -> list[str]:
 
 def test_an_import_killed_at_any_moment_is_all_or_nothing(
         import_case: ImportCase, tmp_path: Path, lineup: Lineup) -> None:
-    """Protects "commit all or nothing in one transaction" (DESIGN.md, import)
+    """Protects "commit all or nothing in one transaction" (README, import)
     and SQLite's crash safety: a ``desktop-crm import`` of a few thousand
     rows is killed 20 times, at random moments while it reads the file, plans
     and commits. Each time the database passes integrity_check,
