@@ -4,6 +4,7 @@ validation report (which can be saved as .xlsx)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -66,6 +67,40 @@ def _item(text: str) -> QTableWidgetItem:
     return item
 
 
+@dataclass(frozen=True)
+class FirstPlan:
+    """The plan for the suggested mapping and the default policy, made on the
+    worker thread that read the file, so the dialog opens without planning on
+    the UI thread (seconds at 100,000 rows); None for a file with no name
+    column, which the dialog then explains.
+
+    Attributes:
+        mapping: the mapping it was made for.
+        policy: the duplicates policy it was made for.
+        plan: the plan.
+    """
+
+    mapping: dict[int, str]
+    policy: str
+    plan: ImportPlan
+
+    def fits(self, mapping: dict[int, str], policy: str) -> bool:
+        return mapping == self.mapping and policy == self.policy
+
+
+DEFAULT_POLICY = SKIP  # the first choice of the duplicates combo
+
+
+def first_plan(service: ImportService, source: ImportSource) -> FirstPlan | None:
+    """FirstPlan for ``source`` (run it off the UI thread)."""
+    policy = DEFAULT_POLICY
+    try:
+        plan = service.plan(source, dict(source.suggested_mapping), policy)
+    except NoNameColumnError:
+        return None
+    return FirstPlan(dict(source.suggested_mapping), policy, plan)
+
+
 class ImportDialog(QDialog):
     """Maps the columns of an opened file to card fields and shows what the
     import would do. Accepted means "import": the caller commits with
@@ -82,7 +117,8 @@ class ImportDialog(QDialog):
     """
 
     def __init__(self, service: ImportService, source: ImportSource,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 first_plan: FirstPlan | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.source = source
@@ -197,7 +233,11 @@ class ImportDialog(QDialog):
         self.policy_combo.currentIndexChanged.connect(self._policy_chosen)
         self._show_source()
         self._policy_chosen()
-        self.replan()
+        if first_plan is not None and first_plan.fits(self.mapping(), self.policy()):
+            self._timer.stop()
+            self._show_plan(first_plan.plan)  # made on a worker thread with the file
+        else:
+            self.replan()
         self.resize(980, 720)
 
     # -- the file ---------------------------------------------------------------
@@ -332,6 +372,9 @@ class ImportDialog(QDialog):
         except NoNameColumnError:
             self._no_name_column()
             return
+        self._show_plan(plan)
+
+    def _show_plan(self, plan: ImportPlan) -> None:
         self.plan: ImportPlan | None = plan
         self.summary.setText(plan.summary())
         errors = len(plan.errors)

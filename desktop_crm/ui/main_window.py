@@ -42,6 +42,7 @@ from desktop_crm.ui.widgets import INVALID_STYLE
 if TYPE_CHECKING:  # openpyxl is imported only when an export runs
     from desktop_crm.services.exporting.workbook import XlsxResult
     from desktop_crm.services.importing import ImportSource
+    from desktop_crm.ui.import_dialog import FirstPlan
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
 EXPORT_DAYS = 365  # the .ics file covers the coming year
@@ -481,7 +482,7 @@ class MainWindow(QMainWindow):
         return transfer.export_workbook(self, self.settings, self.db, self.clock,
                                         self._show_status, client_ids=ids)
 
-    def import_clients(self) -> Operation[ImportSource] | None:
+    def import_clients(self) -> Operation[tuple[ImportSource, FirstPlan | None]] | None:
         """File > Import: read, map, import (see ``transfer.import_file``)."""
         return transfer.import_file(self, self.settings, self.db, self.clock,
                                     self._show_status,

@@ -12,9 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
-    QApplication,
     QDialog,
     QMessageBox,
     QWidget,
@@ -35,7 +34,7 @@ from desktop_crm.services.importing import (
 from desktop_crm.services.vcard_export import export_vcf
 from desktop_crm.storage.database import Database
 from desktop_crm.ui import file_dialogs
-from desktop_crm.ui.import_dialog import ImportDialog
+from desktop_crm.ui.import_dialog import FirstPlan, ImportDialog, first_plan
 from desktop_crm.ui.operations import Operation, OperationContext
 
 if TYPE_CHECKING:  # openpyxl is imported only when an export runs
@@ -44,7 +43,8 @@ if TYPE_CHECKING:  # openpyxl is imported only when an export runs
 Status = Callable[[str], None]
 
 # Makes the mapping dialog; tests replace it with one whose exec() answers at once.
-DIALOG_FACTORY: Callable[[ImportService, ImportSource, QWidget], ImportDialog] = ImportDialog
+DIALOG_FACTORY: Callable[[ImportService, ImportSource, QWidget, FirstPlan | None],
+                         ImportDialog] = ImportDialog
 
 
 def _folder(settings: QSettings, db: Database) -> Path:
@@ -111,7 +111,7 @@ def export_contacts(parent: QWidget, settings: QSettings, db: Database,
 
 def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock,
                 status: Status, imported: Callable[[int], object],
-                ) -> Operation[ImportSource] | None:
+                ) -> Operation[tuple[ImportSource, FirstPlan | None]] | None:
     """Pick a file, read it on a worker thread, let the user correct the column
     mapping and choose the duplicates policy in the mapping dialog, and import
     on a worker thread when accepted (rows with errors are left out); then
@@ -132,14 +132,9 @@ def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock
                  id=result.batch_id))
         imported(result.batch_id)
 
-    def opened(source: ImportSource) -> None:
-        # The mapping dialog plans the import as it opens (seconds at 100,000
-        # rows, on the UI thread until the dialog's planning moves to a worker).
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            dialog = DIALOG_FACTORY(service, source, parent)
-        finally:
-            QApplication.restoreOverrideCursor()
+    def opened(read: tuple[ImportSource, FirstPlan | None]) -> None:
+        source, first = read  # the dialog opens with the plan made beside the read
+        dialog = DIALOG_FACTORY(service, source, parent, first)
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
@@ -154,8 +149,12 @@ def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock
          .success(committed)
          .run_in_background())
 
-    # reading and checking a 100,000-row sheet takes seconds: on a worker thread
-    return (Operation(parent, lambda ctx: service.open(path))
+    def read(ctx: OperationContext) -> tuple[ImportSource, FirstPlan | None]:
+        source = service.open(path)
+        return source, first_plan(service, source)
+
+    # reading, checking and planning a 100,000-row sheet take seconds: on a worker thread
+    return (Operation(parent, read)
             .with_progress(_("Reading {file}…", file=name))
             .errors(_("Cannot import"), ImportFileError)
             .success(opened)

@@ -172,3 +172,37 @@ def test_an_export_over_the_open_database_is_refused_with_one_message(  # type: 
         before.st_ino, before.st_size, before.st_mtime_ns)
     assert target.is_symlink() and target.resolve() == db.path.resolve()
     assert window.clients.service.counts()["clients"] == len(seeded)
+
+
+def test_the_mapping_dialog_opens_with_a_plan_made_off_the_ui_thread(  # type: ignore[no-untyped-def]
+        qtbot, window, seeded, tmp_path: Path, monkeypatch) -> None:
+    """Reading and the first plan run on the worker thread (seconds at 100,000
+    rows); the dialog shows that plan without planning again, so no wait
+    cursor is needed. A changed mapping plans again, as before."""
+    import threading
+
+    from desktop_crm.services.importing import ImportService
+
+    csv = tmp_path / "clients.csv"
+    csv.write_text("客户名称,手机\n王小明,13700001111\n", encoding="utf-8")
+    monkeypatch.setattr(file_dialogs, "open_file", lambda *a, **k: csv)
+    planned_on: list[bool] = []
+    plan = ImportService.plan
+
+    def watched(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        planned_on.append(threading.current_thread() is threading.main_thread())
+        return plan(self, *args, **kwargs)
+
+    monkeypatch.setattr(ImportService, "plan", watched)
+    shown: list[str] = []
+
+    class Cancelling(ImportDialog):
+        def exec(self) -> int:
+            shown.append(self.summary.text())
+            return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(transfer, "DIALOG_FACTORY", Cancelling)
+    window.import_clients()
+    qtbot.waitUntil(lambda: bool(shown))
+    assert planned_on == [False]  # once, on the worker
+    assert "1 new clients" in shown[0]
