@@ -7,6 +7,9 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_CLIENTS ?= 300
 # built on the first `make bench` (100,000 clients, ~300 MB), reused after
 BENCH_DB ?= /tmp/desktop-crm-bench.db
+# the suite runs on every core (pytest-xdist); a file's tests stay in one worker.
+# PYTEST_JOBS= (empty) runs it in one process.
+PYTEST_JOBS ?= -n auto --dist loadfile
 
 .PHONY: run test test-fast bench clean-venv
 
@@ -25,7 +28,7 @@ test: $(STAMP)
 	@bash tools/system-deps.sh test
 	$(BIN)/ruff check desktop_crm tests benchmarks tools
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_JOBS)
 
 # While working: the same checks without the tests marked slow (large
 # databases, killed child processes, huge inputs); `make test` runs them all.
@@ -33,7 +36,7 @@ test-fast: $(STAMP)
 	@bash tools/system-deps.sh test
 	$(BIN)/ruff check desktop_crm tests benchmarks tools
 	$(BIN)/mypy
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -m "not slow"
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_JOBS) -m "not slow"
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/search.py --db $(BENCH_DB)
