@@ -64,10 +64,11 @@ def install_error_dialog() -> None:
     import traceback
     from types import TracebackType
 
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
     from desktop_crm.domain.errors import CrmError
     from desktop_crm.i18n import _
+    from desktop_crm.ui.error_dialog import unexpected_error_box
 
     def hook(kind: type[BaseException], error: BaseException,
              tb: TracebackType | None) -> None:
@@ -76,16 +77,11 @@ def install_error_dialog() -> None:
             return
         details = "".join(traceback.format_exception(kind, error, tb))
         print(details, file=sys.stderr, end="")
-        box = QMessageBox(QMessageBox.Icon.Critical, _("Unexpected error"),
-                          _("Something went wrong and the last action was not completed; "
-                            "your saved data is unchanged.\n\n{error}",
-                            error=f"{kind.__name__}: {error}"))
-        box.setDetailedText(details)  # "Show Details...": selectable, for a bug report
-        copy = box.addButton(_("Copy details"), QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Close)
-        box.exec()
-        if box.clickedButton() is copy:
-            QApplication.clipboard().setText(details)
+        unexpected_error_box(
+            None, _("Unexpected error"),
+            _("Something went wrong and the last action was not completed; your saved "
+              "data is unchanged.\n\n{error}", error=f"{kind.__name__}: {error}"),
+            details).exec()
 
     sys.excepthook = hook
 

@@ -41,6 +41,7 @@ from shiboken6 import isValid
 
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _
+from desktop_crm.ui.error_dialog import unexpected_error_box
 
 T = TypeVar("T")
 SHOW_AFTER_MS = 300  # quicker work shows no progress dialog at all
@@ -281,10 +282,10 @@ def show_error(parent: QWidget | None, title: str, exc: BaseException,
         return
     log.error("unexpected error in a background operation",
               exc_info=(type(exc), exc, exc.__traceback__))
-    box = QMessageBox(QMessageBox.Icon.Critical, title,
-                      _("An unexpected error stopped the operation: {error}",
-                        error=str(exc) or type(exc).__name__), parent=parent)
-    box.setDetailedText("".join(traceback.format_exception(exc)))
+    box = unexpected_error_box(parent, title,
+                               _("An unexpected error stopped the operation: {error}",
+                                 error=str(exc) or type(exc).__name__),
+                               "".join(traceback.format_exception(exc)))
     _open_boxes.add(box)
     box.finished.connect(lambda _result: _open_boxes.discard(box))
     box.open()

@@ -98,6 +98,9 @@ def test_an_unexpected_error_shows_a_generic_message_with_details(qtbot) -> None
     assert len(boxes) == 1
     assert "unexpected" in boxes[0].text() and "boom" in boxes[0].text()
     assert "KeyError" in boxes[0].detailedText()
+    # the same bug dialog as the window's: its details can be copied for a report
+    next(b for b in boxes[0].buttons() if b.text() == "Copy details").click()
+    assert QApplication.clipboard().text() == boxes[0].detailedText()
     boxes[0].close()
 
 
