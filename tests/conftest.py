@@ -1,5 +1,6 @@
-"""Shared fixtures: offscreen Qt, a real SQLite file per test, a fixed clock,
-and the language reset to English after every test."""
+"""Shared fixtures: offscreen Qt, a real database per test (a SQLite file, and
+the same test again on a PostgreSQL server the tests start themselves), a
+fixed clock, and the language reset to English after every test."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from desktop_crm import i18n
 from desktop_crm.storage.database import Database
+from tests import pg_server
+from tests.pg_server import PgCluster
 
 FIXED_NOW = datetime(2026, 11, 24, 9, 30)
 # real files written by other programs, with their origin and licence (SOURCES.md)
@@ -58,10 +61,70 @@ def empty_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): a test of what only a SQLite file has (its bytes, "
+        "locks, backups); the ``db`` fixture gives it no PostgreSQL run")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that takes ``engine`` (the ``db`` fixture does) runs once on
+    SQLite and once on PostgreSQL, unless marked ``sqlite_only``."""
+    if "engine" in metafunc.fixturenames:
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("engine", ["sqlite"] if only else list(ENGINES), indirect=True)
+
+
 @pytest.fixture
-def db(db_path: Path, empty_database: Path) -> Iterator[Database]:
+def engine(request: pytest.FixtureRequest) -> str:
+    """The database engine of this run of the test: "sqlite" or "postgresql"."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """A PostgreSQL cluster for this test process (each xdist worker has its
+    own) with a migrated template database; skipped with the reason where no
+    server can be started (``CRM_REQUIRE_POSTGRES=1`` makes that a failure)."""
+    reason = pg_server.unavailable()
+    if reason:
+        if os.environ.get("CRM_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL tests cannot run: {reason}")
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    cluster = pg_server.start_cluster()
+    try:
+        cluster.admin(f'CREATE DATABASE "{pg_server.TEMPLATE}"')
+        Database.open(cluster.url(pg_server.TEMPLATE)).close()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster: PgCluster) -> Iterator[str]:
+    """A new database with the current schema on the test server."""
+    url = pg_cluster.new_database()
+    yield url
+    pg_cluster.drop(url)
+
+
+@pytest.fixture
+def db_target(engine: str, request: pytest.FixtureRequest, db_path: Path,
+              empty_database: Path) -> str:
+    """Where this run's database is, as the command line takes it: a SQLite
+    file's path, or a PostgreSQL URL."""
+    if engine == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
     shutil.copyfile(empty_database, db_path)
-    database = Database.open(db_path)
+    return str(db_path)
+
+
+@pytest.fixture
+def db(db_target: str) -> Iterator[Database]:
+    database = Database.open(db_target)
     yield database
     database.close()
 

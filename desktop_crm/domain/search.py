@@ -212,21 +212,23 @@ def index_text(
                            [spaced_cjk(x) for x in extra if x])
 
 
-def fts_query(query: str) -> str | None:
-    """Turn what the user typed into an FTS5 MATCH expression, or None if empty.
+def query_terms(query: str) -> list[tuple[str, ...]]:
+    """What the user typed as search terms, all of which must match.
 
-    Chinese runs become phrases (``"张 伟"``); latin words and digit runs become
-    prefix queries (``zgf*``); all terms must match. Phone separators are ignored:
-    ``138-0013`` is the digit run ``1380013``.
+    A Chinese run is a phrase of its characters (``("张", "伟")``: the tokens
+    must follow each other); a latin word or digit run is a one-item term
+    matched as a token prefix (``("zgf",)``). Phone separators are ignored:
+    ``138-0013`` is the digit run ``1380013``. Each engine renders these
+    terms in its own query language (``fts_query``, ``tsquery``).
     """
     text = unicodedata.normalize("NFKC", query).strip().lower()
     text = re.sub(r"(?<=\d)[\s\-()./]+(?=\d)", "", text)
-    terms: list[str] = []
+    terms: list[tuple[str, ...]] = []
     cjk_run: list[str] = []
 
     def flush() -> None:
         if cjk_run:
-            terms.append('"' + " ".join(cjk_run) + '"')
+            terms.append(tuple(cjk_run))
             cjk_run.clear()
 
     for m in _TOKEN.finditer(text):
@@ -237,6 +239,84 @@ def fts_query(query: str) -> str | None:
             cjk_run.append(token)
         else:
             flush()
-            terms.append(f'"{token}"*')
+            terms.append((token,))
     flush()
+    return terms
+
+
+def _is_phrase(term: tuple[str, ...]) -> bool:
+    return is_cjk(term[0])
+
+
+def fts_query(query: str) -> str | None:
+    """Turn what the user typed into a SQLite FTS5 MATCH expression, or None if empty.
+
+    Chinese runs become phrases (``"张 伟"``); latin words and digit runs become
+    prefix queries (``"zgf"*``); all terms must match.
+    """
+    terms = [('"' + " ".join(t) + '"') if _is_phrase(t) else f'"{t[0]}"*'
+             for t in query_terms(query)]
     return " AND ".join(terms) if terms else None
+
+
+def tsquery(query: str) -> str | None:
+    """The same query as ``fts_query`` as PostgreSQL ``tsquery`` text, for an
+    index of ``index_tokens`` (``'张' <-> '伟' & 'zgf':*``), or None if empty.
+    The text is cast to tsquery as it is: no parser or dictionary changes
+    the terms."""
+    terms = [("(" + " <-> ".join(_lexeme(c) for c in t) + ")") if _is_phrase(t)
+             else f"{_lexeme(t[0])}:*" for t in query_terms(query)]
+    return " & ".join(terms) if terms else None
+
+
+# --- The tokens of SQLite FTS5's ``unicode61`` tokenizer with
+# ``remove_diacritics 2``, so another engine can index exactly what FTS5
+# indexes: letters (L*), digits and numbers (N*) and private-use characters
+# (Co) make tokens; everything else separates them; tokens are folded to
+# lower case and latin letters lose their diacritics. A property test
+# compares this with FTS5 itself.
+_MAX_LEXEME_BYTES = 2046  # PostgreSQL's limit for one tsvector lexeme
+
+
+def _token_char(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    return category[0] in "LN" or category == "Co"
+
+
+@functools.lru_cache(maxsize=65_536)
+def _fold(token: str) -> str:
+    if token.isascii():
+        return token.lower()
+    decomposed = unicodedata.normalize("NFD", token.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def index_tokens(text: str) -> list[str]:
+    """The tokens FTS5 (``unicode61 remove_diacritics 2``) makes of ``text``, in order."""
+    tokens: list[str] = []
+    start = -1
+    for i, ch in enumerate(text):
+        if _token_char(ch):
+            if start < 0:
+                start = i
+        elif start >= 0:
+            tokens.append(_fold(text[start:i]))
+            start = -1
+    if start >= 0:
+        tokens.append(_fold(text[start:]))
+    return tokens
+
+
+def _lexeme(token: str) -> str:
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsvector(text: str) -> str:
+    """``index_tokens(text)`` with their positions as PostgreSQL ``tsvector``
+    text (``'zeng':1 'guo':2``), to be cast as it is. A token too long for
+    PostgreSQL (over 2,046 bytes, which no search can type) is left out."""
+    positions: dict[str, list[int]] = {}
+    for position, token in enumerate(index_tokens(text), start=1):
+        if len(token.encode()) <= _MAX_LEXEME_BYTES:
+            positions.setdefault(token, []).append(min(position, 16_383))
+    return " ".join(f"{_lexeme(t)}:{','.join(map(str, p))}" for t, p in positions.items())

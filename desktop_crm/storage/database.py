@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
@@ -130,10 +130,10 @@ def unusable_url_error(url: str, exc: Exception) -> DatabaseError:
                            url=shown, reason=exc))
 
 
-def foreign_error(path: Path) -> ForeignDatabaseError:
+def foreign_error(path: Path | None, where: object = None) -> ForeignDatabaseError:
     return ForeignDatabaseError(
         _("{path} belongs to another program: it has tables but no Desktop CRM schema",
-          path=path), path)
+          path=where or path), path)
 
 
 def newer_error(path: Path | None, where: object, revision: str) -> NewerDatabaseError:
@@ -250,7 +250,8 @@ class Database:
     def __init__(self, url: str, pending: BackgroundCheck | None = None) -> None:
         self.url = url
         self.path = sqlite_path(url)
-        self.engine: Engine = create_engine(url)
+        # a server connection can drop (network, restart): test it before use
+        self.engine: Engine = create_engine(url, pool_pre_ping=self.path is None)
         self._pending = pending
         self._holding = self.path is not None
         if self.path is not None:
@@ -370,7 +371,8 @@ class Database:
         """One unit of work: commits when the block ends, rolls back on error.
 
         With ``lock`` the write lock is taken first (SQLite ``BEGIN
-        IMMEDIATE``, waiting up to the busy timeout), so what the block reads
+        IMMEDIATE``, waiting up to the busy timeout; on PostgreSQL a
+        transaction-scoped advisory lock that every such block takes), so what the block reads
         before it writes cannot change under it: without it, SQLite's
         transaction starts at the first write and earlier reads see whatever
         other writers committed in between.
@@ -379,6 +381,9 @@ class Database:
         try:
             if lock and self.path is not None:
                 session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            elif lock:
+                # PostgreSQL: writers that read first take turns, as on SQLite
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
             yield session
             session.commit()
         except BaseException:
@@ -397,12 +402,15 @@ class Database:
             session.rollback()
             session.close()
 
+    @property
+    def shared(self) -> bool:
+        """True for a server database (PostgreSQL) that several people use at
+        once; False for a SQLite file on this computer."""
+        return self.path is None
+
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:
-            has = conn.execute(
-                text("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'")
-            ).first() if self.path is not None else True
-            if not has:
+            if not inspect(conn).has_table("alembic_version"):
                 return None
             try:
                 row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
@@ -415,26 +423,41 @@ class Database:
         current = self.current_revision()
         if current == HEAD_REVISION:
             return
-        if current is None and self.path is not None and self._has_foreign_tables():
-            raise foreign_error(self.path)
+        if current is None and self._has_foreign_tables():
+            raise foreign_error(self.path, self.path or shown_url(self.url))
         from alembic import command
         from alembic.config import Config
 
         if current is not None and current not in known_revisions():
-            raise newer_error(self.path, self.path or self.url, current)
+            raise newer_error(self.path, self.path or shown_url(self.url), current)
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
         with self.engine.begin() as conn:
+            if self.engine.dialect.name == "postgresql":
+                # two people opening a new server database at once: one migrates,
+                # the other waits and then finds the schema at HEAD
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATE_LOCK})
+                if _revision_on(conn) == HEAD_REVISION:
+                    return
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
 
     def _has_foreign_tables(self) -> bool:
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                text("SELECT name FROM sqlite_master WHERE type='table' "
-                     "AND name NOT LIKE 'sqlite_%'")
-            ).all()
-        return bool(rows)
+            names = inspect(conn).get_table_names()
+        return any(not name.startswith("sqlite_") for name in names)
+
+
+# pg_advisory_xact_lock keys: any two fixed numbers, the same in every process
+_MIGRATE_LOCK = 0x43524D01  # "CRM" 1
+WRITE_LOCK = 0x43524D02  # Database.session(lock=True) on PostgreSQL
+
+
+def _revision_on(conn: Connection) -> str | None:
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return str(row[0]) if row else None
 
 
 def backup_before_migration(path: Path, now: datetime | None = None) -> Path:

@@ -194,7 +194,8 @@ class InteractionRow(Base):
         Index("ix_interactions_follow_up", "follow_up_on"),
         Index("ix_interactions_milestone", "milestone", "occurred_at"),
         Index("ix_interactions_open_follow_up", "follow_up_on", "client_id", "next_step",
-              sqlite_where=text("follow_up_done = 0 AND follow_up_on IS NOT NULL")),
+              sqlite_where=text("follow_up_done = 0 AND follow_up_on IS NOT NULL"),
+              postgresql_where=text("NOT follow_up_done AND follow_up_on IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,11 +1,17 @@
 """The full-text index of clients: the only module that writes or queries it.
 
-On SQLite the index is the FTS5 table ``client_fts`` (created by the baseline
-migration), one entry per client whose ``rowid`` is the client's id and whose
-body is ``domain.search.index_text`` of the client's name, company, phone
-digits, email, WeChat and tags. Saving, deleting, importing and the demo data
-all go through here; another database engine brings its own index by
-replacing this module's functions (its query side is ``matching``).
+One entry per client, keyed by the client's id, built from
+``domain.search.index_text`` of the client's name, company, phone digits,
+email, WeChat and tags. Saving, deleting, importing and the demo data all go
+through here. The index differs by engine (the baseline migration creates it):
+
+- SQLite: the FTS5 table ``client_fts`` (``rowid`` = client id, ``body`` the
+  text, tokenizer ``unicode61 remove_diacritics 2``), queried with MATCH.
+- PostgreSQL: the table ``client_fts`` (``id``, ``body tsvector``, GIN index)
+  holding the very tokens FTS5 makes of the same text, with their positions
+  (``domain.search.tsvector``), queried with prefix and phrase tsqueries
+  (``domain.search.tsquery``): the same hits as SQLite, which a test checks
+  on both engines with one list of queries.
 
 Functions take a Session and never commit: the calling service owns the unit
 of work.
@@ -17,27 +23,75 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select, text
+from sqlalchemy import ColumnElement, bindparam, false, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.expression import ColumnElement as _Column
+from sqlalchemy.types import Boolean
 
 from desktop_crm.domain import search
 from desktop_crm.storage.models import FTS_TABLE, Client
 
-_INSERT = text(f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (:id, :body)")
-_DELETE = text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id")
-_MATCH = select(text("rowid")).select_from(text(FTS_TABLE)).where(text(f"{FTS_TABLE} MATCH :q"))
+_SQLITE_INSERT = text(f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (:id, :body)")
+_SQLITE_DELETE = text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id")
+_PG_INSERT = text(f"INSERT INTO {FTS_TABLE}(id, body) VALUES (:id, CAST(:body AS tsvector))")
+_PG_DELETE = text(f"DELETE FROM {FTS_TABLE} WHERE id = :id")
+
+
+class _Matches(_Column[bool]):
+    """``clients.id`` is in the index's hits for what was typed; compiled per
+    engine (below), so a query built once runs on either."""
+
+    inherit_cache = True
+    type = Boolean()
+
+    def __init__(self, typed: str) -> None:
+        self.typed = typed
+
+
+@compiles(_Matches, "sqlite")
+def _sqlite_matches(element: _Matches, compiler: SQLCompiler, **kw: Any) -> str:
+    query = compiler.process(bindparam("fts_q", search.fts_query(element.typed)), **kw)
+    client_id = compiler.process(Client.__table__.c.id, **kw)
+    return f"{client_id} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {query})"
+
+
+@compiles(_Matches, "postgresql")
+def _pg_matches(element: _Matches, compiler: SQLCompiler, **kw: Any) -> str:
+    query = compiler.process(bindparam("fts_q", search.tsquery(element.typed)), **kw)
+    client_id = compiler.process(Client.__table__.c.id, **kw)
+    return (f"{client_id} IN (SELECT id FROM {FTS_TABLE} "
+            f"WHERE body @@ CAST({query} AS tsquery))")
 
 
 def matching(typed: str) -> ColumnElement[bool] | None:
     """The condition on clients for what the user typed in the search box:
     None when there is nothing to search for, always false when only
     punctuation was typed (nothing can match)."""
-    query = search.fts_query(typed) if typed else None
-    if typed.strip() and query is None:
+    terms = search.query_terms(typed) if typed else []
+    if typed.strip() and not terms:
         return false()
-    if not query:
+    if not terms:
         return None
-    return Client.id.in_(_MATCH.params(q=query))
+    return _Matches(typed)
+
+
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _write(session: Session, rows: list[dict[str, Any]]) -> None:
+    conn = session.connection()
+    if _postgres(session):
+        conn.execute(_PG_INSERT, [{"id": r["id"], "body": search.tsvector(r["body"])}
+                                  for r in rows])
+    else:
+        conn.execute(_SQLITE_INSERT, rows)
+
+
+def _delete(session: Session, client_id: int) -> None:
+    session.execute(_PG_DELETE if _postgres(session) else _SQLITE_DELETE, {"id": client_id})
 
 
 def _entry(client: Client) -> str:
@@ -51,13 +105,13 @@ def reindex(session: Session, client_id: int) -> None:
     """Rebuild the entry of one client from its stored fields (removed when the
     client no longer exists)."""
     client = session.get(Client, client_id)
-    session.execute(_DELETE, {"id": client_id})
+    _delete(session, client_id)
     if client is not None:
-        session.execute(_INSERT, {"id": client_id, "body": _entry(client)})
+        _write(session, [{"id": client_id, "body": _entry(client)}])
 
 
 def remove(session: Session, client_id: int) -> None:
-    session.execute(_DELETE, {"id": client_id})
+    _delete(session, client_id)
 
 
 class BulkIndex:
@@ -88,5 +142,5 @@ class BulkIndex:
     def write(self, session: Session) -> None:
         """Insert the queued entries and start a new queue."""
         if self._rows:
-            session.connection().execute(_INSERT, self._rows)
+            _write(session, self._rows)
             self._rows = []

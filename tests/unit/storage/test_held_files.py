@@ -20,6 +20,8 @@ from desktop_crm.storage.held_files import HeldFileError
 from desktop_crm.storage.snapshot import backup_dir_for, copy_database
 from tests.conftest import posix_locks
 
+pytestmark = pytest.mark.sqlite_only("the files and locks of an open SQLite database")
+
 
 @pytest.fixture
 def held(db: Database, db_path: Path) -> Iterator[Path]:

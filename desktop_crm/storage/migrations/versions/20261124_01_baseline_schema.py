@@ -164,15 +164,24 @@ def upgrade() -> None:
     sa.UniqueConstraint('client_id', 'question')
     )
     # ### end Alembic commands ###
-    # Full-text index: rowid = clients.id; body built by domain.search.index_text.
-    op.execute(
-        "CREATE VIRTUAL TABLE client_fts USING fts5("
-        "body, tokenize = 'unicode61 remove_diacritics 2')"
-    )
+    # The client search index (storage/search_index.py owns it), by engine.
+    if op.get_bind().dialect.name == "sqlite":
+        # FTS5: rowid = clients.id; body built by domain.search.index_text.
+        op.execute(
+            "CREATE VIRTUAL TABLE client_fts USING fts5("
+            "body, tokenize = 'unicode61 remove_diacritics 2')"
+        )
+    else:
+        # PostgreSQL: the same tokens as FTS5 would make of index_text, with
+        # their positions, as a tsvector built by the app (no text-search
+        # parser or dictionary between), searched with prefix and phrase
+        # tsqueries through a GIN index.
+        op.execute("CREATE TABLE client_fts (id integer PRIMARY KEY, body tsvector NOT NULL)")
+        op.execute("CREATE INDEX ix_client_fts_body ON client_fts USING gin (body)")
 
 
 def downgrade() -> None:
-    op.execute("DROP TABLE client_fts")
+    op.execute("DROP TABLE client_fts")  # the same statement on both engines
     op.drop_table('profile_answers')
     with op.batch_alter_table('interactions', schema=None) as batch_op:
         batch_op.drop_index('ix_interactions_follow_up')

@@ -27,8 +27,8 @@ TABLES = ('clients', 'important_dates', 'family_members', 'interactions', 'evalu
 
 # --- SQLite-specific: a random version-4 UUID as canonical text, one per row
 # (each randomblob() call is evaluated per row; a scalar subquery would be
-# evaluated once and give every row the same value). PostgreSQL:
-# gen_random_uuid()::text.
+# evaluated once and give every row the same value). PostgreSQL 13+ has
+# gen_random_uuid().
 _SQLITE_UUID4 = (
     "lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' "
     "|| substr(hex(randomblob(2)), 2) || '-' "
@@ -45,7 +45,9 @@ def upgrade() -> None:
         # second row left at the default.
         op.add_column(table, sa.Column('uuid', sa.String(length=36), nullable=False,
                                        server_default=''))
-        op.execute(f"UPDATE {table} SET uuid = {_SQLITE_UUID4}")
+        random_uuid = (_SQLITE_UUID4 if op.get_bind().dialect.name == "sqlite"
+                       else "gen_random_uuid()::text")
+        op.execute(f"UPDATE {table} SET uuid = {random_uuid}")
         op.create_index(f'ix_{table}_uuid', table, ['uuid'], unique=True)
     settings = sa.table('app_settings', sa.column('key', sa.String), sa.column('value', sa.Text))
     op.execute(settings.delete().where(settings.c.key == 'database_uuid'))
