@@ -271,39 +271,90 @@ def tsquery(query: str) -> str | None:
 
 # --- The tokens of SQLite FTS5's ``unicode61`` tokenizer with
 # ``remove_diacritics 2``, so another engine can index exactly what FTS5
-# indexes: letters (L*), digits and numbers (N*) and private-use characters
-# (Co) make tokens; everything else separates them; tokens are folded to
-# lower case and latin letters lose their diacritics. A property test
-# compares this with FTS5 itself.
+# indexes. FTS5 looks at one code point at a time, with its own Unicode 6.1
+# tables: letters (L*), numbers (N*), private-use characters (Co) and code
+# points its tables do not know make tokens; everything else separates them,
+# except that a combining diacritic inside a token is dropped and the token
+# goes on; token characters are case-folded and latin letters lose their
+# diacritics. Here the same rules run on Python's Unicode data. They agree
+# for every code point except ones assigned or re-categorised after Unicode
+# 6.1 that are not letters or numbers now (newer emoji, symbols and marks
+# of other scripts: FTS5 sees unknown code points and keeps them in a token,
+# this code separates at them) and case pairs added since; no query can type
+# any of them (``query_terms`` keeps latin letters, digits and CJK). A
+# property test compares this with FTS5 itself.
 _MAX_LEXEME_BYTES = 2046  # PostgreSQL's limit for one tsvector lexeme
+_SEPARATOR, _TOKEN_CHAR, _MARK = 0, 1, 2
+# FTS5's diacritic table leaves these two alone (it strips the marks of
+# every other latin letter built of an ASCII letter and such marks)
+_KEPT_BY_FTS5 = frozenset("\u01e0\u01e1")
+
+
+@functools.cache
+def _diacritic_marks() -> frozenset[str]:
+    """The combining marks FTS5 drops inside a token: those found in the
+    decomposition of a letter with an ASCII base (U+0300 grave ... U+0331
+    macron below, 25 marks; a test checks them against FTS5)."""
+    marks: set[str] = set()
+    for cp in range(0x80, 0x10000):
+        decomposed = unicodedata.normalize("NFD", chr(cp))
+        if len(decomposed) > 1 and decomposed[0].isascii() and decomposed[0].isalpha():
+            marks.update(decomposed[1:])
+    return frozenset(marks)
 
 
 def _token_char(ch: str) -> bool:
+    """FTS5 starts or continues a token at ``ch`` (a diacritic mark only continues one)."""
     category = unicodedata.category(ch)
-    return category[0] in "LN" or category == "Co"
+    # U+FFFE and U+FFFF: FTS5 reads them as U+FFFD, a symbol
+    return (category[0] in "LN" or category == "Co"
+            or (category == "Cn" and ch not in "\ufffe\uffff"))
 
 
 @functools.lru_cache(maxsize=65_536)
-def _fold(token: str) -> str:
-    if token.isascii():
-        return token.lower()
-    decomposed = unicodedata.normalize("NFD", token.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+def _char(ch: str) -> tuple[int, str]:
+    """What FTS5 does with one non-ASCII character: separate, make a token
+    character (folded as returned), or a mark that a token drops."""
+    if not _token_char(ch):
+        return (_MARK, "") if ch in _diacritic_marks() else (_SEPARATOR, "")
+    # FTS5 folds case one code point to one (µ -> μ, ſ -> s; ß and İ stay) ...
+    folded = next((f for f in (ch.casefold(), ch.lower()) if len(f) == 1), ch)
+    # ... then a latin letter of an ASCII letter and diacritics loses them
+    decomposed = unicodedata.normalize("NFD", folded)
+    if (len(decomposed) > 1 and decomposed[0].isascii() and folded not in _KEPT_BY_FTS5
+            and all(m in _diacritic_marks() for m in decomposed[1:])):
+        return _TOKEN_CHAR, decomposed[0].lower()
+    return _TOKEN_CHAR, folded
+
+
+_ASCII_TOKEN = re.compile(r"[0-9A-Za-z]+")
 
 
 def index_tokens(text: str) -> list[str]:
     """The tokens FTS5 (``unicode61 remove_diacritics 2``) makes of ``text``, in order."""
+    if text.isascii():
+        return [t.lower() for t in _ASCII_TOKEN.findall(text)]
     tokens: list[str] = []
-    start = -1
-    for i, ch in enumerate(text):
-        if _token_char(ch):
-            if start < 0:
-                start = i
-        elif start >= 0:
-            tokens.append(_fold(text[start:i]))
-            start = -1
-    if start >= 0:
-        tokens.append(_fold(text[start:]))
+    current: list[str] | None = None
+    for ch in text:
+        if ch.isascii():
+            if ch.isalnum():
+                kind, folded = _TOKEN_CHAR, ch.lower()
+            else:
+                kind, folded = _SEPARATOR, ""
+        else:
+            kind, folded = _char(ch)
+        if kind == _TOKEN_CHAR:
+            if current is None:
+                current = []
+            current.append(folded)
+        elif kind == _MARK and current is not None:
+            continue
+        elif current is not None:
+            tokens.append("".join(current))
+            current = None
+    if current is not None:
+        tokens.append("".join(current))
     return tokens
 
 
