@@ -146,8 +146,9 @@ def corrupt_clients_table(path: Path) -> None:
         fh.write(b"\xa5" * (page_size // 2 - 8))
 
 
-def build_at(path: Path, revision: str) -> None:
-    """A database file with the schema of an earlier ``revision`` (Alembic)."""
+def build_at(path: Path | str, revision: str) -> None:
+    """A database with the schema of an earlier ``revision`` (Alembic): a
+    SQLite file at ``path``, or the PostgreSQL database a URL names."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine
@@ -156,7 +157,7 @@ def build_at(path: Path, revision: str) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(path if isinstance(path, str) else f"sqlite:///{path}")
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
