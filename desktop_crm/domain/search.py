@@ -363,11 +363,18 @@ def _lexeme(token: str) -> str:
 
 
 def tsvector(text: str) -> str:
-    """``index_tokens(text)`` with their positions as PostgreSQL ``tsvector``
-    text (``'zeng':1 'guo':2``), to be cast as it is. A token too long for
-    PostgreSQL (over 2,046 bytes, which no search can type) is left out."""
+    """``index_tokens(text)`` as PostgreSQL ``tsvector`` text, to be cast as it
+    is: Chinese characters with their positions (``'张':1 '伟':2``), as a
+    phrase needs them, every other token as a bare lexeme (``'zhangwei'``):
+    a search only ever asks latin and digit tokens for a prefix, and bare
+    lexemes make the index a sixth smaller. A token too long for PostgreSQL
+    (over 2,046 bytes, which no search can type) is left out."""
     positions: dict[str, list[int]] = {}
     for position, token in enumerate(index_tokens(text), start=1):
-        if len(token.encode()) <= _MAX_LEXEME_BYTES:
-            positions.setdefault(token, []).append(min(position, 16_383))
-    return " ".join(f"{_lexeme(t)}:{','.join(map(str, p))}" for t, p in positions.items())
+        if len(token.encode()) > _MAX_LEXEME_BYTES:
+            continue
+        found = positions.setdefault(token, [])
+        if len(token) == 1 and is_cjk(token):
+            found.append(min(position, 16_383))  # PostgreSQL's last position
+    return " ".join(f"{_lexeme(t)}:{','.join(map(str, p))}" if p else _lexeme(t)
+                    for t, p in positions.items())

@@ -407,6 +407,9 @@ class ImportItemRow(Base):
 # migration 20261124_04; not declared here because SQLAlchemy cannot reflect
 # expression indexes on SQLite to compare them.
 EXPRESSION_INDEXES = ("ix_clients_founded_md", "ix_clients_since_md", "ix_clients_contact")
+# PostgreSQL's covering index for the search's join (storage/search_index.py,
+# baseline migration); SQLite has no such index, so the models do not declare it.
+POSTGRES_ONLY_INDEXES = ("ix_clients_search_join",)
 
 # Full-text index (FTS5, unicode61, rowid = clients.id). Created by the migration;
 # not an ORM model because SQLAlchemy cannot describe virtual tables.

@@ -8,10 +8,13 @@ through here. The index differs by engine (the baseline migration creates it):
 - SQLite: the FTS5 table ``client_fts`` (``rowid`` = client id, ``body`` the
   text, tokenizer ``unicode61 remove_diacritics 2``), queried with MATCH.
 - PostgreSQL: the table ``client_fts`` (``id``, ``body tsvector``, GIN index)
-  holding the very tokens FTS5 makes of the same text, with their positions
-  (``domain.search.tsvector``), queried with prefix and phrase tsqueries
-  (``domain.search.tsquery``): the same hits as SQLite, which a test checks
-  on both engines with one list of queries.
+  holding the very tokens FTS5 makes of the same text, the Chinese
+  characters with their positions (``domain.search.tsvector``), queried with
+  prefix and phrase tsqueries (``domain.search.tsquery``): the same hits as
+  SQLite, which a test checks on both engines with one list of queries. The
+  hits join the live clients through a covering index (``id`` with
+  ``sort_key`` and ``owner``, baseline migration), so sorting thousands of
+  hits by name reads no client rows.
 
 Functions take a Session and never commit: the calling service owns the unit
 of work.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.domain.search import index_text
@@ -64,3 +64,22 @@ def test_saved_and_imported_clients_are_found_and_purged_ones_are_not(
     with db.session() as s:
         client_repo.purge(s, ids[0])
     assert _search(db, "zgf") == []
+
+
+def test_the_postgresql_index_holds_positions_for_chinese_only(pg_url: str) -> None:
+    """Phrases are of Chinese characters alone, so only they keep positions;
+    the hits join the clients through the covering index."""
+    db = Database.open(pg_url)
+    try:
+        with db.session() as s:
+            cid = client_repo.save_card(s, ClientCard(name="张伟", company="Acme"), NOW)
+        with db.read() as s:
+            body = s.execute(text("SELECT body::text FROM client_fts WHERE id = :id"),
+                             {"id": cid}).scalar_one()
+            indexes = set(s.scalars(text(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'clients'")))
+        assert "'张':1" in body and "'伟':2" in body
+        assert "'zhangwei'" in body and "'zhangwei':" not in body
+        assert "ix_clients_search_join" in indexes
+    finally:
+        db.close()

@@ -172,12 +172,17 @@ def upgrade() -> None:
             "body, tokenize = 'unicode61 remove_diacritics 2')"
         )
     else:
-        # PostgreSQL: the same tokens as FTS5 would make of index_text, with
-        # their positions, as a tsvector built by the app (no text-search
-        # parser or dictionary between), searched with prefix and phrase
-        # tsqueries through a GIN index.
+        # PostgreSQL: the same tokens as FTS5 would make of index_text (the
+        # Chinese characters with their positions), as a tsvector built by
+        # the app (no text-search parser or dictionary between), searched
+        # with prefix and phrase tsqueries through a GIN index.
         op.execute("CREATE TABLE client_fts (id integer PRIMARY KEY, body tsvector NOT NULL)")
         op.execute("CREATE INDEX ix_client_fts_body ON client_fts USING gin (body)")
+        # The hits (up to a sixth of the book for one letter or one common
+        # character) join the live clients and sort by name through this
+        # index alone, never reading the clients' rows (README, "Speed").
+        op.execute("CREATE INDEX ix_clients_search_join ON clients (id) "
+                   "INCLUDE (sort_key, owner) WHERE deleted_at IS NULL")
 
 
 def downgrade() -> None:
