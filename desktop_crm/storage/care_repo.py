@@ -63,7 +63,7 @@ def _fetch(session: Session, sql: str, params: dict[str, Any] | None = None,
     """The rows of ``sql``; ``types`` names the result columns that are dates
     or times (by their label)."""
     stmt = text(sql).bindparams(*binds).columns(**(types or {}))
-    return list(session.connection().execute(stmt, params or {}))
+    return list(session.connection().execute(stmt, params or {}).all())
 
 
 def _live(session: Session, alias: str) -> str:
