@@ -107,13 +107,13 @@ def _fill(db: Database) -> ClientService:
     return service
 
 
-@pytest.fixture
-def both(tmp_path: Path, empty_database: Path,
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory, empty_database: Path,
          pg_cluster: PgCluster) -> Iterator[tuple[ClientService, ClientService]]:
-    """The same clients on SQLite and on PostgreSQL."""
+    """The same clients on SQLite and on PostgreSQL (made once: the tests only read)."""
     import shutil
 
-    path = tmp_path / "clients.db"
+    path = tmp_path_factory.mktemp("both") / "clients.db"
     shutil.copyfile(empty_database, path)
     url = pg_cluster.new_database()
     lite, pg = Database.open(path), Database.open(url)
@@ -141,6 +141,16 @@ def test_the_same_clients_are_found_on_both_engines(
     assert len(hits) >= 0.8 * len(queries), [q for q in queries if not found[q]]
     assert {"!!!", "zzzzzzzz", "99999999", "鑫鑫鑫"} <= {q for q in queries if not found[q]}
     assert any(found[q] > 5 for q in queries)  # and some find many
+
+
+@pytest.mark.parametrize("typed", ["曾国方", "ceng", "8000", "欧阳 Kevin", "José", "ＡＢＣ",
+                                   "vip", "z", "北京", "!!!", ""])
+def test_the_search_box_shows_the_same_rows(both: tuple[ClientService, ClientService],
+                                            typed: str) -> None:
+    """What the search box and the ``search`` command show: the same rows,
+    tags and all, in the same order."""
+    lite, pg = both
+    assert pg.search(typed, limit=60) == lite.search(typed, limit=60)
 
 
 def test_the_hand_made_cards_are_found_by_what_a_user_types(
