@@ -7,6 +7,12 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_CLIENTS ?= 300
 # built on the first `make bench` (100,000 clients, ~300 MB), reused after
 BENCH_DB ?= /tmp/desktop-crm-bench.db
+# the same on PostgreSQL, beside SQLite in each benchmark: a cluster of Debian's
+# postgresql package kept in BENCH_PG (~600 MB), started and stopped by each
+# benchmark; or a server of your own: make bench BENCH_PG_URL=postgresql+psycopg://...
+BENCH_PG ?= /tmp/desktop-crm-bench-pg
+BENCH_PG_URL ?=
+BENCH_PG_ARGS = $(if $(BENCH_PG_URL),--pg-url '$(BENCH_PG_URL)',--pg-dir $(BENCH_PG))
 # the suite runs on every core (pytest-xdist); a file's tests stay in one worker.
 # PYTEST_JOBS= (empty) runs it in one process.
 PYTEST_JOBS ?= -n auto --dist loadfile
@@ -39,10 +45,11 @@ test-fast: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_JOBS) -m "not slow"
 
 bench: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/search.py --db $(BENCH_DB)
-	$(BIN)/python benchmarks/agenda.py --db $(BENCH_DB)
+	@bash tools/system-deps.sh bench
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/search.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
+	$(BIN)/python benchmarks/agenda.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
-	$(BIN)/python benchmarks/excel.py --db $(BENCH_DB)
+	$(BIN)/python benchmarks/excel.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

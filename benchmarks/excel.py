@@ -15,12 +15,17 @@ included), next to a pandas baseline run the same way:
   "skip"), next to ``pandas.read_excel`` of the same sheet with the calamine
   engine (the parser the app uses) and with the openpyxl engine.
 
+The import runs again into a new, empty PostgreSQL database
+(``benchmarks/pg_bench.py``; reported as measured, beside SQLite's).
 Targets (issue): export < 10 s and < 500 MB, import < 20 s.
 pandas is a benchmark-only dependency: ``pip install -e '.[bench]'``.
 
 Usage: python benchmarks/excel.py [--clients 100000] [--db PATH] [--keep]
+    [--pg-url URL | --pg-dir DIR | --no-pg]
 (--db reuses that database, or builds it there when missing; else a temp dir,
-removed at the end unless --keep. ``--step NAME`` is the child process's entry.)
+removed at the end unless --keep. --pg-url's server must let its user create
+databases; without a PostgreSQL server the reason is printed and only SQLite
+runs. ``--step NAME`` is the child process's entry.)
 """
 
 from __future__ import annotations
@@ -111,11 +116,12 @@ def step_pandas_export(db_path: Path, out: Path) -> dict[str, Any]:
                     f"{out.stat().st_size / 1e6:.1f} MB file"}
 
 
-def step_import(xlsx: Path, db_path: Path) -> dict[str, Any]:
+def step_import(xlsx: Path, target: str) -> dict[str, Any]:
+    """Import into ``target``: a new SQLite file's path or an empty server database's URL."""
     from desktop_crm.services.importing import ImportService
     from desktop_crm.storage.database import Database
 
-    db = Database.open(db_path, create=True)
+    db = Database.open(target, create=True)
     start_mb = peak_mb()
     start = time.perf_counter()
     svc = ImportService(db, clock=fixed_clock, backup_first=False)
@@ -148,7 +154,7 @@ def run_step(argv: list[str]) -> None:
     name, *paths = argv
     steps = {"export": lambda: step_export(Path(paths[0]), Path(paths[1])),
              "pandas-export": lambda: step_pandas_export(Path(paths[0]), Path(paths[1])),
-             "import": lambda: step_import(Path(paths[0]), Path(paths[1])),
+             "import": lambda: step_import(Path(paths[0]), paths[1]),
              "pandas-import": lambda: step_pandas_import(Path(paths[0]), paths[1])}
     result = steps[name]()
     result["peak_mb"] = peak_mb()
@@ -200,6 +206,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100_000)
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir")
+    import pg_bench  # not at the top: the child processes' memory is measured
+
+    pg_bench.add_arguments(parser)
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="crm-bench-"))
     db_path: Path = args.db or workdir / "bench.db"
@@ -208,7 +217,7 @@ def main() -> None:
             build(db_path, args.clients)
         else:
             print(f"reusing {db_path} ({db_path.stat().st_size / 1e6:.0f} MB)")
-        run(db_path, workdir)
+        run(db_path, workdir, args)
     finally:
         if args.keep:
             print(f"\nkept {workdir}")
@@ -216,7 +225,22 @@ def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def run(db_path: Path, workdir: Path) -> None:
+def import_on_postgres(xlsx: Path, args: argparse.Namespace) -> dict[str, Any] | None:
+    """The same import into a new, empty database on the PostgreSQL server
+    (dropped afterwards), or None when there is no server."""
+    import pg_bench
+
+    with pg_bench.server(args) as pg:
+        if pg is None:
+            return None
+        url = pg.new_database()
+        try:
+            return child("import", xlsx, url)
+        finally:
+            pg.drop(url)
+
+
+def run(db_path: Path, workdir: Path, args: argparse.Namespace) -> None:
     xlsx = workdir / "export.xlsx"
     print("export ...", flush=True)
     export = child("export", db_path, xlsx)
@@ -225,6 +249,7 @@ def run(db_path: Path, workdir: Path) -> None:
     imported = child("import", xlsx, workdir / "imported.db")
     read_calamine = child("pandas-import", xlsx, "calamine")
     read_openpyxl = child("pandas-import", xlsx, "openpyxl")
+    imported_pg = import_on_postgres(xlsx, args)
 
     sheet = clients_sheet()
     print(f"\nExcel at {export['rows'][sheet]:,} clients (pandas {read_calamine['version']}; "
@@ -237,12 +262,19 @@ def run(db_path: Path, workdir: Path) -> None:
     line("import Clients sheet", imported, read_calamine,
          f"< {IMPORT_SECONDS:.0f} s: {verdict(i_ok)} (vs read_excel calamine)")
     line("  same, vs read_excel openpyxl", imported, read_openpyxl, "")
+    if imported_pg is not None:
+        line("import into PostgreSQL", imported_pg, read_calamine,
+             f"as measured: {imported_pg['seconds'] / imported['seconds']:.2f}x SQLite's "
+             f"(vs read_excel calamine)")
 
     print("\nwhat each step did")
     for label, result in (("export_xlsx", export), ("pandas to_excel", pandas_export),
-                          ("import", imported), ("read_excel calamine", read_calamine),
+                          ("import", imported), ("import, PostgreSQL", imported_pg),
+                          ("read_excel calamine", read_calamine),
                           ("read_excel openpyxl", read_openpyxl)):
-        print(f"  {label:22}{result['note']}  (process at start {result['start_mb']:.0f} MB)")
+        if result is not None:
+            print(f"  {label:22}{result['note']}  (process at start "
+                  f"{result['start_mb']:.0f} MB)")
     rows = ", ".join(f"{k} {v:,}" for k, v in export["rows"].items())
     base_rows = ", ".join(f"{k} {v:,}" for k, v in pandas_export["rows"].items())
     print(f"  rows written: app {rows}; pandas {base_rows}")

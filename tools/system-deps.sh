@@ -5,7 +5,8 @@
 # For tests it also installs LibreOffice Calc and PostgreSQL's server where it
 # can; without them only their tests are skipped (with the reason printed), so
 # their absence never fails.
-# Usage: tools/system-deps.sh [test|run]
+# `make bench` installs PostgreSQL's server the same way (bench mode).
+# Usage: tools/system-deps.sh [test|run|bench]
 set -euo pipefail
 mode="${1:-test}"
 
@@ -42,9 +43,9 @@ if [ "$mode" = test ] && ! command -v soffice >/dev/null; then
   optional+=(libreoffice-calc-nogui)
 fi
 # PostgreSQL's server: the storage, services and CLI tests run a second time
-# on a throwaway cluster (tests/pg_server.py); without it they are skipped,
-# with the reason printed.
-if [ "$mode" = test ] && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null \
+# on a throwaway cluster (tools/pg_cluster.py), and the benchmarks beside
+# SQLite; without it they are skipped, with the reason printed.
+if [ "$mode" != run ] && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null \
     && ! command -v initdb >/dev/null; then
   optional+=(postgresql)
 fi
@@ -66,7 +67,7 @@ if [ ${#optional[@]} -gt 0 ]; then
         || echo "Could not install $pkg; its tests will be skipped" >&2
     done
   else
-    echo "Optional, for the LibreOffice and PostgreSQL tests (run as root):" \
+    echo "Optional, for the LibreOffice and PostgreSQL tests and benchmarks (run as root):" \
       "apt-get install -y --no-install-recommends ${optional[*]}" >&2
   fi
 fi
