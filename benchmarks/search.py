@@ -166,8 +166,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=200)
     pg_bench.add_arguments(parser)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="crm-bench-"))
-    db_path = args.db or workdir / "bench.db"
+    db_path = args.db or Path(tempfile.mkdtemp(prefix="crm-bench-")) / "bench.db"
     if not db_path.exists():
         db = Database.open(db_path, create=True)
         start = time.perf_counter()
