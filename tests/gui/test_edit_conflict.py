@@ -55,6 +55,7 @@ def _replace(widget, text: str) -> None:  # type: ignore[no-untyped-def]
     type_text(widget, text)
 
 
+@pytest.mark.both_engines
 def test_second_save_asks_per_field_and_stores_exactly_the_choices(
         qtbot, window, db: Database, shared: int) -> None:  # type: ignore[no-untyped-def]
     assert window.clients.show_client(shared)
