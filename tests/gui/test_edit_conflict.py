@@ -127,6 +127,8 @@ def test_keep_editing_saves_nothing(qtbot, window, db: Database,  # type: ignore
     assert len(seen) == 1
     assert editor.basics.company.text() == "我的公司"  # my typing is still there
     assert editor.is_dirty()
+    assert editor.errors.isVisible()
+    assert "李娜 changed Company to “他们的公司”" in editor.errors.text()
     assert ClientService(db).get(shared).company == "他们的公司"
 
 

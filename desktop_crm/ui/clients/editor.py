@@ -278,7 +278,9 @@ class CardEditor(QWidget):
             return merged
         dialog = ConflictDialog(conflict, fields, self)
         try:
-            if not dialog.exec():
+            if not dialog.exec():  # keep editing: say why nothing was saved
+                self.errors.setText(str(conflict))
+                self.errors.show()
                 return None
             if dialog.reload:
                 self.load(conflict.theirs)
