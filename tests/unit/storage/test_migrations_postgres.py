@@ -50,6 +50,11 @@ def _fill(url: str, revision: str) -> dict[str, list[tuple[Any, ...]]]:
                                   "VALUES (:id, CAST(:body AS tsvector))"), rows)
             else:
                 conn.execute(insert(table), rows)
+                if "id" in table.c and table.c.id.autoincrement:
+                    # rows written with their ids, as an old release would have:
+                    # the id sequence moves past them, as it would have there
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                      f"(SELECT max(id) FROM {name}))"))
     dump = _dump(url, {n: [c.name for c in meta.tables[n].columns] for n in tables})
     engine.dispose()
     return dump
