@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 
@@ -63,3 +64,14 @@ def false(session: Session) -> str:
     """The literal false, as the partial indexes' conditions spell it
     (models.py): SQLite stores booleans as 0 and 1."""
     return "0" if is_sqlite(session) else "false"
+
+
+def ids_written(session: Session, tables: Iterable[str]) -> None:
+    """After rows were inserted with explicit ids: on PostgreSQL, move each
+    table's id sequence past its largest id, or the next row inserted
+    without one would take an id in use. (SQLite gives max(id) + 1 anyway.)"""
+    if is_sqlite(session):
+        return
+    for table in tables:
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"coalesce(max(id), 0) + 1, false) FROM {table}"))
