@@ -190,6 +190,24 @@ def new_db(engine: str, tmp_path: Path, request: pytest.FixtureRequest
         cluster.drop(url)
 
 
+def all_rows(db: Database) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, sorted, the search index by its entries'
+    text: to compare a database whole, before and after, on either engine."""
+    from sqlalchemy import inspect, text
+
+    with db.engine.connect() as conn:
+        found: dict[str, list[tuple[object, ...]]] = {}
+        for table in inspect(conn).get_table_names():
+            if table.startswith(("sqlite_", "client_fts")):
+                continue
+            found[table] = sorted((tuple(r) for r in conn.execute(
+                text(f'SELECT * FROM "{table}"'))), key=repr)
+        key = "rowid" if db.engine.dialect.name == "sqlite" else "id"
+        found["client_fts"] = sorted(tuple(r) for r in conn.execute(
+            text(f"SELECT {key}, CAST(body AS TEXT) FROM client_fts")))
+    return found
+
+
 def corrupt_clients_table(path: Path) -> None:
     """Overwrite the second half of the clients table's root page, where SQLite
     keeps the cells (as a failing disk or an interrupted copy would)."""
