@@ -506,3 +506,19 @@ def test_reminders_out_of_range_are_refused(service: ClientService) -> None:
     with pytest.raises(ValidationError) as info:
         service.save(card)
     assert info.value.errors[0].field == "dates.0"
+
+
+def test_nul_characters_are_dropped_from_cards_and_interactions(service: ClientService) -> None:
+    """A NUL is never text (PostgreSQL cannot even store one): dropped on both engines."""
+    card = ClientCard(name="张\x00伟", tags=["vip\x00", "vip"], phones=[Phone("13800138000")],
+                      notes="a\x00b", family=[FamilyMember("妻子", "王\x00芳", None, "x\x00y")],
+                      profile={12: "清\x00华"})
+    client_id = service.save(card)
+    service.log_interaction(Interaction(client_id, NOW, Channel.CALL, "电\x00话", "回\x00访"))
+    loaded = service.get(client_id)
+    assert (loaded.name, loaded.tags, loaded.phones[0].number, loaded.notes) == (
+        "张伟", ["vip"], "13800138000", "ab")
+    assert (loaded.family[0].name, loaded.family[0].notes, loaded.profile) == (
+        "王芳", "xy", {12: "清华"})
+    [item] = service.interactions(client_id)
+    assert (item.summary, item.next_step) == ("电话", "回访")
