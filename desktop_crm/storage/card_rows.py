@@ -118,7 +118,7 @@ def card_from_rows(client: Any, phones: Iterable[Any], tags: Iterable[str],
                    dates: Iterable[Any], family: Iterable[Any],
                    answers: Iterable[Any]) -> ClientCard:
     """The card of a ``clients`` row and its phone, date, family and answer
-    rows (each in stored order) and tag names (by name)."""
+    rows (each in stored order) and tag names (sorted here)."""
     card = ClientCard(id=client.id, uuid=client.uuid, kind=ClientKind(client.kind),
                       gender=Gender(client.gender))
     for name in SIMPLE_FIELDS:
@@ -127,7 +127,8 @@ def card_from_rows(client: Any, phones: Iterable[Any], tags: Iterable[str],
         value = getattr(client, name)
         setattr(card, name, enum(value) if value else None)
     card.phones = [Phone(p.number, PhoneKind(p.kind)) for p in phones]
-    card.tags = list(tags)
+    # by code point, as SQLite orders them: a server's collation may not
+    card.tags = sorted(tags)
     for row in dates:
         spec = DateSpec(row.calendar, row.month, row.day, row.year, bool(row.leap))
         if row.kind == DateKind.BIRTHDAY:

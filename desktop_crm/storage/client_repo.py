@@ -175,7 +175,8 @@ def distinct_owners(session: Session) -> list[str]:
 
 
 def tag_names(session: Session) -> list[str]:
-    return list(session.scalars(select(Tag.name).order_by(Tag.name)))
+    # sorted by code point, the same on both engines whatever the server's collation
+    return sorted(session.scalars(select(Tag.name)))
 
 
 # -- one card -----------------------------------------------------------------
