@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"how many clients, 1 to {MAX_DEMO_CLIENTS:,}")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument("--if-missing", action="store_true",
-                      help="do nothing when the database file already exists")
+                      help="do nothing when the database file already exists (a server "
+                           "database: when it already holds clients)")
 
     search = sub.add_parser("search", parents=[common], help="find clients like the search box")
     search.add_argument("query")
@@ -174,28 +175,37 @@ def _refuse_empty(args: argparse.Namespace) -> None:
 def _sqlite_file(args: argparse.Namespace) -> Path:
     """The database file for commands that work on the file itself, also when
     it cannot be opened (backup --list, restore)."""
-    from desktop_crm.storage.database import sqlite_path, to_url
+    from desktop_crm.services.backup import server_backups_message
+    from desktop_crm.storage.database import shown_url, sqlite_path, to_url
 
-    path = sqlite_path(to_url(_db_arg(args)))
-    if path is None:
-        raise UserError(_("Backups are only made of SQLite databases"))
+    url = to_url(_db_arg(args))
+    path = sqlite_path(url)
+    if path is None:  # a server: refused before connecting to it
+        raise UserError(server_backups_message(shown_url(url)))
     return path
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from desktop_crm.services.demo import generate
-    from desktop_crm.storage.database import sqlite_path, to_url
+    from desktop_crm.services.stats import stats
+    from desktop_crm.storage.database import shown_url, sqlite_path, to_url
 
-    path = sqlite_path(to_url(_db_arg(args)))
+    url = to_url(_db_arg(args))
+    path = sqlite_path(url)
     if args.if_missing and path is not None and path.exists():
         print(_("Database {path} exists; no demo data added", path=path))
         return EXIT_OK
     db = _open(args, create=True)
     try:
+        # a server database always exists: --if-missing means "holds no clients yet"
+        if args.if_missing and path is None and (stats(db)["clients"] or stats(db)["trash"]):
+            print(_("Database {path} already holds clients; no demo data added",
+                    path=shown_url(url)))
+            return EXIT_OK
         written = generate(db, args.clients, seed=args.seed)
     finally:
         db.close()
-    print(_("Wrote {n} demo clients to {path}", n=written, path=path or db.url))
+    print(_("Wrote {n} demo clients to {path}", n=written, path=path or shown_url(url)))
     return EXIT_OK
 
 
@@ -272,6 +282,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     from desktop_crm.services.backup import backup
     from desktop_crm.storage.database import DatabaseError
 
+    _sqlite_file(args)
     if args.list:
         return _list_backups(args)
     if args.json:
