@@ -107,6 +107,14 @@ def build_parser() -> argparse.ArgumentParser:
     agenda.add_argument("--days", type=_days, default=30, metavar="N")
     agenda.add_argument("--json", action="store_true")
 
+    copy = sub.add_parser("copy", parents=[common],
+                          help="copy a whole database into another (a laptop's file into "
+                               "the team's PostgreSQL database, or back)")
+    copy.add_argument("--from", dest="source", required=True, metavar="PATH_OR_URL",
+                      help="the Desktop CRM database to copy")
+    copy.add_argument("--to", dest="target", required=True, metavar="PATH_OR_URL",
+                      help="a new file, or a database with no clients yet")
+
     _add_import_parser(sub.add_parser("import", parents=[common],
                                       help="read clients from .xlsx, .xls, .ods, .csv or .vcf"))
 
@@ -410,6 +418,27 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from exc
 
 
+PROGRESS_FROM_ROWS = 20_000  # a copy this large takes seconds: say how far it is
+
+
+def _cmd_copy(args: argparse.Namespace) -> int:
+    from desktop_crm.services.copying import copy_book
+
+    shown = [-1]
+
+    def progress(done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if total >= PROGRESS_FROM_ROWS and tenth > shown[0]:
+            shown[0] = tenth
+            print(_("Copied {done} of {total} rows", done=f"{done:,}", total=f"{total:,}"),
+                  file=sys.stderr, flush=True)
+
+    result = copy_book(args.source, args.target, progress)
+    print(_("Copied {n} clients ({rows} rows in all) from {source} to {target}",
+            n=result.clients, rows=result.rows, source=result.source, target=result.target))
+    return EXIT_OK
+
+
 def _cmd_window(args: argparse.Namespace) -> int:
     from desktop_crm.app import run
 
@@ -561,7 +590,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats,
             "backup": _cmd_backup, "restore": _cmd_restore, "agenda": _cmd_agenda,
-            "export": _cmd_export, "import": _cmd_import}
+            "export": _cmd_export, "import": _cmd_import, "copy": _cmd_copy}
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
