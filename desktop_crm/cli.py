@@ -614,9 +614,18 @@ def _failure_line(exc: BaseException, args: argparse.Namespace) -> tuple[int, st
     import errno
     import sqlite3
 
-    from desktop_crm.storage.database import disk_full_message
+    from desktop_crm.storage.database import (
+        connection_lost,
+        disk_full_message,
+        lost_error,
+        sqlite_path,
+        to_url,
+    )
     from desktop_crm.storage.integrity import is_busy, is_full
 
+    url = to_url(_db_arg(args))
+    if sqlite_path(url) is None and connection_lost(exc):  # outside a unit of work
+        return EXIT_BAD_INPUT, str(lost_error(url, exc))
     for cause in _causes(exc):
         if isinstance(cause, sqlite3.Error) and is_busy(cause):
             return EXIT_BUSY, _("The database is busy in another window or program; "
