@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,48 @@ def test_a_connection_lost_mid_command_is_one_line_and_the_next_command_works(
     monkeypatch.undo()
     assert main(["stats", "--json", "--db", pg_url]) == 0
     assert '"clients": 5' in capsys.readouterr().out
+
+
+@pytest.fixture
+def password_role(pg_cluster: PgCluster) -> Iterator[str]:
+    """A role that must give its password (scram-sha-256 on the socket): the
+    test cluster trusts every other one. Yields the role's name."""
+    import psycopg
+
+    role, hba = "crm_pw_user", pg_cluster.data / "pg_hba.conf"
+    original = hba.read_text()
+    pg_cluster.admin(f"CREATE ROLE {role} LOGIN SUPERUSER PASSWORD '{PASSWORD}'")
+    hba.write_text(f"local all {role} scram-sha-256\n" + original)
+    pg_cluster.admin("SELECT pg_reload_conf()")
+    try:
+        for _attempt in range(100):  # the server reads the file again on its own time
+            try:
+                psycopg.connect(host=str(pg_cluster.socket_dir), user=role, dbname="postgres",
+                                password="wrong").close()
+            except psycopg.OperationalError:
+                break
+            time.sleep(0.05)
+        yield role
+    finally:
+        hba.write_text(original)
+        pg_cluster.admin("SELECT pg_reload_conf()")
+        pg_cluster.admin(f"DROP ROLE {role}")
+
+
+def test_the_password_comes_from_libpq_and_a_wrong_one_is_one_line(
+        pg_url: str, password_role: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    url = make_url(pg_url).set(username=password_role).render_as_string(hide_password=False)
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)  # or ~/.pgpass, or a service file
+    assert main(["stats", "--json", "--db", url]) == 0
+    assert '"clients": 0' in capsys.readouterr().out
+    monkeypatch.setenv("PGPASSWORD", "not-the-password")
+    assert main(["stats", "--json", "--db", url]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "Cannot use the database" in line and "password authentication failed" in line
+    assert "not-the-password" not in line and PASSWORD not in line
+    monkeypatch.delenv("PGPASSWORD")
+    wrong = make_url(url).set(password="typed-wrong").render_as_string(hide_password=False)
+    assert main(["search", "x", "--db", wrong]) == 2
+    line = one_line(capsys.readouterr().err)
+    assert "password authentication failed" in line and "typed-wrong" not in line
