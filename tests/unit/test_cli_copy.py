@@ -171,19 +171,42 @@ def test_an_empty_server_database_is_not_a_source(
         pg_cluster.drop(empty)
 
 
-def test_a_failed_copy_is_undone_on_the_server(
-        tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_into_a_database_with_the_schema_and_no_clients(
+        tmp_path: Path, db_target: str, capsys: pytest.CaptureFixture[str]) -> None:
     laptop = str(_rich_book(tmp_path / "laptop.db", tmp_path))
-    before = _tables(pg_url)
+    assert _database_uuid(db_target) != _database_uuid(laptop)
+    assert main(["copy", "--from", laptop, "--to", db_target]) == 0
+    assert _tables(db_target) == _tables(laptop)
+    assert _database_uuid(db_target) == _database_uuid(laptop)
+
+
+def _database_uuid(target: str) -> str:
+    from desktop_crm.storage import identity_repo
+
+    db = Database.open(target)
+    try:
+        with db.read() as s:
+            return identity_repo.database_uuid(s)
+    finally:
+        db.close()
+
+
+def test_a_failed_copy_is_undone(
+        tmp_path: Path, db_target: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    laptop = str(_rich_book(tmp_path / "laptop.db", tmp_path))
+    before = _tables(db_target)
 
     def fail(target: Any) -> None:
         raise _LateError
 
     monkeypatch.setattr(copy_repo, "advance_sequences", fail)
     with pytest.raises(_LateError):
-        main(["copy", "--from", laptop, "--to", pg_url])
-    assert _tables(pg_url) == before
+        main(["copy", "--from", laptop, "--to", db_target])
+    assert _tables(db_target) == before
+    new = tmp_path / "new.db"  # a file the copy made is removed again
+    with pytest.raises(_LateError):
+        main(["copy", "--from", laptop, "--to", str(new)])
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("new")) == []
 
 
 class _LateError(Exception):
