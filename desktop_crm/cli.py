@@ -424,7 +424,7 @@ PROGRESS_FROM_ROWS = 20_000  # a copy this large takes seconds: say how far it i
 def _cmd_copy(args: argparse.Namespace) -> int:
     from desktop_crm.services.copying import copy_book
 
-    shown = [-1]
+    shown = [0]  # tenths said so far: a line at each tenth, the first at 10%
 
     def progress(done: int, total: int) -> None:
         tenth = done * 10 // max(total, 1)
