@@ -97,7 +97,7 @@ def run(db_arg: str | None, lang: str | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_crm.i18n import language
-    from desktop_crm.storage.database import DatabaseDamagedError, default_db_path
+    from desktop_crm.storage.database import DatabaseDamagedError, default_db_path, shown_url
     from desktop_crm.ui.backups import open_or_recover
     from desktop_crm.ui.qt_translations import install_qt_translations
 
@@ -120,7 +120,7 @@ def run(db_arg: str | None, lang: str | None) -> int:
             db = open_or_recover(None, path)
             window = None if db is None else build_window(db, settings)
     if window is None:
-        print(f"desktop-crm: {path} was not opened", file=sys.stderr)
+        print(f"desktop-crm: {shown_url(str(path))} was not opened", file=sys.stderr)
         return 2
     window.show()
     QTimer.singleShot(3000, window.backup_if_due)

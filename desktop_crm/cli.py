@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"how many clients, 1 to {MAX_DEMO_CLIENTS:,}")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument("--if-missing", action="store_true",
-                      help="do nothing when the database file already exists")
+                      help="do nothing when the database file already exists (a server "
+                           "database: when it already holds clients)")
 
     search = sub.add_parser("search", parents=[common], help="find clients like the search box")
     search.add_argument("query")
@@ -105,6 +106,14 @@ def build_parser() -> argparse.ArgumentParser:
                             help="birthdays, follow-ups and festivals coming up")
     agenda.add_argument("--days", type=_days, default=30, metavar="N")
     agenda.add_argument("--json", action="store_true")
+
+    copy = sub.add_parser("copy", parents=[common],
+                          help="copy a whole database into another (a laptop's file into "
+                               "the team's PostgreSQL database, or back)")
+    copy.add_argument("--from", dest="source", required=True, metavar="PATH_OR_URL",
+                      help="the Desktop CRM database to copy")
+    copy.add_argument("--to", dest="target", required=True, metavar="PATH_OR_URL",
+                      help="a new file, or a database with no clients yet")
 
     _add_import_parser(sub.add_parser("import", parents=[common],
                                       help="read clients from .xlsx, .xls, .ods, .csv or .vcf"))
@@ -174,28 +183,37 @@ def _refuse_empty(args: argparse.Namespace) -> None:
 def _sqlite_file(args: argparse.Namespace) -> Path:
     """The database file for commands that work on the file itself, also when
     it cannot be opened (backup --list, restore)."""
-    from desktop_crm.storage.database import sqlite_path, to_url
+    from desktop_crm.services.backup import server_backups_message
+    from desktop_crm.storage.database import shown_url, sqlite_path, to_url
 
-    path = sqlite_path(to_url(_db_arg(args)))
-    if path is None:
-        raise UserError(_("Backups are only made of SQLite databases"))
+    url = to_url(_db_arg(args))
+    path = sqlite_path(url)
+    if path is None:  # a server: refused before connecting to it
+        raise UserError(server_backups_message(shown_url(url)))
     return path
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from desktop_crm.services.demo import generate
-    from desktop_crm.storage.database import sqlite_path, to_url
+    from desktop_crm.services.stats import stats
+    from desktop_crm.storage.database import shown_url, sqlite_path, to_url
 
-    path = sqlite_path(to_url(_db_arg(args)))
+    url = to_url(_db_arg(args))
+    path = sqlite_path(url)
     if args.if_missing and path is not None and path.exists():
         print(_("Database {path} exists; no demo data added", path=path))
         return EXIT_OK
     db = _open(args, create=True)
     try:
+        # a server database always exists: --if-missing means "holds no clients yet"
+        if args.if_missing and path is None and (stats(db)["clients"] or stats(db)["trash"]):
+            print(_("Database {path} already holds clients; no demo data added",
+                    path=shown_url(url)))
+            return EXIT_OK
         written = generate(db, args.clients, seed=args.seed)
     finally:
         db.close()
-    print(_("Wrote {n} demo clients to {path}", n=written, path=path or db.url))
+    print(_("Wrote {n} demo clients to {path}", n=written, path=path or shown_url(url)))
     return EXIT_OK
 
 
@@ -272,6 +290,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     from desktop_crm.services.backup import backup
     from desktop_crm.storage.database import DatabaseError
 
+    _sqlite_file(args)
     if args.list:
         return _list_backups(args)
     if args.json:
@@ -397,6 +416,27 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return EXPORTS[args.format](args)
     except ExportError as exc:
         raise UserError(str(exc)) from exc
+
+
+PROGRESS_FROM_ROWS = 20_000  # a copy this large takes seconds: say how far it is
+
+
+def _cmd_copy(args: argparse.Namespace) -> int:
+    from desktop_crm.services.copying import copy_book
+
+    shown = [0]  # tenths said so far: a line at each tenth, the first at 10%
+
+    def progress(done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if total >= PROGRESS_FROM_ROWS and tenth > shown[0]:
+            shown[0] = tenth
+            print(_("Copied {done} of {total} rows", done=f"{done:,}", total=f"{total:,}"),
+                  file=sys.stderr, flush=True)
+
+    result = copy_book(args.source, args.target, progress)
+    print(_("Copied {n} clients ({rows} rows in all) from {source} to {target}",
+            n=result.clients, rows=result.rows, source=result.source, target=result.target))
+    return EXIT_OK
 
 
 def _cmd_window(args: argparse.Namespace) -> int:
@@ -550,7 +590,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats,
             "backup": _cmd_backup, "restore": _cmd_restore, "agenda": _cmd_agenda,
-            "export": _cmd_export, "import": _cmd_import}
+            "export": _cmd_export, "import": _cmd_import, "copy": _cmd_copy}
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -574,9 +614,18 @@ def _failure_line(exc: BaseException, args: argparse.Namespace) -> tuple[int, st
     import errno
     import sqlite3
 
-    from desktop_crm.storage.database import disk_full_message
+    from desktop_crm.storage.database import (
+        connection_lost,
+        disk_full_message,
+        lost_error,
+        sqlite_path,
+        to_url,
+    )
     from desktop_crm.storage.integrity import is_busy, is_full
 
+    url = to_url(_db_arg(args))
+    if sqlite_path(url) is None and connection_lost(exc):  # outside a unit of work
+        return EXIT_BAD_INPUT, str(lost_error(url, exc))
     for cause in _causes(exc):
         if isinstance(cause, sqlite3.Error) and is_busy(cause):
             return EXIT_BUSY, _("The database is busy in another window or program; "

@@ -19,14 +19,19 @@ from PySide6.QtWidgets import (
 
 from desktop_crm import __version__
 from desktop_crm.i18n import LANGUAGES, N_, _, language, set_language
-from desktop_crm.services.backup import BackupReason, backup, backup_if_due
+from desktop_crm.services.backup import (
+    BackupReason,
+    backup,
+    backup_if_due,
+    server_backups_message,
+)
 from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.ics_export import export_ics
 from desktop_crm.services.registry import Services
 from desktop_crm.services.restore import RestoreResult, restore
 from desktop_crm.storage import held_files
-from desktop_crm.storage.database import Database, DatabaseError
+from desktop_crm.storage.database import Database, DatabaseError, shown_url
 from desktop_crm.ui import backups, file_dialogs, transfer
 from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.changes import Changes, TabPage, client_ids
@@ -93,6 +98,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.retranslate()
         self._restore_state()
+        if db.shared:
+            self._show_server_backups()
 
     def _show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -287,7 +294,7 @@ class MainWindow(QMainWindow):
             self._on_clients(self.clients.save)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(_("Desktop CRM") + " — " + str(self.db.path or self.db.url))
+        self.setWindowTitle(_("Desktop CRM") + " — " + str(self.db.path or shown_url(self.db.url)))
         self.file_menu.setTitle(_("&File"))
         self.client_menu.setTitle(_("&Client"))
         # Always show both words, so a user lost in the wrong language finds it.
@@ -298,6 +305,13 @@ class MainWindow(QMainWindow):
         self.act_open_db.setText(_("Open database…"))
         self.act_backup.setText(_("Back up now"))
         self.act_restore.setText(_("Restore from backup…"))
+        # backups, restore and the integrity check are SQLite-file features: on a
+        # server they are the server's, and the menu says so where the actions were
+        on_server = server_backups_message(shown_url(self.db.url)) if self.db.shared else ""
+        for action in (self.act_backup, self.act_restore):
+            action.setEnabled(not self.db.shared)
+            action.setToolTip(on_server or action.text())
+            action.setStatusTip(on_server)
         self.act_export_ics.setText(_("Export care calendar (.ics)…"))
         self.act_import.setText(_("Import clients (Excel, CSV, vCard)…"))
         self.act_undo_import.setText(_("Undo last import…"))
@@ -340,7 +354,14 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.clients)
         old.close()
         self.retranslate()
-        self.statusBar().showMessage(_("Opened {path}", path=db.path or db.url), 5000)
+        if db.shared:
+            self._show_server_backups()
+        else:
+            self.statusBar().showMessage(_("Opened {path}", path=db.path), 5000)
+
+    def _show_server_backups(self) -> None:
+        """Said once, when a server database is opened: its backups are the server's."""
+        self.statusBar().showMessage(server_backups_message(shown_url(self.db.url)), 30000)
 
     def _swap_tab(self, old: QWidget, new: QWidget) -> None:
         """Put ``new`` where ``old`` was, keeping its splitter position."""
@@ -380,9 +401,12 @@ class MainWindow(QMainWindow):
     def open_database(self) -> None:
         self._choose_and_open(create=False)
 
-    def backup_now(self) -> Operation[Path]:
+    def backup_now(self) -> Operation[Path] | None:
         """File > Back up now, on a worker thread (SQLite's backup API)."""
         db = self.db
+        if db.shared:  # the action is disabled; a shortcut or a test may still call it
+            self._show_server_backups()
+            return None
         return (Operation(self, lambda ctx: backup(db))
                 .with_progress(_("Backing up…"))
                 .errors(_("Backup failed"), DatabaseError)
@@ -429,9 +453,8 @@ class MainWindow(QMainWindow):
         thread and reopen. Returns the restore operation, or None when nothing
         was chosen."""
         path = self.db.path
-        if path is None:
-            QMessageBox.information(self, _("Restore from backup"),
-                                    _("Backups are only made of SQLite databases"))
+        if path is None:  # the action is disabled on a server database
+            self._show_server_backups()
             return None
         if not self._confirm_discard():
             return None
@@ -535,7 +558,7 @@ class MainWindow(QMainWindow):
             self, _("About Desktop CRM"),
             "<h3>" + _("Desktop CRM") + f" {__version__}</h3><p>"
             + _("Offline client-card manager for salespeople.") + "</p><p>"
-            + _("Database: {path}", path=self.db.path or self.db.url) + "</p>",
+            + _("Database: {path}", path=self.db.path or shown_url(self.db.url)) + "</p>",
         )
 
     # -- state ------------------------------------------------------------------------
