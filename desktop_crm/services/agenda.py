@@ -31,7 +31,7 @@ from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.festivals import FESTIVALS
 from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
-from desktop_crm.services.clock import Clock, system_clock
+from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.collector import paused_collector
 from desktop_crm.storage import care_repo as repo
 from desktop_crm.storage import client_repo, complaint_repo, identity_repo
@@ -69,11 +69,18 @@ class AgendaService:
     Attributes:
         db: the open database.
         clock: returns "now"; injected so tests can fix "today".
+        user: "Mine" (``mine=True``) means the items of the clients this user owns.
     """
 
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Database, clock: Clock = system_clock,
+                 user: str | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.user = current_user() if user is None else user
+
+    def owner_for(self, mine: bool) -> str | None:
+        """The owner a "Mine" agenda shows (the user), or None for everyone's."""
+        return self.user if mine else None
 
     def today(self) -> date:
         return self.clock().date()
@@ -101,11 +108,14 @@ class AgendaService:
 
     # -- building -------------------------------------------------------------
     def agenda(self, days: int, start: date | None = None, *, include_overdue: bool = True,
-               kinds: Iterable[AgendaKind] | None = None) -> list[AgendaItem]:
+               kinds: Iterable[AgendaKind] | None = None, mine: bool = False
+               ) -> list[AgendaItem]:
         """Items falling on ``start`` .. ``start + days - 1`` (``start`` defaults to
         today), plus, with ``include_overdue``, those missed before it and not done:
         open follow-ups and overdue contacts however old, yearly dates up to
-        ``settings.overdue_days`` back. Sorted by date, kind and client."""
+        ``settings.overdue_days`` back. Sorted by date, kind and client. ``mine``:
+        only the user's clients' items; festivals count (and greet) the user's
+        clients only."""
         if days < 1:
             raise ValueError(_("The agenda needs at least one day"))
         start = start or self.today()
@@ -113,49 +123,53 @@ class AgendaService:
         settings = self.settings()
         first = start - timedelta(days=settings.overdue_days) if include_overdue else start
         wanted = set(kinds) if kinds is not None else set(AgendaKind)
-        builder = _Builder(settings, start, end, first, include_overdue, wanted)
+        builder = _Builder(settings, start, end, first, include_overdue, wanted,
+                           self.owner_for(mine))
         # Tens of thousands of tuples and no cycles: see services/collector.py
         # for what the paused collector saves and why pausing it is safe here.
         with paused_collector(), self.db.read() as s:
             builder.collect(s)
             return sort_items(builder.items)
 
-    def due_today(self) -> list[AgendaItem]:
+    def due_today(self, mine: bool = False) -> list[AgendaItem]:
         """The Today list: overdue items, today's, and those whose reminder has begun."""
         today = self.today()
         with self.db.read() as s:
             own = repo.longest_own_reminder(s)
         lead = max([own, *self.settings().remind_days.values()])
-        return [i for i in self.agenda(lead + 1, today) if i.is_due(today)]
+        return [i for i in self.agenda(lead + 1, today, mine=mine) if i.is_due(today)]
 
-    def backlog_filter(self) -> ClientFilter:
+    def backlog_filter(self, mine: bool = False) -> ClientFilter:
         """The client-list filter showing the agenda's not-contacted backlog:
-        clients past their grade's limit since before the overdue window."""
+        clients past their grade's limit since before the overdue window (of
+        the user's clients with ``mine``)."""
         settings = self.settings()
         first = self.today() - timedelta(days=settings.overdue_days)
         limits = tuple((g, settings.no_contact_limit(g)) for g in GRADES)
         return ClientFilter(contact_limits=limits, contact_due_before=first,
-                            sort="last_contact")
+                            sort="last_contact", owner=self.owner_for(mine))
 
-    def counts_by_day(self, start: date, end: date) -> dict[date, int]:
+    def counts_by_day(self, start: date, end: date, mine: bool = False) -> dict[date, int]:
         """How many items fall on each day (for a month view); overdue ones not carried."""
         counts: dict[date, int] = {}
-        for item in self.agenda((end - start).days + 1, start, include_overdue=False):
+        for item in self.agenda((end - start).days + 1, start, include_overdue=False,
+                                mine=mine):
             counts[item.day] = counts.get(item.day, 0) + 1
         return counts
 
-    def greeting_list(self, item: AgendaItem) -> list[ClientRow]:
-        """The clients a festival item greets."""
+    def greeting_list(self, item: AgendaItem, mine: bool = False) -> list[ClientRow]:
+        """The clients a festival item greets (only the user's with ``mine``)."""
         with self.db.read() as s:
-            ids = repo.graded_ids(s, self.settings().festival_grades)
+            ids = repo.graded_ids(s, self.settings().festival_grades, self.owner_for(mine))
             return client_repo.rows(s, ids)
 
     # -- done -----------------------------------------------------------------
     def mark_done(self, item: AgendaItem, summary: str | None = None,
-                  channel: Channel | None = None) -> DoneReceipt:
+                  channel: Channel | None = None, mine: bool = False) -> DoneReceipt:
         """Log the interaction the item asked for (a greeting, a call) on the
-        client's timeline, or on every greeted client's for a festival, and take
-        the item off the agenda. Raises AlreadyDoneError when it was done already."""
+        client's timeline, or on every greeted client's for a festival (only the
+        user's clients with ``mine``), and take the item off the agenda. Raises
+        AlreadyDoneError when it was done already."""
         now = self.clock()
         text = (summary if summary is not None else item.done_summary).strip()
         if not text:
@@ -177,7 +191,7 @@ class AgendaService:
                                                                     item.day):
                 raise AlreadyDoneError(_("This item is done already"))
             if item.client_id is None:  # a festival: everyone on the greeting list
-                greeted = repo.graded_ids(s, grades)
+                greeted = repo.graded_ids(s, grades, self.owner_for(mine))
                 ids = repo.log_for_many(s, greeted, now, channel.value, text)
             else:
                 ids = [client_repo.add_interaction(
@@ -213,8 +227,9 @@ class _Builder:
     """Collects one agenda; one instance per call."""
 
     def __init__(self, settings: CareSettings, start: date, end: date, first: date,
-                 include_overdue: bool, kinds: set[AgendaKind]) -> None:
+                 include_overdue: bool, kinds: set[AgendaKind], owner: str | None) -> None:
         self.settings = settings
+        self.owner = owner
         self.start, self.end, self.first = start, end, first
         self.include_overdue = include_overdue
         self.kinds = kinds
@@ -250,6 +265,12 @@ class _Builder:
             self._complaint_follow_ups(s)
         if done:
             self.items = [i for i in self.items if i.key not in done]
+        if self.owner is not None:
+            # "Mine": the care queries read every client's rows (their SQL is
+            # shared with the unfiltered agenda and its indexes); the owner's
+            # ids come from the owner index, one query
+            owned = client_repo.owned_ids(s, self.owner)
+            self.items = [i for i in self.items if i.client_id is None or i.client_id in owned]
 
     def _dated(self, rows: list[repo.Row], source: str) -> None:
         kinds, items, occurrences = self.kinds, self.items, self.occurrences
@@ -323,7 +344,12 @@ class _Builder:
                                     client_id, name, last.isoformat(), limits[grade or ""],
                                     remind))
         if self.include_overdue:
-            backlog = repo.count_not_contacted_before(s, limits, self.first)
+            if self.owner is None:
+                backlog = repo.count_not_contacted_before(s, limits, self.first)
+            else:
+                backlog = client_repo.count(s, ClientFilter(
+                    contact_limits=tuple(limits.items()), contact_due_before=self.first,
+                    owner=self.owner))
             if backlog:
                 items.append(AgendaItem(self.first - timedelta(days=1), kind,
                                         Source.NO_CONTACT_BACKLOG, 0, None, "", "", None,
@@ -342,7 +368,7 @@ class _Builder:
                                              None, remind))
 
     def _festivals(self, s: Session) -> None:
-        count = repo.count_graded(s, self.settings.festival_grades)
+        count = repo.count_graded(s, self.settings.festival_grades, self.owner)
         remind = self.settings.remind(AgendaKind.FESTIVAL)
         for index, fest in enumerate(FESTIVALS):
             key: SpecKey = (fest.spec.calendar, fest.spec.month, fest.spec.day, False)

@@ -189,23 +189,26 @@ def count_not_contacted_before(session: Session, limits: dict[str, int], first: 
     return total
 
 
-def _grade_filter(grades: Sequence[str]) -> ColumnElement[bool]:
+def _grade_filter(grades: Sequence[str], owner: str | None = None) -> ColumnElement[bool]:
+    live = _LIVE if owner is None else and_(_LIVE, Client.owner == owner)
     if not grades:
-        return _LIVE
+        return live
     named = [g for g in grades if g]
     parts: list[ColumnElement[bool]] = [Client.grade.in_(named)] if named else []
     if "" in grades:
         parts.append(Client.grade.is_(None))
-    return and_(_LIVE, or_(*parts))
+    return and_(live, or_(*parts))
 
 
-def count_graded(session: Session, grades: Sequence[str]) -> int:
-    """Live clients with one of ``grades`` ("" = unrated; none given = all)."""
-    return int(session.scalar(select(func.count(Client.id)).where(_grade_filter(grades))) or 0)
+def count_graded(session: Session, grades: Sequence[str], owner: str | None = None) -> int:
+    """Live clients with one of ``grades`` ("" = unrated; none given = all),
+    of ``owner`` when given."""
+    return int(session.scalar(select(func.count(Client.id))
+                              .where(_grade_filter(grades, owner))) or 0)
 
 
-def graded_ids(session: Session, grades: Sequence[str]) -> list[int]:
-    stmt = select(Client.id).where(_grade_filter(grades)).order_by(Client.sort_key)
+def graded_ids(session: Session, grades: Sequence[str], owner: str | None = None) -> list[int]:
+    stmt = select(Client.id).where(_grade_filter(grades, owner)).order_by(Client.sort_key)
     return list(session.scalars(stmt))
 
 

@@ -71,7 +71,7 @@ class ClientFilter:
     kind: str | None = None
     classification: tuple[str, str] | None = None  # (field, value), e.g. ("loyalty", "core")
     tag: str | None = None
-    owner: str | None = None
+    owner: str | None = None  # exactly this owner ("Mine": the user's name)
     grade: str | None = None  # "A", "B", "C" or "unrated"
     evaluated_before: date | None = None  # due: never evaluated, or last before this date
     grade_changed_since: date | None = None  # latest evaluation on/after this changed grade
@@ -104,7 +104,7 @@ def _filtered(flt: ClientFilter) -> Select[int]:
                 .where(Tag.name == flt.tag)
             )
         )
-    if flt.owner:
+    if flt.owner is not None:
         stmt = stmt.where(Client.owner == flt.owner)
     if flt.grade:
         stmt = stmt.where(Client.grade.is_(None) if flt.grade == "unrated"
@@ -168,6 +168,12 @@ def rows(session: Session, ids: list[int]) -> list[ClientRow]:
         for r in session.execute(stmt)
     }
     return [found[i] for i in ids if i in found]
+
+
+def owned_ids(session: Session, owner: str) -> set[int]:
+    """Ids of the live clients whose owner is ``owner`` (the index on owner answers it)."""
+    stmt = select(Client.id).where(Client.owner == owner, Client.deleted_at.is_(None))
+    return set(session.connection().execute(stmt).scalars())
 
 
 def distinct_owners(session: Session) -> list[str]:

@@ -167,6 +167,7 @@ class ComplaintFilter:
     since: date | None = None  # received on or after
     until: date | None = None  # received on or before
     client_id: int | None = None
+    owner: str | None = None  # complaints of this owner's clients ("Mine")
 
 
 def _filtered(flt: ComplaintFilter) -> Any:
@@ -186,6 +187,8 @@ def _filtered(flt: ComplaintFilter) -> Any:
         stmt = stmt.where(func.date(ComplaintRow.received_at) <= flt.until.isoformat())
     if flt.client_id is not None:
         stmt = stmt.where(ComplaintRow.client_id == flt.client_id)
+    if flt.owner is not None:
+        stmt = stmt.where(Client.owner == flt.owner)
     return stmt
 
 
