@@ -68,13 +68,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only(reason): a test of what only a SQLite file has (its bytes, "
         "locks, backups); the ``db`` fixture gives it no PostgreSQL run")
+    config.addinivalue_line(
+        "markers", "both_engines: a GUI test that runs on PostgreSQL too (GUI tests run on "
+        "SQLite only otherwise)")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Every test that takes ``engine`` (the ``db`` fixture does) runs once on
-    SQLite and once on PostgreSQL, unless marked ``sqlite_only``."""
+    """Every test below the UI that takes ``engine`` (the ``db`` fixture does)
+    runs once on SQLite and once on PostgreSQL, unless marked ``sqlite_only``.
+    GUI tests run on SQLite, but for those marked ``both_engines`` (the window
+    on a server database)."""
     if "engine" in metafunc.fixturenames:
-        only = metafunc.definition.get_closest_marker("sqlite_only")
+        definition = metafunc.definition
+        gui = "gui" in definition.path.parts
+        only = definition.get_closest_marker("sqlite_only") or (
+            gui and not definition.get_closest_marker("both_engines"))
         metafunc.parametrize("engine", ["sqlite"] if only else list(ENGINES), indirect=True)
 
 
@@ -146,8 +154,9 @@ def corrupt_clients_table(path: Path) -> None:
         fh.write(b"\xa5" * (page_size // 2 - 8))
 
 
-def build_at(path: Path, revision: str) -> None:
-    """A database file with the schema of an earlier ``revision`` (Alembic)."""
+def build_at(path: Path | str, revision: str) -> None:
+    """A database with the schema of an earlier ``revision`` (Alembic): a
+    SQLite file at ``path``, or the PostgreSQL database a URL names."""
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import create_engine
@@ -156,7 +165,7 @@ def build_at(path: Path, revision: str) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    engine = create_engine(f"sqlite:///{path}")
+    engine = create_engine(path if isinstance(path, str) else f"sqlite:///{path}")
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)

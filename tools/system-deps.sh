@@ -2,8 +2,9 @@
 # Make sure the Debian packages Qt needs (offscreen for tests, xcb for a real
 # screen) and a CJK font are present. Installs them when run as root with
 # apt-get available; otherwise prints the exact command and fails.
-# For tests it also installs LibreOffice Calc where it can; without it only the
-# LibreOffice test is skipped, so its absence never fails.
+# For tests it also installs LibreOffice Calc and PostgreSQL's server where it
+# can; without them only their tests are skipped (with the reason printed), so
+# their absence never fails.
 # Usage: tools/system-deps.sh [test|run]
 set -euo pipefail
 mode="${1:-test}"
@@ -40,6 +41,13 @@ optional=()
 if [ "$mode" = test ] && ! command -v soffice >/dev/null; then
   optional+=(libreoffice-calc-nogui)
 fi
+# PostgreSQL's server: the storage, services and CLI tests run a second time
+# on a throwaway cluster (tests/pg_server.py); without it they are skipped,
+# with the reason printed.
+if [ "$mode" = test ] && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null \
+    && ! command -v initdb >/dev/null; then
+  optional+=(postgresql)
+fi
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#optional[@]} -eq 0 ]; then
   exit 0
@@ -53,10 +61,12 @@ export DEBIAN_FRONTEND=noninteractive
 if [ ${#optional[@]} -gt 0 ]; then
   if [ $can_install = yes ]; then
     echo "Installing optional system packages: ${optional[*]}"
-    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${optional[@]}" \
-      >/dev/null || echo "Could not install ${optional[*]}; its test will be skipped" >&2
+    for pkg in "${optional[@]}"; do  # one at a time: one failing leaves the others
+      { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null; } \
+        || echo "Could not install $pkg; its tests will be skipped" >&2
+    done
   else
-    echo "Optional, for the LibreOffice test (run as root):" \
+    echo "Optional, for the LibreOffice and PostgreSQL tests (run as root):" \
       "apt-get install -y --no-install-recommends ${optional[*]}" >&2
   fi
 fi
