@@ -8,12 +8,14 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import update
 
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.complaint import Complaint, ComplaintCategory
 from desktop_crm.domain.dates import DateSpec
 from desktop_crm.services.registry import Services
 from desktop_crm.storage.database import Database
+from desktop_crm.storage.models import Client
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.settings_dialog import USER_NAME_KEY
 from tests.conftest import Clock
@@ -167,3 +169,20 @@ def test_a_new_name_changes_what_mine_lists(qtbot, db, settings, two_owners):  #
     assert _agenda_clients(window.today.panel) == {"赵磊"}
     assert _client_names(window) == {"赵磊"}
     assert window.clients.owner.currentText() == "张伟"
+
+
+def test_the_backlog_of_a_mine_agenda_opens_the_users_clients(  # type: ignore[no-untyped-def]
+        qtbot, db, settings, two_owners):
+    with db.session() as s:  # created long ago and never contacted: the backlog
+        s.execute(update(Client).values(created_at=datetime(2020, 1, 1, 9, 0)))
+    window = _window(qtbot, db, settings)
+    window.tabs.setCurrentWidget(window.today)
+    _choose(qtbot, window.today.scope, mine=True)
+    panel = window.today.panel
+    backlog = [row for row, item in enumerate(panel.model.items) if not item.can_be_done]
+    assert [panel.model.items[row].group_size for row in backlog] == [2]
+    panel.view.setCurrentIndex(panel.model.index(backlog[0], 0))
+    panel.open_selected()
+    assert window.tabs.currentWidget() is window.clients
+    assert _client_names(window) == MINE
+    assert window.clients.scope.is_mine() and window.clients.owner.currentText() == "李娜"
