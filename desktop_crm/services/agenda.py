@@ -235,14 +235,6 @@ class _Builder:
         self.kinds = kinds
         self.items: list[AgendaItem] = []
         self.occurrences = occurrences_between(first, end)
-        self._days: dict[str, date] = {}
-
-    def day(self, text: str) -> date:
-        """ISO text (date or date-time) to a date, cached: rows share few dates."""
-        found = self._days.get(text)
-        if found is None:
-            found = self._days[text] = date.fromisoformat(text[:10])
-        return found
 
     def collect(self, s: Session) -> None:
         done = repo.done_keys(s, self.first, self.end)
@@ -291,15 +283,13 @@ class _Builder:
 
     def _anniversaries(self, s: Session) -> None:
         solar = {(k[1], k[2]): v for k, v in self.occurrences.items() if k[0] == SOLAR}
-        month_days = [f"{m:02d}-{d:02d}" for m, d in solar]
-        for client_id, name, founded, since in repo.client_anniversaries(s, month_days):
-            for kind, source, text in (
+        for client_id, name, founded, since in repo.client_anniversaries(s, solar):
+            for kind, source, value in (
                 (AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING, founded),
                 (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP, since),
             ):
-                if text is None or kind not in self.kinds:
+                if value is None or kind not in self.kinds:
                     continue
-                value = self.day(text)
                 spec = DateSpec(SOLAR, value.month, value.day, value.year, False)
                 for day, year in solar.get((value.month, value.day), []):
                     if year - value.year > 0:
@@ -310,12 +300,10 @@ class _Builder:
     def _follow_ups(self, s: Session) -> None:
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)
         kind, source, items = AgendaKind.FOLLOW_UP, Source.INTERACTION, self.items
-        days = self._days
         overdue = self.include_overdue
         for ref, client_id, name, due, step in repo.open_follow_ups(s, self.end):
-            day = days.get(due) or self.day(due)
-            if overdue or day >= self.start:
-                items.append(AgendaItem(day, kind, source, ref, client_id, name, step, None,
+            if overdue or due >= self.start:
+                items.append(AgendaItem(due, kind, source, ref, client_id, name, step, None,
                                         remind))
 
     def _thank_yous(self, s: Session) -> None:
@@ -325,7 +313,7 @@ class _Builder:
         until = datetime.combine(self.end - timedelta(days=THANK_YOU_BY_DAYS - 1), time())
         lead = THANK_YOU_BY_DAYS - THANK_YOU_FROM_DAYS
         for ref, client_id, name, logged, milestone in repo.milestones_between(s, since, until):
-            due = self.day(logged) + timedelta(days=THANK_YOU_BY_DAYS)
+            due = logged.date() + timedelta(days=THANK_YOU_BY_DAYS)
             if self.include_overdue or due >= self.start:
                 self.items.append(AgendaItem(due, AgendaKind.FOLLOW_UP, Source.THANK_YOU, ref,
                                              client_id, name, milestone, None, lead))
@@ -337,9 +325,8 @@ class _Builder:
         remind = self.settings.remind(AgendaKind.NO_CONTACT)
         kind, source, items = AgendaKind.NO_CONTACT, Source.NO_CONTACT, self.items
         after = {g: timedelta(days=n) for g, n in limits.items()}
-        days = self._days
         for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, self.end):
-            last = days.get(since[:10]) or self.day(since[:10])
+            last = since.date()
             items.append(AgendaItem(last + after[grade or ""], kind, source, client_id,
                                     client_id, name, last.isoformat(), limits[grade or ""],
                                     remind))

@@ -11,27 +11,36 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
+    Date,
+    DateTime,
     and_,
+    bindparam,
     case,
     delete,
     func,
     insert,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.types import TypeEngine
 
 from desktop_crm.domain.dates import SpecKey
 from desktop_crm.domain.enums import Milestone
+from desktop_crm.storage import dialect
 from desktop_crm.storage.models import (
     CareDoneRow,
     Client,
+    FamilyMemberRow,
+    ImportantDateRow,
     InteractionRow,
     SettingRow,
 )
@@ -40,28 +49,35 @@ _LIVE = Client.deleted_at.is_(None)
 MILESTONES = tuple(m.value for m in Milestone)  # "IN (...)": equality uses the index
 
 
-# The agenda's queries return plain tuples with dates as ISO text: at 100,000
-# clients a 30-day agenda reads tens of thousands of rows, and ORM rows with
-# parsed dates would cost more than the queries. "+c.deleted_at" keeps SQLite
-# from driving the joins through the (unselective) deleted_at index.
+# The agenda's queries are text() with named binds, executed on the Core
+# connection: at 100,000 clients a 30-day agenda reads tens of thousands of
+# rows, and ORM rows would cost more than the queries. Dates and times are
+# bound and returned as date and datetime (SQLAlchemy's types convert the ISO
+# text SQLite stores), so both engines give the same values.
 
-Row = tuple[Any, ...]
+Row = Sequence[Any]
+
+def _fetch(session: Session, sql: str, params: dict[str, Any] | None = None,
+           binds: Sequence[BindParameter[Any]] = (),
+           types: dict[str, type[TypeEngine[Any]]] | None = None) -> list[Row]:
+    """The rows of ``sql``; ``types`` names the result columns that are dates
+    or times (by their label)."""
+    stmt = text(sql).bindparams(*binds).columns(**(types or {}))
+    return list(session.connection().execute(stmt, params or {}).all())
 
 
-def _fetch(session: Session, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-    cursor = session.connection().connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
+def _live(session: Session, alias: str) -> str:
+    # keeps SQLite from driving the joins through the (unselective) deleted_at index
+    return f"{dialect.unindexed(session, alias + '.deleted_at')} IS NULL"
 
 
-def _keys_cte(keys: Iterable[SpecKey]) -> tuple[str, list[Any]]:
-    keys = list(keys)
-    values = ",".join("(?,?,?,?)" for _key in keys)
-    params = [v for key in keys for v in (key[0], key[1], key[2], int(key[3]))]
-    return f"WITH k(cal, m, d, leap) AS (VALUES {values})", params
+def _keys_cte(keys: Iterable[SpecKey]) -> tuple[str, dict[str, Any]]:
+    rows, params = [], {}
+    for n, key in enumerate(keys):
+        rows.append(f"(:c{n}, :m{n}, :d{n}, :l{n})")
+        params.update({f"c{n}": key[0], f"m{n}": key[1], f"d{n}": key[2],
+                       f"l{n}": bool(key[3])})
+    return f"WITH k(cal, m, d, leap) AS (VALUES {', '.join(rows)})", params
 
 
 def dates_with_keys(session: Session, keys: Iterable[SpecKey]) -> list[Row]:
@@ -77,7 +93,7 @@ def dates_with_keys(session: Session, keys: Iterable[SpecKey]) -> list[Row]:
         FROM k JOIN important_dates i
                ON i.calendar = k.cal AND i.month = k.m AND i.day = k.d AND i.leap = k.leap
              JOIN clients c ON c.id = i.client_id
-        WHERE +c.deleted_at IS NULL""", params)
+        WHERE {_live(session, "c")}""", params)
 
 
 def family_birthdays_with_keys(session: Session, keys: Iterable[SpecKey]) -> list[Row]:
@@ -94,76 +110,92 @@ def family_birthdays_with_keys(session: Session, keys: Iterable[SpecKey]) -> lis
                ON f.birth_calendar = k.cal AND f.birth_month = k.m AND f.birth_day = k.d
                   AND f.birth_leap = k.leap
              JOIN clients c ON c.id = f.client_id
-        WHERE +c.deleted_at IS NULL""", params)
+        WHERE {_live(session, "c")}""", params)
 
 
-def client_anniversaries(session: Session, month_days: Iterable[str]) -> list[Row]:
-    """Live clients founded or won on one of ``month_days`` ("MM-DD"):
-    (id, name, founded_on, relationship_since) with ISO dates or None. The
-    expression indexes on the month-day of both dates answer it."""
-    wanted = sorted(set(month_days))
+def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]]
+                         ) -> list[Row]:
+    """Live clients founded or won on one of ``month_days`` (month, day):
+    (id, name, founded_on, relationship_since), dates or None. The expression
+    indexes on the month-day of both dates answer it."""
+    wanted = dialect.month_day_keys(session, month_days)
     if not wanted:
         return []
-    marks = ",".join("?" * len(wanted))
+    founded = dialect.month_day_sql(session, "founded_on")
+    since = dialect.month_day_sql(session, "relationship_since")
     return _fetch(session, f"""
-        SELECT id, name, founded_on, relationship_since FROM clients
-        WHERE +deleted_at IS NULL AND (substr(founded_on, 6, 5) IN ({marks})
-                                       OR substr(relationship_since, 6, 5) IN ({marks}))""",
-                  wanted + wanted)
+        SELECT id, name, founded_on AS founded_on, relationship_since AS relationship_since
+        FROM clients
+        WHERE {_live(session, "clients")} AND ({founded} IN :keys OR {since} IN :keys)""",
+                  {"keys": wanted}, [bindparam("keys", expanding=True)],
+                  {"founded_on": Date, "relationship_since": Date})
 
 
 def open_follow_ups(session: Session, until: date) -> list[Row]:
     """Follow-ups not done and due on or before ``until``: (interaction id,
     client id, client, due, next step or else the summary). The partial index
-    ix_interactions_open_follow_up covers the first query."""
-    rows = _fetch(session, """
-        SELECT i.id, i.client_id, c.name, i.follow_up_on, i.next_step
+    ix_interactions_open_follow_up covers the first query (its condition is
+    written as the index's is, so that both planners see it implies it)."""
+    rows = _fetch(session, f"""
+        SELECT i.id, i.client_id, c.name, i.follow_up_on AS due, i.next_step
         FROM interactions i JOIN clients c ON c.id = i.client_id
-        WHERE i.follow_up_done = 0 AND i.follow_up_on IS NOT NULL AND i.follow_up_on <= ?
-              AND +c.deleted_at IS NULL""", [until.isoformat()])
+        WHERE i.follow_up_done = {dialect.false(session)} AND i.follow_up_on IS NOT NULL
+              AND i.follow_up_on <= :until
+              AND {_live(session, "c")}""",
+                  {"until": until}, [bindparam("until", type_=Date)], {"due": Date})
     blank = [r[0] for r in rows if not r[4]]
     if not blank:
         return rows
     summaries: dict[int, str] = {}
     for chunk in _chunks(blank):
-        marks = ",".join("?" * len(chunk))
-        summaries.update(_fetch(session, f"SELECT id, summary FROM interactions "
-                                         f"WHERE id IN ({marks})", list(chunk)))
+        summaries.update(session.execute(
+            select(InteractionRow.id, InteractionRow.summary)
+            .where(InteractionRow.id.in_(chunk))).all())
     return [r if r[4] else (*r[:4], summaries.get(r[0], "")) for r in rows]
 
 
 def milestones_between(session: Session, start: datetime, end: datetime) -> list[Row]:
     """Deliveries and deals logged in ``start`` <= time < ``end``:
-    (interaction id, client id, client, day logged, milestone)."""
+    (interaction id, client id, client, time logged, milestone)."""
     return _fetch(session, f"""
-        SELECT i.id, i.client_id, c.name, substr(i.occurred_at, 1, 10), i.milestone
+        SELECT i.id, i.client_id, c.name, i.occurred_at AS logged, i.milestone
         FROM interactions i JOIN clients c ON c.id = i.client_id
-        WHERE i.milestone IN ({",".join("?" * len(MILESTONES))})
-              AND i.occurred_at >= ? AND i.occurred_at < ?
-              AND +c.deleted_at IS NULL""",
-                  [*MILESTONES, start.isoformat(" "), end.isoformat(" ")])
+        WHERE i.milestone IN :milestones
+              AND i.occurred_at >= :start AND i.occurred_at < :end
+              AND {_live(session, "c")}""",
+                  {"milestones": list(MILESTONES), "start": start, "end": end},
+                  [bindparam("milestones", expanding=True),
+                   bindparam("start", type_=DateTime), bindparam("end", type_=DateTime)],
+                  {"logged": DateTime})
 
 
 _SINCE = "coalesce(last_contact_at, created_at)"  # as in the index ix_clients_contact
 
 
 def _by_grade(limits: dict[str, int], first: date, last: date | None
-              ) -> list[tuple[str, list[Any]]]:
+              ) -> list[tuple[str, dict[str, Any]]]:
     """Per grade ("" = unrated), the condition "becomes not contacted between
     ``first`` and ``last``" or, when ``last`` is None, "before ``first``", as a
-    range of the index ix_clients_contact, with its parameters."""
+    range of the index ix_clients_contact, with its parameters (named after
+    the grade, so that the conditions can be joined in one statement)."""
     parts = []
     for grade in ("A", "B", "C", ""):
         limit = timedelta(days=limits.get(grade, 90))
-        which = "grade IS NULL" if grade == "" else "grade = ?"
-        params: list[Any] = [] if grade == "" else [grade]
+        g = grade or "none"
+        which = "grade IS NULL" if grade == "" else f"grade = :grade_{g}"
+        params: dict[str, Any] = {} if grade == "" else {f"grade_{g}": grade}
+        params[f"from_{g}"] = datetime.combine(first - limit, time())
         if last is None:  # due before first
-            parts.append((f"{which} AND {_SINCE} < ?", [*params, (first - limit).isoformat()]))
+            parts.append((f"{which} AND {_SINCE} < :from_{g}", params))
         else:
-            parts.append((f"{which} AND {_SINCE} >= ? AND {_SINCE} < ?",
-                          [*params, (first - limit).isoformat(),
-                           (last - limit + timedelta(days=1)).isoformat()]))
+            params[f"to_{g}"] = datetime.combine(last - limit + timedelta(days=1), time())
+            parts.append((f"{which} AND {_SINCE} >= :from_{g} AND {_SINCE} < :to_{g}",
+                          params))
     return parts
+
+
+def _time_binds(params: dict[str, Any]) -> list[BindParameter[Any]]:
+    return [bindparam(k, type_=DateTime) for k, v in params.items() if isinstance(v, datetime)]
 
 
 def not_contacted(session: Session, limits: dict[str, int], first: date, last: date
@@ -171,12 +203,13 @@ def not_contacted(session: Session, limits: dict[str, int], first: date, last: d
     """Live clients who become "not contacted" (their grade's limit in days,
     "" = unrated, after the last contact or the card's creation) between
     ``first`` and ``last``: (id, name, grade, last contact or creation time)."""
-    selects, params = [], []
+    selects, params = [], {}
     for condition, values in _by_grade(limits, first, last):
-        selects.append(f"SELECT id, name, grade, {_SINCE} FROM clients "
+        selects.append(f"SELECT id, name, grade, {_SINCE} AS since FROM clients "
                        f"WHERE deleted_at IS NULL AND {condition}")
-        params += values
-    return _fetch(session, " UNION ALL ".join(selects), params)
+        params.update(values)
+    return _fetch(session, " UNION ALL ".join(selects), params, _time_binds(params),
+                  {"since": DateTime})
 
 
 def count_not_contacted_before(session: Session, limits: dict[str, int], first: date) -> int:
@@ -184,7 +217,8 @@ def count_not_contacted_before(session: Session, limits: dict[str, int], first: 
     total = 0
     for condition, values in _by_grade(limits, first, None):
         rows = _fetch(session, f"SELECT count(*) FROM clients "
-                               f"WHERE deleted_at IS NULL AND {condition}", values)
+                               f"WHERE deleted_at IS NULL AND {condition}",
+                      values, _time_binds(values))
         total += int(rows[0][0])
     return total
 
@@ -214,10 +248,9 @@ def graded_ids(session: Session, grades: Sequence[str], owner: str | None = None
 
 def longest_own_reminder(session: Session) -> int:
     """The longest reminder lead time set on any single date (0 when none is)."""
-    rows = _fetch(session, """
-        SELECT max(coalesce((SELECT max(remind_days) FROM important_dates), 0),
-                   coalesce((SELECT max(birth_remind_days) FROM family_members), 0))""")
-    return int(rows[0][0])
+    own = session.scalar(select(func.max(ImportantDateRow.remind_days)))
+    family = session.scalar(select(func.max(FamilyMemberRow.birth_remind_days)))
+    return max(own or 0, family or 0)
 
 
 def done_keys(session: Session, start: date, end: date) -> set[tuple[str, int, date]]:

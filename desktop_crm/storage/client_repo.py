@@ -8,17 +8,15 @@ ever holds ids.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
-    String,
     and_,
     delete,
     func,
-    literal,
     or_,
     select,
     update,
@@ -62,6 +60,10 @@ SORT_COLUMNS: dict[str, ColumnElement[object] | object] = {
     "last_evaluated": Client.last_evaluated_on,
     "id": Client.id,
 }
+
+# Ids per IN list: PostgreSQL takes at most 65,535 bound parameters a statement.
+_CHUNK = 10_000
+
 
 @dataclass
 class ClientFilter:
@@ -117,8 +119,8 @@ def _filtered(flt: ClientFilter) -> Select[int]:
         since = func.coalesce(Client.last_contact_at, Client.created_at)
         stmt = stmt.where(or_(*(
             and_(Client.grade.is_(None) if grade == "" else Client.grade == grade,
-                 since < literal((flt.contact_due_before - timedelta(days=days)).isoformat(),
-                                 String()))
+                 since < datetime.combine(flt.contact_due_before - timedelta(days=days),
+                                          time()))
             for grade, days in flt.contact_limits)))
     if flt.evaluated_before:
         stmt = stmt.where(or_(Client.last_evaluated_on.is_(None),
@@ -141,32 +143,29 @@ def count(session: Session, flt: ClientFilter) -> int:
 
 def rows(session: Session, ids: list[int]) -> list[ClientRow]:
     """List rows for ``ids``, in the order given (missing ids are skipped)."""
-    if not ids:
-        return []
-    tag_names = (
-        select(ClientTag.client_id, func.group_concat(Tag.name, ", ").label("tags"))
-        .join(Tag, Tag.id == ClientTag.tag_id)
-        .where(ClientTag.client_id.in_(ids))
-        .group_by(ClientTag.client_id)
-        .subquery()
-    )
-    stmt = (
-        select(Client.id, Client.name, Client.kind, Client.company, Client.primary_phone,
-               Client.owner, Client.loyalty, tag_names.c.tags, Client.last_contact_at,
-               Client.grade, Client.previous_grade, Client.last_evaluated_on)
-        .outerjoin(tag_names, tag_names.c.client_id == Client.id)
-        .where(Client.id.in_(ids))
-    )
-    found = {
-        r.id: ClientRow(
+    found: dict[int, ClientRow] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        # tags joined here rather than by group_concat (SQLite) or string_agg
+        # (PostgreSQL), sorted by code point: the same text on both engines,
+        # whatever the server's collation
+        tags: dict[int, list[str]] = {}
+        for client_id, tag in session.execute(
+                select(ClientTag.client_id, Tag.name).join(Tag, Tag.id == ClientTag.tag_id)
+                .where(ClientTag.client_id.in_(chunk))):
+            tags.setdefault(client_id, []).append(tag)
+        stmt = select(Client.id, Client.name, Client.kind, Client.company, Client.primary_phone,
+                      Client.owner, Client.loyalty, Client.last_contact_at, Client.grade,
+                      Client.previous_grade, Client.last_evaluated_on
+                      ).where(Client.id.in_(chunk))
+        found.update((r.id, ClientRow(
             id=r.id, name=r.name, kind=ClientKind(r.kind), company=r.company,
             phone=r.primary_phone, owner=r.owner,
-            loyalty=Loyalty(r.loyalty) if r.loyalty else None, tags=r.tags or "",
+            loyalty=Loyalty(r.loyalty) if r.loyalty else None,
+            tags=", ".join(sorted(tags.get(r.id, ()))),
             last_contact=r.last_contact_at, grade=r.grade, previous_grade=r.previous_grade,
             last_evaluated_on=r.last_evaluated_on,
-        )
-        for r in session.execute(stmt)
-    }
+        )) for r in session.execute(stmt))
     return [found[i] for i in ids if i in found]
 
 

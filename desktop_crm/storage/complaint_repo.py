@@ -4,7 +4,7 @@ handling log, lists and the figures the analysis pane and stats need."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, text, update
@@ -23,6 +23,7 @@ from desktop_crm.domain.complaint import (
     Temperament,
     number_text,
 )
+from desktop_crm.storage import dialect
 from desktop_crm.storage.models import (
     Client,
     ComplaintCounterRow,
@@ -42,11 +43,11 @@ _ENUMS: dict[str, type[Any]] = {
 
 
 def next_number(session: Session, year: int) -> int:
-    """Take the next sequence number of ``year``. Must be the first write of the
-    transaction: it takes SQLite's write lock, so a second writer waits for this
-    transaction to end and numbers stay unique; a rollback gives the number back."""
-    session.execute(text("INSERT OR IGNORE INTO complaint_counters (year, last) "
-                         "VALUES (:year, 0)"), {"year": year})
+    """Take the next sequence number of ``year``. The counter row stays locked
+    (SQLite: the database's write lock) until the transaction ends, so a second
+    writer waits for it and numbers stay unique; a rollback gives the number back."""
+    session.execute(text(dialect.insert_or_ignore("complaint_counters", ("year", "last"))),
+                    {"year": year, "last": 0})
     value = session.execute(
         update(ComplaintCounterRow).where(ComplaintCounterRow.year == year)
         .values(last=ComplaintCounterRow.last + 1).returning(ComplaintCounterRow.last)
@@ -181,10 +182,12 @@ def _filtered(flt: ComplaintFilter) -> Any:
         stmt = stmt.where(ComplaintRow.category == flt.category)
     if flt.department:
         stmt = stmt.where(ComplaintRow.department == flt.department)
+    # days as ranges of times: the column compared as it is stored, on both engines
     if flt.since:
-        stmt = stmt.where(func.date(ComplaintRow.received_at) >= flt.since.isoformat())
+        stmt = stmt.where(ComplaintRow.received_at >= datetime.combine(flt.since, time()))
     if flt.until:
-        stmt = stmt.where(func.date(ComplaintRow.received_at) <= flt.until.isoformat())
+        stmt = stmt.where(ComplaintRow.received_at
+                          < datetime.combine(flt.until + timedelta(days=1), time()))
     if flt.client_id is not None:
         stmt = stmt.where(ComplaintRow.client_id == flt.client_id)
     if flt.owner is not None:

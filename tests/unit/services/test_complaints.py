@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -84,11 +83,11 @@ def _register_many(path: str, client_id: int, count: int, start: Any, out: Any) 
 
 
 def test_numbers_stay_unique_and_gap_free_with_two_processes_writing(
-        db_path: Path, client_id: int) -> None:
+        db_target: str, client_id: int) -> None:
     context = multiprocessing.get_context("spawn")
     start, out = context.Event(), context.Queue()
     workers = [context.Process(target=_register_many,
-                               args=(str(db_path), client_id, 60, start, out))
+                               args=(db_target, client_id, 60, start, out))
                for _ in range(2)]
     for worker in workers:
         worker.start()

@@ -1,0 +1,65 @@
+"""The few SQL constructs that differ between SQLite and PostgreSQL, chosen
+by the session's dialect in one place.
+
+Everything else in storage is written once: SQLAlchemy Core or text() with
+named binds, and dates bound as dates (SQLAlchemy stores them as ISO text on
+SQLite, so comparisons stay text comparisons there and use the same indexes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy.orm import Session
+
+
+def name(session: Session) -> str:
+    """"sqlite" or "postgresql"."""
+    return session.get_bind().dialect.name
+
+
+def is_sqlite(session: Session) -> bool:
+    return name(session) == "sqlite"
+
+
+def unindexed(session: Session, column: str) -> str:
+    """``column`` in a condition that should not drive the plan. SQLite's
+    planner picks an index for any indexed column in WHERE, and a unary plus
+    stops that (the deleted_at index is unselective: almost every client is
+    live); PostgreSQL chooses by statistics and has no unary plus on times."""
+    return f"+{column}" if is_sqlite(session) else column
+
+
+def month_day_sql(session: Session, column: str) -> str:
+    """The month-day key of a date column, written exactly as the expression
+    indexes of migration 20261124_04 are (so lookups use them): 'MM-DD' text
+    on SQLite, where dates are ISO text, month * 100 + day on PostgreSQL
+    (EXTRACT is immutable, to_char is not)."""
+    if is_sqlite(session):
+        return f"substr({column}, 6, 5)"
+    return f"(EXTRACT(MONTH FROM {column}) * 100 + EXTRACT(DAY FROM {column}))"
+
+
+def month_day_keys(session: Session, month_days: Iterable[tuple[int, int]]
+                   ) -> list[str] | list[int]:
+    """(month, day) pairs as the values ``month_day_sql`` yields."""
+    pairs = sorted(set(month_days))
+    if is_sqlite(session):
+        return [f"{m:02d}-{d:02d}" for m, d in pairs]
+    return [m * 100 + d for m, d in pairs]
+
+
+def insert_or_ignore(table: str, columns: Iterable[str]) -> str:
+    """An INSERT that does nothing when the row's key exists: ``ON CONFLICT
+    DO NOTHING`` is the same on SQLite (3.24+) and PostgreSQL. Values are
+    named binds of the columns' names."""
+    names = list(columns)
+    return (f"INSERT INTO {table} ({', '.join(names)}) "
+            f"VALUES ({', '.join(':' + n for n in names)}) ON CONFLICT DO NOTHING")
+
+
+
+def false(session: Session) -> str:
+    """The literal false, as the partial indexes' conditions spell it
+    (models.py): SQLite stores booleans as 0 and 1."""
+    return "0" if is_sqlite(session) else "false"
