@@ -240,9 +240,10 @@ class _Builder:
         done = repo.done_keys(s, self.first, self.end)
         if self.kinds & {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
                          AgendaKind.CUSTOM_DATE}:
-            self._dated(repo.dates_with_keys(s, self.occurrences), Source.IMPORTANT_DATE)
+            self._dated(repo.dates_with_keys(s, self.occurrences, self.owner),
+                        Source.IMPORTANT_DATE)
         if AgendaKind.FAMILY_BIRTHDAY in self.kinds:
-            self._dated(repo.family_birthdays_with_keys(s, self.occurrences),
+            self._dated(repo.family_birthdays_with_keys(s, self.occurrences, self.owner),
                         Source.FAMILY_MEMBER)
         if self.kinds & {AgendaKind.FOUNDING_ANNIVERSARY, AgendaKind.RELATIONSHIP_ANNIVERSARY}:
             self._anniversaries(s)
@@ -257,12 +258,6 @@ class _Builder:
             self._complaint_follow_ups(s)
         if done:
             self.items = [i for i in self.items if i.key not in done]
-        if self.owner is not None:
-            # "Mine": the care queries read every client's rows (their SQL is
-            # shared with the unfiltered agenda and its indexes); the owner's
-            # ids come from the owner index, one query
-            owned = client_repo.owned_ids(s, self.owner)
-            self.items = [i for i in self.items if i.client_id is None or i.client_id in owned]
 
     def _dated(self, rows: list[repo.Row], source: str) -> None:
         kinds, items, occurrences = self.kinds, self.items, self.occurrences
@@ -283,7 +278,8 @@ class _Builder:
 
     def _anniversaries(self, s: Session) -> None:
         solar = {(k[1], k[2]): v for k, v in self.occurrences.items() if k[0] == SOLAR}
-        for client_id, name, founded, since in repo.client_anniversaries(s, solar):
+        for client_id, name, founded, since in repo.client_anniversaries(s, solar,
+                                                                              self.owner):
             for kind, source, value in (
                 (AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING, founded),
                 (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP, since),
@@ -301,7 +297,7 @@ class _Builder:
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)
         kind, source, items = AgendaKind.FOLLOW_UP, Source.INTERACTION, self.items
         overdue = self.include_overdue
-        for ref, client_id, name, due, step in repo.open_follow_ups(s, self.end):
+        for ref, client_id, name, due, step in repo.open_follow_ups(s, self.end, self.owner):
             if overdue or due >= self.start:
                 items.append(AgendaItem(due, kind, source, ref, client_id, name, step, None,
                                         remind))
@@ -312,7 +308,8 @@ class _Builder:
         since = datetime.combine(earliest - timedelta(days=THANK_YOU_BY_DAYS), time())
         until = datetime.combine(self.end - timedelta(days=THANK_YOU_BY_DAYS - 1), time())
         lead = THANK_YOU_BY_DAYS - THANK_YOU_FROM_DAYS
-        for ref, client_id, name, logged, milestone in repo.milestones_between(s, since, until):
+        for ref, client_id, name, logged, milestone in repo.milestones_between(s, since, until,
+                                                                                self.owner):
             due = logged.date() + timedelta(days=THANK_YOU_BY_DAYS)
             if self.include_overdue or due >= self.start:
                 self.items.append(AgendaItem(due, AgendaKind.FOLLOW_UP, Source.THANK_YOU, ref,
@@ -325,18 +322,14 @@ class _Builder:
         remind = self.settings.remind(AgendaKind.NO_CONTACT)
         kind, source, items = AgendaKind.NO_CONTACT, Source.NO_CONTACT, self.items
         after = {g: timedelta(days=n) for g, n in limits.items()}
-        for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, self.end):
+        for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, self.end,
+                                                                      self.owner):
             last = since.date()
             items.append(AgendaItem(last + after[grade or ""], kind, source, client_id,
                                     client_id, name, last.isoformat(), limits[grade or ""],
                                     remind))
         if self.include_overdue:
-            if self.owner is None:
-                backlog = repo.count_not_contacted_before(s, limits, self.first)
-            else:
-                backlog = client_repo.count(s, ClientFilter(
-                    contact_limits=tuple(limits.items()), contact_due_before=self.first,
-                    owner=self.owner))
+            backlog = repo.count_not_contacted_before(s, limits, self.first, self.owner)
             if backlog:
                 items.append(AgendaItem(self.first - timedelta(days=1), kind,
                                         Source.NO_CONTACT_BACKLOG, 0, None, "", "", None,
@@ -347,7 +340,8 @@ class _Builder:
         remind = self.settings.remind(AgendaKind.COMPLAINT_FOLLOW_UP)
         # due = resolution day + 7 <= end  <=>  resolved before end - 6 days, 00:00
         before = datetime.combine(self.end - timedelta(days=FOLLOW_UP_DAYS - 1), time())
-        for ref, client_id, name, number, resolved in complaint_repo.resolved_waiting(s, before):
+        for ref, client_id, name, number, resolved in complaint_repo.resolved_waiting(s, before,
+                                                                                     self.owner):
             due = follow_up_due(resolved)
             if self.include_overdue or due >= self.start:
                 self.items.append(AgendaItem(due, AgendaKind.COMPLAINT_FOLLOW_UP,

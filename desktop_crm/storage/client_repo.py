@@ -169,12 +169,6 @@ def rows(session: Session, ids: list[int]) -> list[ClientRow]:
     return [found[i] for i in ids if i in found]
 
 
-def owned_ids(session: Session, owner: str) -> set[int]:
-    """Ids of the live clients whose owner is ``owner`` (the index on owner answers it)."""
-    stmt = select(Client.id).where(Client.owner == owner, Client.deleted_at.is_(None))
-    return set(session.connection().execute(stmt).scalars())
-
-
 def distinct_owners(session: Session) -> list[str]:
     stmt = select(Client.owner).where(Client.owner != "", Client.deleted_at.is_(None))
     return sorted(set(session.scalars(stmt.distinct())))

@@ -207,14 +207,17 @@ def departments(session: Session) -> list[str]:
     return list(session.scalars(stmt))
 
 
-def resolved_waiting(session: Session, resolved_before: datetime) -> list[tuple[Any, ...]]:
-    """Resolved complaints not followed up yet, of live clients:
-    (id, client id, client, number, resolved at)."""
+def resolved_waiting(session: Session, resolved_before: datetime, owner: str | None = None
+                     ) -> list[tuple[Any, ...]]:
+    """Resolved complaints not followed up yet, of live clients (of ``owner``
+    when given): (id, client id, client, number, resolved at)."""
     stmt = (select(ComplaintRow.id, ComplaintRow.client_id, Client.name, ComplaintRow.number,
                    ComplaintRow.resolved_at)
             .join(Client, Client.id == ComplaintRow.client_id)
             .where(ComplaintRow.status == ComplaintStatus.RESOLVED.value,
                    ComplaintRow.resolved_at < resolved_before, Client.deleted_at.is_(None)))
+    if owner is not None:
+        stmt = stmt.where(Client.owner == owner)
     return [tuple(r) for r in session.execute(stmt)]
 
 

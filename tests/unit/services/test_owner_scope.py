@@ -9,10 +9,10 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import update
 
-from desktop_crm.domain.client import ClientCard
-from desktop_crm.domain.complaint import Complaint, ComplaintCategory
+from desktop_crm.domain.client import ClientCard, FamilyMember, Interaction
+from desktop_crm.domain.complaint import Complaint, ComplaintCategory, ComplaintStatus
 from desktop_crm.domain.dates import DateSpec
-from desktop_crm.domain.enums import AgendaKind
+from desktop_crm.domain.enums import AgendaKind, Channel, Milestone
 from desktop_crm.services.complaints import ComplaintFilter
 from desktop_crm.services.registry import Services
 from desktop_crm.storage.database import Database
@@ -117,3 +117,40 @@ def test_mine_follows_a_new_name(book: tuple[Services, dict[str, int]]) -> None:
 
 def test_mine_by_default_only_on_a_shared_database(db: Database, engine: str) -> None:
     assert Services.build(db).mine_by_default is (engine == "postgresql")
+
+
+def test_every_kind_of_agenda_item_under_mine_is_the_users(db: Database) -> None:
+    """Each care query takes the owner: dates, family birthdays, anniversaries,
+    follow-ups, thank-yous, clients passing their contact limit, complaint
+    follow-ups."""
+    clock = Clock(datetime(2026, 9, 20, 9, 0))
+    services = Services.build(db, clock, user="李娜")
+    ids = {}
+    for name, owner in (("王芳", "李娜"), ("赵磊", "张伟")):
+        ids[name] = client_id = services.clients.save(ClientCard(
+            name=name, owner=owner, founded_on=date(2010, 9, 22),
+            relationship_since=date(2015, 9, 23),
+            family=[FamilyMember("女儿", "小" + name, DateSpec.solar(9, 21, year=2012))]))
+        services.clients.log_interaction(Interaction(
+            client_id, datetime(2026, 9, 18, 10, 0), Channel.VISIT, "交付第一批货",
+            next_step="回访", follow_up_on=date(2026, 9, 22), milestone=Milestone.DELIVERY))
+        complaint = services.complaints.register(Complaint(
+            client_id=client_id, received_at=datetime(2026, 9, 10, 10, 0),
+            words="发票开错了", category=ComplaintCategory.OTHER))
+        assert complaint.id is not None
+        services.complaints.transition(complaint.id, ComplaintStatus.IN_PROGRESS)
+        services.complaints.transition(complaint.id, ComplaintStatus.RESOLVED)
+    with db.session() as s:  # last contact 85 days ago: both pass the 90-day limit soon
+        s.execute(update(Client).values(last_contact_at=datetime(2026, 6, 27, 9, 0)))
+    everyone = services.agenda.agenda(30, TODAY)
+    kinds = {i.kind for i in everyone if i.client_id == ids["赵磊"]}
+    assert kinds >= {AgendaKind.FAMILY_BIRTHDAY, AgendaKind.FOUNDING_ANNIVERSARY,
+                     AgendaKind.RELATIONSHIP_ANNIVERSARY, AgendaKind.FOLLOW_UP,
+                     AgendaKind.NO_CONTACT, AgendaKind.COMPLAINT_FOLLOW_UP}
+    assert {i.source for i in everyone if i.client_id == ids["赵磊"]} >= {"thank_you"}
+    mine = services.agenda.agenda(30, TODAY, mine=True)
+    assert {i.kind for i in mine if i.client_id} == {
+        i.kind for i in everyone if i.client_id == ids["王芳"]}
+    assert {i.client_id for i in mine if i.client_id} == {ids["王芳"]}
+    assert len([i for i in mine if i.client_id]) == len(
+        [i for i in everyone if i.client_id == ids["王芳"]])
