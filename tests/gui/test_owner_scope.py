@@ -186,3 +186,21 @@ def test_the_backlog_of_a_mine_agenda_opens_the_users_clients(  # type: ignore[n
     assert window.tabs.currentWidget() is window.clients
     assert _client_names(window) == MINE
     assert window.clients.scope.is_mine() and window.clients.owner.currentText() == "李娜"
+
+
+@pytest.mark.both_engines
+def test_the_default_follows_the_engine(qtbot, db, settings, two_owners, engine):  # type: ignore[no-untyped-def]
+    """Mine on a server database, Everyone on a SQLite file: each tab, unchosen."""
+    window = _window(qtbot, db, settings)
+    shared = engine == "postgresql"
+    for tab in (window.clients, window.today, window.calendar, window.complaints):
+        assert tab.scope.is_mine() is shared
+    expected = MINE if shared else EVERYONE
+    assert _agenda_clients(window.today.panel) == expected
+    window.clients.apply_filter()
+    assert _client_names(window) == expected
+    window.tabs.setCurrentWidget(window.calendar)
+    assert _agenda_clients(window.calendar.panel) == expected
+    window.tabs.setCurrentWidget(window.complaints)
+    assert _complaint_clients(window) == expected
+    window.clients.editor.revert()

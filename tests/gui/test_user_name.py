@@ -3,6 +3,7 @@ next saved card records as "who" and the owner a new card proposes."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -17,6 +18,7 @@ def _ok(dialog) -> None:  # type: ignore[no-untyped-def]
     box.button(QDialogButtonBox.StandardButton.Ok).click()
 
 
+@pytest.mark.both_engines
 def test_your_name_changes_what_the_next_saved_card_records(  # type: ignore[no-untyped-def]
         qtbot, db, settings, window):
     window.clients.new_client()
