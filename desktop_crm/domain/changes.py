@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any
 
+from desktop_crm.domain import profile
 from desktop_crm.domain.client import CARD_FIELDS, ClientCard, FamilyMember, ImportantDate, Phone
 from desktop_crm.domain.dates import DateSpec
-from desktop_crm.i18n import _
+from desktop_crm.i18n import N_, _
 
 
 def render_value(value: Any) -> str:
@@ -64,3 +65,51 @@ def diff_cards(old: ClientCard | None, new: ClientCard) -> list[tuple[str, str, 
         if before != after:
             changes.append((f"profile.{number}", before, after))
     return changes
+
+
+# the history's names of the fields (diff_cards) and events
+FIELD_LABELS: dict[str, str] = {
+    "created": N_("Created"),
+    "deleted": N_("Moved to trash"),
+    "restored": N_("Restored"),
+    "kind": N_("Kind"),
+    "name": N_("Name"),
+    "gender": N_("Gender"),
+    "title": N_("Title"),
+    "company": N_("Company"),
+    "phones": N_("Phones"),
+    "email": N_("E-mail"),
+    "wechat": N_("WeChat"),
+    "address": N_("Address"),
+    "home_address": N_("Home address"),
+    "industry": N_("Industry"),
+    "source": N_("Source"),
+    "tags": N_("Tags"),
+    "owner": N_("Owner"),
+    "notes": N_("Notes"),
+    "legal_representative": N_("Legal representative"),
+    "founded_on": N_("Founded on"),
+    "scale": N_("Scale"),
+    "assets": N_("Assets"),
+    "org_form": N_("Organisation form"),
+    "relationship_since": N_("Client since"),
+    "nature": N_("By nature"),
+    "stage": N_("By stage"),
+    "tenure": N_("By tenure"),
+    "volume_tier": N_("By volume"),
+    "loyalty": N_("By loyalty"),
+    "birthday": N_("Birthday"),
+    "birthday_remind_days": N_("Birthday reminder (days before)"),
+    "dates": N_("Anniversaries and other dates"),
+    "family": N_("Family members"),
+    "profile_private": N_("Confidential"),
+    "profile_filled_by": N_("Filled in by"),
+}
+
+
+def field_label(field: str) -> str:
+    """The translated name of a history field (``profile.12``: the question)."""
+    if field.startswith("profile."):
+        number = int(field.split(".")[1])
+        return _("Profile Q{n}", n=number) + " " + profile.question(number).text()
+    return _(FIELD_LABELS.get(field, field))

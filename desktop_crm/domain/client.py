@@ -106,6 +106,11 @@ class ClientCard:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     deleted_at: datetime | None = None
+    # the card's version when it was read (storage counts every write; 0: not
+    # read from storage): a save from an older version is refused, never
+    # overwrites (services.clients). Bookkeeping, not data: not compared, not
+    # exported, not in the history.
+    version: int = field(default=0, compare=False)
 
     @property
     def primary_phone(self) -> str:
@@ -115,7 +120,7 @@ class ClientCard:
 CARD_FIELDS: tuple[str, ...] = tuple(
     f.name for f in fields(ClientCard)
     if f.name not in ("id", "uuid", "birthday_uuid", "grade", "created_at", "updated_at",
-                      "deleted_at")
+                      "deleted_at", "version")
 )
 
 

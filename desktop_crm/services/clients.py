@@ -6,6 +6,7 @@ from datetime import datetime
 
 from desktop_crm.domain.changes import diff_cards
 from desktop_crm.domain.client import ChangeEntry, ClientCard, ClientRow, Interaction
+from desktop_crm.domain.conflicts import EditConflictError
 from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.validation import FieldError, ValidationError, validate_card
 from desktop_crm.i18n import _
@@ -14,7 +15,7 @@ from desktop_crm.storage import client_repo as repo
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
 
-__all__ = ["ClientFilter", "ClientService", "NotFoundError"]
+__all__ = ["ClientFilter", "ClientService", "EditConflictError", "NotFoundError"]
 
 
 class ClientService:
@@ -84,7 +85,14 @@ class ClientService:
     # -- writing --------------------------------------------------------------
     def save(self, card: ClientCard) -> int:
         """Validate and store ``card`` (new when ``card.id`` is None), recording
-        every changed field in the history. Raises ValidationError, writing nothing."""
+        every changed field in the history. Raises ValidationError, writing nothing.
+
+        A card read from storage carries the version it was read at; when the
+        stored card has moved past it (someone else saved it meanwhile, in
+        another window, process or on another computer) nothing is written and
+        EditConflictError says who changed what and carries the stored card. A
+        card with version 0 (not read from storage) is saved without the check.
+        """
         now = self.clock()
         errors = validate_card(card, now.date())
         if errors:
@@ -96,10 +104,14 @@ class ClientService:
             if old is not None and old.deleted_at is not None:
                 raise ValidationError([FieldError("name", _("Restore this client from the "
                                                             "trash before editing it"))])
+            if old is not None and card.version and old.version != card.version:
+                raise repo.conflict(s, old.id or 0, card.version)
             changes = diff_cards(old, card)
             if old is not None and not changes:
                 return old.id or 0
-            client_id = repo.save_card(s, card, now)
+            # the version is checked again as it is written: someone may have
+            # saved the card since it was read above
+            client_id = repo.save_card(s, card, now, expected_version=card.version or None)
             repo.add_changes(s, client_id, changes if old else [("created", "", card.name)],
                              now, self.user)
             return client_id

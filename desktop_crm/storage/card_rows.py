@@ -136,4 +136,5 @@ def card_from_rows(client: Any, phones: Iterable[Any], tags: Iterable[str],
     card.grade = client.grade
     card.created_at, card.updated_at = client.created_at, client.updated_at
     card.deleted_at = client.deleted_at
+    card.version = client.version
     return card

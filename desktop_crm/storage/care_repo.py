@@ -351,7 +351,8 @@ def log_for_many(session: Session, client_ids: Sequence[int], when: datetime, ch
         new_ids += session.scalars(insert(InteractionRow).returning(InteractionRow.id), rows)
         latest = func.coalesce(Client.last_contact_at, when)
         session.execute(update(Client).where(Client.id.in_(chunk))
-                        .values(last_contact_at=case((latest > when, latest), else_=when)))
+                        .values(last_contact_at=case((latest > when, latest), else_=when),
+                                version=Client.version + 1))
     return new_ids
 
 
@@ -364,7 +365,7 @@ def delete_many(session: Session, interaction_ids: Sequence[int]) -> None:
         latest = (select(func.max(InteractionRow.occurred_at))
                   .where(InteractionRow.client_id == Client.id).scalar_subquery())
         session.execute(update(Client).where(Client.id.in_(client_ids))
-                        .values(last_contact_at=latest))
+                        .values(last_contact_at=latest, version=Client.version + 1))
 
 
 # -- settings -----------------------------------------------------------------

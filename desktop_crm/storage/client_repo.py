@@ -29,6 +29,7 @@ from desktop_crm.domain.client import (
     ClientRow,
     Interaction,
 )
+from desktop_crm.domain.conflicts import EditConflictError
 from desktop_crm.domain.enums import (
     CLASSIFICATIONS,
     Channel,
@@ -36,6 +37,8 @@ from desktop_crm.domain.enums import (
     Loyalty,
     Milestone,
 )
+from desktop_crm.domain.errors import NotFoundError
+from desktop_crm.i18n import _
 from desktop_crm.storage import card_rows, search_index
 from desktop_crm.storage.models import (
     ChangeLogRow,
@@ -203,12 +206,31 @@ def _tag(session: Session, name: str, cache: dict[str, Tag]) -> Tag:
     return cache[name]
 
 
-def save_card(session: Session, card: ClientCard, now: datetime) -> int:
-    """Insert or update ``card`` with all its parts; returns its id."""
+# every write to a client row counts one more version (Core updates)
+NEXT_VERSION = {"version": Client.version + 1}
+
+
+def save_card(session: Session, card: ClientCard, now: datetime, *,
+              expected_version: int | None = None) -> int:
+    """Insert or update ``card`` with all its parts; returns its id. Updating
+    counts one more version of the card; with ``expected_version`` only when
+    the stored card is still at that version (one conditional UPDATE, so two
+    savers cannot both pass: the second waits for the first's row lock, then
+    finds the version moved), else EditConflictError (see ``conflict``) and
+    nothing is written."""
     client = session.get(Client, card.id) if card.id else None
     if client is None:
         client = Client(created_at=now, **_uuid(card.uuid))
         session.add(client)
+    elif expected_version is not None:
+        claimed = session.execute(
+            update(Client).where(Client.id == client.id, Client.version == expected_version)
+            .values(version=expected_version + 1)
+            .execution_options(synchronize_session="fetch"))
+        if not claimed.rowcount:  # type: ignore[attr-defined]
+            raise conflict(session, client.id, expected_version)
+    else:
+        client.version = Client.version + 1
     for name, value in card_rows.client_values(card).items():
         setattr(client, name, value)
     client.updated_at = now
@@ -240,6 +262,16 @@ def save_card(session: Session, card: ClientCard, now: datetime) -> int:
     return client.id
 
 
+def conflict(session: Session, client_id: int, version: int) -> EditConflictError:
+    """The refusal of a save made from ``version`` of a card stored at
+    another: the stored card and the history entries since ``version``."""
+    session.expire_all()  # the stored card, not what this session read before
+    theirs = load_card(session, client_id)
+    if theirs is None:
+        raise NotFoundError(_("Client {id} does not exist", id=client_id))
+    return EditConflictError(theirs, changes_since(session, client_id, version))
+
+
 def _uuid(value: str) -> dict[str, str]:
     """The ``uuid`` column's value when the record has one (else the model's
     default gives a new one)."""
@@ -262,7 +294,8 @@ def set_deleted(session: Session, client_id: int, when: datetime | None) -> bool
     exist or is already in that state."""
     state = Client.deleted_at.is_(None) if when else Client.deleted_at.is_not(None)
     result = session.execute(
-        update(Client).where(Client.id == client_id, state).values(deleted_at=when)
+        update(Client).where(Client.id == client_id, state).values(deleted_at=when,
+                                                                   **NEXT_VERSION)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
@@ -274,9 +307,14 @@ def purge(session: Session, client_id: int) -> None:
 
 def add_changes(session: Session, client_id: int, changes: list[tuple[str, str, str]],
                 now: datetime, user: str) -> None:
+    """Record changes made to the client, stamped with its version now (the
+    one they made)."""
+    if not changes:
+        return
+    version = session.scalar(select(Client.version).where(Client.id == client_id))
     session.add_all(
         ChangeLogRow(client_id=client_id, changed_at=now, user=user, field=f,
-                     old_value=old, new_value=new)
+                     old_value=old, new_value=new, version=version)
         for f, old, new in changes
     )
 
@@ -284,6 +322,15 @@ def add_changes(session: Session, client_id: int, changes: list[tuple[str, str, 
 def history(session: Session, client_id: int) -> list[ChangeEntry]:
     stmt = (select(ChangeLogRow).where(ChangeLogRow.client_id == client_id)
             .order_by(ChangeLogRow.changed_at.desc(), ChangeLogRow.id.desc()))
+    return [ChangeEntry(r.changed_at, r.field, r.old_value, r.new_value, r.user)
+            for r in session.scalars(stmt)]
+
+
+def changes_since(session: Session, client_id: int, version: int) -> list[ChangeEntry]:
+    """The history entries that took the client past ``version``, oldest first."""
+    stmt = (select(ChangeLogRow).where(ChangeLogRow.client_id == client_id,
+                                       ChangeLogRow.version > version)
+            .order_by(ChangeLogRow.version, ChangeLogRow.id))
     return [ChangeEntry(r.changed_at, r.field, r.old_value, r.new_value, r.user)
             for r in session.scalars(stmt)]
 
@@ -308,7 +355,7 @@ def refresh_last_contact(session: Session, client_id: int) -> None:
     latest = select(func.max(InteractionRow.occurred_at)).where(
         InteractionRow.client_id == client_id).scalar_subquery()
     session.execute(update(Client).where(Client.id == client_id)
-                    .values(last_contact_at=latest))
+                    .values(last_contact_at=latest, **NEXT_VERSION))
 
 
 def delete_interaction(session: Session, interaction_id: int) -> int | None:

@@ -74,6 +74,7 @@ def refresh_client_grade(session: Session, client_id: int) -> None:
         grade=latest[0].grade if latest else None,
         last_evaluated_on=latest[0].evaluated_on if latest else None,
         previous_grade=latest[1].grade if len(latest) > 1 else None,
+        version=Client.version + 1,
     ))
 
 

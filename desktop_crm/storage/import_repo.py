@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Phone
@@ -265,6 +265,30 @@ def updated_at(session: Session, client_id: int) -> datetime | None:
     return session.scalar(select(Client.updated_at).where(Client.id == client_id))
 
 
+def client_names(session: Session, client_ids: list[int]) -> list[str]:
+    """The names of the clients, in the order of ``client_ids``."""
+    names: dict[int, str] = {}
+    for start in range(0, len(client_ids), 500):
+        chunk = client_ids[start:start + 500]
+        rows = session.execute(select(Client.id, Client.name).where(Client.id.in_(chunk)))
+        names.update((client_id, name) for client_id, name in rows)
+    return [names[i] for i in client_ids if i in names]
+
+
+def last_editors(session: Session, client_ids: list[int]) -> list[str]:
+    """Who made the latest history entry of each client (the edit that
+    followed an import), once each, in the order of ``client_ids``."""
+    found: dict[int, str] = {}
+    for start in range(0, len(client_ids), 500):
+        chunk = client_ids[start:start + 500]
+        latest = (select(func.max(ChangeLogRow.id)).where(ChangeLogRow.client_id.in_(chunk))
+                  .group_by(ChangeLogRow.client_id))
+        rows = session.execute(select(ChangeLogRow.client_id, ChangeLogRow.user)
+                               .where(ChangeLogRow.id.in_(latest)))
+        found.update((client_id, user) for client_id, user in rows)
+    return list(dict.fromkeys(found[i] for i in client_ids if found.get(i)))
+
+
 def set_updated_at(session: Session, client_id: int, when: datetime) -> None:
     session.execute(update(Client).where(Client.id == client_id).values(updated_at=when))
 
@@ -321,8 +345,15 @@ def tag_set(session: Session) -> set[str]:
 
 
 def new_tags(session: Session, batch_id: int) -> list[str]:
-    text = session.scalar(select(ImportBatchRow.new_tags).where(ImportBatchRow.id == batch_id))
-    return list(json.loads(text or "[]"))
+    """The tags the batch added, and those added by batches undone before it:
+    on a shared database another import may have used them meanwhile (they
+    were kept then) and may be undone now."""
+    wanted = or_(ImportBatchRow.id == batch_id, ImportBatchRow.undone_at.is_not(None))
+    names: dict[str, None] = {}
+    for text in session.scalars(select(ImportBatchRow.new_tags).where(wanted)
+                                .order_by(ImportBatchRow.id)):
+        names.update(dict.fromkeys(json.loads(text or "[]")))
+    return list(names)
 
 
 def delete_unused_tags(session: Session, names: list[str]) -> None:

@@ -77,6 +77,9 @@ class Client(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)
+    # counts the writes to the card (1 when created): a save made from a card
+    # read at another version is refused (client_repo.save_card)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     phones: Mapped[list[ClientPhone]] = relationship(
         back_populates="client", cascade="all, delete-orphan", order_by="ClientPhone.position"
@@ -222,6 +225,8 @@ class ChangeLogRow(Base):
     field: Mapped[str] = mapped_column(String(64))
     old_value: Mapped[str] = mapped_column(Text, default="")
     new_value: Mapped[str] = mapped_column(Text, default="")
+    # the client's version this change produced (None: recorded before versions)
+    version: Mapped[int | None] = mapped_column(Integer)
 
 
 class ScoringSchemeRow(Base):

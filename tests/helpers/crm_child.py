@@ -12,6 +12,13 @@ Sub-commands:
 ``clients DB --count N --prefix P --ready F --go F --out JSON``
     Add N clients through ClientService, each with two interactions, once the
     ``--go`` file exists; write the ids and the time span to ``--out``.
+``team DB --count N --prefix P --shared ID --ready F --go F --out JSON``
+    One salesperson of a team (DB may be a PostgreSQL URL): read the shared
+    card ID, say ready, and once ``--go`` exists add N clients, each with
+    two interactions, saving an edit of the shared card (its notes and
+    title, as read before ready) halfway; write the ids, UUIDs, interaction
+    ids and what became of the shared edit (saved, or the EditConflictError's
+    message and history entries) to ``--out``.
 ``cli --ready F --go F --out JSON -- ARGS...``
     Run ``desktop-crm ARGS`` (the CLI's ``main``) once the ``--go`` file
     exists; write its exit code and the time span to ``--out``.
@@ -107,6 +114,50 @@ def _clients(args: argparse.Namespace) -> int:
         db.close()
     _write_json(args.out, {"ids": ids, "interactions": interactions,
                            "started": started, "finished": finished})
+    return 0
+
+
+def _team(args: argparse.Namespace) -> int:
+    from desktop_crm.domain.client import ClientCard, Interaction, Phone
+    from desktop_crm.domain.conflicts import EditConflictError
+    from desktop_crm.domain.enums import Channel
+    from desktop_crm.services.clients import ClientService
+    from desktop_crm.storage.database import Database
+
+    db = Database.open(args.db)
+    try:
+        service = ClientService(db, user=args.prefix)
+        shared = service.get(args.shared)  # opened before the other side saves it
+        shared.notes = f"{args.prefix}的备注"
+        shared.title = f"{args.prefix}定的职务"
+        _touch(args.ready)
+        _wait_for(args.go)
+        ids: list[int] = []
+        uuids: list[str] = []
+        interactions: list[int] = []
+        outcome: dict[str, Any] = {}
+        for n in range(args.count):
+            if n == args.count // 2:
+                try:
+                    service.save(shared)
+                    outcome = {"saved": True}
+                except EditConflictError as exc:
+                    outcome = {"saved": False, "message": str(exc),
+                               "changes": [[c.field, c.new, c.user] for c in exc.changes],
+                               "theirs_notes": exc.theirs.notes}
+            client_id = service.save(ClientCard(
+                name=f"{args.prefix}{n:04d}", company=f"{args.prefix}公司",
+                phones=[Phone(f"137{args.seed:02d}{n:06d}")]))
+            ids.append(client_id)
+            uuids.append(service.get(client_id).uuid)
+            for k in range(2):
+                interactions.append(service.log_interaction(Interaction(
+                    client_id=client_id, occurred_at=datetime(2026, 11, 1 + k, 10),
+                    channel=Channel.CALL, summary=f"{args.prefix}{n:04d} call {k}")))
+    finally:
+        db.close()
+    _write_json(args.out, {"ids": ids, "uuids": uuids, "interactions": interactions,
+                           "shared": outcome})
     return 0
 
 
@@ -214,6 +265,14 @@ def _parser() -> argparse.ArgumentParser:
     clients.add_argument("--seed", type=int, default=0, help="makes phone numbers distinct")
     for name in ("ready", "go", "out"):
         clients.add_argument(f"--{name}", type=Path, required=True)
+    team = sub.add_parser("team")
+    team.add_argument("db")
+    team.add_argument("--count", type=int, required=True)
+    team.add_argument("--prefix", required=True)
+    team.add_argument("--seed", type=int, default=0, help="makes phone numbers distinct")
+    team.add_argument("--shared", type=int, required=True)
+    for name in ("ready", "go", "out"):
+        team.add_argument(f"--{name}", type=Path, required=True)
     cli = sub.add_parser("cli")
     for name in ("ready", "go", "out"):
         cli.add_argument(f"--{name}", type=Path, required=True)
@@ -234,7 +293,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS = {"clients": _clients, "cli": _cli, "read-hold": _read_hold,
+COMMANDS = {"clients": _clients, "team": _team, "cli": _cli, "read-hold": _read_hold,
             "write-hold": _write_hold, "warm": _warm,
             "kill-before-rename": _kill_before_rename}
 

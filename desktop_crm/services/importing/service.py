@@ -528,8 +528,11 @@ class ImportService:
     def undo(self, batch_id: int) -> int:
         """Remove the clients a batch created and put back the cards it
         changed, in one transaction; returns the number of clients touched.
-        Refuses (ImportUndoError, nothing changed) when a client was edited
-        after the import or has interactions, evaluations or complaints."""
+        Only that batch's clients are touched: what others added or imported
+        meanwhile on a shared database stays. Refuses (ImportUndoError, one
+        line naming the clients and who edited them; nothing changed) when a
+        client was edited after the import, or one it created has
+        interactions, evaluations or complaints since."""
         now = self.clock()
         with self.db.session(lock=True) as session:  # the checks and the deletes: one state
             info = repo.batch(session, batch_id)
@@ -538,21 +541,7 @@ class ImportService:
             if info.undone_at is not None:
                 raise ImportUndoError(_("Import {id} was already undone", id=batch_id))
             items = repo.items(session, batch_id)
-            for item in items:
-                if item.client_id is None:
-                    continue
-                current = repo.updated_at(session, item.client_id)
-                if current != item.after:
-                    card = client_repo.load_card(session, item.client_id)
-                    raise ImportUndoError(_(
-                        "Cannot undo the import: {name} (ID {id}) was changed after it",
-                        name=card.name if card else "", id=item.client_id))
-                if item.action == repo.CREATED and repo.has_activity(session, item.client_id):
-                    card = client_repo.load_card(session, item.client_id)
-                    raise ImportUndoError(_(
-                        "Cannot undo the import: {name} (ID {id}) has interactions, "
-                        "evaluations or complaints recorded since",
-                        name=card.name if card else "", id=item.client_id))
+            _check_undoable(session, items)
             touched = 0
             for item in reversed(items):
                 if item.client_id is None:
@@ -575,6 +564,41 @@ class ImportService:
             repo.delete_unused_tags(session, repo.new_tags(session, batch_id))
             repo.mark_undone(session, batch_id, now)
         return touched
+
+
+def _check_undoable(session: Session, items: list[repo.ItemInfo]) -> None:
+    """Raise ImportUndoError naming every client of the batch that was
+    edited after it (by whom), or else every created client with activity."""
+    edited: list[int] = []
+    active: list[int] = []
+    for item in items:
+        if item.client_id is None:
+            continue
+        if repo.updated_at(session, item.client_id) != item.after:
+            edited.append(item.client_id)
+        elif item.action == repo.CREATED and repo.has_activity(session, item.client_id):
+            active.append(item.client_id)
+    if edited:
+        users = repo.last_editors(session, edited)
+        raise ImportUndoError(_(
+            "Cannot undo the import: {clients} changed after it by {users}",
+            clients=name_list(repo.client_names(session, edited)),
+            users="、".join(users) if users else _("someone")))
+    if active:
+        raise ImportUndoError(_(
+            "Cannot undo the import: {clients} have interactions, evaluations or "
+            "complaints recorded since", clients=name_list(repo.client_names(session, active))))
+
+
+NAMES_SHOWN = 3  # clients a one-line message names before "and N more"
+
+
+def name_list(names: list[str]) -> str:
+    """The first few names and how many more."""
+    shown = "、".join(names[:NAMES_SHOWN])
+    if len(names) > NAMES_SHOWN:
+        shown += " " + _("and {n} more", n=len(names) - NAMES_SHOWN)
+    return shown
 
 
 def _column_of(source: ImportSource, mapping: Mapping[int, str], field_key: str) -> str:

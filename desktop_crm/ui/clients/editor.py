@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.domain.client import ClientCard
+from desktop_crm.domain.conflicts import EditConflictError, merge, take_field
 from desktop_crm.domain.scoring import grade_strategy, grade_title
 from desktop_crm.domain.validation import FieldError, ValidationError, validate_card
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.ui.clients.complaints_page import ComplaintsPage
+from desktop_crm.ui.clients.conflict_dialog import ConflictDialog
 from desktop_crm.ui.clients.dates_page import DatesPage
 from desktop_crm.ui.clients.fields import BasicsPage, ClassificationPage, OrganisationPage
 from desktop_crm.ui.clients.history_page import HistoryPage
@@ -205,6 +207,7 @@ class CardEditor(QWidget):
                                                                     card.updated_at)
             self._original.deleted_at = card.deleted_at
             self._original.grade = card.grade
+            self._original.version = card.version
         finally:
             self._loading = False
         self.show_errors([])
@@ -247,14 +250,46 @@ class CardEditor(QWidget):
         if errors:
             self.show_errors(errors)
             return False
+        return self._store(card, self._original or ClientCard())
+
+    def _store(self, card: ClientCard, base: ClientCard) -> bool:
+        """Save ``card``, edited from ``base``; a card someone else saved
+        meanwhile is merged (``_merge``) and saved over their version."""
         try:
             client_id = self._service.save(card)
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return False
+        except EditConflictError as exc:
+            merged = self._merge(base, card, exc)
+            # theirs is the base of the merged card: a newer save is merged again
+            return merged is not None and self._store(merged, exc.theirs)
         self.load_id(client_id)
         self.saved.emit(client_id)
         return True
+
+    def _merge(self, base: ClientCard, mine: ClientCard,
+               conflict: EditConflictError) -> ClientCard | None:
+        """The card to save over the stored one: the user's edits plus what
+        the other side changed; where both changed a field, the user chooses
+        (``ConflictDialog``). None when the user keeps editing or reloads."""
+        merged, fields = merge(base, mine, conflict.theirs, conflict.changes)
+        if not fields:
+            return merged
+        dialog = ConflictDialog(conflict, fields, self)
+        try:
+            if not dialog.exec():  # keep editing: say why nothing was saved
+                self.errors.setText(str(conflict))
+                self.errors.show()
+                return None
+            if dialog.reload:
+                self.load(conflict.theirs)
+                return None
+            for field in dialog.taken():
+                take_field(merged, conflict.theirs, field)
+            return merged
+        finally:
+            dialog.deleteLater()
 
     # -- errors -----------------------------------------------------------------------
     def _widget_for(self, field: str) -> tuple[int, QWidget | None]:

@@ -111,7 +111,9 @@ def test_full_card_round_trips(service: ClientService) -> None:
     assert loaded.created_at == NOW and loaded.updated_at == NOW
     assert loaded.deleted_at is None
     assert {f.name for f in fields(ClientCard)} - set(CARD_FIELDS) == {
-        "id", "uuid", "birthday_uuid", "grade", "created_at", "updated_at", "deleted_at"}
+        "id", "uuid", "birthday_uuid", "grade", "created_at", "updated_at", "deleted_at",
+        "version"}
+    assert loaded.version == 1
     assert loaded.grade is None  # read-only: set by evaluations, never by saving a card
 
 

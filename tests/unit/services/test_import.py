@@ -51,7 +51,9 @@ def _by_name(db: Database) -> dict[str, ClientCard]:
 
 def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (child-table ids left out, the search index by
-    its content), to compare a database before and after."""
+    its content), to compare a database before and after. Card versions are
+    left out: an undo is one more write to a card, so its version moves on
+    (an editor that opened the card before must not save over it)."""
     conn = sqlite3.connect(path)
     try:
         tables = [r[0] for r in conn.execute(
@@ -62,6 +64,7 @@ def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
             cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
             if table != "clients":
                 cols = [c for c in cols if c != "id"]
+            cols = [c for c in cols if c != "version"]
             select = ", ".join(f'"{c}"' for c in cols)
             result[table] = sorted(conn.execute(f"SELECT {select} FROM {table}").fetchall(),
                                    key=repr)
