@@ -201,7 +201,7 @@ class AgendaService:
                 repo.set_follow_up_done(s, item.ref, True)
             elif item.source == Source.COMPLAINT:
                 complaint_repo.set_status(s, item.ref, ComplaintStatus.RESOLVED,
-                                          ComplaintStatus.FOLLOWED_UP, now, text)
+                                          ComplaintStatus.FOLLOWED_UP, now, text, self.user)
             elif item.source != Source.NO_CONTACT:
                 done_id = repo.add_done(s, item.source, item.ref, item.day, item.client_id,
                                         now, ids[0] if item.client_id else None)

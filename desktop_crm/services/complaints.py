@@ -35,7 +35,8 @@ class ComplaintService:
     Attributes:
         db: the open database.
         clock: returns "now"; injected so tests can fix it.
-        user: recorded as the author of log entries; "Mine" means the
+        user: recorded as the author of log entries and of status changes
+            (who registered, moved or reopened a complaint); "Mine" means the
             complaints of the clients this user owns.
     """
 
@@ -102,7 +103,7 @@ class ComplaintService:
             if not client_repo.client_exists(s, complaint.client_id, include_deleted=False):
                 raise NotFoundError(_("Client {id} does not exist", id=complaint.client_id))
             complaint.status = ComplaintStatus.NEW
-            complaint_id = repo.create(s, complaint, year, sequence, now)
+            complaint_id = repo.create(s, complaint, year, sequence, now, self.user)
         return self.get(complaint_id)
 
     def save(self, complaint: Complaint) -> Complaint:
@@ -128,7 +129,7 @@ class ComplaintService:
             if current is None:
                 raise NotFoundError(_("Complaint {id} does not exist", id=complaint_id))
             check_transition(current, target)
-            repo.set_status(s, complaint_id, current, target, now, note.strip())
+            repo.set_status(s, complaint_id, current, target, now, note.strip(), self.user)
         return self.get(complaint_id)
 
     def add_log(self, complaint_id: int, text: str) -> Complaint:

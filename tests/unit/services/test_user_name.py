@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from desktop_crm.domain.client import ClientCard
-from desktop_crm.domain.complaint import Complaint, ComplaintCategory
+from desktop_crm.domain.complaint import Complaint, ComplaintCategory, ComplaintStatus
 from desktop_crm.services import clock as clock_module
 from desktop_crm.services.clock import account_full_name, clean_user_name, current_user
 from desktop_crm.services.registry import Services
@@ -75,6 +75,11 @@ def test_every_service_records_the_name_given_to_build(db: Database, tmp_path: P
     assert complaint.id is not None
     logged = services.complaints.add_log(complaint.id, "已电话致歉")
     assert [entry.author for entry in logged.log] == ["李娜"]
+    services.set_user("张伟")  # a colleague takes it over
+    moved = services.complaints.transition(complaint.id, ComplaintStatus.IN_PROGRESS)
+    assert [(c.new, c.user) for c in moved.history] == [
+        (ComplaintStatus.NEW, "李娜"), (ComplaintStatus.IN_PROGRESS, "张伟")]
+    services.set_user("李娜")
     csv = tmp_path / "clients.csv"
     csv.write_text("客户名称,手机\n赵磊,13800138000\n", encoding="utf-8")
     importer = services.importer(backup_first=False)
@@ -96,3 +101,21 @@ def test_a_new_name_applies_to_the_next_write(db: Database) -> None:
     assert services.agenda.user == "张伟"
     assert services.evaluations.evaluate_client(
         client_id, WORKED_EXAMPLE, evaluated_on=date(2026, 11, 2)).evaluator == "张伟"
+
+
+def test_a_complaint_follow_up_marked_done_records_who(db: Database) -> None:
+    clock = Clock(datetime(2026, 11, 2, 9, 0))
+    services = Services.build(db, clock, user="李娜")
+    client_id = services.clients.save(ClientCard(name="王芳"))
+    complaint = services.complaints.register(Complaint(
+        client_id=client_id, received_at=clock(), words="收到的货有破损",
+        category=ComplaintCategory.PACKAGING))
+    assert complaint.id is not None
+    services.complaints.transition(complaint.id, ComplaintStatus.IN_PROGRESS)
+    services.complaints.transition(complaint.id, ComplaintStatus.RESOLVED)
+    services.set_user("张伟")
+    item = next(i for i in services.agenda.agenda(10) if i.ref == complaint.id
+                and i.source == "complaint")
+    services.agenda.mark_done(item, "回访：客户满意")
+    last = services.complaints.get(complaint.id).history[-1]
+    assert (last.new, last.user) == (ComplaintStatus.FOLLOWED_UP, "张伟")

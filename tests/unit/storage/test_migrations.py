@@ -50,7 +50,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
          "nature": "enterprise", "stage": "active", "tenure": "old", "volume_tier": "key",
          "loyalty": "core", "profile_filled_by": "王磊", "last_contact_at": NOW,
          "grade": "B", "previous_grade": "C", "last_evaluated_on": "2025-05-31",
-         "created_at": NOW, "updated_at": LATER, "deleted_at": None},
+         "created_at": NOW, "updated_at": LATER, "deleted_at": None, "version": 1},
         {"id": 2, "kind": "organisation", "name": "远航贸易", "sort_key": "yuan hang mao yi",
          "gender": "unknown", "title": "", "company": "远航贸易有限公司",
          "primary_phone": "021-64881234", "email": "", "wechat": "", "address": "上海市",
@@ -61,7 +61,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
          "tenure": "new", "volume_tier": "occasional", "loyalty": "lost",
          "profile_filled_by": "", "last_contact_at": None, "grade": None,
          "previous_grade": None, "last_evaluated_on": None, "created_at": NOW,
-         "updated_at": NOW, "deleted_at": LATER},  # in the trash
+         "updated_at": NOW, "deleted_at": LATER, "version": 1},  # in the trash
     ],
     "client_phones": [
         {"id": 1, "client_id": 1, "position": 0, "kind": "mobile", "number": "13800138000",
@@ -105,9 +105,9 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     ],
     "change_log": [
         {"id": 1, "client_id": 1, "changed_at": NOW, "user": "王磊", "field": "created",
-         "old_value": "", "new_value": "曾国方"},
+         "old_value": "", "new_value": "曾国方", "version": None},
         {"id": 2, "client_id": 1, "changed_at": LATER, "user": "王磊", "field": "title",
-         "old_value": "主管", "new_value": "经理"},
+         "old_value": "主管", "new_value": "经理", "version": None},
     ],
     "scoring_schemes": [
         {"id": 1, "version": 1, "definition": '{"criteria": []}', "created_at": NOW},
