@@ -137,6 +137,85 @@ def db(db_target: str) -> Iterator[Database]:
     database.close()
 
 
+class NewDatabases:
+    """Further databases on the engine of this run of the test, each opened
+    by name: new ones get their own identity (as a new file or server
+    database does), a copy keeps its source's (as a copied file does)."""
+
+    def __init__(self, engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+        self.engine, self.tmp_path, self.request = engine, tmp_path, request
+        self.targets: dict[str, str] = {}
+        self.opened: list[Database] = []
+        self.dropped: list[tuple[PgCluster, str]] = []
+
+    def target(self, name: str, copy_of: str | None = None) -> str:
+        """Where database ``name`` is (made the first time it is named)."""
+        if name in self.targets:
+            return self.targets[name]
+        if self.engine == "postgresql":
+            cluster: PgCluster = self.request.getfixturevalue("pg_cluster")
+            source = (pg_server.database_name(self.targets[copy_of]) if copy_of
+                      else pg_server.TEMPLATE)
+            url = cluster.new_database(source)
+            self.dropped.append((cluster, url))
+            if copy_of is None:  # the template's identity is every copy's: a new one
+                from sqlalchemy import delete
+
+                from desktop_crm.storage.identity_repo import DATABASE_UUID_KEY, database_uuid
+                from desktop_crm.storage.models import SettingRow
+
+                db = Database.open(url)
+                with db.session() as s:
+                    s.execute(delete(SettingRow).where(SettingRow.key == DATABASE_UUID_KEY))
+                    database_uuid(s)
+                db.close()
+            self.targets[name] = url
+        else:
+            path = self.tmp_path / name
+            if copy_of:
+                shutil.copyfile(self.targets[copy_of], path)
+            else:
+                Database.open(path, create=True).close()
+            self.targets[name] = str(path)
+        return self.targets[name]
+
+    def open(self, name: str, copy_of: str | None = None) -> Database:
+        db = Database.open(self.target(name, copy_of))
+        self.opened.append(db)
+        return db
+
+
+@pytest.fixture
+def new_db(engine: str, tmp_path: Path, request: pytest.FixtureRequest
+           ) -> Iterator[NewDatabases]:
+    """``new_db.open("name")``: another database on this run's engine (closed
+    at the end of the test)."""
+    found = NewDatabases(engine, tmp_path, request)
+    yield found
+    for db in found.opened:
+        db.close()
+    for cluster, url in found.dropped:
+        cluster.drop(url)
+
+
+def all_rows(db: Database) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, sorted, the search index by its entries'
+    text: to compare a database whole, before and after, on either engine."""
+    from sqlalchemy import inspect, text
+
+    with db.engine.connect() as conn:
+        found: dict[str, list[tuple[object, ...]]] = {}
+        for table in inspect(conn).get_table_names():
+            if table.startswith(("sqlite_", "client_fts")):
+                continue
+            found[table] = sorted((tuple(r) for r in conn.execute(
+                text(f'SELECT * FROM "{table}"'))), key=repr)
+        key = "rowid" if db.engine.dialect.name == "sqlite" else "id"
+        found["client_fts"] = sorted(tuple(r) for r in conn.execute(
+            text(f"SELECT {key}, CAST(body AS TEXT) FROM client_fts")))
+    return found
+
+
 def corrupt_clients_table(path: Path) -> None:
     """Overwrite the second half of the clients table's root page, where SQLite
     keeps the cells (as a failing disk or an interrupted copy would)."""

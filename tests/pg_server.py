@@ -101,8 +101,15 @@ class PgCluster:
         return self.url(name)
 
     def drop(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1].split("?", 1)[0]
+        name = database_name(url)
         self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def database_name(url: str) -> str:
+    """The database a URL of ``PgCluster.url`` names (its host is a path)."""
+    from sqlalchemy.engine import make_url
+
+    return str(make_url(url).database)
 
 
 def _login() -> str:

@@ -31,38 +31,49 @@ SIMPLE_FIELDS = (
 )
 
 
+def _no_nul(text: str) -> str:
+    # A NUL is never text (a broken paste): PostgreSQL cannot store one and
+    # imports drop them, so cards drop them too, on either engine.
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
+def clean(text: str) -> str:
+    """Card text as stored: without NUL characters and surrounding spaces."""
+    return _no_nul(text).strip()
+
+
 # -- card -> rows -------------------------------------------------------------------
 
 def client_values(card: ClientCard) -> dict[str, Any]:
     """The ``clients`` columns a card sets (not its id, UUID or timestamps);
-    text is stored without surrounding spaces."""
+    text is stored ``clean``."""
     values: dict[str, Any] = {}
     for name in SIMPLE_FIELDS:
         value = getattr(card, name)
-        values[name] = value.strip() if isinstance(value, str) else value
+        values[name] = clean(value) if isinstance(value, str) else value
     for name in CLASSIFICATIONS:
         value = getattr(card, name)
         values[name] = value.value if value else None
     values.update(kind=card.kind.value, gender=card.gender.value, sort_key=sort_key(card.name),
-                  primary_phone=card.primary_phone.strip())
+                  primary_phone=clean(card.primary_phone))
     return values
 
 
 def phone_values(card: ClientCard) -> list[dict[str, Any]]:
     """The ``client_phones`` rows of a card, in its order, blank numbers left out."""
-    kept = [p for p in card.phones if p.number.strip()]
-    return [{"position": i, "kind": p.kind.value, "number": p.number.strip(),
+    kept = [p for p in card.phones if clean(p.number)]
+    return [{"position": i, "kind": p.kind.value, "number": clean(p.number),
              "digits": phone_digits(p.number)} for i, p in enumerate(kept)]
 
 
 def phone_digits_of(card: ClientCard) -> list[str]:
     """The digits of the stored numbers (what the search index holds)."""
-    return [phone_digits(p.number) for p in card.phones if p.number.strip()]
+    return [phone_digits(p.number) for p in card.phones if clean(p.number)]
 
 
 def tag_names(card: ClientCard) -> list[str]:
     """The tag names a card links to, once each, in its order."""
-    return list(dict.fromkeys(t.strip() for t in card.tags if t.strip()))
+    return list(dict.fromkeys(clean(t) for t in card.tags if clean(t)))
 
 
 def spec_columns(spec: DateSpec | None) -> dict[str, Any]:
@@ -82,14 +93,15 @@ def birthday_values(card: ClientCard) -> dict[str, Any] | None:
 
 def date_values(item: ImportantDate) -> dict[str, Any]:
     """The ``important_dates`` row of another date (without its UUID)."""
-    return {"kind": item.kind.value, "label": item.label, "remind_days": item.remind_days,
+    return {"kind": item.kind.value, "label": _no_nul(item.label),
+            "remind_days": item.remind_days,
             **spec_columns(item.spec)}
 
 
 def family_values(member: FamilyMember) -> dict[str, Any]:
     """The ``family_members`` row of a family member (without its UUID)."""
-    return {"relation": member.relation.strip(), "name": member.name.strip(),
-            "notes": member.notes, "birth_remind_days": member.remind_days,
+    return {"relation": clean(member.relation), "name": clean(member.name),
+            "notes": _no_nul(member.notes), "birth_remind_days": member.remind_days,
             **{f"birth_{k}": v for k, v in spec_columns(member.birthday).items()}}
 
 
@@ -106,7 +118,7 @@ def card_from_rows(client: Any, phones: Iterable[Any], tags: Iterable[str],
                    dates: Iterable[Any], family: Iterable[Any],
                    answers: Iterable[Any]) -> ClientCard:
     """The card of a ``clients`` row and its phone, date, family and answer
-    rows (each in stored order) and tag names (by name)."""
+    rows (each in stored order) and tag names (sorted here)."""
     card = ClientCard(id=client.id, uuid=client.uuid, kind=ClientKind(client.kind),
                       gender=Gender(client.gender))
     for name in SIMPLE_FIELDS:
@@ -115,7 +127,8 @@ def card_from_rows(client: Any, phones: Iterable[Any], tags: Iterable[str],
         value = getattr(client, name)
         setattr(card, name, enum(value) if value else None)
     card.phones = [Phone(p.number, PhoneKind(p.kind)) for p in phones]
-    card.tags = list(tags)
+    # by code point, as SQLite orders them: a server's collation may not
+    card.tags = sorted(tags)
     for row in dates:
         spec = DateSpec(row.calendar, row.month, row.day, row.year, bool(row.leap))
         if row.kind == DateKind.BIRTHDAY:

@@ -178,7 +178,8 @@ def distinct_owners(session: Session) -> list[str]:
 
 
 def tag_names(session: Session) -> list[str]:
-    return list(session.scalars(select(Tag.name).order_by(Tag.name)))
+    # sorted by code point, the same on both engines whatever the server's collation
+    return sorted(session.scalars(select(Tag.name)))
 
 
 # -- one card -----------------------------------------------------------------
@@ -248,7 +249,7 @@ def save_card(session: Session, card: ClientCard, now: datetime, *,
     old_answers = {a.question: a for a in client.answers}
     answers = []
     for number in sorted(set(card.profile) | card.profile_private):
-        answer = card.profile.get(number, "")
+        answer = card.profile.get(number, "").replace("\x00", "")
         private = number in card.profile_private
         row = old_answers.get(number)
         if row is None:
@@ -340,7 +341,7 @@ def changes_since(session: Session, client_id: int, version: int) -> list[Change
 def add_interaction(session: Session, item: Interaction, now: datetime) -> int:
     row = InteractionRow(
         client_id=item.client_id, occurred_at=item.occurred_at, channel=item.channel.value,
-        summary=item.summary.strip(), next_step=item.next_step.strip(),
+        summary=card_rows.clean(item.summary), next_step=card_rows.clean(item.next_step),
         follow_up_on=item.follow_up_on, follow_up_done=item.follow_up_done,
         milestone=item.milestone.value if item.milestone else None, created_at=now,
         **_uuid(item.uuid),

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _
-from desktop_crm.storage import held_files
+from desktop_crm.storage import dialect, held_files
 from desktop_crm.storage.integrity import (
     BackgroundCheck,
     FileReport,
@@ -258,6 +258,8 @@ class Database:
             held_files.hold(self.path)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", self._connected)
+        elif self.engine.dialect.driver == "psycopg":
+            event.listen(self.engine, "connect", dialect.drop_nul_on_postgresql)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def _connected(self, dbapi_conn: Any, record: Any) -> None:

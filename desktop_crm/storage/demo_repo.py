@@ -14,7 +14,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from desktop_crm.storage import search_index
+from desktop_crm.storage import dialect, search_index
 from desktop_crm.storage.models import (
     ChangeLogRow,
     Client,
@@ -92,6 +92,7 @@ def write(session: Session, chunk: Chunk, tags: dict[str, int],
     ):
         if rows:
             session.execute(insert(_table(model)), rows)
+    dialect.ids_written(session, ("clients", "tags"))
     index.write(session)
 
 

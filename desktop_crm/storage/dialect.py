@@ -9,7 +9,9 @@ SQLite, so comparisons stay text comparisons there and use the same indexes).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 
@@ -63,3 +65,28 @@ def false(session: Session) -> str:
     """The literal false, as the partial indexes' conditions spell it
     (models.py): SQLite stores booleans as 0 and 1."""
     return "0" if is_sqlite(session) else "false"
+
+
+def ids_written(session: Session, tables: Iterable[str]) -> None:
+    """After rows were inserted with explicit ids: on PostgreSQL, move each
+    table's id sequence past its largest id, or the next row inserted
+    without one would take an id in use. (SQLite gives max(id) + 1 anyway.)"""
+    if is_sqlite(session):
+        return
+    for table in tables:
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"coalesce(max(id), 0) + 1, false) FROM {table}"))
+
+
+def drop_nul_on_postgresql(dbapi_conn: Any, _record: Any) -> None:
+    """PostgreSQL text cannot hold a NUL character (SQLite's can): on each new
+    server connection, text parameters lose their NULs on the way in rather
+    than failing the whole save. Only for psycopg, imported here so that
+    SQLite users need not have it."""
+    from psycopg.types.string import StrDumperUnknown
+
+    class _Dumper(StrDumperUnknown):
+        def dump(self, obj: str) -> Any:
+            return super().dump(obj.replace("\x00", "") if "\x00" in obj else obj)
+
+    dbapi_conn.adapters.register_dumper(str, _Dumper)

@@ -1,16 +1,15 @@
-"""Tests for the client-card use cases (desktop_crm.services.clients) on real SQLite files."""
+"""Tests for the client-card use cases (desktop_crm.services.clients) on real
+databases (a SQLite file and a PostgreSQL server)."""
 
 from __future__ import annotations
 
 import contextlib
 import copy
-import sqlite3
-from collections.abc import Iterator
 from dataclasses import fields
 from datetime import date, datetime
-from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from desktop_crm.domain.client import (
     CARD_FIELDS,
@@ -45,30 +44,13 @@ TABLES = ("clients", "client_phones", "tags", "client_tags", "family_members",
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "clients.db"
-
-
-@pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = Database.open(db_path, create=True)
-    try:
-        yield database
-    finally:
-        database.close()
-
-
-@pytest.fixture
 def service(db: Database) -> ClientService:
     return ClientService(db, clock=lambda: NOW, user="tester")
 
 
-def _row_counts(path: Path) -> dict[str, int]:
-    conn = sqlite3.connect(path)
-    try:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-    finally:
-        conn.close()
+def _row_counts(db: Database) -> dict[str, int]:
+    with db.engine.connect() as conn:
+        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES}
 
 
 def full_card() -> ClientCard:
@@ -177,36 +159,36 @@ def test_edit_records_changes(db: Database) -> None:
     assert editor.get(client_id).updated_at == later
 
 
-def test_unchanged_save_adds_no_history(service: ClientService, db_path: Path) -> None:
+def test_unchanged_save_adds_no_history(service: ClientService, db: Database) -> None:
     client_id = service.save(full_card())
-    before = _row_counts(db_path)
+    before = _row_counts(db)
     assert service.save(service.get(client_id)) == client_id
-    assert _row_counts(db_path) == before
+    assert _row_counts(db) == before
     assert len(service.history(client_id)) == 1
 
 
-def test_invalid_card_writes_nothing(service: ClientService, db_path: Path) -> None:
+def test_invalid_card_writes_nothing(service: ClientService, db: Database) -> None:
     service.save(full_card())
-    before = _row_counts(db_path)
+    before = _row_counts(db)
     bad = full_card()
     bad.phones.append(Phone("12345"))
     bad.email = "nope"
     with pytest.raises(ValidationError) as info:
         service.save(bad)
     assert [e.field for e in info.value.errors] == ["phones.3", "email"]
-    assert _row_counts(db_path) == before
+    assert _row_counts(db) == before
 
 
-def test_invalid_edit_leaves_the_stored_card(service: ClientService, db_path: Path) -> None:
+def test_invalid_edit_leaves_the_stored_card(service: ClientService, db: Database) -> None:
     client_id = service.save(full_card())
-    before = _row_counts(db_path)
+    before = _row_counts(db)
     card = service.get(client_id)
     card.name = ""
     card.company = "腾讯"
     with pytest.raises(ValidationError):
         service.save(card)
     assert service.get(client_id).company == "华为技术有限公司"
-    assert _row_counts(db_path) == before
+    assert _row_counts(db) == before
 
 
 def test_future_dates_use_the_clock(service: ClientService) -> None:
@@ -382,11 +364,11 @@ def _interaction(client_id: int, **kw: object) -> Interaction:
 
 
 def test_delete_moves_to_trash_and_restore_brings_everything_back(
-        service: ClientService, db_path: Path) -> None:
+        service: ClientService, db: Database) -> None:
     client_id = service.save(full_card())
     service.log_interaction(_interaction(client_id))
     before = service.get(client_id)
-    counts = _row_counts(db_path)
+    counts = _row_counts(db)
 
     service.delete(client_id)
     assert service.list_ids(ClientFilter()) == []
@@ -403,7 +385,7 @@ def test_delete_moves_to_trash_and_restore_brings_everything_back(
     assert after.deleted_at is None
     assert len(service.interactions(client_id)) == 1
     assert [r.id for r in service.search("zgf")] == [client_id]
-    assert _row_counts(db_path)["change_log"] == counts["change_log"] + 2
+    assert _row_counts(db)["change_log"] == counts["change_log"] + 2
 
 
 def test_a_deleted_card_cannot_be_edited(service: ClientService) -> None:
@@ -415,7 +397,7 @@ def test_a_deleted_card_cannot_be_edited(service: ClientService) -> None:
         service.save(card)
 
 
-def test_purge_only_from_trash(service: ClientService, db_path: Path) -> None:
+def test_purge_only_from_trash(service: ClientService, db: Database) -> None:
     client_id = service.save(full_card())
     service.log_interaction(_interaction(client_id))
     with pytest.raises(ValueError):
@@ -425,7 +407,7 @@ def test_purge_only_from_trash(service: ClientService, db_path: Path) -> None:
     service.purge(client_id)
     with pytest.raises(NotFoundError):
         service.get(client_id)
-    counts = _row_counts(db_path)
+    counts = _row_counts(db)
     assert {t: n for t, n in counts.items() if t != "tags"} == dict.fromkeys(
         (t for t in TABLES if t != "tags"), 0)
     with pytest.raises(NotFoundError):
@@ -482,13 +464,13 @@ def test_log_interaction_updates_last_contact(service: ClientService) -> None:
     assert service.counts()["interactions"] == 1
 
 
-def test_interaction_needs_a_summary(service: ClientService, db_path: Path) -> None:
+def test_interaction_needs_a_summary(service: ClientService, db: Database) -> None:
     client_id = service.save(ClientCard(name="张伟"))
-    before = _row_counts(db_path)
+    before = _row_counts(db)
     with pytest.raises(ValidationError) as info:
         service.log_interaction(_interaction(client_id, summary="  "))
     assert [e.field for e in info.value.errors] == ["summary"]
-    assert _row_counts(db_path) == before
+    assert _row_counts(db) == before
 
 
 def test_follow_up_cannot_be_before_the_interaction(service: ClientService) -> None:
@@ -526,3 +508,19 @@ def test_reminders_out_of_range_are_refused(service: ClientService) -> None:
     with pytest.raises(ValidationError) as info:
         service.save(card)
     assert info.value.errors[0].field == "dates.0"
+
+
+def test_nul_characters_are_dropped_from_cards_and_interactions(service: ClientService) -> None:
+    """A NUL is never text (PostgreSQL cannot even store one): dropped on both engines."""
+    card = ClientCard(name="张\x00伟", tags=["vip\x00", "vip"], phones=[Phone("13800138000")],
+                      notes="a\x00b", family=[FamilyMember("妻子", "王\x00芳", None, "x\x00y")],
+                      profile={12: "清\x00华"})
+    client_id = service.save(card)
+    service.log_interaction(Interaction(client_id, NOW, Channel.CALL, "电\x00话", "回\x00访"))
+    loaded = service.get(client_id)
+    assert (loaded.name, loaded.tags, loaded.phones[0].number, loaded.notes) == (
+        "张伟", ["vip"], "13800138000", "ab")
+    assert (loaded.family[0].name, loaded.family[0].notes, loaded.profile) == (
+        "王芳", "xy", {12: "清华"})
+    [item] = service.interactions(client_id)
+    assert (item.summary, item.next_step) == ("电话", "回访")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
@@ -29,21 +29,45 @@ from desktop_crm.storage.models import (
     ProfileAnswer,
     Tag,
 )
+from tests.conftest import NewDatabases
 
 NOW = datetime(2026, 3, 15, 10, 30, 0)
 N = 200
 
 
-def _open(tmp_path: Path, name: str) -> Database:
-    return Database.open(tmp_path / name, create=True)
-
-
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    db = _open(tmp_path_factory.mktemp("demo"), "demo.db")
-    assert demo.generate(db, N, seed=7, now=NOW) == N
-    yield db
-    db.close()
+def _demo_books() -> Iterator[dict[str, tuple[Database, Any]]]:
+    """Engine -> the module's demo book there (and its server, to drop it)."""
+    books: dict[str, tuple[Database, Any]] = {}
+    yield books
+    for db, cluster in books.values():
+        db.close()
+        if cluster is not None:
+            cluster.drop(str(db.url))
+
+
+@pytest.fixture
+def demo_db(engine: str, _demo_books: dict[str, tuple[Database, Any]],
+            request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+            ) -> Database:
+    """One demo book per engine, made once, for the module's read-only tests."""
+    if engine not in _demo_books:
+        cluster = None
+        if engine == "postgresql":
+            cluster = request.getfixturevalue("pg_cluster")
+            target = cluster.new_database()
+        else:
+            target = str(tmp_path_factory.mktemp("demo") / "demo.db")
+            Database.open(target, create=True).close()
+        db = Database.open(target)
+        _demo_books[engine] = (db, cluster)
+        assert demo.generate(db, N, seed=7, now=NOW) == N
+    return _demo_books[engine][0]
+
+
+def _fts(db: Database) -> str:
+    """The search index's id column on the engine of ``db``."""
+    return "rowid" if db.engine.dialect.name == "sqlite" else "id"
 
 
 def _snapshot(db: Database) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]], int]:
@@ -79,8 +103,8 @@ def test_writes_the_requested_number_of_clients(demo_db: Database) -> None:
         assert s.scalar(select(func.count(Client.id)).where(Client.deleted_at.is_not(None))) == 0
 
 
-def test_same_seed_and_now_give_the_same_data(demo_db: Database, tmp_path: Path) -> None:
-    again = _open(tmp_path, "again.db")
+def test_same_seed_and_now_give_the_same_data(demo_db: Database, new_db: NewDatabases) -> None:
+    again = new_db.open("again.db")
     demo.generate(again, N, seed=7, now=NOW)
     assert _snapshot(again) == _snapshot(demo_db)
     # the same data, yet other identities: the two books' clients never match by UUID
@@ -88,16 +112,12 @@ def test_same_seed_and_now_give_the_same_data(demo_db: Database, tmp_path: Path)
     assert len(_uuids(again)) == len(_snapshot(again)[0])
 
 
-def test_demo_identities_are_reproducible_in_one_database(tmp_path: Path) -> None:
+def test_demo_identities_are_reproducible_in_one_database(new_db: NewDatabases) -> None:
     """Every demo record gets a UUID; the same seed in the same database (a
     copy of it) gives the same ones, and a second run adds new ones."""
-    import shutil
-
-    first = _open(tmp_path, "first.db")
-    first.close()
-    shutil.copy(tmp_path / "first.db", tmp_path / "copy.db")
-    first = _open(tmp_path, "first.db")
-    copy = _open(tmp_path, "copy.db")
+    new_db.target("first.db")
+    copy = new_db.open("copy.db", copy_of="first.db")
+    first = new_db.open("first.db")
     demo.generate(first, 20, seed=3, now=NOW)
     demo.generate(copy, 20, seed=3, now=NOW)
     assert _uuids(first) == _uuids(copy) and len(_uuids(first)) == 20
@@ -109,8 +129,6 @@ def test_demo_identities_are_reproducible_in_one_database(tmp_path: Path) -> Non
             found = list(s.scalars(select(model.uuid)))
             assert found and all(parse_uuid(u) == u for u in found), model
             assert len(set(found)) == len(found)
-    first.close()
-    copy.close()
 
 
 def _uuids(db: Database) -> set[str]:
@@ -118,8 +136,8 @@ def _uuids(db: Database) -> set[str]:
         return set(s.scalars(select(Client.uuid)))
 
 
-def test_another_seed_gives_other_names(demo_db: Database, tmp_path: Path) -> None:
-    other = _open(tmp_path, "other.db")
+def test_another_seed_gives_other_names(demo_db: Database, new_db: NewDatabases) -> None:
+    other = new_db.open("other.db")
     demo.generate(other, N, seed=8, now=NOW)
     assert _names(other) != _names(demo_db)
     assert len(set(_names(other)) ^ set(_names(demo_db))) > N // 2
@@ -174,10 +192,11 @@ def test_every_card_validates(demo_db: Database) -> None:
 
 def test_index_text_is_what_reindex_writes(demo_db: Database) -> None:
     with demo_db.read() as s:  # rolled back at the end
-        stored = dict(s.execute(text("SELECT rowid, body FROM client_fts")).all())
+        entries = text(f"SELECT {_fts(demo_db)}, CAST(body AS TEXT) FROM client_fts")
+        stored = dict(s.execute(entries).all())
         for cid in stored:
             search_index.reindex(s, cid)
-        rebuilt = dict(s.execute(text("SELECT rowid, body FROM client_fts")).all())
+        rebuilt = dict(s.execute(entries).all())
     assert rebuilt == stored
 
 
@@ -192,35 +211,35 @@ def test_search_finds_demo_clients_by_name_and_initials(demo_db: Database) -> No
         assert card.id in [r.id for r in service.search(initials[0])]
 
 
-def test_generate_appends_to_a_database_with_clients(tmp_path: Path) -> None:
-    db = _open(tmp_path, "append.db")
+def test_generate_appends_to_a_database_with_clients(db: Database) -> None:
     service = ClientService(db, clock=lambda: NOW, user="test")
     own = service.save(ClientCard(name="王小明", tags=["VIP"]))
     assert demo.generate(db, 40, seed=1, now=NOW) == 40
     assert demo.generate(db, 40, seed=2, now=NOW) == 40
     with db.read() as s:
         ids = list(s.scalars(select(Client.id).order_by(Client.id)))
-        fts = list(s.scalars(text("SELECT rowid FROM client_fts ORDER BY rowid")))
+        fts = list(s.scalars(text(f"SELECT {_fts(db)} FROM client_fts ORDER BY 1")))
         tags = list(s.scalars(select(Tag.name)))
     assert ids == list(range(own, own + 81))
     assert fts == ids
     assert len(tags) == len(set(tags))
     assert service.get(own).name == "王小明"
     assert [r.id for r in service.search("王小明")] == [own]
+    # cards and tags added after the demo data get new ids
+    assert service.save(ClientCard(name="李四", tags=["新标签"])) == own + 81
+    assert service.get(own + 81).tags == ["新标签"]
 
 
-def test_progress_is_reported_after_each_chunk(tmp_path: Path,
+def test_progress_is_reported_after_each_chunk(db: Database,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(demo, "CHUNK_SIZE", 64)
     calls: list[tuple[int, int]] = []
-    db = _open(tmp_path, "progress.db")
     demo.generate(db, 150, seed=3, now=NOW,
                   progress=lambda done, total: calls.append((done, total)))
     assert calls == [(64, 150), (128, 150), (150, 150)]
 
 
-def test_nothing_to_write(tmp_path: Path) -> None:
-    db = _open(tmp_path, "empty.db")
+def test_nothing_to_write(db: Database) -> None:
     assert demo.generate(db, 0, now=NOW) == 0
     with pytest.raises(ValueError):
         demo.generate(db, -1)

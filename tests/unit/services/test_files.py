@@ -66,6 +66,7 @@ def test_stale_temporary_files_of_the_same_name_are_removed_and_nothing_else(
     assert out.read_bytes() == b"new"
 
 
+@pytest.mark.sqlite_only("about the database file, its journal files and backups folder")
 def test_the_open_database_its_files_and_backups_are_refused_before_anything_is_written(
         db: Database, tmp_path: Path) -> None:
     assert db.path is not None

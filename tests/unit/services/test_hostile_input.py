@@ -43,7 +43,7 @@ from desktop_crm.services.importing import (
     open_source,
 )
 from desktop_crm.storage.database import Database
-from tests.conftest import FIXED_NOW, write_ods
+from tests.conftest import FIXED_NOW, all_rows, write_ods
 
 ROOT = Path(__file__).resolve().parents[3]
 GIB = 1 << 30
@@ -60,7 +60,8 @@ pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(),
 # -- helpers ------------------------------------------------------------------------------
 
 def full_dump(path: Path) -> list[str]:
-    """Every table's schema and rows, as SQL (the database compared whole)."""
+    """Every table's schema and rows of a SQLite file, as SQL (the database the
+    command line imported into, compared whole)."""
     conn = sqlite3.connect(path)
     try:
         return list(conn.iterdump())
@@ -659,7 +660,7 @@ def _dates_xlsx(path: Path) -> Path:
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_impossible_dates_are_errors_per_row_and_column(tmp_path: Path, db: Database,
-                                                        db_path: Path, kind: str) -> None:
+                                                        kind: str) -> None:
     """A date that cannot exist is a typo worth fixing: an error for its row and
     column, nothing written unless invalid rows are skipped. Text that is no
     date at all (不详) stays a warning, kept in the notes."""
@@ -676,10 +677,10 @@ def test_impossible_dates_are_errors_per_row_and_column(tmp_path: Path, db: Data
     assert [p.value for p in plan.errors][:len(BAD_DATES)] == BAD_DATES
     assert [(p.row, p.column) for p in plan.warnings] == [(8, "生日")]
     assert plan.first_error().startswith(f"{path.name}: row 3, column 生日: ")
-    before = full_dump(db_path)
+    before = all_rows(db)
     with pytest.raises(ImportRowError):
         _service(db).commit(source)
-    assert full_dump(db_path) == before
+    assert all_rows(db) == before
     result = _service(db).commit(source, skip_invalid=True)
     assert result.counts["created"] == 2 and result.counts["invalid"] == len(bad_rows)
     cards = _cards(db)
@@ -701,24 +702,17 @@ def test_impossible_dates_on_the_command_line(tmp_path: Path, seeded: Path) -> N
 
 # -- NUL and other control characters -------------------------------------------------------
 
-def _no_control_characters(path: Path) -> None:
+def _no_control_characters(db: Database) -> None:
     """No text column of any table holds a NUL or another C0 control."""
-    conn = sqlite3.connect(path)
-    try:
-        controls = "".join(chr(c) for c in range(32) if c not in (9, 10, 13))
-        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                     "AND name NOT LIKE 'sqlite_%'"):
-            columns = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
-            for column in columns:
-                for (value,) in conn.execute(f'SELECT "{column}" FROM "{table}"'):
-                    if isinstance(value, str):
-                        assert not any(c in value for c in controls), (table, column, value)
-    finally:
-        conn.close()
+    controls = "".join(chr(c) for c in range(32) if c not in (9, 10, 13))
+    for table, rows in all_rows(db).items():
+        for row in rows:
+            for value in row:
+                if isinstance(value, str):
+                    assert not any(c in value for c in controls), (table, value)
 
 
-def test_nul_bytes_are_dropped_from_every_format(tmp_path: Path, db: Database,
-                                                 db_path: Path) -> None:
+def test_nul_bytes_are_dropped_from_every_format(tmp_path: Path, db: Database) -> None:
     csv_early = tmp_path / "early.csv"  # in the first bytes, where the format is decided
     csv_early.write_bytes("姓名,手机,备注\n张\x00伟,13800138000,a\x00b\n".encode())
     csv_late = tmp_path / "late.csv"
@@ -736,7 +730,7 @@ def test_nul_bytes_are_dropped_from_every_format(tmp_path: Path, db: Database,
     assert cards["张伟"].notes == "ab" and cards["孙丽"].notes == "ab"
     assert cards["李娜"].notes == "cd\ne" and cards["李娜"].phones[0].number == "13900139000"
     assert cards["赵磊"].phones[0].number == "13500135000"
-    _no_control_characters(db_path)
+    _no_control_characters(db)
 
 
 def test_utf16_without_bom_is_still_not_text(tmp_path: Path) -> None:

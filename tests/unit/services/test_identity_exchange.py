@@ -28,6 +28,7 @@ from desktop_crm.services.ics_export import export_ics
 from desktop_crm.services.importing import ImportService
 from desktop_crm.services.vcard_export import export_vcf
 from desktop_crm.storage.database import Database
+from tests.conftest import NewDatabases
 
 pytestmark = pytest.mark.slow  # every test builds databases of 300 demo clients
 
@@ -44,15 +45,11 @@ def _clock() -> datetime:
     return NOW
 
 
-def _open(path: Path) -> Database:
-    return Database.open(path, create=True)
-
-
 @pytest.fixture
-def a(tmp_path: Path) -> Database:
+def a(new_db: NewDatabases) -> Database:
     """300 demo clients (seed 1), a few of them sharing a phone or a company
     and a name with another one: distinct clients all the same."""
-    db = _open(tmp_path / "a.db")
+    db = new_db.open("a.db")
     generate(db, CLIENTS, seed=1, now=NOW)
     service = ClientService(db, _clock, user="a")
     ids = service.list_ids(ClientFilter(sort="id"))
@@ -65,16 +62,14 @@ def a(tmp_path: Path) -> Database:
         card = service.get(cid)
         card.name, card.company = first.name, first.company
         service.save(card)
-    yield db
-    db.close()
+    return db
 
 
 @pytest.fixture
-def b(tmp_path: Path) -> Database:
-    db = _open(tmp_path / "b.db")
+def b(new_db: NewDatabases) -> Database:
+    db = new_db.open("b.db")
     generate(db, CLIENTS, seed=2, now=NOW)
-    yield db
-    db.close()
+    return db
 
 
 def _cards(db: Database) -> dict[int, ClientCard]:
@@ -141,15 +136,15 @@ def test_own_workbook_reimports_in_place(a: Database, tmp_path: Path) -> None:
     assert [c.name for c in after.values() if c.uuid == edited] == ["改过的名字"]
 
 
-def test_workbook_into_an_empty_database_gives_back_every_client(a: Database,
-                                                                 tmp_path: Path) -> None:
+def test_workbook_into_an_empty_database_gives_back_every_client(
+        a: Database, tmp_path: Path, new_db: NewDatabases) -> None:
     """Issue 13, "What was seen" 4: each row is a distinct client of the
     exporting database, however many share a phone, an e-mail or a name and
     company; they all come back, field for field, under any policy."""
     before = {c.uuid: c for c in _cards(a).values()}
     book = _workbook(a, tmp_path / "a.xlsx")
     for policy in ("skip", "merge"):
-        empty = _open(tmp_path / f"empty-{policy}.db")
+        empty = new_db.open(f"empty-{policy}.db")
         try:
             counts = _import(empty, book, policy)
             assert (counts["created"], counts["skipped"]) == (len(before), 0)
@@ -163,8 +158,8 @@ def test_workbook_into_an_empty_database_gives_back_every_client(a: Database,
             assert sorted(after[uid].tags) == sorted(card.tags)
 
 
-def test_vcards_move_between_databases_by_uid(a: Database, b: Database,
-                                              tmp_path: Path) -> None:
+def test_vcards_move_between_databases_by_uid(a: Database, b: Database, tmp_path: Path,
+                                              new_db: NewDatabases) -> None:
     b_before = _cards(b)
     a_cards = tmp_path / "a.vcf"
     export_vcf(a, a_cards)
@@ -179,7 +174,7 @@ def test_vcards_move_between_databases_by_uid(a: Database, b: Database,
     assert counts["created"] == 0
     assert _cards(a).keys() == a_before.keys()
     # and into an empty database each card keeps its identity
-    empty = _open(tmp_path / "empty.db")
+    empty = new_db.open("empty.db")
     try:
         assert _import(empty, a_cards, sheet=None)["created"] == len(a_before)
         assert {c.uuid for c in _cards(empty).values()} == {c.uuid for c in a_before.values()}

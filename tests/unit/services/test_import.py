@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import create_engine, inspect, text
 
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.domain.dates import DateSpec
@@ -30,7 +31,7 @@ from desktop_crm.services.importing import (
     save_report,
 )
 from desktop_crm.storage.client_repo import ClientFilter
-from desktop_crm.storage.database import Database
+from desktop_crm.storage.database import WRITE_LOCK, Database
 from tests.conftest import FIXED_NOW, TESTDATA, write_ods
 
 LATER = datetime(2026, 11, 25, 10, 0)
@@ -49,30 +50,27 @@ def _by_name(db: Database) -> dict[str, ClientCard]:
     return {c.name: c for c in _cards(db)}
 
 
-def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+def dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (child-table ids left out, the search index by
     its content), to compare a database before and after. Card versions are
     left out: an undo is one more write to a card, so its version moves on
     (an editor that opened the card before must not save over it)."""
-    conn = sqlite3.connect(path)
-    try:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'client_fts%' AND name NOT LIKE 'import_%'")]
+    with db.engine.connect() as conn:
         result: dict[str, list[tuple[Any, ...]]] = {}
-        for table in tables:
-            cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+        for table in inspect(conn).get_table_names():
+            if table.startswith(("sqlite_", "client_fts", "import_")):
+                continue
+            cols = [c["name"] for c in inspect(conn).get_columns(table)]
             if table != "clients":
                 cols = [c for c in cols if c != "id"]
             cols = [c for c in cols if c != "version"]
             select = ", ".join(f'"{c}"' for c in cols)
-            result[table] = sorted(conn.execute(f"SELECT {select} FROM {table}").fetchall(),
+            result[table] = sorted(conn.execute(text(f"SELECT {select} FROM {table}")).all(),
                                    key=repr)
-        result["client_fts"] = sorted(conn.execute(
-            "SELECT rowid, body FROM client_fts").fetchall())
+        fts = ("SELECT rowid, body FROM client_fts" if db.engine.dialect.name == "sqlite"
+               else "SELECT id, CAST(body AS text) FROM client_fts")
+        result["client_fts"] = sorted(tuple(r) for r in conn.execute(text(fts)))
         return result
-    finally:
-        conn.close()
 
 
 def _xlsx(path: Path, rows: list[list[Any]], merge: list[str] | None = None,
@@ -282,8 +280,7 @@ def test_duplicates_against_the_database(db: Database, tmp_path: Path) -> None:
     assert {"email", "notes", "birthday"} <= changes
 
 
-def test_errors_stop_the_import_unless_skipped(db: Database, db_path: Path,
-                                               tmp_path: Path) -> None:
+def test_errors_stop_the_import_unless_skipped(db: Database, tmp_path: Path) -> None:
     path = _xlsx(tmp_path / "bad.xlsx", [["客户名称", "生日", "备注"],
                                           ["张伟", "1980-01-01", None],
                                           [None, "1980-02-02", "只有备注"],
@@ -293,10 +290,10 @@ def test_errors_stop_the_import_unless_skipped(db: Database, db_path: Path,
     assert [(p.row, p.column, p.severity) for p in plan.errors] == [
         (3, "客户名称", "error"), (4, "客户名称", "error")]
     assert plan.first_error().startswith("bad.xlsx: row 3, column 客户名称: Name is required")
-    before = dump(db_path)
+    before = dump(db)
     with pytest.raises(ImportRowError):
         _service(db).commit(source)
-    assert dump(db_path) == before
+    assert dump(db) == before
     result = _service(db).commit(source, skip_invalid=True)
     assert result.counts["created"] == 1 and result.counts["invalid"] == 2
 
@@ -507,51 +504,51 @@ def test_format_from_bytes() -> None:
 
 # -- dry run and undo ---------------------------------------------------------------------
 
-def test_plan_writes_nothing(db: Database, db_path: Path, tmp_path: Path) -> None:
+def test_plan_writes_nothing(db: Database, tmp_path: Path) -> None:
     _existing(db)
-    before = dump(db_path)
+    before = dump(db)
     plan = _service(db).plan(open_source(messy_sheet(tmp_path / "m.xlsx")), policy=MERGE)
     assert plan.counts["created"] == 3 and plan.counts["updated"] == 1
-    assert dump(db_path) == before
+    assert dump(db) == before
 
 
-def test_undo_restores_the_database(db: Database, db_path: Path, tmp_path: Path) -> None:
+def test_undo_restores_the_database(db: Database, tmp_path: Path) -> None:
     _existing(db)
-    before = dump(db_path)
+    before = dump(db)
     result = _service(db).commit(open_source(messy_sheet(tmp_path / "m.xlsx")), policy=MERGE)
-    assert dump(db_path) != before
+    assert dump(db) != before
     (batch,) = _service(db).batches()
     assert (batch.id, batch.created, batch.updated, batch.undone_at) == (
         result.batch_id, 3, 1, None)
     assert _service(db, LATER).undo(result.batch_id) == 4
-    assert dump(db_path) == before
+    assert dump(db) == before
     assert _service(db).batches()[0].undone_at == LATER
     with pytest.raises(ImportUndoError, match="already undone"):
         _service(db).undo(result.batch_id)
 
 
-def test_undo_removes_tags_the_import_added(db: Database, db_path: Path,
-                                           tmp_path: Path) -> None:
-    before = dump(db_path)
+def test_undo_removes_tags_the_import_added(db: Database, tmp_path: Path) -> None:
+    before = dump(db)
     path = _xlsx(tmp_path / "t.xlsx", [["姓名", "标签"], ["张伟", "VIP、展会"]])
     result = _service(db).commit(open_source(path))
     assert ClientService(db).tags() == ["VIP", "展会"]
     _service(db).undo(result.batch_id)
-    assert dump(db_path) == before
+    assert dump(db) == before
 
 
-def test_undo_refuses_after_an_edit(db: Database, db_path: Path, tmp_path: Path) -> None:
+def test_undo_refuses_after_an_edit(db: Database, tmp_path: Path) -> None:
     result = _service(db).commit(open_source(messy_sheet(tmp_path / "m.xlsx")))
     clients = ClientService(db, clock=lambda: LATER, user="tester")
     card = _by_name(db)["李娜"]
     card.notes = "edited after the import"
     clients.save(card)
-    after_edit = dump(db_path)
+    after_edit = dump(db)
     with pytest.raises(ImportUndoError, match="李娜"):
         _service(db).undo(result.batch_id)
-    assert dump(db_path) == after_edit
+    assert dump(db) == after_edit
 
 
+@pytest.mark.sqlite_only("backups are copies of the SQLite file")
 def test_backup_before_import(db: Database, db_path: Path, tmp_path: Path) -> None:
     _existing(db)
     _service(db).commit(open_source(messy_sheet(tmp_path / "m.xlsx")))
@@ -581,10 +578,12 @@ def test_a_plan_is_reused_only_while_no_client_changed(db: Database, tmp_path: P
 
 
 def test_the_commit_holds_the_write_lock_from_its_first_read(
-        db: Database, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        db: Database, db_target: str, engine: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Protects the check that nothing changed since the plan: from that read
     on, no other program can write until the import is in, so it cannot add a
-    client the plan did not see (a duplicate) in between."""
+    client the plan did not see (a duplicate) in between (on PostgreSQL: no
+    other copy of the app can take the write lock its writers take)."""
     from desktop_crm.storage import import_repo
 
     path = _xlsx(tmp_path / "a.xlsx", [["姓名", "手机"], ["王芳", "13700137000"]])
@@ -595,7 +594,15 @@ def test_the_commit_holds_the_write_lock_from_its_first_read(
     original = import_repo.fingerprint
 
     def another_program_writes(session):  # type: ignore[no-untyped-def]
-        other = sqlite3.connect(db_path, timeout=0)
+        if engine == "postgresql":
+            other_engine = create_engine(db_target)
+            with other_engine.connect() as conn:
+                got = conn.execute(text("SELECT pg_try_advisory_xact_lock(:key)"),
+                                   {"key": WRITE_LOCK}).scalar()
+            other_engine.dispose()
+            outcome.append("written" if got else "database is locked")
+            return original(session)
+        other = sqlite3.connect(db_target, timeout=0)
         try:
             other.execute("INSERT INTO tags (name) VALUES ('另一个窗口')")
             other.commit()

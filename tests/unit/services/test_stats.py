@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
-
-import pytest
 
 from desktop_crm.domain.client import ClientCard, Interaction
 from desktop_crm.domain.enums import Channel
@@ -15,15 +11,6 @@ from desktop_crm.services.stats import stats
 from desktop_crm.storage.database import Database
 
 NOW = datetime(2026, 11, 24, 9, 0)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    database = Database.open(tmp_path / "clients.db", create=True)
-    try:
-        yield database
-    finally:
-        database.close()
 
 
 def _visit(client_id: int, summary: str = "拜访") -> Interaction:

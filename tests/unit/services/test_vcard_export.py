@@ -17,6 +17,7 @@ from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.vcard_export import LUNAR_BIRTHDAY, export_vcf
 from desktop_crm.storage.database import Database
+from tests.conftest import NewDatabases
 
 
 def parse(path: Path) -> dict[str, Any]:
@@ -108,7 +109,7 @@ def test_a_bad_path(db: Database, tmp_path: Path) -> None:
 
 
 def test_wechat_and_lunar_birthdays_come_back_through_import(
-        db: Database, service: ClientService, tmp_path: Path) -> None:
+        db: Database, service: ClientService, tmp_path: Path, new_db: NewDatabases) -> None:
     from desktop_crm.services.importing import ImportService
 
     service.save(ClientCard(name="王芳", wechat="wangfang88", phones=[Phone("13800138000")],
@@ -117,7 +118,7 @@ def test_wechat_and_lunar_birthdays_come_back_through_import(
                             birthday=DateSpec.lunar(8, 15)))
     out = tmp_path / "contacts.vcf"
     export_vcf(db, out)
-    target = Database.open(tmp_path / "empty.db", create=True)
+    target = new_db.open("empty.db")
     try:
         importer = ImportService(target, backup_first=False)
         importer.commit(importer.open(out), None, "keep")

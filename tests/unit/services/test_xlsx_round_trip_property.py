@@ -4,8 +4,9 @@ formula, long text, birthdays from 1900 to 2100."""
 
 from __future__ import annotations
 
-import shutil
+import itertools
 import tempfile
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.services.exporting import export_xlsx
 from desktop_crm.services.importing import ImportService
 from desktop_crm.storage.database import Database
+from tests.conftest import NewDatabases
 
 NOW = datetime(2100, 12, 31, 9, 0)  # so that every birthday up to 2100 lies in the past
 
@@ -64,26 +66,30 @@ COMPARED = ("name", "gender", "title", "company", "phones", "wechat", "address",
             "owner", "notes", "birthday")
 
 
-@pytest.fixture(scope="module")
-def empty_databases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two new, empty databases (each with its own identity), made once: every
-    example works on fresh copies, without running the migrations twice an example."""
-    folder = tmp_path_factory.mktemp("empty")
-    paths = folder / "a.db", folder / "b.db"
-    for path in paths:
-        Database.open(path, create=True).close()
-        assert not path.with_name(path.name + "-wal").exists()
-    return paths
+@pytest.fixture
+def fresh(new_db: NewDatabases) -> Callable[[], tuple[Database, Database]]:
+    """Two new, empty databases (each with its own identity) for each example,
+    on the test's engine: copies of two made once, so that the migrations do
+    not run again for every example."""
+    new_db.target("a")
+    new_db.target("b")
+    examples = itertools.count()
+
+    def make() -> tuple[Database, Database]:
+        n = next(examples)
+        return new_db.open(f"a{n}", copy_of="a"), new_db.open(f"b{n}", copy_of="b")
+
+    return make
 
 
 @settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.function_scoped_fixture])
 @given(batch=st.lists(cards(), min_size=1, max_size=4, unique_by=lambda c: c.phones[0].number))
-def test_random_clients_survive_export_and_import(empty_databases: tuple[Path, Path],
-                                                  batch: list[ClientCard]) -> None:
+def test_random_clients_survive_export_and_import(
+        fresh: Callable[[], tuple[Database, Database]], batch: list[ClientCard]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        source_db = Database.open(shutil.copy(empty_databases[0], Path(tmp) / "a.db"))
-        target_db = Database.open(shutil.copy(empty_databases[1], Path(tmp) / "b.db"))
+        source_db, target_db = fresh()
         try:
             source = ClientService(source_db, lambda: NOW, user="t")
             for card in batch:

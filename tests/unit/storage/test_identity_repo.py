@@ -17,14 +17,30 @@ from desktop_crm.storage.models import Client
 NOW = datetime(2026, 12, 5, 9, 0)
 
 
-def test_every_new_database_gets_its_own_uuid_and_keeps_it(tmp_path: Path) -> None:
+def _new_target(engine: str, tmp_path: Path, request: pytest.FixtureRequest,
+                name: str) -> str:
+    """A new, empty database: a file, or a server database without tables
+    (the schema and identity come from the migrations ``Database.open`` runs)."""
+    if engine == "sqlite":
+        Database.open(tmp_path / name, create=True).close()
+        return str(tmp_path / name)
+    cluster = request.getfixturevalue("pg_cluster")
+    url = str(cluster.empty_database())
+    request.addfinalizer(lambda: cluster.drop(url))
+    Database.open(url).close()
+    return url
+
+
+def test_every_new_database_gets_its_own_uuid_and_keeps_it(
+        engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     found = []
     for name in ("a.db", "b.db"):
-        db = Database.open(tmp_path / name, create=True)
+        target = _new_target(engine, tmp_path, request, name)
+        db = Database.open(target)
         with db.read() as s:
             first = identity_repo.database_uuid(s)
         db.close()
-        db = Database.open(tmp_path / name)
+        db = Database.open(target)
         with db.read() as s:
             assert identity_repo.database_uuid(s) == first
         db.close()
@@ -33,18 +49,14 @@ def test_every_new_database_gets_its_own_uuid_and_keeps_it(tmp_path: Path) -> No
 
 
 def test_orm_and_core_inserts_get_distinct_uuids_and_duplicates_are_refused(
-        tmp_path: Path) -> None:
-    db = Database.open(tmp_path / "a.db", create=True)
-    try:
-        with db.session() as s:
-            s.add(Client(name="甲", created_at=NOW, updated_at=NOW))
-            s.execute(insert(Client), [{"name": n, "created_at": NOW, "updated_at": NOW}
-                                       for n in ("乙", "丙")])
-        with db.read() as s:
-            uuids = list(s.scalars(select(Client.uuid).order_by(Client.id)))
-            assert identity_repo.clients_by_uuid(s, uuids[:1]) == {uuids[0]: (1, False)}
-        assert len(set(uuids)) == 3 and all(parse_uuid(u) == u for u in uuids)
-        with pytest.raises(IntegrityError), db.session() as s:
-            s.add(Client(name="丁", uuid=uuids[0], created_at=NOW, updated_at=NOW))
-    finally:
-        db.close()
+        db: Database) -> None:
+    with db.session() as s:
+        s.add(Client(name="甲", created_at=NOW, updated_at=NOW))
+        s.execute(insert(Client), [{"name": n, "created_at": NOW, "updated_at": NOW}
+                                   for n in ("乙", "丙")])
+    with db.read() as s:
+        uuids = list(s.scalars(select(Client.uuid).order_by(Client.id)))
+        assert identity_repo.clients_by_uuid(s, uuids[:1]) == {uuids[0]: (1, False)}
+    assert len(set(uuids)) == 3 and all(parse_uuid(u) == u for u in uuids)
+    with pytest.raises(IntegrityError), db.session() as s:
+        s.add(Client(name="丁", uuid=uuids[0], created_at=NOW, updated_at=NOW))
