@@ -60,8 +60,12 @@ class PgCluster:
         if self.as_user:
             shutil.chown(self.root, self.as_user)
             shutil.chown(self.socket_dir, self.as_user)
+        # a linguistic default collation (ICU en-US), as servers usually have,
+        # so a query that sorts or compares text by the server's collation
+        # instead of the code-point order SQLite uses shows up in the tests
         done = self._run("initdb", "-D", str(self.data), "-U", self.user, "-A", "trust",
-                         "-E", "UTF8", "--locale", "C.UTF-8", "--no-sync")
+                         "-E", "UTF8", "--locale", "C.UTF-8", "--locale-provider", "icu",
+                         "--icu-locale", "en-US", "--no-sync")
         if done.returncode:
             raise RuntimeError(f"initdb failed: {done.stderr.strip() or done.stdout.strip()}")
         options = (f"-c listen_addresses='' -c unix_socket_directories={self.socket_dir} "

@@ -105,7 +105,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     ],
     "change_log": [
         {"id": 1, "client_id": 1, "changed_at": NOW, "user": "王磊", "field": "created",
-         "old_value": "", "new_value": "曾国方", "version": None},
+         "old_value": "", "new_value": "曾国方", "version": 1},
         {"id": 2, "client_id": 1, "changed_at": LATER, "user": "王磊", "field": "title",
          "old_value": "主管", "new_value": "经理", "version": None},
     ],
