@@ -24,6 +24,7 @@ EXIT_BAD_INPUT = 2
 EXIT_BUSY = 3  # another window or program held the database longer than the busy timeout
 MAX_DAYS = 3660  # --days: about ten years
 MAX_DEMO_CLIENTS = 1_000_000  # demo --clients: ten times the largest book measured
+USER_ENV = "DESKTOP_CRM_USER"  # the user's name when --user is not given
 
 
 class UserError(CrmError):
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="database file or URL (default: the user data folder)")
     common.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
                         help="language of messages and the window")
+    common.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME",
+                        help=f"your name, recorded as the author of changes and meant by "
+                             f"--mine (default: ${USER_ENV}, else the account's full name)")
 
     parser = _Parser(prog="desktop-crm", parents=[common],
                      description="Offline client-card manager (客户卡片管理).")
@@ -84,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query")
     search.add_argument("--json", action="store_true")
     search.add_argument("--limit", type=_positive, default=None)
+    _add_owner_options(search, "only your clients (owner: your name)")
 
     stats = sub.add_parser("stats", parents=[common], help="headline figures")
     stats.add_argument("--json", action="store_true")
@@ -106,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="birthdays, follow-ups and festivals coming up")
     agenda.add_argument("--days", type=_days, default=30, metavar="N")
     agenda.add_argument("--json", action="store_true")
+    _add_owner_options(agenda, "only your clients' items (owner: your name)")
 
     copy = sub.add_parser("copy", parents=[common],
                           help="copy a whole database into another (a laptop's file into "
@@ -121,6 +127,37 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_parsers(sub.add_parser("export", parents=[common], help="write a file"),
                         common)
     return parser
+
+
+def _add_owner_options(command: argparse.ArgumentParser, mine_help: str) -> None:
+    whose = command.add_mutually_exclusive_group()
+    whose.add_argument("--mine", action="store_true", help=mine_help)
+    whose.add_argument("--owner", default=None, metavar="NAME",
+                       help="only the clients whose owner is NAME")
+
+
+def _user(args: argparse.Namespace) -> str:
+    """The user's name: --user, else $DESKTOP_CRM_USER, else the account's full
+    name (else the login name)."""
+    from desktop_crm.services.clock import clean_user_name, current_user
+
+    given = getattr(args, "user", None)
+    if given is not None and not clean_user_name(given):
+        raise UserError(_("--user needs a name"))
+    return clean_user_name(given) or clean_user_name(os.environ.get(USER_ENV)) \
+        or current_user()
+
+
+def _owner(args: argparse.Namespace) -> str | None:
+    """Whose clients a command lists: --owner NAME, --mine (the user), or None (everyone)."""
+    from desktop_crm.services.clock import clean_user_name
+
+    if args.owner is not None:
+        owner = clean_user_name(args.owner)
+        if not owner:
+            raise UserError(_("--owner needs a name"))
+        return owner
+    return _user(args) if args.mine else None
 
 
 def _add_export_parsers(export: argparse.ArgumentParser, common: _Parser) -> None:
@@ -220,9 +257,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_search(args: argparse.Namespace) -> int:
     from desktop_crm.services.clients import ClientService
 
+    owner = _owner(args)
     db = _open(args, create=False)
     try:
-        rows = ClientService(db).search(args.query, limit=args.limit)
+        rows = ClientService(db, user=_user(args)).search(args.query, limit=args.limit,
+                                                          owner=owner)
     finally:
         db.close()
     if args.json:
@@ -350,11 +389,14 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 def _cmd_agenda(args: argparse.Namespace) -> int:
     from desktop_crm.services.agenda import AgendaService
 
+    owner = _owner(args)
     db = _open(args, create=False)
     try:
-        service = AgendaService(db)
+        # "Mine" of the owner asked for: the agenda only reads
+        service = AgendaService(db, user=owner)
         today = service.today()
-        items = service.agenda(args.days, today, include_overdue=True)
+        items = service.agenda(args.days, today, include_overdue=True,
+                               mine=owner is not None)
     finally:
         db.close()
     if args.json:
@@ -442,7 +484,8 @@ def _cmd_copy(args: argparse.Namespace) -> int:
 def _cmd_window(args: argparse.Namespace) -> int:
     from desktop_crm.app import run
 
-    return run(getattr(args, "db", None), getattr(args, "lang", None))
+    user = _user(args) if getattr(args, "user", None) is not None else None
+    return run(getattr(args, "db", None), getattr(args, "lang", None), user)
 
 
 def _add_import_parser(imp: argparse.ArgumentParser) -> None:
@@ -555,7 +598,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     else:
         db = _open(args, create=not args.dry_run)
     try:
-        service = ImportService(db)
+        service = ImportService(db, user=_user(args))
         plan = service.plan(source, mapping, args.on_duplicate)
         for column, key in sorted(mapping.items()):
             print(_("Column {column} -> {field}", column=source.column_name(column),

@@ -225,7 +225,7 @@ class CardEditor(QWidget):
         self.load(self._service.get(client_id))
 
     def new_card(self) -> None:
-        self.load(ClientCard())
+        self.load(ClientCard(owner=self._service.user))  # a new client is the user's
         self.pages.setCurrentIndex(0)
         self.basics.name.setFocus()
 
