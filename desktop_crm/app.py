@@ -34,7 +34,7 @@ def create_window(db_arg: str | None, lang: str | None, settings: object = None)
     return build_window(db, qsettings)
 
 
-def build_window(db: object, settings: object) -> object:
+def build_window(db: object, settings: object, user: str | None = None) -> object:
     """The main window over ``db``, once ``db``'s pending integrity check has
     passed. When building fails on a damaged file, the check's verdict is
     what is raised."""
@@ -43,7 +43,7 @@ def build_window(db: object, settings: object) -> object:
 
     assert isinstance(db, Database)
     try:
-        window = MainWindow(db, settings)  # type: ignore[arg-type]
+        window = MainWindow(db, settings, user=user)  # type: ignore[arg-type]
     except Exception:
         db.finish_check()  # raises DatabaseDamagedError when that is the cause
         raise
@@ -86,7 +86,7 @@ def install_error_dialog() -> None:
     sys.excepthook = hook
 
 
-def run(db_arg: str | None, lang: str | None) -> int:
+def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     """Open the window; returns the process exit code.
 
     A damaged database is not opened: the user sees what is wrong and may
@@ -97,7 +97,7 @@ def run(db_arg: str | None, lang: str | None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from desktop_crm.i18n import language
-    from desktop_crm.storage.database import DatabaseDamagedError, default_db_path
+    from desktop_crm.storage.database import DatabaseDamagedError, default_db_path, shown_url
     from desktop_crm.ui.backups import open_or_recover
     from desktop_crm.ui.qt_translations import install_qt_translations
 
@@ -113,14 +113,14 @@ def run(db_arg: str | None, lang: str | None) -> int:
     db = open_or_recover(None, path, create=True, check_later=True)
     if db is not None:
         try:
-            window = build_window(db, settings)
+            window = build_window(db, settings, user)
         except DatabaseDamagedError:
             # the window was built over a file that failed the check: now say
             # so and offer the newest good backup
             db = open_or_recover(None, path)
-            window = None if db is None else build_window(db, settings)
+            window = None if db is None else build_window(db, settings, user)
     if window is None:
-        print(f"desktop-crm: {path} was not opened", file=sys.stderr)
+        print(f"desktop-crm: {shown_url(str(path))} was not opened", file=sys.stderr)
         return 2
     window.show()
     QTimer.singleShot(3000, window.backup_if_due)

@@ -24,6 +24,7 @@ EXIT_BAD_INPUT = 2
 EXIT_BUSY = 3  # another window or program held the database longer than the busy timeout
 MAX_DAYS = 3660  # --days: about ten years
 MAX_DEMO_CLIENTS = 1_000_000  # demo --clients: ten times the largest book measured
+USER_ENV = "DESKTOP_CRM_USER"  # the user's name when --user is not given
 
 
 class UserError(CrmError):
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="database file or URL (default: the user data folder)")
     common.add_argument("--lang", choices=["zh", "en"], default=argparse.SUPPRESS,
                         help="language of messages and the window")
+    common.add_argument("--user", default=argparse.SUPPRESS, metavar="NAME",
+                        help=f"your name, recorded as the author of changes and meant by "
+                             f"--mine (default: ${USER_ENV}, else the account's full name)")
 
     parser = _Parser(prog="desktop-crm", parents=[common],
                      description="Offline client-card manager (客户卡片管理).")
@@ -77,12 +81,14 @@ def build_parser() -> argparse.ArgumentParser:
                       help=f"how many clients, 1 to {MAX_DEMO_CLIENTS:,}")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
     demo.add_argument("--if-missing", action="store_true",
-                      help="do nothing when the database file already exists")
+                      help="do nothing when the database file already exists (a server "
+                           "database: when it already holds clients)")
 
     search = sub.add_parser("search", parents=[common], help="find clients like the search box")
     search.add_argument("query")
     search.add_argument("--json", action="store_true")
     search.add_argument("--limit", type=_positive, default=None)
+    _add_owner_options(search, "only your clients (owner: your name)")
 
     stats = sub.add_parser("stats", parents=[common], help="headline figures")
     stats.add_argument("--json", action="store_true")
@@ -105,6 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
                             help="birthdays, follow-ups and festivals coming up")
     agenda.add_argument("--days", type=_days, default=30, metavar="N")
     agenda.add_argument("--json", action="store_true")
+    _add_owner_options(agenda, "only your clients' items (owner: your name)")
+
+    copy = sub.add_parser("copy", parents=[common],
+                          help="copy a whole database into another (a laptop's file into "
+                               "the team's PostgreSQL database, or back)")
+    copy.add_argument("--from", dest="source", required=True, metavar="PATH_OR_URL",
+                      help="the Desktop CRM database to copy")
+    copy.add_argument("--to", dest="target", required=True, metavar="PATH_OR_URL",
+                      help="a new file, or a database with no clients yet")
 
     _add_import_parser(sub.add_parser("import", parents=[common],
                                       help="read clients from .xlsx, .xls, .ods, .csv or .vcf"))
@@ -112,6 +127,37 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_parsers(sub.add_parser("export", parents=[common], help="write a file"),
                         common)
     return parser
+
+
+def _add_owner_options(command: argparse.ArgumentParser, mine_help: str) -> None:
+    whose = command.add_mutually_exclusive_group()
+    whose.add_argument("--mine", action="store_true", help=mine_help)
+    whose.add_argument("--owner", default=None, metavar="NAME",
+                       help="only the clients whose owner is NAME")
+
+
+def _user(args: argparse.Namespace) -> str:
+    """The user's name: --user, else $DESKTOP_CRM_USER, else the account's full
+    name (else the login name)."""
+    from desktop_crm.services.clock import clean_user_name, current_user
+
+    given = getattr(args, "user", None)
+    if given is not None and not clean_user_name(given):
+        raise UserError(_("--user needs a name"))
+    return clean_user_name(given) or clean_user_name(os.environ.get(USER_ENV)) \
+        or current_user()
+
+
+def _owner(args: argparse.Namespace) -> str | None:
+    """Whose clients a command lists: --owner NAME, --mine (the user), or None (everyone)."""
+    from desktop_crm.services.clock import clean_user_name
+
+    if args.owner is not None:
+        owner = clean_user_name(args.owner)
+        if not owner:
+            raise UserError(_("--owner needs a name"))
+        return owner
+    return _user(args) if args.mine else None
 
 
 def _add_export_parsers(export: argparse.ArgumentParser, common: _Parser) -> None:
@@ -174,37 +220,48 @@ def _refuse_empty(args: argparse.Namespace) -> None:
 def _sqlite_file(args: argparse.Namespace) -> Path:
     """The database file for commands that work on the file itself, also when
     it cannot be opened (backup --list, restore)."""
-    from desktop_crm.storage.database import sqlite_path, to_url
+    from desktop_crm.services.backup import server_backups_message
+    from desktop_crm.storage.database import shown_url, sqlite_path, to_url
 
-    path = sqlite_path(to_url(_db_arg(args)))
-    if path is None:
-        raise UserError(_("Backups are only made of SQLite databases"))
+    url = to_url(_db_arg(args))
+    path = sqlite_path(url)
+    if path is None:  # a server: refused before connecting to it
+        raise UserError(server_backups_message(shown_url(url)))
     return path
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from desktop_crm.services.demo import generate
-    from desktop_crm.storage.database import sqlite_path, to_url
+    from desktop_crm.services.stats import stats
+    from desktop_crm.storage.database import shown_url, sqlite_path, to_url
 
-    path = sqlite_path(to_url(_db_arg(args)))
+    url = to_url(_db_arg(args))
+    path = sqlite_path(url)
     if args.if_missing and path is not None and path.exists():
         print(_("Database {path} exists; no demo data added", path=path))
         return EXIT_OK
     db = _open(args, create=True)
     try:
+        # a server database always exists: --if-missing means "holds no clients yet"
+        if args.if_missing and path is None and (stats(db)["clients"] or stats(db)["trash"]):
+            print(_("Database {path} already holds clients; no demo data added",
+                    path=shown_url(url)))
+            return EXIT_OK
         written = generate(db, args.clients, seed=args.seed)
     finally:
         db.close()
-    print(_("Wrote {n} demo clients to {path}", n=written, path=path or db.url))
+    print(_("Wrote {n} demo clients to {path}", n=written, path=path or shown_url(url)))
     return EXIT_OK
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
     from desktop_crm.services.clients import ClientService
 
+    owner = _owner(args)
     db = _open(args, create=False)
     try:
-        rows = ClientService(db).search(args.query, limit=args.limit)
+        rows = ClientService(db, user=_user(args)).search(args.query, limit=args.limit,
+                                                          owner=owner)
     finally:
         db.close()
     if args.json:
@@ -272,6 +329,7 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     from desktop_crm.services.backup import backup
     from desktop_crm.storage.database import DatabaseError
 
+    _sqlite_file(args)
     if args.list:
         return _list_backups(args)
     if args.json:
@@ -331,11 +389,14 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 def _cmd_agenda(args: argparse.Namespace) -> int:
     from desktop_crm.services.agenda import AgendaService
 
+    owner = _owner(args)
     db = _open(args, create=False)
     try:
-        service = AgendaService(db)
+        # "Mine" of the owner asked for: the agenda only reads
+        service = AgendaService(db, user=owner)
         today = service.today()
-        items = service.agenda(args.days, today, include_overdue=True)
+        items = service.agenda(args.days, today, include_overdue=True,
+                               mine=owner is not None)
     finally:
         db.close()
     if args.json:
@@ -399,10 +460,32 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from exc
 
 
+PROGRESS_FROM_ROWS = 20_000  # a copy this large takes seconds: say how far it is
+
+
+def _cmd_copy(args: argparse.Namespace) -> int:
+    from desktop_crm.services.copying import copy_book
+
+    shown = [0]  # tenths said so far: a line at each tenth, the first at 10%
+
+    def progress(done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if total >= PROGRESS_FROM_ROWS and tenth > shown[0]:
+            shown[0] = tenth
+            print(_("Copied {done} of {total} rows", done=f"{done:,}", total=f"{total:,}"),
+                  file=sys.stderr, flush=True)
+
+    result = copy_book(args.source, args.target, progress)
+    print(_("Copied {n} clients ({rows} rows in all) from {source} to {target}",
+            n=result.clients, rows=result.rows, source=result.source, target=result.target))
+    return EXIT_OK
+
+
 def _cmd_window(args: argparse.Namespace) -> int:
     from desktop_crm.app import run
 
-    return run(getattr(args, "db", None), getattr(args, "lang", None))
+    user = _user(args) if getattr(args, "user", None) is not None else None
+    return run(getattr(args, "db", None), getattr(args, "lang", None), user)
 
 
 def _add_import_parser(imp: argparse.ArgumentParser) -> None:
@@ -515,7 +598,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     else:
         db = _open(args, create=not args.dry_run)
     try:
-        service = ImportService(db)
+        service = ImportService(db, user=_user(args))
         plan = service.plan(source, mapping, args.on_duplicate)
         for column, key in sorted(mapping.items()):
             print(_("Column {column} -> {field}", column=source.column_name(column),
@@ -550,7 +633,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats,
             "backup": _cmd_backup, "restore": _cmd_restore, "agenda": _cmd_agenda,
-            "export": _cmd_export, "import": _cmd_import}
+            "export": _cmd_export, "import": _cmd_import, "copy": _cmd_copy}
 
 
 def _causes(exc: BaseException) -> list[BaseException]:
@@ -574,9 +657,18 @@ def _failure_line(exc: BaseException, args: argparse.Namespace) -> tuple[int, st
     import errno
     import sqlite3
 
-    from desktop_crm.storage.database import disk_full_message
+    from desktop_crm.storage.database import (
+        connection_lost,
+        disk_full_message,
+        lost_error,
+        sqlite_path,
+        to_url,
+    )
     from desktop_crm.storage.integrity import is_busy, is_full
 
+    url = to_url(_db_arg(args))
+    if sqlite_path(url) is None and connection_lost(exc):  # outside a unit of work
+        return EXIT_BAD_INPUT, str(lost_error(url, exc))
     for cause in _causes(exc):
         if isinstance(cause, sqlite3.Error) and is_busy(cause):
             return EXIT_BUSY, _("The database is busy in another window or program; "

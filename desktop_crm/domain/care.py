@@ -263,11 +263,18 @@ class AgendaItem(NamedTuple):
 _KIND_ORDER = {kind: i for i, kind in enumerate(AgendaKind)}
 
 
+_SOURCE_ORDER = {value: i for i, value in enumerate(
+    v for k, v in vars(Source).items() if k.isupper())}
+
+
 def sort_items(items: list[AgendaItem]) -> list[AgendaItem]:
-    """By date, then kind (in AgendaKind's order), else as found; the
-    not-contacted backlog summary last. One integer key per item: a month of
-    a large book is tens of thousands of items."""
-    rank = _KIND_ORDER
+    """By date, then kind (in AgendaKind's order), then source and ref (so the
+    order never depends on the order a database returned the rows in: the
+    same on every engine and every run); the not-contacted backlog summary
+    last. One integer key per item: a month of a large book is tens of
+    thousands of items."""
+    rank, source = _KIND_ORDER, _SOURCE_ORDER
     backlog = Source.NO_CONTACT_BACKLOG
-    items.sort(key=lambda i: (i.source == backlog) << 40 | i.day.toordinal() << 4 | rank[i.kind])
+    items.sort(key=lambda i: ((i.source == backlog) << 104 | i.day.toordinal() << 72
+                              | rank[i.kind] << 68 | source[i.source] << 64 | i.ref))
     return items

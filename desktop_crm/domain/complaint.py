@@ -134,6 +134,7 @@ class StatusChange:
     old: ComplaintStatus | None  # None: registered
     new: ComplaintStatus
     note: str = ""
+    user: str = ""  # who made the change ("" before names were recorded)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.festivals import FESTIVALS
 from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
-from desktop_crm.services.clock import Clock, system_clock
+from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.collector import paused_collector
 from desktop_crm.storage import care_repo as repo
 from desktop_crm.storage import client_repo, complaint_repo, identity_repo
@@ -69,11 +69,18 @@ class AgendaService:
     Attributes:
         db: the open database.
         clock: returns "now"; injected so tests can fix "today".
+        user: "Mine" (``mine=True``) means the items of the clients this user owns.
     """
 
-    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Database, clock: Clock = system_clock,
+                 user: str | None = None) -> None:
         self.db = db
         self.clock = clock
+        self.user = current_user() if user is None else user
+
+    def owner_for(self, mine: bool) -> str | None:
+        """The owner a "Mine" agenda shows (the user), or None for everyone's."""
+        return self.user if mine else None
 
     def today(self) -> date:
         return self.clock().date()
@@ -101,11 +108,14 @@ class AgendaService:
 
     # -- building -------------------------------------------------------------
     def agenda(self, days: int, start: date | None = None, *, include_overdue: bool = True,
-               kinds: Iterable[AgendaKind] | None = None) -> list[AgendaItem]:
+               kinds: Iterable[AgendaKind] | None = None, mine: bool = False
+               ) -> list[AgendaItem]:
         """Items falling on ``start`` .. ``start + days - 1`` (``start`` defaults to
         today), plus, with ``include_overdue``, those missed before it and not done:
         open follow-ups and overdue contacts however old, yearly dates up to
-        ``settings.overdue_days`` back. Sorted by date, kind and client."""
+        ``settings.overdue_days`` back. Sorted by date, kind and client. ``mine``:
+        only the user's clients' items; festivals count (and greet) the user's
+        clients only."""
         if days < 1:
             raise ValueError(_("The agenda needs at least one day"))
         start = start or self.today()
@@ -113,49 +123,53 @@ class AgendaService:
         settings = self.settings()
         first = start - timedelta(days=settings.overdue_days) if include_overdue else start
         wanted = set(kinds) if kinds is not None else set(AgendaKind)
-        builder = _Builder(settings, start, end, first, include_overdue, wanted)
+        builder = _Builder(settings, start, end, first, include_overdue, wanted,
+                           self.owner_for(mine))
         # Tens of thousands of tuples and no cycles: see services/collector.py
         # for what the paused collector saves and why pausing it is safe here.
         with paused_collector(), self.db.read() as s:
             builder.collect(s)
             return sort_items(builder.items)
 
-    def due_today(self) -> list[AgendaItem]:
+    def due_today(self, mine: bool = False) -> list[AgendaItem]:
         """The Today list: overdue items, today's, and those whose reminder has begun."""
         today = self.today()
         with self.db.read() as s:
             own = repo.longest_own_reminder(s)
         lead = max([own, *self.settings().remind_days.values()])
-        return [i for i in self.agenda(lead + 1, today) if i.is_due(today)]
+        return [i for i in self.agenda(lead + 1, today, mine=mine) if i.is_due(today)]
 
-    def backlog_filter(self) -> ClientFilter:
+    def backlog_filter(self, mine: bool = False) -> ClientFilter:
         """The client-list filter showing the agenda's not-contacted backlog:
-        clients past their grade's limit since before the overdue window."""
+        clients past their grade's limit since before the overdue window (of
+        the user's clients with ``mine``)."""
         settings = self.settings()
         first = self.today() - timedelta(days=settings.overdue_days)
         limits = tuple((g, settings.no_contact_limit(g)) for g in GRADES)
         return ClientFilter(contact_limits=limits, contact_due_before=first,
-                            sort="last_contact")
+                            sort="last_contact", owner=self.owner_for(mine))
 
-    def counts_by_day(self, start: date, end: date) -> dict[date, int]:
+    def counts_by_day(self, start: date, end: date, mine: bool = False) -> dict[date, int]:
         """How many items fall on each day (for a month view); overdue ones not carried."""
         counts: dict[date, int] = {}
-        for item in self.agenda((end - start).days + 1, start, include_overdue=False):
+        for item in self.agenda((end - start).days + 1, start, include_overdue=False,
+                                mine=mine):
             counts[item.day] = counts.get(item.day, 0) + 1
         return counts
 
-    def greeting_list(self, item: AgendaItem) -> list[ClientRow]:
-        """The clients a festival item greets."""
+    def greeting_list(self, item: AgendaItem, mine: bool = False) -> list[ClientRow]:
+        """The clients a festival item greets (only the user's with ``mine``)."""
         with self.db.read() as s:
-            ids = repo.graded_ids(s, self.settings().festival_grades)
+            ids = repo.graded_ids(s, self.settings().festival_grades, self.owner_for(mine))
             return client_repo.rows(s, ids)
 
     # -- done -----------------------------------------------------------------
     def mark_done(self, item: AgendaItem, summary: str | None = None,
-                  channel: Channel | None = None) -> DoneReceipt:
+                  channel: Channel | None = None, mine: bool = False) -> DoneReceipt:
         """Log the interaction the item asked for (a greeting, a call) on the
-        client's timeline, or on every greeted client's for a festival, and take
-        the item off the agenda. Raises AlreadyDoneError when it was done already."""
+        client's timeline, or on every greeted client's for a festival (only the
+        user's clients with ``mine``), and take the item off the agenda. Raises
+        AlreadyDoneError when it was done already."""
         now = self.clock()
         text = (summary if summary is not None else item.done_summary).strip()
         if not text:
@@ -177,7 +191,7 @@ class AgendaService:
                                                                     item.day):
                 raise AlreadyDoneError(_("This item is done already"))
             if item.client_id is None:  # a festival: everyone on the greeting list
-                greeted = repo.graded_ids(s, grades)
+                greeted = repo.graded_ids(s, grades, self.owner_for(mine))
                 ids = repo.log_for_many(s, greeted, now, channel.value, text)
             else:
                 ids = [client_repo.add_interaction(
@@ -187,7 +201,7 @@ class AgendaService:
                 repo.set_follow_up_done(s, item.ref, True)
             elif item.source == Source.COMPLAINT:
                 complaint_repo.set_status(s, item.ref, ComplaintStatus.RESOLVED,
-                                          ComplaintStatus.FOLLOWED_UP, now, text)
+                                          ComplaintStatus.FOLLOWED_UP, now, text, self.user)
             elif item.source != Source.NO_CONTACT:
                 done_id = repo.add_done(s, item.source, item.ref, item.day, item.client_id,
                                         now, ids[0] if item.client_id else None)
@@ -213,8 +227,9 @@ class _Builder:
     """Collects one agenda; one instance per call."""
 
     def __init__(self, settings: CareSettings, start: date, end: date, first: date,
-                 include_overdue: bool, kinds: set[AgendaKind]) -> None:
+                 include_overdue: bool, kinds: set[AgendaKind], owner: str | None) -> None:
         self.settings = settings
+        self.owner = owner
         self.start, self.end, self.first = start, end, first
         self.include_overdue = include_overdue
         self.kinds = kinds
@@ -225,9 +240,10 @@ class _Builder:
         done = repo.done_keys(s, self.first, self.end)
         if self.kinds & {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
                          AgendaKind.CUSTOM_DATE}:
-            self._dated(repo.dates_with_keys(s, self.occurrences), Source.IMPORTANT_DATE)
+            self._dated(repo.dates_with_keys(s, self.occurrences, self.owner),
+                        Source.IMPORTANT_DATE)
         if AgendaKind.FAMILY_BIRTHDAY in self.kinds:
-            self._dated(repo.family_birthdays_with_keys(s, self.occurrences),
+            self._dated(repo.family_birthdays_with_keys(s, self.occurrences, self.owner),
                         Source.FAMILY_MEMBER)
         if self.kinds & {AgendaKind.FOUNDING_ANNIVERSARY, AgendaKind.RELATIONSHIP_ANNIVERSARY}:
             self._anniversaries(s)
@@ -262,7 +278,8 @@ class _Builder:
 
     def _anniversaries(self, s: Session) -> None:
         solar = {(k[1], k[2]): v for k, v in self.occurrences.items() if k[0] == SOLAR}
-        for client_id, name, founded, since in repo.client_anniversaries(s, solar):
+        for client_id, name, founded, since in repo.client_anniversaries(s, solar,
+                                                                              self.owner):
             for kind, source, value in (
                 (AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING, founded),
                 (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP, since),
@@ -280,7 +297,7 @@ class _Builder:
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)
         kind, source, items = AgendaKind.FOLLOW_UP, Source.INTERACTION, self.items
         overdue = self.include_overdue
-        for ref, client_id, name, due, step in repo.open_follow_ups(s, self.end):
+        for ref, client_id, name, due, step in repo.open_follow_ups(s, self.end, self.owner):
             if overdue or due >= self.start:
                 items.append(AgendaItem(due, kind, source, ref, client_id, name, step, None,
                                         remind))
@@ -291,7 +308,8 @@ class _Builder:
         since = datetime.combine(earliest - timedelta(days=THANK_YOU_BY_DAYS), time())
         until = datetime.combine(self.end - timedelta(days=THANK_YOU_BY_DAYS - 1), time())
         lead = THANK_YOU_BY_DAYS - THANK_YOU_FROM_DAYS
-        for ref, client_id, name, logged, milestone in repo.milestones_between(s, since, until):
+        for ref, client_id, name, logged, milestone in repo.milestones_between(s, since, until,
+                                                                                self.owner):
             due = logged.date() + timedelta(days=THANK_YOU_BY_DAYS)
             if self.include_overdue or due >= self.start:
                 self.items.append(AgendaItem(due, AgendaKind.FOLLOW_UP, Source.THANK_YOU, ref,
@@ -304,13 +322,14 @@ class _Builder:
         remind = self.settings.remind(AgendaKind.NO_CONTACT)
         kind, source, items = AgendaKind.NO_CONTACT, Source.NO_CONTACT, self.items
         after = {g: timedelta(days=n) for g, n in limits.items()}
-        for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, self.end):
+        for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, self.end,
+                                                                      self.owner):
             last = since.date()
             items.append(AgendaItem(last + after[grade or ""], kind, source, client_id,
                                     client_id, name, last.isoformat(), limits[grade or ""],
                                     remind))
         if self.include_overdue:
-            backlog = repo.count_not_contacted_before(s, limits, self.first)
+            backlog = repo.count_not_contacted_before(s, limits, self.first, self.owner)
             if backlog:
                 items.append(AgendaItem(self.first - timedelta(days=1), kind,
                                         Source.NO_CONTACT_BACKLOG, 0, None, "", "", None,
@@ -321,7 +340,8 @@ class _Builder:
         remind = self.settings.remind(AgendaKind.COMPLAINT_FOLLOW_UP)
         # due = resolution day + 7 <= end  <=>  resolved before end - 6 days, 00:00
         before = datetime.combine(self.end - timedelta(days=FOLLOW_UP_DAYS - 1), time())
-        for ref, client_id, name, number, resolved in complaint_repo.resolved_waiting(s, before):
+        for ref, client_id, name, number, resolved in complaint_repo.resolved_waiting(s, before,
+                                                                                     self.owner):
             due = follow_up_due(resolved)
             if self.include_overdue or due >= self.start:
                 self.items.append(AgendaItem(due, AgendaKind.COMPLAINT_FOLLOW_UP,
@@ -329,7 +349,7 @@ class _Builder:
                                              None, remind))
 
     def _festivals(self, s: Session) -> None:
-        count = repo.count_graded(s, self.settings.festival_grades)
+        count = repo.count_graded(s, self.settings.festival_grades, self.owner)
         remind = self.settings.remind(AgendaKind.FESTIVAL)
         for index, fest in enumerate(FESTIVALS):
             key: SpecKey = (fest.spec.calendar, fest.spec.month, fest.spec.day, False)

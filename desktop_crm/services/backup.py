@@ -38,6 +38,7 @@ from desktop_crm.storage.database import (
     NewerDatabaseError,
     NotADatabaseError,
     inspect_file,
+    shown_url,
 )
 from desktop_crm.storage.integrity import FileReport, count_live_clients
 from desktop_crm.storage.snapshot import (
@@ -66,6 +67,7 @@ __all__ = [
     "list_backups",
     "newest_good_backup",
     "prune",
+    "server_backups_message",
 ]
 
 DbRef = Database | str | os.PathLike[str]
@@ -126,10 +128,19 @@ class BackupInfo:
 
 # -- where backups are ---------------------------------------------------------------
 
+def server_backups_message(where: object) -> str:
+    """What to say when a backup, a restore or the integrity check is asked of
+    a database on a server: those are this app's SQLite-file features, and a
+    server database is backed up by the server (the app runs no pg_dump)."""
+    return _("{db} is a database on a server: the server's own backups apply (pg_dump or "
+             "the server's backup routine); this app backs up, checks and restores SQLite "
+             "database files only", db=where)
+
+
 def _db_file(db: DbRef) -> Path:
     if isinstance(db, Database):
         if db.path is None:
-            raise DatabaseError(_("Backups are only made of SQLite databases"))
+            raise DatabaseError(server_backups_message(shown_url(db.url)))
         return db.path
     return Path(db).expanduser().resolve()
 

@@ -24,13 +24,18 @@ class ClientService:
     Attributes:
         db: the open database.
         clock: returns "now"; injected so tests can fix it.
-        user: recorded as the author of changes.
+        user: recorded as the author of changes and proposed as the owner of
+            a new card; "Mine" means the clients this user owns.
     """
 
     def __init__(self, db: Database, clock: Clock = system_clock, user: str | None = None):
         self.db = db
         self.clock = clock
         self.user = current_user() if user is None else user
+
+    def owner_for(self, mine: bool) -> str | None:
+        """The owner a "Mine" list shows (the user), or None for everyone's."""
+        return self.user if mine else None
 
     # -- reading --------------------------------------------------------------
     def list_ids(self, flt: ClientFilter) -> list[int]:
@@ -41,10 +46,13 @@ class ClientService:
         with self.db.read() as s:
             return repo.rows(s, ids)
 
-    def search(self, text: str, limit: int | None = None) -> list[ClientRow]:
-        """Same matching as the search box; best kept in name order."""
+    def search(self, text: str, limit: int | None = None, *, mine: bool = False,
+               owner: str | None = None) -> list[ClientRow]:
+        """Same matching as the search box; best kept in name order. ``mine``:
+        only the user's clients; ``owner``: only that owner's."""
+        flt = ClientFilter(text=text, owner=self.owner_for(mine) if owner is None else owner)
         with self.db.read() as s:
-            ids = repo.list_ids(s, ClientFilter(text=text))
+            ids = repo.list_ids(s, flt)
             return repo.rows(s, ids[:limit] if limit else ids)
 
     def get(self, client_id: int) -> ClientCard:

@@ -4,6 +4,7 @@ the care calendar (the agenda reads resolved complaints directly)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 from desktop_crm.domain.complaint import (
@@ -34,13 +35,19 @@ class ComplaintService:
     Attributes:
         db: the open database.
         clock: returns "now"; injected so tests can fix it.
-        user: recorded as the author of log entries.
+        user: recorded as the author of log entries and of status changes
+            (who registered, moved or reopened a complaint); "Mine" means the
+            complaints of the clients this user owns.
     """
 
     def __init__(self, db: Database, clock: Clock = system_clock, user: str | None = None):
         self.db = db
         self.clock = clock
         self.user = current_user() if user is None else user
+
+    def owner_for(self, mine: bool) -> str | None:
+        """The owner a "Mine" list shows (the user), or None for everyone's."""
+        return self.user if mine else None
 
     # -- reading --------------------------------------------------------------
     def get(self, complaint_id: int) -> Complaint:
@@ -50,9 +57,13 @@ class ComplaintService:
             raise NotFoundError(_("Complaint {id} does not exist", id=complaint_id))
         return found
 
-    def find(self, flt: ComplaintFilter | None = None) -> list[Complaint]:
+    def find(self, flt: ComplaintFilter | None = None, *, mine: bool = False) -> list[Complaint]:
+        """The complaints ``flt`` selects; ``mine``: only those of the user's clients."""
+        flt = flt or ComplaintFilter()
+        if mine:
+            flt = dataclasses.replace(flt, owner=self.user)
         with self.db.read() as s:
-            return repo.list_complaints(s, flt or ComplaintFilter())
+            return repo.list_complaints(s, flt)
 
     def for_client(self, client_id: int) -> list[Complaint]:
         return self.find(ComplaintFilter(client_id=client_id))
@@ -92,7 +103,7 @@ class ComplaintService:
             if not client_repo.client_exists(s, complaint.client_id, include_deleted=False):
                 raise NotFoundError(_("Client {id} does not exist", id=complaint.client_id))
             complaint.status = ComplaintStatus.NEW
-            complaint_id = repo.create(s, complaint, year, sequence, now)
+            complaint_id = repo.create(s, complaint, year, sequence, now, self.user)
         return self.get(complaint_id)
 
     def save(self, complaint: Complaint) -> Complaint:
@@ -118,7 +129,7 @@ class ComplaintService:
             if current is None:
                 raise NotFoundError(_("Complaint {id} does not exist", id=complaint_id))
             check_transition(current, target)
-            repo.set_status(s, complaint_id, current, target, now, note.strip())
+            repo.set_status(s, complaint_id, current, target, now, note.strip(), self.user)
         return self.get(complaint_id)
 
     def add_log(self, complaint_id: int, text: str) -> Complaint:

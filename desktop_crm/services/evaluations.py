@@ -112,14 +112,16 @@ class EvaluationService:
                             evaluated_before=due_since(today, self.period_days)
                             if only_due else None)
 
-    def recent_grade_changes(self, days: int = 30, limit: int = 100
+    def recent_grade_changes(self, days: int = 30, limit: int = 100, mine: bool = False
                              ) -> tuple[list[ClientRow], int]:
         """Clients whose latest evaluation, in the last ``days``, changed their grade:
-        the newest ``limit`` of them, and how many there are in all."""
+        the newest ``limit`` of them, and how many there are in all (only the
+        user's clients with ``mine``)."""
         since = self.clock().date() - timedelta(days=days)
         with self.db.read() as s:
             ids = client_repo.list_ids(s, ClientFilter(grade_changed_since=since,
-                                                       sort="last_evaluated", descending=True))
+                                                       sort="last_evaluated", descending=True,
+                                                       owner=self.user if mine else None))
             return client_repo.rows(s, ids[:limit]), len(ids)
 
     def is_due(self, last_evaluated_on: date | None) -> bool:

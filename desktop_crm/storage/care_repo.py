@@ -71,6 +71,18 @@ def _live(session: Session, alias: str) -> str:
     return f"{dialect.unindexed(session, alias + '.deleted_at')} IS NULL"
 
 
+def _of(session: Session, alias: str, owner: str | None, params: dict[str, Any]) -> str:
+    """The live-client condition, and with ``owner`` ("Mine") only that owner's
+    clients (bound into ``params``). The owner condition filters the rows the
+    keys and ranges found; it is kept from driving the plan, so a "Mine"
+    agenda uses the same indexes as everyone's."""
+    condition = _live(session, alias)
+    if owner is None:
+        return condition
+    params["owner"] = owner
+    return f"{condition} AND {dialect.unindexed(session, alias + '.owner')} = :owner"
+
+
 def _keys_cte(keys: Iterable[SpecKey]) -> tuple[str, dict[str, Any]]:
     rows, params = [], {}
     for n, key in enumerate(keys):
@@ -80,28 +92,33 @@ def _keys_cte(keys: Iterable[SpecKey]) -> tuple[str, dict[str, Any]]:
     return f"WITH k(cal, m, d, leap) AS (VALUES {', '.join(rows)})", params
 
 
-def dates_with_keys(session: Session, keys: Iterable[SpecKey]) -> list[Row]:
+def dates_with_keys(session: Session, keys: Iterable[SpecKey], owner: str | None = None
+                    ) -> list[Row]:
     """Live clients' important dates (birthdays, anniversaries, custom) with one of
     ``keys``: (id, client id, client, kind, label, calendar, month, day, leap,
-    year, remind days)."""
+    year, remind days). With ``owner``: only that owner's clients (so for
+    every query below)."""
     cte, params = _keys_cte(keys)
     if not params:
         return []
+    live = _of(session, "c", owner, params)
     return _fetch(session, f"""{cte}
         SELECT i.id, i.client_id, c.name, i.kind, i.label, i.calendar, i.month, i.day,
                i.leap, i.year, i.remind_days
         FROM k JOIN important_dates i
                ON i.calendar = k.cal AND i.month = k.m AND i.day = k.d AND i.leap = k.leap
              JOIN clients c ON c.id = i.client_id
-        WHERE {_live(session, "c")}""", params)
+        WHERE {live}""", params)
 
 
-def family_birthdays_with_keys(session: Session, keys: Iterable[SpecKey]) -> list[Row]:
+def family_birthdays_with_keys(session: Session, keys: Iterable[SpecKey],
+                               owner: str | None = None) -> list[Row]:
     """Family members' birthdays with one of ``keys``, same columns as
     ``dates_with_keys`` (kind "family", label = relation and name)."""
     cte, params = _keys_cte(keys)
     if not params:
         return []
+    live = _of(session, "c", owner, params)
     return _fetch(session, f"""{cte}
         SELECT f.id, f.client_id, c.name, 'family', trim(f.relation || ' ' || f.name),
                f.birth_calendar, f.birth_month, f.birth_day, f.birth_leap, f.birth_year,
@@ -110,11 +127,11 @@ def family_birthdays_with_keys(session: Session, keys: Iterable[SpecKey]) -> lis
                ON f.birth_calendar = k.cal AND f.birth_month = k.m AND f.birth_day = k.d
                   AND f.birth_leap = k.leap
              JOIN clients c ON c.id = f.client_id
-        WHERE {_live(session, "c")}""", params)
+        WHERE {live}""", params)
 
 
-def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]]
-                         ) -> list[Row]:
+def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]],
+                         owner: str | None = None) -> list[Row]:
     """Live clients founded or won on one of ``month_days`` (month, day):
     (id, name, founded_on, relationship_since), dates or None. The expression
     indexes on the month-day of both dates answer it."""
@@ -123,26 +140,30 @@ def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]]
         return []
     founded = dialect.month_day_sql(session, "founded_on")
     since = dialect.month_day_sql(session, "relationship_since")
+    params: dict[str, Any] = {"keys": wanted}
+    live = _of(session, "clients", owner, params)
     return _fetch(session, f"""
         SELECT id, name, founded_on AS founded_on, relationship_since AS relationship_since
         FROM clients
-        WHERE {_live(session, "clients")} AND ({founded} IN :keys OR {since} IN :keys)""",
-                  {"keys": wanted}, [bindparam("keys", expanding=True)],
+        WHERE {live} AND ({founded} IN :keys OR {since} IN :keys)""",
+                  params, [bindparam("keys", expanding=True)],
                   {"founded_on": Date, "relationship_since": Date})
 
 
-def open_follow_ups(session: Session, until: date) -> list[Row]:
+def open_follow_ups(session: Session, until: date, owner: str | None = None) -> list[Row]:
     """Follow-ups not done and due on or before ``until``: (interaction id,
     client id, client, due, next step or else the summary). The partial index
     ix_interactions_open_follow_up covers the first query (its condition is
     written as the index's is, so that both planners see it implies it)."""
+    params: dict[str, Any] = {"until": until}
+    live = _of(session, "c", owner, params)
     rows = _fetch(session, f"""
         SELECT i.id, i.client_id, c.name, i.follow_up_on AS due, i.next_step
         FROM interactions i JOIN clients c ON c.id = i.client_id
         WHERE i.follow_up_done = {dialect.false(session)} AND i.follow_up_on IS NOT NULL
               AND i.follow_up_on <= :until
-              AND {_live(session, "c")}""",
-                  {"until": until}, [bindparam("until", type_=Date)], {"due": Date})
+              AND {live}""",
+                  params, [bindparam("until", type_=Date)], {"due": Date})
     blank = [r[0] for r in rows if not r[4]]
     if not blank:
         return rows
@@ -154,16 +175,19 @@ def open_follow_ups(session: Session, until: date) -> list[Row]:
     return [r if r[4] else (*r[:4], summaries.get(r[0], "")) for r in rows]
 
 
-def milestones_between(session: Session, start: datetime, end: datetime) -> list[Row]:
+def milestones_between(session: Session, start: datetime, end: datetime,
+                       owner: str | None = None) -> list[Row]:
     """Deliveries and deals logged in ``start`` <= time < ``end``:
     (interaction id, client id, client, time logged, milestone)."""
+    params: dict[str, Any] = {"milestones": list(MILESTONES), "start": start, "end": end}
+    live = _of(session, "c", owner, params)
     return _fetch(session, f"""
         SELECT i.id, i.client_id, c.name, i.occurred_at AS logged, i.milestone
         FROM interactions i JOIN clients c ON c.id = i.client_id
         WHERE i.milestone IN :milestones
               AND i.occurred_at >= :start AND i.occurred_at < :end
-              AND {_live(session, "c")}""",
-                  {"milestones": list(MILESTONES), "start": start, "end": end},
+              AND {live}""",
+                  params,
                   [bindparam("milestones", expanding=True),
                    bindparam("start", type_=DateTime), bindparam("end", type_=DateTime)],
                   {"logged": DateTime})
@@ -198,48 +222,64 @@ def _time_binds(params: dict[str, Any]) -> list[BindParameter[Any]]:
     return [bindparam(k, type_=DateTime) for k, v in params.items() if isinstance(v, datetime)]
 
 
-def not_contacted(session: Session, limits: dict[str, int], first: date, last: date
-                  ) -> list[Row]:
+def _owned(session: Session, owner: str | None, params: dict[str, Any]) -> str:
+    """" AND owner = :owner" for the not-contacted queries, which read the
+    clients table alone through ix_clients_contact ("" without an owner)."""
+    if owner is None:
+        return ""
+    params["owner"] = owner
+    return f" AND {dialect.unindexed(session, 'owner')} = :owner"
+
+
+def not_contacted(session: Session, limits: dict[str, int], first: date, last: date,
+                  owner: str | None = None) -> list[Row]:
     """Live clients who become "not contacted" (their grade's limit in days,
     "" = unrated, after the last contact or the card's creation) between
     ``first`` and ``last``: (id, name, grade, last contact or creation time)."""
-    selects, params = [], {}
+    selects: list[str] = []
+    params: dict[str, Any] = {}
+    mine = _owned(session, owner, params)
     for condition, values in _by_grade(limits, first, last):
         selects.append(f"SELECT id, name, grade, {_SINCE} AS since FROM clients "
-                       f"WHERE deleted_at IS NULL AND {condition}")
+                       f"WHERE deleted_at IS NULL AND {condition}{mine}")
         params.update(values)
     return _fetch(session, " UNION ALL ".join(selects), params, _time_binds(params),
                   {"since": DateTime})
 
 
-def count_not_contacted_before(session: Session, limits: dict[str, int], first: date) -> int:
+def count_not_contacted_before(session: Session, limits: dict[str, int], first: date,
+                               owner: str | None = None) -> int:
     """How many live clients became "not contacted" before ``first``."""
     total = 0
     for condition, values in _by_grade(limits, first, None):
+        mine = _owned(session, owner, values)
         rows = _fetch(session, f"SELECT count(*) FROM clients "
-                               f"WHERE deleted_at IS NULL AND {condition}",
+                               f"WHERE deleted_at IS NULL AND {condition}{mine}",
                       values, _time_binds(values))
         total += int(rows[0][0])
     return total
 
 
-def _grade_filter(grades: Sequence[str]) -> ColumnElement[bool]:
+def _grade_filter(grades: Sequence[str], owner: str | None = None) -> ColumnElement[bool]:
+    live = _LIVE if owner is None else and_(_LIVE, Client.owner == owner)
     if not grades:
-        return _LIVE
+        return live
     named = [g for g in grades if g]
     parts: list[ColumnElement[bool]] = [Client.grade.in_(named)] if named else []
     if "" in grades:
         parts.append(Client.grade.is_(None))
-    return and_(_LIVE, or_(*parts))
+    return and_(live, or_(*parts))
 
 
-def count_graded(session: Session, grades: Sequence[str]) -> int:
-    """Live clients with one of ``grades`` ("" = unrated; none given = all)."""
-    return int(session.scalar(select(func.count(Client.id)).where(_grade_filter(grades))) or 0)
+def count_graded(session: Session, grades: Sequence[str], owner: str | None = None) -> int:
+    """Live clients with one of ``grades`` ("" = unrated; none given = all),
+    of ``owner`` when given."""
+    return int(session.scalar(select(func.count(Client.id))
+                              .where(_grade_filter(grades, owner))) or 0)
 
 
-def graded_ids(session: Session, grades: Sequence[str]) -> list[int]:
-    stmt = select(Client.id).where(_grade_filter(grades)).order_by(Client.sort_key)
+def graded_ids(session: Session, grades: Sequence[str], owner: str | None = None) -> list[int]:
+    stmt = select(Client.id).where(_grade_filter(grades, owner)).order_by(Client.sort_key)
     return list(session.scalars(stmt))
 
 

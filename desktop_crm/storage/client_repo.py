@@ -76,7 +76,7 @@ class ClientFilter:
     kind: str | None = None
     classification: tuple[str, str] | None = None  # (field, value), e.g. ("loyalty", "core")
     tag: str | None = None
-    owner: str | None = None
+    owner: str | None = None  # exactly this owner ("Mine": the user's name)
     grade: str | None = None  # "A", "B", "C" or "unrated"
     evaluated_before: date | None = None  # due: never evaluated, or last before this date
     grade_changed_since: date | None = None  # latest evaluation on/after this changed grade
@@ -109,7 +109,7 @@ def _filtered(flt: ClientFilter) -> Select[int]:
                 .where(Tag.name == flt.tag)
             )
         )
-    if flt.owner:
+    if flt.owner is not None:
         stmt = stmt.where(Client.owner == flt.owner)
     if flt.grade:
         stmt = stmt.where(Client.grade.is_(None) if flt.grade == "unrated"

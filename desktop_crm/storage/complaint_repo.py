@@ -71,14 +71,15 @@ def _from_row(row: ComplaintRow, client: str) -> Complaint:
     return Complaint(**values, number=row.number, id=row.id, client=client, uuid=row.uuid)
 
 
-def create(session: Session, c: Complaint, year: int, sequence: int, now: datetime) -> int:
+def create(session: Session, c: Complaint, year: int, sequence: int, now: datetime,
+           user: str = "") -> int:
     row = ComplaintRow(year=year, sequence=sequence, number=number_text(year, sequence),
                        created_at=now, updated_at=now, **({"uuid": c.uuid} if c.uuid else {}))
     _to_row(c, row)
     session.add(row)
     session.flush()
     session.add(ComplaintStatusRow(complaint_id=row.id, at=now, old_status=None,
-                                   new_status=c.status.value, note=""))
+                                   new_status=c.status.value, note="", user=user))
     return row.id
 
 
@@ -103,7 +104,7 @@ def load(session: Session, complaint_id: int) -> Complaint | None:
     c = _from_row(row, client)
     c.history = [
         StatusChange(r.at, ComplaintStatus(r.old_status) if r.old_status else None,
-                     ComplaintStatus(r.new_status), r.note)
+                     ComplaintStatus(r.new_status), r.note, r.user)
         for r in session.scalars(select(ComplaintStatusRow)
                                  .where(ComplaintStatusRow.complaint_id == complaint_id)
                                  .order_by(ComplaintStatusRow.at, ComplaintStatusRow.id))
@@ -115,8 +116,9 @@ def load(session: Session, complaint_id: int) -> Complaint | None:
 
 
 def set_status(session: Session, complaint_id: int, old: ComplaintStatus,
-               new: ComplaintStatus, now: datetime, note: str) -> None:
-    """Record a move already checked by the domain, with the time it happened."""
+               new: ComplaintStatus, now: datetime, note: str, user: str = "") -> None:
+    """Record a move already checked by the domain, with the time it happened
+    and who made it."""
     values: dict[str, Any] = {"status": new.value, "updated_at": now}
     if new == ComplaintStatus.IN_PROGRESS:
         row = session.get(ComplaintRow, complaint_id)
@@ -132,7 +134,7 @@ def set_status(session: Session, complaint_id: int, old: ComplaintStatus,
         values["closed_at"] = now
     session.execute(update(ComplaintRow).where(ComplaintRow.id == complaint_id).values(**values))
     session.add(ComplaintStatusRow(complaint_id=complaint_id, at=now, old_status=old.value,
-                                   new_status=new.value, note=note))
+                                   new_status=new.value, note=note, user=user))
 
 
 def undo_last_status(session: Session, complaint_id: int) -> None:
@@ -168,6 +170,7 @@ class ComplaintFilter:
     since: date | None = None  # received on or after
     until: date | None = None  # received on or before
     client_id: int | None = None
+    owner: str | None = None  # complaints of this owner's clients ("Mine")
 
 
 def _filtered(flt: ComplaintFilter) -> Any:
@@ -189,6 +192,8 @@ def _filtered(flt: ComplaintFilter) -> Any:
                           < datetime.combine(flt.until + timedelta(days=1), time()))
     if flt.client_id is not None:
         stmt = stmt.where(ComplaintRow.client_id == flt.client_id)
+    if flt.owner is not None:
+        stmt = stmt.where(Client.owner == flt.owner)
     return stmt
 
 
@@ -203,14 +208,17 @@ def departments(session: Session) -> list[str]:
     return sorted(session.scalars(stmt))  # by code point, whatever the server's collation
 
 
-def resolved_waiting(session: Session, resolved_before: datetime) -> list[tuple[Any, ...]]:
-    """Resolved complaints not followed up yet, of live clients:
-    (id, client id, client, number, resolved at)."""
+def resolved_waiting(session: Session, resolved_before: datetime, owner: str | None = None
+                     ) -> list[tuple[Any, ...]]:
+    """Resolved complaints not followed up yet, of live clients (of ``owner``
+    when given): (id, client id, client, number, resolved at)."""
     stmt = (select(ComplaintRow.id, ComplaintRow.client_id, Client.name, ComplaintRow.number,
                    ComplaintRow.resolved_at)
             .join(Client, Client.id == ComplaintRow.client_id)
             .where(ComplaintRow.status == ComplaintStatus.RESOLVED.value,
                    ComplaintRow.resolved_at < resolved_before, Client.deleted_at.is_(None)))
+    if owner is not None:
+        stmt = stmt.where(Client.owner == owner)
     return [tuple(r) for r in session.execute(stmt)]
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,7 +37,7 @@ from desktop_crm.storage.snapshot import BackupReason, copy_database, new_backup
 
 # The newest Alembic revision this release knows; a test keeps it equal to
 # the head of migrations/versions.
-HEAD_REVISION = "20261206_09"
+HEAD_REVISION = "20261206_10"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -112,6 +112,40 @@ def shown_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except ArgumentError:
         return url.split("@", 1)[-1] if "@" in url else url
+
+
+class ConnectionLostError(DatabaseError):
+    """The server could not be reached in the middle of the work (network,
+    restart, the connection ended by an administrator). The transaction was
+    rolled back, so nothing of it was written; the next operation connects
+    again (``pool_pre_ping``)."""
+
+
+# SQLSTATEs of a connection that ended or could not be made: class 08, and the
+# server shutting down or ending this session (57P01-57P03)
+_LOST_STATES = ("08", "57P01", "57P02", "57P03")
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """``exc`` (a SQLAlchemy error) says the server connection was lost or could
+    not be made: not a mistake in what was asked."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    if isinstance(orig, sqlite3.Error) or not isinstance(exc, OperationalError):
+        return False
+    state = getattr(orig, "sqlstate", None)  # psycopg: None when there was no server reply
+    return state is None or str(state).startswith(_LOST_STATES)
+
+
+def lost_error(url: str, exc: BaseException) -> ConnectionLostError:
+    reason = (str(getattr(exc, "orig", exc)).strip().splitlines() or [""])[0]
+    return ConnectionLostError(_(
+        "The connection to the database {url} was lost: the last action was not saved or "
+        "finished, and nothing of it was written. Check the network or the server and try "
+        "again ({reason})", url=shown_url(url), reason=reason))
 
 
 def unusable_url_error(url: str, exc: Exception) -> DatabaseError:
@@ -209,8 +243,16 @@ def default_db_path() -> Path:
     return Path(user_data_dir("desktop-crm", appauthor=False)) / "clients.db"
 
 
+# the driver of a PostgreSQL URL that names none: psycopg 3, which the [postgres]
+# extra installs (SQLAlchemy's own default would be psycopg2)
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
 def to_url(path_or_url: str | os.PathLike[str]) -> str:
     value = os.fspath(path_or_url)
+    for scheme in _POSTGRES_SCHEMES:
+        if value.startswith(scheme):
+            return "postgresql+psycopg://" + value[len(scheme):]
     if "://" in value:
         return value
     # os.path.expanduser leaves "~nobody/x" as it is where Path.expanduser raises
@@ -388,8 +430,8 @@ class Database:
                 session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
             yield session
             session.commit()
-        except BaseException:
-            session.rollback()
+        except BaseException as exc:
+            self._rollback(session, exc)
             raise
         finally:
             session.close()
@@ -400,9 +442,23 @@ class Database:
         session = self._sessions()
         try:
             yield session
+        except BaseException as exc:
+            self._rollback(session, exc)
+            raise
         finally:
             session.rollback()
             session.close()
+
+    def _rollback(self, session: Session, exc: BaseException) -> None:
+        """Roll back after ``exc``; a lost server connection becomes one
+        message for the user (the server rolled the transaction back itself)."""
+        try:
+            session.rollback()
+        except DBAPIError as again:  # the connection is gone: nothing to roll back
+            if not (self.shared and connection_lost(again)):
+                raise
+        if self.shared and connection_lost(exc):
+            raise lost_error(self.url, exc) from exc
 
     @property
     def shared(self) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 
 def name(session: Session) -> str:
-    """"sqlite" or "postgresql"."""
+    """The session's engine: "sqlite" or "postgresql"."""
     return session.get_bind().dialect.name
 
 
@@ -58,7 +58,6 @@ def insert_or_ignore(table: str, columns: Iterable[str]) -> str:
     names = list(columns)
     return (f"INSERT INTO {table} ({', '.join(names)}) "
             f"VALUES ({', '.join(':' + n for n in names)}) ON CONFLICT DO NOTHING")
-
 
 
 def false(session: Session) -> str:

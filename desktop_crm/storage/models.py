@@ -343,7 +343,8 @@ class ComplaintCounterRow(Base):
 
 
 class ComplaintStatusRow(Base):
-    """One status change of a complaint (None -> new when it was registered)."""
+    """One status change of a complaint (None -> new when it was registered), and
+    who made it."""
 
     __tablename__ = "complaint_status_changes"
     __table_args__ = (Index("ix_complaint_status_changes_complaint", "complaint_id", "at"),)
@@ -354,6 +355,7 @@ class ComplaintStatusRow(Base):
     old_status: Mapped[str | None] = mapped_column(String(16))
     new_status: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
+    user: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class ComplaintLogRow(Base):

@@ -26,9 +26,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, false, text
+from sqlalchemy import ColumnElement, bindparam, false, select, text
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement as _Column
 from sqlalchemy.types import Boolean
@@ -147,3 +147,24 @@ class BulkIndex:
         if self._rows:
             _write(session, self._rows)
             self._rows = []
+
+
+def clear(session: Session) -> None:
+    """Remove every entry (before a whole book is copied in)."""
+    session.execute(text(f"DELETE FROM {FTS_TABLE}"))
+
+
+def rebuild(session: Session, batch: int = 2000) -> int:
+    """Write the entry of every client, in batches, into an index with no
+    entries (a database whose rows were copied in); returns how many."""
+    ids = list(session.scalars(select(Client.id).order_by(Client.id)))
+    bulk = BulkIndex()  # names and companies repeat: their pinyin is cached
+    for start in range(0, len(ids), batch):
+        chunk = ids[start:start + batch]
+        for c in session.scalars(select(Client).where(Client.id.in_(chunk)).options(
+                selectinload(Client.phones), selectinload(Client.tags))):
+            bulk.add(c.id, c.name, c.company, [p.digits for p in c.phones],
+                     [c.email, c.wechat, *(t.name for t in c.tags)])
+        bulk.write(session)
+        session.expunge_all()  # only ids are kept across batches
+    return len(ids)

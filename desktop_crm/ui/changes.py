@@ -27,6 +27,7 @@ class Changes:
         complaints: complaints were registered, edited or moved.
         grades: evaluations, so grades, changed for those clients.
         lists: the values the filters offer (tags, owners) may have changed.
+        user: the user's name changed, so "Mine" means another owner.
     """
 
     clients: frozenset[int] = frozenset()
@@ -36,6 +37,7 @@ class Changes:
     complaints: bool = False
     grades: bool = False
     lists: bool = False
+    user: bool = False
 
     def touches(self, client_id: int | None) -> bool:
         """True when ``client_id``'s data may have changed."""

@@ -19,14 +19,19 @@ from PySide6.QtWidgets import (
 
 from desktop_crm import __version__
 from desktop_crm.i18n import LANGUAGES, N_, _, language, set_language
-from desktop_crm.services.backup import BackupReason, backup, backup_if_due
+from desktop_crm.services.backup import (
+    BackupReason,
+    backup,
+    backup_if_due,
+    server_backups_message,
+)
 from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.ics_export import export_ics
 from desktop_crm.services.registry import Services
 from desktop_crm.services.restore import RestoreResult, restore
 from desktop_crm.storage import held_files
-from desktop_crm.storage.database import Database, DatabaseError
+from desktop_crm.storage.database import Database, DatabaseError, shown_url
 from desktop_crm.ui import backups, file_dialogs, transfer
 from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.changes import Changes, TabPage, client_ids
@@ -35,7 +40,10 @@ from desktop_crm.ui.complaints.analysis import AnalysisPane
 from desktop_crm.ui.complaints.tab import NEW_SHORTCUT, ComplaintsTab
 from desktop_crm.ui.evaluation.tab import EvaluationTab
 from desktop_crm.ui.operations import Operation, show_error
+from desktop_crm.ui.owner_scope import ScopeMemory
 from desktop_crm.ui.qt_translations import install_qt_translations
+from desktop_crm.ui.settings_dialog import SHORTCUT as SETTINGS_SHORTCUT
+from desktop_crm.ui.settings_dialog import SettingsDialog, stored_user_name
 from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.widgets import INVALID_STYLE
 
@@ -75,12 +83,15 @@ class MainWindow(QMainWindow):
     calendar: CareTab
     complaints: ComplaintsTab
 
-    def __init__(self, db: Database, settings: QSettings, clock: Clock | None = None) -> None:
+    def __init__(self, db: Database, settings: QSettings, clock: Clock | None = None,
+                 user: str | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.db = db
         self.clock = clock or system_clock
-        self.services = Services.build(db, self.clock)
+        self._user_override = user  # --user: this session only, until Settings changes it
+        self.services = Services.build(db, self.clock, self.user_name())
+        self._scope_memory = self._make_scope_memory()
         self.setStyleSheet(INVALID_STYLE)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -93,6 +104,18 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.retranslate()
         self._restore_state()
+        if db.shared:
+            self._show_server_backups()
+
+    def user_name(self) -> str:
+        """Who the window records as the author: --user, else the name chosen
+        in Settings, else "" (the services then use the account's full name)."""
+        return self._user_override or stored_user_name(self.settings)
+
+    def _make_scope_memory(self) -> ScopeMemory:
+        """Where the tabs keep "Mine / Everyone" for the open database."""
+        return ScopeMemory(self.settings, self.services.database_uuid(),
+                           self.services.mine_by_default)
 
     def _show_status(self, text: str) -> None:
         self.statusBar().showMessage(text, 8000)
@@ -115,7 +138,7 @@ class MainWindow(QMainWindow):
                 page.apply_changes(changes)
 
     def _make_clients_tab(self) -> ClientsTab:
-        tab = ClientsTab(self.services.clients)
+        tab = ClientsTab(self.services.clients, scope=self._scope_memory)
         tab.status.connect(self._show_status)
         tab.evaluate_requested.connect(self.evaluate_client)
         tab.data_changed.connect(lambda client_id: self.broadcast(
@@ -125,7 +148,8 @@ class MainWindow(QMainWindow):
         return tab
 
     def _make_complaints_tab(self) -> ComplaintsTab:
-        tab = ComplaintsTab(self.services.complaints, self.services.clients)
+        tab = ComplaintsTab(self.services.complaints, self.services.clients,
+                            scope=self._scope_memory)
         tab.open_client.connect(self.open_client)
         tab.status.connect(self._show_status)
         # a resolution puts its follow-up call on the agenda, and the open card
@@ -148,9 +172,10 @@ class MainWindow(QMainWindow):
         self.complaints.new_complaint(client_id)
 
     def _make_today_tab(self) -> TodayTab:
-        tab = TodayTab(self.services.agenda, self.services.evaluations)
+        tab = TodayTab(self.services.agenda, self.services.evaluations,
+                       scope=self._scope_memory)
         tab.open_client.connect(self.open_client)
-        tab.open_backlog.connect(self.open_backlog)
+        tab.open_backlog.connect(lambda: self.open_backlog(tab.scope.is_mine()))
         tab.count_changed.connect(self._on_today_count)
         tab.status.connect(self._show_status)
         tab.changed.connect(lambda client_id: self._care_done(client_id, tab))
@@ -158,9 +183,9 @@ class MainWindow(QMainWindow):
         return tab
 
     def _make_calendar_tab(self) -> CareTab:
-        tab = CareTab(self.services.agenda)
+        tab = CareTab(self.services.agenda, scope=self._scope_memory)
         tab.open_client.connect(self.open_client)
-        tab.open_backlog.connect(self.open_backlog)
+        tab.open_backlog.connect(lambda: self.open_backlog(tab.scope.is_mine()))
         tab.status.connect(self._show_status)
         tab.changed.connect(lambda client_id: self._care_done(client_id, tab))
         tab.export_requested.connect(self.export_calendar)
@@ -187,10 +212,11 @@ class MainWindow(QMainWindow):
         self.broadcast(Changes(clients=clients, every_client=every_client, timeline=True,
                                agenda=True, complaints=True), sender)
 
-    def open_backlog(self) -> None:
-        """The client list, filtered to the clients not contacted for long."""
+    def open_backlog(self, mine: bool = False) -> None:
+        """The client list, filtered to the clients not contacted for long (the
+        user's with ``mine``)."""
         self.tabs.setCurrentWidget(self.clients)
-        self.clients.show_not_contacted(self.services.agenda.backlog_filter())
+        self.clients.show_not_contacted(self.services.agenda.backlog_filter(mine))
 
     def open_client(self, client_id: int) -> None:
         """Show ``client_id``'s card in the client tab."""
@@ -243,6 +269,7 @@ class MainWindow(QMainWindow):
         self.act_log = self._action(lambda: self._on_clients(self.clients.log_interaction),
                                     "Ctrl+L")
         self.act_about = self._action(self.about)
+        self.act_settings = self._action(self.edit_settings, SETTINGS_SHORTCUT)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for lang in LANGUAGES:
@@ -262,6 +289,8 @@ class MainWindow(QMainWindow):
         for a in (self.act_export_xlsx, self.act_export_list, self.act_export_vcf,
                   self.act_export_ics):
             self.file_menu.addAction(a)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_settings)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_quit)
         self.client_menu = bar.addMenu("")
@@ -287,7 +316,7 @@ class MainWindow(QMainWindow):
             self._on_clients(self.clients.save)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(_("Desktop CRM") + " — " + str(self.db.path or self.db.url))
+        self.setWindowTitle(_("Desktop CRM") + " — " + str(self.db.path or shown_url(self.db.url)))
         self.file_menu.setTitle(_("&File"))
         self.client_menu.setTitle(_("&Client"))
         # Always show both words, so a user lost in the wrong language finds it.
@@ -298,12 +327,20 @@ class MainWindow(QMainWindow):
         self.act_open_db.setText(_("Open database…"))
         self.act_backup.setText(_("Back up now"))
         self.act_restore.setText(_("Restore from backup…"))
+        # backups, restore and the integrity check are SQLite-file features: on a
+        # server they are the server's, and the menu says so where the actions were
+        on_server = server_backups_message(shown_url(self.db.url)) if self.db.shared else ""
+        for action in (self.act_backup, self.act_restore):
+            action.setEnabled(not self.db.shared)
+            action.setToolTip(on_server or action.text())
+            action.setStatusTip(on_server)
         self.act_export_ics.setText(_("Export care calendar (.ics)…"))
         self.act_import.setText(_("Import clients (Excel, CSV, vCard)…"))
         self.act_undo_import.setText(_("Undo last import…"))
         self.act_export_xlsx.setText(_("Export workbook for managers (.xlsx)…"))
         self.act_export_list.setText(_("Export the listed clients (.xlsx)…"))
         self.act_export_vcf.setText(_("Export contacts (.vcf)…"))
+        self.act_settings.setText(_("Settings…"))
         self.act_quit.setText(_("Quit"))
         self.act_new_client.setText(_("Create a client card"))
         self.act_find.setText(_("Find client"))
@@ -333,14 +370,22 @@ class MainWindow(QMainWindow):
             return
         old = self.db
         self.db = db
-        self.services = Services.build(db, self.clock)
+        self.services = Services.build(db, self.clock, self.user_name())
+        self._scope_memory = self._make_scope_memory()
         for key, _title, _sizes in TABS:
             old_tab = getattr(self, key)
             self._swap_tab(old_tab, self._make_tab(key))
         self.tabs.setCurrentWidget(self.clients)
         old.close()
         self.retranslate()
-        self.statusBar().showMessage(_("Opened {path}", path=db.path or db.url), 5000)
+        if db.shared:
+            self._show_server_backups()
+        else:
+            self.statusBar().showMessage(_("Opened {path}", path=db.path), 5000)
+
+    def _show_server_backups(self) -> None:
+        """Said once, when a server database is opened: its backups are the server's."""
+        self.statusBar().showMessage(server_backups_message(shown_url(self.db.url)), 30000)
 
     def _swap_tab(self, old: QWidget, new: QWidget) -> None:
         """Put ``new`` where ``old`` was, keeping its splitter position."""
@@ -380,9 +425,12 @@ class MainWindow(QMainWindow):
     def open_database(self) -> None:
         self._choose_and_open(create=False)
 
-    def backup_now(self) -> Operation[Path]:
+    def backup_now(self) -> Operation[Path] | None:
         """File > Back up now, on a worker thread (SQLite's backup API)."""
         db = self.db
+        if db.shared:  # the action is disabled; a shortcut or a test may still call it
+            self._show_server_backups()
+            return None
         return (Operation(self, lambda ctx: backup(db))
                 .with_progress(_("Backing up…"))
                 .errors(_("Backup failed"), DatabaseError)
@@ -429,9 +477,8 @@ class MainWindow(QMainWindow):
         thread and reopen. Returns the restore operation, or None when nothing
         was chosen."""
         path = self.db.path
-        if path is None:
-            QMessageBox.information(self, _("Restore from backup"),
-                                    _("Backups are only made of SQLite databases"))
+        if path is None:  # the action is disabled on a server database
+            self._show_server_backups()
             return None
         if not self._confirm_discard():
             return None
@@ -484,12 +531,13 @@ class MainWindow(QMainWindow):
 
     def import_clients(self) -> Operation[tuple[ImportSource, FirstPlan | None]] | None:
         """File > Import: read, map, import (see ``transfer.import_file``)."""
-        return transfer.import_file(self, self.settings, self.db, self.clock,
+        return transfer.import_file(self, self.settings, self.services.importer(),
                                     self._show_status,
                                     imported=lambda _batch: self._after_bulk_change())
 
     def undo_import(self) -> bool:
-        done = transfer.undo_last_import(self, self.db, self.clock, self._show_status)
+        done = transfer.undo_last_import(self, self.services.importer(backup_first=False),
+                                         self._show_status)
         if done:
             self._after_bulk_change()
         return done
@@ -530,12 +578,28 @@ class MainWindow(QMainWindow):
                 .success(written)
                 .run_in_background())
 
+    def edit_settings(self) -> SettingsDialog:
+        """File > Settings (Ctrl+,): your name. Opened window-modal; returns the dialog."""
+        dialog = SettingsDialog(self.settings, self)
+        dialog.accepted.connect(self._settings_changed)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def _settings_changed(self) -> None:
+        """The name chosen applies from the next write on, and "Mine" lists follow it."""
+        self._user_override = None
+        name = self.services.set_user(stored_user_name(self.settings))
+        for page in self.pages():
+            page.apply_changes(Changes(user=True))
+        self._show_status(_("Your name is now {name}", name=name))
+
     def about(self) -> None:
         QMessageBox.about(
             self, _("About Desktop CRM"),
             "<h3>" + _("Desktop CRM") + f" {__version__}</h3><p>"
             + _("Offline client-card manager for salespeople.") + "</p><p>"
-            + _("Database: {path}", path=self.db.path or self.db.url) + "</p>",
+            + _("Database: {path}", path=self.db.path or shown_url(self.db.url)) + "</p>",
         )
 
     # -- state ------------------------------------------------------------------------

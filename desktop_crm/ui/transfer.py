@@ -109,7 +109,7 @@ def export_contacts(parent: QWidget, settings: QSettings, db: Database,
             .run_in_background())
 
 
-def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock,
+def import_file(parent: QWidget, settings: QSettings, service: ImportService,
                 status: Status, imported: Callable[[int], object],
                 ) -> Operation[tuple[ImportSource, FirstPlan | None]] | None:
     """Pick a file, read it on a worker thread, let the user correct the column
@@ -117,14 +117,13 @@ def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock
     on a worker thread when accepted (rows with errors are left out); then
     ``imported(batch id)``. Returns the running read, or None when no file
     was chosen."""
-    start = settings.value("import/folder") or str(_folder(settings, db))
+    start = settings.value("import/folder") or str(_folder(settings, service.db))
     path = file_dialogs.open_file(
         parent, _("Import clients"), str(start),
         _("Spreadsheets and contacts (*.xlsx *.xls *.ods *.csv *.txt *.vcf);;All files (*)"))
     if path is None:
         return None
     settings.setValue("import/folder", str(path.parent))
-    service = ImportService(db, clock)
     name = path.name
 
     def committed(result: ImportResult) -> None:
@@ -161,8 +160,7 @@ def import_file(parent: QWidget, settings: QSettings, db: Database, clock: Clock
             .run_in_background())
 
 
-def undo_last_import(parent: QWidget, db: Database, clock: Clock, status: Status) -> bool:
-    service = ImportService(db, clock, backup_first=False)
+def undo_last_import(parent: QWidget, service: ImportService, status: Status) -> bool:
     batches = [b for b in service.batches() if b.undone_at is None]
     if not batches:
         QMessageBox.information(parent, _("Undo import"), _("There is no import to undo."))

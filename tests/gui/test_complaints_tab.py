@@ -141,9 +141,10 @@ def test_register_resolve_and_see_the_follow_up_on_the_calendar(
     assert cells(tab, 5) == ["Resolved"] and cells(tab, 7) == ["09-27"]
     assert "Follow up by 2026-09-27" in tab.state.text()
     history = [tab.history.item(i).text() for i in range(tab.history.count())]
-    assert history == ["2026-09-20 09:00 · Registered",
-                       "2026-09-20 09:00 · Registered → In progress",
-                       "2026-09-20 09:00 · In progress → Resolved\n客户同意"]
+    who = win.services.user  # who moved it, as Settings names the user
+    assert history == [f"2026-09-20 09:00 · Registered · {who}",
+                       f"2026-09-20 09:00 · Registered → In progress · {who}",
+                       f"2026-09-20 09:00 · In progress → Resolved · {who}\n客户同意"]
     assert tab.transitions.note.text() == ""
 
     # the follow-up call is on the care calendar, and on Today from two days later

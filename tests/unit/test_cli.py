@@ -18,15 +18,17 @@ from desktop_crm.domain.enums import Channel
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
 from tests.conftest import one_line
+from tests.pg_server import PgCluster
+from tests.unit.book import book_rows
 
 HAS_DEMO = importlib.util.find_spec("desktop_crm.services.demo") is not None
 
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> Path:
-    path = tmp_path / "clients.db"
-    db = Database.open(path, create=True)
+def seeded(db_target: str) -> str:
+    """A small book, on SQLite and on PostgreSQL (``db_target``)."""
+    db = Database.open(db_target)
     try:
         service = ClientService(db, clock=lambda: datetime(2026, 11, 24, 9), user="tester")
         zeng = service.save(ClientCard(name="曾国方", company="华为技术有限公司",
@@ -39,10 +41,11 @@ def seeded(tmp_path: Path) -> Path:
                                             channel=Channel.CALL, summary="电话"))
     finally:
         db.close()
-    return path
+    return db_target
 
 
-def _client_count(path: Path) -> int:
+def _file_count(path: Path) -> int:
+    """Live clients in a SQLite file (a backup), read with sqlite3 itself."""
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
@@ -97,7 +100,7 @@ def test_a_text_file_as_database(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert path.read_text(encoding="utf-8") == "not a database"
 
 
-def test_search_json(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_json(seeded: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "zgf", "--db", str(seeded), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert isinstance(data, list) and len(data) == 1
@@ -114,19 +117,19 @@ def test_search_json(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ("z", ["曾国方", "张伟"]),
     ("nobody", []),
 ])
-def test_search_matches_like_the_search_box(seeded: Path, capsys: pytest.CaptureFixture[str],
+def test_search_matches_like_the_search_box(seeded: str, capsys: pytest.CaptureFixture[str],
                                             query: str, names: list[str]) -> None:
     assert main(["search", query, "--db", str(seeded), "--json"]) == 0
     assert [r["name"] for r in json.loads(capsys.readouterr().out)] == names
 
 
-def test_search_plain_text(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_plain_text(seeded: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["search", "张伟", "--db", str(seeded)]) == 0
     line = one_line(capsys.readouterr().out)
     assert line.split("\t")[1:] == ["张伟", "腾讯", "13912345678"]
 
 
-def test_stats_json(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_stats_json(seeded: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--db", str(seeded), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["clients"] == 3
@@ -137,10 +140,13 @@ def test_stats_json(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert data["interactions"] == 1
 
 
-def test_reading_commands_do_not_write(seeded: Path) -> None:
-    assert main(["stats", "--db", str(seeded), "--json"]) == 0
-    assert main(["search", "zgf", "--db", str(seeded)]) == 0
-    assert _client_count(seeded) == 3
+def test_reading_commands_do_not_write(seeded: str, tmp_path: Path) -> None:
+    before = book_rows(seeded)
+    assert main(["stats", "--db", seeded, "--json"]) == 0
+    assert main(["search", "zgf", "--db", seeded]) == 0
+    assert main(["agenda", "--db", seeded]) == 0
+    assert main(["export", "xlsx", str(tmp_path / "out.xlsx"), "--db", seeded]) == 0
+    assert book_rows(seeded) == before
 
 
 @pytest.mark.parametrize("value", ["abc", "-1", "2.5", ""])
@@ -160,27 +166,30 @@ def test_unknown_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert info.value.code == 2
 
 
-def test_backup_to_file(seeded: Path, tmp_path: Path,
+@pytest.mark.sqlite_only("a backup is a copy of the SQLite file")
+def test_backup_to_file(seeded: str, tmp_path: Path,
                         capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "out" / "copy.db"
     assert main(["backup", "--db", str(seeded), "--to", str(target)]) == 0
     assert str(target) in capsys.readouterr().out
-    assert _client_count(target) == _client_count(seeded) == 3
+    assert _file_count(target) == _file_count(Path(seeded)) == 3
     assert not list(target.parent.glob("*.part"))
 
 
-def test_backup_default_location(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.sqlite_only("a backup is a copy of the SQLite file")
+def test_backup_default_location(seeded: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["backup", "--db", str(seeded)]) == 0
-    [copy] = list((seeded.parent / "backups").glob("*.db"))
+    [copy] = list((Path(seeded).parent / "backups").glob("*.db"))
     assert str(copy) in capsys.readouterr().out
-    assert _client_count(copy) == 3
+    assert _file_count(copy) == 3
 
 
-def test_backup_cannot_overwrite_the_database(seeded: Path,
+@pytest.mark.sqlite_only("a backup is a copy of the SQLite file")
+def test_backup_cannot_overwrite_the_database(seeded: str,
                                               capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["backup", "--db", str(seeded), "--to", str(seeded)]) == 2
     assert one_line(capsys.readouterr().err)
-    assert _client_count(seeded) == 3
+    assert _file_count(Path(seeded)) == 3
 
 
 @pytest.mark.skipif(not HAS_DEMO, reason="desktop_crm.services.demo not written yet")
@@ -195,21 +204,35 @@ def test_demo_creates_the_database(tmp_path: Path, capsys: pytest.CaptureFixture
 
 @pytest.mark.skipif(not HAS_DEMO, reason="desktop_crm.services.demo not written yet")
 def test_demo_if_missing_leaves_an_existing_database(
-        seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    before = seeded.read_bytes()
-    assert main(["demo", "--db", str(seeded), "--clients", "20", "--if-missing"]) == 0
-    assert _client_count(seeded) == 3
-    assert seeded.read_bytes() == before
+        seeded: str, engine: str, capsys: pytest.CaptureFixture[str]) -> None:
+    before = book_rows(seeded)
+    data = Path(seeded).read_bytes() if engine == "sqlite" else b""
+    assert main(["demo", "--db", seeded, "--clients", "20", "--if-missing"]) == 0
+    assert "no demo data added" in one_line(capsys.readouterr().out)
+    assert book_rows(seeded) == before
+    if engine == "sqlite":
+        assert Path(seeded).read_bytes() == data
+
+
+def test_demo_makes_the_schema_in_an_empty_server_database(
+        pg_cluster: PgCluster, capsys: pytest.CaptureFixture[str]) -> None:
+    url = pg_cluster.empty_database()
+    try:
+        assert main(["demo", "--db", url, "--clients", "20", "--seed", "3"]) == 0
+        capsys.readouterr()
+        assert main(["stats", "--db", url, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["clients"] == 20
+    finally:
+        pg_cluster.drop(url)
 
 
 # -- agenda and export ics ---------------------------------------------------------
 
 @pytest.fixture
-def care(tmp_path: Path) -> Path:
+def care(db_target: str) -> str:
     """Follow-ups relative to the real today (the command line runs on the system clock)."""
-    path = tmp_path / "care.db"
     today = date.today()
-    db = Database.open(path, create=True)
+    db = Database.open(db_target)
     try:
         service = ClientService(db, user="tester")
         cid = service.save(ClientCard(name="王芳"))
@@ -220,10 +243,10 @@ def care(tmp_path: Path) -> Path:
                                             follow_up_on=today - timedelta(days=2)))
     finally:
         db.close()
-    return path
+    return db_target
 
 
-def test_agenda_json(care: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_agenda_json(care: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["agenda", "--db", str(care), "--json", "--lang", "en"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert isinstance(data, list)
@@ -238,7 +261,7 @@ def test_agenda_json(care: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert isinstance(follow_ups[0]["client_id"], int)
 
 
-def test_agenda_plain_text_and_days(care: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_agenda_plain_text_and_days(care: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["agenda", "--db", str(care), "--days", "2", "--lang", "en"]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if "follow_up" in line]
     overdue = (date.today() - timedelta(days=2)).isoformat()
@@ -246,7 +269,7 @@ def test_agenda_plain_text_and_days(care: Path, capsys: pytest.CaptureFixture[st
 
 
 @pytest.mark.parametrize("days", ["0", "-3", "x", "99999"])
-def test_agenda_bad_days_exits_2(care: Path, capsys: pytest.CaptureFixture[str],
+def test_agenda_bad_days_exits_2(care: str, capsys: pytest.CaptureFixture[str],
                                  days: str) -> None:
     with pytest.raises(SystemExit) as info:
         main(["agenda", "--db", str(care), "--days", days])
@@ -254,7 +277,7 @@ def test_agenda_bad_days_exits_2(care: Path, capsys: pytest.CaptureFixture[str],
     assert "--days" in one_line(capsys.readouterr().err)
 
 
-def test_export_ics(care: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_ics(care: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "关怀.ics"
     assert main(["export", "ics", str(out), "--db", str(care), "--lang", "zh"]) == 0
     line = one_line(capsys.readouterr().out)
@@ -267,7 +290,7 @@ def test_export_ics(care: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert not [e for e in events if "确认回款" in str(e["SUMMARY"])]  # overdue
 
 
-def test_export_ics_message_and_days(care: Path, tmp_path: Path,
+def test_export_ics_message_and_days(care: str, tmp_path: Path,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "care.ics"
     assert main(["export", "--lang", "en", "ics", str(out), "--db", str(care),
@@ -277,7 +300,7 @@ def test_export_ics_message_and_days(care: Path, tmp_path: Path,
 
 
 @pytest.mark.parametrize("target", ["no/such/folder/care.ics", "."])
-def test_export_ics_to_a_bad_path_exits_2(care: Path, tmp_path: Path, target: str,
+def test_export_ics_to_a_bad_path_exits_2(care: str, tmp_path: Path, target: str,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     before = sorted(tmp_path.iterdir())
     out = tmp_path / target
@@ -288,14 +311,15 @@ def test_export_ics_to_a_bad_path_exits_2(care: Path, tmp_path: Path, target: st
     assert sorted(tmp_path.iterdir()) == before
 
 
-def test_export_needs_a_format(care: Path) -> None:
+def test_export_needs_a_format(care: str) -> None:
     with pytest.raises(SystemExit) as info:
         main(["export", "--db", str(care)])
     assert info.value.code == 2
 
 
+@pytest.mark.sqlite_only("SQLite's busy timeout")
 def test_a_database_busy_past_the_timeout_is_one_line_not_a_traceback(
-        seeded: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+        seeded: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """SQLite gives up after the busy timeout while another process holds the
     write lock; the command says so in one line and exits 3."""
     from sqlalchemy.exc import OperationalError
@@ -320,7 +344,7 @@ def test_a_database_busy_past_the_timeout_is_one_line_not_a_traceback(
 
 
 def test_an_error_for_the_user_is_one_line_and_a_bug_is_not_hidden(
-        seeded: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        seeded: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """Any CrmError that reaches main() is one line and exit 2, whatever the
     command; any other exception is a bug and keeps its traceback."""
     from desktop_crm import cli

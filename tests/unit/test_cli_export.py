@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from pathlib import Path
 
@@ -17,15 +16,16 @@ from desktop_crm.i18n import translate
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
 from tests.conftest import one_line
+from tests.unit.book import book_rows
 
 CONFIDENTIAL = next(q.number for q in questions() if q.confidential)
 
 
 
 @pytest.fixture
-def seeded(tmp_path: Path) -> Path:
-    path = tmp_path / "clients.db"
-    db = Database.open(path, create=True)
+def seeded(db_target: str) -> str:
+    """A small book, on SQLite and on PostgreSQL (``db_target``)."""
+    db = Database.open(db_target)
     try:
         service = ClientService(db, clock=lambda: datetime(2026, 11, 24, 9), user="tester")
         service.save(ClientCard(name="曾国方", phones=[Phone("138 0013 8000")],
@@ -35,26 +35,22 @@ def seeded(tmp_path: Path) -> Path:
         service.delete(gone)
     finally:
         db.close()
-    return path
+    return db_target
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def test_export_xlsx(seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_xlsx(seeded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "book.xlsx"
-    before = _digest(seeded)
+    before = book_rows(seeded)
     assert main(["export", "xlsx", str(out), "--db", str(seeded), "--lang", "en"]) == 0
     assert one_line(capsys.readouterr().out) == f"Wrote 2 clients to {out}"
     wb = load_workbook(out)
     assert wb.sheetnames[:2] == ["Summary", "Clients"]
     values = [v for row in wb["Mackay 66"].iter_rows(values_only=True) for v in row]
     assert "老曾" in values and "秘密" not in values
-    assert _digest(seeded) == before  # reading only
+    assert book_rows(seeded) == before  # reading only
 
 
-def test_export_xlsx_in_chinese_with_confidential(seeded: Path, tmp_path: Path) -> None:
+def test_export_xlsx_in_chinese_with_confidential(seeded: str, tmp_path: Path) -> None:
     out = tmp_path / "book.xlsx"
     assert main(["export", "xlsx", str(out), "--db", str(seeded), "--lang", "zh",
                  "--include-confidential"]) == 0
@@ -65,7 +61,7 @@ def test_export_xlsx_in_chinese_with_confidential(seeded: Path, tmp_path: Path) 
     assert "秘密" in values
 
 
-def test_export_xlsx_lang_after_the_format(seeded: Path, tmp_path: Path) -> None:
+def test_export_xlsx_lang_after_the_format(seeded: str, tmp_path: Path) -> None:
     out = tmp_path / "book.xlsx"
     assert main(["--lang", "zh", "export", "xlsx", str(out), "--db", str(seeded)]) == 0
     assert load_workbook(out).sheetnames[1] == translate("Clients", "zh")
@@ -73,7 +69,7 @@ def test_export_xlsx_lang_after_the_format(seeded: Path, tmp_path: Path) -> None
 
 @pytest.mark.parametrize("fmt", ["xlsx", "vcf"])
 @pytest.mark.parametrize("target", ["no/such/folder/out", "."])
-def test_export_to_a_bad_path_exits_2(seeded: Path, tmp_path: Path, fmt: str, target: str,
+def test_export_to_a_bad_path_exits_2(seeded: str, tmp_path: Path, fmt: str, target: str,
                                       capsys: pytest.CaptureFixture[str]) -> None:
     before = sorted(tmp_path.iterdir())
     out = tmp_path / (f"{target}.{fmt}" if target != "." else target)
@@ -93,7 +89,7 @@ def test_export_refuses_a_missing_database(tmp_path: Path, fmt: str,
     assert not missing.exists() and not (tmp_path / f"out.{fmt}").exists()
 
 
-def test_export_xlsx_bad_language_exits_2(seeded: Path, tmp_path: Path,
+def test_export_xlsx_bad_language_exits_2(seeded: str, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(["export", "xlsx", str(tmp_path / "b.xlsx"), "--db", str(seeded), "--lang", "fr"])
@@ -102,7 +98,7 @@ def test_export_xlsx_bad_language_exits_2(seeded: Path, tmp_path: Path,
     assert not (tmp_path / "b.xlsx").exists()
 
 
-def test_export_vcf(seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_vcf(seeded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "contacts.vcf"
     assert main(["export", "vcf", str(out), "--db", str(seeded)]) == 0
     assert one_line(capsys.readouterr().out) == f"Wrote 2 contacts to {out}"
@@ -112,15 +108,15 @@ def test_export_vcf(seeded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
     assert not any("秘密" in c.serialize() for c in cards.values())
 
 
-def test_vcf_round_trips_through_import(tmp_path: Path) -> None:
+def test_vcf_round_trips_through_import(tmp_path: Path, db_target: str) -> None:
     """Export a person's card as vCard, import the file into a new database: the
     fields a vCard carries come back."""
     from desktop_crm.domain.dates import DateSpec
     from desktop_crm.domain.enums import PhoneKind
     from desktop_crm.storage.client_repo import ClientFilter
 
-    source, copy = tmp_path / "a.db", tmp_path / "b.db"
-    db = Database.open(source, create=True)
+    source, copy = db_target, tmp_path / "b.db"
+    db = Database.open(source)
     try:
         ClientService(db, user="t").save(ClientCard(
             name="欧阳晓明", company="北京宏图科技有限公司", title="总经理",

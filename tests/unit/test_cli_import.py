@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,15 +12,12 @@ from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
 from tests.conftest import TESTDATA
-from tests.unit.services.test_import import BAD_MESSAGES, _bad_files, dump, messy_sheet
+from tests.unit.book import book_rows, client_field, client_names
+from tests.unit.services.test_import import BAD_MESSAGES, _bad_files, messy_sheet
 
 
-def _names(db_path: Path) -> list[str]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return [r[0] for r in conn.execute("SELECT name FROM clients ORDER BY id")]
-    finally:
-        conn.close()
+def _names(target: Path | str) -> list[str]:
+    return client_names(str(target), with_trash=True)
 
 
 def test_import_creates_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -41,21 +37,22 @@ def test_import_real_files(tmp_path: Path, name: str) -> None:
     assert len(_names(db_path)) in (9, 6)
 
 
-def _seeded(path: Path) -> Path:
+def _seeded(path: Path | str) -> str:
+    """One client in the book at ``path`` (a file, made when missing, or a URL)."""
     db = Database.open(path, create=True)
     try:
         ClientService(db, user="tester").save(ClientCard(
             name="张伟", company="华为", phones=[Phone("13800138000")], notes="原有"))
     finally:
         db.close()
-    return path
+    return str(path)
 
 
 @pytest.mark.parametrize("policy", ["skip", "merge", "keep"])
 def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                policy: str) -> None:
-    db_path = _seeded(tmp_path / "clients.db")
-    before = dump(db_path)
+                                policy: str, db_target: str) -> None:
+    db_path = _seeded(db_target)
+    before = book_rows(db_path)
     code = main(["import", str(messy_sheet(tmp_path / "m.xlsx")), "--db", str(db_path),
                  "--dry-run", "--on-duplicate", policy])
     out = capsys.readouterr().out
@@ -63,7 +60,7 @@ def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert {"skip": "3 new clients, 0 clients updated, 2 skipped",
             "merge": "3 new clients, 1 clients updated, 0 skipped",
             "keep": "5 new clients"}[policy] in out
-    assert dump(db_path) == before
+    assert book_rows(db_path) == before
     assert not (tmp_path / "backups").exists()
     # each existing client that would change is named before anything is written
     changed = [line for line in out.splitlines() if "(ID 1)" in line]
@@ -73,14 +70,14 @@ def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_the_result_line_says_what_the_import_did_not_what_was_planned(
         tmp_path: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch: pytest.MonkeyPatch, db_target: str) -> None:
     """Issue 13: two simultaneous imports of one file both printed "N new
     clients" although the second created none. Here the other import commits
     between this one's plan and its commit, which plans again inside its
     transaction: the line must give the counts of what was written."""
     from desktop_crm.services.importing import ImportService, open_source
 
-    db_path = tmp_path / "clients.db"
+    db_path = db_target
     sheet = messy_sheet(tmp_path / "m.xlsx")
     real_plan = ImportService.plan
 
@@ -108,30 +105,27 @@ def test_dry_run_does_not_create_the_database(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("policy", ["skip", "merge", "keep"])
-def test_on_duplicate(tmp_path: Path, policy: str) -> None:
-    db_path = _seeded(tmp_path / "clients.db")
+def test_on_duplicate(tmp_path: Path, policy: str, db_target: str) -> None:
+    db_path = _seeded(db_target)
     assert main(["import", str(messy_sheet(tmp_path / "m.xlsx")), "--db", str(db_path),
                  "--on-duplicate", policy]) == 0
     names = _names(db_path)
     assert names.count("张伟") == {"skip": 1, "merge": 1, "keep": 3}[policy]
-    conn = sqlite3.connect(db_path)
-    try:
-        notes = conn.execute("SELECT notes FROM clients WHERE id = 1").fetchone()[0]
-    finally:
-        conn.close()
+    notes = client_field(db_path, 1, "notes")
     assert notes == {"skip": "原有", "merge": "原有\n老客户\n重复的行", "keep": "原有"}[policy]
 
 
 @pytest.mark.parametrize("name", sorted(BAD_MESSAGES))
 def test_bad_files_exit_2_and_leave_the_database(tmp_path: Path, name: str,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    db_path = _seeded(tmp_path / "clients.db")
-    before = dump(db_path)
+                                                 capsys: pytest.CaptureFixture[str],
+                                                 db_target: str) -> None:
+    db_path = _seeded(db_target)
+    before = book_rows(db_path)
     path = _bad_files(tmp_path)[name]
     assert main(["import", str(path), "--db", str(db_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and BAD_MESSAGES[name] in err and name in err
-    assert dump(db_path) == before
+    assert book_rows(db_path) == before
     missing = tmp_path / "none.db"
     assert main(["import", str(path), "--db", str(missing)]) == 2
     assert not missing.exists()
@@ -143,34 +137,31 @@ def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_row_errors_name_file_row_and_column(tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
-    db_path = _seeded(tmp_path / "clients.db")
-    before = dump(db_path)
+                                             capsys: pytest.CaptureFixture[str],
+                                             db_target: str) -> None:
+    db_path = _seeded(db_target)
+    before = book_rows(db_path)
     csv = tmp_path / "c.csv"
     csv.write_text("客户名称,生日,备注\n张伟,1980-01-01,\n,1980-02-02,只有备注\n", encoding="utf-8")
     report = tmp_path / "report.xlsx"
     assert main(["import", str(csv), "--db", str(db_path), "--report", str(report)]) == 2
     err = capsys.readouterr().err
     assert err == "desktop-crm: c.csv: row 3, column 客户名称: Name is required\n"
-    assert dump(db_path) == before
+    assert book_rows(db_path) == before
     assert report.exists()
     assert main(["import", str(csv), "--db", str(db_path), "--skip-invalid"]) == 0
 
 
-def test_mapping_file_overrides_the_suggestion(tmp_path: Path) -> None:
+def test_mapping_file_overrides_the_suggestion(tmp_path: Path, db_target: str) -> None:
     csv = tmp_path / "c.csv"
     csv.write_text("Kunde,Handy,Age\n张伟,13800138000,40\n", encoding="utf-8")
     mapping = tmp_path / "mapping.json"
     mapping.write_text(json.dumps({"Kunde": "name", "Handy": "mobile", "3": "notes"}),
                        encoding="utf-8")
-    db_path = tmp_path / "clients.db"
+    db_path = db_target
     assert main(["import", str(csv), "--db", str(db_path), "--mapping", str(mapping)]) == 0
-    conn = sqlite3.connect(db_path)
-    try:
-        row = conn.execute("SELECT name, primary_phone, notes FROM clients").fetchone()
-    finally:
-        conn.close()
-    assert row == ("张伟", "13800138000", "40")
+    assert [client_field(db_path, 1, c) for c in ("name", "primary_phone", "notes")] == [
+        "张伟", "13800138000", "40"]
 
 
 def test_bad_mapping_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,19 +11,20 @@ import pytest
 
 from desktop_crm.cli import main
 from tests.conftest import one_line, write_ods
-from tests.unit.test_cli_import import _names, _seeded, dump
+from tests.unit.services.test_import import dump
+from tests.unit.test_cli_import import _names, _seeded
 
 NOME = "nome,telefono,email\nMario Rossi,13800138000,mario@example.com\n" \
        "Luigi Verdi,13900139000,luigi@example.com\n"
 
 
-def _refused(capsys: pytest.CaptureFixture[str], db_path: Path, *args: str) -> str:
-    before = dump(db_path)
+def _refused(capsys: pytest.CaptureFixture[str], db_path: Path | str, *args: str) -> str:
+    before = dump(Path(db_path))
     code = main(["import", *args, "--db", str(db_path)])
     err = capsys.readouterr().err
     assert code == 2, err
     assert "Traceback" not in err
-    assert dump(db_path) == before
+    assert dump(Path(db_path)) == before
     return one_line(err)
 
 

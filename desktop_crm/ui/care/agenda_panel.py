@@ -35,7 +35,8 @@ DialogFactory = Callable[[AgendaItem, QWidget], MarkDoneDialog]
 def _default_dialog(item: AgendaItem, parent: QWidget) -> MarkDoneDialog:
     panel = parent
     assert isinstance(panel, AgendaPanel)
-    greeted = panel.service.greeting_list(item) if item.client_id is None else None
+    greeted = (panel.service.greeting_list(item, panel.mine) if item.client_id is None
+               else None)
     return MarkDoneDialog(item, greeted, parent)
 
 
@@ -53,6 +54,7 @@ class AgendaPanel(QWidget):
         service: the agenda use cases.
         model, view: the list.
         last_receipt: what the last "mark done" wrote, for Undo.
+        mine: the list shows only the user's clients, so a festival greets only them.
     """
 
     open_client = Signal(int)
@@ -64,6 +66,7 @@ class AgendaPanel(QWidget):
         super().__init__(parent)
         self.service = service
         self.dialog_factory: DialogFactory = _default_dialog
+        self.mine = False
         self.last_receipt: DoneReceipt | None = None
         self.model = AgendaModel(self)
         self.view = QTableView(self)
@@ -167,7 +170,7 @@ class AgendaPanel(QWidget):
             return
         try:
             receipt = self.service.mark_done(item, dialog.summary.text(),
-                                             dialog.chosen_channel())
+                                             dialog.chosen_channel(), mine=self.mine)
         except (AlreadyDoneError, NotFoundError, ValidationError) as exc:
             QMessageBox.information(self, _("Mark as done"), str(exc))
             self.changed.emit(item.client_id or 0)  # someone else did it: refresh

@@ -30,6 +30,7 @@ from desktop_crm.ui.care.agenda_panel import AgendaPanel
 from desktop_crm.ui.care.month_view import MonthView
 from desktop_crm.ui.care.settings_dialog import CareSettingsDialog
 from desktop_crm.ui.changes import Changes
+from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 from desktop_crm.ui.widgets import from_qdate, refill_combo, to_qdate
 
 RANGES = (7, 30, 90)
@@ -58,9 +59,11 @@ class CareTab(QWidget):
     status = Signal(str)
     export_requested = Signal()
 
-    def __init__(self, service: AgendaService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: AgendaService, parent: QWidget | None = None,
+                 scope: ScopeMemory | None = None) -> None:
         super().__init__(parent)
         self.service = service
+        self.scope = OwnerScopeCombo("calendar", scope, self)
         self._loaded = False
         self._day_items: list[AgendaItem] = []
         self._month_items: list[AgendaItem] = []
@@ -88,7 +91,9 @@ class CareTab(QWidget):
         self.settings_button = QPushButton(self)
         self.export_button = QPushButton(self)
         self.panel = AgendaPanel(service, self)
+        self.panel.mine = self.scope.is_mine()
         bar = QHBoxLayout()
+        bar.addWidget(self.scope)
         bar.addWidget(self.range)
         bar.addWidget(self.kind)
         bar.addWidget(self.overdue)
@@ -109,6 +114,7 @@ class CareTab(QWidget):
         self.range.currentIndexChanged.connect(self.refresh_agenda)
         self.kind.currentIndexChanged.connect(self.refresh_agenda)
         self.overdue.toggled.connect(self.refresh_agenda)
+        self.scope.scope_changed.connect(self._on_scope_chosen)
         self.month.currentPageChanged.connect(lambda _y, _m: self.refresh_month())
         self.month.selectionChanged.connect(self.refresh_day)
         self.day_list.itemActivated.connect(self._open_day_item)
@@ -125,6 +131,7 @@ class CareTab(QWidget):
         refill_combo(self.kind, [(_("All kinds"), None)]
                      + [(k.label, k.value) for k in AgendaKind], None)
         self.overdue.setText(_("Show overdue"))
+        self.scope.retranslate()
         self.settings_button.setText(_("Settings…"))
         self.export_button.setText(_("Export .ics…"))
         self.export_button.setToolTip(_("Save the agenda as a calendar file for Outlook, "
@@ -140,9 +147,13 @@ class CareTab(QWidget):
         super().showEvent(event)
         self.refresh()
 
+    def _on_scope_chosen(self, mine: bool) -> None:
+        self.panel.mine = mine
+        self.refresh()
+
     def apply_changes(self, changes: Changes) -> None:
         """TabPage: read the agenda again now if it shows, else when it is shown."""
-        if changes.agenda and self.isVisible():
+        if (changes.agenda or changes.user) and self.isVisible():
             self.refresh()
 
     def confirm_discard(self) -> bool:
@@ -165,7 +176,7 @@ class CareTab(QWidget):
         if not self._loaded:
             return
         items = self.service.agenda(self.days(), include_overdue=self.overdue.isChecked(),
-                                    kinds=self.kinds())
+                                    kinds=self.kinds(), mine=self.scope.is_mine())
         today = self.service.today()
         overdue = sum(1 for i in items if i.is_overdue(today))
         self.count_label.setText(_("{n} items, {m} overdue", n=len(items), m=overdue)
@@ -176,7 +187,8 @@ class CareTab(QWidget):
         if not self._loaded:
             return
         start, end = month_grid(self.month.yearShown(), self.month.monthShown())
-        items = self.service.agenda((end - start).days + 1, start, include_overdue=False)
+        items = self.service.agenda((end - start).days + 1, start, include_overdue=False,
+                                    mine=self.scope.is_mine())
         counts: dict[date, int] = {}
         festivals: dict[date, str] = {}
         for item in items:
@@ -193,7 +205,8 @@ class CareTab(QWidget):
         if start <= day <= end:
             items = [i for i in self._month_items if i.day == day]
         else:
-            items = self.service.agenda(1, day, include_overdue=False)
+            items = self.service.agenda(1, day, include_overdue=False,
+                                        mine=self.scope.is_mine())
         self._day_items = items
         self.day_heading.setText(_("{date}: {n} items", date=day.isoformat(), n=len(items))
                                  if items else _("{date}: nothing planned",

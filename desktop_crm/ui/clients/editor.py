@@ -23,6 +23,7 @@ from desktop_crm.domain.validation import FieldError, ValidationError, validate_
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
+from desktop_crm.storage.database import ConnectionLostError
 from desktop_crm.ui.clients.complaints_page import ComplaintsPage
 from desktop_crm.ui.clients.conflict_dialog import ConflictDialog
 from desktop_crm.ui.clients.dates_page import DatesPage
@@ -224,7 +225,7 @@ class CardEditor(QWidget):
         self.load(self._service.get(client_id))
 
     def new_card(self) -> None:
-        self.load(ClientCard())
+        self.load(ClientCard(owner=self._service.user))  # a new client is the user's
         self.pages.setCurrentIndex(0)
         self.basics.name.setFocus()
 
@@ -264,6 +265,13 @@ class CardEditor(QWidget):
             merged = self._merge(base, card, exc)
             # theirs is the base of the merged card: a newer save is merged again
             return merged is not None and self._store(merged, exc.theirs)
+        except ConnectionLostError as exc:
+            # nothing was written; the typing stays, to be saved again once the
+            # server answers (the next save connects anew)
+            self.show_errors([])
+            self.errors.setText(str(exc))
+            self.errors.show()
+            return False
         self.load_id(client_id)
         self.saved.emit(client_id)
         return True

@@ -23,6 +23,7 @@ from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.clients.editor import CardEditor
 from desktop_crm.ui.clients.list_model import ClientListModel
+from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import configure_list_view, refill_combo
 
@@ -46,12 +47,15 @@ class ClientsTab(QWidget):
     evaluate_requested = Signal(int)
     data_changed = Signal(int)
 
-    def __init__(self, service: ClientService, parent: QWidget | None = None) -> None:
+    def __init__(self, service: ClientService, parent: QWidget | None = None,
+                 scope: ScopeMemory | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.model = ClientListModel(service, self)
         self.search = QLineEdit(self)
         self.search.setClearButtonEnabled(True)
+        # Mine / Everyone: "Mine" is the owner filter set to the user's name
+        self.scope = OwnerScopeCombo("clients", scope, self)
         self.kind = QComboBox(self)
         self.classification = QComboBox(self)
         self.tag = QComboBox(self)
@@ -88,6 +92,7 @@ class ClientsTab(QWidget):
             filters.addWidget(w, 1)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.scope)
         top.addWidget(self.trash_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
@@ -136,8 +141,10 @@ class ClientsTab(QWidget):
 
         self.search.textChanged.connect(self.apply_filter)
         self.search.returnPressed.connect(self._open_first)
-        for combo in (self.kind, self.classification, self.tag, self.owner):
+        for combo in (self.kind, self.classification, self.tag):
             combo.currentIndexChanged.connect(self.apply_filter)
+        self.owner.currentIndexChanged.connect(self._on_owner_chosen)
+        self.scope.scope_changed.connect(self._on_scope_chosen)
         self.trash_button.toggled.connect(self.apply_filter)
         self.new_button.clicked.connect(self.new_client)
         self.delete_button.clicked.connect(self.delete_current)
@@ -163,6 +170,7 @@ class ClientsTab(QWidget):
         self.delete_button.setText(_("Move to trash"))
         self.restore_button.setText(_("Restore"))
         self.undo_button.setText(_("Undo"))
+        self.scope.retranslate()
         self.special_label.setText(_("Showing the clients not contacted for longer than their "
                                      "grade allows, longest first."))
         self.special_clear.setText(_("Show all"))
@@ -184,7 +192,27 @@ class ClientsTab(QWidget):
                                 f"{field}={member.value}"))
         refill(self.classification, _("All classifications"), classes)
         refill(self.tag, _("All tags"), [(t, t) for t in self.service.tags()])
-        refill(self.owner, _("All owners"), [(o, o) for o in self.service.owners()])
+        owners = self.service.owners()
+        if self.service.user not in owners:  # "Mine" before the user owns a client
+            owners = sorted([*owners, self.service.user])
+        self.owner.blockSignals(True)
+        refill(self.owner, _("All owners"), [(o, o) for o in owners])
+        if self.scope.is_mine():
+            self.owner.setCurrentIndex(max(0, self.owner.findData(self.service.user)))
+        self.owner.blockSignals(False)
+
+    def _on_scope_chosen(self, mine: bool) -> None:
+        """Mine sets the owner filter to the user's name; Everyone clears it."""
+        self.owner.blockSignals(True)
+        self.owner.setCurrentIndex(max(0, self.owner.findData(self.service.user)) if mine
+                                   else 0)
+        self.owner.blockSignals(False)
+        self.apply_filter()
+
+    def _on_owner_chosen(self, _index: int) -> None:
+        """Choosing the user's name as owner is "Mine"; any other choice is not."""
+        self.scope.set_mine(self.owner.currentData() == self.service.user, quietly=True)
+        self.apply_filter()
 
     # -- filtering ------------------------------------------------------------------
     def current_filter(self) -> ClientFilter:
@@ -256,7 +284,7 @@ class ClientsTab(QWidget):
         """Read again what another tab's write changed (TabPage): the list rows,
         and the open card's grade, timeline or complaints. A card with unsaved
         edits is not reloaded for a new grade (it shows on the next load)."""
-        if changes.lists:
+        if changes.lists or changes.user:
             self.reload_filters()
             self.apply_filter()
         elif changes.every_client:
@@ -370,6 +398,12 @@ class ClientsTab(QWidget):
         agenda's backlog), least recently contacted first, until "Show all"."""
         self._special = flt
         self._reset_filters()
+        if flt.owner is not None:  # the backlog of a "Mine" agenda: the user's clients
+            self.owner.blockSignals(True)
+            self.owner.setCurrentIndex(max(0, self.owner.findData(flt.owner)))
+            self.owner.blockSignals(False)
+            self.scope.set_mine(flt.owner == self.service.user, quietly=True,
+                                remember=False)
         self.special_label.show()
         self.special_clear.show()
         column = [key for key, _title in self.model.columns].index("last_contact")
@@ -398,6 +432,7 @@ class ClientsTab(QWidget):
         self.trash_button.blockSignals(True)
         self.trash_button.setChecked(False)
         self.trash_button.blockSignals(False)
+        self.scope.set_mine(False, quietly=True, remember=False)
 
     def show_client(self, client_id: int) -> bool:
         """Select ``client_id``, clearing the search, filters and trash view when

@@ -106,5 +106,6 @@ class StatusHistory(QListWidget):
         for change in complaint.history if complaint else []:
             text = (change.new.label if change.old is None
                     else f"{change.old.label} → {change.new.label}")
-            line = f"{change.at:%Y-%m-%d %H:%M} · {text}"
+            line = f"{change.at:%Y-%m-%d %H:%M} · {text}" + (
+                f" · {change.user}" if change.user else "")
             self.addItem(line + (f"\n{change.note}" if change.note else ""))

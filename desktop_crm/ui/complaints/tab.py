@@ -44,6 +44,7 @@ from desktop_crm.ui.complaints.list_model import (
 )
 from desktop_crm.ui.complaints.records import HandlingLog, StatusHistory
 from desktop_crm.ui.complaints.workflow import TransitionBar
+from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import (
     configure_list_view,
@@ -107,9 +108,10 @@ class ComplaintsTab(QWidget):
     status = Signal(str)
 
     def __init__(self, service: ComplaintService, clients: ClientService,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, scope: ScopeMemory | None = None) -> None:
         super().__init__(parent)
         self.service = service
+        self.scope = OwnerScopeCombo("complaints", scope, self)
         self.clients = clients
         self._loaded = False
         self.analysis: QWidget | None = None
@@ -144,6 +146,7 @@ class ComplaintsTab(QWidget):
         self.new_button = QPushButton(self)
 
         filters = QHBoxLayout()
+        filters.addWidget(self.scope)
         for combo in (self.status_filter, self.category_filter, self.department_filter,
                       self.period):
             filters.addWidget(combo, 1)
@@ -220,6 +223,7 @@ class ComplaintsTab(QWidget):
         for combo in (self.status_filter, self.category_filter, self.department_filter,
                       self.period):
             combo.currentIndexChanged.connect(self.apply_filter)
+        self.scope.scope_changed.connect(self.apply_filter)
         self.since.dateChanged.connect(self.apply_filter)
         self.until.dateChanged.connect(self.apply_filter)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
@@ -246,6 +250,7 @@ class ComplaintsTab(QWidget):
                      + [(c.label, c.value) for c in ComplaintCategory])
         self._fill_departments()
         refill_combo(self.period, [(_(text), key) for key, text in PERIODS])
+        self.scope.retranslate()
         self.new_button.setText(_("New complaint ({key})", key=NEW_SHORTCUT))
         self.new_button.setToolTip(_("Register a complaint: record the client's words first"))
         self.open_card_button.setText(_("Open card"))
@@ -323,10 +328,11 @@ class ComplaintsTab(QWidget):
         return ComplaintFilter(status=self.status_filter.currentData(),
                                category=self.category_filter.currentData(),
                                department=self.department_filter.currentData(),
-                               since=since, until=until)
+                               since=since, until=until,
+                               owner=self.service.owner_for(self.scope.is_mine()))
 
     def _filtered(self) -> bool:
-        return any(combo.currentIndex() > 0 for combo in (
+        return self.scope.is_mine() or any(combo.currentIndex() > 0 for combo in (
             self.status_filter, self.category_filter, self.department_filter, self.period))
 
     def apply_filter(self) -> None:
@@ -403,6 +409,7 @@ class ComplaintsTab(QWidget):
                 combo.blockSignals(True)
                 combo.setCurrentIndex(0)
                 combo.blockSignals(False)
+            self.scope.set_mine(False, quietly=True, remember=False)
             self.apply_filter()
         self._show(complaint)
         self._select_row(complaint_id)
@@ -476,7 +483,10 @@ class ComplaintsTab(QWidget):
 
     def apply_changes(self, changes: Changes) -> None:
         """TabPage: the complaint list is read again when the tab is shown;
-        another tab's write changes nothing that shows here meanwhile."""
+        another tab's write changes nothing that shows here meanwhile, but a
+        new name of the user changes what "Mine" lists."""
+        if changes.user and self._loaded and self.scope.is_mine():
+            self.apply_filter()
 
     def confirm_discard(self) -> bool:
         """Ask what to do with unsaved edits; True when it is fine to move on."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -23,6 +24,7 @@ from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.ui.care.agenda_panel import AgendaPanel
 from desktop_crm.ui.changes import Changes
+from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 
 RECENT_DAYS = 30
 SHOWN = 100  # newest first; the rest are one tab away
@@ -59,8 +61,9 @@ class TodayTab(QWidget):
     status = Signal(str)
 
     def __init__(self, agenda: AgendaService, evaluations: EvaluationService,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, scope: ScopeMemory | None = None) -> None:
         super().__init__(parent)
+        self.scope = OwnerScopeCombo("today", scope, self)
         self._agenda = agenda
         self._evaluations = evaluations
         self._items: list[AgendaItem] = []
@@ -72,6 +75,7 @@ class TodayTab(QWidget):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.panel = AgendaPanel(agenda, self)
+        self.panel.mine = self.scope.is_mine()
         self.heading = _bold(QLabel(self))
         self.changes = QListWidget(self)
         self.changes.setAlternatingRowColors(True)
@@ -81,7 +85,10 @@ class TodayTab(QWidget):
         top = QWidget(self)
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.agenda_heading)
+        heading = QHBoxLayout()
+        heading.addWidget(self.agenda_heading, 1)
+        heading.addWidget(self.scope)
+        top_layout.addLayout(heading)
         top_layout.addWidget(self.summary)
         top_layout.addWidget(self.panel, 1)
         bottom = QWidget(self)
@@ -102,6 +109,7 @@ class TodayTab(QWidget):
         self.panel.open_backlog.connect(self.open_backlog)
         self.panel.status.connect(self.status)
         self.panel.changed.connect(self._on_panel_changed)
+        self.scope.scope_changed.connect(self._on_scope_chosen)
         self.retranslate()
         self.refresh()
 
@@ -109,13 +117,18 @@ class TodayTab(QWidget):
         self.agenda_heading.setText(_("To do today"))
         self.heading.setText(_("Grade changes in the last {n} days", n=RECENT_DAYS))
         self.empty.setText(_("No client changed grade recently."))
+        self.scope.retranslate()
         self.panel.retranslate()
         self._render()
 
     def apply_changes(self, changes: Changes) -> None:
         """TabPage: the list follows the agenda and the grade changes."""
-        if changes.agenda or changes.grades:
+        if changes.agenda or changes.grades or changes.user:
             self.refresh()
+
+    def _on_scope_chosen(self, mine: bool) -> None:
+        self.panel.mine = mine
+        self.refresh()
 
     def confirm_discard(self) -> bool:
         """TabPage: nothing here is edited."""
@@ -125,10 +138,11 @@ class TodayTab(QWidget):
         """Read today's items and the grade changes again."""
         # Tasks first (overdue follow-ups, today's dates, reminders), then the
         # backlog of clients not contacted for too long, longest first.
-        self._items = sorted(self._agenda.due_today(),
+        mine = self.scope.is_mine()
+        self._items = sorted(self._agenda.due_today(mine),
                              key=lambda i: (i.kind == AgendaKind.NO_CONTACT, i.day))
         self._rows, self._changes_total = self._evaluations.recent_grade_changes(
-            RECENT_DAYS, SHOWN)
+            RECENT_DAYS, SHOWN, mine)
         self._render()
         today = self._agenda.today()
         self.overdue = sum(1 for i in self._items if i.is_overdue(today))

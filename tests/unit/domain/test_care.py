@@ -92,3 +92,15 @@ def test_sorted_by_day_then_kind_with_the_backlog_last() -> None:
     assert sort_items([backlog, festival, birthday, earlier]) == [
         earlier, birthday, festival, backlog]
     assert not backlog.can_be_done and birthday.can_be_done
+
+
+def test_items_of_one_day_and_kind_are_ordered_whatever_order_the_rows_came_in() -> None:
+    """The order must not depend on the order a database returned its rows in
+    (PostgreSQL's may change with its plan), so calendars export the same."""
+    items = [item(AgendaKind.BIRTHDAY, ref=r) for r in (30, 2, 17)]
+    items += [item(AgendaKind.BIRTHDAY, Source.FAMILY_MEMBER, ref=r) for r in (5, 1)]
+    expected = sort_items(list(items))
+    assert [(i.source, i.ref) for i in expected] == [
+        (Source.IMPORTANT_DATE, 2), (Source.IMPORTANT_DATE, 17), (Source.IMPORTANT_DATE, 30),
+        (Source.FAMILY_MEMBER, 1), (Source.FAMILY_MEMBER, 5)]
+    assert sort_items(list(reversed(items))) == expected

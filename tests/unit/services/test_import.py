@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.domain.dates import DateSpec
@@ -31,7 +31,7 @@ from desktop_crm.services.importing import (
     save_report,
 )
 from desktop_crm.storage.client_repo import ClientFilter
-from desktop_crm.storage.database import WRITE_LOCK, Database
+from desktop_crm.storage.database import WRITE_LOCK, Database, to_url
 from tests.conftest import FIXED_NOW, TESTDATA, write_ods
 
 LATER = datetime(2026, 11, 25, 10, 0)
@@ -50,12 +50,22 @@ def _by_name(db: Database) -> dict[str, ClientCard]:
     return {c.name: c for c in _cards(db)}
 
 
-def dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+def dump(db: Database | Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table (child-table ids left out, the search index by
-    its content), to compare a database before and after. Card versions are
-    left out: an undo is one more write to a card, so its version moves on
-    (an editor that opened the card before must not save over it)."""
-    with db.engine.connect() as conn:
+    its content), to compare a database (open, or a SQLite file the command
+    line writes) before and after. Card versions are left out: an undo is one
+    more write to a card, so its version moves on (an editor that opened the
+    card before must not save over it)."""
+    engine = db.engine if isinstance(db, Database) else create_engine(to_url(db))
+    try:
+        return _dump(engine)
+    finally:
+        if not isinstance(db, Database):
+            engine.dispose()
+
+
+def _dump(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    with engine.connect() as conn:
         result: dict[str, list[tuple[Any, ...]]] = {}
         for table in inspect(conn).get_table_names():
             if table.startswith(("sqlite_", "client_fts", "import_")):
@@ -67,7 +77,7 @@ def dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
             select = ", ".join(f'"{c}"' for c in cols)
             result[table] = sorted(conn.execute(text(f"SELECT {select} FROM {table}")).all(),
                                    key=repr)
-        fts = ("SELECT rowid, body FROM client_fts" if db.engine.dialect.name == "sqlite"
+        fts = ("SELECT rowid, body FROM client_fts" if engine.dialect.name == "sqlite"
                else "SELECT id, CAST(body AS text) FROM client_fts")
         result["client_fts"] = sorted(tuple(r) for r in conn.execute(text(fts)))
         return result
