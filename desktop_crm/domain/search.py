@@ -328,12 +328,20 @@ def _char(ch: str) -> tuple[int, str]:
 
 
 _ASCII_TOKEN = re.compile(r"[0-9A-Za-z]+")
+# Index text is mostly ASCII (pinyin, digits) and CJK Unified Ideographs, all
+# token characters without case or diacritics (the block's code points that
+# Unicode 6.1 left unassigned are token characters to FTS5 too): such text
+# needs no per-character lookup.
+_PLAIN = re.compile(r"[\x00-\x7f\u4e00-\u9fff]*")
+_PLAIN_TOKEN = re.compile(r"[0-9A-Za-z\u4e00-\u9fff]+")
 
 
 def index_tokens(text: str) -> list[str]:
     """The tokens FTS5 (``unicode61 remove_diacritics 2``) makes of ``text``, in order."""
     if text.isascii():
         return [t.lower() for t in _ASCII_TOKEN.findall(text)]
+    if _PLAIN.fullmatch(text):
+        return [t.lower() for t in _PLAIN_TOKEN.findall(text)]
     tokens: list[str] = []
     current: list[str] | None = None
     for ch in text:
