@@ -25,6 +25,8 @@ from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.main_window import MainWindow
 from tests.gui.conftest import finished, type_text
 
+pytestmark = pytest.mark.both_engines
+
 NOW = datetime(2026, 9, 20, 9, 0)
 
 
