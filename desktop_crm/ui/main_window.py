@@ -380,8 +380,14 @@ class MainWindow(QMainWindow):
     def open_database(self) -> None:
         self._choose_and_open(create=False)
 
-    def backup_now(self) -> Operation[Path]:
-        """File > Back up now, on a worker thread (SQLite's backup API)."""
+    def backup_now(self) -> Operation[Path] | None:
+        """File > Back up now, on a worker thread (SQLite's backup API). A server
+        database has its own backups: the window says so instead of failing.
+        Returns the running operation, or None when there is nothing to back up."""
+        if self.db.path is None:
+            QMessageBox.information(self, _("Back up now"),
+                                    _("Backups are only made of SQLite databases"))
+            return None
         db = self.db
         return (Operation(self, lambda ctx: backup(db))
                 .with_progress(_("Backing up…"))

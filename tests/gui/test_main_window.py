@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from desktop_crm.i18n import language
 from desktop_crm.ui import file_dialogs
@@ -101,6 +101,17 @@ def test_backup_now_writes_a_copy(qtbot, db, seeded, window):  # type: ignore[no
         assert conn.execute("SELECT count(*) FROM clients").fetchone()[0] == len(seeded)
     if os.name == "posix":
         assert target.stat().st_mode & 0o777 == 0o600
+
+
+def test_backup_now_on_a_server_database_says_backups_are_the_servers(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, engine, window):
+    if engine != "postgresql":
+        pytest.skip("a SQLite database is backed up: test_backup_now_writes_a_copy")
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(
+        lambda parent, title, text, *a, **k: shown.append((title, text))))
+    assert window.backup_now() is None
+    assert shown == [("Back up now", "Backups are only made of SQLite databases")]
 
 
 def test_screenshots_in_both_languages(qtbot, db, settings, tmp_path: Path):  # type: ignore[no-untyped-def]
