@@ -25,6 +25,8 @@ from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.main_window import MainWindow
 from tests.gui.conftest import finished, type_text
 
+pytestmark = pytest.mark.both_engines
+
 NOW = datetime(2026, 9, 20, 9, 0)
 
 
@@ -366,3 +368,16 @@ def test_the_agenda_panels_model_stays_valid_through_filters_and_language(
     win.switch_language("zh")
     assert rows(tab.panel) == ["中秋节：向 3 位客户致以节日问候"]
     win.switch_language("en")
+
+
+def test_when_text_says_one_day_overdue_in_the_singular() -> None:
+    from desktop_crm.domain.care import AgendaItem, Source
+    from desktop_crm.domain.enums import AgendaKind
+    from desktop_crm.ui.care.agenda_model import when_text
+
+    def when(day: date) -> str:
+        return when_text(AgendaItem(day, AgendaKind.FOLLOW_UP, Source.INTERACTION, 1, 1, "王芳"),
+                         date(2026, 9, 20))
+
+    assert when(date(2026, 9, 19)) == "2026-09-19 Sat · 1 day overdue"
+    assert when(date(2026, 9, 18)) == "2026-09-18 Fri · 2 days overdue"

@@ -3,6 +3,7 @@ the database."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import func, select
@@ -13,6 +14,8 @@ from desktop_crm.storage.models import Client, InteractionRow
 from desktop_crm.ui.clients.fields import PhoneRow
 from desktop_crm.ui.clients.list_model import ClientListModel
 from tests.gui.conftest import type_text
+
+pytestmark = pytest.mark.both_engines
 
 
 def _names(tab) -> list[str]:  # type: ignore[no-untyped-def]

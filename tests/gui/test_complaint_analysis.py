@@ -25,6 +25,8 @@ from desktop_crm.ui.charts import ColumnChart, HorizontalBarChart, ParetoChart, 
 from desktop_crm.ui.complaints.analysis import AnalysisPane
 from tests.conftest import Clock
 
+pytestmark = pytest.mark.both_engines
+
 NOW = datetime(2026, 11, 24, 9, 30)
 S = ComplaintStatus
 LONG_DEPARTMENT = "售后服务与客户关系管理部（华东大区）"

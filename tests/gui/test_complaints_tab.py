@@ -26,6 +26,8 @@ from desktop_crm.ui.main_window import MainWindow
 from tests.conftest import Clock
 from tests.gui.conftest import type_text
 
+pytestmark = pytest.mark.both_engines
+
 S = ComplaintStatus
 
 

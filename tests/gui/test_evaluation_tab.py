@@ -8,6 +8,7 @@ import os
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
@@ -18,6 +19,8 @@ from desktop_crm.ui.evaluation.advice import grade_caption, lift_to_next_grade
 from desktop_crm.ui.evaluation.charts import GradeDistributionChart, ScoreHistoryChart
 from desktop_crm.ui.evaluation.list_model import EvaluationListModel
 from desktop_crm.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.both_engines
 
 WORKED_EXAMPLE = {"sales_attainment": 80, "cooperation": "good", "late_payments": 3,
                   "information": "valuable"}

@@ -19,6 +19,8 @@ from desktop_crm.storage.database import Database
 from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.import_dialog import ImportDialog
 
+pytestmark = pytest.mark.both_engines
+
 HEADERS = ["客户名称", "手机", "生日", "备注", "等级"]
 ROWS = [
     ["王小明", "13700001111", "1985-03-12", "老客户", "A"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -19,6 +20,8 @@ from desktop_crm.ui.evaluation.tab import EvaluationTab
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.today.tab import TodayTab
 from tests.gui.conftest import finished
+
+pytestmark = pytest.mark.both_engines
 
 
 def test_every_tab_is_its_built_feature(window):  # type: ignore[no-untyped-def]
@@ -88,6 +91,7 @@ def test_window_size_and_splitter_are_remembered(qtbot, db, settings):  # type: 
     assert restored[0] < restored[1]
 
 
+@pytest.mark.sqlite_only("Backup now copies the SQLite file; a server has its own backups")
 def test_backup_now_writes_a_copy(qtbot, db, seeded, window):  # type: ignore[no-untyped-def]
     import sqlite3
 

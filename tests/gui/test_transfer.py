@@ -13,6 +13,8 @@ from desktop_crm.ui import file_dialogs, transfer
 from desktop_crm.ui.import_dialog import ImportDialog
 from tests.gui.conftest import finished
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def answers(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
@@ -144,6 +146,7 @@ def test_the_import_reads_and_writes_off_the_ui_thread(qtbot, window, seeded, tm
 
 
 
+@pytest.mark.sqlite_only("an export over the open database file: a server database has no file")
 @pytest.mark.parametrize("export", ["workbook", "contacts", "calendar"])
 def test_an_export_over_the_open_database_is_refused_with_one_message(  # type: ignore[no-untyped-def]
         qtbot, window, seeded, db, tmp_path: Path, monkeypatch, answers, export: str) -> None:

@@ -26,6 +26,8 @@ def when_text(item: AgendaItem, today: date) -> str:
     delta = (item.day - today).days
     if delta == 0:
         return f"{base} · " + _("today")
+    if delta == -1:
+        return f"{base} · " + _("1 day overdue")
     if delta < 0:
         return f"{base} · " + _("{n} days overdue", n=-delta)
     if delta == 1:
