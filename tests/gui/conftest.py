@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.services.clients import ClientService
+from desktop_crm.services.registry import Services
 from desktop_crm.storage.database import Database
 from desktop_crm.ui.main_window import MainWindow
+from desktop_crm.ui.owner_scope import ScopeMemory
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -28,6 +30,17 @@ def type_text(widget: QWidget, text: str) -> None:
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def everyone(settings: QSettings, db: Database) -> None:
+    """The tabs show everyone's clients on a server database too, where
+    "Mine" is the default, as a user who chose "Everyone" before would see
+    them: for tests of other things than the owner scope."""
+    if db.shared:
+        memory = ScopeMemory(settings, Services.build(db).database_uuid())
+        for tab in ("clients", "today", "calendar", "complaints"):
+            memory.remember(tab, False)
 
 
 @pytest.fixture

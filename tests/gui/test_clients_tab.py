@@ -15,7 +15,8 @@ from desktop_crm.ui.clients.fields import PhoneRow
 from desktop_crm.ui.clients.list_model import ClientListModel
 from tests.gui.conftest import type_text
 
-pytestmark = pytest.mark.both_engines
+# on a server database too, showing everyone's clients (Mine is the default there)
+pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
 
 def _names(tab) -> list[str]:  # type: ignore[no-untyped-def]

@@ -25,7 +25,8 @@ from desktop_crm.ui.charts import ColumnChart, HorizontalBarChart, ParetoChart, 
 from desktop_crm.ui.complaints.analysis import AnalysisPane
 from tests.conftest import Clock
 
-pytestmark = pytest.mark.both_engines
+# on a server database too, showing everyone's clients (Mine is the default there)
+pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
 NOW = datetime(2026, 11, 24, 9, 30)
 S = ComplaintStatus

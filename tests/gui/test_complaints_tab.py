@@ -26,7 +26,8 @@ from desktop_crm.ui.main_window import MainWindow
 from tests.conftest import Clock
 from tests.gui.conftest import type_text
 
-pytestmark = pytest.mark.both_engines
+# on a server database too, showing everyone's clients (Mine is the default there)
+pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
 S = ComplaintStatus
 

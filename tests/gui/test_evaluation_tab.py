@@ -20,7 +20,8 @@ from desktop_crm.ui.evaluation.charts import GradeDistributionChart, ScoreHistor
 from desktop_crm.ui.evaluation.list_model import EvaluationListModel
 from desktop_crm.ui.main_window import MainWindow
 
-pytestmark = pytest.mark.both_engines
+# on a server database too, showing everyone's clients (Mine is the default there)
+pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
 WORKED_EXAMPLE = {"sales_attainment": 80, "cooperation": "good", "late_payments": 3,
                   "information": "valuable"}

@@ -19,7 +19,8 @@ from desktop_crm.storage.database import Database
 from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.import_dialog import ImportDialog
 
-pytestmark = pytest.mark.both_engines
+# on a server database too, showing everyone's clients (Mine is the default there)
+pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
 HEADERS = ["客户名称", "手机", "生日", "备注", "等级"]
 ROWS = [

@@ -13,7 +13,8 @@ from desktop_crm.ui import file_dialogs, transfer
 from desktop_crm.ui.import_dialog import ImportDialog
 from tests.gui.conftest import finished
 
-pytestmark = pytest.mark.both_engines
+# on a server database too, showing everyone's clients (Mine is the default there)
+pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
 
 @pytest.fixture

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -22,28 +19,13 @@ from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
+from tests.children import reaped, spawn
 
-HELPER = Path(__file__).resolve().parents[2] / "helpers" / "crm_child.py"
 START_LIMIT = 60.0  # seconds for a child to start and say it is ready
 RUN_LIMIT = 600.0  # seconds for a child's whole run on a busy 2-core machine
 COUNT = 200  # new clients each salesperson adds
 
 
-def _spawn(*args: str | Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(HELPER), *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-@contextmanager
-def _reaped(*children: subprocess.Popen[str]) -> Iterator[None]:
-    """Kill children a failed test leaves running."""
-    try:
-        yield
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-                child.communicate()
 
 
 def _wait_ready(flag: Path, child: subprocess.Popen[str]) -> None:
@@ -77,11 +59,11 @@ def test_two_salespeople_at_once_lose_nothing_and_the_shared_edit_conflicts(
     people = ("张伟", "李娜")
     children = []
     for seed, person in enumerate(people, start=1):
-        children.append(_spawn(
+        children.append(spawn(
             "team", db_target, "--count", COUNT, "--prefix", person, "--seed", seed,
             "--shared", shared, "--ready", tmp_path / f"ready-{seed}", "--go", go,
             "--out", tmp_path / f"out-{seed}.json"))
-    with _reaped(*children):
+    with reaped(*children):
         for seed, child in enumerate(children, start=1):
             _wait_ready(tmp_path / f"ready-{seed}", child)
         go.write_text("go", encoding="utf-8")

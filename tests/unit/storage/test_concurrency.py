@@ -12,11 +12,8 @@ import csv
 import json
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +22,10 @@ import pytest
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
+from tests.children import reaped, spawn
 
-HELPER = Path(__file__).resolve().parents[2] / "helpers" / "crm_child.py"
 START_LIMIT = 30.0  # seconds for a child to start and say it is ready
 
-
-def _spawn(*args: str | Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(HELPER), *map(str, args)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _wait_ready(flag: Path, child: subprocess.Popen[str]) -> None:
@@ -58,17 +51,6 @@ def _finish(child: subprocess.Popen[str], timeout: float = 60) -> str:
     assert "locked" not in err, err
     return out
 
-
-@contextmanager
-def _reaped(*children: subprocess.Popen[str]) -> Iterator[None]:
-    """Kill children a failed test leaves running."""
-    try:
-        yield
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-                child.communicate()
 
 
 def _check_file(path: Path) -> None:
@@ -123,11 +105,11 @@ def test_clients_written_by_the_service_and_an_import_by_the_cli_at_once_all_lan
     go = tmp_path / "go"
     ready_a, ready_b = tmp_path / "ready-a", tmp_path / "ready-b"
     out_a, out_b = tmp_path / "a.json", tmp_path / "b.json"
-    writer = _spawn("clients", db_path, "--count", "60", "--prefix", "窗口客户", "--seed", "1",
+    writer = spawn("clients", db_path, "--count", "60", "--prefix", "窗口客户", "--seed", "1",
                     "--ready", ready_a, "--go", go, "--out", out_a)
-    importer = _spawn("cli", "--ready", ready_b, "--go", go, "--out", out_b, "--",
+    importer = spawn("cli", "--ready", ready_b, "--go", go, "--out", out_b, "--",
                       "import", source, "--db", db_path)
-    with _reaped(writer, importer):
+    with reaped(writer, importer):
         _wait_ready(ready_a, writer)
         _wait_ready(ready_b, importer)
         go.touch()  # the barrier: both start writing now
@@ -171,8 +153,8 @@ def test_a_long_read_transaction_does_not_block_writers(tmp_path: Path) -> None:
     db_path = tmp_path / "clients.db"
     _seed(db_path)
     ready, release, out = tmp_path / "ready", tmp_path / "release", tmp_path / "out.json"
-    reader = _spawn("read-hold", db_path, "--ready", ready, "--release", release, "--out", out)
-    with _reaped(reader):
+    reader = spawn("read-hold", db_path, "--ready", ready, "--release", release, "--out", out)
+    with reaped(reader):
         _wait_ready(ready, reader)
         db = Database.open(db_path)
         try:
@@ -200,8 +182,8 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path: Path) 
     db_path = tmp_path / "clients.db"
     _seed(db_path)
     ready, release = tmp_path / "ready", tmp_path / "release"
-    holder = _spawn("write-hold", db_path, "--ready", ready, "--release", release)
-    with _reaped(holder):
+    holder = spawn("write-hold", db_path, "--ready", ready, "--release", release)
+    with reaped(holder):
         _wait_ready(ready, holder)
         hold = 1.0
         timer = threading.Timer(hold, release.touch)
