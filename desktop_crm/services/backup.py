@@ -67,6 +67,7 @@ __all__ = [
     "list_backups",
     "newest_good_backup",
     "prune",
+    "server_backups_line",
     "server_backups_message",
 ]
 
@@ -135,6 +136,13 @@ def server_backups_message(where: object) -> str:
     return _("{db} is a database on a server: the server's own backups apply (pg_dump or "
              "the server's backup routine); this app backs up, checks and restores SQLite "
              "database files only", db=where)
+
+
+def server_backups_line() -> str:
+    """``server_backups_message`` short enough for the window's status bar at
+    1,280 pixels (the URL of a server on a socket alone can fill it)."""
+    return _("A database on a server: the server's own backups apply (pg_dump or its "
+             "backup routine), not this app's")
 
 
 def _db_file(db: DbRef) -> Path:

@@ -23,7 +23,7 @@ from desktop_crm.services.backup import (
     BackupReason,
     backup,
     backup_if_due,
-    server_backups_message,
+    server_backups_line,
 )
 from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.files import ExportError
@@ -329,7 +329,7 @@ class MainWindow(QMainWindow):
         self.act_restore.setText(_("Restore from backup…"))
         # backups, restore and the integrity check are SQLite-file features: on a
         # server they are the server's, and the menu says so where the actions were
-        on_server = server_backups_message(shown_url(self.db.url)) if self.db.shared else ""
+        on_server = server_backups_line() if self.db.shared else ""
         for action in (self.act_backup, self.act_restore):
             action.setEnabled(not self.db.shared)
             action.setToolTip(on_server or action.text())
@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
 
     def _show_server_backups(self) -> None:
         """Said once, when a server database is opened: its backups are the server's."""
-        self.statusBar().showMessage(server_backups_message(shown_url(self.db.url)), 30000)
+        self.statusBar().showMessage(server_backups_line(), 30000)
 
     def _swap_tab(self, old: QWidget, new: QWidget) -> None:
         """Put ``new`` where ``old`` was, keeping its splitter position."""
