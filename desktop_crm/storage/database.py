@@ -463,8 +463,8 @@ class Database:
     @property
     def shared(self) -> bool:
         """True for a server database (PostgreSQL) that several people use at
-        once; False for a SQLite file on this computer."""
-        return self.path is None
+        once; False for SQLite (a file on this computer, or one in memory)."""
+        return self.engine.dialect.name != "sqlite"
 
     def current_revision(self) -> str | None:
         with self.engine.connect() as conn:

@@ -244,3 +244,14 @@ def test_the_expression_indexes_exist_and_serve_anniversaries(db: Database, engi
     finally:
         raw.close()
     assert "ix_clients_founded_md" in plan and "ix_clients_since_md" in plan, plan
+
+
+def test_only_a_server_database_is_shared(db: Database, engine: str) -> None:
+    """Mine is the default and backups are the server's only where the
+    database is shared: a PostgreSQL server, never SQLite (a file or memory)."""
+    assert db.shared == (engine == "postgresql")
+    memory = Database.open("sqlite://")
+    try:
+        assert not memory.shared
+    finally:
+        memory.close()
