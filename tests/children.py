@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,3 +29,16 @@ def reaped(*children: subprocess.Popen[str]) -> Iterator[None]:
             if child.poll() is None:
                 child.kill()
                 child.communicate()
+
+
+def wait_ready(flag: Path, child: subprocess.Popen[str], limit: float) -> None:
+    """Wait up to ``limit`` seconds for ``child`` to create ``flag`` (it is
+    ready); fails with its output when it exits first."""
+    deadline = time.monotonic() + limit
+    while not flag.exists():
+        if child.poll() is not None:
+            out, err = child.communicate()
+            raise AssertionError(f"child exited {child.returncode} before it was ready:\n"
+                                 f"{out}\n{err}")
+        assert time.monotonic() < deadline, "child never got ready"
+        time.sleep(0.01)

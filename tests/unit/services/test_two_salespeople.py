@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
-from tests.children import reaped, spawn
+from tests.children import reaped, spawn, wait_ready
 
 START_LIMIT = 60.0  # seconds for a child to start and say it is ready
 RUN_LIMIT = 600.0  # seconds for a child's whole run on a busy 2-core machine
@@ -27,16 +26,6 @@ COUNT = 200  # new clients each salesperson adds
 
 
 
-
-def _wait_ready(flag: Path, child: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + START_LIMIT
-    while not flag.exists():
-        if child.poll() is not None:
-            out, err = child.communicate()
-            raise AssertionError(f"child exited {child.returncode} before it was ready:\n"
-                                 f"{out}\n{err}")
-        assert time.monotonic() < deadline, "child never got ready"
-        time.sleep(0.02)
 
 
 def _finish(child: subprocess.Popen[str]) -> None:
@@ -65,7 +54,7 @@ def test_two_salespeople_at_once_lose_nothing_and_the_shared_edit_conflicts(
             "--out", tmp_path / f"out-{seed}.json"))
     with reaped(*children):
         for seed, child in enumerate(children, start=1):
-            _wait_ready(tmp_path / f"ready-{seed}", child)
+            wait_ready(tmp_path / f"ready-{seed}", child, START_LIMIT)
         go.write_text("go", encoding="utf-8")
         for child in children:
             _finish(child)

@@ -22,21 +22,11 @@ import pytest
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
-from tests.children import reaped, spawn
+from tests.children import reaped, spawn, wait_ready
 
 START_LIMIT = 30.0  # seconds for a child to start and say it is ready
 
 
-
-def _wait_ready(flag: Path, child: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + START_LIMIT
-    while not flag.exists():
-        if child.poll() is not None:
-            out, err = child.communicate()
-            raise AssertionError(f"child exited {child.returncode} before it was ready:\n"
-                                 f"{out}\n{err}")
-        assert time.monotonic() < deadline, "child never got ready"
-        time.sleep(0.01)
 
 
 def _finish(child: subprocess.Popen[str], timeout: float = 60) -> str:
@@ -110,8 +100,8 @@ def test_clients_written_by_the_service_and_an_import_by_the_cli_at_once_all_lan
     importer = spawn("cli", "--ready", ready_b, "--go", go, "--out", out_b, "--",
                       "import", source, "--db", db_path)
     with reaped(writer, importer):
-        _wait_ready(ready_a, writer)
-        _wait_ready(ready_b, importer)
+        wait_ready(ready_a, writer, START_LIMIT)
+        wait_ready(ready_b, importer, START_LIMIT)
         go.touch()  # the barrier: both start writing now
         _finish(importer)
         _finish(writer)
@@ -155,7 +145,7 @@ def test_a_long_read_transaction_does_not_block_writers(tmp_path: Path) -> None:
     ready, release, out = tmp_path / "ready", tmp_path / "release", tmp_path / "out.json"
     reader = spawn("read-hold", db_path, "--ready", ready, "--release", release, "--out", out)
     with reaped(reader):
-        _wait_ready(ready, reader)
+        wait_ready(ready, reader, START_LIMIT)
         db = Database.open(db_path)
         try:
             service = ClientService(db, user="writer")
@@ -184,7 +174,7 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path: Path) 
     ready, release = tmp_path / "ready", tmp_path / "release"
     holder = spawn("write-hold", db_path, "--ready", ready, "--release", release)
     with reaped(holder):
-        _wait_ready(ready, holder)
+        wait_ready(ready, holder, START_LIMIT)
         hold = 1.0
         timer = threading.Timer(hold, release.touch)
         db = Database.open(db_path)
