@@ -37,6 +37,38 @@ def render_value(value: Any) -> str:
     return str(value)
 
 
+def _detailed(value: Any) -> str:
+    """``render_value`` with every part of a phone, date or family member,
+    for a change the short text cannot show (a phone's kind, a member's notes)."""
+    if isinstance(value, Phone):
+        return f"{value.number} ({value.kind.value})"
+    if isinstance(value, ImportantDate):
+        return f"{value.kind.value}: {render_value(value)}"
+    if isinstance(value, FamilyMember):
+        text = render_value(value)
+        return f"{text}: {value.notes.strip()}" if value.notes.strip() else text
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_detailed(v) for v in value)
+    return render_value(value)
+
+
+def _comparable(value: Any) -> Any:
+    """A field value as storage keeps it, for telling whether it changed:
+    text without surrounding blanks, tags without order."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, Phone):
+        return (value.number.strip(), value.kind)
+    if isinstance(value, ImportantDate):
+        return (value.kind, value.spec, value.label, value.remind_days)
+    if isinstance(value, FamilyMember):
+        return (value.relation.strip(), value.name.strip(), value.birthday,
+                value.notes, value.remind_days)
+    if isinstance(value, (list, tuple)):
+        return [_comparable(v) for v in value]
+    return value
+
+
 def _remind_text(days: int | None) -> str:
     return "" if days is None else " " + _("(remind {n} days before)", n=days)
 
@@ -55,10 +87,12 @@ def diff_cards(old: ClientCard | None, new: ClientCard) -> list[tuple[str, str, 
         before, after = getattr(base, name), getattr(new, name)
         if name == "tags":  # tags have no order
             before, after = sorted(before), sorted(after)
-        # storage keeps text without surrounding blanks: those are no change
-        before, after = render_value(before).strip(), render_value(after).strip()
-        if before != after:
-            changes.append((name, before, after))
+        if _comparable(before) == _comparable(after):
+            continue
+        old_text, new_text = render_value(before).strip(), render_value(after).strip()
+        if old_text == new_text:  # a part the short text leaves out changed
+            old_text, new_text = _detailed(before).strip(), _detailed(after).strip()
+        changes.append((name, old_text, new_text))
     for number in sorted(set(base.profile) | set(new.profile)):
         before = base.profile.get(number, "").strip()
         after = new.profile.get(number, "").strip()
@@ -93,6 +127,7 @@ FIELD_LABELS: dict[str, str] = {
     "assets": N_("Assets"),
     "org_form": N_("Organisation form"),
     "relationship_since": N_("Client since"),
+    "annual_spend": N_("Estimated yearly spend"),
     "nature": N_("By nature"),
     "stage": N_("By stage"),
     "tenure": N_("By tenure"),

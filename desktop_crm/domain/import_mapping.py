@@ -644,7 +644,9 @@ def merge_into(base: ClientCard, extra: ClientCard) -> ClientCard:
 def apply_update(existing: ClientCard, incoming: ClientCard, fields: set[str]) -> ClientCard:
     """``existing`` with the mapped ``fields`` replaced by ``incoming``'s (an
     exported sheet edited and imported again: a cleared cell clears the field).
-    Phones from the file replace the first ones; later ones are kept."""
+    Phones from the file replace the first ones; later ones are kept. A
+    number already on the card keeps its kind: a sheet's phone column does not
+    say it, the kind read from the file is a guess from the number's shape."""
     updated = copy.deepcopy(existing)
     for name in fields:
         if name in ("phones", CLIENT_ID, UUID):  # an identity is never overwritten
@@ -658,7 +660,9 @@ def apply_update(existing: ClientCard, incoming: ClientCard, fields: set[str]) -
         new_keys = {phone_key(p.number) for p in incoming.phones}
         rest = [p for p in existing.phones[len(incoming.phones):]
                 if phone_key(p.number) not in new_keys]
-        updated.phones = [copy.copy(p) for p in incoming.phones] + rest
+        kinds = {phone_key(p.number): p.kind for p in existing.phones}
+        updated.phones = [Phone(p.number, kinds.get(phone_key(p.number), p.kind))
+                          for p in incoming.phones] + rest
     return updated
 
 

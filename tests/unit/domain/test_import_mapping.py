@@ -232,6 +232,18 @@ def test_update_replaces_mapped_fields_only() -> None:
     assert [p.number for p in updated.phones] == ["13900139000", "010-65529988"]
 
 
+def test_update_keeps_the_kind_of_a_number_already_on_the_card() -> None:
+    """The sheet's phone column does not say a phone's kind: a foreign
+    mobile stored as mobile must not turn into an office phone (guessed from
+    its shape) when the exported sheet is imported again."""
+    existing = ClientCard(id=3, name="George", phones=[Phone("+49 40 3083659")])
+    incoming = ClientCard(name="George", phones=[Phone("+49 40 3083659", PhoneKind.OFFICE),
+                                                 Phone("010-65529988", PhoneKind.OFFICE)])
+    updated = im.apply_update(existing, incoming, {"phones"})
+    assert updated.phones == [Phone("+49 40 3083659", PhoneKind.MOBILE),
+                              Phone("010-65529988", PhoneKind.OFFICE)]
+
+
 def test_the_apps_own_texts_read_back() -> None:
     """What the export writes (DateSpec.describe, enum labels) imports again."""
     from desktop_crm.domain.dates import DateSpec, parse_lunar
