@@ -84,6 +84,9 @@ class ClientCard:
     assets: str = ""
     org_form: str = ""
     relationship_since: date | None = None
+    # the client's estimated yearly spend on what we sell, whole yuan (the
+    # share of wallet's denominator); None: not estimated
+    annual_spend: int | None = None
     # classifications from the source
     nature: Nature | None = None
     stage: Stage | None = None
@@ -136,6 +139,7 @@ class Interaction:
     follow_up_on: date | None = None
     follow_up_done: bool = False
     milestone: Milestone | None = None  # a delivery or deal: thank them 2-3 days later
+    satisfaction: int | None = None  # 1-5, asked by the thank-you call after a delivery
     id: int | None = None
     uuid: str = field(default="", compare=False)  # given by storage
 

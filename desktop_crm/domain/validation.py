@@ -65,6 +65,9 @@ class ValidationError(ValueError, CrmError):
         self.errors = errors
 
 
+MAX_ANNUAL_SPEND = 10**12  # a trillion yuan: more is a typing error
+
+
 def phone_digits(text: str) -> str:
     """Digits of a phone number, with a leading ``+`` kept: what search compares."""
     text = unicodedata.normalize("NFKC", text).strip()
@@ -179,6 +182,9 @@ def validate_card(card: ClientCard, today: date | None = None) -> list[FieldErro
                          ("relationship_since", card.relationship_since)):
         if value is not None and value > today:
             errors.append(FieldError(label, _("This date is in the future")))
+    if card.annual_spend is not None and not 0 <= card.annual_spend <= MAX_ANNUAL_SPEND:
+        errors.append(FieldError("annual_spend", _(
+            "The yearly spend is between 0 and {n} yuan", n=f"{MAX_ANNUAL_SPEND:,}")))
     if card.birthday is not None:
         errors.extend(_check_spec("birthday", card.birthday, today))
     for i, item in enumerate(card.dates):

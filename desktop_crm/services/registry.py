@@ -19,6 +19,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.clock import Clock, clean_user_name, current_user, system_clock
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.evaluations import EvaluationService
+from desktop_crm.services.sales import SalesService
 from desktop_crm.storage import identity_repo
 from desktop_crm.storage.database import Database
 
@@ -33,7 +34,7 @@ class Services:
     Attributes:
         db: the open database.
         clock: returns "now" for every service.
-        clients, evaluations, agenda, complaints: the services.
+        clients, evaluations, agenda, complaints, sales: the services.
     """
 
     db: Database
@@ -42,6 +43,7 @@ class Services:
     evaluations: EvaluationService
     agenda: AgendaService
     complaints: ComplaintService
+    sales: SalesService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock,
@@ -50,7 +52,8 @@ class Services:
         and when blank: the account's full name, else the login name)."""
         name = clean_user_name(user) or current_user()
         return cls(db, clock, ClientService(db, clock, name), EvaluationService(db, clock, name),
-                   AgendaService(db, clock, name), ComplaintService(db, clock, name))
+                   AgendaService(db, clock, name), ComplaintService(db, clock, name),
+                   SalesService(db, clock, name))
 
     @property
     def user(self) -> str:
@@ -60,7 +63,8 @@ class Services:
     def set_user(self, user: str | None) -> str:
         """Record ``user`` from now on (blank: the default name); returns the name used."""
         name = clean_user_name(user) or current_user()
-        for service in (self.clients, self.evaluations, self.agenda, self.complaints):
+        for service in (self.clients, self.evaluations, self.agenda, self.complaints,
+                        self.sales):
             service.user = name
         return name
 

@@ -27,7 +27,7 @@ from desktop_crm.domain.validation import phone_digits
 SIMPLE_FIELDS = (
     "name", "title", "company", "email", "wechat", "address", "home_address", "industry",
     "source", "owner", "notes", "legal_representative", "founded_on", "scale", "assets",
-    "org_form", "relationship_since", "profile_filled_by",
+    "org_form", "relationship_since", "profile_filled_by", "annual_spend",
 )
 
 

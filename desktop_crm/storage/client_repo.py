@@ -346,8 +346,8 @@ def add_interaction(session: Session, item: Interaction, now: datetime) -> int:
         client_id=item.client_id, occurred_at=item.occurred_at, channel=item.channel.value,
         summary=card_rows.clean(item.summary), next_step=card_rows.clean(item.next_step),
         follow_up_on=item.follow_up_on, follow_up_done=item.follow_up_done,
-        milestone=item.milestone.value if item.milestone else None, created_at=now,
-        **_uuid(item.uuid),
+        milestone=item.milestone.value if item.milestone else None,
+        satisfaction=item.satisfaction, created_at=now, **_uuid(item.uuid),
     )
     session.add(row)
     session.flush()
@@ -380,8 +380,8 @@ def interactions(session: Session, client_id: int) -> list[Interaction]:
         Interaction(client_id=r.client_id, occurred_at=r.occurred_at, channel=Channel(r.channel),
                     summary=r.summary, next_step=r.next_step, follow_up_on=r.follow_up_on,
                     follow_up_done=r.follow_up_done,
-                    milestone=Milestone(r.milestone) if r.milestone else None, id=r.id,
-                    uuid=r.uuid)
+                    milestone=Milestone(r.milestone) if r.milestone else None,
+                    satisfaction=r.satisfaction, id=r.id, uuid=r.uuid)
         for r in session.scalars(stmt)
     ]
 

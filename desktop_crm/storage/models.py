@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -69,6 +70,9 @@ class Client(Base):
     volume_tier: Mapped[str | None] = mapped_column(String(16))
     loyalty: Mapped[str | None] = mapped_column(String(16))
     profile_filled_by: Mapped[str] = mapped_column(String(100), default="")
+    # the client's estimated yearly spend on what we sell, ours and others'
+    # (whole yuan): the denominator of the share of wallet (客户份额)
+    annual_spend: Mapped[int | None] = mapped_column(BigInteger)
     last_contact_at: Mapped[datetime | None] = mapped_column(DateTime)
     # the latest evaluation's grade and date, kept by the evaluation service
     grade: Mapped[str | None] = mapped_column(String(1), index=True)
@@ -211,6 +215,9 @@ class InteractionRow(Base):
     follow_up_on: Mapped[date | None] = mapped_column(Date)
     follow_up_done: Mapped[bool] = mapped_column(Boolean, default=False)
     milestone: Mapped[str | None] = mapped_column(String(16))  # delivery / deal: thank them
+    # the client's satisfaction (1-5) recorded with this entry: the thank-you
+    # call after a delivery asks it (the source's survey after service)
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
@@ -407,6 +414,50 @@ class ImportItemRow(Base):
     action: Mapped[str] = mapped_column(String(8))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[datetime] = mapped_column(DateTime)
+
+
+class OrderRow(Base):
+    """One sale, quote or lost deal (domain.sales.Order); amounts in cents."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_client_date", "client_id", "ordered_on"),
+        Index("ix_orders_date_status", "ordered_on", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    ordered_on: Mapped[date] = mapped_column(Date)
+    product: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[float] = mapped_column(Float, default=1.0)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    status: Mapped[str] = mapped_column(String(16))
+    payment_due: Mapped[date | None] = mapped_column(Date)
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    lost_reason: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SalesTargetRow(Base):
+    """A client's sales target for one period (domain.sales.SalesTarget)."""
+
+    __tablename__ = "sales_targets"
+    __table_args__ = (UniqueConstraint("client_id", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 # Expression indexes on clients: the month-day of founding and relationship dates

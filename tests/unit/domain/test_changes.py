@@ -113,3 +113,27 @@ def test_blanks_around_text_are_no_change() -> None:
     assert diff_cards(old, new) == []
     assert diff_cards(old, ClientCard(name="张伟", company="华为 技术", profile={12: "钓鱼"})) \
         == [("company", "华为", "华为 技术")]
+
+
+def test_changes_the_short_text_leaves_out_are_changes() -> None:
+    """A family member's notes, a phone's kind and a date's kind are kept by
+    storage: changing only one of them is a change (the save is not skipped),
+    shown in detail."""
+    old, new = _card(), _card()
+    new.family[0].notes = "喜欢茶"
+    new.phones[1].kind = PhoneKind.FAX
+    changes = dict((f, (a, b)) for f, a, b in diff_cards(old, new))
+    assert changes["family"] == ("妻子 王芳", "妻子 王芳: 喜欢茶")
+    assert changes["phones"] == ("13800138000 (mobile); 010-65529988 (office)",
+                                 "13800138000 (mobile); 010-65529988 (fax)")
+    old.dates = [ImportantDate(DateKind.WEDDING_ANNIVERSARY, DateSpec.solar(5, 1), "纪念")]
+    new = copy.deepcopy(old)
+    new.dates[0].kind = DateKind.CUSTOM
+    assert [f for f, _, _ in diff_cards(old, new)] == ["dates"]
+
+
+def test_blanks_around_family_names_are_no_change() -> None:
+    old, new = _card(), _card()
+    new.company = " 华为 "
+    new.family[0].name = "王芳 "
+    assert diff_cards(old, new) == []

@@ -55,7 +55,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
          "nature": "enterprise", "stage": "active", "tenure": "old", "volume_tier": "key",
          "loyalty": "core", "profile_filled_by": "王磊", "last_contact_at": NOW,
          "grade": "B", "previous_grade": "C", "last_evaluated_on": "2025-05-31",
-         "created_at": NOW, "updated_at": LATER, "deleted_at": None, "version": 1},
+         "created_at": NOW, "updated_at": LATER, "deleted_at": None, "version": 1,
+         "annual_spend": 2_000_000},
         {"id": 2, "kind": "organisation", "name": "远航贸易", "sort_key": "yuan hang mao yi",
          "gender": "unknown", "title": "", "company": "远航贸易有限公司",
          "primary_phone": "021-64881234", "email": "", "wechat": "", "address": "上海市",
@@ -66,7 +67,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
          "tenure": "new", "volume_tier": "occasional", "loyalty": "lost",
          "profile_filled_by": "", "last_contact_at": None, "grade": None,
          "previous_grade": None, "last_evaluated_on": None, "created_at": NOW,
-         "updated_at": NOW, "deleted_at": LATER, "version": 1},  # in the trash
+         "updated_at": NOW, "deleted_at": LATER, "version": 1,  # in the trash
+         "annual_spend": None},
     ],
     "client_phones": [
         {"id": 1, "client_id": 1, "position": 0, "kind": "mobile", "number": "13800138000",
@@ -103,10 +105,10 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "interactions": [
         {"id": 1, "client_id": 1, "occurred_at": NOW, "channel": "visit", "summary": "拜访",
          "next_step": "寄样品", "follow_up_on": "2025-06-10", "follow_up_done": 0,
-         "milestone": "delivery", "created_at": NOW},
+         "milestone": "delivery", "created_at": NOW, "satisfaction": 5},
         {"id": 2, "client_id": 2, "occurred_at": LATER, "channel": "call",
          "summary": "电话询价", "next_step": "", "follow_up_on": None, "follow_up_done": 1,
-         "milestone": None, "created_at": LATER},
+         "milestone": None, "created_at": LATER, "satisfaction": None},
     ],
     "change_log": [
         {"id": 1, "client_id": 1, "changed_at": NOW, "user": "王磊", "field": "created",
@@ -141,9 +143,9 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "complaint_counters": [{"year": 2025, "last": 1}],
     "complaint_status_changes": [
         {"id": 1, "complaint_id": 1, "at": NOW, "old_status": None, "new_status": "new",
-         "note": ""},
+         "note": "", "user": ""},
         {"id": 2, "complaint_id": 1, "at": LATER, "old_status": "new",
-         "new_status": "resolved", "note": "退运费"},
+         "new_status": "resolved", "note": "退运费", "user": "王磊"},
     ],
     "complaint_log": [
         {"id": 1, "complaint_id": 1, "at": NOW, "author": "王磊", "text": "已致电道歉"},
@@ -156,6 +158,23 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "import_items": [
         {"id": 1, "batch_id": 1, "row": 2, "client_id": 1, "action": "created",
          "before": None, "after": NOW},
+    ],
+    "orders": [
+        {"id": 1, "uuid": "00000000-0000-4000-8000-100000000001", "client_id": 1,
+         "ordered_on": "2025-04-02", "product": "服务器", "quantity": 2.5,
+         "amount_cents": 12_345_678, "currency": "CNY", "status": "paid",
+         "payment_due": "2025-05-01", "paid_on": "2025-05-03", "lost_reason": "",
+         "notes": "分两批交货", "import_batch_id": 1, "created_at": NOW, "updated_at": LATER},
+        {"id": 2, "uuid": "00000000-0000-4000-8000-100000000002", "client_id": 2,
+         "ordered_on": "2025-06-01", "product": "维保", "quantity": 1.0, "amount_cents": 0,
+         "currency": "USD", "status": "lost", "payment_due": None, "paid_on": None,
+         "lost_reason": "价格高", "notes": "", "import_batch_id": None, "created_at": NOW,
+         "updated_at": NOW},
+    ],
+    "sales_targets": [
+        {"id": 1, "uuid": "00000000-0000-4000-8000-200000000001", "client_id": 1,
+         "period_start": "2025-04-01", "period_end": "2025-06-30",
+         "amount_cents": 50_000_000, "currency": "CNY", "created_at": NOW},
     ],
 }
 # Revision 20261205_07 on: records have UUIDs (earlier ones get them from its migration).
