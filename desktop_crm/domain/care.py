@@ -33,6 +33,13 @@ class Source:
     NO_CONTACT_BACKLOG = "no_contact_backlog"  # ref 0: every client overdue for long
     FESTIVAL = "festival"  # ref: index in festivals.FESTIVALS
     COMPLAINT = "complaint"  # ref: complaints.id
+    # churn warnings (domain.churn); ref: clients.id, the day: when the signal arose
+    CHURN_DROP = "churn_drop"
+    CHURN_NO_ORDER = "churn_no_order"
+    CHURN_GRADE = "churn_grade"
+
+
+CHURN_SOURCES = (Source.CHURN_DROP, Source.CHURN_NO_ORDER, Source.CHURN_GRADE)
 
 
 # A thank-you is due within 2-3 days of a delivery or a deal (the source's customer care chapter).
@@ -52,6 +59,7 @@ DEFAULT_REMIND_DAYS: dict[AgendaKind, int] = {
     AgendaKind.COMPLAINT_FOLLOW_UP: 5,  # from two days after the resolution
     AgendaKind.NO_CONTACT: 0,
     AgendaKind.FESTIVAL: 7,
+    AgendaKind.CHURN_WARNING: 0,
 }
 DEFAULT_NO_CONTACT_DAYS: dict[str, int] = {"A": 30, "B": 60, "C": 90, "": 90}
 MAX_NO_CONTACT_DAYS = 3650
@@ -134,6 +142,10 @@ class AgendaItem(NamedTuple):
     member, the date's label, the follow-up's next step, the milestone or the
     festival key, as the kind needs; ``group_size`` is the size of a festival's
     greeting list, or the number of clients in the not-contacted backlog.
+    Churn warnings: a sales drop has the percent in ``years``; "no order" has
+    the days without one in ``years``, the grade in ``detail`` and the grade's
+    limit in ``group_size``; "grade fell" has the grades before and after in
+    ``detail`` ("BC").
     """
 
     day: date
@@ -207,13 +219,29 @@ class AgendaItem(NamedTuple):
             case AgendaKind.FESTIVAL:
                 return _("{festival}: greetings to {n} clients", festival=festival(d).name,
                          n=self.group_size)
+            case AgendaKind.CHURN_WARNING:
+                return _("{client}: {reason}", client=c, reason=self.churn_reason)
         raise AssertionError(self.kind)
+
+    @property
+    def churn_reason(self) -> str:
+        """Why a churn warning was raised, in the current language."""
+        d, n = self.detail, self.years
+        if self.source == Source.CHURN_DROP:
+            return _("sales down {n}% month on month", n=n)
+        if self.source == Source.CHURN_NO_ORDER:
+            if d:
+                return _("no order for {n} days (grade {grade} allows {limit})", n=n, grade=d,
+                         limit=self.group_size)
+            return _("no order for {n} days (unrated clients: {limit} allowed)", n=n,
+                     limit=self.group_size)
+        return _("grade fell {before} -> {after}", before=d[:1], after=d[1:])
 
     @property
     def done_channel(self) -> Channel:
         """How marking the item done is logged on the timeline."""
         if self.kind in (AgendaKind.FOLLOW_UP, AgendaKind.COMPLAINT_FOLLOW_UP,
-                         AgendaKind.NO_CONTACT):
+                         AgendaKind.NO_CONTACT, AgendaKind.CHURN_WARNING):
             return Channel.CALL
         return Channel.GREETING
 
@@ -245,6 +273,8 @@ class AgendaItem(NamedTuple):
                 return _("Called to keep in touch")
             case AgendaKind.FESTIVAL:
                 return _("{festival} greetings sent", festival=festival(d).name)
+            case AgendaKind.CHURN_WARNING:
+                return _("Looked into the churn warning: {reason}", reason=self.churn_reason)
         raise AssertionError(self.kind)
 
     def to_json(self) -> dict[str, Any]:

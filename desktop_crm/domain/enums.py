@@ -126,6 +126,7 @@ class AgendaKind(LabelledEnum):
     COMPLAINT_FOLLOW_UP = "complaint_follow_up"
     NO_CONTACT = "no_contact"
     FESTIVAL = "festival"
+    CHURN_WARNING = "churn_warning"
 
 
 class Milestone(LabelledEnum):
@@ -193,6 +194,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "complaint_follow_up": N_("Complaint follow-up"),
         "no_contact": N_("Not contacted"),
         "festival": N_("Festival"),
+        "churn_warning": N_("Churn warning"),
     },
     "Milestone": {"delivery": N_("Delivery"), "deal": N_("Deal closed")},
 }

@@ -1,5 +1,6 @@
 """The care agenda: every birthday, anniversary, follow-up, thank-you,
-not-contacted client and festival in a window of days, and marking items done.
+not-contacted client, festival and churn warning in a window of days, and
+marking items done.
 
 The window's recurring dates are computed once (``occurrences_between``) and
 looked up by key, so the agenda costs one lunar conversion per day of the
@@ -23,6 +24,7 @@ from desktop_crm.domain.care import (
     Source,
     sort_items,
 )
+from desktop_crm.domain.churn import ChurnSettings
 from desktop_crm.domain.client import ClientRow, Interaction
 from desktop_crm.domain.complaint import FOLLOW_UP_DAYS, ComplaintStatus, follow_up_due
 from desktop_crm.domain.dates import SOLAR, DateSpec, SpecKey, occurrences_between
@@ -31,6 +33,7 @@ from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.festivals import FESTIVALS
 from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
+from desktop_crm.services import churn
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.collector import paused_collector
 from desktop_crm.storage import care_repo as repo
@@ -99,12 +102,23 @@ class AgendaService:
             stored = repo.get_setting(s, SETTINGS_KEY)
         return CareSettings.from_dict(stored) if isinstance(stored, dict) else CareSettings()
 
-    def save_settings(self, settings: CareSettings) -> None:
-        errors = settings.errors()
+    def churn_settings(self) -> ChurnSettings:
+        """The thresholds of the churn warnings (defaults until saved)."""
+        with self.db.read() as s:
+            stored = repo.get_setting(s, churn.SETTINGS_KEY)
+        return ChurnSettings.from_dict(stored) if isinstance(stored, dict) else ChurnSettings()
+
+    def save_settings(self, settings: CareSettings,
+                      churn_settings: ChurnSettings | None = None) -> None:
+        """Save the care settings and, when given, the churn thresholds (in
+        one transaction: both or neither)."""
+        errors = settings.errors() + (churn_settings.errors() if churn_settings else [])
         if errors:
             raise ValidationError(errors)
         with self.db.session() as s:
             repo.set_setting(s, SETTINGS_KEY, settings.to_dict())
+            if churn_settings is not None:
+                repo.set_setting(s, churn.SETTINGS_KEY, churn_settings.to_dict())
 
     # -- building -------------------------------------------------------------
     def agenda(self, days: int, start: date | None = None, *, include_overdue: bool = True,
@@ -125,6 +139,9 @@ class AgendaService:
         wanted = set(kinds) if kinds is not None else set(AgendaKind)
         builder = _Builder(settings, start, end, first, include_overdue, wanted,
                            self.owner_for(mine))
+        if AgendaKind.CHURN_WARNING in wanted:
+            builder.churn = self.churn_settings()
+            builder.today = self.today()
         # Tens of thousands of tuples and no cycles: see services/collector.py
         # for what the paused collector saves and why pausing it is safe here.
         with paused_collector(), self.db.read() as s:
@@ -235,9 +252,17 @@ class _Builder:
         self.kinds = kinds
         self.items: list[AgendaItem] = []
         self.occurrences = occurrences_between(first, end)
+        self.churn: ChurnSettings | None = None  # set when churn warnings are wanted
+        self.today = start
+
+    def _churn_first(self) -> date:
+        """Warnings not dismissed stay ``keep_days`` (not ``overdue_days``)."""
+        if self.churn is None or not self.include_overdue:
+            return self.start
+        return self.start - timedelta(days=self.churn.keep_days)
 
     def collect(self, s: Session) -> None:
-        done = repo.done_keys(s, self.first, self.end)
+        done = repo.done_keys(s, min(self.first, self._churn_first()), self.end)
         if self.kinds & {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
                          AgendaKind.CUSTOM_DATE}:
             self._dated(repo.dates_with_keys(s, self.occurrences, self.owner),
@@ -256,6 +281,10 @@ class _Builder:
             self._festivals(s)
         if AgendaKind.COMPLAINT_FOLLOW_UP in self.kinds:
             self._complaint_follow_ups(s)
+        if self.churn is not None:
+            self.items += churn.churn_items(s, self.churn, self.today, self._churn_first(),
+                                            self.end, self.owner,
+                                            self.settings.remind(AgendaKind.CHURN_WARNING))
         if done:
             self.items = [i for i in self.items if i.key not in done]
 

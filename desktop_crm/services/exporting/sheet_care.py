@@ -28,7 +28,8 @@ class CareSheet:
         t = self.t
         self.out.append([item.day, item.remind_from, t.label(item.kind), item.client_id,
                          item.client, t.domain(lambda: item.title),
-                         None if item.kind == AgendaKind.NO_CONTACT else item.years,
+                         None if item.kind in (AgendaKind.NO_CONTACT, AgendaKind.CHURN_WARNING)
+                         else item.years,
                          client_uuid or None])
 
     def finish(self) -> None:

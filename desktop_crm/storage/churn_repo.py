@@ -1,0 +1,105 @@
+"""Queries behind the churn warnings (domain.churn): one grouped statement per
+signal over the orders and clients tables, never one query per client.
+
+Won orders are those whose status is in ``domain.sales.WON_STATUSES``. The
+order queries read a date range of ``ix_orders_date_status`` and group by
+client; only the clients found there are joined to the clients table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Date, bindparam
+from sqlalchemy.orm import Session
+
+from desktop_crm.storage.care_repo import Row, _fetch, _of
+from desktop_crm.storage.order_repo import WON_VALUES
+
+DROP_CURRENCY = "CNY"  # the drop compares amounts; other currencies are not summed in
+
+
+def sales_drops(session: Session, before: date, last: date, until: date, minimum_cents: int,
+                percent: int, owner: str | None = None) -> list[Row]:
+    """Live clients whose won CNY sales in ``last`` <= day < ``until`` are at
+    least ``percent`` below those in ``before`` <= day < ``last``, where the
+    earlier month reached ``minimum_cents``: (client id, client, cents before,
+    cents last)."""
+    params: dict[str, Any] = {"before": before, "last": last, "until": until,
+                              "won": list(WON_VALUES), "currency": DROP_CURRENCY,
+                              "minimum": minimum_cents, "kept": 100 - percent}
+    live = _of(session, "c", owner, params)
+    return _fetch(session, f"""
+        SELECT w.client_id, c.name, w.before_cents, w.last_cents
+        FROM (SELECT client_id,
+                     sum(CASE WHEN ordered_on < :last THEN amount_cents ELSE 0 END)
+                         AS before_cents,
+                     sum(CASE WHEN ordered_on >= :last THEN amount_cents ELSE 0 END)
+                         AS last_cents
+              FROM orders
+              WHERE ordered_on >= :before AND ordered_on < :until AND status IN :won
+                    AND currency = :currency
+              GROUP BY client_id) w
+             JOIN clients c ON c.id = w.client_id
+        WHERE w.before_cents >= :minimum AND w.last_cents * 100 <= w.before_cents * :kept
+              AND {live}""",
+                  params, [bindparam("won", expanding=True), bindparam("before", type_=Date),
+                           bindparam("last", type_=Date), bindparam("until", type_=Date)])
+
+
+def no_order_since(session: Session, limits: Mapping[str, int], first: date, last: date,
+                   owner: str | None = None) -> list[Row]:
+    """Live clients whose last won order plus their grade's limit in days
+    (``limits``: "" = unrated; 0 or missing = no warning) falls in ``first``
+    .. ``last``: (client id, client, grade, day of the last won order)."""
+    ranges = {g: (first - timedelta(days=n), last - timedelta(days=n))
+              for g, n in limits.items() if n > 0}
+    if not ranges:
+        return []
+    params: dict[str, Any] = {"won": list(WON_VALUES),
+                              "lo": min(r[0] for r in ranges.values()),
+                              "hi": max(r[1] for r in ranges.values())}
+    binds = [bindparam("won", expanding=True), bindparam("lo", type_=Date),
+             bindparam("hi", type_=Date)]
+    conditions = []
+    for grade, (lo, hi) in ranges.items():
+        g = grade or "none"
+        which = "c.grade IS NULL" if grade == "" else f"c.grade = :grade_{g}"
+        if grade:
+            params[f"grade_{g}"] = grade
+        params[f"lo_{g}"], params[f"hi_{g}"] = lo, hi
+        binds += [bindparam(f"lo_{g}", type_=Date), bindparam(f"hi_{g}", type_=Date)]
+        conditions.append(f"({which} AND w.last_won >= :lo_{g} AND w.last_won <= :hi_{g})")
+    live = _of(session, "c", owner, params)
+    # The latest won order in the range is the client's last one unless a
+    # later won order exists: checked for the few candidates only.
+    return _fetch(session, f"""
+        SELECT w.client_id, c.name, c.grade, w.last_won
+        FROM (SELECT client_id, max(ordered_on) AS last_won
+              FROM orders
+              WHERE ordered_on >= :lo AND ordered_on <= :hi AND status IN :won
+              GROUP BY client_id) w
+             JOIN clients c ON c.id = w.client_id
+        WHERE ({" OR ".join(conditions)}) AND {live}
+              AND NOT EXISTS (SELECT 1 FROM orders o
+                              WHERE o.client_id = w.client_id AND o.ordered_on > w.last_won
+                                    AND o.status IN :won)""",
+                  params, binds, {"last_won": Date})
+
+
+def grades_fallen(session: Session, first: date, last: date, owner: str | None = None
+                  ) -> list[Row]:
+    """Live clients whose latest evaluation, made in ``first`` .. ``last``, gave
+    a lower grade than the one before ("A" is highest): (client id, client,
+    grade before, grade, evaluated on)."""
+    params: dict[str, Any] = {"first": first, "last": last}
+    live = _of(session, "c", owner, params)
+    return _fetch(session, f"""
+        SELECT c.id, c.name, c.previous_grade, c.grade, c.last_evaluated_on AS evaluated
+        FROM clients c
+        WHERE c.last_evaluated_on >= :first AND c.last_evaluated_on <= :last
+              AND c.previous_grade IS NOT NULL AND c.grade > c.previous_grade AND {live}""",
+                  params, [bindparam("first", type_=Date), bindparam("last", type_=Date)],
+                  {"evaluated": Date})
