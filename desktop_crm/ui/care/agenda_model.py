@@ -1,5 +1,6 @@
 """A table model over a list of agenda items: when, what kind, which client,
-what to do. Overdue items are red, today's bold, reminders grey-blue."""
+what to do. Overdue items are red, today's bold, reminders grey-blue; a kind
+with its own look (churn warnings) shows its icon and colour in the Kind column."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtGui import QColor, QFont
 
 from desktop_crm.domain.care import AgendaItem
 from desktop_crm.i18n import N_, _
+from desktop_crm.ui.care.kind_style import kind_colour, kind_icon
 from desktop_crm.ui.table_model import ListTableModel, ModelIndex
 
 OVERDUE_COLOUR = QColor("#b03a2e")
@@ -64,7 +66,11 @@ class AgendaModel(ListTableModel[AgendaItem]):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(item, index.column())
+        if index.column() == 1 and role == Qt.ItemDataRole.DecorationRole:
+            return kind_icon(item.kind)
         if role == Qt.ItemDataRole.ForegroundRole:
+            if index.column() == 1 and kind_colour(item.kind) is not None:
+                return kind_colour(item.kind)
             if item.is_overdue(self.today):
                 return OVERDUE_COLOUR
             # inside its reminder lead time

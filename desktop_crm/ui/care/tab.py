@@ -27,6 +27,7 @@ from desktop_crm.domain.festivals import festival
 from desktop_crm.i18n import _
 from desktop_crm.services.agenda import AgendaService, month_grid
 from desktop_crm.ui.care.agenda_panel import AgendaPanel
+from desktop_crm.ui.care.kind_style import kind_colour, kind_icon
 from desktop_crm.ui.care.month_view import MonthView
 from desktop_crm.ui.care.settings_dialog import CareSettingsDialog
 from desktop_crm.ui.changes import Changes
@@ -215,6 +216,11 @@ class CareTab(QWidget):
         for item in items:
             entry = QListWidgetItem(f"{item.kind.label} · {item.title}")
             entry.setData(Qt.ItemDataRole.UserRole, item.client_id or 0)
+            icon, colour = kind_icon(item.kind), kind_colour(item.kind)
+            if icon is not None:
+                entry.setIcon(icon)
+            if colour is not None:
+                entry.setForeground(colour)
             self.day_list.addItem(entry)
 
     def _open_day_item(self, entry: QListWidgetItem) -> None:
