@@ -235,7 +235,7 @@ class AgendaItem(NamedTuple):
                          limit=self.group_size)
             return _("no order for {n} days (unrated clients: {limit} allowed)", n=n,
                      limit=self.group_size)
-        return _("grade fell {before} -> {after}", before=d[:1], after=d[1:])
+        return _("grade fell {before} → {after}", before=d[:1], after=d[1:])
 
     @property
     def done_channel(self) -> Channel:

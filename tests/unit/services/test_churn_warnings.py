@@ -149,7 +149,7 @@ def test_a_recent_fall_in_grade_warns(clients: ClientService, agenda: AgendaServ
     found = warnings(agenda)
     assert list(found) == [fell]
     assert (found[fell][0].day, found[fell][0].title) == (date(2026, 9, 10),
-                                                          "降级: grade fell B -> C")
+                                                          "降级: grade fell B → C")
 
 
 def test_warnings_show_on_today_open_the_client_and_follow_mine(
