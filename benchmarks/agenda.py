@@ -6,13 +6,17 @@ Prints the median and p95 time of ``AgendaService.agenda(30)`` (the calendar's
 naive loop in the same process that reads every live client's dated rows
 (important dates, family birthdays, founding and relationship dates) and calls
 ``next_occurrence`` on each one, i.e. converts lunar dates per row per query.
-Also times a cold first call, the Today list (``due_today``) and the 90-day
-view, counts the items by kind, and checks that both approaches find the same
-birthdays and anniversaries from today on. All of it on SQLite and then on
-PostgreSQL over the same demo clients (``benchmarks/pg_bench.py``). Targets
-(issues): 30-day agenda < 200 ms on SQLite, < 300 ms on PostgreSQL.
+With ``--orders`` (default 1,000,000) the database also gets that many
+synthetic orders spread over the clients and the three years before today, so
+that the churn warnings (sales drop, no order for longer than the grade allows)
+read a realistic orders table. Also times a cold first call, the Today list
+(``due_today``) and the 90-day view, counts the items by kind, and checks that
+both approaches find the same birthdays and anniversaries from today on. All
+of it on SQLite and then on PostgreSQL over the same demo clients
+(``benchmarks/pg_bench.py``). Targets (issues): 30-day agenda < 200 ms on
+SQLite, < 300 ms on PostgreSQL.
 
-Usage: python benchmarks/agenda.py [--clients 100000] [--db PATH] [--keep]
+Usage: python benchmarks/agenda.py [--clients 100000] [--orders 1000000] [--db PATH] [--keep]
     [--runs 20] [--naive-runs 3] [--explain] [--pg-url URL | --pg-dir DIR | --no-pg]
 (--db reuses an existing benchmark database, or builds one at PATH and keeps it;
 without it one is built in a temp dir, removed at the end unless --keep.
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import random
 import shutil
 import statistics
 import tempfile
@@ -38,7 +43,7 @@ from typing import Any, TypeVar
 
 import pg_bench
 from lunar_python import LunarYear
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, insert, select
 
 from desktop_crm.domain.care import AgendaItem, Source
 from desktop_crm.domain.dates import (
@@ -52,7 +57,7 @@ from desktop_crm.domain.enums import AgendaKind, DateKind
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.demo import generate
 from desktop_crm.storage.database import Database
-from desktop_crm.storage.models import Client, FamilyMemberRow, ImportantDateRow
+from desktop_crm.storage.models import Client, FamilyMemberRow, ImportantDateRow, OrderRow
 
 NOW = datetime(2026, 11, 24, 9)
 TARGET_MS = 200.0  # SQLite
@@ -73,7 +78,8 @@ _IMPORTANT = {DateKind.BIRTHDAY.value: AgendaKind.BIRTHDAY,
 PARTS = (("  dated kinds only (as naive)", DATED),
          ("  follow-ups and thank-yous", (AgendaKind.FOLLOW_UP,)),
          ("  not contacted", (AgendaKind.NO_CONTACT,)),
-         ("  festivals", (AgendaKind.FESTIVAL,)))
+         ("  festivals", (AgendaKind.FESTIVAL,)),
+         ("  churn warnings", (AgendaKind.CHURN_WARNING,)))
 
 # (kind, source, ref, client id, day): one dated item, as both approaches name it.
 Found = tuple[AgendaKind, str, int, int, date]
@@ -132,6 +138,43 @@ def generate_demo(target: str, clients: int) -> None:
     print(f"building {clients:,} demo clients (seed 42, now {NOW:%Y-%m-%d %H:%M})")
     try:
         generate(db, clients, seed=42, now=NOW, progress=progress)
+    finally:
+        db.close()
+
+
+def ensure_orders(target: str, orders: int) -> None:
+    """Give the benchmark's clients ``orders`` synthetic orders (seed 42) when
+    the database has none: each client a few per year over the three years
+    before today, most won, delivered or paid, some quoted or lost, amounts
+    from a few hundred to tens of thousands of yuan."""
+    db = Database.open(target)
+    try:
+        with db.read() as s:
+            have = int(s.scalar(select(func.count(OrderRow.id))) or 0)
+            ids = list(s.scalars(select(Client.id).order_by(Client.id)))
+        if have or not orders or not ids:
+            if have:
+                print(f"reusing {have:,} orders")
+            return
+        start = time.perf_counter()
+        rng = random.Random(42)
+        first = NOW.date() - timedelta(days=3 * 365)
+        statuses = ["won"] * 3 + ["delivered"] * 2 + ["paid"] * 4 + ["quoted", "lost"]
+        chunk: list[dict[str, Any]] = []
+        for n in range(orders):
+            status = rng.choice(statuses)
+            chunk.append({
+                "client_id": rng.choice(ids),
+                "ordered_on": first + timedelta(days=rng.randrange(3 * 365)),
+                "product": "benchmark", "quantity": 1.0,
+                "amount_cents": int(rng.lognormvariate(8, 1.2)) * 100, "currency": "CNY",
+                "status": status, "lost_reason": "price" if status == "lost" else "",
+                "notes": "", "created_at": NOW, "updated_at": NOW})
+            if len(chunk) == 50_000 or n == orders - 1:
+                with db.session() as s:
+                    s.execute(insert(OrderRow), chunk)
+                chunk = []
+        print(f"added {orders:,} orders in {time.perf_counter() - start:.1f} s")
     finally:
         db.close()
 
@@ -266,6 +309,7 @@ def explain(db: Database, service: AgendaService) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the temp database")
     parser.add_argument("--runs", type=int, default=20)
@@ -280,11 +324,13 @@ def main() -> None:
             build(db_path, args.clients)
         else:
             print(f"reusing {db_path} ({db_path.stat().st_size / 1e6:.0f} MB)")
+        ensure_orders(str(db_path), args.orders)
         sqlite_median = run(str(db_path), args, "SQLite", TARGET_MS)
         with pg_bench.server(args) as pg:
             if pg is not None:
                 pg_bench.ensure_clients(pg, args.clients,
                                         lambda url: generate_demo(url, args.clients))
+                ensure_orders(pg.url, args.orders)
                 pg_median = run(pg.url, args, "PostgreSQL", PG_TARGET_MS)
                 print(f"\n  agenda(30) warm median, PostgreSQL/SQLite: "
                       f"{pg_median / sqlite_median:.2f}x")

@@ -423,6 +423,9 @@ class OrderRow(Base):
     __table_args__ = (
         Index("ix_orders_client_date", "client_id", "ordered_on"),
         Index("ix_orders_date_status", "ordered_on", "status"),
+        # covers the churn warnings' grouped queries (storage.churn_repo)
+        Index("ix_orders_churn", "ordered_on", "status", "client_id", "currency",
+              "amount_cents"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
