@@ -290,3 +290,20 @@ def test_the_orders_sheet_of_a_workbook_is_read_first(db: Database, book: dict[s
                  sheets={"客户": [["姓名", "手机"], ["张伟", "13800138000"]]})
     assert _service(db).open(path).table.sheet == "销售记录"
     assert ImportService(db).open(path).table.sheet == "客户"
+
+
+def test_commit_plans_again_when_orders_changed_since_the_plan(
+        db: Database, book: dict[str, int], tmp_path: Path) -> None:
+    """The dialog's plan is minutes old: an order recorded meanwhile by
+    another user makes the commit plan again and skip it, not add it twice."""
+    path = _xlsx(tmp_path / "o.xlsx", ["手机", "日期", "产品", "金额"], [
+        ["13800138000", "2026-01-02", "服务器", 10], ["13800138000", "2026-01-03", "维保", 5]])
+    service = _service(db)
+    source = service.open(path)
+    plan = service.plan(source)
+    assert plan.counts["created"] == 2
+    SalesService(db, lambda: FIXED_NOW, user="other").save(
+        Order(book["zhang_hw"], date(2026, 1, 2), "服务器", Decimal("10")))
+    result = service.commit(source, plan.mapping, plan=plan)
+    assert (result.counts["created"], result.counts["skipped"]) == (1, 1)
+    assert len(_orders(db, book["zhang_hw"])) == 2
