@@ -58,6 +58,37 @@ def value_text(key: str, value: float | None) -> str:
     return f"{value:,.1f}"
 
 
+# What a defined figure divides, in words (numerator, denominator).
+DETAILS = {
+    "new_client_retention": N_("{n} of {d} clients"),
+    "client_retention": N_("{n} of {d} clients"),
+    "churn_rate": N_("{n} of {d} clients"),
+    "win_back_rate": N_("{n} of {d} clients"),
+    "complaint_satisfaction": N_("{n} of {d} follow-ups"),
+    "share_of_wallet": N_("¥{n} of ¥{d} estimated"),
+    "purchase_frequency": N_("{n} orders by {d} clients"),
+    "average_purchase": N_("¥{n} in {d} orders"),
+    "new_clients_per_month": N_("{n} new clients in {d} months"),
+}
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def detail_text(key: str, report: KpiReport) -> str:
+    """What ``key``'s figure in ``report`` divides ("3 of 12 clients"); "" for a
+    count or an undefined figure."""
+    if key not in DETAILS or report.values.get(key) is None:
+        return ""
+    numerator = report.numerators.get(key, 0.0)
+    denominator = report.denominators.get(key, 0.0)
+    yuan = key in MONEY or key == "share_of_wallet"  # whole yuan are enough here
+    n = f"{numerator:,.0f}" if yuan else _number(numerator)
+    d = f"{denominator:,.0f}" if key == "share_of_wallet" else _number(denominator)
+    return _(DETAILS[key], n=n, d=d)
+
+
 def reason_text(key: str) -> str:
     return _(REASONS[key])
 
@@ -105,17 +136,19 @@ class KpiTile(QFrame):
         self.value.setFont(font)
         self.previous = QLabel(self)
         self.previous.setWordWrap(True)
+        self.detail = QLabel(self)  # what the figure divides
+        self.detail.setWordWrap(True)
         self.why = QLabel(self)  # the reason a figure is "—"
         self.why.setWordWrap(True)
         small = self.why.font()
         small.setPointSizeF(small.pointSizeF() * 0.9)
-        self.why.setFont(small)
-        self.previous.setFont(small)
+        for label in (self.why, self.previous, self.detail):
+            label.setFont(small)
         self.why.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(2)
-        for widget in (self.caption, self.value, self.why, self.previous):
+        for widget in (self.caption, self.value, self.detail, self.why, self.previous):
             layout.addWidget(widget)
         layout.addStretch(1)
         self.set_selected(False)
@@ -143,6 +176,9 @@ class KpiTile(QFrame):
         self.why.setText(reason_text(self.key) if self.report is not None and value is None
                          else "")
         self.why.setVisible(bool(self.why.text()))
+        self.detail.setText(detail_text(self.key, self.report) if self.report is not None
+                            else "")
+        self.detail.setVisible(bool(self.detail.text()))
         if self.previous_report is not None:
             before = self.previous_report.values.get(self.key)
             self.previous.setText(_("Previous period: {value}",
@@ -151,8 +187,8 @@ class KpiTile(QFrame):
             self.previous.setText("")
         self.setAccessibleName(label)
         self.setAccessibleDescription(
-            " ".join(t for t in (self.value.text(), self.why.text(), self.previous.text(),
-                                 definition) if t))
+            " ".join(t for t in (self.value.text(), self.detail.text(), self.why.text(),
+                                 self.previous.text(), definition) if t))
 
     # -- input ----------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:

@@ -135,7 +135,7 @@ class LoyaltyTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
 
-        self.period.changed.connect(lambda _start, _end: self.refresh())
+        self.period.changed.connect(self._period_chosen)
         self.scope.scope_changed.connect(lambda _mine: self.refresh())
         self.retranslate()
 
@@ -179,6 +179,13 @@ class LoyaltyTab(QWidget):
         start, end = self.period.dates()
         return Query(min(start, end), max(start, end),
                      self.clients.owner_for(self.scope.is_mine()))
+
+    def _period_chosen(self) -> None:
+        """Read again unless the figures shown are already of this period (the
+        date editors report again when they lose the focus)."""
+        if (self.figures is None or self.figures.query != self.query() or self._stale
+                or self._reading is not None):
+            self.refresh()
 
     def refresh(self) -> None:
         """Read the figures of the chosen period again, on a worker thread; the
