@@ -4,10 +4,12 @@ month, the satisfaction of the thank-you calls by month, and the clients
 behind a figure.
 
 The figures are read on a worker thread (``ui.operations``): a year at
-100,000 clients takes the KPI engine up to a second, which the window must
-not freeze for. They are read when the tab is shown, after a period or scope
-change, and again when shown after another tab changed data; never while the
-user is still typing a date (``PeriodChooser`` waits for a pause).
+100,000 clients and 1,000,000 orders takes the KPI engine seconds, which the
+window must not freeze for; the tiles show as soon as the period's KPIs are
+read, the trend when it is. They are read when the tab is shown, after a
+period or scope change, and again when shown after another tab changed
+data; never while the user is still typing a date (``PeriodChooser`` waits
+for a pause), and the last of several quick requests wins.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 
 COLUMNS = 5  # tiles per row: two rows of five
 DEFAULT_CHART = "client_retention"
+COMPUTING = N_("Computing…")
+NO_CALLS = N_("No thank-you calls with a satisfaction score in this period.")
 
 
 class LoyaltyTab(QWidget):
@@ -105,8 +109,7 @@ class LoyaltyTab(QWidget):
         self.tiles[self.chart_key].set_selected(True)
 
         self.trend_chart = TrendChart(self)
-        self.satisfaction_chart = TrendChart(self, N_("No thank-you calls with a "
-                                                      "satisfaction score in this period."))
+        self.satisfaction_chart = TrendChart(self, NO_CALLS)
         for chart in (self.trend_chart, self.satisfaction_chart):
             chart.setMinimumHeight(230)
         charts = QHBoxLayout()
@@ -149,7 +152,7 @@ class LoyaltyTab(QWidget):
         self._show_texts()
 
     def _show_texts(self) -> None:
-        self.busy.setText(_("Computing…") if self._reading is not None else "")
+        self.busy.setText(_(COMPUTING) if self._reading is not None else "")
         query = self.figures.query if self.figures is not None else self.query()
         before_start, before_end = query.previous
         self.compared.setText(_("Figures for {start} – {end}; “Previous period” is "
@@ -163,12 +166,17 @@ class LoyaltyTab(QWidget):
 
     def _show_charts(self) -> None:
         key = self.chart_key
-        trend = self.figures.trend if self.figures is not None else []
+        figures = self.figures
+        trend = figures.trend if figures is not None and figures.trend is not None else []
+        reading = figures is None or figures.trend is None
+        self.trend_chart.empty_msgid = COMPUTING if reading else N_("No data")
         points = [(month_label(r.start.year, r.start.month), r.values.get(key), "")
                   for r in trend]
         self.trend_chart.set_data(_("{kpi} by month", kpi=kpi_label(key)), points,
                                   lambda v: axis_text(key, v), lambda v: value_text(key, v))
-        calls = self.figures.satisfaction if self.figures is not None else []
+        calls = figures.satisfaction if figures is not None and figures.satisfaction else []
+        self.satisfaction_chart.empty_msgid = (
+            COMPUTING if figures is None or figures.satisfaction is None else NO_CALLS)
         self.satisfaction_chart.set_data(
             _("Thank-you call satisfaction by month"),
             [(month_label(m.year, m.month), mean, calls_note(n)) for m, mean, n in calls],
@@ -181,10 +189,13 @@ class LoyaltyTab(QWidget):
                      self.clients.owner_for(self.scope.is_mine()))
 
     def _period_chosen(self) -> None:
-        """Read again unless the figures shown are already of this period (the
-        date editors report again when they lose the focus)."""
-        if (self.figures is None or self.figures.query != self.query() or self._stale
-                or self._reading is not None):
+        """Read again unless the figures shown, or being read, are already of
+        this period (the date editors report again when they lose the focus)."""
+        query = self.query()
+        if self._reading is not None:
+            if self._reading != query or self._again:
+                self.refresh()
+        elif self.figures is None or self.figures.query != query or self._stale:
             self.refresh()
 
     def refresh(self) -> None:
@@ -198,11 +209,17 @@ class LoyaltyTab(QWidget):
         self._reading = query
         self._show_texts()
         service = self.service
-        (Operation(self, lambda _ctx: read_figures(service, query))
+        (Operation(self, lambda ctx: read_figures(service, query, ctx.partial))
          .errors(_("Cannot compute the loyalty figures"))
+         .partial_results(self._partly_read)
          .success(self._read)
          .failure(self._failed)
          .run_in_background())
+
+    def _partly_read(self, figures: Figures) -> None:
+        """The KPIs are read, the trend not yet: show what there is."""
+        if not self._again and figures.query == self.query():
+            self._show_figures(figures)
 
     def _read(self, figures: Figures) -> None:
         self._reading = None
@@ -210,13 +227,16 @@ class LoyaltyTab(QWidget):
             self._again = False
             self.refresh()
             return
+        self._show_figures(figures)
+        if self.members.key is not None:
+            self.drill(self.members.key)
+        self.loaded.emit()
+
+    def _show_figures(self, figures: Figures) -> None:
         self.figures = figures
         for tile in self.tiles.values():
             tile.set_reports(figures.report, figures.previous)
         self._show_texts()
-        if self.members.key is not None:
-            self.drill(self.members.key)
-        self.loaded.emit()
 
     def _failed(self, exc: BaseException) -> None:
         from desktop_crm.ui.operations import show_error
