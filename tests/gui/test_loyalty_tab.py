@@ -40,6 +40,9 @@ from desktop_crm.ui.loyalty.figures import DASH, reason_text
 from desktop_crm.ui.loyalty.tab import LoyaltyTab
 from tests.conftest import Clock
 
+# on a server database too, showing everyone's clients (Mine is the default there)
+pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
+
 NOW = datetime(2026, 11, 24, 9, 30)
 S = OrderStatus
 WAIT = 20_000
