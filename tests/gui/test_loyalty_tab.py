@@ -195,6 +195,13 @@ def test_custom_dates_the_wrong_way_round_are_refused(qtbot, tab) -> None:  # ty
 
 def test_drilling_into_churn_lists_the_churned_client(qtbot, book, tab) -> None:  # type: ignore[no-untyped-def]
     _services, ids = book
+    # Tab goes from the scope to the first figure, which shows its trend
+    tab.activateWindow()
+    tab.scope.setFocus()
+    qtbot.waitUntil(tab.scope.hasFocus)
+    qtbot.keyClick(tab.scope, Qt.Key.Key_Tab)
+    assert tab.focusWidget() is tab.tiles["client_base"]
+    assert tab.chart_key == "client_base"
     tile = tab.tiles["churn_rate"]
     tile.setFocus()
     with qtbot.waitSignal(tab.members_loaded, timeout=WAIT):
