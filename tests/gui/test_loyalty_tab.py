@@ -300,3 +300,38 @@ def test_in_the_window_a_client_opens_its_card(qtbot, book, settings) -> None:  
         win.switch_language("en")
     win.clients.editor.revert()
     win.close()
+
+
+def test_the_figures_show_before_the_trend_is_read(qtbot, book) -> None:  # type: ignore[no-untyped-def]
+    """The read runs on a worker thread and hands over the KPIs first: while
+    the (slower) trend is still being read, the tiles show their figures and
+    the chart says it is computing."""
+    import threading
+
+    from desktop_crm.ui.loyalty.tab import COMPUTING
+
+    services, _ids = book
+    release = threading.Event()
+
+    class SlowTrend:
+        def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+            return getattr(services.loyalty, name)
+
+        def trend(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            release.wait(30)
+            return services.loyalty.trend(*args, **kwargs)
+
+    page = LoyaltyTab(SlowTrend(), services.clients, services.clock)  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    try:
+        page.period.set_period("last_quarter")
+        page.show()
+        qtbot.waitUntil(lambda: page.tiles["churn_rate"].previous.text() != "", timeout=WAIT)
+        assert page.tiles["churn_rate"].value.text() == "33.3%"
+        assert page.busy.text() == "Computing…"
+        assert page.trend_chart.points == [] and page.trend_chart.empty_msgid == COMPUTING
+    finally:
+        with qtbot.waitSignal(page.loaded, timeout=WAIT):
+            release.set()
+    assert page.busy.text() == ""
+    assert len(page.trend_chart.points) == 3
