@@ -224,6 +224,15 @@ def test_drilling_into_churn_lists_the_churned_client(qtbot, book, tab) -> None:
         tab.period.set_period("custom", date(2026, 4, 1), date(2026, 6, 30))
     # (new in April-June: all three who bought then)
     assert sorted(tab.members.ids()) == sorted([ids["曾国方"], ids["李娜"], ids["John Smith"]])
+    # two quick drill-downs: the list says it is working, and the last one wins
+    with qtbot.waitSignal(tab.members_loaded, timeout=WAIT):
+        tab.drill("client_base")
+        assert tab.members.title.text() == (
+            f"<b>Listing the clients behind “{kpi_label('client_base')}”…</b>")
+        tab.drill("churn_rate")
+    qtbot.wait(200)
+    assert tab.members.key == "churn_rate"
+    assert tab.members.ids() == [ids["王芳"]]  # bought in January-March, not in April-June
 
 
 def test_mine_counts_only_my_clients(qtbot, tab) -> None:  # type: ignore[no-untyped-def]

@@ -105,6 +105,12 @@ class MembersPanel(QWidget):
         self.hint.setVisible(not ids)
         self._texts()
 
+    def set_busy(self, key: str) -> None:
+        """Say that the clients behind ``key`` are being listed."""
+        self.title.setText("<b>" + _("Listing the clients behind “{kpi}”…",
+                                     kpi=kpi_label(key)) + "</b>")
+        self.title.show()
+
     def ids(self) -> list[int]:
         return self.model.ids()
 

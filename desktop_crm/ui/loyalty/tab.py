@@ -82,6 +82,7 @@ class LoyaltyTab(QWidget):
         self._stale = True
         self._reading: Query | None = None  # the query being read on a worker
         self._again = False  # another read is wanted when that one ends
+        self._drills = 0  # drill-downs asked for; only the last one is shown
         self.setStyleSheet(STYLE)
 
         self.period = PeriodChooser(clock().date(), self)
@@ -258,10 +259,14 @@ class LoyaltyTab(QWidget):
         """List the clients behind ``key``'s figure for the period shown."""
         query = self.figures.query if self.figures is not None else self.query()
         service = self.service
+        self._drills += 1
+        drill = self._drills
+        self.members.set_busy(key)
 
         def show(ids: list[int]) -> None:
-            self.members.set_members(key, ids)
-            self.members_loaded.emit()
+            if drill == self._drills:  # else a later drill-down replaces this one
+                self.members.set_members(key, ids)
+                self.members_loaded.emit()
 
         def work(_ctx: object) -> list[int]:
             return service.members(key, query.start, query.end, owner=query.owner)
