@@ -137,14 +137,14 @@ def test_the_figures_are_the_ones_computed_by_hand(tab) -> None:  # type: ignore
 
 
 def test_the_trend_and_the_satisfaction_by_month(qtbot, tab) -> None:  # type: ignore[no-untyped-def]
-    assert tab.chart_key == "client_retention" and tab.tiles["client_retention"].is_selected()
+    assert tab.chart_key == "churn_rate" and tab.tiles["churn_rate"].is_selected()
     assert [label for label, _v, _n in tab.trend_chart.points] == [
         "2026-07", "2026-08", "2026-09"]
     # a click on a figure shows its trend: won orders by month, averaged
     qtbot.mouseClick(tab.tiles["average_purchase"], Qt.MouseButton.LeftButton)
     assert tab.chart_key == "average_purchase"
     assert tab.tiles["average_purchase"].is_selected()
-    assert not tab.tiles["client_retention"].is_selected()
+    assert not tab.tiles["churn_rate"].is_selected()
     assert [(label, value) for label, value, _n in tab.trend_chart.points] == [
         ("2026-07", 3000.0), ("2026-08", 1600.0), ("2026-09", 4000.0)]
     assert tab.trend_chart.title == f"{kpi_label('average_purchase')} by month"
@@ -195,6 +195,9 @@ def test_custom_dates_the_wrong_way_round_are_refused(qtbot, tab) -> None:  # ty
 
 def test_drilling_into_churn_lists_the_churned_client(qtbot, book, tab) -> None:  # type: ignore[no-untyped-def]
     _services, ids = book
+    # from the start the list shows the churned clients, for the period shown
+    qtbot.waitUntil(lambda: tab.members.key == "churn_rate"
+                    and tab.members.ids() == [ids["李娜"]], timeout=WAIT)
     # Tab goes from the scope to the first figure, which shows its trend
     tab.activateWindow()
     tab.scope.setFocus()

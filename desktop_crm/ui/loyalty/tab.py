@@ -44,7 +44,8 @@ from desktop_crm.ui.operations import Operation
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 
 COLUMNS = 5  # tiles per row: two rows of five
-DEFAULT_CHART = "client_retention"
+# shown first: the churn's trend and the churned clients, the list a salesperson acts on
+DEFAULT_CHART = "churn_rate"
 COMPUTING = N_("Computing…")
 NO_CALLS = N_("No thank-you calls with a satisfaction score in this period.")
 
@@ -229,8 +230,8 @@ class LoyaltyTab(QWidget):
             self.refresh()
             return
         self._show_figures(figures)
-        if self.members.key is not None:
-            self.drill(self.members.key)
+        # the list follows the period; the first time it shows the charted KPI's clients
+        self.drill(self.members.key or self.chart_key)
         self.loaded.emit()
 
     def _show_figures(self, figures: Figures) -> None:
