@@ -61,7 +61,7 @@ class LoyaltyTab(QWidget):
     Attributes:
         service, clients: the use cases behind the tab.
         period: the period chooser; scope: Mine / Everyone.
-        compared: says which period P' is.
+        compared: says which period P' is; trend_note: what a month's P' is.
         tiles: one KpiTile per KPI_KEYS entry.
         trend_chart: the chosen KPI by month; chart_key: that KPI.
         satisfaction_chart: the thank-you calls' satisfaction by month.
@@ -123,6 +123,9 @@ class LoyaltyTab(QWidget):
         content_layout.addWidget(self.compared)
         content_layout.addLayout(grid)
         content_layout.addLayout(charts, 1)
+        self.trend_note = QLabel(self)  # a month's P' is the month before it
+        self.trend_note.setWordWrap(True)
+        content_layout.addWidget(self.trend_note)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -164,6 +167,9 @@ class LoyaltyTab(QWidget):
                                 start=query.start.isoformat(), end=query.end.isoformat(),
                                 before_start=before_start.isoformat(),
                                 before_end=before_end.isoformat()))
+        self.trend_note.setText(_("By month, each calendar month is compared with the month "
+                                  "before it: a client who buys less often than monthly "
+                                  "counts as churned in the months between."))
         self._show_charts()
 
     def _show_charts(self) -> None:
