@@ -11,13 +11,16 @@ the care calendar (follow-ups and thank-yous are read from the timeline).
 
 "Becomes" is a change of status: an order saved again in the same status
 (its notes edited, say) logs nothing, and a delivered order that is then paid
-is not delivered a second time. Pure functions; the sales service writes
-what they return in the same transaction as the order.
+is not delivered a second time. An order typed in already delivered long
+after its date is a record of the past: it asks for no thank-you.
+
+Pure functions; the sales service writes what they return in the same
+transaction as the order.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from desktop_crm.domain.client import Interaction
 from desktop_crm.domain.enums import Channel, Milestone
@@ -27,6 +30,8 @@ from desktop_crm.i18n import _
 # After a lost deal: review the client this many days later, and revisit this many days later.
 LOST_REVIEW_DAYS = 3
 LOST_REVISIT_DAYS = 30
+# A new order dated longer ago than this and already delivered logs no delivery.
+RECENT_DELIVERY_DAYS = 14
 
 # statuses that mean the goods or service were handed over already
 _DELIVERED = frozenset({OrderStatus.DELIVERED, OrderStatus.PAID})
@@ -37,9 +42,14 @@ def became_lost(old: Order | None, new: Order) -> bool:
     return new.status == OrderStatus.LOST and (old is None or old.status != OrderStatus.LOST)
 
 
-def became_delivered(old: Order | None, new: Order) -> bool:
-    """The order is delivered now and was neither delivered nor paid before."""
-    return new.status == OrderStatus.DELIVERED and (old is None or old.status not in _DELIVERED)
+def became_delivered(old: Order | None, new: Order, today: date) -> bool:
+    """The order is delivered now and was neither delivered nor paid before
+    (a new order: and is dated in the last ``RECENT_DELIVERY_DAYS`` days)."""
+    if new.status != OrderStatus.DELIVERED:
+        return False
+    if old is None:
+        return new.ordered_on >= today - timedelta(days=RECENT_DELIVERY_DAYS)
+    return old.status not in _DELIVERED
 
 
 def care_entries(old: Order | None, new: Order, now: datetime) -> list[Interaction]:
@@ -62,7 +72,7 @@ def care_entries(old: Order | None, new: Order, now: datetime) -> list[Interacti
                         next_step=_("Revisit the client with a new approach"),
                         follow_up_on=today + timedelta(days=LOST_REVISIT_DAYS)),
         ]
-    if became_delivered(old, new):
+    if became_delivered(old, new, when.date()):
         return [Interaction(new.client_id, when, Channel.VISIT,
                             _("Delivered: {product}", product=product),
                             milestone=Milestone.DELIVERY)]

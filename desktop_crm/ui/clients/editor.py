@@ -9,8 +9,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QProxyStyle,
     QPushButton,
     QScrollArea,
+    QStyle,
+    QStyleOption,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -47,6 +50,19 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     area.setWidgetResizable(True)
     area.setWidget(holder)
     return area
+
+
+class _CompactTabs(QProxyStyle):
+    """Tabs with less space around their text, so that the card's sections
+    all show at 1,280 pixels in English (the longest labels)."""
+
+    H_SPACE = 14  # Fusion's default is 24
+
+    def pixelMetric(self, metric: QStyle.PixelMetric, option: QStyleOption | None = None,
+                    widget: QWidget | None = None) -> int:
+        if metric == QStyle.PixelMetric.PM_TabBarTabHSpace:
+            return self.H_SPACE
+        return super().pixelMetric(metric, option, widget)
 
 
 class CardEditor(QWidget):
@@ -101,6 +117,8 @@ class CardEditor(QWidget):
         self.history = HistoryPage()
         self.pages = QTabWidget(self)
         self.pages.setUsesScrollButtons(True)
+        self._tab_style = _CompactTabs()  # kept: the tab bar does not own its style
+        self.pages.tabBar().setStyle(self._tab_style)
         for page in (self.basics, self.organisation, self.classification, self.dates,
                      self.profile):
             self.pages.addTab(_scrolled(page), "")

@@ -121,6 +121,15 @@ def test_a_delivered_order_logs_one_delivery_and_its_thank_you(
         (date(2026, 5, 23), client_id, "王芳: thank them after the delivery")]
 
 
+def test_an_old_order_typed_in_as_delivered_asks_no_thank_you(
+        sales: SalesService, clients: ClientService, client_id: int) -> None:
+    old = replace(_order(client_id, OrderStatus.DELIVERED), ordered_on=date(2026, 5, 5))
+    sales.save(old)  # 15 days ago: a record of the past
+    assert clients.interactions(client_id) == []
+    sales.save(replace(old, ordered_on=date(2026, 5, 6)))  # 14 days ago: still recent
+    assert [e.milestone for e in clients.interactions(client_id)] == [Milestone.DELIVERY]
+
+
 def test_thank_you_done_records_satisfaction_and_feedback(
         sales: SalesService, clients: ClientService, agenda: AgendaService,
         client_id: int) -> None:
