@@ -261,3 +261,15 @@ def test_chinese_texts(win: MainWindow, client_id: int) -> None:
     assert editor.pages.tabText(editor.pages.indexOf(page)) == "销售记录"
     assert page.add_button.text() == "添加订单…（Ins）"
     assert page.table.horizontalHeaderItem(3).text() == "金额"
+
+
+def test_every_section_of_the_card_shows_at_1280_pixels(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    win.showNormal()
+    win.resize(1280, 800)
+    win.tabs.setCurrentWidget(win.clients)
+    for lang in ("en", "zh"):
+        win.switch_language(lang)
+        qtbot.wait(10)
+        bar = win.clients.editor.pages.tabBar()
+        last = bar.tabRect(bar.count() - 1)
+        assert last.right() < bar.width(), lang
