@@ -273,3 +273,29 @@ def test_every_section_of_the_card_shows_at_1280_pixels(qtbot, win: MainWindow) 
         bar = win.clients.editor.pages.tabBar()
         last = bar.tabRect(bar.count() - 1)
         assert last.right() < bar.width(), lang
+
+
+def test_unsaved_card_edits_are_saved_after_an_order_logged_care_entries(
+        win: MainWindow, db: Database, client_id: int) -> None:
+    page = open_orders(win, client_id)
+    editor = win.clients.editor
+    editor.basics.company.setText("青岛联创")
+    answer(page, typed("服务器", "50000", OrderStatus.LOST, "预算取消"))
+    page.add_button.click()  # logs two timeline entries: the card's version moved on
+    assert editor.is_dirty()
+    assert editor.save()  # no conflict to resolve: nobody changed a field
+    card = ClientService(db).get(client_id)
+    assert card.company == "青岛联创"
+    assert len(ClientService(db).interactions(client_id)) == 2
+
+
+def test_a_card_in_the_trash_shows_its_orders_read_only(
+        win: MainWindow, db: Database, client_id: int) -> None:
+    SalesService(db, clock).save(Order(client_id, date(2026, 9, 1), "服务器", Decimal("1000")))
+    ClientService(db, clock).delete(client_id)
+    win.clients.editor.load_id(client_id)
+    page = win.clients.editor.orders
+    assert [r[1] for r in table(page)] == ["服务器"]
+    assert not page.add_button.isEnabled() and not page.delete_button.isEnabled()
+    page.delete_selected()
+    assert len(SalesService(db).orders_of(client_id)) == 1

@@ -39,6 +39,7 @@ from desktop_crm.domain.sales import (
 )
 from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import N_, _
+from desktop_crm.storage.database import ConnectionLostError
 from desktop_crm.ui.clients.fields import EnumCombo
 from desktop_crm.ui.widgets import OptionalDateEdit, from_qdate, mark_invalid, to_qdate
 
@@ -192,7 +193,9 @@ class OrderDialog(QDialog):
                 self.saved_id = self._save(order)
             except ValidationError as exc:
                 errors = exc.errors
-            except NotFoundError as exc:
+            except (NotFoundError, ConnectionLostError) as exc:
+                # the client went to the trash meanwhile, or the server is not
+                # answering: nothing was written, the typing stays
                 self.show_errors([FieldError("", str(exc))])
                 return
         if errors:

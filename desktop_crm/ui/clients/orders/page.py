@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.sales import DEFAULT_CURRENCY, Order, OrderStatus
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.sales import SalesService
@@ -230,7 +231,11 @@ class OrdersPage(QWidget):
         if order is None or order.id is None or self.read_only or self.client_id is None:
             return
         row = self.table.currentRow()
-        self.last_deleted = self.service.delete(order.id)
+        try:
+            self.last_deleted = self.service.delete(order.id)
+        except NotFoundError:  # deleted in another window meanwhile: show what is left
+            self.reload()
+            return
         self.reload()
         if self._orders:
             self.table.selectRow(min(row, len(self._orders) - 1))
