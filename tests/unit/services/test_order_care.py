@@ -18,6 +18,7 @@ from desktop_crm.domain.sales import Order, OrderStatus
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.clients import ClientService
+from desktop_crm.services.loyalty import LoyaltyService
 from desktop_crm.services.sales import SalesService
 from desktop_crm.storage.database import Database
 from tests.conftest import Clock
@@ -139,6 +140,10 @@ def test_thank_you_done_records_satisfaction_and_feedback(
     latest = clients.interactions(client_id)[0]
     assert (latest.summary, latest.satisfaction) == ("安装很快，说明书要中文版", 4)
     assert [i for i in agenda.agenda(7) if i.source == Source.THANK_YOU] == []
+    # the loyalty page's satisfaction by month reads it
+    loyalty = LoyaltyService(agenda.db, agenda.clock)
+    assert loyalty.satisfaction_by_month(date(2026, 5, 1), date(2026, 5, 31)) == [
+        (date(2026, 5, 1), 4.0, 1)]
     agenda.undo_done(receipt)
     assert [e.satisfaction for e in clients.interactions(client_id)] == [None]
 
