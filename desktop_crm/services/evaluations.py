@@ -112,13 +112,19 @@ class EvaluationService:
                                      evaluated_on or self.clock().date())
 
     @staticmethod
+    def fed_criteria(scheme: Scheme) -> set[str]:
+        """The criteria of ``scheme`` the orders can feed."""
+        return {c.key for c in scheme.criteria
+                if (c.key, c.kind) in ((SALES_KEY, PERCENT), (CREDIT_KEY, COUNT))}
+
+    @staticmethod
     def _from_orders(s: Session, scheme: Scheme, client_id: int, start: date, end: date,
                      as_of: date) -> dict[str, FromOrders]:
-        kinds = {c.key: c.kind for c in scheme.criteria}
+        fed = EvaluationService.fed_criteria(scheme)
         out: dict[str, FromOrders] = {}
         if start > end:
             return out
-        if kinds.get(SALES_KEY) == PERCENT:
+        if SALES_KEY in fed:
             target = period_target(order_repo.targets_for_client(s, client_id), start, end)
             if target is None:  # what was won in CNY, to show next to "no target"
                 count, cents = order_repo.won_total(s, client_id, start, end, DEFAULT_CURRENCY)
@@ -129,7 +135,7 @@ class EvaluationService:
                     count, cents = count + n, cents + c
             out[SALES_KEY] = sales_from_orders(from_cents(cents), count, target,
                                                (end - start).days + 1)
-        if kinds.get(CREDIT_KEY) == COUNT:
+        if CREDIT_KEY in fed:
             late = order_repo.late_payments(s, client_id, start, end, as_of)
             won = order_repo.won_count(s, client_id, start, end)
             out[CREDIT_KEY] = credit_from_orders(late, won)
