@@ -48,10 +48,10 @@ def test_the_form_takes_figures_from_orders_sets_a_target_and_allows_overrides(
 
     # no target yet: the attainment is typed by hand; the late payments come from orders
     assert not sales_row.from_orders.isChecked() and not sales_row.from_orders.isEnabled()
-    assert "no sales target" in sales_row.detail.text() and "¥6,000.00" in sales_row.detail.text()
+    assert "no sales target" in sales_row.detail.text() and "¥6,000" in sales_row.detail.text()
     assert form.inputs["sales_attainment"].isEnabled()
     assert credit_row.from_orders.isChecked() and credit_row.detail.isVisible()
-    assert credit_row.detail.text() == "From orders: 1 of 2 won orders paid late"
+    assert credit_row.detail.text() == "From orders: 1 late of 2 won orders"
     assert form.inputs["late_payments"].value() == 1
     assert not form.inputs["late_payments"].isEnabled()
 
@@ -73,8 +73,8 @@ def test_the_form_takes_figures_from_orders_sets_a_target_and_allows_overrides(
 
     # the attainment now comes from the orders: 6,000 of 8,000
     assert sales_row.from_orders.isChecked()
-    assert sales_row.detail.text() == ("From orders: ¥6,000.00 won of ¥8,000.00 target "
-                                       "(2 won orders)")
+    assert sales_row.detail.text() == ("From orders: ¥6,000 won of ¥8,000 target, "
+                                       "2 orders")
     assert form.inputs["sales_attainment"].value() == 75.0
     assert not form.inputs["sales_attainment"].isEnabled()
     assert form.points["sales_attainment"].text() == "75"

@@ -9,17 +9,25 @@ from decimal import Decimal
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop_crm.domain.evaluation_sources import SALES_KEY, FromOrders
 from desktop_crm.i18n import _
 
 
 def money(amount: str | None, currency: str | None) -> str:
-    """"¥85,000.00" for yuan, "USD 300.00" for other currencies."""
+    """"¥85,000" or "¥85,000.50" for yuan, "USD 300" for other currencies."""
     value = Decimal(amount or 0)
     code = currency or "CNY"
-    return f"¥{value:,.2f}" if code == "CNY" else f"{code} {value:,.2f}"
+    text = f"{value:,.0f}" if value == value.to_integral_value() else f"{value:,.2f}"
+    return f"¥{text}" if code == "CNY" else f"{code} {text}"
 
 
 def source_text(found: FromOrders | None, from_orders: bool) -> str:
@@ -29,23 +37,23 @@ def source_text(found: FromOrders | None, from_orders: bool) -> str:
     facts = found.facts
     if found.key == SALES_KEY:
         if found.value is None:
-            return _("Entered by hand: the client has no sales target for this period "
-                     "({won} won). Set one to compute it from the orders.",
+            return _("Entered by hand: no sales target for this period ({won} won); "
+                     "set one to compute it from the orders.",
                      won=money(facts.get("won"), "CNY"))
-        what = _("{won} won of {target} target ({n} won orders)",
+        what = _("{won} won of {target} target, {n} orders",
                  won=money(facts.get("won"), facts.get("currency")),
                  target=money(facts.get("target"), facts.get("currency")),
                  n=facts.get("orders", 0))
         covered, days = facts.get("covered_days", 0), facts.get("period_days", 0)
         if covered < days:
-            what += " " + _("(targets cover {covered} of the period's {days} days)",
-                            covered=covered, days=days)
+            what += _("; the target covers {covered} of {days} days",
+                      covered=covered, days=days)
     else:
-        what = _("{late} of {n} won orders paid late", late=facts.get("late", 0),
+        what = _("{late} late of {n} won orders", late=facts.get("late", 0),
                  n=facts.get("orders", 0))
     if from_orders:
         return _("From orders: {what}", what=what)
-    return _("Entered by hand; the orders say {value}: {what}",
+    return _("Entered by hand; the orders say {value} ({what})",
              value=(f"{found.value:g}%" if found.key == SALES_KEY else f"{found.value}"),
              what=what)
 
@@ -80,12 +88,16 @@ class SourceRow(QWidget):
         self.from_orders = QCheckBox(self)
         self.from_orders.toggled.connect(self._on_toggled)
         self.target_button = QPushButton(self) if key == SALES_KEY else None
+        controls = QVBoxLayout()  # stacked: the text keeps most of the width
+        controls.setSpacing(2)
+        controls.addWidget(self.from_orders)
+        if self.target_button is not None:
+            controls.addWidget(self.target_button)
+        controls.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 0, 0, 4)
         layout.addWidget(self.detail, 1)
-        layout.addWidget(self.from_orders, 0, Qt.AlignmentFlag.AlignTop)
-        if self.target_button is not None:
-            layout.addWidget(self.target_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(controls)
 
     def retranslate(self) -> None:
         self.from_orders.setText(_("From orders"))

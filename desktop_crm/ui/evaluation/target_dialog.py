@@ -93,6 +93,7 @@ class TargetDialog(QDialog):
         layout.addWidget(self.hint)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 28)
         self.amount.setFocus()
 
     def _refuse(self, message: str, widget: QWidget | None) -> None:
