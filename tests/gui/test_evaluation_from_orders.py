@@ -94,6 +94,10 @@ def test_the_form_takes_figures_from_orders_sets_a_target_and_allows_overrides(
     assert saved.sources["sales_attainment"]["source"] == "orders"
     assert saved.sources["sales_attainment"]["target"] == "8000.00"
     assert saved.sources["late_payments"] == {"source": "hand", "from_orders": 1}
+    tip = window.evaluation.history_table.item(0, 2).toolTip()
+    assert ("Sales target attainment: From orders: ¥6,000 won of ¥8,000 target, 2 orders"
+            in tip)
+    assert "Credit: late payments in the period: Entered by hand; the orders said 1" in tip
 
     # opened again: the hand-typed credit stays typed by hand, the attainment from orders
     window.evaluation.show_client(None)

@@ -5,7 +5,9 @@ attainment a button to set the client's target for the period."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
@@ -18,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_crm.domain.evaluation_sources import SALES_KEY, FromOrders
+from desktop_crm.domain.evaluation_sources import FROM_ORDERS, SALES_KEY, FromOrders
 from desktop_crm.i18n import _
 
 
@@ -56,6 +58,19 @@ def source_text(found: FromOrders | None, from_orders: bool) -> str:
     return _("Entered by hand; the orders say {value} ({what})",
              value=(f"{found.value:g}%" if found.key == SALES_KEY else f"{found.value}"),
              what=what)
+
+
+def record_text(key: str, record: Mapping[str, Any]) -> str:
+    """What a stored evaluation says about one input's source."""
+    if record.get("source") == FROM_ORDERS:
+        facts = {k: v for k, v in record.items() if k != "source"}
+        value = facts.get("late") if key != SALES_KEY else None
+        return source_text(FromOrders(key, value if value is not None else 0, facts), True)
+    if record.get("from_orders") is not None:
+        value = record["from_orders"]
+        return _("Entered by hand; the orders said {value}",
+                 value=f"{value:g}%" if key == SALES_KEY else f"{value}")
+    return _("Entered by hand.")
 
 
 class SourceRow(QWidget):

@@ -37,6 +37,7 @@ from desktop_crm.ui.evaluation.form import EvaluationForm
 from desktop_crm.ui.evaluation.list_model import EvaluationListModel
 from desktop_crm.ui.evaluation.plan_dialog import LoyaltyPlanDialog
 from desktop_crm.ui.evaluation.scheme_dialog import SchemeDialog
+from desktop_crm.ui.evaluation.source_row import record_text
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import configure_list_view, select_row_quietly
 
@@ -333,12 +334,16 @@ class EvaluationTab(QWidget):
             cells = (item.evaluated_on.isoformat(),
                      f"{item.period_start.isoformat()} – {item.period_end.isoformat()}",
                      f"{item.total:.1f}", item.grade, f"v{item.scheme_version}", item.evaluator)
+            labels = {c.key: c.label for c in scheme.criteria}
+            tip = "\n".join([item.notes] * bool(item.notes) + [
+                f"{labels.get(key, key)}: {record_text(key, record)}"
+                for key, record in item.sources.items()])
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if column in (2, 3, 4):
                     cell.setTextAlignment(centre)
-                if item.notes:
-                    cell.setToolTip(item.notes)
+                if tip:
+                    cell.setToolTip(tip)
                 table.setItem(row, column, cell)
 
     def _on_saved(self, client_id: int) -> None:
