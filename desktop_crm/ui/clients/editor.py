@@ -26,6 +26,7 @@ from desktop_crm.domain.validation import FieldError, ValidationError, validate_
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
+from desktop_crm.services.loyalty_plan import LoyaltyPlanService
 from desktop_crm.services.sales import SalesService
 from desktop_crm.storage.database import ConnectionLostError
 from desktop_crm.ui.clients.complaints_page import ComplaintsPage
@@ -33,6 +34,7 @@ from desktop_crm.ui.clients.conflict_dialog import ConflictDialog
 from desktop_crm.ui.clients.dates_page import DatesPage
 from desktop_crm.ui.clients.fields import BasicsPage, ClassificationPage, OrganisationPage
 from desktop_crm.ui.clients.history_page import HistoryPage
+from desktop_crm.ui.clients.loyalty_panel import LoyaltyAdvicePanel
 from desktop_crm.ui.clients.orders.page import OrdersPage
 from desktop_crm.ui.clients.profile_page import ProfilePage
 from desktop_crm.ui.clients.timeline_page import TimelinePage
@@ -109,6 +111,8 @@ class CardEditor(QWidget):
         self.basics = BasicsPage()
         self.organisation = OrganisationPage()
         self.classification = ClassificationPage()
+        self.loyalty_advice = LoyaltyAdvicePanel(LoyaltyPlanService(service.db),
+                                                 self.classification)
         self.dates = DatesPage()
         self.profile = ProfilePage()
         self.timeline = TimelinePage(service)
@@ -189,6 +193,7 @@ class CardEditor(QWidget):
         for page in (self.basics, self.organisation, self.classification, self.dates,
                      self.profile, self.timeline, self.orders, self.complaints, self.history):
             page.retranslate()
+        self.loyalty_advice.retranslate()
         self._update_title()
 
     def _update_title(self) -> None:
@@ -248,6 +253,7 @@ class CardEditor(QWidget):
         self.orders.set_client(card.id, self.read_only)
         self.complaints.set_client(card.id, self.read_only)
         self.history.show_entries(self._service.history(card.id) if card.id else [])
+        self.loyalty_advice.set_grade(card.grade)
         self._update_title()
 
     def load_id(self, client_id: int) -> None:
