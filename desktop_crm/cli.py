@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -53,6 +54,16 @@ def _days(value: str) -> int:
     return number
 
 
+def _day(value: str) -> date:
+    """A date as YYYY-MM-DD (--from, --to)."""
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
 def _demo_clients(value: str) -> int:
     number = _positive(value)
     if not 1 <= number <= MAX_DEMO_CLIENTS:
@@ -93,6 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", parents=[common], help="headline figures")
     stats.add_argument("--json", action="store_true")
 
+    kpi = sub.add_parser("kpi", parents=[common],
+                         help="the ten loyalty KPIs of a period (default: the last 12 full "
+                              "months)")
+    kpi.add_argument("--from", dest="start", type=_day, default=None, metavar="YYYY-MM-DD",
+                     help="first day of the period (alone: up to today)")
+    kpi.add_argument("--to", dest="end", type=_day, default=None, metavar="YYYY-MM-DD",
+                     help="last day of the period (alone: the year ending that day)")
+    kpi.add_argument("--json", action="store_true")
+    _add_owner_options(kpi, "only your clients (owner: your name)")
+
     backup = sub.add_parser("backup", parents=[common],
                             help="back up the database, or list its backups")
     what = backup.add_mutually_exclusive_group()
@@ -122,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="a new file, or a database with no clients yet")
 
     _add_import_parser(sub.add_parser("import", parents=[common],
-                                      help="read clients from .xlsx, .xls, .ods, .csv or .vcf"))
+                                      help="read clients from .xlsx, .xls, .ods, .csv or .vcf "
+                                           "(orders with --kind orders)"))
 
     _add_export_parsers(sub.add_parser("export", parents=[common], help="write a file"),
                         common)
@@ -288,6 +310,87 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         for key, value in data.items():
             print(f"{key}: {value}")
     return EXIT_OK
+
+
+def kpi_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """The period of ``kpi``: both given, as given; only --from: up to today;
+    only --to: the year ending that day; neither: the last 12 full calendar
+    months (the year to the end of last month)."""
+    if start is not None and end is not None:
+        return start, end
+    if start is not None:
+        return start, today
+    if end is None:
+        end = today.replace(day=1) - timedelta(days=1)
+    try:
+        year_before = end.replace(year=end.year - 1)
+    except ValueError:  # 29 February: the year from 1 March
+        year_before = end.replace(year=end.year - 1, day=28)
+    return year_before + timedelta(days=1), end
+
+
+def _cmd_kpi(args: argparse.Namespace) -> int:
+    from desktop_crm.domain.loyalty import KPI_KEYS, check_period
+    from desktop_crm.services.clock import system_clock
+    from desktop_crm.services.loyalty import LoyaltyService
+
+    start, end = kpi_period(args.start, args.end, system_clock().date())
+    check_period(start, end)
+    owner = _owner(args)
+    db = _open(args, create=False)
+    try:
+        report = LoyaltyService(db, user=_user(args)).kpis(start, end, owner=owner)
+    finally:
+        db.close()
+    if args.json:
+        prev_start, prev_end = report.previous
+        print(json.dumps({
+            "from": start.isoformat(), "to": end.isoformat(),
+            "previous": {"from": prev_start.isoformat(), "to": prev_end.isoformat()},
+            "owner": owner, "currency": "CNY",
+            "kpis": {key: report.values[key] for key in KPI_KEYS},
+            "numerators": {key: report.numerators[key] for key in KPI_KEYS},
+            "denominators": {key: report.denominators[key] for key in KPI_KEYS},
+        }, ensure_ascii=False))
+        return EXIT_OK
+    for line in _kpi_table(report):
+        print(line)
+    return EXIT_OK
+
+
+def _kpi_table(report: Any) -> list[str]:
+    """The KPIs as aligned lines: label, figure, and what it divides."""
+    from desktop_crm.domain.loyalty import KPI_KEYS, RATIO_KEYS, kpi_label
+    from desktop_crm.services.exporting.cells import display_width
+
+    def figure(key: str) -> str:
+        value = report.values[key]
+        if value is None:
+            return "-"
+        if key in RATIO_KEYS:
+            return f"{value * 100:.1f}%"
+        if key == "client_base":
+            return str(value)
+        if key == "average_purchase":
+            return f"{value:,.2f} CNY"
+        return f"{value:.2f}"
+
+    def part(number: float) -> str:
+        return str(int(number)) if float(number).is_integer() else f"{number:,.2f}"
+
+    prev_start, prev_end = report.previous
+    lines = [_("Loyalty KPIs {start} to {end} (compared with {prev_start} to {prev_end})",
+               start=report.start.isoformat(), end=report.end.isoformat(),
+               prev_start=prev_start.isoformat(), prev_end=prev_end.isoformat())]
+    labels = {key: kpi_label(key) for key in KPI_KEYS}
+    width = max(display_width(label) for label in labels.values())
+    for key in KPI_KEYS:
+        label = labels[key]
+        line = f"{label}{' ' * (width - display_width(label))}  {figure(key):>16}"
+        if key != "client_base":
+            line += f"  {part(report.numerators[key])} / {part(report.denominators[key])}"
+        lines.append(line.rstrip())
+    return lines
 
 
 def _size(size: int) -> str:
@@ -490,10 +593,14 @@ def _cmd_window(args: argparse.Namespace) -> int:
 
 def _add_import_parser(imp: argparse.ArgumentParser) -> None:
     imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--kind", choices=["clients", "orders"], default="clients",
+                     help="what the rows are: client cards (default) or orders, each naming "
+                          "its client by UUID, phone, or name and company")
     imp.add_argument("--dry-run", action="store_true",
                      help="check the file and print what would happen; write nothing")
     imp.add_argument("--on-duplicate", choices=["skip", "merge", "keep"], default="skip",
-                     help="a row that matches a client by phone, e-mail or name and company")
+                     help="a row that matches a client by phone, e-mail or name and company "
+                          "(orders: the same client, date, product and amount; skip or keep)")
     imp.add_argument("--mapping", type=Path, default=None, metavar="FILE.json",
                      help='column mapping, e.g. {"客户名称": "name", "Age": null}')
     imp.add_argument("--sheet", default=None, help="the sheet to read (default: the first)")
@@ -533,13 +640,15 @@ def _read_mapping(path: Path) -> dict[str, str | None]:
 
 
 def _import_mapping(args: argparse.Namespace, source: Any) -> dict[int, str]:
-    from desktop_crm.domain.import_mapping import override_mapping
+    from desktop_crm.domain import order_import
+    from desktop_crm.domain.import_mapping import FIELDS, override_mapping
 
     if args.mapping is None:
         return dict(source.suggested_mapping)
     overrides = _read_mapping(args.mapping)
+    fields = order_import.FIELDS if args.kind == "orders" else FIELDS
     try:
-        return override_mapping(source.headers, source.suggested_mapping, overrides)
+        return override_mapping(source.headers, source.suggested_mapping, overrides, fields)
     except ValueError as exc:
         raise UserError(f"{args.mapping}: {exc}") from exc
 
@@ -552,17 +661,24 @@ def _check_sheet_option(args: argparse.Namespace, source: Any) -> None:
                           format=source.format.upper()))
 
 
-def _require_name_column(args: argparse.Namespace, source: Any,
-                         mapping: dict[int, str]) -> None:
+def _require_columns(args: argparse.Namespace, source: Any, mapping: dict[int, str]) -> None:
     """Refuse, before any row, a file in which no column gives the client's
-    name, saying which columns there are and how to map one."""
-    from desktop_crm.services.importing import NoNameColumnError
+    name (for orders: the client, date, product or amount), saying which
+    columns there are and how to map one."""
+    from desktop_crm.domain.order_import import missing_fields
+    from desktop_crm.services.importing import MissingColumnError
+    from desktop_crm.services.importing.orders import require_order_columns
     from desktop_crm.services.importing.service import require_name_column
 
+    orders = args.kind == "orders"
     try:
-        require_name_column(source, mapping)
-    except NoNameColumnError as exc:
-        example = json.dumps({exc.columns[0] if exc.columns else "1": "name"},
+        if orders:
+            require_order_columns(source, mapping)
+        else:
+            require_name_column(source, mapping)
+    except MissingColumnError as exc:
+        field = missing_fields(mapping)[0] if orders else "name"
+        example = json.dumps({exc.columns[0] if exc.columns else "1": field},
                              ensure_ascii=False)
         raise UserError(_(
             "{error}; map the column that holds it with --mapping FILE.json, a JSON "
@@ -570,25 +686,34 @@ def _require_name_column(args: argparse.Namespace, source: Any,
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from desktop_crm.domain import order_import
     from desktop_crm.domain.import_mapping import field_label
     from desktop_crm.services.files import ExportError
     from desktop_crm.services.importing import (
+        CLIENTS,
+        ORDERS,
         ImportFileError,
         ImportRowError,
         ImportService,
+        OrderImportService,
         open_source,
         save_report,
     )
     from desktop_crm.storage.database import Database, DatabaseError, sqlite_path, to_url
 
+    orders = args.kind == "orders"
+    if orders and args.on_duplicate == "merge":
+        raise UserError(_("Orders are never merged: use --on-duplicate skip (the default) or "
+                          "keep"))
     # The file first: a bad file must not create or touch the database.
     try:
-        source = open_source(args.file, sheet=args.sheet)
+        source = open_source(args.file, sheet=args.sheet, kind=ORDERS if orders else CLIENTS)
     except ImportFileError as exc:
         raise UserError(str(exc)) from exc
     _check_sheet_option(args, source)
     mapping = _import_mapping(args, source)
-    _require_name_column(args, source, mapping)
+    _require_columns(args, source, mapping)
+    label = order_import.field_label if orders else field_label
     path = sqlite_path(to_url(_db_arg(args)))
     if args.dry_run and path is not None and (not path.exists() or _empty_file(args)):
         try:  # an empty database in memory: a dry run creates no file
@@ -598,11 +723,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
     else:
         db = _open(args, create=not args.dry_run)
     try:
-        service = ImportService(db, user=_user(args))
+        service: ImportService | OrderImportService = \
+            (OrderImportService if orders else ImportService)(db, user=_user(args))
         plan = service.plan(source, mapping, args.on_duplicate)
         for column, key in sorted(mapping.items()):
             print(_("Column {column} -> {field}", column=source.column_name(column),
-                    field=field_label(key)))
+                    field=label(key)))
         if args.report is not None:
             try:
                 save_report(plan.problems, args.report)
@@ -617,8 +743,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(_("Dry run: nothing was written"))
             return EXIT_OK
         try:
+            # the plan is the service's own kind: made by it just above
             result = service.commit(source, mapping, args.on_duplicate,
-                                    skip_invalid=args.skip_invalid, plan=plan)
+                                    skip_invalid=args.skip_invalid,
+                                    plan=plan)  # type: ignore[arg-type]
         except ImportRowError as exc:
             raise UserError(str(exc)) from exc
         except DatabaseError as exc:
@@ -631,7 +759,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats,
+COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats, "kpi": _cmd_kpi,
             "backup": _cmd_backup, "restore": _cmd_restore, "agenda": _cmd_agenda,
             "export": _cmd_export, "import": _cmd_import, "copy": _cmd_copy}
 
