@@ -22,6 +22,7 @@ import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.sales import DEFAULT_CURRENCY, Order, to_cents
@@ -169,9 +170,10 @@ def calendar_months(start: date, end: date) -> list[tuple[date, date]]:
 
 # -- per-client aggregates ----------------------------------------------------------
 
-@dataclass(frozen=True)
-class ClientSales:
-    """One client's won orders as the KPIs of one period see them.
+class ClientSales(NamedTuple):
+    """One client's won orders as the KPIs of one period see them (a named
+    tuple: storage makes 100,000 of them per report, and a tuple is built
+    several times faster than a dataclass).
 
     Attributes:
         client_id: the client.
