@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import random
 import shutil
 import statistics
@@ -190,12 +191,19 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def runs(fn: Callable[[], T], count: int) -> tuple[list[float], T]:
+def runs(fn: Callable[[], T], count: int, cpu: list[float] | None = None
+         ) -> tuple[list[float], T]:
+    """Milliseconds of ``count`` calls after one untimed call; ``cpu`` gets
+    this process's CPU milliseconds of each (SQLite works in this process:
+    the figure a machine shared with other work does not inflate as much)."""
     times: list[float] = []
     result = fn()  # warm up: pages cached, statements compiled
     for _ in range(count):
+        began = time.process_time()
         elapsed, result = timed(fn)
         times.append(elapsed)
+        if cpu is not None:
+            cpu.append((time.process_time() - began) * 1000)
     return times, result
 
 
@@ -221,7 +229,8 @@ def run(target: str, args: argparse.Namespace, engine: str) -> float:
             orders = s.scalar(select(func.count(OrderRow.id))) or 0
         service = LoyaltyService(db, lambda: NOW, user="bench")
         cold, report = timed(lambda: service.kpis(START, END))
-        warm, report = runs(lambda: service.kpis(START, END), args.runs)
+        cpu: list[float] = []
+        warm, report = runs(lambda: service.kpis(START, END), args.runs, cpu)
         mine, _mine = runs(lambda: service.kpis(START, END, owner=OWNERS[0]), args.runs)
         trend, months = runs(lambda: service.trend(START, END), max(1, args.runs // 3))
         drill, churned = runs(lambda: service.members("churn_rate", START, END),
@@ -235,9 +244,12 @@ def run(target: str, args: argparse.Namespace, engine: str) -> float:
         db.close()
     print(f"\nloyalty KPIs on {engine}: {clients:,} live clients, {orders:,} orders, "
           f"period {START} .. {END} (P' {report.previous[0]} .. {report.previous[1]})")
+    load = os.getloadavg()
+    print(f"  load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")
     print(f"\n  {'':36}{'median':>11}{'p95':>11}{'runs':>6}")
     row("kpis(year), cold first call", [cold])
     row("kpis(year), warm", warm)
+    row("  CPU time of this process", cpu)
     row("kpis(year, owner=one of 5), warm", mine)
     row("trend(year): 12 monthly reports", trend, f"{len(months)} months")
     row("members('churn_rate', year)", drill, f"{len(churned):,} clients")
