@@ -45,9 +45,9 @@ class LoyaltyService:
         check_period(start, end)
         prev_start, _prev_end = loyalty.previous_period(start, end)
         with self.db.read() as s:
-            clients = kpi_repo.client_sales(s, start, end, prev_start, owner)
+            counted = kpi_repo.tallies(s, start, end, prev_start, owner)
             rated = kpi_repo.ratings(s, start, end, owner)
-        return loyalty.compute(start, end, clients, [r for _day, r in rated])
+        return loyalty.from_tallies(start, end, counted, [r for _day, r in rated])
 
     def trend(self, start: date, end: date, owner: str | None = None) -> list[KpiReport]:
         """One report per calendar month overlapping [start, end], each for

@@ -12,6 +12,7 @@ from desktop_crm.domain.loyalty import (
     KPI_KEYS,
     ClientSales,
     Rating,
+    Tallies,
     calendar_months,
     client_sales,
     compute,
@@ -21,6 +22,7 @@ from desktop_crm.domain.loyalty import (
     months_in,
     previous_period,
     satisfaction_by_month,
+    tally,
 )
 from desktop_crm.domain.sales import Order, OrderStatus
 
@@ -100,6 +102,13 @@ def test_the_other_five() -> None:
     est = [2000 * 181 / 365, 730 * 181 / 365, 181.0]
     assert report.denominators["share_of_wallet"] == pytest.approx(sum(est))
     assert v["share_of_wallet"] == pytest.approx((800 + est[1]) / sum(est))
+
+
+def test_the_tallies_of_the_book() -> None:
+    got = tally(START, END, _book(BOOK, {1: 2000, 10: 0}))
+    assert got == Tallies(buyers=5, orders=7, cny_orders=6, cny_cents=242000,
+                          previous_buyers=4, kept=2, new=2, previous_new=2, new_kept=1,
+                          lapsed=2, won_back=1, estimates=2000, wallet_won=800.0)
 
 
 def test_members_are_the_clients_behind_each_numerator() -> None:
