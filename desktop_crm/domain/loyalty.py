@@ -18,6 +18,7 @@ loop use it.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -415,6 +416,52 @@ def from_tallies(start: date, end: date, t: Tallies,
         key: _ratio(numerators[key], denominators[key]) for key in KPI_KEYS}
     values["client_base"] = t.buyers  # a count: 3, not 3.0
     return KpiReport(start, end, values, numerators, denominators)
+
+
+def month_tallies(months: list[tuple[date, date]], first_won: dict[int, date],
+                  by_month: dict[tuple[int, date], tuple[int, int, int]],
+                  spend: dict[int, int | None]) -> list[Tallies]:
+    """``Tallies`` of each calendar month (P' the month before) for the
+    trend: what ``tally(month_client_sales(...))`` gives, counted from the
+    month's buyers alone rather than from every client twelve times.
+
+    Args:
+        months: the calendar months, each as (1st, last day).
+        first_won: client -> its first won order ever.
+        by_month: (client, month's 1st) -> (won orders, CNY orders, CNY cents),
+            for these months and the month before the first.
+        spend: client -> estimated yearly spend (the book's live clients).
+    """
+    buyers_of: dict[date, dict[int, tuple[int, int, int]]] = {}
+    for (cid, month), figures in by_month.items():
+        buyers_of.setdefault(month, {})[cid] = figures
+    first_in: dict[date, list[int]] = {}
+    for cid, day in first_won.items():
+        first_in.setdefault(date(day.year, day.month, 1), []).append(cid)
+    firsts = sorted(first_won.values())
+    estimates = {cid: yearly for cid, yearly in spend.items() if yearly}
+    found: list[Tallies] = []
+    for start, end in months:
+        prev_start = previous_period(start, end)[0]
+        now = buyers_of.get(start, {})
+        before = buyers_of.get(prev_start, {})
+        new_before = first_in.get(prev_start, [])
+        # lapsed: a first order before P' and none in P'
+        lapsed = bisect.bisect_left(firsts, prev_start) - sum(
+            1 for cid in before if first_won[cid] < prev_start)
+        found.append(Tallies(
+            buyers=len(now), orders=sum(f[0] for f in now.values()),
+            cny_orders=sum(f[1] for f in now.values()),
+            cny_cents=sum(f[2] for f in now.values()), previous_buyers=len(before),
+            kept=sum(1 for cid in before if cid in now), new=len(first_in.get(start, [])),
+            previous_new=len(new_before), new_kept=sum(1 for cid in new_before if cid in now),
+            lapsed=lapsed,
+            won_back=sum(1 for cid in now
+                         if first_won[cid] < prev_start and cid not in before),
+            estimates=sum(estimates.values()),
+            wallet_won=sum(min(f[2] / 100, prorated(estimates[cid], start, end))
+                           for cid, f in now.items() if cid in estimates)))
+    return found
 
 
 def compute(start: date, end: date, clients: Iterable[ClientSales],

@@ -60,10 +60,10 @@ class LoyaltyService:
                                                                 owner)
             rated = kpi_repo.ratings(s, months[0][0], months[-1][1], owner)
         reports = []
-        for month_start, month_end in months:
-            clients = loyalty.month_client_sales(month_start, first_won, by_month, spend)
+        tallied = loyalty.month_tallies(months, first_won, by_month, spend)
+        for (month_start, month_end), counted in zip(months, tallied, strict=True):
             month_ratings = [r for day, r in rated if month_start <= day <= month_end]
-            reports.append(loyalty.compute(month_start, month_end, clients, month_ratings))
+            reports.append(loyalty.from_tallies(month_start, month_end, counted, month_ratings))
         return reports
 
     def members(self, key: str, start: date, end: date, owner: str | None = None) -> list[int]:
