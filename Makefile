@@ -7,6 +7,9 @@ STAMP  := $(VENV)/.installed-stamp
 DEMO_CLIENTS ?= 300
 # built on the first `make bench` (100,000 clients, ~300 MB), reused after
 BENCH_DB ?= /tmp/desktop-crm-bench.db
+# the loyalty KPIs' own book (100,000 clients, 1,000,000 orders, ~370 MB), built
+# on the first `make bench` with Core inserts, reused after
+KPI_BENCH_DB ?= /tmp/desktop-crm-kpi-bench.db
 # the same on PostgreSQL, beside SQLite in each benchmark: a cluster of Debian's
 # postgresql package kept in BENCH_PG (~600 MB), started and stopped by each
 # benchmark; or a server of your own: make bench BENCH_PG_URL=postgresql+psycopg://...
@@ -48,6 +51,7 @@ bench: $(STAMP)
 	@bash tools/system-deps.sh bench
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/search.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
 	$(BIN)/python benchmarks/agenda.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
+	$(BIN)/python benchmarks/kpi.py --db $(KPI_BENCH_DB) $(BENCH_PG_ARGS)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/excel.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
 

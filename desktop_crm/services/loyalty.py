@@ -45,9 +45,9 @@ class LoyaltyService:
         check_period(start, end)
         prev_start, _prev_end = loyalty.previous_period(start, end)
         with self.db.read() as s:
-            clients = kpi_repo.client_sales(s, start, end, prev_start, owner)
+            counted = kpi_repo.tallies(s, start, end, prev_start, owner)
             rated = kpi_repo.ratings(s, start, end, owner)
-        return loyalty.compute(start, end, clients, [r for _day, r in rated])
+        return loyalty.from_tallies(start, end, counted, [r for _day, r in rated])
 
     def trend(self, start: date, end: date, owner: str | None = None) -> list[KpiReport]:
         """One report per calendar month overlapping [start, end], each for
@@ -60,10 +60,10 @@ class LoyaltyService:
                                                                 owner)
             rated = kpi_repo.ratings(s, months[0][0], months[-1][1], owner)
         reports = []
-        for month_start, month_end in months:
-            clients = loyalty.month_client_sales(month_start, first_won, by_month, spend)
+        tallied = loyalty.month_tallies(months, first_won, by_month, spend)
+        for (month_start, month_end), counted in zip(months, tallied, strict=True):
             month_ratings = [r for day, r in rated if month_start <= day <= month_end]
-            reports.append(loyalty.compute(month_start, month_end, clients, month_ratings))
+            reports.append(loyalty.from_tallies(month_start, month_end, counted, month_ratings))
         return reports
 
     def members(self, key: str, start: date, end: date, owner: str | None = None) -> list[int]:

@@ -422,9 +422,14 @@ class OrderRow(Base):
     __tablename__ = "orders"
     __table_args__ = (
         Index("ix_orders_client_date", "client_id", "ordered_on"),
-        Index("ix_orders_date_status", "ordered_on", "status"),
-        # covers the churn warnings' grouped queries (storage.churn_repo)
+        # covers the churn warnings' grouped queries (storage.churn_repo) and
+        # the orders of a period by date and status (it replaced
+        # ix_orders_date_status, its prefix, in 20261207_13)
         Index("ix_orders_churn", "ordered_on", "status", "client_id", "currency",
+              "amount_cents"),
+        # covering: the loyalty KPIs' one scan of every client's won orders
+        # (storage/kpi_repo.py) reads no table row
+        Index("ix_orders_client_sales", "client_id", "status", "ordered_on", "currency",
               "amount_cents"),
     )
 

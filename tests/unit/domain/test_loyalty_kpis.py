@@ -12,15 +12,19 @@ from desktop_crm.domain.loyalty import (
     KPI_KEYS,
     ClientSales,
     Rating,
+    Tallies,
     calendar_months,
     client_sales,
     compute,
     kpi_definition,
     kpi_label,
     members,
+    month_client_sales,
+    month_tallies,
     months_in,
     previous_period,
     satisfaction_by_month,
+    tally,
 )
 from desktop_crm.domain.sales import Order, OrderStatus
 
@@ -100,6 +104,13 @@ def test_the_other_five() -> None:
     est = [2000 * 181 / 365, 730 * 181 / 365, 181.0]
     assert report.denominators["share_of_wallet"] == pytest.approx(sum(est))
     assert v["share_of_wallet"] == pytest.approx((800 + est[1]) / sum(est))
+
+
+def test_the_tallies_of_the_book() -> None:
+    got = tally(START, END, _book(BOOK, {1: 2000, 10: 0}))
+    assert got == Tallies(buyers=5, orders=7, cny_orders=6, cny_cents=242000,
+                          previous_buyers=4, kept=2, new=2, previous_new=2, new_kept=1,
+                          lapsed=2, won_back=1, estimates=2000, wallet_won=800.0)
 
 
 def test_members_are_the_clients_behind_each_numerator() -> None:
@@ -188,3 +199,27 @@ def test_labels_and_definitions_are_translated() -> None:
     assert kpi_label("churn_rate") == "流失率"
     assert kpi_label("win_back_rate") == "挽留客户成功率"
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in kpi_definition(k)) for k in KPI_KEYS)
+
+
+def test_month_tallies_count_what_each_month_alone_gives() -> None:
+    first_won: dict[int, date] = {}
+    by_month: dict[tuple[int, date], tuple[int, int, int]] = {}
+    for o in BOOK:
+        if not o.is_won:
+            continue
+        first_won[o.client_id] = min(first_won.get(o.client_id, o.ordered_on), o.ordered_on)
+        key = (o.client_id, o.ordered_on.replace(day=1))
+        n, cny_n, cents = by_month.get(key, (0, 0, 0))
+        cny = o.currency == "CNY"
+        by_month[key] = (n + 1, cny_n + cny, cents + (int(o.amount * 100) if cny else 0))
+    spend: dict[int, int | None] = {1: 2000, 3: 730, 10: 365, 4: None}
+    months = calendar_months(date(2025, 7, 1), date(2026, 6, 30))
+    got = month_tallies(months, first_won, by_month, spend)
+    for (start, end), counted in zip(months, got, strict=True):
+        alone = tally(start, end, month_client_sales(start, first_won, by_month, spend))
+        assert counted._replace(wallet_won=0) == alone._replace(wallet_won=0), start
+        assert counted.wallet_won == pytest.approx(alone.wallet_won)
+        # and both are what the orders themselves give
+        books = _book(BOOK, {k: v for k, v in spend.items() if v}, start, end)
+        assert alone._replace(wallet_won=0) == tally(start, end, books)._replace(wallet_won=0)
+    assert sum(t.won_back for t in got) >= 1 and sum(t.lapsed for t in got) > 0

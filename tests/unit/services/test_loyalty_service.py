@@ -19,6 +19,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.loyalty import LoyaltyService
 from desktop_crm.services.registry import Services
 from desktop_crm.services.sales import SalesService
+from desktop_crm.storage import kpi_repo
 from desktop_crm.storage.database import Database
 from tests.unit.loyalty_book import END, EXPECTED, NOW, OTHER, OWNER, START, write_book
 
@@ -114,6 +115,12 @@ def test_the_database_aggregates_agree_with_a_loop_over_each_client(
         naive = [loyalty.client_sales(cid, sales.orders_of(cid), start, end, spend[cid])
                  for cid in ids]
         expected = loyalty.compute(start, end, naive)
+        prev_start = loyalty.previous_period(start, end)[0]
+        with db.read() as s:  # the database's counting is the domain's, field by field
+            counted = kpi_repo.tallies(s, start, end, prev_start)
+        by_hand = loyalty.tally(start, end, naive)
+        assert counted._replace(wallet_won=0) == by_hand._replace(wallet_won=0)
+        assert counted.wallet_won == pytest.approx(by_hand.wallet_won)
         got = service.kpis(start, end)
         for key in KPI_KEYS:
             assert got.values[key] == pytest.approx(expected.values[key]), (start, key)
