@@ -2,7 +2,7 @@
 
 For each page of ids, the cards come from one Core query per table (mapped by
 ``card_rows.card_from_rows``, as ``client_repo.load_card`` maps one card), and
-the evaluations and interactions from one query each. Functions take a
+the evaluations, interactions and orders from one query each. Functions take a
 Session and never commit.
 """
 
@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.enums import Channel, Milestone
-from desktop_crm.storage import card_rows
+from desktop_crm.domain.sales import Order
+from desktop_crm.storage import card_rows, order_repo
 from desktop_crm.storage.models import (
     Client,
     ClientPhone,
@@ -28,6 +29,7 @@ from desktop_crm.storage.models import (
     FamilyMemberRow,
     ImportantDateRow,
     InteractionRow,
+    OrderRow,
     ProfileAnswer,
     ScoringSchemeRow,
     Tag,
@@ -164,3 +166,15 @@ def interactions(s: Session, ids: list[int]) -> list[InteractionLine]:
              for r in s.execute(stmt)]
     lines.sort(key=lambda i: (order[i.client_id], i.occurred_at), reverse=False)
     return lines
+
+
+def orders(s: Session, ids: list[int]) -> list[Order]:
+    """The orders of ``ids`` not in the trash: by client in the order of ``ids``,
+    oldest first."""
+    stmt = (select(OrderRow.__table__)
+            .join(Client, Client.id == OrderRow.client_id)
+            .where(OrderRow.client_id.in_(ids), Client.deleted_at.is_(None)))
+    order = _order(ids)
+    found = [order_repo.to_order(r) for r in s.execute(stmt)]
+    found.sort(key=lambda o: (order[o.client_id], o.ordered_on, o.id or 0))
+    return found

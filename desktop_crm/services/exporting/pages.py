@@ -1,7 +1,7 @@
 """Reading the exported clients in pages, so memory stays bounded at any size.
 
 A page is a list of ids (``PAGE_SIZE`` at most); for each page the cards, the
-evaluations and the interactions come from ``storage.export_repo`` (one query
+evaluations, the interactions and the orders come from ``storage.export_repo`` (one query
 per table, cards mapped by ``storage.card_rows`` like every other card).
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from desktop_crm.domain.sales import Order
 from desktop_crm.storage import client_repo, export_repo
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
@@ -26,6 +27,7 @@ class Page:
     clients: list[ExportedClient]
     evaluations: list[EvaluationLine]
     interactions: list[InteractionLine]
+    orders: list[Order]
 
 
 def client_ids(db: Database, ids: Sequence[int] | None) -> list[int]:
@@ -44,7 +46,7 @@ def pages(db: Database, ids: Sequence[int], size: int = PAGE_SIZE) -> Iterator[P
         chunk = list(ids[start:start + size])
         with db.read() as s:
             yield Page(export_repo.clients(s, chunk), export_repo.evaluations(s, chunk),
-                       export_repo.interactions(s, chunk))
+                       export_repo.interactions(s, chunk), export_repo.orders(s, chunk))
 
 
 def client_pages(db: Database, ids: Sequence[int],

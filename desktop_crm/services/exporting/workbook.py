@@ -1,7 +1,7 @@
 """Building the manager's workbook (README.md, "Excel and contacts").
 
 One pass over the exported clients, page by page, writes the Clients,
-Mackay 66, Evaluations and Interactions sheets side by side (openpyxl's
+Sales, Mackay 66, Evaluations and Interactions sheets side by side (openpyxl's
 write-only sheets stream each to its own temporary file); the care calendar
 and the complaints are read whole (they are far fewer than clients); the
 Summary sheet, created first so that it opens first, is filled last.
@@ -30,6 +30,7 @@ from desktop_crm.services.exporting.sheet_complaints import ComplaintsSheet
 from desktop_crm.services.exporting.sheet_evaluations import EvaluationsSheet
 from desktop_crm.services.exporting.sheet_interactions import InteractionsSheet
 from desktop_crm.services.exporting.sheet_profile import ProfileSheet
+from desktop_crm.services.exporting.sheet_sales import SalesSheet
 from desktop_crm.services.exporting.summary import Headline, Tally, month_start, write_summary
 from desktop_crm.services.exporting.texts import Texts
 from desktop_crm.storage import identity_repo
@@ -67,15 +68,16 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
     summary_ws = wb.create_sheet(t(texts.SUMMARY))
     assert isinstance(summary_ws, WriteOnlyWorksheet)
     clients = ClientsSheet(wb, t)
+    sales = SalesSheet(wb, t, today)
     answers = ProfileSheet(wb, t, include_confidential)
     evaluations = EvaluationsSheet(wb, t, EvaluationService(db, clock).scheme())
     care = CareSheet(wb, t)
     complaints_sheet = ComplaintsSheet(wb, t, now, reply_hours)
     interactions = InteractionsSheet(wb, t)
 
-    sheets = (clients, answers, evaluations, care, complaints_sheet, interactions)
+    sheets = (clients, sales, answers, evaluations, care, complaints_sheet, interactions)
     try:
-        tally = Tally(month=(today.year, today.month))
+        tally = Tally(month=(today.year, today.month), today=today)
         uuids: dict[int, str] = {}  # client id -> UUID, for the complaints
         for page in pages.pages(db, ids):
             names = {c.card.id: c.card.name for c in page.clients}
@@ -89,6 +91,10 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
                 tally.evaluations += 1
                 evaluations.add(evaluation, names.get(evaluation.client_id, ""),
                                 uuids.get(evaluation.client_id, ""))
+            for order in page.orders:
+                name = names.get(order.client_id, "")
+                tally.order(order, name)
+                sales.add(order, name, uuids.get(order.client_id, ""))
             for line in page.interactions:
                 tally.interaction(line.occurred_at)
                 interactions.add(line, names.get(line.client_id, ""),
