@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -53,6 +54,16 @@ def _days(value: str) -> int:
     return number
 
 
+def _day(value: str) -> date:
+    """A date as YYYY-MM-DD (--from, --to)."""
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
 def _demo_clients(value: str) -> int:
     number = _positive(value)
     if not 1 <= number <= MAX_DEMO_CLIENTS:
@@ -92,6 +103,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     stats = sub.add_parser("stats", parents=[common], help="headline figures")
     stats.add_argument("--json", action="store_true")
+
+    kpi = sub.add_parser("kpi", parents=[common],
+                         help="the ten loyalty KPIs of a period (default: the last 12 full "
+                              "months)")
+    kpi.add_argument("--from", dest="start", type=_day, default=None, metavar="YYYY-MM-DD",
+                     help="first day of the period (alone: up to today)")
+    kpi.add_argument("--to", dest="end", type=_day, default=None, metavar="YYYY-MM-DD",
+                     help="last day of the period (alone: the year ending that day)")
+    kpi.add_argument("--json", action="store_true")
+    _add_owner_options(kpi, "only your clients (owner: your name)")
 
     backup = sub.add_parser("backup", parents=[common],
                             help="back up the database, or list its backups")
@@ -288,6 +309,87 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         for key, value in data.items():
             print(f"{key}: {value}")
     return EXIT_OK
+
+
+def kpi_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """The period of ``kpi``: both given, as given; only --from: up to today;
+    only --to: the year ending that day; neither: the last 12 full calendar
+    months (the year to the end of last month)."""
+    if start is not None and end is not None:
+        return start, end
+    if start is not None:
+        return start, today
+    if end is None:
+        end = today.replace(day=1) - timedelta(days=1)
+    try:
+        year_before = end.replace(year=end.year - 1)
+    except ValueError:  # 29 February: the year from 1 March
+        year_before = end.replace(year=end.year - 1, day=28)
+    return year_before + timedelta(days=1), end
+
+
+def _cmd_kpi(args: argparse.Namespace) -> int:
+    from desktop_crm.domain.loyalty import KPI_KEYS, check_period
+    from desktop_crm.services.clock import system_clock
+    from desktop_crm.services.loyalty import LoyaltyService
+
+    start, end = kpi_period(args.start, args.end, system_clock().date())
+    check_period(start, end)
+    owner = _owner(args)
+    db = _open(args, create=False)
+    try:
+        report = LoyaltyService(db, user=_user(args)).kpis(start, end, owner=owner)
+    finally:
+        db.close()
+    if args.json:
+        prev_start, prev_end = report.previous
+        print(json.dumps({
+            "from": start.isoformat(), "to": end.isoformat(),
+            "previous": {"from": prev_start.isoformat(), "to": prev_end.isoformat()},
+            "owner": owner, "currency": "CNY",
+            "kpis": {key: report.values[key] for key in KPI_KEYS},
+            "numerators": {key: report.numerators[key] for key in KPI_KEYS},
+            "denominators": {key: report.denominators[key] for key in KPI_KEYS},
+        }, ensure_ascii=False))
+        return EXIT_OK
+    for line in _kpi_table(report):
+        print(line)
+    return EXIT_OK
+
+
+def _kpi_table(report: Any) -> list[str]:
+    """The KPIs as aligned lines: label, figure, and what it divides."""
+    from desktop_crm.domain.loyalty import KPI_KEYS, RATIO_KEYS, kpi_label
+    from desktop_crm.services.exporting.cells import display_width
+
+    def figure(key: str) -> str:
+        value = report.values[key]
+        if value is None:
+            return "-"
+        if key in RATIO_KEYS:
+            return f"{value * 100:.1f}%"
+        if key == "client_base":
+            return str(value)
+        if key == "average_purchase":
+            return f"{value:,.2f} CNY"
+        return f"{value:.2f}"
+
+    def part(number: float) -> str:
+        return str(int(number)) if float(number).is_integer() else f"{number:,.2f}"
+
+    prev_start, prev_end = report.previous
+    lines = [_("Loyalty KPIs {start} to {end} (compared with {prev_start} to {prev_end})",
+               start=report.start.isoformat(), end=report.end.isoformat(),
+               prev_start=prev_start.isoformat(), prev_end=prev_end.isoformat())]
+    labels = {key: kpi_label(key) for key in KPI_KEYS}
+    width = max(display_width(label) for label in labels.values())
+    for key in KPI_KEYS:
+        label = labels[key]
+        line = f"{label}{' ' * (width - display_width(label))}  {figure(key):>16}"
+        if key != "client_base":
+            line += f"  {part(report.numerators[key])} / {part(report.denominators[key])}"
+        lines.append(line.rstrip())
+    return lines
 
 
 def _size(size: int) -> str:
@@ -631,7 +733,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats,
+COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats, "kpi": _cmd_kpi,
             "backup": _cmd_backup, "restore": _cmd_restore, "agenda": _cmd_agenda,
             "export": _cmd_export, "import": _cmd_import, "copy": _cmd_copy}
 
