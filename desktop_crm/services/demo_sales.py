@@ -126,14 +126,20 @@ class SalesHistory:
         end = self.today
         pause: tuple[int, int] | None = None
         if loyalty == Loyalty.LOST.value:
-            end -= _between(rng, 240, 420)
+            end -= _between(rng, 240, 900)
         elif loyalty == Loyalty.INACTIVE.value:
             end -= _between(rng, 130, 300)
         elif loyalty == Loyalty.AT_RISK.value:
             end = _month_start(self.today, 2) - 1
         elif loyalty in _REGULAR and rng.random() < 0.12:
-            # churned for most of a year, then won back
-            pause = (self.today - _between(rng, 330, 450), self.today - _between(rng, 30, 150))
+            # churned for months, then won back; some were away for a whole
+            # year (a win-back in yearly figures as well as in monthly ones)
+            if start < self.today - 900 and rng.random() < 0.5:
+                pause = (self.today - _between(rng, 760, 880),
+                         self.today - _between(rng, 60, 300))
+            else:
+                pause = (self.today - _between(rng, 330, 450),
+                         self.today - _between(rng, 30, 150))
         day = start + int(rng.random() * gap)
         weights, first = self.weights, self.first
         while day <= end:
