@@ -2,8 +2,8 @@
 and lost, so that every loyalty KPI, churn warning and sales figure has
 something to show.
 
-- Active clients order at the pace of their volume tier (key clients about
-  twice a month, occasional ones three times a year) from a few favourite products of a
+- Active clients order at the pace of their volume tier (key clients
+  about every three weeks, occasional ones two or three times a year) from a few favourite products of a
   small catalogue (in English for English-speaking clients), with the
   seasons: a dip around the Spring Festival, a peak at the year's end.
 - Most orders are won and paid, some wait for payment (a few late), some
@@ -44,8 +44,8 @@ from desktop_crm.storage.demo_repo import Chunk
 HISTORY_DAYS = 4 * 365  # demo clients were created up to three years ago
 TIMELINE_DAYS = 729  # the interactions of the demo's timeline are this recent
 # mean days between two orders and the quantities of one, by volume tier
-_GAP = {VolumeTier.KEY.value: 16, VolumeTier.ORDINARY.value: 40,
-        VolumeTier.OCCASIONAL.value: 110, None: 60}
+_GAP = {VolumeTier.KEY.value: 24, VolumeTier.ORDINARY.value: 60,
+        VolumeTier.OCCASIONAL.value: 140, None: 80}
 _QUANTITY = {VolumeTier.KEY.value: (3, 20), VolumeTier.ORDINARY.value: (1, 6),
              VolumeTier.OCCASIONAL.value: (1, 2), None: (1, 4)}
 # the share of the season's weight 1.0 on ordinary days of each month (the
