@@ -3,9 +3,10 @@ and lost, so that every loyalty KPI, churn warning and sales figure has
 something to show.
 
 - Active clients order at the pace of their volume tier (key clients
-  about every three weeks, occasional ones two or three times a year) from a few favourite products of a
-  small catalogue (in English for English-speaking clients), with the
-  seasons: a dip around the Spring Festival, a peak at the year's end.
+  about every three weeks, occasional ones two or three times a year) from
+  a few favourite products of a small catalogue (in English for
+  English-speaking clients), with the seasons: a dip around the Spring
+  Festival, a peak at the year's end.
 - Most orders are won and paid, some wait for payment (a few late), some
   were lost (with the reason); the last two weeks' are partly still quotes.
 - Lost clients stopped ordering many months ago, inactive ones some months

@@ -10,13 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from desktop_crm.domain.sales import Order
 from desktop_crm.storage import client_repo, export_repo
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
-from desktop_crm.storage.export_repo import EvaluationLine, ExportedClient, InteractionLine
+from desktop_crm.storage.export_repo import (
+    EvaluationLine,
+    ExportedClient,
+    InteractionLine,
+    OrderLine,
+)
 
-__all__ = ["PAGE_SIZE", "EvaluationLine", "ExportedClient", "InteractionLine", "Page",
+__all__ = ["PAGE_SIZE", "EvaluationLine", "ExportedClient", "InteractionLine", "OrderLine",
+           "Page",
            "client_ids", "client_pages", "pages"]
 
 PAGE_SIZE = 1000
@@ -27,7 +32,7 @@ class Page:
     clients: list[ExportedClient]
     evaluations: list[EvaluationLine]
     interactions: list[InteractionLine]
-    orders: list[Order]
+    orders: list[OrderLine]
 
 
 def client_ids(db: Database, ids: Sequence[int] | None) -> list[int]:

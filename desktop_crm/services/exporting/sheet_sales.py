@@ -8,10 +8,11 @@ from datetime import date
 
 from openpyxl.workbook import Workbook
 
-from desktop_crm.domain.sales import Order
+from desktop_crm.domain.sales import OrderStatus
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
 from desktop_crm.services.exporting.cells import MONEY_FORMAT, Column
+from desktop_crm.services.exporting.pages import OrderLine
 from desktop_crm.services.exporting.row_xml import StreamedSheet
 from desktop_crm.services.exporting.texts import Texts
 
@@ -29,18 +30,22 @@ class SalesSheet:
 
     def __init__(self, wb: Workbook, t: Texts, today: date) -> None:
         self.t, self.today = t, today
+        # labels looked up once, not once a row
+        self.status = {s.value: t.label(s) for s in OrderStatus}
+        self.yes, self.no = t.yes_no(True), t.yes_no(False)
         self.out = StreamedSheet.create(wb, t(texts.SALES), [t(c.header) for c in COLUMNS],
                                         COLUMNS)
 
-    def add(self, order: Order, client: str, client_uuid: str) -> None:
-        t = self.t
+    def add(self, order: OrderLine, client: str, client_uuid: str) -> None:
         quantity = order.quantity
+        late = ((self.yes if order.is_late(self.today) else self.no)
+                if order.payment_due is not None and order.is_won else None)
         self.out.append([
             order.client_id, client, order.ordered_on, order.product,
-            int(quantity) if float(quantity).is_integer() else quantity, float(order.amount),
-            order.currency, t.label(order.status), order.payment_due, order.paid_on,
-            t.yes_no(order.is_late(self.today)) if order.is_won and order.payment_due
-            else None, order.lost_reason, order.notes, order.uuid, client_uuid,
+            int(quantity) if float(quantity).is_integer() else quantity,
+            order.amount_cents / 100, order.currency, self.status.get(order.status, order.status),
+            order.payment_due, order.paid_on, late, order.lost_reason, order.notes, order.uuid,
+            client_uuid,
         ])
 
     def finish(self) -> None:

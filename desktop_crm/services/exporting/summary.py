@@ -20,11 +20,11 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from desktop_crm.domain.complaint import ComplaintCategory
 from desktop_crm.domain.enums import CLASSIFICATIONS
-from desktop_crm.domain.sales import DEFAULT_CURRENCY, Order, OrderStatus, from_cents, to_cents
+from desktop_crm.domain.sales import DEFAULT_CURRENCY, OrderStatus, from_cents
 from desktop_crm.i18n import N_
 from desktop_crm.services.complaint_analysis import ComplaintAnalysis
 from desktop_crm.services.exporting.cells import MONEY_FORMAT, Column, SheetWriter
-from desktop_crm.services.exporting.pages import ExportedClient
+from desktop_crm.services.exporting.pages import ExportedClient, OrderLine
 from desktop_crm.services.exporting.texts import Texts
 
 GRADES = ("A", "B", "C", "unrated")
@@ -85,16 +85,16 @@ class Tally:
             if value is not None:
                 counts[value.value] += 1
 
-    def order(self, order: Order, client: str) -> None:
+    def order(self, order: OrderLine, client: str) -> None:
         self.orders += 1
-        if order.status == OrderStatus.LOST:
+        if order.status == OrderStatus.LOST.value:
             self.lost_deals += 1
         if not order.is_won:
             return
         self.late_payments += order.is_late(self.today)
         if order.currency != DEFAULT_CURRENCY:
             return  # no exchange rates: the sums are in CNY only
-        cents = to_cents(order.amount)
+        cents = order.amount_cents
         year = order.ordered_on.year
         self.won_cents[year] = self.won_cents.get(year, 0) + cents
         if self.today - timedelta(days=365) < order.ordered_on <= self.today:
