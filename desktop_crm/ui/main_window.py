@@ -39,6 +39,7 @@ from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.complaints.analysis import AnalysisPane
 from desktop_crm.ui.complaints.tab import NEW_SHORTCUT, ComplaintsTab
 from desktop_crm.ui.evaluation.tab import EvaluationTab
+from desktop_crm.ui.loyalty.tab import LoyaltyTab
 from desktop_crm.ui.operations import Operation, show_error
 from desktop_crm.ui.owner_scope import ScopeMemory
 from desktop_crm.ui.qt_translations import install_qt_translations
@@ -63,6 +64,7 @@ TABS: tuple[tuple[str, str, list[int] | None], ...] = (
     ("evaluation", N_("Evaluation"), [560, 720]),
     ("calendar", N_("Care calendar"), [460, 820]),
     ("complaints", N_("Complaints"), [640, 640]),
+    ("loyalty", N_("Loyalty"), [860, 420]),
 )
 
 
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         clients: the client-cards tab.
         evaluation: the evaluation tab.
         complaints: the complaints tab.
+        loyalty: the loyalty KPIs tab.
     """
 
     # the tabs of TABS, set by _make_tab
@@ -82,6 +85,7 @@ class MainWindow(QMainWindow):
     evaluation: EvaluationTab
     calendar: CareTab
     complaints: ComplaintsTab
+    loyalty: LoyaltyTab
 
     def __init__(self, db: Database, settings: QSettings, clock: Clock | None = None,
                  user: str | None = None) -> None:
@@ -229,6 +233,12 @@ class MainWindow(QMainWindow):
         tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         tab.evaluated.connect(lambda client_id: self.broadcast(
             Changes(clients=frozenset({client_id}), grades=True), tab))
+        return tab
+
+    def _make_loyalty_tab(self) -> LoyaltyTab:
+        tab = LoyaltyTab(self.services.loyalty, self.services.clients, self.clock,
+                         scope=self._scope_memory)
+        tab.open_client.connect(self.open_client)
         return tab
 
     def evaluate_client(self, client_id: int) -> None:

@@ -39,7 +39,7 @@ def everyone(settings: QSettings, db: Database) -> None:
     them: for tests of other things than the owner scope."""
     if db.shared:
         memory = ScopeMemory(settings, Services.build(db).database_uuid())
-        for tab in ("clients", "today", "calendar", "complaints"):
+        for tab in ("clients", "today", "calendar", "complaints", "loyalty"):
             memory.remember(tab, False)
 
 

@@ -17,6 +17,7 @@ from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.complaints.tab import ComplaintsTab
 from desktop_crm.ui.evaluation.tab import EvaluationTab
+from desktop_crm.ui.loyalty.tab import LoyaltyTab
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.today.tab import TodayTab
 from tests.gui.conftest import finished
@@ -27,12 +28,14 @@ pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
 def test_every_tab_is_its_built_feature(window):  # type: ignore[no-untyped-def]
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Today", "Client cards", "Evaluation", "Care calendar", "Complaints"]
+    assert titles == ["Today", "Client cards", "Evaluation", "Care calendar", "Complaints",
+                      "Loyalty"]
     tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
-    built = [window.today, window.clients, window.evaluation, window.calendar, window.complaints]
+    built = [window.today, window.clients, window.evaluation, window.calendar, window.complaints,
+             window.loyalty]
     assert tabs == built
     assert [type(tab) for tab in tabs] == [
-        TodayTab, ClientsTab, EvaluationTab, CareTab, ComplaintsTab]
+        TodayTab, ClientsTab, EvaluationTab, CareTab, ComplaintsTab, LoyaltyTab]
     # No tab is a "not built yet" placeholder: none shows that text.
     texts = [label.text() for tab in tabs for label in tab.findChildren(QLabel)]
     assert texts  # the tabs do hold labels, so the check below looks at something
@@ -297,10 +300,11 @@ def test_tabs_follow_one_protocol_and_changes_reach_every_other_tab(  # type: ig
     from desktop_crm.ui.main_window import TABS
 
     pages = window.pages()
-    assert [window.tabs.indexOf(p) for p in pages] == list(range(len(TABS))) == [0, 1, 2, 3, 4]
+    assert [window.tabs.indexOf(p) for p in pages] == list(range(len(TABS))) == [
+        0, 1, 2, 3, 4, 5]
     assert all(isinstance(p, TabPage) for p in pages)
-    assert [window.tabs.tabText(i) for i in range(1, 5)] == [
-        "Client cards", "Evaluation", "Care calendar", "Complaints"]
+    assert [window.tabs.tabText(i) for i in range(1, 6)] == [
+        "Client cards", "Evaluation", "Care calendar", "Complaints", "Loyalty"]
     received: list[tuple[str, Changes]] = []
     for key, _title, _sizes in TABS:
         monkeypatch.setattr(getattr(window, key), "apply_changes",
@@ -308,7 +312,7 @@ def test_tabs_follow_one_protocol_and_changes_reach_every_other_tab(  # type: ig
     changes = Changes(clients=frozenset({1}), grades=True)
     window.broadcast(changes, sender=window.evaluation)
     assert received == [("today", changes), ("clients", changes), ("calendar", changes),
-                        ("complaints", changes)]
+                        ("complaints", changes), ("loyalty", changes)]
 
 
 def test_a_new_grade_reaches_the_open_card_and_its_list_row(  # type: ignore[no-untyped-def]
