@@ -143,7 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="a new file, or a database with no clients yet")
 
     _add_import_parser(sub.add_parser("import", parents=[common],
-                                      help="read clients from .xlsx, .xls, .ods, .csv or .vcf"))
+                                      help="read clients from .xlsx, .xls, .ods, .csv or .vcf "
+                                           "(orders with --kind orders)"))
 
     _add_export_parsers(sub.add_parser("export", parents=[common], help="write a file"),
                         common)
@@ -592,10 +593,14 @@ def _cmd_window(args: argparse.Namespace) -> int:
 
 def _add_import_parser(imp: argparse.ArgumentParser) -> None:
     imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--kind", choices=["clients", "orders"], default="clients",
+                     help="what the rows are: client cards (default) or orders, each naming "
+                          "its client by UUID, phone, or name and company")
     imp.add_argument("--dry-run", action="store_true",
                      help="check the file and print what would happen; write nothing")
     imp.add_argument("--on-duplicate", choices=["skip", "merge", "keep"], default="skip",
-                     help="a row that matches a client by phone, e-mail or name and company")
+                     help="a row that matches a client by phone, e-mail or name and company "
+                          "(orders: the same client, date, product and amount; skip or keep)")
     imp.add_argument("--mapping", type=Path, default=None, metavar="FILE.json",
                      help='column mapping, e.g. {"客户名称": "name", "Age": null}')
     imp.add_argument("--sheet", default=None, help="the sheet to read (default: the first)")
@@ -635,13 +640,15 @@ def _read_mapping(path: Path) -> dict[str, str | None]:
 
 
 def _import_mapping(args: argparse.Namespace, source: Any) -> dict[int, str]:
-    from desktop_crm.domain.import_mapping import override_mapping
+    from desktop_crm.domain import order_import
+    from desktop_crm.domain.import_mapping import FIELDS, override_mapping
 
     if args.mapping is None:
         return dict(source.suggested_mapping)
     overrides = _read_mapping(args.mapping)
+    fields = order_import.FIELDS if args.kind == "orders" else FIELDS
     try:
-        return override_mapping(source.headers, source.suggested_mapping, overrides)
+        return override_mapping(source.headers, source.suggested_mapping, overrides, fields)
     except ValueError as exc:
         raise UserError(f"{args.mapping}: {exc}") from exc
 
@@ -654,17 +661,24 @@ def _check_sheet_option(args: argparse.Namespace, source: Any) -> None:
                           format=source.format.upper()))
 
 
-def _require_name_column(args: argparse.Namespace, source: Any,
-                         mapping: dict[int, str]) -> None:
+def _require_columns(args: argparse.Namespace, source: Any, mapping: dict[int, str]) -> None:
     """Refuse, before any row, a file in which no column gives the client's
-    name, saying which columns there are and how to map one."""
-    from desktop_crm.services.importing import NoNameColumnError
+    name (for orders: the client, date, product or amount), saying which
+    columns there are and how to map one."""
+    from desktop_crm.domain.order_import import missing_fields
+    from desktop_crm.services.importing import MissingColumnError
+    from desktop_crm.services.importing.orders import require_order_columns
     from desktop_crm.services.importing.service import require_name_column
 
+    orders = args.kind == "orders"
     try:
-        require_name_column(source, mapping)
-    except NoNameColumnError as exc:
-        example = json.dumps({exc.columns[0] if exc.columns else "1": "name"},
+        if orders:
+            require_order_columns(source, mapping)
+        else:
+            require_name_column(source, mapping)
+    except MissingColumnError as exc:
+        field = missing_fields(mapping)[0] if orders else "name"
+        example = json.dumps({exc.columns[0] if exc.columns else "1": field},
                              ensure_ascii=False)
         raise UserError(_(
             "{error}; map the column that holds it with --mapping FILE.json, a JSON "
@@ -672,25 +686,34 @@ def _require_name_column(args: argparse.Namespace, source: Any,
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from desktop_crm.domain import order_import
     from desktop_crm.domain.import_mapping import field_label
     from desktop_crm.services.files import ExportError
     from desktop_crm.services.importing import (
+        CLIENTS,
+        ORDERS,
         ImportFileError,
         ImportRowError,
         ImportService,
+        OrderImportService,
         open_source,
         save_report,
     )
     from desktop_crm.storage.database import Database, DatabaseError, sqlite_path, to_url
 
+    orders = args.kind == "orders"
+    if orders and args.on_duplicate == "merge":
+        raise UserError(_("Orders are never merged: use --on-duplicate skip (the default) or "
+                          "keep"))
     # The file first: a bad file must not create or touch the database.
     try:
-        source = open_source(args.file, sheet=args.sheet)
+        source = open_source(args.file, sheet=args.sheet, kind=ORDERS if orders else CLIENTS)
     except ImportFileError as exc:
         raise UserError(str(exc)) from exc
     _check_sheet_option(args, source)
     mapping = _import_mapping(args, source)
-    _require_name_column(args, source, mapping)
+    _require_columns(args, source, mapping)
+    label = order_import.field_label if orders else field_label
     path = sqlite_path(to_url(_db_arg(args)))
     if args.dry_run and path is not None and (not path.exists() or _empty_file(args)):
         try:  # an empty database in memory: a dry run creates no file
@@ -700,11 +723,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
     else:
         db = _open(args, create=not args.dry_run)
     try:
-        service = ImportService(db, user=_user(args))
+        service: ImportService | OrderImportService = \
+            (OrderImportService if orders else ImportService)(db, user=_user(args))
         plan = service.plan(source, mapping, args.on_duplicate)
         for column, key in sorted(mapping.items()):
             print(_("Column {column} -> {field}", column=source.column_name(column),
-                    field=field_label(key)))
+                    field=label(key)))
         if args.report is not None:
             try:
                 save_report(plan.problems, args.report)
@@ -719,8 +743,10 @@ def _cmd_import(args: argparse.Namespace) -> int:
             print(_("Dry run: nothing was written"))
             return EXIT_OK
         try:
+            # the plan is the service's own kind: made by it just above
             result = service.commit(source, mapping, args.on_duplicate,
-                                    skip_invalid=args.skip_invalid, plan=plan)
+                                    skip_invalid=args.skip_invalid,
+                                    plan=plan)  # type: ignore[arg-type]
         except ImportRowError as exc:
             raise UserError(str(exc)) from exc
         except DatabaseError as exc:

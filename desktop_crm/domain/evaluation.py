@@ -25,6 +25,10 @@ class Evaluation:
     notes: str = ""
     id: int | None = None
     uuid: str = field(default="", compare=False)  # given by storage
+    # criterion key -> where its input came from (domain.evaluation_sources:
+    # {"source": "orders", ...facts} or {"source": "hand", "from_orders": x});
+    # empty for evaluations stored before the app recorded it (typed by hand)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -174,13 +174,16 @@ def _is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def find_header_row(rows: Sequence[Sequence[object]]) -> int:
+def find_header_row(rows: Sequence[Sequence[object]],
+                    match: Callable[[object], str | None] | None = None) -> int:
     """Index of the header row among the first rows: the row with the most
-    known header names, else the first row with two or more text cells.
-    A title row (one merged cell) or blank rows above it are passed over."""
+    known header names (``match``: a client card's by default), else the
+    first row with two or more text cells. A title row (one merged cell) or
+    blank rows above it are passed over."""
+    matcher = match_header if match is None else match
     best, best_score = -1, 0
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        known = sum(1 for v in row if isinstance(v, str) and match_header(v))
+        known = sum(1 for v in row if isinstance(v, str) and matcher(v))
         texts = sum(1 for v in row if isinstance(v, str) and v.strip())
         if texts < 2 and known < 2:
             continue
@@ -192,7 +195,7 @@ def find_header_row(rows: Sequence[Sequence[object]]) -> int:
         # lower row holds the column names when every cell in it is one.
         below = rows[best + 1] if best + 1 < len(rows) else []
         cells = [v for v in below if not _is_blank(v)]
-        if len(cells) >= 2 and all(isinstance(v, str) and match_header(v) for v in cells):
+        if len(cells) >= 2 and all(isinstance(v, str) and matcher(v) for v in cells):
             return best + 1
         return best
     for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
@@ -233,10 +236,12 @@ def suggest_mapping(headers: Sequence[str]) -> dict[int, str]:
 
 
 def override_mapping(headers: Sequence[str], mapping: Mapping[int, str],
-                     overrides: Mapping[str, str | None]) -> dict[int, str]:
+                     overrides: Mapping[str, str | None],
+                     fields: Collection[str] = FIELDS) -> dict[int, str]:
     """Apply ``overrides`` (``--mapping FILE.json``): keys are header names or
-    1-based column numbers, values field keys, or null/"" to ignore a column.
-    Raises ValueError naming an unknown column or field."""
+    1-based column numbers, values field keys (of ``fields``: a client card's
+    by default), or null/"" to ignore a column. Raises ValueError naming an
+    unknown column or field."""
     result = dict(mapping)
     for key, value in overrides.items():
         column = _column_of(headers, key)
@@ -246,7 +251,7 @@ def override_mapping(headers: Sequence[str], mapping: Mapping[int, str],
         if value in (None, ""):
             result.pop(column, None)
             continue
-        if value not in FIELD_LABELS:
+        if value not in fields:
             raise ValueError(_("The mapping names an unknown field: {field}", field=value))
         result[column] = str(value)
     return result

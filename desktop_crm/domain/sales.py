@@ -130,6 +130,8 @@ def parse_amount(text: str) -> Decimal:
         raise ValueError(_("Not an amount: {text}", text=text)) from None
     if not value.is_finite():
         raise ValueError(_("Not an amount: {text}", text=text))
+    if abs(value) > MAX_AMOUNT * 1000:  # 1e400 cannot even be rounded to cents
+        raise ValueError(_("The amount is too large"))
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

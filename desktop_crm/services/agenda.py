@@ -41,6 +41,8 @@ from desktop_crm.storage.database import Database
 SETTINGS_KEY = "care"
 # Deliveries and deals this many days back still get their thank-you reminder.
 THANK_YOU_LOOKBACK_DAYS = 14
+# The satisfaction scale of the thank-you call after a delivery (1 = very unhappy, 5 = delighted).
+MIN_SATISFACTION, MAX_SATISFACTION = 1, 5
 
 _DATE_KINDS = {
     DateKind.BIRTHDAY.value: AgendaKind.BIRTHDAY,
@@ -165,15 +167,30 @@ class AgendaService:
 
     # -- done -----------------------------------------------------------------
     def mark_done(self, item: AgendaItem, summary: str | None = None,
-                  channel: Channel | None = None, mine: bool = False) -> DoneReceipt:
+                  channel: Channel | None = None, mine: bool = False,
+                  satisfaction: int | None = None) -> DoneReceipt:
         """Log the interaction the item asked for (a greeting, a call) on the
         client's timeline, or on every greeted client's for a festival (only the
         user's clients with ``mine``), and take the item off the agenda. Raises
-        AlreadyDoneError when it was done already."""
+        AlreadyDoneError when it was done already.
+
+        ``satisfaction`` (1-5): what the client answered the thank-you call
+        after a delivery or deal (the survey after service); it is kept with
+        the logged entry, whose summary is then the client's feedback."""
         now = self.clock()
         text = (summary if summary is not None else item.done_summary).strip()
+        errors: list[FieldError] = []
         if not text:
-            raise ValidationError([FieldError("summary", _("Write what happened"))])
+            errors.append(FieldError("summary", _("Write what happened")))
+        if satisfaction is not None and item.source != Source.THANK_YOU:
+            errors.append(FieldError("satisfaction", _(
+                "Satisfaction is recorded with the thank-you after a delivery or deal")))
+        elif satisfaction is not None and not MIN_SATISFACTION <= satisfaction <= MAX_SATISFACTION:
+            errors.append(FieldError("satisfaction", _(
+                "Satisfaction is from {low} to {high}", low=MIN_SATISFACTION,
+                high=MAX_SATISFACTION)))
+        if errors:
+            raise ValidationError(errors)
         channel = channel or item.done_channel
         grades = self.settings().festival_grades
         with self.db.session() as s:
@@ -195,7 +212,8 @@ class AgendaService:
                 ids = repo.log_for_many(s, greeted, now, channel.value, text)
             else:
                 ids = [client_repo.add_interaction(
-                    s, Interaction(item.client_id, now, channel, text), now)]
+                    s, Interaction(item.client_id, now, channel, text,
+                                   satisfaction=satisfaction), now)]
             done_id = None
             if item.source == Source.INTERACTION:
                 repo.set_follow_up_done(s, item.ref, True)

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from desktop_crm.domain.client import ClientRow
 from desktop_crm.domain.evaluation import (
     DEFAULT_PERIOD_DAYS,
@@ -14,11 +16,31 @@ from desktop_crm.domain.evaluation import (
     default_period,
     due_since,
 )
-from desktop_crm.domain.scoring import Result, Scheme, ScoringError, default_scheme, evaluate
+from desktop_crm.domain.evaluation_sources import (
+    BY_HAND,
+    CREDIT_KEY,
+    FROM_ORDERS,
+    SALES_KEY,
+    FromOrders,
+    credit_from_orders,
+    period_target,
+    sales_from_orders,
+)
+from desktop_crm.domain.sales import DEFAULT_CURRENCY, from_cents
+from desktop_crm.domain.scoring import (
+    COUNT,
+    PERCENT,
+    Result,
+    Scheme,
+    ScoringError,
+    default_scheme,
+    evaluate,
+)
 from desktop_crm.i18n import _
 from desktop_crm.services.clients import NotFoundError
 from desktop_crm.services.clock import Clock, current_user, system_clock
-from desktop_crm.storage import client_repo
+from desktop_crm.services.sales import SalesService
+from desktop_crm.storage import client_repo, order_repo
 from desktop_crm.storage import evaluation_repo as repo
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
@@ -65,15 +87,71 @@ class EvaluationService:
                 return current[1]
             return repo.add_scheme(s, scheme, self.clock())[1]
 
+    @property
+    def sales(self) -> SalesService:
+        """The sales use cases (the form sets a client's target through them)."""
+        return SalesService(self.db, self.clock, self.user)
+
     def preview(self, inputs: Mapping[str, Any]) -> Result:
         """Score without saving: what the form shows as the user types."""
         return evaluate(self.scheme(), inputs)
 
     # -- evaluations --------------------------------------------------------------
+    # -- inputs from the orders -------------------------------------------------------
+    def from_orders(self, client_id: int, start: date, end: date,
+                    evaluated_on: date | None = None) -> dict[str, FromOrders]:
+        """What the client's orders from ``start`` to ``end`` say for the
+        criteria of the current scheme they can feed: the sales-target
+        attainment (a percent criterion keyed SALES_KEY) and the late payments
+        (a count criterion keyed CREDIT_KEY), as of ``evaluated_on`` (default
+        today). See domain.evaluation_sources for the definitions."""
+        with self.db.read() as s:
+            found = repo.latest_scheme(s)
+            scheme = found[1] if found else default_scheme()
+            return self._from_orders(s, scheme, client_id, start, end,
+                                     evaluated_on or self.clock().date())
+
+    @staticmethod
+    def fed_criteria(scheme: Scheme) -> set[str]:
+        """The criteria of ``scheme`` the orders can feed."""
+        return {c.key for c in scheme.criteria
+                if (c.key, c.kind) in ((SALES_KEY, PERCENT), (CREDIT_KEY, COUNT))}
+
+    @staticmethod
+    def _from_orders(s: Session, scheme: Scheme, client_id: int, start: date, end: date,
+                     as_of: date) -> dict[str, FromOrders]:
+        fed = EvaluationService.fed_criteria(scheme)
+        out: dict[str, FromOrders] = {}
+        if start > end:
+            return out
+        if SALES_KEY in fed:
+            target = period_target(order_repo.targets_for_client(s, client_id), start, end)
+            if target is None:  # what was won in CNY, to show next to "no target"
+                count, cents = order_repo.won_total(s, client_id, start, end, DEFAULT_CURRENCY)
+            else:
+                count, cents = 0, 0
+                for first, last in target.spans:
+                    n, c = order_repo.won_total(s, client_id, first, last, target.currency)
+                    count, cents = count + n, cents + c
+            out[SALES_KEY] = sales_from_orders(from_cents(cents), count, target,
+                                               (end - start).days + 1)
+        if CREDIT_KEY in fed:
+            late = order_repo.late_payments(s, client_id, start, end, as_of)
+            won = order_repo.won_count(s, client_id, start, end)
+            out[CREDIT_KEY] = credit_from_orders(late, won)
+        return out
+
     def evaluate_client(self, client_id: int, inputs: Mapping[str, Any],
                         period: tuple[date, date] | None = None,
-                        evaluated_on: date | None = None, notes: str = "") -> Evaluation:
-        """Score ``inputs`` with the current scheme and store the evaluation."""
+                        evaluated_on: date | None = None, notes: str = "",
+                        sources: Mapping[str, str] | None = None) -> Evaluation:
+        """Score ``inputs`` with the current scheme and store the evaluation.
+
+        ``sources`` names, per criterion the orders can feed, FROM_ORDERS (its
+        input is computed from the orders now, whatever ``inputs`` says) or
+        BY_HAND (the default: ``inputs`` holds it). The evaluation records which,
+        with the orders' figures. A criterion the orders cannot give (no target
+        in the period) raises ScoringError; nothing is written."""
         today = self.clock().date()
         evaluated_on = evaluated_on or today
         start, end = period or default_period(evaluated_on, self.period_days)
@@ -86,15 +164,43 @@ class EvaluationService:
                 raise NotFoundError(_("Client {id} does not exist", id=client_id))
             current = repo.latest_scheme(s)
             scheme_id, scheme = current or repo.add_scheme(s, default_scheme(), self.clock())
-            result = evaluate(scheme, inputs)
+            values, recorded = self._with_sources(s, scheme, client_id, (start, end),
+                                                  evaluated_on, inputs, sources or {})
+            result = evaluate(scheme, values)
             item = Evaluation(
                 client_id=client_id, period_start=start, period_end=end,
-                evaluated_on=evaluated_on, inputs=dict(inputs), points=result.points,
+                evaluated_on=evaluated_on, inputs=values, points=result.points,
                 total=result.total, grade=result.grade, scheme_version=scheme.version,
-                evaluator=self.user, notes=notes.strip(),
+                evaluator=self.user, notes=notes.strip(), sources=recorded,
             )
             new_id = repo.add_evaluation(s, item, scheme_id, self.clock())
         return Evaluation(**{**item.__dict__, "id": new_id})
+
+    def _with_sources(self, s: Session, scheme: Scheme, client_id: int,
+                      period: tuple[date, date], evaluated_on: date,
+                      inputs: Mapping[str, Any], sources: Mapping[str, str]
+                      ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        """The inputs with the orders' figures put in where asked, and the record
+        of each fed criterion's source."""
+        values = dict(inputs)
+        computed = self._from_orders(s, scheme, client_id, *period, evaluated_on)
+        labels = {c.key: c.label for c in scheme.criteria}
+        unknown = [k for k, v in sources.items()
+                   if k not in computed or v not in (FROM_ORDERS, BY_HAND)]
+        if unknown:
+            raise ScoringError(_("The orders cannot give: {keys}", keys=", ".join(
+                labels.get(k, k) for k in sorted(unknown))))
+        recorded: dict[str, dict[str, Any]] = {}
+        for key, found in computed.items():
+            source = sources.get(key, BY_HAND)
+            if source == FROM_ORDERS:
+                if found.value is None:
+                    raise ScoringError(_("{criterion}: the client has no sales target for "
+                                         "the period; set one or enter the figure by hand",
+                                         criterion=labels[key]))
+                values[key] = found.value
+            recorded[key] = found.record(source)
+        return values, recorded
 
     def history(self, client_id: int) -> list[Evaluation]:
         with self.db.read() as s:

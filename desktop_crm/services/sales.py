@@ -1,8 +1,9 @@
 """Sales use cases: a client's orders and sales targets, and what the
 evaluation reads from them (target attainment, late payments).
 
-The care calendar's follow-ups of an order (the review and revisit of a lost
-deal, the thank-you after a delivery) and the loyalty KPIs build on these.
+Saving an order that becomes lost or delivered also writes its care entries
+on the client's timeline (domain.order_care): the review and revisit of a
+lost deal, the delivery whose thank-you call the care calendar shows.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from desktop_crm.domain.errors import NotFoundError
+from desktop_crm.domain.order_care import care_entries
 from desktop_crm.domain.sales import (
     DEFAULT_CURRENCY,
     Order,
@@ -80,7 +82,9 @@ class SalesService:
 
     def save(self, order: Order) -> int:
         """Add ``order`` (no id) or store it over the order of its id; returns
-        the id. Raises ValidationError (nothing written) or NotFoundError."""
+        the id. An order that becomes lost or delivered logs its care entries
+        on the client's timeline in the same transaction. Raises
+        ValidationError or NotFoundError, writing nothing."""
         now = self.clock()
         errors = validate_order(order, now.date())
         if errors:
@@ -88,11 +92,17 @@ class SalesService:
         with self.db.session() as s:
             if not client_repo.client_exists(s, order.client_id, include_deleted=False):
                 raise NotFoundError(_("Client {id} does not exist", id=order.client_id))
+            old = None
             if order.id is None:
-                return order_repo.add(s, order, now)
-            if not order_repo.update(s, order, now):
-                raise NotFoundError(_("Order {id} does not exist", id=order.id))
-            return order.id
+                order_id = order_repo.add(s, order, now)
+            else:
+                old = order_repo.get(s, order.id)
+                if old is None or not order_repo.update(s, order, now):
+                    raise NotFoundError(_("Order {id} does not exist", id=order.id))
+                order_id = order.id
+            for entry in care_entries(old, order, now):
+                client_repo.add_interaction(s, entry, now)
+            return order_id
 
     def delete(self, order_id: int) -> Order:
         """Delete one order; returns it as it was, for undo (``restore``)."""

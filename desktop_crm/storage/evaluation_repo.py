@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.evaluation import Evaluation
+from desktop_crm.domain.evaluation_sources import SOURCES_KEY
 from desktop_crm.domain.scoring import Scheme
 from desktop_crm.storage.models import Client, EvaluationRow, ScoringSchemeRow
 
@@ -40,12 +41,14 @@ def add_scheme(session: Session, scheme: Scheme, now: datetime) -> tuple[int, Sc
 
 def _to_domain(row: EvaluationRow, version: int) -> Evaluation:
     inputs: dict[str, Any] = json.loads(row.inputs)
+    sources = inputs.pop(SOURCES_KEY, None)
     points: dict[str, float] = json.loads(row.points)
     return Evaluation(
         id=row.id, client_id=row.client_id, scheme_version=version,
         period_start=row.period_start, period_end=row.period_end,
         evaluated_on=row.evaluated_on, evaluator=row.evaluator, inputs=inputs, points=points,
         total=row.total, grade=row.grade, notes=row.notes, uuid=row.uuid,
+        sources=sources if isinstance(sources, dict) else {},
     )
 
 
@@ -53,7 +56,9 @@ def add_evaluation(session: Session, item: Evaluation, scheme_id: int, now: date
     row = EvaluationRow(
         client_id=item.client_id, scheme_id=scheme_id, period_start=item.period_start,
         period_end=item.period_end, evaluated_on=item.evaluated_on, evaluator=item.evaluator,
-        inputs=json.dumps(item.inputs, ensure_ascii=False),
+        # the sources ride in the inputs JSON: no new column, old rows stay readable
+        inputs=json.dumps({**item.inputs, **({SOURCES_KEY: item.sources} if item.sources
+                                             else {})}, ensure_ascii=False),
         points=json.dumps(item.points), total=item.total, grade=item.grade, notes=item.notes,
         created_at=now, **({"uuid": item.uuid} if item.uuid else {}),
     )

@@ -42,6 +42,7 @@ from desktop_crm.storage.models import (
     ImportBatchRow,
     ImportItemRow,
     InteractionRow,
+    OrderRow,
     Tag,
 )
 
@@ -64,6 +65,12 @@ class BatchInfo:
     skipped: int
     invalid: int
     undone_at: datetime | None
+    kind: str = "clients"
+    orders: int = 0
+
+
+CLIENTS_KIND = "clients"
+ORDERS_KIND = "orders"
 
 
 @dataclass(frozen=True)
@@ -295,8 +302,8 @@ def set_updated_at(session: Session, client_id: int, when: datetime) -> None:
 
 def has_activity(session: Session, client_id: int) -> bool:
     """Whether anything was recorded for the client after it was created:
-    interactions, evaluations or complaints (undo would delete them)."""
-    for model in (InteractionRow, EvaluationRow, ComplaintRow):
+    interactions, orders, evaluations or complaints (undo would delete them)."""
+    for model in (InteractionRow, OrderRow, EvaluationRow, ComplaintRow):
         stmt = select(func.count()).select_from(model).where(model.client_id == client_id)
         if session.scalar(stmt):
             return True
@@ -324,9 +331,19 @@ def add_items(session: Session, batch_id: int, items: list[dict[str, Any]]) -> N
 
 
 def batches(session: Session) -> list[BatchInfo]:
+    """Every import, newest first. An import of orders is told by what it left:
+    orders that name it (``orders.import_batch_id``), or orders created and no
+    client items (its orders were deleted one by one since); a client import
+    records an item per client it created or changed and links no order."""
+    orders = {batch_id: int(count) for batch_id, count in session.execute(
+        select(OrderRow.import_batch_id, func.count(OrderRow.id))
+        .where(OrderRow.import_batch_id.is_not(None)).group_by(OrderRow.import_batch_id))}
+    with_items = set(session.scalars(select(ImportItemRow.batch_id).distinct()))
     rows = session.scalars(select(ImportBatchRow).order_by(ImportBatchRow.id.desc()))
     return [BatchInfo(r.id, r.file_name, r.file_format, r.imported_at, r.user, r.policy,
-                      r.created, r.updated, r.skipped, r.invalid, r.undone_at) for r in rows]
+                      r.created, r.updated, r.skipped, r.invalid, r.undone_at,
+                      ORDERS_KIND if orders.get(r.id) or (r.created and r.id not in with_items)
+                      else CLIENTS_KIND, orders.get(r.id, 0)) for r in rows]
 
 
 def batch(session: Session, batch_id: int) -> BatchInfo | None:

@@ -113,6 +113,14 @@ def late_payments(session: Session, client_id: int, start: date, end: date,
             OrderRow.payment_due.is_not(None), late)) or 0)
 
 
+def won_count(session: Session, client_id: int, start: date, end: date) -> int:
+    """The client's won orders (any currency) dated from ``start`` to ``end``."""
+    return int(session.scalar(
+        select(func.count(OrderRow.id)).where(
+            OrderRow.client_id == client_id, OrderRow.ordered_on >= start,
+            OrderRow.ordered_on <= end, OrderRow.status.in_(WON_VALUES))) or 0)
+
+
 def totals(session: Session) -> dict[str, Any]:
     """Orders of live clients: how many, and the won amount per currency (cents)."""
     live = Client.deleted_at.is_(None)

@@ -1,9 +1,11 @@
-"""The import mapping dialog: which column goes into which field, with a
-preview of the first rows, the duplicates policy, a live summary and the
-validation report (which can be saved as .xlsx)."""
+"""The import mapping dialog: what the rows are (client cards or orders),
+which column goes into which field, with a preview of the first rows, the
+duplicates policy, a live summary and the validation report (which can be
+saved as .xlsx)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,18 +28,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_crm.domain.import_mapping import ERROR, FIELDS, MULTI_FIELDS, field_label
+from desktop_crm.domain import import_mapping, order_import
+from desktop_crm.domain.import_mapping import ERROR
 from desktop_crm.i18n import _
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.importing import (
+    CLIENTS,
     KEEP,
     MERGE,
+    ORDERS,
     SKIP,
     ImportFileError,
     ImportPlan,
     ImportService,
     ImportSource,
-    NoNameColumnError,
+    MissingColumnError,
+    OrderImportService,
+    OrderPlan,
     save_report,
 )
 from desktop_crm.ui import file_dialogs
@@ -47,8 +54,40 @@ REPLAN_DELAY_MS = 200
 ERROR_STYLE = "color: #c0392b;"
 
 
-def _policy_texts() -> list[tuple[str, str, str]]:
+Importer = ImportService | OrderImportService
+Plan = ImportPlan | OrderPlan
+
+
+def importers(service: Importer) -> dict[str, Importer]:
+    """The importer of each kind of rows, sharing ``service``'s database,
+    clock, user and backup choice."""
+    args = (service.db, service.clock, service.user, service.backup_first)
+    return {CLIENTS: service if isinstance(service, ImportService) else ImportService(*args),
+            ORDERS: service if isinstance(service, OrderImportService)
+            else OrderImportService(*args)}
+
+
+def _kinds() -> list[tuple[str, str]]:
+    return [(CLIENTS, _("Client cards")), (ORDERS, _("Orders (sales records)"))]
+
+
+def _fields(kind: str) -> tuple[tuple[str, ...], frozenset[str], Callable[[str], str]]:
+    """(field keys, fields several columns may feed, label of a key) for a kind."""
+    if kind == ORDERS:
+        return order_import.FIELDS, order_import.MULTI_FIELDS, order_import.field_label
+    return import_mapping.FIELDS, import_mapping.MULTI_FIELDS, import_mapping.field_label
+
+
+def _policy_texts(kind: str = CLIENTS) -> list[tuple[str, str, str]]:
     """(policy, label, explanation) for the duplicates combo."""
+    if kind == ORDERS:  # orders are never merged
+        return [
+            (SKIP, _("Skip duplicates"),
+             _("A row with the client, date, product and amount of an order already "
+               "recorded (or of an earlier row) is left out.")),
+            (KEEP, _("Keep both"),
+             _("Every row becomes a new order, even when it repeats one.")),
+        ]
     return [
         (SKIP, _("Skip duplicates"),
          _("A row with the phone, e-mail, or name and company of an existing client "
@@ -82,7 +121,7 @@ class FirstPlan:
 
     mapping: dict[int, str]
     policy: str
-    plan: ImportPlan
+    plan: Plan
 
     def fits(self, mapping: dict[int, str], policy: str) -> bool:
         return mapping == self.mapping and policy == self.policy
@@ -91,12 +130,14 @@ class FirstPlan:
 DEFAULT_POLICY = SKIP  # the first choice of the duplicates combo
 
 
-def first_plan(service: ImportService, source: ImportSource) -> FirstPlan | None:
-    """FirstPlan for ``source`` (run it off the UI thread)."""
+def first_plan(service: Importer, source: ImportSource) -> FirstPlan | None:
+    """FirstPlan for ``source`` (run it off the UI thread) by the importer of
+    its kind (``service``'s kind or the other one)."""
     policy = DEFAULT_POLICY
+    importer = importers(service)[source.kind]
     try:
-        plan = service.plan(source, dict(source.suggested_mapping), policy)
-    except NoNameColumnError:
+        plan = importer.plan(source, dict(source.suggested_mapping), policy)
+    except MissingColumnError:
         return None
     return FirstPlan(dict(source.suggested_mapping), policy, plan)
 
@@ -104,10 +145,12 @@ def first_plan(service: ImportService, source: ImportSource) -> FirstPlan | None
 class ImportDialog(QDialog):
     """Maps the columns of an opened file to card fields and shows what the
     import would do. Accepted means "import": the caller commits with
-    ``mapping()``, ``policy()`` and ``plan``.
+    ``service``, ``mapping()``, ``policy()`` and ``plan``.
 
     Attributes:
-        service: plans the import (reading the database only) and re-opens the file.
+        service: the importer of the chosen kind (client cards or orders): plans
+            the import (reading the database only) and re-opens the file.
+        kind_combo: what the rows are; the file is read again for the other kind.
         source: the file as currently opened (sheet and header row).
         plan: the last plan made for the current mapping and policy.
         column_combos: one field chooser per column of the file.
@@ -116,19 +159,29 @@ class ImportDialog(QDialog):
         import_button: accepts; disabled when nothing would be created or updated.
     """
 
-    def __init__(self, service: ImportService, source: ImportSource,
+    def __init__(self, service: Importer, source: ImportSource,
                  parent: QWidget | None = None,
                  first_plan: FirstPlan | None = None) -> None:
         super().__init__(parent)
-        self.service = service
+        self.services = importers(service)
+        self.service: Importer = self.services[source.kind]
         self.source = source
-        self.setWindowTitle(_("Import clients"))
+        self.plan: Plan | None = None
+        self._set_title()
         self.column_combos: list[QComboBox] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REPLAN_DELAY_MS)
         self._timer.timeout.connect(self.replan)
 
+        self.kind_combo = QComboBox(self)
+        for kind, label in _kinds():
+            self.kind_combo.addItem(label, kind)
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(source.kind))
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(QLabel(_("The rows are:"), self))
+        kind_row.addWidget(self.kind_combo)
+        kind_row.addStretch(1)
         self.file_label = QLabel(self)
         self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.sheet_combo = QComboBox(self)
@@ -162,8 +215,7 @@ class ImportDialog(QDialog):
         mapping_layout.addWidget(self.preview_table)
 
         self.policy_combo = QComboBox(self)
-        for policy, label, _explanation in _policy_texts():
-            self.policy_combo.addItem(label, policy)
+        self._fill_policies()
         self.policy_note = QLabel(self)
         self.policy_note.setWordWrap(True)
         policy_row = QHBoxLayout()
@@ -217,6 +269,7 @@ class ImportDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        layout.addLayout(kind_row)
         layout.addLayout(where)
         layout.addWidget(self.open_error)
         layout.addWidget(mapping_box, 3)
@@ -228,6 +281,7 @@ class ImportDialog(QDialog):
         layout.addWidget(problems_box, 2)
         layout.addWidget(buttons)
 
+        self.kind_combo.currentIndexChanged.connect(self._kind_chosen)
         self.sheet_combo.currentIndexChanged.connect(self._sheet_chosen)
         self.header_spin.valueChanged.connect(self._header_chosen)
         self.policy_combo.currentIndexChanged.connect(self._policy_chosen)
@@ -267,18 +321,53 @@ class ImportDialog(QDialog):
         self.header_spin.setVisible(not fixed)
         self._fill_grid()
 
-    def _reopen(self, sheet: str | None, header_row: int | None) -> None:
+    def _reopen(self, sheet: str | None, header_row: int | None) -> bool:
         try:
             source = self.service.open(self.source.path, sheet, header_row)
         except ImportFileError as exc:
             self.open_error.setText(str(exc))
             self.open_error.show()
             self._show_source()  # back to what is open
-            return
+            return False
         self.open_error.hide()
         self.source = source
         self._show_source()
         self.replan()
+        return True
+
+    def _set_title(self) -> None:
+        self.setWindowTitle(_("Import orders") if self.source.kind == ORDERS
+                            else _("Import clients"))
+
+    def _fill_policies(self, kind: str | None = None) -> None:
+        """The duplicates choices of ``kind`` (the file's by default; orders:
+        skip or keep)."""
+        current = self.policy_combo.currentData()
+        self.policy_combo.blockSignals(True)
+        self.policy_combo.clear()
+        for policy, label, _explanation in _policy_texts(kind or self.source.kind):
+            self.policy_combo.addItem(label, policy)
+        self.policy_combo.setCurrentIndex(max(self.policy_combo.findData(current), 0))
+        self.policy_combo.blockSignals(False)
+
+    def _kind_chosen(self) -> None:
+        """Read the file again for the other kind of rows: its headers are
+        recognised anew (and a workbook's sales sheet is read first)."""
+        kind = str(self.kind_combo.currentData())
+        if kind == self.source.kind:
+            return
+        previous = self.service
+        self.service = self.services[kind]
+        self._fill_policies(kind)  # before the new plan: orders are never merged
+        if not self._reopen(None, None):
+            self.service = previous
+            self.kind_combo.blockSignals(True)
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(self.source.kind))
+            self.kind_combo.blockSignals(False)
+            self._fill_policies()
+            return
+        self._set_title()
+        self._show_policy_note()  # planned already, by the reopen
 
     def _sheet_chosen(self) -> None:
         self._reopen(self.sheet_combo.currentText() or None, None)
@@ -300,11 +389,12 @@ class ImportDialog(QDialog):
         table.setVerticalHeaderLabels(
             [_("Field")] + [str(source.row_number(first_data + i)) for i in range(len(rows))])
         self.column_combos = []
+        fields, _multi, label = _fields(source.kind)
         for column in range(columns):
             combo = QComboBox(table)
             combo.addItem(_("— ignore —"), "")
-            for key in FIELDS:
-                combo.addItem(field_label(key), key)
+            for key in fields:
+                combo.addItem(label(key), key)
             suggested = source.suggested_mapping.get(column, "")
             combo.setCurrentIndex(max(combo.findData(suggested), 0))
             combo.setToolTip(source.column_name(column))
@@ -329,7 +419,7 @@ class ImportDialog(QDialog):
         """A single-value field goes into one column: choosing it for a column
         takes it from the column that had it."""
         key = self.column_combos[column].currentData()
-        if key and key not in MULTI_FIELDS:
+        if key and key not in _fields(self.source.kind)[1]:
             for other, combo in enumerate(self.column_combos):
                 if other != column and combo.currentData() == key:
                     combo.blockSignals(True)
@@ -358,9 +448,13 @@ class ImportDialog(QDialog):
         return str(self.policy_combo.currentData())
 
     def _policy_chosen(self) -> None:
-        explanations = {policy: text for policy, _label, text in _policy_texts()}
-        self.policy_note.setText(explanations[self.policy()])
+        self._show_policy_note()
         self._timer.start()
+
+    def _show_policy_note(self) -> None:
+        explanations = {policy: text for policy, _label, text in
+                        _policy_texts(self.source.kind)}
+        self.policy_note.setText(explanations[self.policy()])
 
     # -- the plan -----------------------------------------------------------------
     def replan(self) -> None:
@@ -369,13 +463,13 @@ class ImportDialog(QDialog):
         self._timer.stop()
         try:
             plan = self.service.plan(self.source, self.mapping(), self.policy())
-        except NoNameColumnError:
-            self._no_name_column()
+        except MissingColumnError as exc:
+            self._no_name_column(exc)
             return
         self._show_plan(plan)
 
-    def _show_plan(self, plan: ImportPlan) -> None:
-        self.plan: ImportPlan | None = plan
+    def _show_plan(self, plan: Plan) -> None:
+        self.plan = plan
         self.summary.setText(plan.summary())
         errors = len(plan.errors)
         if errors:
@@ -391,14 +485,19 @@ class ImportDialog(QDialog):
         self.changes.setVisible(bool(changes))
         self._show_problems()
 
-    def _no_name_column(self) -> None:
-        """No column is mapped to the name: nothing is planned, and the user is
-        told what to choose (every row would be a client without a name)."""
+    def _no_name_column(self, error: MissingColumnError) -> None:
+        """No column is mapped to the name (for orders: to the client, date,
+        product or amount): nothing is planned, and the user is told what to
+        choose (every row would be a client without a name)."""
         self.plan = None
-        self.summary.setText(_("No column is mapped to the client's name"))
-        self.errors_note.setText(_(
-            "Choose Name (or Family name and Given name) above the column that holds the "
-            "client's name; nothing can be imported until one does."))
+        if self.source.kind == ORDERS:
+            self.summary.setText(_("Not every column an order needs is mapped"))
+            self.errors_note.setText(str(error))
+        else:
+            self.summary.setText(_("No column is mapped to the client's name"))
+            self.errors_note.setText(_(
+                "Choose Name (or Family name and Given name) above the column that holds the "
+                "client's name; nothing can be imported until one does."))
         self.errors_note.show()
         self.import_button.setEnabled(False)
         self.problems_table.setRowCount(0)

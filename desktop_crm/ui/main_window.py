@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
             action.setToolTip(on_server or action.text())
             action.setStatusTip(on_server)
         self.act_export_ics.setText(_("Export care calendar (.ics)…"))
-        self.act_import.setText(_("Import clients (Excel, CSV, vCard)…"))
+        self.act_import.setText(_("Import clients or orders (Excel, CSV, vCard)…"))
         self.act_undo_import.setText(_("Undo last import…"))
         self.act_export_xlsx.setText(_("Export workbook for managers (.xlsx)…"))
         self.act_export_list.setText(_("Export the listed clients (.xlsx)…"))

@@ -19,22 +19,35 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_crm.domain.order_import import looks_like_orders
 from desktop_crm.i18n import _, language
 from desktop_crm.services.clock import Clock
 from desktop_crm.services.exporting import export_xlsx
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.importing import (
+    ORDERS,
     ImportFileError,
+    ImportPlan,
     ImportResult,
     ImportRowError,
     ImportService,
     ImportSource,
     ImportUndoError,
+    OrderImportResult,
+    OrderImportService,
+    OrderPlan,
 )
 from desktop_crm.services.vcard_export import export_vcf
 from desktop_crm.storage.database import Database
 from desktop_crm.ui import file_dialogs
-from desktop_crm.ui.import_dialog import FirstPlan, ImportDialog, first_plan
+from desktop_crm.ui.import_dialog import (
+    FirstPlan,
+    ImportDialog,
+    Importer,
+    Plan,
+    first_plan,
+    importers,
+)
 from desktop_crm.ui.operations import Operation, OperationContext
 
 if TYPE_CHECKING:  # openpyxl is imported only when an export runs
@@ -116,17 +129,18 @@ def import_file(parent: QWidget, settings: QSettings, service: ImportService,
     mapping and choose the duplicates policy in the mapping dialog, and import
     on a worker thread when accepted (rows with errors are left out); then
     ``imported(batch id)``. Returns the running read, or None when no file
-    was chosen."""
+    was chosen. A sheet whose headers name a date, a product and an amount
+    opens as orders; the dialog's kind choice switches between the two."""
     start = settings.value("import/folder") or str(_folder(settings, service.db))
     path = file_dialogs.open_file(
-        parent, _("Import clients"), str(start),
+        parent, _("Import clients or orders"), str(start),
         _("Spreadsheets and contacts (*.xlsx *.xls *.ods *.csv *.txt *.vcf);;All files (*)"))
     if path is None:
         return None
     settings.setValue("import/folder", str(path.parent))
     name = path.name
 
-    def committed(result: ImportResult) -> None:
+    def committed(result: ImportResult | OrderImportResult) -> None:
         status(_("Imported as batch {id}; it can be undone from the File menu",
                  id=result.batch_id))
         imported(result.batch_id)
@@ -137,12 +151,11 @@ def import_file(parent: QWidget, settings: QSettings, service: ImportService,
         try:
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
-            chosen, mapping, policy, plan = (dialog.source, dialog.mapping(), dialog.policy(),
-                                             dialog.plan)
+            importer, chosen, mapping, policy, plan = (
+                dialog.service, dialog.source, dialog.mapping(), dialog.policy(), dialog.plan)
         finally:
             dialog.deleteLater()
-        (Operation(parent, lambda ctx: service.commit(chosen, mapping, policy,
-                                                      skip_invalid=True, plan=plan))
+        (Operation(parent, lambda ctx: _commit(importer, chosen, mapping, policy, plan))
          .with_progress(_("Importing {file}…", file=name))
          .errors(_("Cannot import"), ImportRowError, ImportFileError)
          .success(committed)
@@ -150,6 +163,8 @@ def import_file(parent: QWidget, settings: QSettings, service: ImportService,
 
     def read(ctx: OperationContext) -> tuple[ImportSource, FirstPlan | None]:
         source = service.open(path)
+        if source.table.fixed_mapping is None and looks_like_orders(source.headers):
+            source = importers(service)[ORDERS].open(path)  # a sales sheet
         return source, first_plan(service, source)
 
     # reading, checking and planning a 100,000-row sheet take seconds: on a worker thread
@@ -160,18 +175,31 @@ def import_file(parent: QWidget, settings: QSettings, service: ImportService,
             .run_in_background())
 
 
+def _commit(importer: Importer, source: ImportSource, mapping: dict[int, str], policy: str,
+            plan: Plan | None) -> ImportResult | OrderImportResult:
+    """Commit with the importer the dialog chose (its plan when of its kind);
+    rows with errors are left out."""
+    if isinstance(importer, OrderImportService):
+        return importer.commit(source, mapping, policy, skip_invalid=True,
+                               plan=plan if isinstance(plan, OrderPlan) else None)
+    return importer.commit(source, mapping, policy, skip_invalid=True,
+                           plan=plan if isinstance(plan, ImportPlan) else None)
+
+
 def undo_last_import(parent: QWidget, service: ImportService, status: Status) -> bool:
     batches = [b for b in service.batches() if b.undone_at is None]
     if not batches:
         QMessageBox.information(parent, _("Undo import"), _("There is no import to undo."))
         return False
     last = max(batches, key=lambda b: b.imported_at)
-    answer = QMessageBox.question(
-        parent, _("Undo import"),
-        _("Undo the import of {file} ({when}): remove the {created} clients it added and "
-          "restore the {updated} it changed?", file=last.file_name,
-          when=f"{last.imported_at:%Y-%m-%d %H:%M}", created=last.created,
-          updated=last.updated))
+    when = f"{last.imported_at:%Y-%m-%d %H:%M}"
+    question = (_("Undo the import of orders from {file} ({when}): remove the {orders} "
+                  "orders it added?", file=last.file_name, when=when, orders=last.orders)
+                if last.kind == ORDERS else
+                _("Undo the import of {file} ({when}): remove the {created} clients it added "
+                  "and restore the {updated} it changed?", file=last.file_name, when=when,
+                  created=last.created, updated=last.updated))
+    answer = QMessageBox.question(parent, _("Undo import"), question)
     if answer != QMessageBox.StandardButton.Yes:
         return False
     try:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from desktop_crm.domain.sales import Order, OrderStatus
 from desktop_crm.i18n import language
 from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.care.settings_dialog import CareSettingsDialog
 from desktop_crm.ui.care.tab import CareTab
+from desktop_crm.ui.clients.orders.dialog import OrderDialog
 from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.complaints.tab import ComplaintsTab
 from desktop_crm.ui.evaluation.tab import EvaluationTab
@@ -129,7 +133,8 @@ def test_screenshots_in_both_languages(qtbot, db, settings, tmp_path: Path):  # 
         win.switch_language(lang)
         win.tabs.setCurrentWidget(win.clients)
         for index, page in enumerate(("basics", "org", "class", "dates", "profile",
-                                      "timeline", "card-complaints", "history")):
+                                      "timeline", "card-orders", "card-complaints",
+                                      "history")):
             win.clients.editor.pages.setCurrentIndex(index)
             qtbot.wait(10)
             image = win.grab()
@@ -151,7 +156,10 @@ def test_screenshots_in_both_languages(qtbot, db, settings, tmp_path: Path):  # 
         assert win.grab().save(str(out / f"main-{lang}-complaints-new.png"))
         panel = win.calendar.panel
         dialogs = {"done": MarkDoneDialog(panel.model.items[0], None, win),
-                   "care-settings": CareSettingsDialog(panel.service, win)}
+                   "care-settings": CareSettingsDialog(panel.service, win),
+                   "order-lost": OrderDialog(Order(0, date(2026, 12, 1), "服务器", Decimal(1),
+                                                   status=OrderStatus.LOST), date(2026, 12, 1),
+                                             lambda order: 0, win)}
         festival = next((i for i in panel.model.items if i.client_id is None), None)
         if festival is not None:
             dialogs["done-festival"] = MarkDoneDialog(festival, panel.service.greeting_list(

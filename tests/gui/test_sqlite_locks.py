@@ -126,7 +126,7 @@ def test_the_window_keeps_its_locks_through_every_file_dialog_backup_and_another
     assert {"clients.db", "clients.db-shm"} <= held  # the WAL read locks of the window
 
     canceller = FileDialogCanceller(qtbot, db_path.parent)
-    for action, title in [(window.act_import, "Import clients"),
+    for action, title in [(window.act_import, "Import clients or orders"),
                           (window.act_export_xlsx, "Export workbook"),
                           (window.act_export_list, "Export workbook"),
                           (window.act_export_vcf, "Export contacts"),

@@ -1,13 +1,26 @@
-"""Importing client cards from .xlsx, .xls, .ods, .csv and .vcf files.
+"""Importing client cards from .xlsx, .xls, .ods, .csv and .vcf files, and
+orders from spreadsheets.
 
-See ``service.py`` for the use case a mapping dialog and the CLI share.
+See ``service.py`` for the use case a mapping dialog and the CLI share, and
+``orders.py`` for orders.
 """
 
-from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError
+from desktop_crm.services.importing.errors import (
+    ImportFileError,
+    MissingColumnError,
+    NoNameColumnError,
+)
+from desktop_crm.services.importing.orders import (
+    OrderImportResult,
+    OrderImportService,
+    OrderPlan,
+)
 from desktop_crm.services.importing.readers import FORMATS, detect_format
 from desktop_crm.services.importing.service import (
+    CLIENTS,
     KEEP,
     MERGE,
+    ORDERS,
     POLICIES,
     SKIP,
     BatchInfo,
@@ -26,8 +39,31 @@ from desktop_crm.services.importing.service import (
 )
 
 __all__ = [
-    "FORMATS", "KEEP", "MERGE", "POLICIES", "SKIP", "BatchInfo", "ClientChange", "ImportFileError",
-    "ImportPlan", "ImportResult", "ImportRowError", "ImportService", "ImportSource",
-    "ImportUndoError", "NoNameColumnError", "PlannedRow", "RowProblem", "describe_problem",
-    "detect_format", "open_source", "save_report",
+    "CLIENTS",
+    "FORMATS",
+    "KEEP",
+    "MERGE",
+    "ORDERS",
+    "POLICIES",
+    "SKIP",
+    "BatchInfo",
+    "ClientChange",
+    "ImportFileError",
+    "ImportPlan",
+    "ImportResult",
+    "ImportRowError",
+    "ImportService",
+    "ImportSource",
+    "ImportUndoError",
+    "MissingColumnError",
+    "NoNameColumnError",
+    "OrderImportResult",
+    "OrderImportService",
+    "OrderPlan",
+    "PlannedRow",
+    "RowProblem",
+    "describe_problem",
+    "detect_format",
+    "open_source",
+    "save_report",
 ]

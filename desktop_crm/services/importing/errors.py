@@ -10,9 +10,8 @@ class ImportFileError(CrmError):
     meant for the user (one line)."""
 
 
-class NoNameColumnError(ImportFileError):
-    """No column of the file is mapped to the client's name, so no row is
-    planned (each would be a client without a name).
+class MissingColumnError(ImportFileError):
+    """A column the import needs is not mapped (no row is planned).
 
     Attributes:
         columns: the names of the file's columns, for a message that says
@@ -22,3 +21,8 @@ class NoNameColumnError(ImportFileError):
     def __init__(self, message: str, columns: list[str]) -> None:
         super().__init__(message)
         self.columns = columns
+
+
+class NoNameColumnError(MissingColumnError):
+    """No column of the file is mapped to the client's name, so no row is
+    planned (each would be a client without a name)."""

@@ -23,7 +23,7 @@ import os
 import quopri
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from desktop_crm.services.importing.errors import ImportFileError
 from desktop_crm.storage import held_files
 
 XLSX, XLS, ODS, CSV, VCF = "xlsx", "xls", "ods", "csv", "vcf"
+SheetOrder = Callable[[Sequence[str]], list[str]]  # the order a workbook's sheets are tried
 FORMATS = (XLSX, XLS, ODS, CSV, VCF)
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -131,9 +132,12 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     return data.decode(encoding), encoding
 
 
-def read_file(path: Path, sheet: str | None = None) -> SourceTable:
+def read_file(path: Path, sheet: str | None = None,
+              sheet_order: SheetOrder = im.client_sheets_first) -> SourceTable:
     """Read ``path`` into a SourceTable. Raises ImportFileError with one clear
     line (not a spreadsheet, encrypted, damaged, empty, too large) when it cannot.
+    Without ``sheet``, a workbook's first non-empty sheet in ``sheet_order``
+    is read (sheets named like a client list first, by default).
 
     The database this process has open (or its -wal or -shm) is refused
     before a byte is read: opening it here would drop SQLite's locks on it."""
@@ -172,9 +176,9 @@ def read_file(path: Path, sheet: str | None = None) -> SourceTable:
             if _ENCRYPTED_STREAM in data:
                 raise _encrypted(path)
             biff.check_xls(path, data)
-            return _read_workbook(path, data, XLS, sheet)
+            return _read_workbook(path, data, XLS, sheet, sheet_order=sheet_order)
         if kind == XLSX:
-            return _read_zip(path, data, sheet)
+            return _read_zip(path, data, sheet, sheet_order)
         encoding = detect_encoding(data, path)
         if kind == VCF:
             return read_vcards(path, data.decode(encoding), encoding)
@@ -189,7 +193,8 @@ def _encrypted(path: Path) -> ImportFileError:
                              "remove the password and save it again", path=path.name))
 
 
-def _read_zip(path: Path, data: bytes, sheet: str | None) -> SourceTable:
+def _read_zip(path: Path, data: bytes, sheet: str | None,
+              sheet_order: SheetOrder = im.client_sheets_first) -> SourceTable:
     guards.check_directory(path, data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -219,7 +224,7 @@ def _read_zip(path: Path, data: bytes, sheet: str | None) -> SourceTable:
             guards.check_xml_prologs(path, archive)
             if kind == ODS:
                 guards.check_ods(path, archive)
-                return _read_workbook(path, data, kind, sheet)
+                return _read_workbook(path, data, kind, sheet, sheet_order=sheet_order)
             guards.check_shared_strings(path, archive)
             parts = guards.xlsx_sheet_parts(path, archive)
 
@@ -228,7 +233,7 @@ def _read_zip(path: Path, data: bytes, sheet: str | None) -> SourceTable:
                 for part in parts.get(name) or [n for n in names if n.lower().endswith(".xml")]:
                     guards.check_xlsx_sheet(path, archive, part, name)
 
-            table = _read_workbook(path, data, kind, sheet, check_sheet)
+            table = _read_workbook(path, data, kind, sheet, check_sheet, sheet_order)
             table.database_uuid = origin.workbook_database_uuid(archive)
             return table
     except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
@@ -248,7 +253,8 @@ def _calamine_error(exc: BaseException) -> bool:
 
 
 def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None,
-                   check_sheet: Any = None) -> SourceTable:
+                   check_sheet: Any = None,
+                   sheet_order: SheetOrder = im.client_sheets_first) -> SourceTable:
     """Read with calamine; ``check_sheet(name)`` runs before a sheet is loaded
     (the load itself aborts the process on an absurd grid)."""
     import python_calamine as calamine
@@ -275,7 +281,7 @@ def _read_workbook(path: Path, data: bytes, kind: str, sheet: str | None,
         chosen = sheet
         rows: list[list[Any]] = []
         first_row = 1
-        for name in [sheet] if sheet is not None else im.client_sheets_first(visible):
+        for name in [sheet] if sheet is not None else sheet_order(visible):
             assert name is not None
             if check_sheet is not None:
                 check_sheet(name)

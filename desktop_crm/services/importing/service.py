@@ -40,6 +40,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain import import_mapping as im
+from desktop_crm.domain import order_import as oi
 from desktop_crm.domain.changes import diff_cards
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.errors import CrmError
@@ -48,12 +49,13 @@ from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError
 from desktop_crm.services.importing.readers import SourceTable, read_file
-from desktop_crm.storage import client_repo, identity_repo
+from desktop_crm.storage import client_repo, identity_repo, order_import_repo
 from desktop_crm.storage import import_repo as repo
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.import_repo import BatchInfo
 
 SKIP, MERGE, KEEP = "skip", "merge", "keep"
+CLIENTS, ORDERS = repo.CLIENTS_KIND, repo.ORDERS_KIND  # what a file's rows are
 POLICIES = (SKIP, MERGE, KEEP)
 
 # What a row does
@@ -86,12 +88,14 @@ class ImportSource:
         header_row: index in ``table.rows`` of the header row.
         headers: the column names (merged header cells filled in).
         suggested_mapping: ``{column: field key}`` from the header names.
+        kind: CLIENTS or ORDERS, what the rows hold (and so the field keys).
     """
 
     table: SourceTable
     header_row: int
     headers: list[str]
     suggested_mapping: dict[int, str]
+    kind: str = "clients"
 
     @property
     def path(self) -> Path:
@@ -125,16 +129,29 @@ class ImportSource:
 
 
 def open_source(path: Path | str, sheet: str | None = None,
-                header_row: int | None = None) -> ImportSource:
+                header_row: int | None = None, kind: str = CLIENTS) -> ImportSource:
     """Read ``path`` and find its header row (or take ``header_row``, an index
     into the rows read). Raises ImportFileError for files that cannot be
-    imported: not a spreadsheet, encrypted, damaged, empty, only headers."""
+    imported: not a spreadsheet, encrypted, damaged, empty, only headers.
+    ``kind`` is CLIENTS or ORDERS: which headers are recognised (and which
+    sheet of a workbook is read first)."""
     path = Path(path)
-    table = read_file(path, sheet)
+    orders = kind == ORDERS
+    table = read_file(path, sheet, oi.order_sheets_first if orders else im.client_sheets_first)
     rows = table.rows
     if not any(any(v is not None for v in row) for row in rows):
         raise ImportFileError(_("{path} is empty", path=path.name))
-    if table.fixed_mapping is not None:
+    if orders and table.fixed_mapping is not None:
+        raise ImportFileError(_("{path} is a vCard file: it holds contacts, not orders",
+                                path=path.name))
+    if orders:
+        found = oi.find_header_row(rows) if header_row is None else header_row
+        if not 0 <= found < len(rows):
+            raise ImportFileError(_("{path} has no row {row}", path=path.name,
+                                    row=found + table.first_row))
+        headers = im.header_names(rows, found)
+        mapping = oi.suggest_mapping(headers)
+    elif table.fixed_mapping is not None:
         found, mapping = 0, dict(table.fixed_mapping)
         headers = [im.cell_text(v) for v in rows[0]]
     else:
@@ -144,7 +161,7 @@ def open_source(path: Path | str, sheet: str | None = None,
                                     row=found + table.first_row))
         headers = im.header_names(rows, found)
         mapping = im.suggest_mapping(headers)
-    source = ImportSource(table, found, headers, mapping)
+    source = ImportSource(table, found, headers, mapping, kind)
     if source.data_count == 0:
         if table.format == "vcf":
             raise ImportFileError(_("{path} contains no contacts", path=path.name))
@@ -527,7 +544,10 @@ class ImportService:
 
     def undo(self, batch_id: int) -> int:
         """Remove the clients a batch created and put back the cards it
-        changed, in one transaction; returns the number of clients touched.
+        changed, or remove the orders an import of orders created, in one
+        transaction; returns the number of clients and orders touched.
+        An order edited since the import refuses the undo as an edited
+        client does (ImportUndoError naming its clients; nothing changed).
         Only that batch's clients are touched: what others added or imported
         meanwhile on a shared database stays. Refuses (ImportUndoError, one
         line naming the clients and who edited them; nothing changed) when a
@@ -542,7 +562,9 @@ class ImportService:
                 raise ImportUndoError(_("Import {id} was already undone", id=batch_id))
             items = repo.items(session, batch_id)
             _check_undoable(session, items)
-            touched = 0
+            orders = order_import_repo.batch_orders(session, batch_id)
+            _check_orders_undoable(session, orders)
+            touched = order_import_repo.delete_batch_orders(session, batch_id) if orders else 0
             for item in reversed(items):
                 if item.client_id is None:
                     continue
@@ -586,8 +608,20 @@ def _check_undoable(session: Session, items: list[repo.ItemInfo]) -> None:
             users="、".join(users) if users else _("someone")))
     if active:
         raise ImportUndoError(_(
-            "Cannot undo the import: {clients} have interactions, evaluations or "
+            "Cannot undo the import: {clients} have interactions, orders, evaluations or "
             "complaints recorded since", clients=name_list(repo.client_names(session, active))))
+
+
+def _check_orders_undoable(session: Session,
+                           orders: list[order_import_repo.BatchOrder]) -> None:
+    """Raise ImportUndoError naming the clients whose imported orders were
+    edited after the import (undo would throw those edits away)."""
+    edited = list(dict.fromkeys(o.client_id for o in orders if o.edited))
+    if edited:
+        raise ImportUndoError(_(
+            "Cannot undo the import: orders of {clients} were changed after it; delete "
+            "them one by one on the client's card instead",
+            clients=name_list(repo.client_names(session, edited))))
 
 
 NAMES_SHOWN = 3  # clients a one-line message names before "and N more"

@@ -170,7 +170,8 @@ class AgendaPanel(QWidget):
             return
         try:
             receipt = self.service.mark_done(item, dialog.summary.text(),
-                                             dialog.chosen_channel(), mine=self.mine)
+                                             dialog.chosen_channel(), mine=self.mine,
+                                             satisfaction=dialog.chosen_satisfaction())
         except (AlreadyDoneError, NotFoundError, ValidationError) as exc:
             QMessageBox.information(self, _("Mark as done"), str(exc))
             self.changed.emit(item.client_id or 0)  # someone else did it: refresh

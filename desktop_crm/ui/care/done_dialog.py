@@ -1,9 +1,13 @@
 """Mark an agenda item done: how it was done (channel) and what to write on
-the client's timeline, prefilled so that Enter is usually enough."""
+the client's timeline, prefilled so that Enter is usually enough. The
+thank-you call after a delivery or deal also asks the client's satisfaction
+(1-5, the source's survey after service), and the timeline entry is then the
+client's feedback."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -13,14 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_crm.domain.care import AgendaItem
+from desktop_crm.domain.care import AgendaItem, Source
 from desktop_crm.domain.client import ClientRow
 from desktop_crm.domain.enums import AgendaKind, Channel
-from desktop_crm.i18n import _
+from desktop_crm.i18n import N_, _
 from desktop_crm.ui.clients.fields import EnumCombo
 from desktop_crm.ui.widgets import mark_invalid
 
 GREETING_NAMES_SHOWN = 12
+SATISFACTION_LABELS = (
+    (5, N_("5 - Very satisfied")), (4, N_("4 - Satisfied")), (3, N_("3 - Neither")),
+    (2, N_("2 - Dissatisfied")), (1, N_("1 - Very dissatisfied")))
 
 
 class MarkDoneDialog(QDialog):
@@ -28,7 +35,9 @@ class MarkDoneDialog(QDialog):
 
     Attributes:
         channel: how it was done (greeting, call, ...).
-        summary: the timeline text.
+        summary: the timeline text (the client's feedback after a thank-you call).
+        satisfaction: the client's satisfaction, for a thank-you call only
+            (None otherwise); its first entry means "not given".
     """
 
     def __init__(self, item: AgendaItem, greeted: list[ClientRow] | None = None,
@@ -48,7 +57,18 @@ class MarkDoneDialog(QDialog):
         self.error.hide()
         form = QFormLayout()
         form.addRow(_("How"), self.channel)
-        form.addRow(_("Timeline entry *"), self.summary)
+        self.satisfaction: QComboBox | None = None
+        if item.source == Source.THANK_YOU:
+            self.satisfaction = QComboBox(self)
+            self.satisfaction.addItem(_("Not given"), None)
+            for score, label in SATISFACTION_LABELS:
+                self.satisfaction.addItem(_(label), score)
+            self.satisfaction.setToolTip(_("What the client answered when asked how "
+                                           "satisfied they are (survey after service)"))
+            form.addRow(_("Satisfaction"), self.satisfaction)
+            form.addRow(_("Client's feedback *"), self.summary)
+        else:
+            form.addRow(_("Timeline entry *"), self.summary)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         if item.kind == AgendaKind.FESTIVAL:
@@ -77,6 +97,17 @@ class MarkDoneDialog(QDialog):
 
     def chosen_channel(self) -> Channel:
         return Channel(self.channel.value() or self.item.done_channel)
+
+    def chosen_satisfaction(self) -> int | None:
+        """The score chosen (1-5), None when not given or not asked."""
+        if self.satisfaction is None:
+            return None
+        score = self.satisfaction.currentData()
+        return int(score) if score is not None else None
+
+    def set_satisfaction(self, score: int | None) -> None:
+        if self.satisfaction is not None:
+            self.satisfaction.setCurrentIndex(max(self.satisfaction.findData(score), 0))
 
     def _accept(self) -> None:
         if not self.summary.text().strip():

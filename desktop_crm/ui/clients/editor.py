@@ -9,8 +9,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QProxyStyle,
     QPushButton,
     QScrollArea,
+    QStyle,
+    QStyleOption,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,12 +26,16 @@ from desktop_crm.domain.validation import FieldError, ValidationError, validate_
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
+from desktop_crm.services.loyalty_plan import LoyaltyPlanService
+from desktop_crm.services.sales import SalesService
 from desktop_crm.storage.database import ConnectionLostError
 from desktop_crm.ui.clients.complaints_page import ComplaintsPage
 from desktop_crm.ui.clients.conflict_dialog import ConflictDialog
 from desktop_crm.ui.clients.dates_page import DatesPage
 from desktop_crm.ui.clients.fields import BasicsPage, ClassificationPage, OrganisationPage
 from desktop_crm.ui.clients.history_page import HistoryPage
+from desktop_crm.ui.clients.loyalty_panel import LoyaltyAdvicePanel
+from desktop_crm.ui.clients.orders.page import OrdersPage
 from desktop_crm.ui.clients.profile_page import ProfilePage
 from desktop_crm.ui.clients.timeline_page import TimelinePage
 from desktop_crm.ui.widgets import mark_invalid
@@ -47,6 +54,19 @@ def _scrolled(widget: QWidget) -> QScrollArea:
     return area
 
 
+class _CompactTabs(QProxyStyle):
+    """Tabs with less space around their text, so that the card's sections
+    all show at 1,280 pixels in English (the longest labels)."""
+
+    H_SPACE = 14  # Fusion's default is 24
+
+    def pixelMetric(self, metric: QStyle.PixelMetric, option: QStyleOption | None = None,
+                    widget: QWidget | None = None) -> int:
+        if metric == QStyle.PixelMetric.PM_TabBarTabHSpace:
+            return self.H_SPACE
+        return super().pixelMetric(metric, option, widget)
+
+
 class CardEditor(QWidget):
     """Edits one ClientCard.
 
@@ -63,7 +83,7 @@ class CardEditor(QWidget):
     evaluate_requested = Signal(int)
 
     PAGES = (N_("Basics"), N_("Organisation"), N_("Classification"), N_("Dates and family"),
-             N_("Mackay 66"), N_("Timeline"), N_("Complaints"), N_("History"))
+             N_("Mackay 66"), N_("Timeline"), N_("Orders"), N_("Complaints"), N_("History"))
 
     def __init__(self, service: ClientService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,18 +111,24 @@ class CardEditor(QWidget):
         self.basics = BasicsPage()
         self.organisation = OrganisationPage()
         self.classification = ClassificationPage()
+        self.loyalty_advice = LoyaltyAdvicePanel(LoyaltyPlanService(service.db),
+                                                 self.classification)
         self.dates = DatesPage()
         self.profile = ProfilePage()
         self.timeline = TimelinePage(service)
+        self.orders = OrdersPage(SalesService(service.db, service.clock, service.user))
         self.complaints = ComplaintsPage(ComplaintService(service.db, service.clock))
         self.history = HistoryPage()
         self.pages = QTabWidget(self)
         self.pages.setUsesScrollButtons(True)
+        self._tab_style = _CompactTabs()  # kept: the tab bar does not own its style
+        self.pages.tabBar().setStyle(self._tab_style)
         for page in (self.basics, self.organisation, self.classification, self.dates,
                      self.profile):
             self.pages.addTab(_scrolled(page), "")
             page.changed.connect(self._on_edit)
         self.pages.addTab(self.timeline, "")
+        self.pages.addTab(self.orders, "")
         self.pages.addTab(self.complaints, "")
         self.pages.addTab(self.history, "")
         head = QHBoxLayout()
@@ -121,6 +147,7 @@ class CardEditor(QWidget):
         self.save_button.clicked.connect(self.save)
         self.cancel_button.clicked.connect(self.revert)
         self.timeline.logged.connect(self._on_logged)
+        self.orders.changed.connect(self._on_orders_changed)
         self.basics.name.textChanged.connect(self._update_title)
         self.retranslate()
         self.new_card()
@@ -152,6 +179,11 @@ class CardEditor(QWidget):
     def _on_logged(self, client_id: int) -> None:
         self.timeline_changed.emit(client_id)
 
+    def _on_orders_changed(self, client_id: int) -> None:
+        """A lost or delivered order logs care entries on the timeline."""
+        self.timeline.reload()
+        self.timeline_changed.emit(client_id)
+
     def retranslate(self) -> None:
         self.save_button.setText(_("Save (Ctrl+S)"))
         self.evaluate_button.setText(_("Evaluate…"))
@@ -159,8 +191,9 @@ class CardEditor(QWidget):
         for index, name in enumerate(self.PAGES):
             self.pages.setTabText(index, _(name))
         for page in (self.basics, self.organisation, self.classification, self.dates,
-                     self.profile, self.timeline, self.complaints, self.history):
+                     self.profile, self.timeline, self.orders, self.complaints, self.history):
             page.retranslate()
+        self.loyalty_advice.retranslate()
         self._update_title()
 
     def _update_title(self) -> None:
@@ -217,8 +250,10 @@ class CardEditor(QWidget):
                      self.profile):
             page.setEnabled(not self.read_only)
         self.timeline.set_client(card.id if card.id and not self.read_only else None)
+        self.orders.set_client(card.id, self.read_only)
         self.complaints.set_client(card.id, self.read_only)
         self.history.show_entries(self._service.history(card.id) if card.id else [])
+        self.loyalty_advice.set_grade(card.grade)
         self._update_title()
 
     def load_id(self, client_id: int) -> None:

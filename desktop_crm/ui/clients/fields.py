@@ -7,6 +7,7 @@ card field so validation problems can be shown at the field.
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP
 from typing import TypeVar, cast
 
 from PySide6.QtCore import Signal
@@ -32,6 +33,7 @@ from desktop_crm.domain.enums import (
     Tenure,
     VolumeTier,
 )
+from desktop_crm.domain.sales import parse_amount
 from desktop_crm.i18n import N_, _
 from desktop_crm.ui.widgets import OptionalDateEdit, RowList
 
@@ -249,11 +251,22 @@ class ClassificationPage(FormPage):
             "volume_tier", N_("By volume"), EnumCombo(VolumeTier, True, self)
         )
         self.loyalty = self.add("loyalty", N_("By loyalty"), EnumCombo(Loyalty, True, self))
+        self.annual_spend = self.add("annual_spend", N_("Estimated yearly spend (yuan)"),
+                                     _line(self))
         self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.annual_spend.setPlaceholderText(_("e.g. 500,000"))
+        self.annual_spend.setToolTip(_(
+            "What the client spends in a year on what we sell, from us and from others: "
+            "the base of our share of their spending (share of wallet)"))
 
     def load(self, card: ClientCard) -> None:
         for name in ("nature", "stage", "tenure", "volume_tier", "loyalty"):
             getattr(self, name).set_value(getattr(card, name))
+        spend = card.annual_spend
+        self.annual_spend.setText(f"{spend:,}" if spend is not None else "")
 
     def store(self, card: ClientCard) -> None:
         card.nature = Nature(v) if (v := self.nature.value()) else None
@@ -261,3 +274,17 @@ class ClassificationPage(FormPage):
         card.tenure = Tenure(v) if (v := self.tenure.value()) else None
         card.volume_tier = VolumeTier(v) if (v := self.volume_tier.value()) else None
         card.loyalty = Loyalty(v) if (v := self.loyalty.value()) else None
+        card.annual_spend = whole_yuan(self.annual_spend.text())
+
+
+def whole_yuan(text: str) -> int | None:
+    """A yearly spend as typed ("500,000", "¥80000"), rounded to whole yuan;
+    None when empty, and -1 (refused by the card's validation, at the field)
+    when it is not an amount."""
+    if not text.strip():
+        return None
+    try:
+        amount = parse_amount(text)
+    except ValueError:
+        return -1
+    return int(amount.to_integral_value(rounding=ROUND_HALF_UP))

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.evaluation import Evaluation, default_period
+from desktop_crm.domain.evaluation_sources import BY_HAND, FROM_ORDERS, SALES_KEY, FromOrders
+from desktop_crm.domain.sales import quarter_of
 from desktop_crm.domain.scoring import (
     COUNT,
     PERCENT,
@@ -44,6 +46,8 @@ from desktop_crm.i18n import _
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.ui.evaluation.advice import grade_caption, lift_to_next_grade
 from desktop_crm.ui.evaluation.charts import GRADE_COLOURS
+from desktop_crm.ui.evaluation.source_row import SourceRow
+from desktop_crm.ui.evaluation.target_dialog import TargetDialog
 from desktop_crm.ui.widgets import from_qdate, mark_invalid, to_qdate
 
 ERROR_STYLE = "color: #c0392b;"
@@ -74,6 +78,9 @@ class EvaluationForm(QWidget):
         evaluated_on, period_start, period_end, notes: what else is stored.
         error: the reason the last save failed.
         last_saved: the evaluation stored by the last save.
+        sources: criterion key -> its source line, for the criteria the
+            client's orders can feed (sales-target attainment, late payments).
+        target_dialog: the open "Set target" dialog, if any.
     """
 
     saved = Signal(int)
@@ -89,6 +96,9 @@ class EvaluationForm(QWidget):
         self.points: dict[str, QLabel] = {}
         self.contributions: dict[str, QLabel] = {}
         self._captions: dict[str, QLabel] = {}
+        self.sources: dict[str, SourceRow] = {}
+        self.target_dialog: TargetDialog | None = None
+        self._previous: Evaluation | None = None
         self._period_auto = True  # the period follows the date until the user sets it
 
         self.criteria_box = QGroupBox(self)
@@ -188,10 +198,14 @@ class EvaluationForm(QWidget):
     # -- building ---------------------------------------------------------------------
     def rebuild(self) -> None:
         """Rebuild the inputs from the current scheme, keeping the values entered."""
-        values = self.values()
+        values, choices = self.values(), self.source_choices()
         self.scheme = self._service.scheme()
         self._build_inputs(values)
         self.retranslate()
+        self.refresh_from_orders()
+        for key, source in self.sources.items():
+            source.set_checked(choices.get(key) == FROM_ORDERS)
+        self._apply_sources()
 
     def _input_for(self, criterion: Criterion, parent: QWidget) -> QWidget:
         if criterion.kind == PERCENT:
@@ -227,8 +241,12 @@ class EvaluationForm(QWidget):
         self.points.clear()
         self.contributions.clear()
         self._captions.clear()
+        self.sources.clear()
+        fed = self._service.fed_criteria(self.scheme)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for row, criterion in enumerate(self.scheme.criteria, start=1):
+        row = 0
+        for criterion in self.scheme.criteria:
+            row += 1
             caption = QLabel(holder)
             caption.setWordWrap(True)
             widget = self._input_for(criterion, holder)
@@ -244,7 +262,15 @@ class EvaluationForm(QWidget):
             self.inputs[criterion.key] = widget
             self.points[criterion.key] = points
             self.contributions[criterion.key] = contribution
-        last = len(self.scheme.criteria) + 1
+            if criterion.key in fed:
+                row += 1
+                source = SourceRow(criterion.key, holder)
+                source.toggled.connect(self._on_source_toggled)
+                if source.target_button is not None:
+                    source.target_button.clicked.connect(self.edit_target)
+                grid.addWidget(source, row, 0, 1, 4)
+                self.sources[criterion.key] = source
+        last = row + 1
         self._total_caption.setParent(holder)
         self.total_points.setParent(holder)
         self.total_points.setAlignment(right)
@@ -272,6 +298,8 @@ class EvaluationForm(QWidget):
                 widget.setItemText(0, _("— choose —"))
                 for index, (name, _points) in enumerate(criterion.ratings, start=1):
                     widget.setItemText(index, rating_label(name))
+        for source in self.sources.values():
+            source.retranslate()
         self._date_caption.setText(_("Evaluated on"))
         self._period_caption.setText(_("Period"))
         self._notes_caption.setText(_("Notes"))
@@ -325,7 +353,93 @@ class EvaluationForm(QWidget):
         self.notes.clear()
         self.status.clear()
         self._clear_errors()
+        self._previous = previous
         self.set_values(dict(previous.inputs) if previous else {})
+        self.refresh_from_orders(default_sources=True)
+
+    # -- inputs from the orders --------------------------------------------------------
+    def period(self) -> tuple[date, date]:
+        return from_qdate(self.period_start.date()), from_qdate(self.period_end.date())
+
+    def refresh_from_orders(self, default_sources: bool = False) -> None:
+        """Read what the client's orders say for the period again; with
+        ``default_sources`` also choose each fed input's source: the orders
+        when they give a figure (for the credit: when the period has won
+        orders), unless the previous evaluation typed it by hand."""
+        found: dict[str, FromOrders] = {}
+        if self.client_id is not None and self.sources:
+            found = self._service.from_orders(self.client_id, *self.period(),
+                                              evaluated_on=from_qdate(self.evaluated_on.date()))
+        for key, source in self.sources.items():
+            source.set_found(found.get(key))
+            if default_sources:
+                was = (self._previous.sources.get(key, {}).get("source")
+                       if self._previous else None)
+                item = found.get(key)
+                useful = item is not None and item.value is not None and (
+                    key == SALES_KEY or bool(item.facts.get("orders")))
+                source.set_checked(useful and was != BY_HAND)
+        self._apply_sources()
+
+    def _apply_sources(self) -> None:
+        """Put the orders' figures into the inputs switched to the orders, which
+        then cannot be typed over (clear the switch to override)."""
+        for key, source in self.sources.items():
+            widget = self.inputs[key]
+            on = source.from_orders.isChecked() and source.found is not None
+            widget.setEnabled(not on)
+            if on and source.found is not None and source.found.value is not None:
+                widget.blockSignals(True)
+                if isinstance(widget, QDoubleSpinBox):
+                    widget.setValue(min(float(source.found.value), widget.maximum()))
+                elif isinstance(widget, QSpinBox):
+                    widget.setValue(min(int(source.found.value), widget.maximum()))
+                widget.blockSignals(False)
+        self._update_preview()
+
+    def _on_source_toggled(self) -> None:
+        self._clear_errors()
+        self.status.clear()
+        self._apply_sources()
+
+    def source_choices(self) -> dict[str, str]:
+        """Criterion key -> FROM_ORDERS or BY_HAND, for each fed input."""
+        return {key: FROM_ORDERS if source.from_orders.isChecked() else BY_HAND
+                for key, source in self.sources.items()}
+
+    def edit_target(self) -> TargetDialog | None:
+        """Open the dialog setting the client's sales target (window-modal, does
+        not block); its period is the target covering the evaluation period's
+        end, else that day's quarter."""
+        if self.client_id is None:
+            return None
+        if self.target_dialog is not None:
+            self.target_dialog.raise_()
+            return self.target_dialog
+        end = self.period()[1]
+        sales = self._service.sales
+        current = next((t for t in sales.targets_of(self.client_id)
+                        if t.period_start <= end <= t.period_end), None)
+        period = (current.period_start, current.period_end) if current else quarter_of(end)
+        dialog = TargetDialog(sales, self.client_id, period, current, self)
+        dialog.accepted.connect(self._on_target_set)
+        dialog.finished.connect(self._on_target_dialog_closed)
+        self.target_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_target_set(self) -> None:
+        source = self.sources.get(SALES_KEY)
+        self.refresh_from_orders()
+        if source is not None and source.from_orders.isEnabled():
+            source.set_checked(True)  # the user set the target to use it
+            self._apply_sources()
+        self.status.setText(_("Sales target saved."))
+
+    def _on_target_dialog_closed(self) -> None:
+        if self.target_dialog is not None:
+            self.target_dialog.deleteLater()
+        self.target_dialog = None
 
     def _set_period(self, start: date, end: date) -> None:
         for edit, value in ((self.period_start, start), (self.period_end, end)):
@@ -338,10 +452,12 @@ class EvaluationForm(QWidget):
             self._set_period(*default_period(from_qdate(self.evaluated_on.date()),
                                              self._service.period_days))
         self._clear_errors()
+        self.refresh_from_orders()
 
     def _on_period_edited(self) -> None:
         self._period_auto = False
         self._clear_errors()
+        self.refresh_from_orders()
 
     def _on_input(self) -> None:
         self._clear_errors()
@@ -439,8 +555,8 @@ class EvaluationForm(QWidget):
         try:
             saved = self._service.evaluate_client(
                 self.client_id, values,
-                period=(from_qdate(self.period_start.date()), from_qdate(self.period_end.date())),
-                evaluated_on=from_qdate(self.evaluated_on.date()), notes=self.notes.text())
+                period=self.period(), evaluated_on=from_qdate(self.evaluated_on.date()),
+                notes=self.notes.text(), sources=self.source_choices())
         except ScoringError as exc:
             self._show_error(str(exc), self._fields_for(str(exc)))
             return None
@@ -448,6 +564,7 @@ class EvaluationForm(QWidget):
             self._show_error(str(exc), [])
             return None
         self.last_saved = saved
+        self._previous = saved
         if saved.scheme_version != self.scheme.version:  # edited elsewhere meanwhile
             self.rebuild()
         self.notes.clear()

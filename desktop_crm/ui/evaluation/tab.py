@@ -4,7 +4,7 @@ history, the evaluation form, the grade distribution and the scheme editor."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -29,15 +29,19 @@ from desktop_crm.domain.scoring import grade_strategy, grade_title
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.evaluations import EvaluationService
+from desktop_crm.services.loyalty_plan import LoyaltyPlanService
 from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.evaluation.advice import grade_caption
 from desktop_crm.ui.evaluation.charts import GradeDistributionChart, ScoreHistoryChart
 from desktop_crm.ui.evaluation.form import EvaluationForm
 from desktop_crm.ui.evaluation.list_model import EvaluationListModel
+from desktop_crm.ui.evaluation.plan_dialog import LoyaltyPlanDialog
 from desktop_crm.ui.evaluation.scheme_dialog import SchemeDialog
+from desktop_crm.ui.evaluation.source_row import record_text
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import configure_list_view, select_row_quietly
 
+PLAN_SHORTCUT = "Ctrl+Shift+L"
 HISTORY_COLUMNS = (N_("Date"), N_("Period"), N_("Total"), N_("Grade"), N_("Scheme"),
                    N_("Evaluator"))
 
@@ -58,6 +62,8 @@ class EvaluationTab(QWidget):
         distribution: the grade distribution of all clients.
         splitter: list | details (remembered by the main window).
         scheme_dialog: the open scheme dialog, if any.
+        plan_button, plan_dialog: the loyalty plan's editor (Ctrl+Shift+L) and
+            the open one, if any.
     """
 
     evaluated = Signal(int)
@@ -70,6 +76,7 @@ class EvaluationTab(QWidget):
         self.evaluation_service = evaluation_service
         self.client_id: int | None = None
         self.scheme_dialog: SchemeDialog | None = None
+        self.plan_dialog: LoyaltyPlanDialog | None = None
         self._history: list[Evaluation] = []
 
         # left: search, filters, list, distribution
@@ -88,6 +95,7 @@ class EvaluationTab(QWidget):
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.scheme_button = QPushButton(self)
+        self.plan_button = QPushButton(self)
         self.distribution = GradeDistributionChart(self)
         self.distribution.setMinimumHeight(170)
         self.distribution.setMaximumHeight(230)
@@ -98,6 +106,7 @@ class EvaluationTab(QWidget):
         below = QHBoxLayout()
         below.addWidget(self.count_label, 1)
         below.addWidget(self.scheme_button)
+        below.addWidget(self.plan_button)
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -173,6 +182,10 @@ class EvaluationTab(QWidget):
         self.due_only.toggled.connect(self.apply_filter)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.scheme_button.clicked.connect(self.edit_scheme)
+        self.plan_button.clicked.connect(self.edit_plan)
+        plan_shortcut = QShortcut(QKeySequence(PLAN_SHORTCUT), self)
+        plan_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        plan_shortcut.activated.connect(self.edit_plan)
         self.form.saved.connect(self._on_saved)
         self.retranslate()
 
@@ -192,6 +205,9 @@ class EvaluationTab(QWidget):
         self.due_only.setToolTip(_("Clients not evaluated in the last {days} days",
                                    days=self.evaluation_service.period_days))
         self.scheme_button.setText(_("Edit scoring scheme…"))
+        self.plan_button.setText(_("Loyalty plan…"))
+        self.plan_button.setToolTip(_("The actions of A- and B-class service for each loyalty "
+                                      "state ({shortcut})", shortcut=PLAN_SHORTCUT))
         self.history_title.setText("<b>" + _("Evaluations") + "</b>")
         self.history_table.setHorizontalHeaderLabels([_(t) for t in HISTORY_COLUMNS])
         texts_changed(self.model)
@@ -201,6 +217,8 @@ class EvaluationTab(QWidget):
         self.distribution.retranslate()
         if self.scheme_dialog is not None:
             self.scheme_dialog.retranslate()
+        if self.plan_dialog is not None:
+            self.plan_dialog.retranslate()
         self._update_count()
         self._show_header()
 
@@ -316,12 +334,16 @@ class EvaluationTab(QWidget):
             cells = (item.evaluated_on.isoformat(),
                      f"{item.period_start.isoformat()} – {item.period_end.isoformat()}",
                      f"{item.total:.1f}", item.grade, f"v{item.scheme_version}", item.evaluator)
+            labels = {c.key: c.label for c in scheme.criteria}
+            tip = "\n".join([item.notes] * bool(item.notes) + [
+                f"{labels.get(key, key)}: {record_text(key, record)}"
+                for key, record in item.sources.items()])
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if column in (2, 3, 4):
                     cell.setTextAlignment(centre)
-                if item.notes:
-                    cell.setToolTip(item.notes)
+                if tip:
+                    cell.setToolTip(tip)
                 table.setItem(row, column, cell)
 
     def _on_saved(self, client_id: int) -> None:
@@ -355,6 +377,24 @@ class EvaluationTab(QWidget):
         self._show_history()
         self.status.emit(_("Scoring scheme saved as version {version}",
                            version=self.form.scheme.version))
+
+    # -- the loyalty plan -------------------------------------------------------------
+    def edit_plan(self) -> LoyaltyPlanDialog:
+        """Open the loyalty plan's editor (window-modal, does not block)."""
+        if self.plan_dialog is not None:
+            self.plan_dialog.raise_()
+            return self.plan_dialog
+        dialog = LoyaltyPlanDialog(LoyaltyPlanService(self.evaluation_service.db), self)
+        dialog.accepted.connect(lambda: self.status.emit(_("Loyalty plan saved")))
+        dialog.finished.connect(self._on_plan_dialog_closed)
+        self.plan_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_plan_dialog_closed(self) -> None:
+        if self.plan_dialog is not None:
+            self.plan_dialog.deleteLater()
+        self.plan_dialog = None
 
     def apply_changes(self, changes: Changes) -> None:
         """TabPage: the lists are read again when the tab is shown."""

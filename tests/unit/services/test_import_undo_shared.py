@@ -97,6 +97,6 @@ def test_undo_refuses_naming_new_clients_with_activity(db: Database, tmp_path: P
         clients.log_interaction(Interaction(_names(db)[f"张{n}"].id or 0, LATER,
                                             Channel.CALL, "回访"))
     with pytest.raises(ImportUndoError, match=r"^Cannot undo the import: 张1、张4 have "
-                                              r"interactions, evaluations or complaints"):
+                                              r"interactions, orders, evaluations or complaints"):
         _importer(db, "张伟", LATER).undo(ours.batch_id)
     assert len(_names(db)) == 8
