@@ -32,6 +32,7 @@ from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.domain.dates import DateSpec, DateSpecError
 from desktop_crm.domain.enums import ClientKind, Gender, PhoneKind
 from desktop_crm.domain.identity import parse_uuid
+from desktop_crm.domain.sales import parse_amount
 from desktop_crm.domain.validation import (
     check_email,
     check_phone,
@@ -50,6 +51,7 @@ LAST_NAME = "last_name"
 FIRST_NAME = "first_name"
 MOBILE = "mobile"
 PHONE = "phone"
+ANNUAL_SPEND = "annual_spend"
 
 FIELD_LABELS: dict[str, str] = {
     CLIENT_ID: N_("Client ID"),
@@ -72,6 +74,7 @@ FIELD_LABELS: dict[str, str] = {
     "owner": N_("Owner"),
     "tags": N_("Tags"),
     "notes": N_("Notes"),
+    ANNUAL_SPEND: N_("Estimated yearly spend"),
 }
 FIELDS: tuple[str, ...] = tuple(FIELD_LABELS)
 # Fields that several columns may feed (their values are joined or listed).
@@ -118,6 +121,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "tags": ("标签", "tags", "tag", "categories", "category", "labels"),
     "notes": ("备注", "说明", "附注", "描述", "备注信息", "notes", "note", "remarks", "remark",
               "comments", "comment", "description", "memo"),
+    ANNUAL_SPEND: ("年度采购额估计", "年度采购额", "年采购额", "预计年采购额", "年采购额估计",
+                   "estimatedyearlyspend", "yearlyspend", "annualspend", "estimatedannualspend"),
 }
 _BY_NAME: dict[str, str] = {name: key for key, names in _SYNONYMS.items() for name in names}
 
@@ -375,6 +380,17 @@ def parse_gender(value: object) -> Gender | None:
     return Gender.from_label(cell_text(value))  # the app's own labels, e.g. "Not given"
 
 
+def parse_spend(value: object) -> int:
+    """An estimated yearly spend in whole yuan: a number cell or text such as
+    ``1,200,000``, ``¥50000``, ``５００００元``; ValueError otherwise (the range
+    is checked with the card)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(_("Not an amount: {text}", text=value))
+        return round(value)
+    return round(parse_amount(cell_text(value)))
+
+
 def split_tags(value: object) -> list[str]:
     return [t.strip() for t in re.split(r"[;；,，、|]+", cell_text(value)) if t.strip()]
 
@@ -538,6 +554,11 @@ def build_row(row_number: int, values: Sequence[object], mapping: Mapping[int, s
                 card.gender = gender
         elif key == "tags":
             card.tags.extend(t for t in split_tags(value) if t not in card.tags)
+        elif key == ANNUAL_SPEND:
+            try:
+                card.annual_spend = parse_spend(value)
+            except ValueError as exc:  # 不详, "about a million": kept in the notes
+                warn(index, str(exc) + _(" (kept in the notes)"), text)
         else:
             parts.setdefault(key, []).append(text)
 
@@ -553,7 +574,7 @@ def build_row(row_number: int, values: Sequence[object], mapping: Mapping[int, s
     card.notes = "\n".join(notes)
     has_data = bool(name or card.company or card.email or card.phones or card.notes
                     or card.address or card.home_address or card.birthday or card.tags
-                    or card.wechat or card.title)
+                    or card.wechat or card.title or card.annual_spend is not None)
     if not has_data and not kept:  # empty, or nothing but an identifier (a template's ID)
         result.blank = True
         return result
@@ -633,6 +654,8 @@ def merge_into(base: ClientCard, extra: ClientCard) -> ClientCard:
             setattr(merged, name, getattr(extra, name))
     if merged.birthday is None and extra.birthday is not None:
         merged.birthday = extra.birthday
+    if merged.annual_spend is None:
+        merged.annual_spend = extra.annual_spend
     if merged.gender == Gender.UNKNOWN:
         merged.gender = extra.gender
     known = {phone_key(p.number) for p in merged.phones}

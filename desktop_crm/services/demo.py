@@ -6,8 +6,9 @@ Public API::
 
 Writes ``clients`` sample clients (about 85% Chinese people and organisations,
 15% English names) with phones, tags, birthdays (Gregorian and lunar), family
-members, Mackay 66 answers, a two-year timeline of interactions, the "created"
-history entry and the full-text index, all in one transaction. The same seed
+members, Mackay 66 answers, a two-year timeline of interactions, an order
+history with sales targets and an estimated yearly spend (``demo_sales``),
+the "created" history entry and the full-text index, all in one transaction. The same seed
 and the same ``now`` give the same data. Rows go in chunk by chunk through
 ``storage.demo_repo`` (Core bulk inserts: 100,000 clients take seconds, not
 minutes). The tables it draws from are in ``demo_tables`` (their data in
@@ -44,6 +45,7 @@ from desktop_crm.domain.scoring import evaluate
 from desktop_crm.domain.validation import phone_digits
 from desktop_crm.services.demo_complaints import generate_complaints
 from desktop_crm.services.demo_people import Company, Person, Pieces
+from desktop_crm.services.demo_sales import SalesHistory
 from desktop_crm.services.demo_tables import (
     ABROAD,
     BRANDS,
@@ -91,6 +93,10 @@ Row = dict[str, Any]
 
 class _Generator(Pieces):
     """Writes one client after another into chunks of rows."""
+
+    def __init__(self, seed: int, now: datetime, clients: int) -> None:
+        super().__init__(seed, now, clients)
+        self.sales = SalesHistory(seed, now)
 
     def client(self, cid: int, out: Chunk) -> None:
         rng = self.rng
@@ -303,9 +309,13 @@ class _Generator(Pieces):
             }
             self.answers(cid, created, ctx, out)
 
-        # timeline and evaluations
+        # timeline, evaluations and orders
         last_contact = self.timeline(cid, created, stage, loyalty, out)
         grades = self.evaluations(cid, created, owner, out) if stage == "active" else []
+        sales = self.sales.client(cid, created, stage, loyalty, volume, english,
+                                  abroad is not None, is_org, out)
+        if sales.last_call is not None:
+            last_contact = max(last_contact or sales.last_call, sales.last_call)
 
         updated = created if rng.random() < 0.4 else self.moment(created, now)
         out.clients.append({
@@ -324,6 +334,7 @@ class _Generator(Pieces):
             "grade": grades[-1][0] if grades else None,
             "previous_grade": grades[-2][0] if len(grades) > 1 else None,
             "last_evaluated_on": grades[-1][1] if grades else None,
+            "annual_spend": sales.annual_spend,
         })
         out.changes.append({"client_id": cid, "changed_at": created, "user": owner,
                             "field": "created", "old_value": "", "new_value": name})
@@ -478,7 +489,7 @@ class _Generator(Pieces):
             out.interactions.append({
                 "client_id": cid, "occurred_at": when, "channel": channel, "summary": summary,
                 "next_step": next_step, "follow_up_on": follow, "follow_up_done": done,
-                "milestone": milestone,
+                "milestone": milestone, "satisfaction": None,
                 "created_at": min(now, when + timedelta(minutes=rng.randint(0, 180))),
             })
         return moments[-1]

@@ -144,6 +144,26 @@ OUTCOMES = _tupled(_DATA["outcomes"])
 MILESTONE_SUMMARIES = {k: _tupled(v) for k, v in _DATA["milestone_summaries"].items()}
 NEXT_STEPS = _tupled(_DATA["next_steps"])
 
+# -- orders --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product or service of the demo catalogue, in both languages, with its list price."""
+
+    zh: str
+    en: str
+    price: int  # yuan a unit
+    service: bool  # sold one at a time
+
+
+PRODUCTS = tuple(Product(zh, en, price, kind == "service")
+                 for zh, en, price, kind in _DATA["orders"]["products"])
+# (Chinese, English) pairs
+LOST_REASONS = _tupled(_DATA["orders"]["lost_reasons"])
+ORDER_NOTES = _tupled(_DATA["orders"]["order_notes"])
+THANK_YOU = _tupled(_DATA["orders"]["thank_you"])  # by satisfaction, 1 to 5
+
 # -- the Mackay 66 profile ----------------------------------------------------------
 
 PROFILE: dict[int, tuple[str, ...]] = {int(k): _tupled(v) for k, v in _DATA["profile"].items()}

@@ -28,7 +28,9 @@ from desktop_crm.storage.models import (
     FamilyMemberRow,
     ImportantDateRow,
     InteractionRow,
+    OrderRow,
     ProfileAnswer,
+    SalesTargetRow,
     Tag,
 )
 
@@ -49,10 +51,13 @@ class Chunk:
     interactions: list[Row] = field(default_factory=list)
     changes: list[Row] = field(default_factory=list)
     evaluations: list[Row] = field(default_factory=list)
+    orders: list[Row] = field(default_factory=list)
+    targets: list[Row] = field(default_factory=list)
 
     def with_uuids(self) -> list[list[Row]]:
         """The lists whose rows need a ``uuid``, in the order they get one."""
-        return [self.clients, self.dates, self.family, self.interactions, self.evaluations]
+        return [self.clients, self.dates, self.family, self.interactions, self.evaluations,
+                self.orders, self.targets]
 
 
 def _table(model: Any) -> Table:
@@ -89,6 +94,8 @@ def write(session: Session, chunk: Chunk, tags: dict[str, int],
         (InteractionRow, chunk.interactions),
         (ChangeLogRow, chunk.changes),
         (EvaluationRow, chunk.evaluations),
+        (OrderRow, chunk.orders),
+        (SalesTargetRow, chunk.targets),
     ):
         if rows:
             session.execute(insert(_table(model)), rows)

@@ -2,7 +2,7 @@
 
 For each page of ids, the cards come from one Core query per table (mapped by
 ``card_rows.card_from_rows``, as ``client_repo.load_card`` maps one card), and
-the evaluations and interactions from one query each. Functions take a
+the evaluations, interactions and orders from one query each. Functions take a
 Session and never commit.
 """
 
@@ -12,14 +12,14 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.enums import Channel, Milestone
-from desktop_crm.storage import card_rows
+from desktop_crm.storage import card_rows, order_repo
 from desktop_crm.storage.models import (
     Client,
     ClientPhone,
@@ -28,6 +28,7 @@ from desktop_crm.storage.models import (
     FamilyMemberRow,
     ImportantDateRow,
     InteractionRow,
+    OrderRow,
     ProfileAnswer,
     ScoringSchemeRow,
     Tag,
@@ -164,3 +165,51 @@ def interactions(s: Session, ids: list[int]) -> list[InteractionLine]:
              for r in s.execute(stmt)]
     lines.sort(key=lambda i: (order[i.client_id], i.occurred_at), reverse=False)
     return lines
+
+
+@dataclass(frozen=True, slots=True)
+class OrderLine:
+    """An order as the workbook writes it: its columns as stored (the amount
+    in cents, the status's value), without building a domain Order each (the
+    Sales sheet has a row for every order of the book)."""
+
+    id: int
+    uuid: str
+    client_id: int
+    ordered_on: date
+    product: str
+    quantity: float
+    amount_cents: int
+    currency: str
+    status: str
+    payment_due: date | None
+    paid_on: date | None
+    lost_reason: str
+    notes: str
+
+    @property
+    def is_won(self) -> bool:
+        return self.status in order_repo.WON_VALUES
+
+    def is_late(self, today: date) -> bool:
+        """As ``domain.sales.Order.is_late``: a won order paid after it was
+        due, or due before ``today`` and not paid."""
+        due = self.payment_due
+        if due is None or not self.is_won:
+            return False
+        return self.paid_on > due if self.paid_on is not None else today > due
+
+
+def orders(s: Session, ids: list[int]) -> list[OrderLine]:
+    """The orders of ``ids`` not in the trash: by client in the order of ``ids``,
+    oldest first."""
+    o = OrderRow
+    stmt = (select(o.id, o.uuid, o.client_id, o.ordered_on, o.product, o.quantity,
+                   o.amount_cents, o.currency, o.status, o.payment_due, o.paid_on,
+                   o.lost_reason, o.notes)
+            .join(Client, Client.id == o.client_id)
+            .where(o.client_id.in_(ids), Client.deleted_at.is_(None)))
+    order = _order(ids)
+    found = [OrderLine(*cast(tuple[Any, ...], row)) for row in s.execute(stmt)]
+    found.sort(key=lambda line: (order[line.client_id], line.ordered_on, line.id))
+    return found

@@ -28,6 +28,7 @@ RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 NUMBER_FORMAT = "0.0"
+MONEY_FORMAT = "#,##0.00"
 MAX_TEXT = 32767  # Excel's limit for one cell
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _BOLD = Font(bold=True)

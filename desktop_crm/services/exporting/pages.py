@@ -1,7 +1,7 @@
 """Reading the exported clients in pages, so memory stays bounded at any size.
 
 A page is a list of ids (``PAGE_SIZE`` at most); for each page the cards, the
-evaluations and the interactions come from ``storage.export_repo`` (one query
+evaluations, the interactions and the orders come from ``storage.export_repo`` (one query
 per table, cards mapped by ``storage.card_rows`` like every other card).
 """
 
@@ -13,9 +13,15 @@ from dataclasses import dataclass
 from desktop_crm.storage import client_repo, export_repo
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
-from desktop_crm.storage.export_repo import EvaluationLine, ExportedClient, InteractionLine
+from desktop_crm.storage.export_repo import (
+    EvaluationLine,
+    ExportedClient,
+    InteractionLine,
+    OrderLine,
+)
 
-__all__ = ["PAGE_SIZE", "EvaluationLine", "ExportedClient", "InteractionLine", "Page",
+__all__ = ["PAGE_SIZE", "EvaluationLine", "ExportedClient", "InteractionLine", "OrderLine",
+           "Page",
            "client_ids", "client_pages", "pages"]
 
 PAGE_SIZE = 1000
@@ -26,6 +32,7 @@ class Page:
     clients: list[ExportedClient]
     evaluations: list[EvaluationLine]
     interactions: list[InteractionLine]
+    orders: list[OrderLine]
 
 
 def client_ids(db: Database, ids: Sequence[int] | None) -> list[int]:
@@ -44,7 +51,7 @@ def pages(db: Database, ids: Sequence[int], size: int = PAGE_SIZE) -> Iterator[P
         chunk = list(ids[start:start + size])
         with db.read() as s:
             yield Page(export_repo.clients(s, chunk), export_repo.evaluations(s, chunk),
-                       export_repo.interactions(s, chunk))
+                       export_repo.interactions(s, chunk), export_repo.orders(s, chunk))
 
 
 def client_pages(db: Database, ids: Sequence[int],

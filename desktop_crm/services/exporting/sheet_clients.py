@@ -15,6 +15,7 @@ from desktop_crm.services.exporting.pages import ExportedClient
 from desktop_crm.services.exporting.row_xml import StreamedSheet
 from desktop_crm.services.exporting.texts import Texts
 
+SPEND_FORMAT = "#,##0"  # whole yuan
 COLUMNS = (
     Column(N_("ID"), 7), Column(N_("Name"), 16), Column(N_("Kind"), 10),
     Column(N_("Gender"), 8), Column(N_("Title"), 12), Column(N_("Company"), 24),
@@ -24,7 +25,8 @@ COLUMNS = (
     Column(N_("Owner"), 10), Column(N_("Grade"), 6), Column(N_("Previous grade"), 8),
     Column(N_("Last evaluated"), 12), Column(N_("Last contact"), 16, DATETIME_FORMAT),
     Column(N_("By nature"), 14), Column(N_("By stage"), 12), Column(N_("By tenure"), 10),
-    Column(N_("By volume"), 12), Column(N_("Loyalty"), 14), Column(N_("Birthday"), 14),
+    Column(N_("By volume"), 12), Column(N_("Loyalty"), 14),
+    Column(N_("Estimated yearly spend"), 12, SPEND_FORMAT), Column(N_("Birthday"), 14),
     Column(N_("Important dates"), 28), Column(N_("Family members"), 28),
     Column(N_("Legal representative"), 12), Column(N_("Founded on"), 12),
     Column(N_("Scale"), 10), Column(N_("Assets"), 10), Column(N_("Organisation form"), 12),
@@ -56,7 +58,8 @@ class ClientsSheet:
             c.home_address, c.industry, c.source, LIST_SEPARATOR.join(c.tags), c.owner,
             c.grade, item.previous_grade, item.last_evaluated_on, item.last_contact,
             t.label(c.nature), t.label(c.stage), t.label(c.tenure), t.label(c.volume_tier),
-            t.label(c.loyalty), self._spec(c.birthday), self._dates(c), self._family(c),
+            t.label(c.loyalty), c.annual_spend, self._spec(c.birthday), self._dates(c),
+            self._family(c),
             c.legal_representative, c.founded_on, c.scale, c.assets, c.org_form,
             c.relationship_since,
             c.profile_filled_by, c.notes, c.created_at, c.updated_at, c.uuid,

@@ -9,11 +9,10 @@ from openpyxl.workbook import Workbook
 from desktop_crm.domain.complaint import Complaint, is_overdue
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
-from desktop_crm.services.exporting.cells import DATETIME_FORMAT, Column
+from desktop_crm.services.exporting.cells import DATETIME_FORMAT, MONEY_FORMAT, Column
 from desktop_crm.services.exporting.row_xml import StreamedSheet
 from desktop_crm.services.exporting.texts import Texts
 
-MONEY_FORMAT = "#,##0.00"
 COLUMNS = (
     Column(N_("Number"), 14), Column(N_("Client ID"), 8), Column(N_("Client"), 16),
     Column(N_("Received"), 16, DATETIME_FORMAT), Column(N_("Complaint channel"), 10),

@@ -1,6 +1,6 @@
 """The Summary sheet: headline figures, the tables behind the charts, and
 native Excel charts (grade distribution, clients by classification,
-complaints by category and by month).
+complaints by category and by month, top clients by sales).
 
 The figures are counted while the other sheets are written (:class:`Tally`),
 so they describe exactly the clients in the workbook; for a full export they
@@ -10,18 +10,21 @@ equal ``desktop-crm stats``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from desktop_crm.domain.complaint import ComplaintCategory
 from desktop_crm.domain.enums import CLASSIFICATIONS
+from desktop_crm.domain.sales import DEFAULT_CURRENCY, OrderStatus, from_cents
 from desktop_crm.i18n import N_
 from desktop_crm.services.complaint_analysis import ComplaintAnalysis
-from desktop_crm.services.exporting.cells import Column, SheetWriter
-from desktop_crm.services.exporting.pages import ExportedClient
+from desktop_crm.services.exporting.cells import MONEY_FORMAT, Column, SheetWriter
+from desktop_crm.services.exporting.pages import ExportedClient, OrderLine
 from desktop_crm.services.exporting.texts import Texts
 
 GRADES = ("A", "B", "C", "unrated")
@@ -37,6 +40,12 @@ CLIENTS = N_("Clients")
 EVALUATIONS = N_("Evaluations")
 INTERACTIONS = N_("Interactions")
 INTERACTIONS_THIS_MONTH = N_("Interactions this month")
+ORDERS = N_("Orders")
+WON_THIS_YEAR = N_("Won sales this year (CNY)")
+WON_LAST_YEAR = N_("Won sales last year (CNY)")
+LATE_PAYMENTS = N_("Late payments")
+LOST_DEALS = N_("Deals lost")
+TOP_CLIENTS = 10
 COMPLAINTS = N_("Complaints")
 OPEN_COMPLAINTS = N_("Open complaints")
 OVERDUE_COMPLAINTS = N_("Overdue complaints")
@@ -58,6 +67,13 @@ class Tally:
     evaluations: int = 0
     interactions: int = 0
     interactions_this_month: int = 0
+    today: date = date.min  # for the sales figures: this year, the last 12 months, late
+    orders: int = 0
+    won_cents: dict[int, int] = field(default_factory=dict)  # year -> won CNY
+    late_payments: int = 0
+    lost_deals: int = 0
+    # client id -> (name, won CNY in the last 12 months)
+    client_sales: dict[int, tuple[str, int]] = field(default_factory=dict)
 
     def client(self, item: ExportedClient) -> None:
         card = item.card
@@ -68,6 +84,27 @@ class Tally:
             value = getattr(card, name)
             if value is not None:
                 counts[value.value] += 1
+
+    def order(self, order: OrderLine, client: str) -> None:
+        self.orders += 1
+        if order.status == OrderStatus.LOST.value:
+            self.lost_deals += 1
+        if not order.is_won:
+            return
+        self.late_payments += order.is_late(self.today)
+        if order.currency != DEFAULT_CURRENCY:
+            return  # no exchange rates: the sums are in CNY only
+        cents = order.amount_cents
+        year = order.ordered_on.year
+        self.won_cents[year] = self.won_cents.get(year, 0) + cents
+        if self.today - timedelta(days=365) < order.ordered_on <= self.today:
+            _name, before = self.client_sales.get(order.client_id, (client, 0))
+            self.client_sales[order.client_id] = (client, before + cents)
+
+    def top_clients(self) -> list[tuple[str, Decimal]]:
+        """The clients who bought most in the last 12 months (CNY), most first."""
+        ranked = sorted(self.client_sales.items(), key=lambda item: (-item[1][1], item[0]))
+        return [(name, from_cents(cents)) for _cid, (name, cents) in ranked[:TOP_CLIENTS]]
 
     def interaction(self, when: datetime) -> None:
         self.interactions += 1
@@ -100,6 +137,10 @@ def write_summary(ws: WriteOnlyWorksheet, t: Texts, tally: Tally, head: Headline
         (CLIENTS, tally.clients), (EVALUATIONS, tally.evaluations),
         (INTERACTIONS, tally.interactions),
         (INTERACTIONS_THIS_MONTH, tally.interactions_this_month),
+        (ORDERS, tally.orders),
+        (WON_THIS_YEAR, from_cents(tally.won_cents.get(tally.today.year, 0))),
+        (WON_LAST_YEAR, from_cents(tally.won_cents.get(tally.today.year - 1, 0))),
+        (LATE_PAYMENTS, tally.late_payments), (LOST_DEALS, tally.lost_deals),
         (COMPLAINTS, head.complaints.total), (OPEN_COMPLAINTS, head.open_complaints),
         (OVERDUE_COMPLAINTS, head.overdue_complaints), (CARE_30_DAYS, head.care_30_days),
         (DATABASE_UUID, head.database_uuid),
@@ -115,10 +156,13 @@ def write_summary(ws: WriteOnlyWorksheet, t: Texts, tally: Tally, head: Headline
     categories = out.table(N_("Category"), N_("Complaints"), [
         (t.label(_category(key)), n) for key, n in head.complaints.by_category.items()])
     months = out.table(N_("Month"), N_("Complaints"), list(head.complaints_by_month.items()))
+    top = out.table(N_("Top clients by sales, last 12 months"), N_("Won sales (CNY)"),
+                    tally.top_clients())
     charts = [(grades, N_("Grade distribution"), "col", "D2", 7.5),
               (classes, N_("Clients by classification"), "bar", "M2", 15),
               (categories, N_("Complaints by category"), "bar", "D18", 9),
-              (months, N_("Complaints by month"), "col", "D37", 7.5)]
+              (months, N_("Complaints by month"), "col", "D37", 7.5),
+              (top, N_("Top clients by sales, last 12 months"), "bar", "M33", 9)]
     for (first, last), title, direction, anchor, height in charts:
         chart = BarChart()
         chart.type = direction
@@ -145,16 +189,25 @@ class _Summary:
 
     def rows(self, figures: list[tuple[str, Any]]) -> None:
         for msgid, value in figures:
-            self.writer.append([self.t(msgid), value])
+            self.writer.append([self.t(msgid), self.money(value)])
             self.row += 1
 
-    def table(self, label: str, value: str, rows: list[tuple[str, int]]) -> tuple[int, int]:
+    def money(self, value: Any) -> Any:
+        """An amount (Decimal) as a number cell with two decimals; other values as they are."""
+        if not isinstance(value, Decimal):
+            return value
+        cell = WriteOnlyCell(self.writer.ws, float(value))
+        cell.number_format = MONEY_FORMAT
+        return cell
+
+    def table(self, label: str, value: str,
+              rows: list[tuple[str, int]] | list[tuple[str, Decimal]]) -> tuple[int, int]:
         """A blank row, a bold header, the rows; returns (header row, last row)."""
         self.writer.ws.append([])
         self.writer.ws.append(self.writer.header_cells([self.t(label), self.t(value)]))
         header = self.row + 2
         for name, n in rows:
-            self.writer.append([name, n])
+            self.writer.append([name, self.money(n)])
         self.row = header + len(rows)
         return header, self.row
 

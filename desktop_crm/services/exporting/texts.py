@@ -23,6 +23,8 @@ T = TypeVar("T")
 # Sheet names (Excel allows 31 characters and no []:*?/\ in them).
 SUMMARY = N_("Summary")
 CLIENTS = N_("Clients")
+SALES = N_("Sales")
+LOYALTY = N_("Loyalty KPIs")
 PROFILE = N_("Mackay 66")
 EVALUATIONS = N_("Evaluations")
 CARE = N_("Care calendar")

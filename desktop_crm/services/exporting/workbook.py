@@ -1,10 +1,11 @@
 """Building the manager's workbook (README.md, "Excel and contacts").
 
 One pass over the exported clients, page by page, writes the Clients,
-Mackay 66, Evaluations and Interactions sheets side by side (openpyxl's
+Sales, Mackay 66, Evaluations and Interactions sheets side by side (openpyxl's
 write-only sheets stream each to its own temporary file); the care calendar
 and the complaints are read whole (they are far fewer than clients); the
-Summary sheet, created first so that it opens first, is filled last.
+Summary sheet, created first so that it opens first, is filled last, as is
+the Loyalty KPIs sheet (the ten KPIs by month, from services.loyalty).
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ from desktop_crm.services.exporting.sheet_clients import ClientsSheet
 from desktop_crm.services.exporting.sheet_complaints import ComplaintsSheet
 from desktop_crm.services.exporting.sheet_evaluations import EvaluationsSheet
 from desktop_crm.services.exporting.sheet_interactions import InteractionsSheet
+from desktop_crm.services.exporting.sheet_loyalty import MONTHS, write_loyalty
 from desktop_crm.services.exporting.sheet_profile import ProfileSheet
+from desktop_crm.services.exporting.sheet_sales import SalesSheet
 from desktop_crm.services.exporting.summary import Headline, Tally, month_start, write_summary
 from desktop_crm.services.exporting.texts import Texts
+from desktop_crm.services.loyalty import LoyaltyService
 from desktop_crm.storage import identity_repo
 from desktop_crm.storage.database import Database
 
@@ -67,15 +71,18 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
     summary_ws = wb.create_sheet(t(texts.SUMMARY))
     assert isinstance(summary_ws, WriteOnlyWorksheet)
     clients = ClientsSheet(wb, t)
+    sales = SalesSheet(wb, t, today)
+    loyalty_ws = wb.create_sheet(t(texts.LOYALTY))
+    assert isinstance(loyalty_ws, WriteOnlyWorksheet)
     answers = ProfileSheet(wb, t, include_confidential)
     evaluations = EvaluationsSheet(wb, t, EvaluationService(db, clock).scheme())
     care = CareSheet(wb, t)
     complaints_sheet = ComplaintsSheet(wb, t, now, reply_hours)
     interactions = InteractionsSheet(wb, t)
 
-    sheets = (clients, answers, evaluations, care, complaints_sheet, interactions)
+    sheets = (clients, sales, answers, evaluations, care, complaints_sheet, interactions)
     try:
-        tally = Tally(month=(today.year, today.month))
+        tally = Tally(month=(today.year, today.month), today=today)
         uuids: dict[int, str] = {}  # client id -> UUID, for the complaints
         for page in pages.pages(db, ids):
             names = {c.card.id: c.card.name for c in page.clients}
@@ -89,6 +96,10 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
                 tally.evaluations += 1
                 evaluations.add(evaluation, names.get(evaluation.client_id, ""),
                                 uuids.get(evaluation.client_id, ""))
+            for order in page.orders:
+                name = names.get(order.client_id, "")
+                tally.order(order, name)
+                sales.add(order, name, uuids.get(order.client_id, ""))
             for line in page.interactions:
                 tally.interaction(line.occurred_at)
                 interactions.add(line, names.get(line.client_id, ""),
@@ -122,6 +133,10 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
         for sheet in sheets:
             sheet.finish()
         write_summary(summary_ws, t, tally, head)
+        this_month = month_start(today, 0)
+        trend = LoyaltyService(db, clock).trend(month_start(today, MONTHS),
+                                                this_month - timedelta(days=1))
+        write_loyalty(loyalty_ws, t, trend, client_ids is not None)
         package.save(wb, [s.out for s in sheets], path, database_uuid=origin)
     except BaseException:  # a failure or a cancel (raised by progress): nothing is saved
         _discard(wb)

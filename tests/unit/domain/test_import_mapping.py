@@ -275,3 +275,44 @@ def test_sheets_named_like_a_client_list_are_tried_first() -> None:
     assert im.client_sheets_first(["汇总", "客户", "麦凯66问"]) == ["客户", "汇总", "麦凯66问"]
     assert im.client_sheets_first(["Summary", " CLIENTS ", "Interactions"])[0] == " CLIENTS "
     assert im.client_sheets_first(["Sheet1", "Sheet2"]) == ["Sheet1", "Sheet2"]
+
+
+@pytest.mark.parametrize("header", ["Estimated yearly spend", "年度采购额估计", "年采购额",
+                                    "Annual spend"])
+def test_the_estimated_yearly_spend_is_recognised(header: str) -> None:
+    assert im.match_header(header) == "annual_spend"
+    assert im.suggest_mapping(["客户名称", header]) == {0: "name", 1: "annual_spend"}
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (120000, 120000), (120000.0, 120000), (99999.6, 100000), ("1,200,000", 1200000),
+    ("¥50000", 50000), ("５００００元", 50000), (" 3000 ", 3000)])
+def test_the_spend_is_read_as_whole_yuan(value: object, expected: int) -> None:
+    rc = im.build_row(2, ["张伟", value], {0: "name", 1: "annual_spend"}, ["Name", "Spend"],
+                      TODAY)
+    assert rc.ok and not rc.problems and rc.card.annual_spend == expected
+    assert "annual_spend" in rc.fields
+
+
+def test_a_spend_that_is_not_an_amount_or_out_of_range() -> None:
+    headers = ["Name", "Spend"]
+    mapping = {0: "name", 1: "annual_spend"}
+    rc = im.build_row(3, ["张伟", "不详"], mapping, headers, TODAY)
+    assert rc.ok and rc.card.annual_spend is None
+    assert [(p.column, p.severity) for p in rc.problems] == [("Spend", im.WARNING)]
+    assert rc.card.notes == "Spend: 不详"
+    rc = im.build_row(3, ["张伟", -5], mapping, headers, TODAY)
+    assert not rc.ok and [(p.column, p.severity) for p in rc.problems] == [("Spend", im.ERROR)]
+    # an update of the spend alone (ID and spend columns) is not a blank row
+    rc = im.build_row(4, [7, 5000], {0: "client_id", 1: "annual_spend"}, ["ID", "Spend"], TODAY)
+    assert rc.ok and not rc.blank and rc.client_id == 7 and rc.card.annual_spend == 5000
+
+
+def test_merge_and_update_carry_the_spend() -> None:
+    base = ClientCard(name="张伟")
+    assert im.merge_into(base, ClientCard(name="张伟", annual_spend=9000)).annual_spend == 9000
+    assert im.merge_into(ClientCard(name="张伟", annual_spend=1),
+                         ClientCard(annual_spend=9000)).annual_spend == 1
+    updated = im.apply_update(ClientCard(name="张伟", annual_spend=1), ClientCard(name="张伟"),
+                              {"annual_spend"})
+    assert updated.annual_spend is None  # a cleared cell clears it

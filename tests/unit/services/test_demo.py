@@ -26,7 +26,9 @@ from desktop_crm.storage.models import (
     FamilyMemberRow,
     ImportantDateRow,
     InteractionRow,
+    OrderRow,
     ProfileAnswer,
+    SalesTargetRow,
     Tag,
 )
 from tests.conftest import NewDatabases
@@ -125,7 +127,7 @@ def test_demo_identities_are_reproducible_in_one_database(new_db: NewDatabases) 
     assert len(_uuids(first)) == 40
     with first.read() as s:
         for model in (ImportantDateRow, FamilyMemberRow, InteractionRow, EvaluationRow,
-                      ComplaintRow):
+                      ComplaintRow, OrderRow, SalesTargetRow):
             found = list(s.scalars(select(model.uuid)))
             assert found and all(parse_uuid(u) == u for u in found), model
             assert len(set(found)) == len(found)

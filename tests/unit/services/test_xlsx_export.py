@@ -35,8 +35,8 @@ from desktop_crm.storage.database import Database
 
 NOW = datetime(2026, 11, 24, 9, 30)
 RISKY = ["=1+1", "+86 138 0013 8000", "-x", "@SUM(A1)", "=HYPERLINK(\"http://x\")"]
-SHEETS_EN = ["Summary", "Clients", "Mackay 66", "Evaluations", "Care calendar", "Complaints",
-             "Interactions"]
+SHEETS_EN = ["Summary", "Clients", "Sales", "Loyalty KPIs", "Mackay 66", "Evaluations",
+             "Care calendar", "Complaints", "Interactions"]
 GOOD = {"sales_attainment": 95, "cooperation": "good", "late_payments": 0,
         "information": "valuable"}
 POOR = {"sales_attainment": 30, "cooperation": "poor", "late_payments": 6,
@@ -157,7 +157,7 @@ def test_every_sheet_has_a_frozen_bold_filtered_header(db: Database, book: dict[
         assert ws.auto_filter.ref is not None and ws.auto_filter.ref.startswith("A1:"), ws.title
         assert ws.column_dimensions["A"].width > 5, ws.title
     clients = load_workbook(out)["Clients"]
-    assert clients.auto_filter.ref == f"A1:AM{len(book) + 1}"
+    assert clients.auto_filter.ref == f"A1:AN{len(book) + 1}"
 
 
 def test_dates_are_date_cells_with_a_format(db: Database, book: dict[str, int],
@@ -255,12 +255,12 @@ def test_summary_figures_match_stats(db: Database, book: dict[str, int],
     assert categories == {"Delivery": 1}
 
 
-def test_summary_has_the_four_charts(db: Database, book: dict[str, int],
+def test_summary_has_the_five_charts(db: Database, book: dict[str, int],
                                      tmp_path: Path) -> None:
     out = tmp_path / "book.xlsx"
     export(db, out, lang="en")
     charts = load_workbook(out)["Summary"]._charts
-    assert len(charts) == 4
+    assert len(charts) == 5
     assert {c.type for c in charts} == {"bar", "col"}
 
 
@@ -298,7 +298,7 @@ def test_an_empty_book(db: Database, tmp_path: Path) -> None:
     out = tmp_path / "empty.xlsx"
     result = export(db, out, lang="zh")
     wb = load_workbook(out)
-    assert result.clients == 0 and len(wb.sheetnames) == 7
+    assert result.clients == 0 and len(wb.sheetnames) == 9
     assert figures(wb.worksheets[0])[translate(summary.CLIENTS, "zh")] == 0
 
 
