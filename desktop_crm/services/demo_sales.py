@@ -132,10 +132,10 @@ class SalesHistory:
             end -= _between(rng, 130, 300)
         elif loyalty == Loyalty.AT_RISK.value:
             end = _month_start(self.today, 2) - 1
-        elif loyalty in _REGULAR and rng.random() < 0.12:
+        elif loyalty in _REGULAR and rng.random() < 0.15:
             # churned for months, then won back; some were away for a whole
             # year (a win-back in yearly figures as well as in monthly ones)
-            if start < self.today - 900 and rng.random() < 0.5:
+            if start < self.today - 900 and rng.random() < 0.7:
                 pause = (self.today - _between(rng, 760, 880),
                          self.today - _between(rng, 60, 300))
             else:

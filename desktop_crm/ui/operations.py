@@ -270,6 +270,11 @@ class Operation(QObject, Generic[T]):
             self.deleteLater()
 
 
+def running() -> int:
+    """How many operations have not yet handed back their outcome."""
+    return len(_running)
+
+
 def show_error(parent: QWidget | None, title: str, exc: BaseException,
                expected: tuple[type[BaseException], ...] = ()) -> None:
     """One message box: the message of an error the user can act on (every

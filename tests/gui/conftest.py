@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -14,6 +15,7 @@ from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.registry import Services
 from desktop_crm.storage.database import Database
+from desktop_crm.ui import operations
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.owner_scope import ScopeMemory
 
@@ -55,6 +57,20 @@ def seeded(db: Database) -> dict[str, int]:
     ]:
         ids[name] = service.save(ClientCard(name=name, company=company, phones=[Phone(phone)]))
     return ids
+
+
+@pytest.fixture
+def db(db: Database) -> Iterator[Database]:
+    """The shared ``db`` fixture, which outlives every widget over it: work a
+    tab started in the background (ui/operations.py) hands back its outcome
+    before the database closes (a PostgreSQL test database is dropped then),
+    as it would in a window that stays open."""
+    yield db
+    deadline = time.monotonic() + 60
+    while operations.running() and time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    assert not operations.running(), "background work still running after the test"
 
 
 @pytest.fixture(autouse=True)
