@@ -221,14 +221,20 @@ def header_names(rows: Sequence[Sequence[object]], header_row: int) -> list[str]
     return names
 
 
-def suggest_mapping(headers: Sequence[str]) -> dict[int, str]:
-    """``{column: field}`` for the columns whose header names a known field;
-    single-value fields go to their first column only."""
+def suggest_mapping(headers: Sequence[str],
+                    match: Callable[[str], str | None] | None = None,
+                    multi: Collection[str] | None = None) -> dict[int, str]:
+    """``{column: field}`` for the columns whose header names a known field
+    (``match``: a client field's by default; an order import passes its own);
+    single-value fields go to their first column only (``multi``: the
+    fields that may take several)."""
+    match = match or match_header
+    multi = MULTI_FIELDS if multi is None else multi
     mapping: dict[int, str] = {}
     used: set[str] = set()
     for index, header in enumerate(headers):
-        key = match_header(header)
-        if key is None or (key in used and key not in MULTI_FIELDS):
+        key = match(header)
+        if key is None or (key in used and key not in multi):
             continue
         mapping[index] = key
         used.add(key)

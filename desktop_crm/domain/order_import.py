@@ -128,15 +128,7 @@ def match_header(text: object) -> str | None:
 def suggest_mapping(headers: Sequence[str]) -> dict[int, str]:
     """``{column: field}`` for the columns whose header names an order field;
     single-value fields go to their first column only."""
-    mapping: dict[int, str] = {}
-    used: set[str] = set()
-    for index, header in enumerate(headers):
-        key = match_header(header)
-        if key is None or (key in used and key not in MULTI_FIELDS):
-            continue
-        mapping[index] = key
-        used.add(key)
-    return mapping
+    return im.suggest_mapping(headers, match_header, MULTI_FIELDS)
 
 
 def find_header_row(rows: Sequence[Sequence[object]]) -> int:

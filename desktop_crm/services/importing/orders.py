@@ -52,7 +52,7 @@ from desktop_crm.services.importing.service import (
     ImportService,
     ImportSource,
     PlannedRow,
-    describe_problem,
+    PlanProblems,
     name_list,
     open_source,
 )
@@ -73,7 +73,7 @@ def order_summary_text(counts: Mapping[str, int], warnings: int) -> str:
 
 
 @dataclass
-class OrderPlan:
+class OrderPlan(PlanProblems):
     """Everything an order import would do, computed without writing.
 
     Attributes:
@@ -94,14 +94,6 @@ class OrderPlan:
     fingerprint: tuple[Any, ...] = ()
 
     @property
-    def errors(self) -> list[RowProblem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[RowProblem]:
-        return [p for p in self.problems if p.severity == WARNING]
-
-    @property
     def counts(self) -> dict[str, int]:
         """Orders created, rows skipped (duplicates) and invalid; ``rows`` is
         every non-blank data row. An order import changes no client."""
@@ -115,12 +107,6 @@ class OrderPlan:
 
     def client_changes(self) -> list[ClientChange]:
         return []  # orders are added to clients; no card changes
-
-    def first_error(self) -> str:
-        errors = self.errors
-        if not errors:
-            return ""
-        return describe_problem(self.source.path, errors[0], len(errors) - 1)
 
 
 @dataclass(frozen=True)

@@ -188,8 +188,31 @@ class PlannedRow:
     name: str = ""
 
 
+class PlanProblems:
+    """What the client and order import plans share: their validation report
+    (``problems``, row order) of the file ``source``."""
+
+    source: ImportSource
+    problems: list[RowProblem]
+
+    @property
+    def errors(self) -> list[RowProblem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[RowProblem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+    def first_error(self) -> str:
+        """The first error as one line naming file, row and column ("" if none)."""
+        errors = self.errors
+        if not errors:
+            return ""
+        return describe_problem(self.source.path, errors[0], len(errors) - 1)
+
+
 @dataclass
-class ImportPlan:
+class ImportPlan(PlanProblems):
     """Everything an import would do, computed without writing.
 
     Attributes:
@@ -210,14 +233,6 @@ class ImportPlan:
     new_cards: list[tuple[int, ClientCard]] = field(default_factory=list)
     changed: dict[int, tuple[int, ClientCard, ClientCard]] = field(default_factory=dict)
     fingerprint: tuple[Any, ...] = ()
-
-    @property
-    def errors(self) -> list[RowProblem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[RowProblem]:
-        return [p for p in self.problems if p.severity == WARNING]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -247,12 +262,6 @@ class ImportPlan:
                                                   in diff_cards(before, after))), row)
                  for client_id, (row, before, after) in self.changed.items()]
         return sorted(found, key=lambda c: c.row)
-
-    def first_error(self) -> str:
-        errors = self.errors
-        if not errors:
-            return ""
-        return describe_problem(self.source.path, errors[0], len(errors) - 1)
 
 
 @dataclass(frozen=True)
