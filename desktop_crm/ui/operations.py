@@ -230,6 +230,10 @@ class Operation(QObject, Generic[T]):
 
     @Slot(object)
     def _partial(self, value: object) -> None:
+        # skipped, as the outcome is, once the parent widget is gone: the
+        # callback would reach deleted widgets
+        if self._parent is not None and not isValid(self._parent):
+            return
         if self._on_partial is not None and not self.context.cancelled:
             self._on_partial(value)
 

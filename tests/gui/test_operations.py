@@ -157,9 +157,11 @@ def test_no_callback_reaches_a_window_closed_while_the_work_ran(qtbot) -> None: 
 
     def work(ctx: OperationContext) -> int:
         assert release.wait(10)
+        ctx.partial("first figures")  # a partial result is skipped too
         return 1
 
-    op = Operation(parent, work).success(lambda _r: called.append(parent.objectName()))
+    op = (Operation(parent, work).success(lambda _r: called.append(parent.objectName()))
+          .partial_results(lambda _v: called.append(parent.objectName())))
     op.run_in_background()
     parent.deleteLater()
     qtbot.wait(10)  # the parent is gone
