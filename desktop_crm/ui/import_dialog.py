@@ -48,10 +48,10 @@ from desktop_crm.services.importing import (
     save_report,
 )
 from desktop_crm.ui import file_dialogs
+from desktop_crm.ui.widgets import ERROR_STYLE
 
 PREVIEW_ROWS = 20
 REPLAN_DELAY_MS = 200
-ERROR_STYLE = "color: #c0392b;"
 
 
 Importer = ImportService | OrderImportService

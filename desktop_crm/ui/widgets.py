@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -28,6 +29,16 @@ from desktop_crm.i18n import _
 INVALID_STYLE = """
 *[invalid="true"] { border: 1px solid #c0392b; background: #fdecea; }
 """
+ERROR_STYLE = "color: #c0392b;"  # the text of a problem, in the invalid fields' red
+
+
+def error_label(parent: QWidget) -> QLabel:
+    """A dialog's hidden, word-wrapped red line for the problem that keeps it open."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setStyleSheet(ERROR_STYLE)
+    label.hide()
+    return label
 
 
 def mark_invalid(widget: QWidget, message: str | None) -> None:

@@ -45,9 +45,8 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.ui.clients.fields import EnumCombo
 from desktop_crm.ui.complaints.client_picker import ClientPicker
-from desktop_crm.ui.widgets import mark_invalid
+from desktop_crm.ui.widgets import ERROR_STYLE, mark_invalid
 
-ERROR_STYLE = "color: #c0392b;"
 ADVICE_STYLE = "background: #fef5e7; border: 1px solid #f0c36d; padding: 4px;"
 MAX_COMPENSATION = 10_000_000.0
 

@@ -48,9 +48,7 @@ from desktop_crm.ui.evaluation.advice import grade_caption, lift_to_next_grade
 from desktop_crm.ui.evaluation.charts import GRADE_COLOURS
 from desktop_crm.ui.evaluation.source_row import SourceRow
 from desktop_crm.ui.evaluation.target_dialog import TargetDialog
-from desktop_crm.ui.widgets import from_qdate, mark_invalid, to_qdate
-
-ERROR_STYLE = "color: #c0392b;"
+from desktop_crm.ui.widgets import error_label, from_qdate, mark_invalid, to_qdate
 
 
 def _date_edit(parent: QWidget) -> QDateEdit:
@@ -158,10 +156,7 @@ class EvaluationForm(QWidget):
         self.result_box.setSizePolicy(QSizePolicy.Policy.Preferred,
                                       QSizePolicy.Policy.Preferred)
 
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label(self)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.save_button = QPushButton(self)

@@ -27,9 +27,7 @@ from desktop_crm.domain.loyalty_plan import (
 )
 from desktop_crm.i18n import _
 from desktop_crm.services.loyalty_plan import LoyaltyPlanService
-from desktop_crm.ui.widgets import mark_invalid
-
-ERROR_STYLE = "color: #c0392b;"
+from desktop_crm.ui.widgets import error_label, mark_invalid
 
 
 class LoyaltyPlanDialog(QDialog):
@@ -76,10 +74,7 @@ class LoyaltyPlanDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(grid_holder)
 
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.reset_button = QPushButton(self)

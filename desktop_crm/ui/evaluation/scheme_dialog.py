@@ -20,9 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.domain.scoring import COUNT, PERCENT, Scheme, ScoringError
 from desktop_crm.i18n import _
 from desktop_crm.services.evaluations import EvaluationService
-from desktop_crm.ui.widgets import mark_invalid
-
-ERROR_STYLE = "color: #c0392b;"
+from desktop_crm.ui.widgets import ERROR_STYLE, error_label, mark_invalid
 
 
 def _spin(parent: QWidget, low: float, high: float, suffix: str = "") -> QDoubleSpinBox:
@@ -98,10 +96,7 @@ class SchemeDialog(QDialog):
 
         self.version_note = QLabel(self)
         self.version_note.setWordWrap(True)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)

@@ -26,9 +26,7 @@ from desktop_crm.domain.sales import DEFAULT_CURRENCY, SalesTarget, parse_amount
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.sales import SalesService
-from desktop_crm.ui.widgets import from_qdate, mark_invalid, to_qdate
-
-ERROR_STYLE = "color: #c0392b;"
+from desktop_crm.ui.widgets import error_label, from_qdate, mark_invalid, to_qdate
 
 
 def _date_edit(parent: QWidget, value: date) -> QDateEdit:
@@ -80,10 +78,7 @@ class TargetDialog(QDialog):
         self.hint = QLabel(_("Won orders (won, delivered or paid) dated in the period count "
                              "towards it. A quarter by default."), self)
         self.hint.setWordWrap(True)
-        self.error = QLabel(self)
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.hide()
+        self.error = error_label(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         self.buttons.accepted.connect(self.accept)
