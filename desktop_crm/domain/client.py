@@ -140,6 +140,8 @@ class Interaction:
     follow_up_done: bool = False
     milestone: Milestone | None = None  # a delivery or deal: thank them 2-3 days later
     satisfaction: int | None = None  # 1-5, asked by the thank-you call after a delivery
+    # a festival greeting sent to everyone on its list: no contact of its own
+    mass: bool = False
     id: int | None = None
     uuid: str = field(default="", compare=False)  # given by storage
 

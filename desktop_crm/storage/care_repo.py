@@ -21,7 +21,6 @@ from sqlalchemy import (
     DateTime,
     and_,
     bindparam,
-    case,
     delete,
     func,
     insert,
@@ -36,6 +35,7 @@ from sqlalchemy.types import TypeEngine
 from desktop_crm.domain.dates import SpecKey
 from desktop_crm.domain.enums import Milestone
 from desktop_crm.storage import dialect
+from desktop_crm.storage.client_repo import personal_contact
 from desktop_crm.storage.models import (
     CareDoneRow,
     Client,
@@ -341,18 +341,15 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 
 def log_for_many(session: Session, client_ids: Sequence[int], when: datetime, channel: str,
                  summary: str) -> list[int]:
-    """Log the same interaction for every client in one statement per chunk and
-    move their last contact forward; returns the new interaction ids."""
+    """Log the same mass greeting for every client (a festival's greeting list)
+    in one statement per chunk; returns the new interaction ids. It is on each
+    timeline but is not contact: their last contact stays as it was."""
     new_ids: list[int] = []
     for chunk in _chunks(client_ids):
         rows = [{"client_id": cid, "occurred_at": when, "channel": channel, "summary": summary,
                  "next_step": "", "follow_up_on": None, "follow_up_done": False,
-                 "milestone": None, "created_at": when} for cid in chunk]
+                 "milestone": None, "mass": True, "created_at": when} for cid in chunk]
         new_ids += session.scalars(insert(InteractionRow).returning(InteractionRow.id), rows)
-        latest = func.coalesce(Client.last_contact_at, when)
-        session.execute(update(Client).where(Client.id.in_(chunk))
-                        .values(last_contact_at=case((latest > when, latest), else_=when),
-                                version=Client.version + 1))
     return new_ids
 
 
@@ -363,7 +360,8 @@ def delete_many(session: Session, interaction_ids: Sequence[int]) -> None:
         client_ids = list(session.scalars(clients.distinct()))
         session.execute(delete(InteractionRow).where(InteractionRow.id.in_(chunk)))
         latest = (select(func.max(InteractionRow.occurred_at))
-                  .where(InteractionRow.client_id == Client.id).scalar_subquery())
+                  .where(InteractionRow.client_id == Client.id, personal_contact())
+                  .scalar_subquery())
         session.execute(update(Client).where(Client.id.in_(client_ids))
                         .values(last_contact_at=latest, version=Client.version + 1))
 

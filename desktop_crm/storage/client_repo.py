@@ -347,7 +347,7 @@ def add_interaction(session: Session, item: Interaction, now: datetime) -> int:
         summary=card_rows.clean(item.summary), next_step=card_rows.clean(item.next_step),
         follow_up_on=item.follow_up_on, follow_up_done=item.follow_up_done,
         milestone=item.milestone.value if item.milestone else None,
-        satisfaction=item.satisfaction, created_at=now, **_uuid(item.uuid),
+        satisfaction=item.satisfaction, mass=item.mass, created_at=now, **_uuid(item.uuid),
     )
     session.add(row)
     session.flush()
@@ -355,9 +355,14 @@ def add_interaction(session: Session, item: Interaction, now: datetime) -> int:
     return row.id
 
 
+def personal_contact() -> ColumnElement[bool]:
+    """The interactions that count as contact: all but mass greetings."""
+    return InteractionRow.mass.is_(False)
+
+
 def refresh_last_contact(session: Session, client_id: int) -> None:
     latest = select(func.max(InteractionRow.occurred_at)).where(
-        InteractionRow.client_id == client_id).scalar_subquery()
+        InteractionRow.client_id == client_id, personal_contact()).scalar_subquery()
     session.execute(update(Client).where(Client.id == client_id)
                     .values(last_contact_at=latest, **NEXT_VERSION))
 
@@ -381,7 +386,7 @@ def interactions(session: Session, client_id: int) -> list[Interaction]:
                     summary=r.summary, next_step=r.next_step, follow_up_on=r.follow_up_on,
                     follow_up_done=r.follow_up_done,
                     milestone=Milestone(r.milestone) if r.milestone else None,
-                    satisfaction=r.satisfaction, id=r.id, uuid=r.uuid)
+                    satisfaction=r.satisfaction, mass=r.mass, id=r.id, uuid=r.uuid)
         for r in session.scalars(stmt)
     ]
 

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -218,6 +219,9 @@ class InteractionRow(Base):
     # the client's satisfaction (1-5) recorded with this entry: the thank-you
     # call after a delivery asks it (the source's survey after service)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
+    # written for everyone on a festival's greeting list at once: kept on the
+    # timeline, not counted as contact (last_contact_at ignores it)
+    mass: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 

@@ -240,19 +240,28 @@ def test_mark_festival_done_greets_everyone_on_the_list(
     c = add(clients, "丙", grade="C", contacted=RECENT)
     never = add(clients, "乙", grade="A")
     agenda.save_settings(CareSettings(festival_grades=("A",)))
+    not_contacted = [i for i in agenda.agenda(7) if i.kind == AgendaKind.NO_CONTACT]
+    assert not_contacted
     item = next(i for i in agenda.agenda(7) if i.kind == AgendaKind.FESTIVAL)
     receipt = agenda.mark_done(item)
     assert len(receipt.interaction_ids) == 2
     assert clients.interactions(a)[0].summary == "Mid-Autumn Festival greetings sent"
     assert [i.summary for i in clients.interactions(c)] == ["hello"]
     assert [i for i in agenda.agenda(7) if i.kind == AgendaKind.FESTIVAL] == []
-    # the greeting counts as contact, and undo takes it back
-    assert clients.rows([a, never])[0].last_contact == datetime(2026, 9, 20, 9, 0)
-    assert clients.rows([never])[0].last_contact == datetime(2026, 9, 20, 9, 0)
-    agenda.undo_done(receipt)
+    assert [i.mass for i in clients.interactions(a)] == [True, False]
+    # a greeting to everyone on the list is not contact: the no-contact count
+    # goes on (a personal greeting would restart it) ...
     assert clients.rows([a])[0].last_contact == RECENT
     assert clients.rows([never])[0].last_contact is None
-    assert [i.summary for i in clients.interactions(a)] == ["hello"]
+    assert [i for i in agenda.agenda(7) if i.kind == AgendaKind.NO_CONTACT] == not_contacted
+    # ... and deleting an interaction counts the last personal one
+    personal = clients.interactions(a)[1].id
+    assert personal is not None
+    clients.delete_interaction(personal)
+    assert clients.rows([a])[0].last_contact is None
+    agenda.undo_done(receipt)
+    assert clients.rows([never])[0].last_contact is None
+    assert clients.interactions(a) == []
     assert [i.kind for i in agenda.agenda(7)].count(AgendaKind.FESTIVAL) == 1
 
 

@@ -105,10 +105,10 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "interactions": [
         {"id": 1, "client_id": 1, "occurred_at": NOW, "channel": "visit", "summary": "拜访",
          "next_step": "寄样品", "follow_up_on": "2025-06-10", "follow_up_done": 0,
-         "milestone": "delivery", "created_at": NOW, "satisfaction": 5},
+         "milestone": "delivery", "created_at": NOW, "satisfaction": 5, "mass": 0},
         {"id": 2, "client_id": 2, "occurred_at": LATER, "channel": "call",
          "summary": "电话询价", "next_step": "", "follow_up_on": None, "follow_up_done": 1,
-         "milestone": None, "created_at": LATER, "satisfaction": None},
+         "milestone": None, "created_at": LATER, "satisfaction": None, "mass": 0},
     ],
     "change_log": [
         {"id": 1, "client_id": 1, "changed_at": NOW, "user": "王磊", "field": "created",
