@@ -28,7 +28,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -38,7 +37,6 @@ from desktop_crm.domain.import_mapping import ERROR, WARNING, RowProblem
 from desktop_crm.domain.order_import import OrderDraft
 from desktop_crm.domain.sales import Order
 from desktop_crm.i18n import _
-from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.importing.errors import MissingColumnError
 from desktop_crm.services.importing.service import (
     CREATE,
@@ -48,17 +46,16 @@ from desktop_crm.services.importing.service import (
     SKIP,
     SKIPPED,
     ClientChange,
+    Importer,
     ImportRowError,
     ImportService,
     ImportSource,
     PlannedRow,
     PlanProblems,
     name_list,
-    open_source,
 )
 from desktop_crm.storage import identity_repo, order_import_repo
 from desktop_crm.storage import import_repo as repo
-from desktop_crm.storage.database import Database
 from desktop_crm.storage.import_repo import BatchInfo
 from desktop_crm.storage.order_import_repo import ClientIndex
 
@@ -138,34 +135,11 @@ def require_order_columns(source: ImportSource, mapping: Mapping[int, str]) -> N
         path=source.path.name, fields=fields, columns=shown or "-"), columns)
 
 
-class OrderImportService:
-    """Importing orders from files; undo is the client import's batch undo.
-
-    Attributes:
-        db: the open database.
-        clock: returns "now"; injected so tests can fix it.
-        user: recorded as the author of the batch.
-        backup_first: make a backup of the database before writing.
-    """
+class OrderImportService(Importer[OrderPlan]):
+    """Importing orders from files (see ``Importer``); undo is the client
+    import's batch undo."""
 
     kind = ORDERS
-
-    def __init__(self, db: Database, clock: Clock = system_clock, user: str | None = None,
-                 backup_first: bool = True) -> None:
-        self.db = db
-        self.clock = clock
-        self.user = current_user() if user is None else user
-        self.backup_first = backup_first
-
-    def open(self, path: Path | str, sheet: str | None = None,
-             header_row: int | None = None) -> ImportSource:
-        return open_source(path, sheet, header_row, kind=ORDERS)
-
-    def plan(self, source: ImportSource, mapping: Mapping[int, str] | None = None,
-             policy: str = SKIP) -> OrderPlan:
-        """What importing would do, reading the database only."""
-        with self.db.read() as session:
-            return self._plan(session, source, mapping, policy)
 
     def _plan(self, session: Session, source: ImportSource,
               mapping: Mapping[int, str] | None, policy: str) -> OrderPlan:

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -340,8 +340,13 @@ def require_name_column(source: ImportSource, mapping: Mapping[int, str]) -> Non
         path=source.path.name, columns=shown or "-"), columns)
 
 
-class ImportService:
-    """Importing client cards from files, and undoing an import.
+PlanT = TypeVar("PlanT")
+
+
+class Importer(Generic[PlanT]):
+    """What the client and the order import share: the database, clock,
+    user and backup choice, reading a file as rows of ``kind``, and planning
+    on a read-only session (``_plan``, each import its own).
 
     Attributes:
         db: the open database.
@@ -350,6 +355,8 @@ class ImportService:
         backup_first: make a backup of the database before writing.
     """
 
+    kind = CLIENTS
+
     def __init__(self, db: Database, clock: Clock = system_clock, user: str | None = None,
                  backup_first: bool = True) -> None:
         self.db = db
@@ -357,16 +364,26 @@ class ImportService:
         self.user = current_user() if user is None else user
         self.backup_first = backup_first
 
-    # -- planning -------------------------------------------------------------
     def open(self, path: Path | str, sheet: str | None = None,
              header_row: int | None = None) -> ImportSource:
-        return open_source(path, sheet, header_row)
+        return open_source(path, sheet, header_row, kind=self.kind)
 
     def plan(self, source: ImportSource, mapping: Mapping[int, str] | None = None,
-             policy: str = SKIP) -> ImportPlan:
+             policy: str = SKIP) -> PlanT:
         """What importing would do, reading the database only."""
         with self.db.read() as session:
             return self._plan(session, source, mapping, policy)
+
+    def _plan(self, session: Session, source: ImportSource,
+              mapping: Mapping[int, str] | None, policy: str) -> PlanT:
+        raise NotImplementedError
+
+
+class ImportService(Importer[ImportPlan]):
+    """Importing client cards from files, and undoing an import (of clients
+    or of orders)."""
+
+    # -- planning -------------------------------------------------------------
 
     def _plan(self, session: Session, source: ImportSource,
               mapping: Mapping[int, str] | None, policy: str) -> ImportPlan:
