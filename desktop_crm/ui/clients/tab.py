@@ -22,6 +22,7 @@ from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.clients.editor import CardEditor
+from desktop_crm.ui.clients.first_start import FirstStartPanel
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 from desktop_crm.ui.table_model import texts_changed
@@ -69,6 +70,8 @@ class ClientsTab(QWidget):
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
+        self.first_start = FirstStartPanel(self)  # shown while the book has no clients
+        self.first_start.hide()
         self.undo_label = QLabel(self)
         self.undo_button = QPushButton(self)
         self.special_label = QLabel(self)
@@ -113,6 +116,7 @@ class ClientsTab(QWidget):
         left_layout.addLayout(filters)
         left_layout.addLayout(special)
         left_layout.addWidget(self.empty_label)
+        left_layout.addWidget(self.first_start)
         left_layout.addWidget(self.view, 1)
         left_layout.addLayout(undo)
         left_layout.addLayout(buttons)
@@ -174,6 +178,7 @@ class ClientsTab(QWidget):
         self.special_label.setText(_("Showing the clients not contacted for longer than their "
                                      "grade allows, longest first."))
         self.special_clear.setText(_("Show all"))
+        self.first_start.retranslate()
         self.editor.retranslate()
         self.reload_filters()
         self._update_count()
@@ -241,6 +246,7 @@ class ClientsTab(QWidget):
         trash = self.trash_button.isChecked()
         self.count_label.setText(_("{n} in trash", n=n) if trash
                                  else _("{n} clients", n=f"{n:,}"))
+        self.first_start.hide()
         if n:
             self.empty_label.hide()
             return
@@ -252,6 +258,7 @@ class ClientsTab(QWidget):
             self.empty_label.setText(_("No client matches the search and filters."))
         else:
             self.empty_label.setText(_("No clients yet. Press Ctrl+N to add the first one."))
+            self.first_start.show()
         self.empty_label.show()
 
     def _update_buttons(self) -> None:
