@@ -147,8 +147,8 @@ class RecipientList(QListWidget):
 def fit_to_screen(dialog: QDialog, width: int) -> None:
     """Give ``dialog`` ``width`` and its preferred height, both no larger than
     the screen it opens on (less a margin for the title bar and the panel)."""
-    screen = (dialog.parentWidget().screen() if dialog.parentWidget() is not None
-              else dialog.screen())
+    parent = dialog.parentWidget()
+    screen = parent.screen() if parent is not None else dialog.screen()
     room = screen.availableGeometry()
     dialog.setMaximumSize(room.width() - 40, room.height() - 80)
     hint = dialog.sizeHint()
