@@ -285,6 +285,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                 print(_("Database {path} already holds clients; no demo data added",
                         path=shown_url(url)))
                 return EXIT_OK
+            if not args.add and own_book:
+                raise UserError(_("The demo book {path} already holds clients; no demo data "
+                                  "added. Open it with desktop-crm --demo, or add more with "
+                                  "--add", path=path))
             if not args.add:
                 raise UserError(_("{path} already holds clients; demo data was not added. "
                                   "Add it anyway with --add, or leave out --db to write the "

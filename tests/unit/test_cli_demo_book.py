@@ -49,6 +49,13 @@ def test_demo_without_db_writes_the_demo_book_not_the_default_database(
     assert main(["demo", "--clients", "5", "--if-missing"]) == 0
     assert "no demo data added" in capsys.readouterr().out
     assert _clients(data_home / "demo.db") == 5
+    # without --if-missing: refused, and said how to open it or add more
+    assert main(["demo", "--clients", "5"]) == 2
+    assert one_line(capsys.readouterr().err) == (
+        f"desktop-crm: The demo book {data_home / 'demo.db'} already holds clients; no demo "
+        "data added. Open it with desktop-crm --demo, or add more with --add")
+    assert main(["demo", "--clients", "5", "--add"]) == 0
+    assert _clients(data_home / "demo.db") == 10
 
 
 @pytest.mark.parametrize("extra", [[], ["--add"], ["--if-missing"]])
