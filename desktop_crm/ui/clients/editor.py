@@ -75,9 +75,11 @@ class CardEditor(QWidget):
         dirty_changed: unsaved edits appeared or went away.
         timeline_changed: an interaction was logged (argument: client id).
         evaluate_requested: the user asked to evaluate this client (argument: id).
+        loaded: a card (saved or new) was put in the editor.
     """
 
     saved = Signal(int)
+    loaded = Signal()
     dirty_changed = Signal(bool)
     timeline_changed = Signal(int)
     evaluate_requested = Signal(int)
@@ -255,6 +257,7 @@ class CardEditor(QWidget):
         self.history.show_entries(self._service.history(card.id) if card.id else [])
         self.loyalty_advice.set_grade(card.grade)
         self._update_title()
+        self.loaded.emit()
 
     def load_id(self, client_id: int) -> None:
         self.load(self._service.get(client_id))

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.domain.enums import CLASSIFICATIONS, ClientKind
+from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.changes import Changes
+from desktop_crm.ui.clients.card_pane import CardPane
 from desktop_crm.ui.clients.editor import CardEditor
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
@@ -83,6 +85,7 @@ class ClientsTab(QWidget):
         for column, width in enumerate((150, 170, 120, 90, 60, 110)):
             self.view.setColumnWidth(column, width)
         self.editor = CardEditor(service, self)
+        self.card_pane = CardPane(self.editor, service.user, self)  # or a plain line
 
         filters = QHBoxLayout()
         for w in (self.kind, self.classification, self.tag, self.owner):
@@ -118,7 +121,7 @@ class ClientsTab(QWidget):
         left_layout.addLayout(buttons)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(self.card_pane)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
@@ -146,6 +149,11 @@ class ClientsTab(QWidget):
         self.owner.currentIndexChanged.connect(self._on_owner_chosen)
         self.scope.scope_changed.connect(self._on_scope_chosen)
         self.trash_button.toggled.connect(self.apply_filter)
+        # after apply_filter: a card the search or filters leave no row for goes away
+        self.search.textChanged.connect(self._drop_unlisted_card)
+        for combo in (self.kind, self.classification, self.tag, self.owner):
+            combo.currentIndexChanged.connect(self._drop_unlisted_card)
+        self.trash_button.toggled.connect(self._drop_unlisted_card)
         self.new_button.clicked.connect(self.new_client)
         self.delete_button.clicked.connect(self.delete_current)
         self.restore_button.clicked.connect(self.restore_current)
@@ -175,6 +183,7 @@ class ClientsTab(QWidget):
                                      "grade allows, longest first."))
         self.special_clear.setText(_("Show all"))
         self.editor.retranslate()
+        self.card_pane.retranslate()
         self.reload_filters()
         self._update_count()
         texts_changed(self.model)
@@ -293,14 +302,17 @@ class ClientsTab(QWidget):
             for client_id in changes.clients:
                 self.model.invalidate(client_id)
         editor = self.editor
+        if changes.user:
+            self.card_pane.set_user(self.service.user)
         if editor.client_id is not None and changes.touches(editor.client_id):
-            if changes.grades:
-                if not editor.is_dirty():
-                    editor.load_id(editor.client_id)
+            if not editor.is_dirty():  # the card as stored now, or gone
+                self._reload_card()
             elif changes.timeline:
                 editor.timeline.reload()
         if changes.complaints:
             editor.complaints.reload()
+        if self._undo_id is not None and changes.touches(self._undo_id):
+            self._check_undo(say=False)
 
     def confirm_discard(self) -> bool:
         """Ask what to do with unsaved edits; True when it is fine to move on."""
@@ -378,8 +390,11 @@ class ClientsTab(QWidget):
         if client_id is None:
             return
         self.service.restore(client_id)
+        if client_id == self._undo_id:  # nothing left for the banner to undo
+            self._set_undo(None)
         self.trash_button.setChecked(False)
-        self._select(client_id)
+        self._select(client_id, load=False)
+        self.editor.load_id(client_id)  # editable again: no longer the trash's copy
         self.status.emit(_("Restored {name}", name=self.editor.title.text()))
         self.data_changed.emit(client_id)
 
@@ -387,7 +402,11 @@ class ClientsTab(QWidget):
         if self._undo_id is None:
             return
         client_id = self._undo_id
-        self.service.restore(client_id)
+        try:
+            self.service.restore(client_id)
+        except NotFoundError:  # restored or removed since: say so instead
+            self._check_undo()
+            return
         self._set_undo(None)
         self.apply_filter()
         self._select(client_id)
@@ -449,6 +468,45 @@ class ClientsTab(QWidget):
             return False
         self._select(client_id)
         return True
+
+    def _drop_unlisted_card(self, *_args: object) -> None:
+        """After a search or filter: the open card the list has no row for is
+        put away (an empty state), unless it holds unsaved edits; so is the
+        blank new card when nothing matches."""
+        if self.editor.is_dirty() or self.card_pane.is_empty():
+            return
+        client_id = self.editor.client_id
+        if (self.model.row_of(client_id) is None if client_id is not None
+                else not self.model.rowCount()):
+            self.card_pane.show_empty()
+
+    def _reload_card(self) -> None:
+        """Show the open card as stored now: read-only when it went to the
+        trash, the empty state when it no longer exists (an import undone)."""
+        client_id = self.editor.client_id
+        if client_id is None:
+            return
+        try:
+            self.editor.load_id(client_id)
+        except NotFoundError:
+            self.card_pane.show_empty(_("{name} no longer exists.",
+                                        name=self.editor.title.text()))
+
+    def _check_undo(self, say: bool = True) -> None:
+        """The Undo banner once its client is no longer in the trash (restored
+        or removed elsewhere): it goes, and with ``say`` one plain line says why."""
+        if self._undo_id is None:
+            return
+        try:
+            in_trash = self.service.get(self._undo_id).deleted_at is not None
+        except NotFoundError:
+            in_trash = False
+        if in_trash:
+            return
+        self._set_undo(None)
+        if say:
+            self.undo_label.setText(_("Nothing to undo: the client is no longer in the trash."))
+            self.undo_label.show()
 
     def _set_undo(self, client_id: int | None, text: str = "") -> None:
         self._undo_id = client_id
