@@ -137,3 +137,29 @@ def test_a_card_another_tab_changed_shows_what_is_stored(qtbot, window, seeded, 
     service.delete(client_id)  # a bulk move to the trash
     window.broadcast(Changes(clients=frozenset({client_id})))
     assert tab.editor.read_only and "in the trash" in tab.editor.status.text()
+
+
+def test_deleting_the_last_listed_client_leaves_the_empty_state(qtbot, window, seeded):  # type: ignore[no-untyped-def]
+    tab = window.clients
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    type_text(tab.search, "李娜")
+    _open(qtbot, window, "李娜")
+    qtbot.mouseClick(tab.delete_button, Qt.MouseButton.LeftButton)
+    assert tab.model.rowCount() == 0
+    assert tab.card_pane.is_empty() and tab.editor.client_id is None
+    qtbot.mouseClick(tab.undo_button, Qt.MouseButton.LeftButton)
+    assert tab.editor.basics.name.text() == "李娜" and not tab.card_pane.is_empty()
+
+
+def test_the_evaluation_tab_lets_go_of_a_client_moved_to_the_trash(  # type: ignore[no-untyped-def]
+        qtbot, window, seeded, db):
+    window.evaluate_client(seeded["李娜"])
+    evaluation = window.evaluation
+    assert evaluation.name.text().startswith("李娜")
+    window.tabs.setCurrentWidget(window.clients)
+    _open(qtbot, window, "李娜")
+    qtbot.mouseClick(window.clients.delete_button, Qt.MouseButton.LeftButton)
+    window.tabs.setCurrentWidget(evaluation)
+    assert evaluation.client_id is None
+    assert "李娜" not in evaluation.name.text()
+    assert evaluation.current_grade.text() == "Choose a client on the left to evaluate them."

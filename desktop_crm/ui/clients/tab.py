@@ -378,7 +378,7 @@ class ClientsTab(QWidget):
         name = self.model.data(self.model.index(self.view.currentIndex().row(), 0)) or ""
         row = self.view.currentIndex().row()
         self.service.delete(client_id)
-        self.editor.new_card() if self.editor.client_id == client_id else None
+        self.card_pane.show_empty() if self.editor.client_id == client_id else None
         self.apply_filter()
         if self.model.rowCount():
             self._select(self.model.id_at(min(row, self.model.rowCount() - 1)) or 0)
