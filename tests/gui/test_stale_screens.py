@@ -163,3 +163,33 @@ def test_the_evaluation_tab_lets_go_of_a_client_moved_to_the_trash(  # type: ign
     assert evaluation.client_id is None
     assert "李娜" not in evaluation.name.text()
     assert evaluation.current_grade.text() == "Choose a client on the left to evaluate them."
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("en", {("Kind", "Individual", "Organisation"), ("By tenure", "", "New client"),
+            ("By nature", "", "Individual client"), ("By loyalty", "", "New")}),
+    ("zh", {("类型", "个人", "单位"), ("按新老", "", "新客户"),
+            ("按性质", "", "个人客户"), ("按忠诚度", "", "新客户")}),
+])
+def test_the_history_shows_labels_in_the_ui_language(  # type: ignore[no-untyped-def]
+        qtbot, window, seeded, db, lang, expected):
+    from desktop_crm.domain.enums import ClientKind, Loyalty, Nature, Tenure
+
+    tab = window.clients
+    client_id = _open(qtbot, window, "李娜")
+    editor = tab.editor
+    editor.basics.kind.set_value(ClientKind.ORGANISATION)
+    editor.classification.tenure.set_value(Tenure.NEW)
+    editor.classification.nature.set_value(Nature.INDIVIDUAL)
+    editor.classification.loyalty.set_value(Loyalty.NEW)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    stored = {(e.field, e.new) for e in ClientService(db).history(client_id)}
+    assert {("tenure", "new"), ("nature", "individual"), ("kind", "organisation")} <= stored
+
+    _switch(window, lang)
+    history = editor.history
+    rows = {tuple(history.item(r, c).text() for c in (2, 3, 4))
+            for r in range(history.rowCount())}
+    assert expected <= rows
+    assert not any(value in {"new", "individual", "organisation", "person"}
+                   for row in rows for value in row)
