@@ -119,7 +119,9 @@ class CardEditor(QWidget):
         self.profile = ProfilePage()
         self.timeline = TimelinePage(service)
         self.orders = OrdersPage(SalesService(service.db, service.clock, service.user))
-        self.complaints = ComplaintsPage(ComplaintService(service.db, service.clock))
+        # the user's name, not the account's, even where only read (set_user)
+        self._complaint_service = ComplaintService(service.db, service.clock, service.user)
+        self.complaints = ComplaintsPage(self._complaint_service)
         self.history = HistoryPage()
         self.pages = QTabWidget(self)
         self.pages.setUsesScrollButtons(True)
@@ -162,6 +164,11 @@ class CardEditor(QWidget):
     @property
     def read_only(self) -> bool:
         return bool(self._original and self._original.deleted_at)
+
+    def set_user(self, user: str) -> None:
+        """The name the card's own services record from now on (Settings)."""
+        self.orders.service.user = user
+        self._complaint_service.user = user
 
     def is_dirty(self) -> bool:
         return self._dirty

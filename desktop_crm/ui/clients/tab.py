@@ -304,6 +304,7 @@ class ClientsTab(QWidget):
         editor = self.editor
         if changes.user:
             self.card_pane.set_user(self.service.user)
+            editor.set_user(self.service.user)
         if editor.client_id is not None and changes.touches(editor.client_id):
             if not editor.is_dirty():  # the card as stored now, or gone
                 self._reload_card()
