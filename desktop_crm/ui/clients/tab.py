@@ -25,6 +25,7 @@ from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.clients.card_pane import CardPane
 from desktop_crm.ui.clients.editor import CardEditor
 from desktop_crm.ui.clients.list_model import ClientListModel
+from desktop_crm.ui.clients.quick_add import QuickAdd
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import configure_list_view, refill_combo
@@ -71,6 +72,8 @@ class ClientsTab(QWidget):
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
+        self.quick_add = QuickAdd(service, self)  # an unknown number searched for
+        self.quick_add.clicked.connect(self.new_client)
         self.undo_label = QLabel(self)
         self.undo_button = QPushButton(self)
         self.special_label = QLabel(self)
@@ -116,6 +119,7 @@ class ClientsTab(QWidget):
         left_layout.addLayout(filters)
         left_layout.addLayout(special)
         left_layout.addWidget(self.empty_label)
+        left_layout.addWidget(self.quick_add)
         left_layout.addWidget(self.view, 1)
         left_layout.addLayout(undo)
         left_layout.addLayout(buttons)
@@ -248,6 +252,7 @@ class ClientsTab(QWidget):
     def _update_count(self) -> None:
         n = self.model.rowCount()
         trash = self.trash_button.isChecked()
+        self.quick_add.update_for(self.search.text(), n, trash)
         self.count_label.setText(_("{n} in trash", n=n) if trash
                                  else _("{n} clients", n=f"{n:,}"))
         if n:
@@ -344,12 +349,15 @@ class ClientsTab(QWidget):
         self.editor.load_id(client_id)
 
     def new_client(self) -> None:
+        phone = self.quick_add.phone  # after a search for an unknown number: its card
         if not self.confirm_discard():
             return
         if self.trash_button.isChecked():
             self.trash_button.setChecked(False)
         self.view.clearSelection()
         self.editor.new_card()
+        if phone is not None:
+            self.quick_add.fill(self.editor, phone)
 
     def save(self) -> None:
         self.editor.save()
