@@ -30,16 +30,18 @@ def _phones(editor) -> list[str]:  # type: ignore[no-untyped-def]
     return [r.number.text() for r in rows]
 
 
-@pytest.mark.parametrize("lang, offer, saved", [
-    ("en", "New client with this phone: 139 8765 4321 (Ctrl+N)", "Saved 周洁"),
-    ("zh", "用此电话新建客户：139 8765 4321（Ctrl+N）", "已保存"),
+@pytest.mark.parametrize("lang, empty, offer, saved", [
+    ("en", "No client has the phone 139 8765 4321",
+     "New client with this phone: 139 8765 4321 (Ctrl+N)", "Saved 周洁"),
+    ("zh", "没有客户使用电话 139 8765 4321", "用此电话新建客户：139 8765 4321（Ctrl+N）", "已保存"),
 ])
 def test_an_unknown_number_offers_a_new_card_with_that_phone(  # type: ignore[no-untyped-def]
-        qtbot, window, seeded, db, lang, offer, saved):
+        qtbot, window, seeded, db, lang, empty, offer, saved):
     window.switch_language(lang)
     tab, editor = window.clients, window.clients.editor
     _search(qtbot, window, "139 8765 4321")
     assert tab.model.rowCount() == 0 and tab.empty_label.isVisible()
+    assert tab.empty_label.text() == empty
     assert tab.quick_add.isVisible() and tab.quick_add.text() == offer
     qtbot.mouseClick(tab.quick_add, Qt.MouseButton.LeftButton)
 

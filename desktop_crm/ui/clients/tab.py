@@ -260,6 +260,9 @@ class ClientsTab(QWidget):
             return
         if trash:
             self.empty_label.setText(_("The trash is empty."))
+        elif self.quick_add.phone is not None:  # an unknown number: the offer below
+            self.empty_label.setText(_("No client has the phone {phone}",
+                                       phone=self.quick_add.phone))
         elif self.search.text().strip() or any(
                 c.currentIndex() > 0 for c in (self.kind, self.classification, self.tag,
                                                self.owner)):
