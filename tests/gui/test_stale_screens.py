@@ -193,3 +193,23 @@ def test_the_history_shows_labels_in_the_ui_language(  # type: ignore[no-untyped
     assert expected <= rows
     assert not any(value in {"new", "individual", "organisation", "person"}
                    for row in rows for value in row)
+
+
+def test_an_entry_logged_elsewhere_keeps_the_one_being_typed(qtbot, window, seeded, db):  # type: ignore[no-untyped-def]
+    """A timeline change reads the timeline again, not the whole card: the
+    summary half typed on the card's timeline stays."""
+    from datetime import datetime
+
+    from desktop_crm.domain.client import Interaction
+    from desktop_crm.domain.enums import Channel
+
+    tab = window.clients
+    client_id = _open(qtbot, window, "李娜")
+    timeline = tab.editor.timeline
+    type_text(timeline.summary, "谈了新报价")
+    ClientService(db).log_interaction(
+        Interaction(client_id, datetime(2026, 12, 1, 10), Channel.CALL, "节日问候"))
+    window.broadcast(Changes(clients=frozenset({client_id}), timeline=True, agenda=True),
+                     window.today)
+    assert timeline.summary.text() == "谈了新报价"
+    assert any("节日问候" in timeline.list.item(r).text() for r in range(timeline.list.count()))

@@ -314,10 +314,11 @@ class ClientsTab(QWidget):
             self.card_pane.set_user(self.service.user)
             editor.set_user(self.service.user)
         if editor.client_id is not None and changes.touches(editor.client_id):
-            if not editor.is_dirty():  # the card as stored now, or gone
+            if (changes.timeline and not changes.grades) or editor.is_dirty():
+                if changes.timeline:  # a new entry being typed there stays
+                    editor.timeline.reload()
+            else:  # the card as stored now, or gone
                 self._reload_card()
-            elif changes.timeline:
-                editor.timeline.reload()
         if changes.complaints:
             editor.complaints.reload()
         if self._undo_id is not None and changes.touches(self._undo_id):
