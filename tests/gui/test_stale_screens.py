@@ -213,3 +213,10 @@ def test_an_entry_logged_elsewhere_keeps_the_one_being_typed(qtbot, window, seed
                      window.today)
     assert timeline.summary.text() == "谈了新报价"
     assert any("节日问候" in timeline.list.item(r).text() for r in range(timeline.list.count()))
+
+
+def test_a_book_without_clients_starts_with_the_new_card_form(qtbot, window):  # type: ignore[no-untyped-def]
+    tab = window.clients
+    assert tab.model.rowCount() == 0
+    assert not tab.card_pane.is_empty() and tab.editor.isVisible()
+    assert tab.editor.title.text() == "New client card"

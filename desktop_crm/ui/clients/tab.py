@@ -485,12 +485,13 @@ class ClientsTab(QWidget):
     def _drop_unlisted_card(self, *_args: object) -> None:
         """After a search or filter: the open card the list has no row for is
         put away (an empty state), unless it holds unsaved edits; so is the
-        blank new card when nothing matches."""
+        blank new card when a search finds nothing (not when a book without
+        clients of one's own starts with it)."""
         if self.editor.is_dirty() or self.card_pane.is_empty():
             return
         client_id = self.editor.client_id
         if (self.model.row_of(client_id) is None if client_id is not None
-                else not self.model.rowCount()):
+                else not self.model.rowCount() and bool(self.search.text().strip())):
             self.card_pane.show_empty()
 
     def _reload_card(self) -> None:
