@@ -38,6 +38,7 @@ from desktop_crm.ui.clients.loyalty_panel import LoyaltyAdvicePanel
 from desktop_crm.ui.clients.orders.page import OrdersPage
 from desktop_crm.ui.clients.profile_page import ProfilePage
 from desktop_crm.ui.clients.timeline_page import TimelinePage
+from desktop_crm.ui.date_edit import date_problems
 from desktop_crm.ui.widgets import mark_invalid
 
 
@@ -282,7 +283,8 @@ class CardEditor(QWidget):
         if self.read_only:
             return False
         card = self.to_card()
-        errors = validate_card(card)
+        errors = [FieldError(name, problem) for page in (self.basics, self.organisation)
+                  for name, problem in date_problems(page.fields)] + validate_card(card)
         if errors:
             self.show_errors(errors)
             return False

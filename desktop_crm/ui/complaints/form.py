@@ -12,7 +12,6 @@ from datetime import datetime
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -45,6 +44,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.ui.clients.fields import EnumCombo
 from desktop_crm.ui.complaints.client_picker import ClientPicker
+from desktop_crm.ui.date_edit import DateTimeEdit, date_problems
 from desktop_crm.ui.widgets import ERROR_STYLE, mark_invalid
 
 ADVICE_STYLE = "background: #fef5e7; border: 1px solid #f0c36d; padding: 4px;"
@@ -117,9 +117,7 @@ class ComplaintForm(QWidget):
         listen, restate, solve, act, follow = self.steps
         # 1: listen fully and record the client's words
         self.client = ClientPicker(clients, listen)
-        self.received = QDateTimeEdit(listen)
-        self.received.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.received.setCalendarPopup(True)
+        self.received = DateTimeEdit(listen)
         self.channel = EnumCombo(ComplaintChannel, False, listen)
         self.category = EnumCombo(ComplaintCategory, False, listen)
         self.cause = EnumCombo(ComplaintCause, True, listen)
@@ -365,6 +363,7 @@ class ComplaintForm(QWidget):
         c = self.to_complaint()
         errors = [] if c.client_id else [FieldError("client_id",
                                                     _("Choose the client who complained"))]
+        errors += [FieldError(name, problem) for name, problem in date_problems(self.fields)]
         errors += validate_complaint(c, self._service.now())
         if errors:
             self.show_errors(errors)
