@@ -276,8 +276,25 @@ class ComplaintForm(QWidget):
             self.dirty_changed.emit(dirty)
 
     def _on_edit(self) -> None:
-        if not self._loading:
-            self._set_dirty(self.to_complaint() != self._original)
+        if self._loading:
+            return
+        if self.complaint is None and not self._dirty and self.sender() is not self.received:
+            self._receive_now()
+        self._set_dirty(self.to_complaint() != self._original)
+
+    def _receive_now(self) -> None:
+        """A new complaint is received when its form is started (its first
+        edit), not when the blank form was first shown; a received time the
+        user typed is kept."""
+        now = self._service.now().replace(second=0, microsecond=0)
+        self._loading = True
+        try:
+            self.received.setDateTime(now)
+        finally:
+            self._loading = False
+        self._base.received_at = now
+        if self._original is not None:
+            self._original.received_at = now
 
     def set_departments(self, departments: list[str]) -> None:
         """The departments named before, offered in the department box."""

@@ -314,6 +314,8 @@ class ComplaintsTab(QWidget):
                 self._show(self.service.get(shown.id))
             except NotFoundError:
                 self._show(None)
+        elif shown is None and not self.form.is_dirty():
+            self.form.new(self.form.client.value())  # received now, not when first shown
         self._refresh_analysis()
 
     def current_filter(self) -> ComplaintFilter:
@@ -534,6 +536,10 @@ class ComplaintsTab(QWidget):
         except (TransitionError, NotFoundError) as exc:
             self.status.emit(str(exc))
             self.refresh()  # someone else moved it: show where it is now
+            return False
+        except ValidationError as exc:  # a follow-up without the client's satisfaction
+            self.form.show_errors(exc.errors)
+            self.status.emit(exc.errors[0].message)
             return False
         self._show(moved)
         self.apply_filter()
