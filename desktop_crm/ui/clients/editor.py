@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.conflicts import EditConflictError, merge, take_field
+from desktop_crm.domain.profile_card import profile_header
 from desktop_crm.domain.scoring import grade_strategy, grade_title
 from desktop_crm.domain.validation import FieldError, ValidationError, validate_card
 from desktop_crm.i18n import N_, _
@@ -116,6 +117,7 @@ class CardEditor(QWidget):
                                                  self.classification)
         self.dates = DatesPage()
         self.profile = ProfilePage()
+        self.profile.card_source = self.to_card  # shows the card's answers as edited
         self.timeline = TimelinePage(service)
         self.orders = OrdersPage(SalesService(service.db, service.clock, service.user))
         self.complaints = ComplaintsPage(ComplaintService(service.db, service.clock))
@@ -253,7 +255,9 @@ class CardEditor(QWidget):
         self.timeline.set_client(card.id if card.id and not self.read_only else None)
         self.orders.set_client(card.id, self.read_only)
         self.complaints.set_client(card.id, self.read_only)
-        self.history.show_entries(self._service.history(card.id) if card.id else [])
+        entries = self._service.history(card.id) if card.id else []
+        self.history.show_entries(entries)
+        self.profile.show_header(profile_header(entries), self._service.user)
         self.loyalty_advice.set_grade(card.grade)
         self._update_title()
 
