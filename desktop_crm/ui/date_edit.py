@@ -72,10 +72,14 @@ class DateEdit(QWidget):
         self._value: datetime | None = None  # the last valid value typed or set
         self.line = QLineEdit(self)
         self.line.setClearButtonEnabled(optional)
+        sample = "2026-09-25 14:30" if with_time else "2026-09-25"  # never clipped
+        self.line.setMinimumWidth(self.line.fontMetrics().horizontalAdvance(sample)
+                                  + (40 if optional else 16))
         self.button = QToolButton(self)
         self.button.setText("▾")
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # ▾ says it
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
         menu = QMenu(self.button)
@@ -297,3 +301,10 @@ def date_problems(fields: dict[str, QWidget]) -> list[tuple[str, str]]:
             if problem is not None:
                 found.append((name, problem))
     return found
+
+
+def typed_date_problems(fields: dict[str, QWidget]) -> list[str]:
+    """The names of the date fields of ``fields`` whose text is not a date
+    (nothing is shown: for telling whether there are unsaved edits)."""
+    return [name for name, widget in fields.items()
+            if isinstance(widget, DateEdit) and widget.problem() is not None]

@@ -216,3 +216,18 @@ def test_the_date_of_an_order_is_typed_whole(qtbot, db: Database, client_id: int
     dialog._accept()
     [order] = sales.orders_of(client_id)
     assert (order.ordered_on, order.paid_on) == (date(2025, 3, 4), date(2025, 3, 20))
+
+
+def test_an_impossible_date_in_an_empty_field_is_an_unsaved_edit(
+        qtbot, win: MainWindow, db: Database, client_id: int) -> None:  # type: ignore[no-untyped-def]
+    win.open_client(client_id)
+    editor = win.clients.editor
+    editor.pages.setCurrentIndex(1)
+    field = editor.organisation.relationship_since
+    assert field.line.text() == ""
+    retype(qtbot, field, "2026-06-31")
+    assert editor.is_dirty() and editor.save_button.isEnabled()  # not lost on leaving
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert "Not a valid date: 2026-06-31" in editor.errors.text()
+    assert field.problem_label.isVisible()
+    assert ClientService(db).get(client_id).relationship_since is None

@@ -39,7 +39,7 @@ from desktop_crm.ui.clients.loyalty_panel import LoyaltyAdvicePanel
 from desktop_crm.ui.clients.orders.page import OrdersPage
 from desktop_crm.ui.clients.profile_page import ProfilePage
 from desktop_crm.ui.clients.timeline_page import TimelinePage
-from desktop_crm.ui.date_edit import date_problems
+from desktop_crm.ui.date_edit import date_problems, typed_date_problems
 from desktop_crm.ui.widgets import mark_invalid
 
 
@@ -177,7 +177,9 @@ class CardEditor(QWidget):
     def _on_edit(self) -> None:
         if self._loading:
             return
-        self._set_dirty(self.to_card() != self._original)
+        # a date typed that is not one (yet) is an unsaved edit the card cannot hold
+        self._set_dirty(self.to_card() != self._original or any(
+            typed_date_problems(page.fields) for page in (self.basics, self.organisation)))
 
     def _on_logged(self, client_id: int) -> None:
         self.timeline_changed.emit(client_id)

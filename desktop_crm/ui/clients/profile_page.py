@@ -96,10 +96,11 @@ class ProfilePage(QWidget):
                     private.setEnabled(False)
                 grid.addWidget(QLabel(f"{question.number}.", box), row, 0,
                                Qt.AlignmentFlag.AlignTop)
-                grid.addWidget(label, row, 1)
-                if question.card_fields:
+                if question.card_fields:  # a taller cell: the question beside its top line
+                    grid.addWidget(label, row, 1, Qt.AlignmentFlag.AlignTop)
                     grid.addWidget(self._card_cell(question.number, answer, box), row, 2)
                 else:
+                    grid.addWidget(label, row, 1)
                     grid.addWidget(answer, row, 2)
                 grid.addWidget(private, row, 3, Qt.AlignmentFlag.AlignTop)
                 answer.textChanged.connect(self._on_change)
