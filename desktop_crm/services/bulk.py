@@ -163,7 +163,7 @@ class BulkService:
                 after = sorted([*before, tag]) if add else [t for t in before if t != tag]
                 changes.append((i, "tags", _text(before), _text(after)))
             repo.add_changes(s, changes, now, self.user)
-            repo.reindex(s, ids)
+            repo.reindex(s, ids, old)
             return BulkReceipt(ADD_TAG if add else REMOVE_TAG, tuple(ids),
                                updated={i: states[i][2] for i in ids},
                                versions=repo.versions(s, ids), tag=tag, tag_id=tag_id,
@@ -226,4 +226,4 @@ class BulkService:
         repo.add_changes(s, changes, now, self.user)
         if receipt.tag_created:
             repo.delete_tag_if_unused(s, tag_id)
-        repo.reindex(s, ids)
+        repo.reindex(s, ids, current)

@@ -116,13 +116,10 @@ def set_values(session: Session, column: str, by_value: Mapping[Any, Sequence[in
 
 
 def restore_updated_at(session: Session, stamps: Mapping[int, datetime]) -> None:
-    by_stamp: dict[datetime, list[int]] = defaultdict(list)
-    for cid, stamp in stamps.items():
-        by_stamp[stamp].append(cid)
-    for stamp, ids in by_stamp.items():
-        for chunk in chunks(ids):
-            session.execute(update(Client).where(Client.id.in_(chunk))
-                            .values(updated_at=stamp))
+    """Each client's own time of last change back (one executemany)."""
+    if stamps:
+        session.execute(update(Client), [{"id": cid, "updated_at": stamp}
+                                         for cid, stamp in stamps.items()])
 
 
 def set_trashed(session: Session, ids: Sequence[int], when: datetime | None) -> None:
@@ -157,9 +154,11 @@ def touch(session: Session, ids: Sequence[int], now: datetime | None) -> None:
         session.execute(update(Client).where(Client.id.in_(chunk)).values(**values))
 
 
-def reindex(session: Session, ids: Sequence[int]) -> None:
-    """Rebuild the search entries of the clients (their tags changed)."""
-    search_index.reindex_many(session, ids)
+def reindex(session: Session, ids: Sequence[int],
+            old_tags: Mapping[int, Sequence[str]]) -> None:
+    """Rebuild the search entries of the clients whose tags changed from
+    ``old_tags`` (each client's tags before, sorted)."""
+    search_index.reindex_many(session, ids, {i: old_tags.get(i, ()) for i in ids})
 
 
 def add_changes(session: Session, changes: Sequence[tuple[int, str, str, str]],

@@ -93,12 +93,16 @@ def test_add_and_remove_tag_searchable_and_undone(clients: ClientService,
     assert sorted(clients.list_ids(ClientFilter(tag="展会2026"))) == sorted(ids)
     assert sorted(r.id for r in clients.search("展会2026")) == sorted(ids)
     assert clients.get(ids[0]).tags == ["vip", "展会2026"]
+    assert [r.id for r in clients.search("vip")] == [ids[0]]  # the entry's other parts stay
+    assert [r.id for r in clients.search("bing")] == [ids[2]]  # 丙's pinyin
     entry = clients.history(ids[0])[0]
     assert (entry.field, entry.old, entry.new) == ("tags", "vip", "vip; 展会2026")
     bulk.undo(receipt)
     assert "展会2026" not in clients.tags()  # made by the action, unused again
     assert clients.search("展会2026") == []
     assert clients.get(ids[0]).tags == ["vip"]
+    assert [r.id for r in clients.search("vip")] == [ids[0]]
+    assert [r.id for r in clients.search("bing")] == [ids[2]]
     removed = bulk.set_tag(ids, "vip", add=False)
     assert removed.client_ids == (ids[0],)
     assert clients.get(ids[0]).tags == []
