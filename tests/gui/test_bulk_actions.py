@@ -226,3 +226,19 @@ def test_labels_in_chinese(win: MainWindow) -> None:
     assert clients.class_action.text() == "设置客户分类…"
     win.clients.view.selectAll()
     assert clients.selection.text() == "已选 5 个"
+
+
+def test_care_calendar_list_postpones_several_follow_ups(qtbot, win: MainWindow,  # type: ignore[no-untyped-def]
+                                                         db: Database,
+                                                         book: dict[str, int]) -> None:
+    win.tabs.setCurrentWidget(win.calendar)
+    panel, bulk = win.calendar.panel, win.calendar.panel.bulk
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    follow = [i for i in bulk.selected() if i.client_id in (book["赵一"], book["钱二"])]
+    assert len(follow) == 2
+    bulk.run = lambda dialog: True  # the next working day
+    qtbot.keyClick(panel.view, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert follow_ups(db, book["赵一"]) == [(date(2026, 9, 21), False)]
+    qtbot.keyClick(panel.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert follow_ups(db, book["赵一"]) == [(date(2026, 9, 15), False)]

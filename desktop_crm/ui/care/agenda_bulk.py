@@ -179,6 +179,7 @@ class AgendaBulk(QObject):
             text += " " + _("{n} were done already.", n=receipt.skipped)
         self.panel.status.emit(text + " " + _("Ctrl+Z undoes it."))
         self.panel.changed.emit(0)
+        self.panel.view.setFocus()  # so that Ctrl+Z reaches the panel's Undo
 
     def undo(self) -> bool:
         """Take back the last bulk action; False when there is none."""

@@ -151,7 +151,7 @@ class ClientBulk(QObject):
             return
         def values(name: object) -> list[tuple[str, object]]:
             enum = CLASSIFICATIONS[str(name)]
-            return [(_("(none)"), None), *((m.label, m.value) for m in enum)]
+            return [*((m.label, m.value) for m in enum), (_("(none)"), None)]
 
         dialog = ValueDialog(_("Classification"), _(
             "Set a classification of {n} selected clients.", n=len(ids)), _("Set to"), [],
@@ -191,6 +191,7 @@ class ClientBulk(QObject):
         tab.undo_button.show()
         tab.status.emit(message(receipt))
         tab.bulk_changed.emit()
+        tab.view.setFocus()  # so that Ctrl+Z reaches the list's Undo
 
     def undo(self) -> bool:
         """Take back the last bulk action (the banner's Undo); False when the
