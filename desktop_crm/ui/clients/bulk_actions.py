@@ -180,7 +180,7 @@ class ClientBulk(QObject):
         self.receipt = receipt
         if tab.editor.client_id in receipt.client_ids and not tab.editor.is_dirty():
             if receipt.action == "trash":
-                tab.editor.new_card()
+                tab.card_pane.show_empty()
             else:
                 tab.editor.load_id(tab.editor.client_id)
         tab.reload_filters()

@@ -75,9 +75,11 @@ class CardEditor(QWidget):
         dirty_changed: unsaved edits appeared or went away.
         timeline_changed: an interaction was logged (argument: client id).
         evaluate_requested: the user asked to evaluate this client (argument: id).
+        loaded: a card (saved or new) was put in the editor.
     """
 
     saved = Signal(int)
+    loaded = Signal()
     dirty_changed = Signal(bool)
     timeline_changed = Signal(int)
     evaluate_requested = Signal(int)
@@ -117,7 +119,9 @@ class CardEditor(QWidget):
         self.profile = ProfilePage()
         self.timeline = TimelinePage(service)
         self.orders = OrdersPage(SalesService(service.db, service.clock, service.user))
-        self.complaints = ComplaintsPage(ComplaintService(service.db, service.clock))
+        # the user's name, not the account's, even where only read (set_user)
+        self._complaint_service = ComplaintService(service.db, service.clock, service.user)
+        self.complaints = ComplaintsPage(self._complaint_service)
         self.history = HistoryPage()
         self.pages = QTabWidget(self)
         self.pages.setUsesScrollButtons(True)
@@ -160,6 +164,11 @@ class CardEditor(QWidget):
     @property
     def read_only(self) -> bool:
         return bool(self._original and self._original.deleted_at)
+
+    def set_user(self, user: str) -> None:
+        """The name the card's own services record from now on (Settings)."""
+        self.orders.service.user = user
+        self._complaint_service.user = user
 
     def is_dirty(self) -> bool:
         return self._dirty
@@ -255,6 +264,7 @@ class CardEditor(QWidget):
         self.history.show_entries(self._service.history(card.id) if card.id else [])
         self.loyalty_advice.set_grade(card.grade)
         self._update_title()
+        self.loaded.emit()
 
     def load_id(self, client_id: int) -> None:
         self.load(self._service.get(client_id))
