@@ -120,6 +120,7 @@ class DoneDialog(_Dialog):
         self.note.setPlaceholderText(_("Empty: each item's usual text"))
         self.form.addRow(_("Done on"), self.day)
         self.form.addRow(_("Note"), self.note)
+        self.note.setFocus()
 
     def chosen_day(self) -> date:
         return from_qdate(self.day.date())
@@ -174,6 +175,11 @@ class ValueDialog(_Dialog):
             self.value.setEditText("")
         self.label = label
         self.form.addRow(label, self.value)
+        self.value.setFocus()
+        if editable:  # a tag or an owner is typed: OK once there is one
+            ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            ok.setEnabled(False)
+            self.value.editTextChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
 
     def fill(self, choices: Sequence[tuple[str, object]]) -> None:
         self.value.clear()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
 
 from desktop_crm.domain.client import ClientCard, Interaction
 from desktop_crm.domain.dates import DateSpec
@@ -146,7 +146,10 @@ def test_client_list_trash_tag_owner_classification_and_undo(
     def answer(text: str):  # type: ignore[no-untyped-def]
         def fill(dialog: QDialog) -> bool:
             assert isinstance(dialog, ValueDialog)
+            ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            assert not ok.isEnabled()  # nothing typed yet
             dialog.value.setEditText(text)
+            assert ok.isEnabled()
             return True
         return fill
 
