@@ -22,6 +22,7 @@ from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.changes import Changes
+from desktop_crm.ui.clients.bulk_actions import ClientBulk
 from desktop_crm.ui.clients.card_pane import CardPane
 from desktop_crm.ui.clients.editor import CardEditor
 from desktop_crm.ui.clients.list_model import ClientListModel
@@ -49,6 +50,7 @@ class ClientsTab(QWidget):
     status = Signal(str)
     evaluate_requested = Signal(int)
     data_changed = Signal(int)
+    bulk_changed = Signal()  # a bulk action changed many clients (or was undone)
 
     def __init__(self, service: ClientService, parent: QWidget | None = None,
                  scope: ScopeMemory | None = None) -> None:
@@ -89,6 +91,7 @@ class ClientsTab(QWidget):
             self.view.setColumnWidth(column, width)
         self.editor = CardEditor(service, self)
         self.card_pane = CardPane(self.editor, service.user, self)  # or a plain line
+        self.bulk = ClientBulk(self)  # several selected rows: one step, one undo
 
         filters = QHBoxLayout()
         for w in (self.kind, self.classification, self.tag, self.owner):
@@ -104,7 +107,9 @@ class ClientsTab(QWidget):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.bulk.menu_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.bulk.selection)
         buttons.addWidget(self.count_label)
         undo = QHBoxLayout()
         undo.addWidget(self.undo_label, 1)
@@ -138,7 +143,7 @@ class ClientsTab(QWidget):
         self._delete_action = QAction(self.view)
         self._delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self._delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self._delete_action.triggered.connect(self.delete_current)
+        self._delete_action.triggered.connect(self.bulk.trash)
         self.view.addAction(self._delete_action)
         cancel = QAction(self.editor)
         cancel.setShortcut(QKeySequence(Qt.Key.Key_Escape))
@@ -159,7 +164,7 @@ class ClientsTab(QWidget):
             combo.currentIndexChanged.connect(self._drop_unlisted_card)
         self.trash_button.toggled.connect(self._drop_unlisted_card)
         self.new_button.clicked.connect(self.new_client)
-        self.delete_button.clicked.connect(self.delete_current)
+        self.delete_button.clicked.connect(self.bulk.trash)
         self.restore_button.clicked.connect(self.restore_current)
         self.undo_button.clicked.connect(self.undo_delete)
         self.special_clear.clicked.connect(self.clear_special_filter)
@@ -183,6 +188,7 @@ class ClientsTab(QWidget):
         self.restore_button.setText(_("Restore"))
         self.undo_button.setText(_("Undo"))
         self.scope.retranslate()
+        self.bulk.retranslate()
         self.special_label.setText(_("Showing the clients not contacted for longer than their "
                                      "grade allows, longest first."))
         self.special_clear.setText(_("Show all"))
@@ -278,6 +284,7 @@ class ClientsTab(QWidget):
         has = self.model.id_at(self.view.currentIndex().row()) is not None
         self.delete_button.setEnabled(has)
         self.restore_button.setEnabled(has)
+        self.bulk.update()
 
     def _select(self, client_id: int, load: bool = True) -> None:
         row = self.model.row_of(client_id)
@@ -413,6 +420,7 @@ class ClientsTab(QWidget):
 
     def undo_delete(self) -> None:
         if self._undo_id is None:
+            self.bulk.undo()
             return
         client_id = self._undo_id
         try:
