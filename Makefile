@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# `make run` opens the demo book (demo.db beside the default database, made
+# on first use), never the user's own book
 DEMO_CLIENTS ?= 300
 # built on the first `make bench` (100,000 clients, ~300 MB), reused after
 BENCH_DB ?= /tmp/desktop-crm-bench.db
@@ -31,7 +33,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@bash tools/system-deps.sh run
 	$(BIN)/desktop-crm demo --clients $(DEMO_CLIENTS) --seed 1 --if-missing
-	$(BIN)/desktop-crm
+	$(BIN)/desktop-crm --demo
 
 test: $(STAMP)
 	@bash tools/system-deps.sh test

@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="desktop-crm", parents=[common],
                      description="Offline client-card manager (客户卡片管理).")
     parser.add_argument("--version", action="version", version=f"desktop-crm {__version__}")
+    parser.add_argument("--demo", action="store_true",
+                        help="open the demo book (made with 300 demo clients when missing) "
+                             "instead of your own")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     demo = sub.add_parser("demo", parents=[common], help="write realistic sample data")
@@ -94,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--if-missing", action="store_true",
                       help="do nothing when the database file already exists (a server "
                            "database: when it already holds clients)")
+    demo.add_argument("--add", action="store_true",
+                      help="add demo clients to a database that already holds clients "
+                           "(never the default database)")
 
     search = sub.add_parser("search", parents=[common], help="find clients like the search box")
     search.add_argument("query")
@@ -254,9 +260,18 @@ def _sqlite_file(args: argparse.Namespace) -> Path:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from desktop_crm.services.demo import generate
-    from desktop_crm.services.stats import stats
+    from desktop_crm.services.demo_book import demo_book_path, holds_clients, is_default_database
     from desktop_crm.storage.database import shown_url, sqlite_path, to_url
 
+    # demo data has a book of its own: without --db, the demo book; the
+    # user's own book (the default database) never gets invented clients
+    own_book = getattr(args, "db", None) is None
+    if own_book:
+        args.db = str(demo_book_path())
+    elif is_default_database(args.db):
+        raise UserError(_("{path} is your own client book; demo data is never written into "
+                          "it. Leave out --db to write the demo book ({demo}), which "
+                          "desktop-crm --demo opens", path=args.db, demo=demo_book_path()))
     url = to_url(_db_arg(args))
     path = sqlite_path(url)
     if args.if_missing and path is not None and path.exists():
@@ -264,15 +279,26 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         return EXIT_OK
     db = _open(args, create=True)
     try:
-        # a server database always exists: --if-missing means "holds no clients yet"
-        if args.if_missing and path is None and (stats(db)["clients"] or stats(db)["trash"]):
-            print(_("Database {path} already holds clients; no demo data added",
-                    path=shown_url(url)))
-            return EXIT_OK
+        if holds_clients(db):
+            # a server database always exists: --if-missing means "holds no clients yet"
+            if args.if_missing:
+                print(_("Database {path} already holds clients; no demo data added",
+                        path=shown_url(url)))
+                return EXIT_OK
+            if not args.add and own_book:
+                raise UserError(_("The demo book {path} already holds clients; no demo data "
+                                  "added. Open it with desktop-crm --demo, or add more with "
+                                  "--add", path=path))
+            if not args.add:
+                raise UserError(_("{path} already holds clients; demo data was not added. "
+                                  "Add it anyway with --add, or leave out --db to write the "
+                                  "demo book", path=path or shown_url(url)))
         written = generate(db, args.clients, seed=args.seed)
     finally:
         db.close()
     print(_("Wrote {n} demo clients to {path}", n=written, path=path or shown_url(url)))
+    if own_book:
+        print(_("Open it with: desktop-crm --demo"))
     return EXIT_OK
 
 
@@ -588,7 +614,23 @@ def _cmd_window(args: argparse.Namespace) -> int:
     from desktop_crm.app import run
 
     user = _user(args) if getattr(args, "user", None) is not None else None
-    return run(getattr(args, "db", None), getattr(args, "lang", None), user)
+    db = getattr(args, "db", None)
+    if args.demo:
+        db = _demo_book(db)
+    return run(db, getattr(args, "lang", None), user)
+
+
+def _demo_book(db: str | None) -> str:
+    """``--demo``: the demo book, made first when it is missing or empty."""
+    from desktop_crm.services.demo_book import DEMO_CLIENTS, demo_book_path, make_demo_book
+
+    if db is not None:
+        raise UserError(_("--demo opens the demo book; give either --demo or --db, not both"))
+    path = demo_book_path()
+    if not path.exists() or path.stat().st_size == 0:
+        print(_("Writing {n} demo clients to {path}", n=DEMO_CLIENTS, path=path))
+        make_demo_book(path)
+    return str(path)
 
 
 def _add_import_parser(imp: argparse.ArgumentParser) -> None:

@@ -266,6 +266,21 @@ class AgendaService:
                 repo.remove_done(s, receipt.done_id)
 
 
+def missed_items(s: Session, today: date) -> list[AgendaItem]:
+    """Everyone's items the agenda shows as overdue on ``today``, read in the
+    session ``s`` (the demo's upkeep, inside its own transaction)."""
+    stored = repo.get_setting(s, SETTINGS_KEY)
+    settings = CareSettings.from_dict(stored) if isinstance(stored, dict) else CareSettings()
+    stored = repo.get_setting(s, churn.SETTINGS_KEY)
+    builder = _Builder(settings, today, today, today - timedelta(days=settings.overdue_days),
+                       True, set(AgendaKind), None)
+    builder.churn = (ChurnSettings.from_dict(stored) if isinstance(stored, dict)
+                     else ChurnSettings())
+    builder.today = today
+    builder.collect(s)
+    return sort_items([i for i in builder.items if i.is_overdue(today)])
+
+
 class _Builder:
     """Collects one agenda; one instance per call."""
 

@@ -43,6 +43,7 @@ from desktop_crm.domain.enums import (
 from desktop_crm.domain.identity import uuid_from_bits
 from desktop_crm.domain.scoring import evaluate
 from desktop_crm.domain.validation import phone_digits
+from desktop_crm.services.demo_book import mark
 from desktop_crm.services.demo_complaints import generate_complaints
 from desktop_crm.services.demo_people import Company, Person, Pieces
 from desktop_crm.services.demo_sales import SalesHistory
@@ -79,6 +80,7 @@ from desktop_crm.services.demo_tables import (
     City,
     cached_sort_key,
 )
+from desktop_crm.services.demo_upkeep import keep_up
 from desktop_crm.storage import demo_repo, evaluation_repo, identity_repo, search_index
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.demo_repo import Chunk
@@ -537,4 +539,6 @@ def generate(db: Database, clients: int, seed: int = 1, now: datetime | None = N
             if progress is not None:
                 progress(done, clients)
         generate_complaints(s, range(first_id, first_id + done), seed, now)
+        keep_up(s, now.date(), now, seed, done, lambda: uuid_from_bits(uuids.getrandbits(128)))
+        mark(s, seed, now)
     return done

@@ -18,6 +18,7 @@ from desktop_crm.domain.complaint import (
     ComplaintStatus,
     Priority,
     Temperament,
+    follow_up_due,
     number_text,
 )
 from desktop_crm.storage import demo_repo
@@ -63,6 +64,9 @@ _CASES: dict[ComplaintCategory, list[tuple[str, str, str, str, str, str]]] = {
 }
 _TARGETS = [S.CLOSED] * 8 + [S.FOLLOWED_UP] * 3 + [S.RESOLVED] * 3 + [S.IN_PROGRESS] * 3 \
     + [S.NEW] * 2
+# a complaint received over a month ago was handled to the end (a well-kept
+# book: open complaints are recent ones)
+_OLD_TARGETS = [S.CLOSED] * 8 + [S.FOLLOWED_UP] * 3
 _ORDER = (S.NEW, S.IN_PROGRESS, S.RESOLVED, S.FOLLOWED_UP, S.CLOSED)
 
 
@@ -79,7 +83,7 @@ def generate_complaints(session: Session, client_ids: Sequence[int], seed: int,
                       for _ in range(count - recent))
     received += sorted(now - timedelta(minutes=rng.randint(60, 25 * 24 * 60))
                        for _ in range(recent))
-    targets = [rng.choice(_TARGETS) for _ in range(count - recent)]
+    targets = [rng.choice(_OLD_TARGETS) for _ in range(count - recent)]
     targets += [status for status in reversed(_ORDER) for _twice in (1, 2)][-recent:] \
         if recent else []
     rows, changes, logs = [], [], []
@@ -109,10 +113,15 @@ def _complaint(rng: random.Random, _index: int, client_id: int, received: dateti
     # replies mostly the same day; resolution in days; follow-up usually within a week
     for status, low, high in ((S.IN_PROGRESS, 0.2, 30.0), (S.RESOLVED, 4.0, 240.0),
                               (S.FOLLOWED_UP, 24.0, 230.0), (S.CLOSED, 1.0, 72.0)):
-        if _ORDER.index(status) > _ORDER.index(target):
+        # a resolution whose follow-up call is due before today was followed up
+        # (within its seven days): the book has no complaint follow-up overdue
+        due = status == S.FOLLOWED_UP and follow_up_due(at) < now.date()
+        if _ORDER.index(status) > _ORDER.index(target) and not due:
             break
+        if due:
+            high = min(high, max(low, (follow_up_due(at) - at.date()).days * 24.0 - 12.0))
         at = at + timedelta(seconds=int(3600 * (rng.uniform(low, high) if rng.random() < 0.85
-                                                else rng.uniform(low, high * 2))))
+                                                or due else rng.uniform(low, high * 2))))
         if at >= now:
             break
         times[status] = at

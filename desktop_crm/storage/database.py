@@ -211,6 +211,14 @@ def inspect_file(path: Path, *, full: bool | None = None, integrity: bool = True
               reason=getattr(exc, "strerror", None) or exc), path) from exc
     if report is None:
         raise NotADatabaseError(_("{path} is not a database file", path=path), path)
+    # a missing table first: rows that refer to it fail the foreign-key check
+    # too, and the table is what to tell
+    missing = sorted(head_tables() - report.tables) if report.revision == HEAD_REVISION else []
+    if missing:
+        problems = tuple(_("table {name} is missing", name=name) for name in missing)
+        raise DatabaseDamagedError(
+            _("{path} is damaged or incomplete and was left unchanged: {problem}",
+              path=path, problem=", ".join(problems)), path, problems)
     if not report.ok:
         raise damaged_error(path, report.problems)
     if report.revision is None and report.tables:
@@ -218,12 +226,6 @@ def inspect_file(path: Path, *, full: bool | None = None, integrity: bool = True
     if (report.revision is not None and report.revision != HEAD_REVISION
             and report.revision not in known_revisions()):
         raise newer_error(path, path, report.revision)
-    missing = sorted(head_tables() - report.tables) if report.revision == HEAD_REVISION else []
-    if missing:
-        problems = tuple(_("table {name} is missing", name=name) for name in missing)
-        raise DatabaseDamagedError(
-            _("{path} is damaged or incomplete and was left unchanged: {problem}",
-              path=path, problem=", ".join(problems)), path, problems)
     return report
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop_crm.storage import dialect, search_index
+from desktop_crm.storage.client_repo import personal_contact
 from desktop_crm.storage.models import (
+    CareDoneRow,
     ChangeLogRow,
     Client,
     ClientPhone,
@@ -128,3 +130,35 @@ def write_complaints(session: Session, rows: list[Row], changes: list[Row], logs
         session.execute(insert(ComplaintLogRow), logs)
     for year, last in counters.items():
         session.merge(ComplaintCounterRow(year=year, last=last))
+
+
+# -- the upkeep of a demo book (services.demo_upkeep) -----------------------------
+
+def write_upkeep(session: Session, interactions: list[Row], done: list[Row],
+                 follow_ups: list[int]) -> None:
+    """Log what was done on the timelines (``interactions``; a ``done`` row's
+    ``interaction`` is the index of its entry in that list, or None), mark the
+    items done, close the ``follow_ups`` (interaction ids) and move the last
+    contact of the clients concerned."""
+    ids: list[int] = []
+    if interactions:
+        ids = list(session.scalars(
+            insert(_table(InteractionRow)).returning(InteractionRow.id,
+                                                     sort_by_parameter_order=True),
+            interactions))
+    for row in done:
+        index = row.pop("interaction")
+        row["interaction_id"] = None if index is None else ids[index]
+    if done:
+        session.execute(insert(_table(CareDoneRow)), done)
+    for start in range(0, len(follow_ups), 10_000):
+        session.execute(update(InteractionRow)
+                        .where(InteractionRow.id.in_(follow_ups[start:start + 10_000]))
+                        .values(follow_up_done=True))
+    clients = sorted({row["client_id"] for row in interactions if not row["mass"]})
+    latest = (select(func.max(InteractionRow.occurred_at))
+              .where(InteractionRow.client_id == Client.id, personal_contact())
+              .scalar_subquery())
+    for start in range(0, len(clients), 10_000):
+        session.execute(update(Client).where(Client.id.in_(clients[start:start + 10_000]))
+                        .values(last_contact_at=latest))

@@ -32,7 +32,7 @@ from desktop_crm.services.registry import Services
 from desktop_crm.services.restore import RestoreResult, restore
 from desktop_crm.storage import held_files
 from desktop_crm.storage.database import Database, DatabaseError, shown_url
-from desktop_crm.ui import backups, file_dialogs, transfer
+from desktop_crm.ui import backups, demo_book, file_dialogs, transfer
 from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.changes import Changes, TabPage, client_ids
 from desktop_crm.ui.clients.tab import ClientsTab
@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
             Changes(every_client=True, agenda=True, lists=True), tab))
         tab.editor.complaints.open_complaint.connect(self.open_complaint)
         tab.editor.complaints.new_requested.connect(self.new_complaint)
+        tab.first_start.import_requested.connect(self.import_clients)
+        tab.first_start.demo_requested.connect(self.open_demo_book)
         return tab
 
     def _make_complaints_tab(self) -> ComplaintsTab:
@@ -328,7 +330,7 @@ class MainWindow(QMainWindow):
             self._on_clients(self.clients.save)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(_("Desktop CRM") + " — " + str(self.db.path or shown_url(self.db.url)))
+        self.setWindowTitle(demo_book.window_title(self.db))
         self.file_menu.setTitle(_("&File"))
         self.client_menu.setTitle(_("&Client"))
         # Always show both words, so a user lost in the wrong language finds it.
@@ -436,6 +438,11 @@ class MainWindow(QMainWindow):
 
     def open_database(self) -> None:
         self._choose_and_open(create=False)
+
+    def open_demo_book(self) -> Operation[int] | None:
+        """"Try it with demo data": the demo book, made first when missing."""
+        return demo_book.open_demo_book(
+            self, lambda db: self._replace_database(db, confirmed=True))
 
     def backup_now(self) -> Operation[Path] | None:
         """File > Back up now, on a worker thread (SQLite's backup API)."""

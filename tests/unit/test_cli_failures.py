@@ -100,7 +100,7 @@ def no_room(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("command", ["demo", "import"])
 def test_a_full_disk_is_one_line_and_nothing_is_written(
         book: Path, tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]) -> None:
-    argv = (["demo", "--clients", "500"] if command == "demo"
+    argv = (["demo", "--clients", "500", "--add"] if command == "demo"
             else ["import", str(_csv(tmp_path / "many.csv", 2000))])
     line = _fails_with_one_line([*argv, "--db", str(book)], capsys)
     assert line == (f"desktop-crm: The disk holding {book} is full; nothing was changed. "
@@ -164,7 +164,7 @@ def test_a_real_full_disk(tiny_disk: Path, tmp_path: Path,
         except OSError as exc:
             assert exc.errno == errno.ENOSPC
     filler.write_bytes(b"\0" * (os.path.getsize(filler) - 48 * 1024))
-    for argv in (["demo", "--clients", "2000"],
+    for argv in (["demo", "--clients", "2000", "--add"],
                  ["import", str(_csv(tmp_path / "many.csv", 5000))],
                  ["export", "xlsx", str(tiny_disk / "book.xlsx")]):
         line = _fails_with_one_line([*argv, "--db", str(path)], capsys)

@@ -6,6 +6,7 @@ client's feedback."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +26,7 @@ from desktop_crm.i18n import N_, _
 from desktop_crm.ui.clients.fields import EnumCombo
 from desktop_crm.ui.widgets import mark_invalid
 
-GREETING_NAMES_SHOWN = 12
+RECIPIENT_ROWS_SHOWN = 10  # the greeting list's height in rows; more scroll
 SATISFACTION_LABELS = (
     (5, N_("5 - Very satisfied")), (4, N_("4 - Satisfied")), (3, N_("3 - Neither")),
     (2, N_("2 - Dissatisfied")), (1, N_("1 - Very dissatisfied")))
@@ -72,15 +74,17 @@ class MarkDoneDialog(QDialog):
             form.addRow(_("Timeline entry *"), self.summary)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
+        self.recipients: RecipientList | None = None
         if item.kind == AgendaKind.FESTIVAL:
-            names = [r.name for r in (greeted or [])]
-            shown = "、".join(names[:GREETING_NAMES_SHOWN])
-            if len(names) > GREETING_NAMES_SHOWN:
-                shown += " " + _("and {n} more", n=len(names) - GREETING_NAMES_SHOWN)
-            note = QLabel(_("Logs a greeting on the timeline of each of these {n} clients: "
-                            "{names}", n=len(names), names=shown), self)
+            # every recipient, in a list that scrolls (a line of 302 names ran
+            # off the dialog), under their count
+            rows = greeted or []
+            note = QLabel(_("Logs a greeting on the timeline of each of these {n} clients:",
+                            n=f"{len(rows):,}"), self)
             note.setWordWrap(True)
             layout.addWidget(note)
+            self.recipients = RecipientList(rows, self)
+            layout.addWidget(self.recipients, 1)
         else:
             note = QLabel(_("This is written on {client}'s timeline.", client=item.client), self)
             note.setWordWrap(True)
@@ -94,7 +98,7 @@ class MarkDoneDialog(QDialog):
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(480, self.sizeHint().height())
+        fit_to_screen(self, 480)
 
     def chosen_channel(self) -> Channel:
         return Channel(self.channel.value() or self.item.done_channel)
@@ -125,3 +129,36 @@ class MarkDoneDialog(QDialog):
             self.satisfaction.setFocus()
             return
         self.accept()
+
+
+class RecipientList(QListWidget):
+    """A festival's greeting list, one client a row (name · company),
+    RECIPIENT_ROWS_SHOWN rows high by preference; the rest scroll."""
+
+    def __init__(self, rows: list[ClientRow], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.addItems([f"{r.name} · {r.company}" if r.company else r.name for r in rows])
+        self._row = self.sizeHintForRow(0) if rows else self.fontMetrics().height()
+        self.setMinimumHeight(self._rows_high(3))
+
+    def _rows_high(self, rows: int) -> int:
+        return self._row * min(max(self.count(), 1), rows) + 2 * self.frameWidth()
+
+    def sizeHint(self) -> QSize:  # Override QListWidget::sizeHint
+        return QSize(super().sizeHint().width(), self._rows_high(RECIPIENT_ROWS_SHOWN))
+
+
+def fit_to_screen(dialog: QDialog, width: int) -> None:
+    """Give ``dialog`` ``width`` and its preferred height, both no larger than
+    the screen it opens on (less a margin for the title bar and the panel)."""
+    parent = dialog.parentWidget()
+    screen = parent.screen() if parent is not None else dialog.screen()
+    room = screen.availableGeometry()
+    dialog.setMaximumSize(room.width() - 40, room.height() - 80)
+    hint = dialog.sizeHint()
+    dialog.resize(min(max(width, hint.width()), room.width() - 40),
+                  min(hint.height(), room.height() - 80))

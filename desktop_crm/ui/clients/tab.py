@@ -25,6 +25,7 @@ from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.clients.bulk_actions import ClientBulk
 from desktop_crm.ui.clients.card_pane import CardPane
 from desktop_crm.ui.clients.editor import CardEditor
+from desktop_crm.ui.clients.first_start import FirstStartPanel
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.clients.quick_add import QuickAdd
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
@@ -74,6 +75,8 @@ class ClientsTab(QWidget):
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
+        self.first_start = FirstStartPanel(self)  # shown while the book has no clients
+        self.first_start.hide()
         self.quick_add = QuickAdd(service, self)  # an unknown number searched for
         self.quick_add.clicked.connect(self.new_client)
         self.undo_label = QLabel(self)
@@ -124,6 +127,7 @@ class ClientsTab(QWidget):
         left_layout.addLayout(filters)
         left_layout.addLayout(special)
         left_layout.addWidget(self.empty_label)
+        left_layout.addWidget(self.first_start)
         left_layout.addWidget(self.quick_add)
         left_layout.addWidget(self.view, 1)
         left_layout.addLayout(undo)
@@ -192,6 +196,7 @@ class ClientsTab(QWidget):
         self.special_label.setText(_("Showing the clients not contacted for longer than their "
                                      "grade allows, longest first."))
         self.special_clear.setText(_("Show all"))
+        self.first_start.retranslate()
         self.editor.retranslate()
         self.card_pane.retranslate()
         self.reload_filters()
@@ -261,6 +266,7 @@ class ClientsTab(QWidget):
         self.quick_add.update_for(self.search.text(), n, trash)
         self.count_label.setText(_("{n} in trash", n=n) if trash
                                  else _("{n} clients", n=f"{n:,}"))
+        self.first_start.hide()
         if n:
             self.empty_label.hide()
             return
@@ -275,6 +281,7 @@ class ClientsTab(QWidget):
             self.empty_label.setText(_("No client matches the search and filters."))
         else:
             self.empty_label.setText(_("No clients yet. Press Ctrl+N to add the first one."))
+            self.first_start.show()
         self.empty_label.show()
 
     def _update_buttons(self) -> None:
