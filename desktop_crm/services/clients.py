@@ -48,7 +48,8 @@ class ClientService:
 
     def search(self, text: str, limit: int | None = None, *, mine: bool = False,
                owner: str | None = None) -> list[ClientRow]:
-        """Same matching as the search box; best kept in name order. ``mine``:
+        """Same matching and order as the search box: best match first, then
+        the most recently contacted (see ``domain.search_rank``). ``mine``:
         only the user's clients; ``owner``: only that owner's."""
         flt = ClientFilter(text=text, owner=self.owner_for(mine) if owner is None else owner)
         with self.db.read() as s:

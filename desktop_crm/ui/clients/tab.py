@@ -23,6 +23,7 @@ from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.clients.editor import CardEditor
 from desktop_crm.ui.clients.list_model import ClientListModel
+from desktop_crm.ui.clients.search_order import SearchOrder
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import configure_list_view, refill_combo
@@ -80,6 +81,7 @@ class ClientsTab(QWidget):
         self.model.refresh()
         self.view.setModel(self.model)
         configure_list_view(self.view)
+        self.search_order = SearchOrder(self.model, self.view)
         for column, width in enumerate((150, 170, 120, 90, 60, 110)):
             self.view.setColumnWidth(column, width)
         self.editor = CardEditor(service, self)
