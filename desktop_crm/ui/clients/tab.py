@@ -22,6 +22,7 @@ from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.clients.editor import CardEditor
+from desktop_crm.ui.clients.grade_filter import GradeFilter
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.clients.search_order import SearchOrder
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
@@ -61,6 +62,7 @@ class ClientsTab(QWidget):
         self.classification = QComboBox(self)
         self.tag = QComboBox(self)
         self.owner = QComboBox(self)
+        self.grade_filter = GradeFilter(self)
         self.trash_button = QPushButton(self)
         self.trash_button.setCheckable(True)
         self.new_button = QPushButton(self)
@@ -82,7 +84,7 @@ class ClientsTab(QWidget):
         self.view.setModel(self.model)
         configure_list_view(self.view)
         self.search_order = SearchOrder(self.model, self.view)
-        for column, width in enumerate((150, 170, 120, 90, 60, 110)):
+        for column, width in enumerate((150, 170, 120, 60, 90, 60, 110)):
             self.view.setColumnWidth(column, width)
         self.editor = CardEditor(service, self)
 
@@ -92,6 +94,7 @@ class ClientsTab(QWidget):
             w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             w.setMinimumContentsLength(4)
             filters.addWidget(w, 1)
+        filters.addWidget(self.grade_filter, 1)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.scope)
@@ -146,6 +149,7 @@ class ClientsTab(QWidget):
         for combo in (self.kind, self.classification, self.tag):
             combo.currentIndexChanged.connect(self.apply_filter)
         self.owner.currentIndexChanged.connect(self._on_owner_chosen)
+        self.grade_filter.currentIndexChanged.connect(self.apply_filter)
         self.scope.scope_changed.connect(self._on_scope_chosen)
         self.trash_button.toggled.connect(self.apply_filter)
         self.new_button.clicked.connect(self.new_client)
@@ -173,6 +177,7 @@ class ClientsTab(QWidget):
         self.restore_button.setText(_("Restore"))
         self.undo_button.setText(_("Undo"))
         self.scope.retranslate()
+        self.grade_filter.retranslate()
         self.special_label.setText(_("Showing the clients not contacted for longer than their "
                                      "grade allows, longest first."))
         self.special_clear.setText(_("Show all"))
@@ -225,6 +230,7 @@ class ClientsTab(QWidget):
             classification=tuple(classification.split("=", 1)) if classification else None,
             tag=self.tag.currentData(),
             owner=self.owner.currentData(),
+            grade=self.grade_filter.currentData(),
             trash=self.trash_button.isChecked(),
             contact_limits=self._special.contact_limits,
             contact_due_before=self._special.contact_due_before,
@@ -250,7 +256,7 @@ class ClientsTab(QWidget):
             self.empty_label.setText(_("The trash is empty."))
         elif self.search.text().strip() or any(
                 c.currentIndex() > 0 for c in (self.kind, self.classification, self.tag,
-                                               self.owner)):
+                                               self.owner, self.grade_filter)):
             self.empty_label.setText(_("No client matches the search and filters."))
         else:
             self.empty_label.setText(_("No clients yet. Press Ctrl+N to add the first one."))
@@ -424,7 +430,7 @@ class ClientsTab(QWidget):
 
     def _reset_filters(self) -> None:
         """Clear the search, the filter combos and the trash view, quietly."""
-        for combo in (self.kind, self.classification, self.tag, self.owner):
+        for combo in (self.kind, self.classification, self.tag, self.owner, self.grade_filter):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)
