@@ -163,7 +163,7 @@ def _ranked_ids(session: Session, flt: ClientFilter) -> list[int]:
     tier = ranker.tier
     ranked = [(tier(name, kind == organisation, company, key), client_id)
               for client_id, name, kind, company, key in
-              session.connection().execute(stmt)]
+              session.connection().execute(stmt).all()]
     ranked.sort(key=itemgetter(0))
     return [client_id for _tier, client_id in ranked]
 

@@ -14,9 +14,10 @@ from tests.unit import grade_book
 pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
 LABELS = {
-    "en": ("Grade", ["All grades", "A Key client", "B Promising client", "C Ordinary client",
-                     "Unrated"]),
-    "zh": ("等级", ["全部等级", "A 重点客户", "B 有发展前途的客户", "C 一般客户", "未评级"]),
+    "en": ("Grade", ["All grades", "Grade A", "Grade B", "Grade C", "Unrated"],
+           ["A Key client", "B Promising client", "C Ordinary client"]),
+    "zh": ("等级", ["全部等级", "等级 A", "等级 B", "等级 C", "未评级"],
+           ["A 重点客户", "B 有发展前途的客户", "C 一般客户"]),
 }
 
 
@@ -54,10 +55,11 @@ def test_grade_column_and_filter(qtbot, db, window, lang: str):  # type: ignore[
     window.retranslate()
     tab = window.clients
     tab.apply_filter()
-    title, entries = LABELS[lang]
+    title, entries, tips = LABELS[lang]
     grade = _column(tab, "grade")
     assert tab.model.headerData(grade, Qt.Orientation.Horizontal) == title
     assert [tab.grade_filter.itemText(i) for i in range(tab.grade_filter.count())] == entries
+    assert [tab.grade_filter.itemData(i, Qt.ItemDataRole.ToolTipRole) for i in (1, 2, 3)] == tips
     # the latest evaluation's grade, empty for the unrated
     assert dict(_rows(tab)) == {name: g or "" for name, g in grade_book.GRADES.items()}
 

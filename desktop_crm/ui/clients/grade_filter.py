@@ -3,6 +3,7 @@ latest evaluation's grade, ``ClientFilter.grade``)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from desktop_crm.i18n import _
@@ -24,7 +25,11 @@ class GradeFilter(QComboBox):
         self.retranslate()
 
     def retranslate(self) -> None:
-        """Fill the entries in the current language, keeping the choice."""
+        """Fill the entries in the current language, keeping the choice: short
+        ("Grade B", so the narrow filter bar does not clip it), the grade's
+        title ("B Promising client") as the entry's tooltip."""
         refill_combo(self, [(_("All grades"), None),
-                            *((grade_caption(g), g) for g in GRADES[:3]),
+                            *((_("Grade {caption}", caption=g), g) for g in GRADES[:3]),
                             (_("Unrated"), "unrated")])
+        for index, grade in enumerate(GRADES[:3], start=1):
+            self.setItemData(index, grade_caption(grade), Qt.ItemDataRole.ToolTipRole)
