@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Any
 
 from desktop_crm.domain import profile
 from desktop_crm.domain.client import CARD_FIELDS, ClientCard, FamilyMember, ImportantDate, Phone
 from desktop_crm.domain.dates import DateSpec
+from desktop_crm.domain.enums import (
+    ClientKind,
+    DateKind,
+    Gender,
+    LabelledEnum,
+    Loyalty,
+    Nature,
+    PhoneKind,
+    Stage,
+    Tenure,
+    VolumeTier,
+)
 from desktop_crm.i18n import N_, _
 
 
@@ -148,3 +161,34 @@ def field_label(field: str) -> str:
         number = int(field.split(".")[1])
         return _("Profile Q{n}", n=number) + " " + profile.question(number).text()
     return _(FIELD_LABELS.get(field, field))
+
+
+# the fields whose history keeps an enum's stored value, shown by its label
+ENUM_FIELDS: dict[str, type[LabelledEnum]] = {
+    "kind": ClientKind, "gender": Gender, "nature": Nature, "stage": Stage,
+    "tenure": Tenure, "volume_tier": VolumeTier, "loyalty": Loyalty,
+}
+# the kinds inside a phone's or a date's detailed text: "138… (mobile)", "custom: 05-01"
+_PHONE_KIND = re.compile(r"\((" + "|".join(k.value for k in PhoneKind) + r")\)")
+_DATE_KIND = re.compile(r"(^|; )(" + "|".join(k.value for k in DateKind) + r"): ")
+
+
+def _label(enum: type[LabelledEnum], value: str) -> str:
+    try:
+        return enum(value).label
+    except ValueError:  # not one of its values (a text from before): as stored
+        return value
+
+
+def value_label(field: str, text: str) -> str:
+    """A history value (``diff_cards`` text, kept as stored) as the user reads
+    it: an enum's value by its label in the UI language (``new`` → "New
+    client"), the kinds in a phone's or a date's text likewise."""
+    enum = ENUM_FIELDS.get(field)
+    if enum is not None:
+        return _label(enum, text.strip()) if text.strip() else text
+    if field == "phones":
+        return _PHONE_KIND.sub(lambda m: f"({_label(PhoneKind, m[1])})", text)
+    if field == "dates":
+        return _DATE_KIND.sub(lambda m: f"{m[1]}{_label(DateKind, m[2])}: ", text)
+    return text

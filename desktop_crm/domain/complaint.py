@@ -95,6 +95,7 @@ TRANSITIONS: dict[ComplaintStatus, tuple[ComplaintStatus, ...]] = {
     S.CLOSED: (S.IN_PROGRESS,),
 }
 OPEN_STATUSES = (S.NEW, S.IN_PROGRESS, S.RESOLVED)  # still needs work from us
+FOLLOWED_STATUSES = (S.FOLLOWED_UP, S.CLOSED)  # the client was asked how satisfied they are
 FOLLOW_UP_DAYS = 7
 MAX_ESCALATION = 3
 
@@ -191,7 +192,19 @@ def validate_complaint(c: Complaint, now: datetime) -> list[FieldError]:
         errors.append(FieldError("compensation", _("Compensation cannot be negative")))
     if c.satisfaction is not None and not 1 <= c.satisfaction <= 5:
         errors.append(FieldError("satisfaction", _("Satisfaction goes from 1 to 5")))
+    elif c.status in FOLLOWED_STATUSES:
+        errors.extend(follow_up_problems(c))
     return errors
+
+
+def follow_up_problems(c: Complaint) -> list[FieldError]:
+    """What keeps ``c`` from being followed up: the source's last step calls the
+    client to confirm the problem is solved and asks how satisfied they are, so
+    a follow-up (and a closed complaint) records that satisfaction."""
+    if c.satisfaction is None:
+        return [FieldError("satisfaction", _(
+            "Ask the client how satisfied they are: a follow-up records it"))]
+    return []
 
 
 # -- deadlines ------------------------------------------------------------------

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from desktop_crm.domain.changes import diff_cards, field_label
+from desktop_crm.domain.changes import diff_cards, field_label, value_label
 from desktop_crm.domain.client import CARD_FIELDS, ChangeEntry, ClientCard
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _
@@ -48,7 +48,8 @@ def change_text(entry: ChangeEntry) -> str:
     """One history entry as "who changed what to which value when"."""
     return _("{who} changed {field} to “{value}” at {when}",
              who=entry.user or _("someone"), field=field_label(entry.field),
-             value=_short(entry.new), when=f"{entry.changed_at:%Y-%m-%d %H:%M}")
+             value=_short(value_label(entry.field, entry.new)),
+             when=f"{entry.changed_at:%Y-%m-%d %H:%M}")
 
 
 def conflict_message(name: str, changes: list[ChangeEntry]) -> str:
@@ -115,7 +116,8 @@ def merge(base: ClientCard, mine: ClientCard, theirs: ClientCard,
     for field in sorted(mine_changed & their_changed & set(differ), key=_field_order):
         theirs_text, mine_text = differ[field]
         entry = last.get(field)
-        conflicts.append(FieldConflict(field, mine_text, theirs_text,
+        conflicts.append(FieldConflict(field, value_label(field, mine_text),
+                                       value_label(field, theirs_text),
                                        entry.user if entry else "",
                                        entry.changed_at if entry else None))
     return merged, conflicts

@@ -2,7 +2,11 @@
 
 The 66 questions, grouped in seven sections, live in
 ``resources/profile/mackay66.json`` with Chinese and English wording and a flag
-for questions that are confidential by nature. Answers are plain mappings from
+for questions that are confidential by nature. Questions the card answers
+already (name, title, company and addresses, phones, birthday) name those card
+fields (``card``) and, where the question asks more than the card holds, what
+is left to ask (``rest_zh``/``rest_en``: the nickname, the place of birth);
+``profile_card`` shows the card's part, and only the rest is stored. Answers are plain mappings from
 question number (1-66) to text; the user may also mark further answers private.
 
 Public API::
@@ -34,6 +38,9 @@ from desktop_crm.i18n import language
 from desktop_crm.resources import resource_path
 
 QUESTION_COUNT = 66
+# The card fields a question may show (profile_card.card_answer formats each).
+CARD_FIELDS = frozenset({"name", "title", "company", "address", "home_address", "phones",
+                         "birthday"})
 
 
 @dataclass(frozen=True)
@@ -45,10 +52,17 @@ class Question:
     text_zh: str
     text_en: str
     confidential: bool
+    card_fields: tuple[str, ...] = ()  # the card fields that answer it (read-only here)
+    rest_zh: str = ""  # what the card does not hold; "": the card answers it whole
+    rest_en: str = ""
 
     def text(self, lang: str | None = None) -> str:
         """The wording in ``lang`` ("zh" or "en"; default: the current language)."""
         return self.text_zh if (lang or language()) == "zh" else self.text_en
+
+    def rest(self, lang: str | None = None) -> str:
+        """What is left to ask beside the card's answer ("" when nothing is)."""
+        return self.rest_zh if (lang or language()) == "zh" else self.rest_en
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,15 @@ def _parse(data: Any, source: str = "profile") -> tuple[Section, ...]:
             confidential = raw_q.get("confidential", False)
             if not isinstance(confidential, bool):
                 raise ValueError(f"{q_where}: 'confidential' must be true or false")
+            card = raw_q.get("card", [])
+            if not isinstance(card, list) or not set(card) <= CARD_FIELDS:
+                raise ValueError(f"{q_where}: 'card' must list card fields among "
+                                 f"{', '.join(sorted(CARD_FIELDS))}")
+            rest = (raw_q.get("rest_zh", ""), raw_q.get("rest_en", ""))
+            if not all(isinstance(r, str) for r in rest) or bool(rest[0]) != bool(rest[1]) \
+                    or (rest[0] and not card):
+                raise ValueError(f"{q_where}: 'rest_zh' and 'rest_en' go together, "
+                                 "on a question the card answers")
             items.append(
                 Question(
                     number=number,
@@ -121,6 +144,9 @@ def _parse(data: Any, source: str = "profile") -> tuple[Section, ...]:
                     text_zh=_text(raw_q, "zh", q_where),
                     text_en=_text(raw_q, "en", q_where),
                     confidential=confidential,
+                    card_fields=tuple(card),
+                    rest_zh=rest[0],
+                    rest_en=rest[1],
                 )
             )
         items.sort(key=lambda q: q.number)

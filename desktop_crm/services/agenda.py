@@ -26,7 +26,12 @@ from desktop_crm.domain.care import (
 )
 from desktop_crm.domain.churn import ChurnSettings
 from desktop_crm.domain.client import ClientRow, Interaction
-from desktop_crm.domain.complaint import FOLLOW_UP_DAYS, ComplaintStatus, follow_up_due
+from desktop_crm.domain.complaint import (
+    FOLLOW_UP_DAYS,
+    ComplaintStatus,
+    follow_up_due,
+    follow_up_problems,
+)
 from desktop_crm.domain.dates import SOLAR, DateSpec, SpecKey, occurrences_between
 from desktop_crm.domain.enums import AgendaKind, Channel, DateKind
 from desktop_crm.domain.errors import CrmError
@@ -193,13 +198,15 @@ class AgendaService:
 
         ``satisfaction`` (1-5): what the client answered the thank-you call
         after a delivery or deal (the survey after service); it is kept with
-        the logged entry, whose summary is then the client's feedback."""
+        the logged entry, whose summary is then the client's feedback. A
+        complaint's follow-up needs it (unless the complaint has it already):
+        it is kept with the complaint (ValidationError without it)."""
         now = self.clock()
         text = (summary if summary is not None else item.done_summary).strip()
         errors: list[FieldError] = []
         if not text:
             errors.append(FieldError("summary", _("Write what happened")))
-        if satisfaction is not None and item.source != Source.THANK_YOU:
+        if satisfaction is not None and item.source not in (Source.THANK_YOU, Source.COMPLAINT):
             errors.append(FieldError("satisfaction", _(
                 "Satisfaction is recorded with the thank-you after a delivery or deal")))
         elif satisfaction is not None and not MIN_SATISFACTION <= satisfaction <= MAX_SATISFACTION:
@@ -221,6 +228,7 @@ class AgendaService:
                 if complaint_repo.status_of(s, item.ref) != ComplaintStatus.RESOLVED:
                     raise AlreadyDoneError(_("This complaint is not waiting for its "
                                              "follow-up any more"))
+                _record_satisfaction(s, item.ref, satisfaction, now)
             elif item.source != Source.NO_CONTACT and repo.is_done(s, item.source, item.ref,
                                                                     item.day):
                 raise AlreadyDoneError(_("This item is done already"))
@@ -229,8 +237,8 @@ class AgendaService:
                 ids = repo.log_for_many(s, greeted, now, channel.value, text)
             else:
                 ids = [client_repo.add_interaction(
-                    s, Interaction(item.client_id, now, channel, text,
-                                   satisfaction=satisfaction), now)]
+                    s, Interaction(item.client_id, now, channel, text, satisfaction=(
+                        satisfaction if item.source == Source.THANK_YOU else None)), now)]
             done_id = None
             if item.source == Source.INTERACTION:
                 repo.set_follow_up_done(s, item.ref, True)
@@ -412,3 +420,18 @@ def month_grid(year: int, month: int) -> tuple[date, date]:
     first = date(year, month, 1)
     start = first - timedelta(days=first.weekday())
     return start, start + timedelta(days=41)
+
+
+def _record_satisfaction(session: Session, complaint_id: int, satisfaction: int | None,
+                         now: datetime) -> None:
+    """Keep the satisfaction the client gave on a complaint's follow-up call;
+    raises ValidationError when there is none (given now or in the complaint)."""
+    complaint = complaint_repo.load(session, complaint_id)
+    assert complaint is not None  # its status was just read in this session
+    if satisfaction is not None:
+        complaint.satisfaction = satisfaction
+    errors = follow_up_problems(complaint)
+    if errors:
+        raise ValidationError(errors)
+    if satisfaction is not None:
+        complaint_repo.update_fields(session, complaint, now)

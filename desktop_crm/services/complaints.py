@@ -11,6 +11,7 @@ from desktop_crm.domain.complaint import (
     Complaint,
     ComplaintStatus,
     check_transition,
+    follow_up_problems,
     is_overdue,
     validate_complaint,
 )
@@ -122,13 +123,20 @@ class ComplaintService:
         return self.get(complaint.id)
 
     def transition(self, complaint_id: int, target: ComplaintStatus, note: str = "") -> Complaint:
-        """Move a complaint; raises TransitionError for a move the workflow refuses."""
+        """Move a complaint; raises TransitionError for a move the workflow
+        refuses, ValidationError for a follow-up without the client's satisfaction."""
         now = self.clock()
         with self.db.session() as s:
             current = repo.status_of(s, complaint_id)
             if current is None:
                 raise NotFoundError(_("Complaint {id} does not exist", id=complaint_id))
             check_transition(current, target)
+            if target == ComplaintStatus.FOLLOWED_UP:
+                stored = repo.load(s, complaint_id)
+                assert stored is not None  # its status was just read in this session
+                errors = follow_up_problems(stored)
+                if errors:
+                    raise ValidationError(errors)
             repo.set_status(s, complaint_id, current, target, now, note.strip(), self.user)
         return self.get(complaint_id)
 

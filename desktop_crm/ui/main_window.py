@@ -147,6 +147,8 @@ class MainWindow(QMainWindow):
         tab.evaluate_requested.connect(self.evaluate_client)
         tab.data_changed.connect(lambda client_id: self.broadcast(
             Changes(clients=frozenset({client_id}), agenda=True), tab))
+        tab.bulk_changed.connect(lambda: self.broadcast(
+            Changes(every_client=True, agenda=True, lists=True), tab))
         tab.editor.complaints.open_complaint.connect(self.open_complaint)
         tab.editor.complaints.new_requested.connect(self.new_complaint)
         return tab

@@ -1,4 +1,4 @@
-"""Small reusable editors: optional dates, solar/lunar date specs, row lists."""
+"""Small reusable editors: solar/lunar date specs, row lists (dates: date_edit.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -42,11 +41,16 @@ def error_label(parent: QWidget) -> QLabel:
 
 
 def mark_invalid(widget: QWidget, message: str | None) -> None:
-    """Show (or clear) a validation problem on a field: red frame and tooltip."""
+    """Show (or clear) a validation problem on a field: red frame and tooltip.
+    A field made of several inputs (a date) shows it itself, with its message
+    below (``show_problem``): a frame around a plain QWidget is not drawn."""
     widget.setProperty("invalid", bool(message))
     widget.setToolTip(message or "")
     widget.style().unpolish(widget)
     widget.style().polish(widget)
+    show_problem = getattr(widget, "show_problem", None)
+    if callable(show_problem):
+        show_problem(message)
 
 
 def to_qdate(value: date) -> QDate:
@@ -55,42 +59,6 @@ def to_qdate(value: date) -> QDate:
 
 def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
-
-
-class OptionalDateEdit(QWidget):
-    """A date that may be left empty: a check box switches the date editor on.
-
-    Signals:
-        changed: the value changed.
-    """
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.check = QCheckBox(self)
-        self.edit = QDateEdit(self)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setMinimumDate(QDate(1900, 1, 1))
-        self.edit.setMaximumDate(QDate(2100, 12, 31))
-        self.edit.setDate(QDate.currentDate())
-        self.edit.setEnabled(False)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check)
-        layout.addWidget(self.edit, 1)
-        self.check.toggled.connect(self.edit.setEnabled)
-        self.check.toggled.connect(self.changed)
-        self.edit.dateChanged.connect(self.changed)
-
-    def value(self) -> date | None:
-        return from_qdate(self.edit.date()) if self.check.isChecked() else None
-
-    def set_value(self, value: date | None) -> None:
-        self.check.setChecked(value is not None)
-        if value is not None:
-            self.edit.setDate(to_qdate(value))
 
 
 class DateSpecEdit(QWidget):
@@ -118,11 +86,17 @@ class DateSpecEdit(QWidget):
         self.day = QSpinBox(self)
         self.day.setRange(1, 31)
         self.leap = QCheckBox(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.problem_label = error_label(self)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
         for w in (self.enabled_box, self.calendar, self.year, self.month, self.day, self.leap):
-            layout.addWidget(w)
-        layout.addStretch(1)
+            row.addWidget(w)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.problem_label)
         self._inputs = (self.calendar, self.year, self.month, self.day, self.leap)
         self.enabled_box.toggled.connect(self._sync)
         self.calendar.currentIndexChanged.connect(self._sync)
@@ -158,6 +132,14 @@ class DateSpecEdit(QWidget):
         self.leap.setVisible(lunar)
         if not lunar:
             self.leap.setChecked(False)
+
+    def show_problem(self, message: str | None) -> None:
+        """Mark the year, month and day (an impossible date such as 2-30 is
+        their combination) and show the message below them."""
+        for spin in (self.year, self.month, self.day):
+            mark_invalid(spin, message)
+        self.problem_label.setText(message or "")
+        self.problem_label.setVisible(bool(message))
 
     def value(self) -> DateSpec | None:
         """The spec as entered (not checked: validation reports impossible dates)."""

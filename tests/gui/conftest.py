@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop_crm.domain.client import ClientCard, Phone
@@ -71,6 +72,18 @@ def db(db: Database) -> Iterator[Database]:
         QCoreApplication.processEvents()
         time.sleep(0.01)
     assert not operations.running(), "background work still running after the test"
+
+
+@pytest.fixture(autouse=True)
+def no_held_modifiers(qapp: QApplication) -> None:
+    """Release Ctrl and Shift first: a previous test's key click whose
+    shortcut rebuilt the window can leave Qt's global modifier state "held",
+    and a list allowing several rows would then add a selected row instead
+    of replacing the selection."""
+    widget = QWidget()
+    for key in (Qt.Key.Key_Control, Qt.Key.Key_Shift):
+        QTest.keyRelease(widget, key)
+    widget.deleteLater()
 
 
 @pytest.fixture(autouse=True)

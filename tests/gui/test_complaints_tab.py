@@ -160,6 +160,7 @@ def test_register_resolve_and_see_the_follow_up_on_the_calendar(
 
     # following it up takes it off the agenda
     win.tabs.setCurrentWidget(tab)
+    form.satisfaction.setCurrentIndex(form.satisfaction.findData(5))  # asked on the call
     click_move(qtbot, tab, "Followed up")
     assert buttons(tab) == ["Close", "Reopen"]
     assert "王芳: follow up complaint TS-2026-0001" not in agenda_titles(win.today.panel)
@@ -245,7 +246,8 @@ def test_filters_reduce_the_list(win: MainWindow, db: Database, clock: Clock,
     older = clock.now - timedelta(days=60)
     add(db, clock, book["王芳"], department="物流部")
     add(db, clock, book["李明"], category=ComplaintCategory.BILLING, department="财务部")
-    closed = add(db, clock, book["李明"], received_at=older, department="物流部")
+    closed = add(db, clock, book["李明"], received_at=older, department="物流部",
+                 satisfaction=4)
     service = ComplaintService(db, clock)
     for target in (S.IN_PROGRESS, S.RESOLVED, S.FOLLOWED_UP, S.CLOSED):
         service.transition(closed.id or 0, target)

@@ -207,7 +207,8 @@ def _add_complaints(db) -> None:  # type: ignore[no-untyped-def]
             client_id=client_id, received_at=now - timedelta(days=days, hours=2),
             words=words, category=category, department=department,
             temperament=temperament, priority=priority, demand="尽快解决",
-            restated=words.rstrip("！。"), solution="上门检修，必要时更换" if days else ""))
+            restated=words.rstrip("！。"), solution="上门检修，必要时更换" if days else "",
+            satisfaction=5 if ComplaintStatus.FOLLOWED_UP in moves else None))
         for target in moves:
             service.transition(complaint.id or 0, target, "已与客户确认")
         if moves:

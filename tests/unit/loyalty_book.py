@@ -20,6 +20,7 @@ from desktop_crm.domain.sales import Order, OrderStatus
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.sales import SalesService
+from desktop_crm.storage import complaint_repo
 from desktop_crm.storage.database import Database
 
 START, END = date(2026, 1, 1), date(2026, 6, 30)
@@ -87,8 +88,13 @@ def follow_up(db: Database, client_id: int, day: date, score: int | None) -> Non
     service = ComplaintService(db, lambda: at, user=OWNER)
     c = service.register(Complaint(client_id=client_id, received_at=at, words="送货晚了"))
     assert c.id is not None
-    for status in (ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED,
-                   ComplaintStatus.FOLLOWED_UP):
+    for status in (ComplaintStatus.IN_PROGRESS, ComplaintStatus.RESOLVED):
         c = service.transition(c.id, status)
+    if score is None:  # followed up before a follow-up needed its satisfaction (older data)
+        with db.session() as s:
+            complaint_repo.set_status(s, c.id, ComplaintStatus.RESOLVED,
+                                      ComplaintStatus.FOLLOWED_UP, at, "", OWNER)
+        return
     c.satisfaction = score
     service.save(c)
+    service.transition(c.id, ComplaintStatus.FOLLOWED_UP)

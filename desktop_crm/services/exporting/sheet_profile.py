@@ -9,6 +9,7 @@ from __future__ import annotations
 from openpyxl.workbook import Workbook
 
 from desktop_crm.domain import profile
+from desktop_crm.domain.profile_card import all_answers
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
 from desktop_crm.services.exporting.cells import Column
@@ -45,7 +46,9 @@ class ProfileSheet:
         answers = {n: a for n, a in answers.items() if a.strip()}
         if not answers:
             return
-        self.out.append([c.id, c.name, c.profile_filled_by, profile.completeness(c.profile),
+        # the name, title, phones... the card holds count as answered (the
+        # card's columns show them; the question's column has the rest)
+        self.out.append([c.id, c.name, c.profile_filled_by, profile.completeness(all_answers(c)),
                          *(answers.get(n) for n in self.numbers), c.uuid])
 
     def finish(self) -> None:

@@ -23,6 +23,7 @@ from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.agenda import AgendaService, AlreadyDoneError, DoneReceipt
+from desktop_crm.ui.care.agenda_bulk import AgendaBulk
 from desktop_crm.ui.care.agenda_model import AgendaModel
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.table_model import texts_changed
@@ -93,6 +94,10 @@ class AgendaPanel(QWidget):
         layout.addLayout(buttons)
         self.done_action = self._shortcut("Ctrl+D", self.mark_done)
         self.undo_action = self._shortcut(QKeySequence.StandardKey.Undo, self.undo)
+        self.bulk = AgendaBulk(self)  # several selected rows: one step, one undo
+        for n, widget in enumerate((self.bulk.postpone_button, self.bulk.dismiss_button)):
+            buttons.insertWidget(1 + n, widget)
+        buttons.insertWidget(buttons.count() - 1, self.bulk.selection)
         self.done_button.clicked.connect(self.mark_done)
         self.open_button.clicked.connect(self.open_selected)
         self.undo_button.clicked.connect(self.undo)
@@ -116,6 +121,7 @@ class AgendaPanel(QWidget):
                                       "take the item off the agenda"))
         self.open_button.setText(_("Open card"))
         self.undo_button.setText(_("Undo (Ctrl+Z)"))
+        self.bulk.retranslate()
         texts_changed(self.model)
 
     def set_items(self, items: list[AgendaItem], empty_text: str) -> None:
@@ -145,6 +151,7 @@ class AgendaPanel(QWidget):
         self.done_button.setEnabled(item is not None and item.can_be_done)
         self.open_button.setEnabled(item is not None and (item.client_id is not None
                                                           or not item.can_be_done))
+        self.bulk.update()
 
     def _activated(self, index: QModelIndex) -> None:
         """Double-click or Enter opens the client's card (or the backlog list)."""
@@ -162,6 +169,9 @@ class AgendaPanel(QWidget):
             self.open_backlog.emit()
 
     def mark_done(self) -> None:
+        if len(self.bulk.selected()) > 1:
+            self.bulk.mark_done()
+            return
         item = self.selected()
         if item is None or not item.can_be_done:
             return
@@ -177,11 +187,14 @@ class AgendaPanel(QWidget):
             self.changed.emit(item.client_id or 0)  # someone else did it: refresh
             return
         self.last_receipt = receipt
+        self.bulk.receipt = None
         self.undo_button.setEnabled(True)
         self.status.emit(_("Done: {title}. Ctrl+Z undoes it.", title=item.title))
         self.changed.emit(item.client_id or 0)
 
     def undo(self) -> None:
+        if self.bulk.undo():
+            return
         receipt = self.last_receipt
         if receipt is None:
             return

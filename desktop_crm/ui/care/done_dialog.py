@@ -58,7 +58,7 @@ class MarkDoneDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("How"), self.channel)
         self.satisfaction: QComboBox | None = None
-        if item.source == Source.THANK_YOU:
+        if item.source in (Source.THANK_YOU, Source.COMPLAINT):  # a complaint's needs it
             self.satisfaction = QComboBox(self)
             self.satisfaction.addItem(_("Not given"), None)
             for score, label in SATISFACTION_LABELS:
@@ -66,6 +66,7 @@ class MarkDoneDialog(QDialog):
             self.satisfaction.setToolTip(_("What the client answered when asked how "
                                            "satisfied they are (survey after service)"))
             form.addRow(_("Satisfaction"), self.satisfaction)
+        if item.source == Source.THANK_YOU:
             form.addRow(_("Client's feedback *"), self.summary)
         else:
             form.addRow(_("Timeline entry *"), self.summary)
@@ -115,5 +116,12 @@ class MarkDoneDialog(QDialog):
             self.error.show()
             mark_invalid(self.summary, self.error.text())
             self.summary.setFocus()
+            return
+        if self.item.source == Source.COMPLAINT and self.chosen_satisfaction() is None:
+            assert self.satisfaction is not None
+            self.error.setText(_("Ask the client how satisfied they are: a follow-up records it"))
+            self.error.show()
+            mark_invalid(self.satisfaction, self.error.text())
+            self.satisfaction.setFocus()
             return
         self.accept()

@@ -193,5 +193,6 @@ class DatesPage(QWidget):
                 row = rows[index]
                 if isinstance(row, FamilyRow):
                     return row.birthday if field.endswith("birthday") else row.name
-                return row
+                assert isinstance(row, DateRow)
+                return row.label if field.endswith("label") else row.spec
         return None

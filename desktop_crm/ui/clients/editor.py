@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.conflicts import EditConflictError, merge, take_field
+from desktop_crm.domain.profile_card import profile_header
 from desktop_crm.domain.scoring import grade_strategy, grade_title
 from desktop_crm.domain.validation import FieldError, ValidationError, validate_card
 from desktop_crm.i18n import N_, _
@@ -38,6 +39,7 @@ from desktop_crm.ui.clients.loyalty_panel import LoyaltyAdvicePanel
 from desktop_crm.ui.clients.orders.page import OrdersPage
 from desktop_crm.ui.clients.profile_page import ProfilePage
 from desktop_crm.ui.clients.timeline_page import TimelinePage
+from desktop_crm.ui.date_edit import date_problems, typed_date_problems
 from desktop_crm.ui.widgets import mark_invalid
 
 
@@ -75,9 +77,11 @@ class CardEditor(QWidget):
         dirty_changed: unsaved edits appeared or went away.
         timeline_changed: an interaction was logged (argument: client id).
         evaluate_requested: the user asked to evaluate this client (argument: id).
+        loaded: a card (saved or new) was put in the editor.
     """
 
     saved = Signal(int)
+    loaded = Signal()
     dirty_changed = Signal(bool)
     timeline_changed = Signal(int)
     evaluate_requested = Signal(int)
@@ -115,9 +119,12 @@ class CardEditor(QWidget):
                                                  self.classification)
         self.dates = DatesPage()
         self.profile = ProfilePage()
+        self.profile.card_source = self.to_card  # shows the card's answers as edited
         self.timeline = TimelinePage(service)
         self.orders = OrdersPage(SalesService(service.db, service.clock, service.user))
-        self.complaints = ComplaintsPage(ComplaintService(service.db, service.clock))
+        # the user's name, not the account's, even where only read (set_user)
+        self._complaint_service = ComplaintService(service.db, service.clock, service.user)
+        self.complaints = ComplaintsPage(self._complaint_service)
         self.history = HistoryPage()
         self.pages = QTabWidget(self)
         self.pages.setUsesScrollButtons(True)
@@ -161,6 +168,11 @@ class CardEditor(QWidget):
     def read_only(self) -> bool:
         return bool(self._original and self._original.deleted_at)
 
+    def set_user(self, user: str) -> None:
+        """The name the card's own services record from now on (Settings)."""
+        self.orders.service.user = user
+        self._complaint_service.user = user
+
     def is_dirty(self) -> bool:
         return self._dirty
 
@@ -174,7 +186,9 @@ class CardEditor(QWidget):
     def _on_edit(self) -> None:
         if self._loading:
             return
-        self._set_dirty(self.to_card() != self._original)
+        # a date typed that is not one (yet) is an unsaved edit the card cannot hold
+        self._set_dirty(self.to_card() != self._original or any(
+            typed_date_problems(page.fields) for page in (self.basics, self.organisation)))
 
     def _on_logged(self, client_id: int) -> None:
         self.timeline_changed.emit(client_id)
@@ -252,9 +266,12 @@ class CardEditor(QWidget):
         self.timeline.set_client(card.id if card.id and not self.read_only else None)
         self.orders.set_client(card.id, self.read_only)
         self.complaints.set_client(card.id, self.read_only)
-        self.history.show_entries(self._service.history(card.id) if card.id else [])
+        entries = self._service.history(card.id) if card.id else []
+        self.history.show_entries(entries)
+        self.profile.show_header(profile_header(entries), self._service.user)
         self.loyalty_advice.set_grade(card.grade)
         self._update_title()
+        self.loaded.emit()
 
     def load_id(self, client_id: int) -> None:
         self.load(self._service.get(client_id))
@@ -282,7 +299,8 @@ class CardEditor(QWidget):
         if self.read_only:
             return False
         card = self.to_card()
-        errors = validate_card(card)
+        errors = [FieldError(name, problem) for page in (self.basics, self.organisation)
+                  for name, problem in date_problems(page.fields)] + validate_card(card)
         if errors:
             self.show_errors(errors)
             return False

@@ -35,7 +35,8 @@ from desktop_crm.domain.enums import (
 )
 from desktop_crm.domain.sales import parse_amount
 from desktop_crm.i18n import N_, _
-from desktop_crm.ui.widgets import OptionalDateEdit, RowList
+from desktop_crm.ui.date_edit import OptionalDateEdit
+from desktop_crm.ui.widgets import RowList
 
 W = TypeVar("W", bound=QWidget)
 _TAG_SPLIT = re.compile(r"[,，;；、]")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_crm.domain.changes import field_label
+from desktop_crm.domain.changes import field_label, value_label
 from desktop_crm.domain.client import ChangeEntry
 from desktop_crm.i18n import N_, _
 
@@ -43,8 +43,8 @@ class HistoryPage(QTableWidget):
                 f"{entry.changed_at:%Y-%m-%d %H:%M}",
                 entry.user,
                 field_label(entry.field),
-                entry.old,
-                entry.new,
+                value_label(entry.field, entry.old),  # stored raw, shown as labels
+                value_label(entry.field, entry.new),
             )
             for col, value in enumerate(values):
                 self.setItem(row, col, QTableWidgetItem(value))

@@ -18,12 +18,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.domain.enums import CLASSIFICATIONS, ClientKind
+from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.changes import Changes
+from desktop_crm.ui.clients.bulk_actions import ClientBulk
+from desktop_crm.ui.clients.card_pane import CardPane
 from desktop_crm.ui.clients.editor import CardEditor
 from desktop_crm.ui.clients.grade_filter import GradeFilter
 from desktop_crm.ui.clients.list_model import ClientListModel
+from desktop_crm.ui.clients.quick_add import QuickAdd
 from desktop_crm.ui.clients.search_order import SearchOrder
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 from desktop_crm.ui.table_model import texts_changed
@@ -48,6 +52,7 @@ class ClientsTab(QWidget):
     status = Signal(str)
     evaluate_requested = Signal(int)
     data_changed = Signal(int)
+    bulk_changed = Signal()  # a bulk action changed many clients (or was undone)
 
     def __init__(self, service: ClientService, parent: QWidget | None = None,
                  scope: ScopeMemory | None = None) -> None:
@@ -72,6 +77,8 @@ class ClientsTab(QWidget):
         self.empty_label = QLabel(self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
+        self.quick_add = QuickAdd(service, self)  # an unknown number searched for
+        self.quick_add.clicked.connect(self.new_client)
         self.undo_label = QLabel(self)
         self.undo_button = QPushButton(self)
         self.special_label = QLabel(self)
@@ -87,6 +94,8 @@ class ClientsTab(QWidget):
         for column, width in enumerate((150, 170, 120, 60, 90, 60, 110)):
             self.view.setColumnWidth(column, width)
         self.editor = CardEditor(service, self)
+        self.card_pane = CardPane(self.editor, service.user, self)  # or a plain line
+        self.bulk = ClientBulk(self)  # several selected rows: one step, one undo
 
         filters = QHBoxLayout()
         for w in (self.kind, self.classification, self.tag, self.owner):
@@ -103,7 +112,9 @@ class ClientsTab(QWidget):
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.delete_button)
         buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.bulk.menu_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.bulk.selection)
         buttons.addWidget(self.count_label)
         undo = QHBoxLayout()
         undo.addWidget(self.undo_label, 1)
@@ -118,12 +129,13 @@ class ClientsTab(QWidget):
         left_layout.addLayout(filters)
         left_layout.addLayout(special)
         left_layout.addWidget(self.empty_label)
+        left_layout.addWidget(self.quick_add)
         left_layout.addWidget(self.view, 1)
         left_layout.addLayout(undo)
         left_layout.addLayout(buttons)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(self.editor)
+        self.splitter.addWidget(self.card_pane)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
@@ -136,7 +148,7 @@ class ClientsTab(QWidget):
         self._delete_action = QAction(self.view)
         self._delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self._delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self._delete_action.triggered.connect(self.delete_current)
+        self._delete_action.triggered.connect(self.bulk.trash)
         self.view.addAction(self._delete_action)
         cancel = QAction(self.editor)
         cancel.setShortcut(QKeySequence(Qt.Key.Key_Escape))
@@ -152,8 +164,14 @@ class ClientsTab(QWidget):
         self.grade_filter.currentIndexChanged.connect(self.apply_filter)
         self.scope.scope_changed.connect(self._on_scope_chosen)
         self.trash_button.toggled.connect(self.apply_filter)
+        # after apply_filter: a card the search or filters leave no row for goes away
+        self.search.textChanged.connect(self._drop_unlisted_card)
+        for combo in (self.kind, self.classification, self.tag, self.owner):
+            combo.currentIndexChanged.connect(self._drop_unlisted_card)
+        self.trash_button.toggled.connect(self._drop_unlisted_card)
+        self.grade_filter.currentIndexChanged.connect(self._drop_unlisted_card)
         self.new_button.clicked.connect(self.new_client)
-        self.delete_button.clicked.connect(self.delete_current)
+        self.delete_button.clicked.connect(self.bulk.trash)
         self.restore_button.clicked.connect(self.restore_current)
         self.undo_button.clicked.connect(self.undo_delete)
         self.special_clear.clicked.connect(self.clear_special_filter)
@@ -178,10 +196,12 @@ class ClientsTab(QWidget):
         self.undo_button.setText(_("Undo"))
         self.scope.retranslate()
         self.grade_filter.retranslate()
+        self.bulk.retranslate()
         self.special_label.setText(_("Showing the clients not contacted for longer than their "
                                      "grade allows, longest first."))
         self.special_clear.setText(_("Show all"))
         self.editor.retranslate()
+        self.card_pane.retranslate()
         self.reload_filters()
         self._update_count()
         texts_changed(self.model)
@@ -247,6 +267,7 @@ class ClientsTab(QWidget):
     def _update_count(self) -> None:
         n = self.model.rowCount()
         trash = self.trash_button.isChecked()
+        self.quick_add.update_for(self.search.text(), n, trash)
         self.count_label.setText(_("{n} in trash", n=n) if trash
                                  else _("{n} clients", n=f"{n:,}"))
         if n:
@@ -254,6 +275,9 @@ class ClientsTab(QWidget):
             return
         if trash:
             self.empty_label.setText(_("The trash is empty."))
+        elif self.quick_add.phone is not None:  # an unknown number: the offer below
+            self.empty_label.setText(_("No client has the phone {phone}",
+                                       phone=self.quick_add.phone))
         elif self.search.text().strip() or any(
                 c.currentIndex() > 0 for c in (self.kind, self.classification, self.tag,
                                                self.owner, self.grade_filter)):
@@ -269,6 +293,7 @@ class ClientsTab(QWidget):
         has = self.model.id_at(self.view.currentIndex().row()) is not None
         self.delete_button.setEnabled(has)
         self.restore_button.setEnabled(has)
+        self.bulk.update()
 
     def _select(self, client_id: int, load: bool = True) -> None:
         row = self.model.row_of(client_id)
@@ -301,14 +326,19 @@ class ClientsTab(QWidget):
             for client_id in changes.clients:
                 self.model.invalidate(client_id)
         editor = self.editor
+        if changes.user:
+            self.card_pane.set_user(self.service.user)
+            editor.set_user(self.service.user)
         if editor.client_id is not None and changes.touches(editor.client_id):
-            if changes.grades:
-                if not editor.is_dirty():
-                    editor.load_id(editor.client_id)
-            elif changes.timeline:
-                editor.timeline.reload()
+            if (changes.timeline and not changes.grades) or editor.is_dirty():
+                if changes.timeline:  # a new entry being typed there stays
+                    editor.timeline.reload()
+            else:  # the card as stored now, or gone
+                self._reload_card()
         if changes.complaints:
             editor.complaints.reload()
+        if self._undo_id is not None and changes.touches(self._undo_id):
+            self._check_undo(say=False)
 
     def confirm_discard(self) -> bool:
         """Ask what to do with unsaved edits; True when it is fine to move on."""
@@ -339,12 +369,15 @@ class ClientsTab(QWidget):
         self.editor.load_id(client_id)
 
     def new_client(self) -> None:
+        phone = self.quick_add.phone  # after a search for an unknown number: its card
         if not self.confirm_discard():
             return
         if self.trash_button.isChecked():
             self.trash_button.setChecked(False)
         self.view.clearSelection()
         self.editor.new_card()
+        if phone is not None:
+            self.quick_add.fill(self.editor, phone)
 
     def save(self) -> None:
         self.editor.save()
@@ -374,7 +407,7 @@ class ClientsTab(QWidget):
         name = self.model.data(self.model.index(self.view.currentIndex().row(), 0)) or ""
         row = self.view.currentIndex().row()
         self.service.delete(client_id)
-        self.editor.new_card() if self.editor.client_id == client_id else None
+        self.card_pane.show_empty() if self.editor.client_id == client_id else None
         self.apply_filter()
         if self.model.rowCount():
             self._select(self.model.id_at(min(row, self.model.rowCount() - 1)) or 0)
@@ -386,16 +419,24 @@ class ClientsTab(QWidget):
         if client_id is None:
             return
         self.service.restore(client_id)
+        if client_id == self._undo_id:  # nothing left for the banner to undo
+            self._set_undo(None)
         self.trash_button.setChecked(False)
-        self._select(client_id)
+        self._select(client_id, load=False)
+        self.editor.load_id(client_id)  # editable again: no longer the trash's copy
         self.status.emit(_("Restored {name}", name=self.editor.title.text()))
         self.data_changed.emit(client_id)
 
     def undo_delete(self) -> None:
         if self._undo_id is None:
+            self.bulk.undo()
             return
         client_id = self._undo_id
-        self.service.restore(client_id)
+        try:
+            self.service.restore(client_id)
+        except NotFoundError:  # restored or removed since: say so instead
+            self._check_undo()
+            return
         self._set_undo(None)
         self.apply_filter()
         self._select(client_id)
@@ -457,6 +498,46 @@ class ClientsTab(QWidget):
             return False
         self._select(client_id)
         return True
+
+    def _drop_unlisted_card(self, *_args: object) -> None:
+        """After a search or filter: the open card the list has no row for is
+        put away (an empty state), unless it holds unsaved edits; so is the
+        blank new card when a search finds nothing (not when a book without
+        clients of one's own starts with it)."""
+        if self.editor.is_dirty() or self.card_pane.is_empty():
+            return
+        client_id = self.editor.client_id
+        if (self.model.row_of(client_id) is None if client_id is not None
+                else not self.model.rowCount() and bool(self.search.text().strip())):
+            self.card_pane.show_empty()
+
+    def _reload_card(self) -> None:
+        """Show the open card as stored now: read-only when it went to the
+        trash, the empty state when it no longer exists (an import undone)."""
+        client_id = self.editor.client_id
+        if client_id is None:
+            return
+        try:
+            self.editor.load_id(client_id)
+        except NotFoundError:
+            self.card_pane.show_empty(_("{name} no longer exists.",
+                                        name=self.editor.title.text()))
+
+    def _check_undo(self, say: bool = True) -> None:
+        """The Undo banner once its client is no longer in the trash (restored
+        or removed elsewhere): it goes, and with ``say`` one plain line says why."""
+        if self._undo_id is None:
+            return
+        try:
+            in_trash = self.service.get(self._undo_id).deleted_at is not None
+        except NotFoundError:
+            in_trash = False
+        if in_trash:
+            return
+        self._set_undo(None)
+        if say:
+            self.undo_label.setText(_("Nothing to undo: the client is no longer in the trash."))
+            self.undo_label.show()
 
     def _set_undo(self, client_id: int | None, text: str = "") -> None:
         self._undo_id = client_id

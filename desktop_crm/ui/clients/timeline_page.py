@@ -7,7 +7,6 @@ from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
-    QDateTimeEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -27,7 +26,8 @@ from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientService
 from desktop_crm.ui.clients.fields import EnumCombo
-from desktop_crm.ui.widgets import OptionalDateEdit, mark_invalid
+from desktop_crm.ui.date_edit import DateTimeEdit, OptionalDateEdit, date_problems
+from desktop_crm.ui.widgets import mark_invalid
 
 
 class TimelinePage(QWidget):
@@ -44,9 +44,7 @@ class TimelinePage(QWidget):
         self._service = service
         self.client_id: int | None = None
         self.entry_box = QGroupBox(self)
-        self.when = QDateTimeEdit(self.entry_box)
-        self.when.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.when.setCalendarPopup(True)
+        self.when = DateTimeEdit(self.entry_box)
         self.channel = EnumCombo(Channel, False, self.entry_box)
         self.milestone = EnumCombo(Milestone, True, self.entry_box)
         self.summary = QLineEdit(self.entry_box)
@@ -155,6 +153,8 @@ class TimelinePage(QWidget):
     def log(self) -> None:
         if self.client_id is None:
             return
+        if date_problems({"when": self.when, "follow_up": self.follow_up}):
+            return  # shown at the field
         value = self.when.dateTime().toPython()
         assert isinstance(value, datetime)
         item = Interaction(

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -46,6 +45,7 @@ from desktop_crm.services.complaint_analysis import (
 )
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.ui.charts import ColumnChart, HorizontalBarChart, ParetoChart
+from desktop_crm.ui.date_edit import DateEdit
 from desktop_crm.ui.widgets import from_qdate, to_qdate
 
 PERIOD_LABELS = {
@@ -242,13 +242,8 @@ class AnalysisPane(QWidget):
         self.retranslate()
 
     # -- building --------------------------------------------------------------------
-    def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit(self)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setMinimumDate(QDate(1900, 1, 1))
-        edit.setMaximumDate(QDate(2100, 12, 31))
-        return edit
+    def _date_edit(self) -> DateEdit:
+        return DateEdit(self)
 
     def _table(self, columns: int) -> QTableWidget:
         table = QTableWidget(0, columns, self)

@@ -12,7 +12,6 @@ from datetime import datetime
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -45,6 +44,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.ui.clients.fields import EnumCombo
 from desktop_crm.ui.complaints.client_picker import ClientPicker
+from desktop_crm.ui.date_edit import DateTimeEdit, date_problems
 from desktop_crm.ui.widgets import ERROR_STYLE, mark_invalid
 
 ADVICE_STYLE = "background: #fef5e7; border: 1px solid #f0c36d; padding: 4px;"
@@ -117,9 +117,7 @@ class ComplaintForm(QWidget):
         listen, restate, solve, act, follow = self.steps
         # 1: listen fully and record the client's words
         self.client = ClientPicker(clients, listen)
-        self.received = QDateTimeEdit(listen)
-        self.received.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.received.setCalendarPopup(True)
+        self.received = DateTimeEdit(listen)
         self.channel = EnumCombo(ComplaintChannel, False, listen)
         self.category = EnumCombo(ComplaintCategory, False, listen)
         self.cause = EnumCombo(ComplaintCause, True, listen)
@@ -278,8 +276,25 @@ class ComplaintForm(QWidget):
             self.dirty_changed.emit(dirty)
 
     def _on_edit(self) -> None:
-        if not self._loading:
-            self._set_dirty(self.to_complaint() != self._original)
+        if self._loading:
+            return
+        if self.complaint is None and not self._dirty and self.sender() is not self.received:
+            self._receive_now()
+        self._set_dirty(self.to_complaint() != self._original)
+
+    def _receive_now(self) -> None:
+        """A new complaint is received when its form is started (its first
+        edit), not when the blank form was first shown; a received time the
+        user typed is kept."""
+        now = self._service.now().replace(second=0, microsecond=0)
+        self._loading = True
+        try:
+            self.received.setDateTime(now)
+        finally:
+            self._loading = False
+        self._base.received_at = now
+        if self._original is not None:
+            self._original.received_at = now
 
     def set_departments(self, departments: list[str]) -> None:
         """The departments named before, offered in the department box."""
@@ -365,6 +380,7 @@ class ComplaintForm(QWidget):
         c = self.to_complaint()
         errors = [] if c.client_id else [FieldError("client_id",
                                                     _("Choose the client who complained"))]
+        errors += [FieldError(name, problem) for name, problem in date_problems(self.fields)]
         errors += validate_complaint(c, self._service.now())
         if errors:
             self.show_errors(errors)

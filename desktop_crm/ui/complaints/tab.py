@@ -11,7 +11,6 @@ from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -44,6 +43,7 @@ from desktop_crm.ui.complaints.list_model import (
 )
 from desktop_crm.ui.complaints.records import HandlingLog, StatusHistory
 from desktop_crm.ui.complaints.workflow import TransitionBar
+from desktop_crm.ui.date_edit import DateEdit
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import (
@@ -127,11 +127,9 @@ class ComplaintsTab(QWidget):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(6)
         today = to_qdate(service.now().date())
-        self.since = QDateEdit(today.addMonths(-1), self)
-        self.until = QDateEdit(today, self)
+        self.since = DateEdit(self, today.addMonths(-1))
+        self.until = DateEdit(self, today)
         for edit in (self.since, self.until):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
             edit.setMinimumDate(QDate(2000, 1, 1))
         self.range_dash = QLabel("–", self)
         self.model = ComplaintListModel(self)
@@ -316,6 +314,8 @@ class ComplaintsTab(QWidget):
                 self._show(self.service.get(shown.id))
             except NotFoundError:
                 self._show(None)
+        elif shown is None and not self.form.is_dirty():
+            self.form.new(self.form.client.value())  # received now, not when first shown
         self._refresh_analysis()
 
     def current_filter(self) -> ComplaintFilter:
@@ -536,6 +536,10 @@ class ComplaintsTab(QWidget):
         except (TransitionError, NotFoundError) as exc:
             self.status.emit(str(exc))
             self.refresh()  # someone else moved it: show where it is now
+            return False
+        except ValidationError as exc:  # a follow-up without the client's satisfaction
+            self.form.show_errors(exc.errors)
+            self.status.emit(exc.errors[0].message)
             return False
         self._show(moved)
         self.apply_filter()

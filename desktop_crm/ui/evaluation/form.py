@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -44,6 +43,7 @@ from desktop_crm.domain.scoring import (
 )
 from desktop_crm.i18n import _
 from desktop_crm.services.evaluations import EvaluationService
+from desktop_crm.ui.date_edit import DateEdit
 from desktop_crm.ui.evaluation.advice import grade_caption, lift_to_next_grade
 from desktop_crm.ui.evaluation.charts import GRADE_COLOURS
 from desktop_crm.ui.evaluation.source_row import SourceRow
@@ -51,12 +51,8 @@ from desktop_crm.ui.evaluation.target_dialog import TargetDialog
 from desktop_crm.ui.widgets import error_label, from_qdate, mark_invalid, to_qdate
 
 
-def _date_edit(parent: QWidget) -> QDateEdit:
-    edit = QDateEdit(parent)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(QDate(1900, 1, 1))
-    return edit
+def _date_edit(parent: QWidget) -> DateEdit:
+    return DateEdit(parent)
 
 
 class EvaluationForm(QWidget):

@@ -27,7 +27,7 @@ from desktop_crm.domain.client import ClientRow
 from desktop_crm.domain.evaluation import Evaluation
 from desktop_crm.domain.scoring import grade_strategy, grade_title
 from desktop_crm.i18n import N_, _
-from desktop_crm.services.clients import ClientService
+from desktop_crm.services.clients import ClientService, NotFoundError
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.services.loyalty_plan import LoyaltyPlanService
 from desktop_crm.ui.changes import Changes
@@ -245,8 +245,16 @@ class EvaluationTab(QWidget):
         """Query the list and the distribution again, keeping the chosen client."""
         self.apply_filter()
         self.distribution.set_data(self.evaluation_service.distribution())
-        if self.client_id is not None:
+        if self.client_id is not None and not self._still_listed(self.client_id):
+            self.show_client(None)  # removed or moved to the trash meanwhile
+        elif self.client_id is not None:
             self._show_header()
+
+    def _still_listed(self, client_id: int) -> bool:
+        try:
+            return self.client_service.get(client_id).deleted_at is None
+        except NotFoundError:
+            return False
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.evaluation_service.due_filter(

@@ -8,9 +8,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -26,16 +24,12 @@ from desktop_crm.domain.sales import DEFAULT_CURRENCY, SalesTarget, parse_amount
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.sales import SalesService
-from desktop_crm.ui.widgets import error_label, from_qdate, mark_invalid, to_qdate
+from desktop_crm.ui.date_edit import DateEdit
+from desktop_crm.ui.widgets import error_label, from_qdate, mark_invalid
 
 
-def _date_edit(parent: QWidget, value: date) -> QDateEdit:
-    edit = QDateEdit(parent)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(QDate(1900, 1, 1))
-    edit.setDate(to_qdate(value))
-    return edit
+def _date_edit(parent: QWidget, value: date) -> DateEdit:
+    return DateEdit(parent, value)
 
 
 class TargetDialog(QDialog):

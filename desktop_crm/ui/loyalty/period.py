@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate, QSignalBlocker, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from desktop_crm.domain.sales import quarter_of
 from desktop_crm.i18n import N_, _
+from desktop_crm.ui.date_edit import DateEdit
 from desktop_crm.ui.widgets import from_qdate, mark_invalid, to_qdate
 
 PERIODS = (
@@ -108,12 +109,9 @@ class PeriodChooser(QWidget):
         self.until_edit.editingFinished.connect(self._settle_now)
         self.retranslate()
 
-    def _date_edit(self) -> QDateEdit:
-        edit = QDateEdit(self)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
+    def _date_edit(self) -> DateEdit:
+        edit = DateEdit(self)
         edit.setMinimumDate(QDate(2000, 1, 1))
-        edit.setMaximumDate(QDate(2100, 12, 31))
         return edit
 
     def retranslate(self) -> None:

@@ -137,3 +137,39 @@ def test_blanks_around_family_names_are_no_change() -> None:
     new.company = " 华为 "
     new.family[0].name = "王芳 "
     assert diff_cards(old, new) == []
+
+
+def test_history_values_are_shown_as_labels_in_the_ui_language() -> None:
+    """Storage keeps the enum's value (``new``); the history shows its label."""
+    from desktop_crm import i18n
+    from desktop_crm.domain.changes import value_label
+
+    shown = {"en": ("New client", "New", "Individual client", "Organisation",
+                    "138 (Mobile); 010 (Office)", "Custom date: 05-01", "Female"),
+             "zh": ("新客户", "新客户", "个人客户", "单位", "138 (手机); 010 (办公电话)",
+                    "自定义日期: 05-01", "女")}
+    try:
+        for lang, expected in shown.items():
+            i18n.set_language(lang)
+            assert (value_label("tenure", "new"), value_label("loyalty", "new"),
+                    value_label("nature", "individual"), value_label("kind", "organisation"),
+                    value_label("phones", "138 (mobile); 010 (office)"),
+                    value_label("dates", "custom: 05-01"),
+                    value_label("gender", "female")) == expected
+    finally:
+        i18n.set_language("en")
+    # not an enum's value (older text), blank, or a field of free text: as stored
+    assert value_label("tenure", "gone") == "gone"
+    assert value_label("tenure", "") == ""
+    assert value_label("company", "new") == "new"
+
+
+def test_an_edit_conflict_names_the_other_side_s_value_by_its_label() -> None:
+    from datetime import datetime
+
+    from desktop_crm.domain.client import ChangeEntry
+    from desktop_crm.domain.conflicts import change_text
+
+    entry = ChangeEntry(datetime(2026, 12, 6, 9, 0), "stage", "active", "potential", "王经理")
+    assert change_text(entry) == ("王经理 changed By stage to “Potential client” at "
+                                  "2026-12-06 09:00")

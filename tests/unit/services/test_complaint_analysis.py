@@ -289,12 +289,9 @@ def seeded_service(db):  # type: ignore[no-untyped-def]
     # 1: replied after 4 h, resolved after 2 days, followed up in time, satisfied (4)
     first = _register(service, clock, zeng, d(2026, 11, 3, 10), department="生产部",
                       category=ComplaintCategory.PRODUCT_QUALITY, cause=ComplaintCause.PRODUCT,
-                      improvement="加强出厂检验")
+                      improvement="加强出厂检验", satisfaction=4)
     _move(service, clock, first, (S.IN_PROGRESS, d(2026, 11, 3, 14)),
           (S.RESOLVED, d(2026, 11, 5, 10)), (S.FOLLOWED_UP, d(2026, 11, 8, 10)))
-    c = service.get(first)
-    c.satisfaction = 4
-    service.save(c)
     # 2: replied the next day, resolved, never followed up (overdue since 11-19)
     second = _register(service, clock, zeng, d(2026, 11, 10, 9), department="生产部",
                        category=ComplaintCategory.PACKAGING, cause=ComplaintCause.PRODUCT)

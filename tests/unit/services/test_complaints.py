@@ -143,7 +143,7 @@ def test_handling_log_and_edits(service: ComplaintService, client_id: int,
 def test_filters(service: ComplaintService, client_id: int, clock: Clock) -> None:
     a = register(service, client_id)
     b = register(service, client_id, category=ComplaintCategory.BILLING, department="财务部",
-                 received_at=datetime(2026, 10, 5, 9))
+                 received_at=datetime(2026, 10, 5, 9), satisfaction=4)
     service.transition(b.id or 0, S.IN_PROGRESS)
     service.transition(b.id or 0, S.RESOLVED)
     service.transition(b.id or 0, S.FOLLOWED_UP)
@@ -188,7 +188,7 @@ def test_resolving_puts_the_follow_up_on_the_agenda_and_done_follows_up(
     assert items[0] not in agenda.due_today()  # reminder from the 4th
     clock.advance(days=3)
     assert items[0] in agenda.due_today()
-    receipt = agenda.mark_done(items[0], "回访：客户满意")
+    receipt = agenda.mark_done(items[0], "回访：客户满意", satisfaction=5)
     followed = service.get(c.id or 0)
     assert followed.status == S.FOLLOWED_UP
     assert followed.history[-1].note == "回访：客户满意"
@@ -203,7 +203,7 @@ def test_resolving_puts_the_follow_up_on_the_agenda_and_done_follows_up(
 
 def test_stats_report_complaints(db: Database, service: ComplaintService,
                                  client_id: int) -> None:
-    a = register(service, client_id)
+    a = register(service, client_id, satisfaction=4)  # asked at the follow-up
     register(service, client_id, category=ComplaintCategory.BILLING)
     for target in (S.IN_PROGRESS, S.RESOLVED, S.FOLLOWED_UP, S.CLOSED):
         service.transition(a.id or 0, target)

@@ -116,6 +116,6 @@ def test_a_complaint_follow_up_marked_done_records_who(db: Database) -> None:
     services.set_user("张伟")
     item = next(i for i in services.agenda.agenda(10) if i.ref == complaint.id
                 and i.source == "complaint")
-    services.agenda.mark_done(item, "回访：客户满意")
+    services.agenda.mark_done(item, "回访：客户满意", satisfaction=5)
     last = services.complaints.get(complaint.id).history[-1]
     assert (last.new, last.user) == (ComplaintStatus.FOLLOWED_UP, "张伟")

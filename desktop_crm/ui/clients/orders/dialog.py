@@ -11,10 +11,9 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -41,7 +40,8 @@ from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import N_, _
 from desktop_crm.storage.database import ConnectionLostError
 from desktop_crm.ui.clients.fields import EnumCombo
-from desktop_crm.ui.widgets import OptionalDateEdit, from_qdate, mark_invalid, to_qdate
+from desktop_crm.ui.date_edit import DateEdit, OptionalDateEdit, date_problems
+from desktop_crm.ui.widgets import from_qdate, mark_invalid, to_qdate
 
 CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")
 
@@ -70,10 +70,7 @@ class OrderDialog(QDialog):
         self._save = save
         self.saved_id: int | None = None
         self.setWindowTitle(_("Edit order") if order.id else _("New order"))
-        self.ordered_on = QDateEdit(self)
-        self.ordered_on.setCalendarPopup(True)
-        self.ordered_on.setDisplayFormat("yyyy-MM-dd")
-        self.ordered_on.setMinimumDate(QDate(1900, 1, 1))
+        self.ordered_on = DateEdit(self)
         self.product = QLineEdit(self)
         self.product.setPlaceholderText(_("e.g. servers, annual maintenance"))
         self.quantity = QDoubleSpinBox(self)
@@ -165,13 +162,13 @@ class OrderDialog(QDialog):
 
     def order(self) -> tuple[Order, list[FieldError]]:
         """The order as entered, with the problems of what could not be read."""
-        problems: list[FieldError] = []
+        problems = [FieldError(name, problem) for name, problem in date_problems(self.fields)]
         try:
             amount = parse_amount(self.amount.text()) if self.amount.text().strip() else None
         except ValueError as exc:
             amount = None
             problems.append(FieldError("amount", str(exc)))
-        if amount is None and not problems:
+        if amount is None and not any(p.field == "amount" for p in problems):
             problems.append(FieldError("amount", _("Enter the amount")))
         status = OrderStatus(self.status.value() or OrderStatus.WON)
         order = Order(
