@@ -102,7 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
                            "(never the default database)")
 
     search = sub.add_parser("search", parents=[common], help="find clients like the search box")
-    search.add_argument("query")
+    search.add_argument("query", nargs="?", default=None)
+    search.add_argument("--grade", default=None, metavar="A|B|C|unrated",
+                        help="only clients of this grade (the latest evaluation's)")
     search.add_argument("--json", action="store_true")
     search.add_argument("--limit", type=_positive, default=None)
     _add_owner_options(search, "only your clients (owner: your name)")
@@ -302,19 +304,32 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _grade(value: str) -> str:
+    """A grade as --grade takes it: A, B, C (either case) or unrated; checked
+    after the language is set, so the refusal is in the user's language."""
+    grade = value.strip()
+    grade = grade.upper() if len(grade) == 1 else grade.lower()
+    if grade not in ("A", "B", "C", "unrated"):
+        raise UserError(_('--grade must be A, B, C or unrated, not "{value}"', value=value))
+    return grade
+
+
 def _cmd_search(args: argparse.Namespace) -> int:
     from desktop_crm.services.clients import ClientService
 
     owner = _owner(args)
+    grade = None if args.grade is None else _grade(args.grade)
+    if args.query is None and grade is None:
+        raise UserError(_("search needs a text to find, --grade, or both"))
     db = _open(args, create=False)
     try:
-        rows = ClientService(db, user=_user(args)).search(args.query, limit=args.limit,
-                                                          owner=owner)
+        rows = ClientService(db, user=_user(args)).search(args.query or "", limit=args.limit,
+                                                          owner=owner, grade=grade)
     finally:
         db.close()
     if args.json:
-        data = [{"id": r.id, "name": r.name, "company": r.company, "phone": r.phone}
-                for r in rows]
+        data = [{"id": r.id, "name": r.name, "company": r.company, "phone": r.phone,
+                 "grade": r.grade} for r in rows]
         print(json.dumps(data, ensure_ascii=False))
     else:
         for r in rows:

@@ -47,10 +47,13 @@ class ClientService:
             return repo.rows(s, ids)
 
     def search(self, text: str, limit: int | None = None, *, mine: bool = False,
-               owner: str | None = None) -> list[ClientRow]:
-        """Same matching as the search box; best kept in name order. ``mine``:
-        only the user's clients; ``owner``: only that owner's."""
-        flt = ClientFilter(text=text, owner=self.owner_for(mine) if owner is None else owner)
+               owner: str | None = None, grade: str | None = None) -> list[ClientRow]:
+        """Same matching and order as the search box: best match first, then
+        the most recently contacted (see ``domain.search_rank``). ``mine``:
+        only the user's clients; ``owner``: only that owner's; ``grade``: only
+        clients of that grade ("A", "B", "C" or "unrated": never evaluated)."""
+        flt = ClientFilter(text=text, owner=self.owner_for(mine) if owner is None else owner,
+                           grade=grade)
         with self.db.read() as s:
             ids = repo.list_ids(s, flt)
             return repo.rows(s, ids[:limit] if limit else ids)

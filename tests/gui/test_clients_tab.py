@@ -168,7 +168,9 @@ def test_log_interaction_with_ctrl_l(qtbot, db, seeded, window):  # type: ignore
     assert timeline.summary.text() == ""
     # the list shows the new last-contact date
     list_row = tab.model.row_of(seeded["李娜"])
-    assert tab.model.data(tab.model.index(list_row, 6)) == row.occurred_at.strftime("%Y-%m-%d")
+    column = [key for key, _title in tab.model.columns].index("last_contact")
+    assert tab.model.data(tab.model.index(list_row, column)) == row.occurred_at.strftime(
+        "%Y-%m-%d")
 
 
 def test_empty_interaction_is_refused(qtbot, db, seeded, window):  # type: ignore[no-untyped-def]

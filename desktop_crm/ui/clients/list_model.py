@@ -21,12 +21,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", N_("Name")),
     ("company", N_("Company")),
     ("phone", N_("Phone")),
+    ("grade", N_("Grade")),
     ("loyalty", N_("Loyalty")),
     ("owner", N_("Owner")),
     ("tags", N_("Tags")),
     ("last_contact", N_("Last contact")),
 )
-_SORTABLE = {"name", "company", "phone", "loyalty", "owner", "last_contact"}
+_SORTABLE = {"name", "company", "phone", "grade", "loyalty", "owner", "last_contact"}
 
 
 class ClientListModel(QAbstractTableModel):
@@ -145,6 +146,8 @@ class ClientListModel(QAbstractTableModel):
         """The text shown for ``item`` in the column ``key``."""
         if key == "loyalty":
             return item.loyalty.label if item.loyalty else ""
+        if key == "grade":  # the latest evaluation's; empty when unrated
+            return item.grade or ""
         if key == "last_contact":
             return item.last_contact.strftime("%Y-%m-%d") if item.last_contact else ""
         return str(getattr(item, key))

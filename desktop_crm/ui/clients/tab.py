@@ -26,8 +26,10 @@ from desktop_crm.ui.clients.bulk_actions import ClientBulk
 from desktop_crm.ui.clients.card_pane import CardPane
 from desktop_crm.ui.clients.editor import CardEditor
 from desktop_crm.ui.clients.first_start import FirstStartPanel
+from desktop_crm.ui.clients.grade_filter import GradeFilter
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.clients.quick_add import QuickAdd
+from desktop_crm.ui.clients.search_order import SearchOrder
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import configure_list_view, refill_combo
@@ -66,6 +68,7 @@ class ClientsTab(QWidget):
         self.classification = QComboBox(self)
         self.tag = QComboBox(self)
         self.owner = QComboBox(self)
+        self.grade_filter = GradeFilter(self)
         self.trash_button = QPushButton(self)
         self.trash_button.setCheckable(True)
         self.new_button = QPushButton(self)
@@ -90,7 +93,8 @@ class ClientsTab(QWidget):
         self.model.refresh()
         self.view.setModel(self.model)
         configure_list_view(self.view)
-        for column, width in enumerate((150, 170, 120, 90, 60, 110)):
+        self.search_order = SearchOrder(self.model, self.view)
+        for column, width in enumerate((150, 170, 120, 60, 90, 60, 110)):
             self.view.setColumnWidth(column, width)
         self.editor = CardEditor(service, self)
         self.card_pane = CardPane(self.editor, service.user, self)  # or a plain line
@@ -102,6 +106,7 @@ class ClientsTab(QWidget):
             w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             w.setMinimumContentsLength(4)
             filters.addWidget(w, 1)
+        filters.addWidget(self.grade_filter, 1)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.scope)
@@ -160,6 +165,7 @@ class ClientsTab(QWidget):
         for combo in (self.kind, self.classification, self.tag):
             combo.currentIndexChanged.connect(self.apply_filter)
         self.owner.currentIndexChanged.connect(self._on_owner_chosen)
+        self.grade_filter.currentIndexChanged.connect(self.apply_filter)
         self.scope.scope_changed.connect(self._on_scope_chosen)
         self.trash_button.toggled.connect(self.apply_filter)
         # after apply_filter: a card the search or filters leave no row for goes away
@@ -167,6 +173,7 @@ class ClientsTab(QWidget):
         for combo in (self.kind, self.classification, self.tag, self.owner):
             combo.currentIndexChanged.connect(self._drop_unlisted_card)
         self.trash_button.toggled.connect(self._drop_unlisted_card)
+        self.grade_filter.currentIndexChanged.connect(self._drop_unlisted_card)
         self.new_button.clicked.connect(self.new_client)
         self.delete_button.clicked.connect(self.bulk.trash)
         self.restore_button.clicked.connect(self.restore_current)
@@ -192,6 +199,7 @@ class ClientsTab(QWidget):
         self.restore_button.setText(_("Restore"))
         self.undo_button.setText(_("Undo"))
         self.scope.retranslate()
+        self.grade_filter.retranslate()
         self.bulk.retranslate()
         self.special_label.setText(_("Showing the clients not contacted for longer than their "
                                      "grade allows, longest first."))
@@ -247,6 +255,7 @@ class ClientsTab(QWidget):
             classification=tuple(classification.split("=", 1)) if classification else None,
             tag=self.tag.currentData(),
             owner=self.owner.currentData(),
+            grade=self.grade_filter.currentData(),
             trash=self.trash_button.isChecked(),
             contact_limits=self._special.contact_limits,
             contact_due_before=self._special.contact_due_before,
@@ -277,7 +286,7 @@ class ClientsTab(QWidget):
                                        phone=self.quick_add.phone))
         elif self.search.text().strip() or any(
                 c.currentIndex() > 0 for c in (self.kind, self.classification, self.tag,
-                                               self.owner)):
+                                               self.owner, self.grade_filter)):
             self.empty_label.setText(_("No client matches the search and filters."))
         else:
             self.empty_label.setText(_("No clients yet. Press Ctrl+N to add the first one."))
@@ -469,7 +478,7 @@ class ClientsTab(QWidget):
 
     def _reset_filters(self) -> None:
         """Clear the search, the filter combos and the trash view, quietly."""
-        for combo in (self.kind, self.classification, self.tag, self.owner):
+        for combo in (self.kind, self.classification, self.tag, self.owner, self.grade_filter):
             combo.blockSignals(True)
             combo.setCurrentIndex(0)
             combo.blockSignals(False)

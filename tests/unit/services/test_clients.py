@@ -319,7 +319,7 @@ def test_filters(service: ClientService, mixed: dict[str, int]) -> None:
     assert _names(service, ClientFilter(owner="李娜")) == ["张伟", "Zoe"]
     assert _names(service, ClientFilter(owner="李娜", classification=("loyalty", "core"))) == [
         "张伟"]
-    assert _names(service, ClientFilter(text="z", owner="李娜")) == ["张伟", "Zoe"]
+    assert _names(service, ClientFilter(text="z", owner="李娜", sort="name")) == ["张伟", "Zoe"]
 
 
 def test_unknown_classification_is_refused(service: ClientService) -> None:
