@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from desktop_crm.domain import search
 from desktop_crm.domain.dates import DateSpec, DateSpecError
 from desktop_crm.domain.enums import LabelledEnum, register_labels
 from desktop_crm.domain.validation import (
@@ -22,6 +23,7 @@ from desktop_crm.domain.validation import (
     FieldError,
     check_email,
     check_phone,
+    phone_digits,
 )
 from desktop_crm.i18n import N_, _
 
@@ -137,3 +139,29 @@ def summary(person: ContactPerson) -> str:
     if person.birthday is not None:
         bits.append(person.birthday.describe())
     return " · ".join(bits)
+
+
+def index_text_of(person: ContactPerson) -> str:
+    """What the search index holds of the person (storage.search_index
+    appends it to the organisation's entry)."""
+    return search.index_text(person.name, "", [d for d in map(phone_digits, person.phones) if d],
+                             [person.email, person.wechat])
+
+
+def text_matches(text: str, typed: str) -> bool:
+    """Whether the search box's ``typed`` finds index text ``text`` as the
+    index does: every term matches, a Chinese run as consecutive characters,
+    a latin word or digit run as the prefix of a token."""
+    tokens = search.index_tokens(text)
+    terms = search.query_terms(typed)
+    if not terms:
+        return False
+    for term in terms:
+        if search.is_cjk(term[0]):
+            n = len(term)
+            found = any(tuple(tokens[i:i + n]) == term for i in range(len(tokens) - n + 1))
+        else:
+            found = any(t.startswith(term[0]) for t in tokens)
+        if not found:
+            return False
+    return True

@@ -6,10 +6,18 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from desktop_crm.domain.contact import ContactPerson, summary, validate_contact
+from desktop_crm.domain.client import ClientRow
+from desktop_crm.domain.contact import (
+    ContactPerson,
+    index_text_of,
+    summary,
+    text_matches,
+    validate_contact,
+)
 from desktop_crm.domain.enums import ClientKind
 from desktop_crm.domain.errors import NotFoundError
-from desktop_crm.domain.validation import FieldError, ValidationError
+from desktop_crm.domain.search import index_text
+from desktop_crm.domain.validation import FieldError, ValidationError, phone_digits
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.storage import client_repo, contact_repo
@@ -36,6 +44,25 @@ class ContactService:
         """The organisation's people, in the order they were added."""
         with self.db.read() as s:
             return contact_repo.for_client(s, client_id)
+
+    def found_via(self, rows: list[ClientRow], typed: str) -> dict[int, str]:
+        """For the search box's list: the organisations among ``rows`` found
+        by ``typed`` through their people, not their own name, company,
+        phone or tags -> the names of the people it found ("周远、李娜")."""
+        if not typed.strip():
+            return {}
+        candidates = [r for r in rows if r.kind == ClientKind.ORGANISATION and not text_matches(
+            index_text(r.name, r.company, [phone_digits(r.phone)], [r.tags]), typed)]
+        if not candidates:
+            return {}
+        with self.db.read() as s:
+            people = contact_repo.for_clients(s, [r.id for r in candidates])
+        via: dict[int, str] = {}
+        for client_id, persons in people.items():
+            names = [p.name for p in persons if text_matches(index_text_of(p), typed)]
+            if names:
+                via[client_id] = "、".join(names)
+        return via
 
     def get(self, person_id: int) -> ContactPerson:
         with self.db.read() as s:

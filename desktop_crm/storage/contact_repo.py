@@ -8,46 +8,15 @@ commit: the calling service owns the unit of work.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from desktop_crm.domain.contact import ContactPerson, PurchaseRole
-from desktop_crm.domain.dates import DateSpec
+from desktop_crm.domain.contact import ContactPerson
 from desktop_crm.domain.enums import ClientKind
 from desktop_crm.storage import search_index
-from desktop_crm.storage.card_rows import clean, spec_columns
+from desktop_crm.storage.contact_rows import contact_values, to_person
 from desktop_crm.storage.models import Client, ContactPersonRow
-
-
-def phones_of(text: str) -> list[str]:
-    """The numbers of the ``phones`` column (one a line)."""
-    return [line for line in text.split("\n") if line.strip()]
-
-
-def contact_values(person: ContactPerson) -> dict[str, Any]:
-    """The ``contact_people`` columns a person sets (not id, UUID or timestamps)."""
-    return {
-        "client_id": person.client_id, "name": clean(person.name), "title": clean(person.title),
-        "role": person.role.value,
-        "phones": "\n".join(clean(p) for p in person.phones if clean(p)),
-        "email": clean(person.email), "wechat": clean(person.wechat),
-        "notes": person.notes.replace("\x00", ""),
-        **{f"birth_{k}": v for k, v in spec_columns(person.birthday).items()},
-    }
-
-
-def to_person(row: Any) -> ContactPerson:
-    """The person of a row (ORM object or Core row)."""
-    birthday = None
-    if row.birth_calendar and row.birth_month and row.birth_day:
-        birthday = DateSpec(row.birth_calendar, row.birth_month, row.birth_day,
-                            row.birth_year, bool(row.birth_leap))
-    return ContactPerson(
-        client_id=row.client_id, name=row.name, title=row.title, role=PurchaseRole(row.role),
-        phones=phones_of(row.phones), email=row.email, wechat=row.wechat, birthday=birthday,
-        notes=row.notes, id=row.id, uuid=row.uuid)
 
 
 def live_client_kind(session: Session, client_id: int) -> ClientKind | None:
@@ -62,6 +31,16 @@ def for_client(session: Session, client_id: int) -> list[ContactPerson]:
     stmt = (select(ContactPersonRow).where(ContactPersonRow.client_id == client_id)
             .order_by(ContactPersonRow.id))
     return [to_person(r) for r in session.scalars(stmt)]
+
+
+def for_clients(session: Session, client_ids: list[int]) -> dict[int, list[ContactPerson]]:
+    """The people of each of the clients that have any (a page of the list)."""
+    found: dict[int, list[ContactPerson]] = {}
+    stmt = (select(ContactPersonRow).where(ContactPersonRow.client_id.in_(client_ids))
+            .order_by(ContactPersonRow.id))
+    for row in session.scalars(stmt):
+        found.setdefault(row.client_id, []).append(to_person(row))
+    return found
 
 
 def get(session: Session, person_id: int) -> ContactPerson | None:

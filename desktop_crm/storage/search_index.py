@@ -34,7 +34,8 @@ from sqlalchemy.sql.expression import ColumnElement as _Column
 from sqlalchemy.types import Boolean
 
 from desktop_crm.domain import search
-from desktop_crm.domain.validation import phone_digits
+from desktop_crm.domain.contact import index_text_of
+from desktop_crm.storage.contact_rows import to_person
 from desktop_crm.storage.models import FTS_TABLE, Client, ContactPersonRow
 
 _SQLITE_INSERT = text(f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (:id, :body)")
@@ -109,13 +110,9 @@ def _people(session: Session, client_id: int) -> str:
     """The index text of an organisation's contact people (their name, phone
     digits, e-mail and WeChat), appended to its entry: a search for a person
     finds the organisation."""
-    rows = session.execute(select(ContactPersonRow.name, ContactPersonRow.phones,
-                                  ContactPersonRow.email, ContactPersonRow.wechat)
-                           .where(ContactPersonRow.client_id == client_id)
+    rows = session.scalars(select(ContactPersonRow).where(ContactPersonRow.client_id == client_id)
                            .order_by(ContactPersonRow.id))
-    return " ".join(search.index_text(r.name, "", [phone_digits(p) for p in r.phones.split("\n")
-                                                   if phone_digits(p)], [r.email, r.wechat])
-                    for r in rows)
+    return " ".join(index_text_of(to_person(r)) for r in rows)
 
 
 def reindex(session: Session, client_id: int) -> None:

@@ -152,3 +152,16 @@ def test_the_search_box_finds_people_and_gives_their_organisation(
     assert [r.id for r in clients.search(typed)] == [org_id]
     contacts.remove(person_id)
     assert [r.id for r in clients.search(typed)] == []
+
+
+def test_found_via_names_the_people_a_search_found(contacts: ContactService,
+                                                   clients: ClientService, org_id: int) -> None:
+    contacts.save(_person(org_id))
+    contacts.save(_person(org_id, name="周丽", phones=["13700137000"], email="", wechat=""))
+    contacts.save(_person(org_id, name="李娜", phones=[], email="", wechat=""))
+    for typed, via in [("周", "周远、周丽"), ("zhou", "周远、周丽"), ("zy", "周远"),
+                       ("137", "周丽"), ("李娜", "李娜"), ("远航", None), ("yuanhang", None)]:
+        rows = clients.search(typed)
+        assert [r.id for r in rows] == [org_id], typed
+        assert contacts.found_via(rows, typed).get(org_id) == via, typed
+    assert contacts.found_via(clients.search(""), "") == {}
