@@ -82,3 +82,32 @@ def remove(session: Session, person_id: int) -> ContactPerson | None:
     session.flush()
     search_index.reindex(session, person.client_id)
     return person
+
+
+# -- for the contacts import ----------------------------------------------------------
+
+def clients_by_uuid(session: Session, uuids: set[str]) -> dict[str, tuple[int, str, bool, str]]:
+    """UUID -> (client id, kind, in the trash, name) for the UUIDs that name a client."""
+    wanted = sorted(uuids)
+    found: dict[str, tuple[int, str, bool, str]] = {}
+    for start in range(0, len(wanted), 500):
+        stmt = select(Client.uuid, Client.id, Client.kind, Client.deleted_at, Client.name)
+        for uid, cid, kind, deleted, name in session.execute(
+                stmt.where(Client.uuid.in_(wanted[start:start + 500]))):
+            found[uid] = (cid, kind, deleted is not None, name)
+    return found
+
+
+def live_organisations(session: Session) -> list[tuple[int, str, str]]:
+    """(id, name, company) of every organisation not in the trash."""
+    stmt = select(Client.id, Client.name, Client.company).where(
+        Client.kind == ClientKind.ORGANISATION.value, Client.deleted_at.is_(None))
+    return [(cid, name, company) for cid, name, company in session.execute(stmt)]
+
+
+def known_uuids(session: Session, uuids: set[str]) -> set[str]:
+    """Those of ``uuids`` that a contact person here has."""
+    wanted = sorted(uuids)
+    return {u for start in range(0, len(wanted), 500)
+            for u in session.scalars(select(ContactPersonRow.uuid).where(
+                ContactPersonRow.uuid.in_(wanted[start:start + 500])))}
