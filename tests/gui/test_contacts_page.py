@@ -1,4 +1,5 @@
-"""The organisation card's Contacts page, driven through the real widgets on
+"""The organisation card's contact people (a section of its Organisation
+page), driven through the real widgets on
 both engines: add, edit (Enter, F2), problems at the field, Del and Undo,
 what lands in the database and the history; individual-only fields hidden
 on organisation cards; both languages."""
@@ -85,7 +86,8 @@ def win(qtbot, db: Database, settings: QSettings, ids: dict[str, int]  # type: i
 def open_contacts(win: MainWindow, client_id: int) -> ContactsPage:
     win.open_client(client_id)
     editor = win.clients.editor
-    editor.pages.setCurrentWidget(editor.contacts)
+    editor.pages.setCurrentIndex(editor.PAGES.index("Organisation"))
+    assert editor.contacts.isVisible()
     return editor.contacts
 
 
@@ -188,18 +190,17 @@ def test_individual_only_fields_and_contacts_follow_the_kind(
         win: MainWindow, ids: dict[str, int]) -> None:
     editor = win.clients.editor
     basics = editor.basics
-    contacts_tab = editor.pages.indexOf(editor.contacts)
     win.open_client(ids["org"])
-    assert editor.pages.isTabVisible(contacts_tab)
+    assert not editor.contacts.isHidden()
     assert not basics.gender.isVisible() and not basics.title.isVisible()
     assert not basics.home_address.isVisible() and basics.company.isVisible()
     win.open_client(ids["person"])
-    assert not editor.pages.isTabVisible(contacts_tab)
+    assert editor.contacts.isHidden()
     assert basics.gender.isVisible() and basics.title.isVisible()
     assert basics.home_address.isVisible()
     # switching the kind of a card shows its fields at once; nothing is lost
     basics.kind.set_value(ClientKind.ORGANISATION)
-    assert editor.pages.isTabVisible(contacts_tab) and not basics.title.isVisible()
+    assert not editor.contacts.isHidden() and not basics.title.isVisible()
     assert editor.to_card().title == "经理"
 
 
@@ -211,10 +212,23 @@ def test_chinese_texts(win: MainWindow, db: Database, ids: dict[str, int]) -> No
     try:
         page = open_contacts(win, ids["org"])
         editor = win.clients.editor
-        assert editor.pages.tabText(editor.pages.indexOf(page)) == "联系人"
+        assert page.heading.text() == "联系人"
+        assert editor.pages.tabText(editor.pages.currentIndex()) == "单位"
         assert table(page)[0][2:] == ["采购者", "", "", "", "农历八月十五"]
         assert page.add_button.text() == "添加联系人…（Ins）"
         assert [page.table.horizontalHeaderItem(c).text() for c in range(3)] == [
             "姓名", "职务", "采购角色"]
     finally:
         win.switch_language("en")
+
+
+def test_every_section_of_an_organisation_card_shows_at_1280_pixels(
+        qtbot, win: MainWindow, ids: dict[str, int]) -> None:  # type: ignore[no-untyped-def]
+    win.showNormal()
+    win.resize(1280, 800)
+    win.open_client(ids["org"])
+    for lang in ("en", "zh"):
+        win.switch_language(lang)
+        qtbot.wait(10)
+        bar = win.clients.editor.pages.tabBar()
+        assert bar.tabRect(bar.count() - 1).right() < bar.width(), lang

@@ -62,11 +62,11 @@ def test_a_person_is_found_and_enter_opens_the_organisation(
         qtbot.keyClicks(tab.search, typed)
     else:
         type_text(tab.search, typed)
-    assert names(win) == ["远航贸易 (via 周远)"]
+    assert names(win) == ["via 周远: 远航贸易"]
     qtbot.keyClick(tab.search, Qt.Key.Key_Return)
     assert tab.editor.client_id == ids["org"]
     assert tab.editor.title.text() == "远航贸易"
-    tab.editor.pages.setCurrentWidget(tab.editor.contacts)
+    tab.editor.pages.setCurrentIndex(tab.editor.PAGES.index("Organisation"))
     assert tab.editor.contacts.table.item(0, 0).text() == "周远"
 
 
@@ -83,6 +83,6 @@ def test_chinese_list_names_the_person(win: MainWindow) -> None:
     win.switch_language("zh")
     try:
         type_text(win.clients.search, "周远")
-        assert names(win) == ["远航贸易（经由 周远）"]
+        assert names(win) == ["经由 周远：远航贸易"]
     finally:
         win.switch_language("en")

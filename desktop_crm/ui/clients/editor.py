@@ -32,7 +32,7 @@ from desktop_crm.services.sales import SalesService
 from desktop_crm.storage.database import ConnectionLostError
 from desktop_crm.ui.clients.complaints_page import ComplaintsPage
 from desktop_crm.ui.clients.conflict_dialog import ConflictDialog
-from desktop_crm.ui.clients.contacts.by_kind import show_for_kind
+from desktop_crm.ui.clients.contacts.by_kind import add_contacts_section, show_for_kind
 from desktop_crm.ui.clients.contacts.page import ContactsPage
 from desktop_crm.ui.clients.dates_page import DatesPage
 from desktop_crm.ui.clients.fields import BasicsPage, ClassificationPage, OrganisationPage
@@ -86,8 +86,7 @@ class CardEditor(QWidget):
     evaluate_requested = Signal(int)
 
     PAGES = (N_("Basics"), N_("Organisation"), N_("Classification"), N_("Dates and family"),
-             N_("Mackay 66"), N_("Contacts"), N_("Timeline"), N_("Orders"), N_("Complaints"),
-             N_("History"))
+             N_("Mackay 66"), N_("Timeline"), N_("Orders"), N_("Complaints"), N_("History"))
 
     def __init__(self, service: ClientService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,7 +131,7 @@ class CardEditor(QWidget):
                      self.profile):
             self.pages.addTab(_scrolled(page), "")
             page.changed.connect(self._on_edit)
-        self.pages.addTab(self.contacts, "")
+        add_contacts_section(self)  # on the Organisation page, below its fields
         self.pages.addTab(self.timeline, "")
         self.pages.addTab(self.orders, "")
         self.pages.addTab(self.complaints, "")

@@ -1,4 +1,5 @@
-"""The organisation card's Contacts page (联系人): its people with their role
+"""The organisation card's contact people (联系人), a section of its
+Organisation page: its people with their role
 in the purchase, phones, e-mail, WeChat and birthday, and Add (Ins) / Edit
 (Enter, F2, double-click) / Delete (Del) with Undo (Ctrl+Z) of the last delete."""
 
@@ -69,7 +70,12 @@ class ContactsPage(QWidget):
         self.read_only = False
         self.last_deleted: ContactPerson | None = None
         self._people: list[ContactPerson] = []
+        self.heading = QLabel(self)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
         self.table = QTableWidget(0, len(self.HEADERS), self)
+        self.table.setMinimumHeight(160)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -97,6 +103,8 @@ class ContactsPage(QWidget):
         buttons.addWidget(self.delete_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(9, 12, 9, 9)  # as the form above it
+        layout.addWidget(self.heading)
         layout.addWidget(self.empty, 1)
         layout.addWidget(self.table, 1)
         layout.addLayout(undo_row)
@@ -126,6 +134,7 @@ class ContactsPage(QWidget):
         return action
 
     def retranslate(self) -> None:
+        self.heading.setText(_("Contact people"))
         self.table.setHorizontalHeaderLabels([_(h) for h in self.HEADERS])
         self.add_button.setText(_("Add contact person… (Ins)"))
         self.edit_button.setText(_("Edit… (Enter)"))

@@ -1,5 +1,5 @@
 """The client list's note on an organisation that the search box found
-through one of its contact people: "远航贸易 (via 周远)"."""
+through one of its contact people: "via 周远: 远航贸易"."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class FoundVia:
         self._via.update(self._contacts.found_via(rows, typed))
 
     def name(self, item: ClientRow) -> str:
-        """The list's name of ``item``, with the people it was found by."""
+        """The list's name of ``item``, after the people it was found by (first,
+        so that a narrow column elides the organisation's name, not them)."""
         people = self._via.get(item.id)
-        return _("{name} (via {people})", name=item.name, people=people) if people else item.name
+        return _("via {people}: {name}", name=item.name, people=people) if people else item.name
