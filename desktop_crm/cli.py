@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
-from desktop_crm import __version__
+from desktop_crm import __version__, cli_contacts
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _, set_language, system_language
 
@@ -156,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_export_parsers(sub.add_parser("export", parents=[common], help="write a file"),
                         common)
+    cli_contacts.add_parser(sub, common)
     return parser
 
 
@@ -818,7 +819,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats, "kpi": _cmd_kpi,
             "backup": _cmd_backup, "restore": _cmd_restore, "agenda": _cmd_agenda,
-            "export": _cmd_export, "import": _cmd_import, "copy": _cmd_copy}
+            "export": _cmd_export, "import": _cmd_import, "copy": _cmd_copy,
+            "import-contacts": cli_contacts.run}
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

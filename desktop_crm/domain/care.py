@@ -37,6 +37,7 @@ class Source:
     CHURN_DROP = "churn_drop"
     CHURN_NO_ORDER = "churn_no_order"
     CHURN_GRADE = "churn_grade"
+    CONTACT_PERSON = "contact_person"  # ref: contact_people.id (their birthday)
 
 
 CHURN_SOURCES = (Source.CHURN_DROP, Source.CHURN_NO_ORDER, Source.CHURN_GRADE)
@@ -60,6 +61,7 @@ DEFAULT_REMIND_DAYS: dict[AgendaKind, int] = {
     AgendaKind.NO_CONTACT: 0,
     AgendaKind.FESTIVAL: 7,
     AgendaKind.CHURN_WARNING: 0,
+    AgendaKind.CONTACT_BIRTHDAY: 3,
 }
 DEFAULT_NO_CONTACT_DAYS: dict[str, int] = {"A": 30, "B": 60, "C": 90, "": 90}
 MAX_NO_CONTACT_DAYS = 3650
@@ -221,6 +223,10 @@ class AgendaItem(NamedTuple):
                          n=self.group_size)
             case AgendaKind.CHURN_WARNING:
                 return _("{client}: {reason}", client=c, reason=self.churn_reason)
+            case AgendaKind.CONTACT_BIRTHDAY:
+                return (_("{client}: birthday of contact person {who}, turns {n}", client=c,
+                          who=d, n=n) if n
+                        else _("{client}: birthday of contact person {who}", client=c, who=d))
         raise AssertionError(self.kind)
 
     @property
@@ -252,7 +258,7 @@ class AgendaItem(NamedTuple):
         match self.kind:
             case AgendaKind.BIRTHDAY:
                 return _("Birthday greetings sent")
-            case AgendaKind.FAMILY_BIRTHDAY:
+            case AgendaKind.FAMILY_BIRTHDAY | AgendaKind.CONTACT_BIRTHDAY:
                 return _("Birthday greetings sent to {who}", who=d)
             case AgendaKind.WEDDING_ANNIVERSARY:
                 return _("Wedding anniversary greetings sent")

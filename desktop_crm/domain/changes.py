@@ -150,6 +150,7 @@ FIELD_LABELS: dict[str, str] = {
     "birthday_remind_days": N_("Birthday reminder (days before)"),
     "dates": N_("Anniversaries and other dates"),
     "family": N_("Family members"),
+    "contacts": N_("Contact people"),
     "profile_private": N_("Confidential"),
     "profile_filled_by": N_("Filled in by"),
 }

@@ -127,6 +127,7 @@ class AgendaKind(LabelledEnum):
     NO_CONTACT = "no_contact"
     FESTIVAL = "festival"
     CHURN_WARNING = "churn_warning"
+    CONTACT_BIRTHDAY = "contact_birthday"  # an organisation's contact person's
 
 
 class Milestone(LabelledEnum):
@@ -195,6 +196,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "no_contact": N_("Not contacted"),
         "festival": N_("Festival"),
         "churn_warning": N_("Churn warning"),
+        "contact_birthday": N_("Contact person's birthday"),
     },
     "Milestone": {"delivery": N_("Delivery"), "deal": N_("Deal closed")},
 }

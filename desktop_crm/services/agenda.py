@@ -57,6 +57,7 @@ _DATE_KINDS = {
     DateKind.WEDDING_ANNIVERSARY.value: AgendaKind.WEDDING_ANNIVERSARY,
     DateKind.CUSTOM.value: AgendaKind.CUSTOM_DATE,
     "family": AgendaKind.FAMILY_BIRTHDAY,
+    "contact": AgendaKind.CONTACT_BIRTHDAY,
 }
 
 
@@ -311,6 +312,9 @@ class _Builder:
         if AgendaKind.FAMILY_BIRTHDAY in self.kinds:
             self._dated(repo.family_birthdays_with_keys(s, self.occurrences, self.owner),
                         Source.FAMILY_MEMBER)
+        if AgendaKind.CONTACT_BIRTHDAY in self.kinds:
+            self._dated(repo.contact_birthdays_with_keys(s, self.occurrences, self.owner),
+                        Source.CONTACT_PERSON)
         if self.kinds & {AgendaKind.FOUNDING_ANNIVERSARY, AgendaKind.RELATIONSHIP_ANNIVERSARY}:
             self._anniversaries(s)
         if AgendaKind.FOLLOW_UP in self.kinds:

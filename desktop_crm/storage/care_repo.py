@@ -130,6 +130,26 @@ def family_birthdays_with_keys(session: Session, keys: Iterable[SpecKey],
         WHERE {live}""", params)
 
 
+def contact_birthdays_with_keys(session: Session, keys: Iterable[SpecKey],
+                                owner: str | None = None) -> list[Row]:
+    """Organisations' contact people's birthdays with one of ``keys``, same
+    columns as ``dates_with_keys`` (kind "contact", label = the person's name,
+    remind days None: the kind's default)."""
+    cte, params = _keys_cte(keys)
+    if not params:
+        return []
+    live = _of(session, "c", owner, params)
+    return _fetch(session, f"""{cte}
+        SELECT p.id, p.client_id, c.name, 'contact', p.name,
+               p.birth_calendar, p.birth_month, p.birth_day, p.birth_leap, p.birth_year,
+               NULL
+        FROM k JOIN contact_people p
+               ON p.birth_calendar = k.cal AND p.birth_month = k.m AND p.birth_day = k.d
+                  AND p.birth_leap = k.leap
+             JOIN clients c ON c.id = p.client_id
+        WHERE {live}""", params)
+
+
 def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]],
                          owner: str | None = None) -> list[Row]:
     """Live clients founded or won on one of ``month_days`` (month, day):

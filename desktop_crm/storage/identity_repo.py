@@ -18,6 +18,7 @@ from desktop_crm.domain.identity import new_uuid, parse_uuid
 from desktop_crm.storage.models import (
     Client,
     ComplaintRow,
+    ContactPersonRow,
     FamilyMemberRow,
     ImportantDateRow,
     InteractionRow,
@@ -73,11 +74,11 @@ def client_uuids(session: Session, ids: Iterable[int]) -> dict[int, str]:
 
 # The table an agenda item's ``ref`` points into, by its source (domain.care.Source).
 _SOURCE_MODELS: dict[str, type[Client | ImportantDateRow | FamilyMemberRow | InteractionRow
-                             | ComplaintRow]] = {
+                             | ComplaintRow | ContactPersonRow]] = {
     Source.IMPORTANT_DATE: ImportantDateRow, Source.FAMILY_MEMBER: FamilyMemberRow,
     Source.FOUNDING: Client, Source.RELATIONSHIP: Client, Source.NO_CONTACT: Client,
     Source.INTERACTION: InteractionRow, Source.THANK_YOU: InteractionRow,
-    Source.COMPLAINT: ComplaintRow,
+    Source.COMPLAINT: ComplaintRow, Source.CONTACT_PERSON: ContactPersonRow,
 }
 
 

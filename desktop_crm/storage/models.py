@@ -99,6 +99,11 @@ class Client(Base):
         back_populates="client", cascade="all, delete-orphan", order_by="ProfileAnswer.question"
     )
     tags: Mapped[list[Tag]] = relationship(secondary="client_tags", order_by="Tag.name")
+    # an organisation's contact people (issue 17): written by storage.contact_repo
+    # only, never by saving the card; the search entry of the card holds their keys
+    contacts: Mapped[list[ContactPersonRow]] = relationship(
+        back_populates="client", cascade="all, delete-orphan", passive_deletes=True,
+        order_by="ContactPersonRow.id")
 
 
 class ClientPhone(Base):
@@ -156,6 +161,37 @@ class FamilyMemberRow(Base):
         Integer, index=True)
 
     client: Mapped[Client] = relationship(back_populates="family")
+
+
+class ContactPersonRow(Base):
+    """A contact person of an organisation (domain.contact.ContactPerson)."""
+
+    __tablename__ = "contact_people"
+    __table_args__ = (
+        Index("ix_contact_people_birth", "birth_calendar", "birth_month", "birth_day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
+                                           index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(16), default="other")
+    phones: Mapped[str] = mapped_column(Text, default="")  # one number a line, main first
+    email: Mapped[str] = mapped_column(String(254), default="")
+    wechat: Mapped[str] = mapped_column(String(100), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # birthday, optional: same meaning as the columns of ImportantDateRow
+    birth_calendar: Mapped[str | None] = mapped_column(String(8))
+    birth_month: Mapped[int | None] = mapped_column(Integer)
+    birth_day: Mapped[int | None] = mapped_column(Integer)
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_leap: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+    client: Mapped[Client] = relationship(back_populates="contacts")
 
 
 class ImportantDateRow(Base):

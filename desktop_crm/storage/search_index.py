@@ -34,7 +34,9 @@ from sqlalchemy.sql.expression import ColumnElement as _Column
 from sqlalchemy.types import Boolean
 
 from desktop_crm.domain import search
-from desktop_crm.storage.models import FTS_TABLE, Client, ClientTag, Tag
+from desktop_crm.domain.contact import index_text_of
+from desktop_crm.storage.contact_rows import to_person
+from desktop_crm.storage.models import FTS_TABLE, Client, ClientTag, ContactPersonRow, Tag
 
 _SQLITE_INSERT = text(f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (:id, :body)")
 _SQLITE_DELETE = text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id")
@@ -104,13 +106,23 @@ def _entry(client: Client) -> str:
     )
 
 
+def _people(session: Session, client_id: int) -> str:
+    """The index text of an organisation's contact people (their name, phone
+    digits, e-mail and WeChat), appended to its entry: a search for a person
+    finds the organisation."""
+    rows = session.scalars(select(ContactPersonRow).where(ContactPersonRow.client_id == client_id)
+                           .order_by(ContactPersonRow.id))
+    return " ".join(index_text_of(to_person(r)) for r in rows)
+
+
 def reindex(session: Session, client_id: int) -> None:
-    """Rebuild the entry of one client from its stored fields (removed when the
-    client no longer exists)."""
+    """Rebuild the entry of one client from its stored fields and its contact
+    people (removed when the client no longer exists)."""
     client = session.get(Client, client_id)
     _delete(session, client_id)
     if client is not None:
-        _write(session, [{"id": client_id, "body": _entry(client)}])
+        body = " ".join(t for t in (_entry(client), _people(session, client_id)) if t)
+        _write(session, [{"id": client_id, "body": body}])
 
 
 def remove(session: Session, client_id: int) -> None:
@@ -170,6 +182,11 @@ def reindex_many(session: Session, client_ids: Sequence[int],
         if rows:
             _write(session, rows)
         bulk.write(session)
+        # an organisation's entry ends with its contact people, which the
+        # entries built above leave out: build those whole
+        for client_id in session.scalars(select(ContactPersonRow.client_id).distinct()
+                                         .where(ContactPersonRow.client_id.in_(chunk))):
+            reindex(session, client_id)
 
 
 class BulkIndex:
@@ -222,4 +239,7 @@ def rebuild(session: Session, batch: int = 2000) -> int:
                      [c.email, c.wechat, *(t.name for t in c.tags)])
         bulk.write(session)
         session.expunge_all()  # only ids are kept across batches
+    # organisations with contact people: their entries hold the people's keys too
+    for client_id in session.scalars(select(ContactPersonRow.client_id).distinct()):
+        reindex(session, client_id)
     return len(ids)

@@ -6,7 +6,7 @@ Public API::
     export_xlsx(db, path, *, lang=None, include_confidential=False,
                 client_ids=None, clock=system_clock, progress=None) -> XlsxResult
 
-Sheets, named in the chosen language: Summary, Clients, Sales, Loyalty KPIs
+Sheets, named in the chosen language: Summary, Clients, Contacts, Sales, Loyalty KPIs
 (the ten KPIs of the last 12 months), Mackay 66, Evaluations, Care calendar
 (next 90 days), Complaints, Interactions. openpyxl
 is imported only when an export runs (it costs ~140 ms at start-up).

@@ -23,6 +23,7 @@ T = TypeVar("T")
 # Sheet names (Excel allows 31 characters and no []:*?/\ in them).
 SUMMARY = N_("Summary")
 CLIENTS = N_("Clients")
+CONTACTS = N_("Contacts")
 SALES = N_("Sales")
 LOYALTY = N_("Loyalty KPIs")
 PROFILE = N_("Mackay 66")

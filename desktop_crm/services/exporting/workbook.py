@@ -28,6 +28,7 @@ from desktop_crm.services.exporting import package, pages, texts
 from desktop_crm.services.exporting.sheet_care import CareSheet
 from desktop_crm.services.exporting.sheet_clients import ClientsSheet
 from desktop_crm.services.exporting.sheet_complaints import ComplaintsSheet
+from desktop_crm.services.exporting.sheet_contacts import ContactsSheet
 from desktop_crm.services.exporting.sheet_evaluations import EvaluationsSheet
 from desktop_crm.services.exporting.sheet_interactions import InteractionsSheet
 from desktop_crm.services.exporting.sheet_loyalty import MONTHS, write_loyalty
@@ -36,7 +37,7 @@ from desktop_crm.services.exporting.sheet_sales import SalesSheet
 from desktop_crm.services.exporting.summary import Headline, Tally, month_start, write_summary
 from desktop_crm.services.exporting.texts import Texts
 from desktop_crm.services.loyalty import LoyaltyService
-from desktop_crm.storage import identity_repo
+from desktop_crm.storage import contact_repo, identity_repo
 from desktop_crm.storage.database import Database
 
 CARE_DAYS = 90
@@ -71,6 +72,7 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
     summary_ws = wb.create_sheet(t(texts.SUMMARY))
     assert isinstance(summary_ws, WriteOnlyWorksheet)
     clients = ClientsSheet(wb, t)
+    contacts = ContactsSheet(wb, t)
     sales = SalesSheet(wb, t, today)
     loyalty_ws = wb.create_sheet(t(texts.LOYALTY))
     assert isinstance(loyalty_ws, WriteOnlyWorksheet)
@@ -80,7 +82,7 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
     complaints_sheet = ComplaintsSheet(wb, t, now, reply_hours)
     interactions = InteractionsSheet(wb, t)
 
-    sheets = (clients, sales, answers, evaluations, care, complaints_sheet, interactions)
+    sheets = (clients, contacts, sales, answers, evaluations, care, complaints_sheet, interactions)
     try:
         tally = Tally(month=(today.year, today.month), today=today)
         uuids: dict[int, str] = {}  # client id -> UUID, for the complaints
@@ -92,6 +94,11 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
                 tally.client(client)
                 clients.add(client)
                 answers.add(client)
+            with db.read() as s:  # the organisations' people, in the clients' order
+                people = contact_repo.for_clients(s, list(uuids.keys() & names.keys()))
+            for client_id in names:
+                for person in people.get(client_id or 0, []):
+                    contacts.add(person, names[client_id], uuids[person.client_id])
             for evaluation in page.evaluations:
                 tally.evaluations += 1
                 evaluations.add(evaluation, names.get(evaluation.client_id, ""),

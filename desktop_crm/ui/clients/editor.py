@@ -27,11 +27,14 @@ from desktop_crm.domain.validation import FieldError, ValidationError, validate_
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
+from desktop_crm.services.contacts import ContactService
 from desktop_crm.services.loyalty_plan import LoyaltyPlanService
 from desktop_crm.services.sales import SalesService
 from desktop_crm.storage.database import ConnectionLostError
 from desktop_crm.ui.clients.complaints_page import ComplaintsPage
 from desktop_crm.ui.clients.conflict_dialog import ConflictDialog
+from desktop_crm.ui.clients.contacts.by_kind import add_contacts_section, show_for_kind
+from desktop_crm.ui.clients.contacts.page import ContactsPage
 from desktop_crm.ui.clients.dates_page import DatesPage
 from desktop_crm.ui.clients.fields import BasicsPage, ClassificationPage, OrganisationPage
 from desktop_crm.ui.clients.history_page import HistoryPage
@@ -126,6 +129,7 @@ class CardEditor(QWidget):
         self._complaint_service = ComplaintService(service.db, service.clock, service.user)
         self.complaints = ComplaintsPage(self._complaint_service)
         self.history = HistoryPage()
+        self.contacts = ContactsPage(ContactService(service.db, service.clock, service.user))
         self.pages = QTabWidget(self)
         self.pages.setUsesScrollButtons(True)
         self._tab_style = _CompactTabs()  # kept: the tab bar does not own its style
@@ -134,6 +138,7 @@ class CardEditor(QWidget):
                      self.profile):
             self.pages.addTab(_scrolled(page), "")
             page.changed.connect(self._on_edit)
+        add_contacts_section(self)  # on the Organisation page, below its fields
         self.pages.addTab(self.timeline, "")
         self.pages.addTab(self.orders, "")
         self.pages.addTab(self.complaints, "")
@@ -156,6 +161,9 @@ class CardEditor(QWidget):
         self.timeline.logged.connect(self._on_logged)
         self.orders.changed.connect(self._on_orders_changed)
         self.basics.name.textChanged.connect(self._update_title)
+        self.basics.kind.currentIndexChanged.connect(lambda _i: show_for_kind(self))
+        self.contacts.changed.connect(
+            lambda client_id: self.history.show_entries(self._service.history(client_id)))
         self.retranslate()
         self.new_card()
 
@@ -205,7 +213,8 @@ class CardEditor(QWidget):
         for index, name in enumerate(self.PAGES):
             self.pages.setTabText(index, _(name))
         for page in (self.basics, self.organisation, self.classification, self.dates,
-                     self.profile, self.timeline, self.orders, self.complaints, self.history):
+                     self.profile, self.contacts, self.timeline, self.orders, self.complaints,
+                     self.history):
             page.retranslate()
         self.loyalty_advice.retranslate()
         self._update_title()
@@ -265,6 +274,8 @@ class CardEditor(QWidget):
             page.setEnabled(not self.read_only)
         self.timeline.set_client(card.id if card.id and not self.read_only else None)
         self.orders.set_client(card.id, self.read_only)
+        self.contacts.set_client(card.id, self.read_only)
+        show_for_kind(self)
         self.complaints.set_client(card.id, self.read_only)
         entries = self._service.history(card.id) if card.id else []
         self.history.show_entries(entries)

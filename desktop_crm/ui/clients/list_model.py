@@ -14,6 +14,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from desktop_crm.domain.client import ClientRow
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientFilter, ClientService
+from desktop_crm.ui.clients.contacts.via import FoundVia
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -54,6 +55,7 @@ class ClientListModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._cache: dict[int, ClientRow] = {}
         self._loaded = False
+        self._via = FoundVia(service)  # organisations found through their people
 
     # -- queries ----------------------------------------------------------------
     def refresh(self) -> None:
@@ -61,6 +63,7 @@ class ClientListModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = self._service.list_ids(self.flt)
         self._cache.clear()
+        self._via.clear()
         self._loaded = True
         self.endResetModel()
 
@@ -107,8 +110,10 @@ class ClientListModel(QAbstractTableModel):
         if cached is None:
             start = row - row % self.PAGE
             page = self._ids[start:start + self.PAGE]
-            for item in self._service.rows(page):
+            fetched = self._service.rows(page)
+            for item in fetched:
                 self._cache[item.id] = item
+            self._via.add_page(fetched, self.flt.text)
             cached = self._cache.get(client_id)
         return cached
 
@@ -150,6 +155,8 @@ class ClientListModel(QAbstractTableModel):
             return item.grade or ""
         if key == "last_contact":
             return item.last_contact.strftime("%Y-%m-%d") if item.last_contact else ""
+        if key == "name":
+            return self._via.name(item)
         return str(getattr(item, key))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

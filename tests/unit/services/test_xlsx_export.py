@@ -35,7 +35,7 @@ from desktop_crm.storage.database import Database
 
 NOW = datetime(2026, 11, 24, 9, 30)
 RISKY = ["=1+1", "+86 138 0013 8000", "-x", "@SUM(A1)", "=HYPERLINK(\"http://x\")"]
-SHEETS_EN = ["Summary", "Clients", "Sales", "Loyalty KPIs", "Mackay 66", "Evaluations",
+SHEETS_EN = ["Summary", "Clients", "Contacts", "Sales", "Loyalty KPIs", "Mackay 66", "Evaluations",
              "Care calendar", "Complaints", "Interactions"]
 GOOD = {"sales_attainment": 95, "cooperation": "good", "late_payments": 0,
         "information": "valuable"}
@@ -298,7 +298,7 @@ def test_an_empty_book(db: Database, tmp_path: Path) -> None:
     out = tmp_path / "empty.xlsx"
     result = export(db, out, lang="zh")
     wb = load_workbook(out)
-    assert result.clients == 0 and len(wb.sheetnames) == 9
+    assert result.clients == 0 and len(wb.sheetnames) == len(SHEETS_EN)
     assert figures(wb.worksheets[0])[translate(summary.CLIENTS, "zh")] == 0
 
 

@@ -176,6 +176,14 @@ ROWS: dict[str, list[dict[str, Any]]] = {
          "period_start": "2025-04-01", "period_end": "2025-06-30",
          "amount_cents": 50_000_000, "currency": "CNY", "created_at": NOW},
     ],
+    "contact_people": [
+        {"id": 1, "uuid": "00000000-0000-4000-8000-300000000001", "client_id": 2,
+         "name": "周远", "title": "采购经理", "role": "buyer",
+         "phones": "13900139000\n021-64881235", "email": "zy@example.cn", "wechat": "zy_wx",
+         "notes": "每周三在办公室", "birth_calendar": "lunar", "birth_month": 8,
+         "birth_day": 15, "birth_year": None, "birth_leap": 0, "created_at": NOW,
+         "updated_at": LATER},
+    ],
 }
 # Revision 20261205_07 on: records have UUIDs (earlier ones get them from its migration).
 for _number, _row in enumerate((row for table in ("clients", "important_dates",
