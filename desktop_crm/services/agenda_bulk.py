@@ -48,7 +48,7 @@ ACTIONS = (DONE, POSTPONE, DISMISS)
 # items that fall on a date of their own and are marked done with a care_done row
 _MARKED = (Source.IMPORTANT_DATE, Source.FAMILY_MEMBER, Source.FOUNDING, Source.RELATIONSHIP,
            Source.FESTIVAL, Source.THANK_YOU, Source.CHURN_DROP, Source.CHURN_NO_ORDER,
-           Source.CHURN_GRADE)
+           Source.CHURN_GRADE, Source.CONTACT_PERSON)
 
 
 def why_not(item: AgendaItem, action: str) -> str:

@@ -15,6 +15,7 @@ from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import AgendaKind, ClientKind
 from desktop_crm.i18n import set_language
 from desktop_crm.services.agenda import AgendaService, AlreadyDoneError
+from desktop_crm.services.agenda_bulk import DONE, AgendaBulkService, why_not
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.contacts import ContactService
 from desktop_crm.services.ics_export import build_calendar
@@ -104,3 +105,18 @@ def test_the_calendar_file_holds_them(db: Database, clock: Clock,
     summaries = [str(e.get("SUMMARY")) for e in calendar.walk("VEVENT")]
     assert "远航贸易: birthday of contact person 周远" in summaries  # yearly: no age
     assert len(summaries) == 3
+
+
+def test_bulk_done_and_dismiss_take_them_off(db: Database, clock: Clock,
+                                             book: dict[str, int]) -> None:
+    """Bulk actions on Today treat a contact person's birthday as the other
+    dates: done logs the greeting and takes it off, as does dismiss."""
+    agenda = AgendaService(db, clock, user="王磊")
+    bulk = AgendaBulkService(agenda)
+    due = [i for i in agenda.due_today() if i.kind == AgendaKind.CONTACT_BIRTHDAY]
+    assert len(due) == 2 and all(not why_not(i, DONE) for i in due)
+    receipt = bulk.mark_done(due[:1])
+    assert len(receipt.interaction_ids) == 1 and len(receipt.done_ids) == 1
+    bulk.dismiss(due[1:])
+    assert titles(agenda.due_today()) == []
+    assert titles(agenda.agenda(7)) == ["远航贸易: birthday of contact person 李丽"]
