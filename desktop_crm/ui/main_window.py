@@ -47,6 +47,7 @@ from desktop_crm.ui.settings_dialog import SHORTCUT as SETTINGS_SHORTCUT
 from desktop_crm.ui.settings_dialog import SettingsDialog, stored_user_name
 from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.widgets import INVALID_STYLE
+from desktop_crm.ui.window_keys import WindowKeys
 
 if TYPE_CHECKING:  # openpyxl is imported only when an export runs
     from desktop_crm.services.exporting.workbook import XlsxResult
@@ -313,6 +314,8 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(a)
         self.help_menu = bar.addMenu("")
         self.help_menu.addAction(self.act_about)
+        # Ctrl+E and the tab switches work whatever field has the focus
+        self.window_keys = WindowKeys(self, self.tabs, [self.act_export_xlsx])
 
     def _on_clients(self, callback: Callable[[], object]) -> None:
         self.tabs.setCurrentWidget(self.clients)
