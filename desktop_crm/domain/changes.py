@@ -8,7 +8,7 @@ from typing import Any
 from desktop_crm.domain import profile
 from desktop_crm.domain.client import CARD_FIELDS, ClientCard, FamilyMember, ImportantDate, Phone
 from desktop_crm.domain.dates import DateSpec
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, _, ngettext
 
 
 def render_value(value: Any) -> str:
@@ -70,7 +70,9 @@ def _comparable(value: Any) -> Any:
 
 
 def _remind_text(days: int | None) -> str:
-    return "" if days is None else " " + _("(remind {n} days before)", n=days)
+    return "" if days is None else " " + ngettext("(remind {n} day before)",
+                                                  "(remind {n} days before)",
+                                                  days)
 
 
 def diff_cards(old: ClientCard | None, new: ClientCard) -> list[tuple[str, str, str]]:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm import __version__
-from desktop_crm.i18n import LANGUAGES, N_, _, language, set_language
+from desktop_crm.i18n import LANGUAGES, N_, _, language, ngettext, set_language
 from desktop_crm.services.backup import (
     BackupReason,
     backup,
@@ -583,7 +583,9 @@ class MainWindow(QMainWindow):
 
         def written(count: int) -> None:
             self.settings.setValue("export/folder", str(Path(path).parent))
-            self._show_status(_("Wrote {n} events to {path}", n=count, path=path))
+            self._show_status(ngettext("Wrote {n} event to {path}",
+                                       "Wrote {n} events to {path}",
+                                       count, path=path))
 
         return (Operation(self, lambda ctx: export_ics(agenda, path, EXPORT_DAYS))
                 .with_progress(_("Writing the care calendar…"))

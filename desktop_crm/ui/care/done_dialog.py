@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.domain.care import AgendaItem, Source
 from desktop_crm.domain.client import ClientRow
 from desktop_crm.domain.enums import AgendaKind, Channel
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, _, ngettext
 from desktop_crm.ui.clients.fields import EnumCombo
 from desktop_crm.ui.widgets import mark_invalid
 
@@ -76,8 +76,10 @@ class MarkDoneDialog(QDialog):
             shown = "、".join(names[:GREETING_NAMES_SHOWN])
             if len(names) > GREETING_NAMES_SHOWN:
                 shown += " " + _("and {n} more", n=len(names) - GREETING_NAMES_SHOWN)
-            note = QLabel(_("Logs a greeting on the timeline of each of these {n} clients: "
-                            "{names}", n=len(names), names=shown), self)
+            note = QLabel(ngettext(
+                "Logs a greeting on the timeline of this client: {names}",
+                "Logs a greeting on the timeline of each of these {n} clients: {names}",
+                len(names), names=shown), self)
             note.setWordWrap(True)
             layout.addWidget(note)
         else:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.domain.enums import CLASSIFICATIONS, ClientKind
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, _, ngettext
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.clients.editor import CardEditor
@@ -240,7 +240,7 @@ class ClientsTab(QWidget):
         n = self.model.rowCount()
         trash = self.trash_button.isChecked()
         self.count_label.setText(_("{n} in trash", n=n) if trash
-                                 else _("{n} clients", n=f"{n:,}"))
+                                 else ngettext("{n} client", "{n} clients", n, n=f"{n:,}"))
         if n:
             self.empty_label.hide()
             return

@@ -32,7 +32,7 @@ from desktop_crm.domain.complaint import (
 )
 from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.validation import ValidationError
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, _, ngettext
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintFilter, ComplaintService
 from desktop_crm.ui.changes import Changes
@@ -351,10 +351,12 @@ class ComplaintsTab(QWidget):
         if shown is not None and shown.id is not None:
             self._select_row(shown.id)
         if overdue:
-            self.count_label.setText(_("{n} complaints, {m} overdue", n=len(items),
+            self.count_label.setText(ngettext("{n} complaint, {m} overdue",
+                                              "{n} complaints, {m} overdue",
+                                              len(items),
                                        m=len(overdue)))
         else:
-            self.count_label.setText(_("{n} complaints", n=len(items)))
+            self.count_label.setText(ngettext("{n} complaint", "{n} complaints", len(items)))
         if items:
             self.empty_label.hide()
         else:
