@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -55,6 +56,7 @@ from desktop_crm.ui.widgets import (
 )
 
 NEW_SHORTCUT = "Ctrl+Shift+K"
+CLIENT_COLUMN = 2
 PERIODS = (("all", N_("All time")), ("month", N_("This month")),
            ("quarter", N_("Last 3 months")), ("year", N_("This year")),
            ("custom", N_("From … to …")))
@@ -139,6 +141,9 @@ class ComplaintsTab(QWidget):
         self.view.setModel(self.model)
         configure_list_view(self.view, sortable=False, stretch_last=False)
         self.view.setWordWrap(False)
+        # the client column takes what the others leave, so the deadline stays in view
+        self.view.horizontalHeader().setSectionResizeMode(CLIENT_COLUMN,
+                                                          QHeaderView.ResizeMode.Stretch)
         self.empty_label = QLabel(self)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -368,10 +373,11 @@ class ComplaintsTab(QWidget):
         self.view.setVisible(bool(items))
 
     def _size_columns(self) -> None:
-        """Fit the columns to their texts; long client names and categories are
-        cut (their tooltip has them) so the list fits beside the form."""
+        """Fit the columns to their texts; the client column gets the rest of
+        the width, and long client names and categories are cut (their tooltip
+        has them) so the list, deadline included, fits beside the form."""
         self.view.resizeColumnsToContents()
-        for column, widest in ((2, 120), (3, 110)):
+        for column, widest in ((3, 110),):
             if self.view.columnWidth(column) > widest:
                 self.view.setColumnWidth(column, widest)
 
