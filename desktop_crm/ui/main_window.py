@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
         total, overdue = self._today_count
         if overdue:
             return _("{title} ({n}, {m} overdue)", title=title, n=total, m=overdue)
-        return f"{title} ({total})" if total else title
+        return _("{title} ({n})", title=title, n=total) if total else title
 
     def _care_done(self, client_id: int, sender: QWidget) -> None:
         """An agenda item was marked done or undone: a timeline entry and the

@@ -278,7 +278,7 @@ def test_export_ics_from_the_menu(qtbot, win: MainWindow, tmp_path: Path,
 
 def test_chinese_texts(win: MainWindow) -> None:
     win.switch_language("zh")
-    assert win.tabs.tabText(0) == "今日 (3，逾期 1)"
+    assert win.tabs.tabText(0) == "今日（3，逾期 1）"
     assert win.tabs.tabText(3) == "关怀日历"
     titles = rows(win.today.panel)
     assert "李明：女儿 李小雨 14 岁生日" in titles

@@ -43,7 +43,9 @@ def test_a_day_cell_has_a_tooltip_with_the_festival_and_its_items(qtbot) -> None
     cell = next(rect for rect, day in view._cells if day == new_year)
     assert view.day_at(cell.center().x(), cell.center().y()) == new_year
     tip = view.day_tip(new_year)
-    assert tip.startswith("2027-01-01 · New Year's Day · ") and tip.endswith(" · 9 items")
+    assert tip == "2027-01-01 · Lunar 11/24 · New Year's Day · 9 items"
+    set_language("zh")
+    assert view.day_tip(new_year) == "2027-01-01 · 农历冬月廿四 · New Year's Day · 9 项"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

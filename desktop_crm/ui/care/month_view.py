@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QHelpEvent, QPainter
 from PySide6.QtWidgets import QAbstractItemView, QCalendarWidget, QToolTip, QWidget
 
-from desktop_crm.domain.dates import lunar_day_labels
+from desktop_crm.domain.dates import lunar_date_text, lunar_day_labels
 from desktop_crm.i18n import language, ngettext
 from desktop_crm.ui.widgets import from_qdate
 
@@ -66,10 +66,12 @@ class MonthView(QCalendarWidget):
         self.updateCells()
 
     def day_tip(self, day: date) -> str:
-        """The tooltip of ``day``'s cell: festival and lunar day in full, and
-        how many items fall on it."""
-        parts = [day.isoformat()]
-        parts += [text for text in (self.festivals.get(day), self._lunar.get(day)) if text]
+        """The tooltip of ``day``'s cell: the lunar date and festival in full,
+        and how many items fall on it."""
+        parts = [day.isoformat(), lunar_date_text(day)]
+        festival = self.festivals.get(day)
+        if festival:
+            parts.append(festival)
         count = self.counts.get(day, 0)
         if count:
             parts.append(ngettext("{n} item", "{n} items", count))
