@@ -177,6 +177,8 @@ class CardEditor(QWidget):
         self._set_dirty(self.to_card() != self._original)
 
     def _on_logged(self, client_id: int) -> None:
+        if client_id == self.client_id:  # an edited or deleted entry is in the history
+            self.history.show_entries(self._service.history(client_id))
         self.timeline_changed.emit(client_id)
 
     def _on_orders_changed(self, client_id: int) -> None:
