@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 
 from desktop_crm import __version__, cli_contacts
 from desktop_crm.domain.errors import CrmError
-from desktop_crm.i18n import _, set_language, system_language
+from desktop_crm.i18n import _, ngettext, set_language, system_language
 
 EXIT_OK = 0
 EXIT_CANCELLED = 1  # the user answered no
@@ -299,7 +299,9 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         written = generate(db, args.clients, seed=args.seed)
     finally:
         db.close()
-    print(_("Wrote {n} demo clients to {path}", n=written, path=path or shown_url(url)))
+    print(ngettext("Wrote {n} demo client to {path}",
+                   "Wrote {n} demo clients to {path}",
+                   written, path=path or shown_url(url)))
     if own_book:
         print(_("Open it with: desktop-crm --demo"))
     return EXIT_OK
@@ -461,7 +463,7 @@ def _list_backups(args: argparse.Namespace) -> int:
         print(json.dumps(data, ensure_ascii=False))
         return EXIT_OK
     for i in infos:
-        clients = _("{n} clients", n=i.clients) if i.clients is not None else "-"
+        clients = ngettext("{n} client", "{n} clients", i.clients) if i.clients is not None else "-"
         fields = [f"{i.taken_at:%Y-%m-%d %H:%M:%S}", i.reason.value if i.reason else "-",
                   clients, _size(i.size), str(i.path)]
         if not i.ok:
@@ -551,7 +553,9 @@ def _cmd_agenda(args: argparse.Namespace) -> int:
     for item in items:
         line = f"{item.day.isoformat()}  {item.kind.value}  {item.title}"
         if item.is_overdue(today):
-            line += "  (" + _("{n} days overdue", n=(today - item.day).days) + ")"
+            line += "  (" + ngettext("{n} day overdue",
+                                     "{n} days overdue",
+                                     (today - item.day).days) + ")"
         print(line)
     return EXIT_OK
 
@@ -565,7 +569,9 @@ def _export_ics(args: argparse.Namespace) -> int:
         written = export_ics(AgendaService(db), args.out, days=args.days)
     finally:
         db.close()
-    print(_("Wrote {n} events to {path}", n=written, path=args.out))
+    print(ngettext("Wrote {n} event to {path}",
+                   "Wrote {n} events to {path}",
+                   written, path=args.out))
     return EXIT_OK
 
 
@@ -577,7 +583,9 @@ def _export_xlsx(args: argparse.Namespace) -> int:
         result = export_xlsx(db, args.out, include_confidential=args.include_confidential)
     finally:
         db.close()
-    print(_("Wrote {n} clients to {path}", n=result.clients, path=args.out))
+    print(ngettext("Wrote {n} client to {path}",
+                   "Wrote {n} clients to {path}",
+                   result.clients, path=args.out))
     return EXIT_OK
 
 
@@ -589,7 +597,8 @@ def _export_vcf(args: argparse.Namespace) -> int:
         written = export_vcf(db, args.out)
     finally:
         db.close()
-    print(_("Wrote {n} contacts to {path}", n=written, path=args.out))
+    print(ngettext("Wrote {n} contact to {path}", "Wrote {n} contacts to {path}", written,
+                   path=args.out))
     return EXIT_OK
 
 
@@ -621,8 +630,9 @@ def _cmd_copy(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
 
     result = copy_book(args.source, args.target, progress)
-    print(_("Copied {n} clients ({rows} rows in all) from {source} to {target}",
-            n=result.clients, rows=result.rows, source=result.source, target=result.target))
+    print(ngettext("Copied {n} client ({rows} rows in all) from {source} to {target}",
+                   "Copied {n} clients ({rows} rows in all) from {source} to {target}",
+                   result.clients, rows=result.rows, source=result.source, target=result.target))
     return EXIT_OK
 
 

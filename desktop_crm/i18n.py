@@ -80,6 +80,22 @@ def _(msgid: str, **params: Any) -> str:
     return translate(msgid, language(), **params)
 
 
+def ngettext(singular: str, plural: str, count: int, **params: Any) -> str:
+    """``singular`` or ``plural`` by ``count`` (English has one and other),
+    translated and filled like ``_()``; ``{n}`` is ``count`` unless given.
+
+    The catalog keys the plural: Chinese has one form for every count, so
+    ``zh.json`` holds ``plural`` only.
+    """
+    params.setdefault("n", count)
+    lang = language()
+    if lang == "en":
+        text = singular if count == 1 else plural
+    else:
+        text = catalog(lang).get(plural, plural)
+    return text.format(**params)
+
+
 def N_(msgid: str) -> str:
     """Mark a message for translation without translating it now."""
     return msgid

@@ -152,6 +152,14 @@ def _messages() -> dict[str, list[str]]:
                     and isinstance(node.args[0].value, str)):
                 found.setdefault(node.args[0].value, []).append(
                     f"{_rel(path)}:{node.lineno}")
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "ngettext" and len(node.args) >= 2
+                    and all(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                            for a in node.args[:2])):
+                # the catalog keys the plural; the singular needs its placeholders
+                singular, plural = (a.value for a in node.args[:2])  # type: ignore[attr-defined]
+                found.setdefault(plural, []).append(f"{_rel(path)}:{node.lineno}")
+                assert _placeholders(singular) <= _placeholders(plural) | {"n"}, singular
     return found
 
 

@@ -17,7 +17,7 @@ from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import AgendaKind, Channel, Milestone
 from desktop_crm.domain.festivals import festival
 from desktop_crm.domain.validation import MAX_REMIND_DAYS, FieldError
-from desktop_crm.i18n import _
+from desktop_crm.i18n import _, ngettext
 
 
 class Source:
@@ -213,14 +213,17 @@ class AgendaItem(NamedTuple):
             case AgendaKind.COMPLAINT_FOLLOW_UP:
                 return _("{client}: follow up complaint {number}", client=c, number=d)
             case AgendaKind.NO_CONTACT if self.source == Source.NO_CONTACT_BACKLOG:
-                return _("{n} clients not contacted for longer than their grade allows",
-                         n=self.group_size)
+                return ngettext("{n} client not contacted for longer than their grade allows",
+                                "{n} clients not contacted for longer than their grade allows",
+                                self.group_size)
             case AgendaKind.NO_CONTACT:
-                return _("{client}: no contact since {since} (limit {n} days)", client=c,
-                         since=d, n=n)
+                return ngettext("{client}: no contact since {since} (limit {n} day)",
+                                "{client}: no contact since {since} (limit {n} days)", n or 0,
+                                client=c, since=d)
             case AgendaKind.FESTIVAL:
-                return _("{festival}: greetings to {n} clients", festival=festival(d).name,
-                         n=self.group_size)
+                return ngettext("{festival}: greetings to {n} client",
+                                "{festival}: greetings to {n} clients",
+                                self.group_size, festival=festival(d).name)
             case AgendaKind.CHURN_WARNING:
                 return _("{client}: {reason}", client=c, reason=self.churn_reason)
             case AgendaKind.CONTACT_BIRTHDAY:
@@ -237,10 +240,12 @@ class AgendaItem(NamedTuple):
             return _("sales down {n}% month on month", n=n)
         if self.source == Source.CHURN_NO_ORDER:
             if d:
-                return _("no order for {n} days (grade {grade} allows {limit})", n=n, grade=d,
-                         limit=self.group_size)
-            return _("no order for {n} days (unrated clients: {limit} allowed)", n=n,
-                     limit=self.group_size)
+                return ngettext("no order for {n} day (grade {grade} allows {limit})",
+                                "no order for {n} days (grade {grade} allows {limit})", n or 0,
+                                grade=d, limit=self.group_size)
+            return ngettext("no order for {n} day (unrated clients: {limit} allowed)",
+                            "no order for {n} days (unrated clients: {limit} allowed)", n or 0,
+                            limit=self.group_size)
         return _("grade fell {before} → {after}", before=d[:1], after=d[1:])
 
     @property
@@ -263,9 +268,11 @@ class AgendaItem(NamedTuple):
             case AgendaKind.WEDDING_ANNIVERSARY:
                 return _("Wedding anniversary greetings sent")
             case AgendaKind.FOUNDING_ANNIVERSARY:
-                return _("Congratulations sent on {n} years since founding", n=n)
+                return ngettext("Congratulations sent on {n} year since founding",
+                                "Congratulations sent on {n} years since founding", n or 0)
             case AgendaKind.RELATIONSHIP_ANNIVERSARY:
-                return _("Thanks sent for {n} years of working together", n=n)
+                return ngettext("Thanks sent for {n} year of working together",
+                                "Thanks sent for {n} years of working together", n or 0)
             case AgendaKind.CUSTOM_DATE:
                 return _("Greetings sent: {label}", label=d)
             case AgendaKind.FOLLOW_UP if self.source == Source.THANK_YOU:

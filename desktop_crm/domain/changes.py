@@ -7,7 +7,14 @@ from enum import Enum
 from typing import Any
 
 from desktop_crm.domain import profile
-from desktop_crm.domain.client import CARD_FIELDS, ClientCard, FamilyMember, ImportantDate, Phone
+from desktop_crm.domain.client import (
+    CARD_FIELDS,
+    ClientCard,
+    FamilyMember,
+    ImportantDate,
+    Interaction,
+    Phone,
+)
 from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import (
     ClientKind,
@@ -21,7 +28,7 @@ from desktop_crm.domain.enums import (
     Tenure,
     VolumeTier,
 )
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, _, ngettext
 
 
 def render_value(value: Any) -> str:
@@ -83,7 +90,9 @@ def _comparable(value: Any) -> Any:
 
 
 def _remind_text(days: int | None) -> str:
-    return "" if days is None else " " + _("(remind {n} days before)", n=days)
+    return "" if days is None else " " + ngettext("(remind {n} day before)",
+                                                  "(remind {n} days before)",
+                                                  days)
 
 
 def diff_cards(old: ClientCard | None, new: ClientCard) -> list[tuple[str, str, str]]:
@@ -114,8 +123,35 @@ def diff_cards(old: ClientCard | None, new: ClientCard) -> list[tuple[str, str, 
     return changes
 
 
+TIMELINE = "timeline"  # the history's field for an edited or deleted timeline entry
+
+
+def interaction_text(item: Interaction) -> str:
+    """A timeline entry in one line, as its history keeps it:
+    ``2026-11-10 14:00 · Visit · Deal closed · Presented the catalogue · Next
+    step: send prices · Follow up on 2026-11-20``."""
+    parts = [f"{item.occurred_at:%Y-%m-%d %H:%M}", item.channel.label]
+    if item.milestone:
+        parts.append(item.milestone.label)
+    parts.append(item.summary.strip())
+    if item.next_step.strip():
+        parts.append(_("Next step: {text}", text=item.next_step.strip()))
+    if item.follow_up_on:
+        parts.append(_("Follow up on {date}", date=item.follow_up_on.isoformat()))
+    return " · ".join(parts)
+
+
+def diff_interaction(old: Interaction, new: Interaction | None) -> list[tuple[str, str, str]]:
+    """The history entry of a timeline entry edited into ``new`` (deleted:
+    None); nothing when no part the user sees changed."""
+    before = interaction_text(old)
+    after = interaction_text(new) if new is not None else ""
+    return [] if before == after else [(TIMELINE, before, after)]
+
+
 # the history's names of the fields (diff_cards) and events
 FIELD_LABELS: dict[str, str] = {
+    TIMELINE: N_("Timeline entry"),
     "created": N_("Created"),
     "deleted": N_("Moved to trash"),
     "restored": N_("Restored"),

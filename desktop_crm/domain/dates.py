@@ -126,11 +126,34 @@ class DateSpec:
             md = f"{self.month:02d}-{self.day:02d}"
             return f"{self.year}-{md}" if self.year else md
         if language() == "zh":
-            text = "农历" + ("闰" if self.leap else "") + _CN_MONTHS[self.month - 1] + "月"
-            text += _cn_lunar_day(self.day)
+            text = "农历" + lunar_month_name(self.month, self.leap) + _cn_lunar_day(self.day)
             return f"{self.year}年{text}" if self.year else text
         text = "Lunar " + ("leap " if self.leap else "") + f"{self.month}/{self.day}"
         return f"{text} ({self.year})" if self.year else text
+
+
+def lunar_month_name(month: int, leap: bool = False) -> str:
+    """A lunar month the traditional way: ``正月``, ``八月``, ``冬月``, ``腊月``, ``闰四月``."""
+    return ("闰" if leap else "") + _CN_MONTHS[month - 1] + "月"
+
+
+def lunar_day_name(day: int) -> str:
+    """A lunar day the traditional way: ``初一``, ``十五``, ``廿三``, ``三十``."""
+    return _cn_lunar_day(day)
+
+
+def lunar_month_number(text: str) -> int | None:
+    """1-12 from ``正月``, ``八月``, ``冬月``, ``腊月``, ``十一`` or digits (``闰`` ignored)."""
+    text = text.strip().removeprefix("闰").removesuffix("月")
+    if text.isdigit():
+        return int(text)
+    return _LUNAR_MONTH_NAMES.get(text)
+
+
+def lunar_day_number(text: str) -> int | None:
+    """1-30 from ``初一``, ``十五``, ``廿三``, ``卅`` or digits."""
+    text = text.strip().removesuffix("日")
+    return _cn_number(text) if text else None
 
 
 def _cn_lunar_day(day: int) -> str:
@@ -252,6 +275,13 @@ def _lunar_months(lunar_year: int) -> tuple[tuple[int, date, int], ...]:
             months.append((m.getMonth(), date(first.getYear(), first.getMonth(), first.getDay()),
                            m.getDayCount()))
     return tuple(months)
+
+
+def lunar_date_text(value: date) -> str:
+    """The lunar date of ``value`` in words: ``农历冬月廿四`` / ``Lunar 11/24``."""
+    lunar = Solar.fromYmd(value.year, value.month, value.day).getLunar()
+    month = lunar.getMonth()
+    return DateSpec.lunar(abs(month), lunar.getDay(), leap=month < 0).describe()
 
 
 def lunar_day_labels(start: date, end: date) -> dict[date, str]:

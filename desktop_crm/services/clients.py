@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
-from desktop_crm.domain.changes import diff_cards
+from desktop_crm.domain.changes import diff_cards, diff_interaction
 from desktop_crm.domain.client import ChangeEntry, ClientCard, ClientRow, Interaction
 from desktop_crm.domain.conflicts import EditConflictError
 from desktop_crm.domain.errors import NotFoundError
@@ -145,21 +146,58 @@ class ClientService:
                 raise ValueError(_("Only clients in the trash can be deleted for good"))
             repo.purge(s, client_id)
 
-    def log_interaction(self, item: Interaction) -> int:
-        """Add an entry to a client's timeline; validates the required summary."""
+    @staticmethod
+    def _check_interaction(item: Interaction) -> None:
         if not item.summary.strip():
             raise ValidationError([FieldError("summary", _("Write what happened"))])
         if item.follow_up_on is not None and item.follow_up_on < item.occurred_at.date():
             raise ValidationError([FieldError("follow_up_on",
                                               _("The follow-up date is before the interaction"))])
+
+    def log_interaction(self, item: Interaction) -> int:
+        """Add an entry to a client's timeline; validates the required summary."""
+        self._check_interaction(item)
         with self.db.session() as s:
             if not repo.client_exists(s, item.client_id, include_deleted=False):
                 raise NotFoundError(_("Client {id} does not exist", id=item.client_id))
             return repo.add_interaction(s, item, self.clock())
 
-    def delete_interaction(self, interaction_id: int) -> None:
+    def interaction(self, interaction_id: int) -> Interaction:
         with self.db.session() as s:
-            repo.delete_interaction(s, interaction_id)
+            found = repo.interaction(s, interaction_id)
+        if found is None:
+            raise NotFoundError(_("Timeline entry {id} does not exist", id=interaction_id))
+        return found
+
+    def edit_interaction(self, item: Interaction) -> bool:
+        """Save an edited timeline entry (``item.id``), validated as a new one
+        is; the card's history records it, before and after. A new follow-up
+        date is to be done again. Returns False when nothing changed."""
+        self._check_interaction(item)
+        with self.db.session() as s:
+            old = repo.interaction(s, item.id or 0)
+            if old is None:
+                raise NotFoundError(_("Timeline entry {id} does not exist", id=item.id))
+            if item.follow_up_on != old.follow_up_on:
+                item = replace(item, follow_up_done=False)
+            else:
+                item = replace(item, follow_up_done=old.follow_up_done)
+            item = replace(item, client_id=old.client_id)
+            changes = diff_interaction(old, item)
+            if not changes:
+                return False
+            repo.update_interaction(s, item)
+            repo.add_changes(s, old.client_id, changes, self.clock(), self.user)
+            return True
+
+    def delete_interaction(self, interaction_id: int) -> None:
+        """Delete a timeline entry; the card's history keeps what it said."""
+        with self.db.session() as s:
+            old = repo.interaction(s, interaction_id)
+            client_id = repo.delete_interaction(s, interaction_id)
+            if old is not None and client_id is not None:
+                repo.add_changes(s, client_id, diff_interaction(old, None), self.clock(),
+                                 self.user)
 
     def now(self) -> datetime:
         return self.clock()

@@ -403,17 +403,41 @@ def delete_interaction(session: Session, interaction_id: int) -> int | None:
     return client_id
 
 
+def _interaction(r: InteractionRow) -> Interaction:
+    return Interaction(client_id=r.client_id, occurred_at=r.occurred_at,
+                       channel=Channel(r.channel), summary=r.summary, next_step=r.next_step,
+                       follow_up_on=r.follow_up_on, follow_up_done=r.follow_up_done,
+                       milestone=Milestone(r.milestone) if r.milestone else None,
+                       satisfaction=r.satisfaction, mass=r.mass, id=r.id, uuid=r.uuid)
+
+
 def interactions(session: Session, client_id: int) -> list[Interaction]:
     stmt = (select(InteractionRow).where(InteractionRow.client_id == client_id)
             .order_by(InteractionRow.occurred_at.desc(), InteractionRow.id.desc()))
-    return [
-        Interaction(client_id=r.client_id, occurred_at=r.occurred_at, channel=Channel(r.channel),
-                    summary=r.summary, next_step=r.next_step, follow_up_on=r.follow_up_on,
-                    follow_up_done=r.follow_up_done,
-                    milestone=Milestone(r.milestone) if r.milestone else None,
-                    satisfaction=r.satisfaction, mass=r.mass, id=r.id, uuid=r.uuid)
-        for r in session.scalars(stmt)
-    ]
+    return [_interaction(r) for r in session.scalars(stmt)]
+
+
+def interaction(session: Session, interaction_id: int) -> Interaction | None:
+    row = session.get(InteractionRow, interaction_id)
+    return _interaction(row) if row is not None else None
+
+
+def update_interaction(session: Session, item: Interaction) -> None:
+    """Write what the user edits of a timeline entry (when, channel,
+    milestone, summary, next step, follow-up date and whether it is done);
+    the client's last contact follows the new time."""
+    row = session.get(InteractionRow, item.id)
+    if row is None:
+        raise LookupError(item.id)
+    row.occurred_at = item.occurred_at
+    row.channel = item.channel.value
+    row.milestone = item.milestone.value if item.milestone else None
+    row.summary = card_rows.clean(item.summary)
+    row.next_step = card_rows.clean(item.next_step)
+    row.follow_up_on = item.follow_up_on
+    row.follow_up_done = item.follow_up_done
+    session.flush()
+    refresh_last_contact(session, row.client_id)
 
 
 def client_exists(session: Session, client_id: int, *, include_deleted: bool = True) -> bool:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm import __version__
-from desktop_crm.i18n import LANGUAGES, N_, _, language, set_language
+from desktop_crm.i18n import LANGUAGES, N_, _, language, ngettext, set_language
 from desktop_crm.services.backup import (
     BackupReason,
     backup,
@@ -47,6 +47,7 @@ from desktop_crm.ui.settings_dialog import SHORTCUT as SETTINGS_SHORTCUT
 from desktop_crm.ui.settings_dialog import SettingsDialog, stored_user_name
 from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.widgets import INVALID_STYLE
+from desktop_crm.ui.window_keys import WindowKeys
 
 if TYPE_CHECKING:  # openpyxl is imported only when an export runs
     from desktop_crm.services.exporting.workbook import XlsxResult
@@ -210,7 +211,7 @@ class MainWindow(QMainWindow):
         total, overdue = self._today_count
         if overdue:
             return _("{title} ({n}, {m} overdue)", title=title, n=total, m=overdue)
-        return f"{title} ({total})" if total else title
+        return _("{title} ({n})", title=title, n=total) if total else title
 
     def _care_done(self, client_id: int, sender: QWidget) -> None:
         """An agenda item was marked done or undone: a timeline entry and the
@@ -317,6 +318,8 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(a)
         self.help_menu = bar.addMenu("")
         self.help_menu.addAction(self.act_about)
+        # Ctrl+E and the tab switches work whatever field has the focus
+        self.window_keys = WindowKeys(self, self.tabs, [self.act_export_xlsx])
 
     def _on_clients(self, callback: Callable[[], object]) -> None:
         self.tabs.setCurrentWidget(self.clients)
@@ -589,7 +592,9 @@ class MainWindow(QMainWindow):
 
         def written(count: int) -> None:
             self.settings.setValue("export/folder", str(Path(path).parent))
-            self._show_status(_("Wrote {n} events to {path}", n=count, path=path))
+            self._show_status(ngettext("Wrote {n} event to {path}",
+                                       "Wrote {n} events to {path}",
+                                       count, path=path))
 
         return (Operation(self, lambda ctx: export_ics(agenda, path, EXPORT_DAYS))
                 .with_progress(_("Writing the care calendar…"))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.domain.order_import import looks_like_orders
-from desktop_crm.i18n import _, language
+from desktop_crm.i18n import _, language, ngettext
 from desktop_crm.services.clock import Clock
 from desktop_crm.services.exporting import export_xlsx
 from desktop_crm.services.files import ExportError
@@ -102,8 +102,9 @@ def export_workbook(parent: QWidget, settings: QSettings, db: Database, clock: C
     return (Operation(parent, work)
             .with_progress(_("Writing the workbook…"), cancellable=True)
             .errors(_("Export failed"), ExportError, OSError)
-            .success(lambda result: status(_("Wrote {n} clients to {path}",
-                                             n=result.clients, path=path)))
+            .success(lambda result: status(ngettext(
+                "Wrote {n} client to {path}", "Wrote {n} clients to {path}",
+                result.clients, path=path)))
             .cancelled(lambda: status(_("Export cancelled; nothing was written")))
             .run_in_background())
 
@@ -117,7 +118,8 @@ def export_contacts(parent: QWidget, settings: QSettings, db: Database,
     return (Operation(parent, lambda ctx: export_vcf(db, path))
             .with_progress(_("Writing the contacts…"))
             .errors(_("Export failed"), ExportError, OSError)
-            .success(lambda count: status(_("Wrote {n} contacts to {path}", n=count,
+            .success(lambda count: status(ngettext("Wrote {n} contact to {path}",
+                                                   "Wrote {n} contacts to {path}", count,
                                             path=path)))
             .run_in_background())
 

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.domain.dates import LUNAR, SOLAR, DateSpec
 from desktop_crm.domain.validation import MAX_REMIND_DAYS
-from desktop_crm.i18n import _
+from desktop_crm.i18n import _, language
+from desktop_crm.ui.lunar_spin import LunarSpinBox
 
 INVALID_STYLE = """
 *[invalid="true"] { border: 1px solid #c0392b; background: #fdecea; }
@@ -81,9 +82,9 @@ class DateSpecEdit(QWidget):
         self.year.setRange(1899, 2100)
         self.year.setSpecialValueText("—")  # 1899 = year unknown
         self.year.setValue(1899)
-        self.month = QSpinBox(self)
+        self.month = LunarSpinBox(self, month=True)
         self.month.setRange(1, 12)
-        self.day = QSpinBox(self)
+        self.day = LunarSpinBox(self, month=False)
         self.day.setRange(1, 31)
         self.leap = QCheckBox(self)
         self.problem_label = error_label(self)
@@ -105,6 +106,7 @@ class DateSpecEdit(QWidget):
         for spin in (self.year, self.month, self.day):
             spin.valueChanged.connect(self.changed)
         self.leap.toggled.connect(self.changed)
+        self.leap.toggled.connect(self._sync)
         self.enabled_box.setChecked(not optional)
         self.retranslate()
         self._sync()
@@ -123,6 +125,7 @@ class DateSpecEdit(QWidget):
         self.day.setSuffix(_(" (day)"))
         self.leap.setText(_("Leap month"))
         self.year.setToolTip(_("Year, if known"))
+        self._sync()
 
     def _sync(self) -> None:
         on = self.enabled_box.isChecked()
@@ -132,6 +135,10 @@ class DateSpecEdit(QWidget):
         self.leap.setVisible(lunar)
         if not lunar:
             self.leap.setChecked(False)
+        # 八月 / 十五 in Chinese, not "8 月" / "15 日"
+        traditional = lunar and language() == "zh"
+        self.month.set_lunar(traditional, self.leap.isChecked())
+        self.day.set_lunar(traditional)
 
     def show_problem(self, message: str | None) -> None:
         """Mark the year, month and day (an impossible date such as 2-30 is

@@ -206,7 +206,7 @@ def test_range_kind_and_overdue_filters(win: MainWindow) -> None:
                                "Double Ninth Festival: greetings to 3 clients"]
     tab.range.setCurrentIndex(tab.range.findData(7))
     assert rows(tab.panel) == ["Mid-Autumn Festival: greetings to 3 clients"]
-    assert tab.count_label.text() == "1 items"
+    assert tab.count_label.text() == "1 item"
 
 
 def test_delivery_on_the_timeline_puts_a_thank_you_on_the_agenda(
@@ -278,7 +278,7 @@ def test_export_ics_from_the_menu(qtbot, win: MainWindow, tmp_path: Path,
 
 def test_chinese_texts(win: MainWindow) -> None:
     win.switch_language("zh")
-    assert win.tabs.tabText(0) == "今日 (3，逾期 1)"
+    assert win.tabs.tabText(0) == "今日（3，逾期 1）"
     assert win.tabs.tabText(3) == "关怀日历"
     titles = rows(win.today.panel)
     assert "李明：女儿 李小雨 14 岁生日" in titles
@@ -300,7 +300,7 @@ def test_backlog_row_opens_the_filtered_client_list(qtbot, db: Database, setting
     window.show()
     panel = window.today.panel
     last = panel.model.rowCount() - 1
-    assert rows(panel)[last] == "1 clients not contacted for longer than their grade allows"
+    assert rows(panel)[last] == "1 client not contacted for longer than their grade allows"
     assert panel.model.data(panel.model.index(last, 0)) == "before 2026-09-13"
     panel.view.selectRow(last)
     assert not panel.done_button.isEnabled()

@@ -90,7 +90,7 @@ def test_policy_merge_updates_the_existing_client(dialog: ImportDialog) -> None:
     dialog.replan()
     assert dialog.policy() == MERGE
     assert dialog.plan.counts["updated"] == 1 and dialog.plan.counts["skipped"] == 0
-    assert "1 clients updated" in dialog.summary.text()
+    assert "1 client updated" in dialog.summary.text()
     # the client that will change is named before anything is written
     assert dialog.changes.isVisibleTo(dialog)
     [line] = dialog.changes.toPlainText().splitlines()

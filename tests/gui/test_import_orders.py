@@ -77,7 +77,7 @@ def test_the_kind_choice_reads_the_file_again(qtbot, db: Database, seeded,  # ty
     assert "2 new orders" in dialog.summary.text()
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("clients"))
     assert dialog.service is service and dialog.mapping()[0] == "name"
-    assert "new clients" in dialog.summary.text()
+    assert "new client" in dialog.summary.text()
     assert not dialog._timer.isActive()  # planned: no plan left waiting
 
 

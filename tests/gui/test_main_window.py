@@ -280,7 +280,7 @@ def test_today_lists_recent_grade_changes_and_opens_the_card(qtbot, db, settings
     assert win.tabs.currentWidget() is win.clients
     assert win.clients.editor.client_id == rising
     win.switch_language("zh")
-    assert win.tabs.tabText(0) == "今日 (1)"
+    assert win.tabs.tabText(0) == "今日（1）"
     assert "最近 30 天" in today_tab.heading.text()
 
 

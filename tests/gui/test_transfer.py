@@ -74,7 +74,7 @@ def test_import_a_csv_then_undo_it(qtbot, window, seeded, tmp_path: Path, monkey
     window.import_clients()
     qtbot.waitUntil(lambda: "Imported as batch" in window.statusBar().currentMessage())
     summary, mapping = shown[0]
-    assert "1 new clients" in summary and "1 skipped" in summary  # 曾国方's phone exists
+    assert "1 new client," in summary and "1 skipped" in summary  # 曾国方's phone exists
     assert mapping == {0: "name", 1: "mobile", 2: "company"}
     names = {r.name for r in ClientService(db).search("")}
     assert "王小明" in names
@@ -209,4 +209,4 @@ def test_the_mapping_dialog_opens_with_a_plan_made_off_the_ui_thread(  # type: i
     window.import_clients()
     qtbot.waitUntil(lambda: bool(shown))
     assert planned_on == [False]  # once, on the worker
-    assert "1 new clients" in shown[0]
+    assert "1 new client," in shown[0]

@@ -58,7 +58,7 @@ def test_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert code == 0 and "Dry run: nothing was written" in out
     assert {"skip": "3 new clients, 0 clients updated, 2 skipped",
-            "merge": "3 new clients, 1 clients updated, 0 skipped",
+            "merge": "3 new clients, 1 client updated, 0 skipped",
             "keep": "5 new clients"}[policy] in out
     assert book_rows(db_path) == before
     assert not (tmp_path / "backups").exists()

@@ -36,7 +36,7 @@ from desktop_crm.domain import order_import as oi
 from desktop_crm.domain.import_mapping import ERROR, WARNING, RowProblem
 from desktop_crm.domain.order_import import OrderDraft
 from desktop_crm.domain.sales import Order
-from desktop_crm.i18n import _
+from desktop_crm.i18n import _, ngettext
 from desktop_crm.services.importing.errors import MissingColumnError
 from desktop_crm.services.importing.service import (
     CREATE,
@@ -52,6 +52,7 @@ from desktop_crm.services.importing.service import (
     ImportSource,
     PlannedRow,
     PlanProblems,
+    counted_line,
     name_list,
 )
 from desktop_crm.storage import identity_repo, order_import_repo
@@ -64,9 +65,11 @@ ORDER_POLICIES = (SKIP, KEEP)
 
 def order_summary_text(counts: Mapping[str, int], warnings: int) -> str:
     """One line: what an order import would do (a plan) or did (a result)."""
-    return _("{rows} rows: {created} new orders, {skipped} skipped, {invalid} with errors, "
-             "{warnings} warnings", rows=counts["rows"], created=counts["created"],
-             skipped=counts["skipped"], invalid=counts["invalid"], warnings=warnings)
+    return counted_line(counts["rows"], [
+        ngettext("{n} new order", "{n} new orders", counts["created"]),
+        _("{n} skipped", n=counts["skipped"]),
+        _("{n} with errors", n=counts["invalid"]),
+        ngettext("{n} warning", "{n} warnings", warnings)])
 
 
 @dataclass

@@ -45,7 +45,7 @@ from desktop_crm.domain.changes import diff_cards
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.import_mapping import ERROR, WARNING, RowCard, RowProblem
-from desktop_crm.i18n import _
+from desktop_crm.i18n import _, ngettext
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError
 from desktop_crm.services.importing.readers import SourceTable, read_file
@@ -300,17 +300,25 @@ def _field_text(card_field: str) -> str:
 
 def summary_text(counts: Mapping[str, int], warnings: int) -> str:
     """One line: what an import would do (a plan) or did (a result)."""
-    return _("{rows} rows: {created} new clients, {updated} clients updated, "
-             "{skipped} skipped, {invalid} with errors, {warnings} warnings",
-             rows=counts["rows"], created=counts["created"], updated=counts["updated"],
-             skipped=counts["skipped"], invalid=counts["invalid"], warnings=warnings)
+    return counted_line(counts["rows"], [
+        ngettext("{n} new client", "{n} new clients", counts["created"]),
+        ngettext("{n} client updated", "{n} clients updated", counts["updated"]),
+        _("{n} skipped", n=counts["skipped"]),
+        _("{n} with errors", n=counts["invalid"]),
+        ngettext("{n} warning", "{n} warnings", warnings)])
+
+
+def counted_line(rows: int, parts: list[str]) -> str:
+    """"3 rows: 2 new clients, 1 skipped…": each count in its own number."""
+    return _("{rows}: {details}", rows=ngettext("{n} row", "{n} rows", rows),
+             details=_(", ").join(parts))
 
 
 def describe_problem(path: Path, problem: RowProblem, more: int = 0) -> str:
     text = _("{path}: row {row}, column {column}: {message}", path=path.name,
              row=problem.row, column=problem.column or "-", message=problem.message)
     if more:
-        text += " " + _("({n} more problems)", n=more)
+        text += " " + ngettext("({n} more problem)", "({n} more problems)", more)
     return text
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 
 from desktop_crm.domain.care import AgendaItem
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, _, ngettext
 from desktop_crm.ui.care.kind_style import kind_colour, kind_icon
 from desktop_crm.ui.table_model import ListTableModel, ModelIndex
 
@@ -31,10 +31,10 @@ def when_text(item: AgendaItem, today: date) -> str:
     if delta == -1:
         return f"{base} · " + _("1 day overdue")
     if delta < 0:
-        return f"{base} · " + _("{n} days overdue", n=-delta)
+        return f"{base} · " + ngettext("{n} day overdue", "{n} days overdue", -delta)
     if delta == 1:
         return f"{base} · " + _("tomorrow")
-    return f"{base} · " + _("in {n} days", n=delta)
+    return f"{base} · " + ngettext("in {n} day", "in {n} days", delta)
 
 
 class AgendaModel(ListTableModel[AgendaItem]):
@@ -87,5 +87,7 @@ class AgendaModel(ListTableModel[AgendaItem]):
         if column == 1:
             return item.kind.label
         if column == 2:
-            return item.client or _("{n} clients", n=f"{item.group_size:,}")
+            return item.client or ngettext("{n} client",
+                                           "{n} clients",
+                                           item.group_size, n=f"{item.group_size:,}")
         return item.title

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.domain.care import AgendaItem, Source
 from desktop_crm.domain.client import ClientRow
 from desktop_crm.domain.enums import AgendaKind, Channel
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, _, ngettext
 from desktop_crm.ui.clients.fields import EnumCombo
 from desktop_crm.ui.widgets import mark_invalid
 
@@ -79,8 +79,9 @@ class MarkDoneDialog(QDialog):
             # every recipient, in a list that scrolls (a line of 302 names ran
             # off the dialog), under their count
             rows = greeted or []
-            note = QLabel(_("Logs a greeting on the timeline of each of these {n} clients:",
-                            n=f"{len(rows):,}"), self)
+            note = QLabel(ngettext("Logs a greeting on the timeline of this client:",
+                                   "Logs a greeting on the timeline of each of these {n} clients:",
+                                   len(rows), n=f"{len(rows):,}"), self)
             note.setWordWrap(True)
             layout.addWidget(note)
             self.recipients = RecipientList(rows, self)

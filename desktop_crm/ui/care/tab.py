@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.domain.care import AgendaItem
 from desktop_crm.domain.enums import AgendaKind
 from desktop_crm.domain.festivals import festival
-from desktop_crm.i18n import _
+from desktop_crm.i18n import _, ngettext
 from desktop_crm.services.agenda import AgendaService, month_grid
 from desktop_crm.ui.care.agenda_panel import AgendaPanel
 from desktop_crm.ui.care.kind_style import kind_colour, kind_icon
@@ -180,8 +180,10 @@ class CareTab(QWidget):
                                     kinds=self.kinds(), mine=self.scope.is_mine())
         today = self.service.today()
         overdue = sum(1 for i in items if i.is_overdue(today))
-        self.count_label.setText(_("{n} items, {m} overdue", n=len(items), m=overdue)
-                                 if overdue else _("{n} items", n=len(items)))
+        self.count_label.setText(ngettext("{n} item, {m} overdue",
+                                          "{n} items, {m} overdue",
+                                          len(items), m=overdue)
+                                 if overdue else ngettext("{n} item", "{n} items", len(items)))
         self.panel.set_items(items, _("Nothing to do in the next {n} days.", n=self.days()))
 
     def refresh_month(self) -> None:
@@ -209,7 +211,8 @@ class CareTab(QWidget):
             items = self.service.agenda(1, day, include_overdue=False,
                                         mine=self.scope.is_mine())
         self._day_items = items
-        self.day_heading.setText(_("{date}: {n} items", date=day.isoformat(), n=len(items))
+        self.day_heading.setText(ngettext("{date}: {n} item", "{date}: {n} items", len(items),
+                                          date=day.isoformat())
                                  if items else _("{date}: nothing planned",
                                                  date=day.isoformat()))
         self.day_list.clear()

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.domain.conflicts import EditConflictError, FieldConflict, change_text
-from desktop_crm.i18n import _
+from desktop_crm.i18n import _, ngettext
 
 SHOWN_CHANGES = 8  # lines of the other side's changes listed before "and N more"
 SHOWN_VALUE = 80  # characters of a value on its button; the tooltip has all
@@ -55,8 +55,8 @@ class ConflictDialog(QDialog):
         intro.setWordWrap(True)
         lines = [change_text(e) for e in conflict.changes[-SHOWN_CHANGES:]]
         if len(conflict.changes) > SHOWN_CHANGES:
-            lines.insert(0, _("… and {n} earlier changes",
-                              n=len(conflict.changes) - SHOWN_CHANGES))
+            lines.insert(0, ngettext("… and {n} earlier change", "… and {n} earlier changes",
+                                     len(conflict.changes) - SHOWN_CHANGES))
         self.changes = QLabel("\n".join(lines), self)
         self.changes.setWordWrap(True)
         self.changes.setVisible(bool(lines))

@@ -199,6 +199,8 @@ class CardEditor(QWidget):
             typed_date_problems(page.fields) for page in (self.basics, self.organisation)))
 
     def _on_logged(self, client_id: int) -> None:
+        if client_id == self.client_id:  # an edited or deleted entry is in the history
+            self.history.show_entries(self._service.history(client_id))
         self.timeline_changed.emit(client_id)
 
     def _on_orders_changed(self, client_id: int) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.domain.enums import CLASSIFICATIONS, ClientKind
 from desktop_crm.domain.errors import NotFoundError
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, _, ngettext
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.clients.bulk_actions import ClientBulk
@@ -274,7 +274,7 @@ class ClientsTab(QWidget):
         trash = self.trash_button.isChecked()
         self.quick_add.update_for(self.search.text(), n, trash)
         self.count_label.setText(_("{n} in trash", n=n) if trash
-                                 else _("{n} clients", n=f"{n:,}"))
+                                 else ngettext("{n} client", "{n} clients", n, n=f"{n:,}"))
         self.first_start.hide()
         if n:
             self.empty_label.hide()

@@ -3,15 +3,13 @@ next step and an optional follow-up date. Entries are saved at once."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -20,14 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_crm.domain.client import Interaction
-from desktop_crm.domain.enums import Channel, Milestone
 from desktop_crm.domain.validation import ValidationError
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import _
 from desktop_crm.services.clients import ClientService
-from desktop_crm.ui.clients.fields import EnumCombo
-from desktop_crm.ui.date_edit import DateTimeEdit, OptionalDateEdit, date_problems
-from desktop_crm.ui.widgets import mark_invalid
+from desktop_crm.ui.clients.interaction_dialog import InteractionDialog
+from desktop_crm.ui.clients.interaction_fields import InteractionFields
+from desktop_crm.ui.date_edit import date_problems
 
 
 class TimelinePage(QWidget):
@@ -44,28 +40,13 @@ class TimelinePage(QWidget):
         self._service = service
         self.client_id: int | None = None
         self.entry_box = QGroupBox(self)
-        self.when = DateTimeEdit(self.entry_box)
-        self.channel = EnumCombo(Channel, False, self.entry_box)
-        self.milestone = EnumCombo(Milestone, True, self.entry_box)
-        self.summary = QLineEdit(self.entry_box)
-        self.next_step = QLineEdit(self.entry_box)
-        self.follow_up = OptionalDateEdit(self.entry_box)
-        self.log_button = QPushButton(self.entry_box)
-        self.error = QLabel(self.entry_box)
-        self.error.setStyleSheet("color: #c0392b;")
-        self.error.hide()
         form = QFormLayout(self.entry_box)
-        self._captions = [QLabel(self.entry_box) for _i in range(5)]
-        row = QHBoxLayout()
-        row.addWidget(self.when)
-        row.addWidget(self.channel)
-        row.addWidget(self.milestone)
-        row.addStretch(1)
-        form.addRow(self._captions[0], row)
-        form.addRow(self._captions[1], self.summary)
-        form.addRow(self._captions[2], self.next_step)
-        form.addRow(self._captions[3], self.follow_up)
-        form.addRow(self.error)
+        self.fields = InteractionFields(self.entry_box, form)
+        fields = self.fields
+        self.when, self.channel, self.milestone = fields.when, fields.channel, fields.milestone
+        self.summary, self.next_step = fields.summary, fields.next_step
+        self.follow_up, self.error = fields.follow_up, fields.error
+        self.log_button = QPushButton(self.entry_box)
         form.addRow(self.log_button)
         self.empty = QLabel(self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -75,35 +56,40 @@ class TimelinePage(QWidget):
         self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.list.setAlternatingRowColors(True)
+        self.edit_button = QPushButton(self)
         self.delete_button = QPushButton(self)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.entry_box)
         layout.addWidget(self.empty)
         layout.addWidget(self.list, 1)
-        layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(buttons)
         self.log_button.clicked.connect(self.log)
         self.summary.returnPressed.connect(self.log)
+        self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
-        self.list.itemSelectionChanged.connect(
-            lambda: self.delete_button.setEnabled(bool(self.list.selectedItems())))
+        self.list.itemSelectionChanged.connect(self._update_buttons)
+        # F2, Enter or a double-click on an entry opens it for editing
+        self.list.itemActivated.connect(lambda _item: self.edit_selected())
+        self.list.itemDoubleClicked.connect(lambda _item: self.edit_selected())
+        self.edit_action = QAction(self.list)
+        self.edit_action.setShortcut(QKeySequence(Qt.Key.Key_F2))
+        self.edit_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.edit_action.triggered.connect(self.edit_selected)
+        self.list.addAction(self.edit_action)
+        self.dialog: InteractionDialog | None = None
         self.retranslate()
         self.set_client(None)
 
     def retranslate(self) -> None:
         self.entry_box.setTitle(_("Log an interaction (Ctrl+L)"))
-        for caption, text in zip(self._captions,
-                                 (N_("When"), N_("What happened *"), N_("Next step"),
-                                  N_("Follow up on")),
-                                 strict=False):
-            caption.setText(_(text))
-        self.summary.setPlaceholderText(_("e.g. Visited, presented the new catalogue"))
+        self.fields.retranslate()
         self.log_button.setText(_("Add to timeline"))
+        self.edit_button.setText(_("Edit entry… (F2)"))
         self.delete_button.setText(_("Delete entry"))
-        self.channel.retranslate()
-        self.milestone.retranslate()
-        self.milestone.setItemText(0, _("No milestone"))
-        self.milestone.setToolTip(_("A delivery or a closed deal puts a thank-you call on the "
-                                    "care calendar 2-3 days later"))
         self.empty.setText(_("Save the new card first, then log visits and calls here.")
                            if self.client_id is None else _("No interactions yet."))
         self._fill()
@@ -111,12 +97,7 @@ class TimelinePage(QWidget):
     def set_client(self, client_id: int | None) -> None:
         self.client_id = client_id
         self.entry_box.setEnabled(client_id is not None)
-        self.when.setDateTime(QDateTime.currentDateTime())
-        self.summary.clear()
-        self.next_step.clear()
-        self.follow_up.set_value(None)
-        self.milestone.set_value(None)
-        self._show_error(None)
+        self.fields.clear()
         self.retranslate()
 
     def _fill(self) -> None:
@@ -135,7 +116,12 @@ class TimelinePage(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, item.id)
             self.list.addItem(entry)
         self.empty.setVisible(not items)
-        self.delete_button.setEnabled(False)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        chosen = bool(self.list.selectedItems())
+        self.edit_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
 
     def reload(self) -> None:
         """Read the timeline again (after an entry was logged elsewhere)."""
@@ -146,32 +132,49 @@ class TimelinePage(QWidget):
         self.summary.selectAll()
 
     def _show_error(self, message: str | None) -> None:
-        self.error.setText(message or "")
-        self.error.setVisible(bool(message))
-        mark_invalid(self.summary, message)
+        self.fields.show_error(message)
 
     def log(self) -> None:
         if self.client_id is None:
             return
         if date_problems({"when": self.when, "follow_up": self.follow_up}):
             return  # shown at the field
-        value = self.when.dateTime().toPython()
-        assert isinstance(value, datetime)
-        item = Interaction(
-            client_id=self.client_id, occurred_at=value.replace(second=0, microsecond=0),
-            channel=Channel(self.channel.value() or Channel.VISIT),
-            summary=self.summary.text(), next_step=self.next_step.text(),
-            follow_up_on=self.follow_up.value(),
-            milestone=Milestone(m) if (m := self.milestone.value()) else None,
-        )
         try:
-            self._service.log_interaction(item)
+            self._service.log_interaction(self.fields.value(self.client_id))
         except ValidationError as exc:
             self._show_error(exc.errors[0].message)
             self.summary.setFocus()
             return
         self.set_client(self.client_id)
         self.logged.emit(self.client_id)
+
+    def edit_selected(self) -> InteractionDialog | None:
+        """Open the selected entry in a dialog; saved, the timeline is read
+        again. Opened window-modal; returns the dialog."""
+        items = self.list.selectedItems()
+        if not items or self.client_id is None:
+            return None
+        item = self._service.interaction(int(items[0].data(Qt.ItemDataRole.UserRole)))
+        dialog = InteractionDialog(self._service, item, self)
+        client_id = self.client_id
+
+        def saved() -> None:
+            if dialog.changed and self.client_id == client_id:
+                self._fill()
+                self._select(item.id)
+                self.logged.emit(client_id)
+
+        dialog.accepted.connect(saved)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _select(self, interaction_id: int | None) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(Qt.ItemDataRole.UserRole) == interaction_id:
+                self.list.setCurrentRow(row)
+                return
 
     def delete_selected(self) -> None:
         items = self.list.selectedItems()

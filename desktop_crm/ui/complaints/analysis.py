@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.domain.complaint import FOLLOW_UP_DAYS, ComplaintCategory
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, _, ngettext
 from desktop_crm.services.clock import Clock
 from desktop_crm.services.complaint_analysis import (
     PERIODS,
@@ -344,7 +344,9 @@ class AnalysisPane(QWidget):
         self.figures["satisfaction"].setText(
             "—" if a.avg_satisfaction is None else f"{a.avg_satisfaction:.1f} / 5")
         self.captions["same_day"].setText(
-            _("Replied within {n} hours", n=a.reply_hours) if a.reply_hours
+            ngettext("Replied within {n} hour",
+                     "Replied within {n} hours",
+                     a.reply_hours) if a.reply_hours
             else _("Replied the same day"))
 
         if self.period_key() == "all" and a.by_month:  # show the range it spans

@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -31,7 +32,7 @@ from desktop_crm.domain.complaint import (
 )
 from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.validation import ValidationError
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, _, ngettext
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintFilter, ComplaintService
 from desktop_crm.ui.changes import Changes
@@ -55,6 +56,7 @@ from desktop_crm.ui.widgets import (
 )
 
 NEW_SHORTCUT = "Ctrl+Shift+K"
+CLIENT_COLUMN = 2
 PERIODS = (("all", N_("All time")), ("month", N_("This month")),
            ("quarter", N_("Last 3 months")), ("year", N_("This year")),
            ("custom", N_("From … to …")))
@@ -137,6 +139,9 @@ class ComplaintsTab(QWidget):
         self.view.setModel(self.model)
         configure_list_view(self.view, sortable=False, stretch_last=False)
         self.view.setWordWrap(False)
+        # the client column takes what the others leave, so the deadline stays in view
+        self.view.horizontalHeader().setSectionResizeMode(CLIENT_COLUMN,
+                                                          QHeaderView.ResizeMode.Stretch)
         self.empty_label = QLabel(self)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -351,10 +356,12 @@ class ComplaintsTab(QWidget):
         if shown is not None and shown.id is not None:
             self._select_row(shown.id)
         if overdue:
-            self.count_label.setText(_("{n} complaints, {m} overdue", n=len(items),
+            self.count_label.setText(ngettext("{n} complaint, {m} overdue",
+                                              "{n} complaints, {m} overdue",
+                                              len(items),
                                        m=len(overdue)))
         else:
-            self.count_label.setText(_("{n} complaints", n=len(items)))
+            self.count_label.setText(ngettext("{n} complaint", "{n} complaints", len(items)))
         if items:
             self.empty_label.hide()
         else:
@@ -366,10 +373,11 @@ class ComplaintsTab(QWidget):
         self.view.setVisible(bool(items))
 
     def _size_columns(self) -> None:
-        """Fit the columns to their texts; long client names and categories are
-        cut (their tooltip has them) so the list fits beside the form."""
+        """Fit the columns to their texts; the client column gets the rest of
+        the width, and long client names and categories are cut (their tooltip
+        has them) so the list, deadline included, fits beside the form."""
         self.view.resizeColumnsToContents()
-        for column, widest in ((2, 120), (3, 110)):
+        for column, widest in ((3, 110),):
             if self.view.columnWidth(column) > widest:
                 self.view.setColumnWidth(column, widest)
 

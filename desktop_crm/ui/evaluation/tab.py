@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.domain.client import ClientRow
 from desktop_crm.domain.evaluation import Evaluation
 from desktop_crm.domain.scoring import grade_strategy, grade_title
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, _, ngettext
 from desktop_crm.services.clients import ClientService, NotFoundError
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.services.loyalty_plan import LoyaltyPlanService
@@ -266,7 +266,7 @@ class EvaluationTab(QWidget):
 
     def _update_count(self) -> None:
         n = self.model.rowCount()
-        self.count_label.setText(_("{n} clients", n=f"{n:,}"))
+        self.count_label.setText(ngettext("{n} client", "{n} clients", n, n=f"{n:,}"))
         if n:
             self.empty_label.hide()
             return

@@ -13,7 +13,7 @@ from PySide6.QtGui import QFocusEvent, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from desktop_crm.domain.loyalty import RATIO_KEYS, KpiReport, kpi_definition, kpi_label
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, _, ngettext
 
 MONEY = frozenset({"average_purchase"})
 COUNT = frozenset({"client_base"})
@@ -71,6 +71,13 @@ DETAILS = {
     "new_clients_per_month": N_("{n} new clients in {d} months"),
 }
 
+# English singulars of DETAILS, for a denominator of one ("1 of 1 client")
+ONE = {
+    "{n} of {d} clients": "{n} of {d} client",
+    "{n} of {d} follow-ups": "{n} of {d} follow-up",
+    "¥{n} in {d} orders": "¥{n} in {d} order",
+}
+
 
 def _number(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
@@ -86,7 +93,8 @@ def detail_text(key: str, report: KpiReport) -> str:
     yuan = key in MONEY or key == "share_of_wallet"  # whole yuan are enough here
     n = f"{numerator:,.0f}" if yuan else _number(numerator)
     d = f"{denominator:,.0f}" if key == "share_of_wallet" else _number(denominator)
-    return _(DETAILS[key], n=n, d=d)
+    plural = DETAILS[key]
+    return ngettext(ONE.get(plural, plural), plural, 1 if denominator == 1 else 2, n=n, d=d)
 
 
 def reason_text(key: str) -> str:

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QWidget
 
-from desktop_crm.i18n import N_, _
+from desktop_crm.i18n import N_, ngettext
 from desktop_crm.ui.charts import PAD, ChartFrame, elide
 
 
@@ -154,4 +154,4 @@ def month_label(year: int, month: int) -> str:
 
 
 def calls_note(count: int) -> str:
-    return _("{n} calls", n=count) if count else ""
+    return ngettext("{n} call", "{n} calls", count) if count else ""

@@ -162,7 +162,7 @@ class TodayTab(QWidget):
         for row in self._rows:
             change = GradeChange(row.previous_grade, row.grade)
             when = row.last_evaluated_on.isoformat() if row.last_evaluated_on else ""
-            text = _("{name}: {change} ({title}), evaluated {date}", name=row.name,
+            text = _("{name}: {change} · {title} · evaluated {date}", name=row.name,
                      change=change.arrow, title=grade_title(row.grade or "C"), date=when)
             item = QListWidgetItem(("▲ " if change.improved else "▼ ") + text)
             item.setForeground(Qt.GlobalColor.darkGreen if change.improved

@@ -157,7 +157,7 @@ def test_not_contacted_by_grade_and_settings(clients: ClientService, agenda: Age
     backlog = agenda.agenda(7)[-1]
     assert (backlog.source, backlog.group_size, backlog.client_id) == (
         "no_contact_backlog", 1, None)
-    assert backlog.title == "1 clients not contacted for longer than their grade allows"
+    assert backlog.title == "1 client not contacted for longer than their grade allows"
     assert not backlog.can_be_done
     assert agenda.agenda(7, include_overdue=False)[-1].source != "no_contact_backlog"
     # logging any interaction restarts the clock
