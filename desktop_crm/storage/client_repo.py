@@ -39,7 +39,8 @@ from desktop_crm.domain.enums import (
     Milestone,
 )
 from desktop_crm.domain.errors import NotFoundError
-from desktop_crm.domain.search_rank import Ranker
+from desktop_crm.domain.search import sort_key
+from desktop_crm.domain.search_rank import EXACT, Ranker
 from desktop_crm.i18n import _
 from desktop_crm.storage import card_rows, search_index
 from desktop_crm.storage.models import (
@@ -47,6 +48,7 @@ from desktop_crm.storage.models import (
     Client,
     ClientPhone,
     ClientTag,
+    ContactPersonRow,
     FamilyMemberRow,
     ImportantDateRow,
     InteractionRow,
@@ -161,11 +163,31 @@ def _ranked_ids(session: Session, flt: ClientFilter) -> list[int]:
         Client.last_contact_at.desc().nulls_last(), Client.sort_key, Client.id)
     organisation = ClientKind.ORGANISATION.value
     tier = ranker.tier
-    ranked = [(tier(name, kind == organisation, company, key), client_id)
+    ranked = [(tier(name, kind == organisation, company, key), client_id, kind == organisation)
               for client_id, name, kind, company, key in
               session.connection().execute(stmt).all()]
+    people = _people_tiers(session, ranker, [client_id for t, client_id, org in ranked
+                                             if org and t > EXACT])
+    if people:
+        ranked = [(min(t, people.get(client_id, t)), client_id, org)
+                  for t, client_id, org in ranked]
     ranked.sort(key=itemgetter(0))
-    return [client_id for _tier, client_id in ranked]
+    return [client_id for _tier, client_id, _org in ranked]
+
+
+def _people_tiers(session: Session, ranker: Ranker, org_ids: list[int]) -> dict[int, int]:
+    """The best tier of the contact people of each of ``org_ids`` (those that
+    have people): an organisation found through a person ranks as that
+    person's name would, so ``zhou yuan`` lists 周远's organisation first."""
+    best: dict[int, int] = {}
+    for start in range(0, len(org_ids), _CHUNK):
+        chunk = org_ids[start:start + _CHUNK]
+        for client_id, name in session.connection().execute(
+                select(ContactPersonRow.client_id, ContactPersonRow.name)
+                .where(ContactPersonRow.client_id.in_(chunk))):
+            t = ranker.tier(name, False, "", sort_key(name))
+            best[client_id] = min(t, best.get(client_id, t))
+    return best
 
 
 def count(session: Session, flt: ClientFilter) -> int:

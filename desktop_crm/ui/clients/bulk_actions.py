@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QToolButton
+from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QPushButton
 
 from desktop_crm.domain.enums import CLASSIFICATIONS
 from desktop_crm.domain.validation import ValidationError
@@ -65,9 +65,10 @@ class ClientBulk(QObject):
         self.menu = QMenu(tab)
         for action in actions[:-2]:
             self.menu.addAction(action) if action else self.menu.addSeparator()
-        self.menu_button = QToolButton(tab)
+        # a push button leaves room for its menu arrow (a tool button's
+        # arrow covered the end of the text)
+        self.menu_button = QPushButton(tab)
         self.menu_button.setMenu(self.menu)
-        self.menu_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.selection = SelectionLine(tab)
         self.selection.hide()
         view.selectionModel().selectionChanged.connect(self.update)

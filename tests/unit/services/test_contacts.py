@@ -10,10 +10,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from desktop_crm.domain.client import ClientCard
+from desktop_crm.domain.client import ClientCard, Interaction
 from desktop_crm.domain.contact import ContactPerson, PurchaseRole
 from desktop_crm.domain.dates import DateSpec
-from desktop_crm.domain.enums import ClientKind
+from desktop_crm.domain.enums import Channel, ClientKind
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import set_language
 from desktop_crm.services.bulk import BulkService
@@ -167,6 +167,23 @@ def test_a_bulk_tag_keeps_the_peoples_keys(contacts: ContactService, clients: Cl
     bulk.undo(receipt)
     assert [r.id for r in clients.search("zhouyuan")] == [org_id]
     assert clients.search("展会2026") == []
+
+
+def test_an_organisation_found_through_a_person_ranks_as_the_persons_name(
+        contacts: ContactService, clients: ClientService, clock: Clock, org_id: int) -> None:
+    """``zhouyuan`` typed for 周远 lists 周远's organisation before clients
+    that match only in the middle of their names (苏州博远, 杭州远航), even
+    those contacted more recently."""
+    mid = [clients.save(ClientCard(name=n, kind=ClientKind.ORGANISATION))
+           for n in ("杭州远航电子", "苏州远大机械")]
+    for client_id in mid:  # contacted since: first within their tier
+        clients.log_interaction(Interaction(client_id=client_id, occurred_at=clock.now,
+                                            channel=Channel.CALL, summary="电话"))
+    contacts.save(_person(org_id))
+    for typed in ("zhouyuan", "zhouy", "zy", "周远"):
+        hits = [r.id for r in clients.search(typed)]
+        assert hits[0] == org_id, typed
+    assert sorted([r.id for r in clients.search("zhouyuan")][1:]) == sorted(mid)
 
 
 def test_found_via_names_the_people_a_search_found(contacts: ContactService,
