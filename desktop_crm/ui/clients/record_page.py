@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Generic, Protocol, TypeVar
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.i18n import _
+from desktop_crm.ui.widgets import add_shortcut
 
 
 class Record(Protocol):
@@ -124,11 +125,11 @@ class RecordPage(QWidget, Generic[T]):
             layout.addWidget(widget)
         layout.addLayout(undo_row)
         layout.addLayout(buttons)
-        self.add_action = self._shortcut(Qt.Key.Key_Insert, self.add)
-        self.edit_action = self._shortcut(Qt.Key.Key_F2, self.edit_selected)
-        self.delete_action = self._shortcut(QKeySequence.StandardKey.Delete,
+        self.add_action = add_shortcut(self, Qt.Key.Key_Insert, self.add)
+        self.edit_action = add_shortcut(self, Qt.Key.Key_F2, self.edit_selected)
+        self.delete_action = add_shortcut(self, QKeySequence.StandardKey.Delete,
                                             self.delete_selected)
-        self.undo_action = self._shortcut(QKeySequence.StandardKey.Undo, self.undo_delete)
+        self.undo_action = add_shortcut(self, QKeySequence.StandardKey.Undo, self.undo_delete)
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit_selected)
         self.delete_button.clicked.connect(self.delete_selected)
@@ -138,15 +139,6 @@ class RecordPage(QWidget, Generic[T]):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self._set_undo(None)
         self.retranslate()
-
-    def _shortcut(self, key: QKeySequence | QKeySequence.StandardKey | Qt.Key,
-                  slot: Callable[[], object]) -> QAction:
-        action = QAction(self)
-        action.setShortcut(QKeySequence(key))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
 
     # -- hooks each page fills in -----------------------------------------------------
     def _above_table(self) -> list[QWidget]:
