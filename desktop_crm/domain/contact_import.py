@@ -19,7 +19,7 @@ from datetime import date
 from desktop_crm.domain import import_mapping as im
 from desktop_crm.domain.contact import ContactPerson, PurchaseRole, validate_contact
 from desktop_crm.domain.identity import parse_uuid
-from desktop_crm.domain.import_mapping import ERROR, WARNING, RowProblem
+from desktop_crm.domain.import_mapping import RowProblem
 from desktop_crm.i18n import LANGUAGES, N_, _, translate
 
 ORGANISATION = "organisation"
@@ -125,7 +125,7 @@ def parse_role(text: str) -> PurchaseRole | None:
 
 
 @dataclass
-class ContactDraft:
+class ContactDraft(im.RowDraft):
     """A row read as a contact person, before its organisation is found.
 
     Attributes:
@@ -146,18 +146,6 @@ class ContactDraft:
     problems: list[RowProblem] = field(default_factory=list)
     blank: bool = False
 
-    @property
-    def ok(self) -> bool:
-        return not self.blank and not any(p.severity == ERROR for p in self.problems)
-
-    def error(self, key: str, message: str, value: str = "") -> None:
-        self.problems.append(RowProblem(self.row, self.columns.get(key, ""), message, ERROR,
-                                        value))
-
-    def warn(self, key: str, message: str, value: str = "") -> None:
-        self.problems.append(RowProblem(self.row, self.columns.get(key, ""), message, WARNING,
-                                        value))
-
 
 def build_contact_row(row_number: int, values: Sequence[object], mapping: Mapping[int, str],
                       headers: Sequence[str], today: date) -> ContactDraft:
@@ -166,11 +154,7 @@ def build_contact_row(row_number: int, values: Sequence[object], mapping: Mappin
     draft = ContactDraft(row_number, ContactPerson(0, ""))
     texts: dict[str, list[str]] = {}
     raw: dict[str, object] = {}
-    for index in sorted(mapping):
-        key = mapping[index]
-        header = headers[index] if index < len(headers) else ""
-        draft.columns.setdefault(key, header or im.column_letter(index))
-        value = values[index] if index < len(values) else None
+    for key, value in im.mapped_cells(values, mapping, headers, draft.columns):
         text = im.cell_text(value) if value is not None else ""
         if not text.strip():
             continue

@@ -23,7 +23,7 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -298,6 +298,11 @@ EXCEL_EPOCH = date(1899, 12, 30)
 _MAX_SERIAL = 2958465  # 9999-12-31
 
 
+def column_name(headers: Sequence[str], index: int) -> str:
+    """A column's header, or its letter (``A``, ``AB``) where it has none."""
+    return (headers[index] if index < len(headers) else "") or column_letter(index)
+
+
 def cell_text(value: object) -> str:
     """A cell as text: integral floats lose ``.0``, dates become ISO dates."""
     if value is None:
@@ -456,6 +461,46 @@ class RowCard:
         return not self.blank and not any(p.severity == ERROR for p in self.problems)
 
 
+class RowDraft:
+    """What a row read as a record (a contact person, an order) keeps about
+    itself; the dataclasses that mix this in hold the attributes.
+
+    Attributes:
+        row: the row number as the file shows it.
+        columns: field key -> the column (header or letter) it came from.
+        problems: everything wrong with the row.
+        blank: the mapped cells were all empty; the row is passed over.
+    """
+
+    row: int
+    columns: dict[str, str]
+    problems: list[RowProblem]
+    blank: bool
+
+    @property
+    def ok(self) -> bool:
+        return not self.blank and not any(p.severity == ERROR for p in self.problems)
+
+    def error(self, key: str, message: str, value: str = "") -> None:
+        """An error at the column field ``key`` came from ("" for the row)."""
+        self.problems.append(RowProblem(self.row, self.columns.get(key, ""), message, ERROR,
+                                        value))
+
+    def warn(self, key: str, message: str, value: str = "") -> None:
+        self.problems.append(RowProblem(self.row, self.columns.get(key, ""), message, WARNING,
+                                        value))
+
+
+def mapped_cells(values: Sequence[object], mapping: Mapping[int, str], headers: Sequence[str],
+                 columns: dict[str, str]) -> Iterator[tuple[str, object]]:
+    """(field key, cell value) of each mapped column, left to right; None past
+    the row's end. Records in ``columns`` the column each key first came from."""
+    for index in sorted(mapping):
+        key = mapping[index]
+        columns.setdefault(key, column_name(headers, index))
+        yield key, values[index] if index < len(values) else None
+
+
 def _card_field(key: str) -> str:
     if key in (MOBILE, PHONE):
         return "phones"
@@ -493,8 +538,7 @@ def build_row(row_number: int, values: Sequence[object], mapping: Mapping[int, s
     raw_contacts: list[str] = []  # phones and e-mails that failed their check
 
     def column(index: int) -> str:
-        header = headers[index] if index < len(headers) else ""
-        return header or column_letter(index)
+        return column_name(headers, index)
 
     def warn(index: int, message: str, value: str) -> None:
         problems.append(RowProblem(row_number, column(index), message, WARNING, value))
@@ -606,7 +650,7 @@ def _column_for(card_field: str, mapping: Mapping[int, str], headers: Sequence[s
     base = card_field.split(".", 1)[0]
     for index, key in sorted(mapping.items()):
         if _card_field(key) == base:
-            return (headers[index] if index < len(headers) else "") or column_letter(index)
+            return column_name(headers, index)
     return ""
 
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from desktop_crm.domain import import_mapping as im
 from desktop_crm.domain.identity import parse_uuid
-from desktop_crm.domain.import_mapping import ERROR, WARNING, RowProblem
+from desktop_crm.domain.import_mapping import RowProblem
 from desktop_crm.domain.sales import (
     DEFAULT_CURRENCY,
     Order,
@@ -264,7 +264,7 @@ def order_key(client_id: int, ordered_on: date, product: str,
 # -- one row --------------------------------------------------------------------
 
 @dataclass
-class OrderDraft:
+class OrderDraft(im.RowDraft):
     """A row read as an order, before its client is found.
 
     Attributes:
@@ -290,10 +290,6 @@ class OrderDraft:
     problems: list[RowProblem] = field(default_factory=list)
     blank: bool = False
 
-    @property
-    def ok(self) -> bool:
-        return not self.blank and not any(p.severity == ERROR for p in self.problems)
-
     def client_text(self) -> str:
         """How the row names its client, for messages."""
         if self.uuid:
@@ -301,14 +297,6 @@ class OrderDraft:
         if self.name:
             return f"{self.name} ({self.company})" if self.company else self.name
         return self.phone_text
-
-    def error(self, key: str, message: str, value: str = "") -> None:
-        self.problems.append(RowProblem(self.row, self.columns.get(key, ""), message, ERROR,
-                                        value))
-
-    def warn(self, key: str, message: str, value: str = "") -> None:
-        self.problems.append(RowProblem(self.row, self.columns.get(key, ""), message, WARNING,
-                                        value))
 
 
 _PARSERS = {ORDERED_ON: parse_day, PAYMENT_DUE: parse_day, PAID_ON: parse_day,
@@ -323,11 +311,7 @@ def build_order_row(row_number: int, values: Sequence[object], mapping: Mapping[
     draft = OrderDraft(row_number, order)
     texts: dict[str, list[str]] = {}
     parsed: dict[str, object] = {}
-    for index in sorted(mapping):
-        key = mapping[index]
-        header = headers[index] if index < len(headers) else ""
-        draft.columns.setdefault(key, header or im.column_letter(index))
-        value = values[index] if index < len(values) else None
+    for key, value in im.mapped_cells(values, mapping, headers, draft.columns):
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         text = im.cell_text(value)

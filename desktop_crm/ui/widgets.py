@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -39,6 +40,17 @@ def error_label(parent: QWidget) -> QLabel:
     label.setStyleSheet(ERROR_STYLE)
     label.hide()
     return label
+
+
+def add_shortcut(widget: QWidget, key: QKeySequence | QKeySequence.StandardKey | Qt.Key | str,
+                 slot: Callable[[], object]) -> QAction:
+    """A key that runs ``slot`` while the focus is in ``widget`` or its children."""
+    action = QAction(widget)
+    action.setShortcut(QKeySequence(key))
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    action.triggered.connect(slot)
+    widget.addAction(action)
+    return action
 
 
 def mark_invalid(widget: QWidget, message: str | None) -> None:

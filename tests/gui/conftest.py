@@ -3,22 +3,60 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.registry import Services
 from desktop_crm.storage.database import Database
 from desktop_crm.ui import operations
+from desktop_crm.ui.clients.record_page import RecordPage
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.owner_scope import ScopeMemory
+
+D = TypeVar("D", bound=QDialog)
+
+
+def shown(qtbot, window: MainWindow) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    """Show ``window`` and yield it; then close it, leaving no unsaved edits for
+    closeEvent to ask about. For a fixture: ``yield from shown(qtbot, MainWindow(...))``."""
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.clients.editor.revert()
+    window.close()
+    window.deleteLater()
+
+
+def answer_with(page: RecordPage[Any], dialog_type: Callable[..., D],
+                fill: Callable[[D], None] | None, press: Callable[[D], None]) -> list[D]:
+    """Make ``page`` (Orders, Contact people) open the real dialog whose exec()
+    runs ``fill`` on it and then ``press`` (its Save), without a modal loop.
+    Returns the dialogs it opened."""
+    seen: list[D] = []
+
+    def make(record: Any, today: date, save: Callable[[Any], int], parent: QWidget) -> D:
+        dialog = dialog_type(record, today, save, parent)
+
+        def exec_() -> int:
+            if fill is not None:
+                fill(dialog)
+            press(dialog)
+            seen.append(dialog)
+            return int(dialog.result())
+        dialog.exec = exec_  # type: ignore[method-assign]
+        return dialog
+    page.dialog_factory = make
+    return seen
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -102,13 +140,7 @@ def no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def window(qtbot, db: Database, settings: QSettings) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
     """The main window over ``db``; list fixtures that add data before this one."""
-    win = MainWindow(db, settings)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.clients.editor.revert()  # leave no unsaved edits for closeEvent to ask about
-    win.close()
-    win.deleteLater()
+    yield from shown(qtbot, MainWindow(db, settings))
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ on organisation cards; both languages."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QWidget
 
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.contact import ContactPerson, PurchaseRole
@@ -23,7 +22,7 @@ from desktop_crm.storage.database import Database
 from desktop_crm.ui.clients.contacts.dialog import ContactDialog
 from desktop_crm.ui.clients.contacts.page import ContactsPage
 from desktop_crm.ui.main_window import MainWindow
-from tests.gui.conftest import type_text
+from tests.gui.conftest import answer_with, shown, type_text
 
 pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
@@ -37,30 +36,9 @@ def clock() -> datetime:
 Fill = Callable[[ContactDialog], None]
 
 
-class AnsweringDialog(ContactDialog):
-    """The real dialog; exec() runs ``fill`` on it and presses Save."""
-
-    fill: Fill | None = None
-    seen: list[ContactDialog]
-
-    def exec(self) -> int:
-        if self.fill is not None:
-            self.fill(self)
-        self.ok_button.click()
-        self.seen.append(self)
-        return int(self.result())
-
-
 def answer(page: ContactsPage, fill: Fill) -> list[ContactDialog]:
-    seen: list[ContactDialog] = []
-
-    def make(person: ContactPerson, today: date, save: Callable[[ContactPerson], int],
-             parent: QWidget) -> ContactDialog:
-        dialog = AnsweringDialog(person, today, save, parent)
-        dialog.fill, dialog.seen = fill, seen
-        return dialog
-    page.dialog_factory = make
-    return seen
+    """Make ``page`` open real dialogs that run ``fill`` and press Save."""
+    return answer_with(page, ContactDialog, fill, lambda dialog: dialog.ok_button.click())
 
 
 @pytest.fixture
@@ -74,13 +52,7 @@ def ids(db: Database) -> dict[str, int]:
 @pytest.fixture
 def win(qtbot, db: Database, settings: QSettings, ids: dict[str, int]  # type: ignore[no-untyped-def]
         ) -> Iterator[MainWindow]:
-    window = MainWindow(db, settings, clock, user="王磊")
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.clients.editor.revert()
-    window.close()
-    window.deleteLater()
+    yield from shown(qtbot, MainWindow(db, settings, clock, user="王磊"))
 
 
 def open_contacts(win: MainWindow, client_id: int) -> ContactsPage:

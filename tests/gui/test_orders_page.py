@@ -21,7 +21,7 @@ from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.clients.orders.dialog import OrderDialog
 from desktop_crm.ui.clients.orders.page import OrdersPage
 from desktop_crm.ui.main_window import MainWindow
-from tests.gui.conftest import type_text
+from tests.gui.conftest import answer_with, shown, type_text
 
 pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
@@ -35,31 +35,9 @@ def clock() -> datetime:
 Fill = Callable[[OrderDialog], None]
 
 
-class AnsweringOrderDialog(OrderDialog):
-    """The real dialog; exec() runs ``fill`` on it and presses Save order."""
-
-    fill: Fill | None = None
-    seen: list[OrderDialog]
-
-    def exec(self) -> int:
-        if self.fill is not None:
-            self.fill(self)
-        self._accept()
-        self.seen.append(self)
-        return int(self.result())
-
-
 def answer(page: OrdersPage, fill: Fill) -> list[OrderDialog]:
-    """Make ``page`` open answering dialogs; returns the dialogs it opened."""
-    seen: list[OrderDialog] = []
-
-    def make(order: Order, today: date, save: Callable[[Order], int],
-             parent: QWidget) -> OrderDialog:
-        dialog = AnsweringOrderDialog(order, today, save, parent)
-        dialog.fill, dialog.seen = fill, seen
-        return dialog
-    page.dialog_factory = make
-    return seen
+    """Make ``page`` open real dialogs that run ``fill`` and press Save order."""
+    return answer_with(page, OrderDialog, fill, lambda dialog: dialog._accept())
 
 
 def typed(product: str = "", amount: str = "", status: OrderStatus | None = None,
@@ -85,13 +63,7 @@ def client_id(db: Database) -> int:
 @pytest.fixture
 def win(qtbot, db: Database, settings: QSettings, client_id: int  # type: ignore[no-untyped-def]
         ) -> Iterator[MainWindow]:
-    window = MainWindow(db, settings, clock)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.clients.editor.revert()
-    window.close()
-    window.deleteLater()
+    yield from shown(qtbot, MainWindow(db, settings, clock))
 
 
 def open_orders(win: MainWindow, client_id: int) -> OrdersPage:

@@ -124,8 +124,7 @@ class ImportSource:
         return im.preview(rows, count)
 
     def column_name(self, index: int) -> str:
-        header = self.headers[index] if index < len(self.headers) else ""
-        return header or im.column_letter(index)
+        return im.column_name(self.headers, index)
 
 
 def open_source(path: Path | str, sheet: str | None = None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -27,7 +27,7 @@ from desktop_crm.ui.care.agenda_bulk import AgendaBulk
 from desktop_crm.ui.care.agenda_model import AgendaModel
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.table_model import texts_changed
-from desktop_crm.ui.widgets import configure_list_view
+from desktop_crm.ui.widgets import add_shortcut, configure_list_view
 
 # Builds the dialog; tests replace it to answer without a modal loop.
 DialogFactory = Callable[[AgendaItem, QWidget], MarkDoneDialog]
@@ -92,8 +92,8 @@ class AgendaPanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty, 1)
         layout.addLayout(buttons)
-        self.done_action = self._shortcut("Ctrl+D", self.mark_done)
-        self.undo_action = self._shortcut(QKeySequence.StandardKey.Undo, self.undo)
+        self.done_action = add_shortcut(self, "Ctrl+D", self.mark_done)
+        self.undo_action = add_shortcut(self, QKeySequence.StandardKey.Undo, self.undo)
         self.bulk = AgendaBulk(self)  # several selected rows: one step, one undo
         for n, widget in enumerate((self.bulk.postpone_button, self.bulk.dismiss_button)):
             buttons.insertWidget(1 + n, widget)
@@ -105,15 +105,6 @@ class AgendaPanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self._empty_text = ""
         self.retranslate()
-
-    def _shortcut(self, key: QKeySequence | QKeySequence.StandardKey | str,
-                  slot: Callable[[], object]) -> QAction:
-        action = QAction(self)
-        action.setShortcut(QKeySequence(key))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
 
     def retranslate(self) -> None:
         self.done_button.setText(_("Mark as done… (Ctrl+D)"))

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,12 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.domain.contact import ContactPerson, PurchaseRole, validate_contact
-from desktop_crm.domain.errors import NotFoundError
-from desktop_crm.domain.validation import FieldError, ValidationError
+from desktop_crm.domain.validation import FieldError
 from desktop_crm.i18n import N_, _
-from desktop_crm.storage.database import ConnectionLostError
 from desktop_crm.ui.clients.fields import EnumCombo
-from desktop_crm.ui.widgets import DateSpecEdit, error_label, mark_invalid
+from desktop_crm.ui.field_errors import save_or_show, show_field_errors
+from desktop_crm.ui.widgets import DateSpecEdit, error_label
 
 # numbers are separated by these (not by spaces or dashes, which numbers hold)
 _PHONE_SPLIT = re.compile(r"[,，;；、/]")
@@ -124,45 +122,14 @@ class ContactDialog(QDialog):
 
     def _accept(self) -> None:
         person = self.person()
-        errors = validate_contact(person, self._today)
-        if not errors:
-            try:
-                self.saved_id = self._save(person)
-            except ValidationError as exc:
-                errors = exc.errors
-            except (NotFoundError, ConnectionLostError) as exc:
-                # the organisation went to the trash meanwhile, or the server
-                # is not answering: nothing was written, the typing stays
-                self.show_errors([FieldError("", str(exc))])
-                return
-        if errors:
-            self.show_errors(errors)
-            return
-        self.accept()
+        save_or_show(self, self._save, person, validate_contact(person, self._today))
 
     def show_errors(self, errors: list[FieldError]) -> None:
-        for editor in self.fields.values():
-            if editor.property("invalid"):
-                mark_invalid(editor, None)
-        lines = []
-        first: QWidget | None = None
         phones = split_phones(self.phones.text())
-        marked: dict[QWidget, list[str]] = {}
-        for error in errors:
-            head, _dot, index = error.field.partition(".")
-            widget = self.fields.get(head)
-            message = error.message
-            if head == "phones" and index.isdigit() and int(index) < len(phones):
-                message = f"{phones[int(index)]}: {message}"
-            if widget is not None:
-                marked.setdefault(widget, []).append(message)
-                lines.append(f"• {_(CAPTIONS[head]).rstrip(' *')}: {message}")
-                first = first or widget
-            else:
-                lines.append(f"• {message}")
-        for widget, messages in marked.items():
-            mark_invalid(widget, "\n".join(messages))
-        self.errors.setText(_("Not saved. Please correct:") + "\n" + "\n".join(lines))
-        self.errors.setVisible(bool(errors))
-        if first is not None:
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        def describe(field: str, index: str, message: str) -> str:
+            if field == "phones" and index.isdigit() and int(index) < len(phones):
+                return f"{phones[int(index)]}: {message}"
+            return message
+
+        show_field_errors(self.fields, CAPTIONS, self.errors, errors, describe)

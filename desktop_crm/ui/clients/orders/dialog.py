@@ -11,7 +11,6 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.order_care import LOST_REVIEW_DAYS, LOST_REVISIT_DAYS
 from desktop_crm.domain.sales import (
     DEFAULT_CURRENCY,
@@ -36,12 +34,12 @@ from desktop_crm.domain.sales import (
     parse_amount,
     validate_order,
 )
-from desktop_crm.domain.validation import FieldError, ValidationError
+from desktop_crm.domain.validation import FieldError
 from desktop_crm.i18n import N_, _
-from desktop_crm.storage.database import ConnectionLostError
 from desktop_crm.ui.clients.fields import EnumCombo
 from desktop_crm.ui.date_edit import DateEdit, OptionalDateEdit, date_problems
-from desktop_crm.ui.widgets import from_qdate, mark_invalid, to_qdate
+from desktop_crm.ui.field_errors import save_or_show, show_field_errors
+from desktop_crm.ui.widgets import from_qdate, to_qdate
 
 CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")
 
@@ -185,37 +183,7 @@ class OrderDialog(QDialog):
         order, problems = self.order()
         errors = problems + [e for e in validate_order(order, self._today)
                              if e.field not in {p.field for p in problems}]
-        if not errors:
-            try:
-                self.saved_id = self._save(order)
-            except ValidationError as exc:
-                errors = exc.errors
-            except (NotFoundError, ConnectionLostError) as exc:
-                # the client went to the trash meanwhile, or the server is not
-                # answering: nothing was written, the typing stays
-                self.show_errors([FieldError("", str(exc))])
-                return
-        if errors:
-            self.show_errors(errors)
-            return
-        self.accept()
+        save_or_show(self, self._save, order, errors)
 
     def show_errors(self, errors: list[FieldError]) -> None:
-        for editor in self.fields.values():
-            if editor.property("invalid"):
-                mark_invalid(editor, None)
-        lines = []
-        first: QWidget | None = None
-        for error in errors:
-            widget = self.fields.get(error.field)
-            if widget is not None:
-                mark_invalid(widget, error.message)
-                caption = _(CAPTIONS[error.field]).rstrip(" *")
-                lines.append(f"• {caption}: {error.message}")
-                first = first or widget
-            else:
-                lines.append(f"• {error.message}")
-        self.errors.setText(_("Not saved. Please correct:") + "\n" + "\n".join(lines))
-        self.errors.setVisible(bool(errors))
-        if first is not None:
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
+        show_field_errors(self.fields, CAPTIONS, self.errors, errors)
