@@ -88,7 +88,8 @@ def test_undoing_an_import_takes_its_client_out_of_the_editor(  # type: ignore[n
 
     monkeypatch.setattr(transfer, "DIALOG_FACTORY", Accepting)
     window.import_clients()
-    qtbot.waitUntil(lambda: "Imported as batch" in window.statusBar().currentMessage())
+    qtbot.waitUntil(lambda: "Imported as batch" in window.statusBar().currentMessage(),
+                    timeout=20_000)  # a background import on a loaded machine
     _open(qtbot, window, "王小明")
     pane = window.clients.card_pane
 
