@@ -36,6 +36,7 @@ from desktop_crm.domain.enums import Channel
 from desktop_crm.domain.loyalty import KPI_KEYS, kpi_definition, kpi_label, previous_period
 from desktop_crm.domain.sales import Order, OrderStatus
 from desktop_crm.services.registry import Services
+from desktop_crm.ui import operations
 from desktop_crm.ui.loyalty.figures import DASH, reason_text
 from desktop_crm.ui.loyalty.tab import LoyaltyTab
 from tests.conftest import Clock
@@ -345,5 +346,8 @@ def test_the_figures_show_before_the_trend_is_read(qtbot, book) -> None:  # type
     finally:
         with qtbot.waitSignal(page.loaded, timeout=WAIT):
             release.set()
+        # the figures start the drill-down of the charted KPI: let it finish
+        # within the test, before its widgets go
+        qtbot.waitUntil(lambda: not operations.running(), timeout=WAIT)
     assert page.busy.text() == ""
     assert len(page.trend_chart.points) == 3
