@@ -19,7 +19,7 @@ from desktop_crm.storage.database import Database
 from desktop_crm.ui.bulk_actions import DoneDialog, PostponeDialog, ValueDialog
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.widgets import to_qdate
-from tests.gui.conftest import type_text
+from tests.gui.conftest import shown, type_text
 
 pytestmark = pytest.mark.usefixtures("everyone")
 
@@ -45,13 +45,7 @@ def book(db: Database) -> dict[str, int]:
 @pytest.fixture
 def win(qtbot, db: Database, settings: QSettings, book: dict[str, int]  # type: ignore[no-untyped-def]
         ) -> Iterator[MainWindow]:
-    window = MainWindow(db, settings, clock)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.clients.editor.revert()
-    window.close()
-    window.deleteLater()
+    yield from shown(qtbot, MainWindow(db, settings, clock))
 
 
 def titles(panel) -> list[str]:  # type: ignore[no-untyped-def]

@@ -23,7 +23,7 @@ from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.care.agenda_model import AgendaModel
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.main_window import MainWindow
-from tests.gui.conftest import finished, type_text
+from tests.gui.conftest import finished, shown, type_text
 
 # on a server database too, showing everyone's clients (Mine is the default there)
 pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
@@ -73,13 +73,7 @@ def book(db: Database) -> dict[str, int]:
 @pytest.fixture
 def win(qtbot, db: Database, settings: QSettings, book: dict[str, int]  # type: ignore[no-untyped-def]
         ) -> Iterator[MainWindow]:
-    window = MainWindow(db, settings, clock)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.clients.editor.revert()
-    window.close()
-    window.deleteLater()
+    yield from shown(qtbot, MainWindow(db, settings, clock))
 
 
 def rows(panel) -> list[str]:  # type: ignore[no-untyped-def]

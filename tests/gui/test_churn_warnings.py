@@ -21,6 +21,7 @@ from desktop_crm.services.sales import SalesService
 from desktop_crm.storage.database import Database
 from desktop_crm.ui.care.kind_style import CHURN_COLOUR
 from desktop_crm.ui.main_window import MainWindow
+from tests.gui.conftest import shown
 
 pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
@@ -51,13 +52,7 @@ def book(db: Database) -> dict[str, int]:
 @pytest.fixture
 def win(qtbot, db: Database, settings: QSettings, book: dict[str, int]  # type: ignore[no-untyped-def]
         ) -> Iterator[MainWindow]:
-    window = MainWindow(db, settings, clock)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.clients.editor.revert()
-    window.close()
-    window.deleteLater()
+    yield from shown(qtbot, MainWindow(db, settings, clock))
 
 
 def rows(panel) -> list[str]:  # type: ignore[no-untyped-def]

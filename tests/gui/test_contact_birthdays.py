@@ -18,6 +18,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.contacts import ContactService
 from desktop_crm.storage.database import Database
 from desktop_crm.ui.main_window import MainWindow
+from tests.gui.conftest import shown
 
 pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
@@ -38,13 +39,7 @@ def org(db: Database) -> int:
 @pytest.fixture
 def win(qtbot, db: Database, settings: QSettings, org: int  # type: ignore[no-untyped-def]
         ) -> Iterator[MainWindow]:
-    window = MainWindow(db, settings, clock, user="王磊")
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.clients.editor.revert()
-    window.close()
-    window.deleteLater()
+    yield from shown(qtbot, MainWindow(db, settings, clock, user="王磊"))
 
 
 def rows(panel) -> list[str]:  # type: ignore[no-untyped-def]

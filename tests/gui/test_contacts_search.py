@@ -16,7 +16,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.contacts import ContactService
 from desktop_crm.storage.database import Database
 from desktop_crm.ui.main_window import MainWindow
-from tests.gui.conftest import type_text
+from tests.gui.conftest import shown, type_text
 
 pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
@@ -40,13 +40,7 @@ def ids(db: Database) -> dict[str, int]:
 @pytest.fixture
 def win(qtbot, db: Database, settings: QSettings, ids: dict[str, int]  # type: ignore[no-untyped-def]
         ) -> Iterator[MainWindow]:
-    window = MainWindow(db, settings, clock, user="王磊")
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.clients.editor.revert()
-    window.close()
-    window.deleteLater()
+    yield from shown(qtbot, MainWindow(db, settings, clock, user="王磊"))
 
 
 def names(win: MainWindow) -> list[str]:
