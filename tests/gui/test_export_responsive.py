@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -52,22 +53,27 @@ def test_the_window_keeps_processing_events_while_the_workbook_is_written(  # ty
             yield page
 
     monkeypatch.setattr(pages, "pages", spy)
-    ticks = 0
+    ticks = 0  # timer events handled while the export was still running
+    running: list[Any] = []
 
     def tick() -> None:
         nonlocal ticks
-        ticks += 1
+        if running and running[0].finished_ok is None:
+            ticks += 1
 
     timer = QTimer(interval=5)
     timer.timeout.connect(tick)
     timer.start()
     operation = window.export_workbook()
     assert operation is not None and operation.finished_ok is None  # still running
+    running.append(operation)
     result = finished(qtbot, operation)
     timer.stop()
     assert result is not None and result.clients == CLIENTS
     assert on_main == [False, False, False]  # every page written off the UI thread
-    assert ticks > 10  # the UI thread's timer kept firing while it ran
+    # the UI thread handled its timer while the export ran (how often depends
+    # on the machine's load: once is the proof)
+    assert ticks >= 1
     assert (tmp_path / "book.xlsx").exists()
     assert "book.xlsx" in window.statusBar().currentMessage()
 
