@@ -32,6 +32,7 @@ def shown(qtbot, window: MainWindow) -> Iterator[MainWindow]:  # type: ignore[no
     window.show()
     qtbot.waitExposed(window)
     yield window
+    window.complaints.form.revert()
     window.clients.editor.revert()
     window.close()
     window.deleteLater()

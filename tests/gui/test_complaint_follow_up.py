@@ -22,7 +22,7 @@ from desktop_crm.storage.database import Database
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.main_window import MainWindow
 from tests.conftest import Clock
-from tests.gui.conftest import type_text
+from tests.gui.conftest import shown, type_text
 
 pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
@@ -52,14 +52,7 @@ def resolved(db: Database, clock: Clock, client_id: int) -> Complaint:
 @pytest.fixture
 def win(qtbot, db: Database, settings: QSettings, client_id: int,  # type: ignore[no-untyped-def]
         clock: Clock) -> Iterator[MainWindow]:
-    window = MainWindow(db, settings, clock)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.complaints.form.revert()
-    window.clients.editor.revert()
-    window.close()
-    window.deleteLater()
+    yield from shown(qtbot, MainWindow(db, settings, clock))
 
 
 def click_move(qtbot, win: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]

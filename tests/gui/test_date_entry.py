@@ -23,7 +23,7 @@ from desktop_crm.ui.clients.orders.dialog import OrderDialog
 from desktop_crm.ui.date_edit import DateEdit
 from desktop_crm.ui.main_window import MainWindow
 from tests.conftest import Clock
-from tests.gui.conftest import type_text
+from tests.gui.conftest import shown, type_text
 
 pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
 
@@ -45,14 +45,7 @@ def client_id(db: Database, clock: Clock) -> int:
 @pytest.fixture
 def win(qtbot, db: Database, settings: QSettings, client_id: int,  # type: ignore[no-untyped-def]
         clock: Clock) -> Iterator[MainWindow]:
-    window = MainWindow(db, settings, clock)
-    window.show()
-    qtbot.waitExposed(window)
-    yield window
-    window.complaints.form.revert()
-    window.clients.editor.revert()
-    window.close()
-    window.deleteLater()
+    yield from shown(qtbot, MainWindow(db, settings, clock))
 
 
 def retype(qtbot, field: DateEdit, text: str) -> None:  # type: ignore[no-untyped-def]
