@@ -35,6 +35,7 @@ from desktop_crm.storage.database import Database, DatabaseError, shown_url
 from desktop_crm.ui import backups, demo_book, file_dialogs, transfer
 from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.changes import Changes, TabPage, client_ids
+from desktop_crm.ui.clients import card_scan
 from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.complaints.analysis import AnalysisPane
 from desktop_crm.ui.complaints.tab import NEW_SHORTCUT, ComplaintsTab
@@ -269,6 +270,7 @@ class MainWindow(QMainWindow):
         self.act_export_ics = self._action(self.export_calendar)
         self.act_import = self._action(self.import_clients, "Ctrl+I")
         self.act_undo_import = self._action(self.undo_import)
+        self.act_scan_card = self._action(self.new_client_from_card, card_scan.SHORTCUT)
         self.act_export_xlsx = self._action(self.export_workbook, "Ctrl+E")
         self.act_export_list = self._action(self.export_client_list)
         self.act_export_vcf = self._action(
@@ -298,7 +300,7 @@ class MainWindow(QMainWindow):
         for a in (self.act_new_db, self.act_open_db, self.act_backup, self.act_restore):
             self.file_menu.addAction(a)
         self.file_menu.addSeparator()
-        for a in (self.act_import, self.act_undo_import):
+        for a in (self.act_scan_card, self.act_import, self.act_undo_import):
             self.file_menu.addAction(a)
         self.file_menu.addSeparator()
         for a in (self.act_export_xlsx, self.act_export_list, self.act_export_vcf,
@@ -324,6 +326,11 @@ class MainWindow(QMainWindow):
     def _on_clients(self, callback: Callable[[], object]) -> None:
         self.tabs.setCurrentWidget(self.clients)
         callback()
+
+    def new_client_from_card(self) -> None:
+        """File > New client from business card...: ask for the image."""
+        if self.clients.card_scan is not None:
+            self._on_clients(self.clients.card_scan.choose)
 
     def _save_current(self) -> None:
         """Ctrl+S saves the complaint when its tab is current, else the card."""
@@ -354,6 +361,7 @@ class MainWindow(QMainWindow):
         self.act_export_ics.setText(_("Export care calendar (.ics)…"))
         self.act_import.setText(_("Import clients or orders (Excel, CSV, vCard)…"))
         self.act_undo_import.setText(_("Undo last import…"))
+        self.act_scan_card.setText(_("New client from business card…"))
         self.act_export_xlsx.setText(_("Export workbook for managers (.xlsx)…"))
         self.act_export_list.setText(_("Export the listed clients (.xlsx)…"))
         self.act_export_vcf.setText(_("Export contacts (.vcf)…"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -33,6 +35,9 @@ from desktop_crm.ui.clients.search_order import SearchOrder
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import configure_list_view, refill_combo
+
+if TYPE_CHECKING:
+    from desktop_crm.ui.clients.card_scan import CardScanFlow
 
 _CLASSIFICATION_TITLES = {
     "nature": N_("By nature"), "stage": N_("By stage"), "tenure": N_("By tenure"),
@@ -99,6 +104,7 @@ class ClientsTab(QWidget):
         self.editor = CardEditor(service, self)
         self.card_pane = CardPane(self.editor, service.user, self)  # or a plain line
         self.bulk = ClientBulk(self)  # several selected rows: one step, one undo
+        self.card_scan: CardScanFlow | None = None  # set by the window (card_scan.py)
 
         filters = QHBoxLayout()
         for w in (self.kind, self.classification, self.tag, self.owner):
@@ -207,6 +213,8 @@ class ClientsTab(QWidget):
         self.first_start.retranslate()
         self.editor.retranslate()
         self.card_pane.retranslate()
+        if self.card_scan is not None:
+            self.card_scan.retranslate()
         self.reload_filters()
         self._update_count()
         texts_changed(self.model)

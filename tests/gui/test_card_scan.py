@@ -1,0 +1,357 @@
+"""New client from a business card (ui/clients/card_scan.py): the scan runs
+off the window, the new-card form opens filled and marked, nothing is saved
+until the user saves, a card that looks like a client offers to update it,
+the card's image is kept on save, bad images give one message, Cancel stops
+the scan, and an image dropped on the client list is read."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QBuffer, QIODevice, QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage, QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushButton
+
+from desktop_crm import i18n
+from desktop_crm.domain.business_card import CardFields
+from desktop_crm.domain.client import ClientCard, Phone
+from desktop_crm.domain.enums import PhoneKind
+from desktop_crm.domain.errors import CrmError
+from desktop_crm.services.clients import ClientFilter, ClientService
+from desktop_crm.ui.clients.card_scan import CardScanFlow
+from desktop_crm.ui.clients.fields import PhoneRow
+from tests.gui.conftest import finished, type_text
+
+WANG = CardFields(name="王小明", title="销售经理", company="深圳前海星河科技有限公司",
+                  mobiles=("139 2233 4455",), emails=("wang@xinghe.cn",),
+                  address="深圳市南山区科技园南路 88 号")
+# 曾国方's mobile (the ``seeded`` fixture) on a card with a new e-mail and title
+ZENG = CardFields(name="曾国方", title="采购总监", company="北京华为科技有限公司",
+                  mobiles=("138 0013 8000",), emails=("zeng@huawei.example",))
+TOOLTIP = {"en": "Read from the business card: check it", "zh": "从名片识别：请核对"}
+
+
+def jpeg() -> bytes:
+    image = QImage(90, 54, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "JPEG")
+    return bytes(buffer.data().data())
+
+
+@dataclass(frozen=True)
+class Scan:
+    """A stand-in for services.card_scan.ScanResult."""
+
+    fields: CardFields
+    image_jpeg: bytes
+
+
+def scanner_of(fields: CardFields) -> Callable[..., Scan]:
+    def scan(path: Path, *, cancelled: Callable[[], bool] = lambda: False) -> Scan:
+        return Scan(fields, jpeg())
+    return scan
+
+
+@dataclass(frozen=True)
+class Match:
+    client_id: int
+    name: str
+    company: str
+    reason: str
+
+
+class Drafting:
+    """A stand-in for services.card_draft, enough for the form: the card's
+    fields on a card, matches by mobile, and a merge that adds what is new."""
+
+    def __init__(self, service: ClientService) -> None:
+        self.service = service
+
+    def draft(self, fields: CardFields) -> ClientCard:
+        return ClientCard(name=fields.name, title=fields.title, company=fields.company,
+                          phones=[Phone(n, PhoneKind.MOBILE) for n in fields.mobiles],
+                          email=fields.emails[0] if fields.emails else "",
+                          address=fields.address)
+
+    def matches(self, fields: CardFields) -> list[Match]:
+        found = []
+        for number in fields.mobiles:
+            for client_id in self.service.list_ids(ClientFilter(text=number)):
+                card = self.service.get(client_id)
+                found.append(Match(client_id, card.name, card.company,
+                                   f"same mobile {number}"))
+        return found
+
+    def merge_into(self, card: ClientCard, fields: CardFields) -> ClientCard:
+        digits = {"".join(c for c in p.number if c.isdigit()) for p in card.phones}
+        phones = card.phones + [Phone(n) for n in fields.mobiles
+                                if "".join(c for c in n if c.isdigit()) not in digits]
+        return replace(card, title=fields.title or card.title, phones=phones,
+                       email=card.email or (fields.emails[0] if fields.emails else ""))
+
+
+@pytest.fixture
+def kept() -> list[tuple[int, bytes]]:
+    return []
+
+
+@pytest.fixture
+def flow(window, db, kept) -> CardScanFlow:  # type: ignore[no-untyped-def]
+    tab = window.clients
+    if tab.card_scan is None:
+        tab.card_scan = CardScanFlow(tab, scanner_of(WANG), Drafting(tab.service),
+                                     lambda client_id, data: kept.append((client_id, data)))
+    tab.card_scan.drafting = Drafting(tab.service)
+    tab.card_scan.scanner = scanner_of(WANG)
+    return tab.card_scan
+
+
+def _names(db) -> list[str]:  # type: ignore[no-untyped-def]
+    service = ClientService(db)
+    return sorted(service.get(i).name for i in service.list_ids(ClientFilter()))
+
+
+def _set_language(window, lang: str) -> None:  # type: ignore[no-untyped-def]
+    i18n.set_language(lang)
+    window.retranslate()
+
+
+def _scan(qtbot, flow: CardScanFlow, tmp_path: Path, fields: CardFields | None = None):  # type: ignore[no-untyped-def]
+    if fields is not None:
+        flow.scanner = scanner_of(fields)
+    path = tmp_path / "card.jpg"
+    path.write_bytes(jpeg())
+    return finished(qtbot, flow.start(path))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_card_fills_the_new_card_marked_and_is_saved_only_by_the_user(  # type: ignore[no-untyped-def]
+        qtbot, window, db, seeded, flow, kept, tmp_path, lang):
+    _set_language(window, lang)
+    editor = window.clients.editor
+    _scan(qtbot, flow, tmp_path)
+    basics = editor.basics
+    assert editor.client_id is None and editor.is_dirty()
+    assert (basics.name.text(), basics.title.text(), basics.company.text(),
+            basics.email.text(), basics.address.text()) == (
+        "王小明", "销售经理", "深圳前海星河科技有限公司", "wang@xinghe.cn",
+        "深圳市南山区科技园南路 88 号")
+    phone = basics.phones.rows[0]
+    assert isinstance(phone, PhoneRow) and phone.number.text() == "139 2233 4455"
+    for field in (basics.name, basics.title, basics.company, basics.email, basics.address,
+                  phone.number):
+        assert flow.marks.is_marked(field)
+        assert field.toolTip() == TOOLTIP[lang]
+        assert "background" in field.styleSheet()
+    assert not flow.marks.is_marked(basics.wechat)  # the card had none
+    assert basics.owner.text() == window.clients.service.user
+    assert flow.banner.isVisible() and not flow.banner.rows
+    assert flow.banner.keep_image.isVisible() and flow.banner.keep_image.isChecked()
+    assert _names(db) == ["John Smith", "曾国方", "李娜"]  # nothing saved yet
+
+    # the user corrects the title: its mark goes, the others stay
+    basics.title.selectAll()
+    type_text(basics.title, "销售总监" if lang == "zh" else "Sales Director")
+    assert not flow.marks.is_marked(basics.title) and basics.title.styleSheet() == ""
+    assert basics.title.toolTip() == ""
+    assert flow.marks.is_marked(basics.name)
+
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    client_id = editor.client_id
+    assert client_id is not None
+    card = ClientService(db).get(client_id)
+    assert (card.name, card.title, card.company, card.email) == (
+        "王小明", "销售总监" if lang == "zh" else "Sales Director", "深圳前海星河科技有限公司",
+        "wang@xinghe.cn")
+    assert [p.number for p in card.phones] == ["139 2233 4455"]
+    assert kept == [(client_id, jpeg())]
+    assert not flow.marks.marked() and not flow.banner.isVisible() and not flow.active
+
+
+def test_leaving_the_read_card_unsaved_keeps_nothing(  # type: ignore[no-untyped-def]
+        qtbot, window, db, seeded, flow, kept, tmp_path, answer_dialogs):
+    window.clients.apply_filter()
+    _scan(qtbot, flow, tmp_path)
+    answers, asked = answer_dialogs
+    answers.append(QMessageBox.StandardButton.Discard)
+    window.clients._select(seeded["李娜"])
+    assert window.clients.editor.basics.name.text() == "李娜"
+    assert len(asked) == 1  # the unsaved card from the business card: discarded
+    qtbot.waitUntil(lambda: not flow.banner.isVisible())
+    assert not flow.marks.marked() and not flow.active
+    assert _names(db) == ["John Smith", "曾国方", "李娜"] and kept == []
+    window.clients.editor.save()  # a later save of another card keeps no image
+    assert kept == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_card_of_a_client_offers_to_update_that_client(  # type: ignore[no-untyped-def]
+        qtbot, window, db, seeded, flow, kept, tmp_path, lang):
+    _set_language(window, lang)
+    editor = window.clients.editor
+    _scan(qtbot, flow, tmp_path, ZENG)
+    assert [row.match.client_id for row in flow.banner.rows] == [seeded["曾国方"]]
+    row = flow.banner.rows[0]
+    assert "曾国方" in row.label.text() and "same mobile 138 0013 8000" in row.label.text()
+    assert row.update_button.text() == {"en": "Update that client", "zh": "更新该客户"}[lang]
+    assert flow.banner.create_button.isVisible()
+
+    qtbot.mouseClick(row.update_button, Qt.MouseButton.LeftButton)
+    basics = editor.basics
+    assert editor.client_id == seeded["曾国方"] and editor.is_dirty()
+    assert window.clients.model.id_at(window.clients.view.currentIndex().row()) == \
+        seeded["曾国方"]
+    assert (basics.title.text(), basics.email.text()) == ("采购总监", "zeng@huawei.example")
+    assert flow.marks.is_marked(basics.title) and flow.marks.is_marked(basics.email)
+    assert not flow.marks.is_marked(basics.name)  # the same as stored
+    assert not any(flow.marks.is_marked(r.number) for r in basics.phones.rows
+                   if isinstance(r, PhoneRow))  # the number it has already
+    assert flow.banner.isVisible() and not flow.banner.rows
+    assert "曾国方" in flow.banner.text.text()
+    assert _names(db) == ["John Smith", "曾国方", "李娜"]
+    assert ClientService(db).get(seeded["曾国方"]).email == ""  # not saved yet
+
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    card = ClientService(db).get(seeded["曾国方"])
+    assert (card.title, card.email) == ("采购总监", "zeng@huawei.example")
+    assert [p.number for p in card.phones] == ["138 0013 8000"]
+    assert _names(db) == ["John Smith", "曾国方", "李娜"]
+    assert kept == [(seeded["曾国方"], jpeg())]
+
+
+def test_create_a_new_client_goes_on_with_the_card_and_without_the_image(  # type: ignore[no-untyped-def]
+        qtbot, window, db, seeded, flow, kept, tmp_path):
+    editor = window.clients.editor
+    _scan(qtbot, flow, tmp_path, ZENG)
+    qtbot.mouseClick(flow.banner.create_button, Qt.MouseButton.LeftButton)
+    assert not flow.banner.rows and not flow.banner.create_button.isVisible()
+    assert editor.client_id is None and editor.basics.name.text() == "曾国方"
+    flow.banner.keep_image.setChecked(False)
+    assert editor.save()
+    assert _names(db) == ["John Smith", "曾国方", "曾国方", "李娜"]
+    assert kept == []
+
+
+@pytest.fixture
+def messages(monkeypatch):  # type: ignore[no-untyped-def]
+    shown: list[tuple[str, str]] = []
+
+    def box(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        shown.append((title, text))
+        return QMessageBox.StandardButton.Ok
+    for kind in ("critical", "warning"):
+        monkeypatch.setattr(QMessageBox, kind, staticmethod(box))
+    return shown
+
+
+def _bad_scanner(path: Path, *, cancelled: Callable[[], bool] = lambda: False) -> Scan:
+    raise CrmError(f"{path.name} is not an image")
+
+
+@pytest.mark.parametrize("fields", [None, CardFields()], ids=["not an image", "no text"])
+def test_a_bad_image_is_one_message_and_changes_nothing(  # type: ignore[no-untyped-def]
+        qtbot, window, db, seeded, flow, kept, tmp_path, messages, fields):
+    tab = window.clients
+    tab.apply_filter()
+    tab._select(seeded["李娜"])
+    flow.scanner = _bad_scanner if fields is None else scanner_of(fields)
+    path = tmp_path / "notes.jpg"
+    path.write_text("not a picture")
+    finished(qtbot, flow.start(path))
+    assert len(messages) == 1
+    assert messages[0][0] == "Could not read the business card"
+    assert tab.editor.client_id == seeded["李娜"] and not tab.editor.is_dirty()
+    assert not flow.banner.isVisible() and not flow.marks.marked()
+    assert _names(db) == ["John Smith", "曾国方", "李娜"] and kept == []
+
+
+def _progress() -> list[QProgressDialog]:
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, QProgressDialog) and w.isVisible()]
+
+
+def test_cancel_stops_the_scan_and_changes_nothing(  # type: ignore[no-untyped-def]
+        qtbot, window, db, seeded, flow, tmp_path):
+    tab = window.clients
+    tab.apply_filter()
+    tab._select(seeded["李娜"])
+    stopped = threading.Event()
+
+    def slow(path: Path, *, cancelled: Callable[[], bool] = lambda: False) -> Scan:
+        while not cancelled():
+            stopped.wait(0.01)
+        stopped.set()
+        return Scan(WANG, jpeg())
+
+    flow.scanner = slow
+    path = tmp_path / "card.png"
+    path.write_bytes(jpeg())
+    operation = flow.start(path)
+    qtbot.waitUntil(lambda: bool(_progress()), timeout=5000)
+    assert _progress()[0].labelText() == "Reading the business card…"
+    with qtbot.waitSignal(operation.done, timeout=10_000):
+        _progress()[0].findChild(QPushButton).click()
+    assert stopped.is_set()
+    assert tab.editor.client_id == seeded["李娜"] and not tab.editor.is_dirty()
+    assert not flow.banner.isVisible()
+    assert _names(db) == ["John Smith", "曾国方", "李娜"]
+
+
+def _drop(widget, path: Path) -> tuple[bool, bool]:  # type: ignore[no-untyped-def]
+    """Drag ``path`` over ``widget`` and drop it; whether each was accepted."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    action = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(QPoint(20, 20), action, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, enter)
+    drop = QDropEvent(QPointF(20, 20), action, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, drop)
+    return enter.isAccepted(), drop.isAccepted()
+
+
+def test_an_image_dropped_on_the_client_list_is_read(  # type: ignore[no-untyped-def]
+        qtbot, window, db, seeded, flow, tmp_path):
+    tab = window.clients
+    text = tmp_path / "notes.txt"
+    text.write_text("not a card")
+    assert _drop(tab.view.viewport(), text) == (False, False)
+    assert flow.operation is None
+    image = tmp_path / "名片.PNG"
+    image.write_bytes(jpeg())
+    assert _drop(tab.view.viewport(), image) == (True, True)
+    qtbot.waitUntil(lambda: flow.operation is not None)
+    finished(qtbot, flow.operation)
+    assert tab.editor.basics.name.text() == "王小明"
+    assert flow.marks.is_marked(tab.editor.basics.name)
+    assert _names(db) == ["John Smith", "曾国方", "李娜"]
+
+
+def test_the_menu_entry_asks_for_the_image_and_its_key_is_its_own(  # type: ignore[no-untyped-def]
+        qtbot, window, db, seeded, flow, tmp_path, monkeypatch):
+    path = tmp_path / "card.jpeg"
+    path.write_bytes(jpeg())
+    asked: list[str] = []
+
+    def open_file(parent, title, start, filters):  # type: ignore[no-untyped-def]
+        asked.append(title)
+        return path
+    monkeypatch.setattr("desktop_crm.ui.file_dialogs.open_file", open_file)
+    window.tabs.setCurrentWidget(window.today)
+    assert window.act_scan_card in window.file_menu.actions()
+    window.act_scan_card.trigger()
+    assert asked == ["New client from business card"]
+    assert window.tabs.currentWidget() is window.clients
+    finished(qtbot, flow.operation)
+    assert window.clients.editor.basics.name.text() == "王小明"
+    keys = [key.toString() for action in window.findChildren(type(window.act_scan_card))
+            for key in action.shortcuts()]
+    assert keys.count(window.act_scan_card.shortcut().toString()) == 1
+    assert window.act_scan_card.shortcut() == QKeySequence("Ctrl+Shift+B")
