@@ -276,8 +276,9 @@ def _progress() -> list[QProgressDialog]:
             if isinstance(w, QProgressDialog) and w.isVisible()]
 
 
+@pytest.mark.parametrize("stops_by", ["returning", "raising"])
 def test_cancel_stops_the_scan_and_changes_nothing(  # type: ignore[no-untyped-def]
-        qtbot, window, db, seeded, flow, tmp_path):
+        qtbot, window, db, seeded, flow, tmp_path, stops_by):
     tab = window.clients
     tab.apply_filter()
     tab._select(seeded["李娜"])
@@ -287,6 +288,8 @@ def test_cancel_stops_the_scan_and_changes_nothing(  # type: ignore[no-untyped-d
         while not cancelled():
             stopped.wait(0.01)
         stopped.set()
+        if stops_by == "raising":  # as scan_card does: a message no one needs to see
+            raise CrmError("Reading the business card was cancelled.")
         return Scan(WANG, jpeg())
 
     flow.scanner = slow

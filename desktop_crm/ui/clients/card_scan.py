@@ -136,7 +136,11 @@ class CardScanFlow(QObject):
         scanner = self.scanner
 
         def work(ctx: OperationContext) -> ScannedCard:
-            result = scanner(path, cancelled=lambda: ctx.cancelled)
+            try:
+                result = scanner(path, cancelled=lambda: ctx.cancelled)
+            except CrmError:
+                ctx.check_cancelled()  # it stopped because the user cancelled: no message
+                raise
             ctx.check_cancelled()  # a scanner that finished anyway: its result is not wanted
             return result
 
@@ -240,6 +244,11 @@ class CardScanFlow(QObject):
             except CrmError as exc:
                 show_error(self.tab, _("The card's image was not kept"), exc)
                 return
+            editor = self.tab.editor
+            if editor.client_id == client_id and not editor.is_dirty():
+                # the photo is a new version of the card: the editor reads it
+                # again, so that its next save is not taken for a stale one
+                editor.load_id(client_id)
             self.tab.data_changed.emit(client_id)
 
     def _end(self, session: _Session) -> None:
