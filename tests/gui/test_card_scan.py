@@ -153,6 +153,10 @@ def test_a_card_fills_the_new_card_marked_and_is_saved_only_by_the_user(  # type
     assert basics.owner.text() == window.clients.service.user
     assert flow.banner.isVisible() and not flow.banner.rows
     assert flow.banner.keep_image.isVisible() and flow.banner.keep_image.isChecked()
+    assert flow.banner.keep_image.text() == {
+        "en": "Keep the card's image on the client", "zh": "把名片图片保存到客户卡片"}[lang]
+    assert flow.banner.text.text().startswith(
+        {"en": "Read from a business card.", "zh": "已从名片识别。"}[lang])
     assert _names(db) == ["John Smith", "曾国方", "李娜"]  # nothing saved yet
 
     # the user corrects the title: its mark goes, the others stay
@@ -358,3 +362,22 @@ def test_the_menu_entry_asks_for_the_image_and_its_key_is_its_own(  # type: igno
             for key in action.shortcuts()]
     assert keys.count(window.act_scan_card.shortcut().toString()) == 1
     assert window.act_scan_card.shortcut() == QKeySequence("Ctrl+Shift+B")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_banner_shows_its_texts_whole_at_1280_by_800(  # type: ignore[no-untyped-def]
+        qtbot, window, db, seeded, flow, tmp_path, lang):
+    _set_language(window, lang)
+    window.resize(1280, 800)
+    window.tabs.setCurrentWidget(window.clients)
+    _scan(qtbot, flow, tmp_path, ZENG)
+    banner = flow.banner
+    qtbot.waitUntil(lambda: banner.rows and banner.rows[0].isVisible())
+    for button in (banner.create_button, banner.rows[0].update_button):
+        assert button.width() >= button.sizeHint().width(), button.text()
+    check = banner.keep_image
+    assert check.width() >= check.sizeHint().width()
+    for label in (banner.text, banner.matches_label, banner.rows[0].label):
+        assert label.height() >= label.heightForWidth(label.width()), label.text()
+    # the card's fields keep most of the pane
+    assert window.clients.editor.pages.height() > 2 * banner.height()
