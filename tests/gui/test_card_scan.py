@@ -30,7 +30,7 @@ WANG = CardFields(name="王小明", title="销售经理", company="深圳前海�
                   mobiles=("139 2233 4455",), emails=("wang@xinghe.cn",),
                   address="深圳市南山区科技园南路 88 号")
 # 曾国方's mobile (the ``seeded`` fixture) on a card with a new e-mail and title
-ZENG = CardFields(name="曾国方", title="采购总监", company="北京华为科技有限公司",
+ZENG = CardFields(name="曾国方", title="采购总监", company="华为技术有限公司",
                   mobiles=("138 0013 8000",), emails=("zeng@huawei.example",))
 TOOLTIP = {"en": "Read from the business card: check it", "zh": "从名片识别：请核对"}
 
@@ -88,12 +88,27 @@ class Drafting:
                                    f"same mobile {number}"))
         return found
 
-    def merge_into(self, card: ClientCard, fields: CardFields) -> ClientCard:
+    def merge(self, card: ClientCard, fields: CardFields) -> Merge:
         digits = {"".join(c for c in p.number if c.isdigit()) for p in card.phones}
         phones = card.phones + [Phone(n) for n in fields.mobiles
                                 if "".join(c for c in n if c.isdigit()) not in digits]
-        return replace(card, title=fields.title or card.title, phones=phones,
-                       email=card.email or (fields.emails[0] if fields.emails else ""))
+        differing = [Difference("company", fields.company)
+                     if card.company and fields.company != card.company else None]
+        return Merge(replace(card, title=card.title or fields.title, phones=phones,
+                             email=card.email or (fields.emails[0] if fields.emails else "")),
+                     [d for d in differing if d is not None])
+
+
+@dataclass(frozen=True)
+class Difference:
+    field: str
+    from_card: str
+
+
+@dataclass(frozen=True)
+class Merge:
+    card: ClientCard
+    differing: list[Difference]
 
 
 @pytest.fixture
@@ -218,6 +233,12 @@ def test_a_card_of_a_client_offers_to_update_that_client(  # type: ignore[no-unt
                    if isinstance(r, PhoneRow))  # the number it has already
     assert flow.banner.isVisible() and not flow.banner.rows
     assert "曾国方" in flow.banner.text.text()
+    # the client card's company stays; the banner says what the card has
+    assert basics.company.text() == "北京华为科技有限公司"
+    assert not flow.marks.is_marked(basics.company)
+    assert flow.banner.differing.isVisible()
+    assert flow.banner.differing.text().splitlines()[1] == {
+        "en": "• Company: 华为技术有限公司", "zh": "• 公司：华为技术有限公司"}[lang]
     assert _names(db) == ["John Smith", "曾国方", "李娜"]
     assert ClientService(db).get(seeded["曾国方"]).email == ""  # not saved yet
 

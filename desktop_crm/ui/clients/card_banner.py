@@ -77,6 +77,9 @@ class CardScanBanner(QFrame):
         self.text.setWordWrap(True)
         self.matches_label = QLabel(self)
         self.matches_label.setWordWrap(True)
+        self.differing = QLabel(self)  # what the card says otherwise, when updating
+        self.differing.setWordWrap(True)
+        self._differences: list[tuple[str, str]] = []
         self.rows: list[MatchRow] = []
         self._rows_layout = QVBoxLayout()
         self._rows_layout.setContentsMargins(0, 0, 0, 0)
@@ -89,6 +92,7 @@ class CardScanBanner(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(self.text)
+        layout.addWidget(self.differing)
         layout.addWidget(self.matches_label)
         layout.addLayout(self._rows_layout)
         layout.addLayout(bottom)
@@ -100,14 +104,18 @@ class CardScanBanner(QFrame):
     def show_new(self, matches: Sequence[MatchLike]) -> None:
         """A new card from the business card; ``matches`` are offered instead."""
         self._updating = ""
+        self._differences = []
         self._set_matches(matches[:MAX_SHOWN])
         self.keep_image.setChecked(True)
         self.retranslate()
         self.show()
 
-    def show_update(self, name: str) -> None:
-        """The card's values merged into the existing client ``name``."""
+    def show_update(self, name: str, differences: Sequence[tuple[str, str]] = ()) -> None:
+        """The card's values merged into the existing client ``name``;
+        ``differences``: (field label, the business card's value) of the
+        fields the client card keeps because it says something else."""
         self._updating = name
+        self._differences = list(differences)
         self._set_matches([])
         self.retranslate()
         self.show()
@@ -138,6 +146,11 @@ class CardScanBanner(QFrame):
         else:
             self.text.setText(_("Read from a business card. Check the tinted fields, correct "
                                 "what was misread, then save. Nothing is saved until you do."))
+        self.differing.setText("\n".join([
+            _("The business card says otherwise here (the client card keeps its own):"),
+            *(_("• {field}: {value}", field=field, value=value)
+              for field, value in self._differences)]))
+        self.differing.setVisible(bool(self._differences))
         self.matches_label.setText(_("This card may belong to a client you already have:"))
         self.create_button.setText(_("Create a new client"))
         self.keep_image.setText(_("Keep the card's image on the client"))

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from desktop_crm.domain.business_card import CardFields
 from desktop_crm.domain.client import ClientCard
@@ -58,12 +58,31 @@ class Scanner(Protocol):
                  cancelled: Callable[[], bool] = ...) -> ScannedCard: ...
 
 
+class DifferenceLike(Protocol):
+    """A field both cards fill, differently (services.card_draft.CardDifference)."""
+
+    @property
+    def field(self) -> str: ...
+    @property
+    def from_card(self) -> str: ...
+
+
+class MergeLike(Protocol):
+    """An existing card with the business card's news (card_draft.CardMerge)."""
+
+    @property
+    def card(self) -> ClientCard: ...
+    @property
+    def differing(self) -> Sequence[DifferenceLike]: ...
+
+
 class CardDrafting(Protocol):
-    """services.card_draft: the new card, the clients it may be, the merge."""
+    """services.card_draft.CardDraftService: the new card, the clients it may
+    be, and an existing card with what the business card adds."""
 
     def draft(self, fields: CardFields) -> ClientCard: ...
     def matches(self, fields: CardFields) -> Sequence[MatchLike]: ...
-    def merge_into(self, card: ClientCard, fields: CardFields) -> ClientCard: ...
+    def merge(self, card: ClientCard, fields: CardFields) -> MergeLike: ...
 
 
 @dataclass(eq=False)
@@ -168,7 +187,7 @@ class CardScanFlow(QObject):
         except CrmError as exc:
             show_error(self.tab, _("Could not read the business card"), exc)
             return
-        card.owner = card.owner or self.tab.service.user  # a new client is the user's
+        card.owner = self.tab.service.user  # a new client is the user's (as named now)
         tab = self.tab
         if tab.trash_button.isChecked():
             tab.trash_button.setChecked(False)
@@ -209,17 +228,28 @@ class CardScanFlow(QObject):
                 return
             if tab.editor.client_id != client_id:  # its row was current already
                 tab.editor.load_id(client_id)
-            merged = self.drafting.merge_into(tab.service.get(client_id), session.scan.fields)
-            changed = self.marks.fill(lambda: self._put(merged))
+            merge = self.drafting.merge(tab.service.get(client_id), session.scan.fields)
+            changed = self.marks.fill(lambda: self._put(merge.card))
         finally:
             self._filling = False
         self._session = _Session(session.scan, target=client_id)
         keep = self.banner.keep_image.isChecked()
-        self.banner.show_update(tab.editor.title.text())
+        self.banner.show_update(tab.editor.title.text(), [
+            (self._caption(d.field), d.from_card) for d in merge.differing])
         self.banner.keep_image.setChecked(keep)
         if not changed:
             self.tab.status.emit(_("The business card adds nothing new to {name}.",
                                    name=tab.editor.title.text()))
+
+    def _caption(self, field: str) -> str:
+        """The form's label of the card field ``field`` (its name if none)."""
+        editor = self.tab.editor
+        for page in (editor.basics, editor.organisation):
+            widget = page.fields.get(field)
+            label = page.form.labelForField(widget) if widget is not None else None
+            if isinstance(label, QLabel):
+                return label.text().rstrip(" *")
+        return field
 
     # -- the end of a session -------------------------------------------------------------
     def _on_loaded(self) -> None:
