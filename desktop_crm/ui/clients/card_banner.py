@@ -71,8 +71,11 @@ class CardScanBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cardScanBanner")
+        # its own text colour too: the light background stays readable in a dark theme
         self.setStyleSheet("QFrame#cardScanBanner { background: #fff8dc; "
-                           "border: 1px solid #e0c060; border-radius: 4px; }")
+                           "border: 1px solid #e0c060; border-radius: 4px; }"
+                           " QFrame#cardScanBanner > QLabel, QFrame#cardScanBanner > QCheckBox,"
+                           " MatchRow > QLabel { color: #1a1a1a; }")
         self.text = QLabel(self)
         self.text.setWordWrap(True)
         self.matches_label = QLabel(self)

@@ -24,7 +24,7 @@ from desktop_crm.ui.clients.editor import CardEditor
 from desktop_crm.ui.clients.fields import PhoneRow
 
 # the tint of a field read from the card; an invalid field keeps its red
-MARK_STYLE = ("QLineEdit, QPlainTextEdit { background: #fff1b8; }"
+MARK_STYLE = ("QLineEdit, QPlainTextEdit { background: #fff1b8; color: #1a1a1a; }"
               ' *[invalid="true"] { border: 1px solid #c0392b; background: #fdecea; }')
 _NOT_DIGITS = re.compile(r"\D")
 
