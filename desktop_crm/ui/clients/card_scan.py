@@ -149,7 +149,9 @@ class CardScanFlow(QObject):
     def start(self, path: Path) -> Operation[ScannedCard] | None:
         """Read the card in ``path`` off the window; the form opens when done."""
         if self.operation is not None and self.operation.finished_ok is None:
-            return None  # one card at a time
+            # one card at a time (a cancelled scan stops at its next step)
+            self.tab.status.emit(_("Still reading the previous business card."))
+            return None
         if not self.tab.confirm_discard():
             return None
         scanner = self.scanner
