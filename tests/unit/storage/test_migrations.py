@@ -184,6 +184,11 @@ ROWS: dict[str, list[dict[str, Any]]] = {
          "birth_day": 15, "birth_year": None, "birth_leap": 0, "created_at": NOW,
          "updated_at": LATER},
     ],
+    "client_photos": [
+        {"id": 1, "uuid": "00000000-0000-4000-8000-400000000001", "client_id": 1,
+         "mime": "image/jpeg", "data": bytes(range(256)) * 4, "width": 640, "height": 480,
+         "updated_at": LATER},
+    ],
 }
 # Revision 20261205_07 on: records have UUIDs (earlier ones get them from its migration).
 for _number, _row in enumerate((row for table in ("clients", "important_dates",
