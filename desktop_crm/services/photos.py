@@ -16,6 +16,8 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
@@ -47,10 +49,12 @@ class PhotoChange:
     Attributes:
         previous: the photo the client had before (None: it had none).
         version: the card's version after the change.
+        changed_at: when the card changed (None: nothing was written).
     """
 
     previous: Photo | None
     version: int
+    changed_at: datetime | None = None
 
 
 def _not_an_image() -> PhotoError:
@@ -90,12 +94,29 @@ def _encoded(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def read_picture_file(path: Path) -> bytes:
+    """The bytes of a picture file the user chose or dropped; PhotoError
+    when it cannot be read or is far too large to be a photo."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _file_too_large(size)
+        return path.read_bytes()
+    except OSError as exc:
+        raise PhotoError(_("Cannot read {path}: {reason}", path=path.name,
+                           reason=exc.strerror or exc)) from exc
+
+
+def _file_too_large(size: int) -> PhotoError:
+    return PhotoError(_("The picture file is too large ({size} MB); at most {limit} MB",
+                        size=size // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)))
+
+
 def normalised(data: bytes) -> Photo:
     """The photo to store for an image file's ``data``; PhotoError when it is
     not an image Pillow reads or is absurdly large."""
     if len(data) > MAX_FILE_BYTES:
-        raise PhotoError(_("The picture file is too large ({size} MB); at most {limit} MB",
-                           size=len(data) // (1024 * 1024), limit=MAX_FILE_BYTES // (1024 * 1024)))
+        raise _file_too_large(len(data))
     try:
         with warnings.catch_warnings():
             # Pillow only warns below twice its own limit: a refusal here
@@ -167,7 +188,7 @@ class PhotoService:
             version = photo_repo.touch(s, client_id, now) or version
             client_repo.add_changes(s, client_id, [(HISTORY_FIELD, "", REMOVED)], now,
                                     self.user)
-            return PhotoChange(previous, version)
+            return PhotoChange(previous, version, now)
 
     def put_back(self, client_id: int, photo: Photo | None) -> PhotoChange:
         """Undo: the client's photo becomes ``photo`` again (its bytes and
@@ -187,7 +208,7 @@ class PhotoService:
             version = photo_repo.touch(s, client_id, now) or version
             client_repo.add_changes(s, client_id, [
                 (HISTORY_FIELD, "", ADDED if previous is None else REPLACED)], now, self.user)
-            return PhotoChange(previous, version)
+            return PhotoChange(previous, version, now)
 
     @staticmethod
     def _check(s: Session, client_id: int) -> int:
