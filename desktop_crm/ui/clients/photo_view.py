@@ -18,7 +18,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QPoint, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QIODevice,
+    QMargins,
+    QMimeData,
+    QPoint,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDragEnterEvent,
@@ -102,10 +112,13 @@ class PhotoDialog(QDialog):
         area.setWidgetResizable(True)
         area.setMinimumSize(pixmap.size().grownBy(area.contentsMargins()) + QSize(4, 4))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setText(_("Close"))
+        close.setDefault(True)  # Enter closes; the actions need a click or their key
         self.set_button = QPushButton(_("Set photo…"), self)
         self.remove_button = QPushButton(_("Remove photo"), self)
         for button in (self.set_button, self.remove_button):
+            button.setAutoDefault(False)
             button.setVisible(can_change)
             self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
         self.choice = ""  # "set" or "remove" when one of those was pressed
@@ -226,8 +239,9 @@ class PhotoView(QWidget):
                 THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation)
             self.thumb.setPixmap(pixmap)
-            self.thumb.setFixedSize(pixmap.size())
-            self.thumb.setStyleSheet("")
+            self.thumb.setFixedSize(pixmap.size().grownBy(QMargins(1, 1, 1, 1)))
+            # a light picture (a white card) stays apart from the window
+            self.thumb.setStyleSheet("QLabel { border: 1px solid palette(mid); }")
         else:
             self.thumb.setPixmap(QPixmap())
             self.thumb.setFixedSize(PLACEHOLDER)
