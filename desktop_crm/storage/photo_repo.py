@@ -30,6 +30,13 @@ def get(session: Session, client_id: int) -> Photo | None:
     return _photo(row) if row is not None else None
 
 
+def for_clients(session: Session, client_ids: list[int]) -> dict[int, Photo]:
+    """The photos of those of ``client_ids`` that have one (a few at a time:
+    each is up to a few hundred KB)."""
+    stmt = select(ClientPhotoRow).where(ClientPhotoRow.client_id.in_(client_ids))
+    return {row.client_id: _photo(row) for row in session.scalars(stmt)}
+
+
 def has_photo(session: Session, client_id: int) -> bool:
     """Whether the client has a photo (without reading it)."""
     return session.scalar(select(ClientPhotoRow.id).where(
