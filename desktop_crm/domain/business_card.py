@@ -84,7 +84,8 @@ _TITLE = re.compile(
     r"|Consultant|Partner|Founder|Co-founder|Head|Officer|Representative|Specialist"
     r"|Assistant|Executive|Lead|Architect|Designer|Analyst|Chairman|Secretary|Accountant"
     r"|Lawyer|Attorney|Professor|Supervisor|Coordinator|Administrator|Developer|Owner"
-    r"|Advisor|Adviser|Principal|Agent|Buyer|Purchasing|Marketing)(?![A-Za-z])",
+    r"|Advisor|Adviser|Principal|Agent|Buyer|Purchasing|Marketing|Researcher|Scientist"
+    r"|Fellow|Editor|Producer|Associate|Intern|Trainee|Technician|Strategist)(?![A-Za-z])",
     re.IGNORECASE)
 _DEPARTMENT = re.compile(r"^.{1,12}(部|事业部|中心|处|科)$|^.{2,40}\b(Department|Dept\.?"
                          r"|Division)$", re.IGNORECASE)
@@ -108,6 +109,13 @@ _COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫"
                       "长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "独孤")
 _LATIN_WORD = r"(?:[A-Z][A-Za-z'’\-]+|[A-Z]\.)"
 _LATIN_NAME = re.compile(rf"{_LATIN_WORD}(?:\s+{_LATIN_WORD}){{1,2}}")
+_HONORIFIC = re.compile(r"^(?:Dr|Mr|Mrs|Ms|Miss|Prof|Sir)\.?\s*(?=[A-Z])")
+# OCR drops the spaces between latin words now and then ("SalesDirector");
+# these keep their inner capital
+_CAMEL_WORDS = re.compile(r"\b(?:WeChat|LinkedIn|YouTube|PayPal|GitHub|iPhone|Mc[A-Z]\w*)\b")
+# free mail: its domain names no company
+_FREE_MAIL = frozenset({"163", "126", "yeah", "qq", "foxmail", "sina", "sohu", "aliyun",
+                        "gmail", "outlook", "hotmail", "live", "yahoo", "icloud", "me", "139"})
 _NOT_NAME_WORDS = re.compile(r"\b(tel|fax|phone|mobile|email|e-mail|address|web|website|www"
                              r"|wechat|the|and|of|for|limited|china|road|street)\b",
                              re.IGNORECASE)
@@ -143,7 +151,7 @@ def parse_card(lines: Sequence[OcrLine]) -> CardFields:
     found = _Found()
     texts: list[_Text] = []
     wechat_is_mobile = False
-    for line in lines:
+    for line in _reading_order(lines):
         text = ct.clean_line(line.text)
         for seg in ct.segments(text):
             if seg.kind is None:
@@ -176,6 +184,42 @@ def parse_card(lines: Sequence[OcrLine]) -> CardFields:
         address=_join_address(found.address), website=found.website)
 
 
+def _same_row(a: OcrLine, b: OcrLine) -> bool:
+    top = max(a.box[1], b.box[1])
+    bottom = min(a.box[1] + a.box[3], b.box[1] + b.box[3])
+    return bottom - top > 0.5 * min(a.box[3], b.box[3])
+
+
+def _reading_order(lines: Sequence[OcrLine]) -> list[OcrLine]:
+    """The lines top to bottom, left to right, blank ones left out; a label
+    the engine boxed apart from its value (``手机：`` | ``138 0013 8000``) is
+    joined to the box right of it on the same row."""
+    ordered = sorted((line for line in lines if ct.clean_line(line.text)),
+                     key=lambda line: (line.box[1] + line.box[3] / 2, line.box[0]))
+    partner: dict[int, int] = {}  # label line -> its value's line
+    for i, line in enumerate(ordered):
+        if ct.label_only(ct.clean_line(line.text)) is None:
+            continue
+        right = [j for j, other in enumerate(ordered)
+                 if j != i and j not in partner and j not in partner.values()
+                 and _same_row(line, other) and other.box[0] >= line.box[0] + line.box[2] * 0.8]
+        if right:
+            partner[i] = min(right, key=lambda k: ordered[k].box[0])
+    result: list[OcrLine] = []
+    for i, line in enumerate(ordered):
+        if i in partner.values():
+            continue
+        if i in partner:
+            other = ordered[partner[i]]
+            left, top = line.box[0], min(line.box[1], other.box[1])
+            width = other.box[0] + other.box[2] - left
+            height = max(line.box[1] + line.box[3], other.box[1] + other.box[3]) - top
+            line = OcrLine(f"{line.text} {other.text}", (left, top, width, height),
+                           min(line.score, other.score))
+        result.append(line)
+    return result
+
+
 def _once(values: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
@@ -187,7 +231,7 @@ def _add_phones(kind: str, text: str, found: _Found) -> None:
         elif kind == ct.OFFICE_FAX:
             found.offices.append(number)
             found.faxes.append(number)
-        elif mobile:
+        elif mobile or kind == ct.MOBILE:  # +1 987 123 4567 after "Cell" is one
             found.mobiles.append(number)
         else:
             found.offices.append(number)
@@ -217,8 +261,29 @@ def _is_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+def _spaced(text: str) -> str:
+    """Latin words OCR ran together taken apart again: ``SalesDirector``,
+    ``9GaoxinSouthRoad``, ``NERedmond`` (``WeChat``, ``McDonald``, ``GmbH`` stay)."""
+    if _CJK.search(text):
+        return text
+    kept = {m.start() for m in _CAMEL_WORDS.finditer(text)}
+    out = []
+    for i, ch in enumerate(text):
+        prev = text[i - 1] if i else ""
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        inside = any(k < i < k + 12 for k in kept)
+        # before a capital that starts a word (GmbH, PhD keep theirs)
+        if ch.isupper() and nxt.islower() and not inside and (
+                prev.islower() or prev.isdigit()
+                or (prev.isupper() and i >= 2 and text[i - 2].isupper())):
+            out.append(" ")
+        out.append(ch)
+    return "".join(out)
+
+
 def _name_shape(text: str) -> tuple[int, str] | None:
     """(how sure, the name) when ``text`` is shaped like a person's name."""
+    text = _HONORIFIC.sub("", text.strip())
     compact = re.sub(r"\s+", "", text)
     if re.fullmatch(r"[\u3400-\u9fff]{2,4}|[\u3400-\u9fff]{1,6}·[\u3400-\u9fff]{1,8}", compact):
         surname = compact[:1] in _SURNAMES or compact.startswith(_COMPOUND_SURNAMES)
@@ -236,7 +301,7 @@ def _read_texts(texts: list[_Text], found: _Found) -> None:
     departments: list[str] = []
     names: list[tuple[int, float, int, str]] = []  # sure, height, -order, name
     for order, item in enumerate(texts):
-        text = item.text
+        text = item.text = _spaced(item.text)
         if _COMPANY.search(text) and len(text) >= 4:
             companies.append(text)
         elif _DEPARTMENT.match(text) and not _TITLE.search(text.rsplit(None, 1)[-1]):
@@ -263,10 +328,29 @@ def _read_texts(texts: list[_Text], found: _Found) -> None:
         found.company = _in_script(companies, cjk)
     if not found.title and titles:
         found.title = _in_script(titles, cjk)
-        dept = [d for d in departments if _is_cjk(d) == _is_cjk(found.title)]
+        # 市场部 经理: the department says what the title manages; an English
+        # card's department line stands apart from the title, as printed
+        dept = [d for d in departments if _is_cjk(d) and _is_cjk(found.title)]
         if dept and dept[0] not in found.title:
             found.title = f"{dept[0]} {found.title}"
+    if not found.company:
+        found.company = _company_by_domain(texts, found)
     _continue_address(texts, found)
+
+
+def _company_by_domain(texts: list[_Text], found: _Found) -> str:
+    """A company printed as a bare brand (``CONTOSO``) is the line that spells
+    the e-mail's or website's domain (contoso.com)."""
+    hosts = [e.rsplit("@", 1)[-1] for e in found.emails]
+    if found.website:
+        hosts.append(re.sub(r"^\w+://", "", found.website).split("/")[0])
+    labels = {re.sub(r"^www\.", "", h).split(".")[0].replace("-", "") for h in hosts} - _FREE_MAIL
+    for item in texts:
+        letters = re.sub(r"[^a-z0-9]", "", item.text.lower())
+        if not item.used and len(letters) >= 3 and letters in labels:
+            item.used = True
+            return item.text
+    return ""
 
 
 def _name_and_title(text: str) -> tuple[tuple[int, str] | None, str]:
@@ -286,19 +370,24 @@ def _in_script(values: list[str], cjk: bool) -> str:
 
 
 def _continue_address(texts: list[_Text], found: _Found) -> None:
-    """Adds to the address the unused lines printed right below it."""
+    """Adds to the address the unused lines printed right below it, in the
+    same size and column. A photo taken at an angle may put the next line's
+    box a little higher than this one's: up to most of a line above counts."""
     line = found.address_line
     while line is not None:
         left, top, width, height = line.box
+        centre = top + height / 2
         below: _Text | None = None
+        nearest = 0.0
         for item in texts:
-            l2, t2, w2, _h2 = item.line.box
+            l2, t2, w2, h2 = item.line.box
             if item.used or item.line is line:
                 continue
-            gap = t2 - (top + height)
-            if -0.3 * height <= gap <= 0.9 * height and l2 < left + width and l2 + w2 > left:
-                below = item
-                break
+            offset = t2 + h2 / 2 - centre
+            if (-0.8 * height <= offset <= 2.0 * height and 0.6 <= h2 / height <= 1.6
+                    and l2 < left + width and l2 + w2 > left
+                    and (below is None or abs(offset) < nearest)):
+                below, nearest = item, abs(offset)
         if below is None or (_is_cjk(below.text) != _is_cjk(found.address[-1])
                              and _is_cjk(found.address[0])):
             return  # the English address under the Chinese one repeats it
@@ -310,6 +399,8 @@ def _continue_address(texts: list[_Text], found: _Found) -> None:
 def _join_address(parts: list[str]) -> str:
     text = ""
     for part in parts:
+        if not _is_cjk(part):
+            part = re.sub(r",(?=\S)", ", ", part)  # Paddington,London as OCR runs it
         if not text:
             text = part
         elif _is_cjk(text) and (_CJK.match(part[:1]) or _CJK.match(text[-1:])):

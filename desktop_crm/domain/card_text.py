@@ -19,7 +19,7 @@ from desktop_crm.domain.validation import check_email
 
 __all__ = [
     "Segment", "clean_line", "find_emails", "find_phones", "find_website", "format_phone",
-    "segments",
+    "label_only", "segments",
 ]
 
 # -- labels -------------------------------------------------------------------------
@@ -85,9 +85,10 @@ def _alternatives() -> list[tuple[str, str, bool]]:
 _ALTERNATIVES = _alternatives()
 _LABEL = re.compile("|".join(f"(?P<k{i}>{pattern})"
                              for i, (pattern, _k, _l) in enumerate(_ALTERNATIVES)), re.IGNORECASE)
-_AFTER_LABEL = re.compile(r"\s*(?P<colon>:|\.(?!\d))?\s*")
+# the colon: OCR reads ：as ; now and then
+_AFTER_LABEL = re.compile(r"\s*(?P<colon>[:;]|\.(?!\d))?\s*")
 # "Mobile No :", "Telephone Number:"
-_AFTER_LATIN = re.compile(r"(?:\s*(?:no\.?|number)(?![A-Za-z]))?\s*(?P<colon>:|\.(?!\d))?\s*",
+_AFTER_LATIN = re.compile(r"(?:\s*(?:no\.?|number)(?![A-Za-z]))?\s*(?P<colon>[:;]|\.(?!\d))?\s*",
                           re.IGNORECASE)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]|(?<=\d)[\u30fc\u4e00](?=\d)")
@@ -168,6 +169,17 @@ def segments(text: str) -> list[Segment]:
         stop = found[i + 1][0] if i + 1 < len(found) else len(text)
         result.append(Segment(kind, text[value_start:stop].strip(" |,;"), label))
     return result
+
+
+def label_only(text: str) -> str | None:
+    """The field of a line that is nothing but a label (``手机：``, ``Tel``),
+    as OCR gives it when the value stands apart in its own box; else None."""
+    bare = re.sub(r"\s*[:;.]?\s*$", "", text)
+    match = _LABEL.fullmatch(bare)
+    if match is None:
+        return None
+    index = int(next(k for k, v in match.groupdict().items() if v is not None)[1:])
+    return _ALTERNATIVES[index][1]
 
 
 # -- phones -------------------------------------------------------------------------
@@ -291,7 +303,7 @@ def find_website(text: str, *, labelled: bool = False) -> str:
     if labelled:
         text = re.sub(r"\s*[,。·]\s*|\s+\.\s*|\.\s+", ".", text)
     for match in _URL.finditer(text):
-        url = match.group(0).rstrip(".,;/")
+        url = match.group(0).rstrip(".,;")
         lower = url.lower()
         host = re.sub(r"^https?://", "", lower).split("/")[0]
         if labelled or lower.startswith(("www.", "http")) or host.rsplit(".", 1)[-1] in \

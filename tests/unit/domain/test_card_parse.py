@@ -8,13 +8,15 @@ The line sets are written for these tests in the shapes real cards take
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desktop_crm.domain.business_card import CardFields, OcrLine, parse_card
+from desktop_crm.domain.business_card import FIELD_NAMES, CardFields, OcrLine, parse_card
 from desktop_crm.domain.validation import check_phone
 
 
@@ -82,7 +84,7 @@ CASES: list[tuple[str, list[OcrLine], dict[str, Any]]] = [
         "klaus.becker@rheinwerk.de", "https://www.rheinwerk.de"),
      dict(name="Klaus Becker", title="Head of Purchasing",
           company="Rheinwerk Maschinenbau GmbH",
-          mobiles=(), office_phones=("+49 211 555 1234", "+49 171 555 9876"),
+          mobiles=("+49 171 555 9876",), office_phones=("+49 211 555 1234",),
           emails=("klaus.becker@rheinwerk.de",), website="https://www.rheinwerk.de")),
     ("two mobiles on one line and tel/fax sharing a number", card(
         ("赵磊", 50), "杭州西子文化传媒有限公司", "创意总监",
@@ -192,3 +194,45 @@ def test_ocr_dashes_and_a_one_between_digits_read_as_dashes() -> None:
     fields = parse_card(card("手机：138一0013一8000", "电话：010–6552 9988"))
     assert fields.mobiles == ("138 0013 8000",)
     assert fields.office_phones == ("010-6552 9988",)
+
+
+def test_a_label_boxed_apart_from_its_value_is_joined_to_it() -> None:
+    # RapidOCR boxes text separated by a wide gap apart: label and value, or
+    # two columns of one row, come as separate lines in any order
+    lines = [
+        OcrLine("138 0013 8000", (160, 200, 180, 22)),
+        OcrLine("手机：", (40, 201, 60, 22)),
+        OcrLine("Tel", (40, 230, 40, 22)),
+        OcrLine("010-6552 9988", (160, 231, 180, 22)),
+        OcrLine("张伟", (40, 80, 110, 58)),
+        OcrLine("地址", (40, 260, 40, 22)),
+        OcrLine("北京市朝阳区建国路88号", (160, 259, 300, 22)),
+        OcrLine("销售总监", (420, 100, 120, 26)),
+    ]
+    fields = parse_card(lines)
+    assert fields == CardFields(name="张伟", title="销售总监", mobiles=("138 0013 8000",),
+                                office_phones=("010-6552 9988",),
+                                address="北京市朝阳区建国路88号")
+
+
+def test_a_semicolon_read_for_a_colon_still_ends_the_label() -> None:
+    fields = parse_card(card("Tel; 010-6552 9988", "邮箱；zw@example.com"))
+    assert fields.office_phones == ("010-6552 9988",)
+    assert fields.emails == ("zw@example.com",)
+
+
+REAL_LINES = json.loads((Path(__file__).resolve().parents[2] / "data" / "card_lines"
+                         / "rapidocr_lines.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", REAL_LINES, ids=[c["card"] for c in REAL_LINES])
+def test_lines_as_rapidocr_reads_them(case: dict[str, Any]) -> None:
+    """Real engine output (tests/data/card_lines/SOURCES.md): photos taken at
+    an angle, latin words run together, labels glued to their values."""
+    found = parse_card([OcrLine(text, tuple(box), score)  # type: ignore[arg-type]
+                        for text, box, score in case["lines"]])
+    for name in FIELD_NAMES:
+        if name in case["ocr_misread"]:
+            continue
+        want = case["fields"].get(name, getattr(CardFields(), name))
+        assert getattr(found, name) == (tuple(want) if isinstance(want, list) else want), name
