@@ -48,7 +48,6 @@ _CJK_LABELS: dict[str, tuple[str, ...]] = {
     FAX: ("传真号码", "传真"),
     EMAIL: ("电子邮箱", "电子邮件", "邮箱", "邮件", "电邮"),
     WECHAT: ("微信号", "微信"),
-    QQ: ("QQ号", "QQ"),
     ADDRESS: ("公司地址", "办公地址", "通讯地址", "联系地址", "地址"),
     WEBSITE: ("公司网址", "网址", "官网", "网站", "主页"),
     COMPANY: ("公司名称", "单位名称"),
@@ -66,6 +65,7 @@ _LATIN_LABELS: dict[str, tuple[str, ...]] = {
     WECHAT: ("wechat id", "wechat", "weixin", "wx"),
     ADDRESS: ("address", "addr", "add", "a"),
     WEBSITE: ("website", "web", "url", "w"),
+    QQ: ("qq号", "qq"),
     COMPANY: ("company",),
     POSTCODE: ("postcode", "post code", "zip code", "zip"),
 }
@@ -116,8 +116,8 @@ def _label_at(text: str, start: int, end: int, kind: str, latin: bool,
               after_phone: bool) -> tuple[bool, int]:
     """Whether the label found at text[start:end] is one, and where its value starts."""
     before = text[start - 1] if start else ""
-    if latin and re.match(r"[A-Za-z]", text[end:end + 1]):
-        return False, end  # "Director" holds no label "dir"
+    if latin and re.match(r"[A-Za-z@_\-]|\.[A-Za-z]", text[end:end + 2]):
+        return False, end  # "Director" holds no label "dir", mail@example.com no "mail"
     after = (_AFTER_LATIN if latin else _AFTER_LABEL).match(text, end)
     if after is None:
         return False, end

@@ -236,3 +236,79 @@ def test_lines_as_rapidocr_reads_them(case: dict[str, Any]) -> None:
             continue
         want = case["fields"].get(name, getattr(CardFields(), name))
         assert getattr(found, name) == (tuple(want) if isinstance(want, list) else want), name
+
+
+# -- any card laid out the common ways reads back -------------------------------------
+
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志红"
+_CITIES = ("北京市朝阳区", "上海市浦东新区", "广州市天河区", "深圳市南山区", "杭州市西湖区")
+_ROADS = ("建国路", "世纪大道", "体育西路", "高新南一道", "文三路")
+_TRADES = ("科技", "贸易", "电子", "物流", "食品", "网络")
+_TITLES_ZH = ("销售总监", "客户经理", "总经理", "采购部经理", "技术支持工程师", "市场部主管")
+_TITLES_EN = ("Sales Director", "Account Manager", "General Manager", "Chief Engineer",
+              "Purchasing Manager", "Marketing Lead")
+_FIRST = ("David", "Emily", "Robert", "Sarah", "Michael", "Anna", "James", "Linda")
+_LAST = ("Chen", "Zhang", "Wang", "Liu", "Zhao", "Sun", "Smith", "Brown")
+
+
+@st.composite
+def chinese_cards(draw: st.DrawFn) -> tuple[CardFields, list[OcrLine]]:
+    name = draw(st.sampled_from("王李张刘陈杨赵黄周吴")) + draw(
+        st.text(_GIVEN, min_size=1, max_size=2))
+    city = draw(st.sampled_from(_CITIES))
+    company = (city[:2] + draw(st.sampled_from(("华信", "明远", "恒达", "天和", "云启")))
+               + draw(st.sampled_from(_TRADES)) + draw(st.sampled_from(("有限公司", "股份有限公司",
+                                                                       "集团"))))
+    mobile = draw(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+    local = draw(st.from_regex(r"[2-8][0-9]{7}", fullmatch=True))
+    area = draw(st.sampled_from(("010", "021", "020", "0755", "0571")))
+    user = draw(st.from_regex(r"[a-z]{2,8}", fullmatch=True))
+    domain = draw(st.from_regex(r"[a-z]{3,8}", fullmatch=True)) + draw(
+        st.sampled_from((".com", ".cn", ".com.cn")))
+    address = f"{city}{draw(st.sampled_from(_ROADS))}{draw(st.integers(1, 999))}号"
+    fields = CardFields(
+        name=name, title=draw(st.sampled_from(_TITLES_ZH)), company=company,
+        mobiles=(f"{mobile[:3]} {mobile[3:7]} {mobile[7:]}",),
+        office_phones=(f"{area}-{local[:4]} {local[4:]}",), emails=(f"{user}@{domain}",),
+        address=address, website=f"www.{domain}" if draw(st.booleans()) else "")
+    sep = draw(st.sampled_from(("：", ":", " ", "")))
+    rows = [(company, 30), (name, 60), (fields.title, 28), (f"手机{sep}{mobile}", 24),
+            (f"电话{sep}{area}-{local}", 24), (f"邮箱{sep}{user}@{domain}", 24),
+            (f"地址{sep}{address}", 24)]
+    if fields.website:
+        rows.append((f"网址{sep}{fields.website}", 24))
+    return fields, card(*draw(st.permutations(rows)))
+
+
+@st.composite
+def english_cards(draw: st.DrawFn) -> tuple[CardFields, list[OcrLine]]:
+    name = f"{draw(st.sampled_from(_FIRST))} {draw(st.sampled_from(_LAST))}"
+    company = draw(st.sampled_from(("Huaxin", "Mingyuan", "Hengda", "Tianhe"))) + " " + draw(
+        st.sampled_from(("Technology Co., Ltd.", "Trading Inc.", "Electronics Ltd.",
+                         "Foods GmbH", "Logistics LLC")))
+    mobile = draw(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+    local = draw(st.from_regex(r"[2-8][0-9]{7}", fullmatch=True))
+    user = draw(st.from_regex(r"[a-z]{2,8}", fullmatch=True))
+    fields = CardFields(
+        name=name, title=draw(st.sampled_from(_TITLES_EN)), company=company,
+        mobiles=(f"{mobile[:3]} {mobile[3:7]} {mobile[7:]}",),
+        office_phones=(f"021-{local[:4]} {local[4:]}",), faxes=(f"021-{local[:4]} 0000",),
+        emails=(f"{user}@example.com",), address=f"{draw(st.integers(1, 999))} Century Avenue")
+    rows = [(name, 44), (fields.title, 26), (company, 30), (f"M: +86 {mobile}", 22),
+            (f"T: +86 21 {local} F: +86 21 {local[:4]}0000", 22), (f"E: {user}@example.com", 22),
+            (fields.address, 22)]
+    return fields, card(*draw(st.permutations(rows)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(chinese_cards(), english_cards()))
+def test_a_card_in_any_line_order_reads_back(example: tuple[CardFields, list[OcrLine]]) -> None:
+    fields, lines = example
+    assert parse_card(lines) == fields
+
+
+@pytest.mark.parametrize("email", ["qq@bvy.cn", "mail@example.com", "tel@example.com",
+                                   "web.master@example.com", "m_e@example.com", "e@x.cn"])
+def test_an_address_starting_with_a_label_word_is_an_address(email: str) -> None:
+    assert parse_card(card(f"邮箱：{email}")).emails == (email,)
+    assert parse_card(card(email)).emails == (email,)
