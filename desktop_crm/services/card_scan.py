@@ -28,7 +28,7 @@ from desktop_crm.services import ocr_engine
 __all__ = ["CardImageError", "ScanCancelledError", "ScanResult", "load_card_image", "scan_card"]
 
 PHOTO_SIDE = 1024  # the long side of the image kept with the client (image_jpeg)
-OCR_SIDE = 1600  # the long side the engine reads: enough for 6 pt print on a card
+OCR_SIDE = 1280  # the long side the engine reads: 6 pt print on a card photo stays legible
 # Formats decoded whole (PNG, HEIC...): above this many pixels (about 190 MB as
 # RGB) the decode alone would be a memory spike; a phone photo is 12-50 MP.
 MAX_PIXELS = 64_000_000
@@ -85,14 +85,14 @@ def load_card_image(path: Path, max_side: int = OCR_SIDE) -> Image.Image:
     try:
         size = path.stat().st_size
         if size == 0:
-            raise CardImageError(_("{file} is empty (0 bytes).").format(file=name))
+            raise CardImageError(_("{file} is empty (0 bytes).", file=name))
         if size > MAX_FILE_BYTES:
             raise CardImageError(_("{file} is too large for a business card image "
-                                   "({size} MB).").format(file=name, size=size // 2**20))
+                                   "({size} MB).", file=name, size=size // 2**20))
         data = path.read_bytes()
     except OSError as exc:
-        raise CardImageError(_("Could not read {file}: {reason}").format(
-            file=name, reason=exc.strerror or exc)) from exc
+        raise CardImageError(_("Could not read {file}: {reason}", file=name,
+                               reason=exc.strerror or exc)) from exc
     try:
         with warnings.catch_warnings():
             # above MAX_IMAGE_PIXELS Pillow warns; our own limits below decide
@@ -112,7 +112,7 @@ def load_card_image(path: Path, max_side: int = OCR_SIDE) -> Image.Image:
         raise _not_an_image(name) from exc
     except OSError as exc:  # truncated or corrupt data
         raise CardImageError(_("{file} is damaged or incomplete: it could not be read "
-                               "as an image.").format(file=name)) from exc
+                               "as an image.", file=name)) from exc
     ImageOps.exif_transpose(opened, in_place=True)  # no copy of a large image
     image: Image.Image = opened
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
@@ -134,14 +134,15 @@ def _bomb_pixels(exc: Exception) -> int:
 
 def _too_large(name: str, pixels: int) -> CardImageError:
     return CardImageError(_("{file} is too large ({megapixels} megapixels): use a photo "
-                            "of at most {limit} megapixels.").format(
-        file=name, megapixels=round(pixels / 1_000_000), limit=MAX_PIXELS // 1_000_000))
+                            "of at most {limit} megapixels.", file=name,
+                            megapixels=round(pixels / 1_000_000),
+                            limit=MAX_PIXELS // 1_000_000))
 
 
 def _not_an_image(name: str) -> CardImageError:
     formats = "JPEG, PNG, HEIC" if HEIC else "JPEG, PNG"
-    return CardImageError(_("{file} is not an image this program can read ({formats}).")
-                          .format(file=name, formats=formats))
+    return CardImageError(_("{file} is not an image this program can read ({formats}).",
+                            file=name, formats=formats))
 
 
 def _blank(image: Image.Image) -> bool:
@@ -187,7 +188,7 @@ def scan_card(path: Path, *, cancelled: Callable[[], bool] = lambda: False) -> S
     check()
     if not lines:
         raise CardImageError(_("No text was found in {file}. Use a sharp, well-lit photo "
-                               "of the card's printed side.").format(file=Path(path).name))
+                               "of the card's printed side.", file=Path(path).name))
     # boxes in the kept photo's pixels, so a form can point at them
     scale = min(1.0, PHOTO_SIDE / max(image.size))
     if scale < 1.0:

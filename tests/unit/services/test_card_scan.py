@@ -235,3 +235,21 @@ def test_a_card_photographed_on_its_side_without_exif(tmp_path: Path) -> None:
     card.transpose(Image.Transpose.ROTATE_90).save(path)
     texts = [line.text for line in scan_card(path).lines]
     assert any("Sarah Liu" in t for t in texts), texts
+
+
+REAL_CARDS = ROOT / "tests" / "data" / "cards"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("entry", json.loads((REAL_CARDS / "cards.json").read_text("utf-8")),
+                         ids=lambda entry: entry["file"])
+def test_real_card_photos_are_read(entry: dict[str, object]) -> None:
+    # phone photos in perspective, 12 MP with EXIF (tests/data/cards/SOURCES.md)
+    fields = {k: tuple(v) if isinstance(v, list) else v
+              for k, v in entry["fields"].items()}  # type: ignore[attr-defined]
+    expected = business_card.CardFields(**fields)
+    result = scan_card(REAL_CARDS / str(entry["file"]))
+    texts = [line.text for line in result.lines]
+    found = card_render.field_texts_in_lines(expected, texts)
+    assert found["emails"] and found["mobiles"] and found["company"], texts
+    assert any(expected.name.replace(" ", "") in t.replace(" ", "") for t in texts), texts
