@@ -92,11 +92,13 @@ def char_accuracy(printed: list[str], read: list[str]) -> tuple[int, int]:
     return sum(b.size for b in matcher.get_matching_blocks()), len(want)
 
 
-def field_scores(expected: CardFields, lines: tuple[OcrLine, ...]) -> dict[str, bool]:
+def field_scores(expected: CardFields, lines: tuple[OcrLine, ...]
+                 ) -> tuple[dict[str, bool], CardFields | None]:
     parse = getattr(business_card, "parse_card", None)
     if parse is None:
-        return card_render.field_texts_in_lines(expected, [ln.text for ln in lines])
-    return card_render.field_results(expected, parse(lines))
+        return card_render.field_texts_in_lines(expected, [ln.text for ln in lines]), None
+    found: CardFields = parse(lines)
+    return card_render.field_results(expected, found), found
 
 
 def rendered_set(tmp: Path) -> list[tuple[str, Path, CardFields, list[str]]]:
@@ -129,7 +131,7 @@ def run(name: str, read: Reader, cards: list[tuple[str, Path, CardFields, list[s
         start = time.perf_counter()
         lines = read(path)
         times.append(time.perf_counter() - start)
-        scores = field_scores(expected, lines)
+        scores, found = field_scores(expected, lines)
         right += sum(scores.values())
         total += len(scores)
         ok, n = char_accuracy(printed, [ln.text for ln in lines])
@@ -140,6 +142,9 @@ def run(name: str, read: Reader, cards: list[tuple[str, Path, CardFields, list[s
             print(f"    {name:9} {key:22} {times[-1]:5.2f} s  wrong: {', '.join(wrong) or '-'}")
             if wrong:
                 print("      read:", " | ".join(ln.text for ln in lines))
+            for field in wrong if found is not None else ():
+                print(f"      {field}: printed {getattr(expected, field)!r}, "
+                      f"parsed {getattr(found, field)!r}")
     steady = times[1:] or times
     return {"fields": right / max(total, 1), "chars": chars_ok / max(chars, 1),
             "first": times[0], "per_card": sum(steady) / len(steady),

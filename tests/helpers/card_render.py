@@ -245,10 +245,18 @@ PHONE_FIELDS = ("mobiles", "office_phones", "faxes")
 
 
 def _norm(field: str, value: str) -> str:
+    """One spelling for the same value: a phone's digits in China's domestic
+    form (+86 10 6543 2100 is 010-6543 2100; "(0)" is the trunk prefix of
+    +44 (0) 20 ...), a website without its scheme and closing slash."""
     text = re.sub(r"\s+", "", value).casefold()
     if field in PHONE_FIELDS:
-        digits = re.sub(r"\D", "", text)
-        return digits[2:] if digits.startswith("86") and len(digits) > 11 else digits
+        digits = re.sub(r"\D", "", text.replace("(0)", ""))
+        if digits.startswith("86") and len(digits) > 11:
+            rest = digits[2:]  # a mobile is 11 digits from 1; else the area code's 0
+            digits = rest if len(rest) == 11 and rest[0] == "1" else "0" + rest
+        return digits
+    if field == "website":
+        text = re.sub(r"^https?://", "", text).rstrip("/")
     return text.replace("，", ",").replace("：", ":")
 
 
