@@ -54,6 +54,7 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/search.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
 	$(BIN)/python benchmarks/agenda.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
 	$(BIN)/python benchmarks/kpi.py --db $(KPI_BENCH_DB) $(BENCH_PG_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/card_scan.py
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/excel.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
 

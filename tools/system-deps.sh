@@ -50,6 +50,17 @@ if [ "$mode" != run ] && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/n
   optional+=(postgresql)
 fi
 
+# Business cards: Tesseract is the baseline benchmarks/card_scan.py measures
+# the app's engine (RapidOCR, a Python package) against, and the AR PL fonts
+# give the rendered cards two more Chinese typefaces.
+if [ "$mode" = bench ] && ! command -v tesseract >/dev/null; then
+  optional+=(tesseract-ocr tesseract-ocr-chi-sim)
+fi
+if [ "$mode" != run ] && ! { command -v fc-list >/dev/null \
+    && fc-list | grep -q "AR PL UMing"; }; then
+  optional+=(fonts-arphic-uming fonts-arphic-ukai)
+fi
+
 if [ ${#missing[@]} -eq 0 ] && [ ${#optional[@]} -eq 0 ]; then
   exit 0
 fi
