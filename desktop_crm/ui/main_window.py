@@ -25,6 +25,8 @@ from desktop_crm.services.backup import (
     backup_if_due,
     server_backups_line,
 )
+from desktop_crm.services.card_draft import CardDraftService
+from desktop_crm.services.card_scan import scan_card
 from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.ics_export import export_ics
@@ -155,6 +157,8 @@ class MainWindow(QMainWindow):
         tab.editor.complaints.new_requested.connect(self.new_complaint)
         tab.first_start.import_requested.connect(self.import_clients)
         tab.first_start.demo_requested.connect(self.open_demo_book)
+        tab.card_scan = card_scan.CardScanFlow(tab, scan_card, CardDraftService(
+            self.db, self.clock, self.services.user), self.settings)
         return tab
 
     def _make_complaints_tab(self) -> ComplaintsTab:

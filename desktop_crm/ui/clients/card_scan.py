@@ -8,11 +8,12 @@ check; nothing is saved until the user saves. When the card looks like an
 existing client, the banner (card_banner.py) offers to update that client
 instead: its card opens with the card's values merged in as unsaved edits.
 With "Keep the card's image" ticked, the image goes on the client once the
-card is saved.
+card is saved, through the card's photo (photo_view.py: Ctrl+Z puts the
+previous one back).
 
-The scanner, the drafting service and the photo store are handed in (the
-window passes services.card_scan.scan_card, services.card_draft and
-services.photos), so tests can give their own.
+The scanner and the drafting service are handed in (the window passes
+services.card_scan.scan_card and services.card_draft.CardDraftService), so
+tests can give their own.
 """
 
 from __future__ import annotations
@@ -107,13 +108,11 @@ class CardScanFlow(QObject):
     """
 
     def __init__(self, tab: ClientsTab, scanner: Scanner, drafting: CardDrafting,
-                 keep_photo: Callable[[int, bytes], object] | None = None,
                  settings: QSettings | None = None) -> None:
         super().__init__(tab)
         self.tab = tab
         self.scanner = scanner
         self.drafting = drafting
-        self.keep_photo = keep_photo
         self.settings = settings
         self.operation: Operation[ScannedCard] | None = None
         self._session: _Session | None = None
@@ -124,9 +123,6 @@ class CardScanFlow(QObject):
         editor.notices.addWidget(self.banner)
         self.banner.update_requested.connect(self.update_client)
         self.banner.create_requested.connect(self._create_new)
-        if keep_photo is None:  # no photo store: nothing to offer
-            self.banner.keep_image.setChecked(False)
-            self.banner.keep_image.hide()
         editor.loaded.connect(self._on_loaded)
         editor.saved.connect(self._on_saved)
         viewport = tab.view.viewport()
@@ -268,19 +264,10 @@ class CardScanFlow(QObject):
             return
         if session.target not in (None, client_id):
             return
-        keep = self.banner.keep_image.isChecked() and self.keep_photo is not None
+        keep = self.banner.keep_image.isChecked()
         self._end(session)
-        if keep and self.keep_photo is not None:
-            try:
-                self.keep_photo(client_id, session.scan.image_jpeg)
-            except CrmError as exc:
-                show_error(self.tab, _("The card's image was not kept"), exc)
-                return
-            editor = self.tab.editor
-            if editor.client_id == client_id and not editor.is_dirty():
-                # the photo is a new version of the card: the editor reads it
-                # again, so that its next save is not taken for a stale one
-                editor.load_id(client_id)
+        photo = self.tab.editor.photo  # the saved card's, read back by the save
+        if keep and photo.client_id == client_id and photo.set_data(session.scan.image_jpeg):
             self.tab.data_changed.emit(client_id)
 
     def _end(self, session: _Session) -> None:
