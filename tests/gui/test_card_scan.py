@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QPushB
 from desktop_crm import i18n
 from desktop_crm.domain.business_card import CardFields
 from desktop_crm.domain.errors import CrmError
+from desktop_crm.services.card_scan import scan_card
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.services.photos import PhotoService
 from desktop_crm.ui.clients.card_scan import CardScanFlow
@@ -28,7 +29,7 @@ from tests.helpers import card_render
 
 WANG = CardFields(name="王小明", title="销售经理", company="深圳前海星河科技有限公司",
                   mobiles=("139 2233 4455",), emails=("wang@xinghe.cn",),
-                  address="深圳市南山区科技园南路 88 号")
+                  address="深圳市南山区科技园南路 88 号", website="www.xinghe.cn")
 # 曾国方's mobile (the ``seeded`` fixture) on a card with a new e-mail and title
 ZENG = CardFields(name="曾国方", title="采购总监", company="华为技术有限公司",
                   mobiles=("138 0013 8000",), emails=("zeng@huawei.example",))
@@ -109,8 +110,9 @@ def test_a_card_fills_the_new_card_marked_and_is_saved_only_by_the_user(  # type
         "深圳市南山区科技园南路 88 号")
     phone = basics.phones.rows[0]
     assert isinstance(phone, PhoneRow) and phone.number.text() == "139 2233 4455"
+    assert basics.website.text() == "www.xinghe.cn"
     for field in (basics.name, basics.title, basics.company, basics.email, basics.address,
-                  phone.number):
+                  basics.website, phone.number):
         assert flow.marks.is_marked(field)
         assert field.toolTip() == TOOLTIP[lang]
         assert "background" in field.styleSheet()
@@ -135,9 +137,9 @@ def test_a_card_fills_the_new_card_marked_and_is_saved_only_by_the_user(  # type
     client_id = editor.client_id
     assert client_id is not None
     card = ClientService(db).get(client_id)
-    assert (card.name, card.title, card.company, card.email) == (
+    assert (card.name, card.title, card.company, card.email, card.website) == (
         "王小明", "销售总监" if lang == "zh" else "Sales Director", "深圳前海星河科技有限公司",
-        "wang@xinghe.cn")
+        "wang@xinghe.cn", "www.xinghe.cn")
     assert [p.number for p in card.phones] == ["139 2233 4455"]
     photo = _photo(db, client_id)
     assert photo is not None and photo.startswith(b"\xff\xd8")  # the card's JPEG
@@ -240,18 +242,34 @@ def _bad_scanner(path: Path, *, cancelled: Callable[[], bool] = lambda: False) -
     raise CrmError(f"{path.name} is not an image")
 
 
-@pytest.mark.parametrize("fields", [None, CardFields()], ids=["not an image", "no text"])
+def _blank_png(path: Path) -> None:
+    image = QImage(600, 360, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    assert image.save(str(path), "PNG")
+
+
+@pytest.mark.parametrize("case", ["text file", "no fields", "real: text file",
+                                  "real: blank card"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
 def test_a_bad_image_is_one_message_and_changes_nothing(  # type: ignore[no-untyped-def]
-        qtbot, window, db, seeded, flow, tmp_path, messages, fields):
+        qtbot, window, db, seeded, flow, tmp_path, messages, case, lang):
+    _set_language(window, lang)
     tab = window.clients
     tab.apply_filter()
     tab._select(seeded["李娜"])
-    flow.scanner = _bad_scanner if fields is None else scanner_of(fields)
     path = tmp_path / "notes.jpg"
     path.write_text("not a picture")
+    flow.scanner = {"text file": _bad_scanner, "no fields": scanner_of(CardFields()),
+                    "real: text file": scan_card, "real: blank card": scan_card}[case]
+    if case == "real: blank card":
+        path = tmp_path / "blank.png"
+        _blank_png(path)
     finished(qtbot, flow.start(path))
     assert len(messages) == 1
-    assert messages[0][0] == "Could not read the business card"
+    assert messages[0][0] == {"en": "Could not read the business card",
+                              "zh": "无法识别名片"}[lang]
+    if case.startswith("real"):  # scan_card's own message, naming the file
+        assert path.name in messages[0][1]
     assert tab.editor.client_id == seeded["李娜"] and not tab.editor.is_dirty()
     assert not flow.banner.isVisible() and not flow.marks.marked()
     assert _names(db) == ["John Smith", "曾国方", "李娜"] and _photos(db) == []
