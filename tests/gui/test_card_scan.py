@@ -420,3 +420,25 @@ def test_a_rendered_card_read_by_the_real_engine_updates_its_client(  # type: ig
     assert photo is not None and photo.startswith(b"\xff\xd8")  # a JPEG
     assert not tab.editor.is_dirty()
     assert _names(db) == ["John Smith", "曾国方", "李娜"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_card_that_adds_nothing_offers_its_image_alone(  # type: ignore[no-untyped-def]
+        qtbot, window, db, seeded, flow, tmp_path, lang):
+    _set_language(window, lang)
+    editor = window.clients.editor
+    same = CardFields(name="李娜", company="上海云帆贸易有限公司", mobiles=("139-1234-5678",))
+    _scan(qtbot, flow, tmp_path, same)
+    qtbot.mouseClick(flow.banner.rows[0].update_button, Qt.MouseButton.LeftButton)
+    assert editor.client_id == seeded["李娜"] and not editor.is_dirty()  # nothing to save
+    assert not flow.marks.marked()
+    banner = flow.banner
+    assert banner.text.text() == {"en": "The business card adds nothing new to 李娜.",
+                                  "zh": "名片上没有 李娜 尚未记录的信息。"}[lang]
+    assert not banner.keep_image.isVisible() and banner.image_button.isVisible()
+    assert _photos(db) == []
+    qtbot.mouseClick(banner.image_button, Qt.MouseButton.LeftButton)
+    assert _photos(db) == [seeded["李娜"]]
+    assert editor.photo.has_photo() and not banner.isVisible() and not flow.active
+    editor.basics.notes.setPlainText("likes tea")  # the card's next save is not stale
+    assert editor.save()

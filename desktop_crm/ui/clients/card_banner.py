@@ -63,10 +63,13 @@ class CardScanBanner(QFrame):
     Signals:
         update_requested: "Update that client" (argument: the client's id).
         create_requested: "Create a new client": go on with the new card.
+        image_requested: "Put the card's image on the client" (the card added
+            nothing else, so there is no save to keep it with).
     """
 
     update_requested = Signal(int)
     create_requested = Signal()
+    image_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,8 +92,12 @@ class CardScanBanner(QFrame):
         self.create_button = QPushButton(self)
         self.keep_image = QCheckBox(self)
         self.keep_image.setChecked(True)
+        self.image_button = QPushButton(self)
+        self.image_button.hide()
         bottom = QHBoxLayout()
         bottom.addWidget(self.keep_image, 1)
+        bottom.addWidget(self.image_button)
+        bottom.addStretch(1)
         bottom.addWidget(self.create_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -100,7 +107,9 @@ class CardScanBanner(QFrame):
         layout.addLayout(self._rows_layout)
         layout.addLayout(bottom)
         self.create_button.clicked.connect(self._create)
+        self.image_button.clicked.connect(self.image_requested)
         self._updating = ""  # the name of the client being updated; "" for a new card
+        self._nothing_new = False  # the card adds nothing to the client being updated
         self.hide()
         self.retranslate()
 
@@ -108,17 +117,21 @@ class CardScanBanner(QFrame):
         """A new card from the business card; ``matches`` are offered instead."""
         self._updating = ""
         self._differences = []
+        self._set_nothing_new(False)
         self._set_matches(matches[:MAX_SHOWN])
         self.keep_image.setChecked(True)
         self.retranslate()
         self.show()
 
-    def show_update(self, name: str, differences: Sequence[tuple[str, str]] = ()) -> None:
+    def show_update(self, name: str, differences: Sequence[tuple[str, str]] = (),
+                    nothing_new: bool = False) -> None:
         """The card's values merged into the existing client ``name``;
         ``differences``: (field label, the business card's value) of the
-        fields the client card keeps because it says something else."""
+        fields the client card keeps because it says something else;
+        ``nothing_new``: the card added nothing (the image is offered alone)."""
         self._updating = name
         self._differences = list(differences)
+        self._set_nothing_new(nothing_new)
         self._set_matches([])
         self.retranslate()
         self.show()
@@ -137,12 +150,20 @@ class CardScanBanner(QFrame):
         self.matches_label.setVisible(bool(matches))
         self.create_button.setVisible(bool(matches))
 
+    def _set_nothing_new(self, nothing_new: bool) -> None:
+        self._nothing_new = nothing_new
+        self.keep_image.setVisible(not nothing_new)
+        self.image_button.setVisible(nothing_new)
+
     def _create(self) -> None:
         self._set_matches([])
         self.create_requested.emit()
 
     def retranslate(self) -> None:
-        if self._updating:
+        if self._updating and self._nothing_new:
+            self.text.setText(_("The business card adds nothing new to {name}.",
+                                name=self._updating))
+        elif self._updating:
             self.text.setText(_("The business card's details are added to {name} as unsaved "
                                 "changes. Check the tinted fields, then save.",
                                 name=self._updating))
@@ -157,5 +178,6 @@ class CardScanBanner(QFrame):
         self.matches_label.setText(_("This card may belong to a client you already have:"))
         self.create_button.setText(_("Create a new client"))
         self.keep_image.setText(_("Keep the card's image on the client"))
+        self.image_button.setText(_("Put the card's image on the client"))
         for row in self.rows:
             row.retranslate()

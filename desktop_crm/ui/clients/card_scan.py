@@ -123,6 +123,7 @@ class CardScanFlow(QObject):
         editor.notices.addWidget(self.banner)
         self.banner.update_requested.connect(self.update_client)
         self.banner.create_requested.connect(self._create_new)
+        self.banner.image_requested.connect(self._image_only)
         editor.loaded.connect(self._on_loaded)
         editor.saved.connect(self._on_saved)
         viewport = tab.view.viewport()
@@ -233,11 +234,19 @@ class CardScanFlow(QObject):
         self._session = _Session(session.scan, target=client_id)
         keep = self.banner.keep_image.isChecked()
         self.banner.show_update(tab.editor.title.text(), [
-            (self._caption(d.field), d.from_card) for d in merge.differing])
+            (self._caption(d.field), d.from_card) for d in merge.differing],
+            nothing_new=not changed)
         self.banner.keep_image.setChecked(keep)
-        if not changed:
-            self.tab.status.emit(_("The business card adds nothing new to {name}.",
-                                   name=tab.editor.title.text()))
+
+    def _image_only(self) -> None:
+        """The card added nothing to the client but its image: kept at once."""
+        session = self._session
+        photo = self.tab.editor.photo
+        if session is None or session.target is None or photo.client_id != session.target:
+            return
+        if photo.set_data(session.scan.image_jpeg):
+            self._end(session)
+            self.tab.data_changed.emit(session.target)
 
     def _caption(self, field: str) -> str:
         """The form's label of the card field ``field`` (its name if none)."""
