@@ -442,3 +442,17 @@ def test_a_card_that_adds_nothing_offers_its_image_alone(  # type: ignore[no-unt
     assert editor.photo.has_photo() and not banner.isVisible() and not flow.active
     editor.basics.notes.setPlainText("likes tea")  # the card's next save is not stale
     assert editor.save()
+
+
+def test_unsaved_edits_are_asked_about_once_before_the_scan(  # type: ignore[no-untyped-def]
+        qtbot, window, db, seeded, flow, tmp_path, answer_dialogs):
+    tab = window.clients
+    tab.apply_filter()
+    tab._select(seeded["李娜"])
+    tab.editor.basics.notes.setPlainText("half typed")
+    answers, asked = answer_dialogs
+    answers.append(QMessageBox.StandardButton.Discard)
+    _scan(qtbot, flow, tmp_path)
+    assert len(asked) == 1
+    assert tab.editor.basics.name.text() == "王小明" and tab.editor.client_id is None
+    assert ClientService(db).get(seeded["李娜"]).notes == ""

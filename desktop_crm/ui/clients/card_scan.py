@@ -151,6 +151,8 @@ class CardScanFlow(QObject):
             return None
         if not self.tab.confirm_discard():
             return None
+        if self.tab.editor.is_dirty():  # "Discard": not asked again when the card is read
+            self.tab.editor.revert()
         scanner = self.scanner
 
         def work(ctx: OperationContext) -> ScannedCard:
