@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
-from desktop_crm import __version__, cli_contacts
+from desktop_crm import __version__, cli_brief, cli_contacts
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _, ngettext, set_language, system_language
 
@@ -157,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_parsers(sub.add_parser("export", parents=[common], help="write a file"),
                         common)
     cli_contacts.add_parser(sub, common)
+    cli_brief.add_parser(sub, common)
     return parser
 
 
@@ -830,7 +831,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats, "kpi": _cmd_kpi,
             "backup": _cmd_backup, "restore": _cmd_restore, "agenda": _cmd_agenda,
             "export": _cmd_export, "import": _cmd_import, "copy": _cmd_copy,
-            "import-contacts": cli_contacts.run}
+            "import-contacts": cli_contacts.run, "brief": cli_brief.run}
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

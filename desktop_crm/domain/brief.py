@@ -15,7 +15,7 @@ the user) are left out unless asked for; the brief says how many it left out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import TypeVar
@@ -42,18 +42,24 @@ from desktop_crm.domain.scoring import GRADES, grade_strategy, grade_title
 
 # How far ahead the brief looks for birthdays and anniversaries.
 DATES_AHEAD_DAYS = 30
-# The caps that keep a brief on two pages whatever the card holds.
-MAX_LINE = 200  # a phone, an address, a contact person's line
-MAX_HEADER = 80  # the name, the company, the title
-MAX_ANSWER = 160  # one profile answer
-MAX_QUESTION = 60  # one profile question's wording
-MAX_ANSWERS = 30
+# The caps that keep a brief on two pages whatever the card holds (in
+# characters: a Chinese character is as wide as two Latin letters).
+MAX_NAME = 40
+MAX_HEADER = 60  # the company, the title
+MAX_LINE = 80  # an address, a date's text
+MAX_SHORT = 30  # an e-mail, a WeChat id, a product, a contact's name or title
+MAX_ANSWER = 80  # one profile answer
+MAX_QUESTION = 40  # one profile question's wording
+MAX_ANSWERS = 20
 MAX_PHONES = 4
 MAX_ADVICE = 4
+MAX_TAGS = 6
+MAX_TAG = 16
 MAX_INTERACTIONS = 5
-MAX_SUMMARY = 160
+MAX_SUMMARY = 90
+MAX_STEP = 60
 MAX_COMPLAINTS = 3
-MAX_COMPLAINT_WORDS = 120
+MAX_COMPLAINT_WORDS = 80
 MAX_DATES = 8
 MAX_CONTACTS = 5
 MAX_ORDERS = 3
@@ -120,6 +126,7 @@ class OpenComplaint:
     words: str
     deadline: datetime | None
     overdue: bool
+    follow_up: bool = False  # the deadline is the follow-up call's, not the first reply's
 
 
 @dataclass(frozen=True)
@@ -206,6 +213,14 @@ def _date_item(kind: AgendaKind, source: str, who: str, client: str, spec: DateS
     return AgendaItem(day, kind, source, 0, None, client, detail, years, 0, 0, spec)
 
 
+def _without_client(item: AgendaItem) -> str:
+    """The care calendar's wording of ``item`` without the client's name in
+    front (the whole brief is about that client)."""
+    marker = "\x00"
+    text = item._replace(client=marker).title
+    return text.split(marker, 1)[-1].lstrip(":：, ").strip()
+
+
 def upcoming_dates(card: ClientCard, people: Sequence[ContactPerson],
                    today: date) -> list[UpcomingDate]:
     """The client's birthdays and anniversaries from ``today`` to
@@ -221,17 +236,17 @@ def upcoming_dates(card: ClientCard, people: Sequence[ContactPerson],
              DateKind.CUSTOM: AgendaKind.CUSTOM_DATE}
     for item in card.dates:
         found.append(_date_item(kinds[item.kind], Source.IMPORTANT_DATE, "", name, item.spec,
-                                today, shorten(item.label, MAX_HEADER)))
+                                today, shorten(item.label, MAX_SHORT)))
     for member in card.family:
         if member.birthday is not None:
             who = shorten(" ".join(p for p in (member.relation.strip(), member.name.strip())
-                                   if p), MAX_HEADER)
+                                   if p), MAX_SHORT)
             found.append(_date_item(AgendaKind.FAMILY_BIRTHDAY, Source.FAMILY_MEMBER, who,
                                     name, member.birthday, today))
     for person in people:
         if person.birthday is not None:
             found.append(_date_item(AgendaKind.CONTACT_BIRTHDAY, Source.CONTACT_PERSON,
-                                    shorten(person.name, MAX_HEADER), name, person.birthday,
+                                    shorten(person.name, MAX_SHORT), name, person.birthday,
                                     today))
     for kind, value in ((AgendaKind.FOUNDING_ANNIVERSARY, card.founded_on),
                         (AgendaKind.RELATIONSHIP_ANNIVERSARY, card.relationship_since)):
@@ -239,23 +254,25 @@ def upcoming_dates(card: ClientCard, people: Sequence[ContactPerson],
             found.append(_date_item(kind, Source.FOUNDING, "", name,
                                     DateSpec.from_date(value), today))
     items = sorted((i for i in found if i is not None), key=lambda i: (i.day, i.kind.value))
-    return [UpcomingDate(i.day, (i.day - today).days, i.kind, shorten(i.title, MAX_LINE),
+    return [UpcomingDate(i.day, (i.day - today).days, i.kind,
+                         shorten(_without_client(i), MAX_LINE),
                          i.spec.describe() if i.spec is not None and i.spec.is_lunar else "")
             for i in items]
 
 
 def _complaint(c: Complaint, now: datetime, reply_hours: int | None) -> OpenComplaint:
     deadline: datetime | None = None
-    overdue = False
+    overdue = follow_up = False
     if c.status == ComplaintStatus.NEW and c.first_reply_at is None:
         deadline = reply_due(c.received_at, reply_hours)
         overdue = reply_overdue(c, now, reply_hours)
     elif c.status == ComplaintStatus.RESOLVED and c.resolved_at is not None:
         deadline = datetime.combine(follow_up_due(c.resolved_at), datetime.max.time())
         overdue = follow_up_overdue(c, now)
+        follow_up = True
     return OpenComplaint(c.number, c.received_at, c.category.label, c.status.label,
                          c.priority.label, shorten(c.restated or c.words, MAX_COMPLAINT_WORDS),
-                         deadline, overdue)
+                         deadline, overdue, follow_up)
 
 
 def _add(totals: dict[str, Decimal], order: Order) -> None:
@@ -279,7 +296,8 @@ def sales_figures(orders: Sequence[Order], today: date) -> SalesFigures | None:
         if order.ordered_on > twelve_months:
             _add(last_12, order)
             count += 1
-    newest = sorted(orders, key=lambda o: (o.ordered_on, o.id or 0), reverse=True)
+    newest = [replace(o, product=shorten(o.product, MAX_SHORT))
+              for o in sorted(orders, key=lambda o: (o.ordered_on, o.id or 0), reverse=True)]
     last = next((o for o in newest if o.status != OrderStatus.LOST), None)
     still_open = [o for o in newest if o.status in (OrderStatus.QUOTED, OrderStatus.WON)]
     shown, more = _cap(still_open, MAX_ORDERS)
@@ -302,18 +320,18 @@ def build_brief(card: ClientCard, *, interactions: Sequence[Interaction],
     loyalty = card.loyalty
     actions = (plan.actions(loyalty, cls) if loyalty is not None and cls
                and loyalty in PLAN_STATES else [])
-    phones = [shorten(f"{p.number.strip()} ({p.kind.label})", MAX_LINE)
+    phones = [shorten(f"{p.number.strip()} ({p.kind.label})", MAX_SHORT)
               for p in card.phones if p.number.strip()]
     answers, left_out = _answers(card, include_confidential)
     timeline = [TimelineLine(i.occurred_at, i.channel.label, shorten(i.summary, MAX_SUMMARY),
-                             shorten(i.next_step, MAX_SUMMARY), i.follow_up_on,
+                             shorten(i.next_step, MAX_STEP), i.follow_up_on,
                              i.follow_up_done)
                 for i in interactions if not i.mass][:MAX_INTERACTIONS]
     still_open = sorted((c for c in complaints if c.status in OPEN_STATUSES),
                         key=lambda c: c.received_at, reverse=True)
     dates = upcoming_dates(card, people, today)
-    contacts = [ContactLine(shorten(p.name, MAX_HEADER), shorten(p.title, MAX_HEADER),
-                            p.role.label, shorten(p.primary_phone, MAX_LINE)) for p in people]
+    contacts = [ContactLine(shorten(p.name, MAX_SHORT), shorten(p.title, MAX_SHORT),
+                            p.role.label, shorten(p.primary_phone, MAX_SHORT)) for p in people]
     shown_phones, more_phones = _cap(phones, MAX_PHONES)
     shown_answers, more_answers = _cap(answers, MAX_ANSWERS)
     shown_complaints, more_complaints = _cap(
@@ -321,11 +339,11 @@ def build_brief(card: ClientCard, *, interactions: Sequence[Interaction],
     shown_dates, more_dates = _cap(dates, MAX_DATES)
     shown_contacts, more_contacts = _cap(contacts, MAX_CONTACTS)
     return Brief(
-        client_id=card.id or 0, name=shorten(card.name, MAX_HEADER), kind=card.kind,
+        client_id=card.id or 0, name=shorten(card.name, MAX_NAME), kind=card.kind,
         company=shorten(card.company, MAX_HEADER), title=shorten(card.title, MAX_HEADER),
-        phones=shown_phones, more_phones=more_phones, email=shorten(card.email, MAX_LINE),
-        wechat=shorten(card.wechat, MAX_LINE), address=shorten(card.address, MAX_LINE),
-        owner=shorten(card.owner, MAX_HEADER), grade=grade,
+        phones=shown_phones, more_phones=more_phones, email=shorten(card.email, MAX_SHORT),
+        wechat=shorten(card.wechat, MAX_SHORT), address=shorten(card.address, MAX_LINE),
+        owner=shorten(card.owner, MAX_SHORT), grade=grade,
         grade_title=grade_title(grade) if grade else "",
         grade_strategy=grade_strategy(grade) if grade else "",
         evaluated_on=latest.evaluated_on if latest else None,
@@ -337,7 +355,7 @@ def build_brief(card: ClientCard, *, interactions: Sequence[Interaction],
         interactions=tuple(timeline), complaints=shown_complaints,
         more_complaints=more_complaints, dates=shown_dates, more_dates=more_dates,
         sales=sales_figures(orders, today), contacts=shown_contacts,
-        more_contacts=more_contacts, prepared_at=now, prepared_by=shorten(user, MAX_HEADER),
+        more_contacts=more_contacts, prepared_at=now, prepared_by=shorten(user, MAX_SHORT),
         include_confidential=include_confidential,
-        tags=tuple(shorten(t, 30) for t in card.tags[:8]),
+        tags=tuple(shorten(t, MAX_TAG) for t in card.tags[:MAX_TAGS]),
     )

@@ -61,8 +61,8 @@ def test_a_rich_client_brief_holds_what_the_visit_needs(services: Services) -> N
     # client's (turning 50), the founding day, the wedding anniversary; the
     # daughter's lunar birthday (5/10 lunar = 2026-06-24)
     texts = [(d.day, d.text) for d in brief.dates]
-    assert (date(2026, 6, 20), "王建国: birthday, turns 50") in texts
-    assert (date(2026, 7, 1), "王建国: wedding anniversary, year 25") in texts
+    assert (date(2026, 6, 20), "birthday, turns 50") in texts
+    assert (date(2026, 7, 1), "wedding anniversary, year 25") in texts
     lunar = [d for d in brief.dates if d.kind == AgendaKind.FAMILY_BIRTHDAY]
     assert lunar and lunar[0].day == date(2026, 6, 24) and lunar[0].spec_text
     assert "turns 21" in lunar[0].text
@@ -98,9 +98,11 @@ def test_a_bare_client_brief_is_short(services: Services) -> None:
 
 def test_a_full_card_is_capped_and_says_how_much_more(services: Services) -> None:
     brief = _service(services).brief(full_client(services), include_confidential=True)
-    assert len(brief.name) == domain.MAX_HEADER and brief.name.endswith(domain.ELLIPSIS)
+    assert len(brief.name) == domain.MAX_NAME and brief.name.endswith(domain.ELLIPSIS)
+    assert len(brief.address) == domain.MAX_LINE
     assert len(brief.phones) == domain.MAX_PHONES and brief.more_phones == 16
-    assert len(brief.answers) == domain.MAX_ANSWERS and brief.more_answers == 66 - 30
+    assert len(brief.answers) == domain.MAX_ANSWERS
+    assert brief.more_answers == 66 - domain.MAX_ANSWERS
     assert all(len(a.text) <= domain.MAX_ANSWER for a in brief.answers)
     assert len(brief.interactions) == 5
     assert all(len(i.summary) <= domain.MAX_SUMMARY for i in brief.interactions)
@@ -108,6 +110,8 @@ def test_a_full_card_is_capped_and_says_how_much_more(services: Services) -> Non
     assert len(brief.dates) == domain.MAX_DATES and brief.more_dates > 40
     assert len(brief.contacts) == 5 and brief.more_contacts == 20
     assert brief.sales is not None and len(brief.sales.open_orders) == 3
+    assert all(len(o.product) == domain.MAX_SHORT for o in brief.sales.open_orders)
+    assert all(len(d.text) <= domain.MAX_LINE for d in brief.dates)
     assert set(brief.sales.won_last_12_months) == {"CNY", "USD", "EUR"}
 
 
