@@ -199,8 +199,9 @@ def _timeline(b: Brief) -> str:
                            f"{_e(i.summary)}"))
         step = i.next_step
         if i.follow_up_on is not None and not i.follow_up_done:
-            step = (f"{step} ({_('by {date}', date=i.follow_up_on.isoformat())})" if step
-                    else _("Follow up by {date}", date=i.follow_up_on.isoformat()))
+            day = i.follow_up_on.isoformat()
+            step = (_("{step} (by {date})", step=step, date=day) if step
+                    else _("Follow up by {date}", date=day))
         if step:
             lines.append(_para("→ " + _e(_("Next step: {step}", step=step)), indent=True,
                                muted=True))
