@@ -70,8 +70,10 @@ def _font() -> QFont:
     font.setFamilies(families)
     font.setPointSizeF(8.5)
     # no "fi"/"ffi" ligatures: text copied or searched in the PDF reads as typed
-    for feature in ("liga", "clig"):
-        font.setFeature(QFont.Tag(feature), 0)
+    # (font features came with Qt 6.7; older Qt keeps them)
+    if hasattr(font, "setFeature"):
+        for feature in ("liga", "clig"):
+            font.setFeature(QFont.Tag(feature), 0)
     return font
 
 
