@@ -67,6 +67,8 @@ def test_the_card_saves_its_brief_as_pdf(win: MainWindow, ids: dict[str, int], t
     assert brief.button is not None and brief.button.isVisible()
     assert brief.button.text() == button and brief.save_action.text() == title
     asked = answer_save(monkeypatch, tmp_path / "王建国")  # typed without .pdf
+    paper = {a.text(): a for a in brief.paper_menu.actions()}
+    paper["A4"].trigger()
     brief.save_action.trigger()
     assert asked and Path(asked[0][2]).name == "王建国.pdf"  # the name proposed
     out = tmp_path / "王建国.pdf"
@@ -74,10 +76,13 @@ def test_the_card_saves_its_brief_as_pdf(win: MainWindow, ids: dict[str, int], t
     text = pdf.flat_text(out)
     assert "".join(heading.split()) in text and "王建国" in text and PUBLIC_ANSWER in text
     assert SECRET_ANSWER not in text
+    assert pdf.page_size_points(out) == (595, 842)
     brief.confidential_action.setChecked(True)
+    assert brief.paper_menu.title() == ("Paper size" if lang == "en" else "纸张大小")
+    paper["Letter"].trigger()
     brief.save_action.trigger()
     assert SECRET_ANSWER in pdf.flat_text(out)
-    assert pdf.pages(out) == 1
+    assert pdf.pages(out) == 1 and pdf.page_size_points(out) == (612, 792)
 
 
 def test_print_prints_on_what_the_dialog_chose(win: MainWindow, ids: dict[str, int],

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QPageSize, QTextDocument
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QPushButton, QWidget
 
@@ -55,7 +55,8 @@ class BriefActions(QObject):
         confidential_action: checkable "Include confidential answers" (off).
         menu: the three, for a button or a menu.
         folder: where the save dialog opens (the last folder saved to).
-        page_size: "A4" or "Letter" (default: the computer's locale).
+        page_size: "A4" or "Letter" (default: the computer's locale), chosen
+            in the menu's Paper size.
         run_print_dialog: shows the print dialog, True when accepted (tests
             replace it: a modal dialog would block them).
         have_printer: whether the computer has a printer set up (tests
@@ -83,8 +84,23 @@ class BriefActions(QObject):
         self.menu.addAction(self.save_action)
         self.menu.addSeparator()
         self.menu.addAction(self.confidential_action)
+        # the paper of a saved PDF (printing takes the printer's, as its dialog set it)
+        self.paper_menu = self.menu.addMenu("")
+        self.paper_group = QActionGroup(self)
+        self.paper_actions: dict[str, QAction] = {}
+        for size in PAGE_SIZES:
+            action = self.paper_menu.addAction(size)
+            action.setCheckable(True)
+            action.setChecked(size == self.page_size)
+            action.triggered.connect(lambda _checked=False, size=size: self._set_paper(size))
+            self.paper_group.addAction(action)
+            self.paper_actions[size] = action
         self.button: QPushButton | None = None  # made by make_button
         self.retranslate()
+
+    def _set_paper(self, size: str) -> None:
+        self.page_size = size
+        self.paper_actions[size].setChecked(True)
 
     def make_button(self) -> QPushButton:
         """A "Brief" push button that opens the menu (for the card's head)."""
@@ -97,6 +113,7 @@ class BriefActions(QObject):
         self.print_action.setText(_("Print brief…"))
         self.save_action.setText(_("Save brief as PDF…"))
         self.confidential_action.setText(_("Include confidential answers"))
+        self.paper_menu.setTitle(_("Paper size"))
         for action in (self.print_action, self.save_action):
             action.setToolTip(_("The pre-visit brief: the client's card, grade, loyalty, "
                                 "profile, last interactions, open complaints, coming dates "

@@ -64,7 +64,8 @@ class ClientBulk(QObject):
         self.brief = BriefActions(tab.service, self._one_selected, tab)
         actions = [self.trash_action, None, self.add_tag_action, self.remove_tag_action,
                    self.owner_action, self.class_action, None, self.brief.print_action,
-                   self.brief.save_action, self.brief.confidential_action, None,
+                   self.brief.save_action, self.brief.confidential_action,
+                   self.brief.paper_menu.menuAction(), None,
                    self.undo_action]
         allow_many(view, actions)
         self.menu = QMenu(tab)
