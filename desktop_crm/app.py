@@ -122,7 +122,12 @@ def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     if window is None:
         print(f"desktop-crm: {shown_url(str(path))} was not opened", file=sys.stderr)
         return 2
+    # the window may hide in the tray and dialogs open while it is hidden: the
+    # app ends when the window closes for good (or from the tray's Quit)
+    QApplication.setQuitOnLastWindowClosed(False)
+    window.closed.connect(app.quit)
     window.show()
+    window.reminders.start()
     QTimer.singleShot(3000, window.backup_if_due)
     hourly = QTimer(window)
     hourly.timeout.connect(window.backup_if_due)
