@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_crm import __version__
 from desktop_crm.i18n import LANGUAGES, N_, _, language, ngettext, set_language
+from desktop_crm.services.autostart import Autostart
 from desktop_crm.services.backup import (
     BackupReason,
     backup,
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         for key, _title, _sizes in TABS:
             self.tabs.addTab(self._make_tab(key), "")
         self._quitting = False
+        self.autostart = Autostart()  # Settings' "Start with the computer" (tests replace it)
         self.setWindowIcon(app_icon())
         self.reminders = self._make_reminders(tray)
         # Today comes first on start when something needs doing.
@@ -669,8 +671,9 @@ class MainWindow(QMainWindow):
                 .run_in_background())
 
     def edit_settings(self) -> SettingsDialog:
-        """File > Settings (Ctrl+,): your name. Opened window-modal; returns the dialog."""
-        dialog = SettingsDialog(self.settings, self)
+        """File > Settings (Ctrl+,): your name, the reminders, starting with the
+        computer. Opened window-modal; returns the dialog."""
+        dialog = SettingsDialog(self.settings, self, self.autostart, self.reminders.available)
         dialog.accepted.connect(self._settings_changed)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -679,6 +682,7 @@ class MainWindow(QMainWindow):
     def _settings_changed(self) -> None:
         """The name chosen applies from the next write on, and "Mine" lists follow it."""
         self._user_override = None
+        self.reminders.set_reminder_time(reminder_time(self.settings))
         name = self.services.set_user(stored_user_name(self.settings))
         for page in self.pages():
             page.apply_changes(Changes(user=True))

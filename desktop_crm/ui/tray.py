@@ -177,6 +177,12 @@ class ReminderTray(QObject):
         self.refresh()
         self._arm()
 
+    def set_reminder_time(self, when: time) -> None:
+        """The daily reminder time changed in Settings: the timer follows."""
+        self.schedule.reminder_time = when
+        if self.timer.isActive():
+            self._arm()
+
     def _arm(self) -> None:
         now: datetime = self.clock()
         wait = (self.schedule.next_check(now) - now).total_seconds() * 1000
