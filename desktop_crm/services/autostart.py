@@ -23,6 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop_crm.resources import resource_path
+
 APP_ID = "desktop-crm"
 MAC_LABEL = "com.desktopcrm.desktop-crm"
 WINDOWS_FILE = "Desktop CRM.cmd"
@@ -109,14 +111,16 @@ class Autostart:
         home: the user's home folder.
         environ: the environment (XDG_CONFIG_HOME, APPDATA).
         command: what the file starts.
-        icon: the icon a desktop entry names (a theme name or a path).
+        icon: the icon the desktop entry names (a path, or a theme name).
     """
 
     platform: str = sys.platform
     home: Path = field(default_factory=Path.home)
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     command: Sequence[str] = field(default_factory=launch_command)
-    icon: str = APP_ID
+    # a file, not the theme name: the autostart entry works without
+    # `make install-desktop`
+    icon: str = field(default_factory=lambda: str(resource_path("icons", f"{APP_ID}-256.png")))
 
     @property
     def path(self) -> Path:

@@ -728,10 +728,10 @@ class MainWindow(QMainWindow):
         the layout and close for good."""
         if not self._quitting and self.reminders.icon is not None \
                 and close_to_tray.keeps_running(self.settings):
-            close_to_tray.explain_once(self, self.settings)
             self.save_state()
             event.ignore()
-            self.hide()
+            self.hide()  # first, so that the explanation is about what the user sees
+            close_to_tray.explain_once(self, self.settings)
             return
         if not self._confirm_discard():
             event.ignore()

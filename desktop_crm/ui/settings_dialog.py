@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -86,7 +87,10 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("Your name"), self.user_name)
         form.addRow("", note)
-        form.addRow(_("Daily reminder time"), self.reminder_time)
+        time_row = QHBoxLayout()
+        time_row.addWidget(self.reminder_time)
+        time_row.addStretch(1)
+        form.addRow(_("Daily reminder time"), time_row)
         form.addRow("", reminders_note)
         form.addRow("", self.keep_in_tray)
         form.addRow("", self.start_with_computer)

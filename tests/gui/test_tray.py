@@ -205,10 +205,12 @@ def test_a_click_on_the_icon_or_the_message_opens_today(with_tray):  # type: ign
 
 @pytest.fixture
 def explained(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The texts of the information boxes shown (answered at once)."""
+    """The texts of the information boxes shown (answered at once); each
+    shown while the window was hidden already, as the text says."""
     texts: list[str] = []
 
     def information(parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        assert not parent.isVisible()
         texts.append(text)
         return QMessageBox.StandardButton.Ok
     monkeypatch.setattr(QMessageBox, "information", staticmethod(information))

@@ -39,7 +39,7 @@ def test_linux_writes_an_xdg_autostart_entry_and_removes_it(tmp_path: Path) -> N
     assert entry["Type"] == "Application"
     assert entry["Name"] == "Desktop CRM" and entry["Name[zh_CN]"] == "客户卡片管理"
     assert entry["Exec"] == '"/home/王芳/My Apps/python3" -m desktop_crm'
-    assert entry["Icon"] == "desktop-crm"
+    assert Path(entry["Icon"]).is_file() and entry["Icon"].endswith("desktop-crm-256.png")
     assert entry["X-GNOME-Autostart-enabled"] == "true"
     other = start.path.parent / "other.desktop"
     other.write_text("[Desktop Entry]\n", encoding="utf-8")
