@@ -99,7 +99,8 @@ class MainWindow(QMainWindow):
     loyalty: LoyaltyTab
 
     def __init__(self, db: Database, settings: QSettings, clock: Clock | None = None,
-                 user: str | None = None, tray: bool | None = None) -> None:
+                 user: str | None = None,
+                 tray: bool | Callable[[], bool] | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.db = db
@@ -230,7 +231,7 @@ class MainWindow(QMainWindow):
         return ReminderSchedule(self.services.agenda, store, reminder_time(self.settings),
                                 self.today.scope.is_mine())
 
-    def _make_reminders(self, available: bool | None) -> ReminderTray:
+    def _make_reminders(self, available: bool | Callable[[], bool] | None) -> ReminderTray:
         tray = ReminderTray(self._make_schedule(), self.clock, self, available)
         tray.show_count(DueCount.of(self.today.items, self.clock().date()))
         tray.open_today.connect(self.show_today)

@@ -11,7 +11,7 @@ business (services/reminders.py); this module only shows it.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 
 from PySide6.QtCore import QObject, QSettings, QTime, QTimer, Signal
@@ -27,6 +27,7 @@ from desktop_crm.ui.app_icon import app_icon, badged_icon
 # Checked at least this often: items added by others on a shared database,
 # and a computer that slept through the reminder time.
 CHECK_EVERY_MS = 30 * 60 * 1000
+TRAY_RETRY_MS = 60_000  # a tray missing at the start is looked for again then
 SHOWN_IN_MESSAGE = 5  # item titles in one notification; the rest are counted
 MESSAGE_MS = 15_000
 REMINDER_TIME_KEY = "reminders/time"
@@ -90,8 +91,11 @@ class ReminderTray(QObject):
         announced: a notification was given (title, text), tray or not.
         count_changed: the count shown changed (a DueCount).
 
+    A tray that appears after the app started (a panel that starts after
+    it at login) gets the icon at the next check.
+
     Attributes:
-        available: whether the desktop has a tray (injected in tests).
+        available: whether the desktop has a tray (as ``tray_available`` said).
         icon: the tray icon, None without a tray.
         count: the count shown last.
         timer: fires at the next reminder time (or the periodic check).
@@ -104,12 +108,17 @@ class ReminderTray(QObject):
     count_changed = Signal(object)
 
     def __init__(self, schedule: ReminderSchedule, clock: Clock, parent: QWidget,
-                 available: bool | None = None) -> None:
+                 available: bool | Callable[[], bool] | None = None) -> None:
+        """``available``: whether there is a tray, or what to ask (injected in
+        tests); Qt's answer by default."""
         super().__init__(parent)
         self.schedule = schedule
         self.clock = clock
-        self.available = (QSystemTrayIcon.isSystemTrayAvailable() if available is None
-                          else available)
+        self._parent = parent
+        if available is None:
+            available = QSystemTrayIcon.isSystemTrayAvailable
+        self._tray_available = available if callable(available) else (lambda: available)
+        self.available = self._tray_available()
         self.count = DueCount(0, 0)
         self.base_icon = app_icon()
         self.timer = QTimer(self)
@@ -170,12 +179,24 @@ class ReminderTray(QObject):
         today, and set the timer."""
         self._announce(self.schedule.due_now(self.clock(), starting=True))
         self._arm()
+        if self.icon is None:  # started before the desktop's panel, perhaps
+            QTimer.singleShot(TRAY_RETRY_MS, self, self._probe_tray)
 
     def check(self) -> None:
         """The timer fired: announce what became due, read the count again."""
+        self._probe_tray()
         self._announce(self.schedule.due_now(self.clock()))
         self.refresh()
         self._arm()
+
+    def _probe_tray(self) -> None:
+        """Put the icon in a tray that appeared since the start; the window
+        then drops the count from its title."""
+        if self.icon is None and self._tray_available():
+            self.available = True
+            self._build_icon(self._parent)
+            self.show_count(self.count)
+            self.count_changed.emit(self.count)
 
     def set_reminder_time(self, when: time) -> None:
         """The daily reminder time changed in Settings: the timer follows."""

@@ -97,6 +97,23 @@ def test_without_a_tray_the_title_carries_the_count(qtbot, db, settings, clock):
         assert window.statusBar().currentMessage() == "1 条提醒: 王芳：跟进"
 
 
+def test_a_tray_that_appears_later_gets_the_icon(qtbot, db, settings, clock):  # type: ignore[no-untyped-def]
+    follow_up(db, clock, "王芳")
+    panel_up: list[bool] = []
+    window = MainWindow(db, settings, clock=clock, user="test", tray=lambda: bool(panel_up))
+    for w in shown(qtbot, window):
+        w.reminders.start()  # nothing to show it in: the status bar has it
+        assert w.reminders.icon is None and "1 reminder" in w.statusBar().currentMessage()
+        assert w.windowTitle() == f"Desktop CRM — 1 item to do today — {db.path}"
+        w.reminders.check()
+        assert w.reminders.icon is None
+        panel_up.append(True)  # the desktop's panel has started
+        w.reminders.check()
+        assert w.reminders.icon is not None and w.reminders.icon.isVisible()
+        assert w.reminders.icon.toolTip() == "Desktop CRM — 1 item to do today"
+        assert w.windowTitle() == f"Desktop CRM — {db.path}"
+
+
 def test_the_tray_icon_shows_the_count_on_its_badge_and_tooltip(with_tray):  # type: ignore[no-untyped-def]
     window, _seen = with_tray
     icon = window.reminders.icon
