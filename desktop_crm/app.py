@@ -105,6 +105,12 @@ def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     install_error_dialog()
     app.setOrganizationName("DesktopCRM")
     app.setApplicationName("desktop-crm")
+    # every window's and dialog's icon; on Wayland the desktop finds the
+    # menu entry (make install-desktop) by this name
+    from desktop_crm.ui.app_icon import app_icon
+
+    QApplication.setWindowIcon(app_icon())
+    QApplication.setDesktopFileName("desktop-crm")
     settings = QSettings()
     choose_language(lang, settings)
     install_qt_translations(language())
