@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
-from desktop_crm import __version__, cli_brief, cli_contacts
+from desktop_crm import __version__, cli_brief, cli_card_scan, cli_contacts
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _, ngettext, set_language, system_language
 
@@ -157,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export_parsers(sub.add_parser("export", parents=[common], help="write a file"),
                         common)
     cli_contacts.add_parser(sub, common)
+    cli_card_scan.add_parser(sub, common)
     cli_brief.add_parser(sub, common)
     return parser
 
@@ -205,6 +206,8 @@ def _add_export_parsers(export: argparse.ArgumentParser, common: _Parser) -> Non
                       help="also export confidential profile answers")
     vcf = formats.add_parser("vcf", parents=[common], help="contacts for phones (vCard 3.0)")
     vcf.add_argument("out", type=Path, metavar="OUT.vcf")
+    vcf.add_argument("--photos", action="store_true",
+                     help="include the clients' photos (the file grows by 100-400 KB a photo)")
 
 
 def _db_arg(args: argparse.Namespace) -> str:
@@ -595,7 +598,7 @@ def _export_vcf(args: argparse.Namespace) -> int:
 
     db = _open(args, create=False)
     try:
-        written = export_vcf(db, args.out)
+        written = export_vcf(db, args.out, photos=args.photos)
     finally:
         db.close()
     print(ngettext("Wrote {n} contact to {path}", "Wrote {n} contacts to {path}", written,
@@ -831,7 +834,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats, "kpi": _cmd_kpi,
             "backup": _cmd_backup, "restore": _cmd_restore, "agenda": _cmd_agenda,
             "export": _cmd_export, "import": _cmd_import, "copy": _cmd_copy,
-            "import-contacts": cli_contacts.run, "brief": cli_brief.run}
+            "import-contacts": cli_contacts.run, "card-scan": cli_card_scan.run,
+            "brief": cli_brief.run}
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

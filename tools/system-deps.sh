@@ -47,12 +47,28 @@ fi
 if [ "$mode" = test ] && ! command -v pdftotext >/dev/null; then
   optional+=(poppler-utils)
 fi
+# desktop-file-validate: the test that the application-menu and autostart
+# entries are valid desktop entries (optional: skipped without it).
+if [ "$mode" = test ] && ! command -v desktop-file-validate >/dev/null; then
+  optional+=(desktop-file-utils)
+fi
 # PostgreSQL's server: the storage, services and CLI tests run a second time
 # on a throwaway cluster (tools/pg_cluster.py), and the benchmarks beside
 # SQLite; without it they are skipped, with the reason printed.
 if [ "$mode" != run ] && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null \
     && ! command -v initdb >/dev/null; then
   optional+=(postgresql)
+fi
+
+# Business cards: Tesseract is the baseline benchmarks/card_scan.py measures
+# the app's engine (RapidOCR, a Python package) against, and the AR PL fonts
+# give the rendered cards two more Chinese typefaces.
+if [ "$mode" = bench ] && ! command -v tesseract >/dev/null; then
+  optional+=(tesseract-ocr tesseract-ocr-chi-sim)
+fi
+if [ "$mode" != run ] && ! { command -v fc-list >/dev/null \
+    && fc-list | grep -q "AR PL UMing"; }; then
+  optional+=(fonts-arphic-uming fonts-arphic-ukai)
 fi
 
 if [ ${#missing[@]} -eq 0 ] && [ ${#optional[@]} -eq 0 ]; then
