@@ -164,6 +164,7 @@ class Brief:
     more_phones: int
     email: str
     wechat: str
+    website: str
     address: str
     owner: str
     grade: str | None
@@ -342,7 +343,8 @@ def build_brief(card: ClientCard, *, interactions: Sequence[Interaction],
         client_id=card.id or 0, name=shorten(card.name, MAX_NAME), kind=card.kind,
         company=shorten(card.company, MAX_HEADER), title=shorten(card.title, MAX_HEADER),
         phones=shown_phones, more_phones=more_phones, email=shorten(card.email, MAX_SHORT),
-        wechat=shorten(card.wechat, MAX_SHORT), address=shorten(card.address, MAX_LINE),
+        wechat=shorten(card.wechat, MAX_SHORT), website=shorten(card.website, MAX_SHORT),
+        address=shorten(card.address, MAX_LINE),
         owner=shorten(card.owner, MAX_SHORT), grade=grade,
         grade_title=grade_title(grade) if grade else "",
         grade_strategy=grade_strategy(grade) if grade else "",

@@ -34,7 +34,8 @@ def rich_client(services: Services) -> int:
     card = ClientCard(
         name="王建国", kind=ClientKind.ORGANISATION, company="华东机电有限公司",
         title="采购总监", phones=[Phone("138 0013 8000"), Phone("021-6234 5678", PhoneKind.OFFICE)],
-        email="wang@hdjd.example.com", wechat="wjg_1975", address="上海市浦东新区张江路88号",
+        email="wang@hdjd.example.com", wechat="wjg_1975", website="www.hdjd.example.com",
+        address="上海市浦东新区张江路88号",
         owner="李销售", loyalty=Loyalty.CORE,
         birthday=DateSpec.solar(6, 20, 1976),
         dates=[ImportantDate(DateKind.WEDDING_ANNIVERSARY, DateSpec.solar(7, 1, 2001))],
@@ -90,6 +91,7 @@ def full_client(services: Services) -> int:
         company="公" * TEXT_LIMITS["company"], title="T" * TEXT_LIMITS["title"],
         phones=[Phone(f"138 0000 {i:04d}") for i in range(MAX_PHONES)],
         email="a" * 60 + "@example.com", wechat="w" * TEXT_LIMITS["wechat"],
+        website="www." + "w" * (TEXT_LIMITS["website"] - 8) + ".com",
         address="路" * MAX_TEXT, owner="o" * TEXT_LIMITS["owner"], loyalty=Loyalty.AT_RISK,
         birthday=DateSpec.solar(6, 12, 1960),
         dates=[ImportantDate(DateKind.CUSTOM, DateSpec.solar(6, 11 + i % 20), "纪念日" * 30)

@@ -59,7 +59,8 @@ def test_the_english_brief_says_what_the_visit_needs(services: Services, tmp_pat
     path = _write(services, rich_client(services), tmp_path / "brief.pdf")
     text = pdf.flat_text(path)
     for expected in ("Pre-visit brief", "王建国", "华东机电有限公司", "采购总监",
-                     "138 0013 8000 (Mobile)", "wang@hdjd.example.com", "Key client (A)",
+                     "138 0013 8000 (Mobile)", "wang@hdjd.example.com",
+                     "Website: www.hdjd.example.com", "Key client (A)",
                      "Best service and efficient selling", "Core client",
                      "Draw the pyramid of your top clients", "A-class service",
                      PUBLIC_ANSWER, OTHER_ANSWER, "Proudest achievement",

@@ -113,7 +113,8 @@ def _contact_line(b: Brief) -> str:
             phones += " " + ngettext("(+{n} more)", "(+{n} more)", b.more_phones)
         parts.append(f"<b>{_e(_('Phones'))}{_colon()}</b>{_e(phones)}")
     for label, value in ((_("E-mail"), b.email), (_("WeChat"), b.wechat),
-                         (_("Address"), b.address), (_("Owner"), b.owner)):
+                         (_("Website"), b.website), (_("Address"), b.address),
+                         (_("Owner"), b.owner)):
         if value:
             parts.append(f"<b>{_e(label)}{_colon()}</b>{_e(value)}")
     if b.tags:

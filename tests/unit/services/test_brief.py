@@ -99,7 +99,7 @@ def test_a_bare_client_brief_is_short(services: Services) -> None:
 def test_a_full_card_is_capped_and_says_how_much_more(services: Services) -> None:
     brief = _service(services).brief(full_client(services), include_confidential=True)
     assert len(brief.name) == domain.MAX_NAME and brief.name.endswith(domain.ELLIPSIS)
-    assert len(brief.address) == domain.MAX_LINE
+    assert len(brief.address) == domain.MAX_LINE and len(brief.website) == domain.MAX_SHORT
     assert len(brief.phones) == domain.MAX_PHONES and brief.more_phones == 16
     assert len(brief.answers) == domain.MAX_ANSWERS
     assert brief.more_answers == 66 - domain.MAX_ANSWERS
