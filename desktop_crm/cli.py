@@ -205,6 +205,8 @@ def _add_export_parsers(export: argparse.ArgumentParser, common: _Parser) -> Non
                       help="also export confidential profile answers")
     vcf = formats.add_parser("vcf", parents=[common], help="contacts for phones (vCard 3.0)")
     vcf.add_argument("out", type=Path, metavar="OUT.vcf")
+    vcf.add_argument("--photos", action="store_true",
+                     help="include the clients' photos (the file grows by 100-400 KB a photo)")
 
 
 def _db_arg(args: argparse.Namespace) -> str:
@@ -595,7 +597,7 @@ def _export_vcf(args: argparse.Namespace) -> int:
 
     db = _open(args, create=False)
     try:
-        written = export_vcf(db, args.out)
+        written = export_vcf(db, args.out, photos=args.photos)
     finally:
         db.close()
     print(ngettext("Wrote {n} contact to {path}", "Wrote {n} contacts to {path}", written,

@@ -42,6 +42,11 @@ optional=()
 if [ "$mode" = test ] && ! command -v soffice >/dev/null; then
   optional+=(libreoffice-calc-nogui)
 fi
+# desktop-file-validate: the test that the application-menu and autostart
+# entries are valid desktop entries (optional: skipped without it).
+if [ "$mode" = test ] && ! command -v desktop-file-validate >/dev/null; then
+  optional+=(desktop-file-utils)
+fi
 # PostgreSQL's server: the storage, services and CLI tests run a second time
 # on a throwaway cluster (tools/pg_cluster.py), and the benchmarks beside
 # SQLite; without it they are skipped, with the reason printed.

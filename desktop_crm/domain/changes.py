@@ -28,6 +28,8 @@ from desktop_crm.domain.enums import (
     Tenure,
     VolumeTier,
 )
+from desktop_crm.domain.photo import HISTORY_FIELD as PHOTO_FIELD
+from desktop_crm.domain.photo import PHOTO_EVENTS
 from desktop_crm.i18n import N_, _, ngettext
 
 
@@ -163,6 +165,7 @@ FIELD_LABELS: dict[str, str] = {
     "phones": N_("Phones"),
     "email": N_("E-mail"),
     "wechat": N_("WeChat"),
+    "website": N_("Website"),
     "address": N_("Address"),
     "home_address": N_("Home address"),
     "industry": N_("Industry"),
@@ -187,6 +190,7 @@ FIELD_LABELS: dict[str, str] = {
     "dates": N_("Anniversaries and other dates"),
     "family": N_("Family members"),
     "contacts": N_("Contact people"),
+    PHOTO_FIELD: N_("Photo"),
     "profile_private": N_("Confidential"),
     "profile_filled_by": N_("Filled in by"),
 }
@@ -228,4 +232,6 @@ def value_label(field: str, text: str) -> str:
         return _PHONE_KIND.sub(lambda m: f"({_label(PhoneKind, m[1])})", text)
     if field == "dates":
         return _DATE_KIND.sub(lambda m: f"{m[1]}{_label(DateKind, m[2])}: ", text)
+    if field == PHOTO_FIELD and text in PHOTO_EVENTS:  # "added", "replaced", "removed"
+        return _(text)
     return text

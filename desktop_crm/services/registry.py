@@ -20,6 +20,7 @@ from desktop_crm.services.clock import Clock, clean_user_name, current_user, sys
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.services.loyalty import LoyaltyService
+from desktop_crm.services.photos import PhotoService
 from desktop_crm.services.sales import SalesService
 from desktop_crm.storage import identity_repo
 from desktop_crm.storage.database import Database
@@ -35,7 +36,7 @@ class Services:
     Attributes:
         db: the open database.
         clock: returns "now" for every service.
-        clients, evaluations, agenda, complaints, sales, loyalty: the services.
+        clients, evaluations, agenda, complaints, sales, loyalty, photos: the services.
     """
 
     db: Database
@@ -46,6 +47,7 @@ class Services:
     complaints: ComplaintService
     sales: SalesService
     loyalty: LoyaltyService
+    photos: PhotoService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock,
@@ -55,7 +57,8 @@ class Services:
         name = clean_user_name(user) or current_user()
         return cls(db, clock, ClientService(db, clock, name), EvaluationService(db, clock, name),
                    AgendaService(db, clock, name), ComplaintService(db, clock, name),
-                   SalesService(db, clock, name), LoyaltyService(db, clock, name))
+                   SalesService(db, clock, name), LoyaltyService(db, clock, name),
+                   PhotoService(db, clock, name))
 
     @property
     def user(self) -> str:
@@ -66,7 +69,7 @@ class Services:
         """Record ``user`` from now on (blank: the default name); returns the name used."""
         name = clean_user_name(user) or current_user()
         for service in (self.clients, self.evaluations, self.agenda, self.complaints,
-                        self.sales, self.loyalty):
+                        self.sales, self.loyalty, self.photos):
             service.user = name
         return name
 

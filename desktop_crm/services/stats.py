@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from desktop_crm.domain.sales import from_cents
-from desktop_crm.storage import client_repo, complaint_repo, evaluation_repo, order_repo
+from desktop_crm.storage import (
+    client_repo,
+    complaint_repo,
+    evaluation_repo,
+    order_repo,
+    photo_repo,
+)
 from desktop_crm.storage.database import Database
 
 
@@ -23,6 +29,7 @@ def stats(db: Database) -> dict[str, Any]:
         evaluations = evaluation_repo.count(s)
         complaints = complaint_repo.counts(s)
         orders = order_repo.totals(s)
+        photos = photo_repo.count(s)
     return {
         "clients": counts["clients"],
         "grades": grades,
@@ -30,6 +37,7 @@ def stats(db: Database) -> dict[str, Any]:
         "complaints": complaints,
         "interactions": counts["interactions"],
         "trash": counts["trash"],
+        "photos": photos,
         "orders": orders["orders"],
         "sales": {currency: {"orders": n, "amount": str(from_cents(cents))}
                   for currency, (n, cents) in orders["won"].items()},

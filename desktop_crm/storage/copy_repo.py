@@ -26,9 +26,11 @@ from sqlalchemy.orm import Session
 from desktop_crm.i18n import _
 from desktop_crm.storage import search_index
 from desktop_crm.storage.database import Database, DatabaseError, sqlite_path, unusable_url_error
-from desktop_crm.storage.models import Base, Client
+from desktop_crm.storage.models import Base, Client, ClientPhotoRow
 
 BATCH = 2000  # rows read and written at a time: a few MB at most
+# photos are up to a few hundred KB each: fewer at a time keep that true
+BATCHES = {ClientPhotoRow.__tablename__: 20}
 Progress = Callable[[int], None]  # rows copied so far
 CLIENTS = Client.__tablename__
 
@@ -66,11 +68,12 @@ def copy_rows(source: Session, target: Session, progress: Progress | None = None
         dst.execute(delete(table))
     search_index.clear(target)
     done = 0
-    src = source.connection().execution_options(yield_per=BATCH)
     for table in tables():
+        batch = BATCHES.get(table.name, BATCH)
+        src = source.connection().execution_options(yield_per=batch)
         order = list(table.primary_key.columns)
         result = src.execute(select(table).order_by(*order))
-        for part in result.partitions(BATCH):
+        for part in result.partitions(batch):
             rows: list[dict[str, Any]] = [dict(row._mapping) for row in part]
             dst.execute(insert(table), rows)
             done += len(rows)

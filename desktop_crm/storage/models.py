@@ -17,6 +17,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -53,6 +54,7 @@ class Client(Base):
     primary_phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     wechat: Mapped[str] = mapped_column(String(100), default="")
+    website: Mapped[str] = mapped_column(String(300), default="", server_default="")
     address: Mapped[str] = mapped_column(Text, default="")
     home_address: Mapped[str] = mapped_column(Text, default="")
     industry: Mapped[str] = mapped_column(String(100), default="")
@@ -192,6 +194,25 @@ class ContactPersonRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime)
 
     client: Mapped[Client] = relationship(back_populates="contacts")
+
+
+class ClientPhotoRow(Base):
+    """The client's picture (a business card, a portrait): one upright JPEG
+    of at most 1,024 pixels a side, made by services.photos. No relationship
+    on Client: loading a card or the list never reads the image; only
+    storage.photo_repo does. Deleted with its client (the database's cascade)."""
+
+    __tablename__ = "client_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = uuid_column()
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"),
+                                           unique=True)
+    mime: Mapped[str] = mapped_column(String(40), default="image/jpeg")
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class ImportantDateRow(Base):

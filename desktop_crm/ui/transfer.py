@@ -37,7 +37,7 @@ from desktop_crm.services.importing import (
     OrderImportService,
     OrderPlan,
 )
-from desktop_crm.services.vcard_export import export_vcf
+from desktop_crm.services.vcard_export import export_vcf, photo_count
 from desktop_crm.storage.database import Database
 from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.import_dialog import (
@@ -115,7 +115,16 @@ def export_contacts(parent: QWidget, settings: QSettings, db: Database,
                       _("vCard file (*.vcf)"), ".vcf")
     if path is None:
         return None
-    return (Operation(parent, lambda ctx: export_vcf(db, path))
+    photos = False
+    if photo_count(db):  # asked only when there are photos to include
+        answer = QMessageBox.question(
+            parent, _("Export contacts"),
+            _("Include the clients' photos? Phones show them with the contact; each "
+              "makes the file 100 to 400 KB larger."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        photos = answer == QMessageBox.StandardButton.Yes
+    return (Operation(parent, lambda ctx: export_vcf(db, path, photos=photos))
             .with_progress(_("Writing the contacts…"))
             .errors(_("Export failed"), ExportError, OSError)
             .success(lambda count: status(ngettext("Wrote {n} contact to {path}",

@@ -17,10 +17,12 @@ from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.demo import generate
 from desktop_crm.services.importing import ImportService
+from desktop_crm.services.photos import PhotoService
 from desktop_crm.storage import copy_repo
 from desktop_crm.storage.database import Database
 from tests.conftest import FIXED_NOW, one_line
 from tests.pg_server import PgCluster
+from tests.photo_images import halves
 from tests.unit.services.test_import import messy_sheet
 
 QUERIES = ["张", "zhang", "zw", "138", "华为", "Acme", "@example.com", "li na", "VIP"]
@@ -28,8 +30,8 @@ QUERIES = ["张", "zhang", "zw", "138", "华为", "Acme", "@example.com", "li na
 
 def _rich_book(path: Path, tmp_path: Path) -> Path:
     """A few hundred demo clients (interactions, evaluations, complaints,
-    family, answers ...), an import batch, care marked done and a card in
-    the trash."""
+    family, answers ...), an import batch, care marked done, a card in
+    the trash and photos."""
     db = Database.open(path, create=True)
     try:
         generate(db, 300, seed=7, now=FIXED_NOW)
@@ -45,6 +47,9 @@ def _rich_book(path: Path, tmp_path: Path) -> Path:
         clients = ClientService(db, user="tester")
         gone = clients.save(ClientCard(name="回收站", phones=[Phone("13912345678")]))
         clients.delete(gone)
+        photos = PhotoService(db, user="tester")  # more than one batch of photos
+        for client_id in range(1, 2 * copy_repo.BATCHES["client_photos"] + 6):
+            photos.set_photo(client_id, halves(40 + client_id, 30, "PNG"))
     finally:
         db.close()
     return path
@@ -85,8 +90,10 @@ def test_copy_to_postgresql_and_back_loses_nothing(
     before = _tables(laptop)
     assert len(before["clients"]) == 306 and before["complaints"] and before["care_done"]
     assert before["evaluations"] and before["import_batches"] and before["interactions"]
+    assert len(before["client_photos"]) == 45
     answers = _answers(laptop, capsys)
     assert answers["stats"]["trash"] == 1 and answers["search 张"]
+    assert answers["stats"]["photos"] == 45
 
     server = pg_cluster.empty_database()  # no schema yet: copy makes it
     try:

@@ -15,6 +15,8 @@ Control characters (a NUL from a broken export) are dropped from every value.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import codecs
 import csv
 import io
@@ -61,6 +63,8 @@ class SourceTable:
             them (vCards), instead of detecting them.
         database_uuid: the UUID of the database a Desktop CRM workbook was
             exported from (its custom document property), else None.
+        photos: a vCard's photo (the image file's bytes, not checked yet)
+            by the index in ``rows`` of its contact.
     """
 
     path: Path
@@ -72,6 +76,7 @@ class SourceTable:
     encoding: str = ""
     fixed_mapping: dict[int, str] | None = None
     database_uuid: str | None = None
+    photos: dict[int, bytes] = field(default_factory=dict)
 
 
 def detect_format(data: bytes) -> str | None:
@@ -353,10 +358,15 @@ def _read_csv(path: Path, data: bytes, encoding: str) -> SourceTable:
 # -- vCards ---------------------------------------------------------------------
 
 _VCARD_FIELDS = (im.NAME, "company", "title", im.MOBILE, im.PHONE, "email", "wechat",
-                 "address", "home_address", "birthday", "notes", "tags", im.UUID)
+                 "website", "address", "home_address", "birthday", "notes", "tags", im.UUID)
 # written by services/vcard_export.py: a lunar birthday as [YYYY]-MM-DD, LEAP=TRUE
 _LUNAR_BIRTHDAY = "x-desktop-crm-lunar-birthday"
-_BINARY_PROPS = ("PHOTO", "LOGO", "SOUND", "KEY")
+# what vobject never sees; a PHOTO within MAX_VCARD_PHOTO is kept aside and
+# stands in the text as _PHOTO_REF (which a file's own lines cannot forge)
+_PHOTO_REF = "X-DESKTOP-CRM-PHOTO-REF"
+_BINARY_PROPS = ("PHOTO", "LOGO", "SOUND", "KEY", _PHOTO_REF)
+MAX_VCARD_PHOTO = 2 * 1024 * 1024  # bytes, decoded: a phone's contact photo is far smaller
+_MAX_PHOTO_BASE64 = (MAX_VCARD_PHOTO + 2) // 3 * 4
 
 
 # A line that starts a property: a QUOTED-PRINTABLE value's soft line break
@@ -406,17 +416,37 @@ def _too_long(path: Path, number: int) -> ImportFileError:
         limit=f"{guards.MAX_VCARD_LINE:,}"))
 
 
-def _normalise_vcard_21(path: Path, text: str) -> str:
+def _photo_data(params: str, pieces: list[str]) -> bytes | None:
+    """The image of an inline PHOTO (base64, or a vCard 4 ``data:`` URI
+    in base64); None for a link or what does not decode."""
+    value = "".join(pieces)
+    if value[:5].lower() == "data:":
+        head, comma, value = value.partition(",")
+        if not comma or ";base64" not in head.lower():
+            return None
+    elif "BASE64" not in params and "ENCODING=B" not in params:
+        return None  # a URL: nothing is fetched
+    try:
+        return base64.b64decode(value) or None
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _normalise_vcard_21(path: Path, text: str,
+                        photos: list[bytes] | None = None) -> str:
     """Rewrite what vobject cannot parse in vCard 2.1 files from phones and
     Outlook: QUOTED-PRINTABLE values with soft line breaks (decoded with their
     CHARSET). Blank lines are dropped too.
 
     vobject holds about 150 times the longest (unfolded) line while it parses
-    it, so what it would only throw away is dropped here: photos, logos,
-    sounds and keys (not imported) with their folded or 2.1-style base64
-    lines and vCard 4 ``data:`` URIs, whatever their size. Any other line
-    longer than guards.MAX_VCARD_LINE once unfolded refuses the file (naming
-    the line): no contact field is near that long."""
+    it, so what it would only throw away is dropped here: logos, sounds and
+    keys (not imported) with their folded or 2.1-style base64 lines and
+    vCard 4 ``data:`` URIs, whatever their size. A photo goes the same way;
+    with ``photos``, one of at most MAX_VCARD_PHOTO bytes is decoded into it
+    and replaced by a ``_PHOTO_REF`` line holding its index (a larger one is
+    dropped as it is read, never held). Any other line longer than
+    guards.MAX_VCARD_LINE once unfolded refuses the file (naming the line):
+    no contact field is near that long."""
     limit = guards.MAX_VCARD_LINE
     out: list[str] = []
     lines = enumerate(_lines_of(text), 1)
@@ -429,10 +459,21 @@ def _normalise_vcard_21(path: Path, text: str) -> str:
         params = name_part.upper()
         if sep and prop in _BINARY_PROPS:
             # skip the folded (indented) or 2.1-style (until a blank line) data
-            base64 = "BASE64" in params or "ENCODING=B" in params
+            encoded = "BASE64" in params or "ENCODING=B" in params
+            keep = photos is not None and prop == "PHOTO"
+            size = len(value)
+            pieces = [value.strip()] if keep and size <= _MAX_PHOTO_BASE64 else []
             while item is not None and (item[1][:1] in (" ", "\t") or (
-                    base64 and item[1].strip() and ":" not in item[1])):
+                    encoded and item[1].strip() and ":" not in item[1])):
+                if keep and size <= _MAX_PHOTO_BASE64:
+                    piece = item[1].strip()
+                    pieces.append(piece)
+                    size += len(piece)
                 item = next(lines, None)
+            data = _photo_data(params, pieces) if keep and size <= _MAX_PHOTO_BASE64 else None
+            if data is not None and photos is not None:
+                out.append(f"{_PHOTO_REF}:{len(photos)}")
+                photos.append(data)
             start = length = 0
             continue
         if sep and ("QUOTED-PRINTABLE" in params):
@@ -478,8 +519,9 @@ def read_vcards(path: Path, text: str, encoding: str = "utf-8") -> SourceTable:
         text = guards.CONTROL.sub("", text)
     log = logging.getLogger("vobject")
     was_disabled, log.disabled = log.disabled, True  # it logs each line it skips
+    found: list[bytes] = []
     try:
-        cards = list(vobject.readComponents(_normalise_vcard_21(path, text),
+        cards = list(vobject.readComponents(_normalise_vcard_21(path, text, found),
                                             ignoreUnreadable=True))
     except ImportFileError:
         raise
@@ -492,12 +534,15 @@ def read_vcards(path: Path, text: str, encoding: str = "utf-8") -> SourceTable:
         log.disabled = was_disabled
     headers: list[Any] = [im.field_label(k) for k in _VCARD_FIELDS]
     rows: list[list[Any]] = [headers]
+    photos: dict[int, bytes] = {}
     for card in cards:
         if getattr(card, "name", "").upper() != "VCARD":
             continue
+        for ref in card.contents.get(_PHOTO_REF.lower(), [])[:1]:  # the first photo
+            photos[len(rows)] = found[int(ref.value)]
         rows.append(_vcard_row(card))
     return SourceTable(path, VCF, rows, first_row=0, encoding=encoding,
-                       fixed_mapping=dict(enumerate(_VCARD_FIELDS)))
+                       fixed_mapping=dict(enumerate(_VCARD_FIELDS)), photos=photos)
 
 
 def _types(prop: Any) -> set[str]:
@@ -553,6 +598,8 @@ def _vcard_row(card: Any) -> list[Any]:
             values["birthday"].append(f"Lunar {leap}{int(m.group(2))}/{int(m.group(3))}{year}")
     for prop in contents.get("x-wechat", [])[:1]:
         values["wechat"].append(_text(prop.value))
+    for prop in contents.get("url", [])[:1]:
+        values["website"].append(_text(prop.value))
     for prop in contents.get("note", []):
         values["notes"].append(_text(prop.value))
     for prop in contents.get("categories", []):

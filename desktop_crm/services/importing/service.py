@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -49,7 +50,7 @@ from desktop_crm.i18n import _, ngettext
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError
 from desktop_crm.services.importing.readers import SourceTable, read_file
-from desktop_crm.storage import client_repo, identity_repo, order_import_repo
+from desktop_crm.storage import client_repo, identity_repo, order_import_repo, photo_repo
 from desktop_crm.storage import import_repo as repo
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.import_repo import BatchInfo
@@ -553,6 +554,7 @@ class ImportService(Importer[ImportPlan]):
                         for row, card in plan.new_cards if not repo.can_bulk_insert(card)]
             items += [{"row": row, "client_id": client_id, "action": repo.CREATED,
                        "before": None, "after": now} for row, client_id in created]
+            _keep_photos(session, source, created, now)
             for client_id, (row, before, after) in plan.changed.items():
                 snapshot = repo.card_to_json(before)
                 after.id = client_id
@@ -619,6 +621,29 @@ class ImportService(Importer[ImportPlan]):
             repo.delete_unused_tags(session, repo.new_tags(session, batch_id))
             repo.mark_undone(session, batch_id, now)
         return touched
+
+
+def _keep_photos(session: Session, source: ImportSource, created: list[tuple[int, int]],
+                 now: datetime) -> None:
+    """A vCard's photo (readers.MAX_VCARD_PHOTO at most) becomes the photo of
+    the client its contact created, normalised as one the user sets
+    (services.photos); one that is not a picture is left out. A client the
+    file updates keeps its own photo. Undoing the import deletes the client
+    and its photo."""
+    photos = source.table.photos
+    if not photos:
+        return
+    from desktop_crm.services.photos import PhotoError, normalised
+
+    for row, client_id in created:
+        data = photos.get(row - source.table.first_row)
+        if data is None:
+            continue
+        try:
+            photo = normalised(data)
+        except PhotoError:
+            continue  # the contact is imported without it
+        photo_repo.put(session, client_id, photo, now)
 
 
 def _check_undoable(session: Session, items: list[repo.ItemInfo]) -> None:

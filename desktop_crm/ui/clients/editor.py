@@ -29,6 +29,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.contacts import ContactService
 from desktop_crm.services.loyalty_plan import LoyaltyPlanService
+from desktop_crm.services.photos import PhotoChange, PhotoService
 from desktop_crm.services.sales import SalesService
 from desktop_crm.storage.database import ConnectionLostError
 from desktop_crm.ui.clients.complaints_page import ComplaintsPage
@@ -40,6 +41,7 @@ from desktop_crm.ui.clients.fields import BasicsPage, ClassificationPage, Organi
 from desktop_crm.ui.clients.history_page import HistoryPage
 from desktop_crm.ui.clients.loyalty_panel import LoyaltyAdvicePanel
 from desktop_crm.ui.clients.orders.page import OrdersPage
+from desktop_crm.ui.clients.photo_view import PhotoView
 from desktop_crm.ui.clients.profile_page import ProfilePage
 from desktop_crm.ui.clients.timeline_page import TimelinePage
 from desktop_crm.ui.date_edit import date_problems, typed_date_problems
@@ -130,6 +132,7 @@ class CardEditor(QWidget):
         self.complaints = ComplaintsPage(self._complaint_service)
         self.history = HistoryPage()
         self.contacts = ContactsPage(ContactService(service.db, service.clock, service.user))
+        self.photo = PhotoView(PhotoService(service.db, service.clock, service.user), self)
         self.pages = QTabWidget(self)
         self.pages.setUsesScrollButtons(True)
         self._tab_style = _CompactTabs()  # kept: the tab bar does not own its style
@@ -148,12 +151,17 @@ class CardEditor(QWidget):
         head.addWidget(self.cancel_button)
         head.addWidget(self.save_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(head)
-        layout.addWidget(self.status)
+        header = QVBoxLayout()  # right of the photo
+        header.addLayout(head)
+        header.addWidget(self.status)
         grade_row = QHBoxLayout()
         grade_row.addWidget(self.grade, 1)
         grade_row.addWidget(self.evaluate_button)
-        layout.addLayout(grade_row)
+        header.addLayout(grade_row)
+        top = QHBoxLayout()
+        top.addWidget(self.photo)
+        top.addLayout(header, 1)
+        layout.addLayout(top)
         layout.addWidget(self.errors)
         layout.addWidget(self.pages, 1)
         self.save_button.clicked.connect(self.save)
@@ -164,6 +172,7 @@ class CardEditor(QWidget):
         self.basics.kind.currentIndexChanged.connect(lambda _i: show_for_kind(self))
         self.contacts.changed.connect(
             lambda client_id: self.history.show_entries(self._service.history(client_id)))
+        self.photo.changed.connect(self._on_photo_changed)
         self.retranslate()
         self.new_card()
 
@@ -180,6 +189,7 @@ class CardEditor(QWidget):
         """The name the card's own services record from now on (Settings)."""
         self.orders.service.user = user
         self._complaint_service.user = user
+        self.photo.service.user = user
 
     def is_dirty(self) -> bool:
         return self._dirty
@@ -203,6 +213,16 @@ class CardEditor(QWidget):
             self.history.show_entries(self._service.history(client_id))
         self.timeline_changed.emit(client_id)
 
+    def _on_photo_changed(self, client_id: int, change: PhotoChange) -> None:
+        """The photo counted a version of the card: unsaved edits are saved
+        over it (the photo is no field of theirs), and the history shows it."""
+        if client_id != self.client_id or self._original is None:
+            return
+        self._original.version = change.version
+        self._original.updated_at = change.changed_at
+        self.history.show_entries(self._service.history(client_id))
+        self._update_title()
+
     def _on_orders_changed(self, client_id: int) -> None:
         """A lost or delivered order logs care entries on the timeline."""
         self.timeline.reload()
@@ -216,7 +236,7 @@ class CardEditor(QWidget):
             self.pages.setTabText(index, _(name))
         for page in (self.basics, self.organisation, self.classification, self.dates,
                      self.profile, self.contacts, self.timeline, self.orders, self.complaints,
-                     self.history):
+                     self.history, self.photo):
             page.retranslate()
         self.loyalty_advice.retranslate()
         self._update_title()
@@ -279,6 +299,7 @@ class CardEditor(QWidget):
         self.contacts.set_client(card.id, self.read_only)
         show_for_kind(self)
         self.complaints.set_client(card.id, self.read_only)
+        self.photo.set_client(card.id, card.name, self.read_only)
         entries = self._service.history(card.id) if card.id else []
         self.history.show_entries(entries)
         self.profile.show_header(profile_header(entries), self._service.user)
