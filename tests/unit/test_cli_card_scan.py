@@ -27,11 +27,6 @@ FIELDS = CardFields(name="张伟", title="销售总监", company="北京华信�
                     address="北京市朝阳区建国路88号")
 
 
-def _card_draft() -> None:
-    pytest.importorskip("desktop_crm.services.card_draft",
-                        reason="services/card_draft.py (cardparse) has not landed yet")
-
-
 @pytest.fixture
 def read_as(monkeypatch: pytest.MonkeyPatch) -> None:
     """The engine's part stands in: the card reads as FIELDS (the engine's own
@@ -128,11 +123,19 @@ def test_json_has_fixed_keys(image: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 @pytest.mark.slow
-def test_a_rendered_card_end_to_end(image: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "card-scan", image, "--json")
-    assert code == 0
-    texts = [line["text"] for line in json.loads(out)["lines"]]
+def test_a_rendered_card_end_to_end(db_target: str, image: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    Database.open(db_target).close()
+    code, out, err = _run(capsys, "card-scan", image, "--json", "--db", db_target, "--save")
+    assert code == 0, err
+    data = json.loads(out)
+    texts = [line["text"] for line in data["lines"]]
     assert "张伟" in texts and "北京华信科技有限公司" in texts
+    assert data["fields"]["name"] == "张伟"
+    assert data["fields"]["mobiles"] and data["saved"]["action"] == "created"
+    [client] = _clients(db_target)
+    assert (client.name, client.company) == ("张伟", "北京华信科技有限公司")
+    assert client.website == "www.huaxin-tech.cn"
 
 
 # -- saving ---------------------------------------------------------------------------
@@ -140,7 +143,6 @@ def test_a_rendered_card_end_to_end(image: Path, capsys: pytest.CaptureFixture[s
 @pytest.mark.usefixtures("read_as")
 def test_save_makes_the_client(db_target: str, image: Path,
                                capsys: pytest.CaptureFixture[str]) -> None:
-    _card_draft()
     Database.open(db_target).close()
     code, out, err = _run(capsys, "card-scan", image, "--db", db_target, "--save")
     assert code == 0, err
@@ -154,7 +156,6 @@ def test_save_makes_the_client(db_target: str, image: Path,
 @pytest.mark.usefixtures("read_as")
 def test_a_card_that_is_a_client_is_refused_unless_told(
         db_target: str, image: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _card_draft()
     db = Database.open(db_target)
     try:
         ClientService(db, user="王磊").save(ClientCard(
@@ -186,7 +187,6 @@ def test_a_card_that_is_a_client_is_refused_unless_told(
 @pytest.mark.usefixtures("read_as")
 def test_update_of_a_missing_client(db_target: str, image: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    _card_draft()
     Database.open(db_target).close()
     code, _, err = _run(capsys, "card-scan", image, "--db", db_target, "--save",
                         "--update", "42")
