@@ -165,6 +165,7 @@ FIELD_LABELS: dict[str, str] = {
     "phones": N_("Phones"),
     "email": N_("E-mail"),
     "wechat": N_("WeChat"),
+    "website": N_("Website"),
     "address": N_("Address"),
     "home_address": N_("Home address"),
     "industry": N_("Industry"),

@@ -70,6 +70,7 @@ class ClientCard:
     phones: list[Phone] = field(default_factory=list)
     email: str = ""
     wechat: str = ""
+    website: str = ""  # 网址: www.example.com, as the business card prints it
     address: str = ""
     home_address: str = ""
     industry: str = ""

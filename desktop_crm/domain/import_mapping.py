@@ -65,6 +65,7 @@ FIELD_LABELS: dict[str, str] = {
     PHONE: N_("Phone"),
     "email": N_("E-mail"),
     "wechat": N_("WeChat"),
+    "website": N_("Website"),
     "address": N_("Address"),
     "home_address": N_("Home address"),
     "birthday": N_("Birthday"),
@@ -79,7 +80,7 @@ FIELD_LABELS: dict[str, str] = {
 FIELDS: tuple[str, ...] = tuple(FIELD_LABELS)
 # Fields that several columns may feed (their values are joined or listed).
 MULTI_FIELDS = frozenset({MOBILE, PHONE, "address", "home_address", "notes", "tags"})
-_TEXT_FIELDS = ("company", "title", "wechat", "industry", "source", "owner")
+_TEXT_FIELDS = ("company", "title", "wechat", "website", "industry", "source", "owner")
 
 # Header names, compared after normalize_header(): lower case, no spaces or
 # punctuation, full-width folded. Order matters only for readability.
@@ -105,6 +106,8 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "email": ("邮箱", "电子邮箱", "电子邮件", "邮件", "邮箱地址", "email", "emailaddress",
               "mail", "mailaddress"),
     "wechat": ("微信", "微信号", "wechat", "wechatid", "weixin", "wx"),
+    "website": ("网址", "网站", "主页", "官网", "公司网址", "公司网站", "网页", "website", "web",
+                "url", "homepage", "webpage", "webaddress", "site"),
     "address": ("地址", "公司地址", "单位地址", "办公地址", "联系地址", "通讯地址", "详细地址",
                 "address", "addressline1", "addressline2", "street", "streetaddress",
                 "businessaddress", "workaddress", "省份", "省", "城市", "市", "区县", "邮编",
@@ -624,7 +627,8 @@ def build_row(row_number: int, values: Sequence[object], mapping: Mapping[int, s
     card.notes = "\n".join(notes)
     has_data = bool(name or card.company or card.email or card.phones or card.notes
                     or card.address or card.home_address or card.birthday or card.tags
-                    or card.wechat or card.title or card.annual_spend is not None)
+                    or card.wechat or card.website or card.title
+                    or card.annual_spend is not None)
     if not has_data and not kept:  # empty, or nothing but an identifier (a template's ID)
         result.blank = True
         return result
@@ -698,7 +702,7 @@ def merge_into(base: ClientCard, extra: ClientCard) -> ClientCard:
     missing birthday and gender, new phone numbers and tags, and notes it does
     not already contain. Nothing ``base`` has is overwritten."""
     merged = copy.deepcopy(base)
-    for name in ("title", "company", "email", "wechat", "address", "home_address",
+    for name in ("title", "company", "email", "wechat", "website", "address", "home_address",
                  "industry", "source", "owner"):
         if not getattr(merged, name).strip() and getattr(extra, name).strip():
             setattr(merged, name, getattr(extra, name))

@@ -25,7 +25,7 @@ MAX_TAGS = 50
 # (PostgreSQL enforces VARCHAR(n), SQLite does not; a test keeps the two in
 # step), MAX_TEXT for the long-text columns.
 TEXT_LIMITS = {
-    "title": 200, "company": 300, "wechat": 100, "industry": 100, "source": 100,
+    "title": 200, "company": 300, "wechat": 100, "website": 300, "industry": 100, "source": 100,
     "owner": 100, "legal_representative": 100, "scale": 100, "assets": 100,
     "org_form": 100, "profile_filled_by": 100, "address": MAX_TEXT, "home_address": MAX_TEXT,
 }

@@ -209,6 +209,7 @@ class _Generator(Pieces):
         birth_year = rng.randint(1955, 2000)
         email = ""
         wechat = ""
+        website = ""
         if not is_org:
             if rng.random() < 0.75:
                 email = self.email(person, company, birth_year)
@@ -220,6 +221,7 @@ class _Generator(Pieces):
                 tld = ".com" if english else rng.choice((".com", ".com.cn", ".cn"))
                 box = rng.choice(("info", "sales", "service", "hr", "admin"))
                 email = f"{box}@{org.domain}{tld}"
+                website = f"www.{org.domain}{tld}"  # no draw: the rest stays as it was
             elif not english and rng.random() < 0.2:
                 email = self.email(person, None, None)
             if not english and rng.random() < 0.2:
@@ -327,7 +329,8 @@ class _Generator(Pieces):
                                 else ClientKind.PERSON.value),
             "name": name, "sort_key": cached_sort_key(name), "gender": gender, "title": title,
             "company": company.name if company else "", "primary_phone": numbers[0][1]
-            if numbers else "", "email": email, "wechat": wechat, "address": address,
+            if numbers else "", "email": email, "wechat": wechat, "website": website,
+            "address": address,
             "home_address": home, "industry": industry, "source": SOURCES(rng),
             "owner": owner, "notes": rng.choice(NOTES) if rng.random() < 0.3 else "",
             "legal_representative": legal, "founded_on": founded, "scale": scale,

@@ -130,6 +130,8 @@ def build_vcard(card: ClientCard) -> Any:
         _add(vcard, "note", card.notes)
     if card.wechat:
         _add(vcard, "x-wechat", card.wechat)
+    if card.website:
+        _add(vcard, "url", card.website)
     if card.uuid:
         _add(vcard, "uid", f"{UID_PREFIX}{card.uuid}")
     if card.updated_at is not None:

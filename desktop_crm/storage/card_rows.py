@@ -25,7 +25,7 @@ from desktop_crm.domain.validation import phone_digits
 
 # card attributes stored as the ``clients`` column of the same name
 SIMPLE_FIELDS = (
-    "name", "title", "company", "email", "wechat", "address", "home_address", "industry",
+    "name", "title", "company", "email", "wechat", "website", "address", "home_address", "industry",
     "source", "owner", "notes", "legal_representative", "founded_on", "scale", "assets",
     "org_form", "relationship_since", "profile_filled_by", "annual_spend",
 )

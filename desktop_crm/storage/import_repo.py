@@ -99,7 +99,8 @@ def card_to_json(card: ClientCard) -> str:
     data = {
         "name": card.name, "kind": card.kind.value, "gender": card.gender.value,
         "title": card.title, "company": card.company, "email": card.email,
-        "wechat": card.wechat, "address": card.address, "home_address": card.home_address,
+        "wechat": card.wechat, "website": card.website, "address": card.address,
+        "home_address": card.home_address,
         "industry": card.industry, "source": card.source, "owner": card.owner,
         "notes": card.notes, "legal_representative": card.legal_representative,
         "founded_on": card.founded_on.isoformat() if card.founded_on else None,
@@ -138,6 +139,7 @@ def card_from_json(text: str, client_id: int) -> tuple[ClientCard, datetime | No
     card = ClientCard(
         id=client_id, name=d["name"], kind=ClientKind(d["kind"]), gender=Gender(d["gender"]),
         title=d["title"], company=d["company"], email=d["email"], wechat=d["wechat"],
+        website=d.get("website", ""),  # snapshots made before the field had none
         address=d["address"], home_address=d["home_address"], industry=d["industry"],
         source=d["source"], owner=d["owner"], notes=d["notes"],
         legal_representative=d["legal_representative"],

@@ -54,6 +54,7 @@ class Client(Base):
     primary_phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
     wechat: Mapped[str] = mapped_column(String(100), default="")
+    website: Mapped[str] = mapped_column(String(300), default="", server_default="")
     address: Mapped[str] = mapped_column(Text, default="")
     home_address: Mapped[str] = mapped_column(Text, default="")
     industry: Mapped[str] = mapped_column(String(100), default="")

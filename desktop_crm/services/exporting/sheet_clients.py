@@ -20,7 +20,8 @@ COLUMNS = (
     Column(N_("ID"), 7), Column(N_("Name"), 16), Column(N_("Kind"), 10),
     Column(N_("Gender"), 8), Column(N_("Title"), 12), Column(N_("Company"), 24),
     Column(N_("Phone"), 16), Column(N_("Other phones"), 24), Column(N_("E-mail"), 24),
-    Column(N_("WeChat"), 14), Column(N_("Address"), 30), Column(N_("Home address"), 30),
+    Column(N_("WeChat"), 14), Column(N_("Website"), 20), Column(N_("Address"), 30),
+    Column(N_("Home address"), 30),
     Column(N_("Industry"), 12), Column(N_("Source"), 12), Column(N_("Tags"), 20),
     Column(N_("Owner"), 10), Column(N_("Grade"), 6), Column(N_("Previous grade"), 8),
     Column(N_("Last evaluated"), 12), Column(N_("Last contact"), 16, DATETIME_FORMAT),
@@ -54,7 +55,7 @@ class ClientsSheet:
         t, c = self.t, item.card
         return [
             c.id, c.name, t.label(c.kind), t.label(c.gender), c.title, c.company,
-            c.primary_phone, _other_phones(c, t), c.email, c.wechat, c.address,
+            c.primary_phone, _other_phones(c, t), c.email, c.wechat, c.website, c.address,
             c.home_address, c.industry, c.source, LIST_SEPARATOR.join(c.tags), c.owner,
             c.grade, item.previous_grade, item.last_evaluated_on, item.last_contact,
             t.label(c.nature), t.label(c.stage), t.label(c.tenure), t.label(c.volume_tier),

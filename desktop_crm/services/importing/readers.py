@@ -358,7 +358,7 @@ def _read_csv(path: Path, data: bytes, encoding: str) -> SourceTable:
 # -- vCards ---------------------------------------------------------------------
 
 _VCARD_FIELDS = (im.NAME, "company", "title", im.MOBILE, im.PHONE, "email", "wechat",
-                 "address", "home_address", "birthday", "notes", "tags", im.UUID)
+                 "website", "address", "home_address", "birthday", "notes", "tags", im.UUID)
 # written by services/vcard_export.py: a lunar birthday as [YYYY]-MM-DD, LEAP=TRUE
 _LUNAR_BIRTHDAY = "x-desktop-crm-lunar-birthday"
 # what vobject never sees; a PHOTO within MAX_VCARD_PHOTO is kept aside and
@@ -598,6 +598,8 @@ def _vcard_row(card: Any) -> list[Any]:
             values["birthday"].append(f"Lunar {leap}{int(m.group(2))}/{int(m.group(3))}{year}")
     for prop in contents.get("x-wechat", [])[:1]:
         values["wechat"].append(_text(prop.value))
+    for prop in contents.get("url", [])[:1]:
+        values["website"].append(_text(prop.value))
     for prop in contents.get("note", []):
         values["notes"].append(_text(prop.value))
     for prop in contents.get("categories", []):

@@ -145,7 +145,7 @@ def _line(parent: QWidget) -> QLineEdit:
 class BasicsPage(FormPage):
     """Name, contact details, tags, owner and notes."""
 
-    TEXT_FIELDS = ("title", "company", "email", "wechat", "address", "home_address",
+    TEXT_FIELDS = ("title", "company", "email", "wechat", "website", "address", "home_address",
                    "industry", "source", "owner")
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -160,6 +160,7 @@ class BasicsPage(FormPage):
         )
         self.email = self.add("email", N_("E-mail"), _line(self))
         self.wechat = self.add("wechat", N_("WeChat"), _line(self))
+        self.website = self.add("website", N_("Website"), _line(self))
         self.address = self.add("address", N_("Address"), _line(self))
         self.home_address = self.add("home_address", N_("Home address"), _line(self))
         self.industry = self.add("industry", N_("Industry"), _line(self))
@@ -175,6 +176,7 @@ class BasicsPage(FormPage):
         self.name.setPlaceholderText(_("e.g. 张伟 or Acme Trading Ltd"))
         self.tags.setPlaceholderText(_("Separate tags with commas"))
         self.email.setPlaceholderText("name@example.com")
+        self.website.setPlaceholderText("www.example.com")
 
     def load(self, card: ClientCard) -> None:
         self.kind.set_value(card.kind)

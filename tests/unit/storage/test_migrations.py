@@ -48,7 +48,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "clients": [
         {"id": 1, "kind": "person", "name": "曾国方", "sort_key": "zeng guo fang",
          "gender": "male", "title": "经理", "company": "华为", "primary_phone": "13800138000",
-         "email": "z@example.com", "wechat": "zgf_wx", "address": "北京市海淀区",
+         "email": "z@example.com", "wechat": "zgf_wx", "website": "www.huawei.com",
+         "address": "北京市海淀区",
          "home_address": "北京市朝阳区", "industry": "IT", "source": "展会", "owner": "王磊",
          "notes": "老客户\n喜欢清蒸鱼", "legal_representative": "", "founded_on": None,
          "scale": "", "assets": "", "org_form": "", "relationship_since": "2019-03-15",
@@ -59,7 +60,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
          "annual_spend": 2_000_000},
         {"id": 2, "kind": "organisation", "name": "远航贸易", "sort_key": "yuan hang mao yi",
          "gender": "unknown", "title": "", "company": "远航贸易有限公司",
-         "primary_phone": "021-64881234", "email": "", "wechat": "", "address": "上海市",
+         "primary_phone": "021-64881234", "email": "", "wechat": "", "website": "",
+         "address": "上海市",
          "home_address": "", "industry": "贸易", "source": "转介绍", "owner": "李娜",
          "notes": "", "legal_representative": "周远", "founded_on": "2008-09-25",
          "scale": "200人", "assets": "5000万", "org_form": "有限责任公司",
@@ -336,6 +338,7 @@ def test_database_of_an_earlier_revision_upgrades_with_every_row_intact(
         service = ClientService(db, user="tester")
         card = service.get(1)
         assert (card.name, card.company, card.tags) == ("曾国方", "华为", ["VIP"])
+        assert card.website == ""  # every earlier revision is before 20261209_17 added it
         assert [p.number for p in card.phones] == ["13800138000", "010-6275 1234"]
         assert card.birthday is not None and card.birthday.is_lunar
         assert [(m.relation, m.name) for m in card.family] == [("妻子", "李娜")]
