@@ -5,9 +5,8 @@ layouts, several fonts, turned, blurred, noisy) and the real set
 (tests/data/cards/, expected fields in cards.json) it prints, per engine:
 
 - field accuracy: the share of the fields printed on the cards that came out
-  exactly right (spaces, case and phone punctuation aside) after `parse_card`;
-  while the parser is not there, the share whose printed text stands whole in
-  one line the engine read (the most a parser could get right);
+  exactly right after `parse_card` (the same value: spaces, case, phone
+  punctuation and +86 vs the trunk 0 aside; card_render.field_results);
 - character accuracy: the share of the printed characters (spaces aside) the
   engine read, matched in order (difflib);
 - seconds per card (mean of the scans after the first) and the first call,
@@ -43,8 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image  # noqa: E402
 
-from desktop_crm.domain import business_card  # noqa: E402
-from desktop_crm.domain.business_card import CardFields, OcrLine  # noqa: E402
+from desktop_crm.domain.business_card import CardFields, OcrLine, parse_card  # noqa: E402
 from desktop_crm.services import card_scan, ocr_engine  # noqa: E402
 from tests.helpers import card_render  # noqa: E402
 
@@ -93,11 +91,8 @@ def char_accuracy(printed: list[str], read: list[str]) -> tuple[int, int]:
 
 
 def field_scores(expected: CardFields, lines: tuple[OcrLine, ...]
-                 ) -> tuple[dict[str, bool], CardFields | None]:
-    parse = getattr(business_card, "parse_card", None)
-    if parse is None:
-        return card_render.field_texts_in_lines(expected, [ln.text for ln in lines]), None
-    found: CardFields = parse(lines)
+                 ) -> tuple[dict[str, bool], CardFields]:
+    found = parse_card(lines)
     return card_render.field_results(expected, found), found
 
 
@@ -142,7 +137,7 @@ def run(name: str, read: Reader, cards: list[tuple[str, Path, CardFields, list[s
             print(f"    {name:9} {key:22} {times[-1]:5.2f} s  wrong: {', '.join(wrong) or '-'}")
             if wrong:
                 print("      read:", " | ".join(ln.text for ln in lines))
-            for field in wrong if found is not None else ():
+            for field in wrong:
                 print(f"      {field}: printed {getattr(expected, field)!r}, "
                       f"parsed {getattr(found, field)!r}")
     steady = times[1:] or times
@@ -165,9 +160,6 @@ def main() -> None:
     else:
         print("Tesseract baseline skipped: no `tesseract` on PATH "
               "(apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
-    measure = "after parse_card" if hasattr(business_card, "parse_card") else (
-        "text found whole in a line; parse_card not there yet")
-    print(f"Field accuracy: {measure}")
     start = time.perf_counter()
     ocr_engine.load()
     print(f"RapidOCR engine load: {time.perf_counter() - start:.2f} s")

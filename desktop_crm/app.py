@@ -105,6 +105,12 @@ def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     install_error_dialog()
     app.setOrganizationName("DesktopCRM")
     app.setApplicationName("desktop-crm")
+    # every window's and dialog's icon; on Wayland the desktop finds the
+    # menu entry (make install-desktop) by this name
+    from desktop_crm.ui.app_icon import app_icon
+
+    QApplication.setWindowIcon(app_icon())
+    QApplication.setDesktopFileName("desktop-crm")
     settings = QSettings()
     choose_language(lang, settings)
     install_qt_translations(language())
@@ -122,7 +128,12 @@ def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     if window is None:
         print(f"desktop-crm: {shown_url(str(path))} was not opened", file=sys.stderr)
         return 2
+    # the window may hide in the tray and dialogs open while it is hidden: the
+    # app ends when the window closes for good (or from the tray's Quit)
+    QApplication.setQuitOnLastWindowClosed(False)
+    window.closed.connect(app.quit)
     window.show()
+    window.reminders.start()
     QTimer.singleShot(3000, window.backup_if_due)
     hourly = QTimer(window)
     hourly.timeout.connect(window.backup_if_due)

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
-from desktop_crm import __version__, cli_card_scan, cli_contacts
+from desktop_crm import __version__, cli_brief, cli_card_scan, cli_contacts
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _, ngettext, set_language, system_language
 
@@ -158,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
                         common)
     cli_contacts.add_parser(sub, common)
     cli_card_scan.add_parser(sub, common)
+    cli_brief.add_parser(sub, common)
     return parser
 
 
@@ -833,7 +834,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 COMMANDS = {"demo": _cmd_demo, "search": _cmd_search, "stats": _cmd_stats, "kpi": _cmd_kpi,
             "backup": _cmd_backup, "restore": _cmd_restore, "agenda": _cmd_agenda,
             "export": _cmd_export, "import": _cmd_import, "copy": _cmd_copy,
-            "import-contacts": cli_contacts.run, "card-scan": cli_card_scan.run}
+            "import-contacts": cli_contacts.run, "card-scan": cli_card_scan.run,
+            "brief": cli_brief.run}
 
 
 def _causes(exc: BaseException) -> list[BaseException]:

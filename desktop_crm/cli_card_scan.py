@@ -7,7 +7,8 @@ when the command fails.
 A card that matches existing clients (same phone, e-mail, or name and
 company) is not saved on its own: ``--update ID`` adds the card's news to
 that client (nothing of the client's is overwritten), ``--new`` makes a new
-client all the same.
+client all the same. The card's upright image becomes the saved client's
+photo unless ``--no-image``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def add_parser(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentPa
                        help="with --save: add the card's phones, e-mail... to client ID")
     which.add_argument("--new", action="store_true",
                        help="with --save: a new client even when the card matches one")
+    cmd.add_argument("--no-image", action="store_true",
+                     help="with --save: do not keep the card's image as the client's photo")
 
 
 def _fields_json(fields: CardFields) -> dict[str, Any]:
@@ -61,6 +64,8 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.update is not None or args.new) and not args.save:
         raise cli.UserError(_("--update and --new go with --save"))
+    if args.no_image and not args.save:
+        raise cli.UserError(_("--no-image goes with --save"))
     # the image first: a bad image must not touch the database
     result = scan_card(args.image)
     fields = result.fields
@@ -73,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
         db = cli._open(args, create=False)
         try:
             matches, saved = _matches_and_save(db, args, fields)
+            if saved is not None and result.image_jpeg and not args.no_image:
+                _keep_image(db, args, saved, result.image_jpeg)
         finally:
             db.close()
     if args.json:
@@ -96,6 +103,17 @@ def run(args: argparse.Namespace) -> int:
     return cli.EXIT_OK
 
 
+def _keep_image(db: Any, args: argparse.Namespace, saved: dict[str, Any],
+                image_jpeg: bytes) -> None:
+    """The card's upright image becomes the client's photo (one more history
+    entry), as the window's "Keep the card's image" does."""
+    from desktop_crm import cli
+    from desktop_crm.services.photos import PhotoService
+
+    PhotoService(db, user=cli._user(args)).set_photo(saved["id"], image_jpeg)
+    saved["photo"] = True
+
+
 def _matches_and_save(db: Any, args: argparse.Namespace,
                       fields: CardFields) -> tuple[list[Any], dict[str, Any] | None]:
     from desktop_crm import cli
@@ -111,7 +129,8 @@ def _matches_and_save(db: Any, args: argparse.Namespace,
     if args.update is not None:
         card = drafts.merge_into(clients.get(args.update), fields)
         client_id = clients.save(card)
-        return matches, {"id": client_id, "name": card.name, "action": "updated"}
+        return matches, {"id": client_id, "name": card.name, "action": "updated",
+                         "photo": False}
     if matches and not args.new:
         first = matches[0]
         raise cli.UserError(_(
@@ -120,4 +139,4 @@ def _matches_and_save(db: Any, args: argparse.Namespace,
             file=args.image.name, id=first.client_id, name=first.name, reason=first.reason))
     card = drafts.draft(fields)
     client_id = clients.save(card)
-    return matches, {"id": client_id, "name": card.name, "action": "created"}
+    return matches, {"id": client_id, "name": card.name, "action": "created", "photo": False}

@@ -2,9 +2,9 @@
 # Make sure the Debian packages Qt needs (offscreen for tests, xcb for a real
 # screen) and a CJK font are present. Installs them when run as root with
 # apt-get available; otherwise prints the exact command and fails.
-# For tests it also installs LibreOffice Calc and PostgreSQL's server where it
-# can; without them only their tests are skipped (with the reason printed), so
-# their absence never fails.
+# For tests it also installs LibreOffice Calc, poppler-utils and PostgreSQL's
+# server where it can; without them only their tests are skipped (with the
+# reason printed), so their absence never fails.
 # `make bench` installs PostgreSQL's server the same way (bench mode).
 # Usage: tools/system-deps.sh [test|run|bench]
 set -euo pipefail
@@ -41,6 +41,16 @@ fi
 optional=()
 if [ "$mode" = test ] && ! command -v soffice >/dev/null; then
   optional+=(libreoffice-calc-nogui)
+fi
+# poppler-utils: the pre-visit brief's tests read the PDF back (pdftotext,
+# pdfinfo, pdffonts); skipped without it.
+if [ "$mode" = test ] && ! command -v pdftotext >/dev/null; then
+  optional+=(poppler-utils)
+fi
+# desktop-file-validate: the test that the application-menu and autostart
+# entries are valid desktop entries (optional: skipped without it).
+if [ "$mode" = test ] && ! command -v desktop-file-validate >/dev/null; then
+  optional+=(desktop-file-utils)
 fi
 # PostgreSQL's server: the storage, services and CLI tests run a second time
 # on a throwaway cluster (tools/pg_cluster.py), and the benchmarks beside

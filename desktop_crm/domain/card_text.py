@@ -277,9 +277,18 @@ _URL = re.compile(r"(?:(?:https?)://)?(?:www\.)?[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\
                   r"\.[a-z]{2,10}(?::\d{2,5})?(?:/[^\s]*)?", re.IGNORECASE)
 
 
+# OCR reads a sans-serif l as 1: a 1 between two letters, or starting a word
+# before a vowel (1ina@, wang.1ei@, shu1ian56.com), is an l in the addresses
+# cards print (pinyin syllables la, li, lu ...; digits come in runs: li1985,
+# 163.com; 1st@ stays)
+_ONE_FOR_L = re.compile(r"(?<=[A-Za-z])1(?=[A-Za-z])|(?:^|(?<=[._\-]))1(?=[aeiouv][a-z])",
+                        re.IGNORECASE)
+
+
 def find_emails(text: str) -> list[str]:
     """The e-mail addresses in ``text``, mended where OCR is known to err: a
-    space around ``@`` or a dot, ``,``/``。`` read for a dot. Domains in lower case."""
+    space around ``@`` or a dot, ``,``/``。`` read for a dot, ``1`` for ``l``
+    between letters. Domains in lower case."""
     text = re.sub(r"\s*@\s*", "@", clean_line(text))
     found: list[str] = []
     for at in (i for i, ch in enumerate(text) if ch == "@"):
@@ -287,8 +296,8 @@ def find_emails(text: str) -> list[str]:
         domain = _DOMAIN.match(text, at + 1)
         if not local or not domain:
             continue
-        name = re.sub(r"\s*[.,。·]\s*", ".", domain.group(0)).lower()
-        address = f"{local.group(0).strip('.')}@{name}"
+        name = _ONE_FOR_L.sub("l", re.sub(r"\s*[.,。·]\s*", ".", domain.group(0)).lower())
+        address = f"{_ONE_FOR_L.sub('l', local.group(0).strip('.'))}@{name}"
         if check_email(address) is None:
             found.append(address)
     return list(dict.fromkeys(found))

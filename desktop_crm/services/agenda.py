@@ -156,9 +156,10 @@ class AgendaService:
             builder.collect(s)
             return sort_items(builder.items)
 
-    def due_today(self, mine: bool = False) -> list[AgendaItem]:
-        """The Today list: overdue items, today's, and those whose reminder has begun."""
-        today = self.today()
+    def due_today(self, mine: bool = False, day: date | None = None) -> list[AgendaItem]:
+        """The Today list: overdue items, today's, and those whose reminder has
+        begun (on ``day``, default today)."""
+        today = day or self.today()
         with self.db.read() as s:
             own = repo.longest_own_reminder(s)
         lead = max([own, *self.settings().remind_days.values()])

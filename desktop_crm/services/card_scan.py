@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 
-from desktop_crm.domain.business_card import CardFields, OcrLine
+from desktop_crm.domain.business_card import CardFields, OcrLine, parse_card
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _
 from desktop_crm.services import ocr_engine
@@ -159,17 +159,6 @@ def _jpeg(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
-def _parse(lines: tuple[OcrLine, ...]) -> CardFields:
-    """cardparse's `parse_card` once it is there; until then no fields."""
-    from desktop_crm.domain import business_card
-
-    parse = getattr(business_card, "parse_card", None)
-    if parse is None:
-        return CardFields()
-    fields: CardFields = parse(lines)
-    return fields
-
-
 def scan_card(path: Path, *, cancelled: Callable[[], bool] = lambda: False) -> ScanResult:
     """Read the card in `path`. The engine loads on the first call (a few
     seconds); `cancelled` is asked between steps and ends the scan with
@@ -194,6 +183,6 @@ def scan_card(path: Path, *, cancelled: Callable[[], bool] = lambda: False) -> S
     if scale < 1.0:
         lines = tuple(OcrLine(ln.text, tuple(v * scale for v in ln.box), ln.score)  # type: ignore[arg-type]
                       for ln in lines)
-    fields = _parse(lines)
+    fields = parse_card(lines)
     check()
     return ScanResult(fields=fields, lines=lines, image_jpeg=photo)

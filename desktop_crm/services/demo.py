@@ -8,6 +8,7 @@ Writes ``clients`` sample clients (about 85% Chinese people and organisations,
 15% English names) with phones, tags, birthdays (Gregorian and lunar), family
 members, Mackay 66 answers, a two-year timeline of interactions, an order
 history with sales targets and an estimated yearly spend (``demo_sales``),
+a photo of a business card for a few (``demo_photos``),
 the "created" history entry and the full-text index, all in one transaction. The same seed
 and the same ``now`` give the same data. Rows go in chunk by chunk through
 ``storage.demo_repo`` (Core bulk inserts: 100,000 clients take seconds, not
@@ -46,6 +47,7 @@ from desktop_crm.domain.validation import phone_digits
 from desktop_crm.services.demo_book import mark
 from desktop_crm.services.demo_complaints import generate_complaints
 from desktop_crm.services.demo_people import Company, Person, Pieces
+from desktop_crm.services.demo_photos import add_photos
 from desktop_crm.services.demo_sales import SalesHistory
 from desktop_crm.services.demo_tables import (
     ABROAD,
@@ -543,5 +545,7 @@ def generate(db: Database, clients: int, seed: int = 1, now: datetime | None = N
                 progress(done, clients)
         generate_complaints(s, range(first_id, first_id + done), seed, now)
         keep_up(s, now.date(), now, seed, done, lambda: uuid_from_bits(uuids.getrandbits(128)))
+        add_photos(s, range(first_id, first_id + done), seed, now,
+                   lambda: uuid_from_bits(uuids.getrandbits(128)))
         mark(s, seed, now)
     return done

@@ -7,8 +7,9 @@ What is stored is an upright JPEG of at most ``MAX_SIDE`` pixels a side
 image is scaled down and re-encoded, which also drops its metadata (a
 phone's location). A JPEG that is already such a picture, without EXIF, is
 kept byte for byte (no loss on an export and import round trip). Memory
-stays bounded: images of more than ``MAX_PIXELS`` are refused before they
-are decoded, and a JPEG is decoded at a reduced scale (Pillow's ``draft``).
+stays bounded: images of more than ``MAX_PIXELS`` (JPEG) or
+``MAX_OTHER_PIXELS`` are refused before they are decoded, and a JPEG is
+decoded at a reduced scale (Pillow's ``draft``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,10 @@ QUALITY = 85  # JPEG quality of a stored photo
 SMALLER_QUALITY = 70  # for a picture whose noise makes it large at QUALITY
 MAX_STORED_BYTES = 600 * 1024  # above this at QUALITY, SMALLER_QUALITY is used
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a 50-megapixel phone photo is 15-25 MB
-MAX_PIXELS = 80_000_000  # the most pixels an image file may declare (below Pillow's warning)
+# the most pixels an image file may declare: a JPEG is decoded at 1/2 to 1/8
+# of its size (48 MP: 35 MB more memory), anything else whole (48 MP PNG: 400 MB)
+MAX_PIXELS = 80_000_000  # below Pillow's own warning (89 MP)
+MAX_OTHER_PIXELS = 40_000_000
 JPEG = "image/jpeg"
 
 
@@ -62,9 +66,9 @@ def _not_an_image() -> PhotoError:
                         "TIFF or WebP)"))
 
 
-def _too_large() -> PhotoError:
+def _too_large(limit: int = MAX_PIXELS) -> PhotoError:
     return PhotoError(_("The picture is too large: at most {limit} million pixels",
-                        limit=MAX_PIXELS // 1_000_000))
+                        limit=limit // 1_000_000))
 
 
 def _kept_as_is(image: Image.Image, data: bytes) -> bool:
@@ -123,15 +127,17 @@ def normalised(data: bytes) -> Photo:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise _too_large()
+                limit = MAX_PIXELS if image.format == "JPEG" else MAX_OTHER_PIXELS
+                if width * height > limit:
+                    raise _too_large(limit)
                 if _kept_as_is(image, data):
                     image.load()  # a truncated file fails here, not later
                     return Photo(data=data, mime=JPEG, width=width, height=height)
                 image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # JPEG: decode at 1/2 to 1/8
-                upright = ImageOps.exif_transpose(image)
-                upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-                flat = _flattened(upright)
+                # in place: without the flag an upright picture is copied whole
+                ImageOps.exif_transpose(image, in_place=True)
+                image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+                flat = _flattened(image)
                 return Photo(data=_encoded(flat), mime=JPEG, width=flat.width,
                              height=flat.height)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:

@@ -16,13 +16,13 @@ if TYPE_CHECKING:
     from desktop_crm.ui.main_window import MainWindow
 
 
-def window_title(db: Database) -> str:
+def window_title(db: Database, status: str = "") -> str:
     """"Desktop CRM — <where>", with "Demo book" between when demo data was
-    written into the book, so nobody takes it for their own."""
+    written into the book, so nobody takes it for their own; ``status`` (the
+    day's count where there is no tray) comes right after the name."""
     where = str(db.path or shown_url(db.url))
-    if is_demo_book(db):
-        return _("Desktop CRM") + " — " + _("Demo book") + " — " + where
-    return _("Desktop CRM") + " — " + where
+    parts = [_("Desktop CRM"), status, _("Demo book") if is_demo_book(db) else "", where]
+    return " — ".join(part for part in parts if part)
 
 
 def open_demo_book(window: MainWindow, replace: Callable[[Database], None]

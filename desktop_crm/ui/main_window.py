@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_crm import __version__
 from desktop_crm.i18n import LANGUAGES, N_, _, language, ngettext, set_language
+from desktop_crm.services.autostart import Autostart
 from desktop_crm.services.backup import (
     BackupReason,
     backup,
@@ -31,10 +32,12 @@ from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.ics_export import export_ics
 from desktop_crm.services.registry import Services
+from desktop_crm.services.reminders import DueCount, ReminderSchedule
 from desktop_crm.services.restore import RestoreResult, restore
 from desktop_crm.storage import held_files
 from desktop_crm.storage.database import Database, DatabaseError, shown_url
-from desktop_crm.ui import backups, demo_book, file_dialogs, transfer
+from desktop_crm.ui import backups, close_to_tray, demo_book, file_dialogs, transfer
+from desktop_crm.ui.app_icon import app_icon
 from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.changes import Changes, TabPage, client_ids
 from desktop_crm.ui.clients import card_scan
@@ -49,6 +52,7 @@ from desktop_crm.ui.qt_translations import install_qt_translations
 from desktop_crm.ui.settings_dialog import SHORTCUT as SETTINGS_SHORTCUT
 from desktop_crm.ui.settings_dialog import SettingsDialog, stored_user_name
 from desktop_crm.ui.today.tab import TodayTab
+from desktop_crm.ui.tray import ReminderTray, SettingsStore, due_text, reminder_time
 from desktop_crm.ui.widgets import INVALID_STYLE
 from desktop_crm.ui.window_keys import WindowKeys
 
@@ -81,7 +85,13 @@ class MainWindow(QMainWindow):
         evaluation: the evaluation tab.
         complaints: the complaints tab.
         loyalty: the loyalty KPIs tab.
+        reminders: the tray icon and the reminder timer.
+
+    Signals:
+        closed: the window closed for good (not hidden in the tray).
     """
+
+    closed = Signal()
 
     # the tabs of TABS, set by _make_tab
     today: TodayTab
@@ -92,7 +102,8 @@ class MainWindow(QMainWindow):
     loyalty: LoyaltyTab
 
     def __init__(self, db: Database, settings: QSettings, clock: Clock | None = None,
-                 user: str | None = None) -> None:
+                 user: str | None = None,
+                 tray: bool | Callable[[], bool] | None = None) -> None:
         super().__init__()
         self.settings = settings
         self.db = db
@@ -107,6 +118,10 @@ class MainWindow(QMainWindow):
         self._today_count = (0, 0)
         for key, _title, _sizes in TABS:
             self.tabs.addTab(self._make_tab(key), "")
+        self._quitting = False
+        self.autostart = Autostart()  # Settings' "Start with the computer" (tests replace it)
+        self.setWindowIcon(app_icon())
+        self.reminders = self._make_reminders(tray)
         # Today comes first on start when something needs doing.
         self.tabs.setCurrentWidget(self.today if self.today.total else self.clients)
         self._build_actions()
@@ -210,6 +225,57 @@ class MainWindow(QMainWindow):
         index = self.tabs.indexOf(self.today)
         if index >= 0:
             self.tabs.setTabText(index, self._today_title())
+        # the tray counts what Today lists, in Today's scope
+        self.reminders.schedule.mine = self.today.scope.is_mine()
+        self.reminders.show_count(DueCount.of(self.today.items, self.clock().date()))
+
+    # -- reminders --------------------------------------------------------------------
+    def _make_schedule(self) -> ReminderSchedule:
+        """The reminder schedule of the open database, in Today's scope."""
+        store = SettingsStore(self.settings, self.services.database_uuid())
+        return ReminderSchedule(self.services.agenda, store, reminder_time(self.settings),
+                                self.today.scope.is_mine())
+
+    def _make_reminders(self, available: bool | Callable[[], bool] | None) -> ReminderTray:
+        tray = ReminderTray(self._make_schedule(), self.clock, self, available)
+        tray.show_count(DueCount.of(self.today.items, self.clock().date()))
+        tray.open_today.connect(self.show_today)
+        tray.open_window.connect(self.show_window)
+        tray.quit_requested.connect(self.quit)
+        tray.count_changed.connect(lambda _count: self._show_title())
+        tray.announced.connect(self._announced)
+        return tray
+
+    def _announced(self, title: str, text: str) -> None:
+        """Without a tray, a notification goes to the status bar."""
+        if self.reminders.icon is None:
+            self.statusBar().showMessage(title + ": " + "; ".join(text.splitlines()), 30000)
+
+    def _show_title(self) -> None:
+        """The window title; where there is no tray, it carries the day's count."""
+        count = self.reminders.count
+        status = due_text(count) if self.reminders.icon is None and count.due else ""
+        self.setWindowTitle(demo_book.window_title(self.db, status))
+
+    def show_window(self) -> None:
+        """Bring the window back (from the tray, or from under other windows)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def show_today(self) -> None:
+        """The tray icon or a notification was clicked: the window, on Today."""
+        self.show_window()
+        self.tabs.setCurrentWidget(self.today)
+
+    def quit(self) -> None:
+        """Quit for real (File > Quit, the tray's Quit), even when closing
+        would keep the app in the tray."""
+        self._quitting = True
+        if not self.close():
+            self._quitting = False
 
     def _today_title(self) -> str:
         title = _("Today")
@@ -280,7 +346,7 @@ class MainWindow(QMainWindow):
         self.act_export_vcf = self._action(
             lambda: transfer.export_contacts(self, self.settings, self.db, self._show_status))
         # Ctrl+Q everywhere (the platform key for "quit" is missing on Windows)
-        self.act_quit = self._action(self.close, "Ctrl+Q")
+        self.act_quit = self._action(self.quit, "Ctrl+Q")
         self.act_new_client = self._action(lambda: self._on_clients(self.clients.new_client),
                                            "Ctrl+N")
         self.act_find = self._action(lambda: self._on_clients(self.clients.focus_search),
@@ -344,7 +410,8 @@ class MainWindow(QMainWindow):
             self._on_clients(self.clients.save)
 
     def retranslate(self) -> None:
-        self.setWindowTitle(demo_book.window_title(self.db))
+        self._show_title()
+        self.reminders.retranslate()
         self.file_menu.setTitle(_("&File"))
         self.client_menu.setTitle(_("&Client"))
         # Always show both words, so a user lost in the wrong language finds it.
@@ -406,6 +473,8 @@ class MainWindow(QMainWindow):
             self._swap_tab(old_tab, self._make_tab(key))
         self.tabs.setCurrentWidget(self.clients)
         old.close()
+        self.reminders.schedule = self._make_schedule()
+        self.reminders.show_count(DueCount.of(self.today.items, self.clock().date()))
         self.retranslate()
         if db.shared:
             self._show_server_backups()
@@ -615,8 +684,9 @@ class MainWindow(QMainWindow):
                 .run_in_background())
 
     def edit_settings(self) -> SettingsDialog:
-        """File > Settings (Ctrl+,): your name. Opened window-modal; returns the dialog."""
-        dialog = SettingsDialog(self.settings, self)
+        """File > Settings (Ctrl+,): your name, the reminders, starting with the
+        computer. Opened window-modal; returns the dialog."""
+        dialog = SettingsDialog(self.settings, self, self.autostart, self.reminders.available)
         dialog.accepted.connect(self._settings_changed)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -625,6 +695,7 @@ class MainWindow(QMainWindow):
     def _settings_changed(self) -> None:
         """The name chosen applies from the next write on, and "Mine" lists follow it."""
         self._user_override = None
+        self.reminders.set_reminder_time(reminder_time(self.settings))
         name = self.services.set_user(stored_user_name(self.settings))
         for page in self.pages():
             page.apply_changes(Changes(user=True))
@@ -665,9 +736,20 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Override QWidget::closeEvent: ask about unsaved edits, remember the layout."""
+        """Override QWidget::closeEvent: hide in the tray when the setting says
+        so (explained the first time), else ask about unsaved edits, remember
+        the layout and close for good."""
+        if not self._quitting and self.reminders.icon is not None \
+                and close_to_tray.keeps_running(self.settings):
+            self.save_state()
+            event.ignore()
+            self.hide()  # first, so that the explanation is about what the user sees
+            close_to_tray.explain_once(self, self.settings)
+            return
         if not self._confirm_discard():
             event.ignore()
             return
         self.save_state()
+        self.reminders.hide()
         event.accept()
+        self.closed.emit()

@@ -74,6 +74,16 @@ def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
+@pytest.fixture(autouse=True)
+def own_config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """XDG_CONFIG_HOME in the test's folder: Settings' "Start with the
+    computer" writes and removes its autostart entry there, never in the
+    account's ~/.config."""
+    config = tmp_path / "xdg-config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    return config
+
+
 @pytest.fixture
 def everyone(settings: QSettings, db: Database) -> None:
     """The tabs show everyone's clients on a server database too, where

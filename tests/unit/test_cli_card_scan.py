@@ -1,14 +1,17 @@
-"""``desktop-crm card-scan IMAGE [--json] [--save [--update ID | --new]]`` on
+"""``desktop-crm card-scan IMAGE [--json] [--save [--update ID | --new] [--no-image]]`` on
 both engines: the fields found are printed; a bad image exits 2 with one line
 and writes nothing; --save makes the client, refuses a card that is already
-a client unless told which way to go."""
+a client unless told which way to go, and keeps the card's image as the
+client's photo unless --no-image."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from desktop_crm.cli import main
 from desktop_crm.domain.business_card import FIELD_NAMES, CardFields, OcrLine
@@ -17,6 +20,7 @@ from desktop_crm.domain.enums import PhoneKind
 from desktop_crm.services import card_scan
 from desktop_crm.services.card_scan import ScanResult
 from desktop_crm.services.clients import ClientService
+from desktop_crm.services.photos import PhotoService
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
 from tests.conftest import one_line
@@ -27,19 +31,21 @@ FIELDS = CardFields(name="张伟", title="销售总监", company="北京华信�
                     address="北京市朝阳区建国路88号")
 
 
-def _card_draft() -> None:
-    pytest.importorskip("desktop_crm.services.card_draft",
-                        reason="services/card_draft.py (cardparse) has not landed yet")
-
-
 @pytest.fixture
 def read_as(monkeypatch: pytest.MonkeyPatch) -> None:
     """The engine's part stands in: the card reads as FIELDS (the engine's own
     tests are in tests/unit/services/test_card_scan.py)."""
     def scan(path: Path, **_: object) -> ScanResult:
         card_scan.load_card_image(path)  # still refuses a bad file
-        return ScanResult(FIELDS, (OcrLine("张伟", (10, 10, 80, 40), 0.99),), b"")
+        return ScanResult(FIELDS, (OcrLine("张伟", (10, 10, 80, 40), 0.99),), _jpeg(path))
     monkeypatch.setattr(card_scan, "scan_card", scan)
+
+
+def _jpeg(path: Path) -> bytes:
+    out = io.BytesIO()
+    with Image.open(path) as picture:
+        picture.convert("RGB").save(out, "JPEG")
+    return out.getvalue()
 
 
 @pytest.fixture
@@ -128,11 +134,19 @@ def test_json_has_fixed_keys(image: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 @pytest.mark.slow
-def test_a_rendered_card_end_to_end(image: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "card-scan", image, "--json")
-    assert code == 0
-    texts = [line["text"] for line in json.loads(out)["lines"]]
+def test_a_rendered_card_end_to_end(db_target: str, image: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    Database.open(db_target).close()
+    code, out, err = _run(capsys, "card-scan", image, "--json", "--db", db_target, "--save")
+    assert code == 0, err
+    data = json.loads(out)
+    texts = [line["text"] for line in data["lines"]]
     assert "张伟" in texts and "北京华信科技有限公司" in texts
+    assert data["fields"]["name"] == "张伟"
+    assert data["fields"]["mobiles"] and data["saved"]["action"] == "created"
+    [client] = _clients(db_target)
+    assert (client.name, client.company) == ("张伟", "北京华信科技有限公司")
+    assert client.website == "www.huaxin-tech.cn"
 
 
 # -- saving ---------------------------------------------------------------------------
@@ -140,7 +154,6 @@ def test_a_rendered_card_end_to_end(image: Path, capsys: pytest.CaptureFixture[s
 @pytest.mark.usefixtures("read_as")
 def test_save_makes_the_client(db_target: str, image: Path,
                                capsys: pytest.CaptureFixture[str]) -> None:
-    _card_draft()
     Database.open(db_target).close()
     code, out, err = _run(capsys, "card-scan", image, "--db", db_target, "--save")
     assert code == 0, err
@@ -152,9 +165,33 @@ def test_save_makes_the_client(db_target: str, image: Path,
 
 
 @pytest.mark.usefixtures("read_as")
+def test_save_keeps_the_card_image_as_the_photo_unless_told_not_to(
+        db_target: str, image: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    Database.open(db_target).close()
+    code, out, err = _run(capsys, "card-scan", image, "--db", db_target, "--save", "--json")
+    assert code == 0, err
+    assert json.loads(out)["saved"]["photo"] is True
+    code, _, err = _run(capsys, "card-scan", image, "--db", db_target, "--save", "--new",
+                        "--no-image")
+    assert code == 0, err
+    db = Database.open(db_target)
+    try:
+        photos = PhotoService(db)
+        kept, skipped = photos.photo(1), photos.photo(2)
+    finally:
+        db.close()
+    assert kept is not None and Image.open(io.BytesIO(kept)).format == "JPEG"
+    assert skipped is None
+
+
+def test_no_image_needs_save(image: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "card-scan", image, "--no-image")
+    assert code == 2 and one_line(err) == "desktop-crm: --no-image goes with --save"
+
+
+@pytest.mark.usefixtures("read_as")
 def test_a_card_that_is_a_client_is_refused_unless_told(
         db_target: str, image: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    _card_draft()
     db = Database.open(db_target)
     try:
         ClientService(db, user="王磊").save(ClientCard(
@@ -186,7 +223,6 @@ def test_a_card_that_is_a_client_is_refused_unless_told(
 @pytest.mark.usefixtures("read_as")
 def test_update_of_a_missing_client(db_target: str, image: Path,
                                     capsys: pytest.CaptureFixture[str]) -> None:
-    _card_draft()
     Database.open(db_target).close()
     code, _, err = _run(capsys, "card-scan", image, "--db", db_target, "--save",
                         "--update", "42")

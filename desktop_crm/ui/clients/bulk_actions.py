@@ -20,6 +20,7 @@ from desktop_crm.domain.enums import CLASSIFICATIONS
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.bulk import BulkReceipt, BulkService, BulkUndoError
+from desktop_crm.ui.brief.actions import BriefActions
 from desktop_crm.ui.bulk_actions import (
     SelectionLine,
     ValueDialog,
@@ -59,8 +60,13 @@ class ClientBulk(QObject):
         self.class_action = bulk_action(tab, self.set_classification, "Ctrl+Shift+K")
         self.undo_action = bulk_action(view, tab.undo_delete, QKeySequence.StandardKey.Undo)
         self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        # the pre-visit brief of the one selected client
+        self.brief = BriefActions(tab.service, self._one_selected, tab)
         actions = [self.trash_action, None, self.add_tag_action, self.remove_tag_action,
-                   self.owner_action, self.class_action, None, self.undo_action]
+                   self.owner_action, self.class_action, None, self.brief.print_action,
+                   self.brief.save_action, self.brief.confidential_action,
+                   self.brief.paper_menu.menuAction(), None,
+                   self.undo_action]
         allow_many(view, actions)
         self.menu = QMenu(tab)
         for action in actions[:-2]:
@@ -85,6 +91,7 @@ class ClientBulk(QObject):
         self.owner_action.setText(_("Set the owner…"))
         self.class_action.setText(_("Set a classification…"))
         self.undo_action.setText(_("Undo"))
+        self.brief.retranslate()
         self.menu_button.setText(_("Selected clients"))
         self.menu_button.setToolTip(_("Act on every selected client at once "
                                       "(select several with Shift or Ctrl, all with Ctrl+A)"))
@@ -95,6 +102,10 @@ class ClientBulk(QObject):
         rows = sorted(r.row() for r in self.tab.view.selectionModel().selectedRows())
         return [i for i in (model.id_at(r) for r in rows) if i is not None]
 
+    def _one_selected(self) -> int | None:
+        ids = self.selected_ids()
+        return ids[0] if len(ids) == 1 else None
+
     def update(self) -> None:
         n = len(self.selected_ids())
         self.selection.show_count(n)
@@ -103,6 +114,7 @@ class ClientBulk(QObject):
                        self.owner_action, self.class_action):
             action.setEnabled(live and n > 0)
         self.menu_button.setEnabled(live and n > 0)
+        self.brief.set_enabled(live and n == 1)
 
     # -- actions -----------------------------------------------------------------------
     def trash(self) -> None:

@@ -32,6 +32,7 @@ from desktop_crm.services.loyalty_plan import LoyaltyPlanService
 from desktop_crm.services.photos import PhotoChange, PhotoService
 from desktop_crm.services.sales import SalesService
 from desktop_crm.storage.database import ConnectionLostError
+from desktop_crm.ui.brief.actions import BriefActions
 from desktop_crm.ui.clients.complaints_page import ComplaintsPage
 from desktop_crm.ui.clients.conflict_dialog import ConflictDialog
 from desktop_crm.ui.clients.contacts.by_kind import add_contacts_section, show_for_kind
@@ -111,6 +112,9 @@ class CardEditor(QWidget):
         self.grade.setWordWrap(True)
         self.evaluate_button = QPushButton(self)
         self.evaluate_button.clicked.connect(self._request_evaluation)
+        # the pre-visit brief of the saved card (none for a new or trashed one)
+        self.brief = BriefActions(service, lambda: None if self.read_only else self.client_id,
+                                  self)
         self.errors = QLabel(self)
         self.errors.setWordWrap(True)
         self.errors.setStyleSheet("color: #c0392b;")
@@ -148,6 +152,7 @@ class CardEditor(QWidget):
         self.pages.addTab(self.history, "")
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
+        head.addWidget(self.brief.make_button())
         head.addWidget(self.cancel_button)
         head.addWidget(self.save_button)
         layout = QVBoxLayout(self)
@@ -242,6 +247,7 @@ class CardEditor(QWidget):
                      self.history, self.photo):
             page.retranslate()
         self.loyalty_advice.retranslate()
+        self.brief.retranslate()
         self._update_title()
 
     def _update_title(self) -> None:
@@ -262,6 +268,8 @@ class CardEditor(QWidget):
     def _update_grade(self) -> None:
         saved = self.client_id is not None and not self.read_only
         self.evaluate_button.setVisible(saved)
+        if self.brief.button is not None:
+            self.brief.button.setVisible(saved)
         grade = self._original.grade if self._original else None
         if not saved:
             self.grade.setText("")

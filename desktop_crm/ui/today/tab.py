@@ -113,6 +113,11 @@ class TodayTab(QWidget):
         self.retranslate()
         self.refresh()
 
+    @property
+    def items(self) -> list[AgendaItem]:
+        """The agenda items read last (the tray counts them)."""
+        return list(self._items)
+
     def retranslate(self) -> None:
         self.agenda_heading.setText(_("To do today"))
         self.heading.setText(_("Grade changes in the last {n} days", n=RECENT_DAYS))

@@ -312,3 +312,16 @@ def test_a_card_in_any_line_order_reads_back(example: tuple[CardFields, list[Ocr
 def test_an_address_starting_with_a_label_word_is_an_address(email: str) -> None:
     assert parse_card(card(f"邮箱：{email}")).emails == (email,)
     assert parse_card(card(email)).emails == (email,)
+
+
+@pytest.mark.parametrize(("printed", "read"), [
+    ("1ina@mingyuan-sh.com", "lina@mingyuan-sh.com"),
+    ("zhaomin@shu1ian56.com", "zhaomin@shulian56.com"),
+    ("wang.1ei@example.cn", "wang.lei@example.cn"),
+    ("li1985@163.com", "li1985@163.com"),  # digits in a run stay digits
+    ("a1@example.com", "a1@example.com"),
+    ("1st@example.com", "1st@example.com"),
+])
+def test_a_one_between_letters_of_an_e_mail_is_an_l(printed: str, read: str) -> None:
+    # RapidOCR's reading of the rendered cards: lina@ came out as 1ina@
+    assert parse_card(card(f"邮箱：{printed}")).emails == (read,)

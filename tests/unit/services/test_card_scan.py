@@ -217,9 +217,7 @@ def test_rendered_cards_are_read(tmp_path: Path, key: str) -> None:
 
 
 @pytest.mark.slow
-def test_fields_are_parsed_once_the_parser_is_there(tmp_path: Path) -> None:
-    if not hasattr(business_card, "parse_card"):
-        pytest.skip("parse_card (cardparse) has not landed yet")
+def test_the_fields_are_parsed(tmp_path: Path) -> None:
     spec = _spec("zh1")
     path = tmp_path / "zh1.png"
     card_render.save(spec, path)

@@ -124,11 +124,14 @@ def test_what_is_not_a_picture_is_refused_and_nothing_is_written(
 
 def test_a_picture_declaring_absurd_dimensions_is_refused_before_it_is_decoded(
         photos: PhotoService, client_id: int, db: Database) -> None:
-    """A few hundred bytes claiming 30,000 x 30,000 pixels (2.7 GB decoded)."""
+    """A few hundred bytes claiming 30,000 x 30,000 pixels (2.7 GB decoded);
+    a PNG is decoded whole, so it may have fewer pixels than a JPEG."""
     with pytest.raises(PhotoError, match="too large: at most 80 million pixels"):
         photos.set_photo(client_id, png_declaring(30_000, 30_000))
     with pytest.raises(PhotoError, match="too large"):
         photos.set_photo(client_id, png_declaring(10_000, 8_500))  # between the two limits
+    with pytest.raises(PhotoError, match="too large: at most 40 million pixels"):
+        photos.set_photo(client_id, png_declaring(8_000, 6_000))  # decoded whole: 400 MB
     assert _photo_rows(db) == []
 
 

@@ -160,7 +160,7 @@ def full_cards(draw: st.DrawFn) -> ClientCard:
 
 # -- the expected card ---------------------------------------------------------------------
 
-_STRIPPED = ("name", "title", "company", "email", "wechat", "address", "home_address",
+_STRIPPED = ("name", "title", "company", "email", "wechat", "website", "address", "home_address",
              "industry", "source", "owner", "notes", "legal_representative", "scale",
              "assets", "org_form", "profile_filled_by")
 

@@ -1,0 +1,126 @@
+"""Reminders while working: what is due, and when to say so.
+
+The agenda's items carry a day, not a time of day (a follow-up is due on a
+date, a birthday's reminder begins ``remind_days`` before it). So an item's
+reminder time is the daily reminder time (a per-computer setting, 09:00 by
+default) on each day the item is on the Today list: overdue, due today, or
+inside its reminder lead time. Starting the app is a reminder time too:
+what is due and was not announced yet today is announced at once.
+
+Each item is announced once per day: what was announced is remembered per
+day in a ``NotifiedStore`` (the window keeps it in QSettings, per database),
+so a restart on the same day says nothing new, and an item still due the
+next day (an overdue follow-up) is announced again then. Items marked done
+are off the agenda, so they are never announced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Protocol
+
+from desktop_crm.domain.care import AgendaItem
+from desktop_crm.services.agenda import AgendaService
+
+DEFAULT_REMINDER_TIME = time(9, 0)
+
+
+def item_key(item: AgendaItem) -> str:
+    """A stable text key of an item (its source, record and day)."""
+    source, ref, day = item.key
+    return f"{source}:{ref}:{day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class DueCount:
+    """The numbers the tray shows: items due today and overdue (of which overdue)."""
+
+    due: int
+    overdue: int
+
+    @classmethod
+    def of(cls, items: Sequence[AgendaItem], today: date) -> DueCount:
+        """Count the items falling on ``today`` or before it (reminders of
+        coming dates are on the Today tab but not counted as due)."""
+        due = [i for i in items if i.day <= today]
+        return cls(len(due), sum(1 for i in due if i.is_overdue(today)))
+
+
+class NotifiedStore(Protocol):
+    """Where the schedule remembers what it announced on which day."""
+
+    def load(self) -> tuple[date | None, set[str]]:
+        """The day last announced on and the keys announced that day."""
+        ...
+
+    def save(self, day: date, keys: set[str]) -> None:
+        """Remember ``keys`` as announced on ``day`` (replacing older days)."""
+        ...
+
+
+class MemoryStore:
+    """A NotifiedStore in memory (tests; a window without settings)."""
+
+    def __init__(self) -> None:
+        self.day: date | None = None
+        self.keys: set[str] = set()
+
+    def load(self) -> tuple[date | None, set[str]]:
+        return self.day, set(self.keys)
+
+    def save(self, day: date, keys: set[str]) -> None:
+        self.day, self.keys = day, set(keys)
+
+
+class ReminderSchedule:
+    """Says which of the Today list's items to announce now.
+
+    Attributes:
+        agenda: the agenda service (the Today tab's source).
+        store: what was announced on which day.
+        reminder_time: the daily reminder time.
+        mine: only the user's clients' items (the Today tab's scope).
+    """
+
+    def __init__(self, agenda: AgendaService, store: NotifiedStore,
+                 reminder_time: time = DEFAULT_REMINDER_TIME, mine: bool = False) -> None:
+        self.agenda = agenda
+        self.store = store
+        self.reminder_time = reminder_time
+        self.mine = mine
+
+    def due_items(self, day: date) -> list[AgendaItem]:
+        """The Today list of ``day``: overdue, due and reminders begun."""
+        return self.agenda.due_today(self.mine, day)
+
+    def count(self, day: date) -> DueCount:
+        """How many items are due on ``day`` or overdue."""
+        return DueCount.of(self.due_items(day), day)
+
+    def reminder_at(self, day: date) -> datetime:
+        """When ``day``'s reminders are announced."""
+        return datetime.combine(day, self.reminder_time)
+
+    def due_now(self, now: datetime, *, starting: bool = False) -> list[AgendaItem]:
+        """The items to announce at ``now``: on the Today list, their reminder
+        time passed (or the app is ``starting``), not announced yet today.
+        They are remembered as announced."""
+        today = now.date()
+        if not starting and now < self.reminder_at(today):
+            return []  # nothing can be new before the day's reminder time
+        day, announced = self.store.load()
+        if day != today:
+            announced = set()
+        fresh = [i for i in self.due_items(today)
+                 if i.can_be_done and item_key(i) not in announced]
+        if fresh or day != today:
+            self.store.save(today, announced | {item_key(i) for i in fresh})
+        return fresh
+
+    def next_check(self, now: datetime) -> datetime:
+        """The next time ``due_now`` may find something by the clock alone:
+        today's reminder time, else tomorrow's."""
+        today = self.reminder_at(now.date())
+        return today if now < today else self.reminder_at(now.date() + timedelta(days=1))
