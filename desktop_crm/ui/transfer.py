@@ -86,13 +86,9 @@ def export_workbook(parent: QWidget, settings: QSettings, db: Database, clock: C
                       _("Excel workbook (*.xlsx)"), ".xlsx")
     if path is None:
         return None
-    answer = QMessageBox.question(
-        parent, _("Export workbook"),
-        _("Include the confidential profile answers (health, religion, politics, private "
-          "matters)?"),
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No)
-    confidential = answer == QMessageBox.StandardButton.Yes
+    confidential = _ask(parent, _("Export workbook"), _(
+        "Include the confidential profile answers (health, religion, politics, private "
+        "matters)?"))
     lang = language()  # the window's, read here: the worker gets it as an argument
 
     def work(ctx: OperationContext) -> XlsxResult:
@@ -109,6 +105,16 @@ def export_workbook(parent: QWidget, settings: QSettings, db: Database, clock: C
             .run_in_background())
 
 
+def _ask(parent: QWidget, title: str, question: str) -> bool:
+    """A yes/no question about what goes into an export; No is the default,
+    so Enter never writes more than was asked for."""
+    answer = QMessageBox.question(
+        parent, title, question,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
+
+
 def export_contacts(parent: QWidget, settings: QSettings, db: Database,
                     status: Status) -> Operation[int] | None:
     path = _save_path(parent, settings, db, _("Export contacts"), "contacts.vcf",
@@ -117,13 +123,9 @@ def export_contacts(parent: QWidget, settings: QSettings, db: Database,
         return None
     photos = False
     if photo_count(db):  # asked only when there are photos to include
-        answer = QMessageBox.question(
-            parent, _("Export contacts"),
-            _("Include the clients' photos? Phones show them with the contact; each "
-              "makes the file 100 to 400 KB larger."),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
-        photos = answer == QMessageBox.StandardButton.Yes
+        photos = _ask(parent, _("Export contacts"), _(
+            "Include the clients' photos? Phones show them with the contact; each makes "
+            "the file 100 to 400 KB larger."))
     return (Operation(parent, lambda ctx: export_vcf(db, path, photos=photos))
             .with_progress(_("Writing the contacts…"))
             .errors(_("Export failed"), ExportError, OSError)
