@@ -10,8 +10,8 @@ import re
 from desktop_crm.resources import resource_path
 
 # Where half-width brackets stay: a menu accelerator "文件(&F)" (the Windows
-# convention) and a file-type filter "(*.db)", which Qt parses.
-KEPT = re.compile(r"\(&[A-Z]\)|\(\*[^()]*\)")
+# convention) and a file-type filter "(*.db)", which Qt parses (or its {patterns} placeholder).
+KEPT = re.compile(r"\(&[A-Z]\)|\(\*[^()]*\)|\(\{patterns\}\)")
 PRODUCT = "客户卡片管理"
 
 

@@ -38,7 +38,8 @@ from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.operations import Operation, OperationContext, show_error
 
 # what a dropped file must end with to be taken for a card's picture
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif")
+# what services.card_scan opens: the formats cameras, phones and scanners write
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".bmp", ".tif", ".tiff")
 SHORTCUT = "Ctrl+Shift+B"  # B for business card; Ctrl+N is the blank new card
 
 
@@ -136,7 +137,8 @@ class CardScanFlow(QObject):
         start = str(self.settings.value("card_scan/folder", "")) if self.settings else ""
         path = file_dialogs.open_file(
             self.tab, _("New client from business card"), start or str(Path.home()),
-            _("Images (*.jpg *.jpeg *.png *.heic *.heif);;All files (*)"))
+            _("Images ({patterns});;All files (*)",
+              patterns=" ".join(f"*{s}" for s in IMAGE_SUFFIXES)))
         if path is None:
             return None
         if self.settings is not None:
