@@ -247,8 +247,10 @@ class MainWindow(QMainWindow):
         return tray
 
     def _announced(self, title: str, text: str) -> None:
-        """Without a tray, a notification goes to the status bar."""
-        if self.reminders.icon is None:
+        """Without a tray, a notification goes to the status bar, unless it
+        holds another message (an import's "Undo", a save): the title keeps
+        the count, and what the user just did is not wiped out."""
+        if self.reminders.icon is None and not self.statusBar().currentMessage():
             self.statusBar().showMessage(title + ": " + "; ".join(text.splitlines()), 30000)
 
     def _show_title(self) -> None:

@@ -89,7 +89,7 @@ def test_undoing_an_import_takes_its_client_out_of_the_editor(  # type: ignore[n
     monkeypatch.setattr(transfer, "DIALOG_FACTORY", Accepting)
     window.import_clients()
     qtbot.waitUntil(lambda: "Imported as batch" in window.statusBar().currentMessage(),
-                    timeout=20_000)  # a background import on a loaded machine
+                    timeout=60_000)  # a background import, on a machine loaded by the other worker
     _open(qtbot, window, "王小明")
     pane = window.clients.card_pane
 

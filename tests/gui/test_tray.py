@@ -95,6 +95,10 @@ def test_without_a_tray_the_title_carries_the_count(qtbot, db, settings, clock):
         # a notification goes to the status bar
         window.reminders.announced.emit("1 条提醒", "王芳：跟进")
         assert window.statusBar().currentMessage() == "1 条提醒: 王芳：跟进"
+        # ...but never over what the user just did (an import's "Undo" line)
+        window.statusBar().showMessage("已导入，批次 3")
+        window.reminders.announced.emit("1 条提醒", "李明：跟进")
+        assert window.statusBar().currentMessage() == "已导入，批次 3"
 
 
 def test_a_tray_that_appears_later_gets_the_icon(qtbot, db, settings, clock):  # type: ignore[no-untyped-def]
