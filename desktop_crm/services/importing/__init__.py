@@ -15,7 +15,7 @@ from desktop_crm.services.importing.orders import (
     OrderImportService,
     OrderPlan,
 )
-from desktop_crm.services.importing.readers import FORMATS, detect_format
+from desktop_crm.services.importing.readers import detect_format
 from desktop_crm.services.importing.service import (
     CLIENTS,
     KEEP,
@@ -37,6 +37,7 @@ from desktop_crm.services.importing.service import (
     open_source,
     save_report,
 )
+from desktop_crm.services.importing.table import FORMATS
 
 __all__ = [
     "CLIENTS",

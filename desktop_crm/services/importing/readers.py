@@ -15,31 +15,31 @@ Control characters (a NUL from a broken export) are dropped from every value.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import codecs
 import csv
 import io
-import logging
 import os
-import quopri
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from desktop_crm.domain import import_mapping as im
-from desktop_crm.domain.identity import parse_uuid
 from desktop_crm.i18n import _
 from desktop_crm.services.importing import biff, guards, origin
 from desktop_crm.services.importing.errors import ImportFileError
+from desktop_crm.services.importing.table import (
+    CSV,
+    ODS,
+    VCF,
+    XLS,
+    XLSX,
+    SheetOrder,
+    SourceTable,
+)
+from desktop_crm.services.importing.vcards import read_vcards
 from desktop_crm.storage import held_files
-
-XLSX, XLS, ODS, CSV, VCF = "xlsx", "xls", "ods", "csv", "vcf"
-SheetOrder = Callable[[Sequence[str]], list[str]]  # the order a workbook's sheets are tried
-FORMATS = (XLSX, XLS, ODS, CSV, VCF)
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
@@ -47,36 +47,6 @@ _ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
-@dataclass
-class SourceTable:
-    """The cells of one sheet (or the contacts of a vCard file) as rows.
-
-    Attributes:
-        path: the file read.
-        format: one of FORMATS.
-        rows: cell values (str, float, int, bool, date, datetime or None).
-        first_row: the file's row number of ``rows[0]`` (1-based).
-        sheet: the sheet read ("" for csv and vcf).
-        sheet_names: every sheet of a workbook, for a sheet chooser.
-        encoding: the text encoding of a csv or vcf file.
-        fixed_headers: header row index and mapping when the reader knows
-            them (vCards), instead of detecting them.
-        database_uuid: the UUID of the database a Desktop CRM workbook was
-            exported from (its custom document property), else None.
-        photos: a vCard's photo (the image file's bytes, not checked yet)
-            by the index in ``rows`` of its contact.
-    """
-
-    path: Path
-    format: str
-    rows: list[list[Any]]
-    first_row: int = 1
-    sheet: str = ""
-    sheet_names: list[str] = field(default_factory=list)
-    encoding: str = ""
-    fixed_mapping: dict[int, str] | None = None
-    database_uuid: str | None = None
-    photos: dict[int, bytes] = field(default_factory=dict)
 
 
 def detect_format(data: bytes) -> str | None:
@@ -353,264 +323,3 @@ def _read_csv(path: Path, data: bytes, encoding: str) -> SourceTable:
         raise ImportFileError(_("{path} is not a valid CSV file ({reason})", path=path.name,
                                 reason=exc)) from exc
     return SourceTable(path, CSV, rows, encoding=encoding)
-
-
-# -- vCards ---------------------------------------------------------------------
-
-_VCARD_FIELDS = (im.NAME, "company", "title", im.MOBILE, im.PHONE, "email", "wechat",
-                 "website", "address", "home_address", "birthday", "notes", "tags", im.UUID)
-# written by services/vcard_export.py: a lunar birthday as [YYYY]-MM-DD, LEAP=TRUE
-_LUNAR_BIRTHDAY = "x-desktop-crm-lunar-birthday"
-# what vobject never sees; a PHOTO within MAX_VCARD_PHOTO is kept aside and
-# stands in the text as _PHOTO_REF (which a file's own lines cannot forge)
-_PHOTO_REF = "X-DESKTOP-CRM-PHOTO-REF"
-_BINARY_PROPS = ("PHOTO", "LOGO", "SOUND", "KEY", _PHOTO_REF)
-MAX_VCARD_PHOTO = 2 * 1024 * 1024  # bytes, decoded: a phone's contact photo is far smaller
-_MAX_PHOTO_BASE64 = (MAX_VCARD_PHOTO + 2) // 3 * 4
-
-
-# A line that starts a property: a QUOTED-PRINTABLE value's soft line break
-# ("=" at the end of a line) never joins one, so a truncated value cannot
-# swallow the next property or END:VCARD. Upper case: how every program writes them.
-_PROPERTY_START = re.compile(
-    r"(?:[A-Za-z0-9-]+\.)?(?:BEGIN|END|VERSION|N|FN|TEL|EMAIL|ADR|LABEL|ORG|TITLE|ROLE|"
-    r"NOTE|BDAY|ANNIVERSARY|URL|UID|REV|PHOTO|LOGO|SOUND|KEY|CATEGORIES|NICKNAME|GEO|TZ|"
-    r"AGENT|MAILER|PRODID|SORT-STRING|CLASS|IMPP|GENDER|LANG|RELATED|MEMBER|KIND|SOURCE|"
-    r"X-[A-Za-z0-9-]+)[;:]")
-
-
-def _lines_of(text: str) -> Iterator[str]:
-    """The lines of ``text`` one by one (CR LF, CR CR LF from iOS, CR or LF)."""
-    for match in re.finditer(r"[^\r\n]*(?:\r\r\n|\r\n|\r|\n|$)", text):
-        line = match.group().rstrip("\r\n")
-        if line or match.group():
-            yield line
-
-
-def _decode_qp(value: str, params: str) -> str:
-    """A QUOTED-PRINTABLE value in its CHARSET (UTF-8 when none is given, GBK
-    when that fails: Chinese phones leave CHARSET out). A multi-byte character
-    cut off at the end is dropped; broken escapes (``=ZZ``) stay as written."""
-    charset = re.search(r"CHARSET=([\w-]+)", params)
-    raw = quopri.decodestring(value.encode("ascii", "replace"))
-    encoding = charset.group(1) if charset else "utf-8"
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        encoding = "utf-8"
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        if exc.reason == "unexpected end of data":  # only the last character is cut off
-            return raw.decode(encoding, "ignore")
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return raw.decode(encoding, "replace")
-
-
-def _too_long(path: Path, number: int) -> ImportFileError:
-    return ImportFileError(_(
-        "{path}: line {row} is longer than {limit} characters, far longer than any "
-        "contact field; the file is not read", path=path.name, row=number,
-        limit=f"{guards.MAX_VCARD_LINE:,}"))
-
-
-def _photo_data(params: str, pieces: list[str]) -> bytes | None:
-    """The image of an inline PHOTO (base64, or a vCard 4 ``data:`` URI
-    in base64); None for a link or what does not decode."""
-    value = "".join(pieces)
-    if value[:5].lower() == "data:":
-        head, comma, value = value.partition(",")
-        if not comma or ";base64" not in head.lower():
-            return None
-    elif "BASE64" not in params and "ENCODING=B" not in params:
-        return None  # a URL: nothing is fetched
-    try:
-        return base64.b64decode(value) or None
-    except (binascii.Error, ValueError):
-        return None
-
-
-def _normalise_vcard_21(path: Path, text: str,
-                        photos: list[bytes] | None = None) -> str:
-    """Rewrite what vobject cannot parse in vCard 2.1 files from phones and
-    Outlook: QUOTED-PRINTABLE values with soft line breaks (decoded with their
-    CHARSET). Blank lines are dropped too.
-
-    vobject holds about 150 times the longest (unfolded) line while it parses
-    it, so what it would only throw away is dropped here: logos, sounds and
-    keys (not imported) with their folded or 2.1-style base64 lines and
-    vCard 4 ``data:`` URIs, whatever their size. A photo goes the same way;
-    with ``photos``, one of at most MAX_VCARD_PHOTO bytes is decoded into it
-    and replaced by a ``_PHOTO_REF`` line holding its index (a larger one is
-    dropped as it is read, never held). Any other line longer than
-    guards.MAX_VCARD_LINE once unfolded refuses the file (naming the line):
-    no contact field is near that long."""
-    limit = guards.MAX_VCARD_LINE
-    out: list[str] = []
-    lines = enumerate(_lines_of(text), 1)
-    item = next(lines, None)
-    start, length = 0, 0  # the unfolded line being written out: its first line and size
-    while item is not None:
-        (number, current), item = item, next(lines, None)
-        name_part, sep, value = current.partition(":")
-        prop = name_part.split(";", 1)[0].split(".")[-1].upper()
-        params = name_part.upper()
-        if sep and prop in _BINARY_PROPS:
-            # skip the folded (indented) or 2.1-style (until a blank line) data
-            encoded = "BASE64" in params or "ENCODING=B" in params
-            keep = photos is not None and prop == "PHOTO"
-            size = len(value)
-            pieces = [value.strip()] if keep and size <= _MAX_PHOTO_BASE64 else []
-            while item is not None and (item[1][:1] in (" ", "\t") or (
-                    encoded and item[1].strip() and ":" not in item[1])):
-                if keep and size <= _MAX_PHOTO_BASE64:
-                    piece = item[1].strip()
-                    pieces.append(piece)
-                    size += len(piece)
-                item = next(lines, None)
-            data = _photo_data(params, pieces) if keep and size <= _MAX_PHOTO_BASE64 else None
-            if data is not None and photos is not None:
-                out.append(f"{_PHOTO_REF}:{len(photos)}")
-                photos.append(data)
-            start = length = 0
-            continue
-        if sep and ("QUOTED-PRINTABLE" in params):
-            pieces, size = [value], len(value)
-            while pieces[-1].endswith("=") and item is not None \
-                    and not _PROPERTY_START.match(item[1]):
-                pieces[-1] = pieces[-1][:-1]
-                pieces.append(item[1])
-                size += len(item[1])
-                if size > 3 * limit:  # "=E5" per byte: three characters for one
-                    raise _too_long(path, number)
-                item = next(lines, None)
-            decoded = _decode_qp("".join(pieces), params)
-            decoded = decoded.replace("\r\n", "\n").replace("\\", "\\\\").replace("\n", "\\n")
-            name_part = ";".join(p for p in name_part.split(";")
-                                 if not p.upper().startswith(("ENCODING", "CHARSET"))
-                                 and p.upper() not in ("QUOTED-PRINTABLE",))
-            current = f"{name_part}:{decoded}"
-            start, length = number, 0
-        elif current[:1] in (" ", "\t") and start:
-            pass  # a folded line: part of the line before
-        else:
-            start, length = number, 0
-        length += len(current)
-        if length > limit:
-            raise _too_long(path, start)
-        if current.strip():
-            out.append(current)
-    return "\r\n".join(out)
-
-
-_CARD_START = re.compile(r"^[ \t]*BEGIN[ \t]*:[ \t]*VCARD", re.IGNORECASE | re.MULTILINE)
-
-
-def read_vcards(path: Path, text: str, encoding: str = "utf-8") -> SourceTable:
-    """One row per contact, columns as in _VCARD_FIELDS (mapped in advance)."""
-    import vobject
-
-    for count, _match in enumerate(_CARD_START.finditer(text), 1):
-        if count > guards.MAX_ROWS:
-            raise guards.too_many_rows(path)
-    if guards.CONTROL.search(text):
-        text = guards.CONTROL.sub("", text)
-    log = logging.getLogger("vobject")
-    was_disabled, log.disabled = log.disabled, True  # it logs each line it skips
-    found: list[bytes] = []
-    try:
-        cards = list(vobject.readComponents(_normalise_vcard_21(path, text, found),
-                                            ignoreUnreadable=True))
-    except ImportFileError:
-        raise
-    except Exception as exc:  # vobject raises ParseError and others
-        # its "At line N" counts the text rewritten above, not the file's lines
-        reason = re.sub(r"^At line \d+: ", "", str(exc).splitlines()[0] if str(exc) else "")
-        raise ImportFileError(_("{path} is not a valid vCard file ({reason})", path=path.name,
-                                reason=reason or type(exc).__name__)) from exc
-    finally:
-        log.disabled = was_disabled
-    headers: list[Any] = [im.field_label(k) for k in _VCARD_FIELDS]
-    rows: list[list[Any]] = [headers]
-    photos: dict[int, bytes] = {}
-    for card in cards:
-        if getattr(card, "name", "").upper() != "VCARD":
-            continue
-        for ref in card.contents.get(_PHOTO_REF.lower(), [])[:1]:  # the first photo
-            photos[len(rows)] = found[int(ref.value)]
-        rows.append(_vcard_row(card))
-    return SourceTable(path, VCF, rows, first_row=0, encoding=encoding,
-                       fixed_mapping=dict(enumerate(_VCARD_FIELDS)), photos=photos)
-
-
-def _types(prop: Any) -> set[str]:
-    found = {str(t).upper() for t in prop.params.get("TYPE", [])}
-    found |= {str(t).upper() for t in getattr(prop, "singletonparams", [])}
-    return found
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, list):
-        return " ".join(_text(v) for v in value if _text(v))
-    return str(value).strip() if value is not None else ""
-
-
-def _vcard_row(card: Any) -> list[Any]:
-    values: dict[str, list[str]] = {k: [] for k in _VCARD_FIELDS}
-    contents: dict[str, list[Any]] = card.contents
-    for prop in contents.get("fn", [])[:1]:
-        values[im.NAME].append(_text(prop.value))
-    if not values[im.NAME] and "n" in contents:
-        n = contents["n"][0].value
-        family, given = _text(getattr(n, "family", "")), _text(getattr(n, "given", ""))
-        if re.search(r"[\u3400-\u9fff]", family + given):
-            values[im.NAME].append(family + given)
-        else:
-            values[im.NAME].append(" ".join(p for p in (given, family) if p))
-    for prop in contents.get("org", [])[:1]:
-        values["company"].append(_text(prop.value))
-    for prop in contents.get("title", [])[:1]:
-        values["title"].append(_text(prop.value))
-    for prop in contents.get("tel", []):
-        number = _text(prop.value).removeprefix("tel:")
-        values[im.MOBILE if "CELL" in _types(prop) else im.PHONE].append(number)
-    for prop in contents.get("email", [])[:1]:
-        values["email"].append(_text(prop.value))
-    for prop in contents.get("adr", []):
-        adr = prop.value
-        text = " ".join(p for p in (_text(getattr(adr, attr, "")) for attr in
-                                    ("street", "extended", "box", "city", "region", "code",
-                                     "country")) if p)
-        values["home_address" if "HOME" in _types(prop) else "address"].append(
-            " ".join(text.split()))
-    for prop in contents.get("bday", [])[:1]:
-        bday = _text(prop.value)
-        m = re.fullmatch(r"--(\d{2})-?(\d{2})", bday)
-        values["birthday"].append(f"{m.group(1)}-{m.group(2)}" if m else bday[:10])
-    for prop in contents.get(_LUNAR_BIRTHDAY, [])[:1]:
-        m = re.fullmatch(r"(?:(\d{4})-|--)(\d{2})-(\d{2})", _text(prop.value))
-        if m and not values["birthday"]:
-            leap = "leap " if [str(v).upper() for v in prop.params.get("LEAP", [])] == [
-                "TRUE"] else ""
-            year = f" ({m.group(1)})" if m.group(1) else ""
-            values["birthday"].append(f"Lunar {leap}{int(m.group(2))}/{int(m.group(3))}{year}")
-    for prop in contents.get("x-wechat", [])[:1]:
-        values["wechat"].append(_text(prop.value))
-    for prop in contents.get("url", [])[:1]:
-        values["website"].append(_text(prop.value))
-    for prop in contents.get("note", []):
-        values["notes"].append(_text(prop.value))
-    for prop in contents.get("categories", []):
-        value = prop.value
-        values["tags"].extend(_text(v) for v in (value if isinstance(value, list) else [value]))
-    for prop in contents.get("uid", [])[:1]:
-        # another program's UID need not be a UUID: only a UUID is an identity
-        values[im.UUID].append(parse_uuid(_text(prop.value)) or "")
-    row: list[Any] = []
-    for key in _VCARD_FIELDS:
-        sep = "; " if key in (im.MOBILE, im.PHONE, "tags") else "\n" if key == "notes" else " "
-        joined = sep.join(v for v in values[key] if v)
-        row.append(joined or None)
-    return row

@@ -49,7 +49,8 @@ from desktop_crm.domain.import_mapping import ERROR, WARNING, RowCard, RowProble
 from desktop_crm.i18n import _, ngettext
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError
-from desktop_crm.services.importing.readers import SourceTable, read_file
+from desktop_crm.services.importing.readers import read_file
+from desktop_crm.services.importing.table import SourceTable
 from desktop_crm.storage import client_repo, identity_repo, order_import_repo, photo_repo
 from desktop_crm.storage import import_repo as repo
 from desktop_crm.storage.database import Database
@@ -625,7 +626,7 @@ class ImportService(Importer[ImportPlan]):
 
 def _keep_photos(session: Session, source: ImportSource, created: list[tuple[int, int]],
                  now: datetime) -> None:
-    """A vCard's photo (readers.MAX_VCARD_PHOTO at most) becomes the photo of
+    """A vCard's photo (vcard_21.MAX_VCARD_PHOTO at most) becomes the photo of
     the client its contact created, normalised as one the user sets
     (services.photos); one that is not a picture is left out. A client the
     file updates keeps its own photo. Undoing the import deletes the client

@@ -783,7 +783,7 @@ _BIG = VCARD_MB << 20
 ])
 def test_huge_photos_are_dropped_before_vobject(tmp_path: Path, name: str,
                                                 lines: list[str]) -> None:
-    """A photo larger than an import keeps (readers.MAX_VCARD_PHOTO) is
+    """A photo larger than an import keeps (vcard_21.MAX_VCARD_PHOTO) is
     dropped as it is read, whatever its encoding, so a 60 MB one costs no
     more than reading the file; a link is never followed."""
     database = tmp_path / "fresh.db"

@@ -17,7 +17,7 @@ from desktop_crm.cli import main
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.importing import ImportService
-from desktop_crm.services.importing.readers import MAX_VCARD_PHOTO
+from desktop_crm.services.importing.vcard_21 import MAX_VCARD_PHOTO
 from desktop_crm.services.photos import PhotoService
 from desktop_crm.services.vcard_export import export_vcf
 from desktop_crm.storage.client_repo import ClientFilter
