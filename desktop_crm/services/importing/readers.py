@@ -27,7 +27,7 @@ from typing import Any
 
 from desktop_crm.domain import import_mapping as im
 from desktop_crm.i18n import _
-from desktop_crm.services.importing import biff, guards, origin, utf16
+from desktop_crm.services.importing import biff, guards, origin, utf16, vcard_charsets
 from desktop_crm.services.importing.errors import ImportFileError
 from desktop_crm.services.importing.table import (
     CSV,
@@ -128,6 +128,14 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     return utf16.trim(data, encoding).decode(encoding), encoding
 
 
+def _vcard_text(data: bytes, path: Path) -> tuple[str, str]:
+    """(text, encoding) of a vCard file: decoded property by property when
+    its properties name charsets (``vcard_charsets``), else as a whole."""
+    if utf16.encoding_of(data) is None and vcard_charsets.declares_charsets(data):
+        return vcard_charsets.decode_by_property(data)
+    return decode_text(data, path)
+
+
 def read_file(path: Path, sheet: str | None = None,
               sheet_order: SheetOrder = im.client_sheets_first) -> SourceTable:
     """Read ``path`` into a SourceTable. Raises ImportFileError with one clear
@@ -176,11 +184,10 @@ def read_file(path: Path, sheet: str | None = None,
             return _read_workbook(path, data, XLS, sheet, sheet_order=sheet_order)
         if kind == XLSX:
             return _read_zip(path, data, sheet, sheet_order)
-        encoding = detect_encoding(data, path)
-        data = utf16.trim(data, encoding)
         if kind == VCF:
-            return read_vcards(path, data.decode(encoding), encoding)
-        return _read_csv(path, data, encoding)
+            return read_vcards(path, *_vcard_text(data, path))
+        encoding = detect_encoding(data, path)
+        return _read_csv(path, utf16.trim(data, encoding), encoding)
     except MemoryError:
         raise ImportFileError(_("{path} is too large to import: split it into smaller files",
                                 path=path.name)) from None

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import codecs
 import quopri
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from desktop_crm.i18n import _
-from desktop_crm.services.importing import guards
+from desktop_crm.services.importing import guards, vcard_charsets
 from desktop_crm.services.importing.errors import ImportFileError
 
 # what vobject never sees; a PHOTO within MAX_VCARD_PHOTO is kept aside and
@@ -48,25 +47,14 @@ def _lines_of(text: str) -> Iterator[str]:
 
 
 def _decode_qp(value: str, params: str) -> str:
-    """A QUOTED-PRINTABLE value in its CHARSET (UTF-8 when none is given, GBK
-    when that fails: Chinese phones leave CHARSET out). A multi-byte character
-    cut off at the end is dropped; broken escapes (``=ZZ``) stay as written."""
-    charset = re.search(r"CHARSET=([\w-]+)", params)
+    """A QUOTED-PRINTABLE value in its CHARSET (``vcard_charsets``: UTF-8
+    when none is given, GBK when that fails: Chinese phones leave CHARSET
+    out). A multi-byte character cut off at the end is dropped; broken
+    escapes (``=ZZ``) stay as written."""
+    charset = re.search(r"CHARSET=\"?([^;:,\"]+)", params)
     raw = quopri.decodestring(value.encode("ascii", "replace"))
-    encoding = charset.group(1) if charset else "utf-8"
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        encoding = "utf-8"
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        if exc.reason == "unexpected end of data":  # only the last character is cut off
-            return raw.decode(encoding, "ignore")
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        return raw.decode(encoding, "replace")
+    return vcard_charsets.decode_value(raw, charset.group(1) if charset else None,
+                                       (vcard_charsets.UTF8, "gb18030"))
 
 
 def _too_long(path: Path, number: int) -> ImportFileError:

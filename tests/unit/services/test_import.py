@@ -123,6 +123,9 @@ REAL_FILES: dict[str, dict[str, Any]] = {
     "vcf/ezvcard_John_Doe_IPHONE.vcf": {"format": "vcf", "created": 1},
     "vcf/ezvcard_John_Doe_MS_OUTLOOK.vcf": {"format": "vcf", "created": 1},
     "vcf/vobject_vcard40_full.vcf": {"format": "vcf", "created": 1},
+    "vcf/aosp_v21_japanese_1.vcf": {"format": "vcf", "created": 1},
+    "vcf/aosp_v21_japanese_2.vcf": {"format": "vcf", "created": 1},
+    "vcf/aosp_v21_japanese_3.vcf": {"format": "vcf", "created": 1},
 }
 
 
