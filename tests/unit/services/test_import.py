@@ -126,6 +126,9 @@ REAL_FILES: dict[str, dict[str, Any]] = {
     "vcf/aosp_v21_japanese_1.vcf": {"format": "vcf", "created": 1},
     "vcf/aosp_v21_japanese_2.vcf": {"format": "vcf", "created": 1},
     "vcf/aosp_v21_japanese_3.vcf": {"format": "vcf", "created": 1},
+    "vcf/folkerkinzel_v3Utf16Bom.vcf": {"format": "vcf", "created": 2},
+    "vcf/folkerkinzel_Greek.vcf": {"format": "vcf", "created": 1},
+    "vcf/folkerkinzel_Ukrainian.vcf": {"format": "vcf", "created": 1},
 }
 
 

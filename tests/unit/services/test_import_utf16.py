@@ -23,7 +23,7 @@ from desktop_crm.services.importing import (
 from desktop_crm.services.importing.readers import decode_text, detect_encoding, read_file
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
-from tests.conftest import FIXED_NOW, one_line
+from tests.conftest import FIXED_NOW, TESTDATA, one_line
 
 # (encoding, byte-order mark) of every way UTF-16 text is written
 VARIANTS = {
@@ -86,6 +86,16 @@ def test_apple_vcard_in_utf16_imports(db: Database, tmp_path: Path, variant: str
                                                       "喜欢喝茶 🍵")
     assert [p.number for p in wang.phones] == ["139 0013 9000"]
     assert "Jürgen Müller" in cards
+
+
+def test_a_real_utf16_vcard(db: Database) -> None:
+    """Google's vCard 3.0 saved as UTF-16LE with a BOM (FolkerKinzel/VCards)."""
+    ImportService(db, clock=lambda: FIXED_NOW, user="tester").commit(
+        open_source(TESTDATA / "vcf/folkerkinzel_v3Utf16Bom.vcf"))
+    cards = _cards(db)
+    assert set(cards) == {"Folker Kinzel", "KMS Außenstelle"}
+    assert cards["Folker Kinzel"].email == "email1@wumms.de"
+    assert cards["KMS Außenstelle"].email == "blablö@blub.com"
 
 
 def test_google_csv_in_utf16_imports(db: Database, tmp_path: Path) -> None:

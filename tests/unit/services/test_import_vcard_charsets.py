@@ -57,6 +57,17 @@ def test_japanese_phone_exports(db: Database) -> None:
     assert read_file(TESTDATA / "vcf/aosp_v21_japanese_3.vcf").encoding == "cp932"
 
 
+@pytest.mark.parametrize(("name", "person", "city"), [
+    ("folkerkinzel_Greek.vcf", "Βαγγέλης", "Αθήνα"),
+    ("folkerkinzel_Ukrainian.vcf", "Віталій Володимирович Кличко", "Київ")])
+def test_raw_values_follow_the_charset_the_file_names(name: str, person: str,
+                                                      city: str) -> None:
+    """Windows-125x raw values without a CHARSET, which only the
+    QUOTED-PRINTABLE LABEL names (FolkerKinzel/VCards' test files)."""
+    table = read_file(TESTDATA / "vcf" / name)
+    assert (table.rows[1][0], table.rows[1][8]) == (person, city)
+
+
 def test_a_shift_jis_export_on_the_command_line(db_target: str) -> None:
     """Refused before as "neither UTF-8 nor GBK/GB18030"."""
     path = TESTDATA / "vcf/aosp_v21_japanese_1.vcf"
