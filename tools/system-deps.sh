@@ -52,6 +52,11 @@ fi
 if [ "$mode" = test ] && ! command -v desktop-file-validate >/dev/null; then
   optional+=(desktop-file-utils)
 fi
+# khal: the care calendar's test imports the .ics into it and lists the
+# events (a small Python program; optional: skipped without it).
+if [ "$mode" = test ] && ! command -v khal >/dev/null; then
+  optional+=(khal)
+fi
 # PostgreSQL's server: the storage, services and CLI tests run a second time
 # on a throwaway cluster (tools/pg_cluster.py), and the benchmarks beside
 # SQLite; without it they are skipped, with the reason printed.

@@ -10,6 +10,24 @@ reminder (VALARM) at the item's lead time; overdue items are left out.
 - Lunar dates: one event per occurrence, as iCalendar has no lunar rule.
 - Follow-ups, thank-yous and not-contacted clients: one event on their date.
 
+What the calendar programs people use accept (Outlook's import,
+[MS-OXCICAL] and [MS-STANOICAL]; Google Calendar's; Apple's, Thunderbird's,
+khal's): UTF-8, CRLF line ends, lines folded at 75 octets without splitting
+a character (the icalendar library does both); PRODID, VERSION:2.0,
+CALSCALE:GREGORIAN and METHOD:PUBLISH (a calendar to add, not a meeting
+request to answer); all-day events as DTSTART;VALUE=DATE with DTEND the next
+day (Outlook and Google show them as all-day only then) and TRANSP:TRANSPARENT
+(they do not make the day busy); no times but DTSTAMP, which is in UTC.
+
+Reminders (VALARM, ACTION:DISPLAY with a DESCRIPTION, which RFC 5545 requires
+and Outlook shows) go off at 9:00, never at midnight: ``remind_days`` before
+the day as a negative duration from its start (-P2DT15H for three days),
+on the day itself as +PT9H, which is how Apple's calendars write "on the day
+at 9:00". Outlook keeps only "minutes before the start" and reads any
+duration that way, so it shows that one at 15:00 the day before: early
+rather than never. Google Calendar ignores imported reminders and applies
+the calendar's own.
+
 UIDs are name-based UUIDs (domain.identity.occurrence_uid) of the UUID of the
 record an item comes from (a festival's: the database's UUID and the
 festival), so they are stable (a yearly rule's holds no year: importing a newer
@@ -35,7 +53,7 @@ from desktop_crm.services.files import write_atomically
 
 UID_DOMAIN = "desktop-crm"
 PRODID = f"-//Desktop CRM//desktop-crm {__version__}//EN"
-# A reminder on the day itself goes off at 9:00, not at midnight.
+# Reminders go off at 9:00, not at midnight.
 ON_THE_DAY = timedelta(hours=9)
 # A yearly date marked done in the window recurs at most 366 days later.
 _NEXT_YEAR = 366
@@ -91,6 +109,7 @@ def build_calendar(items: list[AgendaItem], now: datetime, database_uuid: str,
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", _("Desktop CRM"))
     stamp = now.astimezone(UTC)
     uids: set[str] = set()
@@ -158,13 +177,18 @@ def yearly_rule(item: AgendaItem) -> dict[str, object]:
 
 
 def build_alarm(item: AgendaItem, summary: str) -> Alarm:
-    """A display reminder ``remind_days`` before the day (at 9:00 for none)."""
+    """A display reminder at 9:00, ``remind_days`` before the day."""
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", summary)
-    trigger = timedelta(days=-item.remind_days) if item.remind_days else ON_THE_DAY
-    alarm.add("trigger", trigger, parameters={"RELATED": "START"})
+    alarm.add("trigger", reminder_offset(item.remind_days), parameters={"RELATED": "START"})
     return alarm
+
+
+def reminder_offset(remind_days: int) -> timedelta:
+    """From the start of an all-day event (midnight) to 9:00 ``remind_days``
+    days before it."""
+    return timedelta(days=-remind_days) + ON_THE_DAY
 
 
 def summary_of(item: AgendaItem) -> str:

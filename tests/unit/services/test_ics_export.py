@@ -109,7 +109,7 @@ def test_each_kind_as_events_with_reminders(agenda: AgendaService, book: dict[st
     assert zhang["RRULE"].to_ical() == b"FREQ=YEARLY"
     assert str(zhang["SUMMARY"]) == "张伟: birthday"
     assert "1985-03-22" in str(zhang["DESCRIPTION"])
-    assert triggers(zhang) == [timedelta(days=-3)]
+    assert triggers(zhang) == [timedelta(days=-3, hours=9)]  # at 9:00, not midnight
 
     # lunar birthday: one event per year, no rule, with the age of that year
     wang = by_summary(cal, "王芳")
@@ -117,7 +117,7 @@ def test_each_kind_as_events_with_reminders(agenda: AgendaService, book: dict[st
     assert [str(e["SUMMARY"]) for e in wang] == ["王芳: birthday, turns 46",
                                                  "王芳: birthday, turns 47"]
     assert all("RRULE" not in e for e in wang)
-    assert all(triggers(e) == [timedelta(days=-3)] for e in wang)
+    assert all(triggers(e) == [timedelta(days=-3, hours=9)] for e in wang)
 
     # follow-up: a single event; no lead time, so the reminder is at 9:00 on the day
     [follow_up] = by_summary(cal, "发送报价")
@@ -245,7 +245,8 @@ def test_anniversaries_recur_without_a_year_count(agenda: AgendaService,
     summaries = {str(e["SUMMARY"]): e for e in by_summary(read(path), "Acme")}
     assert set(summaries) == {"Acme Ltd: founding anniversary",
                               "Acme Ltd: relationship anniversary"}
-    assert triggers(summaries["Acme Ltd: founding anniversary"]) == [timedelta(days=-7)]
+    assert triggers(summaries["Acme Ltd: founding anniversary"]) == [
+        timedelta(days=-7, hours=9)]
     assert all("RRULE" in e for e in summaries.values())
 
 
