@@ -13,15 +13,19 @@ byte is 0x5C (表, 能, 許) would otherwise read as a backslash escape.
 A charset name stands for the codec its writers really use: Shift_JIS for
 Windows' code page 932 (NEC and IBM extensions: ①, ㈱), Big5 for code page
 950 and then Big5-HKSCS (Hong Kong's extra characters), GB2312 and GBK for
-GB18030 (a superset of both). A property without a CHARSET is UTF-8, else in
-the charset the file declares most, else GB18030 (Chinese phones leave it
-out). A value that decodes in none of these keeps replacement characters
-where its bytes are wrong, rather than losing the contact.
+GB18030 (a superset of both). A value labelled with a one-byte charset
+(Latin-1, Windows-1252) that is valid UTF-8 is UTF-8: those charsets read
+any bytes, so a wrong label would never show. A property without a CHARSET
+is UTF-8, else in the charset the file declares most, else GB18030 (Chinese
+phones leave it out). A value that decodes in none of these keeps
+replacement characters where its bytes are wrong, rather than losing the
+contact.
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -69,7 +73,13 @@ def decode_value(raw: bytes, charset: str | None, fallback: Sequence[str]) -> st
 
 def _decode(raw: bytes, charset: str | None, fallback: Sequence[str]) -> tuple[str, str]:
     """(text, the codec that read it: "replace" when none did)."""
-    tried = [*(codecs_for(charset) if charset else ()), *fallback] or [UTF8]
+    declared = codecs_for(charset) if charset else ()
+    if declared and _single_byte(declared[0]) and not raw.isascii():
+        # Latin-1, Windows-1252 and the like read any bytes, so a value
+        # they mislabel is never retried: UTF-8 first when it is valid
+        # UTF-8, which such text almost never is by chance
+        declared = (UTF8, *declared)
+    tried = [*declared, *fallback] or [UTF8]
     for encoding in dict.fromkeys(tried):
         try:
             return raw.decode(encoding), encoding
@@ -77,6 +87,12 @@ def _decode(raw: bytes, charset: str | None, fallback: Sequence[str]) -> tuple[s
             if exc.reason in _CUT_OFF and exc.end == len(raw):
                 return raw[:exc.start].decode(encoding), encoding
     return raw.decode(tried[0], "replace"), "replace"
+
+
+@functools.cache
+def _single_byte(encoding: str) -> bool:
+    """Whether ``encoding`` reads every byte as one character."""
+    return len(bytes(range(256)).decode(encoding, "replace")) == 256
 
 
 def declares_charsets(data: bytes) -> bool:

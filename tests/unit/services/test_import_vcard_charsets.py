@@ -161,3 +161,11 @@ def test_decode_value_falls_back_in_order() -> None:
     assert decode_value(big5, "BIG5", ("utf-8",)) == "台北"
     assert decode_value("台北".encode(), "BIG5", ("utf-8",)) == "台北"  # mislabelled UTF-8
     assert decode_value("张".encode("gbk"), None, ("utf-8", "gb18030")) == "张"
+
+
+def test_utf8_mislabelled_as_a_single_byte_charset() -> None:
+    """Windows-1252 reads any bytes, so UTF-8 that an exporter labels so
+    would turn into "MÃ¼ller": valid UTF-8 is taken as UTF-8."""
+    assert decode_value("Müller".encode(), "ISO-8859-1", ("utf-8",)) == "Müller"
+    assert decode_value("Müller".encode("cp1252"), "Windows-1252", ("utf-8",)) == "Müller"
+    assert decode_value("Βαγγέλης".encode("cp1253"), "Windows-1253", ()) == "Βαγγέλης"
