@@ -70,19 +70,23 @@ def _byte_order(sample: bytes) -> str | None:
     if units < 2:
         return None
     evens, odds = sample[0:units * 2:2], sample[1:units * 2:2]
-    # a NUL character has both bytes zero: real text has almost none
-    stray = max(units // 100, 2)
+    # a NUL character has both bytes zero: real text has almost none (a zero
+    # low byte alone is common: 一 is U+4E00)
+    if sum(1 for lo, hi in zip(evens, odds, strict=True) if lo == hi == 0) > \
+            max(units // 100, 2):
+        return None
+    best, best_count = None, 0
     for order, low, high in ((UTF16_LE, evens, odds), (UTF16_BE, odds, evens)):
-        if low.count(0) > stray:
-            continue
         ascii_units = sum(1 for lo, hi in zip(low, high, strict=True)
                           if hi == 0 and lo in _ASCII_TEXT)
         # the zeros of 8-bit text with a stray NUL or two sit after bytes
-        # that are not ASCII text (the middle of a UTF-8 or GBK character)
+        # that are not ASCII text (the middle of a UTF-8 or GBK character);
+        # read in the wrong order, UTF-16 has ASCII only where a character
+        # has a zero byte (一, U+4E00): fewer than in the right one
         if ascii_units >= max(units * _MIN_ASCII_SHARE, 2) and \
-                ascii_units >= 0.9 * high.count(0):
-            return order
-    return None
+                ascii_units >= 0.9 * high.count(0) and ascii_units > best_count:
+            best, best_count = order, ascii_units
+    return best
 
 
 def _is_text(sample: bytes, encoding: str) -> bool:

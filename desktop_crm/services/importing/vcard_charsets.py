@@ -40,7 +40,7 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
                      "shiftjis2004"), _SHIFT_JIS),
     **dict.fromkeys(("big5", "cp950", "xbig5", "big5tw", "csbig5"), _BIG5),
     **dict.fromkeys(("big5hkscs", "hkscs", "big5hk"), ("big5hkscs", "cp950")),
-    **dict.fromkeys(("gb2312", "gbk", "gb18030", "cp936", "euccn", "xgbk", "hz"), _GB),
+    **dict.fromkeys(("gb2312", "gbk", "gb18030", "cp936", "euccn", "xgbk"), _GB),
     **dict.fromkeys(("utf8", "unicode11utf8"), (UTF8,)),
 }
 _CUT_OFF = ("unexpected end of data", "incomplete multibyte sequence")

@@ -116,6 +116,17 @@ def test_outlook_unicode_text_with_tabs(tmp_path: Path) -> None:
                                      ["Wei", "Zhang", "13800138000"]]
 
 
+@pytest.mark.parametrize("variant", ["le", "be"])
+def test_characters_with_a_zero_byte_of_their_own(tmp_path: Path, variant: str) -> None:
+    """一 is U+4E00, 丐 U+4E10 (no zero): a zero byte in a Chinese character
+    is no NUL character and does not hide the byte order."""
+    rows = [f"客户{i},1380013{i:04d},第一一一号一楼\r\n" for i in range(300)]
+    path = _write(tmp_path / "notes.csv", "姓名,手机,备注\r\n" + "".join(rows), variant)
+    table = read_file(path)
+    assert len(table.rows) == 301
+    assert table.rows[300] == ["客户299", "13800130299", "第一一一号一楼"]
+
+
 def test_a_cjk_character_outside_the_bmp(tmp_path: Path) -> None:
     """A surrogate pair (𠀀, U+20000) is one character, in either byte order."""
     for variant in ("le", "be"):
