@@ -158,6 +158,8 @@ def read_file(path: Path, sheet: str | None = None,
             kind = "" if blank else detect_format(head)
             limit = guards.MAX_TEXT_BYTES if kind in (CSV, VCF) else \
                 guards.MAX_SPREADSHEET_BYTES
+            if kind in (CSV, VCF) and utf16.encoding_of(head):
+                limit *= 2  # as many characters: UTF-16 takes two bytes for ASCII
             if kind and size > limit:
                 raise guards.too_large(path, size, limit)
             data = head

@@ -18,6 +18,7 @@ from desktop_crm.services.importing import (
     ImportFileError,
     ImportService,
     detect_format,
+    guards,
     open_source,
 )
 from desktop_crm.services.importing.readers import decode_text, detect_encoding, read_file
@@ -132,6 +133,20 @@ def test_a_cjk_character_outside_the_bmp(tmp_path: Path) -> None:
     for variant in ("le", "be"):
         path = _write(tmp_path / f"{variant}.csv", "姓名,手机\r\n𠀀先生,13800138000\r\n", variant)
         assert read_file(path).rows[1] == ["𠀀先生", "13800138000"]
+
+
+def test_the_size_limit_counts_characters(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """UTF-16 takes two bytes where UTF-8 takes one for the text of a CSV:
+    the same number of characters is allowed."""
+    monkeypatch.setattr(guards, "MAX_TEXT_BYTES", 4096)
+    rows = "姓名,手机\r\n" + "".join(f"Client {i},1380013{i:04d}\r\n" for i in range(100))
+    assert 4096 < len(rows.encode("utf-16-le")) < 8192 and len(rows.encode()) < 4096
+    path = _write(tmp_path / "big.csv", rows, "le-bom")
+    assert len(read_file(path).rows) == 101
+    path = _write(tmp_path / "bigger.csv", rows * 2, "le-bom")
+    with pytest.raises(ImportFileError, match=r"^bigger\.csv is 0\.0 MB: files over 0\.0 MB"):
+        read_file(path)
 
 
 # -- cut off, damaged, not text ------------------------------------------------------------
