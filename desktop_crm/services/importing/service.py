@@ -48,6 +48,7 @@ from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.import_mapping import ERROR, WARNING, RowCard, RowProblem
 from desktop_crm.i18n import _, ngettext
 from desktop_crm.services.clock import Clock, current_user, system_clock
+from desktop_crm.services.importing import contact_layouts
 from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError
 from desktop_crm.services.importing.readers import read_file
 from desktop_crm.services.importing.table import SourceTable
@@ -139,6 +140,8 @@ def open_source(path: Path | str, sheet: str | None = None,
     path = Path(path)
     orders = kind == ORDERS
     table = read_file(path, sheet, oi.order_sheets_first if orders else im.client_sheets_first)
+    if not orders:  # Google's and Outlook's contact exports: their rows rewritten
+        table = contact_layouts.recognise(table)
     rows = table.rows
     if not any(any(v is not None for v in row) for row in rows):
         raise ImportFileError(_("{path} is empty", path=path.name))
