@@ -339,6 +339,11 @@ class ImportResult:
         return summary_text(self.counts, self.warnings)
 
 
+def columns_shown(columns: list[str]) -> str:
+    """The first dozen column names, for a message."""
+    return ", ".join(columns[:12]) + (", …" if len(columns) > 12 else "")
+
+
 def require_name_column(source: ImportSource, mapping: Mapping[int, str]) -> None:
     """Raise NoNameColumnError, naming the file's columns, when no column is
     mapped to the client's name."""
@@ -346,7 +351,12 @@ def require_name_column(source: ImportSource, mapping: Mapping[int, str]) -> Non
         return
     columns = [source.column_name(i) for i, header in enumerate(source.headers)
                if header.strip()]
-    shown = ", ".join(columns[:12]) + (", …" if len(columns) > 12 else "")
+    shown = columns_shown(columns)
+    if not mapping and not source.suggested_mapping:  # not one column the app knows
+        raise NoNameColumnError(_(
+            "{path}: none of its columns is one the app knows, so none of them holds the "
+            "client's name (columns found: {columns})", path=source.path.name,
+            columns=shown or "-"), columns)
     raise NoNameColumnError(_(
         "{path}: no column is mapped to the client's name (columns found: {columns})",
         path=source.path.name, columns=shown or "-"), columns)
