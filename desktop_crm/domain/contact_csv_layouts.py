@@ -21,7 +21,13 @@ Layouts recognised (the header row is the file's first row with a name column):
   Phone 1 - Label, ...``);
 - Outlook (``First Name, Middle Name, Last Name, Company, Job Title,
   Business Street, ... Business Phone, Mobile Phone, Business Fax, Home
-  Phone, E-mail Address, Birthday, Notes, Categories``; English headers).
+  Phone, E-mail Address, Birthday, Notes, Categories``), with its English or
+  its Simplified Chinese headers (``名, 姓, 单位, 职务, 商务电话, 移动电话,
+  商务传真, 住宅电话, 电子邮件地址, 生日, 附注, 类别``).
+
+A sheet is taken for one of these only when every column an ordinary import
+would read is one of that export's own columns, so nothing of a sheet that
+merely shares some of their names is left out.
 
 What each row becomes:
 
@@ -61,7 +67,7 @@ PHONE_KEYS = (im.MOBILE, im.PHONE, im.HOME_PHONE, im.FAX)
 PRIMARY = "primary:"
 COLUMNS: tuple[str, ...] = (
     im.NAME, "company", "title", *(PRIMARY + k for k in PHONE_KEYS), *PHONE_KEYS, "email",
-    "website", "address", "home_address", "birthday", "notes", "tags")
+    "website", "address", "home_address", "birthday", "gender", "notes", "tags")
 
 MULTI_SEPARATOR = ":::"
 _GROUPED = re.compile(r"^(.+?) (\d+) - (.+)$")  # "Phone 1 - Value", "E-mail 2 - Label"
@@ -104,24 +110,96 @@ def _norm(text: object) -> str:
 
 
 _NAME_HEADERS = {"name", "given name", "family name", "first name", "last name"}
-_OUTLOOK_SIGNS = {"e-mail address", "business phone", "mobile phone", "home phone",
-                  "business fax", "job title", "business street", "home street",
-                  "e-mail 2 address", "categories", "primary phone"}
+
+# Every column of the two exports. A sheet is taken for one only when each of
+# its columns that an ordinary import would read is one of these: a sheet of
+# someone's own with "First Name, Last Name, Mobile Phone, WeChat" is mapped
+# column by column, its WeChat column kept.
+_GOOGLE_COLUMNS = frozenset((
+    "name", "given name", "additional name", "family name", "yomi name", "given name yomi",
+    "additional name yomi", "family name yomi", "name prefix", "name suffix", "initials",
+    "nickname", "short name", "maiden name", "birthday", "gender", "location",
+    "billing information", "directory server", "mileage", "occupation", "hobby",
+    "sensitivity", "priority", "subject", "notes", "language", "photo", "group membership",
+    "first name", "middle name", "last name", "phonetic first name", "phonetic middle name",
+    "phonetic last name", "file as", "organization name", "organization title",
+    "organization department", "labels"))
+_OUTLOOK_COLUMNS = frozenset((
+    "title", "first name", "middle name", "last name", "suffix", "company", "department",
+    "job title", *(f"{where} {part}" for where in ("business", "home", "other") for part in (
+        "street", "street 2", "street 3", "city", "state", "postal code", "country/region",
+        "country", "address", "address po box")),
+    "assistant's phone", "business fax", "business phone", "business phone 2", "callback",
+    "car phone", "company main phone", "home fax", "home phone", "home phone 2", "isdn",
+    "mobile phone", "other fax", "other phone", "pager", "primary phone", "radio phone",
+    "tty/tdd phone", "telex", "account", "anniversary", "assistant's name",
+    "billing information", "birthday", "categories", "children", "directory server",
+    "e-mail address", "e-mail type", "e-mail display name", "e-mail 2 address",
+    "e-mail 2 type", "e-mail 2 display name", "e-mail 3 address", "e-mail 3 type",
+    "e-mail 3 display name", "gender", "government id number", "hobby", "initials",
+    "internet free busy", "internet free/busy", "keywords", "language", "location",
+    "manager's name", "mileage", "notes", "office location", "organizational id number",
+    "priority", "private", "profession", "referred by", "sensitivity", "spouse", "user 1",
+    "user 2", "user 3", "user 4", "web page", "display name", "nickname"))
+_OUTLOOK_SIGNS = frozenset((
+    "company", "job title", "business street", "business city", "business phone",
+    "business fax", "home phone", "mobile phone", "primary phone", "e-mail address",
+    "e-mail type", "e-mail display name", "categories", "web page", "home street"))
+
+# Outlook in Chinese (简体中文版) writes its columns in Chinese, the text in GBK.
+_OUTLOOK_ZH = {
+    "名": "first name", "中间名": "middle name", "姓": "last name", "称谓": "title",
+    "中文称谓": "title", "英文称谓": "suffix", "单位": "company", "部门": "department",
+    "职务": "job title", "助理的电话": "assistant's phone", "商务传真": "business fax",
+    "商务电话": "business phone", "商务电话 2": "business phone 2", "回电话": "callback",
+    "车载电话": "car phone", "单位主要电话": "company main phone", "住宅传真": "home fax",
+    "住宅电话": "home phone", "住宅电话 2": "home phone 2", "移动电话": "mobile phone",
+    "其他传真": "other fax", "其他电话": "other phone", "寻呼机": "pager",
+    "主要电话": "primary phone", "无绳电话": "radio phone", "tty/tdd 电话": "tty/tdd phone",
+    "电报": "telex", "电子邮件地址": "e-mail address", "电子邮件类型": "e-mail type",
+    "电子邮件显示名称": "e-mail display name", "电子邮件 2 地址": "e-mail 2 address",
+    "电子邮件 2 类型": "e-mail 2 type", "电子邮件 2 显示名": "e-mail 2 display name",
+    "电子邮件 3 地址": "e-mail 3 address", "电子邮件 3 类型": "e-mail 3 type",
+    "电子邮件 3 显示名": "e-mail 3 display name", "附注": "notes", "类别": "categories",
+    "生日": "birthday", "网页": "web page", "性别": "gender", "帐户": "account",
+    "纪念日": "anniversary", "配偶": "spouse", "子女": "children", "地点": "location",
+    "办公地点": "office location", "语言": "language", "缩写": "initials",
+    **{f"{zh} {zh_part}": f"{en} {en_part}"
+       for zh, en in (("商务地址", "business"), ("住宅地址", "home"), ("其他地址", "other"))
+       for zh_part, en_part in (("街道", "street"), ("街道 2", "street 2"),
+                                ("街道 3", "street 3"), ("市/县", "city"),
+                                ("省/市/自治区", "state"), ("邮政编码", "postal code"),
+                                ("国家/地区", "country/region"))},
+}
+
+
+def _outlook_name(name: str) -> str:
+    return _OUTLOOK_ZH.get(name, name)
+
+
+def _all_read(row: Sequence[object], names: list[str], known: frozenset[str]) -> bool:
+    """Whether every column of ``row`` an ordinary import would map is one of
+    ``known`` (a grouped ``X 1 - Y`` column of Google's counts as known)."""
+    return all(name in known or _GROUPED.match(name) or im.match_header(cell) is None
+               for cell, name in zip(row, names, strict=False))
 
 
 def detect(rows: Sequence[Sequence[object]]) -> Layout | None:
     """The layout of ``rows`` (a file's first rows are enough), or None."""
     for index, row in enumerate(rows[:im.HEADER_SCAN_ROWS]):
         names = [_norm(v) for v in row]
-        present = set(names)
-        if not present & _NAME_HEADERS:
+        outlook = [_outlook_name(n) for n in names]
+        if not (set(names) | set(outlook)) & _NAME_HEADERS:
             continue
         headers = [im.cell_text(v) for v in row]
         grouped = {m.group(1) for m in (_GROUPED.match(n) for n in names) if m}
         if grouped & {"phone", "e-mail", "address", "organization"} and (
-                present & {"group membership", "labels", "given name", "first name"}):
+                set(names) & {"group membership", "labels", "given name", "first name"}) \
+                and _all_read(row, names, _GOOGLE_COLUMNS):
             return Layout(GOOGLE, index, headers)
-        if {"first name", "last name"} <= present and len(present & _OUTLOOK_SIGNS) >= 2:
+        present = set(outlook)
+        if {"first name", "last name"} <= present and len(present & _OUTLOOK_SIGNS) >= 4 \
+                and _all_read(row, outlook, _OUTLOOK_COLUMNS):
             return Layout(OUTLOOK, index, headers)
     return None
 
@@ -139,6 +217,7 @@ class _Contact:
     address: str = ""
     home_address: str = ""
     birthday: str = ""
+    gender: str = ""
     notes: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
@@ -148,6 +227,8 @@ def convert(rows: Sequence[Sequence[object]], layout: Layout) -> list[list[str |
     blank row, so row numbers do not move)."""
     reader = _google_row if layout.name == GOOGLE else _outlook_row
     names = [_norm(h) for h in layout.headers]
+    if layout.name == OUTLOOK:
+        names = [_outlook_name(n) for n in names]
     result: list[list[str | None]] = []
     for row in rows[layout.header_row + 1:]:
         cells = {name: im.cell_text(row[i]) for i, name in enumerate(names)
@@ -212,6 +293,11 @@ def birthday_text(text: str, layout: str) -> str:
     return value
 
 
+def gender_text(text: str) -> str:
+    """A gender as the import parses it; Outlook's "Unspecified" (未指定) is none."""
+    return "" if text.strip().casefold() in ("unspecified", "未指定", "unknown") else text
+
+
 def _address(cells: dict[str, str], prefix: str, parts: Sequence[str]) -> str:
     found = [cells.get(f"{prefix}{p}", "") for p in parts]
     return " ".join(" ".join(v.split()) for v in found if v)
@@ -261,6 +347,7 @@ def _google_row(cells: dict[str, str]) -> _Contact:
         elif kind == "website" and not contact.website:
             contact.website = next((v for v, _p in split_values(parts.get("value", ""))), "")
     contact.birthday = birthday_text(cells.get("birthday", ""), GOOGLE)
+    contact.gender = gender_text(cells.get("gender", ""))
     if cells.get("notes"):
         contact.notes.append(cells["notes"])
     for group in split_groups(cells.get("group membership") or cells.get("labels", "")):
@@ -302,10 +389,16 @@ def _outlook_row(cells: dict[str, str]) -> _Contact:
         if cells.get(column):
             contact.emails.append((cells[column], False))
     contact.address = (_address(cells, "business", _OUTLOOK_ADDRESS_PARTS)
-                       or _address(cells, "other", _OUTLOOK_ADDRESS_PARTS))
-    contact.home_address = _address(cells, "home", _OUTLOOK_ADDRESS_PARTS)
+                       or cells.get("business address", "")
+                       or _address(cells, "other", _OUTLOOK_ADDRESS_PARTS)
+                       or cells.get("other address", ""))
+    contact.home_address = (_address(cells, "home", _OUTLOOK_ADDRESS_PARTS)
+                            or cells.get("home address", ""))
+    contact.home_address = " ".join(contact.home_address.split())
+    contact.address = " ".join(contact.address.split())
     contact.website = cells.get("web page", "")
     contact.birthday = birthday_text(cells.get("birthday", ""), OUTLOOK)
+    contact.gender = gender_text(cells.get("gender", ""))
     if cells.get("notes"):
         contact.notes.append(cells["notes"])
     contact.tags = [t.strip() for t in re.split(r"[;,]", cells.get("categories", ""))
@@ -351,6 +444,7 @@ def _columns(contact: _Contact) -> list[str | None]:
     values["address"].append(contact.address)
     values["home_address"].append(contact.home_address)
     values["birthday"].append(contact.birthday)
+    values["gender"].append(contact.gender)
     values["tags"].extend(dict.fromkeys(contact.tags))
     row: list[str | None] = []
     for column in COLUMNS:

@@ -23,8 +23,14 @@ OUTLOOK = ["Title", "First Name", "Middle Name", "Last Name", "Company", "Job Ti
            "Business Phone", "Mobile Phone", "E-mail Address", "Birthday", "Categories"]
 
 
+OUTLOOK_ZH = ["称谓", "名", "中间名", "姓", "单位", "部门", "职务", "商务地址 街道",
+              "商务传真", "商务电话", "住宅电话", "移动电话", "主要电话", "电子邮件地址",
+              "电子邮件显示名称", "附注", "类别", "生日", "性别", "网页"]
+
+
 @pytest.mark.parametrize(("header", "name"), [
     (GOOGLE_OLD, layouts.GOOGLE), (GOOGLE_NEW, layouts.GOOGLE), (OUTLOOK, layouts.OUTLOOK),
+    (OUTLOOK_ZH, layouts.OUTLOOK),
 ])
 def test_layouts_are_recognised_by_their_headers(header: list[str], name: str) -> None:
     layout = layouts.detect([["Exported contacts"], header, ["x"] * len(header)])
@@ -35,6 +41,13 @@ def test_layouts_are_recognised_by_their_headers(header: list[str], name: str) -
 @pytest.mark.parametrize("header", [
     ["姓名", "手机", "邮箱"], ["First Name", "Last Name", "Age"],
     ["Name", "Phone", "E-mail"], ["Phone 1 - Value", "Notes"],
+    # a sheet of one's own sharing Outlook's names: its WeChat, source and
+    # address columns would be lost, so it is mapped column by column
+    ["First Name", "Last Name", "Company", "Job Title", "Mobile Phone", "E-mail Address",
+     "WeChat"],
+    ["姓", "名", "单位", "职务", "移动电话", "商务电话", "客户来源"],
+    ["姓", "名", "单位", "职务", "移动电话", "住宅电话", "地址"],
+    [*GOOGLE_NEW, "WeChat"],
 ])
 def test_other_sheets_are_no_layout(header: list[str]) -> None:
     assert layouts.detect([header, ["a"] * len(header)]) is None
@@ -142,3 +155,22 @@ def test_fax_and_home_phone_columns_keep_their_kind() -> None:
     assert rc.card.phones == [Phone("010-6552 8899", PhoneKind.OFFICE),
                               Phone("010-8888 6666", PhoneKind.HOME),
                               Phone("13800138000", PhoneKind.FAX)]
+
+
+def test_chinese_outlook_row() -> None:
+    row = _row(OUTLOOK_ZH, **{"名": "彤", "姓": "陈", "称谓": "女士", "单位": "华为",
+                              "职务": "采购经理", "商务地址 街道": "深圳市龙岗区坂田",
+                              "商务传真": "0755-2878 0808", "移动电话": "13800138000",
+                              "主要电话": "13800138000", "电子邮件地址": "ct@example.cn",
+                              "生日": "1985/3/8", "性别": "女", "类别": "重点客户;华南",
+                              "附注": "喜欢喝茶"})
+    assert (row["name"], row["company"], row["title"]) == ("陈彤", "华为", "采购经理")
+    assert row[layouts.PRIMARY + im.MOBILE] == "13800138000" and row[im.FAX] == "0755-2878 0808"
+    assert (row["address"], row["email"], row["birthday"], row["gender"]) == (
+        "深圳市龙岗区坂田", "ct@example.cn", "1985/3/8", "女")
+    assert (row["tags"], row["notes"]) == ("重点客户; 华南", "喜欢喝茶")
+
+
+def test_outlook_unspecified_gender_is_none() -> None:
+    assert _row([*OUTLOOK, "Gender"], **{"First Name": "A", "Gender": "Unspecified"})[
+        "gender"] is None

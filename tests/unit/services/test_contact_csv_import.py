@@ -13,7 +13,7 @@ import pytest
 
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.domain.dates import DateSpec
-from desktop_crm.domain.enums import ClientKind, PhoneKind
+from desktop_crm.domain.enums import ClientKind, Gender, PhoneKind
 from desktop_crm.services.importing import open_source
 from desktop_crm.storage.database import Database
 from tests.conftest import TESTDATA
@@ -180,3 +180,42 @@ def test_outlook_export(db: Database, tmp_path: Path) -> None:
     assert wang.birthday is None  # Outlook's 0/0/00
     assert wang.phones == [Phone("13900139000", PhoneKind.MOBILE)]
     assert wang.company == "腾讯"
+
+
+def test_outlook_in_chinese_written_in_gbk(db: Database, tmp_path: Path) -> None:
+    """Outlook 简体中文版: Chinese column names, the text in GBK."""
+    header = ["称谓", "名", "中间名", "姓", "单位", "部门", "职务", "商务地址 街道",
+              "商务地址 市/县", "商务地址 省/市/自治区", "商务传真", "商务电话", "住宅电话",
+              "移动电话", "主要电话", "电子邮件地址", "电子邮件类型", "电子邮件显示名称",
+              "附注", "类别", "生日", "性别", "网页"]
+    row = ["女士", "彤", "", "陈", "华为", "采购部", "采购经理", "坂田华为基地", "深圳市",
+           "广东省", "0755-2878 0808", "0755-2878 0000", "", "13800138000", "13800138000",
+           "ct@example.cn", "SMTP", "陈彤 (ct@example.cn)", "喜欢喝茶", "重点客户;华南",
+           "1985/3/8", "女", ""]
+    text = io.StringIO()
+    csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\r\n").writerows([header, row])
+    path = tmp_path / "联系人.csv"
+    path.write_bytes(text.getvalue().encode("gbk"))
+    cards = _import(db, path)
+    chen = cards["陈彤"]
+    assert (chen.company, chen.title, chen.email) == ("华为", "采购经理", "ct@example.cn")
+    assert chen.phones == [Phone("13800138000", PhoneKind.MOBILE),
+                           Phone("0755-2878 0000", PhoneKind.OFFICE),
+                           Phone("0755-2878 0808", PhoneKind.FAX)]
+    assert chen.address == "坂田华为基地 深圳市 广东省"
+    assert chen.birthday == DateSpec.from_date(date(1985, 3, 8))
+    assert chen.gender == Gender.FEMALE
+    assert sorted(chen.tags) == sorted(["重点客户", "华南"]) and chen.notes == "喜欢喝茶"
+
+
+def test_a_sheet_sharing_outlook_names_keeps_its_other_columns(db: Database,
+                                                                tmp_path: Path) -> None:
+    """Not an Outlook export: mapped column by column, its WeChat kept."""
+    path = tmp_path / "mine.csv"
+    path.write_text("First Name,Last Name,Company,Job Title,Mobile Phone,E-mail Address,WeChat\n"
+                    "Anna,Adams,Acme,Buyer,+44 7700 900123,anna@example.com,anna_w\n",
+                    encoding="utf-8")
+    source = open_source(path)
+    assert source.table.layout == "" and source.table.fixed_mapping is None
+    cards = _import(db, path)
+    assert cards["Anna Adams"].wechat == "anna_w"
