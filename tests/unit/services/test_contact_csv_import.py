@@ -119,11 +119,15 @@ def test_google_export_by_roundcube(db: Database) -> None:
     _roundcube_card(cards["Firstname Middle Lastname"])
 
 
-def test_google_export_in_utf16_with_bom(db: Database, tmp_path: Path) -> None:
-    """Google writes its CSV as UTF-16LE with a byte-order mark and CRLF."""
+@pytest.mark.parametrize(("bom", "encoding"), [
+    (b"\xff\xfe", "utf-16-le"), (b"", "utf-16-le"), (b"\xfe\xff", "utf-16-be")])
+def test_google_export_in_utf16(db: Database, tmp_path: Path, bom: bytes,
+                                encoding: str) -> None:
+    """Google writes its CSV as UTF-16LE with a byte-order mark and CRLF (the
+    other forms: the same file saved again by other programs)."""
     text = ROUNDCUBE_GMAIL.read_text(encoding="utf-8").replace("\n", "\r\n")
     path = tmp_path / "contacts.csv"
-    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    path.write_bytes(bom + text.encode(encoding))
     cards = _import(db, path)
     assert list(cards) == ["Firstname Middle Lastname"]
     _roundcube_card(cards["Firstname Middle Lastname"])
