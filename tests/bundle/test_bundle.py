@@ -111,6 +111,25 @@ def test_the_bundle_holds_the_data_files(bundle: Bundle) -> None:
     assert len(models) >= 3
 
 
+def test_what_the_app_never_uses_is_left_out(bundle: Bundle) -> None:
+    inside = bundle.internal
+    qt = inside / "PySide6" / "Qt"
+    assert [path.name for path in (qt / "translations").iterdir()] == ["qtbase_zh_CN.qm"]
+    plugins = {f"{path.parent.name}/{path.name}" for path in (qt / "plugins").rglob("*.so")}
+    assert {"platforms/libqxcb.so", "platforms/libqwayland.so", "platforms/libqoffscreen.so",
+            "platforminputcontexts/libibusplatforminputcontextplugin.so",
+            "imageformats/libqjpeg.so", "printsupport/libcupsprintersupport.so"} <= plugins
+    assert not {name for name in plugins if name.startswith(
+        ("egldeviceintegrations/", "generic/", "networkinformation/", "tls/",
+         "platformthemes/libqgtk3", "platforms/libqvnc", "platforms/libqeglfs"))}
+    # with the GTK theme went the build machine's GTK libraries
+    assert not list(inside.glob("libgtk-3.so*")) and not list(inside.glob("libgdk-3.so*"))
+    assert not (inside / "cv2" / "qt").exists()
+    assert not list((inside / "opencv_python.libs").glob("libQt5XcbQpa*"))
+    assert not (inside / "PySide6" / "QtNetwork.abi3.so").exists()
+    assert not (inside / "pandas").exists()
+
+
 def test_demo_stats_import_and_export(bundle: Bundle, tmp_path: Path) -> None:
     db = tmp_path / "book.db"
     made = bundle.cli("demo", "--clients", "40", "--seed", "3", "--db", db)
