@@ -17,6 +17,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from desktop_crm.domain.loyalty import KPI_KEYS, RATIO_KEYS, KpiReport, kpi_definition, kpi_label
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting.cells import MONEY_FORMAT, Column, SheetWriter, text_cell
+from desktop_crm.services.exporting.charts import date_categories
 from desktop_crm.services.exporting.texts import Texts
 
 MONTHS = 12  # the last twelve full months, as `desktop-crm kpi` by default
@@ -60,7 +61,7 @@ def write_loyalty(ws: WriteOnlyWorksheet, t: Texts, reports: Sequence[KpiReport]
         column = KPI_KEYS.index(key) + 2
         shares.add_data(Reference(ws, min_col=column, min_row=1, max_row=last),
                         titles_from_data=True)
-    shares.set_categories(months)
+    date_categories(shares, months, MONTH_FORMAT)
     ws.add_chart(shares, "M2")
     base = BarChart()
     base.type = "col"
@@ -69,5 +70,5 @@ def write_loyalty(ws: WriteOnlyWorksheet, t: Texts, reports: Sequence[KpiReport]
     base.height, base.width = 7.5, 18
     base.add_data(Reference(ws, min_col=KPI_KEYS.index("client_base") + 2, min_row=1,
                             max_row=last), titles_from_data=True)
-    base.set_categories(months)
+    date_categories(base, months, MONTH_FORMAT)
     ws.add_chart(base, "M21")

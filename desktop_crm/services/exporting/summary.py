@@ -24,6 +24,7 @@ from desktop_crm.domain.sales import DEFAULT_CURRENCY, OrderStatus, from_cents
 from desktop_crm.i18n import N_
 from desktop_crm.services.complaint_analysis import ComplaintAnalysis
 from desktop_crm.services.exporting.cells import MONEY_FORMAT, Column, SheetWriter
+from desktop_crm.services.exporting.charts import text_categories
 from desktop_crm.services.exporting.pages import ExportedClient, OrderLine
 from desktop_crm.services.exporting.texts import Texts
 
@@ -163,7 +164,7 @@ def write_summary(ws: WriteOnlyWorksheet, t: Texts, tally: Tally, head: Headline
               (categories, N_("Complaints by category"), "bar", "D18", 9),
               (months, N_("Complaints by month"), "col", "D37", 7.5),
               (top, N_("Top clients by sales, last 12 months"), "bar", "M33", 9)]
-    for (first, last), title, direction, anchor, height in charts:
+    for (first, last, labels), title, direction, anchor, height in charts:
         chart = BarChart()
         chart.type = direction
         chart.title = t(title)
@@ -171,7 +172,7 @@ def write_summary(ws: WriteOnlyWorksheet, t: Texts, tally: Tally, head: Headline
         chart.height, chart.width = height, 16
         chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last),
                        titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
+        text_categories(chart, ws, first + 1, labels)
         ws.add_chart(chart, anchor)
 
 
@@ -201,15 +202,17 @@ class _Summary:
         return cell
 
     def table(self, label: str, value: str,
-              rows: list[tuple[str, int]] | list[tuple[str, Decimal]]) -> tuple[int, int]:
-        """A blank row, a bold header, the rows; returns (header row, last row)."""
+              rows: list[tuple[str, int]] | list[tuple[str, Decimal]]
+              ) -> tuple[int, int, list[str]]:
+        """A blank row, a bold header, the rows; returns the header's row, the
+        last row and the rows' labels."""
         self.writer.ws.append([])
         self.writer.ws.append(self.writer.header_cells([self.t(label), self.t(value)]))
         header = self.row + 2
         for name, n in rows:
             self.writer.append([name, self.money(n)])
         self.row = header + len(rows)
-        return header, self.row
+        return header, self.row, [name for name, _n in rows]
 
 
 def month_start(today: date, back: int) -> date:
