@@ -24,6 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from desktop_crm.services.exporting.print_layout import lay_out
+
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -61,7 +63,8 @@ class Column:
 
 
 class SheetWriter:
-    """Appends rows to a write-only sheet with a bold, frozen, filtered header.
+    """Appends rows to a write-only sheet with a bold, frozen, filtered header,
+    printed one page wide with the header on every page (``print_titles``).
 
     Attributes:
         ws: the sheet.
@@ -69,15 +72,18 @@ class SheetWriter:
     """
 
     def __init__(self, ws: WriteOnlyWorksheet, headers: Sequence[str],
-                 columns: Sequence[Column]) -> None:
+                 columns: Sequence[Column], *, print_titles: bool = True) -> None:
         self.ws = ws
         self.columns = list(columns)
         self.rows = 0
         self._caches: list[dict[Any, WriteOnlyCell]] = [{} for _ in columns]
+        widths = []
         for index, (column, header) in enumerate(zip(columns, headers, strict=True), start=1):
             width = max(column.width, min(display_width(header) + 2, 40))
             ws.column_dimensions[get_column_letter(index)].width = width
+            widths.append(width)
         ws.freeze_panes = "A2"
+        lay_out(ws, widths, repeat_header=print_titles)
         ws.append(self.header_cells(headers))
 
     @classmethod

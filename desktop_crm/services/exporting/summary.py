@@ -26,6 +26,7 @@ from desktop_crm.services.complaint_analysis import ComplaintAnalysis
 from desktop_crm.services.exporting.cells import MONEY_FORMAT, Column, SheetWriter
 from desktop_crm.services.exporting.charts import text_categories
 from desktop_crm.services.exporting.pages import ExportedClient, OrderLine
+from desktop_crm.services.exporting.print_layout import lay_out
 from desktop_crm.services.exporting.texts import Texts
 
 GRADES = ("A", "B", "C", "unrated")
@@ -53,6 +54,7 @@ OVERDUE_COMPLAINTS = N_("Overdue complaints")
 CARE_30_DAYS = N_("Care items in the next 30 days")
 DATABASE_UUID = N_("Exported from database (UUID)")
 COLUMNS = (Column(N_("Figure"), 34), Column(N_("Value"), 18))
+CHART_WIDTH = 16  # cm: ten columns (D to M, N to W) and a little
 
 
 @dataclass
@@ -159,17 +161,20 @@ def write_summary(ws: WriteOnlyWorksheet, t: Texts, tally: Tally, head: Headline
     months = out.table(N_("Month"), N_("Complaints"), list(head.complaints_by_month.items()))
     top = out.table(N_("Top clients by sales, last 12 months"), N_("Won sales (CNY)"),
                     tally.top_clients())
-    charts = [(grades, N_("Grade distribution"), "col", "D2", 7.5),
-              (classes, N_("Clients by classification"), "bar", "M2", 15),
-              (categories, N_("Complaints by category"), "bar", "D18", 9),
-              (months, N_("Complaints by month"), "col", "D37", 7.5),
-              (top, N_("Top clients by sales, last 12 months"), "bar", "M33", 9)]
+    # Two columns of charts beside the tables, all of them above row 48: the
+    # first printed page (landscape, one page wide: about 54 rows on A4, 60
+    # on Letter) holds every chart whole, the second the rest of the tables.
+    charts = [(grades, N_("Grade distribution"), "col", "D2", 6.5),
+              (classes, N_("Clients by classification"), "bar", "N2", 13),
+              (categories, N_("Complaints by category"), "bar", "D17", 8),
+              (months, N_("Complaints by month"), "col", "D34", 6.5),
+              (top, N_("Top clients by sales, last 12 months"), "bar", "N29", 8.5)]
     for (first, last, labels), title, direction, anchor, height in charts:
         chart = BarChart()
         chart.type = direction
         chart.title = t(title)
         chart.legend = None
-        chart.height, chart.width = height, 16
+        chart.height, chart.width = height, CHART_WIDTH
         chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last),
                        titles_from_data=True)
         text_categories(chart, ws, first + 1, labels)
@@ -185,7 +190,10 @@ class _Summary:
 
     def __init__(self, ws: WriteOnlyWorksheet, t: Texts) -> None:
         self.t = t
-        self.writer = SheetWriter(ws, [t(c.header) for c in COLUMNS], COLUMNS)
+        # a page of figures and charts, not a list: no header on page two
+        self.writer = SheetWriter(ws, [t(c.header) for c in COLUMNS], COLUMNS,
+                                  print_titles=False)
+        lay_out(ws, [], repeat_header=False, landscape=True, pages_tall=2)
         self.row = 1
 
     def rows(self, figures: list[tuple[str, Any]]) -> None:

@@ -152,6 +152,10 @@ def test_every_sheet_is_in_schema_order(saved: Path) -> None:
         assert "sheetData" in names, name
         rows = [int(r.get("r", "0")) for r in sheet.iter(f"{MAIN}row")]
         assert rows == sorted(set(rows)), name
+        # the footer only: Gnumeric warns about the empty even and first ones
+        footers = sheet.find(f"{MAIN}headerFooter")
+        assert footers is not None and [c.tag.removeprefix(MAIN) for c in footers] == [
+            "oddFooter"], name
 
 
 def test_gnumeric_opens_it_without_a_warning(saved: Path, tmp_path: Path) -> None:
