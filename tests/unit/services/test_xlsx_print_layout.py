@@ -194,6 +194,13 @@ def _pdf_pages(soffice: str, pdftotext: str, book: Path, home: Path) -> list[str
     return text.split("\f")[:-1]  # a form feed ends every page
 
 
+def _pdf_fonts(pdftotext: str, pdf: Path) -> list[str]:
+    """The fonts in ``pdf``, by ``pdffonts`` (poppler, beside pdftotext)."""
+    listing = subprocess.run([str(Path(pdftotext).with_name("pdffonts")), str(pdf)],
+                             capture_output=True, text=True, timeout=60, check=True).stdout
+    return [line.split()[0] for line in listing.splitlines()[2:]]
+
+
 @pytest.mark.sqlite_only("prints what LibreOffice makes of the saved file, whatever "
                          "the engine: once is enough")
 def test_libreoffice_prints_the_summary_on_two_pages_and_every_clients_page_with_its_header(
@@ -217,6 +224,9 @@ def test_libreoffice_prints_the_summary_on_two_pages_and_every_clients_page_with
     clients = [p for p, sheet in zip(pages, footers, strict=True) if sheet == "Clients"]
     assert len(clients) >= 2
     assert footers[-1] not in ("Summary", "Clients")  # every Clients page seen
+    fonts = _pdf_fonts(pdftotext, tmp_path / "book.pdf")
+    serif = [f for f in fonts if re.search(r"(?<!sans)serif", re.sub(r"[\W_]", "", f.lower()))]
+    assert fonts and not serif, fonts  # the headers too: sans-serif like the data
     for page in clients:
         first = page.strip().splitlines()[0].split()
         assert first[:3] == ["ID", "Name", "Kind"], first

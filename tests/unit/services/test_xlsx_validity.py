@@ -129,6 +129,19 @@ def test_every_axis_is_shown(saved: Path) -> None:
             assert axis.find(f"{CHART}delete").get("val") == "0"
 
 
+def test_header_cells_are_in_a_sans_serif_font_for_latin_and_chinese(saved: Path) -> None:
+    wb = load_workbook(saved)
+    headers = [cell for ws in wb.worksheets for cell in ws[1] if cell.value]
+    summary = wb["Summary"]
+    headers += [row[0] for row in summary.iter_rows(min_row=2) if row[0].font.b]
+    assert len(headers) > 100
+    for cell in headers:
+        font = cell.font
+        assert (font.name, font.b, font.family, font.charset) == (
+            "Microsoft YaHei", True, 2, 134), cell.coordinate
+    assert wb["Clients"]["B2"].font.name == "Calibri"  # the data keep the body font
+
+
 def _in_schema_order(element: ElementTree.Element, order: tuple[str, ...]) -> list[str]:
     names = [child.tag.removeprefix(MAIN) for child in element]
     assert set(names) <= set(order), set(names) - set(order)
