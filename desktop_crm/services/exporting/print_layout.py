@@ -59,7 +59,10 @@ def paper_size(environ: Mapping[str, str] | None = None) -> int:
     env = os.environ if environ is None else environ
     name = next((env[k] for k in ("LC_ALL", "LC_PAPER", "LANG") if env.get(k)), None)
     if name is None:
-        name = locale.getlocale()[0]
+        try:
+            name = locale.getlocale()[0]
+        except ValueError:  # a locale Python does not know ("UTF-8" on macOS)
+            name = None
     return LETTER if territory(name or "") in LETTER_TERRITORIES else A4
 
 

@@ -123,6 +123,12 @@ def test_without_a_locale_in_the_environment_the_process_locale_decides(
     monkeypatch.setattr(locale, "getlocale", lambda *a: (None, None))
     assert print_layout.paper_size({}) == print_layout.A4
 
+    def unknown(*args: object) -> tuple[str, str]:
+        raise ValueError("unknown locale: UTF-8")
+
+    monkeypatch.setattr(locale, "getlocale", unknown)
+    assert print_layout.paper_size({}) == print_layout.A4
+
 
 @pytest.mark.parametrize(("lang", "paper"), [("zh_CN.UTF-8", "9"), ("en_US.UTF-8", "1")])
 def test_the_workbook_takes_the_paper_of_the_locale(
