@@ -141,6 +141,19 @@ def test_the_workbook_takes_the_paper_of_the_locale(
     assert papers == {paper}
 
 
+def test_the_kpi_definitions_wrap_within_the_table(saved: Path) -> None:
+    """Long definitions running to the right would make the Loyalty sheet,
+    printed one page wide, shrink to a third."""
+    ws = load_workbook(saved)["Loyalty KPIs"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    definitions = [r for r in range(1, ws.max_row + 1) if f"B{r}:K{r}" in merged]
+    assert len(definitions) == 10
+    assert any("previous period" in str(ws.cell(r, 2).value) for r in definitions)
+    for r in definitions:
+        assert ws.cell(r, 2).alignment.wrap_text
+        assert ws.row_dimensions[r].height >= 15
+
+
 def _chart_boxes(path: Path) -> list[tuple[float, float, float, float]]:
     """The Summary's charts as (left, top, right, bottom) in default columns
     and rows from column D, row 1."""
