@@ -53,4 +53,3 @@ def show_axes(chart: ChartBase) -> None:
     """Write both axes as visible."""
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-

@@ -54,7 +54,7 @@ OVERDUE_COMPLAINTS = N_("Overdue complaints")
 CARE_30_DAYS = N_("Care items in the next 30 days")
 DATABASE_UUID = N_("Exported from database (UUID)")
 COLUMNS = (Column(N_("Figure"), 34), Column(N_("Value"), 18))
-CHART_WIDTH = 16  # cm: ten columns (D to M, N to W) and a little
+CHART_WIDTH = 16  # cm: 9.5 default columns, so the charts at D and N do not overlap
 
 
 @dataclass
@@ -162,8 +162,9 @@ def write_summary(ws: WriteOnlyWorksheet, t: Texts, tally: Tally, head: Headline
     top = out.table(N_("Top clients by sales, last 12 months"), N_("Won sales (CNY)"),
                     tally.top_clients())
     # Two columns of charts beside the tables, all of them above row 48: the
-    # first printed page (landscape, one page wide: about 54 rows on A4, 60
-    # on Letter) holds every chart whole, the second the rest of the tables.
+    # first printed page (landscape, one page wide: about 54 rows on A4 by the
+    # column widths, 66 as LibreOffice prints it; more on Letter) holds every
+    # chart whole, the second the rest of the tables.
     charts = [(grades, N_("Grade distribution"), "col", "D2", 6.5),
               (classes, N_("Clients by classification"), "bar", "N2", 13),
               (categories, N_("Complaints by category"), "bar", "D17", 8),
