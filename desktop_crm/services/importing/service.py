@@ -727,6 +727,7 @@ def save_report(problems: list[RowProblem], path: Path | str) -> None:
     from desktop_crm.services.files import write_atomically
 
     book = Workbook(write_only=True)
+    book.security = None  # an empty <workbookProtection/>: Gnumeric warns on every open
     sheet = book.create_sheet(_("Import report"))
 
     def text(value: str) -> Any:

@@ -181,3 +181,14 @@ def test_gnumeric_opens_it_without_a_warning(saved: Path, tmp_path: Path) -> Non
                           capture_output=True, text=True, timeout=120, env=env, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip() == "" and done.stdout.strip() == ""
+
+
+def test_the_import_report_has_no_empty_protection(tmp_path: Path) -> None:
+    from desktop_crm.domain.import_mapping import RowProblem
+    from desktop_crm.services.importing.service import save_report
+
+    out = tmp_path / "report.xlsx"
+    save_report([RowProblem(row=2, column="Name", severity="error", message="empty",
+                            value="")], out)
+    workbook = _parts(out, "xl/workbook.xml")["xl/workbook.xml"]
+    assert "workbookProtection" not in _in_schema_order(workbook, WORKBOOK_ORDER)
