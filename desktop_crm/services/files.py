@@ -16,7 +16,12 @@ exports (``.xlsx``, ``.vcf``, ``.ics``), the import report, and (through
 - ``atomic_file`` writes a temporary file and renames it over the target.
 - The file is owner-only (0600) whatever the umask: every export holds
   client data, which must not leave the company, and a file other users of
-  the machine can read is a first step out.
+  the machine can read is a first step out. (Windows has no such bits: there
+  the folder's access list, normally the user's own profile, decides.)
+- Windows: the descriptor is binary (``O_BINARY``), and a target another
+  program holds open (a workbook in Excel) is retried briefly and then
+  refused with "close it in that program"
+  (``desktop_crm.storage.portable_files``).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from typing import BinaryIO
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _
 from desktop_crm.storage.held_files import backup_folder_of_held, held_database
+from desktop_crm.storage.portable_files import create_new, replace
 
 # A temporary file untouched this long belongs to no running write.
 STALE_SECONDS = 3600
@@ -126,15 +132,14 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         remove_stale_parts(path)
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OUTPUT_MODE)
+        # binary on Windows too (O_BINARY), exactly 0600 where modes exist
+        fd = create_new(tmp, OUTPUT_MODE)
         try:
             with os.fdopen(fd, "wb") as fh:
-                if os.name == "posix":
-                    os.fchmod(fh.fileno(), OUTPUT_MODE)  # exactly 0600, whatever the umask
                 yield fh
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, path)
+            replace(tmp, path)  # retried, then "close it" when Excel holds it
         finally:
             tmp.unlink(missing_ok=True)
     except OSError as exc:
