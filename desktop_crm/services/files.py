@@ -5,8 +5,10 @@ Every file the app writes to a path the user chose goes through here: the
 exports (``.xlsx``, ``.vcf``, ``.ics``), the import report, and (through
 ``protected_output``) ``backup --to``. The rules, in one place:
 
-- ``protected_output`` refuses a path that is the open database, one of its
-  ``-wal``/``-shm``/``-journal`` files or a file in its backups folder
+- ``protected_output`` refuses, on Windows, a name Windows would misread (a
+  device name such as NUL.xlsx, a trailing dot or space:
+  ``desktop_crm.domain.file_names``), and everywhere a path that is the open
+  database, one of its ``-wal``/``-shm``/``-journal`` files or a file in its backups folder
   (``desktop_crm.storage.held_files``), also through a symbolic link, and an
   existing path that is not a regular file (a folder, a device such as
   ``/dev/full``, a pipe, a socket): replacing those loses the client book or
@@ -31,6 +33,7 @@ import glob
 import os
 import secrets
 import stat
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +41,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from desktop_crm.domain.errors import CrmError
+from desktop_crm.domain.file_names import windows_refuses
 from desktop_crm.i18n import _
 from desktop_crm.storage.held_files import backup_folder_of_held, held_database
 from desktop_crm.storage.portable_files import create_new, replace
@@ -60,6 +64,11 @@ def protected_output(path: Path) -> str | None:
     """Why ``path`` must not be written as an output, for the user; None when
     it may be. Looks at the path only: never opens it (see the module docstring)."""
     path = Path(path)
+    if sys.platform == "win32" and windows_refuses(path.name):
+        # NUL.xlsx is the null device there, and "book." is written as "book"
+        return _("{path}: Windows does not allow this file name (a device name such as "
+                 "CON or NUL, or a name ending in a dot or a space); choose another "
+                 "file name", path=path)
     try:
         real = Path(os.path.realpath(path))  # where a symbolic link points
     except (OSError, ValueError):

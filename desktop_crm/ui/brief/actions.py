@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QPushButton, QWidget
 
 from desktop_crm.domain.brief import Brief
 from desktop_crm.domain.errors import CrmError
+from desktop_crm.domain.file_names import portable_file_name
 from desktop_crm.i18n import _
 from desktop_crm.services.brief import BriefService
 from desktop_crm.services.clients import ClientService
@@ -41,10 +42,9 @@ def _run_print_dialog(dialog: QPrintDialog) -> bool:
 
 
 def _safe_name(name: str) -> str:
-    """The client's name as a file name: no separators or characters that
-    some file systems refuse."""
-    cleaned = "".join("_" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in name).strip(" .")
-    return cleaned[:60] or "client"
+    """The client's name as a file name any system accepts (no separators,
+    no device name such as CON: ``domain.file_names``)."""
+    return portable_file_name(name, "client")
 
 
 class BriefActions(QObject):

@@ -7,6 +7,7 @@ close it there; the old file, the database and the folder unchanged."""
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -19,13 +20,18 @@ from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.backup import backup
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.exporting import export_xlsx
-from desktop_crm.services.files import ExportError
+from desktop_crm.services.files import (
+    ExportError,
+    OutputRefusedError,
+    protected_output,
+    write_atomically,
+)
 from desktop_crm.services.ics_export import export_ics
 from desktop_crm.services.importing.service import RowProblem, save_report
 from desktop_crm.services.restore import RestoreError, restore
 from desktop_crm.services.vcard_export import export_vcf
 from desktop_crm.storage.database import Database
-from tests.conftest import all_rows
+from tests.conftest import all_rows, one_line
 from tests.helpers.windows_like import (
     WINDOWS_O_BINARY,
     OpenRecorder,
@@ -148,3 +154,41 @@ def test_a_restore_over_a_database_open_in_another_program_leaves_it_unchanged(
     assert not db_path.with_name("clients.db.restoring").exists()
     db = Database.open(db_path)  # still opens
     db.close()
+
+
+@pytest.mark.parametrize("name", ["NUL.xlsx", "con.ics", "book.xlsx.", "Aux.vcf"])
+def test_a_name_windows_would_misread_is_refused_there_before_anything_is_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    target = tmp_path / name
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert protected_output(target) == (
+        f"{target}: Windows does not allow this file name (a device name such as CON or "
+        "NUL, or a name ending in a dot or a space); choose another file name")
+    with pytest.raises(OutputRefusedError):
+        write_atomically(target, b"x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_same_names_are_files_like_any_other_elsewhere(tmp_path: Path) -> None:
+    for name in ("NUL.xlsx", "book.xlsx."):
+        write_atomically(tmp_path / name, b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["NUL.xlsx", "book.xlsx."]
+
+
+@pytest.mark.parametrize("lang, start", [("en", "desktop-crm: "), ("zh", "desktop-crm: ")])
+def test_the_command_line_refuses_a_device_name_on_windows_with_one_line(
+        db_target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], lang: str, start: str) -> None:
+    from desktop_crm.cli import main
+    from desktop_crm.i18n import translate
+
+    Database.open(db_target).close()
+    target = tmp_path / "NUL.xlsx"
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert main(["export", "xlsx", str(target), "--db", db_target, "--lang", lang]) == 2
+    monkeypatch.undo()
+    line = one_line(capsys.readouterr().err)
+    assert line == start + translate(
+        "{path}: Windows does not allow this file name (a device name such as CON or NUL, "
+        "or a name ending in a dot or a space); choose another file name", lang, path=target)
+    assert not target.exists()
