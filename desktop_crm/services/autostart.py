@@ -89,8 +89,9 @@ def desktop_entry(command: Sequence[str], icon: str, *, autostart: bool = False)
 def windows_command_file(command: Sequence[str]) -> str:
     """A Startup-folder command file that starts ``command`` and returns at
     once (``start``), with CRLF line ends; UTF-8 (code page 65001) so that a
-    Chinese user name in the path survives."""
-    quoted = " ".join(f'"{arg}"' for arg in command)
+    Chinese user name in the path survives. ``%`` is doubled: cmd expands
+    ``%NAME%`` even inside quotes ("C:\\100% sales\\..." would lose a part)."""
+    quoted = " ".join('"' + arg.replace("%", "%%") + '"' for arg in command)
     lines = ["@echo off", "rem " + NAME + ": started with the computer (Settings)",
              "chcp 65001 >nul", f'start "" {quoted}']
     return "\r\n".join(lines) + "\r\n"

@@ -74,6 +74,14 @@ def test_windows_writes_a_command_file_in_the_startup_folder(tmp_path: Path) -> 
     assert start.path.parent.is_dir()
 
 
+def test_windows_command_file_keeps_a_percent_sign_in_the_path() -> None:
+    from desktop_crm.services.autostart import windows_command_file
+
+    exe = r"C:\Users\wang\100%PATH% sales\desktop-crm.exe"
+    assert windows_command_file([exe]).splitlines()[-1] == (
+        r'start "" "C:\Users\wang\100%%PATH%% sales\desktop-crm.exe"')
+
+
 def test_windows_without_appdata_uses_the_roaming_folder(tmp_path: Path) -> None:
     start = Autostart("win32", tmp_path, {}, ["x.exe"])
     assert start.path.parent == (tmp_path / "AppData" / "Roaming" / "Microsoft" / "Windows"

@@ -192,3 +192,18 @@ def test_the_command_line_refuses_a_device_name_on_windows_with_one_line(
         "{path}: Windows does not allow this file name (a device name such as CON or NUL, "
         "or a name ending in a dot or a space); choose another file name", lang, path=target)
     assert not target.exists()
+
+
+@pytest.mark.parametrize("name", ["agenda.ics", "contacts.vcf"])
+def test_calendar_and_contact_files_end_every_line_with_crlf_on_every_system(
+        db: Database, tmp_path: Path, name: str) -> None:
+    """RFC 5545 and RFC 6350 (and 2426) lines end with CR LF, whatever the
+    system writes: Outlook and phones read them the same from any of them."""
+    ClientService(db, clock=lambda: NOW).save(ClientCard(
+        name="曾国方", phones=[Phone("138 0013 8000")], notes="第一行\n第二行",
+        birthday=DateSpec.solar(12, 1, year=1980)))
+    out = tmp_path / name
+    _exports(db)[name](out)
+    data = out.read_bytes()
+    assert data.count(b"\n") > 3
+    assert data.count(b"\n") == data.count(b"\r\n") and b"\r\r" not in data
