@@ -35,6 +35,7 @@ from desktop_crm.ui.brief.pdf import (
     system_page_size,
 )
 from desktop_crm.ui.operations import show_error
+from desktop_crm.ui.start_folder import documents_folder
 
 
 def _run_print_dialog(dialog: QPrintDialog) -> bool:
@@ -69,7 +70,7 @@ class BriefActions(QObject):
         self._service = service
         self._client_id = client_id
         self._parent = parent
-        self.folder = Path.home()
+        self.folder = documents_folder()
         self.page_size = system_page_size()
         self.run_print_dialog: Callable[[QPrintDialog], bool] = _run_print_dialog
         self.have_printer: Callable[[], bool] = lambda: bool(QPrinterInfo.availablePrinters())
