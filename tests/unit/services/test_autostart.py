@@ -123,6 +123,16 @@ def test_the_launch_command() -> None:
         "/opt/desktop-crm/desktop-crm"]
 
 
+def test_windows_bundle_starts_the_windowed_program(tmp_path: Path) -> None:
+    (tmp_path / "desktop-crm.exe").write_bytes(b"")
+    (tmp_path / "desktop-crm-cli.exe").write_bytes(b"")
+    for program in ("desktop-crm-cli.exe", "desktop-crm.exe"):
+        assert launch_command(str(tmp_path / program), frozen=True, platform="win32") == [
+            str(tmp_path / "desktop-crm.exe")]
+    assert launch_command(str(tmp_path / "desktop-crm-cli"), frozen=True, platform="linux") == [
+        str(tmp_path / "desktop-crm-cli")]
+
+
 def test_windows_prefers_pythonw(tmp_path: Path) -> None:
     (tmp_path / "python.exe").write_bytes(b"")
     (tmp_path / "pythonw.exe").write_bytes(b"")
