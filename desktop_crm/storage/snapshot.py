@@ -21,7 +21,7 @@ import stat
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from desktop_crm.storage import held_files
 from desktop_crm.storage.portable_files import create_new, replace, sync_file
@@ -129,7 +129,19 @@ def new_backup_path(db_path: Path, taken_at: datetime, reason: BackupReason) -> 
 def read_only_uri(path: Path) -> str:
     """A ``file:`` URI that opens ``path`` read-only: SQLite never writes to it
     (no checkpoint on close, no recovery of a hot journal)."""
-    return path.resolve().as_uri() + "?mode=ro"
+    return file_uri(path.resolve()) + "?mode=ro"
+
+
+def file_uri(path: PurePath) -> str:
+    """The ``file:`` URI SQLite opens for the absolute ``path``. A Windows
+    network path (``\\\\nas\\crm\\clients.db``; ``resolve`` turns a mapped
+    drive into one) gets four slashes and no host: SQLite refuses any host
+    but localhost ("invalid uri authority"), and Windows opens
+    ``//nas/crm/clients.db`` as the share."""
+    uri = path.as_uri()
+    if uri.startswith("file://") and not uri.startswith("file:///"):
+        uri = "file:////" + uri[len("file://"):]
+    return uri
 
 
 def _part(target: Path) -> Path:

@@ -118,3 +118,24 @@ def test_other_permission_errors_are_not_retried_nor_blamed_on_another_program(
     read_only.winerror = 5  # type: ignore[attr-defined]
     assert not portable_files.held_by_another_program(read_only, target)
     assert portable_files.held_by_another_program(sharing_violation(target), target)
+
+
+def test_a_database_on_a_windows_network_share_gets_a_uri_sqlite_opens(tmp_path: Path) -> None:
+    """Backups and checks open the database through a read-only ``file:`` URI;
+    a network path (``resolve`` turns a mapped drive S: into \\\\nas\\share)
+    must not become a URI host, which SQLite refuses."""
+    from pathlib import PureWindowsPath
+
+    from desktop_crm.storage.snapshot import file_uri
+
+    assert file_uri(PureWindowsPath(r"\\nas\crm\客户 #1.db")) == \
+        "file:////nas/crm/%E5%AE%A2%E6%88%B7%20%231.db"
+    assert file_uri(PureWindowsPath(r"C:\Users\王芳\clients.db")) == \
+        "file:///C:/Users/%E7%8E%8B%E8%8A%B3/clients.db"
+    # SQLite itself: a host is refused, four slashes and no host are a path
+    path = tmp_path / "a.db"
+    sqlite3.connect(path).close()
+    with pytest.raises(sqlite3.OperationalError):
+        sqlite3.connect(f"file://nas{path.as_posix()}?mode=ro", uri=True).execute("SELECT 1")
+    four = "file:///" + file_uri(path)[len("file://"):]  # "//" + the absolute path
+    sqlite3.connect(four + "?mode=ro", uri=True).close()
