@@ -889,6 +889,9 @@ def _failure_line(exc: BaseException, args: argparse.Namespace) -> tuple[int, st
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from desktop_crm.cli_streams import portable_streams
+
+    portable_streams()  # a Chinese name printed on a Western Windows never fails
     parser = build_parser()
     args = parser.parse_args(argv)
     set_language(getattr(args, "lang", None) or system_language())
