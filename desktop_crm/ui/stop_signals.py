@@ -29,8 +29,11 @@ def quit_on_stop_signals(parent: QObject, quit_app: Callable[[], None]) -> QTime
 
     for name in ("SIGTERM", "SIGINT"):
         number = getattr(signal, name, None)
-        if number is not None:
-            signal.signal(number, stop)
+        try:
+            if number is not None:
+                signal.signal(number, stop)
+        except (ValueError, OSError):  # not the main thread, or the system refuses it
+            continue
     tick = QTimer(parent)
     tick.timeout.connect(lambda: None)
     tick.start(TICK_MS)
