@@ -42,6 +42,11 @@ optional=()
 if [ "$mode" = test ] && ! command -v soffice >/dev/null; then
   optional+=(libreoffice-calc-nogui)
 fi
+# Gnumeric: the test that its `ssconvert` opens the workbook without a
+# warning (optional: skipped without it).
+if [ "$mode" = test ] && ! command -v ssconvert >/dev/null; then
+  optional+=(gnumeric)
+fi
 # poppler-utils: the pre-visit brief's tests read the PDF back (pdftotext,
 # pdfinfo, pdffonts); skipped without it.
 if [ "$mode" = test ] && ! command -v pdftotext >/dev/null; then

@@ -39,8 +39,16 @@ COMMENT_ZH = "离线客户卡片管理"
 def launch_command(executable: str = sys.executable, frozen: bool | None = None,
                    platform: str = sys.platform) -> list[str]:
     """How to start the app: the bundle's own executable, else this Python
-    with ``-m desktop_crm`` (pythonw.exe on Windows, which opens no console)."""
+    with ``-m desktop_crm`` (pythonw.exe on Windows, which opens no console).
+    On Windows the bundle's windowed ``desktop-crm.exe`` even when the window
+    was opened with the console one, ``desktop-crm-cli.exe``: that one would
+    open a console window at every login."""
     if frozen if frozen is not None else bool(getattr(sys, "frozen", False)):
+        program = Path(executable)
+        if platform == "win32" and program.name.lower() == f"{APP_ID}-cli.exe":
+            windowed = program.with_name(f"{APP_ID}.exe")
+            if windowed.exists():
+                return [str(windowed)]
         return [executable]
     if platform == "win32":
         windowless = Path(executable).with_name("pythonw.exe")
@@ -89,8 +97,9 @@ def desktop_entry(command: Sequence[str], icon: str, *, autostart: bool = False)
 def windows_command_file(command: Sequence[str]) -> str:
     """A Startup-folder command file that starts ``command`` and returns at
     once (``start``), with CRLF line ends; UTF-8 (code page 65001) so that a
-    Chinese user name in the path survives."""
-    quoted = " ".join(f'"{arg}"' for arg in command)
+    Chinese user name in the path survives. ``%`` is doubled: cmd expands
+    ``%NAME%`` even inside quotes ("C:\\100% sales\\..." would lose a part)."""
+    quoted = " ".join('"' + arg.replace("%", "%%") + '"' for arg in command)
     lines = ["@echo off", "rem " + NAME + ": started with the computer (Settings)",
              "chcp 65001 >nul", f'start "" {quoted}']
     return "\r\n".join(lines) + "\r\n"

@@ -5,8 +5,10 @@ Every file the app writes to a path the user chose goes through here: the
 exports (``.xlsx``, ``.vcf``, ``.ics``), the import report, and (through
 ``protected_output``) ``backup --to``. The rules, in one place:
 
-- ``protected_output`` refuses a path that is the open database, one of its
-  ``-wal``/``-shm``/``-journal`` files or a file in its backups folder
+- ``protected_output`` refuses, on Windows, a name Windows would misread (a
+  device name such as NUL.xlsx, a trailing dot or space:
+  ``desktop_crm.domain.file_names``), and everywhere a path that is the open
+  database, one of its ``-wal``/``-shm``/``-journal`` files or a file in its backups folder
   (``desktop_crm.storage.held_files``), also through a symbolic link, and an
   existing path that is not a regular file (a folder, a device such as
   ``/dev/full``, a pipe, a socket): replacing those loses the client book or
@@ -16,7 +18,12 @@ exports (``.xlsx``, ``.vcf``, ``.ics``), the import report, and (through
 - ``atomic_file`` writes a temporary file and renames it over the target.
 - The file is owner-only (0600) whatever the umask: every export holds
   client data, which must not leave the company, and a file other users of
-  the machine can read is a first step out.
+  the machine can read is a first step out. (Windows has no such bits: there
+  the folder's access list, normally the user's own profile, decides.)
+- Windows: the descriptor is binary (``O_BINARY``), and a target another
+  program holds open (a workbook in Excel) is retried briefly and then
+  refused with "close it in that program"
+  (``desktop_crm.storage.portable_files``).
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import glob
 import os
 import secrets
 import stat
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,8 +41,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from desktop_crm.domain.errors import CrmError
+from desktop_crm.domain.file_names import windows_refuses
 from desktop_crm.i18n import _
 from desktop_crm.storage.held_files import backup_folder_of_held, held_database
+from desktop_crm.storage.portable_files import create_new, replace
 
 # A temporary file untouched this long belongs to no running write.
 STALE_SECONDS = 3600
@@ -54,6 +64,11 @@ def protected_output(path: Path) -> str | None:
     """Why ``path`` must not be written as an output, for the user; None when
     it may be. Looks at the path only: never opens it (see the module docstring)."""
     path = Path(path)
+    if sys.platform == "win32" and windows_refuses(path.name):
+        # NUL.xlsx is the null device there, and "book." is written as "book"
+        return _("{path}: Windows does not allow this file name (a device name such as "
+                 "CON or NUL, or a name ending in a dot or a space); choose another "
+                 "file name", path=path)
     try:
         real = Path(os.path.realpath(path))  # where a symbolic link points
     except (OSError, ValueError):
@@ -126,15 +141,14 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         remove_stale_parts(path)
         tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OUTPUT_MODE)
+        # binary on Windows too (O_BINARY), exactly 0600 where modes exist
+        fd = create_new(tmp, OUTPUT_MODE)
         try:
             with os.fdopen(fd, "wb") as fh:
-                if os.name == "posix":
-                    os.fchmod(fh.fileno(), OUTPUT_MODE)  # exactly 0600, whatever the umask
                 yield fh
                 fh.flush()
                 os.fsync(fh.fileno())
-            os.replace(tmp, path)
+            replace(tmp, path)  # retried, then "close it" when Excel holds it
         finally:
             tmp.unlink(missing_ok=True)
     except OSError as exc:

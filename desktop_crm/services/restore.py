@@ -16,7 +16,7 @@ from pathlib import Path
 
 from desktop_crm.i18n import _
 from desktop_crm.services.backup import describe_problem
-from desktop_crm.storage import held_files
+from desktop_crm.storage import held_files, portable_files
 from desktop_crm.storage.database import (
     DatabaseDamagedError,
     DatabaseError,
@@ -77,7 +77,7 @@ def _set_aside(path: Path, now: datetime) -> Path:
         for source, target in zip([path, *_companions(path)], [aside, *_companions(aside)],
                                   strict=True):
             if source.exists():
-                os.rename(source, target)
+                portable_files.rename(source, target)
                 moved.append((source, target))
     except OSError:
         for source, target in reversed(moved):
@@ -148,7 +148,7 @@ def restore(db_path: str | os.PathLike[str], backup_path: str | os.PathLike[str]
                 _("The backup {path} cannot be restored: {reason}", path=source,
                   reason=staged.problems[0]), source)
         previous, damaged = _keep_current(target, now)
-        os.replace(staging, target)
+        portable_files.replace(staging, target)  # "close it" when another program holds it
     except OSError as exc:
         raise RestoreError(
             _("Cannot restore {path}: {reason}", path=target, reason=exc.strerror or exc),

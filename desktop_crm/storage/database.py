@@ -33,6 +33,7 @@ from desktop_crm.storage.integrity import (
     is_damage,
     is_full,
 )
+from desktop_crm.storage.portable_files import create_new
 from desktop_crm.storage.snapshot import BackupReason, copy_database, new_backup_path
 
 # The newest Alembic revision this release knows; a test keeps it equal to
@@ -549,8 +550,7 @@ def _check_path(path: Path, create: bool) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Owner-only from the first byte: the client book is confidential.
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-        os.close(fd)
+        os.close(create_new(path, 0o600))
     except OSError as exc:
         raise DatabaseError(
             _("Cannot create the database {path}: {reason}", path=path, reason=exc.strerror),

@@ -109,7 +109,9 @@ class HeldFiles:
             folder = _stat(db.parent)
             if folder is not None:
                 names = self._by_folder.setdefault((folder.st_dev, folder.st_ino), {})
-                names.update({file.name: (db, file) for file in companions(db)})
+                # any case: on Windows' and macOS's disks CLIENTS.DB-wal is
+                # the same file (refusing it on a Linux disk costs nothing)
+                names.update({file.name.casefold(): (db, file) for file in companions(db)})
 
     def _folder(self, folder: str) -> tuple[int, int] | None:
         if folder not in self._folders:
@@ -131,7 +133,8 @@ class HeldFiles:
             return self._by_inode[(found.st_dev, found.st_ino)]
         folder, name = os.path.split(text)
         identity = self._folder(folder)
-        return None if identity is None else self._by_folder.get(identity, {}).get(name)
+        return None if identity is None else \
+            self._by_folder.get(identity, {}).get(name.casefold())
 
     def database_of(self, path: Path) -> Path | None:
         """The held database that ``path`` is, or is a companion file of; else None."""

@@ -21,9 +21,10 @@ import stat
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from desktop_crm.storage import held_files
+from desktop_crm.storage.portable_files import create_new, replace, sync_file
 
 BACKUP_DIR_NAME = "backups"
 # The backups folder: owner-only, like the database and the backups in it.
@@ -128,7 +129,19 @@ def new_backup_path(db_path: Path, taken_at: datetime, reason: BackupReason) -> 
 def read_only_uri(path: Path) -> str:
     """A ``file:`` URI that opens ``path`` read-only: SQLite never writes to it
     (no checkpoint on close, no recovery of a hot journal)."""
-    return path.resolve().as_uri() + "?mode=ro"
+    return file_uri(path.resolve()) + "?mode=ro"
+
+
+def file_uri(path: PurePath) -> str:
+    """The ``file:`` URI SQLite opens for the absolute ``path``. A Windows
+    network path (``\\\\nas\\crm\\clients.db``; ``resolve`` turns a mapped
+    drive into one) gets four slashes and no host: SQLite refuses any host
+    but localhost ("invalid uri authority"), and Windows opens
+    ``//nas/crm/clients.db`` as the share."""
+    uri = path.as_uri()
+    if uri.startswith("file://") and not uri.startswith("file:///"):
+        uri = "file:////" + uri[len("file://"):]
+    return uri
 
 
 def _part(target: Path) -> Path:
@@ -166,12 +179,7 @@ def copy_database(source: Path, target: Path) -> Path:
     tmp = _part(target)
     tmp.unlink(missing_ok=True)  # left by a crash; it may have other permissions
     # Owner-only from the first byte: a backup is as confidential as the database.
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
-    try:
-        if os.name == "posix":
-            os.fchmod(fd, 0o600)  # exactly: a umask such as 0277 would leave 0400
-    finally:
-        os.close(fd)
+    os.close(create_new(tmp, 0o600))  # exactly 0600, whatever the umask
     try:
         src = sqlite3.connect(read_only_uri(source), uri=True, timeout=10)
         try:
@@ -183,12 +191,8 @@ def copy_database(source: Path, target: Path) -> Path:
                 dst.close()
         finally:
             src.close()
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
+        sync_file(tmp)  # read-write: Windows cannot flush a read-only descriptor
+        replace(tmp, target)  # retried while another program holds target open
     except BaseException:
         for leftover in (tmp, tmp.with_name(tmp.name + "-journal")):
             leftover.unlink(missing_ok=True)

@@ -51,6 +51,7 @@ from desktop_crm.ui.owner_scope import ScopeMemory
 from desktop_crm.ui.qt_translations import install_qt_translations
 from desktop_crm.ui.settings_dialog import SHORTCUT as SETTINGS_SHORTCUT
 from desktop_crm.ui.settings_dialog import SettingsDialog, stored_user_name
+from desktop_crm.ui.start_folder import start_folder
 from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.tray import ReminderTray, SettingsStore, due_text, reminder_time
 from desktop_crm.ui.widgets import INVALID_STYLE
@@ -654,10 +655,9 @@ class MainWindow(QMainWindow):
     def export_calendar(self) -> Operation[int] | None:
         """File > Export care calendar: the next year's agenda as an .ics file,
         written on a worker thread."""
-        start = self.settings.value("export/folder") or str(
-            self.db.path.parent if self.db.path else Path.home())
+        start = start_folder(self.settings, self.db)  # never the hidden data folder
         chosen = file_dialogs.save_file(
-            self, _("Export care calendar"), Path(str(start)) / "care-calendar.ics",
+            self, _("Export care calendar"), start / "care-calendar.ics",
             _("iCalendar file (*.ics)"))
         if chosen is None:
             return None

@@ -49,6 +49,7 @@ from desktop_crm.ui.import_dialog import (
     importers,
 )
 from desktop_crm.ui.operations import Operation, OperationContext
+from desktop_crm.ui.start_folder import start_folder
 
 if TYPE_CHECKING:  # openpyxl is imported only when an export runs
     from desktop_crm.services.exporting.workbook import XlsxResult
@@ -61,8 +62,7 @@ DIALOG_FACTORY: Callable[[ImportService, ImportSource, QWidget, FirstPlan | None
 
 
 def _folder(settings: QSettings, db: Database) -> Path:
-    saved = settings.value("export/folder")
-    return Path(str(saved)) if saved else (db.path.parent if db.path else Path.home())
+    return start_folder(settings, db)  # never the hidden data folder
 
 
 def _save_path(parent: QWidget, settings: QSettings, db: Database, title: str, name: str,

@@ -8,6 +8,20 @@
   breaks) are dropped instead of failing the export; a carriage return becomes
   a line feed, as XML readers would turn it into one anyway.
 - Dates and times are real date cells with a number format.
+- Header cells are bold "Microsoft YaHei" (微软雅黑), marked sans-serif
+  (``family`` 2) and Chinese (``charset`` 134, GB2312). No font ships with
+  Windows, macOS and Linux alike and covers Chinese: Windows has Microsoft
+  YaHei and SimSun in every edition since Vista (DengXian, SimHei and KaiTi
+  only in Chinese editions or as an optional feature), macOS has PingFang SC
+  and Hiragino Sans GB, Linux distributions Noto Sans CJK or WenQuanYi. The
+  workbook goes to a manager who opens it in Excel or WPS on Windows, where
+  Microsoft YaHei is always present, draws Latin and Chinese alike and has
+  a real bold face (SimSun, the theme's Chinese font, has none: bold is
+  smeared). Elsewhere a program that lacks it substitutes a font of the same
+  kind: the family and charset say "sans-serif with Chinese", which is what
+  Excel for Mac (per MS-OI29500, the charset steers its substitution) and
+  LibreOffice then pick (measured here: DejaVu Sans Bold and WenQuanYi Micro
+  Hei; with no name at all LibreOffice printed the headers in a serif face).
 """
 
 from __future__ import annotations
@@ -24,6 +38,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from desktop_crm.services.exporting.print_layout import lay_out
+
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -31,7 +47,7 @@ NUMBER_FORMAT = "0.0"
 MONEY_FORMAT = "#,##0.00"
 MAX_TEXT = 32767  # Excel's limit for one cell
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_BOLD = Font(bold=True)
+HEADER_FONT = Font(name="Microsoft YaHei", family=2, charset=134, sz=11, bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _HEADER_ALIGNMENT = Alignment(vertical="top", wrap_text=True)
 
@@ -61,7 +77,8 @@ class Column:
 
 
 class SheetWriter:
-    """Appends rows to a write-only sheet with a bold, frozen, filtered header.
+    """Appends rows to a write-only sheet with a bold, frozen, filtered header,
+    printed one page wide with the header on every page (``print_titles``).
 
     Attributes:
         ws: the sheet.
@@ -69,15 +86,18 @@ class SheetWriter:
     """
 
     def __init__(self, ws: WriteOnlyWorksheet, headers: Sequence[str],
-                 columns: Sequence[Column]) -> None:
+                 columns: Sequence[Column], *, print_titles: bool = True) -> None:
         self.ws = ws
         self.columns = list(columns)
         self.rows = 0
         self._caches: list[dict[Any, WriteOnlyCell]] = [{} for _ in columns]
+        widths = []
         for index, (column, header) in enumerate(zip(columns, headers, strict=True), start=1):
             width = max(column.width, min(display_width(header) + 2, 40))
             ws.column_dimensions[get_column_letter(index)].width = width
+            widths.append(width)
         ws.freeze_panes = "A2"
+        lay_out(ws, widths, repeat_header=print_titles)
         ws.append(self.header_cells(headers))
 
     @classmethod
@@ -93,7 +113,7 @@ class SheetWriter:
         cells = []
         for text in headers:
             cell = text_cell(self.ws, text)
-            cell.font = _BOLD
+            cell.font = HEADER_FONT
             cell.fill = _HEADER_FILL
             cell.alignment = _HEADER_ALIGNMENT
             cells.append(cell)

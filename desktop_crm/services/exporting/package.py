@@ -44,6 +44,9 @@ def save(wb: Workbook, sheets: Sequence[StreamedSheet], path: Path, *,
 
         wb.custom_doc_props.append(StringProperty(name=DATABASE_UUID_PROPERTY,
                                                   value=database_uuid))
+    # openpyxl writes an empty <workbookProtection/> for a workbook nobody
+    # protected; Gnumeric warns "Unexpected element" on every open.
+    wb.security = None
     frame = io.BytesIO()
     wb.save(frame)
     with zipfile.ZipFile(frame) as src:

@@ -9,14 +9,24 @@ The figures are the whole book's: a filtered export says so under the table.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from desktop_crm.domain.loyalty import KPI_KEYS, RATIO_KEYS, KpiReport, kpi_definition, kpi_label
 from desktop_crm.i18n import N_
-from desktop_crm.services.exporting.cells import MONEY_FORMAT, Column, SheetWriter, text_cell
+from desktop_crm.services.exporting.cells import (
+    MONEY_FORMAT,
+    Column,
+    SheetWriter,
+    display_width,
+    text_cell,
+)
+from desktop_crm.services.exporting.charts import date_categories
 from desktop_crm.services.exporting.texts import Texts
 
 MONTHS = 12  # the last twelve full months, as `desktop-crm kpi` by default
@@ -30,6 +40,8 @@ CHARTED_SHARES = ("client_retention", "churn_rate", "new_client_retention", "win
 COLUMNS = (Column(N_("Month"), 10, MONTH_FORMAT),
            *(Column("", 14, PERCENT_FORMAT if key in RATIO_KEYS else _FORMATS[key])
              for key in KPI_KEYS))
+LINE_HEIGHT = 15  # points: a line of the body font
+_WRAPPED = Alignment(wrap_text=True, vertical="top")
 WHOLE_BOOK = N_("The KPIs count the whole book, not only the clients in this workbook.")
 
 
@@ -43,12 +55,26 @@ def write_loyalty(ws: WriteOnlyWorksheet, t: Texts, reports: Sequence[KpiReport]
     writer.finish()
     last = len(reports) + 1
     ws.append([])
+    row = last + 2
     if filtered:
         ws.append([text_cell(ws, t(WHOLE_BOOK))])
+        row += 1
     ws.append(writer.header_cells([t(N_("KPI")), t(N_("Definition"))]))
     definitions = t.domain(lambda: [kpi_definition(key) for key in KPI_KEYS])
+    # each definition wrapped across the table's width (B to the last KPI),
+    # not running far to the right: printed one page wide, that would shrink
+    # the whole sheet to a third
+    last_column = get_column_letter(len(COLUMNS))
+    span = sum(ws.column_dimensions[get_column_letter(c)].width
+               for c in range(2, len(COLUMNS) + 1))
     for label, definition in zip(labels, definitions, strict=True):
-        ws.append([text_cell(ws, label), text_cell(ws, definition)])
+        row += 1
+        lines = math.ceil(display_width(definition) * 1.1 / span)
+        ws.row_dimensions[row].height = LINE_HEIGHT * max(lines, 1)
+        cell = text_cell(ws, definition)
+        cell.alignment = _WRAPPED
+        ws.append([text_cell(ws, label), cell])
+        ws.merged_cells.add(f"B{row}:{last_column}{row}")
     if not reports:
         return
     months = Reference(ws, min_col=1, min_row=2, max_row=last)
@@ -60,7 +86,7 @@ def write_loyalty(ws: WriteOnlyWorksheet, t: Texts, reports: Sequence[KpiReport]
         column = KPI_KEYS.index(key) + 2
         shares.add_data(Reference(ws, min_col=column, min_row=1, max_row=last),
                         titles_from_data=True)
-    shares.set_categories(months)
+    date_categories(shares, months, MONTH_FORMAT)
     ws.add_chart(shares, "M2")
     base = BarChart()
     base.type = "col"
@@ -69,5 +95,5 @@ def write_loyalty(ws: WriteOnlyWorksheet, t: Texts, reports: Sequence[KpiReport]
     base.height, base.width = 7.5, 18
     base.add_data(Reference(ws, min_col=KPI_KEYS.index("client_base") + 2, min_row=1,
                             max_row=last), titles_from_data=True)
-    base.set_categories(months)
+    date_categories(base, months, MONTH_FORMAT)
     ws.add_chart(base, "M21")

@@ -24,7 +24,9 @@ from desktop_crm.domain.sales import DEFAULT_CURRENCY, OrderStatus, from_cents
 from desktop_crm.i18n import N_
 from desktop_crm.services.complaint_analysis import ComplaintAnalysis
 from desktop_crm.services.exporting.cells import MONEY_FORMAT, Column, SheetWriter
+from desktop_crm.services.exporting.charts import text_categories
 from desktop_crm.services.exporting.pages import ExportedClient, OrderLine
+from desktop_crm.services.exporting.print_layout import lay_out
 from desktop_crm.services.exporting.texts import Texts
 
 GRADES = ("A", "B", "C", "unrated")
@@ -52,6 +54,7 @@ OVERDUE_COMPLAINTS = N_("Overdue complaints")
 CARE_30_DAYS = N_("Care items in the next 30 days")
 DATABASE_UUID = N_("Exported from database (UUID)")
 COLUMNS = (Column(N_("Figure"), 34), Column(N_("Value"), 18))
+CHART_WIDTH = 16  # cm: 9.5 default columns, so the charts at D and N do not overlap
 
 
 @dataclass
@@ -158,20 +161,24 @@ def write_summary(ws: WriteOnlyWorksheet, t: Texts, tally: Tally, head: Headline
     months = out.table(N_("Month"), N_("Complaints"), list(head.complaints_by_month.items()))
     top = out.table(N_("Top clients by sales, last 12 months"), N_("Won sales (CNY)"),
                     tally.top_clients())
-    charts = [(grades, N_("Grade distribution"), "col", "D2", 7.5),
-              (classes, N_("Clients by classification"), "bar", "M2", 15),
-              (categories, N_("Complaints by category"), "bar", "D18", 9),
-              (months, N_("Complaints by month"), "col", "D37", 7.5),
-              (top, N_("Top clients by sales, last 12 months"), "bar", "M33", 9)]
-    for (first, last), title, direction, anchor, height in charts:
+    # Two columns of charts beside the tables, all of them above row 48: the
+    # first printed page (landscape, one page wide: about 54 rows on A4 by the
+    # column widths, 66 as LibreOffice prints it; more on Letter) holds every
+    # chart whole, the second the rest of the tables.
+    charts = [(grades, N_("Grade distribution"), "col", "D2", 6.5),
+              (classes, N_("Clients by classification"), "bar", "N2", 13),
+              (categories, N_("Complaints by category"), "bar", "D17", 8),
+              (months, N_("Complaints by month"), "col", "D34", 6.5),
+              (top, N_("Top clients by sales, last 12 months"), "bar", "N29", 8.5)]
+    for (first, last, labels), title, direction, anchor, height in charts:
         chart = BarChart()
         chart.type = direction
         chart.title = t(title)
         chart.legend = None
-        chart.height, chart.width = height, 16
+        chart.height, chart.width = height, CHART_WIDTH
         chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last),
                        titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=first + 1, max_row=last))
+        text_categories(chart, ws, first + 1, labels)
         ws.add_chart(chart, anchor)
 
 
@@ -184,7 +191,10 @@ class _Summary:
 
     def __init__(self, ws: WriteOnlyWorksheet, t: Texts) -> None:
         self.t = t
-        self.writer = SheetWriter(ws, [t(c.header) for c in COLUMNS], COLUMNS)
+        # a page of figures and charts, not a list: no header on page two
+        self.writer = SheetWriter(ws, [t(c.header) for c in COLUMNS], COLUMNS,
+                                  print_titles=False)
+        lay_out(ws, [], repeat_header=False, landscape=True, pages_tall=2)
         self.row = 1
 
     def rows(self, figures: list[tuple[str, Any]]) -> None:
@@ -201,15 +211,17 @@ class _Summary:
         return cell
 
     def table(self, label: str, value: str,
-              rows: list[tuple[str, int]] | list[tuple[str, Decimal]]) -> tuple[int, int]:
-        """A blank row, a bold header, the rows; returns (header row, last row)."""
+              rows: list[tuple[str, int]] | list[tuple[str, Decimal]]
+              ) -> tuple[int, int, list[str]]:
+        """A blank row, a bold header, the rows; returns the header's row, the
+        last row and the rows' labels."""
         self.writer.ws.append([])
         self.writer.ws.append(self.writer.header_cells([self.t(label), self.t(value)]))
         header = self.row + 2
         for name, n in rows:
             self.writer.append([name, self.money(n)])
         self.row = header + len(rows)
-        return header, self.row
+        return header, self.row, [name for name, _n in rows]
 
 
 def month_start(today: date, back: int) -> date:

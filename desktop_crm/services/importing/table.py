@@ -31,6 +31,8 @@ class SourceTable:
             exported from (its custom document property), else None.
         photos: a vCard's photo (the image file's bytes, not checked yet)
             by the index in ``rows`` of its contact.
+        layout: the contact export the rows were rewritten from (Google
+            Contacts, Outlook), translated; "" for other files.
     """
 
     path: Path
@@ -43,3 +45,4 @@ class SourceTable:
     fixed_mapping: dict[int, str] | None = None
     database_uuid: str | None = None
     photos: dict[int, bytes] = field(default_factory=dict)
+    layout: str = ""

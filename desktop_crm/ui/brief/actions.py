@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QPushButton, QWidget
 
 from desktop_crm.domain.brief import Brief
 from desktop_crm.domain.errors import CrmError
+from desktop_crm.domain.file_names import portable_file_name
 from desktop_crm.i18n import _
 from desktop_crm.services.brief import BriefService
 from desktop_crm.services.clients import ClientService
@@ -34,6 +35,7 @@ from desktop_crm.ui.brief.pdf import (
     system_page_size,
 )
 from desktop_crm.ui.operations import show_error
+from desktop_crm.ui.start_folder import documents_folder
 
 
 def _run_print_dialog(dialog: QPrintDialog) -> bool:
@@ -41,10 +43,9 @@ def _run_print_dialog(dialog: QPrintDialog) -> bool:
 
 
 def _safe_name(name: str) -> str:
-    """The client's name as a file name: no separators or characters that
-    some file systems refuse."""
-    cleaned = "".join("_" if c in '\\/:*?"<>|' or ord(c) < 32 else c for c in name).strip(" .")
-    return cleaned[:60] or "client"
+    """The client's name as a file name any system accepts (no separators,
+    no device name such as CON: ``domain.file_names``)."""
+    return portable_file_name(name, "client")
 
 
 class BriefActions(QObject):
@@ -69,7 +70,7 @@ class BriefActions(QObject):
         self._service = service
         self._client_id = client_id
         self._parent = parent
-        self.folder = Path.home()
+        self.folder = documents_folder()
         self.page_size = system_page_size()
         self.run_print_dialog: Callable[[QPrintDialog], bool] = _run_print_dialog
         self.have_printer: Callable[[], bool] = lambda: bool(QPrinterInfo.availablePrinters())

@@ -74,6 +74,14 @@ def test_windows_writes_a_command_file_in_the_startup_folder(tmp_path: Path) -> 
     assert start.path.parent.is_dir()
 
 
+def test_windows_command_file_keeps_a_percent_sign_in_the_path() -> None:
+    from desktop_crm.services.autostart import windows_command_file
+
+    exe = r"C:\Users\wang\100%PATH% sales\desktop-crm.exe"
+    assert windows_command_file([exe]).splitlines()[-1] == (
+        r'start "" "C:\Users\wang\100%%PATH%% sales\desktop-crm.exe"')
+
+
 def test_windows_without_appdata_uses_the_roaming_folder(tmp_path: Path) -> None:
     start = Autostart("win32", tmp_path, {}, ["x.exe"])
     assert start.path.parent == (tmp_path / "AppData" / "Roaming" / "Microsoft" / "Windows"
@@ -113,6 +121,16 @@ def test_the_launch_command() -> None:
         "/venv/bin/python3", "-m", "desktop_crm"]
     assert launch_command("/opt/desktop-crm/desktop-crm", frozen=True) == [
         "/opt/desktop-crm/desktop-crm"]
+
+
+def test_windows_bundle_starts_the_windowed_program(tmp_path: Path) -> None:
+    (tmp_path / "desktop-crm.exe").write_bytes(b"")
+    (tmp_path / "desktop-crm-cli.exe").write_bytes(b"")
+    for program in ("desktop-crm-cli.exe", "desktop-crm.exe"):
+        assert launch_command(str(tmp_path / program), frozen=True, platform="win32") == [
+            str(tmp_path / "desktop-crm.exe")]
+    assert launch_command(str(tmp_path / "desktop-crm-cli"), frozen=True, platform="linux") == [
+        str(tmp_path / "desktop-crm-cli")]
 
 
 def test_windows_prefers_pythonw(tmp_path: Path) -> None:

@@ -85,6 +85,17 @@ def test_other_spellings_of_the_same_files_are_held(held: Path, tmp_path: Path) 
         folder_link.unlink()
 
 
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
+def test_another_case_of_a_companion_not_made_yet_is_held(held: Path, suffix: str) -> None:
+    """Windows and macOS disks ignore case: CLIENTS.DB-JOURNAL is the journal."""
+    other_case = held.with_name((held.name + suffix).upper())
+    if other_case.exists():
+        pytest.skip("this disk ignores case: the file exists under the other spelling")
+    assert held_files.held_database(other_case) == held.resolve()
+    with pytest.raises(HeldFileError):
+        held_files.refuse_held(other_case)
+
+
 def test_a_backups_folder_is_recognised(held: Path, tmp_path: Path) -> None:
     target = backup(held)
     assert held_files.backup_folder_of_held(target) == held.resolve()
