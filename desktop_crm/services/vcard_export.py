@@ -5,7 +5,7 @@ One vCard per client not in the trash (or per given id), built with vobject:
 - FN and N: the name (N holds it whole as the family name: Chinese names
   have no reliable given/family split); an organisation's card has ORG set to
   its name and ``X-ABShowAs:COMPANY``, a person's ORG is the company.
-- TEL with TYPE (CELL, WORK, HOME, FAX, VOICE), the first one PREF; EMAIL;
+- TEL with TYPE (CELL, WORK, HOME, FAX, OTHER, VOICE), the first one PREF; EMAIL;
   ADR (work address, home address) with the text in the street field; TITLE;
   CATEGORIES from the tags; NOTE; ``X-WECHAT``; UID ``urn:uuid:`` and the
   client's UUID (the same client in every export and every database it
@@ -44,7 +44,7 @@ LUNAR_BIRTHDAY = "X-DESKTOP-CRM-LUNAR-BIRTHDAY"
 PHONE_TYPES = {
     PhoneKind.MOBILE: ["CELL", "VOICE"], PhoneKind.OFFICE: ["WORK", "VOICE"],
     PhoneKind.HOME: ["HOME", "VOICE"], PhoneKind.FAX: ["WORK", "FAX"],
-    PhoneKind.OTHER: ["VOICE"],
+    PhoneKind.OTHER: ["OTHER", "VOICE"],  # as Apple and Android write it
 }
 
 
