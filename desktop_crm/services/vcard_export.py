@@ -2,9 +2,11 @@
 
 One vCard per client not in the trash (or per given id), built with vobject:
 
-- FN and N: the name (N holds it whole as the family name: Chinese names
-  have no reliable given/family split); an organisation's card has ORG set to
-  its name and ``X-ABShowAs:COMPANY``, a person's ORG is the company.
+- FN and N: the name, and in N a person's name split as
+  ``domain.person_name`` does (a Chinese name by its surname, 欧阳 and 司马
+  included: ``N:欧阳;娜娜;;;``; a Western one as given + family,
+  ``N:Adams;Anna;;;``); an organisation's card has an empty N, ORG set to its
+  name and ``X-ABShowAs:COMPANY``, a person's ORG is the company.
 - TEL with TYPE (CELL, WORK, HOME, FAX, OTHER, VOICE), the first one PREF; EMAIL;
   ADR (work address, home address) with the text in the street field; TITLE;
   CATEGORIES from the tags; NOTE; ``X-WECHAT``; UID ``urn:uuid:`` and the
@@ -34,6 +36,7 @@ import vobject
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import ClientKind, PhoneKind
+from desktop_crm.domain.person_name import NameParts, split_name
 from desktop_crm.services.exporting import pages
 from desktop_crm.services.files import atomic_file
 from desktop_crm.storage import photo_repo
@@ -106,7 +109,10 @@ def build_vcard(card: ClientCard) -> Any:
     _add(vcard, "version", "3.0")
     _add(vcard, "fn", card.name)
     is_org = card.kind == ClientKind.ORGANISATION
-    vcard.add("n").value = vobject.vcard.Name(family="" if is_org else card.name)
+    parts = NameParts() if is_org else split_name(card.name)
+    vcard.add("n").value = vobject.vcard.Name(
+        family=parts.family, given=parts.given, additional=parts.additional,
+        prefix=parts.prefix, suffix=parts.suffix)
     if is_org:
         _add(vcard, "org", [card.name])
         _add(vcard, "x-abshowas", "COMPANY")

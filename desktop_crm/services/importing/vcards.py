@@ -11,6 +11,7 @@ from typing import Any
 
 from desktop_crm.domain import import_mapping as im
 from desktop_crm.domain.identity import parse_uuid
+from desktop_crm.domain.person_name import NameParts, join_name
 from desktop_crm.domain.vcard_detail import CardDetail
 from desktop_crm.i18n import _
 from desktop_crm.services.importing import guards, vcard_21
@@ -89,13 +90,10 @@ def _vcard_row(card: Any, organisation: bool) -> list[Any]:
     org = organisation_name(card)
     if organisation and org and not any(values[im.NAME]):
         values[im.NAME] = [org]
-    if not values[im.NAME] and "n" in contents:
+    if not any(values[im.NAME]) and "n" in contents:
         n = contents["n"][0].value
-        family, given = _text(getattr(n, "family", "")), _text(getattr(n, "given", ""))
-        if re.search(r"[\u3400-\u9fff]", family + given):
-            values[im.NAME].append(family + given)
-        else:
-            values[im.NAME].append(" ".join(p for p in (given, family) if p))
+        values[im.NAME] = [join_name(NameParts(**{part: _text(getattr(n, part, "")) for part in (
+            "family", "given", "additional", "prefix", "suffix")}))]
     name = " ".join(" ".join(values[im.NAME]).split())
     if org and not (organisation and name == org):
         values["company"].append(org)

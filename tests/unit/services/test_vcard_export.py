@@ -45,7 +45,7 @@ def test_a_person_round_trips(db: Database, service: ClientService, tmp_path: Pa
     assert out.read_bytes().startswith(b"BEGIN:VCARD\r\nVERSION:3.0\r\n")
     card = parse(out)["欧阳晓明"]
     assert card.version.value == "3.0"
-    assert card.n.value.family == "欧阳晓明"
+    assert (card.n.value.family, card.n.value.given) == ("欧阳", "晓明")
     assert card.org.value == ["北京宏图科技有限公司"]
     assert card.title.value == "总经理"
     phones = {t.value: t.type_paramlist for t in card.tel_list}

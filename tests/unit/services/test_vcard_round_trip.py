@@ -13,6 +13,7 @@ import vobject
 
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.domain.enums import ClientKind, PhoneKind
+from desktop_crm.domain.person_name import NameParts, join_name
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.services.demo import generate
 from desktop_crm.services.importing import ImportService
@@ -163,3 +164,42 @@ def test_what_other_programs_write(db: Database, tmp_path: Path) -> None:
     # no TYPE: the number's shape decides, as for a spreadsheet's column
     assert [(p.number, p.kind) for p in li.phones] == [
         ("+86-139-1234-5678", PhoneKind.MOBILE), ("010-6500 4444", PhoneKind.OFFICE)]
+
+
+def test_names_split_into_n_and_joined_back(db: Database, tmp_path: Path,
+                                            new_db: NewDatabases) -> None:
+    """N holds each person's name split (a Chinese one by its surname, a
+    Western one as given + family); a file without FN imports the names
+    joined from N as the app writes them."""
+    service = ClientService(db, user="test")
+    for name in ("欧阳娜娜", "陈彤", "司马光", "小王", "Anna Adams", "Ludwig van Beethoven"):
+        service.save(ClientCard(name=name))
+    service.save(ClientCard(name="宏图集团", kind=ClientKind.ORGANISATION))
+    generate(db, 60, seed=5, now=NOW)
+    before = cards_of(db)
+    out = tmp_path / "demo.vcf"
+    export_vcf(db, out)
+    text = out.read_bytes().decode("utf-8")
+    n_of = {card.fn.value: card.n.value for card in vobject.readComponents(text)}
+    assert (n_of["欧阳娜娜"].family, n_of["欧阳娜娜"].given) == ("欧阳", "娜娜")
+    assert (n_of["陈彤"].family, n_of["陈彤"].given) == ("陈", "彤")
+    assert (n_of["司马光"].family, n_of["司马光"].given) == ("司马", "光")
+    assert (n_of["小王"].family, n_of["小王"].given) == ("小王", "")
+    assert (n_of["Anna Adams"].family, n_of["Anna Adams"].given) == ("Adams", "Anna")
+    assert (n_of["Ludwig van Beethoven"].family,
+            n_of["Ludwig van Beethoven"].given) == ("van Beethoven", "Ludwig")
+    assert (n_of["宏图集团"].family, n_of["宏图集团"].given) == ("", "")
+    for card in before.values():
+        n = n_of[card.name]
+        if card.kind == ClientKind.PERSON:
+            assert n.family and join_name(NameParts(n.family, n.given, n.additional, n.prefix,
+                                                    n.suffix)) == card.name
+    no_fn = tmp_path / "no_fn.vcf"
+    no_fn.write_bytes("".join(line for line in text.splitlines(keepends=True)
+                              if not line.startswith("FN:")).encode("utf-8"))
+    assert "FN:" not in no_fn.read_text("utf-8")
+    target = new_db.open("empty.db")
+    import_into(target, no_fn)
+    after = cards_of(target)
+    assert {u: (c.name, c.kind) for u, c in after.items()} == {
+        u: (c.name, c.kind) for u, c in before.items()}
