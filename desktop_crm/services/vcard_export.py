@@ -17,10 +17,12 @@ One vCard per client not in the trash (or per given id), built with vobject:
   written as ``X-DESKTOP-CRM-LUNAR-BIRTHDAY:[YYYY]-MM-DD`` (``;LEAP=TRUE`` for
   a leap month) and not as BDAY.
 
-With ``photos``, a client's photo is ``PHOTO;ENCODING=b;TYPE=JPEG:`` and
-its base64, folded at 75 characters (vCard 3.0, RFC 2426): some 100 to
-400 KB of text a photo, so the file is written card by card and the photos
-read a few at a time. Profile answers are never exported here. The file is
+Every line is folded at 75 octets without splitting a UTF-8 character
+(``vcard_lines``: vobject counts characters, so lines of Chinese text came
+out at up to three times that). With ``photos``, a client's photo is
+``PHOTO;ENCODING=b;TYPE=JPEG:`` and its base64, folded the same way: some 100
+to 400 KB of text a photo, so the file is written card by card and the
+photos read a few at a time. Profile answers are never exported here. The file is
 written atomically.
 """
 
@@ -39,6 +41,7 @@ from desktop_crm.domain.enums import ClientKind, PhoneKind
 from desktop_crm.domain.person_name import NameParts, split_name
 from desktop_crm.services.exporting import pages
 from desktop_crm.services.files import atomic_file
+from desktop_crm.services.vcard_lines import fold, refold
 from desktop_crm.storage import photo_repo
 from desktop_crm.storage.database import Database
 
@@ -52,7 +55,6 @@ PHONE_TYPES = {
 
 
 PHOTOS_AT_ONCE = 20  # photos read at a time: a few MB
-FOLD = 75  # characters a line, then a line break and one space (RFC 2426)
 
 
 def export_vcf(db: Database, path: Path | str, client_ids: Sequence[int] | None = None,
@@ -72,7 +74,7 @@ def export_vcf(db: Database, path: Path | str, client_ids: Sequence[int] | None 
                         found = {k: p.data for k, p in photo_repo.for_clients(
                             s, [item.card.id for item in part if item.card.id]).items()}
                 for item in part:
-                    text = build_vcard(item.card).serialize()
+                    text = refold(build_vcard(item.card).serialize())
                     data = found.get(item.card.id or 0)
                     if data is not None:
                         text = with_photo(text, data)
@@ -89,10 +91,7 @@ def photo_count(db: Database) -> int:
 
 def photo_lines(data: bytes) -> str:
     """The PHOTO property of a JPEG, folded, with its line break."""
-    line = "PHOTO;ENCODING=b;TYPE=JPEG:" + base64.b64encode(data).decode("ascii")
-    parts = [line[:FOLD]] + [" " + line[i:i + FOLD - 1]
-                             for i in range(FOLD, len(line), FOLD - 1)]
-    return "\r\n".join(parts) + "\r\n"
+    return fold("PHOTO;ENCODING=b;TYPE=JPEG:" + base64.b64encode(data).decode("ascii"))
 
 
 def with_photo(vcard_text: str, data: bytes) -> str:
