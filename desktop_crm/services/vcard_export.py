@@ -13,9 +13,11 @@ One vCard per client not in the trash (or per given id), built with vobject:
   client's UUID (the same client in every export and every database it
   reaches; an import matches cards by it).
 - BDAY: ``1985-03-22``, or ``--03-22`` without a year (ISO 8601 truncated, as
-  Android and vCard 4 write it). A lunar birthday has no Gregorian date: it is
-  written as ``X-DESKTOP-CRM-LUNAR-BIRTHDAY:[YYYY]-MM-DD`` (``;LEAP=TRUE`` for
-  a leap month) and not as BDAY.
+  Android and vCard 4 write it). A lunar birthday (``vcard_lunar``) is
+  ``X-DESKTOP-CRM-LUNAR-BIRTHDAY:[YYYY]-MM-DD`` (``;LEAP=TRUE`` for a leap
+  month) for this app, a last NOTE line ``Birthday: Lunar 8/15 (1985)`` /
+  ``生日：1985年农历八月十五`` that phones show, and a BDAY only when the year
+  is known: the Gregorian date of birth.
 
 Every line is folded at 75 octets without splitting a UTF-8 character
 (``vcard_lines``: vobject counts characters, so lines of Chinese text came
@@ -39,14 +41,15 @@ from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import ClientKind, PhoneKind
 from desktop_crm.domain.person_name import NameParts, split_name
+from desktop_crm.services import vcard_lunar
 from desktop_crm.services.exporting import pages
 from desktop_crm.services.files import atomic_file
 from desktop_crm.services.vcard_lines import fold, refold
+from desktop_crm.services.vcard_lunar import LUNAR_BIRTHDAY
 from desktop_crm.storage import photo_repo
 from desktop_crm.storage.database import Database
 
 UID_PREFIX = "urn:uuid:"
-LUNAR_BIRTHDAY = "X-DESKTOP-CRM-LUNAR-BIRTHDAY"
 PHONE_TYPES = {
     PhoneKind.MOBILE: ["CELL", "VOICE"], PhoneKind.OFFICE: ["WORK", "VOICE"],
     PhoneKind.HOME: ["HOME", "VOICE"], PhoneKind.FAX: ["WORK", "FAX"],
@@ -131,8 +134,11 @@ def build_vcard(card: ClientCard) -> Any:
         _birthday(vcard, card.birthday)
     if card.tags:
         _add(vcard, "categories", list(card.tags))
-    if card.notes:
-        _add(vcard, "note", card.notes)
+    note = card.notes.strip("\n")
+    if card.birthday is not None and card.birthday.is_lunar:
+        note = "\n".join(p for p in (note, vcard_lunar.note_line(card.birthday)) if p)
+    if note:
+        _add(vcard, "note", note)
     if card.wechat:
         _add(vcard, "x-wechat", card.wechat)
     if card.website:
@@ -151,11 +157,12 @@ def _add(vcard: Any, name: str, value: Any) -> Any:
 
 
 def _birthday(vcard: Any, spec: DateSpec) -> None:
-    text = f"{spec.year:04d}-" if spec.year else "--"
-    text += f"{spec.month:02d}-{spec.day:02d}"
     if not spec.is_lunar:
-        _add(vcard, "bday", text)
+        _add(vcard, "bday", vcard_lunar.value_of(spec))
         return
-    line = _add(vcard, LUNAR_BIRTHDAY, text)
+    gregorian = vcard_lunar.gregorian_birthday(spec)
+    if gregorian is not None:
+        _add(vcard, "bday", gregorian)
+    line = _add(vcard, LUNAR_BIRTHDAY, vcard_lunar.value_of(spec))
     if spec.leap:
         line.params["LEAP"] = ["TRUE"]

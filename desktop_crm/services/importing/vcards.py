@@ -14,6 +14,7 @@ from desktop_crm.domain.identity import parse_uuid
 from desktop_crm.domain.person_name import NameParts, join_name
 from desktop_crm.domain.vcard_detail import CardDetail
 from desktop_crm.i18n import _
+from desktop_crm.services import vcard_lunar
 from desktop_crm.services.importing import guards, vcard_21
 from desktop_crm.services.importing.errors import ImportFileError
 from desktop_crm.services.importing.table import VCF, SourceTable
@@ -28,7 +29,7 @@ from desktop_crm.services.importing.vcard_kinds import (
 _VCARD_FIELDS = (im.NAME, "company", "title", im.MOBILE, im.PHONE, "email", "wechat",
                  "website", "address", "home_address", "birthday", "notes", "tags", im.UUID)
 # written by services/vcard_export.py: a lunar birthday as [YYYY]-MM-DD, LEAP=TRUE
-_LUNAR_BIRTHDAY = "x-desktop-crm-lunar-birthday"
+_LUNAR_BIRTHDAY = vcard_lunar.LUNAR_BIRTHDAY.lower()
 
 _CARD_START = re.compile(r"^[ \t]*BEGIN[ \t]*:[ \t]*VCARD", re.IGNORECASE | re.MULTILINE)
 
@@ -111,23 +112,26 @@ def _vcard_row(card: Any, organisation: bool) -> list[Any]:
                                      "country")) if p)
         values["home_address" if "HOME" in types(prop) else "address"].append(
             " ".join(text.split()))
-    for prop in contents.get("bday", [])[:1]:
-        bday = _text(prop.value)
-        m = re.fullmatch(r"--(\d{2})-?(\d{2})", bday)
-        values["birthday"].append(f"{m.group(1)}-{m.group(2)}" if m else bday[:10])
+    lunar = None  # the app's own lunar birthday wins over the BDAY written with it
     for prop in contents.get(_LUNAR_BIRTHDAY, [])[:1]:
+        lunar = vcard_lunar.read(prop)
         m = re.fullmatch(r"(?:(\d{4})-|--)(\d{2})-(\d{2})", _text(prop.value))
-        if m and not values["birthday"]:
+        if m:
             leap = "leap " if [str(v).upper() for v in prop.params.get("LEAP", [])] == [
                 "TRUE"] else ""
             year = f" ({m.group(1)})" if m.group(1) else ""
             values["birthday"].append(f"Lunar {leap}{int(m.group(2))}/{int(m.group(3))}{year}")
+    for prop in contents.get("bday", [])[:1] if not values["birthday"] else []:
+        bday = _text(prop.value)
+        m = re.fullmatch(r"--(\d{2})-?(\d{2})", bday)
+        values["birthday"].append(f"{m.group(1)}-{m.group(2)}" if m else bday[:10])
     for prop in contents.get("x-wechat", [])[:1]:
         values["wechat"].append(_text(prop.value))
     for prop in contents.get("url", [])[:1]:
         values["website"].append(_text(prop.value))
     for prop in contents.get("note", []):
-        values["notes"].append(_text(prop.value))
+        note = _text(prop.value)
+        values["notes"].append(vcard_lunar.without_note_line(note, lunar) if lunar else note)
     for prop in contents.get("categories", []):
         value = prop.value
         values["tags"].extend(_text(v) for v in (value if isinstance(value, list) else [value]))

@@ -74,7 +74,8 @@ def test_an_organisation_and_birthdays_without_year_or_lunar(
     assert org.org.value == ["宏图集团"] and org.x_abshowas.value == "COMPANY"
     assert cards["李娜"].bday.value == "--02-29"
     wang = cards["王芳"]
-    assert not hasattr(wang, "bday")
+    assert wang.bday.value == "1990-06-30"  # the Gregorian date of birth
+    assert wang.note.value == "Birthday: Lunar leap 5/8 (1990)"
     lunar = wang.contents[LUNAR_BIRTHDAY.lower()][0]
     assert lunar.value == "1990-05-08" and lunar.params["LEAP"] == ["TRUE"]
 

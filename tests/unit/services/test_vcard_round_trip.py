@@ -9,11 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 import vobject
 
 from desktop_crm.domain.client import ClientCard, Phone
+from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import ClientKind, PhoneKind
 from desktop_crm.domain.person_name import NameParts, join_name
+from desktop_crm.i18n import language_in_this_thread
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.services.demo import generate
 from desktop_crm.services.importing import ImportService
@@ -38,7 +41,7 @@ def import_into(target: Database, path: Path) -> None:
 
 def summary(card: ClientCard) -> tuple[object, ...]:
     return (card.kind, card.name, [(p.number, p.kind) for p in card.phones], card.email,
-            card.birthday, card.company)
+            card.birthday, card.company, card.notes)
 
 
 def test_the_demo_book_comes_back_whole(db: Database, tmp_path: Path,
@@ -203,3 +206,45 @@ def test_names_split_into_n_and_joined_back(db: Database, tmp_path: Path,
     after = cards_of(target)
     assert {u: (c.name, c.kind) for u, c in after.items()} == {
         u: (c.name, c.kind) for u, c in before.items()}
+
+
+LUNAR_CARDS = (
+    ("王芳", DateSpec.lunar(5, 8, leap=True, year=1990), "喜欢喝茶\n周末勿扰"),
+    ("李娜", DateSpec.lunar(8, 15), ""),
+    ("张伟", DateSpec.lunar(1, 1, year=1985), "老客户"),
+    ("陈彤", DateSpec.solar(3, 22, 1985), "Birthday: Lunar 8/15"),
+)
+
+
+@pytest.mark.parametrize(("write", "read"), [("zh", "zh"), ("en", "en"), ("zh", "en")])
+def test_lunar_birthdays_show_on_phones_and_come_back_lunar(
+        db: Database, tmp_path: Path, new_db: NewDatabases, write: str, read: str) -> None:
+    service = ClientService(db, user="test")
+    for name, birthday, notes in LUNAR_CARDS:
+        service.save(ClientCard(name=name, birthday=birthday, notes=notes))
+    out = tmp_path / "c.vcf"
+    with language_in_this_thread(write):
+        export_vcf(db, out)
+    cards = {c.fn.value: c for c in vobject.readComponents(out.read_bytes().decode("utf-8"))}
+    wang, li, zhang = cards["王芳"], cards["李娜"], cards["张伟"]
+    if write == "zh":
+        assert wang.note.value == "喜欢喝茶\n周末勿扰\n生日：1990年农历闰五月初八"
+        assert li.note.value == "生日：农历八月十五"
+    else:
+        assert wang.note.value == "喜欢喝茶\n周末勿扰\nBirthday: Lunar leap 5/8 (1990)"
+        assert li.note.value == "Birthday: Lunar 8/15"
+    assert wang.bday.value == "1990-06-30" and zhang.bday.value == "1985-02-20"
+    assert "bday" not in li.contents  # no year: no Gregorian date is known
+    assert cards["陈彤"].bday.value == "1985-03-22"
+    target = new_db.open("empty.db")
+    with language_in_this_thread(read):
+        import_into(target, out)
+    back = {c.name: c for c in cards_of(target).values()}
+    for name, birthday, notes in LUNAR_CARDS:
+        assert (back[name].birthday, back[name].notes) == (birthday, notes)
+    # exported again, the note still has the line once
+    again = tmp_path / "again.vcf"
+    with language_in_this_thread(write):
+        export_vcf(target, again)
+    assert again.read_bytes().count("闰五月初八".encode() if write == "zh" else
+                                    b"Lunar leap 5/8") == 1
