@@ -128,6 +128,15 @@ EMAIL;INTERNET:john.doe@example.com
 EMAIL;PREF;INTERNET:jd@example.com
 END:VCARD
 BEGIN:VCARD
+VERSION:3.0
+FN:
+N:;;;;
+PRODID:-//Apple Inc.//Mac OS X 10.12.6//EN
+ORG:深圳百川茶庄;
+TEL:0755-2345 6789
+X-ABShowAs:COMPANY
+END:VCARD
+BEGIN:VCARD
 VERSION:4.0
 KIND:individual
 FN:李娜
@@ -156,6 +165,9 @@ def test_what_other_programs_write(db: Database, tmp_path: Path) -> None:
     shanghai = cards["上海远大贸易"]  # ORG alone, no FN: the organisation's name
     assert shanghai.kind == ClientKind.ORGANISATION and shanghai.company == ""
     assert [(p.number, p.kind) for p in shanghai.phones] == [("021-5555 0002", PhoneKind.HOME)]
+    # macOS Contacts: an empty FN, the name in ORG only
+    assert (cards["深圳百川茶庄"].kind, cards["深圳百川茶庄"].company) == (
+        ClientKind.ORGANISATION, "")
     john = cards["John Doe"]
     assert john.kind == ClientKind.PERSON and john.company == "IBM Accounting"
     assert [(p.number, p.kind) for p in john.phones] == [
