@@ -22,7 +22,7 @@ BENCH_PG_ARGS = $(if $(BENCH_PG_URL),--pg-url '$(BENCH_PG_URL)',--pg-dir $(BENCH
 # PYTEST_JOBS= (empty) runs it in one process.
 PYTEST_JOBS ?= -n auto --dist loadfile
 
-.PHONY: run test test-fast bench clean-venv install-desktop uninstall-desktop
+.PHONY: run test test-fast bench bundle clean-venv install-desktop uninstall-desktop
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/card_scan.py
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/excel.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
+
+# The one-folder bundle (build.spec): dist/desktop-crm/ with the windowed
+# `desktop-crm` and the console `desktop-crm-cli`; work files in build/.
+bundle: $(STAMP)
+	$(BIN)/pyinstaller --noconfirm build.spec
 
 # Linux: Desktop CRM in the application menu (a .desktop entry and the icon
 # under ~/.local/share, or $XDG_DATA_HOME), starting this checkout's app.

@@ -100,6 +100,7 @@ def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     from desktop_crm.storage.database import DatabaseDamagedError, default_db_path, shown_url
     from desktop_crm.ui.backups import open_or_recover
     from desktop_crm.ui.qt_translations import install_qt_translations
+    from desktop_crm.ui.stop_signals import quit_on_stop_signals
 
     app = QApplication.instance() or QApplication(sys.argv)
     install_error_dialog()
@@ -138,6 +139,7 @@ def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     hourly = QTimer(window)
     hourly.timeout.connect(window.backup_if_due)
     hourly.start(60 * 60 * 1000)
+    quit_on_stop_signals(window, window.quit)
     code = app.exec()
     window.backup_on_exit()
     window.db.close()

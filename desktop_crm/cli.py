@@ -798,6 +798,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
         service: ImportService | OrderImportService = \
             (OrderImportService if orders else ImportService)(db, user=_user(args))
         plan = service.plan(source, mapping, args.on_duplicate)
+        if source.table.layout:
+            print(_("{path} is an export of {layout}: its columns are read as below",
+                    path=args.file.name, layout=source.table.layout))
         for column, key in sorted(mapping.items()):
             print(_("Column {column} -> {field}", column=source.column_name(column),
                     field=label(key)))

@@ -51,6 +51,8 @@ LAST_NAME = "last_name"
 FIRST_NAME = "first_name"
 MOBILE = "mobile"
 PHONE = "phone"
+HOME_PHONE = "home_phone"
+FAX = "fax"
 ANNUAL_SPEND = "annual_spend"
 
 FIELD_LABELS: dict[str, str] = {
@@ -63,6 +65,8 @@ FIELD_LABELS: dict[str, str] = {
     "title": N_("Title"),
     MOBILE: N_("Mobile"),
     PHONE: N_("Phone"),
+    HOME_PHONE: N_("Home phone"),
+    FAX: N_("Fax"),
     "email": N_("E-mail"),
     "wechat": N_("WeChat"),
     "website": N_("Website"),
@@ -79,7 +83,8 @@ FIELD_LABELS: dict[str, str] = {
 }
 FIELDS: tuple[str, ...] = tuple(FIELD_LABELS)
 # Fields that several columns may feed (their values are joined or listed).
-MULTI_FIELDS = frozenset({MOBILE, PHONE, "address", "home_address", "notes", "tags"})
+MULTI_FIELDS = frozenset({MOBILE, PHONE, HOME_PHONE, FAX, "address", "home_address", "notes",
+                          "tags"})
 _TEXT_FIELDS = ("company", "title", "wechat", "website", "industry", "source", "owner")
 
 # Header names, compared after normalize_header(): lower case, no spaces or
@@ -102,7 +107,11 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
              "mobilenumber", "mobileno", "cell", "cellphone", "cellular", "handphone"),
     PHONE: ("电话", "座机", "固定电话", "固话", "办公电话", "电话号码", "联系电话", "联系方式",
             "公司电话", "单位电话", "phone", "phonenumber", "tel", "telephone", "workphone",
-            "businessphone", "officephone", "contactnumber", "contactphone", "homephone"),
+            "businessphone", "officephone", "contactnumber", "contactphone"),
+    HOME_PHONE: ("家庭电话", "住宅电话", "宅电", "家里电话", "homephone", "hometel",
+                 "hometelephone", "privatephone"),
+    FAX: ("传真", "传真号", "传真号码", "fax", "faxnumber", "telefax", "businessfax",
+          "workfax", "officefax", "homefax"),
     "email": ("邮箱", "电子邮箱", "电子邮件", "邮件", "邮箱地址", "email", "emailaddress",
               "mail", "mailaddress"),
     "wechat": ("微信", "微信号", "wechat", "wechatid", "weixin", "wx"),
@@ -504,8 +513,14 @@ def mapped_cells(values: Sequence[object], mapping: Mapping[int, str], headers: 
         yield key, values[index] if index < len(values) else None
 
 
+# The kind a phone column gives its numbers (an office column's number that
+# has a mobile's shape is a mobile).
+PHONE_KINDS = {MOBILE: PhoneKind.MOBILE, PHONE: PhoneKind.OFFICE, HOME_PHONE: PhoneKind.HOME,
+               FAX: PhoneKind.FAX}
+
+
 def _card_field(key: str) -> str:
-    if key in (MOBILE, PHONE):
+    if key in PHONE_KINDS:
         return "phones"
     if key in (LAST_NAME, FIRST_NAME):
         return NAME
@@ -569,15 +584,16 @@ def build_row(row_number: int, values: Sequence[object], mapping: Mapping[int, s
                 problems.append(RowProblem(row_number, column(index),
                                            _("Not a client ID: the value is ignored"),
                                            WARNING, text))
-        elif key in (MOBILE, PHONE):
+        elif key in PHONE_KINDS:
             for number in split_phones(value):
                 problem = check_phone(number)
                 if problem:
                     warn(index, problem + _(" (kept in the notes)"), number)
                     raw_contacts.append(number)
                     continue
-                kind = PhoneKind.MOBILE if is_mobile(number) else (
-                    PhoneKind.MOBILE if key == MOBILE else PhoneKind.OFFICE)
+                kind = PHONE_KINDS[key]
+                if kind == PhoneKind.OFFICE and is_mobile(number):
+                    kind = PhoneKind.MOBILE
                 card.phones.append(Phone(number, kind))
         elif key == "email":
             problem = check_email(text)

@@ -47,6 +47,7 @@ from desktop_crm.services.importing import (
     OrderPlan,
     save_report,
 )
+from desktop_crm.services.importing.service import columns_shown
 from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.widgets import ERROR_STYLE
 
@@ -248,6 +249,9 @@ class ImportDialog(QDialog):
         self.problems_table.verticalHeader().hide()
         self.problems_table.horizontalHeader().setStretchLastSection(True)
         self.problems_table.setMinimumHeight(130)
+        # named before any plan: with no name column there is none (not "1 2 3")
+        self.problems_table.setHorizontalHeaderLabels(
+            [_("Row"), _("Column"), _("Severity"), _("Problem"), _("Value")])
         self.save_report_button = QPushButton(_("Save report…"), problems_box)
         self.save_report_button.clicked.connect(self.save_report)
         self.no_problems = QLabel(_("No problems found."), problems_box)
@@ -299,8 +303,13 @@ class ImportDialog(QDialog):
         """Fill the file line, sheet chooser, header row and mapping grid from
         ``self.source``."""
         source, table = self.source, self.source.table
-        self.file_label.setText(_("{file} ({format})", file=source.path.name,
-                                  format=source.format.upper()))
+        if table.layout:  # Google's or Outlook's contacts: read into fixed columns
+            self.file_label.setText(_("{file} ({format}, an export of {layout})",
+                                      file=source.path.name, format=source.format.upper(),
+                                      layout=table.layout))
+        else:
+            self.file_label.setText(_("{file} ({format})", file=source.path.name,
+                                      format=source.format.upper()))
         self.file_label.setToolTip(str(source.path))
         several = len(table.sheet_names) > 1
         self.sheet_combo.blockSignals(True)
@@ -495,9 +504,13 @@ class ImportDialog(QDialog):
             self.errors_note.setText(str(error))
         else:
             self.summary.setText(_("No column is mapped to the client's name"))
-            self.errors_note.setText(_(
-                "Choose Name (or Family name and Given name) above the column that holds the "
-                "client's name; nothing can be imported until one does."))
+            choose = _("Choose Name (or Family name and Given name) above the column that "
+                       "holds the client's name; nothing can be imported until one does.")
+            if not self.mapping() and not self.source.suggested_mapping:
+                choose = _("None of the columns found is one the app knows, so none of them "
+                           "holds the client's name: {columns}.",
+                           columns=columns_shown(error.columns) or "-") + "\n" + choose
+            self.errors_note.setText(choose)
         self.errors_note.show()
         self.import_button.setEnabled(False)
         self.problems_table.setRowCount(0)

@@ -27,7 +27,7 @@ from typing import Any
 
 from desktop_crm.domain import import_mapping as im
 from desktop_crm.i18n import _
-from desktop_crm.services.importing import biff, guards, origin
+from desktop_crm.services.importing import biff, guards, origin, utf16
 from desktop_crm.services.importing.errors import ImportFileError
 from desktop_crm.services.importing.table import (
     CSV,
@@ -56,36 +56,42 @@ def detect_format(data: bytes) -> str | None:
         return XLS
     if head.startswith(_ZIP):
         return XLSX  # or ods: told apart by the zip's members
+    wide = utf16.encoding_of(data)
+    if wide is not None:
+        text = utf16.trim(data[:utf16.SAMPLE], wide).decode(wide, "replace")
+        return VCF if _VCARD_START.match(text) else CSV
     if head[:11].upper() == b"BEGIN:VCARD":
         return VCF
     if _looks_like_text(data):
-        text = data.lstrip(b"\xef\xbb\xbf")
-        if text.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return CSV
-        if re.match(rb"\s*BEGIN:VCARD", text, re.IGNORECASE):
+        if re.match(rb"\s*BEGIN:VCARD", data.lstrip(b"\xef\xbb\xbf"), re.IGNORECASE):
             return VCF
         return CSV
     return None
 
 
+_VCARD_START = re.compile(r"[\s\ufeff]*BEGIN:VCARD", re.IGNORECASE)
+
+
 def _looks_like_text(data: bytes) -> bool:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    sample = data[:8192]
+    sample = data[:utf16.SAMPLE]
     # a stray NUL or two from a broken export is text (they are dropped);
-    # UTF-16 without a BOM or a binary file has far more
+    # a binary file has far more (UTF-16 is told apart before: utf16.py)
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 13))
     return controls <= max(len(sample) // 100, 4)
 
 
 def detect_encoding(data: bytes, path: Path) -> str:
-    """UTF-8 with or without BOM, UTF-16 with BOM, else GB18030 (a superset of
-    GBK and GB2312, which Chinese Excel and WPS write). Checked in chunks,
-    without holding the decoded text."""
-    if data.startswith(b"\xef\xbb\xbf"):
+    """UTF-16 (LE or BE, with or without BOM: ``utf16.py``), UTF-8 with or
+    without BOM, else GB18030 (a superset of GBK and GB2312, which Chinese
+    Excel and WPS write). Checked in chunks, without holding the decoded
+    text; a UTF-16 character cut off at the end of the file is left out
+    (``utf16.trim``: read_file and decode_text drop it)."""
+    wide = utf16.encoding_of(data)
+    if wide is not None:
+        candidates = [wide]
+        data = utf16.trim(data, wide)
+    elif data.startswith(b"\xef\xbb\xbf"):
         candidates = ["utf-8-sig"]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        candidates = ["utf-16"]
     else:
         candidates = ["utf-8", "gb18030"]
     view = memoryview(data)
@@ -95,16 +101,31 @@ def detect_encoding(data: bytes, path: Path) -> str:
             for start in range(0, len(data), 1 << 20):
                 decoder.decode(view[start:start + (1 << 20)])
             decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if wide is not None:
+                raise _damaged_utf16(path, data, wide) from exc
             continue
         return encoding
     raise ImportFileError(_("{path}: the text is neither UTF-8 nor GBK/GB18030", path=path.name))
 
 
+def _damaged_utf16(path: Path, data: bytes, encoding: str) -> ImportFileError:
+    """The line (1-based) of the first thing that is not UTF-16, such as a
+    lone surrogate: found again over the whole text (only when it fails)."""
+    try:
+        data.decode(encoding)
+        offset = len(data)
+    except UnicodeDecodeError as exc:
+        offset = exc.start
+    line = data[:offset].decode(encoding, "replace").count("\n") + 1
+    return ImportFileError(_("{path} is UTF-16 text, but line {row} is damaged and "
+                             "cannot be read", path=path.name, row=line))
+
+
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     """(text, encoding), see detect_encoding."""
     encoding = detect_encoding(data, path)
-    return data.decode(encoding), encoding
+    return utf16.trim(data, encoding).decode(encoding), encoding
 
 
 def read_file(path: Path, sheet: str | None = None,
@@ -124,7 +145,8 @@ def read_file(path: Path, sheet: str | None = None,
         with path.open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             head = fh.read(65536)
-            blank = size <= len(head) and not head.strip(b"\xef\xbb\xbf \t\r\n\x00")
+            # a byte-order mark (UTF-8 or UTF-16) and white space: blank
+            blank = size <= len(head) and not head.strip(b"\xef\xbb\xbf\xff\xfe \t\r\n\x00")
             kind = "" if blank else detect_format(head)
             limit = guards.MAX_TEXT_BYTES if kind in (CSV, VCF) else \
                 guards.MAX_SPREADSHEET_BYTES
@@ -155,6 +177,7 @@ def read_file(path: Path, sheet: str | None = None,
         if kind == XLSX:
             return _read_zip(path, data, sheet, sheet_order)
         encoding = detect_encoding(data, path)
+        data = utf16.trim(data, encoding)
         if kind == VCF:
             return read_vcards(path, data.decode(encoding), encoding)
         return _read_csv(path, data, encoding)
@@ -306,7 +329,7 @@ def _read_csv(path: Path, data: bytes, encoding: str) -> SourceTable:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    dirty = encoding == "utf-16" or guards.CONTROL_BYTES.search(data) is not None
+    dirty = utf16.is_utf16(encoding) or guards.CONTROL_BYTES.search(data) is not None
     rows: list[list[Any]] = []
     widest = 0
     try:

@@ -49,6 +49,7 @@ from desktop_crm.domain.import_mapping import ERROR, WARNING, RowCard, RowProble
 from desktop_crm.domain.vcard_detail import apply_detail
 from desktop_crm.i18n import _, ngettext
 from desktop_crm.services.clock import Clock, current_user, system_clock
+from desktop_crm.services.importing import contact_layouts
 from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError
 from desktop_crm.services.importing.readers import read_file
 from desktop_crm.services.importing.table import SourceTable
@@ -140,6 +141,8 @@ def open_source(path: Path | str, sheet: str | None = None,
     path = Path(path)
     orders = kind == ORDERS
     table = read_file(path, sheet, oi.order_sheets_first if orders else im.client_sheets_first)
+    if not orders:  # Google's and Outlook's contact exports: their rows rewritten
+        table = contact_layouts.recognise(table)
     rows = table.rows
     if not any(any(v is not None for v in row) for row in rows):
         raise ImportFileError(_("{path} is empty", path=path.name))
@@ -337,6 +340,11 @@ class ImportResult:
         return summary_text(self.counts, self.warnings)
 
 
+def columns_shown(columns: list[str]) -> str:
+    """The first dozen column names, for a message."""
+    return ", ".join(columns[:12]) + (", …" if len(columns) > 12 else "")
+
+
 def require_name_column(source: ImportSource, mapping: Mapping[int, str]) -> None:
     """Raise NoNameColumnError, naming the file's columns, when no column is
     mapped to the client's name."""
@@ -344,7 +352,12 @@ def require_name_column(source: ImportSource, mapping: Mapping[int, str]) -> Non
         return
     columns = [source.column_name(i) for i, header in enumerate(source.headers)
                if header.strip()]
-    shown = ", ".join(columns[:12]) + (", …" if len(columns) > 12 else "")
+    shown = columns_shown(columns)
+    if not mapping and not source.suggested_mapping:  # not one column the app knows
+        raise NoNameColumnError(_(
+            "{path}: none of its columns is one the app knows, so none of them holds the "
+            "client's name (columns found: {columns})", path=source.path.name,
+            columns=shown or "-"), columns)
     raise NoNameColumnError(_(
         "{path}: no column is mapped to the client's name (columns found: {columns})",
         path=source.path.name, columns=shown or "-"), columns)

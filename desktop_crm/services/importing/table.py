@@ -35,6 +35,8 @@ class SourceTable:
             by the index in ``rows`` of its contact.
         details: what a vCard says that the columns cannot hold (nature,
             phone kinds and order), by the index in ``rows`` of its contact.
+        layout: the contact export the rows were rewritten from (Google
+            Contacts, Outlook), translated; "" for other files.
     """
 
     path: Path
@@ -48,3 +50,4 @@ class SourceTable:
     database_uuid: str | None = None
     photos: dict[int, bytes] = field(default_factory=dict)
     details: dict[int, CardDetail] = field(default_factory=dict)
+    layout: str = ""

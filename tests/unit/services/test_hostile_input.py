@@ -733,13 +733,6 @@ def test_nul_bytes_are_dropped_from_every_format(tmp_path: Path, db: Database) -
     _no_control_characters(db)
 
 
-def test_utf16_without_bom_is_still_not_text(tmp_path: Path) -> None:
-    path = tmp_path / "utf16.csv"
-    path.write_bytes("姓名,手机\nZhang Wei,13800138000\n".encode("utf-16-le"))
-    with pytest.raises(ImportFileError, match=r"utf16\.csv is not a spreadsheet"):
-        open_source(path)
-
-
 def test_the_limits_hold_what_real_files_need() -> None:
     """The app's own Clients sheet (38 columns) of 100,000 clients, with room;
     and the fast scan of .xlsx cells, which lets through cells in A1:AZ149999

@@ -116,6 +116,7 @@ def _csv(path: Path, rows: list[list[Any]]) -> Path:
 # -- every real file imports -----------------------------------------------------------
 
 REAL_FILES: dict[str, dict[str, Any]] = {
+    "csv/roundcube_gmail.csv": {"format": "csv", "created": 1},
     "xlsx/calamine_issue444.xls": {"format": "xls", "created": 9},
     "xlsx/calamine_issue_174.xlsx": {"format": "xlsx", "created": 1},
     "xlsx/exceldatareader_NoStyles_NoRAttribute.xlsx": {"format": "xlsx", "created": 9},
