@@ -2,23 +2,29 @@
 
 One vCard per client not in the trash (or per given id), built with vobject:
 
-- FN and N: the name (N holds it whole as the family name: Chinese names
-  have no reliable given/family split); an organisation's card has ORG set to
-  its name and ``X-ABShowAs:COMPANY``, a person's ORG is the company.
-- TEL with TYPE (CELL, WORK, HOME, FAX, VOICE), the first one PREF; EMAIL;
+- FN and N: the name, and in N a person's name split as
+  ``domain.person_name`` does (a Chinese name by its surname, 欧阳 and 司马
+  included: ``N:欧阳;娜娜;;;``; a Western one as given + family,
+  ``N:Adams;Anna;;;``); an organisation's card has an empty N, ORG set to its
+  name and ``X-ABShowAs:COMPANY``, a person's ORG is the company.
+- TEL with TYPE (CELL, WORK, HOME, FAX, OTHER, VOICE), the first one PREF; EMAIL;
   ADR (work address, home address) with the text in the street field; TITLE;
   CATEGORIES from the tags; NOTE; ``X-WECHAT``; UID ``urn:uuid:`` and the
   client's UUID (the same client in every export and every database it
   reaches; an import matches cards by it).
 - BDAY: ``1985-03-22``, or ``--03-22`` without a year (ISO 8601 truncated, as
-  Android and vCard 4 write it). A lunar birthday has no Gregorian date: it is
-  written as ``X-DESKTOP-CRM-LUNAR-BIRTHDAY:[YYYY]-MM-DD`` (``;LEAP=TRUE`` for
-  a leap month) and not as BDAY.
+  Android and vCard 4 write it). A lunar birthday (``vcard_lunar``) is
+  ``X-DESKTOP-CRM-LUNAR-BIRTHDAY:[YYYY]-MM-DD`` (``;LEAP=TRUE`` for a leap
+  month) for this app, a last NOTE line ``Birthday: Lunar 8/15 (1985)`` /
+  ``生日：1985年农历八月十五`` that phones show, and a BDAY only when the year
+  is known: the Gregorian date of birth.
 
-With ``photos``, a client's photo is ``PHOTO;ENCODING=b;TYPE=JPEG:`` and
-its base64, folded at 75 characters (vCard 3.0, RFC 2426): some 100 to
-400 KB of text a photo, so the file is written card by card and the photos
-read a few at a time. Profile answers are never exported here. The file is
+Every line is folded at 75 octets without splitting a UTF-8 character
+(``vcard_lines``: vobject counts characters, so lines of Chinese text came
+out at up to three times that). With ``photos``, a client's photo is
+``PHOTO;ENCODING=b;TYPE=JPEG:`` and its base64, folded the same way: some 100
+to 400 KB of text a photo, so the file is written card by card and the
+photos read a few at a time. Profile answers are never exported here. The file is
 written atomically.
 """
 
@@ -34,22 +40,24 @@ import vobject
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import ClientKind, PhoneKind
+from desktop_crm.domain.person_name import NameParts, split_name
+from desktop_crm.services import vcard_lunar
 from desktop_crm.services.exporting import pages
 from desktop_crm.services.files import atomic_file
+from desktop_crm.services.vcard_lines import fold, refold
+from desktop_crm.services.vcard_lunar import LUNAR_BIRTHDAY
 from desktop_crm.storage import photo_repo
 from desktop_crm.storage.database import Database
 
 UID_PREFIX = "urn:uuid:"
-LUNAR_BIRTHDAY = "X-DESKTOP-CRM-LUNAR-BIRTHDAY"
 PHONE_TYPES = {
     PhoneKind.MOBILE: ["CELL", "VOICE"], PhoneKind.OFFICE: ["WORK", "VOICE"],
     PhoneKind.HOME: ["HOME", "VOICE"], PhoneKind.FAX: ["WORK", "FAX"],
-    PhoneKind.OTHER: ["VOICE"],
+    PhoneKind.OTHER: ["OTHER", "VOICE"],  # as Apple and Android write it
 }
 
 
 PHOTOS_AT_ONCE = 20  # photos read at a time: a few MB
-FOLD = 75  # characters a line, then a line break and one space (RFC 2426)
 
 
 def export_vcf(db: Database, path: Path | str, client_ids: Sequence[int] | None = None,
@@ -69,7 +77,7 @@ def export_vcf(db: Database, path: Path | str, client_ids: Sequence[int] | None 
                         found = {k: p.data for k, p in photo_repo.for_clients(
                             s, [item.card.id for item in part if item.card.id]).items()}
                 for item in part:
-                    text = build_vcard(item.card).serialize()
+                    text = refold(build_vcard(item.card).serialize())
                     data = found.get(item.card.id or 0)
                     if data is not None:
                         text = with_photo(text, data)
@@ -86,10 +94,7 @@ def photo_count(db: Database) -> int:
 
 def photo_lines(data: bytes) -> str:
     """The PHOTO property of a JPEG, folded, with its line break."""
-    line = "PHOTO;ENCODING=b;TYPE=JPEG:" + base64.b64encode(data).decode("ascii")
-    parts = [line[:FOLD]] + [" " + line[i:i + FOLD - 1]
-                             for i in range(FOLD, len(line), FOLD - 1)]
-    return "\r\n".join(parts) + "\r\n"
+    return fold("PHOTO;ENCODING=b;TYPE=JPEG:" + base64.b64encode(data).decode("ascii"))
 
 
 def with_photo(vcard_text: str, data: bytes) -> str:
@@ -106,7 +111,10 @@ def build_vcard(card: ClientCard) -> Any:
     _add(vcard, "version", "3.0")
     _add(vcard, "fn", card.name)
     is_org = card.kind == ClientKind.ORGANISATION
-    vcard.add("n").value = vobject.vcard.Name(family="" if is_org else card.name)
+    parts = NameParts() if is_org else split_name(card.name)
+    vcard.add("n").value = vobject.vcard.Name(
+        family=parts.family, given=parts.given, additional=parts.additional,
+        prefix=parts.prefix, suffix=parts.suffix)
     if is_org:
         _add(vcard, "org", [card.name])
         _add(vcard, "x-abshowas", "COMPANY")
@@ -126,8 +134,11 @@ def build_vcard(card: ClientCard) -> Any:
         _birthday(vcard, card.birthday)
     if card.tags:
         _add(vcard, "categories", list(card.tags))
-    if card.notes:
-        _add(vcard, "note", card.notes)
+    note = card.notes.strip("\n")
+    if card.birthday is not None and card.birthday.is_lunar:
+        note = "\n".join(p for p in (note, vcard_lunar.note_line(card.birthday)) if p)
+    if note:
+        _add(vcard, "note", note)
     if card.wechat:
         _add(vcard, "x-wechat", card.wechat)
     if card.website:
@@ -146,11 +157,12 @@ def _add(vcard: Any, name: str, value: Any) -> Any:
 
 
 def _birthday(vcard: Any, spec: DateSpec) -> None:
-    text = f"{spec.year:04d}-" if spec.year else "--"
-    text += f"{spec.month:02d}-{spec.day:02d}"
     if not spec.is_lunar:
-        _add(vcard, "bday", text)
+        _add(vcard, "bday", vcard_lunar.value_of(spec))
         return
-    line = _add(vcard, LUNAR_BIRTHDAY, text)
+    gregorian = vcard_lunar.gregorian_birthday(spec)
+    if gregorian is not None:
+        _add(vcard, "bday", gregorian)
+    line = _add(vcard, LUNAR_BIRTHDAY, vcard_lunar.value_of(spec))
     if spec.leap:
         line.params["LEAP"] = ["TRUE"]

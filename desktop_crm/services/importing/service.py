@@ -46,6 +46,7 @@ from desktop_crm.domain.changes import diff_cards
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.import_mapping import ERROR, WARNING, RowCard, RowProblem
+from desktop_crm.domain.vcard_detail import apply_detail
 from desktop_crm.i18n import _, ngettext
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.importing import contact_layouts
@@ -418,6 +419,10 @@ class ImportService(Importer[ImportPlan]):
         built = [im.build_row(number, values, mapping, source.headers, today)
                  for number, values in source.data_rows()]
         built = [rc for rc in built if not rc.blank]
+        for rc in built:  # a vCard's nature and phone kinds
+            detail = source.table.details.get(rc.row - source.table.first_row)
+            if detail is not None:
+                apply_detail(rc.card, detail)
         index = repo.duplicate_index(session)
         # A row's client, in order: its UUID; the integer ID column, only in a
         # workbook exported from this very database; else the duplicate rules.

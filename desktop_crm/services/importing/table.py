@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from desktop_crm.domain.vcard_detail import CardDetail
+
 XLSX, XLS, ODS, CSV, VCF = "xlsx", "xls", "ods", "csv", "vcf"
 SheetOrder = Callable[[Sequence[str]], list[str]]  # the order a workbook's sheets are tried
 FORMATS = (XLSX, XLS, ODS, CSV, VCF)
@@ -31,6 +33,8 @@ class SourceTable:
             exported from (its custom document property), else None.
         photos: a vCard's photo (the image file's bytes, not checked yet)
             by the index in ``rows`` of its contact.
+        details: what a vCard says that the columns cannot hold (nature,
+            phone kinds and order), by the index in ``rows`` of its contact.
         layout: the contact export the rows were rewritten from (Google
             Contacts, Outlook), translated; "" for other files.
     """
@@ -45,4 +49,5 @@ class SourceTable:
     fixed_mapping: dict[int, str] | None = None
     database_uuid: str | None = None
     photos: dict[int, bytes] = field(default_factory=dict)
+    details: dict[int, CardDetail] = field(default_factory=dict)
     layout: str = ""

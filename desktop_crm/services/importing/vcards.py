@@ -11,15 +11,25 @@ from typing import Any
 
 from desktop_crm.domain import import_mapping as im
 from desktop_crm.domain.identity import parse_uuid
+from desktop_crm.domain.person_name import NameParts, join_name
+from desktop_crm.domain.vcard_detail import CardDetail
 from desktop_crm.i18n import _
+from desktop_crm.services import vcard_lunar
 from desktop_crm.services.importing import guards, vcard_21
 from desktop_crm.services.importing.errors import ImportFileError
 from desktop_crm.services.importing.table import VCF, SourceTable
+from desktop_crm.services.importing.vcard_kinds import (
+    by_preference,
+    card_detail,
+    is_organisation,
+    organisation_name,
+    types,
+)
 
 _VCARD_FIELDS = (im.NAME, "company", "title", im.MOBILE, im.PHONE, "email", "wechat",
                  "website", "address", "home_address", "birthday", "notes", "tags", im.UUID)
 # written by services/vcard_export.py: a lunar birthday as [YYYY]-MM-DD, LEAP=TRUE
-_LUNAR_BIRTHDAY = "x-desktop-crm-lunar-birthday"
+_LUNAR_BIRTHDAY = vcard_lunar.LUNAR_BIRTHDAY.lower()
 
 _CARD_START = re.compile(r"^[ \t]*BEGIN[ \t]*:[ \t]*VCARD", re.IGNORECASE | re.MULTILINE)
 
@@ -51,20 +61,18 @@ def read_vcards(path: Path, text: str, encoding: str = "utf-8") -> SourceTable:
     headers: list[Any] = [im.field_label(k) for k in _VCARD_FIELDS]
     rows: list[list[Any]] = [headers]
     photos: dict[int, bytes] = {}
+    details: dict[int, CardDetail] = {}
     for card in cards:
         if getattr(card, "name", "").upper() != "VCARD":
             continue
         for ref in card.contents.get(vcard_21.PHOTO_REF.lower(), [])[:1]:  # the first photo
             photos[len(rows)] = found[int(ref.value)]
-        rows.append(_vcard_row(card))
+        organisation = is_organisation(card)
+        details[len(rows)] = card_detail(card, organisation)
+        rows.append(_vcard_row(card, organisation))
     return SourceTable(path, VCF, rows, first_row=0, encoding=encoding,
-                       fixed_mapping=dict(enumerate(_VCARD_FIELDS)), photos=photos)
-
-
-def _types(prop: Any) -> set[str]:
-    found = {str(t).upper() for t in prop.params.get("TYPE", [])}
-    found |= {str(t).upper() for t in getattr(prop, "singletonparams", [])}
-    return found
+                       fixed_mapping=dict(enumerate(_VCARD_FIELDS)), photos=photos,
+                       details=details)
 
 
 def _text(value: Any) -> str:
@@ -73,51 +81,57 @@ def _text(value: Any) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def _vcard_row(card: Any) -> list[Any]:
+def _vcard_row(card: Any, organisation: bool) -> list[Any]:
+    """The row of one contact. An organisation's ORG is its name (and not a
+    company it works for) when the card has no FN or the same one."""
     values: dict[str, list[str]] = {k: [] for k in _VCARD_FIELDS}
     contents: dict[str, list[Any]] = card.contents
     for prop in contents.get("fn", [])[:1]:
         values[im.NAME].append(_text(prop.value))
-    if not values[im.NAME] and "n" in contents:
+    org = organisation_name(card)
+    if organisation and org and not any(values[im.NAME]):
+        values[im.NAME] = [org]
+    if not any(values[im.NAME]) and "n" in contents:
         n = contents["n"][0].value
-        family, given = _text(getattr(n, "family", "")), _text(getattr(n, "given", ""))
-        if re.search(r"[\u3400-\u9fff]", family + given):
-            values[im.NAME].append(family + given)
-        else:
-            values[im.NAME].append(" ".join(p for p in (given, family) if p))
-    for prop in contents.get("org", [])[:1]:
-        values["company"].append(_text(prop.value))
+        values[im.NAME] = [join_name(NameParts(**{part: _text(getattr(n, part, "")) for part in (
+            "family", "given", "additional", "prefix", "suffix")}))]
+    name = " ".join(" ".join(values[im.NAME]).split())
+    if org and not (organisation and name == org):
+        values["company"].append(org)
     for prop in contents.get("title", [])[:1]:
         values["title"].append(_text(prop.value))
-    for prop in contents.get("tel", []):
+    for prop in by_preference(contents.get("tel", [])):
         number = _text(prop.value).removeprefix("tel:")
-        values[im.MOBILE if "CELL" in _types(prop) else im.PHONE].append(number)
-    for prop in contents.get("email", [])[:1]:
+        values[im.MOBILE if "CELL" in types(prop) else im.PHONE].append(number)
+    for prop in by_preference(contents.get("email", []))[:1]:
         values["email"].append(_text(prop.value))
     for prop in contents.get("adr", []):
         adr = prop.value
         text = " ".join(p for p in (_text(getattr(adr, attr, "")) for attr in
                                     ("street", "extended", "box", "city", "region", "code",
                                      "country")) if p)
-        values["home_address" if "HOME" in _types(prop) else "address"].append(
+        values["home_address" if "HOME" in types(prop) else "address"].append(
             " ".join(text.split()))
-    for prop in contents.get("bday", [])[:1]:
-        bday = _text(prop.value)
-        m = re.fullmatch(r"--(\d{2})-?(\d{2})", bday)
-        values["birthday"].append(f"{m.group(1)}-{m.group(2)}" if m else bday[:10])
+    lunar = None  # the app's own lunar birthday wins over the BDAY written with it
     for prop in contents.get(_LUNAR_BIRTHDAY, [])[:1]:
+        lunar = vcard_lunar.read(prop)
         m = re.fullmatch(r"(?:(\d{4})-|--)(\d{2})-(\d{2})", _text(prop.value))
-        if m and not values["birthday"]:
+        if m:
             leap = "leap " if [str(v).upper() for v in prop.params.get("LEAP", [])] == [
                 "TRUE"] else ""
             year = f" ({m.group(1)})" if m.group(1) else ""
             values["birthday"].append(f"Lunar {leap}{int(m.group(2))}/{int(m.group(3))}{year}")
+    for prop in contents.get("bday", [])[:1] if not values["birthday"] else []:
+        bday = _text(prop.value)
+        m = re.fullmatch(r"--(\d{2})-?(\d{2})", bday)
+        values["birthday"].append(f"{m.group(1)}-{m.group(2)}" if m else bday[:10])
     for prop in contents.get("x-wechat", [])[:1]:
         values["wechat"].append(_text(prop.value))
     for prop in contents.get("url", [])[:1]:
         values["website"].append(_text(prop.value))
     for prop in contents.get("note", []):
-        values["notes"].append(_text(prop.value))
+        note = _text(prop.value)
+        values["notes"].append(vcard_lunar.without_note_line(note, lunar) if lunar else note)
     for prop in contents.get("categories", []):
         value = prop.value
         values["tags"].extend(_text(v) for v in (value if isinstance(value, list) else [value]))

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, create_engine, inspect, text
 
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.domain.dates import DateSpec
-from desktop_crm.domain.enums import Gender
+from desktop_crm.domain.enums import Gender, PhoneKind
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.importing import (
     KEEP,
@@ -221,7 +221,9 @@ def test_vcard_40(db: Database) -> None:
     _service(db).commit(open_source(TESTDATA / "vcf/vobject_vcard40_full.vcf"))
     (card,) = _cards(db)
     assert card.name == "Dr. John Q. Public, III"
-    assert [p.number for p in card.phones] == ["+1-555-123-4567", "+1-555-555-5555"]
+    # PREF=1 first, then the cell phone; TYPE=voice alone does not give a kind
+    assert [p.number for p in card.phones] == ["+1-555-555-5555", "+1-555-123-4567"]
+    assert card.phones[1].kind == PhoneKind.MOBILE
     assert card.birthday == DateSpec.solar(4, 15, 1985)
     assert card.tags == ["BUSINESS", "NETWORKING"]
 

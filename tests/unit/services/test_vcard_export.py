@@ -45,7 +45,7 @@ def test_a_person_round_trips(db: Database, service: ClientService, tmp_path: Pa
     assert out.read_bytes().startswith(b"BEGIN:VCARD\r\nVERSION:3.0\r\n")
     card = parse(out)["欧阳晓明"]
     assert card.version.value == "3.0"
-    assert card.n.value.family == "欧阳晓明"
+    assert (card.n.value.family, card.n.value.given) == ("欧阳", "晓明")
     assert card.org.value == ["北京宏图科技有限公司"]
     assert card.title.value == "总经理"
     phones = {t.value: t.type_paramlist for t in card.tel_list}
@@ -74,7 +74,8 @@ def test_an_organisation_and_birthdays_without_year_or_lunar(
     assert org.org.value == ["宏图集团"] and org.x_abshowas.value == "COMPANY"
     assert cards["李娜"].bday.value == "--02-29"
     wang = cards["王芳"]
-    assert not hasattr(wang, "bday")
+    assert wang.bday.value == "1990-06-30"  # the Gregorian date of birth
+    assert wang.note.value == "Birthday: Lunar leap 5/8 (1990)"
     lunar = wang.contents[LUNAR_BIRTHDAY.lower()][0]
     assert lunar.value == "1990-05-08" and lunar.params["LEAP"] == ["TRUE"]
 
