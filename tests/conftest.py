@@ -307,3 +307,29 @@ def posix_locks(db_path: Path) -> set[str]:
         if pid == str(os.getpid()) and inode in inodes:
             held.add(inodes[inode])
     return held
+
+
+def sqlite_book(path: Path, names: list[str],
+                now: datetime = datetime(2026, 11, 24, 10)) -> Path:
+    """A new SQLite database at ``path`` holding one client for each name."""
+    from desktop_crm.domain.client import ClientCard
+    from desktop_crm.services.clients import ClientService
+
+    book = Database.open(path, create=True)
+    try:
+        service = ClientService(book, clock=lambda: now)
+        for name in names:
+            service.save(ClientCard(name=name))
+    finally:
+        book.close()
+    return path
+
+
+def names_in_file(path: Path, *, live_only: bool = False) -> list[str]:
+    """The client names in a SQLite file, read without the app (read-only)."""
+    where = " WHERE deleted_at IS NULL" if live_only else ""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return [r[0] for r in conn.execute(f"SELECT name FROM clients{where} ORDER BY id")]
+    finally:
+        conn.close()

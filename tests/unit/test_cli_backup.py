@@ -18,7 +18,7 @@ from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.backup import BackupReason, backup, backup_dir
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage.database import Database
-from tests.conftest import one_line
+from tests.conftest import names_in_file, one_line, sqlite_book
 
 
 class _Terminal:
@@ -28,16 +28,6 @@ class _Terminal:
         return True
 
 
-def _make_db(path: Path, names: list[str]) -> Path:
-    db = Database.open(path, create=True)
-    try:
-        service = ClientService(db, clock=lambda: datetime(2026, 11, 24, 9))
-        for name in names:
-            service.save(ClientCard(name=name))
-    finally:
-        db.close()
-    return path
-
 
 def _add(path: Path, name: str) -> None:
     db = Database.open(path)
@@ -46,13 +36,6 @@ def _add(path: Path, name: str) -> None:
     finally:
         db.close()
 
-
-def _names(path: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return [r[0] for r in conn.execute("SELECT name FROM clients ORDER BY id")]
-    finally:
-        conn.close()
 
 
 def _corrupt(path: Path) -> None:
@@ -72,7 +55,7 @@ def _corrupt(path: Path) -> None:
 def with_backups(tmp_path: Path) -> tuple[Path, Path, Path]:
     """A database of three clients, a daily backup of two clients and, the next
     day, an exit backup of three."""
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方", "张伟"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方", "张伟"], datetime(2026, 11, 24, 9))
     daily = backup(db_path, now=datetime(2026, 11, 22, 8), reason=BackupReason.DAILY)
     _add(db_path, "李娜")
     on_exit = backup(db_path, now=datetime(2026, 11, 23, 18), reason=BackupReason.EXIT)
@@ -83,17 +66,17 @@ def with_backups(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 def test_backup_writes_a_private_copy(tmp_path: Path,
                                       capsys: pytest.CaptureFixture[str]) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], datetime(2026, 11, 24, 9))
     assert main(["backup", "--db", str(db_path)]) == 0
     made = list(backup_dir(db_path).iterdir())
     assert len(made) == 1 and "-manual.db" in made[0].name
     assert str(made[0]) in capsys.readouterr().out
-    assert _names(made[0]) == ["曾国方"]
+    assert names_in_file(made[0]) == ["曾国方"]
     if os.name == "posix":
         assert stat.S_IMODE(made[0].stat().st_mode) == 0o600
     target = tmp_path / "elsewhere" / "copy.db"
     assert main(["backup", "--db", str(db_path), "--to", str(target)]) == 0
-    assert _names(target) == ["曾国方"]
+    assert names_in_file(target) == ["曾国方"]
 
 
 def test_backup_list(with_backups: tuple[Path, Path, Path],
@@ -158,7 +141,7 @@ def _exit_code(argv: list[str]) -> int | str | None:
 @pytest.mark.parametrize("args", [["--list", "--to", "x.db"], ["--json"]])
 def test_backup_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                             args: list[str]) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], datetime(2026, 11, 24, 9))
     assert _exit_code(["backup", *args, "--db", str(db_path)]) == 2
     assert one_line(capsys.readouterr().err)
     assert not backup_dir(db_path).exists()
@@ -169,7 +152,7 @@ def test_backup_list_of_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert main(["backup", "--list", "--db", str(missing)]) == 2
     assert str(missing) in one_line(capsys.readouterr().err)
     assert list(tmp_path.iterdir()) == []
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], datetime(2026, 11, 24, 9))
     assert main(["backup", "--list", "--json", "--db", str(db_path)]) == 0
     assert json.loads(capsys.readouterr().out) == []
 
@@ -181,9 +164,9 @@ def test_restore_with_yes(with_backups: tuple[Path, Path, Path],
     db_path, daily, _on_exit = with_backups
     assert main(["restore", str(daily), "--db", str(db_path), "--yes"]) == 0
     out = capsys.readouterr().out
-    assert _names(db_path) == ["曾国方", "张伟"]
+    assert names_in_file(db_path) == ["曾国方", "张伟"]
     kept = [p for p in backup_dir(db_path).iterdir() if "before-restore" in p.name]
-    assert len(kept) == 1 and _names(kept[0]) == ["曾国方", "张伟", "李娜"]
+    assert len(kept) == 1 and names_in_file(kept[0]) == ["曾国方", "张伟", "李娜"]
     assert str(kept[0]) in out and str(daily) in out
     if os.name == "posix":
         assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
@@ -210,9 +193,9 @@ def test_restore_asks_on_the_terminal(with_backups: tuple[Path, Path, Path],
     assert main(["restore", str(daily), "--db", str(db_path)]) == code
     assert len(asked) == 1 and str(db_path) in asked[0] and str(daily) in asked[0]
     if code == 0:
-        assert _names(db_path) == ["曾国方", "张伟"]
+        assert names_in_file(db_path) == ["曾国方", "张伟"]
     else:
-        assert _names(db_path) == ["曾国方", "张伟", "李娜"]
+        assert names_in_file(db_path) == ["曾国方", "张伟", "李娜"]
         assert "Nothing was changed" in capsys.readouterr().err
 
 
@@ -244,5 +227,5 @@ def test_restore_over_a_damaged_database(with_backups: tuple[Path, Path, Path],
              if ".damaged-" in p.name and not p.name.endswith(("-wal", "-shm"))]
     assert len(aside) == 1 and aside[0].read_bytes() == damaged
     assert str(aside[0]) in out
-    assert _names(db_path) == ["曾国方", "张伟", "李娜"]
+    assert names_in_file(db_path) == ["曾国方", "张伟", "李娜"]
     assert main(["stats", "--db", str(db_path), "--json"]) == 0

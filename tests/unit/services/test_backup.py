@@ -37,7 +37,7 @@ from desktop_crm.storage.database import (
     DatabaseError,
 )
 from desktop_crm.storage.snapshot import backup_file_name, parse_backup_name
-from tests.conftest import build_at, corrupt_clients_table
+from tests.conftest import build_at, corrupt_clients_table, names_in_file, sqlite_book
 
 NOW = datetime(2026, 11, 24, 10, 0)  # a Tuesday
 POSIX = os.name == "posix"
@@ -78,24 +78,6 @@ def _stamps(folder: Path) -> set[datetime]:
     return stamps
 
 
-def _make_db(path: Path, names: list[str]) -> Path:
-    db = Database.open(path, create=True)
-    try:
-        service = ClientService(db, clock=lambda: NOW)
-        for name in names:
-            service.save(ClientCard(name=name))
-    finally:
-        db.close()
-    return path
-
-
-def _names_in(path: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return [r[0] for r in conn.execute(
-            "SELECT name FROM clients WHERE deleted_at IS NULL ORDER BY id")]
-    finally:
-        conn.close()
 
 
 # -- rotation ----------------------------------------------------------------------
@@ -228,7 +210,7 @@ def test_prune_never_touches_files_that_are_not_ours(tmp_path: Path) -> None:
 # -- making backups ------------------------------------------------------------------
 
 def test_backup_is_a_private_consistent_copy(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方", "张伟"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方", "张伟"], NOW)
     db = Database.open(db_path)
     try:
         with db.session() as s:  # a committed change still in the -wal
@@ -238,7 +220,7 @@ def test_backup_is_a_private_consistent_copy(tmp_path: Path) -> None:
         db.close()
     assert target.parent == tmp_path / "backups"
     assert target.name == "clients-20261124-100000-exit.db"
-    assert _names_in(target) == ["曾国方", "李娜"]
+    assert names_in_file(target, live_only=True) == ["曾国方", "李娜"]
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
     if POSIX:
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -255,7 +237,7 @@ def test_the_backups_folder_is_owner_only_whatever_the_umask(tmp_path: Path, how
     if how == "before-migration":
         build_at(db_path, "20261124_01")
     else:
-        _make_db(db_path, ["曾国方"])
+        sqlite_book(db_path, ["曾国方"], NOW)
     old = os.umask(umask)
     try:
         if how == "backup":
@@ -275,7 +257,7 @@ def test_the_backups_folder_is_owner_only_whatever_the_umask(tmp_path: Path, how
 
 @pytest.mark.skipif(not POSIX, reason="folder modes are POSIX")
 def test_a_looser_backups_folder_is_tightened_by_the_next_backup(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     folder = backup_dir(db_path)
     folder.mkdir()
     os.chmod(folder, 0o777)  # as an earlier release left it under umask 000
@@ -286,14 +268,14 @@ def test_a_looser_backups_folder_is_tightened_by_the_next_backup(tmp_path: Path)
 
 
 def test_backups_in_the_same_second_do_not_overwrite_each_other(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     first = backup(db_path, now=NOW, reason=BackupReason.BEFORE_IMPORT)
     second = backup(db_path, now=NOW, reason=BackupReason.BEFORE_IMPORT)
     assert first != second and first.exists() and second.exists()
 
 
 def test_backup_into_the_folder_prunes_it(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     folder = backup_dir(db_path)
     old = [datetime(2024, 3, d, 3) for d in range(1, 6)]
     _touch(folder, [*_names(old), "notes.txt"])
@@ -307,14 +289,14 @@ def test_backup_into_the_folder_prunes_it(tmp_path: Path) -> None:
 
 
 def test_backup_refuses_to_overwrite_the_database(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     with pytest.raises(DatabaseError):
         backup(db_path, db_path)
-    assert _names_in(db_path) == ["曾国方"]
+    assert names_in_file(db_path, live_only=True) == ["曾国方"]
 
 
 def test_daily_backup_is_due_once_a_day(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     assert daily_backup_due(db_path, NOW)
     made = backup_if_due(db_path, NOW)
     assert made is not None and BackupReason.DAILY.value in made.name
@@ -334,7 +316,7 @@ def test_daily_backup_is_due_once_a_day(tmp_path: Path) -> None:
 # -- listing -------------------------------------------------------------------------
 
 def test_list_backups_counts_clients_and_flags_broken_ones(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方", "张伟", "李娜"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方", "张伟", "李娜"], NOW)
     db = Database.open(db_path)
     try:
         ClientService(db, clock=lambda: NOW).delete(3)  # in the trash: not counted
@@ -361,7 +343,7 @@ def test_list_backups_counts_clients_and_flags_broken_ones(tmp_path: Path) -> No
 
 
 def test_listing_a_database_that_cannot_be_opened(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     made = backup(db_path, now=NOW)
     corrupt_clients_table(db_path)
     with pytest.raises(DatabaseDamagedError):
@@ -373,7 +355,7 @@ def test_listing_a_database_that_cannot_be_opened(tmp_path: Path) -> None:
 # -- restore -------------------------------------------------------------------------
 
 def test_restore_keeps_the_current_file_first(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方", "张伟"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方", "张伟"], NOW)
     saved = backup(db_path, now=NOW - timedelta(hours=1))
     db = Database.open(db_path)
     try:
@@ -387,8 +369,8 @@ def test_restore_keeps_the_current_file_first(tmp_path: Path) -> None:
     assert result.damaged_copy is None
     assert result.previous_backup is not None
     assert "before-restore" in result.previous_backup.name
-    assert _names_in(result.previous_backup) == ["曾国方", "张伟", "王芳"]
-    assert _names_in(db_path) == ["曾国方", "张伟"]
+    assert names_in_file(result.previous_backup, live_only=True) == ["曾国方", "张伟", "王芳"]
+    assert names_in_file(db_path, live_only=True) == ["曾国方", "张伟"]
     assert saved.exists()  # the backup restored from is still there
     if POSIX:
         assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
@@ -399,7 +381,7 @@ def test_restore_keeps_the_current_file_first(tmp_path: Path) -> None:
 
 
 def test_restore_sets_a_damaged_file_aside_unchanged(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     saved = backup(db_path, now=NOW - timedelta(hours=1))
     corrupt_clients_table(db_path)
     wal = db_path.with_name(db_path.name + "-wal")
@@ -416,7 +398,7 @@ def test_restore_sets_a_damaged_file_aside_unchanged(tmp_path: Path) -> None:
         b"the damaged file's last transactions")
     assert not wal.exists()
     assert set(backup_dir(db_path).iterdir()) == before
-    assert _names_in(db_path) == ["曾国方"]
+    assert names_in_file(db_path, live_only=True) == ["曾国方"]
 
     corrupt_clients_table(db_path)  # damaged again in the same second: a new name
     second = restore(db_path, saved, now=NOW)
@@ -425,7 +407,7 @@ def test_restore_sets_a_damaged_file_aside_unchanged(tmp_path: Path) -> None:
 
 
 def test_restore_refuses_a_damaged_backup(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     saved = backup(db_path, now=NOW - timedelta(hours=1))
     corrupt_clients_table(saved)
     before = db_path.read_bytes()
@@ -444,7 +426,7 @@ def test_restore_refuses_a_damaged_backup(tmp_path: Path) -> None:
     "VALUES (999, 0, 'mobile', '1', '1')",  # an orphan: fails the foreign-key check
 ])
 def test_restore_refuses_a_backup_this_release_cannot_use(tmp_path: Path, spoil: str) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     saved = backup(db_path, now=NOW - timedelta(hours=1))
     conn = sqlite3.connect(saved)
     conn.execute("PRAGMA foreign_keys = OFF")
@@ -459,7 +441,7 @@ def test_restore_refuses_a_backup_this_release_cannot_use(tmp_path: Path, spoil:
 
 
 def test_restore_refuses_a_database_that_is_in_use(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方", "张伟"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方", "张伟"], NOW)
     saved = backup(db_path, now=NOW - timedelta(hours=1))
     db = Database.open(db_path)
     try:
@@ -469,11 +451,11 @@ def test_restore_refuses_a_database_that_is_in_use(tmp_path: Path) -> None:
         assert [c.name for c in ClientService(db).search("王芳")] == ["王芳"]
     finally:
         db.close()
-    assert _names_in(db_path) == ["曾国方", "张伟", "王芳"]
+    assert names_in_file(db_path, live_only=True) == ["曾国方", "张伟", "王芳"]
 
 
 def test_restore_refuses_another_programs_database(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     saved = backup(db_path, now=NOW)
     other = tmp_path / "music.db"
     with sqlite3.connect(other) as conn:
@@ -486,33 +468,33 @@ def test_restore_refuses_another_programs_database(tmp_path: Path) -> None:
 
 
 def test_restore_into_a_missing_file(tmp_path: Path) -> None:
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     saved = backup(db_path, now=NOW)
     gone = tmp_path / "new" / "clients.db"
     gone.parent.mkdir()
     result = restore(gone, saved, now=NOW)
     assert (result.previous_backup, result.damaged_copy) == (None, None)
-    assert _names_in(gone) == ["曾国方"]
+    assert names_in_file(gone, live_only=True) == ["曾国方"]
 
 
 def test_a_backup_of_an_older_release_is_restored_and_migrated(tmp_path: Path) -> None:
     (tmp_path / "old").mkdir()
     old = old_database(tmp_path / "old" / "clients.db")
     shutil.copy(old, tmp_path / "old.db")
-    db_path = _make_db(tmp_path / "clients.db", ["张伟"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["张伟"], NOW)
     restore(db_path, tmp_path / "old.db", now=NOW)
     db = Database.open(db_path)
     try:
         assert db.current_revision() == HEAD_REVISION
     finally:
         db.close()
-    assert _names_in(db_path) == ["曾国方"]
+    assert names_in_file(db_path, live_only=True) == ["曾国方"]
 
 
 def test_prune_removes_partial_copies_a_killed_backup_left(tmp_path: Path) -> None:
     """A backup killed mid-copy leaves NAME.db.part and its journal; the next
     prune removes them once nothing can be writing them any more."""
-    db_path = _make_db(tmp_path / "clients.db", ["曾国方"])
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     folder = backup_dir(db_path)
     _touch(folder, ["clients-20261101-030000-daily.db.part",
                     "clients-20261101-030000-daily.db.part-journal",

@@ -6,7 +6,6 @@ close it there; the old file, the database and the folder unchanged."""
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -31,7 +30,7 @@ from desktop_crm.services.importing.service import RowProblem, save_report
 from desktop_crm.services.restore import RestoreError, restore
 from desktop_crm.services.vcard_export import export_vcf
 from desktop_crm.storage.database import Database
-from tests.conftest import all_rows, one_line
+from tests.conftest import all_rows, names_in_file, one_line, sqlite_book
 from tests.helpers.windows_like import (
     WINDOWS_O_BINARY,
     OpenRecorder,
@@ -102,27 +101,12 @@ def test_an_export_waits_out_a_brief_hold(db: Database, tmp_path: Path,
     assert out.read_bytes().startswith(b"BEGIN:VCARD")
 
 
-def _book(path: Path) -> Path:
-    db = Database.open(path, create=True)
-    try:
-        ClientService(db, clock=lambda: NOW).save(ClientCard(name="曾国方"))
-    finally:
-        db.close()
-    return path
-
-
-def _names(path: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return [r[0] for r in conn.execute("SELECT name FROM clients ORDER BY id")]
-    finally:
-        conn.close()
 
 
 @pytest.mark.sqlite_only("backups are copies of the SQLite file")
 def test_a_backup_over_a_file_open_in_another_program_says_to_close_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    db_path = _book(tmp_path / "clients.db")
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     out = tmp_path / "usb" / "copy.db"
     out.parent.mkdir()
     out.write_bytes(b"an older copy, open in a viewer")
@@ -133,13 +117,13 @@ def test_a_backup_over_a_file_open_in_another_program_says_to_close_it(
     assert str(caught.value) == f"Cannot write the backup {out}: {CLOSE_IT}"
     assert out.read_bytes() == b"an older copy, open in a viewer"
     assert [p.name for p in out.parent.iterdir()] == ["copy.db"]
-    assert _names(db_path) == ["曾国方"]
+    assert names_in_file(db_path) == ["曾国方"]
 
 
 @pytest.mark.sqlite_only("restore replaces the SQLite file")
 def test_a_restore_over_a_database_open_in_another_program_leaves_it_unchanged(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    db_path = _book(tmp_path / "clients.db")
+    db_path = sqlite_book(tmp_path / "clients.db", ["曾国方"], NOW)
     saved = backup(db_path, now=NOW - timedelta(hours=1))
     db = Database.open(db_path)
     try:
@@ -150,7 +134,7 @@ def test_a_restore_over_a_database_open_in_another_program_leaves_it_unchanged(
     with pytest.raises(RestoreError) as caught:
         restore(db_path, saved, now=NOW)
     assert str(caught.value) == f"Cannot restore {db_path}: {CLOSE_IT}"
-    assert _names(db_path) == ["曾国方", "王芳"]
+    assert names_in_file(db_path) == ["曾国方", "王芳"]
     assert not db_path.with_name("clients.db.restoring").exists()
     db = Database.open(db_path)  # still opens
     db.close()
