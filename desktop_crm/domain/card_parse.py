@@ -45,6 +45,9 @@ _ADDRESS_LATIN = re.compile(
     re.IGNORECASE)
 # Common family names (百家姓 and the census's most frequent): a two to four
 # character line starting with one is far more likely the name than a slogan.
+# Narrower on purpose than domain/chinese_surnames.py (the whole 百家姓, for
+# splitting a name known to be one): rare surnames such as 公 经 国 通 start many
+# slogans and department lines on a card.
 _SURNAMES = set(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶"
     "程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾"
