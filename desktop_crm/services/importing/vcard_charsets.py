@@ -44,6 +44,10 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("utf8", "unicode11utf8"), (UTF8,)),
 }
 _CUT_OFF = ("unexpected end of data", "incomplete multibyte sequence")
+# codecs Python finds by name that read no character set of a file
+_NOT_CHARSETS = frozenset({"idna", "punycode", "unicode-escape", "raw-unicode-escape",
+                           "undefined", "mbcs", "oem", "utf-16", "utf-16-le", "utf-16-be",
+                           "utf-32", "utf-32-le", "utf-32-be"})
 
 _CHARSET_PARAM = re.compile(rb';[ \t]*CHARSET[ \t]*=[ \t]*"?([^;:,"\r\n]+)', re.IGNORECASE)
 # a line that starts a property: [group.]NAME[;params]: (folded lines start
@@ -59,9 +63,14 @@ def codecs_for(charset: str) -> tuple[str, ...]:
     if key in _FAMILIES:
         return _FAMILIES[key]
     try:
-        return (codecs.lookup(charset.strip()).name,)
+        info = codecs.lookup(charset.strip())
     except LookupError:
         return ()
+    # a file names what it likes: bytes-to-bytes codecs (zip, base64, hex,
+    # rot13) and Python's own text transforms are no character sets
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_CHARSETS:
+        return ()
+    return (info.name,)
 
 
 def decode_value(raw: bytes, charset: str | None, fallback: Sequence[str]) -> str:
@@ -86,7 +95,10 @@ def _decode(raw: bytes, charset: str | None, fallback: Sequence[str]) -> tuple[s
         except UnicodeDecodeError as exc:
             if exc.reason in _CUT_OFF and exc.end == len(raw):
                 return raw[:exc.start].decode(encoding), encoding
-    return raw.decode(tried[0], "replace"), "replace"
+    try:
+        return raw.decode(tried[0], "replace"), "replace"
+    except UnicodeError:  # a codec without the "replace" handler
+        return raw.decode(UTF8, "replace"), "replace"
 
 
 @functools.cache

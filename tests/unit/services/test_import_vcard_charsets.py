@@ -169,3 +169,20 @@ def test_utf8_mislabelled_as_a_single_byte_charset() -> None:
     assert decode_value("Müller".encode(), "ISO-8859-1", ("utf-8",)) == "Müller"
     assert decode_value("Müller".encode("cp1252"), "Windows-1252", ("utf-8",)) == "Müller"
     assert decode_value("Βαγγέλης".encode("cp1253"), "Windows-1253", ()) == "Βαγγέλης"
+
+
+@pytest.mark.parametrize("charset", ["zip", "base64", "hex", "uu", "rot13", "idna", "punycode",
+                                     "unicode_escape", "undefined", "utf-16"])
+def test_a_codec_that_is_no_character_set_is_ignored(tmp_path: Path, charset: str) -> None:
+    """Python finds these codecs by name, but they turn bytes into bytes or
+    text into escapes (or always fail): a file naming one gets its value read
+    as if no charset were named, never a traceback."""
+    path = tmp_path / "odd.vcf"
+    name = charset.encode()
+    path.write_bytes(_card(b"N;CHARSET=" + name + b":\x95\\;\xff\\N;;;",
+                           "FN;CHARSET=SHIFT_JIS:表太郎".encode("cp932"),
+                           b"NOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=" + name + b":=95=5C=FF",
+                           b"TEL;CELL:09012345678"))
+    assert codecs_for(charset) == ()
+    row = read_file(path).rows[1]
+    assert row[0] == "表太郎" and row[3] == "09012345678"
