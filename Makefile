@@ -20,7 +20,9 @@ BENCH_PG_URL ?=
 BENCH_PG_ARGS = $(if $(BENCH_PG_URL),--pg-url '$(BENCH_PG_URL)',--pg-dir $(BENCH_PG))
 # the suite runs on every core (pytest-xdist); a file's tests stay in one worker.
 # PYTEST_JOBS= (empty) runs it in one process.
-PYTEST_JOBS ?= -n auto --dist loadfile
+# A worker that crashes fails the run at once, naming its test: xdist's
+# replacement worker hangs under --dist loadfile (pytest-xdist #784).
+PYTEST_JOBS ?= -n auto --dist loadfile --max-worker-restart=0
 
 .PHONY: run test test-fast bench bundle clean-venv install-desktop uninstall-desktop
 
