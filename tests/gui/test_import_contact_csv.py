@@ -28,6 +28,15 @@ def _screenshot(dlg: ImportDialog, name: str) -> None:
         assert dlg.grab().save(str(Path(out) / name))
 
 
+def _shown_dialog(qtbot, service: ImportService, path: Path) -> ImportDialog:  # type: ignore[no-untyped-def]
+    """The import dialog over ``path``, shown."""
+    dlg = ImportDialog(service, service.open(path))
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    return dlg
+
+
 @pytest.mark.parametrize(("lang", "summary", "note"), [
     ("en", "No column is mapped to the client's name",
      "None of the columns found is one the app knows, so none of them holds the client's "
@@ -45,10 +54,7 @@ def test_all_columns_unknown(qtbot, db: Database, tmp_path: Path, lang: str,  # 
     service = ImportService(db, backup_first=False)
     i18n.set_language(lang)
     try:
-        dlg = ImportDialog(service, service.open(path))
-        qtbot.addWidget(dlg)
-        dlg.show()
-        qtbot.waitExposed(dlg)
+        dlg = _shown_dialog(qtbot, service, path)
         assert dlg.plan is None and not dlg.import_button.isEnabled()
         assert dlg.summary.text() == summary
         assert dlg.errors_note.isVisibleTo(dlg) and dlg.errors_note.text() == note
@@ -77,10 +83,7 @@ def test_google_contacts_export(qtbot, db: Database, tmp_path: Path, lang: str, 
     service = ImportService(db, backup_first=False)
     i18n.set_language(lang)
     try:
-        dlg = ImportDialog(service, service.open(path))
-        qtbot.addWidget(dlg)
-        dlg.show()
-        qtbot.waitExposed(dlg)
+        dlg = _shown_dialog(qtbot, service, path)
         assert dlg.file_label.text() == label
         assert not dlg.header_spin.isVisibleTo(dlg)  # fixed columns, like a vCard's
         assert dlg.mapping()[0] == "name" and "fax" in dlg.mapping().values()
