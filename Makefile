@@ -51,14 +51,23 @@ test-fast: $(STAMP)
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_JOBS) -m "not slow"
 
+# every figure is appended here as a JSON line; benchmarks/summary.py prints
+# them all as one table at the end (the README's "Speed" table)
+BENCH_RESULTS ?= /tmp/desktop-crm-bench-results.jsonl
+
+bench: export BENCH_RESULTS := $(BENCH_RESULTS)
 bench: $(STAMP)
 	@bash tools/system-deps.sh bench
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	rm -f $(BENCH_RESULTS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/search.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/window.py --db $(BENCH_DB)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/card_open.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
 	$(BIN)/python benchmarks/agenda.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
 	$(BIN)/python benchmarks/kpi.py --db $(KPI_BENCH_DB) $(BENCH_PG_ARGS)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python benchmarks/card_scan.py
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/excel.py --db $(BENCH_DB) $(BENCH_PG_ARGS)
+	$(BIN)/python benchmarks/summary.py $(BENCH_RESULTS)
 
 # The one-folder bundle (build.spec): dist/desktop-crm/ with the windowed
 # `desktop-crm` and the console `desktop-crm-cli`; work files in build/.
