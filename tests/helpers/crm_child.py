@@ -57,7 +57,7 @@ WAIT_LIMIT = 60.0  # seconds: a test that never gives the signal must not hang
 PRELOAD = {
     "import": ("desktop_crm.services.importing", "desktop_crm.services.backup"),
     "export": ("desktop_crm.services.exporting", "desktop_crm.services.exporting.workbook",
-               "openpyxl"),
+               "xlsxwriter"),
 }
 
 

@@ -8,8 +8,8 @@ Public API::
 
 Sheets, named in the chosen language: Summary, Clients, Contacts, Sales, Loyalty KPIs
 (the ten KPIs of the last 12 months), Mackay 66, Evaluations, Care calendar
-(next 90 days), Complaints, Interactions. openpyxl
-is imported only when an export runs (it costs ~140 ms at start-up).
+(next 90 days), Complaints, Interactions, written by xlsxwriter, which is
+imported only when an export runs.
 """
 
 from __future__ import annotations

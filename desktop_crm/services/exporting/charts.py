@@ -1,55 +1,88 @@
-"""What the workbook's charts need beyond openpyxl's defaults, so that every
-spreadsheet program draws them with their labels.
+"""The workbook's charts, made so that every spreadsheet program draws them
+with their labels.
 
 - Text categories (grades, labels, months written as text, client names) are
-  string references, ``<c:cat><c:strRef>``, with the labels cached:
-  openpyxl's ``set_categories`` always writes a numeric reference
-  (``<c:numRef>``), which the schema means for numbers only; readers that
-  trust it, or draw from the cache, show numbers or nothing.
+  string references, ``<c:cat><c:strRef>``, with the labels cached: readers
+  that draw from the cache (or trust the reference's kind) show them as they
+  are. xlsxwriter's ``constant_memory`` mode keeps no cells to fill the
+  caches from, so the labels and values are handed to it here.
 - Date categories (the Loyalty sheet's months are date cells) stay numeric,
   and the category axis carries its own number format (``sourceLinked="0"``):
   Gnumeric 1.12 ignores the cells' format and labelled the months
   ``46023 46054 ...`` (measured with ``ssconvert`` to PDF).
-- Both axes are written as shown (``<c:delete val="0"/>``): openpyxl 3.1
-  leaves the element out and Excel then hides the axes.
+- References always quote the sheet's name (``'Summary'!$A$2:$A$5``), as
+  Excel accepts for every name.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from typing import Any
 
-from openpyxl.chart import Reference
-from openpyxl.chart._chart import ChartBase
-from openpyxl.chart.data_source import AxDataSource, NumFmt, StrData, StrRef, StrVal
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter.chart import Chart
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
 
 from desktop_crm.services.exporting.cells import clean_text
 
+CM_PIXELS = 96 / 2.54  # xlsxwriter sizes charts in pixels at 96 dpi
+_EPOCH = date(1899, 12, 30).toordinal()  # serial 0, for the dates from March 1900
 
-def text_categories(chart: ChartBase, ws: WriteOnlyWorksheet, first_row: int,
-                    labels: Sequence[str], column: int = 1) -> None:
-    """Label every series of ``chart`` with the text cells of ``column`` from
-    ``first_row`` down, which hold ``labels`` (their cache)."""
-    show_axes(chart)
-    if not labels:
+
+def reference(sheet: str, first_row: int, col: int, last_row: int | None = None) -> str:
+    """``'sheet'!$A$2:$A$5`` for 0-based rows and column."""
+    first = xl_rowcol_to_cell(first_row, col, row_abs=True, col_abs=True)
+    last = xl_rowcol_to_cell(first_row if last_row is None else last_row, col,
+                             row_abs=True, col_abs=True)
+    name = sheet.replace("'", "''")
+    return f"='{name}'!{first}" if first == last else f"='{name}'!{first}:{last}"
+
+
+def new_chart(wb: Workbook, kind: str, title: str, width_cm: float, height_cm: float,
+              *, legend: bool = False) -> Chart:
+    """A chart of ``kind`` ("bar", "column", "line") with a title and a size."""
+    chart = wb.add_chart({"type": kind})
+    assert chart is not None
+    chart.set_title({"name": clean_text(title)})
+    if not legend:
+        chart.set_legend({"none": True})
+    chart.set_size({"width": round(width_cm * CM_PIXELS),
+                    "height": round(height_cm * CM_PIXELS)})
+    return chart
+
+
+def add_series(chart: Chart, sheet: str, col: int, header_row: int,
+               values: Sequence[float | int | None], categories: str,
+               categories_data: Sequence[Any]) -> None:
+    """A series named by its header cell, with the ``values`` of the rows
+    below it, labelled by ``categories`` (a reference) holding
+    ``categories_data``."""
+    if not values:  # an empty table: an empty chart (one with no series is left out)
+        chart.add_series({"name": reference(sheet, header_row, col),
+                          "values": reference(sheet, header_row + 1, col)})
         return
-    ref = Reference(ws, min_col=column, min_row=first_row,
-                    max_row=first_row + len(labels) - 1)
-    for series in chart.series:
-        cache = StrData(ptCount=len(labels),
-                        pt=[StrVal(idx=i, v=clean_text(label)) for i, label in enumerate(labels)])
-        series.cat = AxDataSource(strRef=StrRef(f=str(ref), strCache=cache))
+    last = header_row + len(values)
+    chart.add_series({
+        "name": reference(sheet, header_row, col),
+        "values": reference(sheet, header_row + 1, col, last),
+        "values_data": list(values),
+        "categories": categories,
+        "categories_data": list(categories_data),
+    })
 
 
-def date_categories(chart: ChartBase, ref: Reference, number_format: str) -> None:
-    """Label every series of ``chart`` with the date cells of ``ref``, shown
-    in ``number_format`` whatever the program makes of the cells."""
-    chart.set_categories(ref)
-    chart.x_axis.numFmt = NumFmt(formatCode=number_format, sourceLinked=False)
-    show_axes(chart)
+def text_labels(labels: Sequence[str]) -> list[str]:
+    """Labels as their cells hold them."""
+    return [clean_text(label) for label in labels]
 
 
-def show_axes(chart: ChartBase) -> None:
-    """Write both axes as visible."""
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
+def date_axis_format(chart: Chart, number_format: str) -> None:
+    """Show the category axis's dates in ``number_format``, whatever the
+    program makes of the cells."""
+    chart.set_x_axis({"num_format": number_format})
+
+
+def excel_serial(day: date) -> int:
+    """The serial number of a date from 1 March 1900 on (a chart's cache)."""
+    return day.toordinal() - _EPOCH

@@ -13,10 +13,8 @@ WPS and LibreOffice read from the sheet.
   Philippines and a few Latin American countries). The printer driver still
   has the last word; with "fit to width" the scale follows the paper chosen.
 
-openpyxl writes these elements in the schema's order after ``sheetData``
-(``pageMargins``, ``pageSetup``, ``headerFooter``), also for the streamed
-sheets, whose rows :mod:`desktop_crm.services.exporting.package` puts in
-before ``</sheetData>``.
+The Summary sets its own: landscape, at most two pages tall, no repeated
+header (a page of figures and charts, not a list).
 """
 
 from __future__ import annotations
@@ -26,9 +24,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.header_footer import HeaderFooter, HeaderFooterItem
-from openpyxl.worksheet.page import PageMargins
+from xlsxwriter.worksheet import Worksheet
 
 A4 = 9  # the paperSize codes of ECMA-376 Part 1, 18.3.1.63
 LETTER = 1
@@ -50,6 +46,7 @@ _PAPER_WIDTH_CM = {A4: 21.0, LETTER: 21.59}
 MARGINS = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.75, "header": 0.3, "footer": 0.3}
 FOOTER_LEFT = "&A"  # the sheet's name
 FOOTER_RIGHT = "&P / &N"  # page / pages
+FOOTER = f"&L{FOOTER_LEFT}&R{FOOTER_RIGHT}"
 
 
 def paper_size(environ: Mapping[str, str] | None = None) -> int:
@@ -82,7 +79,13 @@ def width_cm(widths: Sequence[float]) -> float:
     return sum(int(w * 7 + 5) for w in widths) * 2.54 / 96
 
 
-def lay_out(ws: WriteOnlyWorksheet, widths: Sequence[float], *, repeat_header: bool = True,
+def is_landscape(widths: Sequence[float], paper: int) -> bool:
+    """Whether columns of ``widths`` are wider than a portrait page of ``paper``."""
+    margins = (MARGINS["left"] + MARGINS["right"]) * 2.54
+    return width_cm(widths) > _PAPER_WIDTH_CM[paper] - margins
+
+
+def lay_out(ws: Worksheet, widths: Sequence[float], *, repeat_header: bool = True,
             landscape: bool | None = None, pages_tall: int = 0,
             paper: int | None = None) -> None:
     """Give ``ws`` its page setup: one page wide and ``pages_tall`` pages tall
@@ -90,27 +93,17 @@ def lay_out(ws: WriteOnlyWorksheet, widths: Sequence[float], *, repeat_header: b
     say so, the first row repeated on every page when ``repeat_header``."""
     paper = paper_size() if paper is None else paper
     if landscape is None:
-        margins = (MARGINS["left"] + MARGINS["right"]) * 2.54
-        landscape = width_cm(widths) > _PAPER_WIDTH_CM[paper] - margins
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    setup = ws.page_setup
-    setup.paperSize = paper
-    setup.orientation = "landscape" if landscape else "portrait"
-    setup.fitToWidth = 1
-    setup.fitToHeight = pages_tall
-    ws.page_margins = PageMargins(**MARGINS)
+        landscape = is_landscape(widths, paper)
+    ws.set_paper(paper)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(1, pages_tall)
+    ws.set_margins(left=MARGINS["left"], right=MARGINS["right"], top=MARGINS["top"],
+                   bottom=MARGINS["bottom"])
+    # no header text: only its margin (an empty <oddHeader/> makes Gnumeric warn)
+    ws.set_header("", {"margin": MARGINS["header"]})
+    ws.set_footer(FOOTER, {"margin": MARGINS["footer"]})
     if repeat_header:
-        ws.print_title_rows = "1:1"
-    ws.HeaderFooter = footer()
-
-
-def footer() -> HeaderFooter:
-    """The sheet's name and "page / pages" at the foot of every page, and no
-    other header or footer: openpyxl writes the empty ones as elements
-    (``<evenHeader/>`` ...) that Gnumeric warns about."""
-    item = HeaderFooterItem()
-    item.left.text = FOOTER_LEFT
-    item.right.text = FOOTER_RIGHT
-    hf = HeaderFooter(oddFooter=item)
-    hf.oddHeader = hf.evenHeader = hf.evenFooter = hf.firstHeader = hf.firstFooter = None
-    return hf
+        ws.repeat_rows(0)

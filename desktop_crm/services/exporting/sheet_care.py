@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from openpyxl.workbook import Workbook
-
 from desktop_crm.domain.care import AgendaItem
 from desktop_crm.domain.enums import AgendaKind
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
 from desktop_crm.services.exporting.cells import Column
-from desktop_crm.services.exporting.row_xml import StreamedSheet
+from desktop_crm.services.exporting.sheet import Book, SheetWriter
 from desktop_crm.services.exporting.texts import Texts
 
 COLUMNS = (Column(N_("Date"), 12), Column(N_("Remind from"), 12), Column(N_("Kind"), 14),
@@ -20,9 +18,9 @@ COLUMNS = (Column(N_("Date"), 12), Column(N_("Remind from"), 12), Column(N_("Kin
 class CareSheet:
     """Writes the Care calendar sheet."""
 
-    def __init__(self, wb: Workbook, t: Texts) -> None:
+    def __init__(self, book: Book, t: Texts) -> None:
         self.t = t
-        self.out = StreamedSheet.create(wb, t(texts.CARE), [t(c.header) for c in COLUMNS], COLUMNS)
+        self.out = SheetWriter.create(book, t(texts.CARE), [t(c.header) for c in COLUMNS], COLUMNS)
 
     def add(self, item: AgendaItem, client_uuid: str) -> None:
         t = self.t

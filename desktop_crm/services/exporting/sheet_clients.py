@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from openpyxl.workbook import Workbook
-
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.dates import DateSpec
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
 from desktop_crm.services.exporting.cells import DATETIME_FORMAT, Column
 from desktop_crm.services.exporting.pages import ExportedClient
-from desktop_crm.services.exporting.row_xml import StreamedSheet
+from desktop_crm.services.exporting.sheet import Book, SheetWriter
 from desktop_crm.services.exporting.texts import Texts
 
 SPEND_FORMAT = "#,##0"  # whole yuan
@@ -43,9 +41,9 @@ LIST_SEPARATOR = "; "
 class ClientsSheet:
     """Writes the Clients sheet row by row."""
 
-    def __init__(self, wb: Workbook, t: Texts) -> None:
+    def __init__(self, book: Book, t: Texts) -> None:
         self.t = t
-        self.out = StreamedSheet.create(wb, t(texts.CLIENTS), [t(c.header) for c in COLUMNS],
+        self.out = SheetWriter.create(book, t(texts.CLIENTS), [t(c.header) for c in COLUMNS],
                                         COLUMNS)
 
     def add(self, item: ExportedClient) -> None:

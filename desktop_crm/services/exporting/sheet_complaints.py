@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from openpyxl.workbook import Workbook
-
 from desktop_crm.domain.complaint import Complaint, is_overdue
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
 from desktop_crm.services.exporting.cells import DATETIME_FORMAT, MONEY_FORMAT, Column
-from desktop_crm.services.exporting.row_xml import StreamedSheet
+from desktop_crm.services.exporting.sheet import Book, SheetWriter
 from desktop_crm.services.exporting.texts import Texts
 
 COLUMNS = (
@@ -32,9 +30,9 @@ COLUMNS = (
 class ComplaintsSheet:
     """Writes the Complaints sheet."""
 
-    def __init__(self, wb: Workbook, t: Texts, now: datetime, reply_hours: int | None) -> None:
+    def __init__(self, book: Book, t: Texts, now: datetime, reply_hours: int | None) -> None:
         self.t, self.now, self.reply_hours = t, now, reply_hours
-        self.out = StreamedSheet.create(wb, t(texts.COMPLAINTS), [t(c.header) for c in COLUMNS],
+        self.out = SheetWriter.create(book, t(texts.COMPLAINTS), [t(c.header) for c in COLUMNS],
                                       COLUMNS)
 
     def add(self, c: Complaint, client_uuid: str) -> None:

@@ -4,13 +4,11 @@ organisation's name and UUID so that a row can be matched back."""
 
 from __future__ import annotations
 
-from openpyxl.workbook import Workbook
-
 from desktop_crm.domain.contact import ContactPerson, PurchaseRole
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
 from desktop_crm.services.exporting.cells import Column
-from desktop_crm.services.exporting.row_xml import StreamedSheet
+from desktop_crm.services.exporting.sheet import Book, SheetWriter
 from desktop_crm.services.exporting.texts import Texts
 
 COLUMNS = (
@@ -24,10 +22,10 @@ COLUMNS = (
 class ContactsSheet:
     """Writes the Contacts sheet."""
 
-    def __init__(self, wb: Workbook, t: Texts) -> None:
+    def __init__(self, book: Book, t: Texts) -> None:
         self.t = t
         self.role = {r.value: t.label(r) for r in PurchaseRole}  # looked up once
-        self.out = StreamedSheet.create(wb, t(texts.CONTACTS), [t(c.header) for c in COLUMNS],
+        self.out = SheetWriter.create(book, t(texts.CONTACTS), [t(c.header) for c in COLUMNS],
                                         COLUMNS)
 
     def add(self, person: ContactPerson, organisation: str, client_uuid: str) -> None:

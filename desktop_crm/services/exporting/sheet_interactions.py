@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from openpyxl.workbook import Workbook
-
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
 from desktop_crm.services.exporting.cells import DATETIME_FORMAT, Column
 from desktop_crm.services.exporting.pages import InteractionLine
-from desktop_crm.services.exporting.row_xml import StreamedSheet
+from desktop_crm.services.exporting.sheet import Book, SheetWriter
 from desktop_crm.services.exporting.texts import Texts
 
 COLUMNS = (Column(N_("Client ID"), 8), Column(N_("Client"), 16),
@@ -21,9 +19,9 @@ COLUMNS = (Column(N_("Client ID"), 8), Column(N_("Client"), 16),
 class InteractionsSheet:
     """Writes the Interactions sheet."""
 
-    def __init__(self, wb: Workbook, t: Texts) -> None:
+    def __init__(self, book: Book, t: Texts) -> None:
         self.t = t
-        self.out = StreamedSheet.create(wb, t(texts.INTERACTIONS), [t(c.header) for c in COLUMNS],
+        self.out = SheetWriter.create(book, t(texts.INTERACTIONS), [t(c.header) for c in COLUMNS],
                                COLUMNS)
 
     def add(self, line: InteractionLine, client: str, client_uuid: str) -> None:

@@ -12,21 +12,19 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter.worksheet import Worksheet
 
 from desktop_crm.domain.loyalty import KPI_KEYS, RATIO_KEYS, KpiReport, kpi_definition, kpi_label
 from desktop_crm.i18n import N_
-from desktop_crm.services.exporting.cells import (
-    MONEY_FORMAT,
-    Column,
-    SheetWriter,
-    display_width,
-    text_cell,
+from desktop_crm.services.exporting.cells import MONEY_FORMAT, Column, clean_text, display_width
+from desktop_crm.services.exporting.charts import (
+    add_series,
+    date_axis_format,
+    excel_serial,
+    new_chart,
+    reference,
 )
-from desktop_crm.services.exporting.charts import date_categories
+from desktop_crm.services.exporting.sheet import Book, SheetWriter
 from desktop_crm.services.exporting.texts import Texts
 
 MONTHS = 12  # the last twelve full months, as `desktop-crm kpi` by default
@@ -41,59 +39,50 @@ COLUMNS = (Column(N_("Month"), 10, MONTH_FORMAT),
            *(Column("", 14, PERCENT_FORMAT if key in RATIO_KEYS else _FORMATS[key])
              for key in KPI_KEYS))
 LINE_HEIGHT = 15  # points: a line of the body font
-_WRAPPED = Alignment(wrap_text=True, vertical="top")
 WHOLE_BOOK = N_("The KPIs count the whole book, not only the clients in this workbook.")
 
 
-def write_loyalty(ws: WriteOnlyWorksheet, t: Texts, reports: Sequence[KpiReport],
+def write_loyalty(book: Book, ws: Worksheet, t: Texts, reports: Sequence[KpiReport],
                   filtered: bool) -> None:
     """Fill the Loyalty sheet with ``reports`` (one a month, oldest first)."""
     labels = t.domain(lambda: [kpi_label(key) for key in KPI_KEYS])
-    writer = SheetWriter(ws, [t(N_("Month")), *labels], COLUMNS)
+    writer = SheetWriter(book, ws, [t(N_("Month")), *labels], COLUMNS)
     for report in reports:
         writer.append([report.start, *(report.values[key] for key in KPI_KEYS)])
     writer.finish()
-    last = len(reports) + 1
-    ws.append([])
-    row = last + 2
+    last = len(reports)  # the last month's row, 0-based
+    writer.skip_row()
     if filtered:
-        ws.append([text_cell(ws, t(WHOLE_BOOK))])
-        row += 1
-    ws.append(writer.header_cells([t(N_("KPI")), t(N_("Definition"))]))
+        writer.write(writer.next_row, 0, t(WHOLE_BOOK))
+        writer.skip_row()
+    writer.header_row([t(N_("KPI")), t(N_("Definition"))])
     definitions = t.domain(lambda: [kpi_definition(key) for key in KPI_KEYS])
     # each definition wrapped across the table's width (B to the last KPI),
     # not running far to the right: printed one page wide, that would shrink
     # the whole sheet to a third
-    last_column = get_column_letter(len(COLUMNS))
-    span = sum(ws.column_dimensions[get_column_letter(c)].width
-               for c in range(2, len(COLUMNS) + 1))
+    span = sum(writer.widths[1:])
     for label, definition in zip(labels, definitions, strict=True):
-        row += 1
+        row = writer.next_row
         lines = math.ceil(display_width(definition) * 1.1 / span)
-        ws.row_dimensions[row].height = LINE_HEIGHT * max(lines, 1)
-        cell = text_cell(ws, definition)
-        cell.alignment = _WRAPPED
-        ws.append([text_cell(ws, label), cell])
-        ws.merged_cells.add(f"B{row}:{last_column}{row}")
+        ws.set_row(row, LINE_HEIGHT * max(lines, 1))
+        writer.write(row, 0, label)
+        ws.merge_range(row, 1, row, len(COLUMNS) - 1, clean_text(definition),
+                       book.styles.wrapped)
+        writer.skip_row()
     if not reports:
         return
-    months = Reference(ws, min_col=1, min_row=2, max_row=last)
-    shares = LineChart()
-    shares.title = t(N_("Retention, churn and win-back by month"))
-    shares.y_axis.number_format = "0%"
-    shares.height, shares.width = 9, 18
+    months = reference(ws.name, 1, 0, last)
+    serials = [excel_serial(r.start) for r in reports]
+    shares = new_chart(book.wb, "line", t(N_("Retention, churn and win-back by month")),
+                       18, 9, legend=True)
+    shares.set_y_axis({"num_format": "0%"})
     for key in CHARTED_SHARES:
-        column = KPI_KEYS.index(key) + 2
-        shares.add_data(Reference(ws, min_col=column, min_row=1, max_row=last),
-                        titles_from_data=True)
-    date_categories(shares, months, MONTH_FORMAT)
-    ws.add_chart(shares, "M2")
-    base = BarChart()
-    base.type = "col"
-    base.title = t(N_("Client base by month"))
-    base.legend = None
-    base.height, base.width = 7.5, 18
-    base.add_data(Reference(ws, min_col=KPI_KEYS.index("client_base") + 2, min_row=1,
-                            max_row=last), titles_from_data=True)
-    date_categories(base, months, MONTH_FORMAT)
-    ws.add_chart(base, "M21")
+        add_series(shares, ws.name, KPI_KEYS.index(key) + 1, 0,
+                   [r.values[key] for r in reports], months, serials)
+    date_axis_format(shares, MONTH_FORMAT)
+    ws.insert_chart("M2", shares)
+    base = new_chart(book.wb, "column", t(N_("Client base by month")), 18, 7.5)
+    add_series(base, ws.name, KPI_KEYS.index("client_base") + 1, 0,
+               [r.values["client_base"] for r in reports], months, serials)
+    date_axis_format(base, MONTH_FORMAT)
+    ws.insert_chart("M21", base)

@@ -6,15 +6,13 @@ marked private are left blank, unless the export includes confidential answers.
 
 from __future__ import annotations
 
-from openpyxl.workbook import Workbook
-
 from desktop_crm.domain import profile
 from desktop_crm.domain.profile_card import all_answers
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
 from desktop_crm.services.exporting.cells import Column
 from desktop_crm.services.exporting.pages import ExportedClient
-from desktop_crm.services.exporting.row_xml import StreamedSheet
+from desktop_crm.services.exporting.sheet import Book, SheetWriter
 from desktop_crm.services.exporting.texts import Texts
 
 LEADING = (Column(N_("ID"), 7), Column(N_("Name"), 16), Column(N_("Profile filled in by"), 10),
@@ -29,7 +27,7 @@ class ProfileSheet:
         numbers: the question numbers that have a column.
     """
 
-    def __init__(self, wb: Workbook, t: Texts, include_confidential: bool) -> None:
+    def __init__(self, book: Book, t: Texts, include_confidential: bool) -> None:
         self.include_confidential = include_confidential
         questions = [q for q in profile.questions() if include_confidential or not q.confidential]
         self.numbers = [q.number for q in questions]
@@ -37,7 +35,7 @@ class ProfileSheet:
         headers = [t(c.header) for c in LEADING]
         headers += [f"{q.number}. {q.text(t.lang)}" for q in questions]
         headers += [t(c.header) for c in TRAILING]
-        self.out = StreamedSheet.create(wb, t(texts.PROFILE), headers, columns)
+        self.out = SheetWriter.create(book, t(texts.PROFILE), headers, columns)
 
     def add(self, item: ExportedClient) -> None:
         c = item.card

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from openpyxl.workbook import Workbook
-
 from desktop_crm.domain.sales import OrderStatus
 from desktop_crm.i18n import N_
 from desktop_crm.services.exporting import texts
 from desktop_crm.services.exporting.cells import MONEY_FORMAT, Column
 from desktop_crm.services.exporting.pages import OrderLine
-from desktop_crm.services.exporting.row_xml import StreamedSheet
+from desktop_crm.services.exporting.sheet import Book, SheetWriter
 from desktop_crm.services.exporting.texts import Texts
 
 COLUMNS = (
@@ -28,12 +26,12 @@ COLUMNS = (
 class SalesSheet:
     """Writes the Sales sheet."""
 
-    def __init__(self, wb: Workbook, t: Texts, today: date) -> None:
+    def __init__(self, book: Book, t: Texts, today: date) -> None:
         self.t, self.today = t, today
         # labels looked up once, not once a row
         self.status = {s.value: t.label(s) for s in OrderStatus}
         self.yes, self.no = t.yes_no(True), t.yes_no(False)
-        self.out = StreamedSheet.create(wb, t(texts.SALES), [t(c.header) for c in COLUMNS],
+        self.out = SheetWriter.create(book, t(texts.SALES), [t(c.header) for c in COLUMNS],
                                         COLUMNS)
 
     def add(self, order: OrderLine, client: str, client_uuid: str) -> None:

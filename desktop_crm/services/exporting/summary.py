@@ -14,19 +14,18 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from xlsxwriter.worksheet import Worksheet
 
 from desktop_crm.domain.complaint import ComplaintCategory
 from desktop_crm.domain.enums import CLASSIFICATIONS
 from desktop_crm.domain.sales import DEFAULT_CURRENCY, OrderStatus, from_cents
 from desktop_crm.i18n import N_
 from desktop_crm.services.complaint_analysis import ComplaintAnalysis
-from desktop_crm.services.exporting.cells import MONEY_FORMAT, Column, SheetWriter
-from desktop_crm.services.exporting.charts import text_categories
+from desktop_crm.services.exporting.cells import MONEY_FORMAT, Column
+from desktop_crm.services.exporting.charts import add_series, new_chart, reference, text_labels
 from desktop_crm.services.exporting.pages import ExportedClient, OrderLine
 from desktop_crm.services.exporting.print_layout import lay_out
+from desktop_crm.services.exporting.sheet import Book, SheetWriter
 from desktop_crm.services.exporting.texts import Texts
 
 GRADES = ("A", "B", "C", "unrated")
@@ -130,9 +129,9 @@ class Headline:
     database_uuid: str = ""
 
 
-def write_summary(ws: WriteOnlyWorksheet, t: Texts, tally: Tally, head: Headline) -> None:
+def write_summary(book: Book, ws: Worksheet, t: Texts, tally: Tally, head: Headline) -> None:
     """Fill the Summary sheet, created first and left empty until now."""
-    out = _Summary(ws, t)
+    out = _Summary(book, ws, t)
     out.rows([
         (EXPORTED_ON, head.exported_at),
         (SCOPE, t(N_("Filtered list")) if head.filtered else t(N_("All clients"))),
@@ -165,21 +164,17 @@ def write_summary(ws: WriteOnlyWorksheet, t: Texts, tally: Tally, head: Headline
     # first printed page (landscape, one page wide: about 54 rows on A4 by the
     # column widths, 66 as LibreOffice prints it; more on Letter) holds every
     # chart whole, the second the rest of the tables.
-    charts = [(grades, N_("Grade distribution"), "col", "D2", 6.5),
+    charts = [(grades, N_("Grade distribution"), "column", "D2", 6.5),
               (classes, N_("Clients by classification"), "bar", "N2", 13),
               (categories, N_("Complaints by category"), "bar", "D17", 8),
-              (months, N_("Complaints by month"), "col", "D34", 6.5),
+              (months, N_("Complaints by month"), "column", "D34", 6.5),
               (top, N_("Top clients by sales, last 12 months"), "bar", "N29", 8.5)]
-    for (first, last, labels), title, direction, anchor, height in charts:
-        chart = BarChart()
-        chart.type = direction
-        chart.title = t(title)
-        chart.legend = None
-        chart.height, chart.width = height, CHART_WIDTH
-        chart.add_data(Reference(ws, min_col=2, min_row=first, max_row=last),
-                       titles_from_data=True)
-        text_categories(chart, ws, first + 1, labels)
-        ws.add_chart(chart, anchor)
+    for (header, values, labels), title, kind, anchor, height in charts:
+        chart = new_chart(book.wb, kind, t(title), CHART_WIDTH, height)
+        add_series(chart, ws.name, 1, header, values,
+                   reference(ws.name, header + 1, 0, header + len(labels)),
+                   text_labels(labels))
+        ws.insert_chart(anchor, chart)
 
 
 def _category(key: str) -> ComplaintCategory:
@@ -189,39 +184,35 @@ def _category(key: str) -> ComplaintCategory:
 class _Summary:
     """Rows of the Summary sheet: the headline block, then titled tables."""
 
-    def __init__(self, ws: WriteOnlyWorksheet, t: Texts) -> None:
+    def __init__(self, book: Book, ws: Worksheet, t: Texts) -> None:
         self.t = t
         # a page of figures and charts, not a list: no header on page two
-        self.writer = SheetWriter(ws, [t(c.header) for c in COLUMNS], COLUMNS,
+        self.writer = SheetWriter(book, ws, [t(c.header) for c in COLUMNS], COLUMNS,
                                   print_titles=False)
         lay_out(ws, [], repeat_header=False, landscape=True, pages_tall=2)
-        self.row = 1
 
     def rows(self, figures: list[tuple[str, Any]]) -> None:
         for msgid, value in figures:
-            self.writer.append([self.t(msgid), self.money(value)])
-            self.row += 1
+            self.append(self.t(msgid), value)
 
-    def money(self, value: Any) -> Any:
-        """An amount (Decimal) as a number cell with two decimals; other values as they are."""
-        if not isinstance(value, Decimal):
-            return value
-        cell = WriteOnlyCell(self.writer.ws, float(value))
-        cell.number_format = MONEY_FORMAT
-        return cell
+    def append(self, label: str, value: Any) -> None:
+        """A row; an amount (Decimal) is a number cell with two decimals."""
+        if isinstance(value, Decimal):
+            self.writer.append([label, float(value)], {1: MONEY_FORMAT})
+        else:
+            self.writer.append([label, value])
 
     def table(self, label: str, value: str,
               rows: list[tuple[str, int]] | list[tuple[str, Decimal]]
-              ) -> tuple[int, int, list[str]]:
-        """A blank row, a bold header, the rows; returns the header's row, the
-        last row and the rows' labels."""
-        self.writer.ws.append([])
-        self.writer.ws.append(self.writer.header_cells([self.t(label), self.t(value)]))
-        header = self.row + 2
+              ) -> tuple[int, list[float], list[str]]:
+        """A blank row, a bold header, the rows; returns the header's row
+        (0-based), the values and the rows' labels."""
+        self.writer.skip_row()
+        header = self.writer.next_row
+        self.writer.header_row([self.t(label), self.t(value)])
         for name, n in rows:
-            self.writer.append([name, self.money(n)])
-        self.row = header + len(rows)
-        return header, self.row, [name for name, _n in rows]
+            self.append(name, n)
+        return header, [float(n) for _name, n in rows], [name for name, _n in rows]
 
 
 def month_start(today: date, back: int) -> date:

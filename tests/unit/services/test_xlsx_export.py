@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop_crm.domain.client import ClientCard, Interaction, Phone
@@ -28,7 +28,8 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.services.exporting import export_xlsx, summary, texts
-from desktop_crm.services.exporting.cells import cell_value, is_risky
+from desktop_crm.services.exporting.cells import Column, is_risky
+from desktop_crm.services.exporting.sheet import Book, SheetWriter
 from desktop_crm.services.files import ExportError
 from desktop_crm.services.stats import stats
 from desktop_crm.storage.database import Database
@@ -194,12 +195,12 @@ def test_text_that_looks_like_a_formula_stays_text(db: Database, book: dict[str,
 
 @pytest.mark.parametrize("text", [*RISKY, "\tx", "\t", "\rx", "a\x00b\x1fc"])
 def test_one_cell_is_written_as_text(tmp_path: Path, text: str) -> None:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("s")
-    ws.append([cell_value(ws, text)])
     out = tmp_path / "one.xlsx"
-    wb.save(out)
-    cell = load_workbook(out)["s"]["A1"]
+    with out.open("wb") as fh:
+        book = Book.create(fh, str(tmp_path))
+        SheetWriter.create(book, "s", ["h"], [Column("h")]).append([text])
+        book.wb.close()
+    cell = load_workbook(out)["s"]["A2"]
     assert cell.data_type == "s"
     expected = text.replace("\r", "\n").replace("\x00", "").replace("\x1f", "")
     assert cell.value == expected

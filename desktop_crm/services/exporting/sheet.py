@@ -1,0 +1,170 @@
+"""Rows of one sheet of the manager's workbook, written by xlsxwriter in its
+``constant_memory`` mode (each row goes to the sheet's temporary file as soon
+as the next one starts), with the rules of
+:mod:`desktop_crm.services.exporting.cells`.
+
+Every sheet has a bold, shaded header row, frozen and filtered, its columns'
+widths, and prints one page wide with the header on every page
+(:mod:`desktop_crm.services.exporting.print_layout`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any, Self
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from desktop_crm.services.exporting.cells import (
+    MAX_TEXT,
+    NEEDS_CLEANING,
+    RISKY_STARTS,
+    Column,
+    clean_text,
+    display_width,
+)
+from desktop_crm.services.exporting.print_layout import lay_out
+from desktop_crm.services.exporting.styles import Styles
+
+# Text is never a formula, a number or a link because it looks like one: the
+# cell rules decide, not xlsxwriter's guesses.
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False,
+           "strings_to_numbers": False, "strings_to_urls": False}
+MAX_HEADER_WIDTH = 40
+
+
+@dataclass(frozen=True)
+class Book:
+    """The workbook being written and its formats."""
+
+    wb: Workbook
+    styles: Styles
+
+    @classmethod
+    def create(cls, target: IO[bytes], tmpdir: str) -> Self:
+        """A workbook written to ``target`` when closed; the sheets' rows wait
+        in temporary files in ``tmpdir`` until then."""
+        wb = Workbook(target, {**OPTIONS, "tmpdir": tmpdir})
+        return cls(wb, Styles(wb))
+
+    def sheet(self, title: str) -> Worksheet:
+        """A new, empty sheet at the end of the workbook."""
+        return self.wb.add_worksheet(title)
+
+
+class SheetWriter:
+    """Appends rows to a sheet below its header.
+
+    Attributes:
+        ws: the sheet.
+        rows: the number of data rows written so far (the header and
+            :meth:`header_row` rows not counted).
+        next_row: the 0-based index of the next row written.
+    """
+
+    def __init__(self, book: Book, ws: Worksheet, headers: Sequence[str],
+                 columns: Sequence[Column], *, print_titles: bool = True) -> None:
+        self.ws = ws
+        self.styles = styles = book.styles
+        self.columns = list(columns)
+        self.rows = 0
+        self.next_row = 0
+        self.widths: list[float] = []
+        for index, (column, header) in enumerate(zip(columns, headers, strict=True)):
+            width = max(column.width, min(display_width(header) + 2, MAX_HEADER_WIDTH))
+            ws.set_column(index, index, width)
+            self.widths.append(width)
+        ws.freeze_panes(1, 0)
+        lay_out(ws, self.widths, repeat_header=print_titles)
+        self._numbers = [styles.number(c.number_format) if c.number_format else None
+                         for c in columns]
+        self._dates = [styles.date(c.number_format) for c in columns]
+        self._datetimes = [styles.datetime(c.number_format) for c in columns]
+        self.header_row(headers)
+
+    @classmethod
+    def create(cls, book: Book, title: str, headers: Sequence[str],
+               columns: Sequence[Column]) -> Self:
+        """A writer on a new sheet at the end of ``book``."""
+        return cls(book, book.sheet(title), headers, columns)
+
+    def header_row(self, headers: Sequence[str]) -> None:
+        """A row of bold, shaded, wrapped header cells."""
+        row, write = self.next_row, self.ws.write_string
+        for col, text in enumerate(headers):
+            write(row, col, clean_text(text), self.styles.header)
+        self.next_row += 1
+
+    def skip_row(self) -> None:
+        """Leave the next row empty."""
+        self.next_row += 1
+
+    def append(self, values: Sequence[Any],
+               number_formats: Mapping[int, str] | None = None) -> None:
+        """One data row, a value per column: None and "" leave the cell empty.
+        ``number_formats`` gives some columns another format for this row."""
+        if len(values) != len(self.columns):
+            raise ValueError(f"{len(values)} values for {len(self.columns)} columns")
+        row = self.next_row
+        self.next_row += 1
+        self.rows += 1
+        if number_formats:
+            for col, value in enumerate(values):
+                fmt = number_formats.get(col)
+                self.write(row, col, value, self.styles.number(fmt) if fmt else None)
+            return
+        # the common kinds inline: this loop runs for every cell of the workbook
+        ws = self.ws
+        write_string, write_number = ws.write_string, ws.write_number
+        write_datetime = ws.write_datetime
+        numbers, quoted = self._numbers, self.styles.quoted
+        for col, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            kind = type(value)
+            if kind is str:
+                text = (clean_text(value) if len(value) > MAX_TEXT or NEEDS_CLEANING.search(value)
+                        else value)
+                if value.startswith(RISKY_STARTS):
+                    write_string(row, col, text, quoted)
+                else:
+                    write_string(row, col, text)
+            elif kind is int or (kind is float and math.isfinite(value)):
+                write_number(row, col, value, numbers[col])
+            elif kind is datetime:
+                write_datetime(row, col, value.replace(tzinfo=None), self._datetimes[col])
+            elif kind is date:
+                write_datetime(row, col, value, self._dates[col])
+            else:
+                self.write(row, col, value)
+
+    def write(self, row: int, col: int, value: Any, number_format: Any = None) -> None:
+        """One cell of any kind; ``number_format`` (an xlsxwriter format)
+        replaces the column's for numbers and dates."""
+        ws = self.ws
+        if value is None or value == "":
+            return
+        if isinstance(value, str):
+            ws.write_string(row, col, clean_text(value),
+                            self.styles.quoted if value.startswith(RISKY_STARTS) else None)
+        elif isinstance(value, bool):
+            ws.write_boolean(row, col, value)
+        elif isinstance(value, int | float | Decimal) and math.isfinite(value):
+            ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value,
+                            number_format or self._numbers[col])
+        elif isinstance(value, datetime):
+            ws.write_datetime(row, col, value.replace(tzinfo=None),
+                              number_format or self._datetimes[col])
+        elif isinstance(value, date):
+            ws.write_datetime(row, col, value, number_format or self._dates[col])
+        else:  # NaN, infinities and anything else: as text
+            ws.write_string(row, col, clean_text(str(value)))
+
+    def finish(self) -> None:
+        """Put the filter over the header and the data rows written so far."""
+        self.ws.autofilter(0, 0, self.rows, len(self.columns) - 1)

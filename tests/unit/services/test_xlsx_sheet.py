@@ -1,0 +1,162 @@
+"""One sheet as the workbook's writer (xlsxwriter) writes it: the cells read
+back by openpyxl and by calamine (the app's import reader) as what was
+written, with the safety rules of services/exporting/cells.py; the export is
+saved all or nothing."""
+
+from __future__ import annotations
+
+import errno
+import os
+import zipfile
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from python_calamine import CalamineWorkbook
+
+from desktop_crm.domain.client import ClientCard
+from desktop_crm.services.clients import ClientService
+from desktop_crm.services.exporting import export_xlsx
+from desktop_crm.services.exporting.cells import MAX_TEXT, Column, is_risky
+from desktop_crm.services.exporting.sheet import Book, SheetWriter
+from desktop_crm.services.files import ExportError
+from desktop_crm.storage.database import Database
+
+COLUMNS = (Column("Text", 20), Column("Number", 10, "0.0"), Column("Plain"),
+           Column("When", 16, "yyyy-mm-dd hh:mm"), Column("Day"))
+
+
+def write(tmp_path: Path, rows: list[list[Any]], columns: tuple[Column, ...] = COLUMNS,
+          name: str = "out.xlsx") -> Path:
+    out = tmp_path / name
+    with out.open("wb") as fh:
+        book = Book.create(fh, str(tmp_path))
+        sheet = SheetWriter.create(book, "数据", [c.header for c in columns], columns)
+        for row in rows:
+            sheet.append(row)
+        sheet.finish()
+        book.wb.close()
+    return out
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+86 138", "-x", "@SUM(A1)", "\tx", "\t", "\rx",
+                                  "a\x00b\x1fc", "<b>&amp;</b>", " 两端空格 ", "行一\r\n行二",
+                                  "😀 emoji", "\ufffe", "_x0041_", "http://x.cn", "007",
+                                  "1e5"])
+def test_text_reads_back_as_text_and_risky_text_is_quoted(tmp_path: Path, text: str) -> None:
+    out = write(tmp_path, [[text, None, None, None, None]])
+    cell = load_workbook(out)["数据"]["A2"]
+    expected = (text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+                .replace("\x1f", "").replace("\ufffe", ""))
+    if "_x" not in text:  # openpyxl does not undo the escape of "_x0041_" (Excel does)
+        assert (cell.value or "") == expected
+    if expected:
+        assert cell.data_type == "s"
+        assert bool(cell.quotePrefix) == is_risky(text)
+    calamine = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("数据").to_python()
+    assert (calamine[1][0] if len(calamine) > 1 else "") == expected
+    with zipfile.ZipFile(out) as package:
+        sheet = package.read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet and b"hyperlink" not in sheet  # never a formula or a link
+
+
+def test_values_keep_their_types_and_formats(tmp_path: Path) -> None:
+    when = datetime(2026, 11, 24, 9, 30, 15)
+    out = write(tmp_path, [
+        ["张伟", 87.5, 42, when, date(2026, 9, 25)],
+        ["old", 3, True, datetime(1900, 1, 5, 12, 0), date(1900, 2, 28)],
+        ["tz", 0.0, -7, when.replace(tzinfo=timezone(timedelta(hours=8))), date(2100, 12, 31)],
+        ["odd", float("nan"), Decimal("2.50"), None, date(1900, 3, 1)],
+    ])
+    ws = load_workbook(out)["数据"]
+    assert [c.value for c in ws[1]] == ["Text", "Number", "Plain", "When", "Day"]
+    assert [c.value for c in ws[2]] == ["张伟", 87.5, 42, when, datetime(2026, 9, 25)]
+    assert ws["B2"].number_format == "0.0" and ws["C2"].number_format == "General"
+    assert ws["D2"].is_date and ws["D2"].number_format == "yyyy-mm-dd hh:mm"
+    assert ws["E2"].is_date and ws["E2"].number_format == "yyyy-mm-dd"
+    assert ws["C3"].value is True and ws["C3"].data_type == "b"
+    assert ws["D3"].value == datetime(1900, 1, 5, 12, 0)
+    assert ws["E3"].value == datetime(1900, 2, 28)
+    assert ws["D4"].value == when  # the wall-clock time of an aware value
+    assert ws["E4"].value == datetime(2100, 12, 31)
+    assert ws["B5"].value == "nan" and ws["C5"].value == 2.5 and ws["D5"].value is None
+    assert ws["E5"].value == datetime(1900, 3, 1)
+    assert ws.auto_filter.ref == "A1:E5" and ws.freeze_panes == "A2"
+    assert ws.column_dimensions["A"].width == pytest.approx(20, abs=0.72)
+
+
+def test_long_text_is_cut_at_excels_limit(tmp_path: Path) -> None:
+    out = write(tmp_path, [["长" * (MAX_TEXT + 10), None, None, None, None]])
+    assert load_workbook(out)["数据"]["A2"].value == "长" * MAX_TEXT
+
+
+def test_a_row_of_the_wrong_length_is_refused(tmp_path: Path) -> None:
+    with (tmp_path / "s.xlsx").open("wb") as fh:
+        book = Book.create(fh, str(tmp_path))
+        sheet = SheetWriter.create(book, "s", ["a"], [Column("a")])
+        with pytest.raises(ValueError, match="2 values for 1 columns"):
+            sheet.append(["x", "y"])
+        book.wb.close()
+
+
+def test_many_rows_arrive_in_order(tmp_path: Path) -> None:
+    rows = [[f"客户{i}", i / 2, i, None, None] for i in range(5007)]
+    out = write(tmp_path, rows)
+    ws = load_workbook(out, read_only=True)["数据"]
+    back = [list(r[:3]) for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert back == [r[:3] for r in rows]
+
+
+def test_a_failed_save_leaves_neither_the_file_nor_a_temporary_one(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from xlsxwriter import workbook
+
+    ClientService(db, user="test").save(ClientCard(name="张伟"))
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "book.xlsx"
+    out.write_bytes(b"the previous export")
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    # the disk fills up while the package is put together
+    monkeypatch.setattr(workbook.Workbook, "_store_workbook", full)
+    with pytest.raises(OSError, match="No space left on device"):
+        export_xlsx(db, out, lang="en")
+    assert out.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in folder.iterdir()) == ["book.xlsx"]
+
+
+def test_a_file_that_cannot_be_replaced_is_an_export_error(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_crm.services import files
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "book.xlsx"
+    out.write_bytes(b"the previous export")
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(files, "replace", refused)
+    with pytest.raises(ExportError, match="Permission denied"):
+        export_xlsx(db, out, lang="en")
+    assert out.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in folder.iterdir()) == ["book.xlsx"]
+
+
+def test_the_export_leaves_no_temporary_files(db: Database, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    ClientService(db, user="test").save(ClientCard(name="张伟"))
+    export_xlsx(db, tmp_path / "book.xlsx", lang="en")
+    assert list(scratch.iterdir()) == []
