@@ -36,6 +36,8 @@ from desktop_crm.services.exporting.styles import Styles
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False,
            "strings_to_numbers": False, "strings_to_urls": False}
 MAX_HEADER_WIDTH = 40
+FIRST_YEAR = 1900  # dates before it: see early_serial
+_EPOCH = date(1899, 12, 30).toordinal()
 
 
 @dataclass(frozen=True)
@@ -136,9 +138,9 @@ class SheetWriter:
                     write_string(row, col, text)
             elif kind is int or (kind is float and math.isfinite(value)):
                 write_number(row, col, value, numbers[col])
-            elif kind is datetime:
+            elif kind is datetime and value.year >= FIRST_YEAR:
                 write_datetime(row, col, value.replace(tzinfo=None), self._datetimes[col])
-            elif kind is date:
+            elif kind is date and value.year >= FIRST_YEAR:
                 write_datetime(row, col, value, self._dates[col])
             else:
                 self.write(row, col, value)
@@ -157,14 +159,30 @@ class SheetWriter:
         elif isinstance(value, int | float | Decimal) and math.isfinite(value):
             ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value,
                             number_format or self._numbers[col])
-        elif isinstance(value, datetime):
-            ws.write_datetime(row, col, value.replace(tzinfo=None),
-                              number_format or self._datetimes[col])
         elif isinstance(value, date):
-            ws.write_datetime(row, col, value, number_format or self._dates[col])
+            fmt = number_format or (self._datetimes[col] if isinstance(value, datetime)
+                                    else self._dates[col])
+            if value.year < FIRST_YEAR:
+                ws.write_number(row, col, early_serial(value), fmt)
+            else:
+                ws.write_datetime(row, col, value.replace(tzinfo=None)
+                                  if isinstance(value, datetime) else value, fmt)
         else:  # NaN, infinities and anything else: as text
             ws.write_string(row, col, clean_text(str(value)))
 
     def finish(self) -> None:
         """Put the filter over the header and the data rows written so far."""
         self.ws.autofilter(0, 0, self.rows, len(self.columns) - 1)
+
+
+def early_serial(value: date) -> float:
+    """The serial number of a date before 1900 as openpyxl and the earlier
+    exports wrote it (days before 30 December 1899, negative; xlsxwriter counts
+    one day less): Excel shows no date before 1900, openpyxl reads it back."""
+    days = value.toordinal() - _EPOCH
+    if days == 1:  # 31 December 1899: Excel's day 0 (its 1900 has a 29 February)
+        days = 0
+    if isinstance(value, datetime):
+        return days + (value.hour * 3600 + value.minute * 60 + value.second
+                       + value.microsecond / 1e6) / 86400
+    return days

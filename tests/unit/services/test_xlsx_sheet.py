@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel, to_excel
 from python_calamine import CalamineWorkbook
 
 from desktop_crm.domain.client import ClientCard
@@ -86,6 +87,16 @@ def test_values_keep_their_types_and_formats(tmp_path: Path) -> None:
     assert ws["E5"].value == datetime(1900, 3, 1)
     assert ws.auto_filter.ref == "A1:E5" and ws.freeze_panes == "A2"
     assert ws.column_dimensions["A"].width == pytest.approx(20, abs=0.72)
+
+
+def test_dates_before_1900_keep_the_serial_numbers_openpyxl_reads_back(tmp_path: Path) -> None:
+    out = write(tmp_path, [["x", None, None, datetime(1850, 1, 1, 12), date(1850, 1, 1)],
+                           ["y", None, None, datetime(1899, 12, 30, 6), date(1899, 12, 31)]])
+    ws = load_workbook(out)["数据"]
+    assert [ws["D2"].value, ws["E2"].value] == [datetime(1850, 1, 1, 12), datetime(1850, 1, 1)]
+    assert ws["E2"].number_format == "yyyy-mm-dd" and ws["D2"].number_format == "yyyy-mm-dd hh:mm"
+    for cell, value in ((ws["D3"], datetime(1899, 12, 30, 6)), (ws["E3"], date(1899, 12, 31))):
+        assert cell.value == from_excel(to_excel(value))  # as openpyxl writes them
 
 
 def test_long_text_is_cut_at_excels_limit(tmp_path: Path) -> None:
