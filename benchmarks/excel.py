@@ -80,7 +80,7 @@ def step_export(target: str, out: Path) -> dict[str, Any]:
     seconds, cpu = time.perf_counter() - wall, time.process_time() - cpu
     db.close()
     return {"seconds": seconds, "cpu": cpu, "start_mb": start_mb, "rows": result.rows,
-            "note": f"{len(result.rows) + 1} sheets, {out.stat().st_size / 1e6:.1f} MB file, "
+            "note": f"{len(result.rows) + 2} sheets, {out.stat().st_size / 1e6:.1f} MB file, "
                     f"CPU {cpu:.1f} s"}
 
 
@@ -124,7 +124,8 @@ def step_pandas_export(target: str, out: Path) -> dict[str, Any]:
             "rows": {name: len(rows) - 1 for name, rows in sheets.items()},
             "version": pd.__version__,
             "note": f"the app's reads {read:.1f} s + to_excel {seconds - read:.1f} s, "
-                    f"{cells / 1e6:.1f} M cells, {out.stat().st_size / 1e6:.1f} MB file"}
+                    f"{cells / 1e6:.1f} M cells, {out.stat().st_size / 1e6:.1f} MB file, "
+                    f"CPU {cpu:.1f} s"}
 
 
 def step_import(xlsx: Path, target: str) -> dict[str, Any]:
@@ -173,7 +174,11 @@ def run_step(argv: list[str]) -> None:
 
 
 def child(*argv: str | Path, env: dict[str, str] | None = None) -> dict[str, Any]:
-    return report.child(SCRIPT, *argv, env=env)
+    result = report.child(SCRIPT, *argv, env=env)
+    cpu = f", CPU {result['cpu']:.1f} s" if "cpu" in result else ""
+    print(f"  {argv[0]}: {result['seconds']:.1f} s{cpu}, peak {result['peak_mb']:.0f} MB",
+          flush=True)
+    return result
 
 
 # -- the parent ------------------------------------------------------------------------
