@@ -1,6 +1,6 @@
 """Which database a workbook came from: the custom document property the
 manager's workbook carries (``docProps/custom.xml``, written by
-services/exporting/package.py), read with defusedxml.
+services/exporting/workbook.py), read with defusedxml.
 
 An integer client ID in a workbook means something only in the database that
 exported it: the import uses that column only when this property names the
