@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop_crm.domain.client import ClientCard, Interaction, Phone
-from desktop_crm.domain.enums import Channel
+from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Interaction, Phone
+from desktop_crm.domain.dates import DateSpec
+from desktop_crm.domain.enums import Channel, DateKind
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.clients.fields import PhoneRow
 from desktop_crm.ui.clients.list_model import ClientListModel
@@ -100,9 +101,14 @@ def test_the_selection_stays_across_a_refresh(qtbot, db, many):  # type: ignore[
 
 def test_an_opened_card_shows_its_own_sections_timeline_and_history(qtbot, db):  # type: ignore[no-untyped-def]
     service = ClientService(db, user="me")
-    first = service.save(ClientCard(name="王芳", owner="me", email="wang@example.com",
-                                    phones=[Phone("138 0013 8000"), Phone("010 8888 6666")]))
-    second = service.save(ClientCard(name="李娜", owner="me", phones=[Phone("139 1234 5678")]))
+    first = service.save(ClientCard(
+        name="王芳", owner="me", email="wang@example.com",
+        phones=[Phone("138 0013 8000"), Phone("010 8888 6666")],
+        dates=[ImportantDate(DateKind.WEDDING_ANNIVERSARY, DateSpec("lunar", 8, 15), "结婚")],
+        family=[FamilyMember("丈夫", "张强", DateSpec("solar", 5, 4, 1980)),
+                FamilyMember("女儿", "张小雨")]))
+    second = service.save(ClientCard(name="李娜", owner="me", phones=[Phone("139 1234 5678")],
+                                     family=[FamilyMember("儿子", "陈乐")]))
     third = service.save(ClientCard(name="赵文", owner="me"))
     start = datetime(2026, 3, 1, 9)
     for day, summary in enumerate(("初次拜访", "电话回访", "寄送样品")):
@@ -121,14 +127,22 @@ def test_an_opened_card_shows_its_own_sections_timeline_and_history(qtbot, db): 
         return [r.number.text() for r in rows]
 
     assert open_card(first) == ["138 0013 8000", "010 8888 6666"]
+    assert editor.to_card().family == service.get(first).family
+    assert not editor.is_dirty()
     assert editor.basics.email.text() == "wang@example.com"
     timeline = [editor.timeline.list.item(r).text().split("\n")[1]
                 for r in range(editor.timeline.list.count())]
     assert timeline == ["寄送样品", "电话回访", "初次拜访"]  # newest first
     assert editor.history.rowCount() == 1  # "created"
 
+    assert editor.to_card().dates == service.get(first).dates
+    assert editor.to_card().family == service.get(first).family
+
     assert open_card(second) == ["139 1234 5678"]  # the phone rows of this card only
     assert editor.basics.email.text() == ""
+    assert editor.to_card().dates == []
+    assert editor.to_card().family == [FamilyMember("儿子", "陈乐")]  # no birthday kept
+    assert not editor.is_dirty()
     assert [editor.timeline.list.item(r).text().split("\n")[1]
             for r in range(editor.timeline.list.count())] == ["李娜的电话"]
 
@@ -136,6 +150,8 @@ def test_an_opened_card_shows_its_own_sections_timeline_and_history(qtbot, db): 
     assert editor.timeline.list.count() == 0
     assert editor.timeline.empty.isVisibleTo(editor.timeline)
     assert open_card(first) == ["138 0013 8000", "010 8888 6666"]
+    assert editor.to_card().family == service.get(first).family
+    assert not editor.is_dirty()
 
 
 def test_a_field_marked_invalid_is_cleared_when_the_card_is_loaded_again(qtbot, db):  # type: ignore[no-untyped-def]
