@@ -1,15 +1,31 @@
-"""Child process of benchmarks/search.py: show the main window (or, with
---bare, an empty QMainWindow), let it paint once, print "shown", exit."""
+"""Child process of benchmarks/window.py: start the app's main window (or,
+with --bare, an empty QMainWindow) the way ``desktop-crm`` does, and print
+what happened as it happens, so that the parent can time each line from the
+moment it spawned this process:
+
+- "shown": the window is shown and has painted once (``grab`` forces one
+  full paint, including the visible rows);
+- "today filled": Today lists the day's agenda (it fills right after the
+  window shows) and has painted again;
+- last, a JSON object with this process's peak memory and the CPU seconds
+  it had used when Today was filled.
+
+The process then ends at once (``os._exit``): tearing Qt and Python down is
+no part of what the user waits for.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 import tempfile
+import time
 
 
 def main() -> None:
     db_path, bare = sys.argv[1], "--bare" in sys.argv
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     app = QApplication(sys.argv[:1])
@@ -24,6 +40,20 @@ def main() -> None:
     app.processEvents()
     window.grab()  # force one full paint, including the visible rows of the list
     print("shown", flush=True)
+    today = getattr(window, "today", None)
+    if today is not None and not getattr(today, "loaded", True):
+        loop = QEventLoop()
+        today.count_changed.connect(loop.quit)
+        QTimer.singleShot(60_000, loop.quit)  # never wait forever
+        loop.exec()
+        window.grab()  # Today painted with its rows
+    print("today filled", flush=True)
+    cpu = time.process_time()  # this process's CPU seconds: a second figure on a busy machine
+
+    import report  # benchmarks/report.py, next to this file
+
+    print(json.dumps({"peak_mb": report.peak_mb(), "cpu_s": cpu}), flush=True)
+    os._exit(0)
 
 
 if __name__ == "__main__":
