@@ -29,6 +29,8 @@ from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import add_shortcut, configure_list_view
 
+SIZED_FROM_ROWS = 100
+
 # Builds the dialog; tests replace it to answer without a modal loop.
 DialogFactory = Callable[[AgendaItem, QWidget], MarkDoneDialog]
 
@@ -74,6 +76,9 @@ class AgendaPanel(QWidget):
         self.view.setModel(self.model)
         configure_list_view(self.view, sortable=False)
         self.view.setWordWrap(False)
+        # the columns are sized from a sample of the rows, not from each of
+        # Today's 20,000 at 100,000 clients (Qt reads 1,000 by default)
+        self.view.horizontalHeader().setResizeContentsPrecision(SIZED_FROM_ROWS)
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
