@@ -37,8 +37,9 @@ def main() -> None:
         settings = QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat)
         window = create_window(db_path, "zh", settings)  # type: ignore[assignment]
     window.show()
-    app.processEvents()
-    window.grab()  # force one full paint, including the visible rows of the list
+    # one full paint, including the visible rows, before the event loop runs
+    # what the window left for its first turn (Today's fill)
+    window.grab()
     print("shown", flush=True)
     today = getattr(window, "today", None)
     if today is not None and not getattr(today, "loaded", True):
@@ -46,7 +47,8 @@ def main() -> None:
         today.count_changed.connect(loop.quit)
         QTimer.singleShot(60_000, loop.quit)  # never wait forever
         loop.exec()
-        window.grab()  # Today painted with its rows
+    app.processEvents()
+    window.grab()  # painted again, Today with its rows
     print("today filled", flush=True)
     cpu = time.process_time()  # this process's CPU seconds: a second figure on a busy machine
 

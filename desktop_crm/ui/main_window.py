@@ -63,6 +63,7 @@ if TYPE_CHECKING:  # what only a menu action needs loads when it runs (not openp
     from desktop_crm.ui.import_dialog import FirstPlan
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
+CHECK_POLL_MS = 25
 TAB_KEY = "window/tab"  # the tab the window was closed on: it opens on it next time
 EXPORT_DAYS = 365  # the .ics file covers the coming year
 # The tabs, in their order: attribute, title, the list | details splitter's
@@ -112,9 +113,13 @@ class MainWindow(QMainWindow):
 
     Signals:
         closed: the window closed for good (not hidden in the tray).
+        check_failed: the integrity check that ran while the window was built
+            and shown failed (argument: the DatabaseError); nothing was
+            written to the file (writes wait for the check).
     """
 
     closed = Signal()
+    check_failed = Signal(object)
 
     # the tabs of TABS, set by _make_tab
     today: TodayTab
@@ -134,6 +139,11 @@ class MainWindow(QMainWindow):
         self._user_override = user  # --user: this session only, until Settings changes it
         self.services = Services.build(db, self.clock, self.user_name())
         self._scope_memory = self._make_scope_memory()
+        self._check_timer = QTimer(self)  # polls the file's check while it runs
+        self._check_timer.setInterval(CHECK_POLL_MS)
+        self._check_timer.timeout.connect(self._check_ended)
+        if db.checking:
+            self._check_timer.start()
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
@@ -182,6 +192,17 @@ class MainWindow(QMainWindow):
         if self._today_if_due and self.today.total and self.tabs.currentWidget() is start:
             self.tabs.setCurrentWidget(self.today)
         self._today_if_due = False
+
+    def _check_ended(self) -> None:
+        """The file's integrity check (``Database.open(check_later=True)``) is
+        watched until it ends: a failure is said with ``check_failed``."""
+        if not self.db.check_finished:
+            return
+        self._check_timer.stop()
+        try:
+            self.db.finish_check()
+        except DatabaseError as exc:
+            self.check_failed.emit(exc)
 
     def user_name(self) -> str:
         """Who the window records as the author: --user, else the name chosen
