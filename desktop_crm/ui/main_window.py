@@ -619,7 +619,11 @@ class MainWindow(QMainWindow):
         if db.shared:  # the action is disabled; a shortcut or a test may still call it
             self._show_server_backups()
             return None
-        return (Operation(self, lambda ctx: backup(db))
+        def checked_backup() -> Path:
+            db.finish_check()  # a file still being checked is copied once it passed
+            return backup(db)
+
+        return (Operation(self, lambda ctx: checked_backup())
                 .with_progress(_("Backing up…"))
                 .errors(_("Backup failed"), DatabaseError)
                 .success(lambda target: self.statusBar().showMessage(
@@ -633,6 +637,12 @@ class MainWindow(QMainWindow):
         it is written, or why not (the next hourly check tries again).
         Returns the running operation, or None when there is nothing to back up."""
         if self.db.path is None:
+            return None
+        if self.db.checking:
+            # no copy of a file before its check passed (a damaged one would
+            # count as the day's backup): again once the check has ended
+            if self._check_timer.isActive():
+                QTimer.singleShot(CHECK_POLL_MS * 20, self, self.backup_if_due)
             return None
         path = self.db.path
         return (Operation(self, lambda ctx: backup_if_due(path))
@@ -655,6 +665,7 @@ class MainWindow(QMainWindow):
         if self.db.path is None or not self.db.path.exists():
             return None
         try:
+            self.db.finish_check()  # only a file that passed its check is copied
             return backup(self.db, reason=BackupReason.EXIT)
         except DatabaseError as exc:
             print(f"desktop-crm: {exc}", file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -306,3 +307,32 @@ def test_a_restore_that_fails_says_why_and_keeps_the_database(  # type: ignore[n
     assert len(errors) == 1 and made.name in errors[0]
     assert window.clients.model.rowCount() == len(seeded) + 1
     assert live_clients(db_path) == len(seeded) + 1
+
+
+def test_the_daily_backup_waits_for_the_files_check(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, db, db_path, seeded, settings):
+    """No copy of a file whose check has not passed: a damaged one would count
+    as the day's backup."""
+    from desktop_crm.storage import integrity
+    from desktop_crm.ui.main_window import MainWindow
+
+    gate = threading.Event()
+    real_check = integrity.check_file
+
+    def held_check(path: Path, full: bool | None = None) -> integrity.FileReport:
+        gate.wait(60)
+        return real_check(path, full=full)
+
+    monkeypatch.setattr(integrity, "check_file", held_check)
+    db.close()
+    window = MainWindow(Database.open(db_path, check_later=True), settings)
+    qtbot.addWidget(window)
+    try:
+        assert window.db.checking
+        assert window.backup_if_due() is None and list_backups(db_path) == []
+        gate.set()
+        qtbot.waitUntil(lambda: len(list_backups(db_path)) == 1, timeout=30000)
+        assert not window.db.checking
+    finally:
+        gate.set()
+        window.db.close()
