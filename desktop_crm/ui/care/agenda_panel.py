@@ -135,6 +135,15 @@ class AgendaPanel(QWidget):
             self.view.selectRow(0)
         self.view.resizeColumnToContents(0)
         self.view.resizeColumnToContents(1)
+        # the sizing samples the rows: every kind listed fits all the same
+        # (Today's first rows may all be follow-ups and a churn warning far down)
+        first_of_kind: dict[object, int] = {}
+        for row, item in enumerate(items):
+            first_of_kind.setdefault(item.kind, row)
+        widest = max((self.view.sizeHintForIndex(self.model.index(row, 1)).width() + 1
+                      for row in first_of_kind.values()), default=0)
+        if widest > self.view.columnWidth(1):
+            self.view.setColumnWidth(1, widest)
         self.view.setColumnWidth(2, min(max(self.view.columnWidth(2), 140), 260))
         self._update_buttons()
 
