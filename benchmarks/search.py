@@ -1,4 +1,4 @@
-"""Search-as-you-type and window start-up at 100,000 clients.
+"""Search-as-you-type at 100,000 clients.
 
 For 200 typed queries (Chinese names and surnames, full pinyin, initials,
 phone digits), the p95 latency of a keystroke in the client list: the search
@@ -10,8 +10,7 @@ rows), the service's id list plus its first 60 rows, and a plain
 ``LIKE '%q%'`` scan over name, company and phone. Each engine's figure is
 measured in a child process of its own (its peak memory is the step's): on
 SQLite and then on PostgreSQL (the same queries over the same demo clients;
-``benchmarks/pg_bench.py``). Then the time from process start to the main
-window shown (SQLite), next to a bare Qt window.
+``benchmarks/pg_bench.py``). (The window's start: ``benchmarks/window.py``.)
 Target (issue 20): keystroke p95 < 5 ms including the list model's refresh.
 
 Usage: python benchmarks/search.py [--clients 100000] [--db PATH]
@@ -30,7 +29,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -231,23 +229,6 @@ def figure(engine: str, result: dict[str, Any], profile: int) -> report.Figure:
         peak_mb=result["peak_mb"], note=note)
 
 
-def time_window(db_path: Path, bare: bool, runs: int = 3) -> float:
-    """Median seconds from spawning a process to its window being shown."""
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
-    results = []
-    for _run in range(runs):
-        start = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, str(HERE / "window_start.py"), str(db_path)]
-            + (["--bare"] if bare else []),
-            capture_output=True, text=True, env=env, check=True,
-        )
-        elapsed = time.perf_counter() - start
-        assert "shown" in out.stdout, out.stdout + out.stderr
-        results.append(elapsed)
-    return statistics.median(results)
-
-
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--step":
         _flag, target, count = sys.argv[1:4]
@@ -286,12 +267,6 @@ def main() -> None:
             result = report.child(Path(__file__), pg.url, args.queries, env=env)
             report.emit(figure("PostgreSQL", result, args.profile))
 
-    bare = time_window(db_path, bare=True)
-    full = time_window(db_path, bare=False)
-    print("\nprocess start to window shown (median of 3, offscreen, SQLite)")
-    print(f"  bare QMainWindow            {bare:6.2f} s")
-    print(f"  Desktop CRM main window     {full:6.2f} s   ({full / bare:.1f}x bare; "
-          f"target < 1.5 s: {'met' if full < 1.5 else 'MISSED'})")
 
 
 if __name__ == "__main__":
