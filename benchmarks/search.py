@@ -268,6 +268,5 @@ def main() -> None:
             report.emit(figure("PostgreSQL", result, args.profile))
 
 
-
 if __name__ == "__main__":
     main()
