@@ -370,8 +370,8 @@ class _Builder:
                                             self._end(self._lead(AgendaKind.CHURN_WARNING)),
                                             self.owner,
                                             self.settings.remind(AgendaKind.CHURN_WARNING))
-        if done:
-            self.items = [i for i in self.items if i.key not in done]
+        if done:  # (source, ref, day): the item's key, without a property call per item
+            self.items = [i for i in self.items if (i.source, i.ref, i.day) not in done]
 
     def _dated(self, rows: list[repo.Row], source: str) -> None:
         kinds, items, occurrences = self.kinds, self.items, self.occurrences
