@@ -440,7 +440,8 @@ def run(target: str, args: argparse.Namespace, engine: str) -> None:
             name="30-day agenda, warm", engine=engine, value=warm["ms"], unit="ms",
             target=TARGET_MS, peak_mb=warm["peak_mb"], **baseline,
             note=f"median of {args.runs}, p95 {warm['p95']:.0f} ms, CPU {warm['cpu_ms']:.0f} ms; "
-                 f"{warm['items']:,} items; naive loop median of {args.naive_runs}"),
+                 f"{warm['items']:,} items; naive loop median of {args.naive_runs}, "
+                 f"CPU {naive['cpu_ms']:.0f} ms"),
         report.Figure(
             name="Today list", engine=engine, value=today["ms"], unit="ms", target=TARGET_MS,
             baseline=today["before_ms"], baseline_name="agenda(lead + 1) filtered",
