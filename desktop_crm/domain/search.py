@@ -39,6 +39,8 @@ def is_cjk(ch: str) -> bool:
 
 def spaced_cjk(text: str) -> str:
     """``张伟 Ltd`` -> ``张 伟 Ltd``: every CJK character becomes its own token."""
+    if text.isascii():  # an e-mail, a WeChat ID: NFKC leaves it as it is
+        return " ".join(text.split())
     out: list[str] = []
     for ch in unicodedata.normalize("NFKC", text):
         if is_cjk(ch):
