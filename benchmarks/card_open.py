@@ -149,8 +149,6 @@ def main() -> None:
         return
     import pg_bench
 
-    from desktop_crm.services.demo import generate
-    from desktop_crm.storage.database import Database
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=100_000)
@@ -161,27 +159,15 @@ def main() -> None:
     pg_bench.add_arguments(parser)
     args = parser.parse_args()
     db_path = args.db or Path(tempfile.mkdtemp(prefix="crm-bench-")) / "bench.db"
-    if not db_path.exists():
-        db = Database.open(db_path, create=True)
-        start = time.perf_counter()
-        generate(db, args.clients, seed=42)
-        db.close()
-        print(f"built {args.clients:,} demo clients in {time.perf_counter() - start:.1f} s")
+    pg_bench.ensure_demo_file(db_path, args.clients)
     env = {"QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     extra = [args.profile] if args.profile else []
     result = report.child(Path(__file__), db_path, args.opens, *extra, env=env)
     report.emit(figure("SQLite", result))
 
-    def build(url: str) -> None:
-        db = Database.open(url, create=True)
-        try:
-            generate(db, args.clients, seed=42)
-        finally:
-            db.close()
-
     with pg_bench.server(args) as pg:
         if pg is not None:
-            pg_bench.ensure_clients(pg, args.clients, build)
+            pg_bench.ensure_demo(pg, args.clients)
             result = report.child(Path(__file__), pg.url, args.opens, env=env)
             report.emit(figure("PostgreSQL", result))
 

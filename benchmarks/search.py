@@ -41,7 +41,6 @@ from sqlalchemy import select, text
 
 from desktop_crm.domain.search import fts_query, pinyin_keys, tsquery
 from desktop_crm.services.clients import ClientFilter, ClientService
-from desktop_crm.services.demo import generate
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import FTS_TABLE, Client
 
@@ -243,27 +242,14 @@ def main() -> None:
     pg_bench.add_arguments(parser)
     args = parser.parse_args()
     db_path = args.db or Path(tempfile.mkdtemp(prefix="crm-bench-")) / "bench.db"
-    if not db_path.exists():
-        db = Database.open(db_path, create=True)
-        start = time.perf_counter()
-        generate(db, args.clients, seed=42)
-        db.close()
-        print(f"built {args.clients:,} demo clients in {time.perf_counter() - start:.1f} s "
-              f"({db_path.stat().st_size / 1e6:.0f} MB)")
+    pg_bench.ensure_demo_file(db_path, args.clients)
     env = {"QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
     result = report.child(Path(__file__), db_path, args.queries, env=env)
     report.emit(figure("SQLite", result, args.profile))
 
-    def build(url: str) -> None:
-        db = Database.open(url, create=True)
-        try:
-            generate(db, args.clients, seed=42)
-        finally:
-            db.close()
-
     with pg_bench.server(args) as pg:
         if pg is not None:
-            pg_bench.ensure_clients(pg, args.clients, build)
+            pg_bench.ensure_demo(pg, args.clients)
             result = report.child(Path(__file__), pg.url, args.queries, env=env)
             report.emit(figure("PostgreSQL", result, args.profile))
 
