@@ -1,13 +1,15 @@
 """The ten loyalty KPIs for a year at 100,000 clients with 1,000,000 orders.
 
-Prints the median and p95 time of ``LoyaltyService.kpis(start, end)`` for a
-year (one grouped scan of the won orders, the figures computed in
-domain.loyalty), next to a naive loop in the same run over the same data:
-every live client's orders read with its own query (``order_repo.for_client``)
-and reduced client by client (``domain.loyalty.client_sales``). Checks that
-both give the same ten figures. Also times the 12-month trend and one
+Prints the figure "KPIs for a year" of ``benchmarks/report.py``: the median
+time of ``LoyaltyService.kpis(start, end)`` for a year (one grouped scan of
+the won orders, the figures computed in domain.loyalty), measured in a child
+process of its own (its peak memory is the figure's), next to a naive loop in
+the same run, in another child, over the same data: every live client's
+orders read with its own query (``order_repo.for_client``) and reduced client
+by client (``domain.loyalty.client_sales``). Checks that both give the same
+ten figures, and prints the cold first call, the 12-month trend and one
 drill-down (``members``). On SQLite, then on PostgreSQL over the same rows
-(``benchmarks/pg_bench.py``). Target (issue 16): under 1 s.
+(``benchmarks/pg_bench.py``). Target (issues 16 and 20): under 1 s.
 
 The book is written with Core inserts from a fixed seed, the same on both
 engines: clients (only the columns the KPIs read are varied: owner, the
@@ -22,17 +24,20 @@ Usage: python benchmarks/kpi.py [--db PATH] [--clients 100000] [--orders 1000000
 (--db reuses a KPI benchmark database or builds one there and keeps it;
 without it one is built in a temp dir and removed at the end. On PostgreSQL
 the book goes to its own database, crm_bench_kpi, beside the other
-benchmarks' crm_bench.)
+benchmarks' crm_bench. --naive-runs 0 leaves the naive loop out. ``--step NAME``
+is the child process's entry.)
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import random
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -41,6 +46,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pg_bench
+import report
 from sqlalchemy import create_engine, func, insert, select, text
 
 from desktop_crm.domain import loyalty
@@ -54,6 +60,7 @@ NOW = datetime(2026, 11, 24, 9)
 START, END = date(2025, 11, 1), date(2026, 10, 31)  # the last 12 full months
 FIRST_DAY = date(2020, 11, 1)  # six years of orders
 TARGET_MS = 1000.0
+SCRIPT = Path(__file__).resolve()
 OWNERS = ("王经理", "李经理", "张经理", "赵经理", "陈经理")
 # sales by month: a slow first quarter (Spring Festival), a busy end of year
 SEASON = (0.6, 0.5, 0.9, 1.0, 1.0, 1.1, 0.9, 0.9, 1.1, 1.1, 1.3, 1.6)
@@ -207,66 +214,89 @@ def runs(fn: Callable[[], T], count: int, cpu: list[float] | None = None
     return times, result
 
 
-def row(label: str, times: list[float], note: str = "") -> None:
-    print(f"  {label:36}{statistics.median(times):9.1f}ms{percentile(times, 95):9.1f}ms"
-          f"{len(times):6d}  {note}".rstrip())
-
-
-def same(a: KpiReport, b: KpiReport) -> list[str]:
-    """The keys whose figures differ (beyond float rounding)."""
-    return [k for k in KPI_KEYS if (a.values[k] is None) != (b.values[k] is None)
-            or (a.values[k] is not None and not math.isclose(
-                a.values[k] or 0.0, b.values[k] or 0.0, rel_tol=1e-9, abs_tol=1e-12))]
-
-
-def run(target: str, args: argparse.Namespace, engine: str) -> float:
-    """Time and check the KPIs on one database; returns kpis()'s warm median."""
+def step(name: str, target: str, runs_: int) -> dict[str, Any]:
+    """One measurement in this (child) process: "kpis" (a cold first call,
+    then ``runs_`` warm ones, the trend and a drill-down) or "naive" (the
+    loop of a query per client, once)."""
     db = Database.open(target)
     try:
+        if name == "naive":
+            began = time.process_time()
+            elapsed, report_ = timed(lambda: naive(db, START, END))
+            return {"ms": elapsed, "cpu_ms": (time.process_time() - began) * 1000,
+                    "values": report_.values}
         with db.read() as s:
             clients = s.scalar(select(func.count(Client.id))
                                .where(Client.deleted_at.is_(None))) or 0
             orders = s.scalar(select(func.count(OrderRow.id))) or 0
         service = LoyaltyService(db, lambda: NOW, user="bench")
-        cold, report = timed(lambda: service.kpis(START, END))
+        cold, kpis = timed(lambda: service.kpis(START, END))
         cpu: list[float] = []
-        warm, report = runs(lambda: service.kpis(START, END), args.runs, cpu)
-        mine, _mine = runs(lambda: service.kpis(START, END, owner=OWNERS[0]), args.runs)
-        trend, months = runs(lambda: service.trend(START, END), max(1, args.runs // 3))
+        warm, kpis = runs(lambda: service.kpis(START, END), runs_, cpu)
+        mine, _mine = runs(lambda: service.kpis(START, END, owner=OWNERS[0]), runs_)
+        trend, months = runs(lambda: service.trend(START, END), max(1, runs_ // 3))
         drill, churned = runs(lambda: service.members("churn_rate", START, END),
-                              max(1, args.runs // 3))
-        slow: list[float] = []
-        naive_report = report
-        for _ in range(args.naive_runs):
-            elapsed, naive_report = timed(lambda: naive(db, START, END))
-            slow.append(elapsed)
+                              max(1, runs_ // 3))
+        return {"ms": statistics.median(warm), "p95": percentile(warm, 95), "cold_ms": cold,
+                "cpu_ms": statistics.median(cpu), "mine_ms": statistics.median(mine),
+                "trend_ms": statistics.median(trend), "months": len(months),
+                "drill_ms": statistics.median(drill), "churned": len(churned),
+                "clients": clients, "orders": orders, "values": kpis.values,
+                "numerators": kpis.numerators, "denominators": kpis.denominators,
+                "previous": [str(d) for d in kpis.previous]}
     finally:
         db.close()
-    print(f"\nloyalty KPIs on {engine}: {clients:,} live clients, {orders:,} orders, "
-          f"period {START} .. {END} (P' {report.previous[0]} .. {report.previous[1]})")
-    load = os.getloadavg()
-    print(f"  load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")
-    print(f"\n  {'':36}{'median':>11}{'p95':>11}{'runs':>6}")
-    row("kpis(year), cold first call", [cold])
-    row("kpis(year), warm", warm)
-    row("  CPU time of this process", cpu)
-    row("kpis(year, owner=one of 5), warm", mine)
-    row("trend(year): 12 monthly reports", trend, f"{len(months)} months")
-    row("members('churn_rate', year)", drill, f"{len(churned):,} clients")
-    row("naive: a query per client", slow)
-    print("\n  the ten KPIs (fast | naive)")
+
+
+def run_step(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("name")
+    parser.add_argument("--target", required=True)
+    parser.add_argument("--runs", type=int, default=10)
+    args = parser.parse_args(argv)
+    print(json.dumps({**step(args.name, args.target, args.runs), "peak_mb": report.peak_mb()}))
+
+
+def differing(a: dict[str, float | None], b: dict[str, float | None]) -> list[str]:
+    """The keys whose figures differ (beyond float rounding)."""
+    return [k for k in KPI_KEYS if (a[k] is None) != (b[k] is None)
+            or (a[k] is not None and not math.isclose(
+                a[k] or 0.0, b[k] or 0.0, rel_tol=1e-9, abs_tol=1e-12))]
+
+
+def run(target: str, args: argparse.Namespace, engine: str) -> None:
+    """The KPIs' figure on one database: the KPIs and the naive loop each in
+    a child process of its own (the figure's peak is the KPIs' process's)."""
+    ours = report.child(SCRIPT, "kpis", "--target", target, "--runs", str(args.runs))
+    base = (report.child(SCRIPT, "naive", "--target", target) if args.naive_runs
+            else None)
+    one, five, fifteen = os.getloadavg()
+    load = f"load {one:.1f} {five:.1f} {fifteen:.1f} on {os.cpu_count()} cores"
+    print(f"\nloyalty KPIs on {engine}: {ours['clients']:,} live clients, "
+          f"{ours['orders']:,} orders, period {START} .. {END} "
+          f"(P' {ours['previous'][0]} .. {ours['previous'][1]}); {load}")
+    print(f"  kpis(year): cold {ours['cold_ms']:.0f} ms, warm median {ours['ms']:.0f} ms "
+          f"(p95 {ours['p95']:.0f}, CPU {ours['cpu_ms']:.0f}); one owner's "
+          f"{ours['mine_ms']:.0f} ms; trend of {ours['months']} months "
+          f"{ours['trend_ms']:.0f} ms; members('churn_rate') {ours['drill_ms']:.0f} ms "
+          f"({ours['churned']:,} clients)")
+    print("  the ten KPIs (fast | naive)")
     for key in KPI_KEYS:
-        value, other = report.values[key], naive_report.values[key]
-        print(f"    {key:24}{_fmt(value):>16}{_fmt(other):>16}   "
-              f"{report.numerators[key]:,.2f} / {report.denominators[key]:,.2f}")
-    differ = same(report, naive_report)
-    median = statistics.median(warm)
-    print(f"\n  figures agree with the naive loop: {'yes' if not differ else 'NO: ' + str(differ)}")
-    print(f"  ratio naive/kpis at median: {statistics.median(slow) / median:,.0f}x")
-    worst = max(cold, percentile(warm, 95))
-    print(f"  kpis(year) measured {median:.1f} ms median, {worst:.1f} ms worst of cold and "
-          f"p95; target < {TARGET_MS:.0f} ms: {'met' if worst < TARGET_MS else 'MISSED'}")
-    return median
+        other = base["values"][key] if base else None
+        print(f"    {key:24}{_fmt(ours['values'][key]):>16}{_fmt(other):>16}   "
+              f"{ours['numerators'][key]:,.2f} / {ours['denominators'][key]:,.2f}")
+    agree = ""
+    if base is not None:
+        differ = differing(ours["values"], base["values"])
+        agree = "; figures agree with the naive loop" if not differ else f"; DIFFER: {differ}"
+    report.emit(report.Figure(
+        name="KPIs for a year", engine=engine, value=ours["ms"] / 1000, unit="s",
+        target=TARGET_MS / 1000, peak_mb=ours["peak_mb"],
+        baseline=base["ms"] / 1000 if base else None,
+        baseline_name="naive loop (a query per client)" if base else "",
+        note=f"warm median of {args.runs}, cold first call {ours['cold_ms']:.0f} ms, CPU "
+             f"{ours['cpu_ms']:.0f} ms; {ours['clients']:,} clients, {ours['orders']:,} orders"
+             f"{agree}; {load}"))
 
 
 def _fmt(value: float | None) -> str:
@@ -296,6 +326,9 @@ def ensure_pg(pg: pg_bench.PgServer, args: argparse.Namespace) -> str:
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--step":
+        run_step(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--clients", type=int, default=100_000)
@@ -312,12 +345,10 @@ def main() -> None:
         else:
             print(f"building {args.clients:,} clients and {args.orders:,} orders in {db_path}")
             build(str(db_path), args.clients, args.orders)
-        sqlite_median = run(str(db_path), args, "SQLite")
+        run(str(db_path), args, "SQLite")
         with pg_bench.server(args) as pg:
             if pg is not None:
-                pg_median = run(ensure_pg(pg, args), args, "PostgreSQL")
-                print(f"\n  kpis(year) warm median, PostgreSQL/SQLite: "
-                      f"{pg_median / sqlite_median:.2f}x")
+                run(ensure_pg(pg, args), args, "PostgreSQL")
     finally:
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)

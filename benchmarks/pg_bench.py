@@ -143,3 +143,31 @@ def ensure_clients(pg: PgServer, clients: int, generate: Callable[[str], None]) 
     vacuum = pg.vacuum_analyze()
     print(f"built {clients:,} demo clients on PostgreSQL in {built:.1f} s "
           f"({pg.size_mb():.0f} MB; then VACUUM ANALYZE {vacuum:.1f} s)")
+
+
+def build_demo(target: str | Path, clients: int) -> None:
+    """The benchmarks' demo book (seed 42) in ``target``: a SQLite path or a
+    server URL; created when missing."""
+    from desktop_crm.services.demo import generate
+    from desktop_crm.storage.database import Database
+
+    db = Database.open(target, create=True)
+    try:
+        generate(db, clients, seed=42)
+    finally:
+        db.close()
+
+
+def ensure_demo_file(path: Path, clients: int) -> None:
+    """Build the demo book at ``path`` unless a file is there already."""
+    if path.exists():
+        return
+    start = time.perf_counter()
+    build_demo(path, clients)
+    print(f"built {clients:,} demo clients in {time.perf_counter() - start:.1f} s "
+          f"({path.stat().st_size / 1e6:.0f} MB)")
+
+
+def ensure_demo(pg: PgServer, clients: int) -> None:
+    """The demo book on the server too (built on first use)."""
+    ensure_clients(pg, clients, lambda url: build_demo(url, clients))

@@ -20,9 +20,9 @@ def choose_language(lang: str | None, settings: object) -> None:
 def create_window(db_arg: str | None, lang: str | None, settings: object = None) -> object:
     """Open the database and build the main window (not shown).
 
-    The integrity check runs while the window is built (which only reads);
-    the window is returned only when it passed. Raises DatabaseError when the
-    database cannot be opened (DatabaseDamagedError when the check failed).
+    The integrity check runs while the window is built and shown (a write
+    waits for it); when it fails the window emits ``check_failed``. Raises
+    DatabaseError when the database cannot be opened.
     """
     from PySide6.QtCore import QSettings
 
@@ -35,24 +35,88 @@ def create_window(db_arg: str | None, lang: str | None, settings: object = None)
 
 
 def build_window(db: object, settings: object, user: str | None = None) -> object:
-    """The main window over ``db``, once ``db``'s pending integrity check has
-    passed. When building fails on a damaged file, the check's verdict is
-    what is raised."""
+    """The main window over ``db``, built while ``db``'s integrity check may
+    still run (the window watches it: ``check_failed``). When building fails
+    on a damaged file, the check's verdict is what is raised."""
     from desktop_crm.storage.database import Database
     from desktop_crm.ui.main_window import MainWindow
 
     assert isinstance(db, Database)
     try:
-        window = MainWindow(db, settings, user=user)  # type: ignore[arg-type]
+        return MainWindow(db, settings, user=user)  # type: ignore[arg-type]
     except Exception:
         db.finish_check()  # raises DatabaseDamagedError when that is the cause
         raise
-    try:
-        db.finish_check()
-    except Exception:
-        window.deleteLater()
-        raise
-    return window
+
+
+class AppWindow:
+    """The application's one window over the database at ``path``. The window
+    shows while the file's integrity check runs; when the check fails, the
+    window closes and the user sees what is wrong, with the offer to restore
+    the newest good backup (``open_or_recover``), and a restored database
+    gets a new window.
+
+    Attributes:
+        window: the window shown, or None (nothing could be opened).
+    """
+
+    def __init__(self, app: Any, path: object, settings: object, user: str | None) -> None:
+        self.app, self.path, self.settings, self.user = app, path, settings, user
+        self.window: Any = None
+
+    def open(self, db: object) -> bool:
+        """Build and show the window over ``db``; False when nothing was opened."""
+        from desktop_crm.storage.database import DatabaseDamagedError
+        from desktop_crm.ui.backups import open_or_recover
+
+        try:
+            window = build_window(db, self.settings, self.user)
+        except DatabaseDamagedError:
+            # the window was built over a file that failed the check: now say
+            # so and offer the newest good backup
+            again = open_or_recover(None, self.path)  # type: ignore[arg-type]
+            if again is None:
+                return False
+            window = build_window(again, self.settings, self.user)
+        self._show(window)
+        return True
+
+    def _show(self, window: Any) -> None:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+
+        from desktop_crm.ui.stop_signals import quit_on_stop_signals
+
+        self.window = window
+        # the window may hide in the tray and dialogs open while it is hidden: the
+        # app ends when the window closes for good (or from the tray's Quit)
+        QApplication.setQuitOnLastWindowClosed(False)
+        window.closed.connect(self.app.quit)
+        window.check_failed.connect(self._check_failed)
+        window.show()
+        window.reminders.start()
+        QTimer.singleShot(3000, window, window.backup_if_due)
+        hourly = QTimer(window)
+        hourly.timeout.connect(window.backup_if_due)
+        hourly.start(60 * 60 * 1000)
+        quit_on_stop_signals(window, window.quit)
+
+    def _check_failed(self, _error: Exception) -> None:
+        """The file failed the check that ran while the window showed: nothing
+        was written to it (writes wait for the check). Close the window and
+        go the way of a file found damaged on open."""
+        from desktop_crm.storage.database import shown_url
+        from desktop_crm.ui.backups import open_or_recover
+
+        old, self.window = self.window, None
+        old.closed.disconnect(self.app.quit)
+        old.reminders.hide()
+        old.hide()
+        old.deleteLater()
+        db = open_or_recover(None, self.path)  # type: ignore[arg-type]
+        if db is None or not self.open(db):
+            print(f"desktop-crm: {shown_url(str(self.path))} was not opened", file=sys.stderr)
+            self.app.exit(2)
 
 
 def install_error_dialog() -> None:
@@ -93,14 +157,13 @@ def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     restore the newest good backup. Once the window shows, a daily backup is
     made when due (and checked every hour); on exit, a backup is made.
     """
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from desktop_crm.i18n import language
-    from desktop_crm.storage.database import DatabaseDamagedError, default_db_path, shown_url
+    from desktop_crm.storage.database import default_db_path, shown_url
     from desktop_crm.ui.backups import open_or_recover
     from desktop_crm.ui.qt_translations import install_qt_translations
-    from desktop_crm.ui.stop_signals import quit_on_stop_signals
 
     app = QApplication.instance() or QApplication(sys.argv)
     install_error_dialog()
@@ -116,31 +179,14 @@ def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     choose_language(lang, settings)
     install_qt_translations(language())
     path = db_arg or default_db_path()
-    window: Any = None
+    shown = AppWindow(app, path, settings, user)
     db = open_or_recover(None, path, create=True, check_later=True)
-    if db is not None:
-        try:
-            window = build_window(db, settings, user)
-        except DatabaseDamagedError:
-            # the window was built over a file that failed the check: now say
-            # so and offer the newest good backup
-            db = open_or_recover(None, path)
-            window = None if db is None else build_window(db, settings, user)
-    if window is None:
+    if db is None or not shown.open(db):
         print(f"desktop-crm: {shown_url(str(path))} was not opened", file=sys.stderr)
         return 2
-    # the window may hide in the tray and dialogs open while it is hidden: the
-    # app ends when the window closes for good (or from the tray's Quit)
-    QApplication.setQuitOnLastWindowClosed(False)
-    window.closed.connect(app.quit)
-    window.show()
-    window.reminders.start()
-    QTimer.singleShot(3000, window.backup_if_due)
-    hourly = QTimer(window)
-    hourly.timeout.connect(window.backup_if_due)
-    hourly.start(60 * 60 * 1000)
-    quit_on_stop_signals(window, window.quit)
     code = app.exec()
-    window.backup_on_exit()
-    window.db.close()
+    window = shown.window  # another one when the first failed the check
+    if window is not None:
+        window.backup_on_exit()
+        window.db.close()
     return int(code)

@@ -16,6 +16,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 _MAX_READINGS = 8
 _MIN_PHONE_SUFFIX = 4
@@ -38,6 +39,8 @@ def is_cjk(ch: str) -> bool:
 
 def spaced_cjk(text: str) -> str:
     """``张伟 Ltd`` -> ``张 伟 Ltd``: every CJK character becomes its own token."""
+    if text.isascii():  # an e-mail, a WeChat ID: NFKC leaves it as it is
+        return " ".join(text.split())
     out: list[str] = []
     for ch in unicodedata.normalize("NFKC", text):
         if is_cjk(ch):
@@ -56,15 +59,47 @@ def _char_readings(ch: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(pinyin(ch, style=Style.NORMAL, heteronym=True)[0]))
 
 
+@functools.cache
+def _reader() -> Any:
+    """pypinyin reading words through a converter that keeps each word's
+    reading: three quarters of ``lazy_pinyin``'s time is converting a word
+    to the plain style, and names and companies are made of few words
+    (有限公司, 科技, given names), so an import of 100,000 rows converts each
+    once. The readings are pypinyin's own: the cache only remembers them."""
+    # Imported here: pypinyin loads its dictionaries in ~0.2 s, which the
+    # window should not pay at start-up; only saving a card needs them.
+    from pypinyin.converter import DefaultConverter
+    from pypinyin.core import Pinyin
+
+    class _Remembering(DefaultConverter):
+        def __init__(self) -> None:
+            super().__init__()
+            self._known: dict[tuple[Any, ...], list[list[str]]] = {}
+
+        def convert(self, words: str, style: Any, heteronym: bool, errors: Any,
+                    strict: bool = True, **kwargs: Any) -> list[list[str]]:
+            key = (words, style, heteronym, errors, strict)
+            try:
+                found = self._known[key]
+            except (KeyError, TypeError):  # TypeError: a callable ``errors``
+                found = super().convert(words, style, heteronym, errors, strict, **kwargs)
+                if len(self._known) < _WORDS_KEPT and not callable(errors):
+                    self._known[key] = found
+            return [list(readings) for readings in found]  # callers may change theirs
+
+    return Pinyin(_Remembering())
+
+
+_WORDS_KEPT = 100_000  # distinct words: about 20 MB at most
+
+
 @functools.lru_cache(maxsize=1024)
 def _word_readings(text: str) -> tuple[str, ...]:
     """``text`` read as words by pypinyin, characters without a reading kept;
     cached because saving a card reads its name twice (sort key and index)."""
-    # Imported here: pypinyin loads its dictionaries in ~0.2 s, which the
-    # window should not pay at start-up; only saving a card needs them.
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import Style
 
-    return tuple(lazy_pinyin(text, style=Style.NORMAL))
+    return tuple(_reader().lazy_pinyin(text, style=Style.NORMAL))
 
 
 @functools.cache
@@ -82,6 +117,14 @@ def _plain_readings(text: str) -> list[str] | None:
     it); else None. Checked against ``lazy_pinyin`` on 600,000 random
     strings. pypinyin's word segmentation costs ~100 us a name; an import
     reads 100,000 names and companies, and most hold no word."""
+    found = _plain_tuple(text)
+    return None if found is None else list(found)
+
+
+@functools.lru_cache(maxsize=32_768)
+def _plain_tuple(text: str) -> tuple[str, ...] | None:
+    """``_plain_readings``, cached: a name is read for its sort key and its
+    index entry, and names repeat in an import."""
     phrases, longest = _phrases()
     out = []
     for i, ch in enumerate(text):
@@ -94,7 +137,7 @@ def _plain_readings(text: str) -> list[str] | None:
             if text[i:end] in phrases:
                 return None
         out.append(first)
-    return out
+    return tuple(out)
 
 
 def _syllables(text: str, as_name: bool = True) -> list[list[str]]:
@@ -135,6 +178,7 @@ def _keys(syllables: list[list[str]]) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(full)), list(dict.fromkeys(initials))
 
 
+@functools.lru_cache(maxsize=32_768)  # names repeat in an import of 100,000 rows
 def sort_key(text: str) -> str:
     """Key that sorts Chinese names by pinyin (surname reading) and latin names
     alphabetically."""

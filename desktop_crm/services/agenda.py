@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.care import (
+    CHURN_SOURCES,
     GRADES,
     THANK_YOU_BY_DAYS,
     THANK_YOU_FROM_DAYS,
@@ -59,6 +60,13 @@ _DATE_KINDS = {
     "family": AgendaKind.FAMILY_BIRTHDAY,
     "contact": AgendaKind.CONTACT_BIRTHDAY,
 }
+
+# The kinds found through the window's recurring dates (``occurrences_between``),
+# and those whose single dates can set their own reminder.
+_OCCURRING = (*_DATE_KINDS.values(), AgendaKind.FOUNDING_ANNIVERSARY,
+              AgendaKind.RELATIONSHIP_ANNIVERSARY, AgendaKind.FESTIVAL)
+_OWN_REMINDER = frozenset({AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
+                           AgendaKind.CUSTOM_DATE, AgendaKind.FAMILY_BIRTHDAY})
 
 
 class AlreadyDoneError(ValueError, CrmError):
@@ -162,8 +170,17 @@ class AgendaService:
         today = day or self.today()
         with self.db.read() as s:
             own = repo.longest_own_reminder(s)
-        lead = max([own, *self.settings().remind_days.values()])
-        return [i for i in self.agenda(lead + 1, today, mine=mine) if i.is_due(today)]
+        settings = self.settings()
+        lead = max([own, *settings.remind_days.values()])
+        end = today + timedelta(days=lead)
+        builder = _Builder(settings, today, end, today - timedelta(days=settings.overdue_days),
+                           True, set(AgendaKind), self.owner_for(mine),
+                           due_on=today, own_lead=own)
+        builder.churn = self.churn_settings()
+        builder.today = self.today()
+        with paused_collector(), self.db.read() as s:
+            builder.collect(s)
+        return sort_items([i for i in builder.items if i.is_due(today)])
 
     def backlog_filter(self, mine: bool = False) -> ClientFilter:
         """The client-list filter showing the agenda's not-contacted backlog:
@@ -287,16 +304,36 @@ class _Builder:
     """Collects one agenda; one instance per call."""
 
     def __init__(self, settings: CareSettings, start: date, end: date, first: date,
-                 include_overdue: bool, kinds: set[AgendaKind], owner: str | None) -> None:
+                 include_overdue: bool, kinds: set[AgendaKind], owner: str | None,
+                 due_on: date | None = None, own_lead: int = 0) -> None:
         self.settings = settings
         self.owner = owner
         self.start, self.end, self.first = start, end, first
         self.include_overdue = include_overdue
         self.kinds = kinds
         self.items: list[AgendaItem] = []
-        self.occurrences = occurrences_between(first, end)
+        # Today's list (``due_on``) keeps only items whose reminder has begun:
+        # an item of lead time n is due on ``due_on`` only if its day is at
+        # most n days later, so each source reads up to its own kind's lead
+        # (``own_lead``: the longest reminder set on a single date) and no
+        # further: the rows the list would drop are never fetched.
+        self.due_on = due_on
+        self.own_lead = own_lead
+        dated = [self._lead(k) for k in _OCCURRING if k in kinds] or [0]
+        self.occurrences = occurrences_between(first, self._end(max(dated)))
         self.churn: ChurnSettings | None = None  # set when churn warnings are wanted
         self.today = start
+
+    def _lead(self, kind: AgendaKind) -> int:
+        """The longest reminder lead time an item of ``kind`` can have."""
+        lead = self.settings.remind(kind)
+        return max(lead, self.own_lead) if kind in _OWN_REMINDER else lead
+
+    def _end(self, lead: int) -> date:
+        """The last day a source with reminders of up to ``lead`` days reads."""
+        if self.due_on is None:
+            return self.end
+        return min(self.end, self.due_on + timedelta(days=lead))
 
     def _churn_first(self) -> date:
         """Warnings not dismissed stay ``keep_days`` (not ``overdue_days``)."""
@@ -305,7 +342,8 @@ class _Builder:
         return self.start - timedelta(days=self.churn.keep_days)
 
     def collect(self, s: Session) -> None:
-        done = repo.done_keys(s, min(self.first, self._churn_first()), self.end)
+        done = repo.done_keys(s, min(self.first, self._churn_first()), self.end,
+                              CHURN_SOURCES if self.churn is not None else ())
         if self.kinds & {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
                          AgendaKind.CUSTOM_DATE}:
             self._dated(repo.dates_with_keys(s, self.occurrences, self.owner),
@@ -329,10 +367,11 @@ class _Builder:
             self._complaint_follow_ups(s)
         if self.churn is not None:
             self.items += churn.churn_items(s, self.churn, self.today, self._churn_first(),
-                                            self.end, self.owner,
+                                            self._end(self._lead(AgendaKind.CHURN_WARNING)),
+                                            self.owner,
                                             self.settings.remind(AgendaKind.CHURN_WARNING))
-        if done:
-            self.items = [i for i in self.items if i.key not in done]
+        if done:  # (source, ref, day): the item's key, without a property call per item
+            self.items = [i for i in self.items if (i.source, i.ref, i.day) not in done]
 
     def _dated(self, rows: list[repo.Row], source: str) -> None:
         kinds, items, occurrences = self.kinds, self.items, self.occurrences
@@ -372,7 +411,8 @@ class _Builder:
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)
         kind, source, items = AgendaKind.FOLLOW_UP, Source.INTERACTION, self.items
         overdue = self.include_overdue
-        for ref, client_id, name, due, step in repo.open_follow_ups(s, self.end, self.owner):
+        end = self._end(self._lead(AgendaKind.FOLLOW_UP))
+        for ref, client_id, name, due, step in repo.open_follow_ups(s, end, self.owner):
             if overdue or due >= self.start:
                 items.append(AgendaItem(due, kind, source, ref, client_id, name, step, None,
                                         remind))
@@ -381,8 +421,9 @@ class _Builder:
         earliest = self.start - timedelta(days=THANK_YOU_LOOKBACK_DAYS if self.include_overdue
                                           else 0)
         since = datetime.combine(earliest - timedelta(days=THANK_YOU_BY_DAYS), time())
-        until = datetime.combine(self.end - timedelta(days=THANK_YOU_BY_DAYS - 1), time())
         lead = THANK_YOU_BY_DAYS - THANK_YOU_FROM_DAYS
+        end = self._end(lead)
+        until = datetime.combine(end - timedelta(days=THANK_YOU_BY_DAYS - 1), time())
         for ref, client_id, name, logged, milestone in repo.milestones_between(s, since, until,
                                                                                 self.owner):
             due = logged.date() + timedelta(days=THANK_YOU_BY_DAYS)
@@ -397,7 +438,8 @@ class _Builder:
         remind = self.settings.remind(AgendaKind.NO_CONTACT)
         kind, source, items = AgendaKind.NO_CONTACT, Source.NO_CONTACT, self.items
         after = {g: timedelta(days=n) for g, n in limits.items()}
-        for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, self.end,
+        end = self._end(self._lead(kind))
+        for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, end,
                                                                       self.owner):
             last = since.date()
             items.append(AgendaItem(last + after[grade or ""], kind, source, client_id,
@@ -414,7 +456,8 @@ class _Builder:
         """Resolved complaints wait for a follow-up call within seven days."""
         remind = self.settings.remind(AgendaKind.COMPLAINT_FOLLOW_UP)
         # due = resolution day + 7 <= end  <=>  resolved before end - 6 days, 00:00
-        before = datetime.combine(self.end - timedelta(days=FOLLOW_UP_DAYS - 1), time())
+        end = self._end(self._lead(AgendaKind.COMPLAINT_FOLLOW_UP))
+        before = datetime.combine(end - timedelta(days=FOLLOW_UP_DAYS - 1), time())
         for ref, client_id, name, number, resolved in complaint_repo.resolved_waiting(s, before,
                                                                                      self.owner):
             due = follow_up_due(resolved)

@@ -39,7 +39,6 @@ from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.bulk import BulkUndoError
-from desktop_crm.services.importing.service import name_list
 from desktop_crm.storage import bulk_repo as repo
 from desktop_crm.storage import care_repo
 
@@ -211,7 +210,7 @@ class AgendaBulkService:
             if changed:
                 raise BulkUndoError(_(
                     "Cannot undo: {items} changed since",
-                    items=name_list([i.client or i.title for i in changed])))
+                    items=_names([i.client or i.title for i in changed])))
             repo.delete_done_marks(s, receipt.done_ids)
             repo.delete_interactions(s, receipt.interaction_ids)
             repo.set_follow_ups_done(s, receipt.closed, False)
@@ -233,3 +232,11 @@ class AgendaBulkService:
         bad |= {r for r in receipt.moved
                 if r not in state or state[r] != (receipt.day, False)}
         return [i for i in receipt.items if i.source == Source.INTERACTION and i.ref in bad]
+
+
+def _names(names: list[str]) -> str:
+    """The first few names and how many more (as an import's summary says
+    them; the import code loads only when a bulk change is made)."""
+    from desktop_crm.services.importing.service import name_list
+
+    return name_list(names)

@@ -27,7 +27,6 @@ from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
-from desktop_crm.services.importing.service import name_list
 from desktop_crm.storage import bulk_repo as repo
 from desktop_crm.storage.database import Database
 
@@ -182,7 +181,7 @@ class BulkService:
             if moved:
                 raise BulkUndoError(_(
                     "Cannot undo: {clients} changed since, by {users}",
-                    clients=name_list(repo.names(s, moved)),
+                    clients=_names(repo.names(s, moved)),
                     users="、".join(repo.last_editors(s, moved)) or _("someone")))
             if receipt.action == TRASH:
                 repo.set_trashed(s, ids, None)
@@ -227,3 +226,11 @@ class BulkService:
         if receipt.tag_created:
             repo.delete_tag_if_unused(s, tag_id)
         repo.reindex(s, ids, current)
+
+
+def _names(names: list[str]) -> str:
+    """The first few names and how many more (as an import's summary says
+    them; the import code loads only when a bulk change is made)."""
+    from desktop_crm.services.importing.service import name_list
+
+    return name_list(names)

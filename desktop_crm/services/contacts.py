@@ -4,6 +4,8 @@ by the user, as the card's own changes are."""
 
 from __future__ import annotations
 
+import functools
+
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.client import ClientRow
@@ -24,6 +26,13 @@ from desktop_crm.storage import client_repo, contact_repo
 from desktop_crm.storage.database import Database
 
 HISTORY_FIELD = "contacts"
+
+
+@functools.lru_cache(maxsize=4096)
+def _own_index_text(name: str, company: str, digits: str, tags: str) -> str:
+    """An organisation's index text without its people; cached because the
+    list asks for it on every keystroke's first page, and its pinyin is slow."""
+    return index_text(name, company, [digits], [tags])
 
 
 class ContactService:
@@ -52,7 +61,7 @@ class ContactService:
         if not typed.strip():
             return {}
         candidates = [r for r in rows if r.kind == ClientKind.ORGANISATION and not text_matches(
-            index_text(r.name, r.company, [phone_digits(r.phone)], [r.tags]), typed)]
+            _own_index_text(r.name, r.company, phone_digits(r.phone), r.tags), typed)]
         if not candidates:
             return {}
         with self.db.read() as s:

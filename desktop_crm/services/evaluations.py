@@ -225,10 +225,9 @@ class EvaluationService:
         user's clients with ``mine``)."""
         since = self.clock().date() - timedelta(days=days)
         with self.db.read() as s:
-            ids = client_repo.list_ids(s, ClientFilter(grade_changed_since=since,
-                                                       sort="last_evaluated", descending=True,
-                                                       owner=self.user if mine else None))
-            return client_repo.rows(s, ids[:limit]), len(ids)
+            ids, total = repo.grade_changes_since(s, since, limit,
+                                                  self.user if mine else None)
+            return client_repo.rows(s, ids), total
 
     def is_due(self, last_evaluated_on: date | None) -> bool:
         return (last_evaluated_on is None

@@ -19,8 +19,8 @@ import warnings
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.errors import CrmError, NotFoundError
@@ -29,6 +29,9 @@ from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.storage import client_repo, photo_repo
 from desktop_crm.storage.database import Database
+
+if TYPE_CHECKING:  # Pillow loads when a picture is read, not with the window
+    from PIL import Image
 
 MAX_SIDE = 1024  # pixels, the longer side of a stored photo
 QUALITY = 85  # JPEG quality of a stored photo
@@ -80,6 +83,7 @@ def _kept_as_is(image: Image.Image, data: bytes) -> bool:
 
 def _flattened(image: Image.Image) -> Image.Image:
     """RGB (or grey); transparent parts on white, as a page shows them."""
+    from PIL import Image
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P"
                                               and "transparency" in image.info):
         rgba = image.convert("RGBA")
@@ -121,6 +125,8 @@ def normalised(data: bytes) -> Photo:
     not an image Pillow reads or is absurdly large."""
     if len(data) > MAX_FILE_BYTES:
         raise _file_too_large(len(data))
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         with warnings.catch_warnings():
             # Pillow only warns below twice its own limit: a refusal here

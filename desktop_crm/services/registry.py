@@ -11,66 +11,105 @@ apart from the database, clock and user, so tabs share them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
-from desktop_crm.services.agenda import AgendaService
-from desktop_crm.services.clients import ClientService
 from desktop_crm.services.clock import Clock, clean_user_name, current_user, system_clock
-from desktop_crm.services.complaints import ComplaintService
-from desktop_crm.services.evaluations import EvaluationService
-from desktop_crm.services.loyalty import LoyaltyService
-from desktop_crm.services.photos import PhotoService
-from desktop_crm.services.sales import SalesService
 from desktop_crm.storage import identity_repo
 from desktop_crm.storage.database import Database
 
-if TYPE_CHECKING:  # the import machinery loads only when an import runs
+if TYPE_CHECKING:  # each service's module loads when the service is first used
+    from desktop_crm.services.agenda import AgendaService
+    from desktop_crm.services.clients import ClientService
+    from desktop_crm.services.complaints import ComplaintService
+    from desktop_crm.services.evaluations import EvaluationService
     from desktop_crm.services.importing import ImportService
+    from desktop_crm.services.loyalty import LoyaltyService
+    from desktop_crm.services.photos import PhotoService
+    from desktop_crm.services.sales import SalesService
+
+# the services every window has, each built on first use (a start that shows
+# one tab does not load the photo, sales or loyalty code, nor Pillow)
+SERVICES = ("clients", "evaluations", "agenda", "complaints", "sales", "loyalty", "photos")
 
 
-@dataclass(frozen=True)
 class Services:
     """The use cases over one database.
 
     Attributes:
         db: the open database.
         clock: returns "now" for every service.
-        clients, evaluations, agenda, complaints, sales, loyalty, photos: the services.
+        clients, evaluations, agenda, complaints, sales, loyalty, photos: the
+            services, each built when first asked for.
     """
 
-    db: Database
-    clock: Clock
-    clients: ClientService
-    evaluations: EvaluationService
-    agenda: AgendaService
-    complaints: ComplaintService
-    sales: SalesService
-    loyalty: LoyaltyService
-    photos: PhotoService
+    def __init__(self, db: Database, clock: Clock, user: str) -> None:
+        self.db = db
+        self.clock = clock
+        self._user = user
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock,
               user: str | None = None) -> Services:
         """The services of ``db``; ``user`` is the name they record (default,
         and when blank: the account's full name, else the login name)."""
-        name = clean_user_name(user) or current_user()
-        return cls(db, clock, ClientService(db, clock, name), EvaluationService(db, clock, name),
-                   AgendaService(db, clock, name), ComplaintService(db, clock, name),
-                   SalesService(db, clock, name), LoyaltyService(db, clock, name),
-                   PhotoService(db, clock, name))
+        return cls(db, clock, clean_user_name(user) or current_user())
+
+    @cached_property
+    def clients(self) -> ClientService:
+        from desktop_crm.services.clients import ClientService
+
+        return ClientService(self.db, self.clock, self._user)
+
+    @cached_property
+    def evaluations(self) -> EvaluationService:
+        from desktop_crm.services.evaluations import EvaluationService
+
+        return EvaluationService(self.db, self.clock, self._user)
+
+    @cached_property
+    def agenda(self) -> AgendaService:
+        from desktop_crm.services.agenda import AgendaService
+
+        return AgendaService(self.db, self.clock, self._user)
+
+    @cached_property
+    def complaints(self) -> ComplaintService:
+        from desktop_crm.services.complaints import ComplaintService
+
+        return ComplaintService(self.db, self.clock, self._user)
+
+    @cached_property
+    def sales(self) -> SalesService:
+        from desktop_crm.services.sales import SalesService
+
+        return SalesService(self.db, self.clock, self._user)
+
+    @cached_property
+    def loyalty(self) -> LoyaltyService:
+        from desktop_crm.services.loyalty import LoyaltyService
+
+        return LoyaltyService(self.db, self.clock, self._user)
+
+    @cached_property
+    def photos(self) -> PhotoService:
+        from desktop_crm.services.photos import PhotoService
+
+        return PhotoService(self.db, self.clock, self._user)
 
     @property
     def user(self) -> str:
         """The name every service records and "Mine" means."""
-        return self.clients.user
+        return self._user
 
     def set_user(self, user: str | None) -> str:
         """Record ``user`` from now on (blank: the default name); returns the name used."""
         name = clean_user_name(user) or current_user()
-        for service in (self.clients, self.evaluations, self.agenda, self.complaints,
-                        self.sales, self.loyalty, self.photos):
-            service.user = name
+        self._user = name
+        for key in SERVICES:
+            built = self.__dict__.get(key)  # a service not built yet gets the name when it is
+            if built is not None:
+                built.user = name
         return name
 
     @property

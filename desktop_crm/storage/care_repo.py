@@ -310,10 +310,15 @@ def longest_own_reminder(session: Session) -> int:
     return max(own or 0, family or 0)
 
 
-def done_keys(session: Session, start: date, end: date) -> set[tuple[str, int, date]]:
+def done_keys(session: Session, start: date, end: date, skip: Sequence[str] = ()
+              ) -> set[tuple[str, int, date]]:
+    """(source, ref, day) of the items marked done on ``start`` .. ``end``,
+    except those of the sources in ``skip`` (which their own queries leave out)."""
     stmt = select(CareDoneRow.source, CareDoneRow.ref_id, CareDoneRow.occurs_on).where(
         CareDoneRow.occurs_on >= start, CareDoneRow.occurs_on <= end)
-    return {(r.source, r.ref_id, r.occurs_on) for r in session.execute(stmt)}
+    if skip:
+        stmt = stmt.where(CareDoneRow.source.not_in(list(skip)))
+    return {(source, ref, day) for source, ref, day in session.connection().execute(stmt)}
 
 
 def add_done(session: Session, source: str, ref: int, occurs_on: date, client_id: int | None,

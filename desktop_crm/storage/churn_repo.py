@@ -21,12 +21,32 @@ from desktop_crm.storage.order_repo import WON_VALUES
 DROP_CURRENCY = "CNY"  # the drop compares amounts; other currencies are not summed in
 
 
+def _not_done(source: str, ref: str, day: str) -> str:
+    """The condition "not dismissed": no care_done row of ``source`` for the
+    client ``ref`` on ``day`` (SQL expressions), found through the unique
+    index on (source, ref_id, occurs_on). Dismissed warnings are most of the
+    signals of a busy book: dropping them here saves reading them."""
+    return (f"NOT EXISTS (SELECT 1 FROM care_done d WHERE d.source = '{source}' "
+            f"AND d.ref_id = {ref} AND d.occurs_on = {day})")
+
+
+def dismissed(session: Session, source: str, first: date, last: date
+              ) -> set[tuple[int, date]]:
+    """(client id, day) of the warnings of ``source`` marked done in ``first``
+    .. ``last``."""
+    return {(int(ref), day) for ref, day in _fetch(session, """
+        SELECT ref_id, occurs_on AS day FROM care_done
+        WHERE source = :source AND occurs_on >= :first AND occurs_on <= :last""",
+        {"source": source, "first": first, "last": last},
+        [bindparam("first", type_=Date), bindparam("last", type_=Date)], {"day": Date})}
+
+
 def sales_drops(session: Session, before: date, last: date, until: date, minimum_cents: int,
                 percent: int, owner: str | None = None) -> list[Row]:
     """Live clients whose won CNY sales in ``last`` <= day < ``until`` are at
     least ``percent`` below those in ``before`` <= day < ``last``, where the
-    earlier month reached ``minimum_cents``: (client id, client, cents before,
-    cents last)."""
+    earlier month reached ``minimum_cents``, and whose warning for ``until``
+    was not dismissed: (client id, client, cents before, cents last)."""
     params: dict[str, Any] = {"before": before, "last": last, "until": until,
                               "won": list(WON_VALUES), "currency": DROP_CURRENCY,
                               "minimum": minimum_cents, "kept": 100 - percent}
@@ -44,7 +64,7 @@ def sales_drops(session: Session, before: date, last: date, until: date, minimum
               GROUP BY client_id) w
              JOIN clients c ON c.id = w.client_id
         WHERE w.before_cents >= :minimum AND w.last_cents * 100 <= w.before_cents * :kept
-              AND {live}""",
+              AND {live} AND {_not_done("churn_drop", "w.client_id", ":until")}""",
                   params, [bindparam("won", expanding=True), bindparam("before", type_=Date),
                            bindparam("last", type_=Date), bindparam("until", type_=Date)])
 
@@ -92,14 +112,15 @@ def no_order_since(session: Session, limits: Mapping[str, int], first: date, las
 def grades_fallen(session: Session, first: date, last: date, owner: str | None = None
                   ) -> list[Row]:
     """Live clients whose latest evaluation, made in ``first`` .. ``last``, gave
-    a lower grade than the one before ("A" is highest): (client id, client,
-    grade before, grade, evaluated on)."""
+    a lower grade than the one before ("A" is highest), the warning not
+    dismissed: (client id, client, grade before, grade, evaluated on)."""
     params: dict[str, Any] = {"first": first, "last": last}
     live = _of(session, "c", owner, params)
     return _fetch(session, f"""
         SELECT c.id, c.name, c.previous_grade, c.grade, c.last_evaluated_on AS evaluated
         FROM clients c
         WHERE c.last_evaluated_on >= :first AND c.last_evaluated_on <= :last
-              AND c.previous_grade IS NOT NULL AND c.grade > c.previous_grade AND {live}""",
+              AND c.previous_grade IS NOT NULL AND c.grade > c.previous_grade AND {live}
+              AND {_not_done("churn_grade", "c.id", "c.last_evaluated_on")}""",
                   params, [bindparam("first", type_=Date), bindparam("last", type_=Date)],
                   {"evaluated": Date})

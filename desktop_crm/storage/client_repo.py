@@ -22,7 +22,10 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.types import Boolean
 
 from desktop_crm.domain.client import (
     ChangeEntry,
@@ -95,10 +98,32 @@ class ClientFilter:
     descending: bool = False
 
 
+class _LiveHit(ColumnElement[bool]):
+    """``clients.deleted_at IS NULL`` for the hits of a search. SQLite would
+    look each hit up in the ``deleted_at`` index and then in the table; as
+    ``+deleted_at`` (the same value, no index) it reads each hit's row by its
+    id alone, a quarter less work for thousands of hits."""
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a condition: no ``= 1`` after it on SQLite
+
+
+@compiles(_LiveHit)
+def _live_hit(element: _LiveHit, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(Client.__table__.c.deleted_at, **kw)} IS NULL"
+
+
+@compiles(_LiveHit, "sqlite")
+def _sqlite_live_hit(element: _LiveHit, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"+{compiler.process(Client.__table__.c.deleted_at, **kw)} IS NULL"
+
+
 def _filtered(flt: ClientFilter, *columns: Any) -> Select[Any]:
     stmt = select(*(columns or (Client.id,)))
-    stmt = stmt.where(Client.deleted_at.is_not(None) if flt.trash else Client.deleted_at.is_(None))
     found = search_index.matching(flt.text)
+    stmt = stmt.where(Client.deleted_at.is_not(None) if flt.trash
+                      else Client.deleted_at.is_(None) if found is None else _LiveHit())
     if found is not None:
         stmt = stmt.where(found)
     if flt.kind:

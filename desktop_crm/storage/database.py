@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -38,7 +39,7 @@ from desktop_crm.storage.snapshot import BackupReason, copy_database, new_backup
 
 # The newest Alembic revision this release knows; a test keeps it equal to
 # the head of migrations/versions.
-HEAD_REVISION = "20261209_17"
+HEAD_REVISION = "20261210_18"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -298,6 +299,7 @@ class Database:
         # a server connection can drop (network, restart): test it before use
         self.engine: Engine = create_engine(url, pool_pre_ping=self.path is None)
         self._pending = pending
+        self._check_lock = threading.Lock()  # one thread waits for the check, others after it
         self._holding = self.path is not None
         if self.path is not None:
             held_files.hold(self.path)
@@ -315,14 +317,28 @@ class Database:
 
     @property
     def checking(self) -> bool:
-        """True while the integrity check of ``check_later`` runs: the database
-        can be read but not written (SQLite refuses writes)."""
+        """True while the integrity check of ``check_later`` runs (or failed):
+        the database can be read; a write waits for the check (``session``)."""
         return self._pending is not None
+
+    @property
+    def check_finished(self) -> bool:
+        """The check of ``check_later`` has ended (or there was none): its
+        verdict is ready, ``finish_check`` does not wait."""
+        pending = self._pending
+        return pending is None or pending.done
 
     def finish_check(self) -> None:
         """Wait for the integrity check started by ``open(check_later=True)``.
         When it passes, writing is allowed; when it fails, the database is
-        closed (nothing was written to it) and DatabaseDamagedError raised."""
+        closed (nothing was written to it) and DatabaseDamagedError raised,
+        again at every later call (every later write)."""
+        if self._pending is None:
+            return
+        with self._check_lock:
+            self._finish_check()
+
+    def _finish_check(self) -> None:
         pending = self._pending
         if pending is None:
             return
@@ -359,10 +375,11 @@ class Database:
         With ``check_later`` a file that needs no migration is opened after
         the quick part of the check (not a database, another program's, a
         newer release's) and the integrity and foreign-key checks run in the
-        background: the database can be read meanwhile, not written, and the
-        caller must call ``finish_check`` before anything may write (the
-        window is built in the meantime). A file that needs migrating is
-        checked in full first, since migrating writes.
+        background: the database can be read meanwhile, and a write (a
+        ``session``) waits for the check and raises DatabaseDamagedError when
+        it failed (the window is built and shown in the meantime, and watches
+        ``check_finished``). A file that needs migrating is checked in full
+        first, since migrating writes.
         """
         url = to_url(path_or_url)
         path = sqlite_path(url)
@@ -423,7 +440,13 @@ class Database:
         before it writes cannot change under it: without it, SQLite's
         transaction starts at the first write and earlier reads see whatever
         other writers committed in between.
+
+        While the integrity check of ``open(check_later=True)`` runs, the block
+        waits for it first: nothing is written to a file before it passed
+        (DatabaseDamagedError when it failed; the connections are read-only
+        until then as well).
         """
+        self.finish_check()
         session = self._sessions()
         try:
             if lock and self.path is not None:

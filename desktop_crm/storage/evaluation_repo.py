@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.evaluation import Evaluation
@@ -105,3 +105,21 @@ def grade_counts(session: Session) -> dict[str, int]:
 
 def count(session: Session) -> int:
     return int(session.scalar(select(func.count(EvaluationRow.id))) or 0)
+
+
+def grade_changes_since(session: Session, since: date, limit: int, owner: str | None = None
+                        ) -> tuple[list[int], int]:
+    """Live clients whose latest evaluation, on or after ``since``, changed
+    their grade (of ``owner`` when given): the ids of the newest ``limit``
+    (by evaluation day, then id) and how many there are. Two statements over
+    the changed clients alone, not a list of every client's id."""
+    changed = and_(Client.deleted_at.is_(None), Client.previous_grade.is_not(None),
+                   Client.previous_grade != Client.grade, Client.last_evaluated_on >= since)
+    if owner is not None:
+        changed = and_(changed, Client.owner == owner)
+    conn = session.connection()
+    ids = list(conn.execute(select(Client.id).where(changed)
+                            .order_by(Client.last_evaluated_on.desc(), Client.id)
+                            .limit(limit)).scalars())
+    total = conn.execute(select(func.count(Client.id)).where(changed)).scalar()
+    return ids, int(total or 0)

@@ -80,7 +80,7 @@ class Client(Base):
     # the latest evaluation's grade and date, kept by the evaluation service
     grade: Mapped[str | None] = mapped_column(String(1), index=True)
     previous_grade: Mapped[str | None] = mapped_column(String(1))
-    last_evaluated_on: Mapped[date | None] = mapped_column(Date)
+    last_evaluated_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime, index=True)

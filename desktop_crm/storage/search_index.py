@@ -50,6 +50,9 @@ class _Matches(_Column[bool]):
 
     inherit_cache = True
     type = Boolean()
+    # a condition, as ``x IN (...)`` is: SQLite gets no ``= 1`` after it, which
+    # would keep it from reading the hits by id (it scanned every client)
+    _is_implicitly_boolean = True
 
     def __init__(self, typed: str) -> None:
         self.typed = typed

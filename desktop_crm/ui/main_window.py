@@ -5,10 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
@@ -26,21 +27,18 @@ from desktop_crm.services.backup import (
     backup_if_due,
     server_backups_line,
 )
-from desktop_crm.services.card_draft import CardDraftService
-from desktop_crm.services.card_scan import scan_card
 from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.files import ExportError
-from desktop_crm.services.ics_export import export_ics
 from desktop_crm.services.registry import Services
 from desktop_crm.services.reminders import DueCount, ReminderSchedule
-from desktop_crm.services.restore import RestoreResult, restore
 from desktop_crm.storage import held_files
 from desktop_crm.storage.database import Database, DatabaseError, shown_url
-from desktop_crm.ui import backups, close_to_tray, demo_book, file_dialogs, transfer
+from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.app_icon import app_icon
 from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.changes import Changes, TabPage, client_ids
-from desktop_crm.ui.clients import card_scan
+from desktop_crm.ui.clients.card_scan import SHORTCUT as SCAN_SHORTCUT
+from desktop_crm.ui.clients.card_scan import CardScanFlow
 from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.complaints.analysis import AnalysisPane
 from desktop_crm.ui.complaints.tab import NEW_SHORTCUT, ComplaintsTab
@@ -54,15 +52,19 @@ from desktop_crm.ui.settings_dialog import SettingsDialog, stored_user_name
 from desktop_crm.ui.start_folder import start_folder
 from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.tray import ReminderTray, SettingsStore, due_text, reminder_time
-from desktop_crm.ui.widgets import INVALID_STYLE
 from desktop_crm.ui.window_keys import WindowKeys
 
-if TYPE_CHECKING:  # openpyxl is imported only when an export runs
+if TYPE_CHECKING:  # what only a menu action needs loads when it runs (not openpyxl,
+    # icalendar, vobject or Pillow at start: see tests/gui/test_start_imports.py)
+    from desktop_crm.services.card_scan import ScanResult
     from desktop_crm.services.exporting.workbook import XlsxResult
     from desktop_crm.services.importing import ImportSource
+    from desktop_crm.services.restore import RestoreResult
     from desktop_crm.ui.import_dialog import FirstPlan
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
+CHECK_POLL_MS = 25
+TAB_KEY = "window/tab"  # the tab the window was closed on: it opens on it next time
 EXPORT_DAYS = 365  # the .ics file covers the coming year
 # The tabs, in their order: attribute, title, the list | details splitter's
 # default sizes (None: not remembered). Each is built by ``_make_<attribute>_tab``
@@ -75,6 +77,27 @@ TABS: tuple[tuple[str, str, list[int] | None], ...] = (
     ("complaints", N_("Complaints"), [640, 640]),
     ("loyalty", N_("Loyalty"), [860, 420]),
 )
+
+
+def _transfer() -> ModuleType:
+    """ui.transfer (the workbook, import and vCard code), loaded on first use."""
+    from desktop_crm.ui import transfer
+
+    return transfer
+
+
+def _close_to_tray() -> ModuleType:
+    from desktop_crm.ui import close_to_tray
+
+    return close_to_tray
+
+
+def _scan_card(path: Path, *, cancelled: Callable[[], bool] = lambda: False) -> ScanResult:
+    """services.card_scan.scan_card, loaded (with Pillow and the OCR engine)
+    when a card is first scanned."""
+    from desktop_crm.services.card_scan import scan_card
+
+    return scan_card(path, cancelled=cancelled)
 
 
 class MainWindow(QMainWindow):
@@ -90,9 +113,13 @@ class MainWindow(QMainWindow):
 
     Signals:
         closed: the window closed for good (not hidden in the tray).
+        check_failed: the integrity check that ran while the window was built
+            and shown failed (argument: the DatabaseError); nothing was
+            written to the file (writes wait for the check).
     """
 
     closed = Signal()
+    check_failed = Signal(object)
 
     # the tabs of TABS, set by _make_tab
     today: TodayTab
@@ -112,24 +139,70 @@ class MainWindow(QMainWindow):
         self._user_override = user  # --user: this session only, until Settings changes it
         self.services = Services.build(db, self.clock, self.user_name())
         self._scope_memory = self._make_scope_memory()
-        self.setStyleSheet(INVALID_STYLE)
+        self._check_timer = QTimer(self)  # polls the file's check while it runs
+        self._check_timer.setInterval(CHECK_POLL_MS)
+        self._check_timer.timeout.connect(self._check_ended)
+        if db.checking:
+            self._check_timer.start()
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self._today_count = (0, 0)
+        self._fill_scheduled = False
+        self._today_if_due = False  # set by _start_tab
         for key, _title, _sizes in TABS:
             self.tabs.addTab(self._make_tab(key), "")
         self._quitting = False
         self.autostart = Autostart()  # Settings' "Start with the computer" (tests replace it)
         self.setWindowIcon(app_icon())
         self.reminders = self._make_reminders(tray)
-        # Today comes first on start when something needs doing.
-        self.tabs.setCurrentWidget(self.today if self.today.total else self.clients)
+        self.tabs.setCurrentWidget(self._start_tab())
         self._build_actions()
         self.retranslate()
         self._restore_state()
         if db.shared:
             self._show_server_backups()
+
+    def _start_tab(self) -> QWidget:
+        """The tab the window was closed on. Without one (the first start),
+        the client cards, and Today once it is read (right after the window
+        shows) when something needs doing: the start does not wait for the
+        day's agenda (at 100,000 clients it takes longer than the window)."""
+        remembered = self.settings.value(TAB_KEY)
+        if remembered in {key for key, _title, _sizes in TABS}:
+            return cast(QWidget, getattr(self, str(remembered)))
+        self._today_if_due = True
+        return self.clients
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Override QWidget::showEvent: the first time, fill Today on the
+        event loop's next turn, once the window is on screen (Today says
+        "Loading…" until then; at 100,000 clients reading the day's agenda
+        takes longer than building the whole window)."""
+        super().showEvent(event)
+        if not self.today.loaded and not self._fill_scheduled:
+            self._fill_scheduled = True
+            QTimer.singleShot(0, self, self._fill_after_show)
+
+    def _fill_after_show(self) -> None:
+        self._fill_scheduled = False
+        start = self.tabs.currentWidget()
+        if not self.today.loaded:
+            self.today.refresh()
+        if self._today_if_due and self.today.total and self.tabs.currentWidget() is start:
+            self.tabs.setCurrentWidget(self.today)
+        self._today_if_due = False
+
+    def _check_ended(self) -> None:
+        """The file's integrity check (``Database.open(check_later=True)``) is
+        watched until it ends: a failure is said with ``check_failed``."""
+        if not self.db.check_finished:
+            return
+        self._check_timer.stop()
+        try:
+            self.db.finish_check()
+        except DatabaseError as exc:
+            self.check_failed.emit(exc)
 
     def user_name(self) -> str:
         """Who the window records as the author: --user, else the name chosen
@@ -173,7 +246,9 @@ class MainWindow(QMainWindow):
         tab.editor.complaints.new_requested.connect(self.new_complaint)
         tab.first_start.import_requested.connect(self.import_clients)
         tab.first_start.demo_requested.connect(self.open_demo_book)
-        tab.card_scan = card_scan.CardScanFlow(tab, scan_card, CardDraftService(
+        from desktop_crm.services.card_draft import CardDraftService
+
+        tab.card_scan = CardScanFlow(tab, _scan_card, CardDraftService(
             self.db, self.clock, self.services.user), self.settings)
         return tab
 
@@ -209,7 +284,6 @@ class MainWindow(QMainWindow):
         tab.count_changed.connect(self._on_today_count)
         tab.status.connect(self._show_status)
         tab.changed.connect(lambda client_id: self._care_done(client_id, tab))
-        self._today_count = (tab.total, tab.overdue)
         return tab
 
     def _make_calendar_tab(self) -> CareTab:
@@ -258,6 +332,8 @@ class MainWindow(QMainWindow):
         """The window title; where there is no tray, it carries the day's count."""
         count = self.reminders.count
         status = due_text(count) if self.reminders.icon is None and count.due else ""
+        from desktop_crm.ui import demo_book
+
         self.setWindowTitle(demo_book.window_title(self.db, status))
 
     def show_window(self) -> None:
@@ -343,11 +419,11 @@ class MainWindow(QMainWindow):
         self.act_export_ics = self._action(self.export_calendar)
         self.act_import = self._action(self.import_clients, "Ctrl+I")
         self.act_undo_import = self._action(self.undo_import)
-        self.act_scan_card = self._action(self.new_client_from_card, card_scan.SHORTCUT)
+        self.act_scan_card = self._action(self.new_client_from_card, SCAN_SHORTCUT)
         self.act_export_xlsx = self._action(self.export_workbook, "Ctrl+E")
         self.act_export_list = self._action(self.export_client_list)
         self.act_export_vcf = self._action(
-            lambda: transfer.export_contacts(self, self.settings, self.db, self._show_status))
+            lambda: _transfer().export_contacts(self, self.settings, self.db, self._show_status))
         # Ctrl+Q everywhere (the platform key for "quit" is missing on Windows)
         self.act_quit = self._action(self.quit, "Ctrl+Q")
         self.act_new_client = self._action(lambda: self._on_clients(self.clients.new_client),
@@ -475,7 +551,9 @@ class MainWindow(QMainWindow):
             old_tab = getattr(self, key)
             self._swap_tab(old_tab, self._make_tab(key))
         self.tabs.setCurrentWidget(self.clients)
+        self._today_if_due = False
         old.close()
+        self.today.refresh()  # the window is on screen already
         self.reminders.schedule = self._make_schedule()
         self.reminders.show_count(DueCount.of(self.today.items, self.clock().date()))
         self.retranslate()
@@ -516,6 +594,8 @@ class MainWindow(QMainWindow):
                                 _("{path} already exists. Use Open database to open it.",
                                   path=path))
             return
+        from desktop_crm.ui import backups
+
         db = backups.open_or_recover(self, path, create=create)
         if db is not None:
             self._replace_database(db)
@@ -528,6 +608,8 @@ class MainWindow(QMainWindow):
 
     def open_demo_book(self) -> Operation[int] | None:
         """"Try it with demo data": the demo book, made first when missing."""
+        from desktop_crm.ui import demo_book
+
         return demo_book.open_demo_book(
             self, lambda db: self._replace_database(db, confirmed=True))
 
@@ -537,7 +619,11 @@ class MainWindow(QMainWindow):
         if db.shared:  # the action is disabled; a shortcut or a test may still call it
             self._show_server_backups()
             return None
-        return (Operation(self, lambda ctx: backup(db))
+        def checked_backup() -> Path:
+            db.finish_check()  # a file still being checked is copied once it passed
+            return backup(db)
+
+        return (Operation(self, lambda ctx: checked_backup())
                 .with_progress(_("Backing up…"))
                 .errors(_("Backup failed"), DatabaseError)
                 .success(lambda target: self.statusBar().showMessage(
@@ -551,6 +637,12 @@ class MainWindow(QMainWindow):
         it is written, or why not (the next hourly check tries again).
         Returns the running operation, or None when there is nothing to back up."""
         if self.db.path is None:
+            return None
+        if self.db.checking:
+            # no copy of a file before its check passed (a damaged one would
+            # count as the day's backup): again once the check has ended
+            if self._check_timer.isActive():
+                QTimer.singleShot(CHECK_POLL_MS * 20, self, self.backup_if_due)
             return None
         path = self.db.path
         return (Operation(self, lambda ctx: backup_if_due(path))
@@ -573,6 +665,7 @@ class MainWindow(QMainWindow):
         if self.db.path is None or not self.db.path.exists():
             return None
         try:
+            self.db.finish_check()  # only a file that passed its check is copied
             return backup(self.db, reason=BackupReason.EXIT)
         except DatabaseError as exc:
             print(f"desktop-crm: {exc}", file=sys.stderr)
@@ -588,6 +681,9 @@ class MainWindow(QMainWindow):
             return None
         if not self._confirm_discard():
             return None
+        from desktop_crm.services.restore import restore
+        from desktop_crm.ui import backups
+
         chosen = backups.choose_backup(self, path)
         if chosen is None:
             return None
@@ -624,6 +720,8 @@ class MainWindow(QMainWindow):
         return operation
 
     def export_workbook(self) -> Operation[XlsxResult] | None:
+        from desktop_crm.ui import transfer
+
         return transfer.export_workbook(self, self.settings, self.db, self.clock,
                                         self._show_status)
 
@@ -632,16 +730,22 @@ class MainWindow(QMainWindow):
         if not self.clients.model.loaded:
             self.clients.apply_filter()
         ids = self.clients.model.ids()
+        from desktop_crm.ui import transfer
+
         return transfer.export_workbook(self, self.settings, self.db, self.clock,
                                         self._show_status, client_ids=ids)
 
     def import_clients(self) -> Operation[tuple[ImportSource, FirstPlan | None]] | None:
         """File > Import: read, map, import (see ``transfer.import_file``)."""
+        from desktop_crm.ui import transfer
+
         return transfer.import_file(self, self.settings, self.services.importer(),
                                     self._show_status,
                                     imported=lambda _batch: self._after_bulk_change())
 
     def undo_import(self) -> bool:
+        from desktop_crm.ui import transfer
+
         done = transfer.undo_last_import(self, self.services.importer(backup_first=False),
                                          self._show_status)
         if done:
@@ -665,6 +769,7 @@ class MainWindow(QMainWindow):
         if not path.lower().endswith(".ics"):
             path += ".ics"
         agenda = self.services.agenda
+        from desktop_crm.services.ics_export import export_ics
 
         def failed(exc: BaseException) -> None:
             # ExportError: a refused path, a failed write
@@ -733,6 +838,10 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
+        current = [key for key, _title, _sizes in TABS
+                   if getattr(self, key) is self.tabs.currentWidget()]
+        if current:
+            self.settings.setValue(TAB_KEY, current[0])
         for key, splitter, _sizes in self._splitters():
             self.settings.setValue(f"window/{key}_splitter", splitter.saveState())
         self.settings.sync()
@@ -742,11 +851,11 @@ class MainWindow(QMainWindow):
         so (explained the first time), else ask about unsaved edits, remember
         the layout and close for good."""
         if not self._quitting and self.reminders.icon is not None \
-                and close_to_tray.keeps_running(self.settings):
+                and _close_to_tray().keeps_running(self.settings):
             self.save_state()
             event.ignore()
             self.hide()  # first, so that the explanation is about what the user sees
-            close_to_tray.explain_once(self, self.settings)
+            _close_to_tray().explain_once(self, self.settings)
             return
         if not self._confirm_discard():
             event.ignore()

@@ -31,11 +31,18 @@ def shown(qtbot, window: MainWindow) -> Iterator[MainWindow]:  # type: ignore[no
     closeEvent to ask about. For a fixture: ``yield from shown(qtbot, MainWindow(...))``."""
     window.show()
     qtbot.waitExposed(window)
+    today_filled(qtbot, window)
     yield window
     window.complaints.form.revert()
     window.clients.editor.revert()
     window.close()
     window.deleteLater()
+
+
+def today_filled(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Wait for Today's first fill: the window reads the day's agenda on the
+    event loop's first turn after it shows."""
+    qtbot.waitUntil(lambda: window.today.loaded)
 
 
 def answer_with(page: RecordPage[Any], dialog_type: Callable[..., D],

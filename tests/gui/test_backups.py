@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -184,24 +185,103 @@ def test_daily_backup_once_a_day_and_a_backup_on_exit(  # type: ignore[no-untype
     assert isinstance(window.db, Database)
 
 
-def test_the_window_is_built_while_the_check_runs_and_only_returned_after_it(  # type: ignore[no-untyped-def]
+def test_the_window_shows_while_the_check_runs_and_says_when_it_failed(  # type: ignore[no-untyped-def]
         qtbot, db, db_path, seeded, settings):
-    """Building the window only reads (the database refuses writes until the
-    check passes), and a damaged file is refused with the file unchanged."""
+    """Building and showing the window only reads (a write would wait for the
+    check); a damaged file is reported by the window, with the file unchanged."""
     from desktop_crm.app import create_window
     from desktop_crm.storage.database import DatabaseDamagedError
 
     db.close()
     window = create_window(str(db_path), "en", settings)
     qtbot.addWidget(window)
-    assert not window.db.checking  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not window.db.checking)  # type: ignore[attr-defined]
     assert window.clients.model.rowCount() == len(seeded)  # type: ignore[attr-defined]
     window.db.close()  # type: ignore[attr-defined]
 
-    corrupt_clients_table(db_path)
+    orphan_phone(db_path)
     damaged = db_path.read_bytes()
-    with pytest.raises(DatabaseDamagedError):
-        create_window(str(db_path), "en", settings)
+    window = create_window(str(db_path), "en", settings)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.check_failed, timeout=30000) as failed:  # type: ignore[attr-defined]
+        window.show()  # type: ignore[attr-defined]
+    assert isinstance(failed.args[0], DatabaseDamagedError)
+    assert db_path.read_bytes() == damaged
+
+
+def orphan_phone(path: Path) -> None:
+    """Damage the window's reads do not meet: a phone of a client that does
+    not exist (written with foreign keys off), which the check finds."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("INSERT INTO client_phones (client_id, position, kind, number, digits) "
+                     "VALUES (999999, 0, 'mobile', '13800000000', '13800000000')")
+        conn.commit()
+    finally:
+        conn.close()
+
+
+class FakeApp:
+    """What AppWindow asks of the QApplication: quit and exit, recorded."""
+
+    def __init__(self) -> None:
+        self.exits: list[int] = []
+
+    def quit(self) -> None:
+        self.exits.append(0)
+
+    def exit(self, code: int) -> None:
+        self.exits.append(code)
+
+
+def test_a_file_failing_the_check_after_the_window_showed_gets_the_restore_offer(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, db, db_path, seeded, settings):
+    from desktop_crm.app import AppWindow
+
+    backup(db, now=datetime(2026, 11, 23, 18, 0))
+    db.close()
+    orphan_phone(db_path)
+    damaged = db_path.read_bytes()
+    shown = click_in_box(monkeypatch, "Restore backup")
+    monkeypatch.setattr(QMessageBox, "information",
+                        staticmethod(lambda parent, title, text: None))
+    opened = Database.open(db_path, check_later=True)  # the quick part passes
+    app = FakeApp()
+    keeper = AppWindow(app, db_path, settings, None)
+    assert keeper.open(opened)
+    first = keeper.window
+    assert first.isVisible() and not shown  # shown before the check's verdict
+    qtbot.waitUntil(lambda: keeper.window is not first, timeout=30000)
+    second = keeper.window
+    try:
+        assert "damaged" in shown[0] and "2026-11-23 18:00" in shown[0]
+        assert second is not None and second.isVisible() and not app.exits
+        assert live_clients(db_path) == len(seeded)
+        kept = [p for p in db_path.parent.iterdir() if ".damaged-" in p.name
+                and not p.name.endswith(("-wal", "-shm"))]
+        assert len(kept) == 1 and kept[0].read_bytes() == damaged  # nothing was written
+    finally:
+        if second is not None:
+            second.reminders.hide()
+            second.hide()
+            second.db.close()
+            second.deleteLater()
+
+
+def test_a_file_failing_the_check_without_a_backup_ends_the_app(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, db, db_path, seeded, settings):
+    from desktop_crm.app import AppWindow
+
+    db.close()
+    orphan_phone(db_path)
+    damaged = db_path.read_bytes()
+    shown = click_in_box(monkeypatch, None)
+    app = FakeApp()
+    keeper = AppWindow(app, db_path, settings, None)
+    assert keeper.open(Database.open(db_path, check_later=True))
+    qtbot.waitUntil(lambda: app.exits == [2], timeout=30000)
+    assert keeper.window is None and "no good backup" in shown[0]
     assert db_path.read_bytes() == damaged
 
 
@@ -227,3 +307,32 @@ def test_a_restore_that_fails_says_why_and_keeps_the_database(  # type: ignore[n
     assert len(errors) == 1 and made.name in errors[0]
     assert window.clients.model.rowCount() == len(seeded) + 1
     assert live_clients(db_path) == len(seeded) + 1
+
+
+def test_the_daily_backup_waits_for_the_files_check(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, db, db_path, seeded, settings):
+    """No copy of a file whose check has not passed: a damaged one would count
+    as the day's backup."""
+    from desktop_crm.storage import integrity
+    from desktop_crm.ui.main_window import MainWindow
+
+    gate = threading.Event()
+    real_check = integrity.check_file
+
+    def held_check(path: Path, full: bool | None = None) -> integrity.FileReport:
+        gate.wait(60)
+        return real_check(path, full=full)
+
+    monkeypatch.setattr(integrity, "check_file", held_check)
+    db.close()
+    window = MainWindow(Database.open(db_path, check_later=True), settings)
+    qtbot.addWidget(window)
+    try:
+        assert window.db.checking
+        assert window.backup_if_due() is None and list_backups(db_path) == []
+        gate.set()
+        qtbot.waitUntil(lambda: len(list_backups(db_path)) == 1, timeout=30000)
+        assert not window.db.checking
+    finally:
+        gate.set()
+        window.db.close()

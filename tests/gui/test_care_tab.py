@@ -23,7 +23,7 @@ from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.care.agenda_model import AgendaModel
 from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.main_window import MainWindow
-from tests.gui.conftest import finished, shown, type_text
+from tests.gui.conftest import finished, shown, today_filled, type_text
 
 # on a server database too, showing everyone's clients (Mine is the default there)
 pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
@@ -292,6 +292,7 @@ def test_backlog_row_opens_the_filtered_client_list(qtbot, db: Database, setting
     window = MainWindow(db, settings, clock)
     qtbot.addWidget(window)
     window.show()
+    today_filled(qtbot, window)
     panel = window.today.panel
     last = panel.model.rowCount() - 1
     assert rows(panel)[last] == "1 client not contacted for longer than their grade allows"

@@ -24,7 +24,7 @@ from desktop_crm.storage.database import Database
 from desktop_crm.ui.complaints.tab import ComplaintsTab
 from desktop_crm.ui.main_window import MainWindow
 from tests.conftest import Clock
-from tests.gui.conftest import type_text
+from tests.gui.conftest import today_filled, type_text
 
 # on a server database too, showing everyone's clients (Mine is the default there)
 pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
@@ -51,6 +51,7 @@ def win(qtbot, db: Database, settings: QSettings, book: dict[str, int],  # type:
     window = MainWindow(db, settings, clock)
     window.show()
     qtbot.waitExposed(window)
+    today_filled(qtbot, window)
     yield window
     window.complaints.form.revert()  # no unsaved edits for closeEvent to ask about
     window.clients.editor.revert()

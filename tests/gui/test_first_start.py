@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.demo import generate
 from desktop_crm.storage.database import Database, default_db_path
-from desktop_crm.ui import main_window
+from desktop_crm.ui import transfer
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.tray import due_text
 from tests.gui.conftest import finished
@@ -46,7 +46,7 @@ def test_an_empty_book_offers_import_and_demo_data_which_opens_the_demo_book(
         assert button.width() >= button.fontMetrics().horizontalAdvance(button.text())
 
     imports: list[object] = []
-    monkeypatch.setattr(main_window.transfer, "import_file",
+    monkeypatch.setattr(transfer, "import_file",
                         lambda *args, **kwargs: imports.append(args))
     qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
     assert len(imports) == 1  # File > Import's own flow

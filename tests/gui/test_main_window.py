@@ -24,7 +24,7 @@ from desktop_crm.ui.evaluation.tab import EvaluationTab
 from desktop_crm.ui.loyalty.tab import LoyaltyTab
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.today.tab import TodayTab
-from tests.gui.conftest import finished
+from tests.gui.conftest import finished, today_filled
 
 # on a server database too, showing everyone's clients (Mine is the default there)
 pytestmark = [pytest.mark.both_engines, pytest.mark.usefixtures("everyone")]
@@ -271,6 +271,7 @@ def test_today_lists_recent_grade_changes_and_opens_the_card(qtbot, db, settings
     win = MainWindow(db, settings)
     qtbot.addWidget(win)
     win.show()
+    today_filled(qtbot, win)
     today_tab = win.today
     assert win.tabs.tabText(0) == "Today (1)"
     assert today_tab.changes.count() == 1

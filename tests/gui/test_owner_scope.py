@@ -19,6 +19,7 @@ from desktop_crm.storage.models import Client
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.settings_dialog import USER_NAME_KEY
 from tests.conftest import Clock
+from tests.gui.conftest import today_filled
 
 NOW = datetime(2026, 9, 20, 9, 0)
 MINE = {"王芳", "陈静"}
@@ -43,6 +44,7 @@ def _window(qtbot, db, settings) -> MainWindow:  # type: ignore[no-untyped-def]
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    today_filled(qtbot, window)
     return window
 
 

@@ -11,6 +11,7 @@ from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.ui.main_window import MainWindow
+from tests.gui.conftest import today_filled
 
 pytestmark = pytest.mark.usefixtures("everyone")
 
@@ -46,6 +47,7 @@ def test_grade_change_on_today_has_no_nested_brackets(qtbot, db, settings):  # t
     window = MainWindow(db, settings)
     qtbot.addWidget(window)
     window.show()
+    today_filled(qtbot, window)
     text = window.today.changes.item(0).text()
     assert "A→C · Ordinary client (C) · evaluated" in text, text
     assert "((" not in text and "))" not in text

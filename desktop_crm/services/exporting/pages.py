@@ -1,8 +1,9 @@
 """Reading the exported clients in pages, so memory stays bounded at any size.
 
 A page is a list of ids (``PAGE_SIZE`` at most); for each page the cards, the
-evaluations, the interactions and the orders come from ``storage.export_repo`` (one query
-per table, cards mapped by ``storage.card_rows`` like every other card).
+evaluations, the interactions and the orders come from ``storage.export_repo``:
+one query per table for the whole page, never one per client, the objects built
+from plain row tuples (the cards equal those ``client_repo.load_card`` reads).
 """
 
 from __future__ import annotations
@@ -50,8 +51,11 @@ def pages(db: Database, ids: Sequence[int], size: int = PAGE_SIZE) -> Iterator[P
     for start in range(0, len(ids), size):
         chunk = list(ids[start:start + size])
         with db.read() as s:
-            yield Page(export_repo.clients(s, chunk), export_repo.evaluations(s, chunk),
-                       export_repo.interactions(s, chunk), export_repo.orders(s, chunk))
+            clients = export_repo.clients(s, chunk)
+            live = [c.card.id for c in clients if c.card.id is not None]
+            yield Page(clients, export_repo.evaluations(s, chunk, live),
+                       export_repo.interactions(s, chunk, live),
+                       export_repo.orders(s, chunk, live))
 
 
 def client_pages(db: Database, ids: Sequence[int],

@@ -36,6 +36,7 @@ commits: 150,000 rows peak near 1.4 GB):
 
 from __future__ import annotations
 
+import mmap
 import posixpath
 import re
 import zipfile
@@ -115,7 +116,7 @@ def strip_controls(text: str) -> str:
 
 # -- zip containers (.xlsx, .ods) -----------------------------------------------------
 
-def directory_size(data: bytes) -> int:
+def directory_size(data: bytes | mmap.mmap) -> int:
     """The size of a zip's central directory from its end record (0 when not
     found: zipfile then reports the damage)."""
     end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
@@ -130,7 +131,7 @@ def directory_size(data: bytes) -> int:
     return size
 
 
-def check_directory(path: Path, data: bytes) -> None:
+def check_directory(path: Path, data: bytes | mmap.mmap) -> None:
     if directory_size(data) > MAX_DIRECTORY_BYTES:
         raise ImportFileError(_(
             "{path} lists more files inside it than any spreadsheet; it is not read",

@@ -49,7 +49,7 @@ from desktop_crm.domain.import_mapping import ERROR, WARNING, RowCard, RowProble
 from desktop_crm.domain.vcard_detail import apply_detail
 from desktop_crm.i18n import _, ngettext
 from desktop_crm.services.clock import Clock, current_user, system_clock
-from desktop_crm.services.importing import contact_layouts
+from desktop_crm.services.importing import collector, contact_layouts
 from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError
 from desktop_crm.services.importing.readers import read_file
 from desktop_crm.services.importing.table import SourceTable
@@ -389,12 +389,13 @@ class Importer(Generic[PlanT]):
 
     def open(self, path: Path | str, sheet: str | None = None,
              header_row: int | None = None) -> ImportSource:
-        return open_source(path, sheet, header_row, kind=self.kind)
+        with collector.paused():
+            return open_source(path, sheet, header_row, kind=self.kind)
 
     def plan(self, source: ImportSource, mapping: Mapping[int, str] | None = None,
              policy: str = SKIP) -> PlanT:
         """What importing would do, reading the database only."""
-        with self.db.read() as session:
+        with collector.paused(), self.db.read() as session:
             return self._plan(session, source, mapping, policy)
 
     def _plan(self, session: Session, source: ImportSource,
@@ -416,8 +417,8 @@ class ImportService(Importer[ImportPlan]):
         require_name_column(source, mapping)
         plan = ImportPlan(source, mapping, policy, fingerprint=repo.fingerprint(session))
         today = self.clock().date()
-        built = [im.build_row(number, values, mapping, source.headers, today)
-                 for number, values in source.data_rows()]
+        builder = im.RowBuilder(mapping, source.headers, today)
+        built = [builder.build(number, values) for number, values in source.data_rows()]
         built = [rc for rc in built if not rc.blank]
         for rc in built:  # a vCard's nature and phone kinds
             detail = source.table.details.get(rc.row - source.table.first_row)
@@ -557,7 +558,7 @@ class ImportService(Importer[ImportPlan]):
             backup(self.db, now=now, reason=BackupReason.BEFORE_IMPORT)
         # locked from the start: the check that nothing changed since the plan
         # (or the new plan) and the writes see one state of the database
-        with self.db.session(lock=True) as session:
+        with collector.paused(), self.db.session(lock=True) as session:
             wanted = dict(source.suggested_mapping if mapping is None else mapping)
             if (plan is None or plan.source is not source or plan.mapping != wanted
                     or plan.policy != policy or plan.fingerprint != repo.fingerprint(session)):

@@ -29,6 +29,8 @@ from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import add_shortcut, configure_list_view
 
+SIZED_FROM_ROWS = 100
+
 # Builds the dialog; tests replace it to answer without a modal loop.
 DialogFactory = Callable[[AgendaItem, QWidget], MarkDoneDialog]
 
@@ -74,6 +76,9 @@ class AgendaPanel(QWidget):
         self.view.setModel(self.model)
         configure_list_view(self.view, sortable=False)
         self.view.setWordWrap(False)
+        # the columns are sized from a sample of the rows, not from each of
+        # Today's 20,000 at 100,000 clients (Qt reads 1,000 by default)
+        self.view.horizontalHeader().setResizeContentsPrecision(SIZED_FROM_ROWS)
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -130,6 +135,15 @@ class AgendaPanel(QWidget):
             self.view.selectRow(0)
         self.view.resizeColumnToContents(0)
         self.view.resizeColumnToContents(1)
+        # the sizing samples the rows: every kind listed fits all the same
+        # (Today's first rows may all be follow-ups and a churn warning far down)
+        first_of_kind: dict[object, int] = {}
+        for row, item in enumerate(items):
+            first_of_kind.setdefault(item.kind, row)
+        widest = max((self.view.sizeHintForIndex(self.model.index(row, 1)).width() + 1
+                      for row in first_of_kind.values()), default=0)
+        if widest > self.view.columnWidth(1):
+            self.view.setColumnWidth(1, widest)
         self.view.setColumnWidth(2, min(max(self.view.columnWidth(2), 140), 260))
         self._update_buttons()
 

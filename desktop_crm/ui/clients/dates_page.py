@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLineEdit, QV
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate
 from desktop_crm.domain.enums import DateKind
 from desktop_crm.i18n import _
-from desktop_crm.ui.clients.fields import EnumCombo
-from desktop_crm.ui.widgets import DateSpecEdit, RemindSpin, RowList
+from desktop_crm.ui.clients.fields import EnumCombo, KeptRows
+from desktop_crm.ui.widgets import DateSpecEdit, RemindSpin
 
 
 class DateRow(QWidget):
@@ -114,10 +114,10 @@ class DatesPage(QWidget):
             lambda: self.birthday_remind.setEnabled(self.birthday.value() is not None))
         self.birthday_remind.setEnabled(False)
         self.dates_box = QGroupBox(self)
-        self.dates = RowList(DateRow, lambda: _("Add date"), self.dates_box)
+        self.dates = KeptRows(DateRow, lambda: _("Add date"), self.dates_box)
         QVBoxLayout(self.dates_box).addWidget(self.dates)
         self.family_box = QGroupBox(self)
-        self.family = RowList(FamilyRow, lambda: _("Add family member"), self.family_box)
+        self.family = KeptRows(FamilyRow, lambda: _("Add family member"), self.family_box)
         QVBoxLayout(self.family_box).addWidget(self.family)
         layout = QVBoxLayout(self)
         layout.addWidget(self.birthday_box)
@@ -142,17 +142,17 @@ class DatesPage(QWidget):
     def load(self, card: ClientCard) -> None:
         self.birthday.set_value(card.birthday)
         self.birthday_remind.set_days(card.birthday_remind_days)
-        self.dates.clear()
-        for item in card.dates:
-            row = self.dates.add_row()
+        self.dates.keep(len(card.dates))
+        for index, item in enumerate(card.dates):
+            row = self.dates.row(index)
             assert isinstance(row, DateRow)
             row.kind.set_value(item.kind)
             row.label.setText(item.label)
             row.spec.set_value(item.spec)
             row.remind.set_days(item.remind_days)
-        self.family.clear()
-        for member in card.family:
-            frow = self.family.add_row()
+        self.family.keep(len(card.family))
+        for index, member in enumerate(card.family):
+            frow = self.family.row(index)
             assert isinstance(frow, FamilyRow)
             frow.relation.setText(member.relation)
             frow.name.setText(member.name)

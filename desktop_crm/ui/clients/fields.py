@@ -92,6 +92,23 @@ class PhoneRow(QWidget):
         self.kind.retranslate()
 
 
+class KeptRows(RowList):
+    """A card's rows (phones, dates, family), kept from one card to the next:
+    opening a card refills the rows there are instead of building them anew
+    (new widgets are polished and laid out, a large part of a card's opening)."""
+
+    def keep(self, count: int) -> None:
+        """Remove the rows after the first ``count``."""
+        for row in self.rows[count:]:
+            holder = row.parentWidget()
+            assert holder is not None  # add_row always wraps a row in a holder
+            self._remove(holder, row)
+
+    def row(self, index: int) -> QWidget:
+        """Row ``index``, added when there are not that many."""
+        return self.rows[index] if index < len(self.rows) else self.add_row()
+
+
 class FormPage(QWidget):
     """A QFormLayout page whose rows are retranslated by label msgid.
 
@@ -156,7 +173,7 @@ class BasicsPage(FormPage):
         self.title = self.add("title", N_("Title"), _line(self))
         self.company = self.add("company", N_("Company"), _line(self))
         self.phones = self.add(
-            "phones", N_("Phones"), RowList(PhoneRow, lambda: _("Add phone"), self)
+            "phones", N_("Phones"), KeptRows(PhoneRow, lambda: _("Add phone"), self)
         )
         self.email = self.add("email", N_("E-mail"), _line(self))
         self.wechat = self.add("wechat", N_("WeChat"), _line(self))
@@ -185,9 +202,9 @@ class BasicsPage(FormPage):
         self.load_texts(card)
         self.tags.setText(", ".join(card.tags))
         self.notes.setPlainText(card.notes)
-        self.phones.clear()
-        for phone in card.phones:
-            row = self.phones.add_row()
+        self.phones.keep(len(card.phones))
+        for index, phone in enumerate(card.phones):
+            row = self.phones.row(index)
             assert isinstance(row, PhoneRow)
             row.kind.set_value(phone.kind)
             row.number.setText(phone.number)

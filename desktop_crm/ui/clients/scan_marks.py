@@ -96,7 +96,8 @@ class ScanMarks(QObject):
         for signal, slot in connections:
             signal.connect(slot)
         widget.setProperty("fromCard", True)
-        widget.setStyleSheet(MARK_STYLE)
+        # added to the field's own sheet: an invalid mark (ui.widgets) may be there
+        widget.setStyleSheet(widget.styleSheet() + MARK_STYLE)
         widget.setToolTip(_("Read from the business card: check it"))
 
     def unmark(self, widget: QWidget) -> None:
@@ -107,7 +108,7 @@ class ScanMarks(QObject):
         for signal, slot in connections:
             signal.disconnect(slot)
         widget.setProperty("fromCard", False)
-        widget.setStyleSheet("")
+        widget.setStyleSheet(widget.styleSheet().replace(MARK_STYLE, ""))
         widget.setToolTip(own_tooltip)
 
     def clear(self) -> None:

@@ -95,10 +95,12 @@ class ClientsTab(QWidget):
         self._special = ClientFilter()  # set by show_not_contacted
         self._undo_id: int | None = None
         self.view = QTableView(self)
-        self.model.refresh()
         self.view.setModel(self.model)
+        # the header's order first, then the one read of the list: enabling
+        # sorting on a filled model would read all the ids a second time
         configure_list_view(self.view)
         self.search_order = SearchOrder(self.model, self.view)
+        self.model.refresh()
         for column, width in enumerate((150, 170, 120, 60, 90, 60, 110)):
             self.view.setColumnWidth(column, width)
         self.editor = CardEditor(service, self)

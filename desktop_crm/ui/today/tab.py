@@ -19,7 +19,7 @@ from desktop_crm.domain.client import ClientRow
 from desktop_crm.domain.enums import AgendaKind
 from desktop_crm.domain.evaluation import GradeChange
 from desktop_crm.domain.scoring import grade_title
-from desktop_crm.i18n import _
+from desktop_crm.i18n import _, language
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.ui.care.agenda_panel import AgendaPanel
@@ -52,6 +52,8 @@ class TodayTab(QWidget):
         panel: today's agenda items and their actions.
         changes: recent grade changes.
         overdue, total: the counts last shown.
+        loaded: the day's items were read (the tab is built empty, saying
+            "Loading…", and the window fills it right after it shows).
     """
 
     open_client = Signal(int)
@@ -69,6 +71,8 @@ class TodayTab(QWidget):
         self._items: list[AgendaItem] = []
         self._rows: list[ClientRow] = []
         self._changes_total = 0
+        self._rendered_in = ""  # the language the items were last shown in
+        self.loaded = False
         self.overdue = 0
         self.total = 0
         self.agenda_heading = _bold(QLabel(self))
@@ -111,7 +115,6 @@ class TodayTab(QWidget):
         self.panel.changed.connect(self._on_panel_changed)
         self.scope.scope_changed.connect(self._on_scope_chosen)
         self.retranslate()
-        self.refresh()
 
     @property
     def items(self) -> list[AgendaItem]:
@@ -124,11 +127,23 @@ class TodayTab(QWidget):
         self.empty.setText(_("No client changed grade recently."))
         self.scope.retranslate()
         self.panel.retranslate()
-        self._render()
+        if not self.loaded:
+            self._show_loading()
+        elif self._rendered_in != language():
+            self._render()
+
+    def _show_loading(self) -> None:
+        """Before the first read: say so, rather than showing an empty day."""
+        self.summary.setText(_("Loading…"))
+        self.panel.set_items([], _("Loading…"))
+        self.changes.hide()
+        self.empty.hide()
+        self.more.hide()
 
     def apply_changes(self, changes: Changes) -> None:
-        """TabPage: the list follows the agenda and the grade changes."""
-        if changes.agenda or changes.grades or changes.user:
+        """TabPage: the list follows the agenda and the grade changes (once it
+        was read at all)."""
+        if self.loaded and (changes.agenda or changes.grades or changes.user):
             self.refresh()
 
     def _on_scope_chosen(self, mine: bool) -> None:
@@ -152,10 +167,12 @@ class TodayTab(QWidget):
         today = self._agenda.today()
         self.overdue = sum(1 for i in self._items if i.is_overdue(today))
         self.total = len(self._items) + self._changes_total
+        self.loaded = True
         self.count_changed.emit(self.total, self.overdue)
 
     def _render(self) -> None:
         """Show what was read last, in the current language."""
+        self._rendered_in = language()
         today = self._agenda.today()
         overdue = sum(1 for i in self._items if i.is_overdue(today))
         due_today = sum(1 for i in self._items if i.day == today)

@@ -141,3 +141,29 @@ def test_recent_grade_changes_are_newest_first_and_capped(services) -> None:  # 
     assert [r.name for r in rows] == ["客户5", "客户4", "客户3"]
     assert all((r.previous_grade, r.grade) == ("B", "A") for r in rows)
     assert evaluations.recent_grade_changes(days=10)[1] == 0  # all before Nov 14
+
+
+def test_recent_grade_changes_read_only_the_changed_clients(services, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Today's section asks for the changed clients alone: it never lists
+    every client's id (at 100,000 clients that list alone took 84 ms). Ties on
+    the day come by id; trashed clients are left out."""
+    from desktop_crm.storage import client_repo
+
+    clients, evaluations = services
+    example_b = EXAMPLE
+    example_a = dict(EXAMPLE, sales_attainment=100, late_payments=0)
+    ids = []
+    for n in range(4):
+        cid = clients.save(ClientCard(name=f"同日{n}"))
+        evaluations.evaluate_client(cid, example_b, evaluated_on=date(2026, 6, 1))
+        evaluations.evaluate_client(cid, example_a, evaluated_on=date(2026, 11, 10))
+        ids.append(cid)
+    clients.delete(ids[1])
+
+    def every_id(*_args: object, **_kwargs: object) -> list[int]:
+        raise AssertionError("recent_grade_changes listed every client's id")
+
+    monkeypatch.setattr(client_repo, "list_ids", every_id)
+    rows, total = evaluations.recent_grade_changes(days=30, limit=2)
+    assert total == 3
+    assert [r.id for r in rows] == [ids[0], ids[2]]

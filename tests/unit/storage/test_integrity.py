@@ -8,10 +8,10 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import OperationalError
 
 from desktop_crm import i18n
 from desktop_crm.domain.client import ClientCard, Phone
@@ -266,24 +266,66 @@ def test_no_migration_without_a_backup(tmp_path: Path) -> None:
 
 # -- the check in the background, while the window is built ---------------------
 
-def test_check_later_reads_at_once_and_writes_only_after_the_check(
-        tmp_path: Path, sound_db: Path) -> None:
-    """Protects a damaged file from writes made before its check finished."""
+def test_check_later_reads_at_once_and_a_write_waits_for_the_check(
+        tmp_path: Path, sound_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window shows while the check runs; a write made meanwhile waits for
+    the check and is then written (nothing reaches an unchecked file)."""
     path = tmp_path / "clients.db"
     shutil.copy(sound_db, path)
+    gate = threading.Event()
+    real_check = integrity.check_file
+
+    def held_check(checked: Path, full: bool | None = None) -> integrity.FileReport:
+        gate.wait(60)
+        return real_check(checked, full=full)
+
+    monkeypatch.setattr(integrity, "check_file", held_check)
     db = Database.open(path, check_later=True)
     try:
-        assert db.checking
+        assert db.checking and not db.check_finished
         service = ClientService(db)
-        assert service.counts()["clients"] == 300
-        with pytest.raises(OperationalError, match="readonly"):
-            service.save(ClientCard(name="太早了"))
-        db.finish_check()
-        assert not db.checking
-        service.save(ClientCard(name="检查之后"))
+        assert service.counts()["clients"] == 300  # reading does not wait
+        saved: list[int] = []
+        writer = threading.Thread(target=lambda: saved.append(
+            service.save(ClientCard(name="检查之后"))))
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive() and not saved  # held until the check has passed
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            assert conn.execute("SELECT count(*) FROM clients").fetchone() == (300,)
+        conn.close()
+        gate.set()
+        writer.join(60)
+        assert saved and db.check_finished and not db.checking
         assert service.counts()["clients"] == 301
     finally:
+        gate.set()
         db.close()
+
+
+def test_a_write_after_a_failed_check_raises_and_writes_nothing(
+        tmp_path: Path, sound_db: Path) -> None:
+    path = tmp_path / "clients.db"
+    shutil.copy(sound_db, path)
+    orphan_phone(path)  # sound pages, but a row the foreign-key check refuses
+    before = path.read_bytes()
+    db = Database.open(path, check_later=True)
+    service = ClientService(db)
+    for _attempt in range(2):  # and again: the verdict stays
+        with pytest.raises(DatabaseDamagedError) as caught:
+            service.save(ClientCard(name="不该写入"))
+        assert caught.value.path == path and caught.value.problems
+    db.close()
+    assert path.read_bytes() == before
+
+
+def test_without_a_check_in_the_background_nothing_waits(db: Database) -> None:
+    """Opened the ordinary way (the command line; a server database), the
+    checks are done when open returns: writes go straight in."""
+    assert not db.checking and db.check_finished
+    db.finish_check()  # nothing to wait for
+    ClientService(db).save(ClientCard(name="直接写入"))
+    assert ClientService(db).counts()["clients"] == 1
 
 
 def test_check_later_finds_the_damage_and_leaves_the_file_as_it_was(damaged: Path) -> None:

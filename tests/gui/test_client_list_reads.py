@@ -1,0 +1,182 @@
+"""What the client list reads, and what a card shows when it opens: the list
+is read once at start, a search with more hits than one page of rows lists
+them all (the later pages read as the view reaches them), the selection
+stays across a refresh, and an opened card's sections, timeline and history
+are its own."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Interaction, Phone
+from desktop_crm.domain.dates import DateSpec
+from desktop_crm.domain.enums import Channel, DateKind
+from desktop_crm.services.clients import ClientFilter, ClientService
+from desktop_crm.ui.clients.fields import PhoneRow
+from desktop_crm.ui.clients.list_model import ClientListModel
+from desktop_crm.ui.clients.tab import ClientsTab
+from tests.gui.conftest import type_text
+
+pytestmark = pytest.mark.both_engines
+
+MANY = 2 * ClientListModel.PAGE + 22  # three pages of rows
+
+
+def _tab(qtbot, service: ClientService) -> ClientsTab:  # type: ignore[no-untyped-def]
+    tab = ClientsTab(service)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 700)
+    tab.show()
+    qtbot.waitExposed(tab)
+    return tab
+
+
+def _names(tab: ClientsTab) -> list[str]:
+    model = tab.model
+    return [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+
+
+@pytest.fixture
+def many(db) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """MANY clients named 测试000, 测试001, ... (all found by 测试), by name."""
+    service = ClientService(db, user="me")
+    return {name: service.save(ClientCard(name=name, owner="me"))
+            for name in (f"测试{n:03d}" for n in range(MANY))}
+
+
+def test_the_list_is_read_once_at_start_in_name_order(qtbot, db, many,  # type: ignore[no-untyped-def]
+                                                      monkeypatch):
+    service = ClientService(db, user="me")
+    reads: list[ClientFilter] = []
+    read = service.list_ids
+
+    def counted(flt: ClientFilter) -> list[int]:
+        reads.append(flt)
+        return read(flt)
+
+    monkeypatch.setattr(service, "list_ids", counted)
+    tab = _tab(qtbot, service)
+    assert len(reads) == 1
+    assert _names(tab) == sorted(many)
+    header = tab.view.horizontalHeader()
+    assert header.isSortIndicatorShown()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (
+        0, Qt.SortOrder.AscendingOrder)
+
+
+def test_a_search_with_more_hits_than_a_page_lists_them_all(qtbot, db, many):  # type: ignore[no-untyped-def]
+    service = ClientService(db, user="me")
+    tab = _tab(qtbot, service)
+    type_text(tab.search, "测试")
+    model = tab.model
+    assert model.rowCount() == MANY
+    assert tab.count_label.text() == f"{MANY} clients"
+    # the rows of the last page, read when the view scrolls to them
+    tab.view.scrollToBottom()
+    qtbot.wait(10)
+    last = model.rowCount() - 1
+    assert model.data(model.index(last, 0)) == service.rows([model.id_at(last) or 0])[0].name
+    # every row is the client of its id, in the service's order
+    expected = service.list_ids(ClientFilter(text="测试"))
+    assert model.ids() == expected
+    assert _names(tab) == [row.name for row in service.rows(expected)]
+
+
+def test_the_selection_stays_across_a_refresh(qtbot, db, many):  # type: ignore[no-untyped-def]
+    service = ClientService(db, user="me")
+    tab = _tab(qtbot, service)
+    type_text(tab.search, "测试")
+    chosen = many["测试120"]
+    tab.view.selectRow(tab.model.row_of(chosen) or 0)
+    assert tab.editor.client_id == chosen
+    type_text(tab.search, "12")  # 测试12: 测试120 ... 测试129
+    assert sorted(_names(tab)) == [f"测试{n}" for n in range(120, 130)]
+    assert tab.model.id_at(tab.view.currentIndex().row()) == chosen
+    assert tab.editor.client_id == chosen
+    assert tab.editor.basics.name.text() == "测试120"
+
+
+def test_an_opened_card_shows_its_own_sections_timeline_and_history(qtbot, db):  # type: ignore[no-untyped-def]
+    service = ClientService(db, user="me")
+    first = service.save(ClientCard(
+        name="王芳", owner="me", email="wang@example.com",
+        phones=[Phone("138 0013 8000"), Phone("010 8888 6666")],
+        dates=[ImportantDate(DateKind.WEDDING_ANNIVERSARY, DateSpec("lunar", 8, 15), "结婚")],
+        family=[FamilyMember("丈夫", "张强", DateSpec("solar", 5, 4, 1980)),
+                FamilyMember("女儿", "张小雨")]))
+    second = service.save(ClientCard(name="李娜", owner="me", phones=[Phone("139 1234 5678")],
+                                     family=[FamilyMember("儿子", "陈乐")]))
+    third = service.save(ClientCard(name="赵文", owner="me"))
+    start = datetime(2026, 3, 1, 9)
+    for day, summary in enumerate(("初次拜访", "电话回访", "寄送样品")):
+        service.log_interaction(Interaction(client_id=first, channel=Channel.VISIT,
+                                            occurred_at=start + timedelta(days=day),
+                                            summary=summary))
+    service.log_interaction(Interaction(client_id=second, channel=Channel.CALL,
+                                        occurred_at=start, summary="李娜的电话"))
+    tab = _tab(qtbot, service)
+    editor = tab.editor
+
+    def open_card(client_id: int) -> list[str]:
+        tab.view.selectRow(tab.model.row_of(client_id) or 0)
+        assert editor.client_id == client_id
+        rows = [r for r in editor.basics.phones.rows if isinstance(r, PhoneRow)]
+        return [r.number.text() for r in rows]
+
+    assert open_card(first) == ["138 0013 8000", "010 8888 6666"]
+    assert editor.to_card().family == service.get(first).family
+    assert not editor.is_dirty()
+    assert editor.basics.email.text() == "wang@example.com"
+    timeline = [editor.timeline.list.item(r).text().split("\n")[1]
+                for r in range(editor.timeline.list.count())]
+    assert timeline == ["寄送样品", "电话回访", "初次拜访"]  # newest first
+    assert editor.history.rowCount() == 1  # "created"
+
+    assert editor.to_card().dates == service.get(first).dates
+    assert editor.to_card().family == service.get(first).family
+
+    assert open_card(second) == ["139 1234 5678"]  # the phone rows of this card only
+    assert editor.basics.email.text() == ""
+    assert editor.to_card().dates == []
+    assert editor.to_card().family == [FamilyMember("儿子", "陈乐")]  # no birthday kept
+    assert not editor.is_dirty()
+    assert [editor.timeline.list.item(r).text().split("\n")[1]
+            for r in range(editor.timeline.list.count())] == ["李娜的电话"]
+
+    assert open_card(third) == []
+    assert editor.timeline.list.count() == 0
+    assert editor.timeline.empty.isVisibleTo(editor.timeline)
+    assert open_card(first) == ["138 0013 8000", "010 8888 6666"]
+    assert editor.to_card().family == service.get(first).family
+    assert not editor.is_dirty()
+
+
+def test_a_field_marked_invalid_is_cleared_when_the_card_is_loaded_again(qtbot, db):  # type: ignore[no-untyped-def]
+    service = ClientService(db, user="me")
+    first = service.save(ClientCard(name="王芳", owner="me", phones=[Phone("138 0013 8000")]))
+    other = service.save(ClientCard(name="李娜", owner="me"))
+    tab = _tab(qtbot, service)
+    editor = tab.editor
+    tab.view.selectRow(tab.model.row_of(first) or 0)
+    editor.basics.email.setText("not an e-mail")
+    phone = editor.basics.phones.rows[0]
+    assert isinstance(phone, PhoneRow)
+    phone.number.setText("12")
+    assert not editor.save()
+    assert editor.basics.email.property("invalid")
+    assert phone.number.property("invalid")
+    editor.revert()  # Esc
+    assert not editor.basics.email.property("invalid")
+    assert not phone.number.property("invalid")
+    assert editor.errors.isHidden()
+    # marked again, then another card opened (its edits thrown away first)
+    editor.basics.email.setText("still not")
+    assert not editor.save()
+    assert editor.basics.email.property("invalid")
+    editor.revert()
+    tab.view.selectRow(tab.model.row_of(other) or 0)
+    assert editor.client_id == other
+    assert not editor.basics.email.property("invalid")

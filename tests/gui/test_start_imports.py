@@ -1,0 +1,62 @@
+"""The window's start loads only what the window shows: the code behind a
+menu action (the workbook's openpyxl, the calendar's icalendar, vCard's
+vobject, Pillow for photos and business cards) loads when the action runs.
+Each check runs in a fresh interpreter, so that what other tests imported
+does not count."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop_crm.services.demo import generate
+from desktop_crm.storage.database import Database
+
+BEHIND_A_MENU = ("openpyxl", "icalendar", "vobject", "PIL", "pillow_heif")
+
+CHILD = """
+import json, sys
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+if sys.argv[3] == "import":
+    import desktop_crm.ui.main_window  # noqa: F401
+else:
+    from desktop_crm.app import create_window
+
+    settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
+    window = create_window(sys.argv[1], "zh", settings)
+    window.show()
+    while not window.today.loaded:
+        app.processEvents()
+    window.grab()
+print(json.dumps(sorted(m for m in sys.argv[4].split(",") if m in sys.modules)))
+"""
+
+
+def loaded_at_start(tmp_path: Path, how: str, db_path: Path) -> list[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(db_path), str(tmp_path / "settings.ini"), how,
+         ",".join(BEHIND_A_MENU)],
+        capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+@pytest.mark.parametrize("how", ["import", "build"])
+def test_the_window_starts_without_what_only_a_menu_needs(tmp_path: Path, how: str) -> None:
+    db_path = tmp_path / "book.db"
+    db = Database.open(db_path, create=True)
+    try:
+        generate(db, 30, seed=1)  # Today and the list have rows to show
+    finally:
+        db.close()
+    assert loaded_at_start(tmp_path, how, db_path) == []
