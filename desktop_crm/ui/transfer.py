@@ -51,7 +51,7 @@ from desktop_crm.ui.import_dialog import (
 from desktop_crm.ui.operations import Operation, OperationContext
 from desktop_crm.ui.start_folder import start_folder
 
-if TYPE_CHECKING:  # openpyxl is imported only when an export runs
+if TYPE_CHECKING:  # xlsxwriter is imported only when an export runs
     from desktop_crm.services.exporting.workbook import XlsxResult
 
 Status = Callable[[str], None]
