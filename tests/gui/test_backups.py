@@ -20,6 +20,7 @@ from desktop_crm.storage.database import Database
 from desktop_crm.ui.backups import RestoreDialog, open_or_recover
 from tests.conftest import corrupt_clients_table
 from tests.gui.conftest import finished
+from tests.helpers.damage import orphan_phone
 
 
 def live_clients(path: Path) -> int:
@@ -207,19 +208,6 @@ def test_the_window_shows_while_the_check_runs_and_says_when_it_failed(  # type:
         window.show()  # type: ignore[attr-defined]
     assert isinstance(failed.args[0], DatabaseDamagedError)
     assert db_path.read_bytes() == damaged
-
-
-def orphan_phone(path: Path) -> None:
-    """Damage the window's reads do not meet: a phone of a client that does
-    not exist (written with foreign keys off), which the check finds."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA foreign_keys = OFF")
-        conn.execute("INSERT INTO client_phones (client_id, position, kind, number, digits) "
-                     "VALUES (999999, 0, 'mobile', '13800000000', '13800000000')")
-        conn.commit()
-    finally:
-        conn.close()
 
 
 class FakeApp:

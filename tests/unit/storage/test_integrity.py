@@ -29,6 +29,7 @@ from desktop_crm.storage.database import (
 from desktop_crm.storage.integrity import check_file
 from desktop_crm.storage.snapshot import BackupReason, backup_dir_for, parse_backup_name
 from tests.conftest import build_at, corrupt_clients_table
+from tests.helpers.damage import orphan_phone
 
 PREVIOUS_REVISION = "20261124_05"
 
@@ -45,18 +46,6 @@ def make_database(path: Path, clients: int = 300) -> Path:
     finally:
         db.close()
     return path
-
-
-def orphan_phone(path: Path) -> None:
-    """A phone of a client that does not exist, written with foreign keys off."""
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA foreign_keys = OFF")
-        conn.execute("INSERT INTO client_phones (client_id, position, kind, number, digits) "
-                     "VALUES (999999, 0, 'mobile', '13800000000', '13800000000')")
-        conn.commit()
-    finally:
-        conn.close()
 
 
 def _files(folder: Path) -> dict[str, bytes]:
