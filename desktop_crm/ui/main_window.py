@@ -36,10 +36,7 @@ from desktop_crm.storage.database import Database, DatabaseError, shown_url
 from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.app_icon import app_icon
 from desktop_crm.ui.changes import Changes, TabPage, client_ids
-from desktop_crm.ui.clients.card_scan import SHORTCUT as SCAN_SHORTCUT
-from desktop_crm.ui.clients.card_scan import CardScanFlow
-from desktop_crm.ui.clients.tab import ClientsTab
-from desktop_crm.ui.complaints.tab import NEW_SHORTCUT, ComplaintsTab
+from desktop_crm.ui.menu_keys import NEW_COMPLAINT, SCAN_CARD
 from desktop_crm.ui.operations import Operation, show_error
 from desktop_crm.ui.owner_scope import ScopeMemory
 from desktop_crm.ui.qt_translations import install_qt_translations
@@ -50,13 +47,16 @@ from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.tray import ReminderTray, SettingsStore, due_text, reminder_time
 from desktop_crm.ui.window_keys import WindowKeys
 
-if TYPE_CHECKING:  # what only a menu action needs loads when it runs (not openpyxl,
-    # icalendar, vobject or Pillow at start: see tests/gui/test_start_imports.py)
+if TYPE_CHECKING:  # what only a menu action or a tab not shown at start needs loads
+    # when it runs (not openpyxl, icalendar, vobject or Pillow at start: see
+    # tests/gui/test_start_imports.py)
     from desktop_crm.services.card_scan import ScanResult
     from desktop_crm.services.exporting.workbook import XlsxResult
     from desktop_crm.services.importing import ImportSource
     from desktop_crm.services.restore import RestoreResult
     from desktop_crm.ui.care.tab import CareTab
+    from desktop_crm.ui.clients.tab import ClientsTab
+    from desktop_crm.ui.complaints.tab import ComplaintsTab
     from desktop_crm.ui.evaluation.tab import EvaluationTab
     from desktop_crm.ui.import_dialog import FirstPlan
     from desktop_crm.ui.loyalty.tab import LoyaltyTab
@@ -77,11 +77,11 @@ TABS: tuple[tuple[str, str, list[int] | None], ...] = (
     ("loyalty", N_("Loyalty"), [860, 420]),
 )
 TAB_KEYS = tuple(key for key, _title, _sizes in TABS)
-# Built with the window: Today (its count is the tab's title and the tray's)
-# and the client cards. The others are built when first shown or first asked
-# for (``MainWindow.page``): at 100,000 clients building them all took a
-# quarter of the start.
-BUILT_AT_START = frozenset({"today", "clients"})
+# Built with the window: Today (its count is the tab's title and the tray's).
+# The others, the client cards too, are built when first shown or first asked
+# for (``MainWindow.page``): at 100,000 clients the client list and the card
+# editor alone took a third of the start, and the other tabs a quarter.
+BUILT_AT_START = frozenset({"today"})
 
 
 def _transfer() -> ModuleType:
@@ -111,9 +111,8 @@ class MainWindow(QMainWindow):
     Attributes:
         db: the open database.
         today: the Today tab.
-        clients: the client-cards tab.
-        evaluation, calendar, complaints, loyalty: the other tabs, each built
-            when first shown or first read (see ``page``).
+        clients, evaluation, calendar, complaints, loyalty: the other tabs,
+            each built when first shown or first read (see ``page``).
         reminders: the tray icon and the reminder timer.
 
     Signals:
@@ -126,9 +125,7 @@ class MainWindow(QMainWindow):
     closed = Signal()
     check_failed = Signal(object)
 
-    # the tabs of TABS built with the window, set by _make_tab
-    today: TodayTab
-    clients: ClientsTab
+    today: TodayTab  # built with the window, set by _make_tab
 
     def __init__(self, db: Database, settings: QSettings, clock: Clock | None = None,
                  user: str | None = None,
@@ -150,7 +147,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._today_count = (0, 0)
         self._fill_scheduled = False
-        self._today_if_due = False  # set by _start_tab
+        self._clients_if_idle = False  # set by _start_tab
         self._pages: dict[str, QWidget] = {}  # the tabs built so far
         self._splitter_states: dict[str, QByteArray] = {}  # of tabs of a closed database
         for key in TAB_KEYS:
@@ -170,14 +167,15 @@ class MainWindow(QMainWindow):
 
     def _start_tab(self) -> QWidget:
         """The tab the window was closed on. Without one (the first start),
-        the client cards, and Today once it is read (right after the window
-        shows) when something needs doing: the start does not wait for the
-        day's agenda (at 100,000 clients it takes longer than the window)."""
+        Today, which says "Loading…" until it is read right after the window
+        shows, and then the client cards when nothing needs doing (an empty
+        book: their offer to import or try the demo): the start waits neither
+        for the day's agenda nor for the client list."""
         remembered = self.settings.value(TAB_KEY)
         if remembered in TAB_KEYS:
             return self.page(str(remembered))
-        self._today_if_due = True
-        return self.clients
+        self._clients_if_idle = True
+        return self.today
 
     def showEvent(self, event: QShowEvent) -> None:
         """Override QWidget::showEvent: the first time, fill Today on the
@@ -194,9 +192,10 @@ class MainWindow(QMainWindow):
         start = self.tabs.currentWidget()
         if not self.today.loaded:
             self.today.refresh()
-        if self._today_if_due and self.today.total and self.tabs.currentWidget() is start:
-            self.tabs.setCurrentWidget(self.today)
-        self._today_if_due = False
+        if self._clients_if_idle and not self.today.total \
+                and self.tabs.currentWidget() is start:
+            self.tabs.setCurrentWidget(self.clients)
+        self._clients_if_idle = False
 
     def _check_ended(self) -> None:
         """The file's integrity check (``Database.open(check_later=True)``) is
@@ -224,7 +223,7 @@ class MainWindow(QMainWindow):
 
     def _make_tab(self, key: str) -> QWidget:
         """Build the tab ``key`` of TABS over the current database and keep it
-        (Today and the client cards also as the attribute of that name)."""
+        (Today also as the attribute of that name)."""
         tab: QWidget = getattr(self, f"_make_{key}_tab")()
         self._pages[key] = tab
         if key in BUILT_AT_START:
@@ -265,6 +264,10 @@ class MainWindow(QMainWindow):
             self.page(TAB_KEYS[index])
 
     @property
+    def clients(self) -> ClientsTab:
+        return cast("ClientsTab", self.page("clients"))
+
+    @property
     def evaluation(self) -> EvaluationTab:
         return cast("EvaluationTab", self.page("evaluation"))
 
@@ -274,7 +277,7 @@ class MainWindow(QMainWindow):
 
     @property
     def complaints(self) -> ComplaintsTab:
-        return cast(ComplaintsTab, self.page("complaints"))
+        return cast("ComplaintsTab", self.page("complaints"))
 
     @property
     def loyalty(self) -> LoyaltyTab:
@@ -292,6 +295,9 @@ class MainWindow(QMainWindow):
                 page.apply_changes(changes)
 
     def _make_clients_tab(self) -> ClientsTab:
+        from desktop_crm.ui.clients.card_scan import CardScanFlow
+        from desktop_crm.ui.clients.tab import ClientsTab
+
         tab = ClientsTab(self.services.clients, scope=self._scope_memory)
         tab.status.connect(self._show_status)
         tab.evaluate_requested.connect(self.evaluate_client)
@@ -311,6 +317,7 @@ class MainWindow(QMainWindow):
 
     def _make_complaints_tab(self) -> ComplaintsTab:
         from desktop_crm.ui.complaints.analysis import AnalysisPane
+        from desktop_crm.ui.complaints.tab import ComplaintsTab
 
         tab = ComplaintsTab(self.services.complaints, self.services.clients,
                             scope=self._scope_memory)
@@ -484,7 +491,7 @@ class MainWindow(QMainWindow):
         self.act_export_ics = self._action(self.export_calendar)
         self.act_import = self._action(self.import_clients, "Ctrl+I")
         self.act_undo_import = self._action(self.undo_import)
-        self.act_scan_card = self._action(self.new_client_from_card, SCAN_SHORTCUT)
+        self.act_scan_card = self._action(self.new_client_from_card, SCAN_CARD)
         self.act_export_xlsx = self._action(self.export_workbook, "Ctrl+E")
         self.act_export_list = self._action(self.export_client_list)
         self.act_export_vcf = self._action(
@@ -496,7 +503,7 @@ class MainWindow(QMainWindow):
         self.act_find = self._action(lambda: self._on_clients(self.clients.focus_search),
                                      "Ctrl+F")
         self.act_save = self._action(self._save_current, "Ctrl+S")
-        self.act_new_complaint = self._action(lambda: self.new_complaint(), NEW_SHORTCUT)
+        self.act_new_complaint = self._action(lambda: self.new_complaint(), NEW_COMPLAINT)
         self.act_log = self._action(lambda: self._on_clients(self.clients.log_interaction),
                                     "Ctrl+L")
         self.act_about = self._action(self.about)
@@ -633,7 +640,7 @@ class MainWindow(QMainWindow):
             self._swap_tab(old_tab, QWidget())
         self.tabs.blockSignals(blocked)
         self.tabs.setCurrentWidget(self.clients)
-        self._today_if_due = False
+        self._clients_if_idle = False
         old.close()
         self.today.refresh()  # the window is on screen already
         self.reminders.schedule = self._make_schedule()

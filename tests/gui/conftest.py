@@ -35,7 +35,8 @@ def shown(qtbot, window: MainWindow) -> Iterator[MainWindow]:  # type: ignore[no
     yield window
     if window.built("complaints") is not None:  # a hidden tab is built when first shown
         window.complaints.form.revert()
-    window.clients.editor.revert()
+    if window.built("clients") is not None:
+        window.clients.editor.revert()
     window.close()
     window.deleteLater()
 

@@ -89,6 +89,7 @@ def test_window_size_and_splitter_are_remembered(qtbot, db, settings):  # type: 
     qtbot.addWidget(first)
     first.show()
     first.resize(first.width(), 520)  # the default is taller
+    first.tabs.setCurrentWidget(first.clients)
     first.clients.splitter.setSizes([300, 700])
     sizes = first.clients.splitter.sizes()
     assert sizes[0] < sizes[1]
