@@ -8,6 +8,7 @@ it, so that undoing the batch puts back exactly what was there.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
@@ -176,7 +177,7 @@ def can_bulk_insert(card: ClientCard) -> bool:
                                     or card.profile_private)
 
 
-def insert_cards(session: Session, cards: list[ClientCard], now: datetime) -> list[int]:
+def insert_cards(session: Session, cards: Sequence[ClientCard], now: datetime) -> list[int]:
     """Insert new cards in bulk (``card_inserts.insert_cards``); returns the
     new ids in the order of ``cards``."""
     return card_inserts.insert_cards(session, cards, now)
@@ -285,13 +286,17 @@ def add_batch(session: Session, *, file_name: str, file_format: str, imported_at
     return row.id
 
 
-def add_items(session: Session, batch_id: int, items: list[dict[str, Any]]) -> None:
-    """The batch's items (row, client_id, action, before, after), written
-    as plain rows in one go (an import of 100,000 clients has as many)."""
+# an item of a batch: (row, client id, CREATED or UPDATED, the card before
+# as ``card_to_json`` or None, the client's updated_at after)
+NewItem = tuple[int, int, str, str | None, datetime]
+
+
+def add_items(session: Session, batch_id: int, items: list[NewItem]) -> None:
+    """The batch's items, written as plain rows in one go (an import of
+    100,000 clients has as many)."""
     columns = ["batch_id", "row", "client_id", "action", "before", "after"]
-    row_writer.insert_rows(session, _table(ImportItemRow), columns, [
-        (batch_id, i["row"], i["client_id"], i["action"], i["before"], i["after"])
-        for i in items])
+    row_writer.insert_rows(session, _table(ImportItemRow), columns,
+                           [(batch_id, *item) for item in items])
 
 
 def batches(session: Session) -> list[BatchInfo]:
