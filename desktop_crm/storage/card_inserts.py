@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.identity import new_uuid
-from desktop_crm.storage import card_rows, dialect, search_index
+from desktop_crm.storage import card_rows, dialect, row_writer, search_index
 from desktop_crm.storage.models import Client, ClientPhone, ClientTag, ImportantDateRow, Tag
 
 # Cards per round of executemany: bounds the row dicts held at once, and is
@@ -79,8 +79,7 @@ def insert_cards(session: Session, cards: Sequence[ClientCard], now: datetime) -
         return []
     ids = new_client_ids(session, len(cards))
     tag_ids = _tag_ids(session, cards)
-    conn = session.connection()
-    entries = search_index.BulkIndex()
+    entries = search_index.BulkEntries()
     for start in range(0, len(cards), CHUNK):
         part = range(start, min(start + CHUNK, len(cards)))
         clients: list[dict[str, Any]] = []
@@ -102,10 +101,8 @@ def insert_cards(session: Session, cards: Sequence[ClientCard], now: datetime) -
                 births.append({"client_id": cid, **birth,
                                "uuid": card.birthday_uuid or new_uuid()})
             links += [{"client_id": cid, "tag_id": tag_ids[t]} for t in tags]
-        conn.execute(insert(_table(Client)), clients)
-        for model, rows in ((ClientPhone, phones), (ImportantDateRow, births),
-                            (ClientTag, links)):
-            if rows:
-                conn.execute(insert(_table(model)), rows)
+        for model, rows in ((Client, clients), (ClientPhone, phones),
+                            (ImportantDateRow, births), (ClientTag, links)):
+            row_writer.insert_dicts(session, _table(model), rows)
         entries.write(session)
     return ids

@@ -8,11 +8,12 @@ it, so that undoing the batch puts back exactly what was there.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, or_, select, update
+from sqlalchemy import Table, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Phone
@@ -29,7 +30,7 @@ from desktop_crm.domain.enums import (
     VolumeTier,
 )
 from desktop_crm.domain.import_mapping import email_key, name_company_key, phone_key
-from desktop_crm.storage import card_inserts
+from desktop_crm.storage import card_inserts, row_writer
 from desktop_crm.storage.models import (
     ChangeLogRow,
     Client,
@@ -176,7 +177,7 @@ def can_bulk_insert(card: ClientCard) -> bool:
                                     or card.profile_private)
 
 
-def insert_cards(session: Session, cards: list[ClientCard], now: datetime) -> list[int]:
+def insert_cards(session: Session, cards: Sequence[ClientCard], now: datetime) -> list[int]:
     """Insert new cards in bulk (``card_inserts.insert_cards``); returns the
     new ids in the order of ``cards``."""
     return card_inserts.insert_cards(session, cards, now)
@@ -285,10 +286,17 @@ def add_batch(session: Session, *, file_name: str, file_format: str, imported_at
     return row.id
 
 
-def add_items(session: Session, batch_id: int, items: list[dict[str, Any]]) -> None:
-    if items:
-        session.execute(insert(ImportItemRow), [{**item, "batch_id": batch_id}
-                                                for item in items])
+# an item of a batch: (row, client id, CREATED or UPDATED, the card before
+# as ``card_to_json`` or None, the client's updated_at after)
+NewItem = tuple[int, int, str, str | None, datetime]
+
+
+def add_items(session: Session, batch_id: int, items: list[NewItem]) -> None:
+    """The batch's items, written as plain rows in one go (an import of
+    100,000 clients has as many)."""
+    columns = ["batch_id", "row", "client_id", "action", "before", "after"]
+    row_writer.insert_rows(session, _table(ImportItemRow), columns,
+                           [(batch_id, *item) for item in items])
 
 
 def batches(session: Session) -> list[BatchInfo]:

@@ -26,7 +26,18 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, false, select, text
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    bindparam,
+    false,
+    select,
+    text,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -35,6 +46,7 @@ from sqlalchemy.types import Boolean
 
 from desktop_crm.domain import search
 from desktop_crm.domain.contact import index_text_of
+from desktop_crm.storage import row_writer
 from desktop_crm.storage.contact_rows import to_person
 from desktop_crm.storage.models import FTS_TABLE, Client, ClientTag, ContactPersonRow, Tag
 
@@ -246,3 +258,37 @@ def rebuild(session: Session, batch: int = 2000) -> int:
     for client_id in session.scalars(select(ContactPersonRow.client_id).distinct()):
         reindex(session, client_id)
     return len(ids)
+
+
+def insert_entries(session: Session, rows: Sequence[tuple[int, str]]) -> None:
+    """Entries (client id, index text) of new clients, written in one go
+    (``row_writer``: SQLite's executemany of tuples, PostgreSQL's COPY of
+    the tsvector text), for an import of many clients."""
+    if not rows:
+        return
+    if _postgres(session):
+        table = _fts_table(session)
+        row_writer.insert_rows(session, table, ["id", "body"],
+                               [(cid, search.tsvector(body)) for cid, body in rows])
+        return
+    conn = session.connection()
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (?, ?)", rows)
+    finally:
+        cursor.close()
+
+
+def _fts_table(session: Session) -> Table:
+    """PostgreSQL's ``client_fts`` as a Core table (id, body): what COPY names."""
+    return Table(FTS_TABLE, MetaData(), Column("id", Integer), Column("body", Text))
+
+
+class BulkEntries(BulkIndex):
+    """``BulkIndex`` whose entries are written by ``insert_entries``: for
+    clients just inserted (an import), whose entries do not exist yet."""
+
+    def write(self, session: Session) -> None:
+        if self._rows:
+            insert_entries(session, [(r["id"], r["body"]) for r in self._rows])
+            self._rows = []

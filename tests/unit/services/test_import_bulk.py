@@ -119,21 +119,21 @@ def test_a_failure_midway_leaves_the_database_as_it_was(
         monkeypatch: pytest.MonkeyPatch) -> None:
     ClientService(db).save(ClientCard(name="原有客户", tags=["老客户"]))
     before = dump(db)
-    written = search_index.BulkIndex.write
+    written = search_index.insert_entries
     calls = []
 
-    def fail_on_third_chunk(self: search_index.BulkIndex, session: Any) -> None:
+    def fail_on_third_chunk(session: Any, rows: Any) -> None:
         calls.append(1)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        written(self, session)
+        written(session, rows)
 
-    monkeypatch.setattr(search_index.BulkIndex, "write", fail_on_third_chunk)
+    monkeypatch.setattr(search_index, "insert_entries", fail_on_third_chunk)
     with pytest.raises(RuntimeError):
         _import(db, _xlsx(tmp_path / "many.xlsx", _rows(30)))
     assert len(calls) == 3  # two chunks were written before
     assert dump(db) == before
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Client)) == 1
-    monkeypatch.setattr(search_index.BulkIndex, "write", written)
+    monkeypatch.setattr(search_index, "insert_entries", written)
     assert _import(db, tmp_path / "many.xlsx")["created"] == 30  # and it can be done again
