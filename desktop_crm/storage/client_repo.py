@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    case,
     delete,
     func,
+    literal,
     or_,
     select,
     update,
@@ -42,8 +43,7 @@ from desktop_crm.domain.enums import (
     Milestone,
 )
 from desktop_crm.domain.errors import NotFoundError
-from desktop_crm.domain.search import sort_key
-from desktop_crm.domain.search_rank import EXACT, Ranker
+from desktop_crm.domain.search_rank import ELSEWHERE
 from desktop_crm.i18n import _
 from desktop_crm.storage import card_rows, search_index
 from desktop_crm.storage.models import (
@@ -51,7 +51,6 @@ from desktop_crm.storage.models import (
     Client,
     ClientPhone,
     ClientTag,
-    ContactPersonRow,
     FamilyMemberRow,
     ImportantDateRow,
     InteractionRow,
@@ -179,40 +178,23 @@ def list_ids(session: Session, flt: ClientFilter) -> list[int]:
 def _ranked_ids(session: Session, flt: ClientFilter) -> list[int]:
     """The hits of a search, best match first (``domain.search_rank``), then
     the most recently contacted (personal contact: ``last_contact_at``),
-    then by name. The database orders the hits by contact and name, and a
-    stable sort by tier in Python keeps that order within each tier, so both
-    engines list them the same way."""
-    ranker = Ranker(flt.text)
-    stmt = _filtered(flt, Client.id, Client.name, Client.kind, Client.company,
-                     Client.sort_key).order_by(
-        Client.last_contact_at.desc().nulls_last(), Client.sort_key, Client.id)
-    organisation = ClientKind.ORGANISATION.value
-    tier = ranker.tier
-    ranked = [(tier(name, kind == organisation, company, key), client_id, kind == organisation)
-              for client_id, name, kind, company, key in
-              session.connection().execute(stmt).all()]
-    people = _people_tiers(session, ranker, [client_id for t, client_id, org in ranked
-                                             if org and t > EXACT])
-    if people:
-        ranked = [(min(t, people.get(client_id, t)), client_id, org)
-                  for t, client_id, org in ranked]
-    ranked.sort(key=itemgetter(0))
-    return [client_id for _tier, client_id, _org in ranked]
+    then by name and id. The database ranks them from the stored rank keys
+    (``search_index.rank_tiers``), so only the ids come back."""
+    return list(session.connection().execute(ranked(flt)).scalars())
 
 
-def _people_tiers(session: Session, ranker: Ranker, org_ids: list[int]) -> dict[int, int]:
-    """The best tier of the contact people of each of ``org_ids`` (those that
-    have people): an organisation found through a person ranks as that
-    person's name would, so ``zhou yuan`` lists 周远's organisation first."""
-    best: dict[int, int] = {}
-    for start in range(0, len(org_ids), _CHUNK):
-        chunk = org_ids[start:start + _CHUNK]
-        for client_id, name in session.connection().execute(
-                select(ContactPersonRow.client_id, ContactPersonRow.name)
-                .where(ContactPersonRow.client_id.in_(chunk))):
-            t = ranker.tier(name, False, "", sort_key(name))
-            best[client_id] = min(t, best.get(client_id, t))
-    return best
+def ranked(flt: ClientFilter) -> Select[Any]:
+    """The ids of a search's hits in rank order (see ``_ranked_ids``): add a
+    LIMIT and OFFSET to read a page of them."""
+    stmt = _filtered(flt)
+    tiers = search_index.rank_tiers(flt.text)
+    tier: ColumnElement[Any] = literal(ELSEWHERE)
+    if tiers is not None:
+        stmt = stmt.outerjoin(tiers, tiers.c.client_id == Client.id)
+        tier = func.coalesce(case((Client.kind == ClientKind.ORGANISATION.value,
+                                   tiers.c.organisation), else_=tiers.c.person), ELSEWHERE)
+    return stmt.order_by(tier, Client.last_contact_at.desc().nulls_last(), Client.sort_key,
+                         Client.id)
 
 
 def count(session: Session, flt: ClientFilter) -> int:

@@ -26,17 +26,37 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, false, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Subquery,
+    and_,
+    bindparam,
+    case,
+    delete,
+    false,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ColumnElement as _Column
 from sqlalchemy.types import Boolean
 
-from desktop_crm.domain import search
+from desktop_crm.domain import search, search_rank
 from desktop_crm.domain.contact import index_text_of
 from desktop_crm.storage.contact_rows import to_person
-from desktop_crm.storage.models import FTS_TABLE, Client, ClientTag, ContactPersonRow, Tag
+from desktop_crm.storage.models import (
+    FTS_TABLE,
+    Client,
+    ClientTag,
+    ContactPersonRow,
+    Tag,
+    client_rank_keys,
+)
 
 _SQLITE_INSERT = text(f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (:id, :body)")
 _SQLITE_DELETE = text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id")
@@ -100,6 +120,20 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def _delete(session: Session, client_id: int) -> None:
     session.execute(_PG_DELETE if _postgres(session) else _SQLITE_DELETE, {"id": client_id})
+    session.execute(delete(client_rank_keys).where(client_rank_keys.c.client_id == client_id))
+
+
+def _write_keys(session: Session, keys: Mapping[int, Iterable[tuple[str, int]]]) -> None:
+    """Replace the rank keys of each client of ``keys`` (client id -> (key, role) pairs)."""
+    conn = session.connection()
+    ids = list(keys)
+    for start in range(0, len(ids), 10_000):
+        conn.execute(delete(client_rank_keys).where(
+            client_rank_keys.c.client_id.in_(ids[start:start + 10_000])))
+    rows = [{"client_id": cid, "key": key, "role": role}
+            for cid, pairs in keys.items() for key, role in pairs]
+    if rows:
+        conn.execute(insert(client_rank_keys), rows)
 
 
 def _entry(client: Client) -> str:
@@ -126,6 +160,11 @@ def reindex(session: Session, client_id: int) -> None:
     if client is not None:
         body = " ".join(t for t in (_entry(client), _people(session, client_id)) if t)
         _write(session, [{"id": client_id, "body": body}])
+        keys = set(search_rank.rank_keys(client.name, client.sort_key, client.company))
+        for name in session.scalars(select(ContactPersonRow.name)
+                                    .where(ContactPersonRow.client_id == client_id)):
+            keys.update(search_rank.person_rank_keys(name, search.sort_key(name)))
+        _write_keys(session, {client_id: sorted(keys)})
 
 
 def remove(session: Session, client_id: int) -> None:
@@ -204,7 +243,9 @@ class BulkIndex:
     def __init__(self) -> None:
         self._parts = lru_cache(maxsize=262_144)(search.index_parts)
         self._spaced = lru_cache(maxsize=65_536)(search.spaced_cjk)
+        self._sort_key = lru_cache(maxsize=262_144)(search.sort_key)
         self._rows: list[dict[str, Any]] = []
+        self._keys: dict[int, list[tuple[str, int]]] = {}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -216,17 +257,20 @@ class BulkIndex:
         body = search.join_index_text(self._parts(name, True), self._parts(company, False),
                                        phones, [self._spaced(x) for x in extra if x])
         self._rows.append({"id": client_id, "body": body})
+        self._keys[client_id] = search_rank.rank_keys(name, self._sort_key(name), company)
 
     def write(self, session: Session) -> None:
-        """Insert the queued entries and start a new queue."""
+        """Insert the queued entries (and their rank keys) and start a new queue."""
         if self._rows:
             _write(session, self._rows)
-            self._rows = []
+            _write_keys(session, self._keys)
+            self._rows, self._keys = [], {}
 
 
 def clear(session: Session) -> None:
     """Remove every entry (before a whole book is copied in)."""
     session.execute(text(f"DELETE FROM {FTS_TABLE}"))
+    session.execute(delete(client_rank_keys))
 
 
 def rebuild(session: Session, batch: int = 2000) -> int:
@@ -246,3 +290,39 @@ def rebuild(session: Session, batch: int = 2000) -> int:
     for client_id in session.scalars(select(ContactPersonRow.client_id).distinct()):
         reindex(session, client_id)
     return len(ids)
+
+
+def rank_tiers(typed: str) -> Subquery | None:
+    """The tier (``domain.search_rank``) of each client some rank key of
+    which ``typed`` equals or starts, from the stored keys: one range of the
+    key index. Columns ``client_id``, ``person`` (the tier if the client is
+    a person) and ``organisation`` (if it is one: its people count too); a
+    client not listed is in the last tier. None when nothing was typed."""
+    key, latin = search_rank.typed_key(typed)
+    if not key:
+        return None
+    k = client_rank_keys.c
+    r = search_rank
+    exact = k.key == literal(key)
+    person = case(
+        (and_(k.role.in_((r.NAME, r.NAME_PINYIN, r.NAME_OTHER)), exact), r.EXACT),
+        (k.role.in_((r.NAME, r.NAME_PINYIN)), r.NAME_PREFIX),
+        (k.role == r.NAME_OTHER, r.NAME_OTHER_READING),
+        (k.role.in_((r.COMPANY, r.COMPANY_PINYIN)), r.COMPANY_PREFIX),
+        else_=None)
+    organisation = case(
+        (and_(k.role.in_((r.NAME, r.NAME_PINYIN, r.NAME_OTHER, r.PERSON, r.PERSON_PINYIN,
+                          r.PERSON_OTHER)), exact), r.EXACT),
+        (k.role.in_((r.PERSON, r.PERSON_PINYIN)), r.NAME_PREFIX),
+        (k.role == r.PERSON_OTHER, r.NAME_OTHER_READING),
+        (k.role.in_((r.NAME, r.NAME_PINYIN, r.NAME_OTHER)), r.ORGANISATION_PREFIX),
+        (k.role.in_((r.COMPANY, r.COMPANY_PINYIN)), r.COMPANY_PREFIX),
+        else_=None)
+    # the keys ``typed`` starts: code point order on both engines ("C" on PostgreSQL)
+    stmt = (select(k.client_id, func.min(person).label("person"),
+                   func.min(organisation).label("organisation"))
+            .where(k.key >= literal(key), k.key < literal(key + "\U0010ffff"))
+            .group_by(k.client_id))
+    if not latin:
+        stmt = stmt.where(k.role.in_(search_rank.ANY_TEXT_ROLES))
+    return stmt.subquery("tiers")
