@@ -106,6 +106,7 @@ class _LiveHit(ColumnElement[bool]):
     inherit_cache = True
     type = Boolean()
     _is_implicitly_boolean = True  # a condition: no ``= 1`` after it on SQLite
+    _traverse_internals = []  # noqa: RUF012  (no state: cached as it is)
 
 
 @compiles(_LiveHit)
@@ -161,9 +162,15 @@ def _filtered(flt: ClientFilter, *columns: Any) -> Select[Any]:
     return stmt
 
 
+def is_ranked(flt: ClientFilter) -> bool:
+    """Whether ``flt`` lists the hits of a search in rank order (the list
+    reads them a page at a time: ``ranked_page``)."""
+    return flt.sort == "relevance" and search_index.matching(flt.text) is not None
+
+
 def list_ids(session: Session, flt: ClientFilter) -> list[int]:
     """Ids of the clients matching ``flt``, in display order."""
-    if flt.sort == "relevance" and search_index.matching(flt.text) is not None:
+    if is_ranked(flt):
         return _ranked_ids(session, flt)
     column = SORT_COLUMNS.get(flt.sort, Client.sort_key)
     # Empty values (no grade, never contacted) sort as the smallest on both engines,
@@ -195,6 +202,19 @@ def ranked(flt: ClientFilter) -> Select[Any]:
                                    tiers.c.organisation), else_=tiers.c.person), ELSEWHERE)
     return stmt.order_by(tier, Client.last_contact_at.desc().nulls_last(), Client.sort_key,
                          Client.id)
+
+
+def ranked_page(session: Session, flt: ClientFilter, offset: int, limit: int) -> list[int]:
+    """``limit`` ids of a search's hits from ``offset`` on, in rank order
+    (``list_ids``' order): the database ranks and stops after the page."""
+    stmt = ranked(flt).limit(limit).offset(offset)
+    return list(session.connection().execute(stmt).scalars())
+
+
+def is_listed(session: Session, flt: ClientFilter, client_id: int) -> bool:
+    """Whether ``flt`` lists ``client_id``."""
+    stmt = _filtered(flt).where(Client.id == client_id).limit(1)
+    return session.connection().execute(stmt).first() is not None
 
 
 def count(session: Session, flt: ClientFilter) -> int:

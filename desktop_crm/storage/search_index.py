@@ -43,7 +43,9 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.expression import ColumnElement as _Column
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Boolean
 
 from desktop_crm.domain import search, search_rank
@@ -66,28 +68,35 @@ _PG_DELETE = text(f"DELETE FROM {FTS_TABLE} WHERE id = :id")
 
 class _Matches(_Column[bool]):
     """``clients.id`` is in the index's hits for what was typed; compiled per
-    engine (below), so a query built once runs on either."""
+    engine (below), so a query built once runs on either. The query text of
+    each engine is a bound parameter of the element (in its cache key by
+    position, not value): SQLAlchemy compiles a search's statement once and
+    reuses it for every typed text."""
 
     inherit_cache = True
     type = Boolean()
     # a condition, as ``x IN (...)`` is: SQLite gets no ``= 1`` after it, which
     # would keep it from reading the hits by id (it scanned every client)
     _is_implicitly_boolean = True
+    _traverse_internals = [("fts", InternalTraversal.dp_clauseelement),  # noqa: RUF012
+                           ("ts", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, typed: str) -> None:
         self.typed = typed
+        self.fts: BindParameter[str] = bindparam("fts_q", search.fts_query(typed), unique=True)
+        self.ts: BindParameter[str] = bindparam("ts_q", search.tsquery(typed), unique=True)
 
 
 @compiles(_Matches, "sqlite")
 def _sqlite_matches(element: _Matches, compiler: SQLCompiler, **kw: Any) -> str:
-    query = compiler.process(bindparam("fts_q", search.fts_query(element.typed)), **kw)
+    query = compiler.process(element.fts, **kw)
     client_id = compiler.process(Client.__table__.c.id, **kw)
     return f"{client_id} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {query})"
 
 
 @compiles(_Matches, "postgresql")
 def _pg_matches(element: _Matches, compiler: SQLCompiler, **kw: Any) -> str:
-    query = compiler.process(bindparam("fts_q", search.tsquery(element.typed)), **kw)
+    query = compiler.process(element.ts, **kw)
     client_id = compiler.process(Client.__table__.c.id, **kw)
     return (f"{client_id} IN (SELECT id FROM {FTS_TABLE} "
             f"WHERE body @@ CAST({query} AS tsquery))")
