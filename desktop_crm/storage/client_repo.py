@@ -15,6 +15,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     delete,
     func,
@@ -26,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.types import Boolean
+from sqlalchemy.types import BigInteger, Boolean
 
 from desktop_crm.domain.client import (
     ChangeEntry,
@@ -187,28 +188,53 @@ def _ranked_ids(session: Session, flt: ClientFilter) -> list[int]:
     the most recently contacted (personal contact: ``last_contact_at``),
     then by name and id. The database ranks them from the stored rank keys
     (``search_index.rank_tiers``), so only the ids come back."""
-    return list(session.connection().execute(ranked(flt)).scalars())
+    return ranked_page(session, flt, 0, _ALL)
 
 
-def ranked(flt: ClientFilter) -> Select[Any]:
-    """The ids of a search's hits in rank order (see ``_ranked_ids``): add a
-    LIMIT and OFFSET to read a page of them."""
+# The statements of a search with nothing but text (what each keystroke in
+# the search box runs), by whether it ranks by keys and in latin letters:
+# built once, run with the typed text's parameters (building one costs more
+# than running it for a search with few hits).
+_PLAIN: dict[tuple[bool, bool, bool], Select[Any]] = {}
+_PAGE = {"page_limit": bindparam("page_limit", type_=BigInteger()),
+         "page_offset": bindparam("page_offset", type_=BigInteger())}
+_ALL = 2 ** 62  # a page with every hit
+
+
+def _ranked(flt: ClientFilter, rank: tuple[dict[str, str], bool] | None) -> Select[Any]:
     stmt = _filtered(flt)
-    tiers = search_index.rank_tiers(flt.text)
     tier: ColumnElement[Any] = literal(ELSEWHERE)
-    if tiers is not None:
+    if rank is not None:
+        tiers = search_index.rank_tiers(rank[1])
         stmt = stmt.outerjoin(tiers, tiers.c.client_id == Client.id)
         tier = func.coalesce(case((Client.kind == ClientKind.ORGANISATION.value,
                                    tiers.c.organisation), else_=tiers.c.person), ELSEWHERE)
-    return stmt.order_by(tier, Client.last_contact_at.desc().nulls_last(), Client.sort_key,
-                         Client.id)
+    return (stmt.order_by(tier, Client.last_contact_at.desc().nulls_last(), Client.sort_key,
+                          Client.id)
+            .limit(_PAGE["page_limit"]).offset(_PAGE["page_offset"]))
+
+
+def ranked(flt: ClientFilter) -> tuple[Select[Any], dict[str, Any]]:
+    """The ids of a search's hits in rank order (see ``_ranked_ids``), with
+    its parameters but the page's (``page_limit``, ``page_offset``)."""
+    rank = search_index.rank_params(flt.text)
+    params: dict[str, Any] = {**search_index.matching_params(flt.text),
+                              **(rank[0] if rank else {})}
+    if flt == ClientFilter(text=flt.text):  # only text: the statement is reused
+        shape = (bool(params), rank is not None, bool(rank and rank[1]))
+        stmt = _PLAIN.get(shape)
+        if stmt is None:
+            stmt = _PLAIN[shape] = _ranked(flt, rank)
+        return stmt, params
+    return _ranked(flt, rank), params
 
 
 def ranked_page(session: Session, flt: ClientFilter, offset: int, limit: int) -> list[int]:
     """``limit`` ids of a search's hits from ``offset`` on, in rank order
     (``list_ids``' order): the database ranks and stops after the page."""
-    stmt = ranked(flt).limit(limit).offset(offset)
-    return list(session.connection().execute(stmt).scalars())
+    stmt, params = ranked(flt)
+    params.update(page_limit=limit, page_offset=offset)
+    return list(session.connection().execute(stmt, params).scalars())
 
 
 def is_listed(session: Session, flt: ClientFilter, client_id: int) -> bool:

@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    String,
     Subquery,
     and_,
     bindparam,
@@ -36,7 +37,6 @@ from sqlalchemy import (
     false,
     func,
     insert,
-    literal,
     select,
     text,
 )
@@ -83,8 +83,8 @@ class _Matches(_Column[bool]):
 
     def __init__(self, typed: str) -> None:
         self.typed = typed
-        self.fts: BindParameter[str] = bindparam("fts_q", search.fts_query(typed), unique=True)
-        self.ts: BindParameter[str] = bindparam("ts_q", search.tsquery(typed), unique=True)
+        self.fts: BindParameter[str] = bindparam("fts_q", search.fts_query(typed))
+        self.ts: BindParameter[str] = bindparam("ts_q", search.tsquery(typed))
 
 
 @compiles(_Matches, "sqlite")
@@ -112,6 +112,15 @@ def matching(typed: str) -> ColumnElement[bool] | None:
     if not terms:
         return None
     return _Matches(typed)
+
+
+def matching_params(typed: str) -> dict[str, Any]:
+    """The parameters ``matching(typed)`` binds (``fts_q``, ``ts_q``), to run
+    a statement built for another typed text with this one's (empty when
+    there is nothing to match)."""
+    found = matching(typed)
+    return {"fts_q": found.fts.value, "ts_q": found.ts.value} if isinstance(found, _Matches) \
+        else {}
 
 
 def _postgres(session: Session) -> bool:
@@ -301,18 +310,28 @@ def rebuild(session: Session, batch: int = 2000) -> int:
     return len(ids)
 
 
-def rank_tiers(typed: str) -> Subquery | None:
-    """The tier (``domain.search_rank``) of each client some rank key of
-    which ``typed`` equals or starts, from the stored keys: one range of the
-    key index. Columns ``client_id``, ``person`` (the tier if the client is
-    a person) and ``organisation`` (if it is one: its people count too); a
-    client not listed is in the last tier. None when nothing was typed."""
+def rank_params(typed: str) -> tuple[dict[str, str], bool] | None:
+    """The values of ``rank_tiers``' parameters for ``typed`` and whether it
+    is latin letters only (which ``rank_tiers`` variant to use); None when
+    nothing was typed that a key could start."""
     key, latin = search_rank.typed_key(typed)
     if not key:
         return None
+    return {"rank_key": key, "rank_end": key + "\U0010ffff"}, latin
+
+
+def rank_tiers(latin: bool) -> Subquery:
+    """The tier (``domain.search_rank``) of each client some rank key of
+    which the typed key (parameter ``rank_key``, see ``rank_params``) equals
+    or starts, from the stored keys: one range of the key index. Columns
+    ``client_id``, ``person`` (the tier if the client is a person) and
+    ``organisation`` (if it is one: its people count too); a client not
+    listed is in the last tier. ``latin``: the typed key is latin letters
+    (its pinyin and initials keys count too)."""
     k = client_rank_keys.c
     r = search_rank
-    exact = k.key == literal(key)
+    key = bindparam("rank_key", type_=String())
+    exact = k.key == key
     person = case(
         (and_(k.role.in_((r.NAME, r.NAME_PINYIN, r.NAME_OTHER)), exact), r.EXACT),
         (k.role.in_((r.NAME, r.NAME_PINYIN)), r.NAME_PREFIX),
@@ -330,7 +349,7 @@ def rank_tiers(typed: str) -> Subquery | None:
     # the keys ``typed`` starts: code point order on both engines ("C" on PostgreSQL)
     stmt = (select(k.client_id, func.min(person).label("person"),
                    func.min(organisation).label("organisation"))
-            .where(k.key >= literal(key), k.key < literal(key + "\U0010ffff"))
+            .where(k.key >= key, k.key < bindparam("rank_end", type_=String()))
             .group_by(k.client_id))
     if not latin:
         stmt = stmt.where(k.role.in_(search_rank.ANY_TEXT_ROLES))

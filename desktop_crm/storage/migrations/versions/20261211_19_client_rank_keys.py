@@ -6,7 +6,9 @@ each reading of the surname, the company and its pinyin, an organisation's
 contact people's names) and its role (``domain.search_rank``). Existing
 clients get their keys here. On PostgreSQL the key compares by code point
 ("C"), as every text column does (revision 09), so a prefix is one range of
-the index.
+the index, and the covering index the hits join the clients through
+(``ix_clients_search_join``) also holds the kind and last contact the rank
+orders by.
 
 Revision ID: 20261211_19
 Revises: 20261210_18
@@ -56,7 +58,19 @@ def upgrade() -> None:
         op.bulk_insert(table, rows)
     op.create_index('ix_client_rank_keys_client_id', 'client_rank_keys', ['client_id'])
     op.create_index('ix_client_rank_keys_key', 'client_rank_keys', ['key', 'role', 'client_id'])
+    if postgres:
+        # the hits join the live clients through this index alone (an
+        # index-only scan): it now holds what the rank orders by as well
+        op.execute("DROP INDEX ix_clients_search_join")
+        op.execute("CREATE INDEX ix_clients_search_join ON clients (id) "
+                   "INCLUDE (sort_key, owner, kind, last_contact_at) WHERE deleted_at IS NULL")
+        # the planner's figures for the new table, before its first search
+        op.execute("ANALYZE client_rank_keys")
 
 
 def downgrade() -> None:
     op.drop_table('client_rank_keys')
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX ix_clients_search_join")
+        op.execute("CREATE INDEX ix_clients_search_join ON clients (id) "
+                   "INCLUDE (sort_key, owner) WHERE deleted_at IS NULL")
