@@ -24,6 +24,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -120,6 +121,17 @@ def _sqlite_live_hit(element: _LiveHit, compiler: SQLCompiler, **kw: Any) -> str
     return f"+{compiler.process(Client.__table__.c.deleted_at, **kw)} IS NULL"
 
 
+# SQLite reads a table by rowid even where an index holds every column the
+# query needs; ``INDEXED BY`` (a FROM hint) makes it read the narrow index.
+# SQLAlchemy's SQLite compiler renders no FROM hints: it renders them as given.
+def _sqlite_from_hint(self: SQLiteCompiler, table: Any, text: str | None) -> str | None:
+    return text
+
+
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]
+_RANK_HINT = "INDEXED BY ix_clients_rank"
+
+
 def _filtered(flt: ClientFilter, *columns: Any) -> Select[Any]:
     stmt = select(*(columns or (Client.id,)))
     found = search_index.matching(flt.text)
@@ -203,6 +215,8 @@ _ALL = 2 ** 62  # a page with every hit
 
 def _ranked(flt: ClientFilter, rank: tuple[dict[str, str], bool] | None) -> Select[Any]:
     stmt = _filtered(flt)
+    if not flt.trash:  # the hits' rank columns from the covering index
+        stmt = stmt.with_hint(Client.__table__, _RANK_HINT, "sqlite")
     tier: ColumnElement[Any] = literal(ELSEWHERE)
     if rank is not None:
         tiers = search_index.rank_tiers(rank[1])

@@ -58,6 +58,10 @@ def upgrade() -> None:
         op.bulk_insert(table, rows)
     op.create_index('ix_client_rank_keys_client_id', 'client_rank_keys', ['client_id'])
     op.create_index('ix_client_rank_keys_key', 'client_rank_keys', ['key', 'role', 'client_id'])
+    # what the rank reads of each hit, by id (SQLite reads it from here:
+    # storage/client_repo.py; PostgreSQL from ix_clients_search_join)
+    op.create_index('ix_clients_rank', 'clients',
+                    ['id', 'deleted_at', 'kind', 'last_contact_at', 'sort_key'])
     if postgres:
         # the hits join the live clients through this index alone (an
         # index-only scan): it now holds what the rank orders by as well
@@ -70,6 +74,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('client_rank_keys')
+    op.drop_index('ix_clients_rank', table_name='clients')
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_clients_search_join")
         op.execute("CREATE INDEX ix_clients_search_join ON clients (id) "
