@@ -131,13 +131,14 @@ def time_like(db: Database, queries: list[str]) -> list[float]:
 def server_cpu_ms(db: Database) -> float | None:
     """The CPU time so far of the PostgreSQL server processes serving this
     database (its backends, read from /proc: the server runs on this
-    machine), or None on SQLite or where /proc cannot tell."""
+    machine; not the parallel workers a query may start, which come and
+    go), or None on SQLite or where /proc cannot tell."""
     if db.engine.dialect.name != "postgresql":
         return None
     with db.engine.connect() as conn:
         pids = [r[0] for r in conn.execute(text(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"))]
+            "AND backend_type = 'client backend'"))]
     ticks = 0
     try:
         for pid in pids:
