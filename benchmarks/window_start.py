@@ -10,6 +10,10 @@ moment it spawned this process:
 - last, a JSON object with this process's peak memory and the CPU seconds
   it (and its main thread alone) had used when Today was filled.
 
+With ``--tab KEY`` the window starts as after being closed on that tab
+(the settings remember it); without, it is the first start (no settings),
+which shows Today.
+
 The process then ends at once (``os._exit``): tearing Qt and Python down is
 no part of what the user waits for.
 """
@@ -35,6 +39,8 @@ def main() -> None:
         from desktop_crm.app import create_window
 
         settings = QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat)
+        if "--tab" in sys.argv:
+            settings.setValue("window/tab", sys.argv[sys.argv.index("--tab") + 1])
         window = create_window(db_path, "zh", settings)  # type: ignore[assignment]
     window.show()
     # one full paint, including the visible rows, before the event loop runs

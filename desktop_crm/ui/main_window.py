@@ -35,15 +35,8 @@ from desktop_crm.storage import held_files
 from desktop_crm.storage.database import Database, DatabaseError, shown_url
 from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.app_icon import app_icon
-from desktop_crm.ui.care.tab import CareTab
 from desktop_crm.ui.changes import Changes, TabPage, client_ids
-from desktop_crm.ui.clients.card_scan import SHORTCUT as SCAN_SHORTCUT
-from desktop_crm.ui.clients.card_scan import CardScanFlow
-from desktop_crm.ui.clients.tab import ClientsTab
-from desktop_crm.ui.complaints.analysis import AnalysisPane
-from desktop_crm.ui.complaints.tab import NEW_SHORTCUT, ComplaintsTab
-from desktop_crm.ui.evaluation.tab import EvaluationTab
-from desktop_crm.ui.loyalty.tab import LoyaltyTab
+from desktop_crm.ui.menu_keys import NEW_COMPLAINT, SCAN_CARD
 from desktop_crm.ui.operations import Operation, show_error
 from desktop_crm.ui.owner_scope import ScopeMemory
 from desktop_crm.ui.qt_translations import install_qt_translations
@@ -54,13 +47,19 @@ from desktop_crm.ui.today.tab import TodayTab
 from desktop_crm.ui.tray import ReminderTray, SettingsStore, due_text, reminder_time
 from desktop_crm.ui.window_keys import WindowKeys
 
-if TYPE_CHECKING:  # what only a menu action needs loads when it runs (not openpyxl,
-    # icalendar, vobject or Pillow at start: see tests/gui/test_start_imports.py)
+if TYPE_CHECKING:  # what only a menu action or a tab not shown at start needs loads
+    # when it runs (not openpyxl, icalendar, vobject or Pillow at start: see
+    # tests/gui/test_start_imports.py)
     from desktop_crm.services.card_scan import ScanResult
     from desktop_crm.services.exporting.workbook import XlsxResult
     from desktop_crm.services.importing import ImportSource
     from desktop_crm.services.restore import RestoreResult
+    from desktop_crm.ui.care.tab import CareTab
+    from desktop_crm.ui.clients.tab import ClientsTab
+    from desktop_crm.ui.complaints.tab import ComplaintsTab
+    from desktop_crm.ui.evaluation.tab import EvaluationTab
     from desktop_crm.ui.import_dialog import FirstPlan
+    from desktop_crm.ui.loyalty.tab import LoyaltyTab
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
 CHECK_POLL_MS = 25
@@ -77,6 +76,12 @@ TABS: tuple[tuple[str, str, list[int] | None], ...] = (
     ("complaints", N_("Complaints"), [640, 640]),
     ("loyalty", N_("Loyalty"), [860, 420]),
 )
+TAB_KEYS = tuple(key for key, _title, _sizes in TABS)
+# Built with the window: Today (its count is the tab's title and the tray's).
+# The others, the client cards too, are built when first shown or first asked
+# for (``MainWindow.page``): at 100,000 clients the client list and the card
+# editor alone took a third of the start, and the other tabs a quarter.
+BUILT_AT_START = frozenset({"today"})
 
 
 def _transfer() -> ModuleType:
@@ -105,10 +110,9 @@ class MainWindow(QMainWindow):
 
     Attributes:
         db: the open database.
-        clients: the client-cards tab.
-        evaluation: the evaluation tab.
-        complaints: the complaints tab.
-        loyalty: the loyalty KPIs tab.
+        today: the Today tab.
+        clients, evaluation, calendar, complaints, loyalty: the other tabs,
+            each built when first shown or first read (see ``page``).
         reminders: the tray icon and the reminder timer.
 
     Signals:
@@ -121,13 +125,7 @@ class MainWindow(QMainWindow):
     closed = Signal()
     check_failed = Signal(object)
 
-    # the tabs of TABS, set by _make_tab
-    today: TodayTab
-    clients: ClientsTab
-    evaluation: EvaluationTab
-    calendar: CareTab
-    complaints: ComplaintsTab
-    loyalty: LoyaltyTab
+    today: TodayTab  # built with the window, set by _make_tab
 
     def __init__(self, db: Database, settings: QSettings, clock: Clock | None = None,
                  user: str | None = None,
@@ -149,30 +147,35 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._today_count = (0, 0)
         self._fill_scheduled = False
-        self._today_if_due = False  # set by _start_tab
-        for key, _title, _sizes in TABS:
-            self.tabs.addTab(self._make_tab(key), "")
+        self._clients_if_idle = False  # set by _start_tab
+        self._pages: dict[str, QWidget] = {}  # the tabs built so far
+        self._splitter_states: dict[str, QByteArray] = {}  # of tabs of a closed database
+        for key in TAB_KEYS:
+            self.tabs.addTab(self._make_tab(key) if key in BUILT_AT_START else QWidget(), "")
+        # a hidden tab is built the moment it becomes current, before it paints
+        self.tabs.currentChanged.connect(self._build_shown)
         self._quitting = False
         self.autostart = Autostart()  # Settings' "Start with the computer" (tests replace it)
         self.setWindowIcon(app_icon())
         self.reminders = self._make_reminders(tray)
         self.tabs.setCurrentWidget(self._start_tab())
         self._build_actions()
-        self.retranslate()
+        self._retranslate_window()  # the tabs were built in the language chosen
         self._restore_state()
         if db.shared:
             self._show_server_backups()
 
     def _start_tab(self) -> QWidget:
         """The tab the window was closed on. Without one (the first start),
-        the client cards, and Today once it is read (right after the window
-        shows) when something needs doing: the start does not wait for the
-        day's agenda (at 100,000 clients it takes longer than the window)."""
+        Today, which says "Loading…" until it is read right after the window
+        shows, and then the client cards when nothing needs doing (an empty
+        book: their offer to import or try the demo): the start waits neither
+        for the day's agenda nor for the client list."""
         remembered = self.settings.value(TAB_KEY)
-        if remembered in {key for key, _title, _sizes in TABS}:
-            return cast(QWidget, getattr(self, str(remembered)))
-        self._today_if_due = True
-        return self.clients
+        if remembered in TAB_KEYS:
+            return self.page(str(remembered))
+        self._clients_if_idle = True
+        return self.today
 
     def showEvent(self, event: QShowEvent) -> None:
         """Override QWidget::showEvent: the first time, fill Today on the
@@ -189,9 +192,10 @@ class MainWindow(QMainWindow):
         start = self.tabs.currentWidget()
         if not self.today.loaded:
             self.today.refresh()
-        if self._today_if_due and self.today.total and self.tabs.currentWidget() is start:
-            self.tabs.setCurrentWidget(self.today)
-        self._today_if_due = False
+        if self._clients_if_idle and not self.today.total \
+                and self.tabs.currentWidget() is start:
+            self.tabs.setCurrentWidget(self.clients)
+        self._clients_if_idle = False
 
     def _check_ended(self) -> None:
         """The file's integrity check (``Database.open(check_later=True)``) is
@@ -219,14 +223,70 @@ class MainWindow(QMainWindow):
 
     def _make_tab(self, key: str) -> QWidget:
         """Build the tab ``key`` of TABS over the current database and keep it
-        as the attribute of that name."""
+        (Today also as the attribute of that name)."""
         tab: QWidget = getattr(self, f"_make_{key}_tab")()
-        setattr(self, key, tab)
+        self._pages[key] = tab
+        if key in BUILT_AT_START:
+            setattr(self, key, tab)
         return tab
 
+    def page(self, key: str) -> QWidget:
+        """The tab ``key`` of TABS, built now if it was not yet: in the place
+        of its stand-in, under its title, current if the stand-in was, its
+        splitter where it was left. Built in the current language over the
+        current data, it needs none of the changes broadcast before."""
+        built = self._pages.get(key)
+        if built is not None:
+            return built
+        index = TAB_KEYS.index(key)
+        stand_in = cast(QWidget, self.tabs.widget(index))
+        tab = self._make_tab(key)
+        sizes = TABS[index][2]
+        if sizes is not None:
+            self._restore_splitter(key, cast(TabPage, tab).splitter, sizes)
+        # signals blocked: the same tab stays current, only its widget changes
+        blocked = self.tabs.blockSignals(True)
+        current = self.tabs.currentIndex() == index
+        self.tabs.insertTab(index, tab, self.tabs.tabText(index))
+        if current:
+            self.tabs.setCurrentIndex(index)
+        self.tabs.removeTab(index + 1)
+        self.tabs.blockSignals(blocked)
+        stand_in.deleteLater()
+        return tab
+
+    def built(self, key: str) -> QWidget | None:
+        """The tab ``key`` of TABS if it was built, else None (not building it)."""
+        return self._pages.get(key)
+
+    def _build_shown(self, index: int) -> None:
+        if 0 <= index < len(TAB_KEYS):
+            self.page(TAB_KEYS[index])
+
+    @property
+    def clients(self) -> ClientsTab:
+        return cast("ClientsTab", self.page("clients"))
+
+    @property
+    def evaluation(self) -> EvaluationTab:
+        return cast("EvaluationTab", self.page("evaluation"))
+
+    @property
+    def calendar(self) -> CareTab:
+        return cast("CareTab", self.page("calendar"))
+
+    @property
+    def complaints(self) -> ComplaintsTab:
+        return cast("ComplaintsTab", self.page("complaints"))
+
+    @property
+    def loyalty(self) -> LoyaltyTab:
+        return cast("LoyaltyTab", self.page("loyalty"))
+
     def pages(self) -> list[TabPage]:
-        """The tabs, in their order."""
-        return [getattr(self, key) for key, _title, _sizes in TABS]
+        """The tabs built so far, in their order (a tab not built yet has
+        nothing to translate, refresh or save)."""
+        return [cast(TabPage, self._pages[key]) for key in TAB_KEYS if key in self._pages]
 
     def broadcast(self, changes: Changes, sender: QWidget | None = None) -> None:
         """Pass what a write changed to every tab but the one that made it."""
@@ -235,6 +295,9 @@ class MainWindow(QMainWindow):
                 page.apply_changes(changes)
 
     def _make_clients_tab(self) -> ClientsTab:
+        from desktop_crm.ui.clients.card_scan import CardScanFlow
+        from desktop_crm.ui.clients.tab import ClientsTab
+
         tab = ClientsTab(self.services.clients, scope=self._scope_memory)
         tab.status.connect(self._show_status)
         tab.evaluate_requested.connect(self.evaluate_client)
@@ -253,6 +316,9 @@ class MainWindow(QMainWindow):
         return tab
 
     def _make_complaints_tab(self) -> ComplaintsTab:
+        from desktop_crm.ui.complaints.analysis import AnalysisPane
+        from desktop_crm.ui.complaints.tab import ComplaintsTab
+
         tab = ComplaintsTab(self.services.complaints, self.services.clients,
                             scope=self._scope_memory)
         tab.open_client.connect(self.open_client)
@@ -287,6 +353,8 @@ class MainWindow(QMainWindow):
         return tab
 
     def _make_calendar_tab(self) -> CareTab:
+        from desktop_crm.ui.care.tab import CareTab
+
         tab = CareTab(self.services.agenda, scope=self._scope_memory)
         tab.open_client.connect(self.open_client)
         tab.open_backlog.connect(lambda: self.open_backlog(tab.scope.is_mine()))
@@ -384,6 +452,8 @@ class MainWindow(QMainWindow):
             self._show_status(_("Client {id} does not exist", id=client_id))
 
     def _make_evaluation_tab(self) -> EvaluationTab:
+        from desktop_crm.ui.evaluation.tab import EvaluationTab
+
         tab = EvaluationTab(self.services.clients, self.services.evaluations)
         tab.status.connect(lambda text: self.statusBar().showMessage(text, 5000))
         tab.evaluated.connect(lambda client_id: self.broadcast(
@@ -391,6 +461,8 @@ class MainWindow(QMainWindow):
         return tab
 
     def _make_loyalty_tab(self) -> LoyaltyTab:
+        from desktop_crm.ui.loyalty.tab import LoyaltyTab
+
         tab = LoyaltyTab(self.services.loyalty, self.services.clients, self.clock,
                          scope=self._scope_memory)
         tab.open_client.connect(self.open_client)
@@ -419,7 +491,7 @@ class MainWindow(QMainWindow):
         self.act_export_ics = self._action(self.export_calendar)
         self.act_import = self._action(self.import_clients, "Ctrl+I")
         self.act_undo_import = self._action(self.undo_import)
-        self.act_scan_card = self._action(self.new_client_from_card, SCAN_SHORTCUT)
+        self.act_scan_card = self._action(self.new_client_from_card, SCAN_CARD)
         self.act_export_xlsx = self._action(self.export_workbook, "Ctrl+E")
         self.act_export_list = self._action(self.export_client_list)
         self.act_export_vcf = self._action(
@@ -431,7 +503,7 @@ class MainWindow(QMainWindow):
         self.act_find = self._action(lambda: self._on_clients(self.clients.focus_search),
                                      "Ctrl+F")
         self.act_save = self._action(self._save_current, "Ctrl+S")
-        self.act_new_complaint = self._action(lambda: self.new_complaint(), NEW_SHORTCUT)
+        self.act_new_complaint = self._action(lambda: self.new_complaint(), NEW_COMPLAINT)
         self.act_log = self._action(lambda: self._on_clients(self.clients.log_interaction),
                                     "Ctrl+L")
         self.act_about = self._action(self.about)
@@ -483,12 +555,20 @@ class MainWindow(QMainWindow):
 
     def _save_current(self) -> None:
         """Ctrl+S saves the complaint when its tab is current, else the card."""
-        if self.tabs.currentWidget() is self.complaints:
+        complaints = self.built("complaints")
+        if complaints is not None and self.tabs.currentWidget() is complaints:
             self.complaints.save()
         else:
             self._on_clients(self.clients.save)
 
     def retranslate(self) -> None:
+        """The window and every tab built so far in the current language."""
+        self._retranslate_window()
+        for page in self.pages():
+            page.retranslate()
+
+    def _retranslate_window(self) -> None:
+        """Menus, the title and the tab titles."""
         self._show_title()
         self.reminders.retranslate()
         self.file_menu.setTitle(_("&File"))
@@ -523,9 +603,8 @@ class MainWindow(QMainWindow):
         self.act_log.setText(_("Log interaction"))
         self.act_new_complaint.setText(_("Register a complaint…"))
         self.act_about.setText(_("About Desktop CRM"))
-        for page, (_key, title, _sizes) in zip(self.pages(), TABS, strict=True):
-            self.tabs.setTabText(self.tabs.indexOf(cast(QWidget, page)), _(title))
-            page.retranslate()
+        for index, (_key, title, _sizes) in enumerate(TABS):
+            self.tabs.setTabText(index, _(title))
         self.tabs.setTabText(self.tabs.indexOf(self.today), self._today_title())
 
     def switch_language(self, lang: str) -> None:
@@ -547,11 +626,21 @@ class MainWindow(QMainWindow):
         self.db = db
         self.services = Services.build(db, self.clock, self.user_name())
         self._scope_memory = self._make_scope_memory()
-        for key, _title, _sizes in TABS:
-            old_tab = getattr(self, key)
-            self._swap_tab(old_tab, self._make_tab(key))
+        old_pages, self._pages = self._pages, {}
+        # signals blocked: no tab is built over the new database while the
+        # tabs are swapped (the client cards become current after)
+        blocked = self.tabs.blockSignals(True)
+        for index, key in enumerate(TAB_KEYS):
+            old_tab = cast(QWidget, self.tabs.widget(index))
+            if key in BUILT_AT_START:
+                self._swap_tab(old_tab, self._make_tab(key))
+                continue
+            if key in old_pages:  # its splitter stays where it was
+                self._splitter_states[key] = cast(TabPage, old_tab).splitter.saveState()
+            self._swap_tab(old_tab, QWidget())
+        self.tabs.blockSignals(blocked)
         self.tabs.setCurrentWidget(self.clients)
-        self._today_if_due = False
+        self._clients_if_idle = False
         old.close()
         self.today.refresh()  # the window is on screen already
         self.reminders.schedule = self._make_schedule()
@@ -824,24 +913,28 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1280, 800)
         for key, splitter, sizes in self._splitters():
-            state = self.settings.value(f"window/{key}_splitter")
-            if isinstance(state, QByteArray) and not state.isEmpty():
-                splitter.restoreState(state)
-            else:
-                splitter.setSizes(sizes)
+            self._restore_splitter(key, splitter, sizes)
+
+    def _restore_splitter(self, key: str, splitter: QSplitter, sizes: list[int]) -> None:
+        """Where the splitter of tab ``key`` was left (in this window, else when
+        the window last closed), else its default ``sizes``."""
+        state = self._splitter_states.pop(key, None) or self.settings.value(
+            f"window/{key}_splitter")
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            splitter.restoreState(state)
+        else:
+            splitter.setSizes(sizes)
 
     def _splitters(self) -> list[tuple[str, QSplitter, list[int]]]:
-        """Each tab's remembered splitter: settings key and default sizes."""
-        return [(key, page.splitter, sizes)
-                for page, (key, _title, sizes) in zip(self.pages(), TABS, strict=True)
-                if sizes is not None]
+        """Each built tab's remembered splitter: settings key and default sizes
+        (a tab not built yet keeps what was remembered)."""
+        return [(key, cast(TabPage, self._pages[key]).splitter, sizes)
+                for key, _title, sizes in TABS if sizes is not None and key in self._pages]
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        current = [key for key, _title, _sizes in TABS
-                   if getattr(self, key) is self.tabs.currentWidget()]
-        if current:
-            self.settings.setValue(TAB_KEY, current[0])
+        if 0 <= self.tabs.currentIndex() < len(TAB_KEYS):
+            self.settings.setValue(TAB_KEY, TAB_KEYS[self.tabs.currentIndex()])
         for key, splitter, _sizes in self._splitters():
             self.settings.setValue(f"window/{key}_splitter", splitter.saveState())
         self.settings.sync()

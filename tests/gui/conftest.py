@@ -33,8 +33,10 @@ def shown(qtbot, window: MainWindow) -> Iterator[MainWindow]:  # type: ignore[no
     qtbot.waitExposed(window)
     today_filled(qtbot, window)
     yield window
-    window.complaints.form.revert()
-    window.clients.editor.revert()
+    if window.built("complaints") is not None:  # a hidden tab is built when first shown
+        window.complaints.form.revert()
+    if window.built("clients") is not None:
+        window.clients.editor.revert()
     window.close()
     window.deleteLater()
 

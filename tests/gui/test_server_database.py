@@ -73,7 +73,7 @@ def test_in_the_window_a_lost_connection_keeps_the_typing_and_saves_once_back(
 
     from desktop_crm.services.clients import ClientService
     from desktop_crm.storage import client_repo
-    from tests.gui.conftest import type_text
+    from tests.gui.conftest import today_filled, type_text
     from tests.unit.services.test_connection_lost import end_connection_during
 
     db = Database.open(_with_password(pg_url))
@@ -81,6 +81,8 @@ def test_in_the_window_a_lost_connection_keeps_the_typing_and_saves_once_back(
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    today_filled(qtbot, window)  # nothing to do: the first start goes on to the client cards
+    assert window.tabs.currentWidget() is window.clients
     editor = window.clients.editor
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     type_text(editor.basics.name, "曾国方")

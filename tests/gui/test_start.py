@@ -49,12 +49,14 @@ def test_today_is_read_once_right_after_the_window_shows(  # type: ignore[no-unt
     assert reads == [] and renders == [] and not window.today.loaded
     assert window.today.summary.text() == "Loading…"
     assert window.today.panel.empty.text() == "Loading…"
-    # a first start: the client cards, until Today is read and has something to do
-    assert window.tabs.currentWidget() is window.clients
+    # a first start: Today, saying "Loading…" until it is read; the client
+    # cards are built when needed (here never: Today has something to do)
+    assert window.tabs.currentWidget() is window.today
     window.show()
     today_filled(qtbot, window)
     assert len(reads) == 1 and len(renders) == 1
     assert window.tabs.currentWidget() is window.today
+    assert window.built("clients") is None
     assert window.tabs.tabText(0).endswith(", 1 overdue)")
     window.retranslate()  # the same language: nothing to draw again
     assert len(renders) == 1

@@ -1,8 +1,9 @@
 """The window's start loads only what the window shows: the code behind a
 menu action (the workbook's openpyxl, the calendar's icalendar, vCard's
-vobject, Pillow for photos and business cards) loads when the action runs.
-Each check runs in a fresh interpreter, so that what other tests imported
-does not count."""
+vobject, Pillow for photos and business cards) loads when the action runs,
+and a tab not shown at start (on the first start, every tab but Today) when
+it is first shown. Each check runs in a fresh
+interpreter, so that what other tests imported does not count."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from desktop_crm.services.demo import generate
 from desktop_crm.storage.database import Database
 
 BEHIND_A_MENU = ("openpyxl", "icalendar", "vobject", "PIL", "pillow_heif")
+HIDDEN_TABS = ("desktop_crm.ui.clients.tab", "desktop_crm.ui.clients.editor",
+               "desktop_crm.ui.evaluation.tab", "desktop_crm.ui.care.tab",
+               "desktop_crm.ui.complaints.tab", "desktop_crm.ui.loyalty.tab")
 
 CHILD = """
 import json, sys
@@ -36,27 +40,49 @@ else:
     while not window.today.loaded:
         app.processEvents()
     window.grab()
+    built = [type(window.tabs.widget(i)).__name__ for i in range(window.tabs.count())]
+    print(json.dumps(built))
 print(json.dumps(sorted(m for m in sys.argv[4].split(",") if m in sys.modules)))
 """
 
 
-def loaded_at_start(tmp_path: Path, how: str, db_path: Path) -> list[str]:
+def start(tmp_path: Path, how: str, db_path: Path, modules: tuple[str, ...]) -> list[str]:
+    """The child's output lines: with "build", the tabs' classes; last, which
+    of ``modules`` were loaded once the window showed with Today filled."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(db_path), str(tmp_path / "settings.ini"), how,
-         ",".join(BEHIND_A_MENU)],
+         ",".join(modules)],
         capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return done.stdout.strip().splitlines()
+
+
+def loaded_at_start(tmp_path: Path, how: str, db_path: Path,
+                    modules: tuple[str, ...] = BEHIND_A_MENU) -> list[str]:
+    loaded: list[str] = json.loads(start(tmp_path, how, db_path, modules)[-1])
     return loaded
 
 
-@pytest.mark.parametrize("how", ["import", "build"])
-def test_the_window_starts_without_what_only_a_menu_needs(tmp_path: Path, how: str) -> None:
+def demo_book(tmp_path: Path) -> Path:
     db_path = tmp_path / "book.db"
     db = Database.open(db_path, create=True)
     try:
         generate(db, 30, seed=1)  # Today and the list have rows to show
     finally:
         db.close()
-    assert loaded_at_start(tmp_path, how, db_path) == []
+    return db_path
+
+
+@pytest.mark.parametrize("how", ["import", "build"])
+def test_the_window_starts_without_what_only_a_menu_needs(tmp_path: Path, how: str) -> None:
+    assert loaded_at_start(tmp_path, how, demo_book(tmp_path)) == []
+
+
+def test_the_window_starts_without_building_the_hidden_tabs(tmp_path: Path) -> None:
+    lines = start(tmp_path, "build", demo_book(tmp_path), HIDDEN_TABS)
+    assert json.loads(lines[-1]) == []  # not even their code is loaded
+    # the first start shows Today (the demo book has things to do): only Today
+    # is built, each other tab is a stand-in
+    assert json.loads(lines[-2]) == ["TodayTab", "QWidget", "QWidget", "QWidget", "QWidget",
+                                     "QWidget"]

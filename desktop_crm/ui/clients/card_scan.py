@@ -31,7 +31,7 @@ from desktop_crm.domain.business_card import CardFields
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _
-from desktop_crm.ui import file_dialogs
+from desktop_crm.ui import file_dialogs, menu_keys
 from desktop_crm.ui.clients.card_banner import CardScanBanner, MatchLike
 from desktop_crm.ui.clients.scan_marks import ScanMarks
 from desktop_crm.ui.clients.tab import ClientsTab
@@ -40,7 +40,7 @@ from desktop_crm.ui.operations import Operation, OperationContext, show_error
 # what a dropped file must end with to be taken for a card's picture
 # what services.card_scan opens: the formats cameras, phones and scanners write
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".bmp", ".tif", ".tiff")
-SHORTCUT = "Ctrl+Shift+B"  # B for business card; Ctrl+N is the blank new card
+SHORTCUT = menu_keys.SCAN_CARD  # B for business card; Ctrl+N is the blank new card
 
 
 class ScannedCard(Protocol):

@@ -35,6 +35,7 @@ from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import N_, _, ngettext
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintFilter, ComplaintService
+from desktop_crm.ui import menu_keys
 from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.complaints.form import ComplaintForm
 from desktop_crm.ui.complaints.list_model import (
@@ -55,7 +56,7 @@ from desktop_crm.ui.widgets import (
     to_qdate,
 )
 
-NEW_SHORTCUT = "Ctrl+Shift+K"
+NEW_SHORTCUT = menu_keys.NEW_COMPLAINT
 CLIENT_COLUMN = 2
 PERIODS = (("all", N_("All time")), ("month", N_("This month")),
            ("quarter", N_("Last 3 months")), ("year", N_("This year")),
