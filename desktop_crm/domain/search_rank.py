@@ -136,3 +136,50 @@ class Ranker:
                                                for r in _char_readings(first)):
             return False
         return any(key.startswith(typed) for key in _company_keys(company))
+
+
+# -- the stored rank keys ------------------------------------------------------
+# What ``Ranker.tier`` compares the typed text with, stored per client
+# (``storage.search_index``) so the database ranks and pages the hits itself:
+# each key is a text the typed text may equal or start, and its role says
+# which tier that gives (see ``tier_sql`` in storage.search_index).
+NAME, NAME_PINYIN, NAME_OTHER, COMPANY, COMPANY_PINYIN, PERSON, PERSON_PINYIN, PERSON_OTHER = \
+    range(8)
+# the roles a typed text that is not all latin letters is compared with
+ANY_TEXT_ROLES = (NAME, COMPANY, PERSON)
+# a stored key's length at most (a typed text is never that long)
+KEY_LIMIT = 500
+
+
+def _name_keys(name: str, name_key: str, roles: tuple[int, int, int]
+               ) -> list[tuple[str, int]]:
+    text, own, others = _name_forms(name, name_key)
+    keys = [(text, roles[0]), *((k, roles[1]) for k in own), *((k, roles[2]) for k in others)]
+    return keys
+
+
+def rank_keys(name: str, name_key: str, company: str) -> list[tuple[str, int]]:
+    """The (key, role) pairs of a client with this name, stored sort key
+    (``name_key``) and company: its compact name, the full pinyin and
+    initials of its own reading and of each other reading of its first
+    character, its compact company and the company's pinyin keys. Empty and
+    repeated pairs are left out."""
+    keys = _name_keys(name, name_key, (NAME, NAME_PINYIN, NAME_OTHER))
+    if company:
+        keys.append((_compact_company(company), COMPANY))
+        keys += [(k, COMPANY_PINYIN) for k in _company_keys(company)]
+    return sorted({(k[:KEY_LIMIT], role) for k, role in keys if k})
+
+
+def person_rank_keys(name: str, name_key: str) -> list[tuple[str, int]]:
+    """The (key, role) pairs a contact person of an organisation adds to it:
+    the organisation ranks as that person's name would (``client_repo``)."""
+    return sorted({(k[:KEY_LIMIT], role) for k, role in
+                   _name_keys(name, name_key, (PERSON, PERSON_PINYIN, PERSON_OTHER)) if k})
+
+
+def typed_key(typed: str) -> tuple[str, bool]:
+    """What the stored keys are compared with for ``typed``, and whether it is
+    latin letters only (then pinyin and initials count too)."""
+    ranker = Ranker(typed)
+    return ranker.typed, ranker.latin

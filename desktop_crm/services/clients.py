@@ -43,6 +43,23 @@ class ClientService:
         with self.db.read() as s:
             return repo.list_ids(s, flt)
 
+    @staticmethod
+    def is_ranked(flt: ClientFilter) -> bool:
+        """Whether ``flt`` lists search hits in rank order, read a page at a
+        time (``ranked_page``)."""
+        return repo.is_ranked(flt)
+
+    def ranked_page(self, flt: ClientFilter, offset: int, limit: int) -> list[int]:
+        """``limit`` ids of ``list_ids(flt)`` from ``offset`` on, for a ranked
+        search: the database ranks the hits and reads only the page."""
+        with self.db.read() as s:
+            return repo.ranked_page(s, flt, offset, limit)
+
+    def is_listed(self, flt: ClientFilter, client_id: int) -> bool:
+        """Whether ``flt`` lists ``client_id``."""
+        with self.db.read() as s:
+            return repo.is_listed(s, flt, client_id)
+
     def rows(self, ids: list[int]) -> list[ClientRow]:
         with self.db.read() as s:
             return repo.rows(s, ids)
@@ -56,6 +73,8 @@ class ClientService:
         flt = ClientFilter(text=text, owner=self.owner_for(mine) if owner is None else owner,
                            grade=grade)
         with self.db.read() as s:
+            if limit and repo.is_ranked(flt):
+                return repo.rows(s, repo.ranked_page(s, flt, 0, limit))
             ids = repo.list_ids(s, flt)
             return repo.rows(s, ids[:limit] if limit else ids)
 

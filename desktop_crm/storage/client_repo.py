@@ -9,23 +9,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
+    case,
     delete,
     func,
+    literal,
     or_,
     select,
     update,
 )
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.types import Boolean
+from sqlalchemy.types import BigInteger, Boolean
 
 from desktop_crm.domain.client import (
     ChangeEntry,
@@ -42,8 +45,7 @@ from desktop_crm.domain.enums import (
     Milestone,
 )
 from desktop_crm.domain.errors import NotFoundError
-from desktop_crm.domain.search import sort_key
-from desktop_crm.domain.search_rank import EXACT, Ranker
+from desktop_crm.domain.search_rank import ELSEWHERE
 from desktop_crm.i18n import _
 from desktop_crm.storage import card_rows, search_index
 from desktop_crm.storage.models import (
@@ -51,7 +53,6 @@ from desktop_crm.storage.models import (
     Client,
     ClientPhone,
     ClientTag,
-    ContactPersonRow,
     FamilyMemberRow,
     ImportantDateRow,
     InteractionRow,
@@ -107,6 +108,7 @@ class _LiveHit(ColumnElement[bool]):
     inherit_cache = True
     type = Boolean()
     _is_implicitly_boolean = True  # a condition: no ``= 1`` after it on SQLite
+    _traverse_internals = []  # noqa: RUF012  (no state: cached as it is)
 
 
 @compiles(_LiveHit)
@@ -117,6 +119,17 @@ def _live_hit(element: _LiveHit, compiler: SQLCompiler, **kw: Any) -> str:
 @compiles(_LiveHit, "sqlite")
 def _sqlite_live_hit(element: _LiveHit, compiler: SQLCompiler, **kw: Any) -> str:
     return f"+{compiler.process(Client.__table__.c.deleted_at, **kw)} IS NULL"
+
+
+# SQLite reads a table by rowid even where an index holds every column the
+# query needs; ``INDEXED BY`` (a FROM hint) makes it read the narrow index.
+# SQLAlchemy's SQLite compiler renders no FROM hints: it renders them as given.
+def _sqlite_from_hint(self: SQLiteCompiler, table: Any, text: str | None) -> str | None:
+    return text
+
+
+SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]
+_RANK_HINT = "INDEXED BY ix_clients_rank"
 
 
 def _filtered(flt: ClientFilter, *columns: Any) -> Select[Any]:
@@ -162,9 +175,15 @@ def _filtered(flt: ClientFilter, *columns: Any) -> Select[Any]:
     return stmt
 
 
+def is_ranked(flt: ClientFilter) -> bool:
+    """Whether ``flt`` lists the hits of a search in rank order (the list
+    reads them a page at a time: ``ranked_page``)."""
+    return flt.sort == "relevance" and search_index.matching(flt.text) is not None
+
+
 def list_ids(session: Session, flt: ClientFilter) -> list[int]:
     """Ids of the clients matching ``flt``, in display order."""
-    if flt.sort == "relevance" and search_index.matching(flt.text) is not None:
+    if is_ranked(flt):
         return _ranked_ids(session, flt)
     column = SORT_COLUMNS.get(flt.sort, Client.sort_key)
     # Empty values (no grade, never contacted) sort as the smallest on both engines,
@@ -179,40 +198,63 @@ def list_ids(session: Session, flt: ClientFilter) -> list[int]:
 def _ranked_ids(session: Session, flt: ClientFilter) -> list[int]:
     """The hits of a search, best match first (``domain.search_rank``), then
     the most recently contacted (personal contact: ``last_contact_at``),
-    then by name. The database orders the hits by contact and name, and a
-    stable sort by tier in Python keeps that order within each tier, so both
-    engines list them the same way."""
-    ranker = Ranker(flt.text)
-    stmt = _filtered(flt, Client.id, Client.name, Client.kind, Client.company,
-                     Client.sort_key).order_by(
-        Client.last_contact_at.desc().nulls_last(), Client.sort_key, Client.id)
-    organisation = ClientKind.ORGANISATION.value
-    tier = ranker.tier
-    ranked = [(tier(name, kind == organisation, company, key), client_id, kind == organisation)
-              for client_id, name, kind, company, key in
-              session.connection().execute(stmt).all()]
-    people = _people_tiers(session, ranker, [client_id for t, client_id, org in ranked
-                                             if org and t > EXACT])
-    if people:
-        ranked = [(min(t, people.get(client_id, t)), client_id, org)
-                  for t, client_id, org in ranked]
-    ranked.sort(key=itemgetter(0))
-    return [client_id for _tier, client_id, _org in ranked]
+    then by name and id. The database ranks them from the stored rank keys
+    (``search_index.rank_tiers``), so only the ids come back."""
+    return ranked_page(session, flt, 0, _ALL)
 
 
-def _people_tiers(session: Session, ranker: Ranker, org_ids: list[int]) -> dict[int, int]:
-    """The best tier of the contact people of each of ``org_ids`` (those that
-    have people): an organisation found through a person ranks as that
-    person's name would, so ``zhou yuan`` lists 周远's organisation first."""
-    best: dict[int, int] = {}
-    for start in range(0, len(org_ids), _CHUNK):
-        chunk = org_ids[start:start + _CHUNK]
-        for client_id, name in session.connection().execute(
-                select(ContactPersonRow.client_id, ContactPersonRow.name)
-                .where(ContactPersonRow.client_id.in_(chunk))):
-            t = ranker.tier(name, False, "", sort_key(name))
-            best[client_id] = min(t, best.get(client_id, t))
-    return best
+# The statements of a search with nothing but text (what each keystroke in
+# the search box runs), by whether it ranks by keys and in latin letters:
+# built once, run with the typed text's parameters (building one costs more
+# than running it for a search with few hits).
+_PLAIN: dict[tuple[bool, bool, bool], Select[Any]] = {}
+_PAGE = {"page_limit": bindparam("page_limit", type_=BigInteger()),
+         "page_offset": bindparam("page_offset", type_=BigInteger())}
+_ALL = 2 ** 62  # a page with every hit
+
+
+def _ranked(flt: ClientFilter, rank: tuple[dict[str, str], bool] | None) -> Select[Any]:
+    stmt = _filtered(flt)
+    if not flt.trash:  # the hits' rank columns from the covering index
+        stmt = stmt.with_hint(Client.__table__, _RANK_HINT, "sqlite")
+    tier: ColumnElement[Any] = literal(ELSEWHERE)
+    if rank is not None:
+        tiers = search_index.rank_tiers(rank[1])
+        stmt = stmt.outerjoin(tiers, tiers.c.client_id == Client.id)
+        tier = func.coalesce(case((Client.kind == ClientKind.ORGANISATION.value,
+                                   tiers.c.organisation), else_=tiers.c.person), ELSEWHERE)
+    return (stmt.order_by(tier, Client.last_contact_at.desc().nulls_last(), Client.sort_key,
+                          Client.id)
+            .limit(_PAGE["page_limit"]).offset(_PAGE["page_offset"]))
+
+
+def ranked(flt: ClientFilter) -> tuple[Select[Any], dict[str, Any]]:
+    """The ids of a search's hits in rank order (see ``_ranked_ids``), with
+    its parameters but the page's (``page_limit``, ``page_offset``)."""
+    rank = search_index.rank_params(flt.text)
+    params: dict[str, Any] = {**search_index.matching_params(flt.text),
+                              **(rank[0] if rank else {})}
+    if flt == ClientFilter(text=flt.text):  # only text: the statement is reused
+        shape = (bool(params), rank is not None, bool(rank and rank[1]))
+        stmt = _PLAIN.get(shape)
+        if stmt is None:
+            stmt = _PLAIN[shape] = _ranked(flt, rank)
+        return stmt, params
+    return _ranked(flt, rank), params
+
+
+def ranked_page(session: Session, flt: ClientFilter, offset: int, limit: int) -> list[int]:
+    """``limit`` ids of a search's hits from ``offset`` on, in rank order
+    (``list_ids``' order): the database ranks and stops after the page."""
+    stmt, params = ranked(flt)
+    params.update(page_limit=limit, page_offset=offset)
+    return list(session.connection().execute(stmt, params).scalars())
+
+
+def is_listed(session: Session, flt: ClientFilter, client_id: int) -> bool:
+    """Whether ``flt`` lists ``client_id``."""
+    stmt = _filtered(flt).where(Client.id == client_id).limit(1)
+    return session.connection().execute(stmt).first() is not None
 
 
 def count(session: Session, flt: ClientFilter) -> int:

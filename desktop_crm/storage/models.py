@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Column,
     Date,
     DateTime,
     Float,
@@ -18,7 +19,9 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
     false,
@@ -42,6 +45,12 @@ def uuid_column() -> Mapped[str]:
 
 class Client(Base):
     __tablename__ = "clients"
+    __table_args__ = (
+        # what a search's rank reads of each hit, found by its id: SQLite
+        # reads it from this index (``INDEXED BY``, storage/client_repo.py)
+        # instead of the wide client row
+        Index("ix_clients_rank", "id", "deleted_at", "kind", "last_contact_at", "sort_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = uuid_column()
@@ -541,3 +550,17 @@ POSTGRES_ONLY_INDEXES = ("ix_clients_search_join",)
 # Full-text index (FTS5, unicode61, rowid = clients.id). Created by the migration;
 # not an ORM model because SQLAlchemy cannot describe virtual tables.
 FTS_TABLE = "client_fts"
+
+# What the search's rank compares the typed text with, per client
+# (``domain.search_rank.rank_keys``; written with the full-text entry by
+# storage/search_index.py): the database ranks and pages the hits through
+# the index on (key, role, client_id), a typed text's keys being one range.
+# No primary key: rows are only ever read by key or replaced per client.
+client_rank_keys = Table(
+    "client_rank_keys", Base.metadata,
+    Column("client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("role", SmallInteger, nullable=False),
+    Column("key", String(500), nullable=False),
+    Index("ix_client_rank_keys_key", "key", "role", "client_id"),
+)

@@ -31,24 +31,40 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     MetaData,
+    String,
+    Subquery,
     Table,
     Text,
+    and_,
     bindparam,
+    case,
+    delete,
     false,
+    func,
+    insert,
     select,
     text,
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.expression import ColumnElement as _Column
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Boolean
 
-from desktop_crm.domain import search
+from desktop_crm.domain import search, search_rank
 from desktop_crm.domain.contact import index_text_of
 from desktop_crm.storage import row_writer
 from desktop_crm.storage.contact_rows import to_person
-from desktop_crm.storage.models import FTS_TABLE, Client, ClientTag, ContactPersonRow, Tag
+from desktop_crm.storage.models import (
+    FTS_TABLE,
+    Client,
+    ClientTag,
+    ContactPersonRow,
+    Tag,
+    client_rank_keys,
+)
 
 _SQLITE_INSERT = text(f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (:id, :body)")
 _SQLITE_DELETE = text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :id")
@@ -58,28 +74,35 @@ _PG_DELETE = text(f"DELETE FROM {FTS_TABLE} WHERE id = :id")
 
 class _Matches(_Column[bool]):
     """``clients.id`` is in the index's hits for what was typed; compiled per
-    engine (below), so a query built once runs on either."""
+    engine (below), so a query built once runs on either. The query text of
+    each engine is a bound parameter of the element (in its cache key by
+    position, not value): SQLAlchemy compiles a search's statement once and
+    reuses it for every typed text."""
 
     inherit_cache = True
     type = Boolean()
     # a condition, as ``x IN (...)`` is: SQLite gets no ``= 1`` after it, which
     # would keep it from reading the hits by id (it scanned every client)
     _is_implicitly_boolean = True
+    _traverse_internals = [("fts", InternalTraversal.dp_clauseelement),  # noqa: RUF012
+                           ("ts", InternalTraversal.dp_clauseelement)]
 
     def __init__(self, typed: str) -> None:
         self.typed = typed
+        self.fts: BindParameter[str] = bindparam("fts_q", search.fts_query(typed))
+        self.ts: BindParameter[str] = bindparam("ts_q", search.tsquery(typed))
 
 
 @compiles(_Matches, "sqlite")
 def _sqlite_matches(element: _Matches, compiler: SQLCompiler, **kw: Any) -> str:
-    query = compiler.process(bindparam("fts_q", search.fts_query(element.typed)), **kw)
+    query = compiler.process(element.fts, **kw)
     client_id = compiler.process(Client.__table__.c.id, **kw)
     return f"{client_id} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH {query})"
 
 
 @compiles(_Matches, "postgresql")
 def _pg_matches(element: _Matches, compiler: SQLCompiler, **kw: Any) -> str:
-    query = compiler.process(bindparam("fts_q", search.tsquery(element.typed)), **kw)
+    query = compiler.process(element.ts, **kw)
     client_id = compiler.process(Client.__table__.c.id, **kw)
     return (f"{client_id} IN (SELECT id FROM {FTS_TABLE} "
             f"WHERE body @@ CAST({query} AS tsquery))")
@@ -97,6 +120,15 @@ def matching(typed: str) -> ColumnElement[bool] | None:
     return _Matches(typed)
 
 
+def matching_params(typed: str) -> dict[str, Any]:
+    """The parameters ``matching(typed)`` binds (``fts_q``, ``ts_q``), to run
+    a statement built for another typed text with this one's (empty when
+    there is nothing to match)."""
+    found = matching(typed)
+    return {"fts_q": found.fts.value, "ts_q": found.ts.value} if isinstance(found, _Matches) \
+        else {}
+
+
 def _postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
@@ -112,6 +144,20 @@ def _write(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def _delete(session: Session, client_id: int) -> None:
     session.execute(_PG_DELETE if _postgres(session) else _SQLITE_DELETE, {"id": client_id})
+    session.execute(delete(client_rank_keys).where(client_rank_keys.c.client_id == client_id))
+
+
+def _write_keys(session: Session, keys: Mapping[int, Iterable[tuple[str, int]]]) -> None:
+    """Replace the rank keys of each client of ``keys`` (client id -> (key, role) pairs)."""
+    conn = session.connection()
+    ids = list(keys)
+    for start in range(0, len(ids), 10_000):
+        conn.execute(delete(client_rank_keys).where(
+            client_rank_keys.c.client_id.in_(ids[start:start + 10_000])))
+    rows = [{"client_id": cid, "key": key, "role": role}
+            for cid, pairs in keys.items() for key, role in pairs]
+    if rows:
+        conn.execute(insert(client_rank_keys), rows)
 
 
 def _entry(client: Client) -> str:
@@ -138,6 +184,11 @@ def reindex(session: Session, client_id: int) -> None:
     if client is not None:
         body = " ".join(t for t in (_entry(client), _people(session, client_id)) if t)
         _write(session, [{"id": client_id, "body": body}])
+        keys = set(search_rank.rank_keys(client.name, client.sort_key, client.company))
+        for name in session.scalars(select(ContactPersonRow.name)
+                                    .where(ContactPersonRow.client_id == client_id)):
+            keys.update(search_rank.person_rank_keys(name, search.sort_key(name)))
+        _write_keys(session, {client_id: sorted(keys)})
 
 
 def remove(session: Session, client_id: int) -> None:
@@ -216,7 +267,9 @@ class BulkIndex:
     def __init__(self) -> None:
         self._parts = lru_cache(maxsize=262_144)(search.index_parts)
         self._spaced = lru_cache(maxsize=65_536)(search.spaced_cjk)
+        self._sort_key = lru_cache(maxsize=262_144)(search.sort_key)
         self._rows: list[dict[str, Any]] = []
+        self._keys: dict[int, list[tuple[str, int]]] = {}
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -228,17 +281,20 @@ class BulkIndex:
         body = search.join_index_text(self._parts(name, True), self._parts(company, False),
                                        phones, [self._spaced(x) for x in extra if x])
         self._rows.append({"id": client_id, "body": body})
+        self._keys[client_id] = search_rank.rank_keys(name, self._sort_key(name), company)
 
     def write(self, session: Session) -> None:
-        """Insert the queued entries and start a new queue."""
+        """Insert the queued entries (and their rank keys) and start a new queue."""
         if self._rows:
             _write(session, self._rows)
-            self._rows = []
+            _write_keys(session, self._keys)
+            self._rows, self._keys = [], {}
 
 
 def clear(session: Session) -> None:
     """Remove every entry (before a whole book is copied in)."""
     session.execute(text(f"DELETE FROM {FTS_TABLE}"))
+    session.execute(delete(client_rank_keys))
 
 
 def rebuild(session: Session, batch: int = 2000) -> int:
@@ -292,3 +348,59 @@ class BulkEntries(BulkIndex):
         if self._rows:
             insert_entries(session, [(r["id"], r["body"]) for r in self._rows])
             self._rows = []
+            _insert_keys(session, self._keys)
+            self._keys = {}
+
+
+def _insert_keys(session: Session, keys: Mapping[int, Iterable[tuple[str, int]]]) -> None:
+    """The rank keys of clients just inserted (no keys to replace), written
+    like their entries: one executemany of tuples, or COPY."""
+    rows = [(cid, key, role) for cid, pairs in keys.items() for key, role in pairs]
+    if rows:
+        row_writer.insert_rows(session, client_rank_keys, ["client_id", "key", "role"], rows)
+
+
+def rank_params(typed: str) -> tuple[dict[str, str], bool] | None:
+    """The values of ``rank_tiers``' parameters for ``typed`` and whether it
+    is latin letters only (which ``rank_tiers`` variant to use); None when
+    nothing was typed that a key could start."""
+    key, latin = search_rank.typed_key(typed)
+    if not key:
+        return None
+    return {"rank_key": key, "rank_end": key + "\U0010ffff"}, latin
+
+
+def rank_tiers(latin: bool) -> Subquery:
+    """The tier (``domain.search_rank``) of each client some rank key of
+    which the typed key (parameter ``rank_key``, see ``rank_params``) equals
+    or starts, from the stored keys: one range of the key index. Columns
+    ``client_id``, ``person`` (the tier if the client is a person) and
+    ``organisation`` (if it is one: its people count too); a client not
+    listed is in the last tier. ``latin``: the typed key is latin letters
+    (its pinyin and initials keys count too)."""
+    k = client_rank_keys.c
+    r = search_rank
+    key = bindparam("rank_key", type_=String())
+    exact = k.key == key
+    person = case(
+        (and_(k.role.in_((r.NAME, r.NAME_PINYIN, r.NAME_OTHER)), exact), r.EXACT),
+        (k.role.in_((r.NAME, r.NAME_PINYIN)), r.NAME_PREFIX),
+        (k.role == r.NAME_OTHER, r.NAME_OTHER_READING),
+        (k.role.in_((r.COMPANY, r.COMPANY_PINYIN)), r.COMPANY_PREFIX),
+        else_=None)
+    organisation = case(
+        (and_(k.role.in_((r.NAME, r.NAME_PINYIN, r.NAME_OTHER, r.PERSON, r.PERSON_PINYIN,
+                          r.PERSON_OTHER)), exact), r.EXACT),
+        (k.role.in_((r.PERSON, r.PERSON_PINYIN)), r.NAME_PREFIX),
+        (k.role == r.PERSON_OTHER, r.NAME_OTHER_READING),
+        (k.role.in_((r.NAME, r.NAME_PINYIN, r.NAME_OTHER)), r.ORGANISATION_PREFIX),
+        (k.role.in_((r.COMPANY, r.COMPANY_PINYIN)), r.COMPANY_PREFIX),
+        else_=None)
+    # the keys ``typed`` starts: code point order on both engines ("C" on PostgreSQL)
+    stmt = (select(k.client_id, func.min(person).label("person"),
+                   func.min(organisation).label("organisation"))
+            .where(k.key >= key, k.key < bindparam("rank_end", type_=String()))
+            .group_by(k.client_id))
+    if not latin:
+        stmt = stmt.where(k.role.in_(search_rank.ANY_TEXT_ROLES))
+    return stmt.subquery("tiers")

@@ -2,7 +2,12 @@
 
 Filtering and sorting happen in SQL (ClientService.list_ids); rows are fetched
 a page at a time the first time the view asks for them, so 100,000 clients
-cost one id list, not 100,000 objects.
+cost one id list, not 100,000 objects. A search in rank order reads at most
+``COUNT_MOST`` + 1 ids (ClientService.ranked_page: the database ranks the
+hits and stops there), which also counts them up to ``COUNT_MOST``: one
+typed letter matches half the book. The view fetches more as it scrolls
+past them; all the ids are read only when something needs them all
+(``ids``, "select all", finding a client further down).
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ class ClientListModel(QAbstractTableModel):
     # rows read at a time: a screenful or two, so the first paint after a
     # keystroke reads (and ranks the people of) no more rows than it shows
     PAGE = 64
+    # a search's hits read and counted at first (beyond: "more than 1,000")
+    COUNT_MOST = 1000
     columns: tuple[tuple[str, str], ...] = COLUMNS
     sortable: frozenset[str] = frozenset(_SORTABLE)
 
@@ -55,6 +62,7 @@ class ClientListModel(QAbstractTableModel):
         self._service = service
         self.flt = ClientFilter()
         self._ids: list[int] = []
+        self._complete = True  # every listed id is in _ids
         self._cache: dict[int, ClientRow] = {}
         self._loaded = False
         self._via = FoundVia(service)  # organisations found through their people
@@ -63,7 +71,13 @@ class ClientListModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Run the query again (after a filter change or an edit)."""
         self.beginResetModel()
-        self._ids = self._service.list_ids(self.flt)
+        if self._service.is_ranked(self.flt):
+            # one query both counts (up to COUNT_MOST) and reads the first ids
+            self._ids = self._service.ranked_page(self.flt, 0, self.COUNT_MOST + 1)
+            self._complete = len(self._ids) <= self.COUNT_MOST
+        else:
+            self._ids = self._service.list_ids(self.flt)
+            self._complete = True
         self._cache.clear()
         self._via.clear()
         self._loaded = True
@@ -82,8 +96,54 @@ class ClientListModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
 
     def ids(self) -> list[int]:
-        """The ids listed, in the order shown."""
+        """The ids listed, in the order shown (all of them: the pages not
+        read yet are read now)."""
+        self.fetch_all()
         return list(self._ids)
+
+    @property
+    def total(self) -> int:
+        """How many clients are listed, as far as counted (``more``: there
+        are more than that)."""
+        return len(self._ids)
+
+    @property
+    def more(self) -> bool:
+        """Whether more clients are listed than counted (and read) so far."""
+        return not self._complete
+
+    def fetch_all(self) -> None:
+        """Read the ids of the pages not read yet (before acting on every
+        listed client: select all, export the list)."""
+        if self._complete:
+            return
+        ids = self._service.list_ids(self.flt)
+        self._complete = True
+        if ids[:len(self._ids)] != self._ids:  # the book changed meanwhile
+            self.beginResetModel()
+            self._ids = ids
+            self._cache.clear()
+            self._via.clear()
+            self.endResetModel()
+            return
+        if len(ids) > len(self._ids):
+            self.beginInsertRows(QModelIndex(), len(self._ids), len(ids) - 1)
+            self._ids = ids
+            self.endInsertRows()
+
+    def locate(self, client_id: int) -> int | None:
+        """The row of ``client_id``, reading the rest of a search's hits when
+        it is listed further down than read so far; None when not listed."""
+        row = self.row_of(client_id)
+        if row is None and not self._complete and self._service.is_listed(self.flt, client_id):
+            self.fetch_all()
+            row = self.row_of(client_id)
+        return row
+
+    def lists(self, client_id: int) -> bool:
+        """Whether ``client_id`` is listed (read or not yet)."""
+        return self.row_of(client_id) is not None or (
+            not self._complete and self._service.is_listed(self.flt, client_id))
 
     def invalidate_all(self) -> None:
         """Forget every cached row (after a change to many clients) and repaint."""
@@ -120,6 +180,22 @@ class ClientListModel(QAbstractTableModel):
         return cached
 
     # -- QAbstractItemModel -----------------------------------------------------
+    def canFetchMore(self, parent: ModelIndex) -> bool:
+        """Override QAbstractItemModel::canFetchMore: a search's next page."""
+        return not parent.isValid() and not self._complete
+
+    def fetchMore(self, parent: ModelIndex) -> None:
+        """Override QAbstractItemModel::fetchMore: the view scrolled near the
+        end of the hits read so far."""
+        if parent.isValid() or self._complete:
+            return
+        more = self._service.ranked_page(self.flt, len(self._ids), self.COUNT_MOST)
+        self._complete = len(more) < self.COUNT_MOST
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(more) - 1)
+            self._ids += more
+            self.endInsertRows()
+
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         """Override QAbstractItemModel::rowCount."""
         return 0 if parent.isValid() else len(self._ids)

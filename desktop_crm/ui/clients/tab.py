@@ -45,6 +45,19 @@ _CLASSIFICATION_TITLES = {
 }
 
 
+class ClientListView(QTableView):
+    """The client list: "select all" selects every listed client, reading
+    first the pages of a search's hits not read yet (bulk actions then act
+    on the whole result)."""
+
+    def selectAll(self) -> None:
+        """Override QAbstractItemView::selectAll."""
+        model = self.model()
+        if isinstance(model, ClientListModel):
+            model.fetch_all()
+        super().selectAll()
+
+
 class ClientsTab(QWidget):
     """List on the left, card on the right.
 
@@ -94,7 +107,7 @@ class ClientsTab(QWidget):
         self.special_clear = QPushButton(self)
         self._special = ClientFilter()  # set by show_not_contacted
         self._undo_id: int | None = None
-        self.view = QTableView(self)
+        self.view = ClientListView(self)
         self.view.setModel(self.model)
         # the header's order first, then the one read of the list: enabling
         # sorting on a filled model would read all the ids a second time
@@ -191,6 +204,8 @@ class ClientsTab(QWidget):
         self.editor.saved.connect(self._on_saved)
         self.editor.evaluate_requested.connect(self.evaluate_requested)
         self.editor.timeline_changed.connect(self.model.invalidate)
+        # more of a search's hits read (scrolling): the count may be exact now
+        self.model.rowsInserted.connect(self._update_count)
         self.editor.timeline_changed.connect(self.data_changed)
         self._reverting_selection = False
         self.retranslate()  # also fills the filter combos
@@ -279,12 +294,15 @@ class ClientsTab(QWidget):
             self._select(keep, load=False)
         self._update_buttons()
 
-    def _update_count(self) -> None:
-        n = self.model.rowCount()
+    def _update_count(self, *_args: object) -> None:
+        n = self.model.total
         trash = self.trash_button.isChecked()
         self.quick_add.update_for(self.search.text(), n, trash)
-        self.count_label.setText(_("{n} in trash", n=n) if trash
-                                 else ngettext("{n} client", "{n} clients", n, n=f"{n:,}"))
+        if self.model.more:  # a broad search is counted only so far
+            self.count_label.setText(_("More than {n} clients", n=f"{n - 1:,}"))
+        else:
+            self.count_label.setText(_("{n} in trash", n=n) if trash
+                                     else ngettext("{n} client", "{n} clients", n, n=f"{n:,}"))
         self.first_start.hide()
         if n:
             self.empty_label.hide()
@@ -505,13 +523,13 @@ class ClientsTab(QWidget):
         they hide it; False when the client does not exist or is in the trash."""
         if not self.model.loaded:
             self.apply_filter()
-        if self.model.row_of(client_id) is None:
+        if self.model.locate(client_id) is None:
             self._reset_filters()
             self._special = ClientFilter()
             self.special_label.hide()
             self.special_clear.hide()
             self.apply_filter()
-        if self.model.row_of(client_id) is None:
+        if self.model.locate(client_id) is None:
             return False
         self._select(client_id)
         return True
@@ -524,7 +542,7 @@ class ClientsTab(QWidget):
         if self.editor.is_dirty() or self.card_pane.is_empty():
             return
         client_id = self.editor.client_id
-        if (self.model.row_of(client_id) is None if client_id is not None
+        if (not self.model.lists(client_id) if client_id is not None
                 else not self.model.rowCount() and bool(self.search.text().strip())):
             self.card_pane.show_empty()
 

@@ -17,7 +17,7 @@ from desktop_crm.services.importing import ImportService
 from desktop_crm.storage import card_inserts, search_index
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
-from desktop_crm.storage.models import Client
+from desktop_crm.storage.models import Client, client_rank_keys
 from tests.conftest import FIXED_NOW
 from tests.unit.services.test_import import dump
 
@@ -100,11 +100,20 @@ def test_imported_clients_are_found_by_pinyin_initials_and_phone(
     # the same entries as saving each card one by one would write
     with db.read() as s:
         ids = list(s.scalars(select(Client.id).order_by(Client.id)))
-    bulk = _bodies(db)
+    bulk, bulk_keys = _bodies(db), _rank_keys(db)
+    assert {client_id for client_id, _key, _role in bulk_keys} == set(ids)
     with db.session() as s:
         for client_id in ids:
             search_index.reindex(s, client_id)
     assert _bodies(db) == bulk
+    assert _rank_keys(db) == bulk_keys  # the database ranks imported clients as saved ones
+    assert [row.name for row in clients.search("zengguofang")][0] == "曾国方"
+
+
+def _rank_keys(db: Database) -> list[tuple[int, str, int]]:
+    with db.read() as s:
+        keys = client_rank_keys.c
+        return sorted(s.execute(select(keys.client_id, keys.key, keys.role)).tuples())
 
 
 def _bodies(db: Database) -> list[Any]:

@@ -1,0 +1,73 @@
+"""A broad search in the client list: the list reads and counts the hits only
+up to ``ClientListModel.COUNT_MOST`` and says "more than" that (in English
+and Chinese), reads more as the view scrolls, and "select all" and the bulk
+actions still take every hit, in rank order."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_crm import i18n
+from desktop_crm.domain.client import ClientCard
+from desktop_crm.services.clients import ClientFilter, ClientService
+from desktop_crm.ui.clients.list_model import ClientListModel
+from desktop_crm.ui.clients.tab import ClientsTab
+from tests.gui.conftest import type_text
+
+MOST = 10
+HITS = 2 * MOST + 5
+
+
+@pytest.fixture
+def tab(qtbot, db, monkeypatch) -> ClientsTab:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(ClientListModel, "COUNT_MOST", MOST)
+    service = ClientService(db, user="me")
+    for n in range(HITS):
+        service.save(ClientCard(name=f"测试{n:03d}", owner="me"))
+    service.save(ClientCard(name="王芳", owner="me"))
+    tab = ClientsTab(service)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 700)
+    tab.show()
+    qtbot.waitExposed(tab)
+    return tab
+
+
+@pytest.mark.parametrize(("lang", "more", "exact"), [
+    ("en", "More than 10 clients", "25 clients"),
+    ("zh", "超过 10 个客户", "共 25 个客户"),
+])
+def test_a_broad_search_is_counted_so_far_and_says_so(tab: ClientsTab, lang: str, more: str,
+                                                      exact: str) -> None:
+    i18n.set_language(lang)
+    type_text(tab.search, "测试")
+    model = tab.model
+    assert model.rowCount() == MOST + 1  # read, and counted, up to MOST + 1
+    assert tab.count_label.text() == more
+    assert model.canFetchMore(model.index(-1, -1).parent())
+    # the view reads the rest as it scrolls; the count becomes exact
+    while model.canFetchMore(model.index(-1, -1).parent()):
+        model.fetchMore(model.index(-1, -1).parent())
+    assert model.rowCount() == HITS
+    assert tab.count_label.text() == exact
+    expected = tab.service.list_ids(ClientFilter(text="测试"))
+    assert [model.id_at(r) for r in range(HITS)] == expected
+
+
+def test_select_all_takes_every_hit_of_a_broad_search(tab: ClientsTab) -> None:
+    type_text(tab.search, "测试")
+    assert tab.model.rowCount() == MOST + 1
+    tab.view.selectAll()
+    expected = tab.service.list_ids(ClientFilter(text="测试"))
+    assert len(expected) == HITS
+    assert tab.bulk.selected_ids() == expected
+    assert tab.model.ids() == expected
+
+
+def test_a_client_further_down_a_broad_search_is_shown_in_it(tab: ClientsTab) -> None:
+    type_text(tab.search, "测试")
+    last = tab.service.list_ids(ClientFilter(text="测试"))[-1]
+    assert tab.model.row_of(last) is None  # not read yet
+    assert tab.show_client(last)
+    assert tab.search.text() == "测试"  # found in the search, not by clearing it
+    assert tab.model.id_at(tab.view.currentIndex().row()) == last
