@@ -9,7 +9,6 @@ from plain row tuples (the cards equal those ``client_repo.load_card`` reads).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from desktop_crm.storage import client_repo, export_repo
@@ -48,37 +47,15 @@ def client_ids(db: Database, ids: Sequence[int] | None) -> list[int]:
 
 def pages(db: Database, ids: Sequence[int], size: int = PAGE_SIZE) -> Iterator[Page]:
     """The clients of ``ids`` (those that exist and are not in the trash), page
-    by page, in the order of ``ids``.
-
-    While the caller works on a page, the next one is read on a thread of
-    its own: the database's work (PostgreSQL's server, SQLite's C code) runs
-    beside the caller's Python instead of before it. An in-memory SQLite
-    database is read in the caller's thread (each thread would see a
-    database of its own)."""
-    chunks = [list(ids[start:start + size]) for start in range(0, len(ids), size)]
-    if len(chunks) < 2 or not (db.shared or db.path is not None):
-        for chunk in chunks:
-            yield _page(db, chunk)
-        return
-    with ThreadPoolExecutor(1, thread_name_prefix="export-read") as pool:
-        ahead = pool.submit(_page, db, chunks[0])
-        try:
-            for chunk in chunks[1:]:
-                page = ahead.result()
-                ahead = pool.submit(_page, db, chunk)
-                yield page
-            yield ahead.result()
-        finally:  # stopped early (a cancel, a failure): no page read in vain
-            ahead.cancel()
-
-
-def _page(db: Database, chunk: list[int]) -> Page:
-    with db.read() as s:
-        clients = export_repo.clients(s, chunk)
-        live = [c.card.id for c in clients if c.card.id is not None]
-        return Page(clients, export_repo.evaluations(s, chunk, live),
-                    export_repo.interactions(s, chunk, live),
-                    export_repo.orders(s, chunk, live))
+    by page, in the order of ``ids``."""
+    for start in range(0, len(ids), size):
+        chunk = list(ids[start:start + size])
+        with db.read() as s:
+            clients = export_repo.clients(s, chunk)
+            live = [c.card.id for c in clients if c.card.id is not None]
+            yield Page(clients, export_repo.evaluations(s, chunk, live),
+                       export_repo.interactions(s, chunk, live),
+                       export_repo.orders(s, chunk, live))
 
 
 def client_pages(db: Database, ids: Sequence[int],

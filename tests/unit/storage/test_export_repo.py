@@ -234,32 +234,3 @@ def test_pages_cover_every_client_once_in_order(db: Database, size: int) -> None
     assert seen == [cid for cid in ids if cid != trashed]
     orders = [o.id for page in pages.pages(db, ids, size) for o in page.orders]
     assert orders == [o.id for o in _expected_children(db, ids)[2]]
-
-
-def test_the_next_page_is_read_beside_the_current_one_and_not_after_a_stop(
-        db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    ids, _full, _trashed = _book(db)
-    read: list[tuple[int, str]] = []
-    real = export_repo.clients
-
-    def clients(s: object, chunk: list[int]) -> list[export_repo.ExportedClient]:
-        read.append((chunk[0], threading.current_thread().name))
-        return real(s, chunk)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(export_repo, "clients", clients)
-    seen: list[int] = []
-    for index, page in enumerate(pages.pages(db, ids, 10)):
-        if index == 1:
-            break
-        # while the caller holds the first page, the second is read or being read
-        for _ in range(500):
-            if len(read) == 2:
-                break
-            threading.Event().wait(0.01)
-        seen += [c.card.id or 0 for c in page.clients]
-    assert [first for first, _ in read] == [ids[0], ids[10]]
-    assert all(thread != threading.current_thread().name for _, thread in read)
-    assert seen == [cid for cid in ids[:10] if cid != _trashed]
-    assert not [t for t in threading.enumerate() if t.name.startswith("export-read")]
