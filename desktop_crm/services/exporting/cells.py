@@ -32,8 +32,6 @@ NUMBER_FORMAT = "0.0"
 MONEY_FORMAT = "#,##0.00"
 MAX_TEXT = 32767  # Excel's limit for one cell
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# what makes a text need clean_text: an illegal character or a carriage return
-NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ufffe\uffff]")
 
 
 def is_risky(text: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any, Self
@@ -22,7 +22,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from desktop_crm.services.exporting.cells import (
     MAX_TEXT,
-    NEEDS_CLEANING,
     RISKY_STARTS,
     Column,
     clean_text,
@@ -38,6 +37,11 @@ OPTIONS = {"constant_memory": True, "strings_to_formulas": False,
 MAX_HEADER_WIDTH = 40
 FIRST_YEAR = 1900  # dates before it: see early_serial
 _EPOCH = date(1899, 12, 30).toordinal()
+# From here on a date's serial number is plain day arithmetic (excel_serial);
+# xlsxwriter converts the earlier days of 1900 itself.
+FIRST_SERIAL_DAY = date(1900, 3, 1)
+FIRST_SERIAL_TIME = datetime(1900, 3, 1)
+_XLSX_EPOCH = date(1899, 12, 31).toordinal()
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class Book:
 
     wb: Workbook
     styles: Styles
+    # serial numbers of the days written so far (few: the same days recur)
+    date_serials: dict[date, float] = field(default_factory=dict)
 
     @classmethod
     def create(cls, target: IO[bytes], tmpdir: str) -> Self:
@@ -87,6 +93,7 @@ class SheetWriter:
                          for c in columns]
         self._dates = [styles.date(c.number_format) for c in columns]
         self._datetimes = [styles.datetime(c.number_format) for c in columns]
+        self._date_serials = book.date_serials
         self.header_row(headers)
 
     @classmethod
@@ -121,27 +128,36 @@ class SheetWriter:
                 self.write(row, col, value, self.styles.number(fmt) if fmt else None)
             return
         # the common kinds inline: this loop runs for every cell of the workbook
+        # (xlsxwriter's cell methods without their A1-notation wrapper, and
+        # dates as the serial numbers xlsxwriter itself would store: the same
+        # XML, less Python per cell)
         ws = self.ws
-        write_string, write_number = ws.write_string, ws.write_number
-        write_datetime = ws.write_datetime
+        write_string, write_number = ws._write_string, ws._write_number
         numbers, quoted = self._numbers, self.styles.quoted
+        date_serials = self._date_serials
         for col, value in enumerate(values):
-            if value is None or value == "":
+            if value is None:
                 continue
             kind = type(value)
             if kind is str:
-                text = (clean_text(value) if len(value) > MAX_TEXT or NEEDS_CLEANING.search(value)
-                        else value)
+                if not value:
+                    continue
+                # isprintable() is false for every character clean_text changes
+                text = (value if value.isprintable() and len(value) <= MAX_TEXT
+                        else clean_text(value))
                 if value.startswith(RISKY_STARTS):
                     write_string(row, col, text, quoted)
                 else:
                     write_string(row, col, text)
             elif kind is int or (kind is float and math.isfinite(value)):
                 write_number(row, col, value, numbers[col])
-            elif kind is datetime and value.year >= FIRST_YEAR:
-                write_datetime(row, col, value.replace(tzinfo=None), self._datetimes[col])
-            elif kind is date and value.year >= FIRST_YEAR:
-                write_datetime(row, col, value, self._dates[col])
+            elif kind is date and value >= FIRST_SERIAL_DAY:
+                serial = date_serials.get(value)
+                if serial is None:
+                    serial = date_serials[value] = excel_serial(value)
+                write_number(row, col, serial, self._dates[col])
+            elif kind is datetime and value.tzinfo is None and value >= FIRST_SERIAL_TIME:
+                write_number(row, col, excel_serial(value), self._datetimes[col])
             else:
                 self.write(row, col, value)
 
@@ -186,3 +202,17 @@ def early_serial(value: date) -> float:
         return days + (value.hour * 3600 + value.minute * 60 + value.second
                        + value.microsecond / 1e6) / 86400
     return days
+
+
+def excel_serial(value: date) -> float:
+    """The serial number xlsxwriter's ``write_datetime`` stores for a date or
+    a naive datetime from 1 March 1900 on (its ``_datetime_to_excel_datetime``,
+    the same float operations in the same order: the same bytes in the sheet).
+    Aware datetimes lose their zone first, as in :meth:`SheetWriter.write`."""
+    days = value.toordinal() - _XLSX_EPOCH
+    if isinstance(value, datetime):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+        serial = days + (float(seconds) + float(value.microsecond) / 1e6) / (60 * 60 * 24)
+    else:
+        serial = days + (0.0 + 0.0 / 1e6) / (60 * 60 * 24)
+    return serial + 1  # Excel's 29 February 1900, before every day served here

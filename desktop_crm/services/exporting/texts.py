@@ -44,6 +44,12 @@ class Texts:
         if lang not in i18n.LANGUAGES:
             raise ValueError(f"unsupported language {lang!r}")
         self.lang = lang
+        # labels by member, looked up for most rows of the workbook (a
+        # translation costs a catalogue lookup each time). Keyed by identity:
+        # members are string enums, and those of two enums with the same value
+        # (Gender.OTHER, PhoneKind.OTHER) are equal and hash alike.
+        self._labels: dict[int, str] = {}
+        self._yes_no = (translate(N_("No"), lang), translate(N_("Yes"), lang))
 
     def __call__(self, msgid: str, **params: object) -> str:
         return translate(msgid, self.lang, **params)
@@ -52,10 +58,13 @@ class Texts:
         """The member's label in this language; "" for None."""
         if member is None:
             return ""
-        return member.label_in(self.lang)
+        found = self._labels.get(id(member))
+        if found is None:
+            found = self._labels[id(member)] = member.label_in(self.lang)
+        return found
 
     def yes_no(self, value: bool) -> str:
-        return self(N_("Yes")) if value else self(N_("No"))
+        return self._yes_no[bool(value)]
 
     def domain(self, make: Callable[[], T]) -> T:
         """``make()`` with ``_()`` in this language, in this thread only."""

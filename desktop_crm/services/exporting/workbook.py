@@ -16,11 +16,12 @@ failed or cancelled export never leaves a partial workbook under its name.
 from __future__ import annotations
 
 import contextlib
+import gc
 import shutil
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from xlsxwriter.exceptions import FileCreateError
@@ -80,10 +81,12 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
             (Path(tmpdir) / "package.xlsx").open("w+b") as package:
         book = Book.create(package, tmpdir)
         try:
-            result = _write(book, db, t, ids, wanted, include_confidential=include_confidential,
-                            filtered=client_ids is not None, clock=clock, origin=origin,
-                            progress=progress)
-            _close(book.wb)
+            with _collector_paused():
+                result = _write(book, db, t, ids, wanted,
+                                include_confidential=include_confidential,
+                                filtered=client_ids is not None, clock=clock, origin=origin,
+                                progress=progress)
+                _close(book.wb)
         except BaseException:  # a failure or a cancel (raised by progress): nothing is saved
             _discard(book.wb)
             raise
@@ -142,18 +145,12 @@ def _write(book: Book, db: Database, t: Texts, ids: list[int], wanted: set[int] 
         if progress is not None:
             progress(min(tally.clients, len(ids)), len(ids))
 
-    agenda = AgendaService(db, clock).agenda(CARE_DAYS, today, include_overdue=False)
-    headline_end = today + timedelta(days=HEADLINE_CARE_DAYS)
-    care_30 = 0
-    for item in agenda:
-        if wanted is None or item.client_id in wanted:
-            care.add(item, uuids.get(item.client_id, "") if item.client_id else "")
-            care_30 += item.day < headline_end
-
+    care_30 = _write_care(care, AgendaService(db, clock), today, wanted, uuids)
     complaints = [c for c in complaint_service.find()
                   if wanted is None or c.client_id in wanted]
     for complaint in complaints:
         complaints_sheet.add(complaint, uuids.get(complaint.client_id, ""))
+    uuids.clear()  # not needed any more: the loyalty KPIs below read much
     since = month_start(today, COMPLAINT_MONTHS - 1)
     recent = [c for c in complaints if c.received_at.date() >= since]
     head = Headline(
@@ -175,6 +172,37 @@ def _write(book: Book, db: Database, t: Texts, ids: list[int], wanted: set[int] 
     if origin:  # read back by services/importing/origin.py
         book.wb.set_custom_property(DATABASE_UUID_PROPERTY, origin)
     return XlsxResult(tally.clients, {s.out.ws.name: s.out.rows for s in sheets})
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off while the workbook is written. The
+    millions of short-lived cell tuples set it off again and again, and each
+    full pass walks every live object: about 6% of the export's time at
+    100,000 clients. Reference counting frees the cells all the same; what
+    cycles the reads leave are collected when it is back on."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _write_care(care: CareSheet, agenda_service: AgendaService, today: date,
+                wanted: set[int] | None, uuids: dict[int, str]) -> int:
+    """The care calendar's rows; the number of them in the headline's days.
+    The agenda (about 90 MB at 100,000 clients) is let go on return, before
+    the loyalty KPIs are read."""
+    headline_end = today + timedelta(days=HEADLINE_CARE_DAYS)
+    care_30 = 0
+    for item in agenda_service.agenda(CARE_DAYS, today, include_overdue=False):
+        if wanted is None or item.client_id in wanted:
+            care.add(item, uuids.get(item.client_id, "") if item.client_id else "")
+            care_30 += item.day < headline_end
+    return care_30
 
 
 def _close(wb: Workbook) -> None:

@@ -21,7 +21,7 @@ from python_calamine import CalamineWorkbook
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.exporting import export_xlsx
-from desktop_crm.services.exporting.cells import MAX_TEXT, Column, is_risky
+from desktop_crm.services.exporting.cells import MAX_TEXT, Column, clean_text, is_risky
 from desktop_crm.services.exporting.sheet import Book, SheetWriter
 from desktop_crm.services.files import ExportError
 from desktop_crm.storage.database import Database
@@ -97,6 +97,76 @@ def test_dates_before_1900_keep_the_serial_numbers_openpyxl_reads_back(tmp_path:
     assert ws["E2"].number_format == "yyyy-mm-dd" and ws["D2"].number_format == "yyyy-mm-dd hh:mm"
     for cell, value in ((ws["D3"], datetime(1899, 12, 30, 6)), (ws["E3"], date(1899, 12, 31))):
         assert cell.value == from_excel(to_excel(value))  # as openpyxl writes them
+
+
+def _sheet_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as package:
+        return package.read("xl/worksheets/sheet1.xml")
+
+
+def test_cells_are_the_xml_xlsxwriters_own_cell_methods_write(tmp_path: Path) -> None:
+    """The writer's shortcuts (dates as serial numbers computed here, text
+    checked with isprintable) give the very bytes of xlsxwriter's
+    write_datetime and write_string."""
+    days = [date(1900, 3, 1), date(1900, 12, 31), date(2000, 2, 29), date(2026, 11, 24),
+            date(9999, 12, 31), *(date(1970, 1, 1) + timedelta(days=i * 97) for i in range(300))]
+    times = [datetime(1900, 3, 1, 0, 0, 1), datetime(2026, 11, 24, 9, 30, 15, 123456),
+             datetime(2024, 2, 29, 23, 59, 59, 999999), datetime(9999, 12, 31, 23, 59, 59),
+             *(datetime(1990, 1, 1) + timedelta(seconds=i * 86_413.7) for i in range(300))]
+    texts = ["张伟", "a\nb", "行一\r\n行二", "x\x01y", "\u3000全角空格", "=1+1", "\ufffe",
+             " 空格 ", "_x0041_", "<&>", "a\tb", "长" * (MAX_TEXT + 3)]
+    rows = [[texts[i % len(texts)], None, None, when, day]
+            for i, (when, day) in enumerate(zip(times, days, strict=False))]
+    ours = write(tmp_path, rows, name="ours.xlsx")
+
+    ref = tmp_path / "ref.xlsx"
+    with ref.open("wb") as fh:  # the same sheet, cell by cell through the public methods
+        book = Book.create(fh, str(tmp_path))
+        sheet = SheetWriter.create(book, "数据", [c.header for c in COLUMNS], COLUMNS)
+        ws, styles = sheet.ws, book.styles
+        for r, (text, _, _, when, day) in enumerate(rows, start=1):
+            clean = clean_text(text)
+            ws.write_string(r, 0, clean, styles.quoted if is_risky(text) else None)
+            ws.write_datetime(r, 3, when, styles.datetime("yyyy-mm-dd hh:mm"))
+            ws.write_datetime(r, 4, day, styles.date())
+        sheet.rows = len(rows)
+        sheet.finish()
+        book.wb.close()
+    assert _sheet_xml(ours) == _sheet_xml(ref)
+
+
+def test_the_export_leaves_the_cycle_collector_as_it_found_it(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from desktop_crm.services.exporting import workbook
+
+    seen: list[bool] = []
+    real_close = workbook._close
+
+    def close(wb: Any) -> None:
+        seen.append(gc.isenabled())
+        real_close(wb)
+
+    monkeypatch.setattr(workbook, "_close", close)
+    assert gc.isenabled()
+    export_xlsx(db, tmp_path / "a.xlsx", lang="en")
+    assert seen == [False] and gc.isenabled()
+
+    def fail(wb: Any) -> None:
+        raise OSError(errno.ENOSPC, "full")
+
+    monkeypatch.setattr(workbook, "_close", fail)
+    with pytest.raises(OSError):
+        export_xlsx(db, tmp_path / "b.xlsx", lang="en")
+    assert gc.isenabled()
+    gc.disable()
+    try:  # off before: still off after
+        monkeypatch.setattr(workbook, "_close", real_close)
+        export_xlsx(db, tmp_path / "c.xlsx", lang="en")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_long_text_is_cut_at_excels_limit(tmp_path: Path) -> None:
