@@ -132,7 +132,10 @@ class SheetWriter:
         # dates as the serial numbers xlsxwriter itself would store: the same
         # XML, less Python per cell)
         ws = self.ws
-        write_string, write_number = ws._write_string, ws._write_number
+        # (private in xlsxwriter 3: the public methods, which take the same
+        # arguments, where a later version renames them)
+        write_string = getattr(ws, "_write_string", ws.write_string)
+        write_number = getattr(ws, "_write_number", ws.write_number)
         numbers, quoted = self._numbers, self.styles.quoted
         date_serials = self._date_serials
         for col, value in enumerate(values):
