@@ -527,10 +527,14 @@ class ClientSalesRow(Base):
     warnings' "no order since" reads it instead of grouping every order."""
 
     __tablename__ = "client_sales"
-    __table_args__ = (Index("ix_client_sales_last_won", "last_won_on", "client_id"),)
+    __table_args__ = (Index("ix_client_sales_grade_last_won", "grade", "last_won_on",
+                            "client_id"),)
 
     client_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_won_on: Mapped[date] = mapped_column(Date)
+    # the client's grade (clients.grade, kept by a trigger on clients): each
+    # grade has its own limit, so each its own range of the index
+    grade: Mapped[str | None] = mapped_column(String(1))
 
 
 class ClientMonthSalesRow(Base):

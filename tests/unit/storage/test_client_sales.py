@@ -67,7 +67,18 @@ def stored(db: Database) -> Stored:
 def assert_kept(db: Database) -> Stored:
     now = stored(db)
     assert now == expected(db)
+    with db.engine.connect() as conn:  # the copy of each client's grade
+        copied = sorted(conn.execute(text("SELECT client_id, grade FROM client_sales")))
+        grades = dict(conn.execute(text("SELECT id, grade FROM clients")).all())
+    assert copied == sorted((c, grades[c]) for c, _g in copied)
     return now
+
+
+def _grade(db: Database, client_id: int, grade: str | None) -> None:
+    """What the evaluation service writes when a client is graded (an UPDATE)."""
+    with db.session() as s:
+        s.execute(text("UPDATE clients SET grade = :g WHERE id = :id"),
+                  {"g": grade, "id": client_id})
 
 
 @pytest.fixture
@@ -86,6 +97,7 @@ def test_the_order_dialog_keeps_the_stored_sales(db: Database,
                                                  clients: dict[str, int]) -> None:
     sales = SalesService(db, lambda: FIXED_NOW, user="t")
     wang, li = clients["wang"], clients["li"]
+    _grade(db, wang, "A")
     first = sales.save(_order(wang, date(2026, 3, 5), "100.50"))
     sales.save(_order(wang, date(2026, 3, 20), "20", OrderStatus.PAID))
     sales.save(_order(wang, date(2026, 4, 2), "7", OrderStatus.QUOTED))  # not won
@@ -93,6 +105,9 @@ def test_the_order_dialog_keeps_the_stored_sales(db: Database,
     last, months = assert_kept(db)
     assert last == {wang: date(2026, 4, 9)}
     assert months == {(wang, date(2026, 3, 1)): (12050, 2)}
+    _grade(db, wang, "C")  # a new grade: the stored copy follows
+    _grade(db, li, "B")
+    assert_kept(db)
 
     # edits: the amount, the status (won -> lost -> delivered), the date, the client
     order = sales.get(first)
@@ -112,6 +127,7 @@ def test_the_order_dialog_keeps_the_stored_sales(db: Database,
     assert last == {wang: date(2026, 4, 9), li: date(2026, 5, 1)}
 
     # delete (the last won order of li), then the undo puts it back
+    _grade(db, wang, None)
     gone = sales.delete(first)
     last, months = assert_kept(db)
     assert li not in last and (li, date(2026, 5, 1)) not in months
@@ -204,15 +220,15 @@ def test_the_migration_fills_the_stored_sales_from_the_orders(revision_18: str) 
     now = datetime(2026, 5, 1, 9)
     statuses = ["won", "paid", "delivered", "quoted", "lost"]
     with engine.begin() as conn:
-        for client_id in (1, 2, 3):
+        for client_id, grade in ((1, "A"), (2, None), (3, "C")):
             conn.execute(text(
                 "INSERT INTO clients (id, uuid, kind, name, sort_key, gender, title, company, "
                 "primary_phone, email, wechat, website, address, home_address, industry, "
                 "source, owner, notes, legal_representative, scale, assets, org_form, "
-                "profile_filled_by, created_at, updated_at, version) VALUES (:id, :uuid, "
+                "profile_filled_by, created_at, updated_at, version, grade) VALUES (:id, :uuid, "
                 "'person', :name, '', 'unknown', '', '', '', '', '', '', '', '', '', '', '', "
-                "'', '', '', '', '', '', :now, :now, 1)"),
-                {"id": client_id, "uuid": f"00000000-0000-4000-8000-{client_id:012d}",
+                "'', '', '', '', '', '', :now, :now, 1, :grade)"),
+                {"id": client_id, "grade": grade, "uuid": f"00000000-0000-4000-8000-{client_id:012d}",
                  "name": f"客户{client_id}", "now": now})
         n = 0
         for client_id in (1, 2):  # client 3 has no orders

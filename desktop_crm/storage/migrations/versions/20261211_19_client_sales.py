@@ -4,7 +4,8 @@ last won order (``client_sales``) and the won CNY sales of each month
 few thousand stored rows instead of grouping 587,000 orders (issue 20). Also
 a partial index on the clients whose latest grade fell (the third warning).
 
-Both tables are kept by triggers on ``orders``, in the statement that writes
+Both tables are kept by triggers on ``orders`` (and ``client_sales.grade``,
+a copy of the client's grade, by one on ``clients``), in the statement that writes
 an order: every path that inserts, changes or deletes orders (the order
 dialog, imports and their undo, the demo, a client purged from the trash,
 a copy between engines, a hand-made statement) keeps them right without
@@ -33,8 +34,9 @@ def _sqlite_triggers() -> list[str]:
     def add(new: str) -> str:
         month = SQLITE_MONTH.format(day=f"{new}.ordered_on")
         return f"""
-            INSERT INTO client_sales (client_id, last_won_on)
-            VALUES ({new}.client_id, {new}.ordered_on)
+            INSERT INTO client_sales (client_id, last_won_on, grade)
+            VALUES ({new}.client_id, {new}.ordered_on,
+                    (SELECT grade FROM clients WHERE id = {new}.client_id))
             ON CONFLICT (client_id) DO UPDATE
             SET last_won_on = max(last_won_on, excluded.last_won_on);
             INSERT INTO client_month_sales (client_id, month, cents, won_orders)
@@ -80,6 +82,12 @@ def _sqlite_triggers() -> list[str]:
             WHEN NEW.status IN {WON}
             BEGIN {add("NEW")}
             END""",
+        # client_sales.grade follows clients.grade (a copy, so that "no order
+        # since" reads each grade's range of one index, not every candidate card)
+        """CREATE TRIGGER tr_clients_sales_grade AFTER UPDATE OF grade ON clients
+            WHEN OLD.grade IS NOT NEW.grade
+            BEGIN UPDATE client_sales SET grade = NEW.grade WHERE client_id = NEW.id;
+            END""",
     ]
 
 
@@ -106,8 +114,9 @@ def _postgres_triggers() -> list[str]:
             WHERE client_id = OLD.client_id;
           END IF;
           IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status IN {WON} THEN
-            INSERT INTO client_sales (client_id, last_won_on)
-            VALUES (NEW.client_id, NEW.ordered_on)
+            INSERT INTO client_sales (client_id, last_won_on, grade)
+            VALUES (NEW.client_id, NEW.ordered_on,
+                    (SELECT grade FROM clients WHERE id = NEW.client_id))
             ON CONFLICT (client_id) DO UPDATE
             SET last_won_on = greatest(client_sales.last_won_on, EXCLUDED.last_won_on);
             IF NEW.currency = {CURRENCY} THEN
@@ -124,6 +133,14 @@ def _postgres_triggers() -> list[str]:
            AFTER INSERT OR DELETE OR UPDATE OF client_id, ordered_on, amount_cents, currency,
                  status ON orders
            FOR EACH ROW EXECUTE FUNCTION orders_sales_sync()""",
+        """CREATE FUNCTION clients_grade_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          UPDATE client_sales SET grade = NEW.grade WHERE client_id = NEW.id;
+          RETURN NULL;
+        END $$""",
+        """CREATE TRIGGER tr_clients_sales_grade AFTER UPDATE OF grade ON clients
+           FOR EACH ROW WHEN (OLD.grade IS DISTINCT FROM NEW.grade)
+           EXECUTE FUNCTION clients_grade_sync()""",
     ]
 
 
@@ -133,8 +150,10 @@ def upgrade() -> None:
         'client_sales',
         sa.Column('client_id', sa.Integer(), nullable=False),
         sa.Column('last_won_on', sa.Date(), nullable=False),
+        sa.Column('grade', sa.String(length=1), nullable=True),
         sa.PrimaryKeyConstraint('client_id'))
-    op.create_index('ix_client_sales_last_won', 'client_sales', ['last_won_on', 'client_id'])
+    op.create_index('ix_client_sales_grade_last_won', 'client_sales',
+                    ['grade', 'last_won_on', 'client_id'])
     op.create_table(
         'client_month_sales',
         sa.Column('client_id', sa.Integer(), nullable=False),
@@ -145,9 +164,11 @@ def upgrade() -> None:
     op.create_index('ix_client_month_sales_month', 'client_month_sales',
                     ['month', 'client_id', 'cents'])
     month = (POSTGRES_MONTH if postgres else SQLITE_MONTH).format(day="ordered_on")
-    op.execute(f"""INSERT INTO client_sales (client_id, last_won_on)
-                   SELECT client_id, max(ordered_on) FROM orders
-                   WHERE status IN {WON} GROUP BY client_id""")
+    op.execute(f"""INSERT INTO client_sales (client_id, last_won_on, grade)
+                   SELECT o.client_id, o.last_won_on, c.grade
+                   FROM (SELECT client_id, max(ordered_on) AS last_won_on FROM orders
+                         WHERE status IN {WON} GROUP BY client_id) o
+                        JOIN clients c ON c.id = o.client_id""")
     op.execute(f"""INSERT INTO client_month_sales (client_id, month, cents, won_orders)
                    SELECT client_id, {month}, sum(amount_cents), count(*) FROM orders
                    WHERE status IN {WON} AND currency = {CURRENCY}
@@ -162,12 +183,15 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_clients_grade_fell', table_name='clients')
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER tr_clients_sales_grade ON clients")
+        op.execute("DROP FUNCTION clients_grade_sync()")
         op.execute("DROP TRIGGER tr_orders_sales ON orders")
         op.execute("DROP FUNCTION orders_sales_sync()")
     else:
+        op.execute("DROP TRIGGER tr_clients_sales_grade")
         for name in ("insert", "delete", "update_old", "update_new"):
             op.execute(f"DROP TRIGGER tr_orders_sales_{name}")
     op.drop_index('ix_client_month_sales_month', table_name='client_month_sales')
     op.drop_table('client_month_sales')
-    op.drop_index('ix_client_sales_last_won', table_name='client_sales')
+    op.drop_index('ix_client_sales_grade_last_won', table_name='client_sales')
     op.drop_table('client_sales')
