@@ -228,7 +228,8 @@ def test_the_migration_fills_the_stored_sales_from_the_orders(revision_18: str) 
                 "profile_filled_by, created_at, updated_at, version, grade) VALUES (:id, :uuid, "
                 "'person', :name, '', 'unknown', '', '', '', '', '', '', '', '', '', '', '', "
                 "'', '', '', '', '', '', :now, :now, 1, :grade)"),
-                {"id": client_id, "grade": grade, "uuid": f"00000000-0000-4000-8000-{client_id:012d}",
+                {"id": client_id, "grade": grade,
+                 "uuid": f"00000000-0000-4000-8000-{client_id:012d}",
                  "name": f"客户{client_id}", "now": now})
         n = 0
         for client_id in (1, 2):  # client 3 has no orders
