@@ -260,3 +260,23 @@ def test_the_migration_fills_the_stored_sales_from_the_orders(revision_18: str) 
         assert_kept(db)
     finally:
         db.close()
+
+
+def test_the_agendas_planner_setting_ends_with_its_read(db: Database, engine: str) -> None:
+    """The agenda asks PostgreSQL to cost page reads as memory reads
+    (care_repo.plan_for_cached_rows) for its own read only: the next
+    transaction on the same connection plans with the server's setting."""
+    from desktop_crm.services.agenda import AgendaService
+    from desktop_crm.storage import care_repo
+
+    with db.read() as s:
+        before = None if engine == "sqlite" else s.execute(
+            text("SHOW random_page_cost")).scalar()
+        care_repo.plan_for_cached_rows(s)
+        if engine == "postgresql":
+            assert float(s.execute(text("SHOW random_page_cost")).scalar()) == \
+                care_repo.CACHED_PAGE_COST
+    AgendaService(db, lambda: FIXED_NOW).agenda(30)
+    if engine == "postgresql":
+        with db.read() as s:
+            assert s.execute(text("SHOW random_page_cost")).scalar() == before
