@@ -150,7 +150,9 @@ def upgrade() -> None:
         'client_sales',
         sa.Column('client_id', sa.Integer(), nullable=False),
         sa.Column('last_won_on', sa.Date(), nullable=False),
-        sa.Column('grade', sa.String(length=1), nullable=True),
+        # on PostgreSQL every text column has the "C" collation (since 09)
+        sa.Column('grade', sa.String(length=1, collation='C' if postgres else None),
+                  nullable=True),
         sa.PrimaryKeyConstraint('client_id'))
     op.create_index('ix_client_sales_grade_last_won', 'client_sales',
                     ['grade', 'last_won_on', 'client_id'])
