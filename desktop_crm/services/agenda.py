@@ -161,6 +161,7 @@ class AgendaService:
         # Tens of thousands of tuples and no cycles: see services/collector.py
         # for what the paused collector saves and why pausing it is safe here.
         with paused_collector(), self.db.read() as s:
+            repo.plan_for_cached_rows(s)
             builder.collect(s)
             return sort_items(builder.items)
 
@@ -179,6 +180,7 @@ class AgendaService:
         builder.churn = self.churn_settings()
         builder.today = self.today()
         with paused_collector(), self.db.read() as s:
+            repo.plan_for_cached_rows(s)
             builder.collect(s)
         return sort_items([i for i in builder.items if i.is_due(today)])
 

@@ -2,8 +2,11 @@
 signal over the orders and clients tables, never one query per client.
 
 Won orders are those whose status is in ``domain.sales.WON_STATUSES``. The
-order queries read a date range of the covering index ``ix_orders_churn``
-(no order rows) and group by client; only the groups are joined to clients.
+two order signals read what the database keeps per client from the orders
+(migration 20261212_20: triggers on ``orders`` keep ``client_sales``, the
+day of each client's last won order, and ``client_month_sales``, each
+month's won CNY sales), a range of an index each, instead of grouping every
+order in the months concerned.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from sqlalchemy import Date, bindparam
 from sqlalchemy.orm import Session
 
 from desktop_crm.storage.care_repo import Row, _fetch, _of
-from desktop_crm.storage.order_repo import WON_VALUES
 
-DROP_CURRENCY = "CNY"  # the drop compares amounts; other currencies are not summed in
+# The drop compares amounts; other currencies are not summed in (the
+# migration that fills client_month_sales names the same one).
+DROP_CURRENCY = "CNY"
 
 
 def _not_done(source: str, ref: str, day: str) -> str:
@@ -48,25 +52,22 @@ def sales_drops(session: Session, before: date, last: date, until: date, minimum
     earlier month reached ``minimum_cents``, and whose warning for ``until``
     was not dismissed: (client id, client, cents before, cents last)."""
     params: dict[str, Any] = {"before": before, "last": last, "until": until,
-                              "won": list(WON_VALUES), "currency": DROP_CURRENCY,
                               "minimum": minimum_cents, "kept": 100 - percent}
     live = _of(session, "c", owner, params)
+    # months are stored by their first day: before <= month < until is the two months
     return _fetch(session, f"""
         SELECT w.client_id, c.name, w.before_cents, w.last_cents
         FROM (SELECT client_id,
-                     sum(CASE WHEN ordered_on < :last THEN amount_cents ELSE 0 END)
-                         AS before_cents,
-                     sum(CASE WHEN ordered_on >= :last THEN amount_cents ELSE 0 END)
-                         AS last_cents
-              FROM orders
-              WHERE ordered_on >= :before AND ordered_on < :until AND status IN :won
-                    AND currency = :currency
+                     sum(CASE WHEN month < :last THEN cents ELSE 0 END) AS before_cents,
+                     sum(CASE WHEN month >= :last THEN cents ELSE 0 END) AS last_cents
+              FROM client_month_sales
+              WHERE month >= :before AND month < :until
               GROUP BY client_id) w
              JOIN clients c ON c.id = w.client_id
         WHERE w.before_cents >= :minimum AND w.last_cents * 100 <= w.before_cents * :kept
               AND {live} AND {_not_done("churn_drop", "w.client_id", ":until")}""",
-                  params, [bindparam("won", expanding=True), bindparam("before", type_=Date),
-                           bindparam("last", type_=Date), bindparam("until", type_=Date)])
+                  params, [bindparam("before", type_=Date), bindparam("last", type_=Date),
+                           bindparam("until", type_=Date)])
 
 
 def no_order_since(session: Session, limits: Mapping[str, int], first: date, last: date,
@@ -78,33 +79,24 @@ def no_order_since(session: Session, limits: Mapping[str, int], first: date, las
               for g, n in limits.items() if n > 0}
     if not ranges:
         return []
-    params: dict[str, Any] = {"won": list(WON_VALUES),
-                              "lo": min(r[0] for r in ranges.values()),
-                              "hi": max(r[1] for r in ranges.values())}
-    binds = [bindparam("won", expanding=True), bindparam("lo", type_=Date),
-             bindparam("hi", type_=Date)]
+    params: dict[str, Any] = {}
+    binds = []
     conditions = []
     for grade, (lo, hi) in ranges.items():
         g = grade or "none"
-        which = "c.grade IS NULL" if grade == "" else f"c.grade = :grade_{g}"
+        which = "s.grade IS NULL" if grade == "" else f"s.grade = :grade_{g}"
         if grade:
             params[f"grade_{g}"] = grade
         params[f"lo_{g}"], params[f"hi_{g}"] = lo, hi
         binds += [bindparam(f"lo_{g}", type_=Date), bindparam(f"hi_{g}", type_=Date)]
-        conditions.append(f"({which} AND w.last_won >= :lo_{g} AND w.last_won <= :hi_{g})")
+        conditions.append(f"({which} AND s.last_won_on >= :lo_{g} "
+                          f"AND s.last_won_on <= :hi_{g})")
     live = _of(session, "c", owner, params)
-    # The latest won order in the range is the client's last one unless the
-    # client has a won order after the range: those clients are one range
-    # of the index read once (NOT IN), not a probe per client.
+    # client_sales keeps a copy of each client's grade: each grade's range is
+    # one range of ix_client_sales_grade_last_won, and only its cards are read
     return _fetch(session, f"""
-        SELECT w.client_id, c.name, c.grade, w.last_won
-        FROM (SELECT client_id, max(ordered_on) AS last_won
-              FROM orders
-              WHERE ordered_on >= :lo AND ordered_on <= :hi AND status IN :won
-                    AND client_id NOT IN (SELECT client_id FROM orders
-                                          WHERE ordered_on > :hi AND status IN :won)
-              GROUP BY client_id) w
-             JOIN clients c ON c.id = w.client_id
+        SELECT s.client_id, c.name, s.grade, s.last_won_on AS last_won
+        FROM client_sales s JOIN clients c ON c.id = s.client_id
         WHERE ({" OR ".join(conditions)}) AND {live}""",
                   params, binds, {"last_won": Date})
 

@@ -50,6 +50,11 @@ class Client(Base):
         # reads it from this index (``INDEXED BY``, storage/client_repo.py)
         # instead of the wide client row
         Index("ix_clients_rank", "id", "deleted_at", "kind", "last_contact_at", "sort_key"),
+        # the clients whose latest grade fell: the "grade fell" churn warnings
+        # (storage/churn_repo.py) read a few recent days of them
+        Index("ix_clients_grade_fell", "last_evaluated_on",
+              sqlite_where=text("previous_grade IS NOT NULL AND grade > previous_grade"),
+              postgresql_where=text("previous_grade IS NOT NULL AND grade > previous_grade")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -520,6 +525,42 @@ class OrderRow(Base):
         ForeignKey("import_batches.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class ClientSalesRow(Base):
+    """A client's last won order day (won = domain.sales.WON_STATUSES, any
+    currency); only clients with one have a row. Kept by the triggers on
+    ``orders`` (migration 20261212_20), never written by the app: the churn
+    warnings' "no order since" reads it instead of grouping every order."""
+
+    __tablename__ = "client_sales"
+    __table_args__ = (Index("ix_client_sales_grade_last_won", "grade", "last_won_on",
+                            "client_id"),)
+
+    client_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_won_on: Mapped[date] = mapped_column(Date)
+    # the client's grade (clients.grade, kept by a trigger on clients): each
+    # grade has its own limit, so each its own range of the index
+    grade: Mapped[str | None] = mapped_column(String(1))
+
+
+class ClientMonthSalesRow(Base):
+    """A client's won CNY orders of one month (``month``: its first day): their
+    sum in cents and how many. Kept by the triggers on ``orders`` like
+    ClientSalesRow; the churn warnings' sales drops compare two of them."""
+
+    __tablename__ = "client_month_sales"
+    __table_args__ = (Index("ix_client_month_sales_month", "month", "client_id", "cents"),)
+
+    client_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    cents: Mapped[int] = mapped_column(BigInteger)
+    won_orders: Mapped[int] = mapped_column(Integer)
+
+
+# Tables the database keeps itself (triggers), from rows of other tables: a
+# copy between databases leaves them to the target's triggers.
+DERIVED_TABLES = (ClientSalesRow.__tablename__, ClientMonthSalesRow.__tablename__)
 
 
 class SalesTargetRow(Base):
