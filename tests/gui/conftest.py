@@ -20,6 +20,7 @@ from desktop_crm.services.registry import Services
 from desktop_crm.storage.database import Database
 from desktop_crm.ui import operations
 from desktop_crm.ui.clients.record_page import RecordPage
+from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.owner_scope import ScopeMemory
 
@@ -39,6 +40,16 @@ def shown(qtbot, window: MainWindow) -> Iterator[MainWindow]:  # type: ignore[no
         window.clients.editor.revert()
     window.close()
     window.deleteLater()
+
+
+def clients_tab(qtbot, service: ClientService) -> ClientsTab:  # type: ignore[no-untyped-def]
+    """A Clients tab of ``service`` alone, shown at 1200 x 700."""
+    tab = ClientsTab(service)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 700)
+    tab.show()
+    qtbot.waitExposed(tab)
+    return tab
 
 
 def today_filled(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.clients.tab import ClientsTab
-from tests.gui.conftest import type_text
+from tests.gui.conftest import clients_tab, type_text
 
 MOST = 10
 HITS = 2 * MOST + 5
@@ -25,12 +25,7 @@ def tab(qtbot, db, monkeypatch) -> ClientsTab:  # type: ignore[no-untyped-def]
     for n in range(HITS):
         service.save(ClientCard(name=f"测试{n:03d}", owner="me"))
     service.save(ClientCard(name="王芳", owner="me"))
-    tab = ClientsTab(service)
-    qtbot.addWidget(tab)
-    tab.resize(1200, 700)
-    tab.show()
-    qtbot.waitExposed(tab)
-    return tab
+    return clients_tab(qtbot, service)
 
 
 @pytest.mark.parametrize(("lang", "more", "exact"), [

@@ -18,20 +18,11 @@ from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.clients.fields import PhoneRow
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.clients.tab import ClientsTab
-from tests.gui.conftest import type_text
+from tests.gui.conftest import clients_tab, type_text
 
 pytestmark = pytest.mark.both_engines
 
 MANY = 2 * ClientListModel.PAGE + 22  # three pages of rows
-
-
-def _tab(qtbot, service: ClientService) -> ClientsTab:  # type: ignore[no-untyped-def]
-    tab = ClientsTab(service)
-    qtbot.addWidget(tab)
-    tab.resize(1200, 700)
-    tab.show()
-    qtbot.waitExposed(tab)
-    return tab
 
 
 def _names(tab: ClientsTab) -> list[str]:
@@ -58,7 +49,7 @@ def test_the_list_is_read_once_at_start_in_name_order(qtbot, db, many,  # type: 
         return read(flt)
 
     monkeypatch.setattr(service, "list_ids", counted)
-    tab = _tab(qtbot, service)
+    tab = clients_tab(qtbot, service)
     assert len(reads) == 1
     assert _names(tab) == sorted(many)
     header = tab.view.horizontalHeader()
@@ -69,7 +60,7 @@ def test_the_list_is_read_once_at_start_in_name_order(qtbot, db, many,  # type: 
 
 def test_a_search_with_more_hits_than_a_page_lists_them_all(qtbot, db, many):  # type: ignore[no-untyped-def]
     service = ClientService(db, user="me")
-    tab = _tab(qtbot, service)
+    tab = clients_tab(qtbot, service)
     type_text(tab.search, "测试")
     model = tab.model
     assert model.rowCount() == MANY
@@ -87,7 +78,7 @@ def test_a_search_with_more_hits_than_a_page_lists_them_all(qtbot, db, many):  #
 
 def test_the_selection_stays_across_a_refresh(qtbot, db, many):  # type: ignore[no-untyped-def]
     service = ClientService(db, user="me")
-    tab = _tab(qtbot, service)
+    tab = clients_tab(qtbot, service)
     type_text(tab.search, "测试")
     chosen = many["测试120"]
     tab.view.selectRow(tab.model.row_of(chosen) or 0)
@@ -117,7 +108,7 @@ def test_an_opened_card_shows_its_own_sections_timeline_and_history(qtbot, db): 
                                             summary=summary))
     service.log_interaction(Interaction(client_id=second, channel=Channel.CALL,
                                         occurred_at=start, summary="李娜的电话"))
-    tab = _tab(qtbot, service)
+    tab = clients_tab(qtbot, service)
     editor = tab.editor
 
     def open_card(client_id: int) -> list[str]:
@@ -158,7 +149,7 @@ def test_a_field_marked_invalid_is_cleared_when_the_card_is_loaded_again(qtbot, 
     service = ClientService(db, user="me")
     first = service.save(ClientCard(name="王芳", owner="me", phones=[Phone("138 0013 8000")]))
     other = service.save(ClientCard(name="李娜", owner="me"))
-    tab = _tab(qtbot, service)
+    tab = clients_tab(qtbot, service)
     editor = tab.editor
     tab.view.selectRow(tab.model.row_of(first) or 0)
     editor.basics.email.setText("not an e-mail")
