@@ -26,7 +26,13 @@ from sqlalchemy.orm import Session
 from desktop_crm.i18n import _
 from desktop_crm.storage import search_index
 from desktop_crm.storage.database import Database, DatabaseError, sqlite_path, unusable_url_error
-from desktop_crm.storage.models import DERIVED_TABLES, Base, Client, ClientPhotoRow
+from desktop_crm.storage.models import (
+    DERIVED_TABLES,
+    Base,
+    Client,
+    ClientPhotoRow,
+    client_rank_keys,
+)
 
 BATCH = 2000  # rows read and written at a time: a few MB at most
 # photos are up to a few hundred KB each: fewer at a time keep that true
@@ -38,8 +44,10 @@ CLIENTS = Client.__tablename__
 def tables() -> list[Table]:
     """Every table of the models, parents before children; not those the
     database derives itself (``DERIVED_TABLES``: the target's triggers fill
-    them from the copied rows)."""
-    return [t for t in Base.metadata.sorted_tables if t.name not in DERIVED_TABLES]
+    them from the copied rows), nor the search's rank keys (``rebuild_index``
+    writes them with the search index)."""
+    return [t for t in Base.metadata.sorted_tables
+            if t.name not in DERIVED_TABLES and t is not client_rank_keys]
 
 
 def snapshot(session: Session) -> None:

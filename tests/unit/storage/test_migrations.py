@@ -84,6 +84,11 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"rowid": 1, "body": CLIENT_1_INDEX},
         {"rowid": 2, "body": CLIENT_2_INDEX},
     ],
+    "client_rank_keys": [  # the search's rank keys (role 0: the name, 1: its pinyin)
+        {"client_id": 1, "role": 0, "key": "曾国方"},
+        {"client_id": 1, "role": 1, "key": "zengguofang"},
+        {"client_id": 2, "role": 0, "key": "远航贸易"},
+    ],
     "tags": [{"id": 1, "name": "VIP"}, {"id": 2, "name": "展会"}],
     "client_tags": [{"client_id": 1, "tag_id": 1}, {"client_id": 2, "tag_id": 2}],
     "important_dates": [
