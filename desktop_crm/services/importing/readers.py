@@ -22,6 +22,7 @@ import mmap
 import os
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -211,7 +212,9 @@ def _read_zip(path: Path, sheet: str | None,
                 guards.check_directory(path, view)  # reads the end record only
             with zipfile.ZipFile(fh) as archive:
                 return _read_archive(path, archive, sheet, sheet_order)
-    except (zipfile.BadZipFile, EOFError, ValueError, OSError, NotImplementedError) as exc:
+    # zlib.error: a part's deflate stream is broken (bytes changed in it)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError,
+            NotImplementedError) as exc:
         raise _damaged(path, str(exc)) from exc
 
 
@@ -270,7 +273,7 @@ def _check_crcs(path: Path, archive: zipfile.ZipFile, skipped: set[str]) -> None
             with archive.open(info) as part:
                 while part.read(1 << 20):
                     pass
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, zlib.error):
             raise _damaged(path, info.filename) from None
 
 

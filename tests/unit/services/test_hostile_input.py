@@ -307,6 +307,33 @@ def test_zip_bomb_is_refused_from_the_zip_directory(tmp_path: Path, seeded: Path
     assert full_dump(seeded) == before
 
 
+@pytest.mark.parametrize("part", ["[Content_Types].xml", "xl/worksheets/sheet1.xml"])
+def test_a_broken_deflate_stream_is_one_line(tmp_path: Path, seeded: Path, part: str) -> None:
+    """Bytes changed inside a part's compressed data (a bad disk or download):
+    zlib fails before the CRC is reached. One line and exit 2, on the first
+    part read (the prolog check) as on a sheet, and nothing written."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名", "电话"])
+    for n in range(2000):
+        sheet.append([f"客户{n}", f"139{n:08d}"])
+    good = tmp_path / "good.xlsx"
+    book.save(good)
+    with zipfile.ZipFile(good) as archive:
+        info = archive.getinfo(part)
+    data = bytearray(good.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for k in range(16):  # inside the stream, past its first block header
+        data[start + min(40, info.compress_size // 2) + k] ^= 0xFF
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(bytes(data))
+    before = full_dump(seeded)
+    result = run_import(tmp_path, str(broken), "--db", str(seeded))
+    assert_refused(result, broken, "damaged or incomplete")
+    assert full_dump(seeded) == before
+
+
 def test_a_part_packed_too_tightly_is_refused(tmp_path: Path) -> None:
     """Under the size limits but packed 1,000 times: no sheet packs like that."""
     bomb = bomb_xlsx(tmp_path / "dense.xlsx", 256 << 20)
