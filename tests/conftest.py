@@ -268,6 +268,19 @@ class Clock:
         self.now = datetime.combine(day, self.now.time())
 
 
+def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    """An .xlsx at ``path`` whose first sheet holds ``rows``, written by openpyxl."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
 def write_ods(path: Path, content: str) -> Path:
     """An OpenDocument spreadsheet at ``path`` whose content.xml is ``content``."""
     with zipfile.ZipFile(path, "w") as z:

@@ -8,22 +8,13 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from openpyxl import Workbook
 
 from desktop_crm.cli import main
+from tests.conftest import write_xlsx
 
-
-def _xlsx(path: Path, rows: list[list[Any]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+_xlsx = write_xlsx
 
 
 CLIENTS = [["姓名", "公司", "手机"],

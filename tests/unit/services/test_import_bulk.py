@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from desktop_crm.domain.client import ClientCard, Phone
@@ -18,7 +17,7 @@ from desktop_crm.storage import card_inserts, search_index
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Client, client_rank_keys
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, write_xlsx
 from tests.unit.services.test_import import dump
 
 HEADERS = ["姓名", "公司", "手机", "电子邮件", "标签", "生日"]
@@ -38,14 +37,7 @@ def _rows(count: int) -> list[list[Any]]:
     return rows
 
 
-def _xlsx(path: Path, rows: list[list[Any]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
+_xlsx = write_xlsx
 
 
 @pytest.fixture
