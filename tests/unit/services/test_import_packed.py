@@ -43,3 +43,18 @@ def test_new_cards_behave_as_the_list_of_rows_and_cards() -> None:
     assert cards[1][1] == _card("乙") and cards.row(1) == 5
     assert [c.name for c in cards.cards([1, 0])] == ["乙", "丙"]
     assert [c.name for c in cards.cards([1])[0:1]] == ["乙"]
+
+
+def test_empty_lists_sets_and_dicts_are_not_held_by_a_packed_card() -> None:
+    card = ClientCard(name="赵六", phones=[Phone("13900000001")])
+    packed = pack(card)
+    # 100,000 imported cards: an empty set, dict and three lists each took 40 MB
+    assert not [v for v in packed if isinstance(v, (list, set, dict)) and not v]
+    first, second = unpack(packed), unpack(packed)
+    assert first == card == second
+    assert (first.tags, first.dates, first.family, first.profile, first.profile_private) == \
+        ([], [], [], {}, set())
+    first.tags.append("新")  # each unpacked card has empty containers of its own
+    first.profile_private.add(1)
+    assert second.tags == [] and second.profile_private == set() and card.tags == []
+    assert unpack(packed).tags == []
