@@ -89,7 +89,8 @@ def insert_cards(session: Session, cards: Sequence[ClientCard], now: datetime) -
         for i in part:
             card, cid = cards[i], ids[i]
             # the sort key's pinyin, then the entry's of the same name: read once
-            clients.append({**card_rows.client_values(card), "id": cid, "created_at": now,
+            clients.append({**card_rows.client_values(card, entries.sort_key), "id": cid,
+                            "created_at": now,
                             "updated_at": now, "uuid": card.uuid or new_uuid()})
             tags = card_rows.tag_names(card)
             entries.add(cid, card.name.strip(), card.company.strip(),

@@ -274,6 +274,10 @@ class BulkIndex:
     def __len__(self) -> int:
         return len(self._rows)
 
+    def sort_key(self, name: str) -> str:
+        """``domain.search.sort_key`` of ``name``, cached with the entries' own."""
+        return self._sort_key(name)
+
     def add(self, client_id: int, name: str, company: str, phones: Iterable[str],
             extra: Iterable[str]) -> None:
         """Queue the entry of a new client: ``phones`` are digit strings,
