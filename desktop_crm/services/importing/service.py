@@ -177,7 +177,7 @@ def open_source(path: Path | str, sheet: str | None = None,
     return source
 
 
-@dataclass
+@dataclass(slots=True)  # a plan holds one per row: no dictionary each (100,000 rows: 28 MB)
 class PlannedRow:
     """What importing one row will do.
 
