@@ -31,7 +31,7 @@ from desktop_crm.storage.models import Client, ClientPhone, ClientTag, Important
 
 # Cards per round of executemany: bounds the row dicts held at once, and is
 # far below PostgreSQL's 65,535 parameters for the id lists.
-CHUNK = 5_000
+CHUNK = 2_000
 
 
 def _table(model: Any) -> Table:
