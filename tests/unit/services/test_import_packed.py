@@ -67,3 +67,33 @@ def test_a_planned_row_has_no_dictionary_of_its_own() -> None:
     assert not hasattr(row, "__dict__")
     assert (row.row, row.action, row.client_id, row.duplicate_of, row.name) == \
         (7, CREATE, None, None, "张伟")
+
+
+def test_phones_and_tags_are_packed_small_and_come_back_as_the_cards_own() -> None:
+    from desktop_crm.domain.enums import PhoneKind
+
+    one = ClientCard(name="甲", phones=[Phone("13900000001"), Phone("010-1234", PhoneKind.OFFICE)],
+                     tags=["老" + "客户", "VIP"])
+    two = ClientCard(name="乙", tags=["老" + "客户"])
+    packed_one, packed_two = pack(one), pack(two)
+    # no Phone objects of their own dictionary each; a tag's text once for all cards
+    assert not [v for v in packed_one if isinstance(v, list) and v
+                and isinstance(v[0], Phone)]
+    tags_one = next(v for v in packed_one if isinstance(v, tuple) and "VIP" in v)
+    tags_two = next(v for v in packed_two if isinstance(v, tuple) and "老客户" in v)
+    assert tags_one[0] is tags_two[0]
+    first, again = unpack(packed_one), unpack(packed_one)
+    assert first == one == again
+    assert first.phones == [Phone("13900000001"), Phone("010-1234", PhoneKind.OFFICE)]
+    assert isinstance(first.phones, list) and isinstance(first.tags, list)
+    first.phones.append(Phone("1"))
+    first.phones[0].number = "0"
+    first.tags.append("新")
+    assert again.phones[0].number == "13900000001" and len(again.phones) == 2
+    assert unpack(packed_one) == one and unpack(packed_two) == two
+
+
+def test_a_phone_with_more_than_its_fields_is_kept_as_it_is() -> None:
+    card = ClientCard(name="丙", phones=[Phone("13900000002")])
+    card.phones[0].note = "x"  # type: ignore[attr-defined]
+    assert unpack(pack(card)).phones[0] is card.phones[0]
