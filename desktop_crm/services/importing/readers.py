@@ -348,12 +348,15 @@ def _read_workbook(path: Path, data: bytes | None, kind: str, sheet: str | None,
             # of text became 47 MB). isprintable() first: a C check, ten times
             # cheaper than the regex, and true for all but text with line
             # breaks, tabs or control characters
+            # Each row is copied to a list of its exact length: one built by
+            # appending has room for 52 cells when it holds 41 (9 MB).
             keep = _Shared().keep
-            rows = [[None if v is None or v == "" else
-                     v if v.__class__ not in _SHARED else
-                     keep(v) if v.__class__ is not str or v.isprintable() or not has_control(v)
-                     else guards.strip_controls(v) or None
-                     for v in r] for r in ws.iter_rows()]
+            rows = [list([None if v is None or v == "" else
+                          v if v.__class__ not in _SHARED else
+                          keep(v) if v.__class__ is not str or v.isprintable()
+                          or not has_control(v)
+                          else guards.strip_controls(v) or None
+                          for v in r]) for r in ws.iter_rows()]
             start = ws.start
             del ws, keep  # the sheet's own copy of the cells: let go before the next step
             first_row = (start[0] + 1) if start else 1
