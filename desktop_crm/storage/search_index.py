@@ -281,7 +281,7 @@ class BulkIndex:
     def __init__(self) -> None:
         self._parts = lru_cache(maxsize=262_144)(_joined_parts)
         self._spaced = lru_cache(maxsize=65_536)(search.spaced_cjk)
-        self._sort_key = lru_cache(maxsize=262_144)(search.sort_key)
+        self._sort_key = search.sort_key  # cached by itself
         self._rows: list[dict[str, Any]] = []
         self._keys: dict[int, list[tuple[str, int]]] = {}
 
