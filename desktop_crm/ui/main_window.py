@@ -33,7 +33,6 @@ from desktop_crm.services.registry import Services
 from desktop_crm.services.reminders import DueCount, ReminderSchedule
 from desktop_crm.storage import held_files
 from desktop_crm.storage.database import Database, DatabaseError, shown_url
-from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.app_icon import app_icon
 from desktop_crm.ui.changes import Changes, TabPage, client_ids
 from desktop_crm.ui.menu_keys import NEW_COMPLAINT, SCAN_CARD
@@ -89,6 +88,14 @@ def _transfer() -> ModuleType:
     from desktop_crm.ui import transfer
 
     return transfer
+
+
+def _file_dialogs() -> ModuleType:
+    """ui.file_dialogs (Qt's file dialog and its models), loaded when a file
+    is first chosen."""
+    from desktop_crm.ui import file_dialogs
+
+    return file_dialogs
 
 
 def _close_to_tray() -> ModuleType:
@@ -668,9 +675,9 @@ class MainWindow(QMainWindow):
         start = str(self.db.path.parent) if self.db.path else str(Path.home())
         pattern = _("Desktop CRM database (*.db);;All files (*)")
         if create:
-            path = file_dialogs.save_file(self, _("New database"), start, pattern)
+            path = _file_dialogs().save_file(self, _("New database"), start, pattern)
         else:
-            path = file_dialogs.open_file(self, _("Open database"), start, pattern)
+            path = _file_dialogs().open_file(self, _("Open database"), start, pattern)
         if path is None:
             return
         if held_files.held_database(path) is not None:
@@ -849,7 +856,7 @@ class MainWindow(QMainWindow):
         """File > Export care calendar: the next year's agenda as an .ics file,
         written on a worker thread."""
         start = start_folder(self.settings, self.db)  # never the hidden data folder
-        chosen = file_dialogs.save_file(
+        chosen = _file_dialogs().save_file(
             self, _("Export care calendar"), start / "care-calendar.ics",
             _("iCalendar file (*.ics)"))
         if chosen is None:
