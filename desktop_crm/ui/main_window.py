@@ -62,6 +62,12 @@ if TYPE_CHECKING:  # what only a menu action or a tab not shown at start needs l
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
 CHECK_POLL_MS = 25
+# Today is read once the window is on screen, saying "Loading…": on X11 the
+# window is mapped and exposed some event-loop turns after show(), and a read
+# begun before would keep it off screen until it ends. Polled this often, and
+# at most this many times (a window started minimized or elsewhere reads anyway).
+EXPOSE_POLL_MS = 5
+EXPOSE_POLLS = 60
 TAB_KEY = "window/tab"  # the tab the window was closed on: it opens on it next time
 EXPORT_DAYS = 365  # the .ics file covers the coming year
 # The tabs, in their order: attribute, title, the list | details splitter's
@@ -154,6 +160,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._today_count = (0, 0)
         self._fill_scheduled = False
+        self._expose_polls = 0
         self._clients_if_idle = False  # set by _start_tab
         self._pages: dict[str, QWidget] = {}  # the tabs built so far
         self._splitter_states: dict[str, QByteArray] = {}  # of tabs of a closed database
@@ -195,7 +202,13 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._fill_after_show)
 
     def _fill_after_show(self) -> None:
+        handle = self.windowHandle()
+        if handle is not None and not handle.isExposed() and self._expose_polls < EXPOSE_POLLS:
+            self._expose_polls += 1
+            QTimer.singleShot(EXPOSE_POLL_MS, self, self._fill_after_show)
+            return
         self._fill_scheduled = False
+        self.repaint()  # "Loading…" on screen now, not after the read
         start = self.tabs.currentWidget()
         if not self.today.loaded:
             self.today.refresh()
