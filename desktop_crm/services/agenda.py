@@ -343,19 +343,35 @@ class _Builder:
             return self.start
         return self.start - timedelta(days=self.churn.keep_days)
 
+    def _ahead(self) -> dict[SpecKey, int] | None:
+        """For Today's list (``due_on``): each yearly key's days from that day
+        to its first day in the window (negative when past), so that the
+        queries read only the dates whose reminder has begun; None for an
+        agenda, which shows every date of its window."""
+        if self.due_on is None:
+            return None
+        due = self.due_on.toordinal()
+        return {key: min(day for day, _year in days).toordinal() - due
+                for key, days in self.occurrences.items() if days}
+
     def collect(self, s: Session) -> None:
         done = repo.done_keys(s, min(self.first, self._churn_first()), self.end,
                               CHURN_SOURCES if self.churn is not None else ())
+        ahead = self._ahead()
+        remind = self.settings.remind
         if self.kinds & {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
                          AgendaKind.CUSTOM_DATE}:
-            self._dated(repo.dates_with_keys(s, self.occurrences, self.owner),
+            leads = {stored: remind(kind) for stored, kind in _DATE_KINDS.items()}
+            self._dated(repo.dates_with_keys(s, self.occurrences, self.owner, ahead, leads),
                         Source.IMPORTANT_DATE)
         if AgendaKind.FAMILY_BIRTHDAY in self.kinds:
-            self._dated(repo.family_birthdays_with_keys(s, self.occurrences, self.owner),
-                        Source.FAMILY_MEMBER)
+            self._dated(repo.family_birthdays_with_keys(
+                s, self.occurrences, self.owner, ahead, remind(AgendaKind.FAMILY_BIRTHDAY)),
+                Source.FAMILY_MEMBER)
         if AgendaKind.CONTACT_BIRTHDAY in self.kinds:
-            self._dated(repo.contact_birthdays_with_keys(s, self.occurrences, self.owner),
-                        Source.CONTACT_PERSON)
+            self._dated(repo.contact_birthdays_with_keys(
+                s, self.occurrences, self.owner, ahead, remind(AgendaKind.CONTACT_BIRTHDAY)),
+                Source.CONTACT_PERSON)
         if self.kinds & {AgendaKind.FOUNDING_ANNIVERSARY, AgendaKind.RELATIONSHIP_ANNIVERSARY}:
             self._anniversaries(s)
         if AgendaKind.FOLLOW_UP in self.kinds:
@@ -394,8 +410,9 @@ class _Builder:
 
     def _anniversaries(self, s: Session) -> None:
         solar = {(k[1], k[2]): v for k, v in self.occurrences.items() if k[0] == SOLAR}
-        for client_id, name, founded, since in repo.client_anniversaries(s, solar,
-                                                                              self.owner):
+        for client_id, name, founded, since in repo.client_anniversaries(
+                s, self._month_days(solar, AgendaKind.FOUNDING_ANNIVERSARY),
+                self.owner, self._month_days(solar, AgendaKind.RELATIONSHIP_ANNIVERSARY)):
             for kind, source, value in (
                 (AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING, founded),
                 (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP, since),
@@ -408,6 +425,16 @@ class _Builder:
                         self.items.append(AgendaItem(
                             day, kind, source, client_id, client_id, name, "",
                             year - value.year, self.settings.remind(kind), 0, spec))
+
+    def _month_days(self, solar: dict[tuple[int, int], list[tuple[date, int]]],
+                    kind: AgendaKind) -> list[tuple[int, int]]:
+        """The (month, day) keys whose solar dates a source of ``kind`` reads:
+        up to the kind's own reminder on Today's list, all of ``solar`` on an
+        agenda (none when the kind is not wanted)."""
+        if kind not in self.kinds:
+            return []
+        last = self._end(self._lead(kind))
+        return [key for key, days in solar.items() if any(day <= last for day, _y in days)]
 
     def _follow_ups(self, s: Session) -> None:
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)
@@ -469,15 +496,19 @@ class _Builder:
                                              None, remind))
 
     def _festivals(self, s: Session) -> None:
-        count = repo.count_graded(s, self.settings.festival_grades, self.owner)
         remind = self.settings.remind(AgendaKind.FESTIVAL)
+        found = []
         for index, fest in enumerate(FESTIVALS):
             key: SpecKey = (fest.spec.calendar, fest.spec.month, fest.spec.day, False)
             for day, _year in self.occurrences.get(key, []):
                 if self.include_overdue or day >= self.start:
-                    self.items.append(AgendaItem(day, AgendaKind.FESTIVAL, Source.FESTIVAL,
-                                                 index, None, "", fest.key, None, remind, count,
-                                                 fest.spec))
+                    found.append((day, index, fest))
+        if not found:
+            return  # the greeting list is counted only when a festival falls in the window
+        count = repo.count_graded(s, self.settings.festival_grades, self.owner)
+        for day, index, fest in found:
+            self.items.append(AgendaItem(day, AgendaKind.FESTIVAL, Source.FESTIVAL, index,
+                                         None, "", fest.key, None, remind, count, fest.spec))
 
 
 def month_grid(year: int, month: int) -> tuple[date, date]:

@@ -10,7 +10,7 @@ columns do the rest. No stored date is converted per query.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -99,42 +99,74 @@ def _of(session: Session, alias: str, owner: str | None, params: dict[str, Any])
     return f"{condition} AND {dialect.unindexed(session, alias + '.owner')} = :owner"
 
 
-def _keys_cte(keys: Iterable[SpecKey]) -> tuple[str, dict[str, Any]]:
+def _keys_cte(keys: Iterable[SpecKey], ahead: Mapping[SpecKey, int] | None = None
+              ) -> tuple[str, dict[str, Any]]:
+    """The CTE ``k`` of the keys, with ``ahead`` as a fifth column (``ahead``
+    given: only its keys)."""
     rows, params = [], {}
-    for n, key in enumerate(keys):
-        rows.append(f"(:c{n}, :m{n}, :d{n}, :l{n})")
+    for n, key in enumerate(keys if ahead is None else ahead):
+        rows.append(f"(:c{n}, :m{n}, :d{n}, :l{n}" + ("" if ahead is None else f", :a{n}") + ")")
         params.update({f"c{n}": key[0], f"m{n}": key[1], f"d{n}": key[2],
                        f"l{n}": bool(key[3])})
-    return f"WITH k(cal, m, d, leap) AS (VALUES {', '.join(rows)})", params
+        if ahead is not None:
+            params[f"a{n}"] = ahead[key]
+    columns = "cal, m, d, leap" + ("" if ahead is None else ", ahead")
+    return f"WITH k({columns}) AS (VALUES {', '.join(rows)})", params
 
 
-def dates_with_keys(session: Session, keys: Iterable[SpecKey], owner: str | None = None
-                    ) -> list[Row]:
+def _reminded(ahead: Mapping[SpecKey, int] | None, own: str, leads: Mapping[str, int],
+              kind: str, params: dict[str, Any]) -> str:
+    """With ``ahead`` (Today's list: days from today to each key's first day
+    in the window, negative when already past), the condition "the row's
+    reminder has begun": its own lead time ``own`` (SQL) or else its kind's
+    from ``leads`` (stored kind -> days; the SQL ``kind`` picks it), at least
+    the key's days ahead. Cards of items not due yet are never read."""
+    if ahead is None:
+        return ""
+    cases = []
+    for n, (stored, days) in enumerate(sorted(leads.items())):
+        params[f"kind{n}"], params[f"lead{n}"] = stored, days
+        cases.append(f"WHEN :kind{n} THEN :lead{n}")
+    default = f"CASE {kind} {' '.join(cases)} ELSE 0 END" if len(cases) > 1 else (
+        ":lead0" if cases else "0")
+    return f" AND k.ahead <= coalesce({own}, {default})"
+
+
+def dates_with_keys(session: Session, keys: Iterable[SpecKey], owner: str | None = None,
+                    ahead: Mapping[SpecKey, int] | None = None,
+                    leads: Mapping[str, int] | None = None) -> list[Row]:
     """Live clients' important dates (birthdays, anniversaries, custom) with one of
     ``keys``: (id, client id, client, kind, label, calendar, month, day, leap,
     year, remind days). With ``owner``: only that owner's clients (so for
-    every query below)."""
-    cte, params = _keys_cte(keys)
+    every query below). With ``ahead`` (key -> days from the day the list is
+    for to the key's first occurrence) only the rows whose reminder (their
+    own, or their kind's default from ``leads``) reaches that far."""
+    cte, params = _keys_cte(keys, ahead)
     if not params:
         return []
     live = _of(session, "c", owner, params)
+    due = _reminded(ahead, "i.remind_days", leads or {}, "i.kind", params)
     return _fetch(session, f"""{cte}
         SELECT i.id, i.client_id, c.name, i.kind, i.label, i.calendar, i.month, i.day,
                i.leap, i.year, i.remind_days
         FROM k JOIN important_dates i
                ON i.calendar = k.cal AND i.month = k.m AND i.day = k.d AND i.leap = k.leap
              JOIN clients c ON c.id = i.client_id
-        WHERE {live}""", params)
+        WHERE {live}{due}""", params)
 
 
 def family_birthdays_with_keys(session: Session, keys: Iterable[SpecKey],
-                               owner: str | None = None) -> list[Row]:
+                               owner: str | None = None,
+                               ahead: Mapping[SpecKey, int] | None = None,
+                               lead: int = 0) -> list[Row]:
     """Family members' birthdays with one of ``keys``, same columns as
-    ``dates_with_keys`` (kind "family", label = relation and name)."""
-    cte, params = _keys_cte(keys)
+    ``dates_with_keys`` (kind "family", label = relation and name); ``ahead``
+    as there, ``lead`` the kind's default reminder."""
+    cte, params = _keys_cte(keys, ahead)
     if not params:
         return []
     live = _of(session, "c", owner, params)
+    due = _reminded(ahead, "f.birth_remind_days", {"family": lead}, "'family'", params)
     return _fetch(session, f"""{cte}
         SELECT f.id, f.client_id, c.name, 'family', trim(f.relation || ' ' || f.name),
                f.birth_calendar, f.birth_month, f.birth_day, f.birth_leap, f.birth_year,
@@ -143,18 +175,22 @@ def family_birthdays_with_keys(session: Session, keys: Iterable[SpecKey],
                ON f.birth_calendar = k.cal AND f.birth_month = k.m AND f.birth_day = k.d
                   AND f.birth_leap = k.leap
              JOIN clients c ON c.id = f.client_id
-        WHERE {live}""", params)
+        WHERE {live}{due}""", params)
 
 
 def contact_birthdays_with_keys(session: Session, keys: Iterable[SpecKey],
-                                owner: str | None = None) -> list[Row]:
+                                owner: str | None = None,
+                                ahead: Mapping[SpecKey, int] | None = None,
+                                lead: int = 0) -> list[Row]:
     """Organisations' contact people's birthdays with one of ``keys``, same
     columns as ``dates_with_keys`` (kind "contact", label = the person's name,
-    remind days None: the kind's default)."""
-    cte, params = _keys_cte(keys)
+    remind days None: the kind's default); ``ahead`` as there, ``lead`` the
+    kind's reminder."""
+    cte, params = _keys_cte(keys, ahead)
     if not params:
         return []
     live = _of(session, "c", owner, params)
+    due = _reminded(ahead, "NULL", {"contact": lead}, "'contact'", params)
     return _fetch(session, f"""{cte}
         SELECT p.id, p.client_id, c.name, 'contact', p.name,
                p.birth_calendar, p.birth_month, p.birth_day, p.birth_leap, p.birth_year,
@@ -163,27 +199,38 @@ def contact_birthdays_with_keys(session: Session, keys: Iterable[SpecKey],
                ON p.birth_calendar = k.cal AND p.birth_month = k.m AND p.birth_day = k.d
                   AND p.birth_leap = k.leap
              JOIN clients c ON c.id = p.client_id
-        WHERE {live}""", params)
+        WHERE {live}{due}""", params)
 
 
 def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]],
-                         owner: str | None = None) -> list[Row]:
-    """Live clients founded or won on one of ``month_days`` (month, day):
-    (id, name, founded_on, relationship_since), dates or None. The expression
-    indexes on the month-day of both dates answer it."""
-    wanted = dialect.month_day_keys(session, month_days)
-    if not wanted:
+                         owner: str | None = None,
+                         since_days: Iterable[tuple[int, int]] | None = None) -> list[Row]:
+    """Live clients founded on one of ``month_days`` (month, day) or won on one
+    of ``since_days`` (default: the same days): (id, name, founded_on,
+    relationship_since), dates or None. The expression indexes on the
+    month-day of both dates answer it."""
+    founded_keys = dialect.month_day_keys(session, month_days)
+    since_keys = (founded_keys if since_days is None
+                  else dialect.month_day_keys(session, since_days))
+    if not founded_keys and not since_keys:
         return []
     founded = dialect.month_day_sql(session, "founded_on")
     since = dialect.month_day_sql(session, "relationship_since")
-    params: dict[str, Any] = {"keys": wanted}
+    params: dict[str, Any] = {}
+    parts: list[str] = []
+    binds: list[BindParameter[Any]] = []
+    for name, column, keys in (("founded_keys", founded, founded_keys),
+                               ("since_keys", since, since_keys)):
+        if keys:
+            params[name] = keys
+            parts.append(f"{column} IN :{name}")
+            binds.append(bindparam(name, expanding=True))
     live = _of(session, "clients", owner, params)
     return _fetch(session, f"""
         SELECT id, name, founded_on AS founded_on, relationship_since AS relationship_since
         FROM clients
-        WHERE {live} AND ({founded} IN :keys OR {since} IN :keys)""",
-                  params, [bindparam("keys", expanding=True)],
-                  {"founded_on": Date, "relationship_since": Date})
+        WHERE {live} AND ({" OR ".join(parts)})""",
+                  params, binds, {"founded_on": Date, "relationship_since": Date})
 
 
 def open_follow_ups(session: Session, until: date, owner: str | None = None) -> list[Row]:
