@@ -61,6 +61,9 @@ _DATE_KINDS = {
     "contact": AgendaKind.CONTACT_BIRTHDAY,
 }
 
+# The sources whose queries leave their done days out themselves.
+_DATED_SOURCES = (Source.IMPORTANT_DATE, Source.FAMILY_MEMBER, Source.CONTACT_PERSON)
+
 # The kinds found through the window's recurring dates (``occurrences_between``),
 # and those whose single dates can set their own reminder.
 _OCCURRING = (*_DATE_KINDS.values(), AgendaKind.FOUNDING_ANNIVERSARY,
@@ -343,35 +346,27 @@ class _Builder:
             return self.start
         return self.start - timedelta(days=self.churn.keep_days)
 
-    def _ahead(self) -> dict[SpecKey, int] | None:
-        """For Today's list (``due_on``): each yearly key's days from that day
-        to its first day in the window (negative when past), so that the
-        queries read only the dates whose reminder has begun; None for an
-        agenda, which shows every date of its window."""
-        if self.due_on is None:
-            return None
-        due = self.due_on.toordinal()
-        return {key: min(day for day, _year in days).toordinal() - due
-                for key, days in self.occurrences.items() if days}
-
     def collect(self, s: Session) -> None:
+        # the yearly dates' queries leave their done days out themselves, as do
+        # the churn warnings'
         done = repo.done_keys(s, min(self.first, self._churn_first()), self.end,
-                              CHURN_SOURCES if self.churn is not None else ())
-        ahead = self._ahead()
+                              (*_DATED_SOURCES,
+                               *(CHURN_SOURCES if self.churn is not None else ())))
         remind = self.settings.remind
+        due_on, occurrences = self.due_on, self.occurrences
         if self.kinds & {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
                          AgendaKind.CUSTOM_DATE}:
             leads = {stored: remind(kind) for stored, kind in _DATE_KINDS.items()}
-            self._dated(repo.dates_with_keys(s, self.occurrences, self.owner, ahead, leads),
-                        Source.IMPORTANT_DATE)
+            self._dated(repo.dates_with_keys(s, occurrences, Source.IMPORTANT_DATE, self.owner,
+                                             due_on, leads), Source.IMPORTANT_DATE)
         if AgendaKind.FAMILY_BIRTHDAY in self.kinds:
             self._dated(repo.family_birthdays_with_keys(
-                s, self.occurrences, self.owner, ahead, remind(AgendaKind.FAMILY_BIRTHDAY)),
-                Source.FAMILY_MEMBER)
+                s, occurrences, Source.FAMILY_MEMBER, self.owner, due_on,
+                remind(AgendaKind.FAMILY_BIRTHDAY)), Source.FAMILY_MEMBER)
         if AgendaKind.CONTACT_BIRTHDAY in self.kinds:
             self._dated(repo.contact_birthdays_with_keys(
-                s, self.occurrences, self.owner, ahead, remind(AgendaKind.CONTACT_BIRTHDAY)),
-                Source.CONTACT_PERSON)
+                s, occurrences, Source.CONTACT_PERSON, self.owner, due_on,
+                remind(AgendaKind.CONTACT_BIRTHDAY)), Source.CONTACT_PERSON)
         if self.kinds & {AgendaKind.FOUNDING_ANNIVERSARY, AgendaKind.RELATIONSHIP_ANNIVERSARY}:
             self._anniversaries(s)
         if AgendaKind.FOLLOW_UP in self.kinds:
@@ -392,21 +387,20 @@ class _Builder:
             self.items = [i for i in self.items if (i.source, i.ref, i.day) not in done]
 
     def _dated(self, rows: list[repo.Row], source: str) -> None:
-        kinds, items, occurrences = self.kinds, self.items, self.occurrences
+        """Items of yearly dates: one query row per date and day it falls on."""
+        kinds, items = self.kinds, self.items
         remind_default = {k: self.settings.remind(k) for k in _DATE_KINDS.values()}
-        for ref, client_id, name, stored_kind, label, cal, month, mday, leap, year, remind \
-                in rows:
+        for ref, client_id, name, stored_kind, label, cal, month, mday, leap, year, remind, \
+                day, occ_year in rows:
             kind = _DATE_KINDS.get(stored_kind)
             if kind is None or kind not in kinds:
                 continue
-            spec = DateSpec(cal, month, mday, year, bool(leap))
-            lead = remind if remind is not None else remind_default[kind]
-            for day, occ_year in occurrences[(cal, month, mday, bool(leap))]:
-                years = occ_year - year if year is not None else None
-                if years is not None and years <= 0:
-                    continue  # the original date itself is not an anniversary
-                items.append(AgendaItem(day, kind, source, ref, client_id, name, label, years,
-                                        lead, 0, spec))
+            years = occ_year - year if year is not None else None
+            if years is not None and years <= 0:
+                continue  # the original date itself is not an anniversary
+            items.append(AgendaItem(day, kind, source, ref, client_id, name, label, years,
+                                    remind if remind is not None else remind_default[kind], 0,
+                                    DateSpec(cal, month, mday, year, bool(leap))))
 
     def _anniversaries(self, s: Session) -> None:
         solar = {(k[1], k[2]): v for k, v in self.occurrences.items() if k[0] == SOLAR}

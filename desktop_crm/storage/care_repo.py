@@ -99,29 +99,35 @@ def _of(session: Session, alias: str, owner: str | None, params: dict[str, Any])
     return f"{condition} AND {dialect.unindexed(session, alias + '.owner')} = :owner"
 
 
-def _keys_cte(keys: Iterable[SpecKey], ahead: Mapping[SpecKey, int] | None = None
-              ) -> tuple[str, dict[str, Any]]:
-    """The CTE ``k`` of the keys, with ``ahead`` as a fifth column (``ahead``
-    given: only its keys)."""
-    rows, params = [], {}
-    for n, key in enumerate(keys if ahead is None else ahead):
-        rows.append(f"(:c{n}, :m{n}, :d{n}, :l{n}" + ("" if ahead is None else f", :a{n}") + ")")
-        params.update({f"c{n}": key[0], f"m{n}": key[1], f"d{n}": key[2],
-                       f"l{n}": bool(key[3])})
-        if ahead is not None:
-            params[f"a{n}"] = ahead[key]
-    columns = "cal, m, d, leap" + ("" if ahead is None else ", ahead")
-    return f"WITH k({columns}) AS (VALUES {', '.join(rows)})", params
+Occurrences = Mapping[SpecKey, Sequence[tuple[date, int]]]
 
 
-def _reminded(ahead: Mapping[SpecKey, int] | None, own: str, leads: Mapping[str, int],
-              kind: str, params: dict[str, Any]) -> str:
-    """With ``ahead`` (Today's list: days from today to each key's first day
-    in the window, negative when already past), the condition "the row's
-    reminder has begun": its own lead time ``own`` (SQL) or else its kind's
-    from ``leads`` (stored kind -> days; the SQL ``kind`` picks it), at least
-    the key's days ahead. Cards of items not due yet are never read."""
-    if ahead is None:
+def _days_cte(occurrences: Occurrences, due_on: date | None
+              ) -> tuple[str, dict[str, Any], list[BindParameter[Any]]]:
+    """The CTE ``k``: one row per key and day it falls on in the window
+    (cal, m, d, leap, day, year: the year the day counts from), and with
+    ``due_on`` the days from it to that day (``ahead``, negative when past)."""
+    rows, params, binds = [], {}, []
+    n = 0
+    for key, days in occurrences.items():
+        for day, year in days:
+            ahead = "" if due_on is None else f", {(day - due_on).days:d}"
+            rows.append(f"(:c{n}, :m{n}, :d{n}, :l{n}, :y{n}, {int(year):d}{ahead})")
+            params.update({f"c{n}": key[0], f"m{n}": key[1], f"d{n}": key[2],
+                           f"l{n}": bool(key[3]), f"y{n}": day})
+            binds.append(bindparam(f"y{n}", type_=Date))
+            n += 1
+    columns = "cal, m, d, leap, day, year" + ("" if due_on is None else ", ahead")
+    return f"WITH k({columns}) AS (VALUES {', '.join(rows)})", params, binds
+
+
+def _reminded(due_on: date | None, own: str, leads: Mapping[str, int], kind: str,
+              params: dict[str, Any]) -> str:
+    """With ``due_on`` (Today's list), the condition "the row's reminder has
+    begun by then": its own lead time ``own`` (SQL) or else its kind's from
+    ``leads`` (stored kind -> days; the SQL ``kind`` picks it), at least the
+    occurrence's days ahead. Cards of items not due yet are never read."""
+    if due_on is None:
         return ""
     cases = []
     for n, (stored, days) in enumerate(sorted(leads.items())):
@@ -132,74 +138,87 @@ def _reminded(ahead: Mapping[SpecKey, int] | None, own: str, leads: Mapping[str,
     return f" AND k.ahead <= coalesce({own}, {default})"
 
 
-def dates_with_keys(session: Session, keys: Iterable[SpecKey], owner: str | None = None,
-                    ahead: Mapping[SpecKey, int] | None = None,
+def _undone(source: str, ref: str, params: dict[str, Any]) -> str:
+    """No care_done row marks the occurrence (``source``, the row ``ref``, the
+    CTE's day) done: done dates are left out before their cards are read."""
+    params["done_source"] = source
+    return (" AND NOT EXISTS (SELECT 1 FROM care_done d WHERE d.source = :done_source "
+            f"AND d.ref_id = {ref} AND d.occurs_on = k.day)")
+
+
+# what each yearly-date query returns after its row: the day it falls on and
+# the year that day counts from
+_DAY_TYPES: dict[str, type[TypeEngine[Any]]] = {"occurs": Date}
+
+
+def dates_with_keys(session: Session, occurrences: Occurrences, source: str,
+                    owner: str | None = None, due_on: date | None = None,
                     leads: Mapping[str, int] | None = None) -> list[Row]:
-    """Live clients' important dates (birthdays, anniversaries, custom) with one of
-    ``keys``: (id, client id, client, kind, label, calendar, month, day, leap,
-    year, remind days). With ``owner``: only that owner's clients (so for
-    every query below). With ``ahead`` (key -> days from the day the list is
-    for to the key's first occurrence) only the rows whose reminder (their
-    own, or their kind's default from ``leads``) reaches that far."""
-    cte, params = _keys_cte(keys, ahead)
-    if not params:
+    """Live clients' important dates (birthdays, anniversaries, custom) falling
+    on the window's days (``occurrences``: each key's (day, year) pairs), one
+    row per date and day, not marked done (as ``source``): (id, client id,
+    client, kind, label, calendar, month, day, leap, year, remind days, the
+    day it falls on, the year that day counts from). With ``owner``: only
+    that owner's clients (so for every query below). With ``due_on`` (Today)
+    only the rows whose reminder (their own, or their kind's default from
+    ``leads``) has begun by then."""
+    if not occurrences:
         return []
+    cte, params, binds = _days_cte(occurrences, due_on)
     live = _of(session, "c", owner, params)
-    due = _reminded(ahead, "i.remind_days", leads or {}, "i.kind", params)
+    due = _reminded(due_on, "i.remind_days", leads or {}, "i.kind", params)
     return _fetch(session, f"""{cte}
         SELECT i.id, i.client_id, c.name, i.kind, i.label, i.calendar, i.month, i.day,
-               i.leap, i.year, i.remind_days
+               i.leap, i.year, i.remind_days, k.day AS occurs, k.year
         FROM k JOIN important_dates i
                ON i.calendar = k.cal AND i.month = k.m AND i.day = k.d AND i.leap = k.leap
              JOIN clients c ON c.id = i.client_id
-        WHERE {live}{due}""", params)
+        WHERE {live}{due}{_undone(source, "i.id", params)}""", params, binds, _DAY_TYPES)
 
 
-def family_birthdays_with_keys(session: Session, keys: Iterable[SpecKey],
-                               owner: str | None = None,
-                               ahead: Mapping[SpecKey, int] | None = None,
+def family_birthdays_with_keys(session: Session, occurrences: Occurrences, source: str,
+                               owner: str | None = None, due_on: date | None = None,
                                lead: int = 0) -> list[Row]:
-    """Family members' birthdays with one of ``keys``, same columns as
-    ``dates_with_keys`` (kind "family", label = relation and name); ``ahead``
-    as there, ``lead`` the kind's default reminder."""
-    cte, params = _keys_cte(keys, ahead)
-    if not params:
+    """Family members' birthdays on the window's days, same columns as
+    ``dates_with_keys`` (kind "family", label = relation and name);
+    ``due_on`` as there, ``lead`` the kind's default reminder."""
+    if not occurrences:
         return []
+    cte, params, binds = _days_cte(occurrences, due_on)
     live = _of(session, "c", owner, params)
-    due = _reminded(ahead, "f.birth_remind_days", {"family": lead}, "'family'", params)
+    due = _reminded(due_on, "f.birth_remind_days", {"family": lead}, "'family'", params)
     return _fetch(session, f"""{cte}
         SELECT f.id, f.client_id, c.name, 'family', trim(f.relation || ' ' || f.name),
                f.birth_calendar, f.birth_month, f.birth_day, f.birth_leap, f.birth_year,
-               f.birth_remind_days
+               f.birth_remind_days, k.day AS occurs, k.year
         FROM k JOIN family_members f
                ON f.birth_calendar = k.cal AND f.birth_month = k.m AND f.birth_day = k.d
                   AND f.birth_leap = k.leap
              JOIN clients c ON c.id = f.client_id
-        WHERE {live}{due}""", params)
+        WHERE {live}{due}{_undone(source, "f.id", params)}""", params, binds, _DAY_TYPES)
 
 
-def contact_birthdays_with_keys(session: Session, keys: Iterable[SpecKey],
-                                owner: str | None = None,
-                                ahead: Mapping[SpecKey, int] | None = None,
+def contact_birthdays_with_keys(session: Session, occurrences: Occurrences, source: str,
+                                owner: str | None = None, due_on: date | None = None,
                                 lead: int = 0) -> list[Row]:
-    """Organisations' contact people's birthdays with one of ``keys``, same
+    """Organisations' contact people's birthdays on the window's days, same
     columns as ``dates_with_keys`` (kind "contact", label = the person's name,
-    remind days None: the kind's default); ``ahead`` as there, ``lead`` the
+    remind days None: the kind's default); ``due_on`` as there, ``lead`` the
     kind's reminder."""
-    cte, params = _keys_cte(keys, ahead)
-    if not params:
+    if not occurrences:
         return []
+    cte, params, binds = _days_cte(occurrences, due_on)
     live = _of(session, "c", owner, params)
-    due = _reminded(ahead, "NULL", {"contact": lead}, "'contact'", params)
+    due = _reminded(due_on, "NULL", {"contact": lead}, "'contact'", params)
     return _fetch(session, f"""{cte}
         SELECT p.id, p.client_id, c.name, 'contact', p.name,
                p.birth_calendar, p.birth_month, p.birth_day, p.birth_leap, p.birth_year,
-               NULL
+               NULL, k.day AS occurs, k.year
         FROM k JOIN contact_people p
                ON p.birth_calendar = k.cal AND p.birth_month = k.m AND p.birth_day = k.d
                   AND p.birth_leap = k.leap
              JOIN clients c ON c.id = p.client_id
-        WHERE {live}{due}""", params)
+        WHERE {live}{due}{_undone(source, "p.id", params)}""", params, binds, _DAY_TYPES)
 
 
 def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]],

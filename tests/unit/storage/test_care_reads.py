@@ -44,8 +44,9 @@ def _key(month: int, day: int) -> tuple[str, int, int, bool]:
 
 def test_todays_yearly_dates_read_only_those_whose_reminder_has_begun(
         db: Database, clients: ClientService) -> None:
-    """``ahead`` gives each key's days from today: a row is read when its own
-    reminder, or else its kind's default, reaches that far; past days always."""
+    """With ``due_on`` a row is read when its own reminder, or else its kind's
+    default, reaches its day; past days always. Each row carries the day it
+    falls on and the year that day counts from."""
     near = clients.save(ClientCard(name="近", birthday=DateSpec.solar(9, 22, year=1980)))
     far = clients.save(ClientCard(name="远", birthday=DateSpec.solar(9, 30, year=1980)))
     own = clients.save(ClientCard(name="自定", dates=[ImportantDate(
@@ -55,17 +56,41 @@ def test_todays_yearly_dates_read_only_those_whose_reminder_has_begun(
         FamilyMember("女儿", "小雨", DateSpec.solar(9, 22, year=2012)),
         FamilyMember("儿子", "小明", DateSpec.solar(9, 30, year=2014), remind_days=10),
         FamilyMember("妻子", "李娜", DateSpec.solar(9, 30, year=1982))]))
-    ahead = {_key(9, 18): -2, _key(9, 22): 2, _key(9, 30): 10}
+    days = {_key(9, 18): [(date(2026, 9, 18), 2026)], _key(9, 22): [(date(2026, 9, 22), 2026)],
+            _key(9, 30): [(date(2026, 9, 30), 2026)]}
     leads = {"birthday": 3, "wedding_anniversary": 3, "custom": 3}
+    today = date(2026, 9, 20)
     with db.read() as s:
-        every = care_repo.dates_with_keys(s, ahead.keys())
-        due = care_repo.dates_with_keys(s, ahead.keys(), ahead=ahead, leads=leads)
-        members = care_repo.family_birthdays_with_keys(s, ahead.keys(), ahead=ahead, lead=3)
+        every = care_repo.dates_with_keys(s, days, Source.IMPORTANT_DATE)
+        due = care_repo.dates_with_keys(s, days, Source.IMPORTANT_DATE, None, today, leads)
+        members = care_repo.family_birthdays_with_keys(s, days, Source.FAMILY_MEMBER, None,
+                                                       today, 3)
     assert {r[1] for r in every} == {near, far, own, past}
+    assert sorted((r[1], r[11], r[12]) for r in every) == sorted([
+        (near, date(2026, 9, 22), 2026), (far, date(2026, 9, 30), 2026),
+        (own, date(2026, 9, 30), 2026), (past, date(2026, 9, 18), 2026)])
     assert {r[1] for r in due} == {near, own, past}  # 9-30 is 10 days off: only its own 15
     # the wife's birthday is 10 days off with the kind's 3: not read yet
     assert sorted(r[4] for r in members) == sorted(["女儿 小雨", "儿子 小明"])
     assert {r[1] for r in members} == {family}
+
+
+def test_yearly_dates_marked_done_are_left_out_by_the_query(
+        db: Database, clients: ClientService, clock: Clock) -> None:
+    """A date done on one day is left out on that day only (the next year's
+    occurrence is a new item)."""
+    cid = clients.save(ClientCard(name="王芳", birthday=DateSpec.solar(9, 22, year=1980)))
+    agenda = AgendaService(db, clock, user="me")
+    item = next(i for i in agenda.agenda(7) if i.client_id == cid)
+    days = {_key(9, 22): [(date(2026, 9, 22), 2026), (date(2027, 9, 22), 2027)]}
+    with db.read() as s:
+        assert len(care_repo.dates_with_keys(s, days, Source.IMPORTANT_DATE)) == 2
+    agenda.mark_done(item)
+    with db.read() as s:
+        rows = care_repo.dates_with_keys(s, days, Source.IMPORTANT_DATE)
+        other = care_repo.dates_with_keys(s, days, Source.FAMILY_MEMBER)
+    assert [(r[1], r[11], r[12]) for r in rows] == [(cid, date(2027, 9, 22), 2027)]
+    assert len(other) == 2  # done marks of another source do not count
 
 
 def test_anniversaries_read_each_kinds_own_days(db: Database, clients: ClientService) -> None:
