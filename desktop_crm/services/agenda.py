@@ -383,8 +383,11 @@ class _Builder:
                                             self._end(self._lead(AgendaKind.CHURN_WARNING)),
                                             self.owner,
                                             self.settings.remind(AgendaKind.CHURN_WARNING))
-        if done:  # (source, ref, day): the item's key, without a property call per item
-            self.items = [i for i in self.items if (i.source, i.ref, i.day) not in done]
+        if done:  # (source, ref, day): the item's key, without a property call per item,
+            # and made only for the items of a source that has done marks here
+            sources = {source for source, _ref, _day in done}
+            self.items = [i for i in self.items
+                          if i.source not in sources or (i.source, i.ref, i.day) not in done]
 
     def _dated(self, rows: list[repo.Row], source: str) -> None:
         """Items of yearly dates: one query row per date and day it falls on."""
