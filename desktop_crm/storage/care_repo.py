@@ -10,7 +10,7 @@ columns do the rest. No stored date is converted per query.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -102,23 +102,45 @@ def _of(session: Session, alias: str, owner: str | None, params: dict[str, Any])
 Occurrences = Mapping[SpecKey, Sequence[tuple[date, int]]]
 
 
-def _days_cte(occurrences: Occurrences, due_on: date | None
+# Occurrence rows per statement: five bound values each, well under SQLite's
+# limit of bound parameters however long the window (ten years and more).
+_DAYS_PER_STATEMENT = 1_000
+
+
+def _day_chunks(occurrences: Occurrences
+                ) -> Iterable[list[tuple[SpecKey, date, int]]]:
+    """The window's (key, day, year) rows, a statement's worth at a time."""
+    rows = [(key, day, year) for key, days in occurrences.items() for day, year in days]
+    for start in range(0, len(rows), _DAYS_PER_STATEMENT):
+        yield rows[start:start + _DAYS_PER_STATEMENT]
+
+
+def _days_cte(days: Sequence[tuple[SpecKey, date, int]], due_on: date | None
               ) -> tuple[str, dict[str, Any], list[BindParameter[Any]]]:
     """The CTE ``k``: one row per key and day it falls on in the window
     (cal, m, d, leap, day, year: the year the day counts from), and with
     ``due_on`` the days from it to that day (``ahead``, negative when past)."""
     rows, params, binds = [], {}, []
-    n = 0
-    for key, days in occurrences.items():
-        for day, year in days:
-            ahead = "" if due_on is None else f", {(day - due_on).days:d}"
-            rows.append(f"(:c{n}, :m{n}, :d{n}, :l{n}, :y{n}, {int(year):d}{ahead})")
-            params.update({f"c{n}": key[0], f"m{n}": key[1], f"d{n}": key[2],
-                           f"l{n}": bool(key[3]), f"y{n}": day})
-            binds.append(bindparam(f"y{n}", type_=Date))
-            n += 1
+    for n, (key, day, year) in enumerate(days):
+        ahead = "" if due_on is None else f", {(day - due_on).days:d}"
+        rows.append(f"(:c{n}, :m{n}, :d{n}, :l{n}, :y{n}, {int(year):d}{ahead})")
+        params.update({f"c{n}": key[0], f"m{n}": key[1], f"d{n}": key[2],
+                       f"l{n}": bool(key[3]), f"y{n}": day})
+        binds.append(bindparam(f"y{n}", type_=Date))
     columns = "cal, m, d, leap, day, year" + ("" if due_on is None else ", ahead")
     return f"WITH k({columns}) AS (VALUES {', '.join(rows)})", params, binds
+
+
+def _each_chunk(session: Session, occurrences: Occurrences, due_on: date | None,
+                sql: Callable[[dict[str, Any]], str]) -> list[Row]:
+    """The rows of ``sql`` (given the parameters to add its own to, it
+    returns the statement after the CTE) over every chunk of the window's
+    days."""
+    found: list[Row] = []
+    for days in _day_chunks(occurrences):
+        cte, params, binds = _days_cte(days, due_on)
+        found += _fetch(session, f"{cte}\n{sql(params)}", params, binds, _DAY_TYPES)
+    return found
 
 
 def _reminded(due_on: date | None, own: str, leads: Mapping[str, int], kind: str,
@@ -162,18 +184,18 @@ def dates_with_keys(session: Session, occurrences: Occurrences, source: str,
     that owner's clients (so for every query below). With ``due_on`` (Today)
     only the rows whose reminder (their own, or their kind's default from
     ``leads``) has begun by then."""
-    if not occurrences:
-        return []
-    cte, params, binds = _days_cte(occurrences, due_on)
-    live = _of(session, "c", owner, params)
-    due = _reminded(due_on, "i.remind_days", leads or {}, "i.kind", params)
-    return _fetch(session, f"""{cte}
+    def sql(params: dict[str, Any]) -> str:
+        live = _of(session, "c", owner, params)
+        due = _reminded(due_on, "i.remind_days", leads or {}, "i.kind", params)
+        return f"""
         SELECT i.id, i.client_id, c.name, i.kind, i.label, i.calendar, i.month, i.day,
                i.leap, i.year, i.remind_days, k.day AS occurs, k.year
         FROM k JOIN important_dates i
                ON i.calendar = k.cal AND i.month = k.m AND i.day = k.d AND i.leap = k.leap
              JOIN clients c ON c.id = i.client_id
-        WHERE {live}{due}{_undone(source, "i.id", params)}""", params, binds, _DAY_TYPES)
+        WHERE {live}{due}{_undone(source, "i.id", params)}"""
+
+    return _each_chunk(session, occurrences, due_on, sql)
 
 
 def family_birthdays_with_keys(session: Session, occurrences: Occurrences, source: str,
@@ -182,12 +204,10 @@ def family_birthdays_with_keys(session: Session, occurrences: Occurrences, sourc
     """Family members' birthdays on the window's days, same columns as
     ``dates_with_keys`` (kind "family", label = relation and name);
     ``due_on`` as there, ``lead`` the kind's default reminder."""
-    if not occurrences:
-        return []
-    cte, params, binds = _days_cte(occurrences, due_on)
-    live = _of(session, "c", owner, params)
-    due = _reminded(due_on, "f.birth_remind_days", {"family": lead}, "'family'", params)
-    return _fetch(session, f"""{cte}
+    def sql(params: dict[str, Any]) -> str:
+        live = _of(session, "c", owner, params)
+        due = _reminded(due_on, "f.birth_remind_days", {"family": lead}, "'family'", params)
+        return f"""
         SELECT f.id, f.client_id, c.name, 'family', trim(f.relation || ' ' || f.name),
                f.birth_calendar, f.birth_month, f.birth_day, f.birth_leap, f.birth_year,
                f.birth_remind_days, k.day AS occurs, k.year
@@ -195,7 +215,9 @@ def family_birthdays_with_keys(session: Session, occurrences: Occurrences, sourc
                ON f.birth_calendar = k.cal AND f.birth_month = k.m AND f.birth_day = k.d
                   AND f.birth_leap = k.leap
              JOIN clients c ON c.id = f.client_id
-        WHERE {live}{due}{_undone(source, "f.id", params)}""", params, binds, _DAY_TYPES)
+        WHERE {live}{due}{_undone(source, "f.id", params)}"""
+
+    return _each_chunk(session, occurrences, due_on, sql)
 
 
 def contact_birthdays_with_keys(session: Session, occurrences: Occurrences, source: str,
@@ -205,12 +227,10 @@ def contact_birthdays_with_keys(session: Session, occurrences: Occurrences, sour
     columns as ``dates_with_keys`` (kind "contact", label = the person's name,
     remind days None: the kind's default); ``due_on`` as there, ``lead`` the
     kind's reminder."""
-    if not occurrences:
-        return []
-    cte, params, binds = _days_cte(occurrences, due_on)
-    live = _of(session, "c", owner, params)
-    due = _reminded(due_on, "NULL", {"contact": lead}, "'contact'", params)
-    return _fetch(session, f"""{cte}
+    def sql(params: dict[str, Any]) -> str:
+        live = _of(session, "c", owner, params)
+        due = _reminded(due_on, "NULL", {"contact": lead}, "'contact'", params)
+        return f"""
         SELECT p.id, p.client_id, c.name, 'contact', p.name,
                p.birth_calendar, p.birth_month, p.birth_day, p.birth_leap, p.birth_year,
                NULL, k.day AS occurs, k.year
@@ -218,7 +238,9 @@ def contact_birthdays_with_keys(session: Session, occurrences: Occurrences, sour
                ON p.birth_calendar = k.cal AND p.birth_month = k.m AND p.birth_day = k.d
                   AND p.birth_leap = k.leap
              JOIN clients c ON c.id = p.client_id
-        WHERE {live}{due}{_undone(source, "p.id", params)}""", params, binds, _DAY_TYPES)
+        WHERE {live}{due}{_undone(source, "p.id", params)}"""
+
+    return _each_chunk(session, occurrences, due_on, sql)
 
 
 def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]],

@@ -6,6 +6,7 @@ the two months' rows by key."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -176,3 +177,24 @@ def test_the_greeting_list_is_counted_only_when_a_festival_falls_in_the_window(
         assert counted == []
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_a_ten_year_window_reads_every_year_in_statements_of_bounded_size(
+        db: Database, clients: ClientService, clock: Clock) -> None:
+    """Ten years of days (the calendar export's longest window plus a year)
+    are more days than one statement may bind on SQLite: they are read a
+    chunk at a time, and every year's birthday is found once."""
+    cid = clients.save(ClientCard(name="十年", birthday=DateSpec.lunar(8, 15, year=1980),
+                                  family=[FamilyMember("女儿", "小雨",
+                                                       DateSpec.solar(3, 1, year=2010))]))
+    if db.engine.dialect.name == "sqlite":
+        # SQLite's own default limit of bound parameters (this system's build allows more)
+        db.engine.dispose()
+        event.listen(db.engine, "connect", lambda conn, _record: conn.setlimit(
+            sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 32_766))
+    agenda = AgendaService(db, clock, user="me")
+    items = [i for i in agenda.agenda(3660 + 366, include_overdue=False) if i.client_id == cid]
+    birthdays = [i for i in items if i.kind == AgendaKind.BIRTHDAY]
+    family = [i for i in items if i.kind == AgendaKind.FAMILY_BIRTHDAY]
+    assert [i.years for i in birthdays] == list(range(46, 58))  # 2026 .. 2037-09-28
+    assert [i.day.year for i in family] == list(range(2027, 2038))
