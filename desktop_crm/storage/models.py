@@ -43,6 +43,11 @@ def uuid_column() -> Mapped[str]:
     return mapped_column(String(36), default=new_uuid, index=True, unique=True)
 
 
+# The condition of the partial index ix_clients_grade_changed; queries that
+# read it state it word for word, so that both engines see it applies.
+GRADE_CHANGED = "deleted_at IS NULL AND previous_grade IS NOT NULL AND previous_grade <> grade"
+
+
 class Client(Base):
     __tablename__ = "clients"
     __table_args__ = (
@@ -50,11 +55,12 @@ class Client(Base):
         # reads it from this index (``INDEXED BY``, storage/client_repo.py)
         # instead of the wide client row
         Index("ix_clients_rank", "id", "deleted_at", "kind", "last_contact_at", "sort_key"),
-        # the clients whose latest grade fell: the "grade fell" churn warnings
-        # (storage/churn_repo.py) read a few recent days of them
-        Index("ix_clients_grade_fell", "last_evaluated_on",
-              sqlite_where=text("previous_grade IS NOT NULL AND grade > previous_grade"),
-              postgresql_where=text("previous_grade IS NOT NULL AND grade > previous_grade")),
+        # the live clients whose latest evaluation changed their grade, with
+        # both grades: Today's recent grade changes (storage/evaluation_repo.py)
+        # and the "grade fell" churn warnings (storage/churn_repo.py) read a
+        # few recent days of it alone (``INDEXED BY`` on SQLite)
+        Index("ix_clients_grade_changed", "last_evaluated_on", "previous_grade", "grade",
+              sqlite_where=text(GRADE_CHANGED), postgresql_where=text(GRADE_CHANGED)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -50,6 +50,8 @@ def _fill(url: str, revision: str) -> dict[str, list[tuple[Any, ...]]]:
                 rows.append({c.name: (bool(row[c.name]) if isinstance(c.type, Boolean)
                                       and row[c.name] is not None else row[c.name])
                              for c in table.columns})
+            if not rows:  # filled by triggers (client_sales): an empty list would insert defaults
+                continue
             if name == FTS_TABLE:
                 conn.execute(text(f"INSERT INTO {FTS_TABLE} (id, body) "
                                   "VALUES (:id, CAST(:body AS tsvector))"), rows)
