@@ -55,6 +55,12 @@ class ClientService:
         with self.db.read() as s:
             return repo.ranked_page(s, flt, offset, limit)
 
+    def count_hits(self, flt: ClientFilter, most: int) -> int:
+        """How many clients ``flt`` lists, counted up to ``most`` (reading
+        stops there: a broad search says "more than")."""
+        with self.db.read() as s:
+            return repo.count(s, flt, most)
+
     def is_listed(self, flt: ClientFilter, client_id: int) -> bool:
         """Whether ``flt`` lists ``client_id``."""
         with self.db.read() as s:

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    case,
     delete,
     func,
     literal,
@@ -58,6 +57,7 @@ from desktop_crm.storage.models import (
     InteractionRow,
     ProfileAnswer,
     Tag,
+    client_rank_keys,
 )
 
 SORT_COLUMNS: dict[str, ColumnElement[object] | object] = {
@@ -221,8 +221,7 @@ def _ranked(flt: ClientFilter, rank: tuple[dict[str, str], bool] | None) -> Sele
     if rank is not None:
         tiers = search_index.rank_tiers(rank[1])
         stmt = stmt.outerjoin(tiers, tiers.c.client_id == Client.id)
-        tier = func.coalesce(case((Client.kind == ClientKind.ORGANISATION.value,
-                                   tiers.c.organisation), else_=tiers.c.person), ELSEWHERE)
+        tier = func.coalesce(tiers.c.tier, ELSEWHERE)
     return (stmt.order_by(tier, Client.last_contact_at.desc().nulls_last(), Client.sort_key,
                           Client.id)
             .limit(_PAGE["page_limit"]).offset(_PAGE["page_offset"]))
@@ -245,10 +244,102 @@ def ranked(flt: ClientFilter) -> tuple[Select[Any], dict[str, Any]]:
 
 def ranked_page(session: Session, flt: ClientFilter, offset: int, limit: int) -> list[int]:
     """``limit`` ids of a search's hits from ``offset`` on, in rank order
-    (``list_ids``' order): the database ranks and stops after the page."""
+    (``list_ids``' order): the database ranks and stops after the page. A
+    search with only text whose page the first tiers fill reads those tiers
+    only as far as the page (``_tiered_page``)."""
+    if limit < _ALL and flt == ClientFilter(text=flt.text):
+        page = _tiered_page(session, flt.text, offset, limit)
+        if page is not None:
+            return page
     stmt, params = ranked(flt)
     params.update(page_limit=limit, page_offset=offset)
     return list(session.connection().execute(stmt, params).scalars())
+
+
+# A tier is read whole and ordered (about 0.9 us a key on SQLite), or walked
+# in list order (``ix_clients_recent``, about 0.7 us a client) until the page
+# is full, whichever costs less: the walk reads about the page size times
+# the book's size over the tier's clients. Its keys are counted up to this.
+_SAMPLE_KEYS = 5000
+_GATHER_COST, _WALK_COST = 0.9, 0.7
+_TIERS = range(ELSEWHERE)  # the tiers the rank keys give (then: elsewhere)
+_TIER_PAGES: dict[tuple[int, bool, bool], Select[Any]] = {}
+
+
+def _tier_page(tier: int, latin: bool, walk: bool) -> Select[Any]:
+    """The live clients with a key that gives ``tier`` for the typed key, in
+    list order (most recently contacted, then by name and id), a page at a
+    time; some of them are in an earlier tier (by another key). Walked
+    through the clients in that order, each joined with its keys of the tier
+    (a client with two comes twice), or (not ``walk``) found through the
+    keys and ordered (from the narrow index of what the order reads)."""
+    key = (tier, latin, walk)
+    cached = _TIER_PAGES.get(key)
+    if cached is not None:
+        return cached
+    stmt: Select[Any]  # (id, order columns) or (id)
+    if walk:
+        k = client_rank_keys
+        # once each: a client's keys of a tier follow each other in the walk
+        stmt = (select(Client.id, Client.last_contact_at, Client.sort_key)  # type: ignore[assignment]
+                .distinct().select_from(Client.__table__)
+                .join(k, and_(k.c.client_id == Client.id, *search_index.tier_keys_of(tier, latin)))
+                .where(Client.deleted_at.is_(None))
+                .with_hint(Client.__table__, "INDEXED BY ix_clients_recent", "sqlite"))
+    else:
+        stmt = (select(Client.id)
+                .where(Client.deleted_at.is_(None),
+                       Client.id.in_(search_index.tier_keys(tier, latin)))
+                .with_hint(Client.__table__, _RANK_HINT, "sqlite"))
+    stmt = _TIER_PAGES[key] = (
+        stmt.order_by(Client.last_contact_at.desc().nulls_last(), Client.sort_key, Client.id)
+        .limit(_PAGE["page_limit"]).offset(_PAGE["page_offset"]))
+    return stmt
+
+
+def _tiered_page(session: Session, typed: str, offset: int, limit: int) -> list[int] | None:
+    """``ranked_page`` of a search with only text, tier by tier: each tier's
+    hits in list order, only as many as the page needs (a one-letter search
+    has tens of thousands of hits; its first page is the most recently
+    contacted of its first tier). Each tier's clients come from the rank
+    keys, less those of earlier tiers (read whole before a later tier is
+    read) and those the full-text index does not find
+    (``search_index.found_among``). None when the page reaches the last
+    tier (found elsewhere: only the index knows those; ``ranked`` reads
+    them)."""
+    rank = search_index.rank_params(typed)
+    if rank is None or not search_index.has_terms(typed):
+        return None
+    params, latin = rank
+    want = offset + limit
+    found: list[int] = []
+    seen: set[int] = set()  # the clients of the tiers read so far, found or not
+    conn = session.connection()
+    book: int | None = None
+    for tier in _TIERS:
+        keys, clients = search_index.count_tier_keys(session, params, tier, latin,
+                                                     _SAMPLE_KEYS)
+        if not keys:
+            continue
+        if book is None:  # the clients a walk may pass (the trash too), at most
+            book = int(session.scalar(select(func.max(Client.id))) or 0)
+        walk = _WALK_COST * want * book / clients < _GATHER_COST * keys
+        stmt = _tier_page(tier, latin, walk=walk)
+        read = 0
+        while len(found) < want:
+            size = want - len(found) + 8  # a few spare: ids the index may not find
+            ids = list(conn.execute(stmt, {**params, "page_limit": size,
+                                           "page_offset": read}).scalars())
+            read += len(ids)
+            new = [i for i in ids if i not in seen]
+            seen.update(new)
+            hits = search_index.found_among(session, typed, new)
+            found += [i for i in new if i in hits][:want - len(found)]
+            if len(ids) < size:
+                break  # the tier is exhausted
+        if len(found) >= want:
+            return found[offset:want]
+    return None
 
 
 def is_listed(session: Session, flt: ClientFilter, client_id: int) -> bool:
@@ -257,8 +348,17 @@ def is_listed(session: Session, flt: ClientFilter, client_id: int) -> bool:
     return session.connection().execute(stmt).first() is not None
 
 
-def count(session: Session, flt: ClientFilter) -> int:
-    return int(session.scalar(select(func.count()).select_from(_filtered(flt).subquery())) or 0)
+def count(session: Session, flt: ClientFilter, most: int | None = None) -> int:
+    """How many clients ``flt`` lists, counted up to ``most`` (when given:
+    reading stops there)."""
+    if most is not None and flt == ClientFilter(text=flt.text, sort=flt.sort,
+                                                descending=flt.descending) \
+            and search_index.has_terms(flt.text):
+        return search_index.count_live_hits(session, flt.text, most)
+    found = _filtered(flt)
+    if most is not None:
+        found = found.limit(most)
+    return int(session.scalar(select(func.count()).select_from(found.subquery())) or 0)
 
 
 def rows(session: Session, ids: list[int]) -> list[ClientRow]:

@@ -31,7 +31,7 @@ ENTRIES = [
 def test_bulk_entries_are_what_index_text_gives() -> None:
     index = search_index.BulkIndex()
     for cid, (name, company, phones, extra) in enumerate(ENTRIES * 2, start=1):
-        index.add(cid, name, company, phones, extra)
+        index.add(cid, name, company, phones, extra, organisation=False)
     bodies = [row["body"] for row in index._rows]
     assert bodies == [index_text(*entry) for entry in ENTRIES * 2]
 
