@@ -49,11 +49,15 @@ class ClientService:
         time (``ranked_page``)."""
         return repo.is_ranked(flt)
 
-    def ranked_page(self, flt: ClientFilter, offset: int, limit: int) -> list[int]:
+    def ranked_page(self, flt: ClientFilter, offset: int, limit: int,
+                    hits: int | None = None) -> list[int]:
         """``limit`` ids of ``list_ids(flt)`` from ``offset`` on, for a ranked
-        search: the database ranks the hits and reads only the page."""
+        search: the database ranks the hits and reads only the page.
+        ``hits``: how many the search has, if counted (``count_hits``, up to
+        what was asked): a search with few is ranked whole, a broad one tier
+        by tier."""
         with self.db.read() as s:
-            return repo.ranked_page(s, flt, offset, limit)
+            return repo.ranked_page(s, flt, offset, limit, hits)
 
     def count_hits(self, flt: ClientFilter, most: int) -> int:
         """How many clients ``flt`` lists, counted up to ``most`` (reading

@@ -87,7 +87,7 @@ class ClientListModel(QAbstractTableModel):
         if self._service.is_ranked(self.flt):
             # the hits counted, and the ids of the first page read
             self._counted = self._service.count_hits(self.flt, self.COUNT_MOST + 1)
-            self._ids = self._service.ranked_page(self.flt, 0, self.PAGE) \
+            self._ids = self._service.ranked_page(self.flt, 0, self.PAGE, self._counted) \
                 if self._counted else []
             self._complete = len(self._ids) < self.PAGE
         else:
@@ -204,7 +204,7 @@ class ClientListModel(QAbstractTableModel):
         end of the hits read so far."""
         if parent.isValid() or self._complete:
             return
-        more = self._service.ranked_page(self.flt, len(self._ids), self.MORE)
+        more = self._service.ranked_page(self.flt, len(self._ids), self.MORE, self._counted)
         self._complete = len(more) < self.MORE
         if more:
             self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(more) - 1)

@@ -11,7 +11,11 @@ alone is replaced by the wider one (deleting a client's keys uses it too).
 The roles: an organisation's name keys get ``ORG_NAME``... (8-10 for 0-2,
 ``domain.search_rank``), so the tier a key gives follows from its role
 alone and a tier's keys are one range of the key index; a person's
-contact-people keys (which never counted) are dropped.
+contact-people keys (which never counted) are dropped. And on SQLite the
+full-text index gets prefix indexes of one and two characters: counting
+the hits of a one- or two-letter search (up to 1,001) reads one list
+instead of merging the lists of every token that starts so (``"s"*``: 21 ms
+at 100,000 clients, 0.3 ms with them).
 
 Revision ID: 20261213_21
 Revises: 20261212_20
@@ -47,9 +51,21 @@ def upgrade() -> None:
     else:
         op.execute("CREATE INDEX ix_clients_recent ON clients "
                    "(last_contact_at DESC, sort_key, id, kind) WHERE deleted_at IS NULL")
+        _rebuild_fts(", prefix = '1 2'")
+
+
+def _rebuild_fts(options: str) -> None:
+    """SQLite's ``client_fts`` made again with ``options``, with its entries."""
+    op.execute("CREATE VIRTUAL TABLE client_fts_new USING fts5("
+               f"body, tokenize = 'unicode61 remove_diacritics 2'{options})")
+    op.execute("INSERT INTO client_fts_new(rowid, body) SELECT rowid, body FROM client_fts")
+    op.execute("DROP TABLE client_fts")
+    op.execute("ALTER TABLE client_fts_new RENAME TO client_fts")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        _rebuild_fts("")
     op.drop_index('ix_clients_recent', table_name='clients')
     op.drop_index('ix_client_rank_keys_client_key', table_name='client_rank_keys')
     op.drop_index('ix_client_rank_keys_role_key', table_name='client_rank_keys')
