@@ -271,22 +271,31 @@ def ranked_page(session: Session, flt: ClientFilter, offset: int, limit: int,
 _SAMPLE_KEYS = 5000
 _GATHER_COST, _WALK_COST = 1.1, 1.4
 _TIERS = range(ELSEWHERE)  # the tiers the rank keys give (then: elsewhere)
-_TIER_PAGES: dict[tuple[int, bool, bool], Select[Any]] = {}
+_TIER_PAGES: dict[tuple[int, bool, bool, bool], Select[Any]] = {}
 
 
-def _tier_page(tier: int, latin: bool, walk: bool) -> Select[Any]:
+def _tier_page(tier: int, latin: bool, walk: bool, postgres: bool = False) -> Select[Any]:
     """The live clients with a key that gives ``tier`` for the typed key, in
     list order (most recently contacted, then by name and id), a page at a
     time; some of them are in an earlier tier (by another key). Walked
     through the clients in that order, each joined with its keys of the tier
     (a client with two comes twice), or (not ``walk``) found through the
-    keys and ordered (from the narrow index of what the order reads)."""
-    key = (tier, latin, walk)
+    keys and ordered (from the narrow index of what the order reads). On
+    PostgreSQL the walk asks for each client whether it has such a key (a
+    subquery the planner cannot turn into a join: it would start from the
+    keys, and rank them all)."""
+    key = (tier, latin, walk, postgres)
     cached = _TIER_PAGES.get(key)
     if cached is not None:
         return cached
     stmt: Select[Any]  # (id, order columns) or (id)
-    if walk:
+    if walk and postgres:
+        k = client_rank_keys
+        has_key = (select(k.c.client_id).where(k.c.client_id == Client.id,
+                                               *search_index.tier_keys_of(tier, latin))
+                   .limit(1).correlate(Client).scalar_subquery())
+        stmt = select(Client.id).where(Client.deleted_at.is_(None), has_key.is_not(None))
+    elif walk:
         k = client_rank_keys
         # once each: a client's keys of a tier follow each other in the walk
         stmt = (select(Client.id, Client.last_contact_at, Client.sort_key)  # type: ignore[assignment]
@@ -323,6 +332,7 @@ def _tiered_page(session: Session, typed: str, offset: int, limit: int) -> list[
     found: list[int] = []
     seen: set[int] = set()  # the clients of the tiers read so far, found or not
     conn = session.connection()
+    postgres = conn.dialect.name == "postgresql"
     book: int | None = None
     for tier in _TIERS:
         keys, clients = search_index.count_tier_keys(session, params, tier, latin,
@@ -332,7 +342,7 @@ def _tiered_page(session: Session, typed: str, offset: int, limit: int) -> list[
         if book is None:  # the clients a walk may pass (the trash too), at most
             book = int(session.scalar(select(func.max(Client.id))) or 0)
         walk = _WALK_COST * want * book / clients < _GATHER_COST * keys
-        stmt = _tier_page(tier, latin, walk=walk)
+        stmt = _tier_page(tier, latin, walk, postgres)
         read = 0
         while len(found) < want:
             size = want - len(found)
