@@ -59,6 +59,13 @@ class ClientService:
         with self.db.read() as s:
             return repo.ranked_page(s, flt, offset, limit, hits)
 
+    def first_page(self, flt: ClientFilter, size: int, most: int) -> tuple[list[int], int]:
+        """A ranked search's first ids (at least ``size`` of them when it has
+        as many: at most ``most``) and its hits counted up to ``most``: what
+        a keystroke in the search box reads."""
+        with self.db.read() as s:
+            return repo.first_page(s, flt, size, most)
+
     def count_hits(self, flt: ClientFilter, most: int) -> int:
         """How many clients ``flt`` lists, counted up to ``most`` (reading
         stops there: a broad search says "more than")."""

@@ -264,6 +264,24 @@ def ranked_page(session: Session, flt: ClientFilter, offset: int, limit: int,
     return list(session.connection().execute(stmt, params).scalars())
 
 
+def first_page(session: Session, flt: ClientFilter, size: int, most: int
+               ) -> tuple[list[int], int]:
+    """A ranked search's first ids (``size`` of them, or every hit up to
+    ``most``) and its hits counted up to ``most``, reading the index as
+    little as it can: a search with only text whose first tiers fill the
+    page (``_tiered_page``) counts its hits in the index alone (stopping at
+    ``most``); any other is ranked in one statement that stops at ``most``
+    ids, which also counts them."""
+    if flt == ClientFilter(text=flt.text):
+        page = _tiered_page(session, flt.text, 0, size)
+        if page is not None:
+            return page, search_index.count_live_hits(session, flt.text, most)
+    stmt, params = ranked(flt)
+    params.update(page_limit=most, page_offset=0)
+    ids = list(session.connection().execute(stmt, params).scalars())
+    return ids, len(ids)
+
+
 # A tier is read whole and ordered (about 1.1 us a key on SQLite), or walked
 # in list order (``ix_clients_recent``, about 1.4 us a client) until the page
 # is full, whichever costs less: the walk reads about the page size times

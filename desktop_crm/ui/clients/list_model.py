@@ -3,9 +3,9 @@
 Filtering and sorting happen in SQL (ClientService.list_ids); rows are fetched
 a page at a time the first time the view asks for them, so 100,000 clients
 cost one id list, not 100,000 objects. A search in rank order reads the ids
-of its first page (``PAGE``: ClientService.ranked_page, the database ranks
-the hits and stops there) and counts its hits up to ``COUNT_MOST`` + 1
-(ClientService.count_hits): one typed letter matches half the book. The view
+of its first page (``PAGE``: ClientService.first_page, the database ranks
+the hits and stops there) and counts its hits up to ``COUNT_MOST`` + 1:
+one typed letter matches half the book. The view
 fetches more as it scrolls past them; all the ids are read only when
 something needs them all (``ids``, "select all", finding a client further
 down).
@@ -85,11 +85,11 @@ class ClientListModel(QAbstractTableModel):
         """Run the query again (after a filter change or an edit)."""
         self.beginResetModel()
         if self._service.is_ranked(self.flt):
-            # the hits counted, and the ids of the first page read
-            self._counted = self._service.count_hits(self.flt, self.COUNT_MOST + 1)
-            self._ids = self._service.ranked_page(self.flt, 0, self.PAGE, self._counted) \
-                if self._counted else []
-            self._complete = len(self._ids) < self.PAGE
+            # the ids of the first page (or of every hit up to COUNT_MOST + 1),
+            # and the hits counted up to COUNT_MOST + 1
+            self._ids, self._counted = self._service.first_page(self.flt, self.PAGE,
+                                                                 self.COUNT_MOST + 1)
+            self._complete = len(self._ids) == self._counted <= self.COUNT_MOST
         else:
             self._ids = self._service.list_ids(self.flt)
             self._complete = True

@@ -99,3 +99,14 @@ def test_the_hit_count_stops_where_it_is_asked_to(db: Database, book: ClientServ
     before = book.count_hits(ClientFilter(text="zh"), 10_000)
     book.delete(gone)  # the trash is not counted
     assert book.count_hits(ClientFilter(text="zh"), 10_000) == before - 1
+
+
+def test_a_keystroke_reads_the_first_page_and_the_count(db: Database,
+                                                        book: ClientService) -> None:  # noqa: F811
+    for typed in ("z", "王", "zh", "13", "wang", "zgf", "nothing"):
+        expected = reference(db, typed)
+        ids, counted = book.first_page(ClientFilter(text=typed), 5, 12)
+        assert counted == min(len(expected), 12), typed
+        # the first page at least (the tiers'), or every hit up to the count
+        assert len(ids) in (min(5, len(expected)), counted), typed
+        assert ids == expected[:len(ids)], typed

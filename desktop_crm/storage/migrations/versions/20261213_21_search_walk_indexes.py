@@ -48,6 +48,7 @@ def upgrade() -> None:
                    "(last_contact_at DESC NULLS LAST, sort_key, id) INCLUDE (kind) "
                    "WHERE deleted_at IS NULL")
         op.execute("ANALYZE clients")
+        op.execute("ANALYZE client_rank_keys")  # its roles changed above
     else:
         op.execute("CREATE INDEX ix_clients_recent ON clients "
                    "(last_contact_at DESC, sort_key, id, kind) WHERE deleted_at IS NULL")
