@@ -110,3 +110,26 @@ def test_a_keystroke_reads_the_first_page_and_the_count(db: Database,
         # the first page at least (the tiers'), or every hit up to the count
         assert len(ids) in (min(5, len(expected)), counted), typed
         assert ids == expected[:len(ids)], typed
+
+
+def test_a_rebuilt_index_has_the_keys_saving_gave(db: Database,
+                                                 book: ClientService) -> None:  # noqa: F811
+    """What a copy of a book does (``search_index.rebuild``): an
+    organisation's name keys keep their own roles."""
+    from sqlalchemy import select
+
+    from desktop_crm.domain.search_rank import ORG_NAME
+    from desktop_crm.storage import search_index
+    from desktop_crm.storage.models import client_rank_keys
+
+    def keys() -> list[tuple[int, int, str]]:
+        with db.read() as s:
+            return sorted(s.execute(select(client_rank_keys.c.client_id,
+                                           client_rank_keys.c.role, client_rank_keys.c.key)))
+
+    saved = keys()
+    assert any(role == ORG_NAME for _cid, role, _key in saved)
+    with db.session() as s:
+        search_index.clear(s)
+        search_index.rebuild(s)
+    assert keys() == saved
