@@ -347,6 +347,8 @@ def _tiered_page(session: Session, typed: str, offset: int, limit: int) -> list[
         return None
     params, latin = rank
     want = offset + limit
+    if search_index.count_keys(session, params, latin, want) < want:
+        return None  # too few keys to fill the page: a narrow search, ranked whole
     found: list[int] = []
     seen: set[int] = set()  # the clients of the tiers read so far, found or not
     conn = session.connection()

@@ -459,6 +459,19 @@ def tier_keys_of(tier: int, latin: bool) -> list[ColumnElement[bool]]:
 
 
 _COUNT_KEYS: dict[tuple[int, bool], Any] = {}
+_COUNT_RANGE: dict[bool, Any] = {}
+
+
+def count_keys(session: Session, params: Mapping[str, Any], latin: bool, most: int) -> int:
+    """How many keys the typed key starts (``rank_tiers``' keys), counted up
+    to ``most``: fewer than a page's worth cannot fill it."""
+    stmt = _COUNT_RANGE.get(latin)
+    if stmt is None:
+        k = client_rank_keys.c
+        stmt = _COUNT_RANGE[latin] = select(func.count()).select_from(
+            select(k.client_id).where(*_in_range(latin))
+            .limit(bindparam("most", type_=Integer())).subquery())
+    return int(session.connection().execute(stmt, {**params, "most": most}).scalar() or 0)
 
 
 def count_tier_keys(session: Session, params: Mapping[str, Any], tier: int, latin: bool,
