@@ -23,10 +23,15 @@ import goes into a new, empty database on the server).
 pandas is a benchmark-only dependency: ``pip install -e '.[bench]'``.
 
 Usage: python benchmarks/excel.py [--clients 100000] [--db PATH] [--keep]
-    [--compare CHECKOUT] [--pg-url URL | --pg-dir DIR | --no-pg]
+    [--compare CHECKOUT] [--only export|import] [--no-pandas] [--xlsx PATH]
+    [--pg-url URL | --pg-dir DIR | --no-pg]
 (--db reuses that database, or builds it there when missing; else a temp dir,
-removed at the end unless --keep. --compare also times the export of another
-checkout of the app (e.g. main) on SQLite in the same run, printed only.
+removed at the end unless --keep. --compare also times another checkout of the
+app (e.g. main) in the same run, printed only: its export on SQLite, its
+import on both engines, each right after this checkout's. --only measures one
+figure; --no-pandas leaves out the pandas baselines (the figure then has no
+baseline); --xlsx imports that exported Clients sheet instead of exporting
+one first. Without them it is what ``make bench`` runs.
 ``--step NAME`` is the child process's entry.)
 """
 
@@ -208,7 +213,13 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the temp dir")
     parser.add_argument("--compare", type=Path, default=None, metavar="CHECKOUT",
-                        help="also time the export of this checkout of the app (printed only)")
+                        help="also time this checkout of the app (printed only)")
+    parser.add_argument("--only", choices=("export", "import"), default=None,
+                        help="measure this figure only")
+    parser.add_argument("--no-pandas", action="store_true",
+                        help="leave out the pandas baselines")
+    parser.add_argument("--xlsx", type=Path, default=None,
+                        help="import this exported Clients sheet (no export first)")
     import pg_bench  # not at the top: the child processes' memory is measured
 
     pg_bench.add_arguments(parser)
@@ -216,7 +227,9 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="crm-bench-"))
     db_path: Path = args.db or workdir / "bench.db"
     try:
-        if not db_path.exists():
+        if args.only == "import" and args.xlsx is not None:
+            pass  # the sheet is given: no database to export from
+        elif not db_path.exists():
             generate_demo(str(db_path), args.clients)
         else:
             print(f"reusing {db_path} ({db_path.stat().st_size / 1e6:.0f} MB)")
@@ -231,12 +244,18 @@ def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def export_figure(engine: str, export: dict[str, Any], pandas: dict[str, Any]) -> report.Figure:
+def export_figure(engine: str, export: dict[str, Any],
+                  pandas: dict[str, Any] | None) -> report.Figure:
+    rows = ", ".join(f"{k} {v:,}" for k, v in export["rows"].items())
+    if pandas is None:
+        return report.Figure(
+            name=EXPORT, engine=engine, value=export["seconds"], unit="s",
+            target=EXPORT_SECONDS, peak_mb=export["peak_mb"], memory_target_mb=EXPORT_MB,
+            note=f"{export['note']}; rows: {rows}; pandas not measured (--no-pandas)")
     times = pandas["seconds"] / export["seconds"]
     holds = "holds" if times >= PANDAS_FASTER else "does NOT hold"
     # on a loaded machine the wall times say more about the neighbours: CPU too
     cpu_times = pandas["cpu"] / export["cpu"]
-    rows = ", ".join(f"{k} {v:,}" for k, v in export["rows"].items())
     return report.Figure(
         name=EXPORT, engine=engine, value=export["seconds"], unit="s", target=EXPORT_SECONDS,
         baseline=pandas["seconds"],
@@ -248,8 +267,14 @@ def export_figure(engine: str, export: dict[str, Any], pandas: dict[str, Any]) -
              f"peak {pandas['peak_mb']:.0f} MB")
 
 
-def import_figure(engine: str, imported: dict[str, Any], calamine: dict[str, Any],
+def import_figure(engine: str, imported: dict[str, Any], calamine: dict[str, Any] | None,
                   extra: str = "") -> report.Figure:
+    if calamine is None:
+        return report.Figure(
+            name=IMPORT, engine=engine, value=imported["seconds"], unit="s",
+            target=IMPORT_SECONDS, peak_mb=imported["peak_mb"], memory_target_mb=IMPORT_MB,
+            note=f"{imported['note']}; CPU {imported['cpu']:.1f} s; "
+                 f"pandas not measured (--no-pandas)")
     return report.Figure(
         name=IMPORT, engine=engine, value=imported["seconds"], unit="s",
         target=IMPORT_SECONDS, baseline=calamine["seconds"],
@@ -259,27 +284,56 @@ def import_figure(engine: str, imported: dict[str, Any], calamine: dict[str, Any
              f"{calamine['note']}{extra}")
 
 
+def compared(name: str, engine: str, measured: dict[str, Any], other: dict[str, Any],
+             checkout: Path, target: float, memory: float) -> str:
+    """A line for another checkout's run of the same step: its figure, this
+    checkout's as the baseline (ratio: other / this)."""
+    return report.line(report.Figure(
+        name=f"{name}, {checkout}", engine=engine, value=other["seconds"], unit="s",
+        target=target, baseline=measured["seconds"], baseline_name="this checkout",
+        peak_mb=other["peak_mb"], memory_target_mb=memory,
+        note=f"{other['note']}; CPU {other['cpu']:.1f} s (this checkout's "
+             f"{measured['cpu']:.1f} s)"))
+
+
+def other_checkout(args: argparse.Namespace) -> dict[str, str]:
+    return {"PYTHONPATH": str(args.compare.resolve())}
+
+
 def run_sqlite(db_path: Path, workdir: Path, args: argparse.Namespace) -> Path:
-    xlsx = workdir / "export.xlsx"
-    print("export on SQLite ...", flush=True)
-    export = child("export", db_path, xlsx)
-    if args.compare is not None:
-        before = child("export", db_path, workdir / "compare.xlsx",
-                       env={"PYTHONPATH": str(args.compare.resolve())})
-    pandas_export = child("pandas-export", db_path, workdir / "pandas.xlsx")
-    print("import on SQLite ...", flush=True)
-    imported = child("import", xlsx, workdir / "imported.db")
-    calamine = child("pandas-import", xlsx, "calamine")
-    read_openpyxl = child("pandas-import", xlsx, "openpyxl")
-    report.emit(export_figure("SQLite", export, pandas_export))
-    report.emit(import_figure("SQLite", imported, calamine,
-                              f"; read_excel (openpyxl) {read_openpyxl['seconds']:.1f} s"))
-    if args.compare is not None:
-        print(report.line(report.Figure(
-            name=f"{EXPORT}, {args.compare}", engine="SQLite", value=before["seconds"],
-            unit="s", target=EXPORT_SECONDS, baseline=export["seconds"],
-            baseline_name="this checkout", peak_mb=before["peak_mb"],
-            memory_target_mb=EXPORT_MB, note=before["note"])))
+    xlsx: Path = args.xlsx or workdir / "export.xlsx"
+    pandas = not args.no_pandas
+    lines: list[str] = []
+    if args.only != "import":
+        print("export on SQLite ...", flush=True)
+        export = child("export", db_path, xlsx)
+        if args.compare is not None:
+            before = child("export", db_path, workdir / "compare.xlsx", env=other_checkout(args))
+            lines.append(compared(EXPORT, "SQLite", export, before, args.compare,
+                                  EXPORT_SECONDS, EXPORT_MB))
+        pandas_export = child("pandas-export", db_path, workdir / "pandas.xlsx") \
+            if pandas else None
+        report.emit(export_figure("SQLite", export, pandas_export))
+    elif args.xlsx is None:
+        print("export on SQLite (the sheet to import) ...", flush=True)
+        child("export", db_path, xlsx)
+    if args.only != "export":
+        print("import on SQLite ...", flush=True)
+        imported = child("import", xlsx, workdir / "imported.db")
+        if args.compare is not None:
+            other = child("import", xlsx, workdir / "imported-compare.db",
+                          env=other_checkout(args))
+            lines.append(compared(IMPORT, "SQLite", imported, other, args.compare,
+                                  IMPORT_SECONDS, IMPORT_MB))
+        calamine = read_openpyxl = None
+        if pandas:
+            calamine = child("pandas-import", xlsx, "calamine")
+            read_openpyxl = child("pandas-import", xlsx, "openpyxl")
+        extra = f"; read_excel (openpyxl) {read_openpyxl['seconds']:.1f} s" \
+            if read_openpyxl else ""
+        report.emit(import_figure("SQLite", imported, calamine, extra))
+    for text in lines:
+        print(text)
     return xlsx
 
 
@@ -288,19 +342,34 @@ def run_pg(pg: Any, xlsx: Path, workdir: Path, args: argparse.Namespace) -> None
     empty database on the server (dropped afterwards)."""
     import pg_bench
 
-    pg_bench.ensure_clients(pg, args.clients, lambda url: generate_demo(url, args.clients))
-    print("export on PostgreSQL ...", flush=True)
-    export = child("export", pg.url, workdir / "export-pg.xlsx")
-    pandas_export = child("pandas-export", pg.url, workdir / "pandas-pg.xlsx")
-    print("import on PostgreSQL ...", flush=True)
+    pandas = not args.no_pandas
+    lines: list[str] = []
+    if args.only != "import":
+        pg_bench.ensure_clients(pg, args.clients, lambda url: generate_demo(url, args.clients))
+        print("export on PostgreSQL ...", flush=True)
+        export = child("export", pg.url, workdir / "export-pg.xlsx")
+        pandas_export = child("pandas-export", pg.url, workdir / "pandas-pg.xlsx") \
+            if pandas else None
+        report.emit(export_figure("PostgreSQL", export, pandas_export))
+    if args.only != "export":
+        print("import on PostgreSQL ...", flush=True)
+        imported = import_pg(pg, xlsx)
+        if args.compare is not None:
+            other = import_pg(pg, xlsx, other_checkout(args))
+            lines.append(compared(IMPORT, "PostgreSQL", imported, other, args.compare,
+                                  IMPORT_SECONDS, IMPORT_MB))
+        calamine = child("pandas-import", xlsx, "calamine") if pandas else None
+        report.emit(import_figure("PostgreSQL", imported, calamine))
+    for text in lines:
+        print(text)
+
+
+def import_pg(pg: Any, xlsx: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     url = pg.new_database()
     try:
-        imported = child("import", xlsx, url)
+        return child("import", xlsx, url, env=env)
     finally:
         pg.drop(url)
-    calamine = child("pandas-import", xlsx, "calamine")
-    report.emit(export_figure("PostgreSQL", export, pandas_export))
-    report.emit(import_figure("PostgreSQL", imported, calamine))
 
 
 if __name__ == "__main__":

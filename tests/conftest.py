@@ -8,7 +8,7 @@ import os
 import shutil
 import sqlite3
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -135,6 +135,38 @@ def db(db_target: str) -> Iterator[Database]:
     database = Database.open(db_target)
     yield database
     database.close()
+
+
+class ModuleBooks:
+    """Databases made once per engine for a module's read-only tests (a
+    module-scoped fixture holds one): the first test on an engine fills its
+    book, the module's end closes them and drops the server's."""
+
+    def __init__(self) -> None:
+        self.books: dict[str, tuple[Database, PgCluster | None]] = {}
+
+    def get(self, request: pytest.FixtureRequest, fill: Callable[[Database], object]) -> Database:
+        """The book of this test's engine, made and filled by ``fill`` the first time."""
+        engine: str = request.getfixturevalue("engine")
+        if engine not in self.books:
+            cluster: PgCluster | None = None
+            if engine == "postgresql":
+                cluster = request.getfixturevalue("pg_cluster")
+                target = cluster.new_database()
+            else:
+                folder = request.getfixturevalue("tmp_path_factory").mktemp("book")
+                target = str(folder / "book.db")
+                Database.open(target, create=True).close()
+            db = Database.open(target)
+            self.books[engine] = (db, cluster)
+            fill(db)
+        return self.books[engine][0]
+
+    def close(self) -> None:
+        for db, cluster in self.books.values():
+            db.close()
+            if cluster is not None:
+                cluster.drop(str(db.url))
 
 
 class NewDatabases:

@@ -61,6 +61,9 @@ _DATE_KINDS = {
     "contact": AgendaKind.CONTACT_BIRTHDAY,
 }
 
+# The sources whose queries leave their done days out themselves.
+_DATED_SOURCES = (Source.IMPORTANT_DATE, Source.FAMILY_MEMBER, Source.CONTACT_PERSON)
+
 # The kinds found through the window's recurring dates (``occurrences_between``),
 # and those whose single dates can set their own reminder.
 _OCCURRING = (*_DATE_KINDS.values(), AgendaKind.FOUNDING_ANNIVERSARY,
@@ -344,18 +347,26 @@ class _Builder:
         return self.start - timedelta(days=self.churn.keep_days)
 
     def collect(self, s: Session) -> None:
+        # the yearly dates' queries leave their done days out themselves, as do
+        # the churn warnings'
         done = repo.done_keys(s, min(self.first, self._churn_first()), self.end,
-                              CHURN_SOURCES if self.churn is not None else ())
+                              (*_DATED_SOURCES,
+                               *(CHURN_SOURCES if self.churn is not None else ())))
+        remind = self.settings.remind
+        due_on, occurrences = self.due_on, self.occurrences
         if self.kinds & {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
                          AgendaKind.CUSTOM_DATE}:
-            self._dated(repo.dates_with_keys(s, self.occurrences, self.owner),
-                        Source.IMPORTANT_DATE)
+            leads = {stored: remind(kind) for stored, kind in _DATE_KINDS.items()}
+            self._dated(repo.dates_with_keys(s, occurrences, Source.IMPORTANT_DATE, self.owner,
+                                             due_on, leads), Source.IMPORTANT_DATE)
         if AgendaKind.FAMILY_BIRTHDAY in self.kinds:
-            self._dated(repo.family_birthdays_with_keys(s, self.occurrences, self.owner),
-                        Source.FAMILY_MEMBER)
+            self._dated(repo.family_birthdays_with_keys(
+                s, occurrences, Source.FAMILY_MEMBER, self.owner, due_on,
+                remind(AgendaKind.FAMILY_BIRTHDAY)), Source.FAMILY_MEMBER)
         if AgendaKind.CONTACT_BIRTHDAY in self.kinds:
-            self._dated(repo.contact_birthdays_with_keys(s, self.occurrences, self.owner),
-                        Source.CONTACT_PERSON)
+            self._dated(repo.contact_birthdays_with_keys(
+                s, occurrences, Source.CONTACT_PERSON, self.owner, due_on,
+                remind(AgendaKind.CONTACT_BIRTHDAY)), Source.CONTACT_PERSON)
         if self.kinds & {AgendaKind.FOUNDING_ANNIVERSARY, AgendaKind.RELATIONSHIP_ANNIVERSARY}:
             self._anniversaries(s)
         if AgendaKind.FOLLOW_UP in self.kinds:
@@ -372,30 +383,33 @@ class _Builder:
                                             self._end(self._lead(AgendaKind.CHURN_WARNING)),
                                             self.owner,
                                             self.settings.remind(AgendaKind.CHURN_WARNING))
-        if done:  # (source, ref, day): the item's key, without a property call per item
-            self.items = [i for i in self.items if (i.source, i.ref, i.day) not in done]
+        if done:  # (source, ref, day): the item's key, without a property call per item,
+            # and made only for the items of a source that has done marks here
+            sources = {source for source, _ref, _day in done}
+            self.items = [i for i in self.items
+                          if i.source not in sources or (i.source, i.ref, i.day) not in done]
 
     def _dated(self, rows: list[repo.Row], source: str) -> None:
-        kinds, items, occurrences = self.kinds, self.items, self.occurrences
+        """Items of yearly dates: one query row per date and day it falls on."""
+        kinds, items = self.kinds, self.items
         remind_default = {k: self.settings.remind(k) for k in _DATE_KINDS.values()}
-        for ref, client_id, name, stored_kind, label, cal, month, mday, leap, year, remind \
-                in rows:
+        for ref, client_id, name, stored_kind, label, cal, month, mday, leap, year, remind, \
+                day, occ_year in rows:
             kind = _DATE_KINDS.get(stored_kind)
             if kind is None or kind not in kinds:
                 continue
-            spec = DateSpec(cal, month, mday, year, bool(leap))
-            lead = remind if remind is not None else remind_default[kind]
-            for day, occ_year in occurrences[(cal, month, mday, bool(leap))]:
-                years = occ_year - year if year is not None else None
-                if years is not None and years <= 0:
-                    continue  # the original date itself is not an anniversary
-                items.append(AgendaItem(day, kind, source, ref, client_id, name, label, years,
-                                        lead, 0, spec))
+            years = occ_year - year if year is not None else None
+            if years is not None and years <= 0:
+                continue  # the original date itself is not an anniversary
+            items.append(AgendaItem(day, kind, source, ref, client_id, name, label, years,
+                                    remind if remind is not None else remind_default[kind], 0,
+                                    DateSpec(cal, month, mday, year, bool(leap))))
 
     def _anniversaries(self, s: Session) -> None:
         solar = {(k[1], k[2]): v for k, v in self.occurrences.items() if k[0] == SOLAR}
-        for client_id, name, founded, since in repo.client_anniversaries(s, solar,
-                                                                              self.owner):
+        for client_id, name, founded, since in repo.client_anniversaries(
+                s, self._month_days(solar, AgendaKind.FOUNDING_ANNIVERSARY),
+                self.owner, self._month_days(solar, AgendaKind.RELATIONSHIP_ANNIVERSARY)):
             for kind, source, value in (
                 (AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING, founded),
                 (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP, since),
@@ -408,6 +422,16 @@ class _Builder:
                         self.items.append(AgendaItem(
                             day, kind, source, client_id, client_id, name, "",
                             year - value.year, self.settings.remind(kind), 0, spec))
+
+    def _month_days(self, solar: dict[tuple[int, int], list[tuple[date, int]]],
+                    kind: AgendaKind) -> list[tuple[int, int]]:
+        """The (month, day) keys whose solar dates a source of ``kind`` reads:
+        up to the kind's own reminder on Today's list, all of ``solar`` on an
+        agenda (none when the kind is not wanted)."""
+        if kind not in self.kinds:
+            return []
+        last = self._end(self._lead(kind))
+        return [key for key, days in solar.items() if any(day <= last for day, _y in days)]
 
     def _follow_ups(self, s: Session) -> None:
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)
@@ -469,15 +493,19 @@ class _Builder:
                                              None, remind))
 
     def _festivals(self, s: Session) -> None:
-        count = repo.count_graded(s, self.settings.festival_grades, self.owner)
         remind = self.settings.remind(AgendaKind.FESTIVAL)
+        found = []
         for index, fest in enumerate(FESTIVALS):
             key: SpecKey = (fest.spec.calendar, fest.spec.month, fest.spec.day, False)
             for day, _year in self.occurrences.get(key, []):
                 if self.include_overdue or day >= self.start:
-                    self.items.append(AgendaItem(day, AgendaKind.FESTIVAL, Source.FESTIVAL,
-                                                 index, None, "", fest.key, None, remind, count,
-                                                 fest.spec))
+                    found.append((day, index, fest))
+        if not found:
+            return  # the greeting list is counted only when a festival falls in the window
+        count = repo.count_graded(s, self.settings.festival_grades, self.owner)
+        for day, index, fest in found:
+            self.items.append(AgendaItem(day, AgendaKind.FESTIVAL, Source.FESTIVAL, index,
+                                         None, "", fest.key, None, remind, count, fest.spec))
 
 
 def month_grid(year: int, month: int) -> tuple[date, date]:

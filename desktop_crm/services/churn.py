@@ -38,13 +38,10 @@ def churn_items(s: Session, settings: ChurnSettings, today: date, first: date, e
             items.append(AgendaItem(start, KIND, Source.CHURN_DROP, client_id, client_id, name,
                                     "", percent, remind))
     limits = {g: settings.no_order_limit(g) for g in ("A", "B", "C", "")}
-    done = churn_repo.dismissed(s, Source.CHURN_NO_ORDER, first, end)
     for client_id, name, grade, last_won in churn_repo.no_order_since(s, limits, first, end,
                                                                         owner):
         limit = limits[grade or ""]
         day = date.fromordinal(last_won.toordinal() + limit)
-        if (client_id, day) in done:
-            continue
         days = (max(day, today) - last_won).days
         items.append(AgendaItem(day, KIND, Source.CHURN_NO_ORDER, client_id, client_id, name,
                                 grade or "", days, remind, limit))

@@ -47,6 +47,7 @@ class Services:
         self.db = db
         self.clock = clock
         self._user = user
+        self._uuid: str | None = None
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock,
@@ -119,9 +120,13 @@ class Services:
         return self.db.shared
 
     def database_uuid(self) -> str:
-        """The open database's UUID (what this computer keys per-database choices by)."""
-        with self.db.read() as s:
-            return identity_repo.database_uuid(s)
+        """The open database's UUID (what this computer keys per-database
+        choices by): read once (the window's start asks for it twice, for the
+        tabs' "Mine / Everyone" and for the reminders), as it never changes."""
+        if self._uuid is None:
+            with self.db.read() as s:
+                self._uuid = identity_repo.database_uuid(s)
+        return self._uuid
 
     def importer(self, backup_first: bool = True) -> ImportService:
         """An import service recording this user as the batch's author."""

@@ -14,7 +14,7 @@ attributes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Phone
@@ -44,9 +44,10 @@ def clean(text: str) -> str:
 
 # -- card -> rows -------------------------------------------------------------------
 
-def client_values(card: ClientCard) -> dict[str, Any]:
+def client_values(card: ClientCard, key_of: Callable[[str], str] = sort_key) -> dict[str, Any]:
     """The ``clients`` columns a card sets (not its id, UUID or timestamps);
-    text is stored ``clean``."""
+    text is stored ``clean``. ``key_of`` is ``domain.search.sort_key`` (a
+    bulk insert passes a cached one: names repeat)."""
     values: dict[str, Any] = {}
     for name in SIMPLE_FIELDS:
         value = getattr(card, name)
@@ -54,7 +55,7 @@ def client_values(card: ClientCard) -> dict[str, Any]:
     for name in CLASSIFICATIONS:
         value = getattr(card, name)
         values[name] = value.value if value else None
-    values.update(kind=card.kind.value, gender=card.gender.value, sort_key=sort_key(card.name),
+    values.update(kind=card.kind.value, gender=card.gender.value, sort_key=key_of(card.name),
                   primary_phone=clean(card.primary_phone))
     return values
 

@@ -10,7 +10,7 @@ columns do the rest. No stored date is converted per query.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -99,91 +99,179 @@ def _of(session: Session, alias: str, owner: str | None, params: dict[str, Any])
     return f"{condition} AND {dialect.unindexed(session, alias + '.owner')} = :owner"
 
 
-def _keys_cte(keys: Iterable[SpecKey]) -> tuple[str, dict[str, Any]]:
-    rows, params = [], {}
-    for n, key in enumerate(keys):
-        rows.append(f"(:c{n}, :m{n}, :d{n}, :l{n})")
+Occurrences = Mapping[SpecKey, Sequence[tuple[date, int]]]
+
+
+# Occurrence rows per statement: five bound values each, well under SQLite's
+# limit of bound parameters however long the window (ten years and more).
+_DAYS_PER_STATEMENT = 1_000
+
+
+def _day_chunks(occurrences: Occurrences
+                ) -> Iterable[list[tuple[SpecKey, date, int]]]:
+    """The window's (key, day, year) rows, a statement's worth at a time."""
+    rows = [(key, day, year) for key, days in occurrences.items() for day, year in days]
+    for start in range(0, len(rows), _DAYS_PER_STATEMENT):
+        yield rows[start:start + _DAYS_PER_STATEMENT]
+
+
+def _days_cte(days: Sequence[tuple[SpecKey, date, int]], due_on: date | None
+              ) -> tuple[str, dict[str, Any], list[BindParameter[Any]]]:
+    """The CTE ``k``: one row per key and day it falls on in the window
+    (cal, m, d, leap, day, year: the year the day counts from), and with
+    ``due_on`` the days from it to that day (``ahead``, negative when past)."""
+    rows, params, binds = [], {}, []
+    for n, (key, day, year) in enumerate(days):
+        ahead = "" if due_on is None else f", {(day - due_on).days:d}"
+        rows.append(f"(:c{n}, :m{n}, :d{n}, :l{n}, :y{n}, {int(year):d}{ahead})")
         params.update({f"c{n}": key[0], f"m{n}": key[1], f"d{n}": key[2],
-                       f"l{n}": bool(key[3])})
-    return f"WITH k(cal, m, d, leap) AS (VALUES {', '.join(rows)})", params
+                       f"l{n}": bool(key[3]), f"y{n}": day})
+        binds.append(bindparam(f"y{n}", type_=Date))
+    columns = "cal, m, d, leap, day, year" + ("" if due_on is None else ", ahead")
+    return f"WITH k({columns}) AS (VALUES {', '.join(rows)})", params, binds
 
 
-def dates_with_keys(session: Session, keys: Iterable[SpecKey], owner: str | None = None
-                    ) -> list[Row]:
-    """Live clients' important dates (birthdays, anniversaries, custom) with one of
-    ``keys``: (id, client id, client, kind, label, calendar, month, day, leap,
-    year, remind days). With ``owner``: only that owner's clients (so for
-    every query below)."""
-    cte, params = _keys_cte(keys)
-    if not params:
-        return []
-    live = _of(session, "c", owner, params)
-    return _fetch(session, f"""{cte}
+def _each_chunk(session: Session, occurrences: Occurrences, due_on: date | None,
+                sql: Callable[[dict[str, Any]], str]) -> list[Row]:
+    """The rows of ``sql`` (given the parameters to add its own to, it
+    returns the statement after the CTE) over every chunk of the window's
+    days."""
+    found: list[Row] = []
+    for days in _day_chunks(occurrences):
+        cte, params, binds = _days_cte(days, due_on)
+        found += _fetch(session, f"{cte}\n{sql(params)}", params, binds, _DAY_TYPES)
+    return found
+
+
+def _reminded(due_on: date | None, own: str, leads: Mapping[str, int], kind: str,
+              params: dict[str, Any]) -> str:
+    """With ``due_on`` (Today's list), the condition "the row's reminder has
+    begun by then": its own lead time ``own`` (SQL) or else its kind's from
+    ``leads`` (stored kind -> days; the SQL ``kind`` picks it), at least the
+    occurrence's days ahead. Cards of items not due yet are never read."""
+    if due_on is None:
+        return ""
+    cases = []
+    for n, (stored, days) in enumerate(sorted(leads.items())):
+        params[f"kind{n}"], params[f"lead{n}"] = stored, days
+        cases.append(f"WHEN :kind{n} THEN :lead{n}")
+    default = f"CASE {kind} {' '.join(cases)} ELSE 0 END" if len(cases) > 1 else (
+        ":lead0" if cases else "0")
+    return f" AND k.ahead <= coalesce({own}, {default})"
+
+
+def _undone(source: str, ref: str, params: dict[str, Any]) -> str:
+    """No care_done row marks the occurrence (``source``, the row ``ref``, the
+    CTE's day) done: done dates are left out before their cards are read."""
+    params["done_source"] = source
+    return (" AND NOT EXISTS (SELECT 1 FROM care_done d WHERE d.source = :done_source "
+            f"AND d.ref_id = {ref} AND d.occurs_on = k.day)")
+
+
+# what each yearly-date query returns after its row: the day it falls on and
+# the year that day counts from
+_DAY_TYPES: dict[str, type[TypeEngine[Any]]] = {"occurs": Date}
+
+
+def dates_with_keys(session: Session, occurrences: Occurrences, source: str,
+                    owner: str | None = None, due_on: date | None = None,
+                    leads: Mapping[str, int] | None = None) -> list[Row]:
+    """Live clients' important dates (birthdays, anniversaries, custom) falling
+    on the window's days (``occurrences``: each key's (day, year) pairs), one
+    row per date and day, not marked done (as ``source``): (id, client id,
+    client, kind, label, calendar, month, day, leap, year, remind days, the
+    day it falls on, the year that day counts from). With ``owner``: only
+    that owner's clients (so for every query below). With ``due_on`` (Today)
+    only the rows whose reminder (their own, or their kind's default from
+    ``leads``) has begun by then."""
+    def sql(params: dict[str, Any]) -> str:
+        live = _of(session, "c", owner, params)
+        due = _reminded(due_on, "i.remind_days", leads or {}, "i.kind", params)
+        return f"""
         SELECT i.id, i.client_id, c.name, i.kind, i.label, i.calendar, i.month, i.day,
-               i.leap, i.year, i.remind_days
+               i.leap, i.year, i.remind_days, k.day AS occurs, k.year
         FROM k JOIN important_dates i
                ON i.calendar = k.cal AND i.month = k.m AND i.day = k.d AND i.leap = k.leap
              JOIN clients c ON c.id = i.client_id
-        WHERE {live}""", params)
+        WHERE {live}{due}{_undone(source, "i.id", params)}"""
+
+    return _each_chunk(session, occurrences, due_on, sql)
 
 
-def family_birthdays_with_keys(session: Session, keys: Iterable[SpecKey],
-                               owner: str | None = None) -> list[Row]:
-    """Family members' birthdays with one of ``keys``, same columns as
-    ``dates_with_keys`` (kind "family", label = relation and name)."""
-    cte, params = _keys_cte(keys)
-    if not params:
-        return []
-    live = _of(session, "c", owner, params)
-    return _fetch(session, f"""{cte}
+def family_birthdays_with_keys(session: Session, occurrences: Occurrences, source: str,
+                               owner: str | None = None, due_on: date | None = None,
+                               lead: int = 0) -> list[Row]:
+    """Family members' birthdays on the window's days, same columns as
+    ``dates_with_keys`` (kind "family", label = relation and name);
+    ``due_on`` as there, ``lead`` the kind's default reminder."""
+    def sql(params: dict[str, Any]) -> str:
+        live = _of(session, "c", owner, params)
+        due = _reminded(due_on, "f.birth_remind_days", {"family": lead}, "'family'", params)
+        return f"""
         SELECT f.id, f.client_id, c.name, 'family', trim(f.relation || ' ' || f.name),
                f.birth_calendar, f.birth_month, f.birth_day, f.birth_leap, f.birth_year,
-               f.birth_remind_days
+               f.birth_remind_days, k.day AS occurs, k.year
         FROM k JOIN family_members f
                ON f.birth_calendar = k.cal AND f.birth_month = k.m AND f.birth_day = k.d
                   AND f.birth_leap = k.leap
              JOIN clients c ON c.id = f.client_id
-        WHERE {live}""", params)
+        WHERE {live}{due}{_undone(source, "f.id", params)}"""
+
+    return _each_chunk(session, occurrences, due_on, sql)
 
 
-def contact_birthdays_with_keys(session: Session, keys: Iterable[SpecKey],
-                                owner: str | None = None) -> list[Row]:
-    """Organisations' contact people's birthdays with one of ``keys``, same
+def contact_birthdays_with_keys(session: Session, occurrences: Occurrences, source: str,
+                                owner: str | None = None, due_on: date | None = None,
+                                lead: int = 0) -> list[Row]:
+    """Organisations' contact people's birthdays on the window's days, same
     columns as ``dates_with_keys`` (kind "contact", label = the person's name,
-    remind days None: the kind's default)."""
-    cte, params = _keys_cte(keys)
-    if not params:
-        return []
-    live = _of(session, "c", owner, params)
-    return _fetch(session, f"""{cte}
+    remind days None: the kind's default); ``due_on`` as there, ``lead`` the
+    kind's reminder."""
+    def sql(params: dict[str, Any]) -> str:
+        live = _of(session, "c", owner, params)
+        due = _reminded(due_on, "NULL", {"contact": lead}, "'contact'", params)
+        return f"""
         SELECT p.id, p.client_id, c.name, 'contact', p.name,
                p.birth_calendar, p.birth_month, p.birth_day, p.birth_leap, p.birth_year,
-               NULL
+               NULL, k.day AS occurs, k.year
         FROM k JOIN contact_people p
                ON p.birth_calendar = k.cal AND p.birth_month = k.m AND p.birth_day = k.d
                   AND p.birth_leap = k.leap
              JOIN clients c ON c.id = p.client_id
-        WHERE {live}""", params)
+        WHERE {live}{due}{_undone(source, "p.id", params)}"""
+
+    return _each_chunk(session, occurrences, due_on, sql)
 
 
 def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]],
-                         owner: str | None = None) -> list[Row]:
-    """Live clients founded or won on one of ``month_days`` (month, day):
-    (id, name, founded_on, relationship_since), dates or None. The expression
-    indexes on the month-day of both dates answer it."""
-    wanted = dialect.month_day_keys(session, month_days)
-    if not wanted:
+                         owner: str | None = None,
+                         since_days: Iterable[tuple[int, int]] | None = None) -> list[Row]:
+    """Live clients founded on one of ``month_days`` (month, day) or won on one
+    of ``since_days`` (default: the same days): (id, name, founded_on,
+    relationship_since), dates or None. The expression indexes on the
+    month-day of both dates answer it."""
+    founded_keys = dialect.month_day_keys(session, month_days)
+    since_keys = (founded_keys if since_days is None
+                  else dialect.month_day_keys(session, since_days))
+    if not founded_keys and not since_keys:
         return []
     founded = dialect.month_day_sql(session, "founded_on")
     since = dialect.month_day_sql(session, "relationship_since")
-    params: dict[str, Any] = {"keys": wanted}
+    params: dict[str, Any] = {}
+    parts: list[str] = []
+    binds: list[BindParameter[Any]] = []
+    for name, column, keys in (("founded_keys", founded, founded_keys),
+                               ("since_keys", since, since_keys)):
+        if keys:
+            params[name] = keys
+            parts.append(f"{column} IN :{name}")
+            binds.append(bindparam(name, expanding=True))
     live = _of(session, "clients", owner, params)
     return _fetch(session, f"""
         SELECT id, name, founded_on AS founded_on, relationship_since AS relationship_since
         FROM clients
-        WHERE {live} AND ({founded} IN :keys OR {since} IN :keys)""",
-                  params, [bindparam("keys", expanding=True)],
-                  {"founded_on": Date, "relationship_since": Date})
+        WHERE {live} AND ({" OR ".join(parts)})""",
+                  params, binds, {"founded_on": Date, "relationship_since": Date})
 
 
 def open_follow_ups(session: Session, until: date, owner: str | None = None) -> list[Row]:

@@ -14,6 +14,7 @@ transaction on the target.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,7 +26,14 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.i18n import _
 from desktop_crm.storage import search_index
-from desktop_crm.storage.database import Database, DatabaseError, sqlite_path, unusable_url_error
+from desktop_crm.storage.database import (
+    Database,
+    DatabaseError,
+    disk_full_message,
+    sqlite_path,
+    unusable_url_error,
+)
+from desktop_crm.storage.integrity import is_full
 from desktop_crm.storage.models import (
     DERIVED_TABLES,
     Base,
@@ -125,6 +133,9 @@ def failures_undone(target: str) -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as exc:
+        reason = getattr(exc, "orig", None)
+        if isinstance(reason, sqlite3.Error) and is_full(reason):  # words of the user's language
+            raise DatabaseError(disk_full_message(target)) from exc
         raise DatabaseError(_("The copy into {target} failed and was undone: {reason}",
                               target=target, reason=_first_line(exc))) from exc
 

@@ -6,13 +6,19 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, select, text, update
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.evaluation import Evaluation
 from desktop_crm.domain.evaluation_sources import SOURCES_KEY
 from desktop_crm.domain.scoring import Scheme
-from desktop_crm.storage.models import Client, EvaluationRow, ScoringSchemeRow
+from desktop_crm.storage import client_repo  # noqa: F401  (renders SQLite's FROM hints)
+from desktop_crm.storage.models import (
+    GRADE_CHANGED,
+    Client,
+    EvaluationRow,
+    ScoringSchemeRow,
+)
 
 
 def latest_scheme(session: Session) -> tuple[int, Scheme] | None:
@@ -111,15 +117,26 @@ def grade_changes_since(session: Session, since: date, limit: int, owner: str | 
                         ) -> tuple[list[int], int]:
     """Live clients whose latest evaluation, on or after ``since``, changed
     their grade (of ``owner`` when given): the ids of the newest ``limit``
-    (by evaluation day, then id) and how many there are. Two statements over
-    the changed clients alone, not a list of every client's id."""
-    changed = and_(Client.deleted_at.is_(None), Client.previous_grade.is_not(None),
-                   Client.previous_grade != Client.grade, Client.last_evaluated_on >= since)
+    (by evaluation day, then id) and how many there are. Both read the
+    partial index ix_clients_grade_changed alone (its condition stated as it
+    is; ``INDEXED BY`` on SQLite, whose planner would otherwise walk every
+    live client through ix_clients_deleted_at)."""
+    changed = and_(text(_qualified(GRADE_CHANGED)), Client.last_evaluated_on >= since)
     if owner is not None:
         changed = and_(changed, Client.owner == owner)
     conn = session.connection()
     ids = list(conn.execute(select(Client.id).where(changed)
+                            .with_hint(Client.__table__, _CHANGED_HINT, "sqlite")
                             .order_by(Client.last_evaluated_on.desc(), Client.id)
                             .limit(limit)).scalars())
-    total = conn.execute(select(func.count(Client.id)).where(changed)).scalar()
+    total = conn.execute(select(func.count(Client.id)).where(changed)
+                         .with_hint(Client.__table__, _CHANGED_HINT, "sqlite")).scalar()
     return ids, int(total or 0)
+
+
+# rendered as given on SQLite (storage/client_repo.py makes its compiler render FROM hints)
+_CHANGED_HINT = "INDEXED BY ix_clients_grade_changed"
+
+
+def _qualified(condition: str) -> str:
+    return " AND ".join(f"clients.{term}" for term in condition.split(" AND "))

@@ -291,12 +291,18 @@ def add_batch(session: Session, *, file_name: str, file_format: str, imported_at
 NewItem = tuple[int, int, str, str | None, datetime]
 
 
+ITEMS_AT_ONCE = 10_000
+
+
 def add_items(session: Session, batch_id: int, items: list[NewItem]) -> None:
-    """The batch's items, written as plain rows in one go (an import of
-    100,000 clients has as many)."""
+    """The batch's items, written as plain rows (an import of 100,000
+    clients has as many), ITEMS_AT_ONCE at a time: the rows as written
+    (with the batch, converted for the driver) are held for that many only."""
     columns = ["batch_id", "row", "client_id", "action", "before", "after"]
-    row_writer.insert_rows(session, _table(ImportItemRow), columns,
-                           [(batch_id, *item) for item in items])
+    for start in range(0, len(items), ITEMS_AT_ONCE):
+        row_writer.insert_rows(session, _table(ImportItemRow), columns,
+                               [(batch_id, *item) for item in
+                                items[start:start + ITEMS_AT_ONCE]])
 
 
 def batches(session: Session) -> list[BatchInfo]:

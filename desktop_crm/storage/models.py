@@ -43,6 +43,11 @@ def uuid_column() -> Mapped[str]:
     return mapped_column(String(36), default=new_uuid, index=True, unique=True)
 
 
+# The condition of the partial index ix_clients_grade_changed; queries that
+# read it state it word for word, so that both engines see it applies.
+GRADE_CHANGED = "deleted_at IS NULL AND previous_grade IS NOT NULL AND previous_grade <> grade"
+
+
 class Client(Base):
     __tablename__ = "clients"
     __table_args__ = (
@@ -50,11 +55,12 @@ class Client(Base):
         # reads it from this index (``INDEXED BY``, storage/client_repo.py)
         # instead of the wide client row
         Index("ix_clients_rank", "id", "deleted_at", "kind", "last_contact_at", "sort_key"),
-        # the clients whose latest grade fell: the "grade fell" churn warnings
-        # (storage/churn_repo.py) read a few recent days of them
-        Index("ix_clients_grade_fell", "last_evaluated_on",
-              sqlite_where=text("previous_grade IS NOT NULL AND grade > previous_grade"),
-              postgresql_where=text("previous_grade IS NOT NULL AND grade > previous_grade")),
+        # the live clients whose latest evaluation changed their grade, with
+        # both grades: Today's recent grade changes (storage/evaluation_repo.py)
+        # and the "grade fell" churn warnings (storage/churn_repo.py) read a
+        # few recent days of it alone (``INDEXED BY`` on SQLite)
+        Index("ix_clients_grade_changed", "last_evaluated_on", "previous_grade", "grade",
+              sqlite_where=text(GRADE_CHANGED), postgresql_where=text(GRADE_CHANGED)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -584,7 +590,7 @@ class SalesTargetRow(Base):
 # migration 20261124_04; not declared here because SQLAlchemy cannot reflect
 # expression indexes on SQLite to compare them.
 EXPRESSION_INDEXES = ("ix_clients_founded_md", "ix_clients_since_md", "ix_clients_contact",
-                      # a search's tiers in list order (migration 21): descending, NULL last
+                      # a search's tiers in list order (migration 22): descending, NULL last
                       "ix_clients_recent")
 # PostgreSQL's covering index for the search's join (storage/search_index.py,
 # baseline migration); SQLite has no such index, so the models do not declare it.
@@ -604,8 +610,8 @@ client_rank_keys = Table(
     Column("client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"), nullable=False),
     Column("role", SmallInteger, nullable=False),
     Column("key", String(500), nullable=False),
-    # the keys of some roles a typed text starts: a range per role (migration 21)
+    # the keys of some roles a typed text starts: a range per role (migration 22)
     Index("ix_client_rank_keys_role_key", "role", "key", "client_id"),
-    # whether a client has a key the typed text starts: one probe (migration 21)
+    # whether a client has a key the typed text starts: one probe (migration 22)
     Index("ix_client_rank_keys_client_key", "client_id", "key", "role"),
 )

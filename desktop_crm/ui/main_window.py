@@ -33,7 +33,6 @@ from desktop_crm.services.registry import Services
 from desktop_crm.services.reminders import DueCount, ReminderSchedule
 from desktop_crm.storage import held_files
 from desktop_crm.storage.database import Database, DatabaseError, shown_url
-from desktop_crm.ui import file_dialogs
 from desktop_crm.ui.app_icon import app_icon
 from desktop_crm.ui.changes import Changes, TabPage, client_ids
 from desktop_crm.ui.menu_keys import NEW_COMPLAINT, SCAN_CARD
@@ -63,6 +62,12 @@ if TYPE_CHECKING:  # what only a menu action or a tab not shown at start needs l
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
 CHECK_POLL_MS = 25
+# Today is read once the window is on screen, saying "Loading…": on X11 the
+# window is mapped and exposed some event-loop turns after show(), and a read
+# begun before would keep it off screen until it ends. Polled this often, and
+# at most this many times (a window started minimized or elsewhere reads anyway).
+EXPOSE_POLL_MS = 5
+EXPOSE_POLLS = 60
 TAB_KEY = "window/tab"  # the tab the window was closed on: it opens on it next time
 EXPORT_DAYS = 365  # the .ics file covers the coming year
 # The tabs, in their order: attribute, title, the list | details splitter's
@@ -89,6 +94,14 @@ def _transfer() -> ModuleType:
     from desktop_crm.ui import transfer
 
     return transfer
+
+
+def _file_dialogs() -> ModuleType:
+    """ui.file_dialogs (Qt's file dialog and its models), loaded when a file
+    is first chosen."""
+    from desktop_crm.ui import file_dialogs
+
+    return file_dialogs
 
 
 def _close_to_tray() -> ModuleType:
@@ -147,6 +160,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
         self._today_count = (0, 0)
         self._fill_scheduled = False
+        self._expose_polls = 0
         self._clients_if_idle = False  # set by _start_tab
         self._pages: dict[str, QWidget] = {}  # the tabs built so far
         self._splitter_states: dict[str, QByteArray] = {}  # of tabs of a closed database
@@ -188,7 +202,13 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._fill_after_show)
 
     def _fill_after_show(self) -> None:
+        handle = self.windowHandle()
+        if handle is not None and not handle.isExposed() and self._expose_polls < EXPOSE_POLLS:
+            self._expose_polls += 1
+            QTimer.singleShot(EXPOSE_POLL_MS, self, self._fill_after_show)
+            return
         self._fill_scheduled = False
+        self.repaint()  # "Loading…" on screen now, not after the read
         start = self.tabs.currentWidget()
         if not self.today.loaded:
             self.today.refresh()
@@ -668,9 +688,9 @@ class MainWindow(QMainWindow):
         start = str(self.db.path.parent) if self.db.path else str(Path.home())
         pattern = _("Desktop CRM database (*.db);;All files (*)")
         if create:
-            path = file_dialogs.save_file(self, _("New database"), start, pattern)
+            path = _file_dialogs().save_file(self, _("New database"), start, pattern)
         else:
-            path = file_dialogs.open_file(self, _("Open database"), start, pattern)
+            path = _file_dialogs().open_file(self, _("Open database"), start, pattern)
         if path is None:
             return
         if held_files.held_database(path) is not None:
@@ -849,7 +869,7 @@ class MainWindow(QMainWindow):
         """File > Export care calendar: the next year's agenda as an .ics file,
         written on a worker thread."""
         start = start_folder(self.settings, self.db)  # never the hidden data folder
-        chosen = file_dialogs.save_file(
+        chosen = _file_dialogs().save_file(
             self, _("Export care calendar"), start / "care-calendar.ics",
             _("iCalendar file (*.ics)"))
         if chosen is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QStyle, QStyleOptionComboBox
 from sqlalchemy import func, select
 
 from desktop_crm.domain.enums import Channel
@@ -304,3 +304,38 @@ def test_card_shows_grade_and_strategy_and_asks_for_evaluation(qtbot, db, seeded
     assert blocker.args == [seeded["李娜"]]
     tab.new_client()
     assert not tab.editor.evaluate_button.isVisible()
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_filter_bar_shows_each_filter_whole_at_1280(qtbot, window, language):  # type: ignore[no-untyped-def]
+    """At 1280 x 800 the list's pane is narrow: each filter still reads its
+    "All ..." entry whole (it read "All classifica" in English), and a long
+    chosen entry is the box's tooltip."""
+    from desktop_crm import i18n
+
+    i18n.set_language(language)
+    try:
+        window.retranslate()
+        window.resize(1280, 800)
+        window.tabs.setCurrentWidget(window.clients)
+        tab = window.clients
+        qtbot.waitUntil(lambda: tab.isVisible())
+        for combo in (tab.kind, tab.classification, tab.tag, tab.owner, tab.grade_filter):
+            text = combo.itemText(0)
+            room = combo.style().subControlRect(
+                QStyle.ComplexControl.CC_ComboBox, _combo_option(combo),
+                QStyle.SubControl.SC_ComboBoxEditField, combo).width()
+            assert combo.fontMetrics().horizontalAdvance(text) <= room, (text, room)
+        tab.classification.setCurrentIndex(tab.classification.count() - 1)
+        assert tab.classification.toolTip() == tab.classification.currentText() != ""
+        tab.classification.setCurrentIndex(0)
+        assert tab.classification.toolTip() == ""
+    finally:
+        i18n.set_language("en")
+        window.retranslate()
+
+
+def _combo_option(combo):  # type: ignore[no-untyped-def]
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    return option

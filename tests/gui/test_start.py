@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEvent, QObject, QSettings
 
 from desktop_crm.domain.client import ClientCard, Interaction
 from desktop_crm.domain.enums import Channel
@@ -81,3 +81,40 @@ def test_the_window_opens_on_the_tab_it_was_closed_on(  # type: ignore[no-untype
     assert second.tabs.currentWidget() is second.evaluation  # no jump to Today
     assert second.tabs.tabText(0).endswith(", 1 overdue)")
     second.close()
+
+
+def test_today_is_read_once_the_window_is_on_screen_saying_loading(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, db: Database, settings: QSettings) -> None:
+    """On X11 a window is mapped and exposed some turns of the event loop
+    after show(): a read begun before would keep it off screen until the
+    read ends. Today waits until the window is exposed, paints it saying
+    "Loading…", and only then reads."""
+    overdue_follow_up(db)
+    events: list[str] = []
+    due_today = AgendaService.due_today
+    monkeypatch.setattr(AgendaService, "due_today",
+                        lambda self, mine=False, day=None: events.append("read")
+                        or due_today(self, mine, day))
+    window = MainWindow(db, settings, clock)
+    qtbot.addWidget(window)
+    window.winId()  # its native window, whose exposure the test decides
+    handle = window.windowHandle()
+    exposed = [False]
+    handle.isExposed = lambda: exposed[0]
+
+    class Paints(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                events.append("paint: " + window.today.summary.text())
+            return False
+
+    paints = Paints(window)
+    window.today.summary.installEventFilter(paints)
+    window.show()
+    qtbot.wait(60)
+    assert "read" not in events and not window.today.loaded  # not on screen yet
+    exposed[0] = True
+    events.clear()
+    today_filled(qtbot, window)
+    assert events.index("read") > 0
+    assert events[events.index("read") - 1] == "paint: Loading…"

@@ -86,3 +86,36 @@ def test_the_window_starts_without_building_the_hidden_tabs(tmp_path: Path) -> N
     # is built, each other tab is a stand-in
     assert json.loads(lines[-2]) == ["TodayTab", "QWidget", "QWidget", "QWidget", "QWidget",
                                      "QWidget"]
+
+
+COLLECTOR_CHILD = """
+import gc, json, sys
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+from desktop_crm.app import create_window
+
+settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
+window = create_window(sys.argv[1], "zh", settings)
+states = [gc.isenabled()]
+window.show()
+window.grab()
+states.append(gc.isenabled())
+while not window.today.loaded:
+    app.processEvents()
+states.append(gc.isenabled())
+print(json.dumps([states, gc.get_freeze_count() > 10_000]))
+"""
+
+
+def test_the_start_pauses_the_cycle_collector_until_today_is_filled(tmp_path: Path) -> None:
+    """Built, shown, then Today filled: the collector is off until then, and
+    back on after, with what the start made set aside (frozen)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", COLLECTOR_CHILD, str(demo_book(tmp_path)),
+         str(tmp_path / "settings.ini")],
+        capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [[False, False, True], True]

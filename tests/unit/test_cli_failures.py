@@ -107,6 +107,31 @@ def test_a_full_disk_is_one_line_and_nothing_is_written(
     assert _clients(book) == 12
 
 
+def test_a_copy_into_a_full_disk_is_one_line_and_leaves_no_file(
+        book: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The new file's schema is written, then its disk fills with the rows:
+    the same words as any full disk (in the user's language, not SQLite's
+    "database or disk is full"), and the half-made file is removed."""
+    from desktop_crm.storage import search_index
+
+    clear = search_index.clear
+
+    def full_from_now(session: Any) -> None:
+        clear(session)
+        connection = session.connection()
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar_one()
+        connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+
+    monkeypatch.setattr(search_index, "clear", full_from_now)
+    target = tmp_path / "laptop.db"
+    line = _fails_with_one_line(["copy", "--from", str(book), "--to", str(target)], capsys)
+    assert line == (f"desktop-crm: The disk holding {target} is full; nothing was changed. "
+                    "Free some space and try again.")
+    assert not target.exists()
+    assert _clients(book) == 12
+
+
 def test_no_space_for_a_temporary_file_is_one_line(book: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:

@@ -348,8 +348,11 @@ def _chunks(archive: zipfile.ZipFile, part: str) -> Any:
 
 # A cell in A1..AZ149999: with only such cells the grid is at most 149,999 x 52.
 _SAFE_REF = rb"(?:[A-Z]|A[A-Z])(?:[1-9][0-9]{0,4}|1[0-4][0-9]{4})"
-# Any cell that is not written <c r="SAFE"..., or a cell with a namespace prefix.
-_UNUSUAL_CELL = re.compile(rb'<c(?: r="(?!' + _SAFE_REF + rb'")|(?! r=")[\s/>])|:c[\s/>]')
+# Any cell that is not written <c r="SAFE"..., or a cell with a namespace prefix:
+# two patterns, each starting with its literal, which re finds three times
+# faster than their alternation (0.4 s, not 1.4 s, for a 156 MB sheet)
+_UNUSUAL_CELLS = (re.compile(rb'<c(?: r="(?!' + _SAFE_REF + rb'")|(?! r=")[\s/>])'),
+                  re.compile(rb":c[\s/>]"))
 _XLSX_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
 _REF = re.compile(rb"""\br\s*=\s*["']\$?([A-Za-z]{0,3})\$?([0-9]{0,7})["']""")
 
@@ -371,7 +374,8 @@ def check_xlsx_sheet(path: Path, archive: zipfile.ZipFile, part: str, sheet: str
     calamine skips."""
     if part not in archive.namelist():
         return
-    if not any(_UNUSUAL_CELL.search(chunk) for chunk in _chunks(archive, part)):
+    if not any(unusual.search(chunk) for chunk in _chunks(archive, part)
+               for unusual in _UNUSUAL_CELLS):
         return
     box = Box(path, sheet)
     row, col = -1, -1

@@ -177,7 +177,7 @@ def open_source(path: Path | str, sheet: str | None = None,
     return source
 
 
-@dataclass
+@dataclass(slots=True)  # a plan holds one per row: no dictionary each (100,000 rows: 28 MB)
 class PlannedRow:
     """What importing one row will do.
 
@@ -589,12 +589,18 @@ class ImportService(Importer[ImportPlan]):
             bulk = [i for i, (_row, card) in enumerate(plan.new_cards)
                     if repo.can_bulk_insert(card)]
             ids = repo.insert_cards(session, plan.new_cards.cards(bulk), now)
-            created = list(zip([plan.new_cards.row(i) for i in bulk], ids, strict=True))
-            whole = sorted(set(range(len(plan.new_cards))) - set(bulk))
-            created += [(row, client_repo.save_card(session, card, now))
-                        for row, card in (plan.new_cards[i] for i in whole)]
-            items += [(row, client_id, repo.CREATED, None, now) for row, client_id in created]
-            _keep_photos(session, source, created, now)
+            # the items of the new cards straight away: no other list of 100,000
+            row_of = plan.new_cards.row
+            items += [(row_of(i), client_id, repo.CREATED, None, now)
+                      for i, client_id in zip(bulk, ids, strict=True)]
+            del ids
+            in_bulk = bytearray(len(plan.new_cards))
+            for i in bulk:
+                in_bulk[i] = 1
+            items += [(row, client_repo.save_card(session, card, now), repo.CREATED, None, now)
+                      for row, card in (plan.new_cards[i] for i, done in enumerate(in_bulk)
+                                        if not done)]
+            _keep_photos(session, source, items, now)
             for client_id, (row, before, after) in plan.changed.items():
                 snapshot = repo.card_to_json(before)
                 after.id = client_id
@@ -662,7 +668,7 @@ class ImportService(Importer[ImportPlan]):
         return touched
 
 
-def _keep_photos(session: Session, source: ImportSource, created: list[tuple[int, int]],
+def _keep_photos(session: Session, source: ImportSource, created: list[repo.NewItem],
                  now: datetime) -> None:
     """A vCard's photo (vcard_21.MAX_VCARD_PHOTO at most) becomes the photo of
     the client its contact created, normalised as one the user sets
@@ -674,7 +680,7 @@ def _keep_photos(session: Session, source: ImportSource, created: list[tuple[int
         return
     from desktop_crm.services.photos import PhotoError, normalised
 
-    for row, client_id in created:
+    for row, client_id, *_rest in created:
         data = photos.get(row - source.table.first_row)
         if data is None:
             continue

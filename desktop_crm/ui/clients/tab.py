@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,6 +26,7 @@ from desktop_crm.ui.changes import Changes
 from desktop_crm.ui.clients.bulk_actions import ClientBulk
 from desktop_crm.ui.clients.card_pane import CardPane
 from desktop_crm.ui.clients.editor import CardEditor
+from desktop_crm.ui.clients.filter_combo import FilterCombo
 from desktop_crm.ui.clients.first_start import FirstStartPanel
 from desktop_crm.ui.clients.grade_filter import GradeFilter
 from desktop_crm.ui.clients.list_model import ClientListModel
@@ -34,7 +34,7 @@ from desktop_crm.ui.clients.quick_add import QuickAdd
 from desktop_crm.ui.clients.search_order import SearchOrder
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 from desktop_crm.ui.table_model import texts_changed
-from desktop_crm.ui.widgets import configure_list_view, refill_combo
+from desktop_crm.ui.widgets import configure_list_view
 
 if TYPE_CHECKING:
     from desktop_crm.ui.clients.card_scan import CardScanFlow
@@ -82,10 +82,10 @@ class ClientsTab(QWidget):
         self.search.setClearButtonEnabled(True)
         # Mine / Everyone: "Mine" is the owner filter set to the user's name
         self.scope = OwnerScopeCombo("clients", scope, self)
-        self.kind = QComboBox(self)
-        self.classification = QComboBox(self)
-        self.tag = QComboBox(self)
-        self.owner = QComboBox(self)
+        self.kind = FilterCombo(self)
+        self.classification = FilterCombo(self)
+        self.tag = FilterCombo(self)
+        self.owner = FilterCombo(self)
         self.grade_filter = GradeFilter(self)
         self.trash_button = QPushButton(self)
         self.trash_button.setCheckable(True)
@@ -123,9 +123,6 @@ class ClientsTab(QWidget):
 
         filters = QHBoxLayout()
         for w in (self.kind, self.classification, self.tag, self.owner):
-            # shrink with the pane instead of forcing a wide window
-            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            w.setMinimumContentsLength(4)
             filters.addWidget(w, 1)
         filters.addWidget(self.grade_filter, 1)
         top = QHBoxLayout()
@@ -213,8 +210,9 @@ class ClientsTab(QWidget):
 
     # -- texts ----------------------------------------------------------------------
     def retranslate(self) -> None:
-        self.search.setPlaceholderText(
-            _("Search name, pinyin, initials, phone, company or tag (Ctrl+F)"))
+        hint = _("Search name, pinyin, initials, phone, company or tag (Ctrl+F)")
+        self.search.setPlaceholderText(hint)
+        self.search.setToolTip(hint)  # the placeholder is cut short in a narrow pane
         self.trash_button.setText(_("Trash"))
         self.trash_button.setToolTip(_("Show the clients in the trash"))
         self.new_button.setText(_("New client (Ctrl+N)"))
@@ -238,8 +236,8 @@ class ClientsTab(QWidget):
 
     def reload_filters(self) -> None:
         """Fill the filter combos (kinds, classifications, tags, owners)."""
-        def refill(combo: QComboBox, first: str, items: list[tuple[str, object]]) -> None:
-            refill_combo(combo, [(first, None), *items])
+        def refill(combo: FilterCombo, first: str, items: list[tuple[str, object]]) -> None:
+            combo.refill([(first, None), *items])
 
         refill(self.kind, _("All kinds"), [(k.label, k.value) for k in ClientKind])
         classes: list[tuple[str, object]] = []

@@ -164,8 +164,6 @@ class TodayTab(QWidget):
         self._rows, self._changes_total = self._evaluations.recent_grade_changes(
             RECENT_DAYS, SHOWN, mine)
         self._render()
-        today = self._agenda.today()
-        self.overdue = sum(1 for i in self._items if i.is_overdue(today))
         self.total = len(self._items) + self._changes_total
         self.loaded = True
         self.count_changed.emit(self.total, self.overdue)
@@ -174,8 +172,13 @@ class TodayTab(QWidget):
         """Show what was read last, in the current language."""
         self._rendered_in = language()
         today = self._agenda.today()
-        overdue = sum(1 for i in self._items if i.is_overdue(today))
-        due_today = sum(1 for i in self._items if i.day == today)
+        overdue = due_today = 0
+        for listed in self._items:  # one pass: tens of thousands at 100,000 clients
+            if listed.is_overdue(today):
+                overdue += 1
+            elif listed.day == today:
+                due_today += 1
+        self.overdue = overdue
         ahead = len(self._items) - overdue - due_today
         self.summary.setText(_("{overdue} overdue · {today} today · {ahead} coming up",
                                overdue=overdue, today=due_today, ahead=ahead))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select, text
@@ -31,40 +30,26 @@ from desktop_crm.storage.models import (
     SalesTargetRow,
     Tag,
 )
-from tests.conftest import NewDatabases
+from tests.conftest import ModuleBooks, NewDatabases
 
 NOW = datetime(2026, 3, 15, 10, 30, 0)
 N = 200
 
 
 @pytest.fixture(scope="module")
-def _demo_books() -> Iterator[dict[str, tuple[Database, Any]]]:
-    """Engine -> the module's demo book there (and its server, to drop it)."""
-    books: dict[str, tuple[Database, Any]] = {}
+def _demo_books() -> Iterator[ModuleBooks]:
+    books = ModuleBooks()
     yield books
-    for db, cluster in books.values():
-        db.close()
-        if cluster is not None:
-            cluster.drop(str(db.url))
+    books.close()
 
 
 @pytest.fixture
-def demo_db(engine: str, _demo_books: dict[str, tuple[Database, Any]],
-            request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-            ) -> Database:
+def demo_db(_demo_books: ModuleBooks, request: pytest.FixtureRequest) -> Database:
     """One demo book per engine, made once, for the module's read-only tests."""
-    if engine not in _demo_books:
-        cluster = None
-        if engine == "postgresql":
-            cluster = request.getfixturevalue("pg_cluster")
-            target = cluster.new_database()
-        else:
-            target = str(tmp_path_factory.mktemp("demo") / "demo.db")
-            Database.open(target, create=True).close()
-        db = Database.open(target)
-        _demo_books[engine] = (db, cluster)
+    def fill(db: Database) -> None:
         assert demo.generate(db, N, seed=7, now=NOW) == N
-    return _demo_books[engine][0]
+
+    return _demo_books.get(request, fill)
 
 
 def _fts(db: Database) -> str:

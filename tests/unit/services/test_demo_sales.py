@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -22,7 +21,7 @@ from desktop_crm.services.sales import SalesService
 from desktop_crm.storage import order_repo
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Client, InteractionRow, OrderRow, SalesTargetRow
-from tests.conftest import NewDatabases
+from tests.conftest import ModuleBooks, NewDatabases
 
 NOW = datetime(2026, 3, 15, 10, 30, 0)
 TODAY = NOW.date()
@@ -30,31 +29,16 @@ N = 300
 
 
 @pytest.fixture(scope="module")
-def _books() -> Iterator[dict[str, tuple[Database, Any]]]:
-    books: dict[str, tuple[Database, Any]] = {}
+def _books() -> Iterator[ModuleBooks]:
+    books = ModuleBooks()
     yield books
-    for db, cluster in books.values():
-        db.close()
-        if cluster is not None:
-            cluster.drop(str(db.url))
+    books.close()
 
 
 @pytest.fixture
-def book(engine: str, _books: dict[str, tuple[Database, Any]], request: pytest.FixtureRequest,
-         tmp_path_factory: pytest.TempPathFactory) -> Database:
+def book(_books: ModuleBooks, request: pytest.FixtureRequest) -> Database:
     """One demo book per engine, made once, for the module's read-only tests."""
-    if engine not in _books:
-        cluster = None
-        if engine == "postgresql":
-            cluster = request.getfixturevalue("pg_cluster")
-            target = cluster.new_database()
-        else:
-            target = str(tmp_path_factory.mktemp("demo") / "demo.db")
-            Database.open(target, create=True).close()
-        db = Database.open(target)
-        _books[engine] = (db, cluster)
-        demo.generate(db, N, seed=11, now=NOW)
-    return _books[engine][0]
+    return _books.get(request, lambda db: demo.generate(db, N, seed=11, now=NOW))
 
 
 def _orders(db: Database) -> list[Order]:

@@ -167,3 +167,42 @@ def test_recent_grade_changes_read_only_the_changed_clients(services, monkeypatc
     rows, total = evaluations.recent_grade_changes(days=30, limit=2)
     assert total == 3
     assert [r.id for r in rows] == [ids[0], ids[2]]
+
+
+def test_grade_changes_and_falls_read_the_changed_clients_index(services, db) -> None:  # type: ignore[no-untyped-def]
+    """Today's recent grade changes and the "grade fell" warnings read the
+    partial index of changed grades (migration 20261213_21), which the
+    database keeps right on every write: a new evaluation, the trash and a
+    restore. On SQLite their statements name that index, not every live
+    client through ix_clients_deleted_at."""
+    from sqlalchemy import event
+
+    from desktop_crm.domain.enums import AgendaKind
+    from desktop_crm.services.agenda import AgendaService
+
+    clients, evaluations = services
+    agenda = AgendaService(db, clock=lambda: NOW, user="tester")
+    example_a = dict(EXAMPLE, sales_attainment=100, late_payments=0)
+    rose, fell = clients.save(ClientCard(name="升")), clients.save(ClientCard(name="降"))
+    for cid, first, then in ((rose, EXAMPLE, example_a), (fell, example_a, EXAMPLE)):
+        evaluations.evaluate_client(cid, first, evaluated_on=date(2026, 6, 1))
+        evaluations.evaluate_client(cid, then, evaluated_on=date(2026, 11, 20))
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute",
+                 lambda _c, _cur, sql, *_a: statements.append(sql))
+
+    def fallen() -> set[int | None]:
+        return {i.client_id for i in agenda.agenda(7, kinds=[AgendaKind.CHURN_WARNING])}
+
+    assert evaluations.recent_grade_changes(days=30)[1] == 2 and fallen() == {fell}
+    if db.engine.dialect.name == "sqlite":
+        reads = [sql for sql in statements if "last_evaluated_on >=" in sql]
+        assert len(reads) == 3
+        assert all("INDEXED BY ix_clients_grade_changed" in sql for sql in reads)
+    clients.delete(fell)
+    assert evaluations.recent_grade_changes(days=30)[1] == 1 and fallen() == set()
+    clients.restore(fell)
+    assert evaluations.recent_grade_changes(days=30)[1] == 2 and fallen() == {fell}
+    evaluations.evaluate_client(fell, EXAMPLE, evaluated_on=date(2026, 11, 22))  # B again
+    rows, total = evaluations.recent_grade_changes(days=30)
+    assert total == 1 and [r.id for r in rows] == [rose] and fallen() == set()

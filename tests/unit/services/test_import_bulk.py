@@ -138,3 +138,36 @@ def test_a_failure_midway_leaves_the_database_as_it_was(
         assert s.scalar(select(func.count()).select_from(Client)) == 1
     monkeypatch.setattr(search_index, "insert_entries", written)
     assert _import(db, tmp_path / "many.xlsx")["created"] == 30  # and it can be done again
+
+
+def test_the_batch_items_are_written_a_few_at_a_time_all_in_row_order(
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from desktop_crm.services.importing import ImportService as Service
+    from desktop_crm.storage import import_repo, row_writer
+
+    monkeypatch.setattr(import_repo, "ITEMS_AT_ONCE", 3)
+    rounds: list[int] = []
+    write = row_writer.insert_rows
+
+    def counting(session: Any, table: Any, columns: Any, rows: Any) -> None:
+        if table.name == "import_items":
+            rounds.append(len(rows))
+        write(session, table, columns, rows)
+
+    monkeypatch.setattr(row_writer, "insert_rows", counting)
+    ClientService(db).save(ClientCard(name="张伟", phones=[Phone("13900000000")]))
+    svc = Service(db, clock=lambda: FIXED_NOW, user="tester")
+    result = svc.commit(svc.open(_xlsx(tmp_path / "eight.xlsx", _rows(8))), None, "skip")
+    assert result.counts["created"] == 7 and result.counts["skipped"] == 1  # 张伟: a duplicate
+    assert rounds == [3, 3, 1]
+    items = import_repo_items(db, result.batch_id)
+    assert [row for row, _cid, _action in items] == [3, 4, 5, 6, 7, 8, 9]
+    assert [cid for _row, cid, _action in items] == sorted(cid for _r, cid, _a in items)
+    assert {action for _row, _cid, action in items} == {"created"}
+
+
+def import_repo_items(db: Database, batch_id: int) -> list[tuple[int, int, str]]:
+    from desktop_crm.storage import import_repo
+
+    with db.read() as s:
+        return [(i.row, i.client_id or 0, i.action) for i in import_repo.items(s, batch_id)]

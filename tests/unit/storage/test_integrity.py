@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import sys
 import threading
 from pathlib import Path
 
@@ -289,6 +290,32 @@ def test_check_later_reads_at_once_and_a_write_waits_for_the_check(
         assert service.counts()["clients"] == 301
     finally:
         gate.set()
+        db.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a thread's own nice value")
+def test_the_check_in_the_background_yields_the_cpu_to_the_window(
+        tmp_path: Path, sound_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a busy machine the window thread comes first: the check's thread runs
+    at a higher nice value than the thread that opened the database, which
+    keeps its own."""
+    path = tmp_path / "clients.db"
+    shutil.copy(sound_db, path)
+    seen: list[int] = []
+    real_check = integrity.check_file
+
+    def watched_check(checked: Path, full: bool | None = None) -> integrity.FileReport:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return real_check(checked, full=full)
+
+    monkeypatch.setattr(integrity, "check_file", watched_check)
+    own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    db = Database.open(path, check_later=True)
+    try:
+        db.finish_check()
+        assert seen == [min(own + integrity.CHECK_NICENESS, 19)]
+        assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == own
+    finally:
         db.close()
 
 

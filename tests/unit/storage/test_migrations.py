@@ -88,7 +88,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"client_id": 1, "role": 0, "key": "曾国方"},
         {"client_id": 1, "role": 1, "key": "zengguofang"},
         {"client_id": 2, "role": 0, "key": "远航贸易"},
-        # a person's contact-people key (never counted): revision 21 drops it
+        # a person's contact-people key (never counted): revision 22 drops it
         {"client_id": 1, "role": 5, "key": "李娜"},
     ],
     "tags": [{"id": 1, "name": "VIP"}, {"id": 2, "name": "展会"}],
@@ -198,7 +198,9 @@ ROWS: dict[str, list[dict[str, Any]]] = {
          "mime": "image/jpeg", "data": bytes(range(256)) * 4, "width": 640, "height": 480,
          "updated_at": LATER},
     ],
-    # kept by the triggers on orders (revision 20) from the paid order above
+    # Revision 20261212_20 on: the triggers on orders fill these from the
+    # orders above (client 1's won CNY order), so the test inserts none itself;
+    # an upgrade must keep what they hold.
     "client_sales": [],
     "client_month_sales": [],
 }
@@ -376,7 +378,7 @@ def test_database_of_an_earlier_revision_upgrades_with_every_row_intact(
         if table == "app_settings":  # the migration to identities adds the database's UUID
             after[table] = [r for r in after[table] if r[0] != "database_uuid"]
             rows = [r for r in rows if r[0] != "database_uuid"]
-        if table == "client_rank_keys":  # revision 21: an organisation's name has its own roles
+        if table == "client_rank_keys":  # revision 22: an organisation's name has its own roles
             rows = sorted((cid, role + 8 if cid in organisations and role in (0, 1, 2)
                            else role, *rest) for cid, role, *rest in rows
                           if cid in organisations or role not in (5, 6, 7))

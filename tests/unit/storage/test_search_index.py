@@ -36,6 +36,18 @@ def test_bulk_entries_are_what_index_text_gives() -> None:
     assert bodies == [index_text(*entry) for entry in ENTRIES * 2]
 
 
+def test_the_cached_parts_of_a_name_hold_one_text_a_part() -> None:
+    """100,000 names: a dozen pinyin strings each took 45 MB of cache; the
+    tokens of a part are one text, joined as the entry joins them."""
+    index = search_index.BulkIndex()
+    index.add(1, "曾国方", "重庆长安汽车", [], [], organisation=False)
+    spaced, tokens, initials = index._parts("曾国方", True)
+    assert spaced == "曾 国 方" and len(tokens) == 1 and initials == ()
+    assert tokens[0].split() == [t for t in search_index.search.index_parts("曾国方", True)[1]
+                                 if t]
+    assert index._rows[0]["body"] == index_text("曾国方", "重庆长安汽车")
+
+
 def _search(db: Database, typed: str) -> list[int]:
     with db.read() as s:
         found = search_index.matching(typed)

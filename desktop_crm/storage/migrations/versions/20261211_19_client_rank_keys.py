@@ -50,7 +50,7 @@ def upgrade() -> None:
 
     for client_id, name, key, company in bind.execute(sa.text(
             "SELECT id, name, sort_key, company FROM clients ORDER BY id")).all():
-        # a person's roles for every client here: revision 21 gives an
+        # a person's roles for every client here: revision 22 gives an
         # organisation's name keys their own roles (and drops a person's people)
         add(client_id, rank_keys(name, key, company, organisation=False))
     for client_id, name in bind.execute(sa.text(
