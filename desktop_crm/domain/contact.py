@@ -151,17 +151,7 @@ def index_text_of(person: ContactPerson) -> str:
 def text_matches(text: str, typed: str) -> bool:
     """Whether the search box's ``typed`` finds index text ``text`` as the
     index does: every term matches, a Chinese run as consecutive characters,
-    a latin word or digit run as the prefix of a token."""
-    tokens = search.index_tokens(text)
+    a latin word or digit run as the prefix of a token
+    (``search.entry_matches``)."""
     terms = search.query_terms(typed)
-    if not terms:
-        return False
-    for term in terms:
-        if search.is_cjk(term[0]):
-            n = len(term)
-            found = any(tuple(tokens[i:i + n]) == term for i in range(len(tokens) - n + 1))
-        else:
-            found = any(t.startswith(term[0]) for t in tokens)
-        if not found:
-            return False
-    return True
+    return bool(terms) and search.entry_matches(terms, text)

@@ -292,6 +292,33 @@ def _is_phrase(term: tuple[str, ...]) -> bool:
     return is_cjk(term[0])
 
 
+def entry_matches(terms: list[tuple[str, ...]], entry: str) -> bool:
+    """Whether the full-text index finds the entry ``entry`` (its stored
+    text) for ``terms`` (``query_terms``): every Chinese phrase as
+    consecutive tokens, every latin word or digit run as a token's start,
+    on the tokens FTS5 makes of the entry (``index_tokens``). A query's
+    terms are tokens as they are (lower-case latin letters and digits, one
+    CJK character each), so a term found in the text between spaces is a
+    match without tokenizing it (the common case); else the tokens decide."""
+    padded = f" {entry} "
+    tokens: list[str] | None = None
+    for term in terms:
+        if _is_phrase(term):
+            if f" {' '.join(term)} " in padded:
+                continue
+        elif f" {term[0]}" in padded:
+            continue
+        if tokens is None:
+            tokens = index_tokens(entry)
+        if _is_phrase(term):
+            size, wanted = len(term), list(term)
+            if not any(tokens[i:i + size] == wanted for i in range(len(tokens) - size + 1)):
+                return False
+        elif not any(token.startswith(term[0]) for token in tokens):
+            return False
+    return True
+
+
 def fts_query(query: str) -> str | None:
     """Turn what the user typed into a SQLite FTS5 MATCH expression, or None if empty.
 

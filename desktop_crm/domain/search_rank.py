@@ -145,8 +145,24 @@ class Ranker:
 # which tier that gives (see ``tier_sql`` in storage.search_index).
 NAME, NAME_PINYIN, NAME_OTHER, COMPANY, COMPANY_PINYIN, PERSON, PERSON_PINYIN, PERSON_OTHER = \
     range(8)
+# an organisation's own name (a person's name is NAME...): which tier a key
+# gives depends on its role alone, so the database finds a tier's clients
+# through the key index without reading each client's kind
+ORG_NAME, ORG_NAME_PINYIN, ORG_NAME_OTHER = range(8, 11)
+ALL_ROLES = tuple(range(11))
 # the roles a typed text that is not all latin letters is compared with
-ANY_TEXT_ROLES = (NAME, COMPANY, PERSON)
+ANY_TEXT_ROLES = (NAME, COMPANY, PERSON, ORG_NAME)
+# the roles whose key, equal to the typed text, makes the exact tier
+EXACT_ROLES = (NAME, NAME_PINYIN, NAME_OTHER, ORG_NAME, ORG_NAME_PINYIN, ORG_NAME_OTHER,
+               PERSON, PERSON_PINYIN, PERSON_OTHER)
+# the tier each role's key gives when the typed text starts it (not equal)
+PREFIX_TIERS: dict[int, int] = {
+    NAME: NAME_PREFIX, NAME_PINYIN: NAME_PREFIX, PERSON: NAME_PREFIX, PERSON_PINYIN: NAME_PREFIX,
+    NAME_OTHER: NAME_OTHER_READING, PERSON_OTHER: NAME_OTHER_READING,
+    ORG_NAME: ORGANISATION_PREFIX, ORG_NAME_PINYIN: ORGANISATION_PREFIX,
+    ORG_NAME_OTHER: ORGANISATION_PREFIX,
+    COMPANY: COMPANY_PREFIX, COMPANY_PINYIN: COMPANY_PREFIX,
+}
 # a stored key's length at most (a typed text is never that long)
 KEY_LIMIT = 500
 
@@ -158,13 +174,16 @@ def _name_keys(name: str, name_key: str, roles: tuple[int, int, int]
     return keys
 
 
-def rank_keys(name: str, name_key: str, company: str) -> list[tuple[str, int]]:
+def rank_keys(name: str, name_key: str, company: str, *, organisation: bool
+              ) -> list[tuple[str, int]]:
     """The (key, role) pairs of a client with this name, stored sort key
     (``name_key``) and company: its compact name, the full pinyin and
     initials of its own reading and of each other reading of its first
-    character, its compact company and the company's pinyin keys. Empty and
-    repeated pairs are left out."""
-    keys = _name_keys(name, name_key, (NAME, NAME_PINYIN, NAME_OTHER))
+    character (``ORG_NAME``... roles for an ``organisation``), its compact
+    company and the company's pinyin keys. Empty and repeated pairs are
+    left out."""
+    keys = _name_keys(name, name_key, (ORG_NAME, ORG_NAME_PINYIN, ORG_NAME_OTHER)
+                      if organisation else (NAME, NAME_PINYIN, NAME_OTHER))
     if company:
         keys.append((_compact_company(company), COMPANY))
         keys += [(k, COMPANY_PINYIN) for k in _company_keys(company)]

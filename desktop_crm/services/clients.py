@@ -49,11 +49,28 @@ class ClientService:
         time (``ranked_page``)."""
         return repo.is_ranked(flt)
 
-    def ranked_page(self, flt: ClientFilter, offset: int, limit: int) -> list[int]:
+    def ranked_page(self, flt: ClientFilter, offset: int, limit: int,
+                    hits: int | None = None) -> list[int]:
         """``limit`` ids of ``list_ids(flt)`` from ``offset`` on, for a ranked
-        search: the database ranks the hits and reads only the page."""
+        search: the database ranks the hits and reads only the page.
+        ``hits``: how many the search has, if counted (``count_hits``, up to
+        what was asked): a search with few is ranked whole, a broad one tier
+        by tier."""
         with self.db.read() as s:
-            return repo.ranked_page(s, flt, offset, limit)
+            return repo.ranked_page(s, flt, offset, limit, hits)
+
+    def first_page(self, flt: ClientFilter, size: int, most: int) -> tuple[list[int], int]:
+        """A ranked search's first ids (at least ``size`` of them when it has
+        as many: at most ``most``) and its hits counted up to ``most``: what
+        a keystroke in the search box reads."""
+        with self.db.read() as s:
+            return repo.first_page(s, flt, size, most)
+
+    def count_hits(self, flt: ClientFilter, most: int) -> int:
+        """How many clients ``flt`` lists, counted up to ``most`` (reading
+        stops there: a broad search says "more than")."""
+        with self.db.read() as s:
+            return repo.count(s, flt, most)
 
     def is_listed(self, flt: ClientFilter, client_id: int) -> bool:
         """Whether ``flt`` lists ``client_id``."""

@@ -347,7 +347,7 @@ class _Generator(Pieces):
                             "field": "created", "old_value": "", "new_value": name})
         company_name = company.name if company else ""
         extra = [email, wechat, *chosen]
-        self.index.add(cid, name, company_name, digits, extra)
+        self.index.add(cid, name, company_name, digits, extra, organisation=is_org)
 
     @staticmethod
     def date_row(cid: int, kind: str, label: str, spec: DateSpec) -> Row:

@@ -25,6 +25,7 @@ from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.client import ClientCard
+from desktop_crm.domain.enums import ClientKind
 from desktop_crm.domain.identity import new_uuid
 from desktop_crm.storage import card_rows, dialect, row_writer, search_index
 from desktop_crm.storage.models import Client, ClientPhone, ClientTag, ImportantDateRow, Tag
@@ -131,7 +132,8 @@ def insert_cards(session: Session, cards: Sequence[ClientCard], now: datetime) -
             tags = card_rows.tag_names(card)
             entries.add(cid, card.name.strip(), card.company.strip(),
                         card_rows.phone_digits_of(card),
-                        [card.email.strip(), card.wechat.strip(), *tags])
+                        [card.email.strip(), card.wechat.strip(), *tags],
+                        organisation=card.kind == ClientKind.ORGANISATION)
             phones += [{"client_id": cid, **values} for values in card_rows.phone_values(card)]
             birth = card_rows.birthday_values(card)
             if birth is not None:

@@ -16,7 +16,6 @@ from sqlalchemy import (
     Select,
     and_,
     bindparam,
-    case,
     delete,
     func,
     literal,
@@ -58,6 +57,7 @@ from desktop_crm.storage.models import (
     InteractionRow,
     ProfileAnswer,
     Tag,
+    client_rank_keys,
 )
 
 SORT_COLUMNS: dict[str, ColumnElement[object] | object] = {
@@ -221,8 +221,7 @@ def _ranked(flt: ClientFilter, rank: tuple[dict[str, str], bool] | None) -> Sele
     if rank is not None:
         tiers = search_index.rank_tiers(rank[1])
         stmt = stmt.outerjoin(tiers, tiers.c.client_id == Client.id)
-        tier = func.coalesce(case((Client.kind == ClientKind.ORGANISATION.value,
-                                   tiers.c.organisation), else_=tiers.c.person), ELSEWHERE)
+        tier = func.coalesce(tiers.c.tier, ELSEWHERE)
     return (stmt.order_by(tier, Client.last_contact_at.desc().nulls_last(), Client.sort_key,
                           Client.id)
             .limit(_PAGE["page_limit"]).offset(_PAGE["page_offset"]))
@@ -243,12 +242,142 @@ def ranked(flt: ClientFilter) -> tuple[Select[Any], dict[str, Any]]:
     return _ranked(flt, rank), params
 
 
-def ranked_page(session: Session, flt: ClientFilter, offset: int, limit: int) -> list[int]:
+# A search with at most this many hits is ranked whole (about 1-1.5 us a hit
+# on SQLite): fewer statements than reading it tier by tier.
+_RANK_WHOLE = 1000
+
+
+def ranked_page(session: Session, flt: ClientFilter, offset: int, limit: int,
+                hits: int | None = None) -> list[int]:
     """``limit`` ids of a search's hits from ``offset`` on, in rank order
-    (``list_ids``' order): the database ranks and stops after the page."""
+    (``list_ids``' order): the database ranks and stops after the page. A
+    search with only text and more than ``_RANK_WHOLE`` ``hits`` (when
+    counted, else maybe) whose page the first tiers fill reads those tiers
+    only as far as the page (``_tiered_page``)."""
+    if limit < _ALL and flt == ClientFilter(text=flt.text) and (
+            hits is None or hits > _RANK_WHOLE):
+        page = _tiered_page(session, flt.text, offset, limit)
+        if page is not None:
+            return page
     stmt, params = ranked(flt)
     params.update(page_limit=limit, page_offset=offset)
     return list(session.connection().execute(stmt, params).scalars())
+
+
+def first_page(session: Session, flt: ClientFilter, size: int, most: int
+               ) -> tuple[list[int], int]:
+    """A ranked search's first ids (``size`` of them, or every hit up to
+    ``most``) and its hits counted up to ``most``, reading the index as
+    little as it can: a search with only text whose first tiers fill the
+    page (``_tiered_page``) counts its hits in the index alone (stopping at
+    ``most``); any other is ranked in one statement that stops at ``most``
+    ids, which also counts them."""
+    if flt == ClientFilter(text=flt.text):
+        page = _tiered_page(session, flt.text, 0, size)
+        if page is not None:
+            return page, search_index.count_live_hits(session, flt.text, most)
+    stmt, params = ranked(flt)
+    params.update(page_limit=most, page_offset=0)
+    ids = list(session.connection().execute(stmt, params).scalars())
+    return ids, len(ids)
+
+
+# A tier is read whole and ordered (about 1.1 us a key on SQLite), or walked
+# in list order (``ix_clients_recent``, about 1.4 us a client) until the page
+# is full, whichever costs less: the walk reads about the page size times
+# the book's size over the tier's clients. Its keys are counted up to this.
+_SAMPLE_KEYS = 5000
+_GATHER_COST, _WALK_COST = 1.1, 1.4
+_TIERS = range(ELSEWHERE)  # the tiers the rank keys give (then: elsewhere)
+_TIER_PAGES: dict[tuple[int, bool, bool, bool], Select[Any]] = {}
+
+
+def _tier_page(tier: int, latin: bool, walk: bool, postgres: bool = False) -> Select[Any]:
+    """The live clients with a key that gives ``tier`` for the typed key, in
+    list order (most recently contacted, then by name and id), a page at a
+    time; some of them are in an earlier tier (by another key). Walked
+    through the clients in that order, each joined with its keys of the tier
+    (a client with two comes twice), or (not ``walk``) found through the
+    keys and ordered (from the narrow index of what the order reads). On
+    PostgreSQL the walk asks for each client whether it has such a key (a
+    subquery the planner cannot turn into a join: it would start from the
+    keys, and rank them all)."""
+    key = (tier, latin, walk, postgres)
+    cached = _TIER_PAGES.get(key)
+    if cached is not None:
+        return cached
+    stmt: Select[Any]  # (id, order columns) or (id)
+    if walk and postgres:
+        k = client_rank_keys
+        has_key = (select(k.c.client_id).where(k.c.client_id == Client.id,
+                                               *search_index.tier_keys_of(tier, latin))
+                   .limit(1).correlate(Client).scalar_subquery())
+        stmt = select(Client.id).where(Client.deleted_at.is_(None), has_key.is_not(None))
+    elif walk:
+        k = client_rank_keys
+        # once each: a client's keys of a tier follow each other in the walk
+        stmt = (select(Client.id, Client.last_contact_at, Client.sort_key)  # type: ignore[assignment]
+                .distinct().select_from(Client.__table__)
+                .join(k, and_(k.c.client_id == Client.id, *search_index.tier_keys_of(tier, latin)))
+                .where(Client.deleted_at.is_(None))
+                .with_hint(Client.__table__, "INDEXED BY ix_clients_recent", "sqlite"))
+    else:
+        stmt = (select(Client.id)
+                .where(Client.deleted_at.is_(None),
+                       Client.id.in_(search_index.tier_keys(tier, latin)))
+                .with_hint(Client.__table__, _RANK_HINT, "sqlite"))
+    stmt = _TIER_PAGES[key] = (
+        stmt.order_by(Client.last_contact_at.desc().nulls_last(), Client.sort_key, Client.id)
+        .limit(_PAGE["page_limit"]).offset(_PAGE["page_offset"]))
+    return stmt
+
+
+def _tiered_page(session: Session, typed: str, offset: int, limit: int) -> list[int] | None:
+    """``ranked_page`` of a search with only text, tier by tier: each tier's
+    hits in list order, only as many as the page needs (a one-letter search
+    has tens of thousands of hits; its first page is the most recently
+    contacted of its first tier). Each tier's clients come from the rank
+    keys, less those of earlier tiers (read whole before a later tier is
+    read) and those the full-text index does not find
+    (``search_index.found_among``). None when the page reaches the last
+    tier (found elsewhere: only the index knows those; ``ranked`` reads
+    them)."""
+    rank = search_index.rank_params(typed)
+    if rank is None or not search_index.has_terms(typed):
+        return None
+    params, latin = rank
+    want = offset + limit
+    if search_index.count_keys(session, params, latin, want) < want:
+        return None  # too few keys to fill the page: a narrow search, ranked whole
+    found: list[int] = []
+    seen: set[int] = set()  # the clients of the tiers read so far, found or not
+    conn = session.connection()
+    postgres = conn.dialect.name == "postgresql"
+    book: int | None = None
+    for tier in _TIERS:
+        keys, clients = search_index.count_tier_keys(session, params, tier, latin,
+                                                     _SAMPLE_KEYS)
+        if not keys:
+            continue
+        if book is None:  # the clients a walk may pass (the trash too), at most
+            book = int(session.scalar(select(func.max(Client.id))) or 0)
+        walk = _WALK_COST * want * book / clients < _GATHER_COST * keys
+        stmt = _tier_page(tier, latin, walk, postgres)
+        read = 0
+        while len(found) < want:
+            size = want - len(found)
+            ids = list(conn.execute(stmt, {**params, "page_limit": size,
+                                           "page_offset": read}).scalars())
+            read += len(ids)
+            new = [i for i in ids if i not in seen]
+            seen.update(new)
+            hits = search_index.found_among(session, typed, new)
+            found += [i for i in new if i in hits][:want - len(found)]
+            if len(ids) < size:
+                break  # the tier is exhausted
+        if len(found) >= want:
+            return found[offset:want]
+    return None
 
 
 def is_listed(session: Session, flt: ClientFilter, client_id: int) -> bool:
@@ -257,8 +386,21 @@ def is_listed(session: Session, flt: ClientFilter, client_id: int) -> bool:
     return session.connection().execute(stmt).first() is not None
 
 
-def count(session: Session, flt: ClientFilter) -> int:
-    return int(session.scalar(select(func.count()).select_from(_filtered(flt).subquery())) or 0)
+def count(session: Session, flt: ClientFilter, most: int | None = None) -> int:
+    """How many clients ``flt`` lists, counted up to ``most`` (when given:
+    reading stops there)."""
+    if most is not None and flt == ClientFilter(text=flt.text, sort=flt.sort,
+                                                descending=flt.descending) \
+            and search_index.has_terms(flt.text):
+        return search_index.count_live_hits(session, flt.text, most)
+    found = _filtered(flt)
+    if most is not None:
+        found = found.limit(most)
+    return int(session.scalar(select(func.count()).select_from(found.subquery())) or 0)
+
+
+_KINDS = {kind.value: kind for kind in ClientKind}
+_LOYALTIES = {loyalty.value: loyalty for loyalty in Loyalty}
 
 
 def rows(session: Session, ids: list[int]) -> list[ClientRow]:
@@ -270,7 +412,7 @@ def rows(session: Session, ids: list[int]) -> list[ClientRow]:
         # (PostgreSQL), sorted by code point: the same text on both engines,
         # whatever the server's collation
         tags: dict[int, list[str]] = {}
-        for client_id, tag in session.execute(
+        for client_id, tag in session.connection().execute(
                 select(ClientTag.client_id, Tag.name).join(Tag, Tag.id == ClientTag.tag_id)
                 .where(ClientTag.client_id.in_(chunk))):
             tags.setdefault(client_id, []).append(tag)
@@ -278,14 +420,15 @@ def rows(session: Session, ids: list[int]) -> list[ClientRow]:
                       Client.owner, Client.loyalty, Client.last_contact_at, Client.grade,
                       Client.previous_grade, Client.last_evaluated_on
                       ).where(Client.id.in_(chunk))
-        found.update((r.id, ClientRow(
-            id=r.id, name=r.name, kind=ClientKind(r.kind), company=r.company,
-            phone=r.primary_phone, owner=r.owner,
-            loyalty=Loyalty(r.loyalty) if r.loyalty else None,
-            tags=", ".join(sorted(tags.get(r.id, ()))),
-            last_contact=r.last_contact_at, grade=r.grade, previous_grade=r.previous_grade,
-            last_evaluated_on=r.last_evaluated_on,
-        )) for r in session.execute(stmt))
+        # plain tuples and enum members by value: a page's rows are built on
+        # every keystroke
+        found.update((cid, ClientRow(
+            cid, name, _KINDS[kind], company, phone, owner,
+            _LOYALTIES[loyalty] if loyalty else None,
+            ", ".join(sorted(tags[cid])) if cid in tags else "",
+            last_contact, grade, previous, evaluated,
+        )) for cid, name, kind, company, phone, owner, loyalty, last_contact, grade, previous,
+            evaluated in session.connection().execute(stmt))
     return [found[i] for i in ids if i in found]
 
 

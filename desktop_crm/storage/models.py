@@ -589,7 +589,9 @@ class SalesTargetRow(Base):
 # (anniversaries) and the last contact by grade (not contacted). Created by
 # migration 20261124_04; not declared here because SQLAlchemy cannot reflect
 # expression indexes on SQLite to compare them.
-EXPRESSION_INDEXES = ("ix_clients_founded_md", "ix_clients_since_md", "ix_clients_contact")
+EXPRESSION_INDEXES = ("ix_clients_founded_md", "ix_clients_since_md", "ix_clients_contact",
+                      # a search's tiers in list order (migration 22): descending, NULL last
+                      "ix_clients_recent")
 # PostgreSQL's covering index for the search's join (storage/search_index.py,
 # baseline migration); SQLite has no such index, so the models do not declare it.
 POSTGRES_ONLY_INDEXES = ("ix_clients_search_join",)
@@ -601,13 +603,15 @@ FTS_TABLE = "client_fts"
 # What the search's rank compares the typed text with, per client
 # (``domain.search_rank.rank_keys``; written with the full-text entry by
 # storage/search_index.py): the database ranks and pages the hits through
-# the index on (key, role, client_id), a typed text's keys being one range.
+# the index on (role, key, client_id), a typed text's keys of a role being one range.
 # No primary key: rows are only ever read by key or replaced per client.
 client_rank_keys = Table(
     "client_rank_keys", Base.metadata,
-    Column("client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"), nullable=False,
-           index=True),
+    Column("client_id", Integer, ForeignKey("clients.id", ondelete="CASCADE"), nullable=False),
     Column("role", SmallInteger, nullable=False),
     Column("key", String(500), nullable=False),
-    Index("ix_client_rank_keys_key", "key", "role", "client_id"),
+    # the keys of some roles a typed text starts: a range per role (migration 22)
+    Index("ix_client_rank_keys_role_key", "role", "key", "client_id"),
+    # whether a client has a key the typed text starts: one probe (migration 22)
+    Index("ix_client_rank_keys_client_key", "client_id", "key", "role"),
 )

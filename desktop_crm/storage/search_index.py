@@ -31,6 +31,7 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     MetaData,
+    Select,
     String,
     Subquery,
     Table,
@@ -42,6 +43,7 @@ from sqlalchemy import (
     false,
     func,
     insert,
+    literal_column,
     select,
     text,
 )
@@ -55,6 +57,7 @@ from sqlalchemy.types import Boolean
 
 from desktop_crm.domain import search, search_rank
 from desktop_crm.domain.contact import index_text_of
+from desktop_crm.domain.enums import ClientKind
 from desktop_crm.storage import row_writer
 from desktop_crm.storage.contact_rows import to_person
 from desktop_crm.storage.models import (
@@ -118,6 +121,12 @@ def matching(typed: str) -> ColumnElement[bool] | None:
     if not terms:
         return None
     return _Matches(typed)
+
+
+def has_terms(typed: str) -> bool:
+    """Whether ``typed`` has terms to look up in the index (``matching`` is
+    neither None nor always false)."""
+    return isinstance(matching(typed), _Matches)
 
 
 def matching_params(typed: str) -> dict[str, Any]:
@@ -184,9 +193,13 @@ def reindex(session: Session, client_id: int) -> None:
     if client is not None:
         body = " ".join(t for t in (_entry(client), _people(session, client_id)) if t)
         _write(session, [{"id": client_id, "body": body}])
-        keys = set(search_rank.rank_keys(client.name, client.sort_key, client.company))
+        organisation = client.kind == ClientKind.ORGANISATION.value
+        keys = set(search_rank.rank_keys(client.name, client.sort_key, client.company,
+                                         organisation=organisation))
+        # an organisation ranks as its people's names would (a person's people do not count)
         for name in session.scalars(select(ContactPersonRow.name)
-                                    .where(ContactPersonRow.client_id == client_id)):
+                                    .where(ContactPersonRow.client_id == client_id)
+                                    ) if organisation else ():
             keys.update(search_rank.person_rank_keys(name, search.sort_key(name)))
         _write_keys(session, {client_id: sorted(keys)})
 
@@ -244,7 +257,8 @@ def reindex_many(session: Session, client_ids: Sequence[int],
                 selectinload(Client.phones), selectinload(Client.tags))
                 .execution_options(populate_existing=True)) if whole else ():
             bulk.add(c.id, c.name, c.company, [p.digits for p in c.phones],
-                     [c.email, c.wechat, *(t.name for t in c.tags)])
+                     [c.email, c.wechat, *(t.name for t in c.tags)],
+                     organisation=c.kind == ClientKind.ORGANISATION.value)
         if rows:
             _write(session, rows)
         bulk.write(session)
@@ -293,15 +307,17 @@ class BulkIndex:
         return self._sort_key(name)
 
     def add(self, client_id: int, name: str, company: str, phones: Iterable[str],
-            extra: Iterable[str]) -> None:
+            extra: Iterable[str], *, organisation: bool) -> None:
         """Queue the entry of a new client: ``phones`` are digit strings,
-        ``extra`` the email, WeChat and tag names, in ``index_text``'s order."""
+        ``extra`` the email, WeChat and tag names, in ``index_text``'s order;
+        ``organisation``: the client's kind (its name's keys' roles)."""
         # an e-mail or WeChat ID (ASCII, seldom repeated) is cheap: not cached
         body = search.join_index_text(self._parts(name, True), self._parts(company, False),
                                        phones, [search.spaced_cjk(x) if x.isascii()
                                                 else self._spaced(x) for x in extra if x])
         self._rows.append({"id": client_id, "body": body})
-        self._keys[client_id] = search_rank.rank_keys(name, self._sort_key(name), company)
+        self._keys[client_id] = search_rank.rank_keys(name, self._sort_key(name), company,
+                                                      organisation=organisation)
 
     def write(self, session: Session) -> None:
         """Insert the queued entries (and their rank keys) and start a new queue."""
@@ -327,7 +343,8 @@ def rebuild(session: Session, batch: int = 2000) -> int:
         for c in session.scalars(select(Client).where(Client.id.in_(chunk)).options(
                 selectinload(Client.phones), selectinload(Client.tags))):
             bulk.add(c.id, c.name, c.company, [p.digits for p in c.phones],
-                     [c.email, c.wechat, *(t.name for t in c.tags)])
+                     [c.email, c.wechat, *(t.name for t in c.tags)],
+                     organisation=c.kind == ClientKind.ORGANISATION.value)
         bulk.write(session)
         session.expunge_all()  # only ids are kept across batches
     # organisations with contact people: their entries hold the people's keys too
@@ -390,37 +407,142 @@ def rank_params(typed: str) -> tuple[dict[str, str], bool] | None:
     return {"rank_key": key, "rank_end": key + "\U0010ffff"}, latin
 
 
+def _roles(roles: Iterable[int]) -> ColumnElement[bool]:
+    """``role IN (...)`` with the roles written in the statement (constants:
+    an expanding parameter would render the statement again each time)."""
+    return client_rank_keys.c.role.in_([literal_column(str(int(r))) for r in roles])
+
+
+def _tier_case() -> ColumnElement[Any]:
+    """The tier one rank key gives its client (None: none) for the typed key
+    ``rank_key``: by its role, and whether it equals the typed key
+    (``domain.search_rank.EXACT_ROLES``, ``PREFIX_TIERS``)."""
+    k = client_rank_keys.c
+    r = search_rank
+    exact = k.key == bindparam("rank_key", type_=String())
+    by_tier: dict[int, list[int]] = {}
+    for role, tier in r.PREFIX_TIERS.items():
+        by_tier.setdefault(tier, []).append(role)
+    return case((and_(_roles(r.EXACT_ROLES), exact), literal_column(str(r.EXACT))),
+                *((_roles(roles), literal_column(str(tier)))
+                  for tier, roles in sorted(by_tier.items())),
+                else_=None)
+
+
+def _in_range(latin: bool) -> list[ColumnElement[bool]]:
+    """The keys ``typed`` starts: one range of an index, in code point order on
+    both engines ("C" on PostgreSQL); only the keys of text roles unless
+    ``latin``."""
+    k = client_rank_keys.c
+    found = [k.key >= bindparam("rank_key", type_=String()),
+             k.key < bindparam("rank_end", type_=String())]
+    # the index is by (role, key): every role's range, or the text roles'
+    found.append(_roles(search_rank.ALL_ROLES if latin else search_rank.ANY_TEXT_ROLES))
+    return found
+
+
 def rank_tiers(latin: bool) -> Subquery:
     """The tier (``domain.search_rank``) of each client some rank key of
     which the typed key (parameter ``rank_key``, see ``rank_params``) equals
     or starts, from the stored keys: one range of the key index. Columns
-    ``client_id``, ``person`` (the tier if the client is a person) and
-    ``organisation`` (if it is one: its people count too); a client not
-    listed is in the last tier. ``latin``: the typed key is latin letters
+    ``client_id`` and ``tier`` (an organisation's people count too); a
+    client not listed is in the last tier. ``latin``: the typed key is latin letters
     (its pinyin and initials keys count too)."""
     k = client_rank_keys.c
-    r = search_rank
-    key = bindparam("rank_key", type_=String())
-    exact = k.key == key
-    person = case(
-        (and_(k.role.in_((r.NAME, r.NAME_PINYIN, r.NAME_OTHER)), exact), r.EXACT),
-        (k.role.in_((r.NAME, r.NAME_PINYIN)), r.NAME_PREFIX),
-        (k.role == r.NAME_OTHER, r.NAME_OTHER_READING),
-        (k.role.in_((r.COMPANY, r.COMPANY_PINYIN)), r.COMPANY_PREFIX),
-        else_=None)
-    organisation = case(
-        (and_(k.role.in_((r.NAME, r.NAME_PINYIN, r.NAME_OTHER, r.PERSON, r.PERSON_PINYIN,
-                          r.PERSON_OTHER)), exact), r.EXACT),
-        (k.role.in_((r.PERSON, r.PERSON_PINYIN)), r.NAME_PREFIX),
-        (k.role == r.PERSON_OTHER, r.NAME_OTHER_READING),
-        (k.role.in_((r.NAME, r.NAME_PINYIN, r.NAME_OTHER)), r.ORGANISATION_PREFIX),
-        (k.role.in_((r.COMPANY, r.COMPANY_PINYIN)), r.COMPANY_PREFIX),
-        else_=None)
-    # the keys ``typed`` starts: code point order on both engines ("C" on PostgreSQL)
-    stmt = (select(k.client_id, func.min(person).label("person"),
-                   func.min(organisation).label("organisation"))
-            .where(k.key >= key, k.key < bindparam("rank_end", type_=String()))
-            .group_by(k.client_id))
-    if not latin:
-        stmt = stmt.where(k.role.in_(search_rank.ANY_TEXT_ROLES))
+    stmt = (select(k.client_id, func.min(_tier_case()).label("tier"))
+            .where(*_in_range(latin)).group_by(k.client_id))
     return stmt.subquery("tiers")
+
+
+# The roles of the keys that may put a client in each tier.
+_TIER_ROLES: dict[int, tuple[int, ...]] = {
+    search_rank.EXACT: search_rank.EXACT_ROLES,
+    **{tier: tuple(role for role, t in search_rank.PREFIX_TIERS.items() if t == tier)
+       for tier in set(search_rank.PREFIX_TIERS.values())},
+}
+
+
+def tier_keys(tier: int, latin: bool) -> Select[Any]:
+    """The client ids of the keys that may put a client in ``tier`` for the
+    typed key (each once per key: a client may come more than once)."""
+    return select(client_rank_keys.c.client_id).where(*tier_keys_of(tier, latin))
+
+
+def tier_keys_of(tier: int, latin: bool) -> list[ColumnElement[bool]]:
+    """The condition on ``client_rank_keys`` of ``tier_keys``."""
+    k = client_rank_keys.c
+    roles = [r for r in _TIER_ROLES[tier] if latin or r in search_rank.ANY_TEXT_ROLES]
+    if tier == search_rank.EXACT:
+        return [k.key == bindparam("rank_key", type_=String()), _roles(roles)]
+    return [k.key >= bindparam("rank_key", type_=String()),
+            k.key < bindparam("rank_end", type_=String()), _roles(roles)]
+
+
+_COUNT_KEYS: dict[tuple[int, bool], Any] = {}
+_COUNT_RANGE: dict[bool, Any] = {}
+
+
+def count_keys(session: Session, params: Mapping[str, Any], latin: bool, most: int) -> int:
+    """How many keys the typed key starts (``rank_tiers``' keys), counted up
+    to ``most``: fewer than a page's worth cannot fill it."""
+    stmt = _COUNT_RANGE.get(latin)
+    if stmt is None:
+        k = client_rank_keys.c
+        stmt = _COUNT_RANGE[latin] = select(func.count()).select_from(
+            select(k.client_id).where(*_in_range(latin))
+            .limit(bindparam("most", type_=Integer())).subquery())
+    return int(session.connection().execute(stmt, {**params, "most": most}).scalar() or 0)
+
+
+def count_tier_keys(session: Session, params: Mapping[str, Any], tier: int, latin: bool,
+                    most: int) -> tuple[int, int]:
+    """How many keys may put a client in ``tier`` (``tier_keys``) and of how
+    many clients, counted among the first ``most`` keys: reading them stops
+    there."""
+    stmt = _COUNT_KEYS.get((tier, latin))
+    if stmt is None:
+        sample = tier_keys(tier, latin).limit(bindparam("most", type_=Integer())).subquery()
+        stmt = _COUNT_KEYS[(tier, latin)] = select(
+            func.count(), func.count(sample.c.client_id.distinct()))
+    keys, clients = session.connection().execute(stmt, {**params, "most": most}).one()
+    return int(keys or 0), int(clients or 0)
+
+
+_SQLITE_COUNT = text(
+    f"SELECT count(*) FROM (SELECT c.id FROM {FTS_TABLE} f CROSS JOIN clients c "
+    "INDEXED BY ix_clients_rank "
+    f"ON c.id = f.rowid WHERE {FTS_TABLE} MATCH :q AND c.deleted_at IS NULL LIMIT :most)")
+_PG_COUNT = text(
+    f"SELECT count(*) FROM (SELECT c.id FROM {FTS_TABLE} f JOIN clients c ON c.id = f.id "
+    "WHERE f.body @@ CAST(:q AS tsquery) AND c.deleted_at IS NULL LIMIT :most) AS hits")
+
+
+def count_live_hits(session: Session, typed: str, most: int) -> int:
+    """How many live clients the index finds for ``typed`` (something to
+    match: ``matching`` is a condition), counted up to ``most``: the
+    index's hits are read in its order and reading stops there."""
+    postgres = _postgres(session)
+    query = search.tsquery(typed) if postgres else search.fts_query(typed)
+    return int(session.connection().execute(_PG_COUNT if postgres else _SQLITE_COUNT,
+                                            {"q": query, "most": most}).scalar() or 0)
+
+
+def found_among(session: Session, typed: str, ids: Sequence[int]) -> set[int]:
+    """The clients of ``ids`` the index finds for ``typed``: on SQLite their
+    entries are read by id and checked here (``domain.search.entry_matches``;
+    FTS5 would read every hit of a one-letter prefix to check a few), on
+    PostgreSQL the index's rows by id are matched by the server."""
+    if not ids:
+        return set()
+    conn = session.connection()
+    if _postgres(session):
+        return {int(r[0]) for r in conn.execute(
+            text(f"SELECT id FROM {FTS_TABLE} WHERE id IN :ids "
+                 "AND body @@ CAST(:q AS tsquery)")
+            .bindparams(bindparam("ids", expanding=True)),
+            {"ids": list(ids), "q": search.tsquery(typed)})}
+    terms = search.query_terms(typed)
+    return {int(cid) for cid, body in conn.execute(
+        text(f"SELECT rowid, body FROM {FTS_TABLE} WHERE rowid IN :ids")
+        .bindparams(bindparam("ids", expanding=True)), {"ids": list(ids)})
+        if search.entry_matches(terms, str(body))}

@@ -1,7 +1,8 @@
-"""A broad search in the client list: the list reads and counts the hits only
-up to ``ClientListModel.COUNT_MOST`` and says "more than" that (in English
-and Chinese), reads more as the view scrolls, and "select all" and the bulk
-actions still take every hit, in rank order."""
+"""A broad search in the client list: the list counts the hits only up to
+``ClientListModel.COUNT_MOST`` and says "more than" that (in English and
+Chinese), reads the first page of them (``PAGE``) and more as the view
+scrolls, and "select all" and the bulk actions still take every hit, in
+rank order."""
 
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from tests.gui.conftest import clients_tab, type_text
 
 MOST = 10
 HITS = 2 * MOST + 5
+PAGE = 4
 
 
 @pytest.fixture
 def tab(qtbot, db, monkeypatch) -> ClientsTab:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(ClientListModel, "COUNT_MOST", MOST)
+    monkeypatch.setattr(ClientListModel, "PAGE", PAGE)
+    monkeypatch.setattr(ClientListModel, "MORE", 3)
     service = ClientService(db, user="me")
     for n in range(HITS):
         service.save(ClientCard(name=f"测试{n:03d}", owner="me"))
@@ -37,7 +41,8 @@ def test_a_broad_search_is_counted_so_far_and_says_so(tab: ClientsTab, lang: str
     i18n.set_language(lang)
     type_text(tab.search, "测试")
     model = tab.model
-    assert model.rowCount() == MOST + 1  # read, and counted, up to MOST + 1
+    assert model.rowCount() == PAGE  # the first page read, the hits counted up to MOST + 1
+    assert model.total == MOST + 1
     assert tab.count_label.text() == more
     assert model.canFetchMore(model.index(-1, -1).parent())
     # the view reads the rest as it scrolls; the count becomes exact
@@ -51,7 +56,7 @@ def test_a_broad_search_is_counted_so_far_and_says_so(tab: ClientsTab, lang: str
 
 def test_select_all_takes_every_hit_of_a_broad_search(tab: ClientsTab) -> None:
     type_text(tab.search, "测试")
-    assert tab.model.rowCount() == MOST + 1
+    assert tab.model.rowCount() == PAGE
     tab.view.selectAll()
     expected = tab.service.list_ids(ClientFilter(text="测试"))
     assert len(expected) == HITS
@@ -66,3 +71,21 @@ def test_a_client_further_down_a_broad_search_is_shown_in_it(tab: ClientsTab) ->
     assert tab.show_client(last)
     assert tab.search.text() == "测试"  # found in the search, not by clearing it
     assert tab.model.id_at(tab.view.currentIndex().row()) == last
+
+
+def test_a_search_with_fewer_hits_than_counted_is_counted_exactly_before_it_is_read(
+        tab: ClientsTab) -> None:
+    tab.service.save(ClientCard(name="王芳芳", owner="me"))
+    tab.service.save(ClientCard(name="王芳华", owner="me"))
+    tab.service.save(ClientCard(name="王芳菲", owner="me"))
+    tab.service.save(ClientCard(name="王芳林", owner="me"))
+    type_text(tab.search, "王芳")
+    model = tab.model
+    assert model.rowCount() == PAGE  # one page read of the 5 hits
+    assert model.total == 5 and not model.more
+    assert tab.count_label.text() == "5 clients"
+    while model.canFetchMore(model.index(-1, -1).parent()):
+        model.fetchMore(model.index(-1, -1).parent())
+    assert [model.id_at(r) for r in range(model.rowCount())] == \
+        tab.service.list_ids(ClientFilter(text="王芳"))
+    assert model.total == 5 and tab.count_label.text() == "5 clients"

@@ -2,19 +2,26 @@
 
 Filtering and sorting happen in SQL (ClientService.list_ids); rows are fetched
 a page at a time the first time the view asks for them, so 100,000 clients
-cost one id list, not 100,000 objects. A search in rank order reads at most
-``COUNT_MOST`` + 1 ids (ClientService.ranked_page: the database ranks the
-hits and stops there), which also counts them up to ``COUNT_MOST``: one
-typed letter matches half the book. The view fetches more as it scrolls
-past them; all the ids are read only when something needs them all
-(``ids``, "select all", finding a client further down).
+cost one id list, not 100,000 objects. A search in rank order reads the ids
+of its first page (``PAGE``: ClientService.first_page, the database ranks
+the hits and stops there) and counts its hits up to ``COUNT_MOST`` + 1:
+one typed letter matches half the book. The view
+fetches more as it scrolls past them; all the ids are read only when
+something needs them all (``ids``, "select all", finding a client further
+down).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 
 from desktop_crm.domain.client import ClientRow
 from desktop_crm.i18n import N_, _
@@ -52,10 +59,15 @@ class ClientListModel(QAbstractTableModel):
     # rows read at a time: a screenful or two, so the first paint after a
     # keystroke reads (and ranks the people of) no more rows than it shows
     PAGE = 64
-    # a search's hits read and counted at first (beyond: "more than 1,000")
+    # a search's hits counted at first (beyond: "more than 1,000")
     COUNT_MOST = 1000
+    # a search's ids read at a time as the view scrolls, after the first page
+    MORE = 256
     columns: tuple[tuple[str, str], ...] = COLUMNS
     sortable: frozenset[str] = frozenset(_SORTABLE)
+    # more of a search's hits were read (``fetchMore``, ``fetch_all``): the
+    # count may be exact now, even when no row came with it
+    read_more = Signal()
 
     def __init__(self, service: ClientService, parent: Any = None) -> None:
         super().__init__(parent)
@@ -63,6 +75,7 @@ class ClientListModel(QAbstractTableModel):
         self.flt = ClientFilter()
         self._ids: list[int] = []
         self._complete = True  # every listed id is in _ids
+        self._counted = 0  # a search's hits, counted up to COUNT_MOST + 1
         self._cache: dict[int, ClientRow] = {}
         self._loaded = False
         self._via = FoundVia(service)  # organisations found through their people
@@ -72,9 +85,11 @@ class ClientListModel(QAbstractTableModel):
         """Run the query again (after a filter change or an edit)."""
         self.beginResetModel()
         if self._service.is_ranked(self.flt):
-            # one query both counts (up to COUNT_MOST) and reads the first ids
-            self._ids = self._service.ranked_page(self.flt, 0, self.COUNT_MOST + 1)
-            self._complete = len(self._ids) <= self.COUNT_MOST
+            # the ids of the first page (or of every hit up to COUNT_MOST + 1),
+            # and the hits counted up to COUNT_MOST + 1
+            self._ids, self._counted = self._service.first_page(self.flt, self.PAGE,
+                                                                 self.COUNT_MOST + 1)
+            self._complete = len(self._ids) == self._counted <= self.COUNT_MOST
         else:
             self._ids = self._service.list_ids(self.flt)
             self._complete = True
@@ -105,12 +120,12 @@ class ClientListModel(QAbstractTableModel):
     def total(self) -> int:
         """How many clients are listed, as far as counted (``more``: there
         are more than that)."""
-        return len(self._ids)
+        return len(self._ids) if self._complete else max(self._counted, len(self._ids))
 
     @property
     def more(self) -> bool:
-        """Whether more clients are listed than counted (and read) so far."""
-        return not self._complete
+        """Whether more clients are listed than counted so far."""
+        return not self._complete and self.total > self.COUNT_MOST
 
     def fetch_all(self) -> None:
         """Read the ids of the pages not read yet (before acting on every
@@ -125,11 +140,11 @@ class ClientListModel(QAbstractTableModel):
             self._cache.clear()
             self._via.clear()
             self.endResetModel()
-            return
-        if len(ids) > len(self._ids):
+        elif len(ids) > len(self._ids):
             self.beginInsertRows(QModelIndex(), len(self._ids), len(ids) - 1)
             self._ids = ids
             self.endInsertRows()
+        self.read_more.emit()
 
     def locate(self, client_id: int) -> int | None:
         """The row of ``client_id``, reading the rest of a search's hits when
@@ -189,12 +204,13 @@ class ClientListModel(QAbstractTableModel):
         end of the hits read so far."""
         if parent.isValid() or self._complete:
             return
-        more = self._service.ranked_page(self.flt, len(self._ids), self.COUNT_MOST)
-        self._complete = len(more) < self.COUNT_MOST
+        more = self._service.ranked_page(self.flt, len(self._ids), self.MORE, self._counted)
+        self._complete = len(more) < self.MORE
         if more:
             self.beginInsertRows(QModelIndex(), len(self._ids), len(self._ids) + len(more) - 1)
             self._ids += more
             self.endInsertRows()
+        self.read_more.emit()
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         """Override QAbstractItemModel::rowCount."""

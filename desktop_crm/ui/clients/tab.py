@@ -202,7 +202,7 @@ class ClientsTab(QWidget):
         self.editor.evaluate_requested.connect(self.evaluate_requested)
         self.editor.timeline_changed.connect(self.model.invalidate)
         # more of a search's hits read (scrolling): the count may be exact now
-        self.model.rowsInserted.connect(self._update_count)
+        self.model.read_more.connect(self._update_count)
         self.editor.timeline_changed.connect(self.data_changed)
         self._reverting_selection = False
         self.retranslate()  # also fills the filter combos

@@ -265,8 +265,9 @@ class EvaluationTab(QWidget):
             self._select_row(self.client_id)
 
     def _update_count(self) -> None:
-        n = self.model.rowCount()
-        self.count_label.setText(ngettext("{n} client", "{n} clients", n, n=f"{n:,}"))
+        n = self.model.total  # a search's hits as far as counted (its first page is read)
+        self.count_label.setText(_("More than {n} clients", n=f"{n - 1:,}") if self.model.more
+                                 else ngettext("{n} client", "{n} clients", n, n=f"{n:,}"))
         if n:
             self.empty_label.hide()
             return

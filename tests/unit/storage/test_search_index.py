@@ -31,7 +31,7 @@ ENTRIES = [
 def test_bulk_entries_are_what_index_text_gives() -> None:
     index = search_index.BulkIndex()
     for cid, (name, company, phones, extra) in enumerate(ENTRIES * 2, start=1):
-        index.add(cid, name, company, phones, extra)
+        index.add(cid, name, company, phones, extra, organisation=False)
     bodies = [row["body"] for row in index._rows]
     assert bodies == [index_text(*entry) for entry in ENTRIES * 2]
 
@@ -40,7 +40,7 @@ def test_the_cached_parts_of_a_name_hold_one_text_a_part() -> None:
     """100,000 names: a dozen pinyin strings each took 45 MB of cache; the
     tokens of a part are one text, joined as the entry joins them."""
     index = search_index.BulkIndex()
-    index.add(1, "曾国方", "重庆长安汽车", [], [])
+    index.add(1, "曾国方", "重庆长安汽车", [], [], organisation=False)
     spaced, tokens, initials = index._parts("曾国方", True)
     assert spaced == "曾 国 方" and len(tokens) == 1 and initials == ()
     assert tokens[0].split() == [t for t in search_index.search.index_parts("曾国方", True)[1]

@@ -50,7 +50,9 @@ def upgrade() -> None:
 
     for client_id, name, key, company in bind.execute(sa.text(
             "SELECT id, name, sort_key, company FROM clients ORDER BY id")).all():
-        add(client_id, rank_keys(name, key, company))
+        # a person's roles for every client here: revision 22 gives an
+        # organisation's name keys their own roles (and drops a person's people)
+        add(client_id, rank_keys(name, key, company, organisation=False))
     for client_id, name in bind.execute(sa.text(
             "SELECT client_id, name FROM contact_people ORDER BY id")).all():
         add(client_id, person_rank_keys(name, sort_key(name)))

@@ -1,0 +1,135 @@
+"""A keystroke's first page of a broad search comes from the rank keys tier
+by tier, each tier read whole or walked in list order until the page is full
+(``client_repo._tiered_page``), without ranking every hit: on both engines,
+walked or read whole, the pages are the ones ``domain.search_rank.Ranker``
+orders; a client with keys in two tiers comes once, at its best; a client
+whose keys the typed text starts but which the full-text index does not find
+is left out; the hit count stops at what it is asked for."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_crm.domain.client import ClientCard
+from desktop_crm.domain.enums import ClientKind
+from desktop_crm.services.clients import ClientFilter, ClientService
+from desktop_crm.storage import client_repo
+from desktop_crm.storage.database import Database
+from tests.unit.services.test_search_ranked_pages import (  # noqa: F401  (the fixture)
+    book,
+    pages,
+    reference,
+)
+
+BROAD = ["z", "w", "l", "s", "zh", "wang", "王", "张", "李", "c", "chen", "深", "a", "y", "h"]
+
+
+@pytest.fixture(params=["walk", "read whole"])
+def strategy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every tier walked, or every tier read whole (the cost figures decide
+    otherwise; both must give the same pages)."""
+    walk = request.param == "walk"
+    monkeypatch.setattr(client_repo, "_WALK_COST", 0.0 if walk else 1e9)
+    return str(request.param)
+
+
+def _tiered(db: Database, typed: str, offset: int, limit: int) -> list[int] | None:
+    with db.read() as s:
+        return client_repo._tiered_page(s, typed, offset, limit)
+
+
+def test_a_broad_search_reads_its_pages_from_the_tiers_in_rank_order(
+        db: Database, book: ClientService, strategy: str) -> None:  # noqa: F811
+    early = 0
+    for typed in BROAD:
+        expected = reference(db, typed)
+        assert pages(book, typed, size=5) == expected, typed
+        first = _tiered(db, typed, 0, 5)
+        if first is not None:  # the first page from the tiers alone
+            early += 1
+            assert first == expected[:5], typed
+            assert _tiered(db, typed, 5, 5) in (None, expected[5:10]), typed  # page 2
+    assert early >= 8
+
+
+def test_a_client_in_two_tiers_comes_once_at_its_best(db: Database, strategy: str) -> None:
+    service = ClientService(db, user="test")
+    # 张伟 at 张江科技: its name starts with "zhang" (a name tier) and so does its company
+    both = service.save(ClientCard(name="张伟", company="张江科技"))
+    staff = [service.save(ClientCard(name=f"李{n}", company="张江科技")) for n in "一二三"]
+    others = [service.save(ClientCard(name=name)) for name in ("张三", "张丽")]
+    org = service.save(ClientCard(name="张家港物流", kind=ClientKind.ORGANISATION))
+    for typed in ("zhang", "张", "zh", "z"):
+        found = service.ranked_page(ClientFilter(text=typed), 0, 10)
+        assert found == reference(db, typed), typed
+        assert found.count(both) == 1
+        assert set(found[:3]) == {both, *others}  # the name tier first
+        assert found.index(org) < min(found.index(s) for s in staff)  # then organisations
+
+
+def test_a_client_whose_key_matches_but_the_index_does_not_is_left_out(
+        db: Database, strategy: str) -> None:
+    service = ClientService(db, user="test")
+    # the company's key is "abltd" (punctuation left out); the index has "a", "b", "ltd"
+    dotted = service.save(ClientCard(name="王五", company="A.B Ltd"))
+    plain = service.save(ClientCard(name="王六", company="Abacus Ltd"))
+    found = service.ranked_page(ClientFilter(text="ab"), 0, 10)
+    assert found == [plain] == reference(db, "ab")
+    assert dotted not in found
+    assert _tiered(db, "ab", 0, 1) == [plain]  # not by the tiers only by chance
+
+
+def test_a_trashed_client_is_not_in_a_tier(db: Database, strategy: str) -> None:
+    service = ClientService(db, user="test")
+    kept = service.save(ClientCard(name="赵一"))
+    gone = service.save(ClientCard(name="赵二"))
+    service.delete(gone)
+    assert service.ranked_page(ClientFilter(text="zhao"), 0, 10) == [kept]
+    assert _tiered(db, "zhao", 0, 1) == [kept]
+
+
+def test_the_hit_count_stops_where_it_is_asked_to(db: Database, book: ClientService  # noqa: F811
+                                                  ) -> None:
+    for typed in ("z", "王", "zh", "13"):
+        hits = len(book.list_ids(ClientFilter(text=typed)))
+        assert hits > 3, typed
+        assert book.count_hits(ClientFilter(text=typed), 3) == 3
+        assert book.count_hits(ClientFilter(text=typed), hits + 10) == hits
+    gone = book.list_ids(ClientFilter(text="zh"))[0]
+    before = book.count_hits(ClientFilter(text="zh"), 10_000)
+    book.delete(gone)  # the trash is not counted
+    assert book.count_hits(ClientFilter(text="zh"), 10_000) == before - 1
+
+
+def test_a_keystroke_reads_the_first_page_and_the_count(db: Database,
+                                                        book: ClientService) -> None:  # noqa: F811
+    for typed in ("z", "王", "zh", "13", "wang", "zgf", "nothing"):
+        expected = reference(db, typed)
+        ids, counted = book.first_page(ClientFilter(text=typed), 5, 12)
+        assert counted == min(len(expected), 12), typed
+        # the first page at least (the tiers'), or every hit up to the count
+        assert len(ids) in (min(5, len(expected)), counted), typed
+        assert ids == expected[:len(ids)], typed
+
+
+def test_a_rebuilt_index_has_the_keys_saving_gave(db: Database,
+                                                 book: ClientService) -> None:  # noqa: F811
+    """What a copy of a book does (``search_index.rebuild``): an
+    organisation's name keys keep their own roles."""
+    from sqlalchemy import select
+
+    from desktop_crm.domain.search_rank import ORG_NAME
+    from desktop_crm.storage import search_index
+    from desktop_crm.storage.models import client_rank_keys
+
+    def keys() -> list[tuple[int, int, str]]:
+        with db.read() as s:
+            return sorted(s.execute(select(client_rank_keys.c.client_id,
+                                           client_rank_keys.c.role, client_rank_keys.c.key)))
+
+    saved = keys()
+    assert any(role == ORG_NAME for _cid, role, _key in saved)
+    with db.session() as s:
+        search_index.clear(s)
+        search_index.rebuild(s)
+    assert keys() == saved
