@@ -13,25 +13,20 @@ import pytest
 from lunar_python import Lunar
 from sqlalchemy import select, update
 
-from desktop_crm.domain.care import AgendaItem, Source
+from desktop_crm.domain.care import AgendaItem
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Interaction
-from desktop_crm.domain.dates import SOLAR, DateSpec, next_occurrence, years_at
+from desktop_crm.domain.dates import DateSpec, next_occurrence, years_at
 from desktop_crm.domain.enums import AgendaKind, Channel, DateKind
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.demo import generate
 from desktop_crm.storage import care_repo
 from desktop_crm.storage.database import Database
-from desktop_crm.storage.models import Client, FamilyMemberRow, ImportantDateRow
+from desktop_crm.storage.models import Client
 from tests.conftest import Clock
+from tests.helpers.stored_dates import DATED, stored_dates
 
 NOW = datetime(2026, 11, 24, 9, 0)
-DATED = {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY, AgendaKind.CUSTOM_DATE,
-         AgendaKind.FAMILY_BIRTHDAY, AgendaKind.FOUNDING_ANNIVERSARY,
-         AgendaKind.RELATIONSHIP_ANNIVERSARY}
-_IMPORTANT = {DateKind.BIRTHDAY.value: AgendaKind.BIRTHDAY,
-              DateKind.WEDDING_ANNIVERSARY.value: AgendaKind.WEDDING_ANNIVERSARY,
-              DateKind.CUSTOM.value: AgendaKind.CUSTOM_DATE}
 # (kind, source, ref, client id, day, years): one dated item
 Found = tuple[AgendaKind, str, int, int, date, int | None]
 
@@ -79,39 +74,13 @@ def naive_dated(db: Database, first: date, end: date) -> set[Found]:
     """Every live client's dated rows, each converted by ``next_occurrence``
     again and again across ``first`` .. ``end``."""
     found: set[Found] = set()
-
-    def keep(kind: AgendaKind, source: str, ref: int, client_id: int, spec: DateSpec) -> None:
+    for kind, source, ref, client_id, spec in stored_dates(db):
         day = next_occurrence(spec, first)
         while day <= end:
             years = years_at(spec, day)
             if years is None or years > 0:
                 found.add((kind, source, ref, client_id, day, years))
             day = next_occurrence(spec, day + timedelta(days=1))
-
-    d, f = ImportantDateRow, FamilyMemberRow
-    live = Client.deleted_at.is_(None)
-    with db.read() as s:
-        for r in s.execute(select(d.id, d.client_id, d.kind, d.calendar, d.month, d.day,
-                                  d.year, d.leap).join(Client, Client.id == d.client_id)
-                           .where(live)):
-            keep(_IMPORTANT[r.kind], Source.IMPORTANT_DATE, r.id, r.client_id,
-                 DateSpec(r.calendar, r.month, r.day, r.year, bool(r.leap)))
-        for m in s.execute(select(f.id, f.client_id, f.birth_calendar, f.birth_month,
-                                  f.birth_day, f.birth_year, f.birth_leap)
-                           .join(Client, Client.id == f.client_id)
-                           .where(live, f.birth_calendar.is_not(None))):
-            keep(AgendaKind.FAMILY_BIRTHDAY, Source.FAMILY_MEMBER, m.id, m.client_id,
-                 DateSpec(m.birth_calendar, m.birth_month, m.birth_day, m.birth_year,
-                          bool(m.birth_leap)))
-        for c in s.execute(select(Client.id, Client.founded_on, Client.relationship_since)
-                           .where(live)):
-            for kind, source, value in (
-                    (AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING, c.founded_on),
-                    (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP,
-                     c.relationship_since)):
-                if value is not None:
-                    keep(kind, source, c.id, c.id,
-                         DateSpec(SOLAR, value.month, value.day, value.year))
     return found
 
 
