@@ -151,7 +151,8 @@ def test_the_upgrade_gives_the_planner_statistics_of_open_follow_ups(pg_cluster:
     """Revision 23: a server database of revision 22 gets extended statistics
     on interactions' (follow_up_done, follow_up_on), filled at once, so the
     planner counts open follow-ups due by a day right (Today reads them
-    through their partial index instead of joining every card)."""
+    through their partial index instead of joining every card), and
+    ix_clients_contact holds the columns its expression reads."""
     url = pg_cluster.empty_database()
     build_at(url, "20261213_22")
     _fill(url, "20261213_22")
@@ -165,6 +166,12 @@ def test_the_upgrade_gives_the_planner_statistics_of_open_follow_ups(pg_cluster:
         filled = conn.execute(text(
             "SELECT count(*) FROM pg_stats_ext WHERE statistics_name = "
             "'st_interactions_follow_up' AND most_common_vals IS NOT NULL")).scalar_one()
+        included = conn.execute(text(
+            "SELECT indnatts - indnkeyatts FROM pg_index "
+            "WHERE indexrelid = 'ix_clients_contact'::regclass")).scalar_one()
     engine.dispose()
     assert list(kinds) == ["m"]
     assert filled == 1
+    # the not-contacted counts read ix_clients_contact alone: it holds both
+    # columns its key's expression reads
+    assert included == 2
