@@ -307,32 +307,36 @@ def test_card_shows_grade_and_strategy_and_asks_for_evaluation(qtbot, db, seeded
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_the_filter_bar_shows_each_filter_whole_at_1280(qtbot, window, language):  # type: ignore[no-untyped-def]
-    """At 1280 x 800 the list's pane is narrow: each filter still reads its
-    "All ..." entry whole (it read "All classifica" in English), and a long
-    chosen entry is the box's tooltip."""
+def test_the_filter_bar_shows_each_filter_whole_at_1280(qtbot, db, language):  # type: ignore[no-untyped-def]
+    """With the list's pane at its width in a 1280-pixel window, each filter
+    reads its "All ..." entry whole (it read "All classifica" in English); a
+    pane the user narrows still shrinks; a long chosen entry is the tooltip."""
     from desktop_crm import i18n
+    from desktop_crm.ui.main_window import TABS
+    from tests.gui.conftest import clients_tab
 
     i18n.set_language(language)
     try:
-        window.retranslate()
-        window.resize(1280, 800)
-        window.tabs.setCurrentWidget(window.clients)
-        tab = window.clients
-        qtbot.waitUntil(lambda: tab.isVisible())
+        tab = clients_tab(qtbot, ClientService(db))
+        tab.resize(1280, 740)
+        sizes = next(sizes for key, _title, sizes in TABS if key == "clients")
+        assert sizes is not None
+        tab.splitter.setSizes(sizes)
+        qtbot.waitUntil(lambda: abs(tab.splitter.sizes()[0] - sizes[0]) < 30)  # less margins
         for combo in (tab.kind, tab.classification, tab.tag, tab.owner, tab.grade_filter):
             text = combo.itemText(0)
             room = combo.style().subControlRect(
                 QStyle.ComplexControl.CC_ComboBox, _combo_option(combo),
                 QStyle.SubControl.SC_ComboBoxEditField, combo).width()
             assert combo.fontMetrics().horizontalAdvance(text) <= room, (text, room)
+        tab.splitter.setSizes([300, 980])  # the user wants more room for the card
+        qtbot.waitUntil(lambda: tab.splitter.sizes()[0] < 480)  # not held at the hints
         tab.classification.setCurrentIndex(tab.classification.count() - 1)
         assert tab.classification.toolTip() == tab.classification.currentText() != ""
         tab.classification.setCurrentIndex(0)
         assert tab.classification.toolTip() == ""
     finally:
         i18n.set_language("en")
-        window.retranslate()
 
 
 def _combo_option(combo):  # type: ignore[no-untyped-def]

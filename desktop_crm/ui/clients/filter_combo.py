@@ -11,10 +11,11 @@ from desktop_crm.ui.widgets import refill_combo
 
 
 class FilterCombo(QComboBox):
-    """Shrinks with the list's pane instead of forcing a wide window, but never
-    below its first entry: "All classifications" is read whole in English, not
-    "All classifica". A chosen entry longer than the box ("Company size: 100-499
-    people") is the box's tooltip."""
+    """Asks for the room of its first entry, so that at the usual widths "All
+    classifications" is read whole in English, not "All classifica"; in a pane
+    the user made narrower it shrinks with the pane instead of holding the pane
+    wide. A chosen entry longer than the box ("Company size: 100-499 people")
+    is the box's tooltip."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -26,10 +27,10 @@ class FilterCombo(QComboBox):
         """Replace the (text, data) entries, keeping the choice, quietly."""
         refill_combo(self, entries)
         self._show_choice()
-        self.updateGeometry()  # the first entry's width is the new minimum
+        self.updateGeometry()  # the first entry's width is the new size hint
 
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
         if self.count():
             option = QStyleOptionComboBox()
             self.initStyleOption(option)

@@ -123,8 +123,8 @@ class ClientsTab(QWidget):
 
         filters = QHBoxLayout()
         for w in (self.kind, self.classification, self.tag, self.owner):
-            filters.addWidget(w, 1)
-        filters.addWidget(self.grade_filter, 1)
+            filters.addWidget(w)
+        filters.addWidget(self.grade_filter)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.scope)
