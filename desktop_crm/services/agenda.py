@@ -407,21 +407,31 @@ class _Builder:
 
     def _anniversaries(self, s: Session) -> None:
         solar = {(k[1], k[2]): v for k, v in self.occurrences.items() if k[0] == SOLAR}
+        # per kind wanted: its source, reminder and (Today) the last day whose
+        # reminder has begun: a client read for one kind's day makes no item
+        # of the other's that Today would drop
+        kinds = []
+        for kind, source in ((AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING),
+                             (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP)):
+            remind = self.settings.remind(kind)
+            last = None if self.due_on is None else self.due_on + timedelta(days=remind)
+            kinds.append((kind, source, remind, last) if kind in self.kinds else None)
+        founding, relationship = kinds
+        items = self.items
         for client_id, name, founded, since in repo.client_anniversaries(
                 s, self._month_days(solar, AgendaKind.FOUNDING_ANNIVERSARY),
                 self.owner, self._month_days(solar, AgendaKind.RELATIONSHIP_ANNIVERSARY)):
-            for kind, source, value in (
-                (AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING, founded),
-                (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP, since),
-            ):
-                if value is None or kind not in self.kinds:
+            for wanted, value in ((founding, founded), (relationship, since)):
+                if value is None or wanted is None:
                     continue
-                spec = DateSpec(SOLAR, value.month, value.day, value.year, False)
-                for day, year in solar.get((value.month, value.day), []):
-                    if year - value.year > 0:
-                        self.items.append(AgendaItem(
-                            day, kind, source, client_id, client_id, name, "",
-                            year - value.year, self.settings.remind(kind), 0, spec))
+                kind, source, remind, last = wanted
+                spec = None
+                for day, year in solar.get((value.month, value.day), ()):
+                    if year - value.year > 0 and (last is None or day <= last):
+                        spec = spec or DateSpec(SOLAR, value.month, value.day, value.year,
+                                                False)
+                        items.append(AgendaItem(day, kind, source, client_id, client_id, name,
+                                                "", year - value.year, remind, 0, spec))
 
     def _month_days(self, solar: dict[tuple[int, int], list[tuple[date, int]]],
                     kind: AgendaKind) -> list[tuple[int, int]]:
