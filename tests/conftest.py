@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,6 +136,24 @@ def db(db_target: str) -> Iterator[Database]:
     database = Database.open(db_target)
     yield database
     database.close()
+
+
+def fail_on_call(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, failing: int,
+                 error: Exception) -> list[int]:
+    """Make ``owner.name`` raise ``error`` on its ``failing``-th call, the calls
+    before it going through (a disk that fills midway); returns the list its
+    calls are counted in."""
+    real = getattr(owner, name)
+    calls: list[int] = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == failing:
+            raise error
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
 
 
 class ModuleBooks:

@@ -17,7 +17,7 @@ from desktop_crm.storage import card_inserts, search_index
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Client, client_rank_keys
-from tests.conftest import FIXED_NOW, write_xlsx
+from tests.conftest import FIXED_NOW, fail_on_call, write_xlsx
 from tests.unit.services.test_import import dump
 
 HEADERS = ["姓名", "公司", "手机", "电子邮件", "标签", "生日"]
@@ -121,15 +121,7 @@ def test_a_failure_midway_leaves_the_database_as_it_was(
     ClientService(db).save(ClientCard(name="原有客户", tags=["老客户"]))
     before = dump(db)
     written = search_index.insert_entries
-    calls = []
-
-    def fail_on_third_chunk(session: Any, rows: Any) -> None:
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        written(session, rows)
-
-    monkeypatch.setattr(search_index, "insert_entries", fail_on_third_chunk)
+    calls = fail_on_call(monkeypatch, search_index, "insert_entries", 3, RuntimeError("disk full"))
     with pytest.raises(RuntimeError):
         _import(db, _xlsx(tmp_path / "many.xlsx", _rows(30)))
     assert len(calls) == 3  # two chunks were written before

@@ -17,6 +17,7 @@ from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage import card_inserts, row_writer, search_index
 from desktop_crm.storage.database import Database
+from tests.conftest import fail_on_call
 from tests.unit.services.test_import import dump
 from tests.unit.services.test_import_bulk import _import, _rows, _xlsx
 
@@ -93,15 +94,7 @@ def test_a_failure_after_the_indexes_were_dropped_puts_them_back(
         monkeypatch: pytest.MonkeyPatch) -> None:
     before, rows = _indexes(db, engine), dump(db)
     written = search_index.insert_entries
-    calls: list[int] = []
-
-    def fail_on_third_chunk(session: Any, entries: Any) -> None:
-        calls.append(1)
-        if len(calls) == 3:
-            raise RuntimeError("disk full")
-        written(session, entries)
-
-    monkeypatch.setattr(search_index, "insert_entries", fail_on_third_chunk)
+    calls = fail_on_call(monkeypatch, search_index, "insert_entries", 3, RuntimeError("disk full"))
     with pytest.raises(RuntimeError):
         _import(db, _xlsx(tmp_path / "many.xlsx", _rows(30)))
     assert len(calls) == 3
