@@ -202,6 +202,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self._fill_after_show)
 
     def _fill_after_show(self) -> None:
+        if not self.isVisible():  # closed or hidden before it was on screen: the
+            self._fill_scheduled = False  # next show reads (not a window gone)
+            self._expose_polls = 0
+            return
         handle = self.windowHandle()
         if handle is not None and not handle.isExposed() and self._expose_polls < EXPOSE_POLLS:
             self._expose_polls += 1

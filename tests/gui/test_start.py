@@ -65,6 +65,28 @@ def test_today_is_read_once_right_after_the_window_shows(  # type: ignore[no-unt
     assert "逾期" in window.today.summary.text()
 
 
+def test_a_window_hidden_before_it_is_on_screen_reads_today_when_shown_again(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, db: Database, settings: QSettings) -> None:
+    """Closed (or hidden to the tray) before it was exposed, the window does
+    not go on to read Today later, on its own, from a database that may be
+    gone; it reads when it shows again."""
+    overdue_follow_up(db)
+    reads: list[bool] = []
+    due_today = AgendaService.due_today
+    monkeypatch.setattr(AgendaService, "due_today",
+                        lambda self, mine=False, day=None: reads.append(mine)
+                        or due_today(self, mine, day))
+    window = MainWindow(db, settings, clock)
+    qtbot.addWidget(window)
+    window.show()
+    window.hide()
+    qtbot.wait(500)  # longer than the window waits to be exposed
+    assert reads == [] and not window.today.loaded
+    window.show()
+    today_filled(qtbot, window)
+    assert len(reads) == 1
+
+
 def test_the_window_opens_on_the_tab_it_was_closed_on(  # type: ignore[no-untyped-def]
         qtbot, db: Database, settings: QSettings) -> None:
     overdue_follow_up(db)
