@@ -403,23 +403,31 @@ _KINDS = {kind.value: kind for kind in ClientKind}
 _LOYALTIES = {loyalty.value: loyalty for loyalty in Loyalty}
 
 
+# The list rows of some ids with their tags (a client with two tags comes
+# twice), built once: a page's rows are read on every keystroke.
+_ROWS = (select(Client.id, Client.name, Client.kind, Client.company, Client.primary_phone,
+                Client.owner, Client.loyalty, Client.last_contact_at, Client.grade,
+                Client.previous_grade, Client.last_evaluated_on, Tag.name)
+         .select_from(Client.__table__)
+         .outerjoin(ClientTag.__table__, ClientTag.client_id == Client.id)
+         .outerjoin(Tag.__table__, Tag.id == ClientTag.tag_id)
+         .where(Client.id.in_(bindparam("ids", expanding=True))))
+
+
 def rows(session: Session, ids: list[int]) -> list[ClientRow]:
     """List rows for ``ids``, in the order given (missing ids are skipped)."""
     found: dict[int, ClientRow] = {}
+    conn = session.connection()
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
         # tags joined here rather than by group_concat (SQLite) or string_agg
         # (PostgreSQL), sorted by code point: the same text on both engines,
         # whatever the server's collation
         tags: dict[int, list[str]] = {}
-        for client_id, tag in session.connection().execute(
-                select(ClientTag.client_id, Tag.name).join(Tag, Tag.id == ClientTag.tag_id)
-                .where(ClientTag.client_id.in_(chunk))):
-            tags.setdefault(client_id, []).append(tag)
-        stmt = select(Client.id, Client.name, Client.kind, Client.company, Client.primary_phone,
-                      Client.owner, Client.loyalty, Client.last_contact_at, Client.grade,
-                      Client.previous_grade, Client.last_evaluated_on
-                      ).where(Client.id.in_(chunk))
+        read: dict[int, Any] = {}
+        for row in conn.execute(_ROWS, {"ids": ids[start:start + _CHUNK]}).all():
+            if row[11] is not None:
+                tags.setdefault(row[0], []).append(row[11])
+            read[row[0]] = row
         # plain tuples and enum members by value: a page's rows are built on
         # every keystroke
         found.update((cid, ClientRow(
@@ -428,7 +436,7 @@ def rows(session: Session, ids: list[int]) -> list[ClientRow]:
             ", ".join(sorted(tags[cid])) if cid in tags else "",
             last_contact, grade, previous, evaluated,
         )) for cid, name, kind, company, phone, owner, loyalty, last_contact, grade, previous,
-            evaluated in session.connection().execute(stmt))
+            evaluated, _tag in read.values())
     return [found[i] for i in ids if i in found]
 
 

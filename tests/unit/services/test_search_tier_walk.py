@@ -101,6 +101,29 @@ def test_the_hit_count_stops_where_it_is_asked_to(db: Database, book: ClientServ
     assert book.count_hits(ClientFilter(text="zh"), 10_000) == before - 1
 
 
+@pytest.mark.parametrize("trash_most", [1000, 2])
+def test_the_count_leaves_out_the_trash_however_full(
+        db: Database, book: ClientService, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        trash_most: int) -> None:
+    """On SQLite the index's hits are counted alone, less the trash's (read
+    by id); with more clients in the trash than ``_TRASH_MOST``, joined with
+    the live clients: the same count either way, wherever it stops."""
+    from desktop_crm.storage import search_index
+
+    monkeypatch.setattr(search_index, "_TRASH_MOST", trash_most)
+    hits = book.list_ids(ClientFilter(text="zh"))
+    gone = [hits[0], hits[len(hits) // 2], hits[-1]]
+    other = book.list_ids(ClientFilter(text="王"))
+    gone.append(next(i for i in other if i not in hits))  # in the trash, not a hit
+    for client_id in gone:
+        book.delete(client_id)
+    live = len(hits) - 3
+    assert live == len(book.list_ids(ClientFilter(text="zh")))
+    for most in (1, 2, live - 1, live, live + 1, live + 10):
+        assert book.count_hits(ClientFilter(text="zh"), most) == min(live, most), most
+    assert book.count_hits(ClientFilter(text="王"), 10_000) == len(other) - 1
+
+
 def test_a_keystroke_reads_the_first_page_and_the_count(db: Database,
                                                         book: ClientService) -> None:  # noqa: F811
     for typed in ("z", "王", "zh", "13", "wang", "zgf", "nothing"):
