@@ -60,11 +60,12 @@ class ContactService:
         phone or tags -> the names of the people it found ("周远、李娜")."""
         if not typed.strip():
             return {}
-        organisations = {r.id: r for r in rows if r.kind == ClientKind.ORGANISATION}
-        if not organisations:
-            return {}
         # the people first: most organisations have none, and an organisation's
         # own index text costs the pinyin of its name and company
+        organisations = {r.id: r for r in rows
+                         if r.kind == ClientKind.ORGANISATION and r.has_people}
+        if not organisations:
+            return {}
         with self.db.read() as s:
             people = contact_repo.for_clients(s, list(organisations))
         via: dict[int, str] = {}

@@ -495,17 +495,20 @@ def count_keys(session: Session, params: Mapping[str, Any], latin: bool, most: i
 
 
 def count_tier_keys(session: Session, params: Mapping[str, Any], tier: int, latin: bool,
-                    most: int) -> tuple[int, int]:
+                    most: int) -> tuple[int, int, int]:
     """How many keys may put a client in ``tier`` (``tier_keys``) and of how
-    many clients, counted among the first ``most`` keys: reading them stops
-    there."""
+    many clients, counted among the first ``most`` keys (reading them stops
+    there), and the largest client id (how many clients a walk in list
+    order may pass, at most: asked in the same statement, one round trip
+    less on PostgreSQL)."""
     stmt = _COUNT_KEYS.get((tier, latin))
     if stmt is None:
         sample = tier_keys(tier, latin).limit(bindparam("most", type_=Integer())).subquery()
         stmt = _COUNT_KEYS[(tier, latin)] = select(
-            func.count(), func.count(sample.c.client_id.distinct()))
-    keys, clients = session.connection().execute(stmt, {**params, "most": most}).one()
-    return int(keys or 0), int(clients or 0)
+            func.count(), func.count(sample.c.client_id.distinct()),
+            select(func.max(Client.id)).scalar_subquery())
+    keys, clients, book = session.connection().execute(stmt, {**params, "most": most}).one()
+    return int(keys or 0), int(clients or 0), int(book or 0)
 
 
 _SQLITE_COUNT = text(
@@ -550,6 +553,10 @@ def count_live_hits(session: Session, typed: str, most: int) -> int:
     return min(hits, most)
 
 
+_PG_FOUND_AMONG = text(f"SELECT id FROM {FTS_TABLE} WHERE id = ANY(CAST(:ids AS bigint[])) "
+                       "AND body @@ CAST(:q AS tsquery)")
+
+
 def found_among(session: Session, typed: str, ids: Sequence[int]) -> set[int]:
     """The clients of ``ids`` the index finds for ``typed``: on SQLite their
     entries are read by id and checked here (``domain.search.entry_matches``;
@@ -558,12 +565,9 @@ def found_among(session: Session, typed: str, ids: Sequence[int]) -> set[int]:
     if not ids:
         return set()
     conn = session.connection()
-    if _postgres(session):
+    if _postgres(session):  # the ids as one array (a page's 64 parameters cost more)
         return {int(r[0]) for r in conn.execute(
-            text(f"SELECT id FROM {FTS_TABLE} WHERE id IN :ids "
-                 "AND body @@ CAST(:q AS tsquery)")
-            .bindparams(bindparam("ids", expanding=True)),
-            {"ids": list(ids), "q": search.tsquery(typed)})}
+            _PG_FOUND_AMONG, {"ids": list(ids), "q": search.tsquery(typed)})}
     terms = search.query_terms(typed)
     return {int(cid) for cid, body in conn.execute(
         text(f"SELECT rowid, body FROM {FTS_TABLE} WHERE rowid IN :ids")

@@ -24,12 +24,16 @@ from tests.unit.services.test_search_ranked_pages import (  # noqa: F401  (the f
 BROAD = ["z", "w", "l", "s", "zh", "wang", "王", "张", "李", "c", "chen", "深", "a", "y", "h"]
 
 
-@pytest.fixture(params=["walk", "read whole"])
+@pytest.fixture(params=["walk", "read whole", "listed, then walked"])
 def strategy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every tier walked, or every tier read whole (the cost figures decide
-    otherwise; both must give the same pages)."""
-    walk = request.param == "walk"
-    monkeypatch.setattr(client_repo, "_WALK_COST", 0.0 if walk else 1e9)
+    """Every tier walked, every tier read whole, or (SQLite; PostgreSQL
+    reads them whole) every tier's clients listed, then walked in list order
+    (the cost figures decide otherwise; all must give the same pages)."""
+    way = request.param
+    monkeypatch.setattr(client_repo, "_WALK_COST", 0.0 if way == "walk" else 1e9)
+    listed = way == "listed, then walked"
+    monkeypatch.setattr(client_repo, "_LIST_KEY_COST", 0.0 if listed else 1e9)
+    monkeypatch.setattr(client_repo, "_LIST_WALK_COST", 0.0 if listed else 1e9)
     return str(request.param)
 
 
