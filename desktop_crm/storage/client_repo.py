@@ -22,6 +22,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
@@ -292,11 +293,12 @@ def first_page(session: Session, flt: ClientFilter, size: int, most: int
 # A tier is read whole and ordered (about 1.1 us a key on SQLite), or walked
 # in list order (``ix_clients_recent``, about 1.4 us a client) until the page
 # is full, whichever costs less: the walk reads about the page size times
-# the book's size over the tier's clients. On SQLite a third way: the tier's
-# clients listed once from the keys (about 0.3 us a key), then the live
+# the book's size over the tier's clients. A third way: the tier's clients
+# listed once from the keys (about 0.3 us a key on SQLite), then the live
 # clients walked in list order, each looked up in that list (about 0.3 us a
-# client). Its keys are counted up to ``_SAMPLE_KEYS``; a tier with more is
-# taken to have twice as many.
+# client; on PostgreSQL a tenth of looking each up by id). Its keys are
+# counted up to ``_SAMPLE_KEYS``; a tier with more is taken to have twice as
+# many.
 _SAMPLE_KEYS = 5000
 _GATHER_COST, _WALK_COST = 1.1, 1.4
 _LIST_KEY_COST, _LIST_WALK_COST = 0.3, 0.3
@@ -304,16 +306,15 @@ _TIERS = range(ELSEWHERE)  # the tiers the rank keys give (then: elsewhere)
 _TIER_PAGES: dict[tuple[int, bool, str, bool], Select[Any]] = {}
 
 
-def _tier_way(keys: int, clients: int, want: int, book: int, postgres: bool) -> str:
+def _tier_way(keys: int, clients: int, want: int, book: int) -> str:
     """How to read a tier's page of ``want`` clients (see ``_tier_page``),
     from its keys and clients counted (up to ``_SAMPLE_KEYS`` keys) and the
     clients a walk may pass (``book``): whichever is estimated to cost less."""
     if keys >= _SAMPLE_KEYS:
         keys *= 2
     walked = want * book / clients
-    costs = {"walk": _WALK_COST * walked, "gather": _GATHER_COST * keys}
-    if not postgres:
-        costs["list"] = _LIST_KEY_COST * keys + _LIST_WALK_COST * walked
+    costs = {"walk": _WALK_COST * walked, "gather": _GATHER_COST * keys,
+             "list": _LIST_KEY_COST * keys + _LIST_WALK_COST * walked}
     return min(costs, key=costs.__getitem__)
 
 
@@ -323,7 +324,7 @@ def _tier_page(tier: int, latin: bool, way: str, postgres: bool = False) -> Sele
     time; some of them are in an earlier tier (by another key). ``way``
     (``_tier_way``): "walk", through the clients in that order, each joined
     with its keys of the tier; "gather", found through the keys and ordered
-    (from the narrow index of what the order reads); "list" (SQLite), the
+    (from the narrow index of what the order reads); "list", the
     tier's clients listed from the keys, then the clients walked in list
     order, each looked up in the list. On PostgreSQL the walk asks for each
     client whether it has such a key (a subquery the planner cannot turn
@@ -349,10 +350,14 @@ def _tier_page(tier: int, latin: bool, way: str, postgres: bool = False) -> Sele
                 .with_hint(Client.__table__, "INDEXED BY ix_clients_recent", "sqlite"))
     else:
         # listed first, then the live clients walked in list order ("list"),
-        # or each looked up by id and ordered ("gather")
+        # or each looked up by id and ordered ("gather"); on PostgreSQL the
+        # list is a filter ("IS true": a hashed subplan), not a join the
+        # planner would start from the keys
+        listed: ColumnElement[bool] = Client.id.in_(search_index.tier_keys(tier, latin))
+        if way == "list" and postgres:
+            listed = listed.is_(true())
         stmt = (select(Client.id)
-                .where(Client.deleted_at.is_(None),
-                       Client.id.in_(search_index.tier_keys(tier, latin)))
+                .where(Client.deleted_at.is_(None), listed)
                 .with_hint(Client.__table__, "INDEXED BY ix_clients_recent" if way == "list"
                            else _RANK_HINT, "sqlite"))
     stmt = _TIER_PAGES[key] = (
@@ -397,7 +402,7 @@ def _tiered_page(session: Session, typed: str, offset: int, limit: int,
                                                            _SAMPLE_KEYS)
         if not keys:
             continue
-        stmt = _tier_page(tier, latin, _tier_way(keys, clients, want, book, postgres),
+        stmt = _tier_page(tier, latin, _tier_way(keys, clients, want, book),
                           postgres)
         read = 0
         while len(found) < want:

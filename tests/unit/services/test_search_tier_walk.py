@@ -26,9 +26,9 @@ BROAD = ["z", "w", "l", "s", "zh", "wang", "王", "张", "李", "c", "chen", "�
 
 @pytest.fixture(params=["walk", "read whole", "listed, then walked"])
 def strategy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every tier walked, every tier read whole, or (SQLite; PostgreSQL
-    reads them whole) every tier's clients listed, then walked in list order
-    (the cost figures decide otherwise; all must give the same pages)."""
+    """Every tier walked, every tier read whole, or every tier's clients
+    listed, then walked in list order (the cost figures decide otherwise;
+    all must give the same pages)."""
     way = request.param
     monkeypatch.setattr(client_repo, "_WALK_COST", 0.0 if way == "walk" else 1e9)
     listed = way == "listed, then walked"
