@@ -394,7 +394,7 @@ class MainWindow(QMainWindow):
             self.tabs.setTabText(index, self._today_title())
         # the tray counts what Today lists, in Today's scope
         self.reminders.schedule.mine = self.today.scope.is_mine()
-        self.reminders.show_count(DueCount.of(self.today.items, self.clock().date()))
+        self.reminders.show_count(self.today.due_count)  # counted as Today drew them
 
     # -- reminders --------------------------------------------------------------------
     def _make_schedule(self) -> ReminderSchedule:

@@ -11,9 +11,11 @@ import pytest
 from PySide6.QtCore import QEvent, QObject, QSettings
 
 from desktop_crm.domain.client import ClientCard, Interaction
-from desktop_crm.domain.enums import Channel
+from desktop_crm.domain.enums import AgendaKind, Channel
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.clients import ClientService
+from desktop_crm.services.demo import generate
+from desktop_crm.services.reminders import DueCount
 from desktop_crm.storage.database import Database
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.today.tab import TodayTab
@@ -140,3 +142,29 @@ def test_today_is_read_once_the_window_is_on_screen_saying_loading(  # type: ign
     today_filled(qtbot, window)
     assert events.index("read") > 0
     assert events[events.index("read") - 1] == "paint: Loading…"
+
+
+def test_today_lists_tasks_by_day_then_the_not_contacted_and_the_tray_counts_them(  # type: ignore[no-untyped-def]
+        qtbot, db: Database, settings: QSettings) -> None:
+    """Today's order and the tray's count, as the window draws them, are
+    those of the day's items: tasks (overdue, today's, reminders) by day,
+    then the clients not contacted for too long by day; the tray counts the
+    items due today or overdue, not the coming ones."""
+    now = datetime(2026, 9, 20, 9, 0)
+    generate(db, 300, seed=1, now=now)
+    window = MainWindow(db, settings, lambda: now)
+    qtbot.addWidget(window)
+    window.show()
+    today_filled(qtbot, window)
+    items = AgendaService(db, lambda: now).due_today()
+    listed = window.today.items
+    assert listed == sorted(items, key=lambda i: (i.kind == AgendaKind.NO_CONTACT, i.day))
+    not_contacted = [i.kind == AgendaKind.NO_CONTACT for i in listed]
+    first = not_contacted.index(True)  # tasks before it, and only them after it
+    assert first > 0 and all(not_contacted[first:])
+    days = {i.day for i in listed}
+    assert min(days) < now.date() < max(days)  # overdue, today's and coming items
+    count = DueCount.of(items, now.date())
+    assert 0 < count.overdue < count.due < len(items)
+    assert window.reminders.count == window.today.due_count == count
+    window.close()
