@@ -1,7 +1,7 @@
 """The window's start: it shows without reading the day's agenda, Today is
 read once right after it shows (saying "Loading…" until then) and drawn
 again only when the language changes, and the window opens on the tab it
-was closed on."""
+was closed on (the client cards: their list read right after it shows)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.demo import generate
 from desktop_crm.services.reminders import DueCount
 from desktop_crm.storage.database import Database
+from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.today.tab import TodayTab
 from tests.gui.conftest import shown, today_filled
@@ -167,4 +168,36 @@ def test_today_lists_tasks_by_day_then_the_not_contacted_and_the_tray_counts_the
     count = DueCount.of(items, now.date())
     assert 0 < count.overdue < count.due < len(items)
     assert window.reminders.count == window.today.due_count == count
+    window.close()
+
+
+def test_a_start_on_the_client_cards_reads_the_list_right_after_the_window_shows(  # type: ignore[no-untyped-def]
+        qtbot, monkeypatch, db: Database, settings: QSettings) -> None:
+    """Closed on the client cards, the window opens on them: the tab is built
+    with the window, its list saying "Loading…" (not "no clients", nor the
+    first-start offer) until it is read, once, right after the window shows,
+    before Today."""
+    overdue_follow_up(db)
+    ClientService(db, clock, user="test").save(ClientCard(name="钱伟"))
+    settings.setValue("window/tab", "clients")
+    reads: list[str] = []
+    list_ids, due_today = ClientService.list_ids, AgendaService.due_today
+    monkeypatch.setattr(ClientService, "list_ids",
+                        lambda self, flt: reads.append("list") or list_ids(self, flt))
+    monkeypatch.setattr(AgendaService, "due_today",
+                        lambda self, mine=False, day=None: reads.append("today")
+                        or due_today(self, mine, day))
+    window = MainWindow(db, settings, clock)
+    qtbot.addWidget(window)
+    tab = window.built("clients")
+    assert isinstance(tab, ClientsTab) and window.tabs.currentWidget() is tab
+    assert reads == [] and not tab.model.loaded and tab.model.rowCount() == 0
+    assert tab.empty_label.text() == "Loading…" and not tab.empty_label.isHidden()
+    assert tab.first_start.isHidden() and tab.count_label.text() == ""
+    window.show()
+    today_filled(qtbot, window)
+    assert reads == ["list", "today"]
+    assert tab.model.rowCount() == 2 and tab.empty_label.isHidden()
+    assert tab.count_label.text() == "2 clients"
+    assert window.clients is tab and reads == ["list", "today"]  # read once
     window.close()
