@@ -198,9 +198,13 @@ class MainWindow(QMainWindow):
         """Override QWidget::showEvent: the first time, fill Today on the
         event loop's next turn, once the window is on screen (Today says
         "Loading…" until then; at 100,000 clients reading the day's agenda
-        takes longer than building the whole window)."""
+        takes longer than building the whole window); the client cards' list
+        too when they were built with the window (``_make_clients_tab``)."""
         super().showEvent(event)
-        if not self.today.loaded and not self._fill_scheduled:
+        clients = self.built("clients")
+        unread = not self.today.loaded or (
+            clients is not None and not cast("ClientsTab", clients).model.loaded)
+        if unread and not self._fill_scheduled:
             self._fill_scheduled = True
             QTimer.singleShot(0, self, self._fill_after_show)
 

@@ -201,3 +201,21 @@ def test_a_start_on_the_client_cards_reads_the_list_right_after_the_window_shows
     assert tab.count_label.text() == "2 clients"
     assert window.clients is tab and reads == ["list", "today"]  # read once
     window.close()
+
+
+def test_the_client_list_is_read_when_the_window_shows_even_with_today_read_before(  # type: ignore[no-untyped-def]
+        qtbot, db: Database, settings: QSettings) -> None:
+    """Today read before the window showed (another write's refresh) leaves
+    the client cards built with the window to be read when it shows all the
+    same."""
+    ClientService(db, clock, user="test").save(ClientCard(name="钱伟"))
+    settings.setValue("window/tab", "clients")
+    window = MainWindow(db, settings, clock)
+    qtbot.addWidget(window)
+    window.today.refresh()
+    tab = window.built("clients")
+    assert isinstance(tab, ClientsTab) and not tab.model.loaded
+    window.show()
+    qtbot.waitUntil(lambda: tab.model.loaded)
+    assert tab.model.rowCount() == 1 and tab.count_label.text() == "1 client"
+    window.close()
