@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from desktop_crm.domain.care import Source
-from desktop_crm.domain.dates import SpecKey
+from desktop_crm.domain.dates import LUNAR, SOLAR, SpecKey
 from desktop_crm.domain.enums import Milestone
 from desktop_crm.storage import dialect
 from desktop_crm.storage.client_repo import personal_contact
@@ -167,21 +167,27 @@ def _day_chunks(days: Sequence[tuple[SpecKey, date, int]]
         start = cut
 
 
-def _days_cte(days: Sequence[tuple[SpecKey, date, int]], first: int, due_on: date | None
-              ) -> tuple[str, dict[str, Any], list[BindParameter[Any]]]:
+def _days_cte(session: Session, days: Sequence[tuple[SpecKey, date, int]], first: int,
+              due_on: date | None) -> str:
     """The CTE ``k``: one row per key and day it falls on in the window
     (cal, m, d, leap, day, and n: its index in ``window_days``, ``first`` for
     the first of ``days``), and with ``due_on`` the days from it to that day
-    (``ahead``, negative when past)."""
-    rows, params, binds = [], {}, []
-    for n, (key, day, _year) in enumerate(days):
+    (``ahead``, negative when past). The values are written into the
+    statement, not bound: they are the calendar's own (a calendar name,
+    numbers, days), and hundreds of bound values cost SQLAlchemy more to
+    compile and key for its cache than the query to run."""
+    sqlite = dialect.is_sqlite(session)
+    leap = ("0", "1") if sqlite else ("false", "true")
+    day_sql = "'{}'" if sqlite else "DATE '{}'"  # SQLite keeps dates as ISO text
+    rows = []
+    for n, ((cal, month, mday, is_leap), day, _year) in enumerate(days):
+        if cal not in (SOLAR, LUNAR):  # the calendars' names: nothing to quote
+            raise ValueError(f"not a calendar: {cal!r}")
         ahead = "" if due_on is None else f", {(day - due_on).days:d}"
-        rows.append(f"(:c{n}, :m{n}, :d{n}, :l{n}, :y{n}, {first + n:d}{ahead})")
-        params.update({f"c{n}": key[0], f"m{n}": key[1], f"d{n}": key[2],
-                       f"l{n}": bool(key[3]), f"y{n}": day})
-        binds.append(bindparam(f"y{n}", type_=Date))
+        rows.append(f"('{cal}', {int(month):d}, {int(mday):d}, {leap[bool(is_leap)]}, "
+                    f"{day_sql.format(day.isoformat())}, {first + n:d}{ahead})")
     columns = "cal, m, d, leap, day, n" + ("" if due_on is None else ", ahead")
-    return f"WITH k({columns}) AS (VALUES {', '.join(rows)})", params, binds
+    return f"WITH k({columns}) AS (VALUES {', '.join(rows)})"
 
 
 def _each_chunk(session: Session, days: Sequence[tuple[SpecKey, date, int]],
@@ -192,8 +198,9 @@ def _each_chunk(session: Session, days: Sequence[tuple[SpecKey, date, int]],
     follow each other day by day."""
     found: list[Row] = []
     for first, chunk in _day_chunks(days):
-        cte, params, binds = _days_cte(chunk, first, due_on)
-        found += _driver_rows(session, f"{cte}\n{sql(params)}", params, binds)
+        params: dict[str, Any] = {}
+        found += _driver_rows(session, f"{_days_cte(session, chunk, first, due_on)}\n"
+                                       f"{sql(params)}", params)
     return found
 
 
