@@ -8,9 +8,10 @@ pure: the agenda service finds the rows, this module says what they mean.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from desktop_crm.domain.dates import DateSpec
@@ -320,4 +321,44 @@ def sort_items(items: list[AgendaItem]) -> list[AgendaItem]:
     backlog = Source.NO_CONTACT_BACKLOG
     items.sort(key=lambda i: ((i.source == backlog) << 104 | i.day.toordinal() << 72
                               | rank[i.kind] << 68 | source[i.source] << 64 | i.ref))
+    return items
+
+
+_DAY, _REF = itemgetter(0), itemgetter(3)
+
+
+def order_run(run: list[AgendaItem]) -> list[AgendaItem]:
+    """Put a run (items of one kind and one source) in day order, then ref,
+    in place: two stable sorts by a field, each compared in C, no key made
+    per item in Python. Returns ``run``."""
+    run.sort(key=_REF)
+    run.sort(key=_DAY)
+    return run
+
+
+def in_order(runs: Iterable[list[AgendaItem]]) -> list[AgendaItem]:
+    """The items of ``runs`` in ``sort_items``' order, for tens of thousands
+    of items: each run holds items of one kind and one source, already in
+    day order, then ref (a query's ORDER BY, or ``order_run``). The runs are
+    joined in kind and source order, and one stable sort by day merges them
+    (the sort finds the runs: about a comparison per item), so that items of
+    one day stay in kind, source and ref order. Runs of the same kind and
+    source are ordered together; the not-contacted backlog comes last."""
+    groups: dict[tuple[int, int], list[list[AgendaItem]]] = {}
+    for run in runs:
+        if run:
+            first = run[0]
+            groups.setdefault((_KIND_ORDER[first.kind], _SOURCE_ORDER[first.source]),
+                              []).append(run)
+    items: list[AgendaItem] = []
+    last: list[AgendaItem] = []
+    for key in sorted(groups):
+        found = groups[key]
+        run = found[0] if len(found) == 1 else order_run([i for r in found for i in r])
+        if run[0].source == Source.NO_CONTACT_BACKLOG:
+            last += run
+        else:
+            items += run
+    items.sort(key=_DAY)
+    items += order_run(last)
     return items

@@ -219,6 +219,21 @@ def spec_key(spec: DateSpec) -> SpecKey:
     return (spec.calendar, spec.month, spec.day, spec.leap)
 
 
+_new_object, _set = object.__new__, object.__setattr__
+
+
+def stored_spec(key: SpecKey, year: int | None) -> DateSpec:
+    """The DateSpec of a stored date found by its ``key`` (calendar, month,
+    day, leap) and ``year``: equal to ``DateSpec(*key[:3], year, key[3])``,
+    made without the frozen dataclass's ``__init__`` (a call per field) and
+    without ``check()`` (a stored date was checked when saved): the agenda
+    makes one per yearly date in its window, thousands."""
+    spec = _new_object(DateSpec)
+    _set(spec, "__dict__", {"calendar": key[0], "month": key[1], "day": key[2], "year": year,
+                            "leap": key[3]})
+    return spec
+
+
 def occurrences_between(start: date, end: date) -> dict[SpecKey, list[tuple[date, int]]]:
     """Every recurring month/day that falls in ``start``..``end`` (inclusive).
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,8 @@ from desktop_crm.domain.care import (
     AgendaItem,
     CareSettings,
     Source,
-    sort_items,
+    in_order,
+    order_run,
 )
 from desktop_crm.domain.churn import ChurnSettings
 from desktop_crm.domain.client import ClientRow, Interaction
@@ -33,7 +35,7 @@ from desktop_crm.domain.complaint import (
     follow_up_due,
     follow_up_problems,
 )
-from desktop_crm.domain.dates import SOLAR, DateSpec, SpecKey, occurrences_between
+from desktop_crm.domain.dates import SOLAR, DateSpec, SpecKey, occurrences_between, stored_spec
 from desktop_crm.domain.enums import AgendaKind, Channel, DateKind
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.festivals import FESTIVALS
@@ -166,7 +168,7 @@ class AgendaService:
         with paused_collector(), self.db.read() as s:
             repo.plan_for_cached_rows(s)
             builder.collect(s)
-            return sort_items(builder.items)
+            return builder.items()
 
     def due_today(self, mine: bool = False, day: date | None = None) -> list[AgendaItem]:
         """The Today list: overdue items, today's, and those whose reminder has
@@ -185,7 +187,7 @@ class AgendaService:
         with paused_collector(), self.db.read() as s:
             repo.plan_for_cached_rows(s)
             builder.collect(s)
-        return sort_items([i for i in builder.items if i.is_due(today)])
+        return [i for i in builder.items() if i.is_due(today)]
 
     def backlog_filter(self, mine: bool = False) -> ClientFilter:
         """The client-list filter showing the agenda's not-contacted backlog:
@@ -302,7 +304,7 @@ def missed_items(s: Session, today: date) -> list[AgendaItem]:
                      else ChurnSettings())
     builder.today = today
     builder.collect(s)
-    return sort_items([i for i in builder.items if i.is_overdue(today)])
+    return [i for i in builder.items() if i.is_overdue(today)]
 
 
 class _Builder:
@@ -316,7 +318,9 @@ class _Builder:
         self.start, self.end, self.first = start, end, first
         self.include_overdue = include_overdue
         self.kinds = kinds
-        self.items: list[AgendaItem] = []
+        # the items, by runs of one kind and source in day and ref order
+        # (``in_order`` merges them): no key is made per item to sort them
+        self.runs: list[list[AgendaItem]] = []
         # Today's list (``due_on``) keeps only items whose reminder has begun:
         # an item of lead time n is due on ``due_on`` only if its day is at
         # most n days later, so each source reads up to its own kind's lead
@@ -326,8 +330,13 @@ class _Builder:
         self.own_lead = own_lead
         dated = [self._lead(k) for k in _OCCURRING if k in kinds] or [0]
         self.occurrences = occurrences_between(first, self._end(max(dated)))
+        self.days = repo.window_days(self.occurrences)
         self.churn: ChurnSettings | None = None  # set when churn warnings are wanted
         self.today = start
+
+    def items(self) -> list[AgendaItem]:
+        """The items collected, sorted (``sort_items``' order)."""
+        return in_order(self.runs)
 
     def _lead(self, kind: AgendaKind) -> int:
         """The longest reminder lead time an item of ``kind`` can have."""
@@ -353,19 +362,19 @@ class _Builder:
                               (*_DATED_SOURCES,
                                *(CHURN_SOURCES if self.churn is not None else ())))
         remind = self.settings.remind
-        due_on, occurrences = self.due_on, self.occurrences
+        due_on, days = self.due_on, self.days
         if self.kinds & {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
                          AgendaKind.CUSTOM_DATE}:
             leads = {stored: remind(kind) for stored, kind in _DATE_KINDS.items()}
-            self._dated(repo.dates_with_keys(s, occurrences, Source.IMPORTANT_DATE, self.owner,
+            self._dated(repo.dates_with_keys(s, days, Source.IMPORTANT_DATE, self.owner,
                                              due_on, leads), Source.IMPORTANT_DATE)
         if AgendaKind.FAMILY_BIRTHDAY in self.kinds:
             self._dated(repo.family_birthdays_with_keys(
-                s, occurrences, Source.FAMILY_MEMBER, self.owner, due_on,
+                s, days, Source.FAMILY_MEMBER, self.owner, due_on,
                 remind(AgendaKind.FAMILY_BIRTHDAY)), Source.FAMILY_MEMBER)
         if AgendaKind.CONTACT_BIRTHDAY in self.kinds:
             self._dated(repo.contact_birthdays_with_keys(
-                s, occurrences, Source.CONTACT_PERSON, self.owner, due_on,
+                s, days, Source.CONTACT_PERSON, self.owner, due_on,
                 remind(AgendaKind.CONTACT_BIRTHDAY)), Source.CONTACT_PERSON)
         if self.kinds & {AgendaKind.FOUNDING_ANNIVERSARY, AgendaKind.RELATIONSHIP_ANNIVERSARY}:
             self._anniversaries(s)
@@ -379,31 +388,50 @@ class _Builder:
         if AgendaKind.COMPLAINT_FOLLOW_UP in self.kinds:
             self._complaint_follow_ups(s)
         if self.churn is not None:
-            self.items += churn.churn_items(s, self.churn, self.today, self._churn_first(),
-                                            self._end(self._lead(AgendaKind.CHURN_WARNING)),
-                                            self.owner,
-                                            self.settings.remind(AgendaKind.CHURN_WARNING))
-        if done:  # (source, ref, day): the item's key, without a property call per item,
-            # and made only for the items of a source that has done marks here
+            warnings: dict[str, list[AgendaItem]] = {}
+            for item in churn.churn_items(s, self.churn, self.today, self._churn_first(),
+                                          self._end(self._lead(AgendaKind.CHURN_WARNING)),
+                                          self.owner,
+                                          self.settings.remind(AgendaKind.CHURN_WARNING)):
+                warnings.setdefault(item.source, []).append(item)
+            self.runs += map(order_run, warnings.values())
+        if done:  # (source, ref, day): the item's key, made only for the runs of a
+            # source that has done marks here
             sources = {source for source, _ref, _day in done}
-            self.items = [i for i in self.items
-                          if i.source not in sources or (i.source, i.ref, i.day) not in done]
+            self.runs = [[i for i in run if (i.source, i.ref, i.day) not in done]
+                         if run and run[0].source in sources else run for run in self.runs]
 
     def _dated(self, rows: list[repo.Row], source: str) -> None:
-        """Items of yearly dates: one query row per date and day it falls on."""
-        kinds, items = self.kinds, self.items
-        remind_default = {k: self.settings.remind(k) for k in _DATE_KINDS.values()}
-        for ref, client_id, name, stored_kind, label, cal, month, mday, leap, year, remind, \
-                day, occ_year in rows:
-            kind = _DATE_KINDS.get(stored_kind)
-            if kind is None or kind not in kinds:
+        """Items of yearly dates: one query row per date and day it falls on,
+        in day order (``self.days``), then ref; a run per kind."""
+        days = self.days
+        runs: dict[AgendaKind, list[AgendaItem]] = {}
+        # stored kind -> (agenda kind, its default reminder), for the kinds wanted
+        wanted = {stored: (kind, self.settings.remind(kind))
+                  for stored, kind in _DATE_KINDS.items() if kind in self.kinds}
+        specs: dict[tuple[SpecKey, int | None], DateSpec] = {}
+        new = tuple.__new__
+        for ref, client_id, name, stored_kind, label, year, remind, n in rows:
+            found = wanted.get(stored_kind)
+            if found is None:
                 continue
-            years = occ_year - year if year is not None else None
-            if years is not None and years <= 0:
-                continue  # the original date itself is not an anniversary
-            items.append(AgendaItem(day, kind, source, ref, client_id, name, label, years,
-                                    remind if remind is not None else remind_default[kind], 0,
-                                    DateSpec(cal, month, mday, year, bool(leap))))
+            kind, default = found
+            key, day, occ_year = days[n]
+            if year is None:
+                years = None
+            else:
+                years = occ_year - year
+                if years <= 0:
+                    continue  # the original date itself is not an anniversary
+            spec = specs.get((key, year))
+            if spec is None:
+                spec = specs[(key, year)] = stored_spec(key, year)
+            run = runs.get(kind)
+            if run is None:
+                run = runs[kind] = []
+            run.append(new(AgendaItem, (day, kind, source, ref, client_id, name, label, years,
+                                        default if remind is None else remind, 0, spec)))
+        self.runs += runs.values()
 
     def _anniversaries(self, s: Session) -> None:
         solar = {(k[1], k[2]): v for k, v in self.occurrences.items() if k[0] == SOLAR}
@@ -417,21 +445,26 @@ class _Builder:
             last = None if self.due_on is None else self.due_on + timedelta(days=remind)
             kinds.append((kind, source, remind, last) if kind in self.kinds else None)
         founding, relationship = kinds
-        items = self.items
+        runs: tuple[list[AgendaItem], list[AgendaItem]] = ([], [])
+        dates, new = repo.Days(), tuple.__new__
         for client_id, name, founded, since in repo.client_anniversaries(
                 s, self._month_days(solar, AgendaKind.FOUNDING_ANNIVERSARY),
                 self.owner, self._month_days(solar, AgendaKind.RELATIONSHIP_ANNIVERSARY)):
-            for wanted, value in ((founding, founded), (relationship, since)):
-                if value is None or wanted is None:
+            for wanted, stored, items in ((founding, founded, runs[0]),
+                                          (relationship, since, runs[1])):
+                if stored is None or wanted is None:
                     continue
                 kind, source, remind, last = wanted
+                value = dates[stored]
                 spec = None
                 for day, year in solar.get((value.month, value.day), ()):
                     if year - value.year > 0 and (last is None or day <= last):
-                        spec = spec or DateSpec(SOLAR, value.month, value.day, value.year,
-                                                False)
-                        items.append(AgendaItem(day, kind, source, client_id, client_id, name,
-                                                "", year - value.year, remind, 0, spec))
+                        spec = spec or stored_spec((SOLAR, value.month, value.day, False),
+                                                   value.year)
+                        items.append(new(AgendaItem, (day, kind, source, client_id, client_id,
+                                                      name, "", year - value.year, remind, 0,
+                                                      spec)))
+        self.runs += map(order_run, runs)
 
     def _month_days(self, solar: dict[tuple[int, int], list[tuple[date, int]]],
                     kind: AgendaKind) -> list[tuple[int, int]]:
@@ -445,13 +478,18 @@ class _Builder:
 
     def _follow_ups(self, s: Session) -> None:
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)
-        kind, source, items = AgendaKind.FOLLOW_UP, Source.INTERACTION, self.items
-        overdue = self.include_overdue
+        kind, source = AgendaKind.FOLLOW_UP, Source.INTERACTION
         end = self._end(self._lead(AgendaKind.FOLLOW_UP))
-        for ref, client_id, name, due, step in repo.open_follow_ups(s, end, self.owner):
-            if overdue or due >= self.start:
-                items.append(AgendaItem(due, kind, source, ref, client_id, name, step, None,
-                                        remind))
+        # no day before the window's without the overdue ones
+        days, new = repo.Days(), tuple.__new__
+        first = date.min if self.include_overdue else self.start
+        self.runs.append(order_run([
+            new(AgendaItem, (due, kind, source, ref, client_id, name, step, None, remind, 0,
+                             None))
+            for ref, client_id, name, due, step in (
+                (r[0], r[1], r[2], days[r[3]], r[4])
+                for r in repo.open_follow_ups(s, end, self.owner))
+            if due >= first]))
 
     def _thank_yous(self, s: Session) -> None:
         earliest = self.start - timedelta(days=THANK_YOU_LOOKBACK_DAYS if self.include_overdue
@@ -460,33 +498,45 @@ class _Builder:
         lead = THANK_YOU_BY_DAYS - THANK_YOU_FROM_DAYS
         end = self._end(lead)
         until = datetime.combine(end - timedelta(days=THANK_YOU_BY_DAYS - 1), time())
+        items = []
         for ref, client_id, name, logged, milestone in repo.milestones_between(s, since, until,
                                                                                 self.owner):
             due = logged.date() + timedelta(days=THANK_YOU_BY_DAYS)
             if self.include_overdue or due >= self.start:
-                self.items.append(AgendaItem(due, AgendaKind.FOLLOW_UP, Source.THANK_YOU, ref,
-                                             client_id, name, milestone, None, lead))
+                items.append(AgendaItem(due, AgendaKind.FOLLOW_UP, Source.THANK_YOU, ref,
+                                        client_id, name, milestone, None, lead))
+        self.runs.append(order_run(items))
 
     def _not_contacted(self, s: Session) -> None:
         """Clients who pass their grade's limit in the window (or in the overdue
         lookback) one by one; those who passed it earlier as one backlog item."""
         limits = {g: self.settings.no_contact_limit(g) for g in GRADES}
         remind = self.settings.remind(AgendaKind.NO_CONTACT)
-        kind, source, items = AgendaKind.NO_CONTACT, Source.NO_CONTACT, self.items
+        kind, source = AgendaKind.NO_CONTACT, Source.NO_CONTACT
         after = {g: timedelta(days=n) for g, n in limits.items()}
         end = self._end(self._lead(kind))
+        # (day of the last contact, grade) -> (day due, that day as text, the
+        # grade's limit): thousands of clients share a few hundred of them
+        days = repo.Days()
+        due: dict[tuple[Any, str | None], tuple[date, str, int]] = {}
+        items, new = [], tuple.__new__
         for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, end,
                                                                       self.owner):
-            last = since.date()
-            items.append(AgendaItem(last + after[grade or ""], kind, source, client_id,
-                                    client_id, name, last.isoformat(), limits[grade or ""],
-                                    remind))
+            found = due.get((since, grade))
+            if found is None:
+                last = days[since]
+                found = due[(since, grade)] = (last + after[grade or ""], last.isoformat(),
+                                               limits[grade or ""])
+            day, text, limit = found
+            items.append(new(AgendaItem, (day, kind, source, client_id, client_id, name, text,
+                                          limit, remind, 0, None)))
+        self.runs.append(order_run(items))
         if self.include_overdue:
             backlog = repo.count_not_contacted_before(s, limits, self.first, self.owner)
             if backlog:
-                items.append(AgendaItem(self.first - timedelta(days=1), kind,
-                                        Source.NO_CONTACT_BACKLOG, 0, None, "", "", None,
-                                        remind, backlog))
+                self.runs.append([AgendaItem(self.first - timedelta(days=1), kind,
+                                             Source.NO_CONTACT_BACKLOG, 0, None, "", "", None,
+                                             remind, backlog)])
 
     def _complaint_follow_ups(self, s: Session) -> None:
         """Resolved complaints wait for a follow-up call within seven days."""
@@ -494,13 +544,14 @@ class _Builder:
         # due = resolution day + 7 <= end  <=>  resolved before end - 6 days, 00:00
         end = self._end(self._lead(AgendaKind.COMPLAINT_FOLLOW_UP))
         before = datetime.combine(end - timedelta(days=FOLLOW_UP_DAYS - 1), time())
+        items = []
         for ref, client_id, name, number, resolved in complaint_repo.resolved_waiting(s, before,
                                                                                      self.owner):
             due = follow_up_due(resolved)
             if self.include_overdue or due >= self.start:
-                self.items.append(AgendaItem(due, AgendaKind.COMPLAINT_FOLLOW_UP,
-                                             Source.COMPLAINT, ref, client_id, name, number,
-                                             None, remind))
+                items.append(AgendaItem(due, AgendaKind.COMPLAINT_FOLLOW_UP, Source.COMPLAINT,
+                                        ref, client_id, name, number, None, remind))
+        self.runs.append(order_run(items))
 
     def _festivals(self, s: Session) -> None:
         remind = self.settings.remind(AgendaKind.FESTIVAL)
@@ -513,9 +564,10 @@ class _Builder:
         if not found:
             return  # the greeting list is counted only when a festival falls in the window
         count = repo.count_graded(s, self.settings.festival_grades, self.owner)
-        for day, index, fest in found:
-            self.items.append(AgendaItem(day, AgendaKind.FESTIVAL, Source.FESTIVAL, index,
-                                         None, "", fest.key, None, remind, count, fest.spec))
+        self.runs.append(order_run([AgendaItem(day, AgendaKind.FESTIVAL, Source.FESTIVAL, index,
+                                               None, "", fest.key, None, remind, count,
+                                               fest.spec)
+                                    for day, index, fest in found]))
 
 
 def month_grid(year: int, month: int) -> tuple[date, date]:

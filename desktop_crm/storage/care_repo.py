@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from desktop_crm.domain.care import Source
-from desktop_crm.domain.dates import SpecKey
+from desktop_crm.domain.dates import LUNAR, SOLAR, SpecKey
 from desktop_crm.domain.enums import Milestone
 from desktop_crm.storage import dialect
 from desktop_crm.storage.client_repo import personal_contact
@@ -65,6 +65,37 @@ def _fetch(session: Session, sql: str, params: dict[str, Any] | None = None,
     or times (by their label)."""
     stmt = text(sql).bindparams(*binds).columns(**(types or {}))
     return list(session.connection().execute(stmt, params or {}).all())
+
+
+def _driver_rows(session: Session, sql: str, params: dict[str, Any],
+                 binds: Sequence[BindParameter[Any]] = ()) -> list[Row]:
+    """The rows of ``sql`` as the driver returns them, without SQLAlchemy's
+    result processing (a Row and a type conversion per value): for the
+    agenda's big reads, tens of thousands of rows. Values are bound by
+    SQLAlchemy's types as in ``_fetch``. Dates come back as the driver
+    gives them (ISO text on SQLite, date on PostgreSQL): the functions that
+    use this return them as keys of ``Days``."""
+    result = session.connection().execute(text(sql).bindparams(*binds), params)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+class Days(dict[Any, date]):
+    """A day as a driver returns it (ISO text on SQLite, a date on
+    PostgreSQL) -> the date, each distinct value converted once: the
+    agenda's reads return thousands of rows on a few hundred days."""
+
+    def __missing__(self, value: Any) -> date:
+        day = self[value] = value if isinstance(value, date) else date.fromisoformat(value)
+        return day
+
+
+def _day_of(session: Session, column: str) -> str:
+    """The calendar day of a date-time column, as a day ``Days`` reads:
+    the ISO text's first ten characters on SQLite, a date on PostgreSQL."""
+    return f"substr({column}, 1, 10)" if dialect.is_sqlite(session) else f"CAST({column} AS date)"
 
 
 # PostgreSQL's default cost of a random page read (4, a spinning disk)
@@ -108,39 +139,68 @@ Occurrences = Mapping[SpecKey, Sequence[tuple[date, int]]]
 _DAYS_PER_STATEMENT = 1_000
 
 
-def _day_chunks(occurrences: Occurrences
-                ) -> Iterable[list[tuple[SpecKey, date, int]]]:
-    """The window's (key, day, year) rows, a statement's worth at a time."""
-    rows = [(key, day, year) for key, days in occurrences.items() for day, year in days]
-    for start in range(0, len(rows), _DAYS_PER_STATEMENT):
-        yield rows[start:start + _DAYS_PER_STATEMENT]
+def window_days(occurrences: Occurrences) -> list[tuple[SpecKey, date, int]]:
+    """The window's (key, day, year) rows in day order (then key): the
+    yearly-date queries return each row's index in this list (``n``), so
+    a row carries one number instead of the key's four values, the day and
+    the year."""
+    return sorted(((key, day, year) for key, days in occurrences.items() for day, year in days),
+                  key=lambda row: (row[1], row[0]))
 
 
-def _days_cte(days: Sequence[tuple[SpecKey, date, int]], due_on: date | None
-              ) -> tuple[str, dict[str, Any], list[BindParameter[Any]]]:
+def _day_chunks(days: Sequence[tuple[SpecKey, date, int]]
+                ) -> Iterable[tuple[int, Sequence[tuple[SpecKey, date, int]]]]:
+    """The window's days (``window_days``), a statement's worth at a time,
+    with the index of each chunk's first; a chunk ends at the end of a day,
+    so that the rows of one day come from one statement."""
+    start = 0
+    while start < len(days):
+        end = min(start + _DAYS_PER_STATEMENT, len(days))
+        cut = end  # back to the start of the day the chunk would end in ...
+        while start < cut < len(days) and days[cut][1] == days[cut - 1][1]:
+            cut -= 1
+        if cut == start:  # ... or, when that day is the whole chunk, on to its end
+            cut = end
+            while cut < len(days) and days[cut][1] == days[cut - 1][1]:
+                cut += 1
+        yield start, days[start:cut]
+        start = cut
+
+
+def _days_cte(session: Session, days: Sequence[tuple[SpecKey, date, int]], first: int,
+              due_on: date | None) -> str:
     """The CTE ``k``: one row per key and day it falls on in the window
-    (cal, m, d, leap, day, year: the year the day counts from), and with
-    ``due_on`` the days from it to that day (``ahead``, negative when past)."""
-    rows, params, binds = [], {}, []
-    for n, (key, day, year) in enumerate(days):
+    (cal, m, d, leap, day, and n: its index in ``window_days``, ``first`` for
+    the first of ``days``), and with ``due_on`` the days from it to that day
+    (``ahead``, negative when past). The values are written into the
+    statement, not bound: they are the calendar's own (a calendar name,
+    numbers, days), and hundreds of bound values cost SQLAlchemy more to
+    compile and key for its cache than the query to run."""
+    sqlite = dialect.is_sqlite(session)
+    leap = ("0", "1") if sqlite else ("false", "true")
+    day_sql = "'{}'" if sqlite else "DATE '{}'"  # SQLite keeps dates as ISO text
+    rows = []
+    for n, ((cal, month, mday, is_leap), day, _year) in enumerate(days):
+        if cal not in (SOLAR, LUNAR):  # the calendars' names: nothing to quote
+            raise ValueError(f"not a calendar: {cal!r}")
         ahead = "" if due_on is None else f", {(day - due_on).days:d}"
-        rows.append(f"(:c{n}, :m{n}, :d{n}, :l{n}, :y{n}, {int(year):d}{ahead})")
-        params.update({f"c{n}": key[0], f"m{n}": key[1], f"d{n}": key[2],
-                       f"l{n}": bool(key[3]), f"y{n}": day})
-        binds.append(bindparam(f"y{n}", type_=Date))
-    columns = "cal, m, d, leap, day, year" + ("" if due_on is None else ", ahead")
-    return f"WITH k({columns}) AS (VALUES {', '.join(rows)})", params, binds
+        rows.append(f"('{cal}', {int(month):d}, {int(mday):d}, {leap[bool(is_leap)]}, "
+                    f"{day_sql.format(day.isoformat())}, {first + n:d}{ahead})")
+    columns = "cal, m, d, leap, day, n" + ("" if due_on is None else ", ahead")
+    return f"WITH k({columns}) AS (VALUES {', '.join(rows)})"
 
 
-def _each_chunk(session: Session, occurrences: Occurrences, due_on: date | None,
-                sql: Callable[[dict[str, Any]], str]) -> list[Row]:
+def _each_chunk(session: Session, days: Sequence[tuple[SpecKey, date, int]],
+                due_on: date | None, sql: Callable[[dict[str, Any]], str]) -> list[Row]:
     """The rows of ``sql`` (given the parameters to add its own to, it
-    returns the statement after the CTE) over every chunk of the window's
-    days."""
+    returns the statement after the CTE, ordered by ``k.day`` and id) over
+    every chunk of the window's days: in day order, then id, as the chunks
+    follow each other day by day."""
     found: list[Row] = []
-    for days in _day_chunks(occurrences):
-        cte, params, binds = _days_cte(days, due_on)
-        found += _fetch(session, f"{cte}\n{sql(params)}", params, binds, _DAY_TYPES)
+    for first, chunk in _day_chunks(days):
+        params: dict[str, Any] = {}
+        found += _driver_rows(session, f"{_days_cte(session, chunk, first, due_on)}\n"
+                                       f"{sql(params)}", params)
     return found
 
 
@@ -169,79 +229,77 @@ def _undone(source: str, ref: str, params: dict[str, Any]) -> str:
             f"AND d.ref_id = {ref} AND d.occurs_on = k.day)")
 
 
-# what each yearly-date query returns after its row: the day it falls on and
-# the year that day counts from
-_DAY_TYPES: dict[str, type[TypeEngine[Any]]] = {"occurs": Date}
+WindowDays = Sequence[tuple[SpecKey, date, int]]
 
 
-def dates_with_keys(session: Session, occurrences: Occurrences, source: str,
+def dates_with_keys(session: Session, days: WindowDays, source: str,
                     owner: str | None = None, due_on: date | None = None,
                     leads: Mapping[str, int] | None = None) -> list[Row]:
     """Live clients' important dates (birthdays, anniversaries, custom) falling
-    on the window's days (``occurrences``: each key's (day, year) pairs), one
-    row per date and day, not marked done (as ``source``): (id, client id,
-    client, kind, label, calendar, month, day, leap, year, remind days, the
-    day it falls on, the year that day counts from). With ``owner``: only
-    that owner's clients (so for every query below). With ``due_on`` (Today)
-    only the rows whose reminder (their own, or their kind's default from
-    ``leads``) has begun by then."""
+    on the window's days (``days``: ``window_days`` of the window's
+    occurrences), one row per date and day, not marked done (as ``source``):
+    (id, client id, client, kind, label, year, remind days, n: the index in
+    ``days`` of the (key, day, year) it falls on), ordered by day, then id.
+    The key is the date's calendar, month, day and leap. With ``owner``:
+    only that owner's clients (so for every query below). With ``due_on``
+    (Today) only the rows whose reminder (their own, or their kind's default
+    from ``leads``) has begun by then."""
     def sql(params: dict[str, Any]) -> str:
         live = _of(session, "c", owner, params)
         due = _reminded(due_on, "i.remind_days", leads or {}, "i.kind", params)
         return f"""
-        SELECT i.id, i.client_id, c.name, i.kind, i.label, i.calendar, i.month, i.day,
-               i.leap, i.year, i.remind_days, k.day AS occurs, k.year
+        SELECT i.id, i.client_id, c.name, i.kind, i.label, i.year, i.remind_days, k.n
         FROM k JOIN important_dates i
                ON i.calendar = k.cal AND i.month = k.m AND i.day = k.d AND i.leap = k.leap
              JOIN clients c ON c.id = i.client_id
-        WHERE {live}{due}{_undone(source, "i.id", params)}"""
+        WHERE {live}{due}{_undone(source, "i.id", params)}
+        ORDER BY k.day, i.id"""
 
-    return _each_chunk(session, occurrences, due_on, sql)
+    return _each_chunk(session, days, due_on, sql)
 
 
-def family_birthdays_with_keys(session: Session, occurrences: Occurrences, source: str,
+def family_birthdays_with_keys(session: Session, days: WindowDays, source: str,
                                owner: str | None = None, due_on: date | None = None,
                                lead: int = 0) -> list[Row]:
-    """Family members' birthdays on the window's days, same columns as
-    ``dates_with_keys`` (kind "family", label = relation and name);
+    """Family members' birthdays on the window's days, same columns and order
+    as ``dates_with_keys`` (kind "family", label = relation and name);
     ``due_on`` as there, ``lead`` the kind's default reminder."""
     def sql(params: dict[str, Any]) -> str:
         live = _of(session, "c", owner, params)
         due = _reminded(due_on, "f.birth_remind_days", {"family": lead}, "'family'", params)
         return f"""
         SELECT f.id, f.client_id, c.name, 'family', trim(f.relation || ' ' || f.name),
-               f.birth_calendar, f.birth_month, f.birth_day, f.birth_leap, f.birth_year,
-               f.birth_remind_days, k.day AS occurs, k.year
+               f.birth_year, f.birth_remind_days, k.n
         FROM k JOIN family_members f
                ON f.birth_calendar = k.cal AND f.birth_month = k.m AND f.birth_day = k.d
                   AND f.birth_leap = k.leap
              JOIN clients c ON c.id = f.client_id
-        WHERE {live}{due}{_undone(source, "f.id", params)}"""
+        WHERE {live}{due}{_undone(source, "f.id", params)}
+        ORDER BY k.day, f.id"""
 
-    return _each_chunk(session, occurrences, due_on, sql)
+    return _each_chunk(session, days, due_on, sql)
 
 
-def contact_birthdays_with_keys(session: Session, occurrences: Occurrences, source: str,
+def contact_birthdays_with_keys(session: Session, days: WindowDays, source: str,
                                 owner: str | None = None, due_on: date | None = None,
                                 lead: int = 0) -> list[Row]:
     """Organisations' contact people's birthdays on the window's days, same
-    columns as ``dates_with_keys`` (kind "contact", label = the person's name,
-    remind days None: the kind's default); ``due_on`` as there, ``lead`` the
-    kind's reminder."""
+    columns and order as ``dates_with_keys`` (kind "contact", label = the
+    person's name, remind days None: the kind's default); ``due_on`` as
+    there, ``lead`` the kind's reminder."""
     def sql(params: dict[str, Any]) -> str:
         live = _of(session, "c", owner, params)
         due = _reminded(due_on, "NULL", {"contact": lead}, "'contact'", params)
         return f"""
-        SELECT p.id, p.client_id, c.name, 'contact', p.name,
-               p.birth_calendar, p.birth_month, p.birth_day, p.birth_leap, p.birth_year,
-               NULL, k.day AS occurs, k.year
+        SELECT p.id, p.client_id, c.name, 'contact', p.name, p.birth_year, NULL, k.n
         FROM k JOIN contact_people p
                ON p.birth_calendar = k.cal AND p.birth_month = k.m AND p.birth_day = k.d
                   AND p.birth_leap = k.leap
              JOIN clients c ON c.id = p.client_id
-        WHERE {live}{due}{_undone(source, "p.id", params)}"""
+        WHERE {live}{due}{_undone(source, "p.id", params)}
+        ORDER BY k.day, p.id"""
 
-    return _each_chunk(session, occurrences, due_on, sql)
+    return _each_chunk(session, days, due_on, sql)
 
 
 def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]],
@@ -249,8 +307,8 @@ def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]]
                          since_days: Iterable[tuple[int, int]] | None = None) -> list[Row]:
     """Live clients founded on one of ``month_days`` (month, day) or won on one
     of ``since_days`` (default: the same days): (id, name, founded_on,
-    relationship_since), dates or None. The expression indexes on the
-    month-day of both dates answer it."""
+    relationship_since), days (keys of ``Days``) or None. The expression
+    indexes on the month-day of both dates answer it."""
     founded_keys = dialect.month_day_keys(session, month_days)
     since_keys = (founded_keys if since_days is None
                   else dialect.month_day_keys(session, since_days))
@@ -268,16 +326,16 @@ def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]]
             parts.append(f"{column} IN :{name}")
             binds.append(bindparam(name, expanding=True))
     live = _of(session, "clients", owner, params)
-    return _fetch(session, f"""
-        SELECT id, name, founded_on AS founded_on, relationship_since AS relationship_since
+    return _driver_rows(session, f"""
+        SELECT id, name, founded_on, relationship_since
         FROM clients
-        WHERE {live} AND ({" OR ".join(parts)})""",
-                  params, binds, {"founded_on": Date, "relationship_since": Date})
+        WHERE {live} AND ({" OR ".join(parts)})""", params, binds)
 
 
 def open_follow_ups(session: Session, until: date, owner: str | None = None) -> list[Row]:
     """Follow-ups not done and due on or before ``until``: (interaction id,
-    client id, client, due, next step or else the summary). The partial index
+    client id, client, due (a key of ``Days``), next step or else the
+    summary). The partial index
     ix_interactions_open_follow_up covers the first query: "not done" is
     written as the index's condition is, and the day's range implies its
     "follow_up_on IS NOT NULL" to both planners. Stating that too made
@@ -286,12 +344,11 @@ def open_follow_ups(session: Session, until: date, owner: str | None = None) -> 
     all follow-ups; migration 23's statistics give it the open ones' count."""
     params: dict[str, Any] = {"until": until}
     live = _of(session, "c", owner, params)
-    rows = _fetch(session, f"""
-        SELECT i.id, i.client_id, c.name, i.follow_up_on AS due, i.next_step
+    rows = _driver_rows(session, f"""
+        SELECT i.id, i.client_id, c.name, i.follow_up_on, i.next_step
         FROM interactions i JOIN clients c ON c.id = i.client_id
         WHERE i.follow_up_done = {dialect.false(session)} AND i.follow_up_on <= :until
-              AND {live}""",
-                  params, [bindparam("until", type_=Date)], {"due": Date})
+              AND {live}""", params, [bindparam("until", type_=Date)])
     blank = [r[0] for r in rows if not r[4]]
     if not blank:
         return rows
@@ -363,16 +420,17 @@ def not_contacted(session: Session, limits: dict[str, int], first: date, last: d
                   owner: str | None = None) -> list[Row]:
     """Live clients who become "not contacted" (their grade's limit in days,
     "" = unrated, after the last contact or the card's creation) between
-    ``first`` and ``last``: (id, name, grade, last contact or creation time)."""
+    ``first`` and ``last``: (id, name, grade, the day of the last contact or
+    creation (a key of ``Days``))."""
     selects: list[str] = []
     params: dict[str, Any] = {}
     mine = _owned(session, owner, params)
+    since = _day_of(session, _SINCE)
     for condition, values in _by_grade(limits, first, last):
-        selects.append(f"SELECT id, name, grade, {_SINCE} AS since FROM clients "
+        selects.append(f"SELECT id, name, grade, {since} FROM clients "
                        f"WHERE deleted_at IS NULL AND {condition}{mine}")
         params.update(values)
-    return _fetch(session, " UNION ALL ".join(selects), params, _time_binds(params),
-                  {"since": DateTime})
+    return _driver_rows(session, " UNION ALL ".join(selects), params, _time_binds(params))
 
 
 def count_not_contacted_before(session: Session, limits: dict[str, int], first: date,

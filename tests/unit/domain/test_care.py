@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from desktop_crm import i18n
-from desktop_crm.domain.care import AgendaItem, CareSettings, Source, sort_items
+from desktop_crm.domain.care import (
+    AgendaItem,
+    CareSettings,
+    Source,
+    in_order,
+    order_run,
+    sort_items,
+)
 from desktop_crm.domain.enums import AgendaKind, Channel
 
 
@@ -104,3 +112,33 @@ def test_items_of_one_day_and_kind_are_ordered_whatever_order_the_rows_came_in()
         (Source.IMPORTANT_DATE, 2), (Source.IMPORTANT_DATE, 17), (Source.IMPORTANT_DATE, 30),
         (Source.FAMILY_MEMBER, 1), (Source.FAMILY_MEMBER, 5)]
     assert sort_items(list(reversed(items))) == expected
+
+
+def test_runs_merged_in_order_are_sorted_as_sort_items_sorts() -> None:
+    """``in_order`` (the agenda's sort: runs of one kind and source, each in
+    day and ref order, merged by one stable sort by day) gives exactly
+    ``sort_items``' order, whatever order the runs come in, with two runs of
+    one kind and source, and the backlog last."""
+    rng = random.Random(5)
+    first = date(2026, 9, 1)
+    kinds = [(AgendaKind.BIRTHDAY, Source.IMPORTANT_DATE),
+             (AgendaKind.CUSTOM_DATE, Source.IMPORTANT_DATE),
+             (AgendaKind.FAMILY_BIRTHDAY, Source.FAMILY_MEMBER),
+             (AgendaKind.FOLLOW_UP, Source.INTERACTION), (AgendaKind.FOLLOW_UP, Source.THANK_YOU),
+             (AgendaKind.NO_CONTACT, Source.NO_CONTACT),
+             (AgendaKind.CHURN_WARNING, Source.CHURN_DROP),
+             (AgendaKind.CHURN_WARNING, Source.CHURN_GRADE)]
+    runs = []
+    for kind, source in [*kinds, (AgendaKind.FOLLOW_UP, Source.INTERACTION)]:
+        run = [item(kind, source, day=first + timedelta(days=rng.randrange(6)),
+                    ref=rng.randrange(1, 40)) for _n in range(30)]
+        runs.append(order_run(run))
+        assert run == sorted(run, key=lambda i: (i.day, i.ref))
+    runs.append([item(AgendaKind.NO_CONTACT, Source.NO_CONTACT_BACKLOG, day=first,
+                      client_id=None, group_size=3)])
+    expected = sort_items([i for run in runs for i in run])
+    assert expected[-1].source == Source.NO_CONTACT_BACKLOG
+    for _shuffle in range(5):
+        rng.shuffle(runs)
+        assert in_order([list(run) for run in runs]) == expected
+    assert in_order([]) == [] and in_order([[], []]) == []

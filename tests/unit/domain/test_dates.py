@@ -19,6 +19,7 @@ from desktop_crm.domain.dates import (
     next_occurrence,
     occurrences_between,
     spec_key,
+    stored_spec,
     years_at,
 )
 
@@ -326,3 +327,17 @@ def test_lunar_day_labels(lang: None) -> None:
     assert lunar_day_labels(date(2026, 9, 25), date(2026, 9, 25)) == {date(2026, 9, 25): "15"}
     # 2025 had a leap sixth month from 25 July
     assert lunar_day_labels(date(2025, 7, 25), date(2025, 7, 25)) == {date(2025, 7, 25): "L6+"}
+
+
+@pytest.mark.parametrize("spec", [DateSpec.solar(2, 29, year=2012), DateSpec.solar(12, 31),
+                                  DateSpec.lunar(6, 10, leap=True, year=2017),
+                                  DateSpec.lunar(12, 30)])
+def test_a_stored_spec_is_the_spec_it_was_stored_from(spec: DateSpec) -> None:
+    """``stored_spec`` (the agenda's, without ``__init__``) is equal to the
+    DateSpec, hashes alike, and behaves alike."""
+    made = stored_spec(spec_key(spec), spec.year)
+    assert made == spec and hash(made) == hash(spec) and repr(made) == repr(spec)
+    assert made.describe() == spec.describe() and made.is_lunar == spec.is_lunar
+    assert next_occurrence(made, date(2026, 11, 24)) == next_occurrence(spec, date(2026, 11, 24))
+    with pytest.raises(AttributeError):
+        made.day = 1  # type: ignore[misc]  # frozen, like any DateSpec

@@ -13,7 +13,7 @@ import pytest
 from lunar_python import Lunar
 from sqlalchemy import select, update
 
-from desktop_crm.domain.care import AgendaItem
+from desktop_crm.domain.care import AgendaItem, sort_items
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Interaction
 from desktop_crm.domain.dates import DateSpec, next_occurrence, years_at
 from desktop_crm.domain.enums import AgendaKind, Channel, DateKind
@@ -139,6 +139,25 @@ def test_lunar_year_end_and_29_february_fall_where_the_calendar_says(
         (date(2028, 2, 29), AgendaKind.FAMILY_BIRTHDAY, 16, "女儿 小雨"),
         (date(2028, 2, 29), AgendaKind.FOUNDING_ANNIVERSARY, 12, ""),
     ]
+
+
+@pytest.mark.parametrize("per_statement", [1_000, 5])
+def test_the_agenda_is_in_sort_items_order(db: Database, book: dict[str, int], clock: Clock,
+                                           monkeypatch: pytest.MonkeyPatch,
+                                           per_statement: int) -> None:
+    """The agenda is merged from runs in the order each source reads its
+    rows (the yearly dates by day, then id, a statement's days at a time):
+    it is exactly ``sort_items``' order, also when the window's days take
+    many statements (5 keys a statement: a day's solar and lunar keys would
+    be split between two if a statement could end inside a day)."""
+    monkeypatch.setattr(care_repo, "_DAYS_PER_STATEMENT", per_statement)
+    agenda = AgendaService(db, clock)
+    for days, start in ((30, None), (400, date(2026, 12, 20))):
+        items = agenda.agenda(days, start)
+        assert items == sort_items(list(items))
+        assert len({i.kind for i in items}) >= 8
+    today = agenda.due_today()
+    assert today and today == sort_items(list(today))
 
 
 @pytest.mark.parametrize("mine", [False, True])

@@ -11,11 +11,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+from lunar_python import Solar
 from sqlalchemy import event, update
 
 from desktop_crm.domain.care import Source
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate
-from desktop_crm.domain.dates import SOLAR, DateSpec
+from desktop_crm.domain.dates import SOLAR, DateSpec, occurrences_between
 from desktop_crm.domain.enums import AgendaKind, DateKind
 from desktop_crm.domain.sales import Order, OrderStatus
 from desktop_crm.services.agenda import AgendaService
@@ -57,8 +58,9 @@ def test_todays_yearly_dates_read_only_those_whose_reminder_has_begun(
         FamilyMember("女儿", "小雨", DateSpec.solar(9, 22, year=2012)),
         FamilyMember("儿子", "小明", DateSpec.solar(9, 30, year=2014), remind_days=10),
         FamilyMember("妻子", "李娜", DateSpec.solar(9, 30, year=1982))]))
-    days = {_key(9, 18): [(date(2026, 9, 18), 2026)], _key(9, 22): [(date(2026, 9, 22), 2026)],
-            _key(9, 30): [(date(2026, 9, 30), 2026)]}
+    days = care_repo.window_days({
+        _key(9, 18): [(date(2026, 9, 18), 2026)], _key(9, 22): [(date(2026, 9, 22), 2026)],
+        _key(9, 30): [(date(2026, 9, 30), 2026)]})
     leads = {"birthday": 3, "wedding_anniversary": 3, "custom": 3}
     today = date(2026, 9, 20)
     with db.read() as s:
@@ -67,13 +69,36 @@ def test_todays_yearly_dates_read_only_those_whose_reminder_has_begun(
         members = care_repo.family_birthdays_with_keys(s, days, Source.FAMILY_MEMBER, None,
                                                        today, 3)
     assert {r[1] for r in every} == {near, far, own, past}
-    assert sorted((r[1], r[11], r[12]) for r in every) == sorted([
-        (near, date(2026, 9, 22), 2026), (far, date(2026, 9, 30), 2026),
-        (own, date(2026, 9, 30), 2026), (past, date(2026, 9, 18), 2026)])
+    # each row names the window's (key, day, year) it falls on by its index:
+    # (client, day, year), in day order, then id
+    assert [(r[1], *days[r[7]][1:]) for r in every] == [
+        (past, date(2026, 9, 18), 2026), (near, date(2026, 9, 22), 2026),
+        (far, date(2026, 9, 30), 2026), (own, date(2026, 9, 30), 2026)]
     assert {r[1] for r in due} == {near, own, past}  # 9-30 is 10 days off: only its own 15
     # the wife's birthday is 10 days off with the kind's 3: not read yet
     assert sorted(r[4] for r in members) == sorted(["女儿 小雨", "儿子 小明"])
     assert {r[1] for r in members} == {family}
+
+
+@pytest.mark.parametrize("per_statement", [1, 2, 1_000])
+def test_a_days_yearly_dates_come_in_id_order_however_many_statements(
+        db: Database, clients: ClientService, monkeypatch: pytest.MonkeyPatch,
+        per_statement: int) -> None:
+    """The rows are in day order, then id (the agenda merges them without a
+    sort): a day's solar and lunar keys are read by one statement, never
+    split between two, however few keys a statement takes."""
+    lunar = Solar.fromYmd(2026, 9, 22).getLunar()
+    solar_id = clients.save(ClientCard(name="阳历", birthday=DateSpec.solar(9, 22)))
+    lunar_id = clients.save(ClientCard(name="农历", birthday=DateSpec.lunar(
+        abs(lunar.getMonth()), lunar.getDay(), leap=lunar.getMonth() < 0)))
+    before = clients.save(ClientCard(name="前一天", birthday=DateSpec.solar(9, 21)))
+    days = care_repo.window_days(occurrences_between(date(2026, 9, 21), date(2026, 9, 23)))
+    monkeypatch.setattr(care_repo, "_DAYS_PER_STATEMENT", per_statement)
+    with db.read() as s:
+        rows = care_repo.dates_with_keys(s, days, Source.IMPORTANT_DATE)
+    assert [(r[1], days[r[7]][1]) for r in rows] == [
+        (before, date(2026, 9, 21)), (solar_id, date(2026, 9, 22)),
+        (lunar_id, date(2026, 9, 22))]
 
 
 def test_yearly_dates_marked_done_are_left_out_by_the_query(
@@ -83,14 +108,15 @@ def test_yearly_dates_marked_done_are_left_out_by_the_query(
     cid = clients.save(ClientCard(name="王芳", birthday=DateSpec.solar(9, 22, year=1980)))
     agenda = AgendaService(db, clock, user="me")
     item = next(i for i in agenda.agenda(7) if i.client_id == cid)
-    days = {_key(9, 22): [(date(2026, 9, 22), 2026), (date(2027, 9, 22), 2027)]}
+    days = care_repo.window_days(
+        {_key(9, 22): [(date(2026, 9, 22), 2026), (date(2027, 9, 22), 2027)]})
     with db.read() as s:
         assert len(care_repo.dates_with_keys(s, days, Source.IMPORTANT_DATE)) == 2
     agenda.mark_done(item)
     with db.read() as s:
         rows = care_repo.dates_with_keys(s, days, Source.IMPORTANT_DATE)
         other = care_repo.dates_with_keys(s, days, Source.FAMILY_MEMBER)
-    assert [(r[1], r[11], r[12]) for r in rows] == [(cid, date(2027, 9, 22), 2027)]
+    assert [(r[1], *days[r[7]][1:]) for r in rows] == [(cid, date(2027, 9, 22), 2027)]
     assert len(other) == 2  # done marks of another source do not count
 
 
