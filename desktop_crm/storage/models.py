@@ -58,9 +58,11 @@ class Client(Base):
         # the live clients whose latest evaluation changed their grade, with
         # both grades: Today's recent grade changes (storage/evaluation_repo.py)
         # and the "grade fell" churn warnings (storage/churn_repo.py) read a
-        # few recent days of it alone (``INDEXED BY`` on SQLite)
+        # few recent days of it alone (``INDEXED BY`` on SQLite); PostgreSQL's
+        # also holds the id, as SQLite's entries hold the rowid (migration 24)
         Index("ix_clients_grade_changed", "last_evaluated_on", "previous_grade", "grade",
-              sqlite_where=text(GRADE_CHANGED), postgresql_where=text(GRADE_CHANGED)),
+              sqlite_where=text(GRADE_CHANGED), postgresql_where=text(GRADE_CHANGED),
+              postgresql_include=["id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -553,15 +555,24 @@ class ClientSalesRow(Base):
 class ClientMonthSalesRow(Base):
     """A client's won CNY orders of one month (``month``: its first day): their
     sum in cents and how many. Kept by the triggers on ``orders`` like
-    ClientSalesRow; the churn warnings' sales drops compare two of them."""
+    ClientSalesRow; the churn warnings' sales drops compare it with the next
+    month (``next_cents``: that month's sum, 0 when it has no row) unless
+    that drop was dismissed (``drop_dismissed``: the care_done row of source
+    "churn_drop" on the first day of the month after the next). Both are kept
+    by triggers on this table and on care_done (migration 20261214_24), so a
+    drop is one range of ``ix_client_month_sales_drop``, read in the index."""
 
     __tablename__ = "client_month_sales"
-    __table_args__ = (Index("ix_client_month_sales_month", "month", "client_id", "cents"),)
+    __table_args__ = (Index("ix_client_month_sales_drop", "month", "drop_dismissed", "cents",
+                            "next_cents", "client_id"),)
 
     client_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     cents: Mapped[int] = mapped_column(BigInteger)
     won_orders: Mapped[int] = mapped_column(Integer)
+    next_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    drop_dismissed: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default=false())
 
 
 # Tables the database keeps itself (triggers), from rows of other tables: a
