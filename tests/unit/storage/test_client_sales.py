@@ -433,20 +433,25 @@ def test_the_migration_fills_each_months_next_sales_and_dismissed_drop(
 
 
 def test_the_agendas_planner_setting_ends_with_its_read(db: Database, engine: str) -> None:
-    """The agenda asks PostgreSQL to cost page reads as memory reads
-    (care_repo.plan_for_cached_rows) for its own read only: the next
-    transaction on the same connection plans with the server's setting."""
+    """The agenda asks PostgreSQL to cost page reads as memory reads and to
+    start no parallel workers (care_repo.plan_for_cached_rows) for its own
+    read only: the next transaction on the same connection plans with the
+    server's settings."""
     from desktop_crm.services.agenda import AgendaService
     from desktop_crm.storage import care_repo
 
+    names = ("random_page_cost", "max_parallel_workers_per_gather")
+
+    def settings(s: Any) -> list[str]:
+        return [str(s.execute(text(f"SHOW {name}")).scalar()) for name in names]
+
     with db.read() as s:
-        before = None if engine == "sqlite" else s.execute(
-            text("SHOW random_page_cost")).scalar()
+        before = None if engine == "sqlite" else settings(s)
         care_repo.plan_for_cached_rows(s)
         if engine == "postgresql":
-            assert float(s.execute(text("SHOW random_page_cost")).scalar()) == \
-                care_repo.CACHED_PAGE_COST
+            assert settings(s) == [str(care_repo.CACHED_PAGE_COST), "0"] != before
     AgendaService(db, lambda: FIXED_NOW).agenda(30)
+    AgendaService(db, lambda: FIXED_NOW).due_today()
     if engine == "postgresql":
         with db.read() as s:
-            assert s.execute(text("SHOW random_page_cost")).scalar() == before
+            assert settings(s) == before
