@@ -4,8 +4,9 @@ Spawns ``benchmarks/window_start.py`` (the app's first start: language,
 database opened, window built and shown on Today, Today filled right after)
 and times, from the spawn, the child's "shown" line and its "today filled"
 line (read as they come; the child's exit is not timed). The note adds a
-start on the client cards (the window closed on them last time: the client
-list and the card editor are built before the window shows). Five runs after one warm-up, median;
+start on the client cards (the window closed on them last time: the tab
+and its card editor are built before the window shows, the list read right
+after, before Today). Five runs after one warm-up, median;
 the baseline is a bare ``QMainWindow`` started the same way. The child runs
 with its bytecode cached (``PYTHONPYCACHEPREFIX`` in a temp dir, and without
 ``PYTHONDONTWRITEBYTECODE``), as an installed app has it; its own peak memory

@@ -174,3 +174,5 @@ class ClientRow:
     grade: str | None = None
     previous_grade: str | None = None
     last_evaluated_on: date | None = None
+    # an organisation with contact people (the list may name the ones a search found)
+    has_people: bool = False

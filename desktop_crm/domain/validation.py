@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.dates import DateSpec, DateSpecError, parse_lunar
@@ -40,10 +41,18 @@ _SEPARATORS = re.compile(r"[\s\-().·/]")
 _CN_MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$", re.ASCII)
 _CN_LANDLINE = re.compile(r"^(0\d{2,3})(\d{7,8})(?:[#*转](\d{1,6}))?$", re.ASCII)
 _INTERNATIONAL = re.compile(r"^(?:\+|00)([1-9]\d{6,14})$", re.ASCII)
-# The top-level domain: letters (com, 中国) or its ASCII form (xn--fiqs8s).
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,62})"
-                    r"(?:\.[A-Za-z0-9\u00a0-\uffff-]{1,63})*"
-                    r"\.(?:[A-Za-z\u00a0-\uffff]{2,63}|[Xx][Nn]--[A-Za-z0-9-]{1,59})$")
+
+
+@cache
+def _email() -> re.Pattern[str]:
+    """An e-mail address; the top-level domain: letters (com, 中国) or its
+    ASCII form (xn--fiqs8s). Compiled when first needed: its ranges of every
+    letter take about 10 ms to compile, at every start otherwise."""
+    return re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9\u00a0-\uffff](?:[A-Za-z0-9\u00a0-\uffff-]{0,62})"
+                      r"(?:\.[A-Za-z0-9\u00a0-\uffff-]{1,63})*"
+                      r"\.(?:[A-Za-z\u00a0-\uffff]{2,63}|[Xx][Nn]--[A-Za-z0-9-]{1,59})$")
+
+
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
@@ -99,7 +108,7 @@ def check_phone(text: str) -> str | None:
 
 def check_email(text: str) -> str | None:
     value = text.strip()
-    if len(value) > 254 or not _EMAIL.match(value):
+    if len(value) > 254 or not _email().match(value):
         return _("Not an e-mail address, e.g. name@example.com")
     return None
 

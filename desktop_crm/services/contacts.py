@@ -60,16 +60,20 @@ class ContactService:
         phone or tags -> the names of the people it found ("周远、李娜")."""
         if not typed.strip():
             return {}
-        candidates = [r for r in rows if r.kind == ClientKind.ORGANISATION and not text_matches(
-            _own_index_text(r.name, r.company, phone_digits(r.phone), r.tags), typed)]
-        if not candidates:
+        # the people first: most organisations have none, and an organisation's
+        # own index text costs the pinyin of its name and company
+        organisations = {r.id: r for r in rows
+                         if r.kind == ClientKind.ORGANISATION and r.has_people}
+        if not organisations:
             return {}
         with self.db.read() as s:
-            people = contact_repo.for_clients(s, [r.id for r in candidates])
+            people = contact_repo.for_clients(s, list(organisations))
         via: dict[int, str] = {}
         for client_id, persons in people.items():
             names = [p.name for p in persons if text_matches(index_text_of(p), typed)]
-            if names:
+            r = organisations[client_id]
+            if names and not text_matches(
+                    _own_index_text(r.name, r.company, phone_digits(r.phone), r.tags), typed):
                 via[client_id] = "、".join(names)
         return via
 

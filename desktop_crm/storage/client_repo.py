@@ -15,19 +15,21 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    any_,
     bindparam,
     delete,
     func,
     literal,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.types import BigInteger, Boolean
+from sqlalchemy.types import ARRAY, BigInteger, Boolean
 
 from desktop_crm.domain.client import (
     ChangeEntry,
@@ -52,6 +54,7 @@ from desktop_crm.storage.models import (
     Client,
     ClientPhone,
     ClientTag,
+    ContactPersonRow,
     FamilyMemberRow,
     ImportantDateRow,
     InteractionRow,
@@ -268,14 +271,19 @@ def first_page(session: Session, flt: ClientFilter, size: int, most: int
                ) -> tuple[list[int], int]:
     """A ranked search's first ids (``size`` of them, or every hit up to
     ``most``) and its hits counted up to ``most``, reading the index as
-    little as it can: a search with only text whose first tiers fill the
-    page (``_tiered_page``) counts its hits in the index alone (stopping at
-    ``most``); any other is ranked in one statement that stops at ``most``
-    ids, which also counts them."""
-    if flt == ClientFilter(text=flt.text):
-        page = _tiered_page(session, flt.text, 0, size)
-        if page is not None:
-            return page, search_index.count_live_hits(session, flt.text, most)
+    little as it can: a search with only text whose keys may fill the page
+    counts its hits in the index alone (stopping at ``most``) and, with
+    ``most`` of them and more than ``_RANK_WHOLE``, reads its page from the
+    first tiers (``_tiered_page``); any other is ranked in one statement
+    that stops at ``most`` ids, which also counts them."""
+    if flt == ClientFilter(text=flt.text) and _may_tier(session, flt.text, size):
+        # counted first: a search with fewer hits than ``most`` (and few
+        # enough to rank whole) is ranked in one statement, whatever its keys
+        counted = search_index.count_live_hits(session, flt.text, most)
+        if counted >= most or counted > _RANK_WHOLE:
+            page = _tiered_page(session, flt.text, 0, size, keys_counted=True)
+            if page is not None:
+                return page, counted
     stmt, params = ranked(flt)
     params.update(page_limit=most, page_offset=0)
     ids = list(session.connection().execute(stmt, params).scalars())
@@ -285,35 +293,54 @@ def first_page(session: Session, flt: ClientFilter, size: int, most: int
 # A tier is read whole and ordered (about 1.1 us a key on SQLite), or walked
 # in list order (``ix_clients_recent``, about 1.4 us a client) until the page
 # is full, whichever costs less: the walk reads about the page size times
-# the book's size over the tier's clients. Its keys are counted up to this.
+# the book's size over the tier's clients. A third way: the tier's clients
+# listed once from the keys (about 0.3 us a key on SQLite), then the live
+# clients walked in list order, each looked up in that list (about 0.3 us a
+# client; on PostgreSQL a tenth of looking each up by id). Its keys are
+# counted up to ``_SAMPLE_KEYS``; a tier with more is taken to have twice as
+# many.
 _SAMPLE_KEYS = 5000
 _GATHER_COST, _WALK_COST = 1.1, 1.4
+_LIST_KEY_COST, _LIST_WALK_COST = 0.3, 0.3
 _TIERS = range(ELSEWHERE)  # the tiers the rank keys give (then: elsewhere)
-_TIER_PAGES: dict[tuple[int, bool, bool, bool], Select[Any]] = {}
+_TIER_PAGES: dict[tuple[int, bool, str, bool], Select[Any]] = {}
 
 
-def _tier_page(tier: int, latin: bool, walk: bool, postgres: bool = False) -> Select[Any]:
+def _tier_way(keys: int, clients: int, want: int, book: int) -> str:
+    """How to read a tier's page of ``want`` clients (see ``_tier_page``),
+    from its keys and clients counted (up to ``_SAMPLE_KEYS`` keys) and the
+    clients a walk may pass (``book``): whichever is estimated to cost less."""
+    if keys >= _SAMPLE_KEYS:
+        keys *= 2
+    walked = want * book / clients
+    costs = {"walk": _WALK_COST * walked, "gather": _GATHER_COST * keys,
+             "list": _LIST_KEY_COST * keys + _LIST_WALK_COST * walked}
+    return min(costs, key=costs.__getitem__)
+
+
+def _tier_page(tier: int, latin: bool, way: str, postgres: bool = False) -> Select[Any]:
     """The live clients with a key that gives ``tier`` for the typed key, in
     list order (most recently contacted, then by name and id), a page at a
-    time; some of them are in an earlier tier (by another key). Walked
-    through the clients in that order, each joined with its keys of the tier
-    (a client with two comes twice), or (not ``walk``) found through the
-    keys and ordered (from the narrow index of what the order reads). On
-    PostgreSQL the walk asks for each client whether it has such a key (a
-    subquery the planner cannot turn into a join: it would start from the
-    keys, and rank them all)."""
-    key = (tier, latin, walk, postgres)
+    time; some of them are in an earlier tier (by another key). ``way``
+    (``_tier_way``): "walk", through the clients in that order, each joined
+    with its keys of the tier; "gather", found through the keys and ordered
+    (from the narrow index of what the order reads); "list", the
+    tier's clients listed from the keys, then the clients walked in list
+    order, each looked up in the list. On PostgreSQL the walk asks for each
+    client whether it has such a key (a subquery the planner cannot turn
+    into a join: it would start from the keys, and rank them all)."""
+    key = (tier, latin, way, postgres)
     cached = _TIER_PAGES.get(key)
     if cached is not None:
         return cached
     stmt: Select[Any]  # (id, order columns) or (id)
-    if walk and postgres:
+    if way == "walk" and postgres:
         k = client_rank_keys
         has_key = (select(k.c.client_id).where(k.c.client_id == Client.id,
                                                *search_index.tier_keys_of(tier, latin))
                    .limit(1).correlate(Client).scalar_subquery())
         stmt = select(Client.id).where(Client.deleted_at.is_(None), has_key.is_not(None))
-    elif walk:
+    elif way == "walk":
         k = client_rank_keys
         # once each: a client's keys of a tier follow each other in the walk
         stmt = (select(Client.id, Client.last_contact_at, Client.sort_key)  # type: ignore[assignment]
@@ -322,17 +349,34 @@ def _tier_page(tier: int, latin: bool, walk: bool, postgres: bool = False) -> Se
                 .where(Client.deleted_at.is_(None))
                 .with_hint(Client.__table__, "INDEXED BY ix_clients_recent", "sqlite"))
     else:
+        # listed first, then the live clients walked in list order ("list"),
+        # or each looked up by id and ordered ("gather"); on PostgreSQL the
+        # list is a filter ("IS true": a hashed subplan), not a join the
+        # planner would start from the keys
+        listed: ColumnElement[bool] = Client.id.in_(search_index.tier_keys(tier, latin))
+        if way == "list" and postgres:
+            listed = listed.is_(true())
         stmt = (select(Client.id)
-                .where(Client.deleted_at.is_(None),
-                       Client.id.in_(search_index.tier_keys(tier, latin)))
-                .with_hint(Client.__table__, _RANK_HINT, "sqlite"))
+                .where(Client.deleted_at.is_(None), listed)
+                .with_hint(Client.__table__, "INDEXED BY ix_clients_recent" if way == "list"
+                           else _RANK_HINT, "sqlite"))
     stmt = _TIER_PAGES[key] = (
         stmt.order_by(Client.last_contact_at.desc().nulls_last(), Client.sort_key, Client.id)
         .limit(_PAGE["page_limit"]).offset(_PAGE["page_offset"]))
     return stmt
 
 
-def _tiered_page(session: Session, typed: str, offset: int, limit: int) -> list[int] | None:
+def _may_tier(session: Session, typed: str, want: int) -> bool:
+    """Whether the tiers may fill ``want`` hits of a search with only text:
+    it has terms, and its key range has that many keys."""
+    rank = search_index.rank_params(typed)
+    if rank is None or not search_index.has_terms(typed):
+        return False
+    return search_index.count_keys(session, rank[0], rank[1], want) >= want
+
+
+def _tiered_page(session: Session, typed: str, offset: int, limit: int,
+                 keys_counted: bool = False) -> list[int] | None:
     """``ranked_page`` of a search with only text, tier by tier: each tier's
     hits in list order, only as many as the page needs (a one-letter search
     has tens of thousands of hits; its first page is the most recently
@@ -341,28 +385,25 @@ def _tiered_page(session: Session, typed: str, offset: int, limit: int) -> list[
     read) and those the full-text index does not find
     (``search_index.found_among``). None when the page reaches the last
     tier (found elsewhere: only the index knows those; ``ranked`` reads
-    them)."""
-    rank = search_index.rank_params(typed)
-    if rank is None or not search_index.has_terms(typed):
-        return None
-    params, latin = rank
+    them). ``keys_counted``: ``_may_tier`` said the tiers may fill the page."""
     want = offset + limit
-    if search_index.count_keys(session, params, latin, want) < want:
+    if not keys_counted and not _may_tier(session, typed, want):
         return None  # too few keys to fill the page: a narrow search, ranked whole
+    rank = search_index.rank_params(typed)
+    assert rank is not None  # (``_may_tier``)
+    params, latin = rank
     found: list[int] = []
     seen: set[int] = set()  # the clients of the tiers read so far, found or not
     conn = session.connection()
     postgres = conn.dialect.name == "postgresql"
-    book: int | None = None
     for tier in _TIERS:
-        keys, clients = search_index.count_tier_keys(session, params, tier, latin,
-                                                     _SAMPLE_KEYS)
+        # ``book``: the clients a walk may pass (the trash too), at most
+        keys, clients, book = search_index.count_tier_keys(session, params, tier, latin,
+                                                           _SAMPLE_KEYS)
         if not keys:
             continue
-        if book is None:  # the clients a walk may pass (the trash too), at most
-            book = int(session.scalar(select(func.max(Client.id))) or 0)
-        walk = _WALK_COST * want * book / clients < _GATHER_COST * keys
-        stmt = _tier_page(tier, latin, walk, postgres)
+        stmt = _tier_page(tier, latin, _tier_way(keys, clients, want, book),
+                          postgres)
         read = 0
         while len(found) < want:
             size = want - len(found)
@@ -403,32 +444,50 @@ _KINDS = {kind.value: kind for kind in ClientKind}
 _LOYALTIES = {loyalty.value: loyalty for loyalty in Loyalty}
 
 
+def _rows_of(ids: Any) -> Any:
+    """The list rows of the clients ``ids`` selects, with their tags (a client
+    with two tags comes twice) and whether they have contact people."""
+    people = select(ContactPersonRow.id).where(ContactPersonRow.client_id == Client.id).exists()
+    return (select(Client.id, Client.name, Client.kind, Client.company, Client.primary_phone,
+                   Client.owner, Client.loyalty, Client.last_contact_at, Client.grade,
+                   Client.previous_grade, Client.last_evaluated_on, people, Tag.name)
+            .select_from(Client.__table__)
+            .outerjoin(ClientTag.__table__, ClientTag.client_id == Client.id)
+            .outerjoin(Tag.__table__, Tag.id == ClientTag.tag_id)
+            .where(ids))
+
+
+# built once (a page's rows are read on every keystroke); the ids as an IN
+# list on SQLite, as one array on PostgreSQL (64 parameters cost its driver
+# and SQLAlchemy more than the statement)
+_ROWS = {"sqlite": _rows_of(Client.id.in_(bindparam("ids", expanding=True))),
+         "postgresql": _rows_of(Client.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))}
+
+
 def rows(session: Session, ids: list[int]) -> list[ClientRow]:
     """List rows for ``ids``, in the order given (missing ids are skipped)."""
     found: dict[int, ClientRow] = {}
+    conn = session.connection()
+    stmt = _ROWS[conn.dialect.name]
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start:start + _CHUNK]
         # tags joined here rather than by group_concat (SQLite) or string_agg
         # (PostgreSQL), sorted by code point: the same text on both engines,
         # whatever the server's collation
         tags: dict[int, list[str]] = {}
-        for client_id, tag in session.connection().execute(
-                select(ClientTag.client_id, Tag.name).join(Tag, Tag.id == ClientTag.tag_id)
-                .where(ClientTag.client_id.in_(chunk))):
-            tags.setdefault(client_id, []).append(tag)
-        stmt = select(Client.id, Client.name, Client.kind, Client.company, Client.primary_phone,
-                      Client.owner, Client.loyalty, Client.last_contact_at, Client.grade,
-                      Client.previous_grade, Client.last_evaluated_on
-                      ).where(Client.id.in_(chunk))
+        read: dict[int, Any] = {}
+        for row in conn.execute(stmt, {"ids": ids[start:start + _CHUNK]}).all():
+            if row[12] is not None:
+                tags.setdefault(row[0], []).append(row[12])
+            read[row[0]] = row
         # plain tuples and enum members by value: a page's rows are built on
         # every keystroke
         found.update((cid, ClientRow(
             cid, name, _KINDS[kind], company, phone, owner,
             _LOYALTIES[loyalty] if loyalty else None,
             ", ".join(sorted(tags[cid])) if cid in tags else "",
-            last_contact, grade, previous, evaluated,
+            last_contact, grade, previous, evaluated, bool(people),
         )) for cid, name, kind, company, phone, owner, loyalty, last_contact, grade, previous,
-            evaluated in session.connection().execute(stmt))
+            evaluated, people, _tag in read.values())
     return [found[i] for i in ids if i in found]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.contact import ContactPerson
@@ -33,9 +33,18 @@ def for_client(session: Session, client_id: int) -> list[ContactPerson]:
     return [to_person(r) for r in session.scalars(stmt)]
 
 
+# which of some clients have people, built once (a page of the list asks on
+# every keystroke; most organisations have none)
+_WITH_PEOPLE = (select(ContactPersonRow.client_id).distinct()
+                .where(ContactPersonRow.client_id.in_(bindparam("ids", expanding=True))))
+
+
 def for_clients(session: Session, client_ids: list[int]) -> dict[int, list[ContactPerson]]:
     """The people of each of the clients that have any (a page of the list)."""
     found: dict[int, list[ContactPerson]] = {}
+    client_ids = list(session.connection().execute(_WITH_PEOPLE, {"ids": client_ids}).scalars())
+    if not client_ids:
+        return found
     stmt = (select(ContactPersonRow).where(ContactPersonRow.client_id.in_(client_ids))
             .order_by(ContactPersonRow.id))
     for row in session.scalars(stmt):

@@ -309,6 +309,10 @@ class Database:
             event.listen(self.engine, "connect", self._connected)
         elif self.engine.dialect.driver == "psycopg":
             event.listen(self.engine, "connect", dialect.drop_nul_on_postgresql)
+        if self.engine.dialect.name == "postgresql":
+            from desktop_crm.storage.models import use_postgresql_options
+
+            use_postgresql_options()
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def _connected(self, dbapi_conn: Any, record: Any) -> None:

@@ -58,11 +58,11 @@ class Client(Base):
         # the live clients whose latest evaluation changed their grade, with
         # both grades: Today's recent grade changes (storage/evaluation_repo.py)
         # and the "grade fell" churn warnings (storage/churn_repo.py) read a
-        # few recent days of it alone (``INDEXED BY`` on SQLite); PostgreSQL's
-        # also holds the id, as SQLite's entries hold the rowid (migration 24)
+        # few recent days of it alone (``INDEXED BY`` on SQLite)
+        # (and on PostgreSQL: POSTGRESQL_WHERE; there it also holds the id, as
+        # SQLite's entries hold the rowid: POSTGRESQL_INCLUDE, migration 24)
         Index("ix_clients_grade_changed", "last_evaluated_on", "previous_grade", "grade",
-              sqlite_where=text(GRADE_CHANGED), postgresql_where=text(GRADE_CHANGED),
-              postgresql_include=["id"]),
+              sqlite_where=text(GRADE_CHANGED)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -281,8 +281,7 @@ class InteractionRow(Base):
         Index("ix_interactions_follow_up", "follow_up_on"),
         Index("ix_interactions_milestone", "milestone", "occurred_at"),
         Index("ix_interactions_open_follow_up", "follow_up_on", "client_id", "next_step",
-              sqlite_where=text("follow_up_done = 0 AND follow_up_on IS NOT NULL"),
-              postgresql_where=text("NOT follow_up_done AND follow_up_on IS NOT NULL")),
+              sqlite_where=text("follow_up_done = 0 AND follow_up_on IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -596,6 +595,18 @@ class SalesTargetRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
+# The conditions of the partial indexes on PostgreSQL, given to them by
+# ``use_postgresql_options`` when a PostgreSQL database is opened: naming a
+# dialect's option in a model loads that dialect, and PostgreSQL's modules
+# would cost every start on SQLite about 30 ms.
+POSTGRESQL_WHERE = {
+    "ix_clients_grade_changed": GRADE_CHANGED,
+    "ix_interactions_open_follow_up": "NOT follow_up_done AND follow_up_on IS NOT NULL",
+}
+# the columns PostgreSQL's indexes also hold (INCLUDE), given the same way
+POSTGRESQL_INCLUDE = {"ix_clients_grade_changed": ["id"]}
+
+
 # Expression indexes on clients: the month-day of founding and relationship dates
 # (anniversaries) and the last contact by grade (not contacted). Created by
 # migration 20261124_04; not declared here because SQLAlchemy cannot reflect
@@ -626,3 +637,17 @@ client_rank_keys = Table(
     # whether a client has a key the typed text starts: one probe (migration 22)
     Index("ix_client_rank_keys_client_key", "client_id", "key", "role"),
 )
+
+
+def use_postgresql_options() -> None:
+    """Give the partial indexes their PostgreSQL conditions (POSTGRESQL_WHERE)
+    and included columns (POSTGRESQL_INCLUDE), as the migrations made them;
+    once is enough, again does no harm."""
+    for table in Base.metadata.tables.values():
+        for index in table.indexes:
+            where = POSTGRESQL_WHERE.get(str(index.name))
+            if where is not None and index.dialect_options["postgresql"]["where"] is None:
+                index.dialect_options["postgresql"]["where"] = text(where)
+            include = POSTGRESQL_INCLUDE.get(str(index.name))
+            if include is not None:
+                index.dialect_options["postgresql"]["include"] = list(include)

@@ -162,6 +162,9 @@ class MainWindow(QMainWindow):
         self._fill_scheduled = False
         self._expose_polls = 0
         self._clients_if_idle = False  # set by _start_tab
+        # the window has shown and filled what it showed (_fill_after_show):
+        # a tab built from now on reads its list at once
+        self._started = False
         self._pages: dict[str, QWidget] = {}  # the tabs built so far
         self._splitter_states: dict[str, QByteArray] = {}  # of tabs of a closed database
         for key in TAB_KEYS:
@@ -195,9 +198,13 @@ class MainWindow(QMainWindow):
         """Override QWidget::showEvent: the first time, fill Today on the
         event loop's next turn, once the window is on screen (Today says
         "Loading…" until then; at 100,000 clients reading the day's agenda
-        takes longer than building the whole window)."""
+        takes longer than building the whole window); the client cards' list
+        too when they were built with the window (``_make_clients_tab``)."""
         super().showEvent(event)
-        if not self.today.loaded and not self._fill_scheduled:
+        clients = self.built("clients")
+        unread = not self.today.loaded or (
+            clients is not None and not cast("ClientsTab", clients).model.loaded)
+        if unread and not self._fill_scheduled:
             self._fill_scheduled = True
             QTimer.singleShot(0, self, self._fill_after_show)
 
@@ -212,8 +219,13 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(EXPOSE_POLL_MS, self, self._fill_after_show)
             return
         self._fill_scheduled = False
+        self._started = True
         self.repaint()  # "Loading…" on screen now, not after the read
         start = self.tabs.currentWidget()
+        clients = self.built("clients")
+        if clients is not None:  # built at the start (it is current): its list first
+            cast("ClientsTab", clients).fill()
+            self.repaint()
         if not self.today.loaded:
             self.today.refresh()
         if self._clients_if_idle and not self.today.total \
@@ -289,7 +301,10 @@ class MainWindow(QMainWindow):
 
     @property
     def clients(self) -> ClientsTab:
-        return cast("ClientsTab", self.page("clients"))
+        """The client cards, their list read (see ``_make_clients_tab``)."""
+        tab = cast("ClientsTab", self.page("clients"))
+        tab.fill()
+        return tab
 
     @property
     def evaluation(self) -> EvaluationTab:
@@ -322,7 +337,10 @@ class MainWindow(QMainWindow):
         from desktop_crm.ui.clients.card_scan import CardScanFlow
         from desktop_crm.ui.clients.tab import ClientsTab
 
-        tab = ClientsTab(self.services.clients, scope=self._scope_memory)
+        # built before the window shows (it was closed on them): the list is
+        # read right after it shows (_fill_after_show), saying "Loading…"
+        tab = ClientsTab(self.services.clients, scope=self._scope_memory,
+                         fill_later=not self._started)
         tab.status.connect(self._show_status)
         tab.evaluate_requested.connect(self.evaluate_client)
         tab.data_changed.connect(lambda client_id: self.broadcast(
@@ -394,7 +412,7 @@ class MainWindow(QMainWindow):
             self.tabs.setTabText(index, self._today_title())
         # the tray counts what Today lists, in Today's scope
         self.reminders.schedule.mine = self.today.scope.is_mine()
-        self.reminders.show_count(DueCount.of(self.today.items, self.clock().date()))
+        self.reminders.show_count(self.today.due_count)  # counted as Today drew them
 
     # -- reminders --------------------------------------------------------------------
     def _make_schedule(self) -> ReminderSchedule:

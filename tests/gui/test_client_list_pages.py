@@ -11,6 +11,7 @@ import pytest
 from desktop_crm import i18n
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.clients import ClientFilter, ClientService
+from desktop_crm.storage import client_repo
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.clients.tab import ClientsTab
 from tests.gui.conftest import clients_tab, type_text
@@ -73,15 +74,21 @@ def test_a_client_further_down_a_broad_search_is_shown_in_it(tab: ClientsTab) ->
     assert tab.model.id_at(tab.view.currentIndex().row()) == last
 
 
+@pytest.mark.parametrize("rank_whole", [3, 1000])
 def test_a_search_with_fewer_hits_than_counted_is_counted_exactly_before_it_is_read(
-        tab: ClientsTab) -> None:
+        tab: ClientsTab, monkeypatch: pytest.MonkeyPatch, rank_whole: int) -> None:
+    """With more hits than are ranked whole (``client_repo._RANK_WHOLE``), one
+    page is read and the hits counted; with fewer, all of them are read at
+    once (ranked in one statement, which counts them too)."""
+    monkeypatch.setattr(client_repo, "_RANK_WHOLE", rank_whole)
     tab.service.save(ClientCard(name="王芳芳", owner="me"))
     tab.service.save(ClientCard(name="王芳华", owner="me"))
     tab.service.save(ClientCard(name="王芳菲", owner="me"))
     tab.service.save(ClientCard(name="王芳林", owner="me"))
     type_text(tab.search, "王芳")
     model = tab.model
-    assert model.rowCount() == PAGE  # one page read of the 5 hits
+    # one page read of the 5 hits, or all of them
+    assert model.rowCount() == (PAGE if rank_whole < 5 else 5)
     assert model.total == 5 and not model.more
     assert tab.count_label.text() == "5 clients"
     while model.canFetchMore(model.index(-1, -1).parent()):

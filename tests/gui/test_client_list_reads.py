@@ -15,6 +15,7 @@ from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, I
 from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import Channel, DateKind
 from desktop_crm.services.clients import ClientFilter, ClientService
+from desktop_crm.storage import client_repo
 from desktop_crm.ui.clients.fields import PhoneRow
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.clients.tab import ClientsTab
@@ -58,12 +59,19 @@ def test_the_list_is_read_once_at_start_in_name_order(qtbot, db, many,  # type: 
         0, Qt.SortOrder.AscendingOrder)
 
 
-def test_a_search_with_more_hits_than_a_page_lists_them_all(qtbot, db, many):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("rank_whole", [10, 1000])
+def test_a_search_with_more_hits_than_a_page_lists_them_all(  # type: ignore[no-untyped-def]
+        qtbot, db, many, monkeypatch, rank_whole):
+    """With more hits than are ranked whole (``client_repo._RANK_WHOLE``),
+    the first page's ids are read, the rest as the view scrolls; with fewer,
+    all the ids at once (the rows still a page at a time)."""
+    monkeypatch.setattr(client_repo, "_RANK_WHOLE", rank_whole)
     service = ClientService(db, user="me")
     tab = clients_tab(qtbot, service)
     type_text(tab.search, "测试")
     model = tab.model
-    assert model.rowCount() == ClientListModel.PAGE  # the first page's ids read
+    # the first page's ids read, or all of them
+    assert model.rowCount() == (ClientListModel.PAGE if rank_whole < MANY else MANY)
     assert model.total == MANY  # every hit counted
     assert tab.count_label.text() == f"{MANY} clients"
     # the ids and rows of the later pages, read when the view scrolls to them

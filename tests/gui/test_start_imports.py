@@ -88,6 +88,16 @@ def test_the_window_starts_without_building_the_hidden_tabs(tmp_path: Path) -> N
                                      "QWidget"]
 
 
+@pytest.mark.parametrize("how", ["import", "build"])
+def test_a_start_on_a_sqlite_file_loads_no_postgresql_code(tmp_path: Path, how: str) -> None:
+    """The models name PostgreSQL's index options only once a PostgreSQL
+    database is opened (storage.models.use_postgresql_options): SQLAlchemy
+    loads a dialect's modules for its options, and a SQLite start has no use
+    for PostgreSQL's."""
+    assert loaded_at_start(tmp_path, how, demo_book(tmp_path),
+                           ("sqlalchemy.dialects.postgresql", "psycopg")) == []
+
+
 COLLECTOR_CHILD = """
 import gc, json, sys
 from PySide6.QtCore import QSettings

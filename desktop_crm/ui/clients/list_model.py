@@ -41,6 +41,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("last_contact", N_("Last contact")),
 )
 _SORTABLE = {"name", "company", "phone", "grade", "loyalty", "owner", "last_contact"}
+# the roles ``data`` gives a cell's text for, and the row's client id for
+_SHOWN = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)})
+_USER = int(Qt.ItemDataRole.UserRole)
 
 
 class ClientListModel(QAbstractTableModel):
@@ -228,15 +231,24 @@ class ClientListModel(QAbstractTableModel):
             return _(self.columns[section][1])
         return None
 
+    def index(self, row: int, column: int,
+              parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """Override QAbstractItemModel::index: Qt's own asks ``rowCount`` and
+        ``columnCount`` (two calls into Python) for every index a view or
+        ``data`` wants; a screenful of cells is 480 of them."""
+        if 0 <= row < len(self._ids) and 0 <= column < len(self.columns) \
+                and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Override QAbstractItemModel::data."""
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        row = index.row()
+        if not 0 <= row < len(self._ids) or not index.isValid():
             return None
-        if role == Qt.ItemDataRole.UserRole:
-            return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        item = self._row(index.row())
+        if role not in _SHOWN:  # an int: compared with the roles' ints
+            return self._ids[row] if role == _USER else None
+        item = self._cache.get(self._ids[row]) or self._row(row)
         if item is None:
             return None
         return self.cell(item, self.columns[index.column()][0])

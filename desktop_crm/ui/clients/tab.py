@@ -74,7 +74,9 @@ class ClientsTab(QWidget):
     bulk_changed = Signal()  # a bulk action changed many clients (or was undone)
 
     def __init__(self, service: ClientService, parent: QWidget | None = None,
-                 scope: ScopeMemory | None = None) -> None:
+                 scope: ScopeMemory | None = None, fill_later: bool = False) -> None:
+        """``fill_later``: the list is not read now but by ``fill`` (the window's
+        start: right after the window shows), saying "Loading…" until then."""
         super().__init__(parent)
         self.service = service
         self.model = ClientListModel(service, self)
@@ -113,7 +115,8 @@ class ClientsTab(QWidget):
         # sorting on a filled model would read all the ids a second time
         configure_list_view(self.view)
         self.search_order = SearchOrder(self.model, self.view)
-        self.model.refresh()
+        if not fill_later:
+            self.model.refresh()
         for column, width in enumerate((150, 170, 120, 60, 90, 60, 110)):
             self.view.setColumnWidth(column, width)
         self.editor = CardEditor(service, self)
@@ -292,7 +295,20 @@ class ClientsTab(QWidget):
             self._select(keep, load=False)
         self._update_buttons()
 
+    def fill(self) -> None:
+        """Read the list if it was not read yet (``fill_later``)."""
+        if not self.model.loaded:
+            self.model.refresh()
+            self._update_count()
+            self._update_buttons()
+
     def _update_count(self, *_args: object) -> None:
+        if not self.model.loaded:  # fill_later: not read yet, rather than "no clients"
+            self.count_label.clear()
+            self.first_start.hide()
+            self.empty_label.setText(_("Loading…"))
+            self.empty_label.show()
+            return
         n = self.model.total
         trash = self.trash_button.isChecked()
         self.quick_add.update_for(self.search.text(), n, trash)

@@ -24,12 +24,16 @@ from tests.unit.services.test_search_ranked_pages import (  # noqa: F401  (the f
 BROAD = ["z", "w", "l", "s", "zh", "wang", "王", "张", "李", "c", "chen", "深", "a", "y", "h"]
 
 
-@pytest.fixture(params=["walk", "read whole"])
+@pytest.fixture(params=["walk", "read whole", "listed, then walked"])
 def strategy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every tier walked, or every tier read whole (the cost figures decide
-    otherwise; both must give the same pages)."""
-    walk = request.param == "walk"
-    monkeypatch.setattr(client_repo, "_WALK_COST", 0.0 if walk else 1e9)
+    """Every tier walked, every tier read whole, or every tier's clients
+    listed, then walked in list order (the cost figures decide otherwise;
+    all must give the same pages)."""
+    way = request.param
+    monkeypatch.setattr(client_repo, "_WALK_COST", 0.0 if way == "walk" else 1e9)
+    listed = way == "listed, then walked"
+    monkeypatch.setattr(client_repo, "_LIST_KEY_COST", 0.0 if listed else 1e9)
+    monkeypatch.setattr(client_repo, "_LIST_WALK_COST", 0.0 if listed else 1e9)
     return str(request.param)
 
 
@@ -99,6 +103,29 @@ def test_the_hit_count_stops_where_it_is_asked_to(db: Database, book: ClientServ
     before = book.count_hits(ClientFilter(text="zh"), 10_000)
     book.delete(gone)  # the trash is not counted
     assert book.count_hits(ClientFilter(text="zh"), 10_000) == before - 1
+
+
+@pytest.mark.parametrize("trash_most", [1000, 2])
+def test_the_count_leaves_out_the_trash_however_full(
+        db: Database, book: ClientService, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
+        trash_most: int) -> None:
+    """On SQLite the index's hits are counted alone, less the trash's (read
+    by id); with more clients in the trash than ``_TRASH_MOST``, joined with
+    the live clients: the same count either way, wherever it stops."""
+    from desktop_crm.storage import search_index
+
+    monkeypatch.setattr(search_index, "_TRASH_MOST", trash_most)
+    hits = book.list_ids(ClientFilter(text="zh"))
+    gone = [hits[0], hits[len(hits) // 2], hits[-1]]
+    other = book.list_ids(ClientFilter(text="王"))
+    gone.append(next(i for i in other if i not in hits))  # in the trash, not a hit
+    for client_id in gone:
+        book.delete(client_id)
+    live = len(hits) - 3
+    assert live == len(book.list_ids(ClientFilter(text="zh")))
+    for most in (1, 2, live - 1, live, live + 1, live + 10):
+        assert book.count_hits(ClientFilter(text="zh"), most) == min(live, most), most
+    assert book.count_hits(ClientFilter(text="王"), 10_000) == len(other) - 1
 
 
 def test_a_keystroke_reads_the_first_page_and_the_count(db: Database,

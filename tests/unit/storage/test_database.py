@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import stat
 from datetime import date, datetime, timedelta
@@ -16,6 +17,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, insert, inspect, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.schema import CreateIndex
 
 from desktop_crm.storage import care_repo
 from desktop_crm.storage.database import (
@@ -26,7 +28,14 @@ from desktop_crm.storage.database import (
     sqlite_path,
     to_url,
 )
-from desktop_crm.storage.models import EXPRESSION_INDEXES, FTS_TABLE, Base, Client
+from desktop_crm.storage.models import (
+    EXPRESSION_INDEXES,
+    FTS_TABLE,
+    POSTGRESQL_INCLUDE,
+    POSTGRESQL_WHERE,
+    Base,
+    Client,
+)
 
 
 def _scripts() -> ScriptDirectory:
@@ -196,6 +205,33 @@ def test_migrated_schema_matches_the_models(tmp_path: Path) -> None:
     finally:
         db.close()
     assert differences == []
+
+
+def test_the_models_partial_indexes_have_the_engines_condition(db: Database, engine: str
+                                                               ) -> None:
+    """Each partial index of the models is partial on the open database's
+    engine, with the condition the migrations gave it (PostgreSQL's are
+    given when a PostgreSQL database opens: storage.models.POSTGRESQL_WHERE)."""
+    indexes = {str(index.name): index for table in Base.metadata.tables.values()
+               for index in table.indexes}
+    assert set(POSTGRESQL_WHERE) <= set(indexes)
+    made: dict[str, str]
+    with db.engine.connect() as conn:
+        if engine == "sqlite":
+            made = dict(conn.exec_driver_sql("SELECT name, sql FROM sqlite_master "
+                                             "WHERE type = 'index' AND sql IS NOT NULL").all())
+        else:
+            made = dict(conn.exec_driver_sql("SELECT indexname, indexdef FROM pg_indexes").all())
+    for name in POSTGRESQL_WHERE:
+        declared = str(CreateIndex(indexes[name]).compile(dialect=db.engine.dialect))
+        assert " WHERE " in declared and " WHERE " in made[name], name
+        # the same condition (PostgreSQL writes its own spelling back: compare words)
+        words = set(re.findall(r"[a-z_]+", declared.split(" WHERE ", 1)[1].lower()))
+        assert words <= set(re.findall(r"[a-z_]+", made[name].split(" WHERE ", 1)[1].lower()))
+    for name, columns in POSTGRESQL_INCLUDE.items():  # PostgreSQL's also hold these
+        declared = str(CreateIndex(indexes[name]).compile(dialect=db.engine.dialect))
+        held = f"INCLUDE ({', '.join(columns)})"
+        assert (held in declared) == (held in made[name]) == (engine == "postgresql"), name
 
 
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
