@@ -83,6 +83,26 @@ def step(target: str, opens: int, profile: str) -> dict[str, Any]:
 
     for row in rows[:WARM]:
         open_row(row)
+    # what one opening executes: statements, and transactions (connections
+    # taken from the pool); on a server each is a round trip, each
+    # transaction about three more
+    from sqlalchemy import event
+
+    counted = {"statements": 0, "transactions": 0}
+
+    def statement(*_args: Any) -> None:
+        counted["statements"] += 1
+
+    def checkout(*_args: Any) -> None:
+        counted["transactions"] += 1
+
+    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(db.engine.pool, "checkout", checkout)
+    for row in rows[:WARM]:  # the warm-up's clients again: the timed ones stay unopened
+        open_row(row)
+    event.remove(db.engine.pool, "checkout", checkout)
+    event.remove(db.engine, "before_cursor_execute", statement)
+    per_open = {k: v / WARM for k, v in counted.items()}
     profiler = None
     if profile:
         import cProfile
@@ -116,6 +136,7 @@ def step(target: str, opens: int, profile: str) -> dict[str, Any]:
     db.close()
     return {"opens": times, "cpu": cpu, "reads": reads, "clients": model.rowCount(),
             "version": version, "interactions": interactions, "last_timeline": entries[0],
+            "per_open": per_open,
             "peak_mb": report.peak_mb()}
 
 
@@ -134,6 +155,8 @@ def figure(engine: str, result: dict[str, Any]) -> report.Figure:
             f"(service read median {statistics.median(reads):.1f} ms); CPU time of an "
             f"opening: median {statistics.median(result['cpu']):.1f} ms, "
             f"p95 {percentile(result['cpu'], 95):.1f} ms; "
+            f"{result['per_open']['statements']:.0f} statements in "
+            f"{result['per_open']['transactions']:.0f} transaction(s) an opening; "
             f"load {os.getloadavg()[0]:.1f}")
     return report.Figure(
         name=NAME, engine=engine, value=percentile(opens, 95), unit="ms", target=TARGET_MS,

@@ -174,17 +174,23 @@ class AgendaService:
         """The Today list: overdue items, today's, and those whose reminder has
         begun (on ``day``, default today)."""
         today = day or self.today()
-        with self.db.read() as s:
-            own = repo.longest_own_reminder(s)
-        settings = self.settings()
-        lead = max([own, *settings.remind_days.values()])
-        end = today + timedelta(days=lead)
-        builder = _Builder(settings, today, end, today - timedelta(days=settings.overdue_days),
-                           True, set(AgendaKind), self.owner_for(mine),
-                           due_on=today, own_lead=own)
-        builder.churn = self.churn_settings()
-        builder.today = self.today()
+        # one read, its settings in one statement: on a server each
+        # transaction and statement is a round trip
         with paused_collector(), self.db.read() as s:
+            own = repo.longest_own_reminder(s)
+            stored = repo.get_settings(s, (SETTINGS_KEY, churn.SETTINGS_KEY))
+            care, warnings = stored.get(SETTINGS_KEY), stored.get(churn.SETTINGS_KEY)
+            settings = (CareSettings.from_dict(care) if isinstance(care, dict)
+                        else CareSettings())
+            lead = max([own, *settings.remind_days.values()])
+            end = today + timedelta(days=lead)
+            builder = _Builder(settings, today, end,
+                               today - timedelta(days=settings.overdue_days), True,
+                               set(AgendaKind), self.owner_for(mine), due_on=today,
+                               own_lead=own)
+            builder.churn = (ChurnSettings.from_dict(warnings) if isinstance(warnings, dict)
+                             else ChurnSettings())
+            builder.today = self.today()
             repo.plan_for_cached_rows(s)
             builder.collect(s)
         return [i for i in builder.items() if i.is_due(today)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 
@@ -94,6 +95,11 @@ class ClientService:
                 return repo.rows(s, repo.ranked_page(s, flt, 0, limit))
             ids = repo.list_ids(s, flt)
             return repo.rows(s, ids[:limit] if limit else ids)
+
+    def reading(self) -> AbstractContextManager[None]:
+        """The reads of every service on this database inside the block are one
+        read (``Database.reading``): a card opened with its sections."""
+        return self.db.reading()
 
     def get(self, client_id: int) -> ClientCard:
         with self.db.read() as s:

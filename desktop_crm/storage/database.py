@@ -39,7 +39,7 @@ from desktop_crm.storage.snapshot import BackupReason, copy_database, new_backup
 
 # The newest Alembic revision this release knows; a test keeps it equal to
 # the head of migrations/versions.
-HEAD_REVISION = "20261213_23"
+HEAD_REVISION = "20261214_24"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -296,6 +296,8 @@ class Database:
     def __init__(self, url: str, pending: BackgroundCheck | None = None) -> None:
         self.url = url
         self.path = sqlite_path(url)
+        # the read that ``reading()`` shares with this thread's ``read()`` blocks
+        self._shared = threading.local()
         # a server connection can drop (network, restart): test it before use
         self.engine: Engine = create_engine(url, pool_pre_ping=self.path is None)
         self._pending = pending
@@ -468,7 +470,18 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading only; nothing it does is committed."""
+        """A session for reading only; nothing it does is committed. Inside
+        ``reading()`` (in the same thread) it is that block's session."""
+        shared: Session | None = getattr(self._shared, "session", None)
+        if shared is not None:
+            try:
+                yield shared
+            except BaseException as exc:
+                # a failed statement ends the shared transaction (a server
+                # refuses every later one in it); the next read begins anew
+                self._rollback(shared, exc)
+                raise
+            return
         session = self._sessions()
         try:
             yield session
@@ -478,6 +491,24 @@ class Database:
         finally:
             session.rollback()
             session.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Every ``read()`` of this thread inside the block is one read, one
+        transaction: what several readers show together (a client card's
+        sections, timeline and history) costs a server one connection
+        checkout, BEGIN and ROLLBACK instead of one each, and they all see
+        the same state. Only for reads: writes (``session()``) inside the
+        block are not seen by its later reads on SQLite."""
+        if getattr(self._shared, "session", None) is not None:
+            yield  # within an outer block: its read goes on
+            return
+        with self.read() as session:
+            self._shared.session = session
+            try:
+                yield
+            finally:
+                self._shared.session = None
 
     def _rollback(self, session: Session, exc: BaseException) -> None:
         """Roll back after ``exc``; a lost server connection becomes one

@@ -59,7 +59,8 @@ class Client(Base):
         # both grades: Today's recent grade changes (storage/evaluation_repo.py)
         # and the "grade fell" churn warnings (storage/churn_repo.py) read a
         # few recent days of it alone (``INDEXED BY`` on SQLite)
-        # (and on PostgreSQL: POSTGRESQL_WHERE)
+        # (and on PostgreSQL: POSTGRESQL_WHERE; there it also holds the id, as
+        # SQLite's entries hold the rowid: POSTGRESQL_INCLUDE, migration 24)
         Index("ix_clients_grade_changed", "last_evaluated_on", "previous_grade", "grade",
               sqlite_where=text(GRADE_CHANGED)),
     )
@@ -553,15 +554,24 @@ class ClientSalesRow(Base):
 class ClientMonthSalesRow(Base):
     """A client's won CNY orders of one month (``month``: its first day): their
     sum in cents and how many. Kept by the triggers on ``orders`` like
-    ClientSalesRow; the churn warnings' sales drops compare two of them."""
+    ClientSalesRow; the churn warnings' sales drops compare it with the next
+    month (``next_cents``: that month's sum, 0 when it has no row) unless
+    that drop was dismissed (``drop_dismissed``: the care_done row of source
+    "churn_drop" on the first day of the month after the next). Both are kept
+    by triggers on this table and on care_done (migration 20261214_24), so a
+    drop is one range of ``ix_client_month_sales_drop``, read in the index."""
 
     __tablename__ = "client_month_sales"
-    __table_args__ = (Index("ix_client_month_sales_month", "month", "client_id", "cents"),)
+    __table_args__ = (Index("ix_client_month_sales_drop", "month", "drop_dismissed", "cents",
+                            "next_cents", "client_id"),)
 
     client_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     cents: Mapped[int] = mapped_column(BigInteger)
     won_orders: Mapped[int] = mapped_column(Integer)
+    next_cents: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    drop_dismissed: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                 server_default=false())
 
 
 # Tables the database keeps itself (triggers), from rows of other tables: a
@@ -593,6 +603,8 @@ POSTGRESQL_WHERE = {
     "ix_clients_grade_changed": GRADE_CHANGED,
     "ix_interactions_open_follow_up": "NOT follow_up_done AND follow_up_on IS NOT NULL",
 }
+# the columns PostgreSQL's indexes also hold (INCLUDE), given the same way
+POSTGRESQL_INCLUDE = {"ix_clients_grade_changed": ["id"]}
 
 
 # Expression indexes on clients: the month-day of founding and relationship dates
@@ -628,10 +640,14 @@ client_rank_keys = Table(
 
 
 def use_postgresql_options() -> None:
-    """Give the partial indexes their PostgreSQL conditions (POSTGRESQL_WHERE),
-    as the migrations made them; once is enough, again does no harm."""
+    """Give the partial indexes their PostgreSQL conditions (POSTGRESQL_WHERE)
+    and included columns (POSTGRESQL_INCLUDE), as the migrations made them;
+    once is enough, again does no harm."""
     for table in Base.metadata.tables.values():
         for index in table.indexes:
             where = POSTGRESQL_WHERE.get(str(index.name))
             if where is not None and index.dialect_options["postgresql"]["where"] is None:
                 index.dialect_options["postgresql"]["where"] = text(where)
+            include = POSTGRESQL_INCLUDE.get(str(index.name))
+            if include is not None:
+                index.dialect_options["postgresql"]["include"] = list(include)

@@ -182,3 +182,37 @@ def test_a_field_marked_invalid_is_cleared_when_the_card_is_loaded_again(qtbot, 
     tab.view.selectRow(tab.model.row_of(other) or 0)
     assert editor.client_id == other
     assert not editor.basics.email.property("invalid")
+
+
+def test_a_card_opens_in_one_read(qtbot, db):  # type: ignore[no-untyped-def]
+    """The card, its records (orders, contact people, complaints, photo), its
+    timeline and its history are read in one transaction: on a server each
+    transaction costs round trips of its own (taking the connection, BEGIN,
+    ROLLBACK). What the card shows is what each reader gives alone."""
+    from sqlalchemy import event
+
+    service = ClientService(db, user="me")
+    ids = [service.save(ClientCard(name=name, owner="me", phones=[Phone(phone)]))
+           for name, phone in (("王芳", "138 0013 8000"), ("李娜", "139 1234 5678"))]
+    service.log_interaction(Interaction(client_id=ids[1], channel=Channel.CALL,
+                                        occurred_at=datetime(2026, 3, 1, 9), summary="回访"))
+    tab = clients_tab(qtbot, service)
+    editor = tab.editor
+    tab._select(ids[0])
+    checkouts: list[object] = []
+
+    def checkout(*args: object) -> None:
+        checkouts.append(args)
+
+    event.listen(db.engine.pool, "checkout", checkout)
+    try:
+        tab._select(ids[1])
+        qtbot.waitUntil(lambda: editor.client_id == ids[1])
+    finally:
+        event.remove(db.engine.pool, "checkout", checkout)
+    assert len(checkouts) == 1
+    assert editor.title.text() == "李娜" and not editor.is_dirty()
+    assert [editor.timeline.list.item(r).text().split("\n")[1]
+            for r in range(editor.timeline.list.count())] == ["回访"]
+    assert editor.history.rowCount() == len(service.history(ids[1])) == 1
+    assert editor.to_card().phones == service.get(ids[1]).phones

@@ -321,7 +321,9 @@ class CardEditor(QWidget):
         self.loaded.emit()
 
     def load_id(self, client_id: int) -> None:
-        self.load(self._service.get(client_id))
+        # the card, its sections' records, timeline and history: one read
+        with self._service.reading():
+            self.load(self._service.get(client_id))
 
     def new_card(self) -> None:
         self.load(ClientCard(owner=self._service.user))  # a new client is the user's

@@ -1,24 +1,28 @@
 """Churn warnings (流失预警) on the care agenda, on both engines: the sales
 drop, no order for longer than the grade allows, a grade that fell; their
-thresholds in settings, dismissing them, and the "Mine" filter."""
+thresholds in settings, dismissing them, and the "Mine" filter; and the
+queries behind them give what the orders, cards and done marks say."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from desktop_crm.domain.care import AgendaItem, CareSettings, Source
-from desktop_crm.domain.churn import ChurnSettings
+from desktop_crm.domain.churn import ChurnSettings, months_before
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.enums import AgendaKind
-from desktop_crm.domain.sales import Order, OrderStatus
+from desktop_crm.domain.sales import WON_STATUSES, Order, OrderStatus
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.clients import ClientService
+from desktop_crm.services.demo import generate
 from desktop_crm.services.sales import SalesService
+from desktop_crm.storage import churn_repo
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Client
 from tests.conftest import Clock
@@ -203,3 +207,100 @@ def test_churn_settings_are_validated_and_kept(agenda: AgendaService) -> None:
     agenda.save_settings(CareSettings(overdue_days=3), wanted)
     assert agenda.churn_settings() == wanted
     assert agenda.settings().overdue_days == 3
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _month_after(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def test_the_warnings_are_what_the_orders_grades_and_done_marks_say(
+        db: Database, clock: Clock) -> None:
+    """Whatever the database keeps for them (migrations 20 and 24), the three
+    signals' rows are those computed here from the orders, the cards and the
+    done marks themselves: a demo book (its upkeep dismissed the warnings it
+    missed) with more drops dismissed by hand, for every month of a year,
+    several thresholds, everyone's and one owner's clients."""
+    now = datetime(2026, 11, 24, 9)
+    generate(db, 150, seed=11, now=now)
+    with db.read() as s:
+        orders = s.execute(text(
+            "SELECT client_id, ordered_on, amount_cents, currency, status FROM orders")).all()
+        cards = {cid: (name, owner, grade, before, evaluated, deleted is None)
+                 for cid, name, owner, grade, before, evaluated, deleted in s.execute(text(
+                     "SELECT id, name, owner, grade, previous_grade, last_evaluated_on, "
+                     "deleted_at FROM clients")).all()}
+    months: dict[tuple[int, date], int] = {}
+    last_won: dict[int, date] = {}
+    for client_id, day, cents, currency, status in orders:
+        day = _day(day)
+        if status in {s.value for s in WON_STATUSES}:
+            last_won[client_id] = max(last_won.get(client_id, day), day)
+            if currency == "CNY":
+                key = (client_id, day.replace(day=1))
+                months[key] = months.get(key, 0) + int(cents)
+    # more dismissed drops, by hand: every third client's drop of each month
+    with db.session() as s:
+        for n, (client_id, month) in enumerate(sorted(months)):
+            if client_id % 3 == 0:
+                s.execute(text(
+                    "INSERT INTO care_done (uuid, source, ref_id, occurs_on, client_id, "
+                    "done_at) SELECT :uuid, 'churn_drop', :c, :day, :c, :now WHERE NOT EXISTS ("
+                    "SELECT 1 FROM care_done WHERE source = 'churn_drop' AND ref_id = :c "
+                    "AND occurs_on = :day)"),
+                    {"uuid": f"30000000-0000-4000-8000-{n:012d}", "c": client_id,
+                     "day": _month_after(_month_after(month)), "now": now})
+    with db.read() as s:
+        done = {(source, ref, _day(day)) for source, ref, day in s.execute(text(
+            "SELECT source, ref_id, occurs_on FROM care_done"))}
+    owner = next(o for _n, o, *_rest in cards.values() if o)
+
+    def shown(client_id: int, mine: str | None) -> bool:
+        _name, owned, *_rest, live = cards[client_id]
+        return live and (mine is None or owned == mine)
+
+    until = date(2025, 12, 1)
+    drops_seen = dismissed_seen = 0
+    with db.read() as s:
+        while until <= now.date():
+            before, last = months_before(until)
+            for minimum, percent in ((100_000, 40), (0, 100), (1, 1), (500_000, 70)):
+                for mine in (None, owner):
+                    expected = sorted(
+                        (cid, cards[cid][0], cents, months.get((cid, last), 0))
+                        for (cid, month), cents in months.items()
+                        if month == before and cents >= minimum and shown(cid, mine)
+                        and months.get((cid, last), 0) * 100 <= cents * (100 - percent)
+                        and ("churn_drop", cid, until) not in done)
+                    found = sorted(tuple(r) for r in churn_repo.sales_drops(
+                        s, before, last, until, minimum, percent, mine))
+                    assert found == expected, (until, minimum, percent, mine)
+                    drops_seen += len(found)
+            dismissed_seen += sum(1 for source, _c, day in done
+                                  if source == "churn_drop" and day == until)
+            until = _month_after(until)
+        limits = {"A": 60, "B": 90, "C": 180, "": 120}
+        for first, end in ((date(2026, 10, 25), date(2026, 11, 24)),
+                           (date(2026, 1, 1), date(2026, 12, 31))):
+            for mine in (None, owner):
+                expected_no = sorted(
+                    (cid, cards[cid][0], cards[cid][2], won) for cid, won in last_won.items()
+                    if shown(cid, mine)
+                    and first <= won + timedelta(days=limits[cards[cid][2] or ""]) <= end
+                    and ("churn_no_order", cid,
+                         won + timedelta(days=limits[cards[cid][2] or ""])) not in done)
+                assert sorted(tuple(r) for r in churn_repo.no_order_since(
+                    s, limits, first, end, mine)) == expected_no
+                expected_fell = sorted(
+                    (cid, name, before, grade, _day(evaluated))
+                    for cid, (name, _o, grade, before, evaluated, _live) in cards.items()
+                    if shown(cid, mine) and evaluated is not None and before is not None
+                    and grade is not None and grade > before
+                    and first <= _day(evaluated) <= end
+                    and ("churn_grade", cid, _day(evaluated)) not in done)
+                assert sorted(tuple(r) for r in churn_repo.grades_fallen(
+                    s, first, end, mine)) == expected_fell
+    assert drops_seen and dismissed_seen  # both kinds of row were there to tell apart

@@ -1,17 +1,19 @@
 """The won sales the database keeps per client (migration 20261212_20:
 ``client_sales``, the last won order's day, and ``client_month_sales``, each
-month's won CNY sales), on both engines: after every way orders are written
-(the order dialog's create, edit, delete and its undo; an import of orders
-and its undo; a client purged from the trash; a copy to another database)
-they equal what the orders themselves say, and the migration fills them
-from the orders of a database of revision 18."""
+month's won CNY sales; migration 20261214_24: each month row's next month's
+sales and whether its drop was dismissed), on both engines: after every way
+orders or dismissals are written (the order dialog's create, edit, delete
+and its undo; an import of orders and its undo; a drop marked done and its
+undo; a client purged from the trash; a copy to another database) they
+equal what the orders and done marks themselves say, and the migrations
+fill them from the rows of a database of an earlier revision."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,8 +22,12 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import create_engine, text
 
+from desktop_crm.domain.care import Source
+from desktop_crm.domain.churn import months_before
 from desktop_crm.domain.client import ClientCard, Phone
+from desktop_crm.domain.enums import AgendaKind
 from desktop_crm.domain.sales import WON_STATUSES, Order, OrderStatus
+from desktop_crm.services.agenda import AgendaService, DoneReceipt
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.importing import ImportService, OrderImportService
 from desktop_crm.services.sales import SalesService
@@ -29,16 +35,27 @@ from desktop_crm.storage.database import HEAD_REVISION, Database
 from tests.conftest import FIXED_NOW, NewDatabases, build_at
 
 WON = {s.value for s in WON_STATUSES}
-Stored = tuple[dict[int, date], dict[tuple[int, date], tuple[int, int]]]
+# per client and month: (cents, won orders, next month's cents, drop dismissed)
+Months = dict[tuple[int, date], tuple[int, int, int, bool]]
+Stored = tuple[dict[int, date], Months]
 
 
 def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
+def _months_on(day: date, months: int) -> date:
+    """The first day of the month ``months`` after ``day``'s."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def expected(db: Database) -> Stored:
-    """What the orders say, computed in Python: each client's last won order
-    day (any currency), and per client and month the won CNY cents and count."""
+    """What the orders and done marks say, computed in Python: each client's
+    last won order day (any currency), and per client and month the won CNY
+    cents and count, the next month's cents (0 without a row) and whether
+    the drop of that month to the next was dismissed (a "churn_drop" done
+    mark on the first day of the month after the next)."""
     last: dict[int, date] = {}
     months: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0])
     with db.engine.connect() as conn:
@@ -52,15 +69,21 @@ def expected(db: Database) -> Stored:
                 month = months[(client_id, day.replace(day=1))]
                 month[0] += int(cents)
                 month[1] += 1
-    return last, {k: (v[0], v[1]) for k, v in months.items()}
+        dismissed = {(int(ref), _day(day)) for ref, day in conn.execute(text(
+            "SELECT ref_id, occurs_on FROM care_done WHERE source = 'churn_drop'"))}
+    return last, {(c, m): (v[0], v[1], months.get((c, _months_on(m, 1)), [0])[0],
+                           (c, _months_on(m, 2)) in dismissed)
+                  for (c, m), v in months.items()}
 
 
 def stored(db: Database) -> Stored:
     with db.engine.connect() as conn:
         last = {int(c): _day(d) for c, d in conn.execute(text(
             "SELECT client_id, last_won_on FROM client_sales"))}
-        months = {(int(c), _day(m)): (int(cents), int(n)) for c, m, cents, n in conn.execute(
-            text("SELECT client_id, month, cents, won_orders FROM client_month_sales"))}
+        months = {(int(c), _day(m)): (int(cents), int(n), int(following), bool(dropped))
+                  for c, m, cents, n, following, dropped in conn.execute(text(
+                      "SELECT client_id, month, cents, won_orders, next_cents, drop_dismissed "
+                      "FROM client_month_sales"))}
     return last, months
 
 
@@ -104,7 +127,7 @@ def test_the_order_dialog_keeps_the_stored_sales(db: Database,
     sales.save(_order(wang, date(2026, 4, 9), "9", currency="USD"))  # won, not CNY
     last, months = assert_kept(db)
     assert last == {wang: date(2026, 4, 9)}
-    assert months == {(wang, date(2026, 3, 1)): (12050, 2)}
+    assert months == {(wang, date(2026, 3, 1)): (12050, 2, 0, False)}
     _grade(db, wang, "C")  # a new grade: the stored copy follows
     _grade(db, li, "B")
     assert_kept(db)
@@ -112,15 +135,15 @@ def test_the_order_dialog_keeps_the_stored_sales(db: Database,
     # edits: the amount, the status (won -> lost -> delivered), the date, the client
     order = sales.get(first)
     sales.save(replace(order, amount=Decimal("200")))
-    assert stored(db)[1][(wang, date(2026, 3, 1))] == (22000, 2)
+    assert stored(db)[1][(wang, date(2026, 3, 1))][:2] == (22000, 2)
     order = sales.get(first)
     sales.save(replace(order, status=OrderStatus.LOST, lost_reason="价格"))
-    assert stored(db)[1][(wang, date(2026, 3, 1))] == (2000, 1)
+    assert stored(db)[1][(wang, date(2026, 3, 1))][:2] == (2000, 1)
     order = sales.get(first)
     sales.save(replace(order, status=OrderStatus.DELIVERED, lost_reason="",
                          ordered_on=date(2026, 5, 1)))
     last, months = assert_kept(db)
-    assert last[wang] == date(2026, 5, 1) and months[(wang, date(2026, 5, 1))] == (20000, 1)
+    assert last[wang] == date(2026, 5, 1) and months[(wang, date(2026, 5, 1))][:2] == (20000, 1)
     order = sales.get(first)
     sales.save(replace(order, client_id=li))
     last, months = assert_kept(db)
@@ -182,7 +205,7 @@ def test_an_order_import_and_its_undo_keep_the_stored_sales(
     result = importer.commit(importer.open(path))
     last, months = assert_kept(db)
     assert last == {clients["wang"]: date(2026, 6, 5), clients["li"]: date(2026, 3, 2)}
-    assert months[(clients["wang"], date(2026, 2, 1))] == (1500, 2)
+    assert months[(clients["wang"], date(2026, 2, 1))][:2] == (1500, 2)
     assert ImportService(db, lambda: FIXED_NOW, "t").undo(result.batch_id) == 4
     assert assert_kept(db) == before
 
@@ -192,27 +215,136 @@ def test_a_copy_to_another_database_has_the_same_stored_sales(
     from desktop_crm.services.copying import copy_book
 
     sales = SalesService(db, lambda: FIXED_NOW, user="t")
-    sales.save(_order(clients["wang"], date(2026, 2, 1), "5"))
+    sales.save(_order(clients["wang"], date(2026, 2, 1), "5000"))
     sales.save(_order(clients["li"], date(2026, 3, 1), "6", OrderStatus.PAID))
+    _dismiss_drop(db, clients["wang"], date(2026, 2, 1), date(2026, 3, 1))
     before = assert_kept(db)
+    assert before[1][(clients["wang"], date(2026, 2, 1))] == (500_000, 1, 0, True)
     copy_book(db_target, new_db.target("copy"))
     assert assert_kept(new_db.open("copy")) == before
+
+
+def _dismiss_drop(db: Database, client_id: int, before: date, last: date) -> DoneReceipt:
+    """Mark done, as the agenda's user does, the drop of ``client_id``'s
+    sales from the month ``before`` to ``last``: on the first day of the
+    month after, with the clock then."""
+    day = _months_on(last, 1)
+    agenda = AgendaService(db, lambda: datetime.combine(day, time(9)), user="t")
+    drop = next(i for i in agenda.agenda(1, kinds=[AgendaKind.CHURN_WARNING])
+                if i.client_id == client_id and i.source == Source.CHURN_DROP)
+    assert (drop.day, months_before(drop.day)) == (day, (before, last))
+    return agenda.mark_done(drop)
+
+
+def test_each_month_holds_the_next_months_sales_and_whether_its_drop_was_dismissed(
+        db: Database, clients: dict[str, int]) -> None:
+    """The month rows' next month's sales and dismissed drops (migration 24)
+    follow every write of orders and of done marks, in any order."""
+    sales = SalesService(db, lambda: FIXED_NOW, user="t")
+    wang, li = clients["wang"], clients["li"]
+    jan = sales.save(_order(wang, date(2026, 1, 10), "5000"))
+    feb = sales.save(_order(wang, date(2026, 2, 10), "1000"))
+    sales.save(_order(wang, date(2026, 3, 10), "800"))
+    sales.save(_order(li, date(2026, 2, 3), "3000"))  # no March: all of it dropped
+    months = assert_kept(db)[1]
+    assert months[(wang, date(2026, 1, 1))] == (500_000, 1, 100_000, False)
+    assert months[(wang, date(2026, 2, 1))] == (100_000, 1, 80_000, False)
+    assert months[(li, date(2026, 2, 1))] == (300_000, 1, 0, False)
+
+    # the month after changes: its amount, a second order, its removal, a new one
+    sales.save(replace(sales.get(feb), amount=Decimal("1200")))
+    assert assert_kept(db)[1][(wang, date(2026, 1, 1))][2] == 120_000
+    second = sales.save(_order(wang, date(2026, 2, 20), "300"))
+    assert assert_kept(db)[1][(wang, date(2026, 1, 1))][2] == 150_000
+    removed = [sales.delete(feb), sales.delete(second)]
+    months = assert_kept(db)[1]
+    assert months[(wang, date(2026, 1, 1))][2] == 0 and (wang, date(2026, 2, 1)) not in months
+    for gone in removed:
+        sales.restore(gone)
+    assert assert_kept(db)[1][(wang, date(2026, 1, 1))][2] == 150_000
+    # a month written before the one it comes before (it reads its next itself)
+    sales.save(_order(wang, date(2025, 12, 1), "10"))
+    assert assert_kept(db)[1][(wang, date(2025, 12, 1))] == (1000, 1, 500_000, False)
+
+    # li's drop dismissed on 1 March, and put back by the undo
+    receipt = _dismiss_drop(db, li, date(2026, 2, 1), date(2026, 3, 1))
+    assert assert_kept(db)[1][(li, date(2026, 2, 1))][3] is True
+    AgendaService(db, lambda: FIXED_NOW, user="t").undo_done(receipt)
+    assert assert_kept(db)[1][(li, date(2026, 2, 1))][3] is False
+    # wang's drop from January dismissed, then January's orders gone and back:
+    # the month row made again reads its dismissal
+    _dismiss_drop(db, wang, date(2026, 1, 1), date(2026, 2, 1))
+    assert assert_kept(db)[1][(wang, date(2026, 1, 1))][3] is True
+    gone = sales.delete(jan)
+    assert (wang, date(2026, 1, 1)) not in assert_kept(db)[1]
+    sales.restore(gone)
+    assert assert_kept(db)[1][(wang, date(2026, 1, 1))][3] is True
+    # a hand-made change of a done mark: its day, its source, then its removal
+    with db.session() as s:
+        s.execute(text("UPDATE care_done SET occurs_on = :day WHERE source = 'churn_drop'"),
+                  {"day": date(2026, 4, 1)})  # now February's drop (to March)
+    months = assert_kept(db)[1]
+    assert (months[(wang, date(2026, 1, 1))][3], months[(wang, date(2026, 2, 1))][3]) == (
+        False, True)
+    with db.session() as s:
+        s.execute(text("UPDATE care_done SET source = 'churn_no_order'"))
+    assert not any(m[3] for m in assert_kept(db)[1].values())
+    with db.session() as s:
+        s.execute(text("UPDATE care_done SET source = 'churn_drop'"))
+    assert assert_kept(db)[1][(wang, date(2026, 2, 1))][3] is True
+    with db.session() as s:
+        s.execute(text("DELETE FROM care_done"))
+    assert not any(m[3] for m in assert_kept(db)[1].values())
+    # and a client purged from the trash takes its months and marks with it
+    _dismiss_drop(db, li, date(2026, 2, 1), date(2026, 3, 1))
+    service = ClientService(db, lambda: FIXED_NOW, user="t")
+    service.delete(li)
+    service.purge(li)
+    assert {c for c, _m in assert_kept(db)[1]} == {wang}
+
+
+def _built_at(revision: str, engine: str, tmp_path: Path, request: pytest.FixtureRequest
+              ) -> Iterator[str]:
+    """The URL of a database built at ``revision`` on ``engine``."""
+    if engine == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        url = cluster.empty_database()
+        build_at(url, revision)
+        yield url
+        cluster.drop(url)
+    else:
+        path = tmp_path / "old.db"
+        build_at(path, revision)
+        yield f"sqlite:///{path}"
 
 
 @pytest.fixture
 def revision_18(engine: str, tmp_path: Path, request: pytest.FixtureRequest
                 ) -> Iterator[str]:
     """A database built at revision 20261210_18 (before the stored sales)."""
-    if engine == "postgresql":
-        cluster = request.getfixturevalue("pg_cluster")
-        url = cluster.empty_database()
-        build_at(url, "20261210_18")
-        yield url
-        cluster.drop(url)
-    else:
-        path = tmp_path / "old.db"
-        build_at(path, "20261210_18")
-        yield f"sqlite:///{path}"
+    yield from _built_at("20261210_18", engine, tmp_path, request)
+
+
+@pytest.fixture
+def revision_23(engine: str, tmp_path: Path, request: pytest.FixtureRequest
+                ) -> Iterator[str]:
+    """A database built at revision 20261213_23 (stored sales without the
+    next month's and the dismissed drops)."""
+    yield from _built_at("20261213_23", engine, tmp_path, request)
+
+
+def _insert_clients(conn: Any, now: datetime, grades: dict[int, str | None]) -> None:
+    for client_id, grade in grades.items():
+        conn.execute(text(
+            "INSERT INTO clients (id, uuid, kind, name, sort_key, gender, title, company, "
+            "primary_phone, email, wechat, website, address, home_address, industry, "
+            "source, owner, notes, legal_representative, scale, assets, org_form, "
+            "profile_filled_by, created_at, updated_at, version, grade) VALUES (:id, :uuid, "
+            "'person', :name, '', 'unknown', '', '', '', '', '', '', '', '', '', '', '', "
+            "'', '', '', '', '', '', :now, :now, 1, :grade)"),
+            {"id": client_id, "grade": grade,
+             "uuid": f"00000000-0000-4000-8000-{client_id:012d}",
+             "name": f"客户{client_id}", "now": now})
 
 
 def test_the_migration_fills_the_stored_sales_from_the_orders(revision_18: str) -> None:
@@ -220,17 +352,7 @@ def test_the_migration_fills_the_stored_sales_from_the_orders(revision_18: str) 
     now = datetime(2026, 5, 1, 9)
     statuses = ["won", "paid", "delivered", "quoted", "lost"]
     with engine.begin() as conn:
-        for client_id, grade in ((1, "A"), (2, None), (3, "C")):
-            conn.execute(text(
-                "INSERT INTO clients (id, uuid, kind, name, sort_key, gender, title, company, "
-                "primary_phone, email, wechat, website, address, home_address, industry, "
-                "source, owner, notes, legal_representative, scale, assets, org_form, "
-                "profile_filled_by, created_at, updated_at, version, grade) VALUES (:id, :uuid, "
-                "'person', :name, '', 'unknown', '', '', '', '', '', '', '', '', '', '', '', "
-                "'', '', '', '', '', '', :now, :now, 1, :grade)"),
-                {"id": client_id, "grade": grade,
-                 "uuid": f"00000000-0000-4000-8000-{client_id:012d}",
-                 "name": f"客户{client_id}", "now": now})
+        _insert_clients(conn, now, {1: "A", 2: None, 3: "C"})
         n = 0
         for client_id in (1, 2):  # client 3 has no orders
             for month in range(1, 13):
@@ -262,21 +384,74 @@ def test_the_migration_fills_the_stored_sales_from_the_orders(revision_18: str) 
         db.close()
 
 
+def test_the_migration_fills_each_months_next_sales_and_dismissed_drop(
+        revision_23: str) -> None:
+    """Migration 24 on a database of revision 23 whose orders and done marks
+    are stored: each month row gets the next month's sales and whether its
+    drop was dismissed, and the triggers keep both from then on."""
+    engine = create_engine(revision_23)
+    now = datetime(2026, 5, 1, 9)
+    with engine.begin() as conn:
+        _insert_clients(conn, now, {1: "A", 2: None})
+        for n, (client_id, day, cents) in enumerate((
+                (1, date(2025, 11, 20), 900_000), (1, date(2025, 12, 5), 100_000),
+                (1, date(2025, 12, 28), 50_000), (1, date(2026, 2, 2), 400_000),
+                (2, date(2025, 12, 31), 200_000), (2, date(2026, 1, 1), 10_000)), start=1):
+            conn.execute(text(
+                "INSERT INTO orders (uuid, client_id, ordered_on, product, quantity, "
+                "amount_cents, currency, status, lost_reason, notes, created_at, updated_at) "
+                "VALUES (:uuid, :c, :day, 'p', 1, :cents, 'CNY', 'won', '', '', :now, :now)"),
+                {"uuid": f"10000000-0000-4000-8000-{n:012d}", "c": client_id, "day": day,
+                 "cents": cents, "now": now})
+        # dismissed: client 1's drop of November to December (on 1 January) and
+        # client 2's of December to January (on 1 February); the other marks
+        # are another source's, and a day that is no month's first
+        for n, (source, ref, day) in enumerate((
+                ("churn_drop", 1, date(2026, 1, 1)), ("churn_drop", 2, date(2026, 2, 1)),
+                ("churn_no_order", 1, date(2026, 3, 1)), ("churn_drop", 1, date(2026, 2, 2))),
+                start=1):
+            conn.execute(text(
+                "INSERT INTO care_done (uuid, source, ref_id, occurs_on, client_id, done_at) "
+                "VALUES (:uuid, :source, :ref, :day, :ref, :now)"),
+                {"uuid": f"20000000-0000-4000-8000-{n:012d}", "source": source, "ref": ref,
+                 "day": day, "now": now})
+    engine.dispose()
+    db = Database.open(revision_23.removeprefix("sqlite:///"))
+    try:
+        assert db.current_revision() == HEAD_REVISION
+        assert assert_kept(db)[1] == {
+            (1, date(2025, 11, 1)): (900_000, 1, 150_000, True),
+            (1, date(2025, 12, 1)): (150_000, 2, 0, False),
+            (1, date(2026, 2, 1)): (400_000, 1, 0, False),
+            (2, date(2025, 12, 1)): (200_000, 1, 10_000, True),
+            (2, date(2026, 1, 1)): (10_000, 1, 0, False)}
+        sales = SalesService(db, lambda: now, user="t")
+        sales.save(_order(1, date(2026, 1, 9), "7"))
+        assert assert_kept(db)[1][(1, date(2025, 12, 1))] == (150_000, 2, 700, False)
+    finally:
+        db.close()
+
+
 def test_the_agendas_planner_setting_ends_with_its_read(db: Database, engine: str) -> None:
-    """The agenda asks PostgreSQL to cost page reads as memory reads
-    (care_repo.plan_for_cached_rows) for its own read only: the next
-    transaction on the same connection plans with the server's setting."""
+    """The agenda asks PostgreSQL to cost page reads as memory reads and to
+    start no parallel workers (care_repo.plan_for_cached_rows) for its own
+    read only: the next transaction on the same connection plans with the
+    server's settings."""
     from desktop_crm.services.agenda import AgendaService
     from desktop_crm.storage import care_repo
 
+    names = ("random_page_cost", "max_parallel_workers_per_gather")
+
+    def settings(s: Any) -> list[str]:
+        return [str(s.execute(text(f"SHOW {name}")).scalar()) for name in names]
+
     with db.read() as s:
-        before = None if engine == "sqlite" else s.execute(
-            text("SHOW random_page_cost")).scalar()
+        before = None if engine == "sqlite" else settings(s)
         care_repo.plan_for_cached_rows(s)
         if engine == "postgresql":
-            assert float(s.execute(text("SHOW random_page_cost")).scalar()) == \
-                care_repo.CACHED_PAGE_COST
+            assert settings(s) == [str(care_repo.CACHED_PAGE_COST), "0"] != before
     AgendaService(db, lambda: FIXED_NOW).agenda(30)
+    AgendaService(db, lambda: FIXED_NOW).due_today()
     if engine == "postgresql":
         with db.read() as s:
-            assert s.execute(text("SHOW random_page_cost")).scalar() == before
+            assert settings(s) == before

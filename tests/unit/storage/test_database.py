@@ -31,6 +31,7 @@ from desktop_crm.storage.database import (
 from desktop_crm.storage.models import (
     EXPRESSION_INDEXES,
     FTS_TABLE,
+    POSTGRESQL_INCLUDE,
     POSTGRESQL_WHERE,
     Base,
     Client,
@@ -227,6 +228,10 @@ def test_the_models_partial_indexes_have_the_engines_condition(db: Database, eng
         # the same condition (PostgreSQL writes its own spelling back: compare words)
         words = set(re.findall(r"[a-z_]+", declared.split(" WHERE ", 1)[1].lower()))
         assert words <= set(re.findall(r"[a-z_]+", made[name].split(" WHERE ", 1)[1].lower()))
+    for name, columns in POSTGRESQL_INCLUDE.items():  # PostgreSQL's also hold these
+        declared = str(CreateIndex(indexes[name]).compile(dialect=db.engine.dialect))
+        held = f"INCLUDE ({', '.join(columns)})"
+        assert (held in declared) == (held in made[name]) == (engine == "postgresql"), name
 
 
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
