@@ -29,6 +29,13 @@ from desktop_crm.storage.models import Client, ComplaintRow, InteractionRow, Ord
 from desktop_crm.storage.order_repo import WON_VALUES
 
 
+# Rows fetched this many at a time, not all at once: on PostgreSQL a
+# server-side cursor (psycopg otherwise holds the whole result in libpq's
+# memory next to the Python objects made of it: about 200 MB more for the
+# trend of 100,000 clients).
+STREAMED = {"yield_per": 10_000}
+
+
 def _live(owner: str | None) -> Any:
     cond = Client.deleted_at.is_(None)
     return cond if owner is None else and_(cond, Client.owner == owner)
@@ -165,7 +172,8 @@ def monthly_sales(session: Session, start: date, end: date, owner: str | None = 
     live = live_clients(session, owner)
     first = {cid: day for cid, day in session.execute(
         select(OrderRow.client_id, func.min(OrderRow.ordered_on))
-        .where(OrderRow.status.in_(WON_VALUES)).group_by(OrderRow.client_id)) if cid in live}
+        .where(OrderRow.status.in_(WON_VALUES)).group_by(OrderRow.client_id),
+        execution_options=STREAMED) if cid in live}
     key = _month_key(session)
     cny = OrderRow.currency == DEFAULT_CURRENCY
     months: dict[tuple[int, date], tuple[int, int, int]] = defaultdict(lambda: (0, 0, 0))
@@ -175,7 +183,7 @@ def monthly_sales(session: Session, start: date, end: date, owner: str | None = 
                    func.sum(case((cny, OrderRow.amount_cents), else_=0)))
             .where(OrderRow.status.in_(WON_VALUES), OrderRow.ordered_on >= start,
                    OrderRow.ordered_on <= end)
-            .group_by(OrderRow.client_id, key)):
+            .group_by(OrderRow.client_id, key), execution_options=STREAMED):
         if cid in live:
             year, mon = str(month).split("-")
             months[(cid, date(int(year), int(mon), 1))] = (int(n), int(cny_n), int(cents))
