@@ -28,7 +28,6 @@ from desktop_crm.storage import dialect
 from desktop_crm.storage.models import Client, ComplaintRow, InteractionRow, OrderRow
 from desktop_crm.storage.order_repo import WON_VALUES
 
-
 # Rows fetched this many at a time, not all at once: on PostgreSQL a
 # server-side cursor (psycopg otherwise holds the whole result in libpq's
 # memory next to the Python objects made of it: about 200 MB more for the
