@@ -234,28 +234,6 @@ def explain(db: Database, service: AgendaService) -> None:
         raw.close()
 
 
-def statements(db: Database, fn: Callable[[], Any]) -> dict[str, int]:
-    """How many statements one call of ``fn`` executes, and in how many
-    transactions (connections taken from the pool): on a server each is a
-    round trip, each transaction about three more."""
-    counted = Counter[str]()
-
-    def statement(*_args: Any) -> None:
-        counted["statements"] += 1
-
-    def checkout(*_args: Any) -> None:
-        counted["transactions"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", statement)
-    event.listen(db.engine.pool, "checkout", checkout)
-    try:
-        fn()
-    finally:
-        event.remove(db.engine.pool, "checkout", checkout)
-        event.remove(db.engine, "before_cursor_execute", statement)
-    return dict(counted)
-
-
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load {one:.1f} {five:.1f} {fifteen:.1f} on {os.cpu_count()} cores"
@@ -299,7 +277,7 @@ def step(name: str, target: str, runs: int, naive_runs: int) -> dict[str, Any]:
             return repeated(lambda: service.agenda(30), runs)
         if name == "today":
             found = repeated(service.due_today, runs)
-            found.update(statements(db, service.due_today))
+            found.update(report.statements(db.engine, service.due_today))
             with db.read() as s:
                 own = care_repo.longest_own_reminder(s)
             lead = max([own, *service.settings().remind_days.values()])

@@ -86,22 +86,11 @@ def step(target: str, opens: int, profile: str) -> dict[str, Any]:
     # what one opening executes: statements, and transactions (connections
     # taken from the pool); on a server each is a round trip, each
     # transaction about three more
-    from sqlalchemy import event
+    def warm_again() -> None:
+        for row in rows[:WARM]:  # the warm-up's clients again: the timed ones stay unopened
+            open_row(row)
 
-    counted = {"statements": 0, "transactions": 0}
-
-    def statement(*_args: Any) -> None:
-        counted["statements"] += 1
-
-    def checkout(*_args: Any) -> None:
-        counted["transactions"] += 1
-
-    event.listen(db.engine, "before_cursor_execute", statement)
-    event.listen(db.engine.pool, "checkout", checkout)
-    for row in rows[:WARM]:  # the warm-up's clients again: the timed ones stay unopened
-        open_row(row)
-    event.remove(db.engine.pool, "checkout", checkout)
-    event.remove(db.engine, "before_cursor_execute", statement)
+    counted = report.statements(db.engine, warm_again)
     per_open = {k: v / WARM for k, v in counted.items()}
     profiler = None
     if profile:

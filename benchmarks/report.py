@@ -16,6 +16,7 @@ import os
 import resource
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -127,3 +128,27 @@ def child(script: Path, *argv: str | Path, env: dict[str, str] | None = None) ->
                          f"{out.stdout}{out.stderr}")
     result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
+
+
+def statements(engine: Any, fn: Callable[[], Any]) -> dict[str, int]:
+    """How many statements one call of ``fn`` executes on ``engine``, and in
+    how many transactions (connections taken from its pool): on a server
+    each statement is a round trip, each transaction about three more."""
+    from sqlalchemy import event
+
+    counted = {"statements": 0, "transactions": 0}
+
+    def statement(*_args: Any) -> None:
+        counted["statements"] += 1
+
+    def checkout(*_args: Any) -> None:
+        counted["transactions"] += 1
+
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine.pool, "checkout", checkout)
+    try:
+        fn()
+    finally:
+        event.remove(engine.pool, "checkout", checkout)
+        event.remove(engine, "before_cursor_execute", statement)
+    return counted
