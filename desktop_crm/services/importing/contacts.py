@@ -32,7 +32,7 @@ from desktop_crm.domain.enums import ClientKind
 from desktop_crm.domain.import_mapping import ERROR, WARNING, RowProblem
 from desktop_crm.i18n import _
 from desktop_crm.services.contacts import HISTORY_FIELD
-from desktop_crm.services.importing.errors import ImportFileError, MissingColumnError
+from desktop_crm.services.importing.errors import ImportFileError, MissingColumnError, no_data_rows
 from desktop_crm.services.importing.readers import read_file
 from desktop_crm.services.importing.service import (
     CREATE,
@@ -105,7 +105,7 @@ def open_contacts(path: Path | str, sheet: str | None = None) -> ImportSource:
     headers = im.header_names(rows, found)
     source = ImportSource(table, found, headers, ci.suggest_mapping(headers), CONTACTS)
     if source.data_count == 0:
-        raise ImportFileError(_("{path} has a header row but no data rows", path=path.name))
+        raise no_data_rows(path, table.format)
     return source
 
 

@@ -51,7 +51,7 @@ from desktop_crm.domain.vcard_detail import apply_detail
 from desktop_crm.i18n import _, ngettext
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.importing import collector, contact_layouts
-from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError
+from desktop_crm.services.importing.errors import ImportFileError, NoNameColumnError, no_data_rows
 from desktop_crm.services.importing.packed import NewCards, Packed, pack, unpack
 from desktop_crm.services.importing.readers import read_file
 from desktop_crm.services.importing.table import SourceTable
@@ -173,7 +173,7 @@ def open_source(path: Path | str, sheet: str | None = None,
     if source.data_count == 0:
         if table.format == "vcf":
             raise ImportFileError(_("{path} contains no contacts", path=path.name))
-        raise ImportFileError(_("{path} has a header row but no data rows", path=path.name))
+        raise no_data_rows(path, table.format)
     return source
 
 

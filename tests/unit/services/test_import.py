@@ -486,6 +486,9 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
     files["empty.vcf"] = tmp_path / "empty.vcf"
     files["empty.vcf"].write_text("BEGIN:VCARD\nVERSION:3.0\nEND:VCARD\n", encoding="utf-8")
     files["blank.xlsx"] = _xlsx(tmp_path / "blank.xlsx", [])
+    # a note saved with a workbook's name: read as text (the bytes decide), one line
+    files["text.xlsx"] = tmp_path / "text.xlsx"
+    files["text.xlsx"].write_text("客户名单 2026\n", encoding="utf-8")
     return files
 
 
@@ -500,6 +503,7 @@ BAD_MESSAGES = {
     "docs.xlsx": "not a spreadsheet",
     "empty.vcf": "contains no contacts",
     "blank.xlsx": "is empty",
+    "text.xlsx": "is not a workbook: it holds plain text",
 }
 
 
