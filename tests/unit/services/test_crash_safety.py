@@ -34,6 +34,7 @@ import pytest
 
 from desktop_crm.services.demo import generate
 from desktop_crm.storage.database import Database
+from tests.children import child_env
 
 # child processes killed again and again over databases of hundreds of clients
 pytestmark = [pytest.mark.slow,
@@ -128,7 +129,7 @@ class Warm:
         command = [sys.executable, str(HELPER), "warm", *(["--phases"] if phases else []),
                    "--", *map(str, argv)]
         self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+                                     stderr=subprocess.PIPE, text=True, env=child_env())
 
     def go(self) -> float:
         """Wait until the child is ready, start it; returns the start time."""
@@ -494,7 +495,8 @@ def test_an_export_killed_just_before_its_rename_keeps_the_previous_file(
     previous = out.read_bytes()
     child = subprocess.run([sys.executable, str(HELPER), "kill-before-rename", str(out), "--",
                             "export", "xlsx", str(out), "--db", str(export_case.db),
-                            "--lang", "en"], capture_output=True, text=True, timeout=120)
+                            "--lang", "en"], capture_output=True, text=True, timeout=120,
+                           env=child_env())
     assert child.returncode == -signal.SIGKILL, \
         f"the export never renamed a finished file onto {out.name}:\n{child.stderr}"
     assert out.read_bytes() == previous
@@ -510,7 +512,7 @@ def test_a_temporary_file_of_a_killed_export_is_removed_by_the_next_one(
     out = tmp_path / "clients.xlsx"
     subprocess.run([sys.executable, str(HELPER), "kill-before-rename", str(out), "--",
                     "export", "xlsx", str(out), "--db", str(export_case.db), "--lang", "en"],
-                   capture_output=True, text=True, timeout=120)
+                   capture_output=True, text=True, timeout=120, env=child_env())
     stale = _leftovers(tmp_path, set())
     an_hour_ago = time.time() - 3600
     for name in stale:
