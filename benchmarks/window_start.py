@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -38,7 +39,9 @@ def main() -> None:
     else:
         from desktop_crm.app import create_window
 
-        settings = QSettings(tempfile.mktemp(suffix=".ini"), QSettings.Format.IniFormat)
+        # the window's settings in a folder of this run's, removed before the exit
+        folder = tempfile.mkdtemp(prefix="crm-window-start-")
+        settings = QSettings(os.path.join(folder, "settings.ini"), QSettings.Format.IniFormat)
         if "--tab" in sys.argv:
             settings.setValue("window/tab", sys.argv[sys.argv.index("--tab") + 1])
         window = create_window(db_path, "zh", settings)  # type: ignore[assignment]
@@ -64,6 +67,8 @@ def main() -> None:
 
     print(json.dumps({"peak_mb": report.peak_mb(), "cpu_s": cpu,
                       "main_cpu_s": main_cpu}), flush=True)
+    if not bare:
+        shutil.rmtree(folder, ignore_errors=True)
     os._exit(0)
 
 
