@@ -121,13 +121,13 @@ class AgendaService:
     def settings(self) -> CareSettings:
         with self.db.read() as s:
             stored = repo.get_setting(s, SETTINGS_KEY)
-        return CareSettings.from_dict(stored) if isinstance(stored, dict) else CareSettings()
+        return _care_settings(stored)
 
     def churn_settings(self) -> ChurnSettings:
         """The thresholds of the churn warnings (defaults until saved)."""
         with self.db.read() as s:
             stored = repo.get_setting(s, churn.SETTINGS_KEY)
-        return ChurnSettings.from_dict(stored) if isinstance(stored, dict) else ChurnSettings()
+        return _churn_settings(stored)
 
     def save_settings(self, settings: CareSettings,
                       churn_settings: ChurnSettings | None = None) -> None:
@@ -180,16 +180,14 @@ class AgendaService:
             own = repo.longest_own_reminder(s)
             stored = repo.get_settings(s, (SETTINGS_KEY, churn.SETTINGS_KEY))
             care, warnings = stored.get(SETTINGS_KEY), stored.get(churn.SETTINGS_KEY)
-            settings = (CareSettings.from_dict(care) if isinstance(care, dict)
-                        else CareSettings())
+            settings = _care_settings(care)
             lead = max([own, *settings.remind_days.values()])
             end = today + timedelta(days=lead)
             builder = _Builder(settings, today, end,
                                today - timedelta(days=settings.overdue_days), True,
                                set(AgendaKind), self.owner_for(mine), due_on=today,
                                own_lead=own)
-            builder.churn = (ChurnSettings.from_dict(warnings) if isinstance(warnings, dict)
-                             else ChurnSettings())
+            builder.churn = _churn_settings(warnings)
             builder.today = self.today()
             repo.plan_for_cached_rows(s)
             builder.collect(s)
@@ -298,16 +296,23 @@ class AgendaService:
                 repo.remove_done(s, receipt.done_id)
 
 
+def _care_settings(stored: object) -> CareSettings:
+    """The care settings stored (defaults where none, or not a mapping)."""
+    return CareSettings.from_dict(stored) if isinstance(stored, dict) else CareSettings()
+
+
+def _churn_settings(stored: object) -> ChurnSettings:
+    """The churn thresholds stored (defaults where none, or not a mapping)."""
+    return ChurnSettings.from_dict(stored) if isinstance(stored, dict) else ChurnSettings()
+
+
 def missed_items(s: Session, today: date) -> list[AgendaItem]:
     """Everyone's items the agenda shows as overdue on ``today``, read in the
     session ``s`` (the demo's upkeep, inside its own transaction)."""
-    stored = repo.get_setting(s, SETTINGS_KEY)
-    settings = CareSettings.from_dict(stored) if isinstance(stored, dict) else CareSettings()
-    stored = repo.get_setting(s, churn.SETTINGS_KEY)
+    settings = _care_settings(repo.get_setting(s, SETTINGS_KEY))
     builder = _Builder(settings, today, today, today - timedelta(days=settings.overdue_days),
                        True, set(AgendaKind), None)
-    builder.churn = (ChurnSettings.from_dict(stored) if isinstance(stored, dict)
-                     else ChurnSettings())
+    builder.churn = _churn_settings(repo.get_setting(s, churn.SETTINGS_KEY))
     builder.today = today
     builder.collect(s)
     return [i for i in builder.items() if i.is_overdue(today)]

@@ -584,10 +584,13 @@ def delete_many(session: Session, interaction_ids: Sequence[int]) -> None:
 
 def get_setting(session: Session, key: str) -> Any:
     row = session.get(SettingRow, key)
-    if row is None:
-        return None
+    return None if row is None else _decoded(row.value)
+
+
+def _decoded(value: str) -> Any:
+    """A stored setting's value, or None where it does not read as JSON."""
     try:
-        return json.loads(row.value)
+        return json.loads(value)
     except ValueError:
         return None
 
@@ -595,14 +598,10 @@ def get_setting(session: Session, key: str) -> Any:
 def get_settings(session: Session, keys: Sequence[str]) -> dict[str, Any]:
     """``get_setting`` of each of ``keys`` in one query: key -> value, for
     the keys stored with a value that reads."""
-    found = {}
-    for key, value in session.execute(select(SettingRow.key, SettingRow.value)
-                                      .where(SettingRow.key.in_(keys))):
-        try:
-            found[key] = json.loads(value)
-        except ValueError:
-            continue
-    return found
+    rows = session.execute(select(SettingRow.key, SettingRow.value)
+                           .where(SettingRow.key.in_(keys)))
+    return {key: decoded for key, value in rows
+            if (decoded := _decoded(value)) is not None}
 
 
 def set_setting(session: Session, key: str, value: Any) -> None:
