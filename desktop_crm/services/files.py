@@ -32,6 +32,7 @@ import errno
 import glob
 import os
 import secrets
+import shutil
 import stat
 import sys
 import time
@@ -118,6 +119,35 @@ def remove_stale_parts(path: Path, now: float | None = None) -> list[Path]:
                 removed.append(candidate)
         except OSError:
             continue  # gone already, or not ours to remove
+    return removed
+
+
+def remove_stale_folders(parent: Path, prefix: str, now: float | None = None) -> list[Path]:
+    """Remove the temporary folders named ``prefix`` + a ``tempfile`` suffix
+    (8 letters, digits or underscores) in ``parent`` that a killed process left
+    behind (an export killed mid-way skips its cleanup, and the workbook's
+    sheets wait there uncompressed: hundreds of MB at 100,000 clients). Only a
+    folder whose own entries are all untouched for STALE_SECONDS goes, so an
+    export still running elsewhere keeps its files; one that is not ours to
+    remove stays. Returns what was removed."""
+    now = time.time() if now is None else now
+    removed = []
+    for folder in parent.glob(f"{glob.escape(prefix)}*"):
+        suffix = folder.name[len(prefix):]
+        if len(suffix) != 8 or not all(c.isascii() and (c.isalnum() or c == "_")
+                                       for c in suffix):
+            continue
+        try:
+            if folder.is_symlink() or not folder.is_dir():
+                continue
+            touched = max([folder.stat().st_mtime]
+                          + [entry.stat().st_mtime for entry in folder.iterdir()])
+            if now - touched <= STALE_SECONDS:
+                continue
+            shutil.rmtree(folder)
+        except OSError:
+            continue  # gone already, or not ours to remove
+        removed.append(folder)
     return removed
 
 

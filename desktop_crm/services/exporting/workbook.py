@@ -47,7 +47,7 @@ from desktop_crm.services.exporting.sheet_profile import ProfileSheet
 from desktop_crm.services.exporting.sheet_sales import SalesSheet
 from desktop_crm.services.exporting.summary import Headline, Tally, month_start, write_summary
 from desktop_crm.services.exporting.texts import Texts
-from desktop_crm.services.files import atomic_file
+from desktop_crm.services.files import atomic_file, remove_stale_folders
 from desktop_crm.services.loyalty import LoyaltyService
 from desktop_crm.storage import contact_repo, identity_repo
 from desktop_crm.storage.database import Database
@@ -57,6 +57,7 @@ HEADLINE_CARE_DAYS = 30
 COMPLAINT_MONTHS = 12
 Progress = Callable[[int, int], None]
 COPY_CHUNK = 1 << 20
+TMP_PREFIX = "desktop-crm-export-"
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ def write_workbook(db: Database, path: Path, *, lang: str, include_confidential:
         origin = identity_repo.database_uuid(s)
     ids = pages.client_ids(db, client_ids)
     wanted = set(ids) if client_ids is not None else None
-    with tempfile.TemporaryDirectory(prefix="desktop-crm-export-",
+    remove_stale_folders(Path(tempfile.gettempdir()), TMP_PREFIX)  # of killed exports
+    with tempfile.TemporaryDirectory(prefix=TMP_PREFIX,
                                      ignore_cleanup_errors=True) as tmpdir, \
             (Path(tmpdir) / "package.xlsx").open("w+b") as package:
         book = Book.create(package, tmpdir)

@@ -17,6 +17,7 @@ from desktop_crm.services.files import (
     OutputRefusedError,
     atomic_file,
     protected_output,
+    remove_stale_folders,
     remove_stale_parts,
     write_atomically,
 )
@@ -64,6 +65,33 @@ def test_stale_temporary_files_of_the_same_name_are_removed_and_nothing_else(
         p.name for p in (fresh, other_name, not_ours))
     write_atomically(out, b"new")  # the next write cleans up the same way
     assert out.read_bytes() == b"new"
+
+
+def test_stale_temporary_folders_of_killed_exports_are_removed_and_nothing_else(
+        tmp_path: Path) -> None:
+    def folder(name: str, *, age: float, file_age: float | None = None) -> Path:
+        path = tmp_path / name
+        path.mkdir()
+        part = path / "sheet1.xml"
+        part.write_bytes(b"<row>client data</row>")
+        old = time.time() - age
+        os.utime(part, (old, old) if file_age is None else
+                 (time.time() - file_age,) * 2)
+        os.utime(path, (old, old))
+        return path
+
+    stale = folder("desktop-crm-export-ab12_x9z", age=STALE_SECONDS + 60)
+    running = folder("desktop-crm-export-cd34efgh", age=STALE_SECONDS + 60, file_age=5)
+    fresh = folder("desktop-crm-export-ij56klmn", age=10)
+    not_ours = folder("desktop-crm-export-backup-2026", age=STALE_SECONDS + 60)
+    other = folder("other-tool-ab12_x9z", age=STALE_SECONDS + 60)
+    a_file = tmp_path / "desktop-crm-export-op78qrst"
+    a_file.write_bytes(b"x")
+    os.utime(a_file, (time.time() - STALE_SECONDS - 60,) * 2)
+
+    assert remove_stale_folders(tmp_path, "desktop-crm-export-") == [stale]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in (running, fresh, not_ours, other, a_file))
 
 
 @pytest.mark.sqlite_only("about the database file, its journal files and backups folder")

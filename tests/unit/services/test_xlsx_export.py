@@ -9,7 +9,9 @@ import csv
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,7 +32,7 @@ from desktop_crm.services.evaluations import EvaluationService
 from desktop_crm.services.exporting import export_xlsx, summary, texts
 from desktop_crm.services.exporting.cells import Column, is_risky
 from desktop_crm.services.exporting.sheet import Book, SheetWriter
-from desktop_crm.services.files import ExportError
+from desktop_crm.services.files import STALE_SECONDS, ExportError
 from desktop_crm.services.stats import stats
 from desktop_crm.storage.database import Database
 
@@ -404,3 +406,27 @@ def test_page_cards_equal_the_card_the_window_opens(db: Database, book: dict[str
     ids = list(book.values())
     loaded = [c.card for page in pages.client_pages(db, ids, size=3) for c in page]
     assert loaded == [clients.get(i) for i in ids]
+
+
+def test_an_export_removes_what_a_killed_export_left_in_the_temporary_folder(
+        db: Database, book: dict[str, int], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    killed = temp / "desktop-crm-export-k1ll3d_x"  # as TemporaryDirectory names it
+    killed.mkdir()
+    (killed / "package.xlsx").write_bytes(b"PK half a workbook")
+    old = time.time() - STALE_SECONDS - 60
+    for path in (killed / "package.xlsx", killed):
+        os.utime(path, (old, old))
+    running = temp / "desktop-crm-export-runn1ng_"  # another export, still writing
+    running.mkdir()
+    (running / "sheet1.xml").write_bytes(b"<row/>")
+    os.utime(running, (old, old))
+
+    export(db, tmp_path / "out.xlsx")
+
+    assert load_workbook(tmp_path / "out.xlsx", read_only=True).sheetnames
+    assert not killed.exists()
+    assert sorted(p.name for p in temp.iterdir()) == [running.name]  # its own is gone too
