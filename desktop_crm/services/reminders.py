@@ -103,18 +103,20 @@ class ReminderSchedule:
         """When ``day``'s reminders are announced."""
         return datetime.combine(day, self.reminder_time)
 
-    def due_now(self, now: datetime, *, starting: bool = False) -> list[AgendaItem]:
-        """The items to announce at ``now``: on the Today list, their reminder
-        time passed (or the app is ``starting``), not announced yet today.
-        They are remembered as announced."""
+    def due_now(self, now: datetime, *, starting: bool = False,
+                listed: Sequence[AgendaItem] | None = None) -> list[AgendaItem]:
+        """The items to announce at ``now``: on the Today list (``listed``:
+        that list as read already for ``now``'s day), their reminder time
+        passed (or the app is ``starting``), not announced yet today. They
+        are remembered as announced."""
         today = now.date()
         if not starting and now < self.reminder_at(today):
             return []  # nothing can be new before the day's reminder time
         day, announced = self.store.load()
         if day != today:
             announced = set()
-        fresh = [i for i in self.due_items(today)
-                 if i.can_be_done and item_key(i) not in announced]
+        items = self.due_items(today) if listed is None else listed
+        fresh = [i for i in items if i.can_be_done and item_key(i) not in announced]
         if fresh or day != today:
             self.store.save(today, announced | {item_key(i) for i in fresh})
         return fresh
