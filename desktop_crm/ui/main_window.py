@@ -64,8 +64,9 @@ CHECK_POLL_MS = 25
 EXPOSE_POLL_MS = 5
 EXPOSE_POLLS = 60
 # the tray's first announcements wait this long after Today was filled, so
-# that Today paints first
-REMINDERS_AFTER_MS = 100
+# that Today paints first (at 100,000 clients they go through tens of
+# thousands of items)
+REMINDERS_AFTER_MS = 1000
 TAB_KEY = "window/tab"  # the tab the window was closed on: it opens on it next time
 EXPORT_DAYS = 365  # the .ics file covers the coming year
 # The tabs, in their order: attribute, title, the list | details splitter's
