@@ -291,7 +291,8 @@ class MainWindow(QMainWindow):
                 self.on_screen.emit()
             return
         self._started = True
-        self.repaint()  # "Loading…" on screen now, not after the read
+        if not self._said_on_screen:  # (a start's window said "Loading…" already)
+            self.repaint()  # "Loading…" on screen now, not after the read
         start = self.tabs.currentWidget()
         clients = self.built("clients")
         if clients is not None:  # built at the start (it is current): its list first

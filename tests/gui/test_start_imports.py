@@ -18,7 +18,8 @@ import pytest
 from desktop_crm.services.demo import generate
 from desktop_crm.storage.database import Database
 
-BEHIND_A_MENU = ("openpyxl", "icalendar", "vobject", "PIL", "pillow_heif")
+BEHIND_A_MENU = ("openpyxl", "icalendar", "vobject", "PIL", "pillow_heif",
+                 "desktop_crm.ui.care.done_dialog")  # Today's "Mark as done…" dialog
 HIDDEN_TABS = ("desktop_crm.ui.clients.tab", "desktop_crm.ui.clients.editor",
                "desktop_crm.ui.evaluation.tab", "desktop_crm.ui.care.tab",
                "desktop_crm.ui.complaints.tab", "desktop_crm.ui.loyalty.tab")
