@@ -4,9 +4,10 @@ what happened as it happens, so that the parent can time each line from the
 moment it spawned this process:
 
 - "shown": the window is shown and has painted once (``grab`` forces one
-  full paint, including the visible rows);
-- "today filled": Today lists the day's agenda (it fills right after the
-  window shows) and has painted again;
+  full paint, including the visible rows): the app's window paints itself
+  saying "Loading…" before its database is opened (``AppWindow.start``);
+- "today filled": the database opened, Today lists the day's agenda (it
+  fills right after) and has painted again;
 - last, a JSON object with this process's peak memory and the CPU seconds
   it (and its main thread alone) had used when Today was filled.
 
@@ -30,32 +31,36 @@ import time
 
 def main() -> None:
     db_path, bare = sys.argv[1], "--bare" in sys.argv
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QEventLoop, QSettings
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     app = QApplication(sys.argv[:1])
     if bare:
         window = QMainWindow()
     else:
-        from desktop_crm.app import create_window
+        from desktop_crm.app import AppWindow, choose_language, pause_collector_for_start
 
+        pause_collector_for_start()
         # the window's settings in a folder of this run's, removed before the exit
         folder = tempfile.mkdtemp(prefix="crm-window-start-")
         settings = QSettings(os.path.join(folder, "settings.ini"), QSettings.Format.IniFormat)
         if "--tab" in sys.argv:
             settings.setValue("window/tab", sys.argv[sys.argv.index("--tab") + 1])
-        window = create_window(db_path, "zh", settings)  # type: ignore[assignment]
+        choose_language("zh", settings)
+        # as ``desktop-crm`` starts it: the window shows saying "Loading…" and
+        # opens the database once on screen, then reads Today
+        keeper = AppWindow(app, db_path, settings, None)
+        keeper.start()
+        window = keeper.window
     window.show()
     # one full paint, including the visible rows, before the event loop runs
-    # what the window left for its first turn (Today's fill)
+    # what the window left for its first turn (opening the database, Today's fill)
     window.grab()
     print("shown", flush=True)
-    today = getattr(window, "today", None)
-    if today is not None and not getattr(today, "loaded", True):
-        loop = QEventLoop()
-        today.count_changed.connect(loop.quit)
-        QTimer.singleShot(60_000, loop.quit)  # never wait forever
-        loop.exec()
+    if not bare:
+        deadline = time.monotonic() + 60  # never wait forever
+        while not (window.attached and window.today.loaded) and time.monotonic() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 100)
     app.processEvents()
     window.grab()  # painted again, Today with its rows
     print("today filled", flush=True)

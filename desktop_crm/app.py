@@ -122,6 +122,68 @@ class AppWindow:
         self.app, self.path, self.settings, self.user = app, path, settings, user
         self.window: Any = None
 
+    def start(self) -> None:
+        """Show the window at once, its tabs and menus painted with Today (or
+        the tab it was closed on) saying "Loading…", and open the database
+        once it is on screen (``_open_shown``): SQLAlchemy, the models, the
+        services and the migrations load after the first paint. What opening
+        says (a file locked by another program, a migration and its backup,
+        a damaged file and the restore offer) is said over that window; when
+        nothing could be opened, the window closes and the app ends (exit
+        code 2)."""
+        from desktop_crm.ui.main_window import MainWindow
+
+        window = MainWindow(None, self.settings, user=self.user)  # type: ignore[arg-type]
+        window.on_screen.connect(self._open_shown)
+        self._watch(window)
+        window.show()
+
+    def _open_shown(self) -> None:
+        from desktop_crm.storage.database import DatabaseDamagedError
+        from desktop_crm.ui.backups import open_or_recover
+
+        window = self.window
+        db = open_or_recover(None, self.path, create=True, check_later=True)  # type: ignore[arg-type]
+        if db is None:
+            self._give_up(window)
+            return
+        try:
+            window.attach(db)
+        except Exception as exc:
+            _end_start_pause()
+            self._drop(window)
+            try:
+                db.finish_check()  # raises DatabaseDamagedError when that is the cause
+            except DatabaseDamagedError:
+                again = open_or_recover(None, self.path)  # type: ignore[arg-type]
+                if again is None or not self.open(again):
+                    self._not_opened()
+                return
+            self._not_opened()  # the app ends once the error was shown
+            raise exc
+        _end_pause_when_filled(window)
+        self._started(window)
+
+    def _drop(self, window: Any) -> None:
+        """Close ``window`` for good, without ending the app."""
+        self.window = None
+        window.closed.disconnect(self.app.quit)
+        if window.attached:
+            window.reminders.hide()
+        window.hide()
+        window.deleteLater()
+
+    def _give_up(self, window: Any) -> None:
+        _end_start_pause()
+        self._drop(window)
+        self._not_opened()
+
+    def _not_opened(self) -> None:
+        from desktop_crm.storage.database import shown_url
+
+        print(f"desktop-crm: {shown_url(str(self.path))} was not opened", file=sys.stderr)
+        self.app.exit(2)
+
     def open(self, db: object) -> bool:
         """Build and show the window over ``db``; False when nothing was opened."""
         from desktop_crm.storage.database import DatabaseDamagedError
@@ -140,7 +202,11 @@ class AppWindow:
         return True
 
     def _show(self, window: Any) -> None:
-        from PySide6.QtCore import QTimer
+        self._watch(window)
+        window.show()
+        self._started(window)
+
+    def _watch(self, window: Any) -> None:
         from PySide6.QtWidgets import QApplication
 
         from desktop_crm.ui.stop_signals import quit_on_stop_signals
@@ -151,19 +217,22 @@ class AppWindow:
         QApplication.setQuitOnLastWindowClosed(False)
         window.closed.connect(self.app.quit)
         window.check_failed.connect(self._check_failed)
-        window.show()
-        window.reminders.start()
+        quit_on_stop_signals(window, window.quit)
+
+    def _started(self, window: Any) -> None:
+        """The window has its database: reminders and the daily backups."""
+        from PySide6.QtCore import QTimer
+
+        window.start_reminders()  # once Today is filled, with its list
         QTimer.singleShot(3000, window, window.backup_if_due)
         hourly = QTimer(window)
         hourly.timeout.connect(window.backup_if_due)
         hourly.start(60 * 60 * 1000)
-        quit_on_stop_signals(window, window.quit)
 
     def _check_failed(self, _error: Exception) -> None:
         """The file failed the check that ran while the window showed: nothing
         was written to it (writes wait for the check). Close the window and
         go the way of a file found damaged on open."""
-        from desktop_crm.storage.database import shown_url
         from desktop_crm.ui.backups import open_or_recover
 
         old, self.window = self.window, None
@@ -173,8 +242,7 @@ class AppWindow:
         old.deleteLater()
         db = open_or_recover(None, self.path)  # type: ignore[arg-type]
         if db is None or not self.open(db):
-            print(f"desktop-crm: {shown_url(str(self.path))} was not opened", file=sys.stderr)
-            self.app.exit(2)
+            self._not_opened()
 
 
 def install_error_dialog() -> None:
@@ -211,17 +279,18 @@ def install_error_dialog() -> None:
 def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     """Open the window; returns the process exit code.
 
-    A damaged database is not opened: the user sees what is wrong and may
-    restore the newest good backup. Once the window shows, a daily backup is
-    made when due (and checked every hour); on exit, a backup is made.
+    The window shows first, saying "Loading…", and opens the database once on
+    screen (``AppWindow.start``). A damaged database is not opened: the user
+    sees what is wrong and may restore the newest good backup. Once the
+    database is open, a daily backup is made when due (and checked every
+    hour); on exit, a backup is made.
     """
     pause_collector_for_start()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from desktop_crm.i18n import language
-    from desktop_crm.storage.database import default_db_path, shown_url
-    from desktop_crm.ui.backups import open_or_recover
+    from desktop_crm.storage.places import default_db_path
     from desktop_crm.ui.qt_translations import install_qt_translations
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -239,13 +308,10 @@ def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     install_qt_translations(language())
     path = db_arg or default_db_path()
     shown = AppWindow(app, path, settings, user)
-    db = open_or_recover(None, path, create=True, check_later=True)
-    if db is None or not shown.open(db):
-        print(f"desktop-crm: {shown_url(str(path))} was not opened", file=sys.stderr)
-        return 2
+    shown.start()
     code = app.exec()
     window = shown.window  # another one when the first failed the check
-    if window is not None:
+    if window is not None and window.attached:
         window.backup_on_exit()
         window.db.close()
     return int(code)

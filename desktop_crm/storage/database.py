@@ -34,6 +34,7 @@ from desktop_crm.storage.integrity import (
     is_damage,
     is_full,
 )
+from desktop_crm.storage.places import default_db_path as default_db_path  # its old home
 from desktop_crm.storage.portable_files import create_new
 from desktop_crm.storage.snapshot import BackupReason, copy_database, new_backup_path
 
@@ -239,12 +240,6 @@ def head_tables() -> frozenset[str]:
     from desktop_crm.storage.models import FTS_TABLE, Base
 
     return frozenset({*Base.metadata.tables, FTS_TABLE, "alembic_version"})
-
-
-def default_db_path() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("desktop-crm", appauthor=False)) / "clients.db"
 
 
 # the driver of a PostgreSQL URL that names none: psycopg 3, which the [postgres]

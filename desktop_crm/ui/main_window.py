@@ -8,57 +8,52 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from desktop_crm import __version__
 from desktop_crm.i18n import LANGUAGES, N_, _, language, ngettext, set_language
 from desktop_crm.services.autostart import Autostart
-from desktop_crm.services.backup import (
-    BackupReason,
-    backup,
-    backup_if_due,
-    server_backups_line,
-)
 from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.files import ExportError
-from desktop_crm.services.registry import Services
-from desktop_crm.services.reminders import DueCount, ReminderSchedule
 from desktop_crm.storage import held_files
-from desktop_crm.storage.database import Database, DatabaseError, shown_url
 from desktop_crm.ui.app_icon import app_icon
 from desktop_crm.ui.changes import Changes, TabPage, client_ids
-from desktop_crm.ui.menu_keys import NEW_COMPLAINT, SCAN_CARD
+from desktop_crm.ui.menu_keys import NEW_COMPLAINT, SCAN_CARD, SETTINGS
 from desktop_crm.ui.operations import Operation, show_error
 from desktop_crm.ui.owner_scope import ScopeMemory
 from desktop_crm.ui.qt_translations import install_qt_translations
-from desktop_crm.ui.settings_dialog import SHORTCUT as SETTINGS_SHORTCUT
-from desktop_crm.ui.settings_dialog import SettingsDialog, stored_user_name
-from desktop_crm.ui.start_folder import start_folder
-from desktop_crm.ui.today.tab import TodayTab
-from desktop_crm.ui.tray import ReminderTray, SettingsStore, due_text, reminder_time
 from desktop_crm.ui.window_keys import WindowKeys
 
 if TYPE_CHECKING:  # what only a menu action or a tab not shown at start needs loads
     # when it runs (not openpyxl, icalendar, vobject or Pillow at start: see
-    # tests/gui/test_start_imports.py)
+    # tests/gui/test_start_imports.py); the database, the services, Today and
+    # the tray load once the window painted itself (``MainWindow(None, ...)``:
+    # not SQLAlchemy before the first paint)
     from desktop_crm.services.card_scan import ScanResult
     from desktop_crm.services.exporting.workbook import XlsxResult
     from desktop_crm.services.importing import ImportSource
+    from desktop_crm.services.reminders import ReminderSchedule
     from desktop_crm.services.restore import RestoreResult
+    from desktop_crm.storage.database import Database
     from desktop_crm.ui.care.tab import CareTab
     from desktop_crm.ui.clients.tab import ClientsTab
     from desktop_crm.ui.complaints.tab import ComplaintsTab
     from desktop_crm.ui.evaluation.tab import EvaluationTab
     from desktop_crm.ui.import_dialog import FirstPlan
     from desktop_crm.ui.loyalty.tab import LoyaltyTab
+    from desktop_crm.ui.settings_dialog import SettingsDialog
+    from desktop_crm.ui.today.tab import TodayTab
+    from desktop_crm.ui.tray import ReminderTray
 
 LANGUAGE_NAMES = {"zh": "简体中文", "en": "English"}
 CHECK_POLL_MS = 25
@@ -68,6 +63,10 @@ CHECK_POLL_MS = 25
 # at most this many times (a window started minimized or elsewhere reads anyway).
 EXPOSE_POLL_MS = 5
 EXPOSE_POLLS = 60
+# the tray's first announcements wait this long after Today was filled, so
+# that Today paints first (at 100,000 clients they go through tens of
+# thousands of items)
+REMINDERS_AFTER_MS = 1000
 TAB_KEY = "window/tab"  # the tab the window was closed on: it opens on it next time
 EXPORT_DAYS = 365  # the .ics file covers the coming year
 # The tabs, in their order: attribute, title, the list | details splitter's
@@ -87,6 +86,23 @@ TAB_KEYS = tuple(key for key, _title, _sizes in TABS)
 # for (``MainWindow.page``): at 100,000 clients the client list and the card
 # editor alone took a third of the start, and the other tabs a quarter.
 BUILT_AT_START = frozenset({"today"})
+
+
+def _stand_in(loading: bool) -> QWidget:
+    """The place of a tab not built yet; ``loading``: it says "Loading…" (the
+    window of a start, painted before its database is open)."""
+    page = QWidget()
+    if loading:
+        label = QLabel(_("Loading…"), page)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        QVBoxLayout(page).addWidget(label)
+    return page
+
+
+def _server_backups_line() -> str:
+    from desktop_crm.services.backup import server_backups_line
+
+    return server_backups_line()
 
 
 def _transfer() -> ModuleType:
@@ -133,54 +149,96 @@ class MainWindow(QMainWindow):
         check_failed: the integrity check that ran while the window was built
             and shown failed (argument: the DatabaseError); nothing was
             written to the file (writes wait for the check).
+        on_screen: a window built without its database is on screen, saying
+            "Loading…" (once): its owner opens the database and ``attach``es it.
     """
 
     closed = Signal()
     check_failed = Signal(object)
+    on_screen = Signal()
 
-    today: TodayTab  # built with the window, set by _make_tab
+    today: TodayTab  # built over the database (``attach``), set by _make_tab
 
-    def __init__(self, db: Database, settings: QSettings, clock: Clock | None = None,
+    def __init__(self, db: Database | None, settings: QSettings, clock: Clock | None = None,
                  user: str | None = None,
                  tray: bool | Callable[[], bool] | None = None) -> None:
+        """The window over ``db``; with None, the window of a start: shown, it
+        paints its tabs and menus with the current tab saying "Loading…",
+        emits ``on_screen`` once on screen, and is given the database then
+        (``attach``): SQLAlchemy, the models, the services and Today's code
+        are loaded after the first paint, not before."""
         super().__init__()
         self.settings = settings
-        self.db = db
+        self._database: Database | None = None
         self.clock = clock or system_clock
         self._user_override = user  # --user: this session only, until Settings changes it
-        self.services = Services.build(db, self.clock, self.user_name())
-        self._scope_memory = self._make_scope_memory()
+        self._tray = tray
         self._check_timer = QTimer(self)  # polls the file's check while it runs
         self._check_timer.setInterval(CHECK_POLL_MS)
         self._check_timer.timeout.connect(self._check_ended)
-        if db.checking:
-            self._check_timer.start()
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self._today_count = (0, 0)
         self._fill_scheduled = False
         self._expose_polls = 0
+        self._said_on_screen = False
         self._clients_if_idle = False  # set by _start_tab
         # the window has shown and filled what it showed (_fill_after_show):
         # a tab built from now on reads its list at once
         self._started = False
         self._pages: dict[str, QWidget] = {}  # the tabs built so far
         self._splitter_states: dict[str, QByteArray] = {}  # of tabs of a closed database
-        for key in TAB_KEYS:
-            self.tabs.addTab(self._make_tab(key) if key in BUILT_AT_START else QWidget(), "")
+        for _key in TAB_KEYS:  # stand-ins: each tab is built over the database
+            self.tabs.addTab(_stand_in(loading=db is None), "")
         # a hidden tab is built the moment it becomes current, before it paints
         self.tabs.currentChanged.connect(self._build_shown)
         self._quitting = False
         self.autostart = Autostart()  # Settings' "Start with the computer" (tests replace it)
         self.setWindowIcon(app_icon())
-        self.reminders = self._make_reminders(tray)
-        self.tabs.setCurrentWidget(self._start_tab())
         self._build_actions()
-        self._retranslate_window()  # the tabs were built in the language chosen
         self._restore_state()
+        if db is not None:
+            self.attach(db)
+            return
+        # the tab the window was closed on says "Loading…" until it is built
+        remembered = settings.value(TAB_KEY)
+        if remembered in TAB_KEYS:
+            self.tabs.setCurrentIndex(TAB_KEYS.index(str(remembered)))
+        self._retranslate_window()
+
+    @property
+    def db(self) -> Database:
+        """The open database (a window built without one has it once ``attach``ed)."""
+        if self._database is None:
+            raise RuntimeError("the window's database is not open yet")
+        return self._database
+
+    @property
+    def attached(self) -> bool:
+        """The window has its database (``attach``)."""
+        return self._database is not None
+
+    def attach(self, db: Database) -> None:
+        """Open the window over ``db`` (once): its services, Today (saying
+        "Loading…" until it is read, right after, when the window is on
+        screen), the tray's reminders and the tab it opens on."""
+        from desktop_crm.services.registry import Services
+
+        self._database = db
+        self.services = Services.build(db, self.clock, self.user_name())
+        self._scope_memory = self._make_scope_memory()
+        if db.checking:
+            self._check_timer.start()
+        for key in BUILT_AT_START:
+            self.page(key)
+        self.reminders = self._make_reminders(self._tray)
+        self.tabs.setCurrentWidget(self._start_tab())
+        self._retranslate_window()  # the tabs were built in the language chosen
         if db.shared:
             self._show_server_backups()
+        if self.isVisible():  # on screen already: read what it shows now
+            self._schedule_fill()
 
     def _start_tab(self) -> QWidget:
         """The tab the window was closed on. Without one (the first start),
@@ -201,10 +259,17 @@ class MainWindow(QMainWindow):
         takes longer than building the whole window); the client cards' list
         too when they were built with the window (``_make_clients_tab``)."""
         super().showEvent(event)
-        clients = self.built("clients")
-        unread = not self.today.loaded or (
-            clients is not None and not cast("ClientsTab", clients).model.loaded)
-        if unread and not self._fill_scheduled:
+        if self._database is None:  # on screen, the database is opened (on_screen)
+            unread = not self._said_on_screen
+        else:
+            clients = self.built("clients")
+            unread = not self.today.loaded or (
+                clients is not None and not cast("ClientsTab", clients).model.loaded)
+        if unread:
+            self._schedule_fill()
+
+    def _schedule_fill(self) -> None:
+        if not self._fill_scheduled:
             self._fill_scheduled = True
             QTimer.singleShot(0, self, self._fill_after_show)
 
@@ -219,8 +284,15 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(EXPOSE_POLL_MS, self, self._fill_after_show)
             return
         self._fill_scheduled = False
+        if self._database is None:
+            if not self._said_on_screen:
+                self._said_on_screen = True
+                self.repaint()  # "Loading…" on screen now, not after the database opened
+                self.on_screen.emit()
+            return
         self._started = True
-        self.repaint()  # "Loading…" on screen now, not after the read
+        if not self._said_on_screen:  # (a start's window said "Loading…" already)
+            self.repaint()  # "Loading…" on screen now, not after the read
         start = self.tabs.currentWidget()
         clients = self.built("clients")
         if clients is not None:  # built at the start (it is current): its list first
@@ -241,12 +313,14 @@ class MainWindow(QMainWindow):
         self._check_timer.stop()
         try:
             self.db.finish_check()
-        except DatabaseError as exc:
+        except Exception as exc:  # a DatabaseError: the file failed its check
             self.check_failed.emit(exc)
 
     def user_name(self) -> str:
         """Who the window records as the author: --user, else the name chosen
         in Settings, else "" (the services then use the account's full name)."""
+        from desktop_crm.ui.settings_dialog import stored_user_name
+
         return self._user_override or stored_user_name(self.settings)
 
     def _make_scope_memory(self) -> ScopeMemory:
@@ -296,7 +370,7 @@ class MainWindow(QMainWindow):
         return self._pages.get(key)
 
     def _build_shown(self, index: int) -> None:
-        if 0 <= index < len(TAB_KEYS):
+        if self._database is not None and 0 <= index < len(TAB_KEYS):
             self.page(TAB_KEYS[index])
 
     @property
@@ -385,6 +459,8 @@ class MainWindow(QMainWindow):
         self.complaints.new_complaint(client_id)
 
     def _make_today_tab(self) -> TodayTab:
+        from desktop_crm.ui.today.tab import TodayTab
+
         tab = TodayTab(self.services.agenda, self.services.evaluations,
                        scope=self._scope_memory)
         tab.open_client.connect(self.open_client)
@@ -417,11 +493,17 @@ class MainWindow(QMainWindow):
     # -- reminders --------------------------------------------------------------------
     def _make_schedule(self) -> ReminderSchedule:
         """The reminder schedule of the open database, in Today's scope."""
+        from desktop_crm.services.reminders import ReminderSchedule
+        from desktop_crm.ui.tray import SettingsStore, reminder_time
+
         store = SettingsStore(self.settings, self.services.database_uuid())
         return ReminderSchedule(self.services.agenda, store, reminder_time(self.settings),
                                 self.today.scope.is_mine())
 
     def _make_reminders(self, available: bool | Callable[[], bool] | None) -> ReminderTray:
+        from desktop_crm.services.reminders import DueCount
+        from desktop_crm.ui.tray import ReminderTray
+
         tray = ReminderTray(self._make_schedule(), self.clock, self, available)
         tray.show_count(DueCount.of(self.today.items, self.clock().date()))
         tray.open_today.connect(self.show_today)
@@ -430,6 +512,21 @@ class MainWindow(QMainWindow):
         tray.count_changed.connect(lambda _count: self._show_title())
         tray.announced.connect(self._announced)
         return tray
+
+    def start_reminders(self) -> None:
+        """Announce what is due and set the reminder timer (``ReminderTray.start``)
+        once Today has been read and painted: the tray takes Today's list
+        rather than reading the day's agenda a second time before Today."""
+        if self.today.loaded:
+            self.reminders.start(self.today.items)
+            return
+
+        def filled(_total: int, _overdue: int) -> None:
+            self.today.count_changed.disconnect(filled)
+            # Today painted first: the announcements come on a later turn
+            QTimer.singleShot(REMINDERS_AFTER_MS, self, self.start_reminders)
+
+        self.today.count_changed.connect(filled)
 
     def _announced(self, title: str, text: str) -> None:
         """Without a tray, a notification goes to the status bar, unless it
@@ -440,9 +537,14 @@ class MainWindow(QMainWindow):
 
     def _show_title(self) -> None:
         """The window title; where there is no tray, it carries the day's count."""
+        if self._database is None:  # opening: the title says no more yet
+            self.setWindowTitle(_("Desktop CRM"))
+            return
+        from desktop_crm.ui import demo_book
+        from desktop_crm.ui.tray import due_text
+
         count = self.reminders.count
         status = due_text(count) if self.reminders.icon is None and count.due else ""
-        from desktop_crm.ui import demo_book
 
         self.setWindowTitle(demo_book.window_title(self.db, status))
 
@@ -549,7 +651,7 @@ class MainWindow(QMainWindow):
         self.act_log = self._action(lambda: self._on_clients(self.clients.log_interaction),
                                     "Ctrl+L")
         self.act_about = self._action(self.about)
-        self.act_settings = self._action(self.edit_settings, SETTINGS_SHORTCUT)
+        self.act_settings = self._action(self.edit_settings, SETTINGS)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for lang in LANGUAGES:
@@ -612,7 +714,8 @@ class MainWindow(QMainWindow):
     def _retranslate_window(self) -> None:
         """Menus, the title and the tab titles."""
         self._show_title()
-        self.reminders.retranslate()
+        if self._database is not None:
+            self.reminders.retranslate()
         self.file_menu.setTitle(_("&File"))
         self.client_menu.setTitle(_("&Client"))
         # Always show both words, so a user lost in the wrong language finds it.
@@ -625,9 +728,10 @@ class MainWindow(QMainWindow):
         self.act_restore.setText(_("Restore from backup…"))
         # backups, restore and the integrity check are SQLite-file features: on a
         # server they are the server's, and the menu says so where the actions were
-        on_server = server_backups_line() if self.db.shared else ""
+        shared = self._database is not None and self._database.shared
+        on_server = _server_backups_line() if shared else ""
         for action in (self.act_backup, self.act_restore):
-            action.setEnabled(not self.db.shared)
+            action.setEnabled(not shared)
             action.setToolTip(on_server or action.text())
             action.setStatusTip(on_server)
         self.act_export_ics.setText(_("Export care calendar (.ics)…"))
@@ -647,7 +751,7 @@ class MainWindow(QMainWindow):
         self.act_about.setText(_("About Desktop CRM"))
         for index, (_key, title, _sizes) in enumerate(TABS):
             self.tabs.setTabText(index, _(title))
-        self.tabs.setTabText(self.tabs.indexOf(self.today), self._today_title())
+        self.tabs.setTabText(TAB_KEYS.index("today"), self._today_title())
 
     def switch_language(self, lang: str) -> None:
         set_language(lang)
@@ -664,8 +768,11 @@ class MainWindow(QMainWindow):
         if not confirmed and not self._confirm_discard():
             db.close()
             return
+        from desktop_crm.services.registry import Services
+        from desktop_crm.services.reminders import DueCount
+
         old = self.db
-        self.db = db
+        self._database = db
         self.services = Services.build(db, self.clock, self.user_name())
         self._scope_memory = self._make_scope_memory()
         old_pages, self._pages = self._pages, {}
@@ -695,7 +802,7 @@ class MainWindow(QMainWindow):
 
     def _show_server_backups(self) -> None:
         """Said once, when a server database is opened: its backups are the server's."""
-        self.statusBar().showMessage(server_backups_line(), 30000)
+        self.statusBar().showMessage(_server_backups_line(), 30000)
 
     def _swap_tab(self, old: QWidget, new: QWidget) -> None:
         """Put ``new`` where ``old`` was, keeping its splitter position."""
@@ -746,6 +853,9 @@ class MainWindow(QMainWindow):
 
     def backup_now(self) -> Operation[Path] | None:
         """File > Back up now, on a worker thread (SQLite's backup API)."""
+        from desktop_crm.services.backup import backup
+        from desktop_crm.storage.database import DatabaseError
+
         db = self.db
         if db.shared:  # the action is disabled; a shortcut or a test may still call it
             self._show_server_backups()
@@ -775,6 +885,8 @@ class MainWindow(QMainWindow):
             if self._check_timer.isActive():
                 QTimer.singleShot(CHECK_POLL_MS * 20, self, self.backup_if_due)
             return None
+        from desktop_crm.services.backup import backup_if_due
+
         path = self.db.path
         return (Operation(self, lambda ctx: backup_if_due(path))
                 .success(self._daily_backup_done)
@@ -782,6 +894,8 @@ class MainWindow(QMainWindow):
                 .run_in_background())
 
     def _daily_backup_done(self, outcome: Path | BaseException | None) -> None:
+        from desktop_crm.storage.database import DatabaseError
+
         if isinstance(outcome, DatabaseError):
             self.statusBar().showMessage(str(outcome), 15000)
         elif isinstance(outcome, BaseException):
@@ -795,6 +909,9 @@ class MainWindow(QMainWindow):
         a failure goes to stderr, since there is no window left to show it in."""
         if self.db.path is None or not self.db.path.exists():
             return None
+        from desktop_crm.services.backup import BackupReason, backup
+        from desktop_crm.storage.database import DatabaseError
+
         try:
             self.db.finish_check()  # only a file that passed its check is copied
             return backup(self.db, reason=BackupReason.EXIT)
@@ -813,6 +930,7 @@ class MainWindow(QMainWindow):
         if not self._confirm_discard():
             return None
         from desktop_crm.services.restore import restore
+        from desktop_crm.storage.database import Database, DatabaseError
         from desktop_crm.ui import backups
 
         chosen = backups.choose_backup(self, path)
@@ -890,6 +1008,8 @@ class MainWindow(QMainWindow):
     def export_calendar(self) -> Operation[int] | None:
         """File > Export care calendar: the next year's agenda as an .ics file,
         written on a worker thread."""
+        from desktop_crm.ui.start_folder import start_folder
+
         start = start_folder(self.settings, self.db)  # never the hidden data folder
         chosen = _file_dialogs().save_file(
             self, _("Export care calendar"), start / "care-calendar.ics",
@@ -924,6 +1044,8 @@ class MainWindow(QMainWindow):
     def edit_settings(self) -> SettingsDialog:
         """File > Settings (Ctrl+,): your name, the reminders, starting with the
         computer. Opened window-modal; returns the dialog."""
+        from desktop_crm.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.settings, self, self.autostart, self.reminders.available)
         dialog.accepted.connect(self._settings_changed)
         dialog.finished.connect(dialog.deleteLater)
@@ -932,6 +1054,9 @@ class MainWindow(QMainWindow):
 
     def _settings_changed(self) -> None:
         """The name chosen applies from the next write on, and "Mine" lists follow it."""
+        from desktop_crm.ui.settings_dialog import stored_user_name
+        from desktop_crm.ui.tray import reminder_time
+
         self._user_override = None
         self.reminders.set_reminder_time(reminder_time(self.settings))
         name = self.services.set_user(stored_user_name(self.settings))
@@ -940,6 +1065,8 @@ class MainWindow(QMainWindow):
         self._show_status(_("Your name is now {name}", name=name))
 
     def about(self) -> None:
+        from desktop_crm.storage.database import shown_url
+
         QMessageBox.about(
             self, _("About Desktop CRM"),
             "<h3>" + _("Desktop CRM") + f" {__version__}</h3><p>"
@@ -985,7 +1112,8 @@ class MainWindow(QMainWindow):
         """Override QWidget::closeEvent: hide in the tray when the setting says
         so (explained the first time), else ask about unsaved edits, remember
         the layout and close for good."""
-        if not self._quitting and self.reminders.icon is not None \
+        if not self._quitting and self._database is not None \
+                and self.reminders.icon is not None \
                 and _close_to_tray().keeps_running(self.settings):
             self.save_state()
             event.ignore()
@@ -996,6 +1124,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.save_state()
-        self.reminders.hide()
+        if self._database is not None:
+            self.reminders.hide()
         event.accept()
         self.closed.emit()

@@ -6,3 +6,4 @@ from __future__ import annotations
 
 SCAN_CARD = "Ctrl+Shift+B"  # B for business card; Ctrl+N is the blank new card
 NEW_COMPLAINT = "Ctrl+Shift+K"
+SETTINGS = "Ctrl+,"  # File > Settings (its dialog loads when opened)

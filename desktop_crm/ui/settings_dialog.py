@@ -25,10 +25,11 @@ from desktop_crm.i18n import _
 from desktop_crm.services.autostart import Autostart
 from desktop_crm.services.clock import MAX_USER_NAME, clean_user_name, current_user
 from desktop_crm.ui import close_to_tray
+from desktop_crm.ui.menu_keys import SETTINGS
 from desktop_crm.ui.tray import REMINDER_TIME_KEY, reminder_time
 
 USER_NAME_KEY = "user/name"
-SHORTCUT = "Ctrl+,"
+SHORTCUT = SETTINGS
 
 
 def stored_user_name(settings: QSettings) -> str:

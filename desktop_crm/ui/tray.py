@@ -174,10 +174,11 @@ class ReminderTray(QObject):
         """Read the count again (the day may have changed)."""
         self.show_count(self.schedule.count(self.clock().date()))
 
-    def start(self) -> None:
+    def start(self, listed: Sequence[AgendaItem] | None = None) -> None:
         """The app has started: announce what is due and not yet announced
-        today, and set the timer."""
-        self._announce(self.schedule.due_now(self.clock(), starting=True))
+        today, and set the timer. ``listed``: the day's list as Today read it
+        (in the schedule's scope), not read again."""
+        self._announce(self.schedule.due_now(self.clock(), starting=True, listed=listed))
         self._arm()
         if self.icon is None:  # started before the desktop's panel, perhaps
             QTimer.singleShot(TRAY_RETRY_MS, self, self._probe_tray)

@@ -18,7 +18,8 @@ import pytest
 from desktop_crm.services.demo import generate
 from desktop_crm.storage.database import Database
 
-BEHIND_A_MENU = ("openpyxl", "icalendar", "vobject", "PIL", "pillow_heif")
+BEHIND_A_MENU = ("openpyxl", "icalendar", "vobject", "PIL", "pillow_heif",
+                 "desktop_crm.ui.care.done_dialog")  # Today's "Mark as done…" dialog
 HIDDEN_TABS = ("desktop_crm.ui.clients.tab", "desktop_crm.ui.clients.editor",
                "desktop_crm.ui.evaluation.tab", "desktop_crm.ui.care.tab",
                "desktop_crm.ui.complaints.tab", "desktop_crm.ui.loyalty.tab")
@@ -129,3 +130,55 @@ def test_the_start_pauses_the_cycle_collector_until_today_is_filled(tmp_path: Pa
         capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == [[False, False, True], True]
+
+
+START_CHILD = """
+import json, sys
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+from desktop_crm.app import AppWindow, choose_language
+
+settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
+choose_language("zh", settings)
+keeper = AppWindow(app, sys.argv[1], settings, None)
+loaded = []
+# what was loaded when the window was on screen, just before its database opened
+keeper.window_on_screen = lambda: loaded.append(sorted(
+    m for m in sys.argv[3].split(",") if m in sys.modules))
+open_shown = AppWindow._open_shown
+def on_screen(self):
+    self.window_on_screen()
+    open_shown(self)
+AppWindow._open_shown = on_screen
+keeper.start()
+window = keeper.window
+window.grab()  # the first paint
+first_paint = sorted(m for m in sys.argv[3].split(",") if m in sys.modules)
+while not (window.attached and window.today.loaded):
+    app.processEvents()
+print(json.dumps([first_paint, loaded[0], sorted(
+    m for m in sys.argv[3].split(",") if m in sys.modules)]))
+"""
+BEFORE_THE_FIRST_PAINT = ("sqlalchemy", "desktop_crm.storage.database",
+                          "desktop_crm.storage.models", "desktop_crm.services.registry",
+                          "desktop_crm.services.agenda", "desktop_crm.ui.today.tab",
+                          "lunar_python")
+
+
+def test_the_window_paints_itself_before_sqlalchemy_and_the_services_load(
+        tmp_path: Path) -> None:
+    """The app's start (``AppWindow.start``, what ``desktop-crm`` runs): the
+    window paints its tabs and menus, saying "Loading…", and is on screen
+    before SQLAlchemy, the models, the services and Today's code are loaded;
+    they load then, and Today is filled over the database."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", START_CHILD, str(demo_book(tmp_path)),
+         str(tmp_path / "settings.ini"), ",".join(BEFORE_THE_FIRST_PAINT)],
+        capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    first_paint, on_screen, filled = json.loads(done.stdout.strip().splitlines()[-1])
+    assert first_paint == [] and on_screen == []
+    assert filled == sorted(BEFORE_THE_FIRST_PAINT)

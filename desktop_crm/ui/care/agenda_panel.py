@@ -4,6 +4,7 @@ mark done (logs an interaction), undo, open the client's card."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence
@@ -25,17 +26,23 @@ from desktop_crm.i18n import _
 from desktop_crm.services.agenda import AgendaService, AlreadyDoneError, DoneReceipt
 from desktop_crm.ui.care.agenda_bulk import AgendaBulk
 from desktop_crm.ui.care.agenda_model import AgendaModel
-from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.widgets import add_shortcut, configure_list_view
+
+if TYPE_CHECKING:
+    from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 
 SIZED_FROM_ROWS = 100
 
 # Builds the dialog; tests replace it to answer without a modal loop.
-DialogFactory = Callable[[AgendaItem, QWidget], MarkDoneDialog]
+DialogFactory = Callable[[AgendaItem, QWidget], "MarkDoneDialog"]
 
 
 def _default_dialog(item: AgendaItem, parent: QWidget) -> MarkDoneDialog:
+    # the dialog's code (and the card fields it borrows) loads when first asked
+    # for, not with Today at start
+    from desktop_crm.ui.care.done_dialog import MarkDoneDialog
+
     panel = parent
     assert isinstance(panel, AgendaPanel)
     greeted = (panel.service.greeting_list(item, panel.mine) if item.client_id is None
