@@ -35,7 +35,7 @@ from desktop_crm.domain.complaint import (
     follow_up_due,
     follow_up_problems,
 )
-from desktop_crm.domain.dates import SOLAR, DateSpec, SpecKey, occurrences_between, stored_spec
+from desktop_crm.domain.dates import DateSpec, SpecKey, occurrences_between, stored_spec
 from desktop_crm.domain.enums import AgendaKind, Channel, DateKind
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.festivals import FESTIVALS
@@ -445,47 +445,32 @@ class _Builder:
         self.runs += runs.values()
 
     def _anniversaries(self, s: Session) -> None:
-        solar = {(k[1], k[2]): v for k, v in self.occurrences.items() if k[0] == SOLAR}
-        # per kind wanted: its source, reminder and (Today) the last day whose
-        # reminder has begun: a client read for one kind's day makes no item
-        # of the other's that Today would drop
-        kinds = []
-        for kind, source in ((AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING),
-                             (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP)):
-            remind = self.settings.remind(kind)
-            last = None if self.due_on is None else self.due_on + timedelta(days=remind)
-            kinds.append((kind, source, remind, last) if kind in self.kinds else None)
-        founding, relationship = kinds
-        runs: tuple[list[AgendaItem], list[AgendaItem]] = ([], [])
-        dates, new = repo.Days(), tuple.__new__
-        for client_id, name, founded, since in repo.client_anniversaries(
-                s, self._month_days(solar, AgendaKind.FOUNDING_ANNIVERSARY),
-                self.owner, self._month_days(solar, AgendaKind.RELATIONSHIP_ANNIVERSARY)):
-            for wanted, stored, items in ((founding, founded, runs[0]),
-                                          (relationship, since, runs[1])):
-                if stored is None or wanted is None:
-                    continue
-                kind, source, remind, last = wanted
-                value = dates[stored]
-                spec = None
-                for day, year in solar.get((value.month, value.day), ()):
-                    if year - value.year > 0 and (last is None or day <= last):
-                        spec = spec or stored_spec((SOLAR, value.month, value.day, False),
-                                                   value.year)
-                        items.append(new(AgendaItem, (day, kind, source, client_id, client_id,
-                                                      name, "", year - value.year, remind, 0,
-                                                      spec)))
-        self.runs += map(order_run, runs)
-
-    def _month_days(self, solar: dict[tuple[int, int], list[tuple[date, int]]],
-                    kind: AgendaKind) -> list[tuple[int, int]]:
-        """The (month, day) keys whose solar dates a source of ``kind`` reads:
-        up to the kind's own reminder on Today's list, all of ``solar`` on an
-        agenda (none when the kind is not wanted)."""
-        if kind not in self.kinds:
-            return []
-        last = self._end(self._lead(kind))
-        return [key for key, days in solar.items() if any(day <= last for day, _y in days)]
+        """Founding and relationship anniversaries: one query row per client
+        and day its date falls on (Today: only once the kind's reminder has
+        begun, so a client read for one kind's day makes no item of the
+        other's that Today would drop)."""
+        wanted: dict[str, tuple[AgendaKind, int]] = {
+            source: (kind, self.settings.remind(kind))
+            for kind, source in ((AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING),
+                                 (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP))
+            if kind in self.kinds}
+        runs: dict[str, list[AgendaItem]] = {source: [] for source in wanted}
+        days, new = self.days, tuple.__new__
+        specs: dict[tuple[SpecKey, int], DateSpec] = {}
+        for source, client_id, name, year, n in repo.anniversaries_with_keys(
+                s, days, {source: remind for source, (_k, remind) in wanted.items()},
+                self.owner, self.due_on):
+            key, day, occ_year = days[n]
+            years = occ_year - year
+            if years <= 0:
+                continue  # the founding day itself is not an anniversary
+            spec = specs.get((key, year))
+            if spec is None:
+                spec = specs[(key, year)] = stored_spec(key, year)
+            kind, remind = wanted[source]
+            runs[source].append(new(AgendaItem, (day, kind, source, client_id, client_id, name,
+                                                 "", years, remind, 0, spec)))
+        self.runs += map(order_run, runs.values())
 
     def _follow_ups(self, s: Session) -> None:
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)

@@ -66,6 +66,11 @@ def false(session: Session) -> str:
     return "0" if is_sqlite(session) else "false"
 
 
+def true(session: Session) -> str:
+    """The literal true (1 on SQLite), as ``false``."""
+    return "1" if is_sqlite(session) else "true"
+
+
 def ids_written(session: Session, tables: Iterable[str]) -> None:
     """After rows were inserted with explicit ids: on PostgreSQL, move each
     table's id sequence past its largest id, or the next row inserted

@@ -574,9 +574,40 @@ class ClientMonthSalesRow(Base):
                                                  server_default=false())
 
 
+class AgendaDateRow(Base):
+    """One yearly date the agenda shows (an important date, a family
+    member's or contact person's birthday, a client's founding or
+    relationship day: ``source`` and ``ref_id`` as domain.care.Source says),
+    with what its item shows of it and of its client (name, owner, whether
+    the card is live). Kept by triggers on those tables and on ``clients``
+    (migration 20261215_25), never written by the app. The key starts with
+    the date's (calendar, month, day, leap), and on SQLite the table is
+    WITHOUT ROWID: a window's yearly dates are a few contiguous ranges, read
+    without a date row and a client card each."""
+
+    __tablename__ = "agenda_dates"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    calendar: Mapped[str] = mapped_column(String(8), primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    leap: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    ref_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    client_id: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    remind_days: Mapped[int | None] = mapped_column(Integer)
+    client_name: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(100))
+    live: Mapped[bool] = mapped_column(Boolean)
+
+
 # Tables the database keeps itself (triggers), from rows of other tables: a
 # copy between databases leaves them to the target's triggers.
-DERIVED_TABLES = (ClientSalesRow.__tablename__, ClientMonthSalesRow.__tablename__)
+DERIVED_TABLES = (ClientSalesRow.__tablename__, ClientMonthSalesRow.__tablename__,
+                  AgendaDateRow.__tablename__)
 
 
 class SalesTargetRow(Base):
