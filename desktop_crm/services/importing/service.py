@@ -586,9 +586,10 @@ class ImportService(Importer[ImportPlan]):
             tags_before = repo.tag_set(session)
             items: list[repo.NewItem] = []
             # the cards stay packed: each is unpacked as it is written
-            bulk = [i for i, (_row, card) in enumerate(plan.new_cards)
-                    if repo.can_bulk_insert(card)]
-            ids = repo.insert_cards(session, plan.new_cards.cards(bulk), now)
+            # (told from the packed values: can_bulk_insert without unpacking)
+            bulk = plan.new_cards.new_without(repo.NOT_IN_BULK)
+            ids = repo.insert_cards(session, plan.new_cards.cards(bulk), now,
+                                    plan.new_cards.tags(bulk))
             # the items of the new cards straight away: no other list of 100,000
             row_of = plan.new_cards.row
             items += [(row_of(i), client_id, repo.CREATED, None, now)

@@ -97,3 +97,24 @@ def test_a_phone_with_more_than_its_fields_is_kept_as_it_is() -> None:
     card = ClientCard(name="丙", phones=[Phone("13900000002")])
     card.phones[0].note = "x"  # type: ignore[attr-defined]
     assert unpack(pack(card)).phones[0] is card.phones[0]
+
+
+def test_the_cards_a_bulk_insert_takes_and_their_tags_are_read_packed() -> None:
+    from desktop_crm.storage.import_repo import NOT_IN_BULK, can_bulk_insert
+
+    plain = ClientCard(name="甲", tags=["老客户", "VIP"])
+    whole = ClientCard(name="丁", tags=["大客户"])
+    whole.extra = 1  # type: ignore[attr-defined]  # kept whole, not packed
+    known = ClientCard(id=7, name="戊", tags=["不算"])
+    cards = NewCards()
+    for row, card in enumerate([plain, _card("乙"), ClientCard(name="丙"), whole, known,
+                                ClientCard(name="己", dates=[]), ClientCard(name="庚",
+                                                                        profile={1: ""})]):
+        cards.append((row, card))
+    found = cards.new_without(NOT_IN_BULK)
+    # the same cards as can_bulk_insert of each unpacked card
+    assert found == [i for i, (_row, card) in enumerate(cards) if can_bulk_insert(card)]
+    assert found == [0, 2, 3, 5]
+    assert cards.tags(found) == {"老客户", "VIP", "大客户"}
+    assert cards.tags([1, 4]) == {"老客户", "不算"}
+    assert cards.tags([]) == set()
