@@ -100,9 +100,11 @@ class NewCards(Sequence[tuple[int, ClientCard]]):
         self._rows: list[int] = []
         self._cards: list[Packed] = []
 
-    def append(self, item: tuple[int, ClientCard]) -> None:
+    def append(self, item: tuple[int, ClientCard], packed: Packed | None = None) -> None:
+        """Add (row, card); ``packed``: ``pack(card)`` when the caller has it
+        (the plan packs each row's card once, as it reads the row)."""
         self._rows.append(item[0])
-        self._cards.append(pack(item[1]))
+        self._cards.append(pack(item[1]) if packed is None else packed)
 
     def __len__(self) -> int:
         return len(self._cards)

@@ -45,6 +45,15 @@ def test_new_cards_behave_as_the_list_of_rows_and_cards() -> None:
     assert [c.name for c in cards.cards([1])[0:1]] == ["乙"]
 
 
+def test_a_card_packed_by_the_caller_is_kept_as_it_was_packed() -> None:
+    cards = NewCards()
+    packed = pack(_card("丁"))  # the plan packs each row's card once, as it reads it
+    cards.append((9, _card("丁")), packed)
+    cards.append((10, _card("戊")))
+    assert [(row, card) for row, card in cards] == [(9, _card("丁")), (10, _card("戊"))]
+    assert cards._cards[0] is packed
+
+
 def test_empty_lists_sets_and_dicts_are_not_held_by_a_packed_card() -> None:
     card = ClientCard(name="赵六", phones=[Phone("13900000001")])
     packed = pack(card)
