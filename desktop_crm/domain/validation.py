@@ -77,12 +77,19 @@ class ValidationError(ValueError, CrmError):
 MAX_ANNUAL_SPEND = 10**12  # a trillion yuan: more is a typing error
 
 
+# every ASCII character but the digits: deleted by str.translate
+_NOT_DIGITS = dict.fromkeys(i for i in range(128) if not 0x30 <= i <= 0x39)
+
+
 def phone_digits(text: str) -> str:
     """Digits of a phone number, with a leading ``+`` kept: what search compares."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    plus = text.startswith("+")
-    digits = "".join(ch for ch in text if "0" <= ch <= "9")
-    return ("+" if plus else "") + digits
+    if text.isascii():  # NFKC leaves ASCII as it is; translate is C (an import: 600,000 calls)
+        text = text.strip()
+        digits = text.translate(_NOT_DIGITS)
+    else:
+        text = unicodedata.normalize("NFKC", text).strip()
+        digits = "".join(ch for ch in text if "0" <= ch <= "9")
+    return ("+" if text.startswith("+") else "") + digits
 
 
 def check_phone(text: str) -> str | None:

@@ -17,7 +17,7 @@ writes). Functions take a Session and never commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -63,9 +63,13 @@ def new_client_ids(session: Session, count: int) -> list[int]:
     return sorted(int(r[0]) for r in rows)
 
 
-def _tag_ids(session: Session, cards: Sequence[ClientCard]) -> dict[str, int]:
-    """Tag name -> id of every tag the cards name, new tags inserted."""
-    wanted = {t for card in cards for t in card_rows.tag_names(card)}
+def _tag_ids(session: Session, cards: Sequence[ClientCard],
+             tags: Iterable[str] | None = None) -> dict[str, int]:
+    """Tag name -> id of every tag the cards name, new tags inserted.
+    ``tags``: the cards' tag texts as they hold them, when the caller has
+    them (the cards are then not read here)."""
+    wanted = ({t for card in cards for t in card_rows.tag_names(card)} if tags is None
+              else {name for name in (card_rows.clean(t) for t in tags) if name})
     if not wanted:
         return {}
     existing = {str(n): int(i) for n, i in session.execute(select(Tag.name, Tag.id))}
@@ -106,15 +110,18 @@ def _deferred_indexes(session: Session, count: int) -> list[str]:
     return [str(sql) for _name, sql in found]
 
 
-def insert_cards(session: Session, cards: Sequence[ClientCard], now: datetime) -> list[int]:
+def insert_cards(session: Session, cards: Sequence[ClientCard], now: datetime,
+                 tags: Iterable[str] | None = None) -> list[int]:
     """Insert new cards (without family, custom dates or profile answers:
     ``import_repo.can_bulk_insert``) with their phones, tags, birthday and
     search entry, as ``client_repo.save_card`` would. Returns the new ids
-    in the order of ``cards``."""
+    in the order of ``cards``. ``tags``, when given, are every tag text the
+    cards hold (an import reads them from its packed cards: reading each
+    card here too took 2 s at 100,000 cards)."""
     if not cards:
         return []
     ids = new_client_ids(session, len(cards))
-    tag_ids = _tag_ids(session, cards)
+    tag_ids = _tag_ids(session, cards, tags)
     rebuild = _deferred_indexes(session, len(cards))
     entries = search_index.BulkEntries()
     for start in range(0, len(cards), CHUNK):

@@ -8,7 +8,7 @@ it, so that undoing the batch puts back exactly what was there.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
@@ -171,16 +171,21 @@ def _table(model: Any) -> Table:
     return cast(Table, model.__table__)
 
 
+# what a card inserted in bulk leaves empty: only what an import fills is written
+NOT_IN_BULK = ("family", "dates", "profile", "profile_private")
+
+
 def can_bulk_insert(card: ClientCard) -> bool:
     """Cards with only what an import fills (no family, custom dates or profile)."""
-    return card.id is None and not (card.family or card.dates or card.profile
-                                    or card.profile_private)
+    return card.id is None and not any(getattr(card, name) for name in NOT_IN_BULK)
 
 
-def insert_cards(session: Session, cards: Sequence[ClientCard], now: datetime) -> list[int]:
+def insert_cards(session: Session, cards: Sequence[ClientCard], now: datetime,
+                 tags: Iterable[str] | None = None) -> list[int]:
     """Insert new cards in bulk (``card_inserts.insert_cards``); returns the
-    new ids in the order of ``cards``."""
-    return card_inserts.insert_cards(session, cards, now)
+    new ids in the order of ``cards``. ``tags``: every tag text the cards
+    hold, when the caller has them without reading each card."""
+    return card_inserts.insert_cards(session, cards, now, tags)
 
 
 # -- lookups ------------------------------------------------------------------------

@@ -289,6 +289,7 @@ class _Shared:
 
     def __init__(self) -> None:
         self._seen: dict[Any, Any] = {}
+        self.setdefault = self._seen.setdefault  # keep(v) is setdefault(v, v)
 
     def keep(self, value: Any) -> Any:
         return self._seen.setdefault(value, value)
@@ -350,10 +351,11 @@ def _read_workbook(path: Path, data: bytes | None, kind: str, sheet: str | None,
             # breaks, tabs or control characters
             # Each row is copied to a list of its exact length: one built by
             # appending has room for 52 cells when it holds 41 (9 MB).
-            keep = _Shared().keep
+            # _Shared's dictionary, its setdefault called straight (one C call a cell)
+            keep = _Shared().setdefault
             rows = [list([None if v is None or v == "" else
                           v if v.__class__ not in _SHARED else
-                          keep(v) if v.__class__ is not str or v.isprintable()
+                          keep(v, v) if v.__class__ is not str or v.isprintable()
                           or not has_control(v)
                           else guards.strip_controls(v) or None
                           for v in r]) for r in ws.iter_rows()]

@@ -486,7 +486,8 @@ class ImportService(Importer[ImportPlan]):
                     rc.row, _column_of(source, mapping, im.CLIENT_ID), message, WARNING,
                     str(rc.client_id)))
             rc.client_id = None  # another database's ID: it says nothing here
-            self._place(session, plan, rc, index, in_file, loaded)
+            # the card is as it was packed: a new card keeps that packed form
+            self._place(session, plan, rc, index, in_file, loaded, packed_card)
         plan.problems.sort(key=lambda p: (p.row, p.severity != ERROR))
         return plan
 
@@ -520,7 +521,9 @@ class ImportService(Importer[ImportPlan]):
                                     name=after.name))
 
     def _place(self, session: Session, plan: ImportPlan, rc: RowCard, index: dict[str, int],
-               in_file: dict[str, int], loaded: dict[int, ClientCard]) -> None:
+               in_file: dict[str, int], loaded: dict[int, ClientCard],
+               packed: Packed | None = None) -> None:
+        """``packed``: ``pack(rc.card)``, kept when the row is a new card."""
         keys = im.duplicate_keys(rc.card)
         # Rows that carry their own UUIDs are distinct clients of the file's
         # database even when they share a phone or a company: within the file
@@ -532,7 +535,7 @@ class ImportService(Importer[ImportPlan]):
         existing = next((index[k] for k in keys if k in index), None)
         if plan.policy == KEEP or (earlier is None and existing is None):
             position = len(plan.new_cards)
-            plan.new_cards.append((rc.row, rc.card))
+            plan.new_cards.append((rc.row, rc.card), packed)
             for key in keys:
                 in_file.setdefault(key, position)
             plan.rows.append(PlannedRow(rc.row, CREATE, name=rc.card.name))
@@ -586,9 +589,10 @@ class ImportService(Importer[ImportPlan]):
             tags_before = repo.tag_set(session)
             items: list[repo.NewItem] = []
             # the cards stay packed: each is unpacked as it is written
-            bulk = [i for i, (_row, card) in enumerate(plan.new_cards)
-                    if repo.can_bulk_insert(card)]
-            ids = repo.insert_cards(session, plan.new_cards.cards(bulk), now)
+            # (told from the packed values: can_bulk_insert without unpacking)
+            bulk = plan.new_cards.new_without(repo.NOT_IN_BULK)
+            ids = repo.insert_cards(session, plan.new_cards.cards(bulk), now,
+                                    plan.new_cards.tags(bulk))
             # the items of the new cards straight away: no other list of 100,000
             row_of = plan.new_cards.row
             items += [(row_of(i), client_id, repo.CREATED, None, now)

@@ -65,3 +65,12 @@ def test_occurrence_uids_are_stable_and_differ_by_record_kind_and_day() -> None:
     assert occurrence_uid("3f2504e0-4f89-41d3-9a0c-0305e82c3301", "birthday", day) == str(
         uuid.uuid5(uuid.UUID("5b0f3a52-8d1e-4c3f-9a6e-2f7d1c0b9e41"),
                    "3f2504e0-4f89-41d3-9a0c-0305e82c3301/birthday/2026-12-05"))
+
+
+@given(st.integers(min_value=0, max_value=(1 << 128) - 1), st.booleans())
+def test_a_uuid_of_any_version_is_read_as_its_canonical_text(bits: int, upper: bool) -> None:
+    canonical = str(uuid.UUID(int=bits))
+    # canonical text is taken as it is; other spellings are parsed: the same result
+    assert parse_uuid(canonical.upper() if upper else canonical) == \
+        (None if bits == 0 else canonical)
+    assert parse_uuid(f" {{{canonical}}} ") == (None if bits == 0 else canonical)

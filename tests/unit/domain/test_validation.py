@@ -281,3 +281,30 @@ def test_validation_error_holds_the_errors() -> None:
     assert exc.errors == errors
     assert "name: Name is required" in str(exc)
     assert isinstance(exc, ValueError)
+
+
+def _digits_by_nfkc(text: str) -> str:
+    """phone_digits as it is defined: NFKC, blanks stripped, a leading + kept."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text).strip()
+    return ("+" if text.startswith("+") else "") + "".join(
+        ch for ch in text if "0" <= ch <= "9")
+
+
+@given(st.one_of(st.text(), st.text(alphabet=st.characters(max_codepoint=127)),
+                 st.from_regex(r"\s*\+?[0-9０-９ ()\-+.]{0,20}\s*", fullmatch=True)))
+def test_phone_digits_are_those_of_the_nfkc_text(text: str) -> None:
+    from desktop_crm.domain.validation import phone_digits
+
+    # ASCII text takes a shorter way (no NFKC, translate): the same digits
+    assert phone_digits(text) == _digits_by_nfkc(text)
+
+
+def test_phone_digits_of_ascii_and_full_width_numbers() -> None:
+    from desktop_crm.domain.validation import phone_digits
+
+    assert phone_digits(" +86 138-0013-8000 ") == "+8613800138000"
+    assert phone_digits("＋８６ １３８") == "+86138"
+    assert phone_digits("(010) 6123 4567 ext. 8") == "010612345678"
+    assert phone_digits("\t\x1f") == "" and phone_digits("") == ""

@@ -163,3 +163,22 @@ def import_repo_items(db: Database, batch_id: int) -> list[tuple[int, int, str]]
 
     with db.read() as s:
         return [(i.row, i.client_id or 0, i.action) for i in import_repo.items(s, batch_id)]
+
+
+def test_tags_given_by_the_caller_are_the_tags_the_cards_link_to(db: Database) -> None:
+    from desktop_crm.domain.client import ClientCard as Card
+    from desktop_crm.storage.models import ClientTag, Tag
+
+    cards = [Card(name="甲", tags=[" 老客户 ", "VIP"]), Card(name="乙", tags=["VIP"]),
+             Card(name="丙")]
+    with db.session() as s:
+        ids = card_inserts.insert_cards(s, cards, FIXED_NOW,
+                                        tags={" 老客户 ", "VIP", "  "})
+    with db.read() as s:
+        names = {str(n): int(i) for n, i in s.execute(select(Tag.name, Tag.id))}
+        links = sorted((int(c), int(t)) for c, t in s.execute(
+            select(ClientTag.client_id, ClientTag.tag_id)))
+    # stored clean, a blank one left out, new tags given ids in name order
+    assert sorted(names) == ["VIP", "老客户"] and names["VIP"] < names["老客户"]
+    assert links == sorted([(ids[0], names["老客户"]), (ids[0], names["VIP"]),
+                            (ids[1], names["VIP"])])

@@ -45,6 +45,15 @@ def test_new_cards_behave_as_the_list_of_rows_and_cards() -> None:
     assert [c.name for c in cards.cards([1])[0:1]] == ["乙"]
 
 
+def test_a_card_packed_by_the_caller_is_kept_as_it_was_packed() -> None:
+    cards = NewCards()
+    packed = pack(_card("丁"))  # the plan packs each row's card once, as it reads it
+    cards.append((9, _card("丁")), packed)
+    cards.append((10, _card("戊")))
+    assert [(row, card) for row, card in cards] == [(9, _card("丁")), (10, _card("戊"))]
+    assert cards._cards[0] is packed
+
+
 def test_empty_lists_sets_and_dicts_are_not_held_by_a_packed_card() -> None:
     card = ClientCard(name="赵六", phones=[Phone("13900000001")])
     packed = pack(card)
@@ -97,3 +106,24 @@ def test_a_phone_with_more_than_its_fields_is_kept_as_it_is() -> None:
     card = ClientCard(name="丙", phones=[Phone("13900000002")])
     card.phones[0].note = "x"  # type: ignore[attr-defined]
     assert unpack(pack(card)).phones[0] is card.phones[0]
+
+
+def test_the_cards_a_bulk_insert_takes_and_their_tags_are_read_packed() -> None:
+    from desktop_crm.storage.import_repo import NOT_IN_BULK, can_bulk_insert
+
+    plain = ClientCard(name="甲", tags=["老客户", "VIP"])
+    whole = ClientCard(name="丁", tags=["大客户"])
+    whole.extra = 1  # type: ignore[attr-defined]  # kept whole, not packed
+    known = ClientCard(id=7, name="戊", tags=["不算"])
+    cards = NewCards()
+    for row, card in enumerate([plain, _card("乙"), ClientCard(name="丙"), whole, known,
+                                ClientCard(name="己", dates=[]), ClientCard(name="庚",
+                                                                        profile={1: ""})]):
+        cards.append((row, card))
+    found = cards.new_without(NOT_IN_BULK)
+    # the same cards as can_bulk_insert of each unpacked card
+    assert found == [i for i, (_row, card) in enumerate(cards) if can_bulk_insert(card)]
+    assert found == [0, 2, 3, 5]
+    assert cards.tags(found) == {"老客户", "VIP", "大客户"}
+    assert cards.tags([1, 4]) == {"老客户", "不算"}
+    assert cards.tags([]) == set()
