@@ -207,21 +207,22 @@ def _postgres_triggers() -> list[str]:
 
 def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
+    collation = "C" if postgres else None  # text by code point, as every text column since 09
     op.create_table(
         TABLE,
-        sa.Column('calendar', sa.String(length=8), nullable=False),
+        sa.Column('calendar', sa.String(length=8, collation=collation), nullable=False),
         sa.Column('month', sa.Integer(), nullable=False),
         sa.Column('day', sa.Integer(), nullable=False),
         sa.Column('leap', sa.Boolean(), nullable=False),
-        sa.Column('source', sa.String(length=16), nullable=False),
+        sa.Column('source', sa.String(length=16, collation=collation), nullable=False),
         sa.Column('ref_id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('client_id', sa.Integer(), nullable=False),
-        sa.Column('kind', sa.String(length=32), nullable=False),
-        sa.Column('label', sa.Text(), nullable=False),
+        sa.Column('kind', sa.String(length=32, collation=collation), nullable=False),
+        sa.Column('label', sa.Text(collation=collation), nullable=False),
         sa.Column('year', sa.Integer(), nullable=True),
         sa.Column('remind_days', sa.Integer(), nullable=True),
-        sa.Column('client_name', sa.String(length=200), nullable=False),
-        sa.Column('owner', sa.String(length=100), nullable=False),
+        sa.Column('client_name', sa.String(length=200, collation=collation), nullable=False),
+        sa.Column('owner', sa.String(length=100, collation=collation), nullable=False),
         sa.Column('live', sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint('calendar', 'month', 'day', 'leap', 'source', 'ref_id',
                                 name=op.f('pk_agenda_dates')),
