@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from alembic import command
 from alembic.config import Config
-from openpyxl import Workbook
 from sqlalchemy import create_engine, inspect, text
 
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Phone
@@ -32,7 +31,7 @@ from desktop_crm.services.contacts import ContactService
 from desktop_crm.services.demo import generate
 from desktop_crm.services.importing import SKIP, ImportService, open_source
 from desktop_crm.storage.database import HEAD_REVISION, MIGRATIONS_DIR, Database
-from tests.conftest import Clock, NewDatabases, build_at
+from tests.conftest import Clock, NewDatabases, build_at, write_xlsx
 
 NOW = datetime(2026, 9, 20, 9)
 Rows = list[tuple[Any, ...]]
@@ -163,22 +162,12 @@ def test_card_edits_trash_restore_and_purge_keep_the_stored_dates(
     assert {r[6] for r in stored(db)} == {wang}
 
 
-def _xlsx(path: Path, rows: list[list[Any]]) -> Path:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
-    return path
-
-
 def test_an_import_and_its_undo_keep_the_stored_dates(
         db: Database, clock: Clock, tmp_path: Path) -> None:
     ClientService(db, clock, user="t").save(ClientCard(
         name="张伟", phones=[Phone("13800138000")], birthday=DateSpec.solar(9, 21)))
     before = assert_kept(db)
-    path = _xlsx(tmp_path / "c.xlsx", [["姓名", "手机", "生日", "负责人"],
+    path = write_xlsx(tmp_path / "c.xlsx", [["姓名", "手机", "生日", "负责人"],
                                        ["李娜", "13900139000", "1985-09-23", "王磊"],
                                        ["王芳", "13700137000", "1990-12-01", "王磊"]])
     importer = ImportService(db, clock=clock, user="t", backup_first=False)
