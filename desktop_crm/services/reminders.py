@@ -8,7 +8,8 @@ inside its reminder lead time. Starting the app is a reminder time too:
 what is due and was not announced yet today is announced at once.
 
 Each item is announced once per day: what was announced is remembered per
-day in a ``NotifiedStore`` (the window keeps it in QSettings, per database),
+day in a ``NotifiedStore`` (the window keeps it in a ``FileStore``, a file of
+this computer's per database),
 so a restart on the same day says nothing new, and an item still due the
 next day (an overdue follow-up) is announced again then. Items marked done
 are off the agenda, so they are never announced.
@@ -16,13 +17,17 @@ are off the agenda, so they are never announced.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Protocol
 
 from desktop_crm.domain.care import AgendaItem
+from desktop_crm.domain.errors import CrmError
 from desktop_crm.services.agenda import AgendaService
+from desktop_crm.services.files import write_atomically
 
 DEFAULT_REMINDER_TIME = time(9, 0)
 
@@ -72,6 +77,39 @@ class MemoryStore:
 
     def save(self, day: date, keys: set[str]) -> None:
         self.day, self.keys = day, set(keys)
+
+
+class FileStore:
+    """A NotifiedStore in a small JSON file (``{"day": ..., "announced":
+    [...]}``), one per database, on this computer.
+
+    Not a setting: at 100,000 clients a day's Today list holds tens of
+    thousands of keys (about 1.3 MB), and the app's settings are rewritten
+    whole at every change of any setting (0.4 s each in a .ini file; the
+    registry on Windows). A missing or unreadable file counts as nothing
+    announced yet; one that cannot be written is left as it is (the
+    reminders are said again at the next start, nothing else is lost)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> tuple[date | None, set[str]]:
+        try:
+            data = json.loads(self.path.read_bytes())
+            day, keys = date.fromisoformat(data["day"]), data["announced"]
+            if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+                raise TypeError("announced: not a list of keys")
+        except (OSError, ValueError, KeyError, TypeError):
+            return None, set()
+        return day, set(keys)
+
+    def save(self, day: date, keys: set[str]) -> None:
+        data = {"day": day.isoformat(), "announced": sorted(keys)}
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        except (OSError, CrmError):
+            pass  # said again at the next start
 
 
 class ReminderSchedule:

@@ -494,9 +494,9 @@ class MainWindow(QMainWindow):
     def _make_schedule(self) -> ReminderSchedule:
         """The reminder schedule of the open database, in Today's scope."""
         from desktop_crm.services.reminders import ReminderSchedule
-        from desktop_crm.ui.tray import SettingsStore, reminder_time
+        from desktop_crm.ui.tray import announced_store, reminder_time
 
-        store = SettingsStore(self.settings, self.services.database_uuid())
+        store = announced_store(self.settings, self.services.database_uuid())
         return ReminderSchedule(self.services.agenda, store, reminder_time(self.settings),
                                 self.today.scope.is_mine())
 

@@ -10,9 +10,12 @@ business (services/reminders.py); this module only shows it.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QTime, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -21,7 +24,12 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 from desktop_crm.domain.care import AgendaItem
 from desktop_crm.i18n import _, ngettext
 from desktop_crm.services.clock import Clock
-from desktop_crm.services.reminders import DEFAULT_REMINDER_TIME, DueCount, ReminderSchedule
+from desktop_crm.services.reminders import (
+    DEFAULT_REMINDER_TIME,
+    DueCount,
+    FileStore,
+    ReminderSchedule,
+)
 from desktop_crm.ui.app_icon import app_icon, badged_icon
 
 # Checked at least this often: items added by others on a shared database,
@@ -40,26 +48,32 @@ def reminder_time(settings: QSettings) -> time:
     return chosen.toPython() if chosen.isValid() else DEFAULT_REMINDER_TIME  # type: ignore[return-value]
 
 
-class SettingsStore:
-    """What was announced on which day, per database, in this computer's
-    settings (a team's server database is shared; reminders are not)."""
+def announced_store(settings: QSettings, database_uuid: str) -> FileStore:
+    """Where the tray remembers what it announced today for this database: a
+    file in this computer's data folder (beside the settings when they are an
+    .ini file: the tests' own), not a setting (``FileStore`` says why). What
+    an earlier version kept in the settings moves there once."""
+    try:
+        name = str(uuid.UUID(database_uuid))
+    except ValueError:  # never a path taken from the database as it is
+        name = hashlib.sha256(database_uuid.encode("utf-8")).hexdigest()[:32]
+    if settings.format() == QSettings.Format.IniFormat:
+        folder = Path(settings.fileName()).parent
+    else:
+        from platformdirs import user_data_dir
 
-    def __init__(self, settings: QSettings, database_uuid: str) -> None:
-        self.settings = settings
-        self.prefix = f"reminders/{database_uuid}"
-
-    def load(self) -> tuple[date | None, set[str]]:
-        day, keys = self.settings.value(f"{self.prefix}/day"), self.settings.value(
-            f"{self.prefix}/announced")
+        folder = Path(user_data_dir("desktop-crm", appauthor=False))
+    store = FileStore(folder / "reminders" / f"{name}.json")
+    group = f"reminders/{database_uuid}"
+    if settings.contains(f"{group}/day") or settings.contains(f"{group}/announced"):
+        day, keys = settings.value(f"{group}/day"), settings.value(f"{group}/announced")
         try:
-            loaded = set(json.loads(keys)) if isinstance(keys, str) else set()
-            return (date.fromisoformat(day) if isinstance(day, str) else None), loaded
-        except (ValueError, TypeError):  # edited by hand: start the day afresh
-            return None, set()
-
-    def save(self, day: date, keys: set[str]) -> None:
-        self.settings.setValue(f"{self.prefix}/day", day.isoformat())
-        self.settings.setValue(f"{self.prefix}/announced", json.dumps(sorted(keys)))
+            if store.load()[0] is None and isinstance(day, str) and isinstance(keys, str):
+                store.save(date.fromisoformat(day), set(json.loads(keys)))
+        except (ValueError, TypeError):
+            pass  # edited by hand: the day starts afresh
+        settings.remove(group)
+    return store
 
 
 def due_text(count: DueCount) -> str:

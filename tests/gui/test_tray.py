@@ -4,8 +4,10 @@ injected clock, a click that opens Today, and closing to the tray."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -172,6 +174,45 @@ def test_notifications_at_start_and_at_the_reminder_time_once_a_day(  # type: ig
     window.reminders.check()
     assert "王芳" in seen.messages[-1][1] and "李明" in seen.messages[-1][1]
     assert window.reminders.icon.toolTip() == "Desktop CRM — 2 items to do today (2 overdue)"
+    window.reminders.hide()
+    window.close()
+
+
+def test_what_was_announced_is_kept_in_a_file_of_its_own_not_in_the_settings(  # type: ignore[no-untyped-def]
+        qtbot, db, settings, clock):
+    follow_up(db, clock, "王芳")
+    window, seen = open_window(qtbot, db, settings, clock, tray=True)
+    book = window.services.database_uuid()
+    window.reminders.start()
+    assert len(seen.messages) == 1
+    settings.sync()
+    folder = Path(settings.fileName()).parent
+    kept = json.loads((folder / "reminders" / f"{book}.json").read_text(encoding="utf-8"))
+    assert kept["day"] == "2026-11-24" and len(kept["announced"]) == 1
+    assert not [key for key in settings.allKeys() if key.startswith("reminders/")]
+    window.reminders.hide()
+    window.close()
+
+
+def test_what_an_earlier_version_kept_in_the_settings_moves_to_the_file(  # type: ignore[no-untyped-def]
+        qtbot, db, settings, clock):
+    follow_up(db, clock, "王芳")
+    window, seen = open_window(qtbot, db, settings, clock, tray=True)
+    book = window.services.database_uuid()
+    window.reminders.start()
+    announced = json.loads((Path(settings.fileName()).parent / "reminders"
+                            / f"{book}.json").read_text(encoding="utf-8"))["announced"]
+    window.reminders.hide()
+    window.close()
+    # as the previous version left it: the keys in the settings, no file
+    (Path(settings.fileName()).parent / "reminders" / f"{book}.json").unlink()
+    settings.setValue(f"reminders/{book}/day", "2026-11-24")
+    settings.setValue(f"reminders/{book}/announced", json.dumps(announced))
+    window, seen = open_window(qtbot, db, settings, clock, tray=True)
+    window.reminders.start()
+    assert seen.messages == []  # announced already today: not said again
+    assert not settings.contains(f"reminders/{book}/announced")
+    assert not settings.contains(f"reminders/{book}/day")
     window.reminders.hide()
     window.close()
 

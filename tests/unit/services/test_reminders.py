@@ -4,7 +4,9 @@ for items done, again the next day while still due."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,13 @@ from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import Channel
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.clients import ClientService
-from desktop_crm.services.reminders import DueCount, MemoryStore, ReminderSchedule, item_key
+from desktop_crm.services.reminders import (
+    DueCount,
+    FileStore,
+    MemoryStore,
+    ReminderSchedule,
+    item_key,
+)
 from desktop_crm.storage.database import Database
 from tests.conftest import Clock
 
@@ -128,3 +136,28 @@ def test_the_count_follows_the_today_tabs_scope(clients: ClientService, agenda: 
     follow_up(clients, "李明", TODAY, owner="someone else")
     assert ReminderSchedule(agenda, MemoryStore()).count(TODAY).due == 2
     assert ReminderSchedule(agenda, MemoryStore(), mine=True).count(TODAY).due == 1
+
+
+def test_the_file_store_keeps_the_day_and_its_keys_and_survives_bad_files(
+        tmp_path: Path) -> None:
+    path = tmp_path / "reminders" / "book.json"
+    store = FileStore(path)
+    assert store.load() == (None, set())  # no file yet
+    keys = {f"interaction:{n}:2026-09-20" for n in range(30_000)} | {"important_date:7:2026-09-21"}
+    store.save(TODAY, keys)
+    assert FileStore(path).load() == (TODAY, keys)
+    assert json.loads(path.read_text(encoding="utf-8"))["day"] == "2026-09-20"
+    for damaged in (b"", b"{not json", b"[]", b'{"day": "2026-13-40", "announced": []}',
+                    b'{"day": "2026-09-20", "announced": [1, 2]}',
+                    b'{"day": "2026-09-20", "announced": "x"}', b"\xff\xfe"):
+        path.write_bytes(damaged)
+        assert FileStore(path).load() == (None, set())  # a day started afresh
+
+
+def test_a_file_store_that_cannot_write_loses_nothing_else(tmp_path: Path) -> None:
+    blocker = tmp_path / "reminders"
+    blocker.write_bytes(b"a file where the folder would be")
+    store = FileStore(blocker / "book.json")
+    store.save(TODAY, {"interaction:1:2026-09-20"})  # no error for the tray
+    assert store.load() == (None, set())
+    assert blocker.read_bytes() == b"a file where the folder would be"
