@@ -7,10 +7,11 @@ from datetime import date, datetime
 
 import pytest
 from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
 
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.complaint import Complaint, ComplaintCategory
-from desktop_crm.i18n import set_language
+from desktop_crm.i18n import ngettext, set_language
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.complaints import ComplaintService
 from desktop_crm.ui.care.month_view import MonthView, fitted_lines
@@ -78,3 +79,36 @@ def test_the_complaint_deadline_column_is_in_view_beside_the_form(  # type: igno
     title = str(window.complaints.model.headerData(last, header.orientation()))
     assert view.columnWidth(last) >= header.fontMetrics().horizontalAdvance(title)
     assert not view.horizontalScrollBar().isVisible()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_care_calendars_filters_read_whole_beside_a_long_count(  # type: ignore[no-untyped-def]
+        qtbot, db, settings, lang):
+    """At 1280 × 800, with the count of a big book beside them ("79163 items,
+    34979 overdue"), "Next 30 days" read "Next 30 d" in English: the count
+    now wraps and the filters keep their room."""
+    set_language(lang)
+    try:
+        window = MainWindow(db, settings, Clock(datetime(2026, 12, 7, 9, 0)))
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        care = window.page("calendar")
+        window.tabs.setCurrentWidget(care)
+        qtbot.waitUntil(care.count_label.isVisible)
+        # the count a 100,000-client book gives, in the tab's own words
+        care.count_label.setText(ngettext("{n} item, {m} overdue", "{n} items, {m} overdue",
+                                          79163, m=34979))
+        qtbot.wait(50)  # the bar lays itself out again
+        for combo in (care.range, care.kind):
+            option = QStyleOptionComboBox()
+            combo.initStyleOption(option)
+            room = combo.style().subControlRect(
+                QStyle.ComplexControl.CC_ComboBox, option,
+                QStyle.SubControl.SC_ComboBoxEditField, combo).width()
+            assert combo.fontMetrics().horizontalAdvance(combo.currentText()) <= room, (
+                combo.currentText(), room)
+        assert care.count_label.width() > 0
+    finally:
+        set_language("en")
