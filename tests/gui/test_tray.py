@@ -178,43 +178,44 @@ def test_notifications_at_start_and_at_the_reminder_time_once_a_day(  # type: ig
     window.close()
 
 
+def started_once(qtbot, db: Database, settings: QSettings, clock: Clock  # type: ignore[no-untyped-def]
+                 ) -> tuple[list[tuple[str, str]], Path]:
+    """A window's start with a follow-up due, closed after: what it announced
+    and the file it kept that in (beside the test's settings file)."""
+    window, seen = open_window(qtbot, db, settings, clock, tray=True)
+    window.reminders.start()
+    book = window.services.database_uuid()
+    window.reminders.hide()
+    window.close()
+    return seen.messages, Path(settings.fileName()).parent / "reminders" / f"{book}.json"
+
+
 def test_what_was_announced_is_kept_in_a_file_of_its_own_not_in_the_settings(  # type: ignore[no-untyped-def]
         qtbot, db, settings, clock):
     follow_up(db, clock, "王芳")
-    window, seen = open_window(qtbot, db, settings, clock, tray=True)
-    book = window.services.database_uuid()
-    window.reminders.start()
-    assert len(seen.messages) == 1
+    messages, kept = started_once(qtbot, db, settings, clock)
+    assert len(messages) == 1
+    data = json.loads(kept.read_text(encoding="utf-8"))
+    assert data["day"] == "2026-11-24" and len(data["announced"]) == 1
     settings.sync()
-    folder = Path(settings.fileName()).parent
-    kept = json.loads((folder / "reminders" / f"{book}.json").read_text(encoding="utf-8"))
-    assert kept["day"] == "2026-11-24" and len(kept["announced"]) == 1
     assert not [key for key in settings.allKeys() if key.startswith("reminders/")]
-    window.reminders.hide()
-    window.close()
 
 
 def test_what_an_earlier_version_kept_in_the_settings_moves_to_the_file(  # type: ignore[no-untyped-def]
         qtbot, db, settings, clock):
     follow_up(db, clock, "王芳")
-    window, seen = open_window(qtbot, db, settings, clock, tray=True)
-    book = window.services.database_uuid()
-    window.reminders.start()
-    announced = json.loads((Path(settings.fileName()).parent / "reminders"
-                            / f"{book}.json").read_text(encoding="utf-8"))["announced"]
-    window.reminders.hide()
-    window.close()
+    _messages, kept = started_once(qtbot, db, settings, clock)
+    announced = json.loads(kept.read_text(encoding="utf-8"))["announced"]
     # as the previous version left it: the keys in the settings, no file
-    (Path(settings.fileName()).parent / "reminders" / f"{book}.json").unlink()
-    settings.setValue(f"reminders/{book}/day", "2026-11-24")
-    settings.setValue(f"reminders/{book}/announced", json.dumps(announced))
-    window, seen = open_window(qtbot, db, settings, clock, tray=True)
-    window.reminders.start()
-    assert seen.messages == []  # announced already today: not said again
-    assert not settings.contains(f"reminders/{book}/announced")
-    assert not settings.contains(f"reminders/{book}/day")
-    window.reminders.hide()
-    window.close()
+    kept.unlink()
+    group = f"reminders/{kept.stem}"
+    settings.setValue(f"{group}/day", "2026-11-24")
+    settings.setValue(f"{group}/announced", json.dumps(announced))
+    messages, kept = started_once(qtbot, db, settings, clock)
+    assert messages == []  # announced already today: not said again
+    assert json.loads(kept.read_text(encoding="utf-8"))["announced"] == announced
+    assert not settings.contains(f"{group}/announced")
+    assert not settings.contains(f"{group}/day")
 
 
 def test_items_done_are_not_announced(qtbot, db, settings, clock):  # type: ignore[no-untyped-def]
