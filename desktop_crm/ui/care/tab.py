@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -85,13 +84,14 @@ class CareTab(QWidget):
         # right: filters and agenda
         self.range = QComboBox(self)
         self.kind = QComboBox(self)
-        for combo in (self.range, self.kind):  # read whole ("Next 30 days", not "Next 30 d")
+        for combo in (self.range, self.kind):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            combo.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.overdue = QCheckBox(self)
         self.overdue.setChecked(True)
         self.count_label = QLabel(self)
-        self.count_label.setWordWrap(True)  # in a narrow pane it wraps, the filters keep their room
+        # a big book's count wraps onto two lines: the filters keep their room
+        # ("Next 30 days" read "Next 30 d" beside "79163 items, 34979 overdue")
+        self.count_label.setWordWrap(True)
         self.settings_button = QPushButton(self)
         self.export_button = QPushButton(self)
         self.panel = AgendaPanel(service, self)
