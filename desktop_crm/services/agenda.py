@@ -9,6 +9,7 @@ window, not one per stored date.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -35,7 +36,7 @@ from desktop_crm.domain.complaint import (
     follow_up_due,
     follow_up_problems,
 )
-from desktop_crm.domain.dates import DateSpec, SpecKey, occurrences_between, stored_spec
+from desktop_crm.domain.dates import SpecKey, occurrences_between, stored_spec
 from desktop_crm.domain.enums import AgendaKind, Channel, DateKind
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.festivals import FESTIVALS
@@ -342,6 +343,8 @@ class _Builder:
         dated = [self._lead(k) for k in _OCCURRING if k in kinds] or [0]
         self.occurrences = occurrences_between(first, self._end(max(dated)))
         self.days = repo.window_days(self.occurrences)
+        # each (key, year)'s DateSpec made once for all the yearly sources
+        self.spec = functools.cache(stored_spec)
         self.churn: ChurnSettings | None = None  # set when churn warnings are wanted
         self.today = start
 
@@ -420,8 +423,7 @@ class _Builder:
         # stored kind -> (agenda kind, its default reminder), for the kinds wanted
         wanted = {stored: (kind, self.settings.remind(kind))
                   for stored, kind in _DATE_KINDS.items() if kind in self.kinds}
-        specs: dict[tuple[SpecKey, int | None], DateSpec] = {}
-        new = tuple.__new__
+        new, spec_of = tuple.__new__, self.spec
         for ref, client_id, name, stored_kind, label, year, remind, n in rows:
             found = wanted.get(stored_kind)
             if found is None:
@@ -434,9 +436,7 @@ class _Builder:
                 years = occ_year - year
                 if years <= 0:
                     continue  # the original date itself is not an anniversary
-            spec = specs.get((key, year))
-            if spec is None:
-                spec = specs[(key, year)] = stored_spec(key, year)
+            spec = spec_of(key, year)
             run = runs.get(kind)
             if run is None:
                 run = runs[kind] = []
@@ -455,8 +455,7 @@ class _Builder:
                                  (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP))
             if kind in self.kinds}
         runs: dict[str, list[AgendaItem]] = {source: [] for source in wanted}
-        days, new = self.days, tuple.__new__
-        specs: dict[tuple[SpecKey, int], DateSpec] = {}
+        days, new, spec_of = self.days, tuple.__new__, self.spec
         for source, client_id, name, year, n in repo.anniversaries_with_keys(
                 s, days, {source: remind for source, (_k, remind) in wanted.items()},
                 self.owner, self.due_on):
@@ -464,9 +463,7 @@ class _Builder:
             years = occ_year - year
             if years <= 0:
                 continue  # the founding day itself is not an anniversary
-            spec = specs.get((key, year))
-            if spec is None:
-                spec = specs[(key, year)] = stored_spec(key, year)
+            spec = spec_of(key, year)
             kind, remind = wanted[source]
             runs[source].append(new(AgendaItem, (day, kind, source, client_id, client_id, name,
                                                  "", years, remind, 0, spec)))
