@@ -156,17 +156,19 @@ class AgendaService:
             raise ValueError(_("The agenda needs at least one day"))
         start = start or self.today()
         end = start + timedelta(days=days - 1)
-        settings = self.settings()
-        first = start - timedelta(days=settings.overdue_days) if include_overdue else start
         wanted = set(kinds) if kinds is not None else set(AgendaKind)
-        builder = _Builder(settings, start, end, first, include_overdue, wanted,
-                           self.owner_for(mine))
-        if AgendaKind.CHURN_WARNING in wanted:
-            builder.churn = self.churn_settings()
-            builder.today = self.today()
         # Tens of thousands of tuples and no cycles: see services/collector.py
         # for what the paused collector saves and why pausing it is safe here.
+        # One read, both settings in one statement (as Today's).
         with paused_collector(), self.db.read() as s:
+            stored = repo.get_settings(s, (SETTINGS_KEY, churn.SETTINGS_KEY))
+            settings = _care_settings(stored.get(SETTINGS_KEY))
+            first = start - timedelta(days=settings.overdue_days) if include_overdue else start
+            builder = _Builder(settings, start, end, first, include_overdue, wanted,
+                               self.owner_for(mine))
+            if AgendaKind.CHURN_WARNING in wanted:
+                builder.churn = _churn_settings(stored.get(churn.SETTINGS_KEY))
+                builder.today = self.today()
             repo.plan_for_cached_rows(s)
             builder.collect(s)
             return builder.items()
