@@ -390,31 +390,21 @@ def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]]
 
 
 def open_follow_ups(session: Session, until: date, owner: str | None = None) -> list[Row]:
-    """Follow-ups not done and due on or before ``until``: (interaction id,
-    client id, client, due (a key of ``Days``), next step or else the
-    summary). The partial index
-    ix_interactions_open_follow_up covers the first query: "not done" is
-    written as the index's condition is, and the day's range implies its
-    "follow_up_on IS NOT NULL" to both planners. Stating that too made
-    PostgreSQL count the NULLs twice (the range leaves them out already),
-    expect a fifth of the follow-ups due by today and prefer the index of
-    all follow-ups; migration 23's statistics give it the open ones' count."""
+    """Follow-ups not done and due on or before ``until``, of live clients
+    (of ``owner``'s when given), in day order, then interaction: (interaction
+    id, client id, client, due (a key of ``Days``), next step or else the
+    summary). They are one range of ``agenda_follow_ups`` (migration 26:
+    the open follow-ups with their clients' names, kept by triggers), in
+    the order of its key: no card is looked up and nothing is sorted."""
     params: dict[str, Any] = {"until": until}
-    live = _of(session, "c", owner, params)
-    rows = _driver_rows(session, f"""
-        SELECT i.id, i.client_id, c.name, i.follow_up_on, i.next_step
-        FROM interactions i JOIN clients c ON c.id = i.client_id
-        WHERE i.follow_up_done = {dialect.false(session)} AND i.follow_up_on <= :until
-              AND {live}""", params, [bindparam("until", type_=Date)])
-    blank = [r[0] for r in rows if not r[4]]
-    if not blank:
-        return rows
-    summaries: dict[int, str] = {}
-    for chunk in _chunks(blank):
-        summaries.update(session.execute(
-            select(InteractionRow.id, InteractionRow.summary)
-            .where(InteractionRow.id.in_(chunk))).all())
-    return [r if r[4] else (*r[:4], summaries.get(r[0], "")) for r in rows]
+    mine = ""
+    if owner is not None:
+        params["owner"] = owner
+        mine = " AND owner = :owner"
+    return _driver_rows(session, f"""
+        SELECT ref_id, client_id, client_name, follow_up_on, step FROM agenda_follow_ups
+        WHERE follow_up_on <= :until AND live = {dialect.true(session)}{mine}
+        ORDER BY follow_up_on, ref_id""", params, [bindparam("until", type_=Date)])
 
 
 def milestones_between(session: Session, start: datetime, end: datetime,
