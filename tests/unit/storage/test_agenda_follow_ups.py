@@ -194,6 +194,18 @@ def revision_25(engine: str, tmp_path: Path, request: pytest.FixtureRequest
         yield f"sqlite:///{path}"
 
 
+def _contact_index(engine: Any) -> list[str]:
+    """The columns ix_clients_contact holds after its key's expression (keys
+    and, on PostgreSQL, INCLUDE)."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            definition = conn.execute(text(
+                "SELECT pg_get_indexdef('ix_clients_contact'::regclass)")).scalar_one()
+            return [c.strip() for c in definition.split("INCLUDE (")[1].split(")")[0].split(",")]
+        return [row[2] for row in conn.execute(text("PRAGMA index_xinfo(ix_clients_contact)"))
+                if row[5]][2:]
+
+
 def test_the_migration_fills_the_stored_follow_ups_and_its_downgrade_removes_them(
         revision_25: str, clock: Clock) -> None:
     engine = create_engine(revision_25)
@@ -235,11 +247,14 @@ def test_the_migration_fills_the_stored_follow_ups_and_its_downgrade_removes_the
 
     engine = create_engine(revision_25)
     try:
+        # the not-contacted clients' index holds their names and owners
+        assert {"name", "owner"} <= set(_contact_index(engine))
         with engine.begin() as conn:
             config = _config()
             config.attributes["connection"] = conn
             command.downgrade(config, "20261215_25")
         assert "agenda_follow_ups" not in inspect(engine).get_table_names()
+        assert "name" not in _contact_index(engine)
         with engine.begin() as conn:  # no trigger names the table any more
             conn.execute(text("UPDATE interactions SET follow_up_done = true, next_step = 'x'"))
             conn.execute(text("UPDATE clients SET name = 'x', deleted_at = NULL"))

@@ -22,6 +22,15 @@ and its undo, imports and their undo, trash, restore and purge, the demo, a
 copy between engines (``models.DERIVED_TABLES``). The migration fills it
 from the interactions stored.
 
+``ix_clients_contact`` (the live clients by grade and last contact, which
+the agenda's clients not contacted for long are ranges of) also holds their
+name and owner, and on SQLite the two columns its expression reads (on
+PostgreSQL it held them already, and now their id too): the 10,700 such
+clients of a 30-day agenda are read from the index alone, not a card each
+("Mine" too), SQLite's statement 45 -> 18 ms; on PostgreSQL an index-only
+scan (grade B's 2,060 rows: 2,082 -> 25 buffers, 9.5 -> 4.6 ms, as far as
+the visibility map lets it).
+
 Revision ID: 20261216_26
 Revises: 20261215_25
 Create Date: 2026-12-16
@@ -125,6 +134,21 @@ def _postgres_triggers() -> list[str]:
     ]
 
 
+CONTACT = "(grade, coalesce(last_contact_at, created_at))"
+# ix_clients_contact before (migration 04 on SQLite, 23 on PostgreSQL) and now
+CONTACT_BEFORE = {"sqlite": CONTACT,
+                  "postgresql": f"{CONTACT} INCLUDE (last_contact_at, created_at)"}
+CONTACT_NOW = {
+    "sqlite": "(grade, coalesce(last_contact_at, created_at), name, owner, last_contact_at, "
+              "created_at)",
+    "postgresql": f"{CONTACT} INCLUDE (last_contact_at, created_at, id, name, owner)"}
+
+
+def _contact_index(columns: str) -> None:
+    op.execute("DROP INDEX ix_clients_contact")
+    op.execute(f"CREATE INDEX ix_clients_contact ON clients {columns} WHERE deleted_at IS NULL")
+
+
 def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     collation = "C" if postgres else None  # text by code point, as every text column since 09
@@ -146,12 +170,14 @@ def upgrade() -> None:
                        f"ORDER BY 1, 2"))
     for statement in _postgres_triggers() if postgres else _sqlite_triggers():
         op.execute(statement)
+    _contact_index(CONTACT_NOW[op.get_bind().dialect.name])
     if postgres:
         op.execute(f"ANALYZE {TABLE}")
 
 
 def downgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
+    _contact_index(CONTACT_BEFORE[op.get_bind().dialect.name])
     if postgres:
         op.execute(f"DROP TRIGGER tr_{TABLE}_client ON clients")
         op.execute(f"DROP FUNCTION {TABLE}_client_sync()")
