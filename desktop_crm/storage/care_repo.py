@@ -359,36 +359,6 @@ def anniversaries_with_keys(session: Session, days: WindowDays,
     return _each_chunk(session, days, due_on, sql)
 
 
-def client_anniversaries(session: Session, month_days: Iterable[tuple[int, int]],
-                         owner: str | None = None,
-                         since_days: Iterable[tuple[int, int]] | None = None) -> list[Row]:
-    """Live clients founded on one of ``month_days`` (month, day) or won on one
-    of ``since_days`` (default: the same days): (id, name, founded_on,
-    relationship_since), days (keys of ``Days``) or None. The expression
-    indexes on the month-day of both dates answer it."""
-    founded_keys = dialect.month_day_keys(session, month_days)
-    since_keys = (founded_keys if since_days is None
-                  else dialect.month_day_keys(session, since_days))
-    if not founded_keys and not since_keys:
-        return []
-    founded = dialect.month_day_sql(session, "founded_on")
-    since = dialect.month_day_sql(session, "relationship_since")
-    params: dict[str, Any] = {}
-    parts: list[str] = []
-    binds: list[BindParameter[Any]] = []
-    for name, column, keys in (("founded_keys", founded, founded_keys),
-                               ("since_keys", since, since_keys)):
-        if keys:
-            params[name] = keys
-            parts.append(f"{column} IN :{name}")
-            binds.append(bindparam(name, expanding=True))
-    live = _of(session, "clients", owner, params)
-    return _driver_rows(session, f"""
-        SELECT id, name, founded_on, relationship_since
-        FROM clients
-        WHERE {live} AND ({" OR ".join(parts)})""", params, binds)
-
-
 def open_follow_ups(session: Session, until: date, owner: str | None = None) -> list[Row]:
     """Follow-ups not done and due on or before ``until``, of live clients
     (of ``owner``'s when given), in day order, then interaction: (interaction

@@ -32,25 +32,6 @@ def unindexed(session: Session, column: str) -> str:
     return f"+{column}" if is_sqlite(session) else column
 
 
-def month_day_sql(session: Session, column: str) -> str:
-    """The month-day key of a date column, written exactly as the expression
-    indexes of migration 20261124_04 are (so lookups use them): 'MM-DD' text
-    on SQLite, where dates are ISO text, month * 100 + day on PostgreSQL
-    (EXTRACT is immutable, to_char is not)."""
-    if is_sqlite(session):
-        return f"substr({column}, 6, 5)"
-    return f"(EXTRACT(MONTH FROM {column}) * 100 + EXTRACT(DAY FROM {column}))"
-
-
-def month_day_keys(session: Session, month_days: Iterable[tuple[int, int]]
-                   ) -> list[str] | list[int]:
-    """(month, day) pairs as the values ``month_day_sql`` yields."""
-    pairs = sorted(set(month_days))
-    if is_sqlite(session):
-        return [f"{m:02d}-{d:02d}" for m, d in pairs]
-    return [m * 100 + d for m, d in pairs]
-
-
 def insert_or_ignore(table: str, columns: Iterable[str]) -> str:
     """An INSERT that does nothing when the row's key exists: ``ON CONFLICT
     DO NOTHING`` is the same on SQLite (3.24+) and PostgreSQL. Values are

@@ -164,9 +164,6 @@ class ClientTag(Base):
 
 class FamilyMemberRow(Base):
     __tablename__ = "family_members"
-    __table_args__ = (
-        Index("ix_family_members_birth", "birth_calendar", "birth_month", "birth_day"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = uuid_column()
@@ -191,9 +188,6 @@ class ContactPersonRow(Base):
     """A contact person of an organisation (domain.contact.ContactPerson)."""
 
     __tablename__ = "contact_people"
-    __table_args__ = (
-        Index("ix_contact_people_birth", "birth_calendar", "birth_month", "birth_day"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = uuid_column()
@@ -241,7 +235,6 @@ class ImportantDateRow(Base):
     """A recurring date of the client: birthday, wedding anniversary, custom."""
 
     __tablename__ = "important_dates"
-    __table_args__ = (Index("ix_important_dates_month_day", "calendar", "month", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = uuid_column()
@@ -659,11 +652,12 @@ POSTGRESQL_WHERE = {
 POSTGRESQL_INCLUDE = {"ix_clients_grade_changed": ["id"]}
 
 
-# Expression indexes on clients: the month-day of founding and relationship dates
-# (anniversaries) and the last contact by grade (not contacted). Created by
-# migration 20261124_04; not declared here because SQLAlchemy cannot reflect
-# expression indexes on SQLite to compare them.
-EXPRESSION_INDEXES = ("ix_clients_founded_md", "ix_clients_since_md", "ix_clients_contact",
+# Expression indexes on clients: the last contact by grade (not contacted),
+# created by migration 20261124_04 (with those on the month-day of founding and
+# relationship dates, dropped by 20261216_27: agenda_dates holds those days);
+# not declared here because SQLAlchemy cannot reflect expression indexes on
+# SQLite to compare them.
+EXPRESSION_INDEXES = ("ix_clients_contact",
                       # a search's tiers in list order (migration 22): descending, NULL last
                       "ix_clients_recent")
 # PostgreSQL's covering index for the search's join (storage/search_index.py,

@@ -120,20 +120,6 @@ def test_yearly_dates_marked_done_are_left_out_by_the_query(
     assert len(other) == 2  # done marks of another source do not count
 
 
-def test_anniversaries_read_each_kinds_own_days(db: Database, clients: ClientService) -> None:
-    founded = clients.save(ClientCard(name="成立", founded_on=date(2010, 9, 25)))
-    won = clients.save(ClientCard(name="结识", relationship_since=date(2015, 9, 25)))
-    both = clients.save(ClientCard(name="都有", founded_on=date(2011, 9, 22),
-                                   relationship_since=date(2016, 9, 22)))
-    with db.read() as s:
-        same = care_repo.client_anniversaries(s, [(9, 22), (9, 25)])
-        split = care_repo.client_anniversaries(s, [(9, 22), (9, 25)], None, [(9, 22)])
-        only_since = care_repo.client_anniversaries(s, [], None, [(9, 25)])
-    assert {r[0] for r in same} == {founded, won, both}
-    assert {r[0] for r in split} == {founded, both}  # won on 9-25: not a day of its kind
-    assert {r[0] for r in only_since} == {won}
-
-
 def test_dismissed_no_order_warnings_are_left_out_by_the_query(
         db: Database, clients: ClientService, clock: Clock) -> None:
     sales = SalesService(db, clock, user="me")

@@ -75,3 +75,49 @@ def test_rows_go_when_the_transaction_rolls_back(db: Database) -> None:
     with db.session() as s:  # and the ids are free again
         row_writer.insert_dicts(s, CLIENTS, [_client(1, "客户1")])
         s.execute(delete(CLIENTS).where(CLIENTS.c.id == 1))
+
+
+def _date(client_id: int, uuid: str, month: int) -> dict[str, Any]:
+    return {"client_id": client_id, "kind": "custom", "label": uuid, "calendar": "solar",
+            "month": month, "day": 1, "year": None, "leap": False, "remind_days": None,
+            "uuid": uuid}
+
+
+def test_a_table_with_triggers_gets_its_rows_in_order_and_its_triggers_run(db: Database) -> None:
+    # SQLite writes ``important_dates`` (it has triggers) through a staging table
+    with db.session() as s:
+        row_writer.insert_dicts(s, CLIENTS, [_client(1, "李娜"), _client(2, "王芳")])
+        row_writer.insert_dicts(s, DATES, [_date(2, "d-b", 5), _date(1, "d-a", 3),
+                                           _date(2, "d-c", 4)])
+    with db.read() as s:
+        ids = [tuple(r) for r in s.execute(text(
+            "SELECT uuid, client_id FROM important_dates ORDER BY id"))]
+        agenda = [tuple(r) for r in s.execute(text(
+            "SELECT month, client_name, label FROM agenda_dates "
+            "WHERE source = 'important_date' ORDER BY month"))]
+    assert ids == [("d-b", 2), ("d-a", 1), ("d-c", 2)]  # ids in the rows' order
+    assert agenda == [(3, "李娜", "d-a"), (4, "王芳", "d-c"), (5, "王芳", "d-b")]
+
+
+def test_a_failed_write_leaves_the_next_one_working(db: Database) -> None:
+    with db.session() as s:
+        row_writer.insert_dicts(s, CLIENTS, [_client(1, "李娜")])
+    with pytest.raises(Exception, match=r"(?i)unique|duplicate"), db.session() as s:
+        row_writer.insert_dicts(s, CLIENTS, [_client(2, "王芳"), _client(1, "李娜")])
+    with db.session() as s:  # the same pooled connection: no staging table left in the way
+        row_writer.insert_dicts(s, CLIENTS, [_client(2, "王芳"), _client(3, "张伟")])
+        row_writer.insert_dicts(s, CLIENTS, [_client(4, "赵磊")])
+    assert [r[1] for r in _stored(db, [1, 2, 3, 4])] == ["李娜", "王芳", "张伟", "赵磊"]
+
+
+def test_equal_timestamps_of_many_rows_are_stored_alike(db: Database) -> None:
+    # each distinct value is converted once: the stored text is still each row's own
+    later = datetime(2026, 11, 24, 9, 0, 0, 1)
+    rows = [{**_client(i, f"客户{i}"), "updated_at": WHEN if i % 2 else later}
+            for i in range(1, 7)]
+    with db.session() as s:
+        row_writer.insert_dicts(s, CLIENTS, rows)
+        s.execute(insert(CLIENTS), [{**_client(7, "客户7"), "updated_at": later}])
+    stored = _stored(db, list(range(1, 8)))
+    assert [r[3] for r in stored[:6]] == [stored[0][3], stored[6][3]] * 3
+    assert stored[0][3] != stored[6][3]

@@ -1,0 +1,87 @@
+"""Migration 20261216_27 drops the indexes that looked the yearly dates up in
+their own tables (``agenda_dates`` holds those days since migration 25), and
+its downgrade makes them again as they were; on both engines. The agenda
+reads the same items without them (tests/unit/storage/test_agenda_dates.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, text
+
+from desktop_crm.storage.database import HEAD_REVISION, MIGRATIONS_DIR, Database
+from tests.conftest import build_at
+
+DROPPED = {"ix_important_dates_month_day", "ix_family_members_birth",
+           "ix_contact_people_birth", "ix_clients_founded_md", "ix_clients_since_md"}
+TABLES = ("important_dates", "family_members", "contact_people", "clients")
+BEFORE = "20261216_26"
+
+
+@pytest.fixture
+def before_27(engine: str, tmp_path: Path, request: pytest.FixtureRequest
+                ) -> Iterator[str]:
+    """The URL of a database built at revision 20261216_26, the one before."""
+    if engine == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        url = cluster.empty_database()
+        build_at(url, BEFORE)
+        yield url
+        cluster.drop(url)
+    else:
+        path = tmp_path / "old.db"
+        build_at(path, BEFORE)
+        yield f"sqlite:///{path}"
+
+
+def _indexes(url: str) -> dict[str, str]:
+    """Index name -> definition, of the four tables."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if url.startswith("sqlite"):
+                rows = conn.execute(text(
+                    "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index' "
+                    f"AND tbl_name IN {TABLES}"))
+            else:
+                rows = conn.execute(text(
+                    f"SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN {TABLES}"))
+            return {str(name): str(sql) for name, sql in rows}
+    finally:
+        engine.dispose()
+
+
+def _normal(sql: str) -> str:
+    return " ".join(sql.replace("(", " ( ").replace(")", " ) ").replace(",", " , ").split())
+
+
+def test_the_upgrade_drops_the_indexes_and_the_downgrade_makes_them_again(
+        before_27: str) -> None:
+    before = _indexes(before_27)
+    assert set(before) >= DROPPED
+    db = Database.open(before_27.removeprefix("sqlite:///"))
+    try:
+        assert db.current_revision() == HEAD_REVISION
+    finally:
+        db.close()
+    after = _indexes(before_27)
+    assert set(after) == set(before) - DROPPED  # the others stay, as they were
+    assert all(after[name] == before[name] for name in after)
+
+    engine = create_engine(before_27)
+    try:
+        with engine.begin() as conn:
+            config = Config()
+            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            config.attributes["connection"] = conn
+            command.downgrade(config, BEFORE)
+    finally:
+        engine.dispose()
+    again = _indexes(before_27)
+    assert set(again) == set(before)
+    # the same definitions (SQLite keeps the text it was given: spacing aside)
+    assert {n: _normal(again[n]) for n in DROPPED} == {n: _normal(before[n]) for n in DROPPED}
