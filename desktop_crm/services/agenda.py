@@ -156,17 +156,19 @@ class AgendaService:
             raise ValueError(_("The agenda needs at least one day"))
         start = start or self.today()
         end = start + timedelta(days=days - 1)
-        settings = self.settings()
-        first = start - timedelta(days=settings.overdue_days) if include_overdue else start
         wanted = set(kinds) if kinds is not None else set(AgendaKind)
-        builder = _Builder(settings, start, end, first, include_overdue, wanted,
-                           self.owner_for(mine))
-        if AgendaKind.CHURN_WARNING in wanted:
-            builder.churn = self.churn_settings()
-            builder.today = self.today()
         # Tens of thousands of tuples and no cycles: see services/collector.py
         # for what the paused collector saves and why pausing it is safe here.
+        # One read, both settings in one statement (as Today's).
         with paused_collector(), self.db.read() as s:
+            stored = repo.get_settings(s, (SETTINGS_KEY, churn.SETTINGS_KEY))
+            settings = _care_settings(stored.get(SETTINGS_KEY))
+            first = start - timedelta(days=settings.overdue_days) if include_overdue else start
+            builder = _Builder(settings, start, end, first, include_overdue, wanted,
+                               self.owner_for(mine))
+            if AgendaKind.CHURN_WARNING in wanted:
+                builder.churn = _churn_settings(stored.get(churn.SETTINGS_KEY))
+                builder.today = self.today()
             repo.plan_for_cached_rows(s)
             builder.collect(s)
             return builder.items()
@@ -470,19 +472,20 @@ class _Builder:
         self.runs += map(order_run, runs.values())
 
     def _follow_ups(self, s: Session) -> None:
+        """Open follow-ups, read in day order, then interaction (a run as it is)."""
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)
         kind, source = AgendaKind.FOLLOW_UP, Source.INTERACTION
         end = self._end(self._lead(AgendaKind.FOLLOW_UP))
         # no day before the window's without the overdue ones
         days, new = repo.Days(), tuple.__new__
         first = date.min if self.include_overdue else self.start
-        self.runs.append(order_run([
+        self.runs.append([
             new(AgendaItem, (due, kind, source, ref, client_id, name, step, None, remind, 0,
                              None))
             for ref, client_id, name, due, step in (
                 (r[0], r[1], r[2], days[r[3]], r[4])
                 for r in repo.open_follow_ups(s, end, self.owner))
-            if due >= first]))
+            if due >= first])
 
     def _thank_yous(self, s: Session) -> None:
         earliest = self.start - timedelta(days=THANK_YOU_LOOKBACK_DAYS if self.include_overdue

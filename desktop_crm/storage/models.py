@@ -612,10 +612,31 @@ class AgendaDateRow(Base):
     live: Mapped[bool] = mapped_column(Boolean)
 
 
+class AgendaFollowUpRow(Base):
+    """One open follow-up (an interaction with a follow-up day, not done:
+    ``ref_id`` is its id), with what its item shows (the next step, or else
+    the summary) and its client's name, owner and whether the card is live.
+    Kept by triggers on ``interactions`` and ``clients`` (migration
+    20261216_26), never written by the app. The key is (day, interaction),
+    and on SQLite the table is WITHOUT ROWID: the follow-ups due by a day are
+    one contiguous range, in the agenda's order, read without a card each."""
+
+    __tablename__ = "agenda_follow_ups"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    follow_up_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    ref_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    client_id: Mapped[int] = mapped_column(Integer, index=True)
+    step: Mapped[str] = mapped_column(Text)
+    client_name: Mapped[str] = mapped_column(String(200))
+    owner: Mapped[str] = mapped_column(String(100))
+    live: Mapped[bool] = mapped_column(Boolean)
+
+
 # Tables the database keeps itself (triggers), from rows of other tables: a
 # copy between databases leaves them to the target's triggers.
 DERIVED_TABLES = (ClientSalesRow.__tablename__, ClientMonthSalesRow.__tablename__,
-                  AgendaDateRow.__tablename__)
+                  AgendaDateRow.__tablename__, AgendaFollowUpRow.__tablename__)
 
 
 class SalesTargetRow(Base):

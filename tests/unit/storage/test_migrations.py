@@ -203,6 +203,8 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     # an upgrade must keep what they hold.
     "client_sales": [],
     "client_month_sales": [],
+    # Revision 20261215_25 on: the triggers on the cards and their dates fill it.
+    "agenda_dates": [],
 }
 # Revision 20261205_07 on: records have UUIDs (earlier ones get them from its migration).
 for _number, _row in enumerate((row for table in ("clients", "important_dates",
