@@ -492,9 +492,12 @@ def graded_ids(session: Session, grades: Sequence[str], owner: str | None = None
 
 def longest_own_reminder(session: Session) -> int:
     """The longest reminder lead time set on any single date (0 when none is)."""
+    # the tables' own columns: Today reads this first (models.Base: a mapped
+    # class's statement would configure every mapper before Today is filled)
+    dates, family_members = ImportantDateRow.__table__.c, FamilyMemberRow.__table__.c
     own, family = session.execute(select(
-        select(func.max(ImportantDateRow.remind_days)).scalar_subquery(),
-        select(func.max(FamilyMemberRow.birth_remind_days)).scalar_subquery())).one()
+        select(func.max(dates.remind_days)).scalar_subquery(),
+        select(func.max(family_members.birth_remind_days)).scalar_subquery())).one()
     return max(own or 0, family or 0)
 
 

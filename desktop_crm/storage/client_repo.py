@@ -447,21 +447,26 @@ _LOYALTIES = {loyalty.value: loyalty for loyalty in Loyalty}
 def _rows_of(ids: Any) -> Any:
     """The list rows of the clients ``ids`` selects, with their tags (a client
     with two tags comes twice) and whether they have contact people."""
-    people = select(ContactPersonRow.id).where(ContactPersonRow.client_id == Client.id).exists()
-    return (select(Client.id, Client.name, Client.kind, Client.company, Client.primary_phone,
-                   Client.owner, Client.loyalty, Client.last_contact_at, Client.grade,
-                   Client.previous_grade, Client.last_evaluated_on, people, Tag.name)
+    # the tables' own columns (models.py: no mapper configured before Today,
+    # whose recent grade changes read these rows)
+    c, person, client_tag, tag = (Client.__table__.c, ContactPersonRow.__table__.c,
+                                  ClientTag.__table__.c, Tag.__table__.c)
+    people = select(person.id).where(person.client_id == c.id).exists()
+    return (select(c.id, c.name, c.kind, c.company, c.primary_phone, c.owner, c.loyalty,
+                   c.last_contact_at, c.grade, c.previous_grade, c.last_evaluated_on, people,
+                   tag.name)
             .select_from(Client.__table__)
-            .outerjoin(ClientTag.__table__, ClientTag.client_id == Client.id)
-            .outerjoin(Tag.__table__, Tag.id == ClientTag.tag_id)
+            .outerjoin(ClientTag.__table__, client_tag.client_id == c.id)
+            .outerjoin(Tag.__table__, tag.id == client_tag.tag_id)
             .where(ids))
 
 
 # built once (a page's rows are read on every keystroke); the ids as an IN
 # list on SQLite, as one array on PostgreSQL (64 parameters cost its driver
 # and SQLAlchemy more than the statement)
-_ROWS = {"sqlite": _rows_of(Client.id.in_(bindparam("ids", expanding=True))),
-         "postgresql": _rows_of(Client.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))}
+_ROWS = {"sqlite": _rows_of(Client.__table__.c.id.in_(bindparam("ids", expanding=True))),
+         "postgresql": _rows_of(Client.__table__.c.id
+                                == any_(bindparam("ids", type_=ARRAY(BigInteger))))}
 
 
 def rows(session: Session, ids: list[int]) -> list[ClientRow]:

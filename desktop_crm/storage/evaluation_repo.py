@@ -121,16 +121,19 @@ def grade_changes_since(session: Session, since: date, limit: int, owner: str | 
     partial index ix_clients_grade_changed alone (its condition stated as it
     is; ``INDEXED BY`` on SQLite, whose planner would otherwise walk every
     live client through ix_clients_deleted_at)."""
-    changed = and_(text(_qualified(GRADE_CHANGED)), Client.last_evaluated_on >= since)
+    # the table's own columns (models.py: no mapper configured before Today)
+    clients = Client.__table__
+    c = clients.c
+    changed = and_(text(_qualified(GRADE_CHANGED)), c.last_evaluated_on >= since)
     if owner is not None:
-        changed = and_(changed, Client.owner == owner)
+        changed = and_(changed, c.owner == owner)
     conn = session.connection()
-    ids = list(conn.execute(select(Client.id).where(changed)
-                            .with_hint(Client.__table__, _CHANGED_HINT, "sqlite")
-                            .order_by(Client.last_evaluated_on.desc(), Client.id)
+    ids = list(conn.execute(select(c.id).where(changed)
+                            .with_hint(clients, _CHANGED_HINT, "sqlite")
+                            .order_by(c.last_evaluated_on.desc(), c.id)
                             .limit(limit)).scalars())
-    total = conn.execute(select(func.count(Client.id)).where(changed)
-                         .with_hint(Client.__table__, _CHANGED_HINT, "sqlite")).scalar()
+    total = conn.execute(select(func.count(c.id)).where(changed)
+                         .with_hint(clients, _CHANGED_HINT, "sqlite")).scalar()
     return ids, int(total or 0)
 
 

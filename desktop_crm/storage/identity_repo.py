@@ -31,15 +31,21 @@ DATABASE_UUID_KEY = "database_uuid"
 def database_uuid(session: Session) -> str:
     """This database's UUID. Should the setting be missing or damaged (edited
     by hand), a new one is stored in the session (kept when it commits)."""
-    row = session.get(SettingRow, DATABASE_UUID_KEY)
-    if row is not None:
-        try:
-            found = parse_uuid(json.loads(row.value))
-        except ValueError:
-            found = None
-        if found is not None:
-            return found
+    # read through the table's own columns: a statement of the mapped
+    # classes configures every mapper on its first use (25 ms), and the
+    # window's start reads this before Today (see models.py); Session.execute
+    # flushes first, so what the session stored is read too
+    settings = SettingRow.__table__.c
+    stored = session.execute(select(settings.value)
+                             .where(settings.key == DATABASE_UUID_KEY)).scalar()
+    try:
+        found = parse_uuid(json.loads(stored)) if stored is not None else None
+    except ValueError:
+        found = None
+    if found is not None:
+        return found
     value = new_uuid()
+    row = session.get(SettingRow, DATABASE_UUID_KEY)
     if row is None:
         session.add(SettingRow(key=DATABASE_UUID_KEY, value=json.dumps(value)))
     else:

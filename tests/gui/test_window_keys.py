@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
@@ -77,3 +77,45 @@ def test_ctrl_tab_cycles_through_every_main_tab(qtbot, window):  # type: ignore[
     qtbot.keyClick(window.tabs.currentWidget(), Qt.Key.Key_Backtab,
                    CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert window.tabs.currentIndex() == count - 1
+
+
+def test_the_filter_follows_the_focus_in_the_window_only(  # type: ignore[no-untyped-def]
+        qtbot, window, seeded):
+    """The filter sits on the widget with the focus (where Qt sends the
+    ShortcutOverride), not on the application, where it saw every event of
+    every object; a dialog's field, not the window's, keeps its claim, and a
+    watched field that is deleted leaves the filter nowhere."""
+    exported: list[bool] = []
+    window.act_export_xlsx.triggered.disconnect()
+    window.act_export_xlsx.triggered.connect(lambda: exported.append(True))
+    keys = window.window_keys
+    tab = window.clients
+    window.tabs.setCurrentWidget(tab)
+    tab.apply_filter()
+    tab._select(seeded["李娜"])
+    window.activateWindow()
+    for field in (tab.search, tab.editor.basics.name):
+        field.setFocus()
+        qtbot.waitUntil(lambda field=field: keys.watched is field)
+    dialog = QDialog(window)
+    field = QLineEdit(dialog)
+    claim = ClaimsCtrlE()
+    field.installEventFilter(claim)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is field)
+    assert keys.watched is None
+    qtbot.keyClick(field, Qt.Key.Key_E, CTRL)
+    assert exported == []  # the dialog's field kept it
+    dialog.close()
+    window.activateWindow()
+    extra = QLineEdit(tab)
+    extra.show()
+    extra.setFocus()
+    qtbot.waitUntil(lambda: keys.watched is extra)
+    extra.deleteLater()
+    qtbot.waitUntil(lambda: keys.watched is not extra)
+    tab.search.setFocus()
+    qtbot.waitUntil(lambda: keys.watched is tab.search)

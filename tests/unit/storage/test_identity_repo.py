@@ -6,13 +6,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from desktop_crm.domain.identity import parse_uuid
 from desktop_crm.storage import identity_repo
 from desktop_crm.storage.database import Database
-from desktop_crm.storage.models import Client
+from desktop_crm.storage.models import Client, SettingRow
 
 NOW = datetime(2026, 12, 5, 9, 0)
 
@@ -60,3 +60,21 @@ def test_orm_and_core_inserts_get_distinct_uuids_and_duplicates_are_refused(
     assert len(set(uuids)) == 3 and all(parse_uuid(u) == u for u in uuids)
     with pytest.raises(IntegrityError), db.session() as s:
         s.add(Client(name="丁", uuid=uuids[0], created_at=NOW, updated_at=NOW))
+
+
+@pytest.mark.parametrize("stored", [None, '"not a uuid"', "{"])
+def test_a_missing_or_damaged_database_uuid_is_replaced_and_kept(
+        db: Database, stored: str | None) -> None:
+    """Read through the table's own columns, written through the session when
+    it must be replaced: the same new UUID is read back, in the session and
+    after it commits."""
+    settings = SettingRow.__table__
+    with db.session() as s:
+        s.execute(delete(settings).where(settings.c.key == identity_repo.DATABASE_UUID_KEY))
+        if stored is not None:
+            s.execute(insert(settings).values(key=identity_repo.DATABASE_UUID_KEY, value=stored))
+    with db.session() as s:
+        new = identity_repo.database_uuid(s)
+        assert parse_uuid(new) == new and identity_repo.database_uuid(s) == new
+    with db.read() as s:
+        assert identity_repo.database_uuid(s) == new
