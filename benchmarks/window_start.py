@@ -13,7 +13,10 @@ moment it spawned this process:
 
 With ``--tab KEY`` the window starts as after being closed on that tab
 (the settings remember it); without, it is the first start (no settings),
-which shows Today.
+which shows Today. With ``--now ISO`` the window takes that moment as now
+(the bench book's own day: a book built for one day and opened weeks later,
+with no order or contact logged since, lists ten times the churn warnings
+and follow-ups a used book does); without, the machine's clock.
 
 The process then ends at once (``os._exit``): tearing Qt and Python down is
 no part of what the user waits for.
@@ -49,7 +52,13 @@ def main() -> None:
         choose_language("zh", settings)
         # as ``desktop-crm`` starts it: the window shows saying "Loading…" and
         # opens the database once on screen, then reads Today
-        keeper = AppWindow(app, db_path, settings, None)
+        clock = None
+        if "--now" in sys.argv:
+            from datetime import datetime
+
+            now = datetime.fromisoformat(sys.argv[sys.argv.index("--now") + 1])
+            clock = lambda: now  # noqa: E731
+        keeper = AppWindow(app, db_path, settings, None, clock)
         keeper.start()
         window = keeper.window
     window.show()

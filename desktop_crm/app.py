@@ -89,7 +89,8 @@ def create_window(db_arg: str | None, lang: str | None, settings: object = None)
     return build_window(db, qsettings)
 
 
-def build_window(db: object, settings: object, user: str | None = None) -> object:
+def build_window(db: object, settings: object, user: str | None = None,
+                 clock: Any = None) -> object:
     """The main window over ``db``, built while ``db``'s integrity check may
     still run (the window watches it: ``check_failed``). When building fails
     on a damaged file, the check's verdict is what is raised."""
@@ -98,7 +99,7 @@ def build_window(db: object, settings: object, user: str | None = None) -> objec
 
     assert isinstance(db, Database)
     try:
-        window = MainWindow(db, settings, user=user)  # type: ignore[arg-type]
+        window = MainWindow(db, settings, clock, user=user)  # type: ignore[arg-type]
     except Exception:
         _end_start_pause()
         db.finish_check()  # raises DatabaseDamagedError when that is the cause
@@ -114,12 +115,17 @@ class AppWindow:
     the newest good backup (``open_or_recover``), and a restored database
     gets a new window.
 
+    ``clock`` (a ``services.clock.Clock``; None: the system's) is what its
+    windows take as now.
+
     Attributes:
         window: the window shown, or None (nothing could be opened).
     """
 
-    def __init__(self, app: Any, path: object, settings: object, user: str | None) -> None:
+    def __init__(self, app: Any, path: object, settings: object, user: str | None,
+                 clock: Any = None) -> None:
         self.app, self.path, self.settings, self.user = app, path, settings, user
+        self.clock = clock
         self.window: Any = None
 
     def start(self) -> None:
@@ -133,7 +139,8 @@ class AppWindow:
         code 2)."""
         from desktop_crm.ui.main_window import MainWindow
 
-        window = MainWindow(None, self.settings, user=self.user)  # type: ignore[arg-type]
+        window = MainWindow(None, self.settings, self.clock,  # type: ignore[arg-type]
+                            user=self.user)
         window.on_screen.connect(self._open_shown)
         self._watch(window)
         window.show()
@@ -190,14 +197,14 @@ class AppWindow:
         from desktop_crm.ui.backups import open_or_recover
 
         try:
-            window = build_window(db, self.settings, self.user)
+            window = build_window(db, self.settings, self.user, self.clock)
         except DatabaseDamagedError:
             # the window was built over a file that failed the check: now say
             # so and offer the newest good backup
             again = open_or_recover(None, self.path)  # type: ignore[arg-type]
             if again is None:
                 return False
-            window = build_window(again, self.settings, self.user)
+            window = build_window(again, self.settings, self.user, self.clock)
         self._show(window)
         return True
 
