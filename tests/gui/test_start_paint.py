@@ -6,7 +6,7 @@ Today is filled right after, never shown empty."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import shiboken6
@@ -177,3 +177,33 @@ def test_the_window_of_a_start_closes_cleanly_before_its_database_opened(  # typ
     assert app.exits == [0] and not window.attached
     assert settings.value("window/geometry") is not None
     window.deleteLater()
+
+
+def test_a_start_takes_the_clock_it_is_given_as_now(  # type: ignore[no-untyped-def]
+        qtbot, db, db_path, settings):
+    """``AppWindow``'s clock is its windows' now: Today lists what is due on
+    that day (a follow-up set for 18 September on that day, not a fortnight
+    before it)."""
+    from desktop_crm.domain.client import ClientCard, Interaction
+    from desktop_crm.domain.enums import Channel
+    from desktop_crm.services.clients import ClientService
+
+    service = ClientService(db, user="seed")
+    client = service.save(ClientCard(name="赵磊"))
+    service.log_interaction(Interaction(client, datetime(2026, 9, 1, 9), Channel.VISIT, "拜访",
+                                        "发送报价", follow_up_on=date(2026, 9, 18)))
+    db.close()
+    listed = {}
+    for day in (date(2026, 9, 4), date(2026, 9, 18)):
+        now = datetime.combine(day, datetime.min.time()).replace(hour=9)
+        keeper = AppWindow(FakeApp(), db_path, settings, None, lambda now=now: now)
+        keeper.start()
+        window = keeper.window
+        qtbot.waitUntil(lambda window=window: window.attached and window.today.loaded,
+                        timeout=30000)
+        assert window.clock() == now
+        listed[day] = [(item.client_id, item.day) for item in window.today.items
+                       if item.client_id is not None]  # (festivals have none)
+        close(window)
+    assert listed[date(2026, 9, 4)] == []
+    assert listed[date(2026, 9, 18)] == [(client, date(2026, 9, 18))]
