@@ -145,7 +145,10 @@ CONTACT_NOW = {
 
 
 def _contact_index(columns: str) -> None:
-    op.execute("DROP INDEX ix_clients_contact")
+    # IF EXISTS: a SQLite book taken down across migration 11 or 17 and up again lost
+    # it (a downgrade's batch copy of clients drops expression indexes it
+    # cannot reflect); it is made again here either way
+    op.execute("DROP INDEX IF EXISTS ix_clients_contact")
     op.execute(f"CREATE INDEX ix_clients_contact ON clients {columns} WHERE deleted_at IS NULL")
 
 

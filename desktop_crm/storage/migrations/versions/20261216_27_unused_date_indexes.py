@@ -37,7 +37,10 @@ def upgrade() -> None:
     for name, table, _columns in PLAIN:
         op.drop_index(name, table_name=table)
     for name, _column in MONTH_DAY:
-        op.execute(f"DROP INDEX {name}")
+        # IF EXISTS: a SQLite book taken down across migration 11 or 17 and up again
+        # lost them (a downgrade's batch copy of clients drops expression
+        # indexes it cannot reflect)
+        op.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 def downgrade() -> None:
