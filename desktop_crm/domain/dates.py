@@ -22,7 +22,6 @@ from functools import lru_cache
 
 from lunar_python import LunarYear, Solar
 
-from desktop_crm.domain import lunar_table
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.i18n import _, language
 
@@ -283,27 +282,7 @@ def occurrences_between(start: date, end: date) -> dict[SpecKey, list[tuple[date
 @lru_cache(maxsize=256)
 def _lunar_months(lunar_year: int) -> tuple[tuple[int, date, int], ...]:
     """The months of a lunar year: (month, negative for the leap month; first
-    Gregorian day; number of days). Read from ``lunar_table`` (lunar_python's
-    months written out) where it has the year: computing them costs about
-    4 ms of CPU a year, which a new process's first agenda paid for two."""
-    if lunar_table.FIRST <= lunar_year <= lunar_table.LAST:
-        return _table_months(lunar_year)
-    return _computed_months(lunar_year)
-
-
-def _table_months(lunar_year: int) -> tuple[tuple[int, date, int], ...]:
-    ordinal, leap, bits = lunar_table.YEARS[lunar_year - lunar_table.FIRST]
-    months = []
-    numbers = [m for n in range(1, 13) for m in ((n, -n) if n == leap else (n,))]
-    for index, month in enumerate(numbers):
-        count = 30 if bits >> index & 1 else 29
-        months.append((month, date.fromordinal(ordinal), count))
-        ordinal += count
-    return tuple(months)
-
-
-def _computed_months(lunar_year: int) -> tuple[tuple[int, date, int], ...]:
-    """``_lunar_months`` as lunar_python computes it (what the table holds)."""
+    Gregorian day; number of days)."""
     months = []
     for m in LunarYear.fromYear(lunar_year).getMonths():
         if m.getYear() == lunar_year:

@@ -341,20 +341,3 @@ def test_a_stored_spec_is_the_spec_it_was_stored_from(spec: DateSpec) -> None:
     assert next_occurrence(made, date(2026, 11, 24)) == next_occurrence(spec, date(2026, 11, 24))
     with pytest.raises(AttributeError):
         made.day = 1  # type: ignore[misc]  # frozen, like any DateSpec
-
-
-def test_the_lunar_table_holds_lunar_pythons_months_for_every_year_it_covers() -> None:
-    """The written-out months (domain.lunar_table, read instead of computing
-    them) are lunar_python's, month by month, for every year of the table:
-    each month's number (negative for a leap month), first day and length."""
-    from desktop_crm.domain import dates, lunar_table
-
-    assert lunar_table.FIRST <= 1899 and lunar_table.LAST >= 2102  # years 1900-2100 and next
-    for year in range(lunar_table.FIRST, lunar_table.LAST + 1):
-        computed = dates._computed_months(year)  # lunar_python's, as before the table
-        assert dates._table_months(year) == computed, year
-        assert dates._lunar_months(year) == computed, year
-    # a year outside the table is computed
-    assert dates._lunar_months(lunar_table.LAST + 1) == dates._computed_months(
-        lunar_table.LAST + 1)
-    assert dates._lunar_months(lunar_table.LAST + 1)[0][1].year == lunar_table.LAST + 1
