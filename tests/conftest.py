@@ -284,22 +284,46 @@ def corrupt_clients_table(path: Path) -> None:
         fh.write(b"\xa5" * (page_size // 2 - 8))
 
 
-def build_at(path: Path | str, revision: str) -> None:
-    """A database with the schema of an earlier ``revision`` (Alembic): a
-    SQLite file at ``path``, or the PostgreSQL database a URL names."""
-    from alembic import command
+def migrations_config() -> Any:
+    """An Alembic ``Config`` of the app's migrations (give it a connection in
+    ``attributes["connection"]``)."""
     from alembic.config import Config
-    from sqlalchemy import create_engine
 
     from desktop_crm.storage.database import MIGRATIONS_DIR
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def build_at(path: Path | str, revision: str) -> None:
+    """A database with the schema of an earlier ``revision`` (Alembic): a
+    SQLite file at ``path``, or the PostgreSQL database a URL names."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    config = migrations_config()
     engine = create_engine(path if isinstance(path, str) else f"sqlite:///{path}")
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
     engine.dispose()
+
+
+def database_at(revision: str, engine: str, tmp_path: Path, request: pytest.FixtureRequest
+                ) -> Iterator[str]:
+    """For a fixture (``yield from``): the URL of a database built at
+    ``revision`` on ``engine``, a server's dropped afterwards."""
+    if engine == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        url = cluster.empty_database()
+        build_at(url, revision)
+        yield url
+        cluster.drop(url)
+    else:
+        path = tmp_path / "old.db"
+        build_at(path, revision)
+        yield f"sqlite:///{path}"
 
 
 class Clock:

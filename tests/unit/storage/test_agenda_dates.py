@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, inspect, text
 
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Phone
@@ -30,8 +29,8 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.contacts import ContactService
 from desktop_crm.services.demo import generate
 from desktop_crm.services.importing import SKIP, ImportService, open_source
-from desktop_crm.storage.database import HEAD_REVISION, MIGRATIONS_DIR, Database
-from tests.conftest import Clock, NewDatabases, build_at, write_xlsx
+from desktop_crm.storage.database import HEAD_REVISION, Database
+from tests.conftest import Clock, NewDatabases, database_at, migrations_config, write_xlsx
 
 NOW = datetime(2026, 9, 20, 9)
 Rows = list[tuple[Any, ...]]
@@ -191,26 +190,11 @@ def test_the_demo_and_a_copy_to_another_database_keep_the_stored_dates(
     assert assert_kept(new_db.open("copy")) == before
 
 
-def _config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return config
-
-
 @pytest.fixture
 def revision_24(engine: str, tmp_path: Path, request: pytest.FixtureRequest
                 ) -> Iterator[str]:
     """A database built at revision 20261214_24 (before the stored dates)."""
-    if engine == "postgresql":
-        cluster = request.getfixturevalue("pg_cluster")
-        url = cluster.empty_database()
-        build_at(url, "20261214_24")
-        yield url
-        cluster.drop(url)
-    else:
-        path = tmp_path / "old.db"
-        build_at(path, "20261214_24")
-        yield f"sqlite:///{path}"
+    yield from database_at("20261214_24", engine, tmp_path, request)
 
 
 def test_the_migration_fills_the_stored_dates_and_its_downgrade_removes_them(
@@ -267,7 +251,7 @@ def test_the_migration_fills_the_stored_dates_and_its_downgrade_removes_them(
     engine = create_engine(revision_24)
     try:
         with engine.begin() as conn:
-            config = _config()
+            config = migrations_config()
             config.attributes["connection"] = conn
             command.downgrade(config, "20261214_24")
         assert "agenda_dates" not in inspect(engine).get_table_names()

@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, inspect, text
 
 from desktop_crm.domain.care import Source
@@ -29,8 +28,8 @@ from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.agenda_bulk import AgendaBulkService
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.demo import generate
-from desktop_crm.storage.database import HEAD_REVISION, MIGRATIONS_DIR, Database
-from tests.conftest import Clock, NewDatabases, build_at
+from desktop_crm.storage.database import HEAD_REVISION, Database
+from tests.conftest import Clock, NewDatabases, database_at, migrations_config
 
 NOW = datetime(2026, 9, 20, 9)
 Rows = list[tuple[Any, ...]]
@@ -172,26 +171,11 @@ def test_the_demo_and_a_copy_to_another_database_keep_the_stored_follow_ups(
     assert assert_kept(new_db.open("copy")) == before
 
 
-def _config() -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return config
-
-
 @pytest.fixture
 def revision_25(engine: str, tmp_path: Path, request: pytest.FixtureRequest
                 ) -> Iterator[str]:
     """A database built at revision 20261215_25 (before the stored follow-ups)."""
-    if engine == "postgresql":
-        cluster = request.getfixturevalue("pg_cluster")
-        url = cluster.empty_database()
-        build_at(url, "20261215_25")
-        yield url
-        cluster.drop(url)
-    else:
-        path = tmp_path / "old.db"
-        build_at(path, "20261215_25")
-        yield f"sqlite:///{path}"
+    yield from database_at("20261215_25", engine, tmp_path, request)
 
 
 def _contact_index(engine: Any) -> list[str]:
@@ -255,7 +239,7 @@ def test_the_migration_fills_the_stored_follow_ups_and_its_downgrade_removes_the
         else:
             assert {"name", "owner"} <= set(_contact_index(engine))
         with engine.begin() as conn:
-            config = _config()
+            config = migrations_config()
             config.attributes["connection"] = conn
             command.downgrade(config, "20261215_25")
         assert "agenda_follow_ups" not in inspect(engine).get_table_names()

@@ -32,7 +32,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.importing import ImportService, OrderImportService
 from desktop_crm.services.sales import SalesService
 from desktop_crm.storage.database import HEAD_REVISION, Database
-from tests.conftest import FIXED_NOW, NewDatabases, build_at
+from tests.conftest import FIXED_NOW, NewDatabases, database_at
 
 WON = {s.value for s in WON_STATUSES}
 # per client and month: (cents, won orders, next month's cents, drop dismissed)
@@ -303,26 +303,11 @@ def test_each_month_holds_the_next_months_sales_and_whether_its_drop_was_dismiss
     assert {c for c, _m in assert_kept(db)[1]} == {wang}
 
 
-def _built_at(revision: str, engine: str, tmp_path: Path, request: pytest.FixtureRequest
-              ) -> Iterator[str]:
-    """The URL of a database built at ``revision`` on ``engine``."""
-    if engine == "postgresql":
-        cluster = request.getfixturevalue("pg_cluster")
-        url = cluster.empty_database()
-        build_at(url, revision)
-        yield url
-        cluster.drop(url)
-    else:
-        path = tmp_path / "old.db"
-        build_at(path, revision)
-        yield f"sqlite:///{path}"
-
-
 @pytest.fixture
 def revision_18(engine: str, tmp_path: Path, request: pytest.FixtureRequest
                 ) -> Iterator[str]:
     """A database built at revision 20261210_18 (before the stored sales)."""
-    yield from _built_at("20261210_18", engine, tmp_path, request)
+    yield from database_at("20261210_18", engine, tmp_path, request)
 
 
 @pytest.fixture
@@ -330,7 +315,7 @@ def revision_23(engine: str, tmp_path: Path, request: pytest.FixtureRequest
                 ) -> Iterator[str]:
     """A database built at revision 20261213_23 (stored sales without the
     next month's and the dismissed drops)."""
-    yield from _built_at("20261213_23", engine, tmp_path, request)
+    yield from database_at("20261213_23", engine, tmp_path, request)
 
 
 def _insert_clients(conn: Any, now: datetime, grades: dict[int, str | None]) -> None:

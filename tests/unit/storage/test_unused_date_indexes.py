@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from alembic.config import Config
 from sqlalchemy import create_engine, text
 
-from desktop_crm.storage.database import HEAD_REVISION, MIGRATIONS_DIR, Database
-from tests.conftest import build_at
+from desktop_crm.storage.database import HEAD_REVISION, Database
+from tests.conftest import database_at, migrations_config
 
 DROPPED = {"ix_important_dates_month_day", "ix_family_members_birth",
            "ix_contact_people_birth", "ix_clients_founded_md", "ix_clients_since_md"}
@@ -26,16 +25,7 @@ BEFORE = "20261216_26"
 def before_27(engine: str, tmp_path: Path, request: pytest.FixtureRequest
                 ) -> Iterator[str]:
     """The URL of a database built at revision 20261216_26, the one before."""
-    if engine == "postgresql":
-        cluster = request.getfixturevalue("pg_cluster")
-        url = cluster.empty_database()
-        build_at(url, BEFORE)
-        yield url
-        cluster.drop(url)
-    else:
-        path = tmp_path / "old.db"
-        build_at(path, BEFORE)
-        yield f"sqlite:///{path}"
+    yield from database_at(BEFORE, engine, tmp_path, request)
 
 
 def _indexes(url: str) -> dict[str, str]:
@@ -75,8 +65,7 @@ def test_the_upgrade_drops_the_indexes_and_the_downgrade_makes_them_again(
     engine = create_engine(before_27)
     try:
         with engine.begin() as conn:
-            config = Config()
-            config.set_main_option("script_location", str(MIGRATIONS_DIR))
+            config = migrations_config()
             config.attributes["connection"] = conn
             command.downgrade(config, BEFORE)
     finally:
