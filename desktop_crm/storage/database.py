@@ -546,7 +546,7 @@ class Database:
             raise newer_error(self.path, self.path or shown_url(self.url), current)
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        with self.engine.begin() as conn:
+        with _all_or_nothing(self.engine) as conn:
             if self.engine.dialect.name == "postgresql":
                 # two people opening a new server database at once: one migrates,
                 # the other waits and then finds the schema at HEAD
@@ -565,6 +565,38 @@ class Database:
 # pg_advisory_xact_lock keys: any two fixed numbers, the same in every process
 _MIGRATE_LOCK = 0x43524D01  # "CRM" 1
 WRITE_LOCK = 0x43524D02  # Database.session(lock=True) on PostgreSQL
+
+
+@contextmanager
+def _all_or_nothing(engine: Engine) -> Iterator[Connection]:
+    """A connection on which every statement until the block ends is one
+    transaction, DDL included, on SQLite as on PostgreSQL: committed when
+    the block ends, rolled back when it raises.
+
+    Python's sqlite3 (its legacy transaction control) opens a transaction
+    only before INSERT, UPDATE and DELETE: a CREATE TABLE or CREATE INDEX
+    outside one is committed at once. An upgrade that failed midway (a full
+    disk, a killed process) then left a migration's first tables in a file
+    still at the earlier revision, which the next start could not migrate
+    ("table ... already exists"). Here the driver opens no transaction of
+    its own and the block begins one itself (``BEGIN IMMEDIATE``: the write
+    lock first, waiting up to the busy timeout); SQLAlchemy's commit or
+    rollback at the block's end ends it."""
+    with engine.connect() as conn:
+        if engine.dialect.name != "sqlite":
+            with conn.begin():
+                yield conn
+            return
+        raw = conn.connection.dbapi_connection
+        assert raw is not None
+        level = raw.isolation_level
+        raw.isolation_level = None
+        try:
+            with conn.begin():
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                yield conn
+        finally:
+            raw.isolation_level = level
 
 
 def _revision_on(conn: Connection) -> str | None:
