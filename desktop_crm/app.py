@@ -81,6 +81,9 @@ def create_window(db_arg: str | None, lang: str | None, settings: object = None)
     pause_collector_for_start()
     from PySide6.QtCore import QSettings
 
+    from desktop_crm.ui.pyside_scan import cheapen_pyside_scan
+
+    cheapen_pyside_scan()
     from desktop_crm.storage.database import Database, default_db_path
 
     qsettings = settings if isinstance(settings, QSettings) else QSettings()
@@ -137,6 +140,9 @@ class AppWindow:
         a damaged file and the restore offer) is said over that window; when
         nothing could be opened, the window closes and the app ends (exit
         code 2)."""
+        from desktop_crm.ui.pyside_scan import cheapen_pyside_scan
+
+        cheapen_pyside_scan()  # before the window's and the database's code load
         from desktop_crm.ui.main_window import MainWindow
 
         window = MainWindow(None, self.settings, self.clock,  # type: ignore[arg-type]
@@ -296,6 +302,9 @@ def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from desktop_crm.ui.pyside_scan import cheapen_pyside_scan
+
+    cheapen_pyside_scan()  # before the rest of the app loads
     from desktop_crm.i18n import language
     from desktop_crm.storage.places import default_db_path
     from desktop_crm.ui.qt_translations import install_qt_translations
