@@ -256,8 +256,7 @@ def occurrences_between(start: date, end: date) -> dict[SpecKey, list[tuple[date
         if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
             add((SOLAR, 2, 29, False), day, day.year)
         day += one
-    # Lunar year Y begins between 21 January and 20 February of Gregorian year Y.
-    for year in range(start.year - 1, end.year + 1):
+    for year in _lunar_years(start, end):
         months = _lunar_months(year)
         leap_month = next((-m for m, _first, _n in months if m < 0), 0)
         for signed, first, count in months:
@@ -277,6 +276,17 @@ def occurrences_between(start: date, end: date) -> dict[SpecKey, list[tuple[date
                         if leap_month != month:
                             add((LUNAR, month, d, True), day, year)
     return result
+
+
+def _lunar_years(start: date, end: date) -> range:
+    """The lunar years that may have days in ``start``..``end``. Lunar year Y
+    begins between 21 January and 20 February of Gregorian year Y, so the
+    year before ``start``'s is over by then, and ``end``'s has not begun
+    before: each lunar year's months cost lunar_python a few milliseconds
+    (a start's Today reads one year, not two, from late February on)."""
+    first = start.year - 1 if start < date(start.year, 2, 21) else start.year
+    last = end.year if end >= date(end.year, 1, 21) else end.year - 1
+    return range(first, last + 1)
 
 
 @lru_cache(maxsize=256)
@@ -304,7 +314,7 @@ def lunar_day_labels(start: date, end: date) -> dict[date, str]:
     (``八月`` / ``L8``, ``闰六月`` / ``L6+``), else the day (``十五`` / ``15``)."""
     labels: dict[date, str] = {}
     zh = language() == "zh"
-    for year in range(start.year - 1, end.year + 1):
+    for year in _lunar_years(start, end):
         for signed, first, count in _lunar_months(year):
             for mday in range(1, count + 1):
                 day = first + timedelta(days=mday - 1)

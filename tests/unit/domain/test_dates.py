@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from lunar_python import Lunar, LunarMonth, LunarYear, Solar
 
 from desktop_crm import i18n
+from desktop_crm.domain import dates
 from desktop_crm.domain.dates import (
     DateSpec,
     DateSpecError,
@@ -308,6 +309,30 @@ def test_occurrences_between_reports_the_lunar_year_for_ages() -> None:
     spring = occurrences_between(date(2026, 2, 10), date(2026, 2, 20))
     assert spring[("lunar", 1, 1, False)] == [(date(2026, 2, 17), 2026)]
     assert spring[("lunar", 12, 30, False)] == [(date(2026, 2, 16), 2025)]
+
+
+@pytest.mark.parametrize("new_year", [date(1966, 1, 21), date(1985, 2, 20), date(2026, 2, 17),
+                                      date(2027, 2, 6)])
+def test_occurrences_between_reads_only_the_lunar_years_in_the_window(
+        new_year: date, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows that begin or end around a lunar new year (the earliest, 21
+    January 1966, and the latest, 20 February 1985) find the same dates as
+    when every lunar year from the one before the window's first day is
+    read, and a window wholly after 20 February reads one lunar year."""
+    def window_dates(start: date, end: date) -> dict[object, list[tuple[date, int]]]:
+        return {k: v for k, v in occurrences_between(start, end).items() if k[0] == "lunar"}
+
+    windows = [(new_year + timedelta(days=shift), new_year + timedelta(days=shift + length))
+               for shift in range(-40, 40, 3) for length in (0, 1, 30, 45)]
+    narrowed = [window_dates(start, end) for start, end in windows]
+    monkeypatch.setattr(dates, "_lunar_years",
+                        lambda start, end: range(start.year - 1, end.year + 1))
+    assert narrowed == [window_dates(start, end) for start, end in windows]
+    assert narrowed[0] and all(narrowed)  # lunar dates in each window to compare
+    monkeypatch.undo()
+    dates._lunar_months.cache_clear()
+    occurrences_between(date(2026, 10, 25), date(2026, 12, 8))  # a start's Today
+    assert dates._lunar_months.cache_info().misses == 1
 
 
 def test_occurrences_between_puts_29_february_on_28_february() -> None:
