@@ -18,6 +18,14 @@ update right after the insert, on PostgreSQL before it), and a card's new
 name, owner or trash state is copied to its row. The migration fills them
 for the rows stored.
 
+With no card read for those warnings, PostgreSQL's ``ix_clients_contact``
+takes the form migration 26 gave SQLite's: it also holds the clients' id,
+name and owner, so the clients not contacted for long (10,700 in a 30-day
+agenda) are read from the index alone (the statement about 13-19 -> 2 ms of
+the server's time). Migration 26 had kept it narrow there because the
+planner hash-joined all 100,000 live clients through it to name Today's
+"no order" warnings; those read no card now.
+
 Revision ID: 20261217_28
 Revises: 20261216_27
 Create Date: 2026-12-17
@@ -42,6 +50,15 @@ CARD_CHANGED = {
 CARD = (f"UPDATE {TABLE} SET client_name = NEW.name, owner = NEW.owner, "
         "live = NEW.deleted_at IS NULL WHERE client_id = NEW.id")
 SQLITE_TRIGGERS = ("tr_client_sales_card_insert", "tr_client_sales_card_update")
+# PostgreSQL's ix_clients_contact before (migrations 23 and 26) and now
+CONTACT = "(grade, coalesce(last_contact_at, created_at))"
+CONTACT_BEFORE = f"{CONTACT} INCLUDE (last_contact_at, created_at)"
+CONTACT_NOW = f"{CONTACT} INCLUDE (last_contact_at, created_at, id, name, owner)"
+
+
+def _contact_index(columns: str) -> None:
+    op.execute("DROP INDEX ix_clients_contact")
+    op.execute(f"CREATE INDEX ix_clients_contact ON clients {columns} WHERE deleted_at IS NULL")
 
 
 def _sqlite_triggers() -> list[str]:
@@ -98,12 +115,14 @@ def upgrade() -> None:
     for statement in _postgres_triggers() if postgres else _sqlite_triggers():
         op.execute(statement)
     if postgres:
+        _contact_index(CONTACT_NOW)
         op.execute(f"ANALYZE {TABLE}")
 
 
 def downgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     if postgres:
+        _contact_index(CONTACT_BEFORE)
         op.execute(f"DROP TRIGGER tr_{TABLE}_card ON clients")
         op.execute(f"DROP FUNCTION {TABLE}_card_sync()")
         op.execute(f"DROP TRIGGER tr_{TABLE}_card_fill ON {TABLE}")
