@@ -476,16 +476,14 @@ class _Builder:
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)
         kind, source = AgendaKind.FOLLOW_UP, Source.INTERACTION
         end = self._end(self._lead(AgendaKind.FOLLOW_UP))
-        # no day before the window's without the overdue ones
         days, new = repo.Days(), tuple.__new__
-        first = date.min if self.include_overdue else self.start
-        self.runs.append([
-            new(AgendaItem, (due, kind, source, ref, client_id, name, step, None, remind, 0,
-                             None))
-            for ref, client_id, name, due, step in (
-                (r[0], r[1], r[2], days[r[3]], r[4])
-                for r in repo.open_follow_ups(s, end, self.owner))
-            if due >= first])
+        items = [new(AgendaItem, (days[due], kind, source, ref, client_id, name, step, None,
+                                  remind, 0, None))
+                 for ref, client_id, name, due, step in repo.open_follow_ups(s, end,
+                                                                             self.owner)]
+        if not self.include_overdue:  # no day before the window's
+            items = [i for i in items if i.day >= self.start]
+        self.runs.append(items)
 
     def _thank_yous(self, s: Session) -> None:
         earliest = self.start - timedelta(days=THANK_YOU_LOOKBACK_DAYS if self.include_overdue

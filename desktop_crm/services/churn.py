@@ -38,13 +38,21 @@ def churn_items(s: Session, settings: ChurnSettings, today: date, first: date, e
             items.append(AgendaItem(start, KIND, Source.CHURN_DROP, client_id, client_id, name,
                                     "", percent, remind))
     limits = {g: settings.no_order_limit(g) for g in ("A", "B", "C", "")}
+    # (last won day, grade) -> the warning's day, the days without an order
+    # and the grade's limit: thousands of warnings share a few hundred
+    found: dict[tuple[date, str | None], tuple[date, str, int, int]] = {}
+    new, source = tuple.__new__, Source.CHURN_NO_ORDER
     for client_id, name, grade, last_won in churn_repo.no_order_since(s, limits, first, end,
                                                                         owner):
-        limit = limits[grade or ""]
-        day = date.fromordinal(last_won.toordinal() + limit)
-        days = (max(day, today) - last_won).days
-        items.append(AgendaItem(day, KIND, Source.CHURN_NO_ORDER, client_id, client_id, name,
-                                grade or "", days, remind, limit))
+        known = found.get((last_won, grade))
+        if known is None:
+            limit = limits[grade or ""]
+            day = date.fromordinal(last_won.toordinal() + limit)
+            known = found[(last_won, grade)] = (day, grade or "",
+                                                (max(day, today) - last_won).days, limit)
+        day, detail, days, limit = known
+        items.append(new(AgendaItem, (day, KIND, source, client_id, client_id, name, detail,
+                                      days, remind, limit, None)))
     if first <= today:
         for client_id, name, before_grade, grade, evaluated in churn_repo.grades_fallen(
                 s, first, min(end, today), owner):

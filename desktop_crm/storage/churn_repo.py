@@ -9,7 +9,8 @@ month's won CNY sales; migration 20261214_24: each month's row also holds
 the next month's sales and whether its drop was dismissed), a range of an
 index each, instead of grouping every order in the months concerned. Each
 signal is checked in its index before any card is read: only the cards of
-the warnings shown are.
+the warnings shown are, and "no order" reads none (migration
+20261217_28: ``client_sales`` holds the client's name, owner and state).
 """
 
 from __future__ import annotations
@@ -89,6 +90,10 @@ def no_order_since(session: Session, limits: Mapping[str, int], first: date, las
     params: dict[str, Any] = {}
     binds = []
     selects = []
+    live = f"live = {dialect.true(session)}"
+    if owner is not None:
+        params["owner"] = owner
+        live += " AND owner = :owner"
     for grade, (days, lo, hi) in ranges.items():
         g = grade or "none"
         which = "grade IS NULL" if grade == "" else f"grade = :grade_{g}"
@@ -98,19 +103,18 @@ def no_order_since(session: Session, limits: Mapping[str, int], first: date, las
         binds += [bindparam(f"lo_{g}", type_=Date), bindparam(f"hi_{g}", type_=Date)]
         # the warning's day is the grade's limit after the last won order
         day = _plus_days(session, "last_won_on", days)
-        selects.append(f"SELECT client_id, grade, last_won_on, {day} AS day "
+        selects.append(f"SELECT client_id, client_name, grade, last_won_on, {day} AS day "
                        f"FROM client_sales WHERE {which} "
-                       f"AND last_won_on >= :lo_{g} AND last_won_on <= :hi_{g}")
-    live = _of(session, "c", owner, params)
-    # client_sales keeps a copy of each client's grade: each grade's range is
-    # one range of ix_client_sales_grade_last_won, read in the index alone (one
-    # SELECT per grade: PostgreSQL read their OR as a bitmap of table rows),
-    # and only the cards of the warnings not dismissed are read (most of a
-    # busy book's are dismissed)
+                       f"AND last_won_on >= :lo_{g} AND last_won_on <= :hi_{g} AND {live}")
+    # client_sales keeps a copy of each client's grade, name, owner and
+    # state (migrations 20 and 28): each grade's range is one range of
+    # ix_client_sales_no_order, read in the index alone (one SELECT per
+    # grade: PostgreSQL read their OR as a bitmap of table rows), and no card
+    # is read (PostgreSQL hash-joined all 100,000 to name a few thousand)
     return _fetch(session, f"""
-        SELECT s.client_id, c.name, s.grade, s.last_won_on AS last_won
-        FROM ({" UNION ALL ".join(selects)}) s JOIN clients c ON c.id = s.client_id
-        WHERE {_not_done('churn_no_order', 's.client_id', 's.day')} AND {live}""",
+        SELECT s.client_id, s.client_name, s.grade, s.last_won_on AS last_won
+        FROM ({" UNION ALL ".join(selects)}) s
+        WHERE {_not_done('churn_no_order', 's.client_id', 's.day')}""",
                   params, binds, {"last_won": Date})
 
 

@@ -40,7 +40,7 @@ from desktop_crm.storage.snapshot import BackupReason, copy_database, new_backup
 
 # The newest Alembic revision this release knows; a test keeps it equal to
 # the head of migrations/versions.
-HEAD_REVISION = "20261216_27"
+HEAD_REVISION = "20261217_28"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 

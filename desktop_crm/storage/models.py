@@ -30,6 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -543,17 +544,23 @@ class ClientSalesRow(Base):
     """A client's last won order day (won = domain.sales.WON_STATUSES, any
     currency); only clients with one have a row. Kept by the triggers on
     ``orders`` (migration 20261212_20), never written by the app: the churn
-    warnings' "no order since" reads it instead of grouping every order."""
+    warnings' "no order since" reads it instead of grouping every order.
+    It also holds the client's name, owner and whether the card is live
+    (kept by triggers on ``client_sales`` and ``clients``, migration
+    20261217_28), so that the warnings are read from its index alone."""
 
     __tablename__ = "client_sales"
-    __table_args__ = (Index("ix_client_sales_grade_last_won", "grade", "last_won_on",
-                            "client_id"),)
+    __table_args__ = (Index("ix_client_sales_no_order", "grade", "last_won_on", "client_id",
+                            "live", "client_name", "owner"),)
 
     client_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_won_on: Mapped[date] = mapped_column(Date)
     # the client's grade (clients.grade, kept by a trigger on clients): each
     # grade has its own limit, so each its own range of the index
     grade: Mapped[str | None] = mapped_column(String(1))
+    client_name: Mapped[str] = mapped_column(String(200), server_default="")
+    owner: Mapped[str] = mapped_column(String(100), server_default="")
+    live: Mapped[bool] = mapped_column(Boolean, server_default=true())
 
 
 class ClientMonthSalesRow(Base):

@@ -1,26 +1,29 @@
 """The won sales the database keeps per client (migration 20261212_20:
 ``client_sales``, the last won order's day, and ``client_month_sales``, each
 month's won CNY sales; migration 20261214_24: each month row's next month's
-sales and whether its drop was dismissed), on both engines: after every way
-orders or dismissals are written (the order dialog's create, edit, delete
-and its undo; an import of orders and its undo; a drop marked done and its
-undo; a client purged from the trash; a copy to another database) they
-equal what the orders and done marks themselves say, and the migrations
-fill them from the rows of a database of an earlier revision."""
+sales and whether its drop was dismissed; migration 20261217_28: the
+client's name, owner and state in ``client_sales``), on both engines: after
+every way orders, dismissals or cards are written (the order dialog's
+create, edit, delete and its undo; an import of orders and its undo; a drop
+marked done and its undo; a rename, a new owner, the trash, a restore, a
+purge; a copy to another database) they equal what the orders, done marks
+and cards themselves say, and the migrations fill them from the rows of a
+database of an earlier revision (migration 28's downgrade removes them)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from openpyxl import Workbook
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from desktop_crm.domain.care import Source
 from desktop_crm.domain.churn import months_before
@@ -32,7 +35,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.importing import ImportService, OrderImportService
 from desktop_crm.services.sales import SalesService
 from desktop_crm.storage.database import HEAD_REVISION, Database
-from tests.conftest import FIXED_NOW, NewDatabases, database_at
+from tests.conftest import FIXED_NOW, NewDatabases, database_at, migrations_config
 
 WON = {s.value for s in WON_STATUSES}
 # per client and month: (cents, won orders, next month's cents, drop dismissed)
@@ -87,13 +90,29 @@ def stored(db: Database) -> Stored:
     return last, months
 
 
+def cards(db: Database) -> dict[int, tuple[str | None, str, str, bool]]:
+    """What client_sales copies of each card (migrations 20 and 28): client
+    id -> (grade, name, owner, live)."""
+    with db.engine.connect() as conn:
+        return {int(c): (grade, name, owner, deleted is None)
+                for c, grade, name, owner, deleted in conn.execute(text(
+                    "SELECT id, grade, name, owner, deleted_at FROM clients"))}
+
+
+def copied(db: Database) -> dict[int, tuple[str | None, str, str, bool]]:
+    """The copies of the cards client_sales holds, as ``cards``."""
+    with db.engine.connect() as conn:
+        return {int(c): (grade, name, owner, bool(live))
+                for c, grade, name, owner, live in conn.execute(text(
+                    "SELECT client_id, grade, client_name, owner, live FROM client_sales"))}
+
+
 def assert_kept(db: Database) -> Stored:
     now = stored(db)
     assert now == expected(db)
-    with db.engine.connect() as conn:  # the copy of each client's grade
-        copied = sorted(conn.execute(text("SELECT client_id, grade FROM client_sales")))
-        grades = dict(conn.execute(text("SELECT id, grade FROM clients")).all())
-    assert copied == sorted((c, grades[c]) for c, _g in copied)
+    # the copy of each client's grade, name, owner and state
+    copies, of_cards = copied(db), cards(db)
+    assert copies == {c: of_cards[c] for c in copies}
     return now
 
 
@@ -178,6 +197,53 @@ def test_trash_and_purge_keep_the_stored_sales(db: Database,
     service.purge(clients["wang"])  # gone for good, with its orders
     last, _months = assert_kept(db)
     assert set(last) == {clients["li"]}
+
+
+def test_card_writes_keep_the_stored_names(db: Database, clients: dict[str, int]) -> None:
+    """Each row's copy of its card's name, owner and state (migration 28):
+    a client's first won order copies them, and a rename, a new owner, the
+    trash and a restore (the card editor's, or plain SQL) are copied to the
+    row; the "no order" warnings show them."""
+    sales = SalesService(db, lambda: FIXED_NOW, user="t")
+    service = ClientService(db, lambda: FIXED_NOW, user="t")
+    wang, li = clients["wang"], clients["li"]
+    service.save(replace(service.get(wang), owner="王磊"))
+    service.delete(li)  # li's first won order comes while the card is in the trash
+    sales.save(_order(wang, date(2026, 3, 5), "10"))
+    with db.session() as s:  # (the order dialog takes no order for a card in the trash)
+        s.execute(text(
+            "INSERT INTO orders (uuid, client_id, ordered_on, product, quantity, amount_cents, "
+            "currency, status, lost_reason, notes, created_at, updated_at) VALUES (:uuid, "
+            ":c, :day, 'p', 1, 2000, 'CNY', 'won', '', '', :now, :now)"),
+            {"uuid": "10000000-0000-4000-8000-000000000001", "c": li,
+             "day": date(2026, 3, 6), "now": FIXED_NOW})
+    assert assert_kept(db)[0] == {wang: date(2026, 3, 5), li: date(2026, 3, 6)}
+    assert copied(db) == {wang: (None, "王芳", "王磊", True), li: (None, "李娜", "", False)}
+    service.restore(li)
+    service.save(replace(service.get(wang), name="王芳芳", owner="李娜"))
+    assert_kept(db)
+    assert copied(db) == {wang: (None, "王芳芳", "李娜", True), li: (None, "李娜", "", True)}
+    with db.session() as s:  # plain SQL: every client's name, owner and trash at once
+        s.execute(text("UPDATE clients SET name = name || '1', owner = 'x', "
+                       "deleted_at = :now"), {"now": FIXED_NOW})
+    assert_kept(db)
+    assert {live for _g, _n, _o, live in copied(db).values()} == {False}
+    with db.session() as s:
+        s.execute(text("UPDATE clients SET deleted_at = NULL"))
+    assert_kept(db)
+    # the warnings read the copies: li has had no order for 120 days (unrated)
+    service.save(replace(service.get(li), name="李娜娜", owner="周远"))
+    day = date(2026, 3, 6) + timedelta(days=120)
+    agenda = AgendaService(db, lambda: datetime.combine(day, time(9)), user="周远")
+    warnings = [(i.client_id, i.client) for i in agenda.agenda(
+        1, kinds=[AgendaKind.CHURN_WARNING], mine=True) if i.source == Source.CHURN_NO_ORDER]
+    assert warnings == [(li, "李娜娜")]
+    everyone = [(i.client_id, i.client) for i in agenda.agenda(
+        1, kinds=[AgendaKind.CHURN_WARNING]) if i.source == Source.CHURN_NO_ORDER]
+    assert everyone == [(wang, "王芳芳1"), (li, "李娜娜")]  # wang's since 3 July
+    service.delete(li)
+    assert [i.client_id for i in agenda.agenda(1, kinds=[AgendaKind.CHURN_WARNING])
+            if i.source == Source.CHURN_NO_ORDER] == [wang]
 
 
 def _xlsx(path: Path, rows: list[list[Any]]) -> Path:
@@ -318,18 +384,47 @@ def revision_23(engine: str, tmp_path: Path, request: pytest.FixtureRequest
     yield from database_at("20261213_23", engine, tmp_path, request)
 
 
-def _insert_clients(conn: Any, now: datetime, grades: dict[int, str | None]) -> None:
+def _contact_index(engine: Any) -> list[str]:
+    """The columns PostgreSQL's ix_clients_contact includes after its key."""
+    with engine.connect() as conn:
+        definition = conn.execute(text(
+            "SELECT pg_get_indexdef('ix_clients_contact'::regclass)")).scalar_one()
+    return [c.strip() for c in definition.split("INCLUDE (")[1].split(")")[0].split(",")]
+
+
+@pytest.fixture
+def revision_27(engine: str, tmp_path: Path, request: pytest.FixtureRequest
+                ) -> Iterator[str]:
+    """A database built at revision 20261216_27 (stored sales without the
+    clients' names, owners and states)."""
+    yield from database_at("20261216_27", engine, tmp_path, request)
+
+
+def _insert_clients(conn: Any, now: datetime, grades: dict[int, str | None],
+                    trashed: tuple[int, ...] = ()) -> None:
     for client_id, grade in grades.items():
         conn.execute(text(
             "INSERT INTO clients (id, uuid, kind, name, sort_key, gender, title, company, "
             "primary_phone, email, wechat, website, address, home_address, industry, "
             "source, owner, notes, legal_representative, scale, assets, org_form, "
-            "profile_filled_by, created_at, updated_at, version, grade) VALUES (:id, :uuid, "
-            "'person', :name, '', 'unknown', '', '', '', '', '', '', '', '', '', '', '', "
-            "'', '', '', '', '', '', :now, :now, 1, :grade)"),
+            "profile_filled_by, created_at, updated_at, version, grade, deleted_at) VALUES "
+            "(:id, :uuid, 'person', :name, '', 'unknown', '', '', '', '', '', '', '', '', "
+            "'', '', :owner, '', '', '', '', '', '', :now, :now, 1, :grade, :deleted)"),
             {"id": client_id, "grade": grade,
              "uuid": f"00000000-0000-4000-8000-{client_id:012d}",
-             "name": f"客户{client_id}", "now": now})
+             "name": f"客户{client_id}", "owner": f"销售{client_id}", "now": now,
+             "deleted": now if client_id in trashed else None})
+
+
+def _insert_won_orders(conn: Any, now: datetime, orders: list[tuple[int, date]],
+                       first: int = 1) -> None:
+    for n, (client_id, day) in enumerate(orders, start=first):
+        conn.execute(text(
+            "INSERT INTO orders (uuid, client_id, ordered_on, product, quantity, "
+            "amount_cents, currency, status, lost_reason, notes, created_at, updated_at) "
+            "VALUES (:uuid, :c, :day, 'p', 1, 100, 'CNY', 'won', '', '', :now, :now)"),
+            {"uuid": f"10000000-0000-4000-8000-{n:012d}", "c": client_id, "day": day,
+             "now": now})
 
 
 def test_the_migration_fills_the_stored_sales_from_the_orders(revision_18: str) -> None:
@@ -415,6 +510,58 @@ def test_the_migration_fills_each_months_next_sales_and_dismissed_drop(
         assert assert_kept(db)[1][(1, date(2025, 12, 1))] == (150_000, 2, 700, False)
     finally:
         db.close()
+
+
+def test_the_migration_copies_the_clients_names_and_its_downgrade_removes_them(
+        revision_27: str) -> None:
+    """Migration 28 on a database of revision 27: each row of client_sales
+    gets its card's name, owner and state, the triggers keep them from then
+    on, and its downgrade takes the columns, the index and the triggers
+    away (writes of cards and orders go on)."""
+    engine = create_engine(revision_27)
+    now = datetime(2026, 5, 1, 9)
+    with engine.begin() as conn:
+        _insert_clients(conn, now, {1: "A", 2: None, 3: "B"}, trashed=(2,))
+        _insert_won_orders(conn, now, [(1, date(2026, 1, 5)), (2, date(2026, 2, 6))])
+    engine.dispose()
+    db = Database.open(revision_27.removeprefix("sqlite:///"))
+    try:
+        assert db.current_revision() == HEAD_REVISION
+        assert_kept(db)
+        assert copied(db) == {1: ("A", "客户1", "销售1", True), 2: (None, "客户2", "销售2", False)}
+        sales = SalesService(db, lambda: now, user="t")
+        sales.save(_order(3, date(2026, 3, 7), "1"))
+        ClientService(db, lambda: now, user="t").restore(2)
+        assert_kept(db)
+        assert copied(db)[3] == ("B", "客户3", "销售3", True) and copied(db)[2][3] is True
+    finally:
+        db.close()
+
+    engine = create_engine(revision_27)
+    try:
+        # PostgreSQL's index of the not-contacted clients holds their names
+        # now, as SQLite's has since migration 26; the downgrade narrows it again
+        postgres = engine.dialect.name == "postgresql"
+        assert not postgres or {"id", "name", "owner"} <= set(_contact_index(engine))
+        with engine.begin() as conn:
+            config = migrations_config()
+            config.attributes["connection"] = conn
+            command.downgrade(config, "20261216_27")
+        if postgres:
+            assert _contact_index(engine) == ["last_contact_at", "created_at"]
+        columns = {c["name"] for c in inspect(engine).get_columns("client_sales")}
+        assert columns == {"client_id", "last_won_on", "grade"}
+        assert {i["name"] for i in inspect(engine).get_indexes("client_sales")} == {
+            "ix_client_sales_grade_last_won"}
+        with engine.begin() as conn:  # no trigger names the columns any more
+            conn.execute(text("UPDATE clients SET name = 'x', owner = 'y', deleted_at = NULL"))
+            _insert_won_orders(conn, now, [(3, date(2026, 4, 8))], first=9)
+            conn.execute(text("DELETE FROM orders WHERE client_id = 1"))
+            rows = sorted(conn.execute(text("SELECT client_id, last_won_on FROM client_sales")))
+        assert [(c, _day(d)) for c, d in rows] == [(2, date(2026, 2, 6)),
+                                                   (3, date(2026, 4, 8))]
+    finally:
+        engine.dispose()
 
 
 def test_the_agendas_planner_setting_ends_with_its_read(db: Database, engine: str) -> None:

@@ -60,7 +60,10 @@ def test_the_upgrade_drops_the_indexes_and_the_downgrade_makes_them_again(
         db.close()
     after = _indexes(before_27)
     assert set(after) == set(before) - DROPPED  # the others stay, as they were
-    assert all(after[name] == before[name] for name in after)
+    # (but for those a later migration changes: 28 widens PostgreSQL's
+    # ix_clients_contact, tests/unit/storage/test_client_sales.py)
+    later = {"ix_clients_contact"} if not before_27.startswith("sqlite") else set()
+    assert all(after[name] == before[name] for name in set(after) - later)
 
     engine = create_engine(before_27)
     try:
