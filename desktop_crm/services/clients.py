@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 
+from desktop_crm.domain.card_records import CardRecords
 from desktop_crm.domain.changes import diff_cards, diff_interaction
 from desktop_crm.domain.client import ChangeEntry, ClientCard, ClientRow, Interaction
 from desktop_crm.domain.conflicts import EditConflictError
@@ -13,6 +14,7 @@ from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.validation import FieldError, ValidationError, validate_card
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
+from desktop_crm.storage import card_read
 from desktop_crm.storage import client_repo as repo
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
@@ -107,6 +109,16 @@ class ClientService:
         if card is None:
             raise NotFoundError(_("Client {id} does not exist", id=client_id))
         return card
+
+    def open_card(self, client_id: int) -> CardRecords:
+        """The card with every record its editor shows (timeline, history,
+        orders, contact people, complaints, photo), read at once: one
+        statement on PostgreSQL (``storage.card_read``)."""
+        with self.db.read() as s:
+            found = card_read.read_card(s, client_id)
+        if found is None:
+            raise NotFoundError(_("Client {id} does not exist", id=client_id))
+        return found
 
     def owners(self) -> list[str]:
         with self.db.read() as s:

@@ -188,7 +188,8 @@ def test_a_card_opens_in_one_read(qtbot, db):  # type: ignore[no-untyped-def]
     """The card, its records (orders, contact people, complaints, photo), its
     timeline and its history are read in one transaction: on a server each
     transaction costs round trips of its own (taking the connection, BEGIN,
-    ROLLBACK). What the card shows is what each reader gives alone."""
+    ROLLBACK), and in one statement there (storage/card_read.py). What the
+    card shows is what each reader gives alone."""
     from sqlalchemy import event
 
     service = ClientService(db, user="me")
@@ -201,16 +202,24 @@ def test_a_card_opens_in_one_read(qtbot, db):  # type: ignore[no-untyped-def]
     tab._select(ids[0])
     checkouts: list[object] = []
 
+    statements: list[object] = []
+
     def checkout(*args: object) -> None:
         checkouts.append(args)
 
+    def statement(*args: object) -> None:
+        statements.append(args)
+
     event.listen(db.engine.pool, "checkout", checkout)
+    event.listen(db.engine, "before_cursor_execute", statement)
     try:
         tab._select(ids[1])
         qtbot.waitUntil(lambda: editor.client_id == ids[1])
     finally:
         event.remove(db.engine.pool, "checkout", checkout)
+        event.remove(db.engine, "before_cursor_execute", statement)
     assert len(checkouts) == 1
+    assert len(statements) == (1 if db.shared else 12)
     assert editor.title.text() == "李娜" and not editor.is_dirty()
     assert [editor.timeline.list.item(r).text().split("\n")[1]
             for r in range(editor.timeline.list.count())] == ["回访"]
