@@ -98,10 +98,10 @@ class ClientService:
             ids = repo.list_ids(s, flt)
             return repo.rows(s, ids[:limit] if limit else ids)
 
-    def reading(self) -> AbstractContextManager[None]:
+    def reading(self, snapshot: bool = True) -> AbstractContextManager[None]:
         """The reads of every service on this database inside the block are one
         read (``Database.reading``): a card opened with its sections."""
-        return self.db.reading()
+        return self.db.reading(snapshot)
 
     def get(self, client_id: int) -> ClientCard:
         with self.db.read() as s:

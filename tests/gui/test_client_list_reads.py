@@ -11,12 +11,15 @@ from typing import cast
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import update
 
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Interaction, Phone
 from desktop_crm.domain.dates import DateSpec
-from desktop_crm.domain.enums import Channel, DateKind
+from desktop_crm.domain.enums import Channel, DateKind, Loyalty
 from desktop_crm.services.clients import ClientFilter, ClientService
+from desktop_crm.services.loyalty_plan import LoyaltyPlanService
 from desktop_crm.storage import client_repo
+from desktop_crm.storage.models import Client
 from desktop_crm.ui.clients.fields import PhoneRow
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.clients.tab import ClientsTab
@@ -309,3 +312,39 @@ def test_the_profile_gauge_is_counted_once_a_card(qtbot, db, monkeypatch):  # ty
     # typing an answer still counts it at once
     type_text(tab.editor.profile.answers[12], "高尔夫")
     assert gauge.value() == 8 and tab.editor.is_dirty()
+
+
+def test_the_loyalty_plan_is_read_once_a_card(qtbot, db, monkeypatch):  # type: ignore[no-untyped-def]
+    """The card's loyalty advice is shown once, with the card's own grade:
+    not first with the previous card's grade while the state is loaded
+    (each showing reads the plan)."""
+    service = ClientService(db, user="me")
+    ids = {}
+    for name, loyalty, grade in (("甲", Loyalty.CORE, "A"), ("乙", Loyalty.NEW, "B"),
+                                 ("丙", Loyalty.CORE, None)):
+        ids[name] = service.save(ClientCard(name=name, owner="me", loyalty=loyalty))
+        if grade:  # as an evaluation sets it
+            with db.session() as s:
+                s.execute(update(Client).where(Client.id == ids[name]).values(grade=grade))
+    tab = clients_tab(qtbot, service)
+    panel = tab.editor.loyalty_advice
+    reads: list[int] = []
+    plan = LoyaltyPlanService.plan
+
+    def counted(self: LoyaltyPlanService):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return plan(self)
+
+    monkeypatch.setattr(LoyaltyPlanService, "plan", counted)
+    for name, expected, read in (("甲", "A-class service (grade A)", 1),
+                                 ("乙", "B-class service (grade B)", 1),
+                                 ("丙", "Not evaluated yet", 0),
+                                 ("甲", "A-class service (grade A)", 1)):
+        reads.clear()
+        tab.view.selectRow(tab.model.row_of(ids[name]) or 0)
+        assert tab.editor.client_id == ids[name]
+        assert expected in panel.plan_actions.text()
+        assert len(reads) == read, name
+    # a state chosen by the user is shown at once
+    tab.editor.classification.loyalty.set_value(Loyalty.ADVOCATE)
+    assert "refer clients" in panel.advice.text()

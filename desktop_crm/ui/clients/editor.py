@@ -292,6 +292,7 @@ class CardEditor(QWidget):
         its timeline, orders, people, complaints, photo and history as read
         with it (``load_id``), else each section reads its own."""
         self._loading = True
+        self.loyalty_advice.held = True  # shown once, by set_grade below
         try:
             for page in (self.basics, self.organisation, self.classification, self.dates,
                          self.profile):
@@ -305,6 +306,7 @@ class CardEditor(QWidget):
             self._original.version = card.version
         finally:
             self._loading = False
+            self.loyalty_advice.held = False
         self.show_errors([])
         self._set_dirty(False)
         for page in (self.basics, self.organisation, self.classification, self.dates,
@@ -335,8 +337,9 @@ class CardEditor(QWidget):
     def load_id(self, client_id: int) -> None:
         # the card, its sections' records, timeline and history: one read
         # (one statement on PostgreSQL), and what a section reads besides
-        # (the complaints' reply target) in the same transaction
-        with self._service.reading():
+        # (the loyalty plan, the complaints' reply target) on the same
+        # connection, each statement on its own (no common state needed)
+        with self._service.reading(snapshot=False):
             records = self._service.open_card(client_id)
             self.load(records.card, records)
 
