@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import datetime
 
+from desktop_crm.domain.card_records import CardRecords
 from desktop_crm.domain.changes import diff_cards, diff_interaction
 from desktop_crm.domain.client import ChangeEntry, ClientCard, ClientRow, Interaction
 from desktop_crm.domain.conflicts import EditConflictError
@@ -13,6 +14,7 @@ from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.validation import FieldError, ValidationError, validate_card
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
+from desktop_crm.storage import card_read
 from desktop_crm.storage import client_repo as repo
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
@@ -96,10 +98,10 @@ class ClientService:
             ids = repo.list_ids(s, flt)
             return repo.rows(s, ids[:limit] if limit else ids)
 
-    def reading(self) -> AbstractContextManager[None]:
+    def reading(self, snapshot: bool = True) -> AbstractContextManager[None]:
         """The reads of every service on this database inside the block are one
         read (``Database.reading``): a card opened with its sections."""
-        return self.db.reading()
+        return self.db.reading(snapshot)
 
     def get(self, client_id: int) -> ClientCard:
         with self.db.read() as s:
@@ -107,6 +109,16 @@ class ClientService:
         if card is None:
             raise NotFoundError(_("Client {id} does not exist", id=client_id))
         return card
+
+    def open_card(self, client_id: int) -> CardRecords:
+        """The card with every record its editor shows (timeline, history,
+        orders, contact people, complaints, photo), read at once: one
+        statement on PostgreSQL (``storage.card_read``)."""
+        with self.db.read() as s:
+            found = card_read.read_card(s, client_id)
+        if found is None:
+            raise NotFoundError(_("Client {id} does not exist", id=client_id))
+        return found
 
     def owners(self) -> list[str]:
         with self.db.read() as s:

@@ -647,8 +647,12 @@ def add_changes(session: Session, client_id: int, changes: list[tuple[str, str, 
 def history(session: Session, client_id: int) -> list[ChangeEntry]:
     stmt = (select(ChangeLogRow).where(ChangeLogRow.client_id == client_id)
             .order_by(ChangeLogRow.changed_at.desc(), ChangeLogRow.id.desc()))
-    return [ChangeEntry(r.changed_at, r.field, r.old_value, r.new_value, r.user)
-            for r in session.scalars(stmt)]
+    return [to_change(r) for r in session.scalars(stmt)]
+
+
+def to_change(r: Any) -> ChangeEntry:
+    """The history entry of a ``change_log`` row (ORM object or Core row)."""
+    return ChangeEntry(r.changed_at, r.field, r.old_value, r.new_value, r.user)
 
 
 def changes_since(session: Session, client_id: int, version: int) -> list[ChangeEntry]:
@@ -656,8 +660,7 @@ def changes_since(session: Session, client_id: int, version: int) -> list[Change
     stmt = (select(ChangeLogRow).where(ChangeLogRow.client_id == client_id,
                                        ChangeLogRow.version > version)
             .order_by(ChangeLogRow.version, ChangeLogRow.id))
-    return [ChangeEntry(r.changed_at, r.field, r.old_value, r.new_value, r.user)
-            for r in session.scalars(stmt)]
+    return [to_change(r) for r in session.scalars(stmt)]
 
 
 # -- interactions -------------------------------------------------------------
@@ -699,7 +702,8 @@ def delete_interaction(session: Session, interaction_id: int) -> int | None:
     return client_id
 
 
-def _interaction(r: InteractionRow) -> Interaction:
+def to_interaction(r: Any) -> Interaction:
+    """The timeline entry of a row (ORM object or Core row)."""
     return Interaction(client_id=r.client_id, occurred_at=r.occurred_at,
                        channel=Channel(r.channel), summary=r.summary, next_step=r.next_step,
                        follow_up_on=r.follow_up_on, follow_up_done=r.follow_up_done,
@@ -710,12 +714,12 @@ def _interaction(r: InteractionRow) -> Interaction:
 def interactions(session: Session, client_id: int) -> list[Interaction]:
     stmt = (select(InteractionRow).where(InteractionRow.client_id == client_id)
             .order_by(InteractionRow.occurred_at.desc(), InteractionRow.id.desc()))
-    return [_interaction(r) for r in session.scalars(stmt)]
+    return [to_interaction(r) for r in session.scalars(stmt)]
 
 
 def interaction(session: Session, interaction_id: int) -> Interaction | None:
     row = session.get(InteractionRow, interaction_id)
-    return _interaction(row) if row is not None else None
+    return to_interaction(row) if row is not None else None
 
 
 def update_interaction(session: Session, item: Interaction) -> None:

@@ -63,7 +63,8 @@ def _to_row(c: Complaint, row: ComplaintRow) -> None:
         setattr(row, name, value.value if value is not None else None)
 
 
-def _from_row(row: ComplaintRow, client: str) -> Complaint:
+def from_row(row: Any, client: str) -> Complaint:
+    """The complaint of a row (ORM object or Core row) of ``client``'s."""
     values: dict[str, Any] = {name: getattr(row, name) for name in _PLAIN}
     for name, enum in _ENUMS.items():
         raw = getattr(row, name)
@@ -101,7 +102,7 @@ def load(session: Session, complaint_id: int) -> Complaint | None:
     if row is None:
         return None
     client = session.scalar(select(Client.name).where(Client.id == row.client_id)) or ""
-    c = _from_row(row, client)
+    c = from_row(row, client)
     c.history = [
         StatusChange(r.at, ComplaintStatus(r.old_status) if r.old_status else None,
                      ComplaintStatus(r.new_status), r.note, r.user)
@@ -200,7 +201,7 @@ def _filtered(flt: ComplaintFilter) -> Any:
 def list_complaints(session: Session, flt: ComplaintFilter) -> list[Complaint]:
     """Complaints without their history and log, newest first."""
     stmt = _filtered(flt).order_by(ComplaintRow.received_at.desc(), ComplaintRow.id.desc())
-    return [_from_row(row, name) for row, name in session.execute(stmt)]
+    return [from_row(row, name) for row, name in session.execute(stmt)]
 
 
 def departments(session: Session) -> list[str]:

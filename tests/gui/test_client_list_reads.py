@@ -7,15 +7,19 @@ are its own."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import update
 
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Interaction, Phone
 from desktop_crm.domain.dates import DateSpec
-from desktop_crm.domain.enums import Channel, DateKind
+from desktop_crm.domain.enums import Channel, DateKind, Loyalty
 from desktop_crm.services.clients import ClientFilter, ClientService
+from desktop_crm.services.loyalty_plan import LoyaltyPlanService
 from desktop_crm.storage import client_repo
+from desktop_crm.storage.models import Client
 from desktop_crm.ui.clients.fields import PhoneRow
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.clients.tab import ClientsTab
@@ -188,7 +192,8 @@ def test_a_card_opens_in_one_read(qtbot, db):  # type: ignore[no-untyped-def]
     """The card, its records (orders, contact people, complaints, photo), its
     timeline and its history are read in one transaction: on a server each
     transaction costs round trips of its own (taking the connection, BEGIN,
-    ROLLBACK). What the card shows is what each reader gives alone."""
+    ROLLBACK), and in one statement there (storage/card_read.py). What the
+    card shows is what each reader gives alone."""
     from sqlalchemy import event
 
     service = ClientService(db, user="me")
@@ -201,18 +206,145 @@ def test_a_card_opens_in_one_read(qtbot, db):  # type: ignore[no-untyped-def]
     tab._select(ids[0])
     checkouts: list[object] = []
 
+    statements: list[object] = []
+
     def checkout(*args: object) -> None:
         checkouts.append(args)
 
+    def statement(*args: object) -> None:
+        statements.append(args)
+
     event.listen(db.engine.pool, "checkout", checkout)
+    event.listen(db.engine, "before_cursor_execute", statement)
     try:
         tab._select(ids[1])
         qtbot.waitUntil(lambda: editor.client_id == ids[1])
     finally:
         event.remove(db.engine.pool, "checkout", checkout)
+        event.remove(db.engine, "before_cursor_execute", statement)
     assert len(checkouts) == 1
+    assert len(statements) == (1 if db.shared else 12)
     assert editor.title.text() == "李娜" and not editor.is_dirty()
     assert [editor.timeline.list.item(r).text().split("\n")[1]
             for r in range(editor.timeline.list.count())] == ["回访"]
     assert editor.history.rowCount() == len(service.history(ids[1])) == 1
     assert editor.to_card().phones == service.get(ids[1]).phones
+
+
+def test_date_and_family_rows_are_taken_again_in_their_order(qtbot, db):  # type: ignore[no-untyped-def]
+    """The rows one card does not need are put away and the next card that
+    needs more fills them again, shown in the card's order, also after the
+    user added a row below the ones put away."""
+    from desktop_crm.ui.clients.dates_page import DateRow, FamilyRow
+
+    service = ClientService(db, user="me")
+
+    def dated(name: str, labels: list[str], family: list[str]) -> int:
+        return service.save(ClientCard(
+            name=name, owner="me",
+            dates=[ImportantDate(DateKind.CUSTOM, DateSpec("solar", 1 + i, 2, None), label)
+                   for i, label in enumerate(labels)],
+            family=[FamilyMember("朋友", who) for who in family]))
+
+    full = dated("甲", ["开业", "签约", "周年"], ["张强", "李娜"])
+    bare = dated("乙", [], [])
+    one = dated("丙", ["入职"], ["陈乐"])
+    tab = clients_tab(qtbot, service)
+    editor = tab.editor
+    page = editor.dates
+
+    def open_card(client_id: int) -> tuple[list[str], list[str]]:
+        tab.view.selectRow(tab.model.row_of(client_id) or 0)
+        assert editor.client_id == client_id and not editor.is_dirty()
+        shown = page.dates.rows + page.family.rows
+        assert all(r.parentWidget().isVisibleTo(page) for r in shown)
+        holders = [r.parentWidget() for r in page.dates.rows]
+        layout = page.dates.layout()
+        assert [layout.indexOf(h) for h in holders] == sorted(
+            layout.indexOf(h) for h in holders)  # shown top to bottom in list order
+        assert editor.to_card().dates == service.get(client_id).dates
+        assert editor.to_card().family == service.get(client_id).family
+        return ([cast(DateRow, r).label.text() for r in page.dates.rows],
+                [cast(FamilyRow, r).name.text() for r in page.family.rows])
+
+    assert open_card(full) == (["开业", "签约", "周年"], ["张强", "李娜"])
+    made = list(page.dates.rows), list(page.family.rows)
+    assert open_card(bare) == ([], [])
+    assert not any(r.parentWidget().isVisibleTo(page) for r in made[0] + made[1])
+    assert open_card(one) == (["入职"], ["陈乐"])
+    added = page.dates.add_row()  # the user adds a date: a row below the spare ones
+    assert added not in made[0]
+    cast(DateRow, added).label.setText("新的")
+    assert editor.is_dirty()
+    editor.revert()
+    assert open_card(full) == (["开业", "签约", "周年"], ["张强", "李娜"])
+    # the rows made for the first card were filled again, none built anew
+    assert set(page.dates.rows) <= set(made[0]) | {added}
+    assert page.family.rows == made[1] or set(page.family.rows) == set(made[1])
+
+
+def test_the_profile_gauge_is_counted_once_a_card(qtbot, db, monkeypatch):  # type: ignore[no-untyped-def]
+    """Loading a card's answers does not count the gauge for each line it
+    fills; the gauge shows the card's count."""
+    from desktop_crm.ui.clients.profile_page import ProfilePage
+
+    service = ClientService(db, user="me")
+    first = service.save(ClientCard(name="甲", owner="me", profile={
+        n: f"答{n}" for n in (5, 9, 20, 30, 31, 40)}))
+    second = service.save(ClientCard(name="乙", owner="me", profile={7: "喜欢茶"}))
+    tab = clients_tab(qtbot, service)
+    counted: list[int] = []
+    update = ProfilePage._update_gauge
+
+    def counting(page: ProfilePage) -> None:
+        counted.append(1)
+        update(page)
+
+    monkeypatch.setattr(ProfilePage, "_update_gauge", counting)
+    gauge = tab.editor.profile.gauge
+    for client_id, answers in ((first, 6), (second, 1), (first, 6)):
+        counted.clear()
+        tab.view.selectRow(tab.model.row_of(client_id) or 0)
+        assert tab.editor.client_id == client_id
+        assert len(counted) == 1
+        # the card's own answers and what the card answers (its name)
+        assert gauge.value() == answers + 1
+    # typing an answer still counts it at once
+    type_text(tab.editor.profile.answers[12], "高尔夫")
+    assert gauge.value() == 8 and tab.editor.is_dirty()
+
+
+def test_the_loyalty_plan_is_read_once_a_card(qtbot, db, monkeypatch):  # type: ignore[no-untyped-def]
+    """The card's loyalty advice is shown once, with the card's own grade:
+    not first with the previous card's grade while the state is loaded
+    (each showing reads the plan)."""
+    service = ClientService(db, user="me")
+    ids = {}
+    for name, loyalty, grade in (("甲", Loyalty.CORE, "A"), ("乙", Loyalty.NEW, "B"),
+                                 ("丙", Loyalty.CORE, None)):
+        ids[name] = service.save(ClientCard(name=name, owner="me", loyalty=loyalty))
+        if grade:  # as an evaluation sets it
+            with db.session() as s:
+                s.execute(update(Client).where(Client.id == ids[name]).values(grade=grade))
+    tab = clients_tab(qtbot, service)
+    panel = tab.editor.loyalty_advice
+    reads: list[int] = []
+    plan = LoyaltyPlanService.plan
+
+    def counted(self: LoyaltyPlanService):  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return plan(self)
+
+    monkeypatch.setattr(LoyaltyPlanService, "plan", counted)
+    for name, expected, read in (("甲", "A-class service (grade A)", 1),
+                                 ("乙", "B-class service (grade B)", 1),
+                                 ("丙", "Not evaluated yet", 0),
+                                 ("甲", "A-class service (grade A)", 1)):
+        reads.clear()
+        tab.view.selectRow(tab.model.row_of(ids[name]) or 0)
+        assert tab.editor.client_id == ids[name]
+        assert expected in panel.plan_actions.text()
+        assert len(reads) == read, name
+    # a state chosen by the user is shown at once
+    tab.editor.classification.loyalty.set_value(Loyalty.ADVOCATE)
+    assert "refer clients" in panel.advice.text()

@@ -76,11 +76,17 @@ class ComplaintsPage(QWidget):
         self.hint.setText(_("Double-click a complaint to handle it in the Complaints tab."))
         self._fill()
 
-    def set_client(self, client_id: int | None, read_only: bool = False) -> None:
-        """List ``client_id``'s complaints (None: a card not saved yet)."""
+    def set_client(self, client_id: int | None, read_only: bool = False,
+                   complaints: list[Complaint] | None = None) -> None:
+        """List ``client_id``'s complaints (None: a card not saved yet);
+        ``complaints``: as already read (else they are read here)."""
         self.client_id = client_id
         self.new_button.setEnabled(client_id is not None and not read_only)
-        self.reload()
+        if complaints is None:
+            self.reload()
+        else:
+            self._complaints = complaints
+            self._fill()
 
     def reload(self) -> None:
         """Read the complaints again (after a change in the Complaints tab)."""

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from desktop_crm.domain.card_records import CardRecords
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.domain.conflicts import EditConflictError, merge, take_field
 from desktop_crm.domain.profile_card import profile_header
@@ -286,9 +287,12 @@ class CardEditor(QWidget):
             self.evaluate_requested.emit(self.client_id)
 
     # -- loading and saving -----------------------------------------------------------
-    def load(self, card: ClientCard) -> None:
-        """Show ``card`` (a copy is kept to detect unsaved edits)."""
+    def load(self, card: ClientCard, records: CardRecords | None = None) -> None:
+        """Show ``card`` (a copy is kept to detect unsaved edits); ``records``:
+        its timeline, orders, people, complaints, photo and history as read
+        with it (``load_id``), else each section reads its own."""
         self._loading = True
+        self.loyalty_advice.held = True  # shown once, by set_grade below
         try:
             for page in (self.basics, self.organisation, self.classification, self.dates,
                          self.profile):
@@ -302,18 +306,28 @@ class CardEditor(QWidget):
             self._original.version = card.version
         finally:
             self._loading = False
+            self.loyalty_advice.held = False
         self.show_errors([])
         self._set_dirty(False)
         for page in (self.basics, self.organisation, self.classification, self.dates,
                      self.profile):
             page.setEnabled(not self.read_only)
-        self.timeline.set_client(card.id if card.id and not self.read_only else None)
-        self.orders.set_client(card.id, self.read_only)
-        self.contacts.set_client(card.id, self.read_only)
+        shown = card.id if card.id and not self.read_only else None
+        if records is None:
+            self.timeline.set_client(shown)
+            self.orders.set_client(card.id, self.read_only)
+            self.contacts.set_client(card.id, self.read_only)
+            self.complaints.set_client(card.id, self.read_only)
+            self.photo.set_client(card.id, card.name, self.read_only)
+            entries = self._service.history(card.id) if card.id else []
+        else:
+            self.timeline.set_client(shown, records.interactions if shown else None)
+            self.orders.set_client(card.id, self.read_only, records.orders)
+            self.contacts.set_client(card.id, self.read_only, records.people)
+            self.complaints.set_client(card.id, self.read_only, records.complaints)
+            self.photo.show_photo(card.id, records.photo, card.name, self.read_only)
+            entries = records.history
         show_for_kind(self)
-        self.complaints.set_client(card.id, self.read_only)
-        self.photo.set_client(card.id, card.name, self.read_only)
-        entries = self._service.history(card.id) if card.id else []
         self.history.show_entries(entries)
         self.profile.show_header(profile_header(entries), self._service.user)
         self.loyalty_advice.set_grade(card.grade)
@@ -322,8 +336,12 @@ class CardEditor(QWidget):
 
     def load_id(self, client_id: int) -> None:
         # the card, its sections' records, timeline and history: one read
-        with self._service.reading():
-            self.load(self._service.get(client_id))
+        # (one statement on PostgreSQL), and what a section reads besides
+        # (the loyalty plan, the complaints' reply target) on the same
+        # connection, each statement on its own (no common state needed)
+        with self._service.reading(snapshot=False):
+            records = self._service.open_card(client_id)
+            self.load(records.card, records)
 
     def new_card(self) -> None:
         self.load(ClientCard(owner=self._service.user))  # a new client is the user's

@@ -36,6 +36,10 @@ class LoyaltyAdvicePanel(QGroupBox):
         self._service = service
         self._page = page
         self.grade: str | None = None
+        # set while the editor loads a card: its loyalty state is shown once,
+        # with its grade (set_grade), not first with the previous card's grade
+        # (each showing may read the plan)
+        self.held = False
         self.advice = QLabel(self)
         self.plan_actions = QLabel(self)
         for label in (self.advice, self.plan_actions):
@@ -57,6 +61,8 @@ class LoyaltyAdvicePanel(QGroupBox):
         self.refresh()
 
     def refresh(self) -> None:
+        if self.held:
+            return
         value = self._page.loyalty.value()
         state = Loyalty(value) if value else None
         if state is None:

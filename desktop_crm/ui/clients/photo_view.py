@@ -223,10 +223,17 @@ class PhotoView(QWidget):
     def set_client(self, client_id: int | None, name: str = "",
                    read_only: bool = False) -> None:
         """Show the photo of ``client_id`` (None: a new card, nothing shown)."""
+        self.show_photo(client_id, self.service.photo(client_id) if client_id is not None
+                        else None, name, read_only)
+
+    def show_photo(self, client_id: int | None, data: bytes | None, name: str = "",
+                   read_only: bool = False) -> None:
+        """As ``set_client``, with the photo's bytes already read (None: none)."""
         if client_id != self.client_id:
             self._undo = None
         self.client_id, self.name, self.read_only = client_id, name, read_only
-        self.reload()
+        self._data = data
+        self._show()
 
     def reload(self) -> None:
         self._data = (self.service.photo(self.client_id) if self.client_id is not None

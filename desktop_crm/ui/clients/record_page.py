@@ -191,13 +191,19 @@ class RecordPage(QWidget, Generic[T]):
         self._set_undo(self.last_deleted)
         self._fill()
 
-    def set_client(self, client_id: int | None, read_only: bool = False) -> None:
-        """List ``client_id``'s records (None: a card not saved yet)."""
+    def set_client(self, client_id: int | None, read_only: bool = False,
+                   records: list[T] | None = None) -> None:
+        """List ``client_id``'s records (None: a card not saved yet);
+        ``records``: its records as already read (else they are read here)."""
         if client_id != self.client_id:
             self._set_undo(None)
         self.client_id = client_id
         self.read_only = read_only
-        self.reload()
+        if records is None:
+            self.reload()
+        else:
+            self._records = records
+            self._fill()
 
     def reload(self, select_id: int | None = None) -> None:
         """Read the records again; select the record ``select_id`` where given."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_crm.domain.client import Interaction
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.clients import ClientService
@@ -90,19 +91,23 @@ class TimelinePage(QWidget):
         self.log_button.setText(_("Add to timeline"))
         self.edit_button.setText(_("Edit entry… (F2)"))
         self.delete_button.setText(_("Delete entry"))
-        self.empty.setText(_("Save the new card first, then log visits and calls here.")
-                           if self.client_id is None else _("No interactions yet."))
         self._fill()
 
-    def set_client(self, client_id: int | None) -> None:
+    def set_client(self, client_id: int | None,
+                   items: list[Interaction] | None = None) -> None:
+        """Show ``client_id``'s timeline (None: a card not saved yet);
+        ``items``: its entries as already read (else they are read here)."""
         self.client_id = client_id
         self.entry_box.setEnabled(client_id is not None)
         self.fields.clear()
-        self.retranslate()
+        self._fill(items)
 
-    def _fill(self) -> None:
+    def _fill(self, items: list[Interaction] | None = None) -> None:
+        self.empty.setText(_("Save the new card first, then log visits and calls here.")
+                           if self.client_id is None else _("No interactions yet."))
         self.list.clear()
-        items = self._service.interactions(self.client_id) if self.client_id else []
+        if items is None:
+            items = self._service.interactions(self.client_id) if self.client_id else []
         for item in items:
             text = f"{item.occurred_at:%Y-%m-%d %H:%M} · {item.channel.label}"
             if item.milestone:

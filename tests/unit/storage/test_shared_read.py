@@ -5,6 +5,7 @@ in it does not spoil the reads after it, and other threads read on their own."""
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -53,3 +54,31 @@ def test_a_failed_statement_does_not_spoil_the_reads_after_it(db: Database) -> N
         # on a server the failed statement aborted the transaction; the next
         # read begins a new one
         assert service.get(client_id).name == "李娜"
+
+
+def test_a_block_without_a_snapshot_reads_each_statement_on_its_own(db: Database) -> None:
+    """``reading(snapshot=False)``: one session still, but on a server each
+    statement is its own transaction (no BEGIN and ROLLBACK round trips);
+    the connection goes back to the pool as it was. SQLite reads as ever."""
+    service = ClientService(db, user="me")
+    client_id = service.save(ClientCard(name="王芳"))
+
+    def autocommit(session: Any) -> bool:
+        """psycopg's autocommit (SQLite's driver has its own meaning for it)."""
+        return db.shared and bool(session.connection().connection.dbapi_connection.autocommit)
+
+    sessions = []
+    modes = []
+    with service.reading(snapshot=False):
+        for _n in range(2):
+            with db.read() as s:
+                sessions.append(s)
+                modes.append(autocommit(s))
+        assert service.get(client_id).name == "王芳"
+    assert len({id(s) for s in sessions}) == 1
+    assert modes == [db.shared, db.shared]
+    with db.read() as after:
+        assert not autocommit(after)  # back in a transaction of its own
+        assert after.execute(text("SELECT count(*) FROM clients")).scalar() == 1
+    with service.reading(), db.read() as s:
+        assert not autocommit(s)
