@@ -25,6 +25,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.ui.clients.interaction_dialog import InteractionDialog
 from desktop_crm.ui.clients.interaction_fields import InteractionFields
 from desktop_crm.ui.date_edit import date_problems
+from desktop_crm.ui.entry_list import entry_list
 
 
 class TimelinePage(QWidget):
@@ -52,11 +53,7 @@ class TimelinePage(QWidget):
         self.empty = QLabel(self)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
-        self.list = QListWidget(self)
-        self.list.setWordWrap(True)
-        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
-        self.list.setAlternatingRowColors(True)
+        self.list = entry_list(QListWidget(self))
         self.edit_button = QPushButton(self)
         self.delete_button = QPushButton(self)
         buttons = QHBoxLayout()

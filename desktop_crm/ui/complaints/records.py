@@ -16,16 +16,8 @@ from PySide6.QtWidgets import (
 
 from desktop_crm.domain.complaint import Complaint
 from desktop_crm.i18n import _
+from desktop_crm.ui.entry_list import entry_list
 from desktop_crm.ui.widgets import mark_invalid
-
-
-def _configure(widget: QListWidget) -> QListWidget:
-    """Entries of several lines, wrapped to the width, never cut off."""
-    widget.setWordWrap(True)
-    widget.setTextElideMode(Qt.TextElideMode.ElideNone)
-    widget.setResizeMode(QListWidget.ResizeMode.Adjust)
-    widget.setAlternatingRowColors(True)
-    return widget
 
 
 class HandlingLog(QWidget):
@@ -44,7 +36,7 @@ class HandlingLog(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._complaint: Complaint | None = None
-        self.list = _configure(QListWidget(self))
+        self.list = entry_list(QListWidget(self))
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -94,7 +86,7 @@ class StatusHistory(QListWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        _configure(self)
+        entry_list(self)
         self._complaint: Complaint | None = None
 
     def retranslate(self) -> None:
