@@ -31,6 +31,7 @@ from desktop_crm.storage.integrity import (
     check_file,
     has_sqlite_header,
     in_wal_mode,
+    is_busy,
     is_damage,
     is_full,
 )
@@ -416,6 +417,13 @@ class Database:
                 raise damaged_error(path, (str(reason),)) from exc
             if isinstance(reason, sqlite3.Error) and is_full(reason):
                 raise DatabaseError(disk_full_message(path or url), path) from exc
+            if path is not None and isinstance(reason, sqlite3.Error) and is_busy(reason):
+                # another program holds the write lock past the busy timeout:
+                # an app upgrading the same file, or one writing a long import
+                raise DatabaseError(_(
+                    "{path} is busy in another window or program (which may be "
+                    "upgrading it); it was not opened and nothing was changed. Try "
+                    "again in a moment.", path=path), path) from exc
             if path is None:  # a server: it could not be reached or refused us
                 raise DatabaseError(
                     _("Cannot use the database {url}: {reason}", url=shown_url(url),

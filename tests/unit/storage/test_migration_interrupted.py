@@ -151,3 +151,35 @@ def test_a_process_killed_midway_through_an_upgrade_leaves_the_book_as_it_was(
     assert done.returncode == 9, done.stderr
     assert _state(old_book) == before
     _opens_at_head(old_book)
+
+
+@pytest.mark.sqlite_only("another program holding a file's write lock")
+def test_a_book_another_program_is_writing_is_not_upgraded_and_says_so(
+        old_book: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another window upgrading the same file (or writing a long import)
+    holds its write lock past the busy timeout: the user reads that the
+    file is busy, not that it "is not a Desktop CRM database or is damaged
+    (database is locked)", and the book is as it was; once the other
+    program is done it upgrades."""
+    path = Path(old_book.removeprefix("sqlite:///"))
+    before = _state(old_book)
+    connect = database._on_connect
+
+    def impatient(dbapi_conn: Any, record: Any) -> None:
+        connect(dbapi_conn, record)
+        dbapi_conn.execute("PRAGMA busy_timeout = 200")  # not the app's 10 s
+
+    monkeypatch.setattr(database, "_on_connect", impatient)
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(DatabaseError) as info:
+            Database.open(path)
+        assert str(info.value) == (
+            f"{path} is busy in another window or program (which may be upgrading it); "
+            "it was not opened and nothing was changed. Try again in a moment.")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert _state(old_book) == before
+    _opens_at_head(old_book)
