@@ -190,3 +190,34 @@ def test_one_statement_on_a_server(db: Database, clock: Clock) -> None:
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) == (1 if db.shared else 12)
+
+
+HOSTILE = 'say "hi" \\ back\\slash \\u00e9 {"json": [1]} \t tab 🍵 emoji 𠮷 \u2028 ×'
+
+
+def test_hostile_and_huge_texts_come_back_as_each_part_reads_them(
+        db: Database, clock: Clock) -> None:
+    """What JSON must escape (quotes, backslashes, an escape's own text),
+    characters outside the BMP, line and paragraph separators, and texts
+    near the 20,000 characters a text may have: the card read at once (JSON on
+    PostgreSQL) gives the same values as the separate reads."""
+    service = ClientService(db, clock, user=HOSTILE[:20])
+    client_id = service.save(ClientCard(
+        name=HOSTILE[:60], company=HOSTILE, notes=HOSTILE * 300, tags=[HOSTILE[:40], "x"],
+        phones=[Phone("138 0013 8000")],
+        family=[FamilyMember(HOSTILE[:10], HOSTILE[:40], None, HOSTILE)],
+        dates=[ImportantDate(DateKind.CUSTOM, DateSpec("solar", 2, 29, 1904, False),
+                             HOSTILE[:50])],
+        profile={3: HOSTILE * 300}))
+    service.log_interaction(Interaction(client_id, datetime(2026, 10, 30, 9, 15, 0, 123456),
+                                        Channel.CALL, HOSTILE * 300, next_step=HOSTILE))
+    SalesService(db, clock, "t").save(Order(client_id, date(2026, 10, 30), HOSTILE[:100],
+                                            Decimal("0.01"), quantity=3.0, notes=HOSTILE))
+    ComplaintService(db, clock, "t").register(Complaint(client_id, datetime(2026, 10, 1, 14),
+                                                        HOSTILE * 300))
+    read = service.open_card(client_id)
+    for part, expected in separately(db, clock, client_id).items():
+        assert values(getattr(read, part)) == values(expected), part
+    assert read.card.notes == HOSTILE * 300
+    assert read.interactions[0].summary == HOSTILE * 300
+    assert read.interactions[0].occurred_at.microsecond == 123456
