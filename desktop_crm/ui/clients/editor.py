@@ -313,18 +313,16 @@ class CardEditor(QWidget):
                      self.profile):
             page.setEnabled(not self.read_only)
         shown = card.id if card.id and not self.read_only else None
+        # each section shows what was read with the card, or reads its own (None)
+        self.timeline.set_client(shown, records.interactions if records and shown else None)
+        self.orders.set_client(card.id, self.read_only, records.orders if records else None)
+        self.contacts.set_client(card.id, self.read_only, records.people if records else None)
+        self.complaints.set_client(card.id, self.read_only,
+                                   records.complaints if records else None)
         if records is None:
-            self.timeline.set_client(shown)
-            self.orders.set_client(card.id, self.read_only)
-            self.contacts.set_client(card.id, self.read_only)
-            self.complaints.set_client(card.id, self.read_only)
             self.photo.set_client(card.id, card.name, self.read_only)
             entries = self._service.history(card.id) if card.id else []
         else:
-            self.timeline.set_client(shown, records.interactions if shown else None)
-            self.orders.set_client(card.id, self.read_only, records.orders)
-            self.contacts.set_client(card.id, self.read_only, records.people)
-            self.complaints.set_client(card.id, self.read_only, records.complaints)
             self.photo.show_photo(card.id, records.photo, card.name, self.read_only)
             entries = records.history
         show_for_kind(self)
