@@ -1,5 +1,5 @@
 """Lists of entries of several lines (a card's timeline, a complaint's
-handling log): wrapped to the width, never cut off.
+handling log, a calendar day's items): wrapped to the width, never cut off.
 
 Qt sizes an entry from its text layout, whose lines are as tall as their
 font's ascent and descent together, rounded up once; it paints each line

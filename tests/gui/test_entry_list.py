@@ -50,3 +50,12 @@ def test_the_timeline_and_a_complaints_records_use_it(qtbot, db) -> None:  # typ
         qtbot.addWidget(widget)
     for view in (page.list, log.list, history):
         assert isinstance(view.itemDelegate(), WholeLinesDelegate)
+
+
+def test_a_calendar_days_items_use_it(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    from desktop_crm.services.agenda import AgendaService
+    from desktop_crm.ui.care.tab import CareTab
+
+    tab = CareTab(AgendaService(db))
+    qtbot.addWidget(tab)
+    assert isinstance(tab.day_list.itemDelegate(), WholeLinesDelegate)

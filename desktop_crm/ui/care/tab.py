@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,6 +31,7 @@ from desktop_crm.ui.care.kind_style import kind_colour, kind_icon
 from desktop_crm.ui.care.month_view import MonthView
 from desktop_crm.ui.care.settings_dialog import CareSettingsDialog
 from desktop_crm.ui.changes import Changes
+from desktop_crm.ui.entry_list import entry_list
 from desktop_crm.ui.owner_scope import OwnerScopeCombo, ScopeMemory
 from desktop_crm.ui.widgets import from_qdate, refill_combo, to_qdate
 
@@ -72,9 +73,10 @@ class CareTab(QWidget):
         self.month = MonthView(self)
         self.month.setSelectedDate(to_qdate(service.today()))
         self.day_heading = QLabel(self)
-        self.day_list = QListWidget(self)
-        self.day_list.setWordWrap(True)
-        self.day_list.setAlternatingRowColors(True)
+        # an item wraps to the list's width (the pane is narrow), whole
+        self.day_list = entry_list(QListWidget(self))
+        line = self.day_list.fontMetrics().height()  # a warning's icon no taller than a line
+        self.day_list.setIconSize(QSize(line, line))
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
