@@ -17,7 +17,6 @@ platform's file is tested on any machine.
 from __future__ import annotations
 
 import os
-import plistlib
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -107,6 +106,8 @@ def windows_command_file(command: Sequence[str]) -> str:
 
 def launch_agent(command: Sequence[str]) -> bytes:
     """A LaunchAgent property list that runs ``command`` at login."""
+    import plistlib  # (its XML parser is no part of the window's start)
+
     return plistlib.dumps({"Label": MAC_LABEL, "ProgramArguments": list(command),
                            "RunAtLoad": True, "ProcessType": "Interactive"})
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.client import ClientRow
+from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.evaluation import (
     DEFAULT_PERIOD_DAYS,
     Evaluation,
@@ -37,13 +38,15 @@ from desktop_crm.domain.scoring import (
     evaluate,
 )
 from desktop_crm.i18n import _
-from desktop_crm.services.clients import NotFoundError
 from desktop_crm.services.clock import Clock, current_user, system_clock
-from desktop_crm.services.sales import SalesService
 from desktop_crm.storage import client_repo, order_repo
 from desktop_crm.storage import evaluation_repo as repo
 from desktop_crm.storage.client_repo import ClientFilter
 from desktop_crm.storage.database import Database
+
+if TYPE_CHECKING:  # the sales code loads when the evaluation form first asks for it
+    # (Today's recent grade changes, read at start, need neither it nor the card code)
+    from desktop_crm.services.sales import SalesService
 
 
 class EvaluationService:
@@ -90,6 +93,8 @@ class EvaluationService:
     @property
     def sales(self) -> SalesService:
         """The sales use cases (the form sets a client's target through them)."""
+        from desktop_crm.services.sales import SalesService
+
         return SalesService(self.db, self.clock, self.user)
 
     def preview(self, inputs: Mapping[str, Any]) -> Result:

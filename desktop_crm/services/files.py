@@ -31,7 +31,6 @@ from __future__ import annotations
 import errno
 import glob
 import os
-import secrets
 import shutil
 import stat
 import sys
@@ -170,7 +169,9 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         if not path.name:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         remove_stale_parts(path)
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        # a random part, as secrets.token_hex(4) (which loads hmac and
+        # hashlib: not on the window's start path, where this module is)
+        tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}.part")
         # binary on Windows too (O_BINARY), exactly 0600 where modes exist
         fd = create_new(tmp, OUTPUT_MODE)
         try:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -29,17 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.i18n import N_, _
-from desktop_crm.services.backup import (
-    BackupInfo,
-    BackupName,
-    BackupReason,
-    backup_files,
-    inspect_backup,
-    newest_good_backup,
-)
-from desktop_crm.services.restore import RestoreResult, restore
 from desktop_crm.storage.database import Database, DatabaseDamagedError, DatabaseError
+from desktop_crm.storage.snapshot import BackupName, BackupReason
 from desktop_crm.ui.operations import Operation, OperationContext
+
+if TYPE_CHECKING:  # the backup and restore code loads when a backup is listed or
+    # restored: opening a sound database (the window's start) needs neither
+    from desktop_crm.services.backup import BackupInfo
+    from desktop_crm.services.restore import RestoreResult
 
 REASON_LABELS = {
     BackupReason.MANUAL: N_("made by hand"),
@@ -126,6 +124,7 @@ class RestoreDialog(QDialog):
             self.table.selectRow(0)
         self._update()
 
+        from desktop_crm.services.backup import inspect_backup
 
         def check_all(ctx: OperationContext) -> None:
             for row, (path, name) in enumerate(files):
@@ -190,6 +189,8 @@ def confirm_restore(parent: QWidget | None, info: BackupInfo) -> bool:
 def run_restore(parent: QWidget | None, db_path: Path, info: BackupInfo) -> RestoreResult | None:
     """Restore ``info`` over ``db_path`` (closed by the caller) behind a busy
     indicator; shows the error and returns None when it fails."""
+    from desktop_crm.services.restore import restore
+
     try:
         return (Operation(parent, lambda ctx: restore(db_path, info.path))
                 .with_progress(_("Restoring the backup of {when}…",
@@ -202,6 +203,8 @@ def run_restore(parent: QWidget | None, db_path: Path, info: BackupInfo) -> Rest
 
 def choose_backup(parent: QWidget | None, db_path: Path) -> BackupInfo | None:
     """The backup the user chose and confirmed, or None."""
+    from desktop_crm.services.backup import backup_files
+
     dialog = RestoreDialog(backup_files(db_path), parent)
     try:
         if dialog.exec() != QDialog.DialogCode.Accepted:
@@ -238,6 +241,8 @@ def open_or_recover(parent: QWidget | None, path: Path | str, *, create: bool = 
     except DatabaseError as exc:
         QMessageBox.critical(parent, _("Cannot open the database"), str(exc))
         return None
+    from desktop_crm.services.backup import newest_good_backup
+
     db_path = damaged.path or Path(path)
     good = (Operation(parent, lambda ctx: newest_good_backup(db_path))
             .with_progress(_("Looking for the newest good backup…"))

@@ -187,3 +187,24 @@ def test_the_window_paints_itself_before_sqlalchemy_and_the_services_load(
     assert first_paint == [] and on_screen == []
     assert filled == sorted(BEFORE_THE_FIRST_PAINT)
     assert configured == []
+
+
+# Not needed to open a sound database and fill Today: the backup and restore
+# code (ui.backups loads it when a backup is listed or restored, or the file
+# was found damaged), the sales and card code (the evaluation form's), and
+# the standard library's plistlib (the macOS start-at-login file) and secrets
+NOT_BEFORE_TODAY = ("desktop_crm.services.backup", "desktop_crm.services.restore",
+                    "desktop_crm.services.sales", "desktop_crm.services.clients",
+                    "desktop_crm.storage.card_read", "plistlib", "secrets")
+
+
+def test_the_start_loads_no_backup_sales_or_card_code(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", START_CHILD, str(demo_book(tmp_path)),
+         str(tmp_path / "settings.ini"), ",".join(NOT_BEFORE_TODAY)],
+        capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    first_paint, on_screen, filled, _configured = json.loads(
+        done.stdout.strip().splitlines()[-1])
+    assert first_paint == on_screen == filled == []
