@@ -9,11 +9,12 @@ from datetime import datetime
 
 import pytest
 from PySide6.QtCore import Qt
+from sqlalchemy import event
 
 from desktop_crm import i18n
 from desktop_crm.domain.client import ClientCard, Interaction
 from desktop_crm.domain.enums import Channel, Loyalty
-from desktop_crm.services.clients import ClientService
+from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.clients.list_model import ClientListModel
 from desktop_crm.ui.clients.tab import ClientsTab
 from desktop_crm.ui.evaluation.list_model import EvaluationListModel
@@ -106,3 +107,30 @@ def test_the_evaluation_lists_texts_are_asked_for_every_time(tab: ClientsTab,
     _row(model)
     _row(model)
     assert len(asked) == 2 * len(model.columns)
+
+
+def test_a_keystrokes_page_and_its_rows_are_one_read(qtbot, db) -> None:  # type: ignore[no-untyped-def]
+    """The ids of a search's first page, its count and the first page's rows
+    come in one transaction (on a server: one BEGIN, not one a read), and the
+    view's cells after it read nothing more."""
+    service = ClientService(db, user="me")
+    for n in range(ClientListModel.PAGE + 6):
+        service.save(ClientCard(name=f"测试{n:03d}", owner="me"))
+    model = ClientListModel(service)
+    begun: list[object] = []
+
+    def begin(conn: object) -> None:
+        begun.append(conn)
+
+    event.listen(db.engine, "begin", begin)
+    try:
+        model.set_filter(ClientFilter(text="测试"))
+        assert len(begun) == 1
+        assert model.total == ClientListModel.PAGE + 6
+        names = [model.data(model.index(r, 0)) for r in range(60)]
+        assert len(begun) == 1
+    finally:
+        event.remove(db.engine, "begin", begin)
+    assert names == [f"测试{n:03d}" for n in range(60)]
+    # the rows further down come as the view reaches them, in rank order
+    assert model.data(model.index(ClientListModel.PAGE + 5, 0)) == "测试069"

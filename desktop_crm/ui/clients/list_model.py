@@ -96,16 +96,21 @@ class ClientListModel(QAbstractTableModel):
     def refresh(self) -> None:
         """Run the query again (after a filter change or an edit)."""
         self.beginResetModel()
+        self._forget_rows()
         if self._service.is_ranked(self.flt):
-            # the ids of the first page (or of every hit up to COUNT_MOST + 1),
-            # and the hits counted up to COUNT_MOST + 1
-            self._ids, self._counted = self._service.first_page(self.flt, self.PAGE,
-                                                                 self.COUNT_MOST + 1)
+            # a keystroke in the search box: the ids of the first page (or of
+            # every hit up to COUNT_MOST + 1), the hits counted up to
+            # COUNT_MOST + 1 and the first page's rows, which the view shows
+            # next, in one read (on a server one transaction, not two)
+            with self._service.reading():
+                self._ids, self._counted = self._service.first_page(
+                    self.flt, self.PAGE, self.COUNT_MOST + 1)
+                if self._ids:
+                    self._row(0)
             self._complete = len(self._ids) == self._counted <= self.COUNT_MOST
         else:
             self._ids = self._service.list_ids(self.flt)
             self._complete = True
-        self._forget_rows()
         self._loaded = True
         self.endResetModel()
 
