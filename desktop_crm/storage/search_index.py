@@ -555,6 +555,23 @@ def count_live_hits(session: Session, typed: str, most: int) -> int:
 
 _PG_FOUND_AMONG = text(f"SELECT id FROM {FTS_TABLE} WHERE id = ANY(CAST(:ids AS bigint[])) "
                        "AND body @@ CAST(:q AS tsquery)")
+_SQLITE_ENTRIES = text(f"SELECT rowid, body FROM {FTS_TABLE} "
+                       "WHERE rowid IN (SELECT value FROM json_each(:ids))")
+
+
+def json_ids(name: str) -> Select[Any]:
+    """SQLite: the ids of the parameter ``name`` (a JSON array of integers,
+    ``json_list``), for ``x IN (...)``. A page's ids as one value: an
+    expanding IN list is rendered anew on each call (64 parameters cost
+    SQLAlchemy more than a page's statement), a JSON array is bound as it
+    is and the statement compiled once."""
+    each = func.json_each(bindparam(name, type_=String())).table_valued("value")
+    return select(each.c.value)
+
+
+def json_list(ids: Iterable[int]) -> str:
+    """``ids`` as the JSON array ``json_ids`` reads."""
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
 
 
 def found_among(session: Session, typed: str, ids: Sequence[int]) -> set[int]:
@@ -569,7 +586,5 @@ def found_among(session: Session, typed: str, ids: Sequence[int]) -> set[int]:
         return {int(r[0]) for r in conn.execute(
             _PG_FOUND_AMONG, {"ids": list(ids), "q": search.tsquery(typed)})}
     terms = search.query_terms(typed)
-    return {int(cid) for cid, body in conn.execute(
-        text(f"SELECT rowid, body FROM {FTS_TABLE} WHERE rowid IN :ids")
-        .bindparams(bindparam("ids", expanding=True)), {"ids": list(ids)})
-        if search.entry_matches(terms, str(body))}
+    return {int(cid) for cid, body in conn.execute(_SQLITE_ENTRIES, {"ids": json_list(ids)})
+            if search.entry_matches(terms, str(body))}

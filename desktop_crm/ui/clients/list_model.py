@@ -44,6 +44,8 @@ _SORTABLE = {"name", "company", "phone", "grade", "loyalty", "owner", "last_cont
 # the roles ``data`` gives a cell's text for, and the row's client id for
 _SHOWN = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)})
 _USER = int(Qt.ItemDataRole.UserRole)
+# ``index``'s default parent (the root), told apart without asking Qt
+_ROOT = QModelIndex()
 
 
 class ClientListModel(QAbstractTableModel):
@@ -68,6 +70,10 @@ class ClientListModel(QAbstractTableModel):
     MORE = 256
     columns: tuple[tuple[str, str], ...] = COLUMNS
     sortable: frozenset[str] = frozenset(_SORTABLE)
+    # a row's cell texts are worked out once, the first time the view asks
+    # for one of them, and kept with its cached row (False: a subclass whose
+    # texts change by themselves, with the day, asks ``cell`` every time)
+    keeps_texts = True
     # more of a search's hits were read (``fetchMore``, ``fetch_all``): the
     # count may be exact now, even when no row came with it
     read_more = Signal()
@@ -80,24 +86,31 @@ class ClientListModel(QAbstractTableModel):
         self._complete = True  # every listed id is in _ids
         self._counted = 0  # a search's hits, counted up to COUNT_MOST + 1
         self._cache: dict[int, ClientRow] = {}
+        self._texts: dict[int, list[str]] = {}  # a cached row's cell texts, by client id
         self._loaded = False
         self._via = FoundVia(service)  # organisations found through their people
+        # the headers' texts changed (another language: ``texts_changed``): so did the cells'
+        self.headerDataChanged.connect(self._forget_texts)
 
     # -- queries ----------------------------------------------------------------
     def refresh(self) -> None:
         """Run the query again (after a filter change or an edit)."""
         self.beginResetModel()
+        self._forget_rows()
         if self._service.is_ranked(self.flt):
-            # the ids of the first page (or of every hit up to COUNT_MOST + 1),
-            # and the hits counted up to COUNT_MOST + 1
-            self._ids, self._counted = self._service.first_page(self.flt, self.PAGE,
-                                                                 self.COUNT_MOST + 1)
+            # a keystroke in the search box: the ids of the first page (or of
+            # every hit up to COUNT_MOST + 1), the hits counted up to
+            # COUNT_MOST + 1 and the first page's rows, which the view shows
+            # next, in one read (on a server one transaction, not two)
+            with self._service.reading():
+                self._ids, self._counted = self._service.first_page(
+                    self.flt, self.PAGE, self.COUNT_MOST + 1)
+                if self._ids:
+                    self._row(0)
             self._complete = len(self._ids) == self._counted <= self.COUNT_MOST
         else:
             self._ids = self._service.list_ids(self.flt)
             self._complete = True
-        self._cache.clear()
-        self._via.clear()
         self._loaded = True
         self.endResetModel()
 
@@ -106,9 +119,19 @@ class ClientListModel(QAbstractTableModel):
         self.flt = flt
         self.refresh()
 
+    def _forget_rows(self) -> None:
+        """Forget every row read, its texts and the organisations' "via" notes."""
+        self._cache.clear()
+        self._texts.clear()
+        self._via.clear()
+
+    def _forget_texts(self, *_args: object) -> None:
+        self._texts.clear()
+
     def invalidate(self, client_id: int) -> None:
         """Forget the cached row of one client and repaint it."""
         self._cache.pop(client_id, None)
+        self._texts.pop(client_id, None)
         row = self.row_of(client_id)
         if row is not None:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
@@ -140,8 +163,7 @@ class ClientListModel(QAbstractTableModel):
         if ids[:len(self._ids)] != self._ids:  # the book changed meanwhile
             self.beginResetModel()
             self._ids = ids
-            self._cache.clear()
-            self._via.clear()
+            self._forget_rows()
             self.endResetModel()
         elif len(ids) > len(self._ids):
             self.beginInsertRows(QModelIndex(), len(self._ids), len(ids) - 1)
@@ -166,6 +188,7 @@ class ClientListModel(QAbstractTableModel):
     def invalidate_all(self) -> None:
         """Forget every cached row (after a change to many clients) and repaint."""
         self._cache.clear()
+        self._texts.clear()
         if self.rowCount():
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(self.rowCount() - 1, len(self.columns) - 1))
@@ -231,13 +254,12 @@ class ClientListModel(QAbstractTableModel):
             return _(self.columns[section][1])
         return None
 
-    def index(self, row: int, column: int,
-              parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+    def index(self, row: int, column: int, parent: ModelIndex = _ROOT) -> QModelIndex:
         """Override QAbstractItemModel::index: Qt's own asks ``rowCount`` and
         ``columnCount`` (two calls into Python) for every index a view or
         ``data`` wants; a screenful of cells is 480 of them."""
         if 0 <= row < len(self._ids) and 0 <= column < len(self.columns) \
-                and not parent.isValid():
+                and (parent is _ROOT or not parent.isValid()):
             return self.createIndex(row, column)
         return QModelIndex()
 
@@ -248,10 +270,17 @@ class ClientListModel(QAbstractTableModel):
             return None
         if role not in _SHOWN:  # an int: compared with the roles' ints
             return self._ids[row] if role == _USER else None
+        texts = self._texts.get(self._ids[row])
+        if texts is not None:
+            return texts[index.column()]
         item = self._cache.get(self._ids[row]) or self._row(row)
         if item is None:
             return None
-        return self.cell(item, self.columns[index.column()][0])
+        if not self.keeps_texts:
+            return self.cell(item, self.columns[index.column()][0])
+        # the row's every text at once: the view asks for each cell of a row it shows
+        texts = self._texts[item.id] = [self.cell(item, key) for key, _title in self.columns]
+        return texts[index.column()]
 
     def cell(self, item: ClientRow, key: str) -> str:
         """The text shown for ``item`` in the column ``key``."""
@@ -260,7 +289,8 @@ class ClientListModel(QAbstractTableModel):
         if key == "grade":  # the latest evaluation's; empty when unrated
             return item.grade or ""
         if key == "last_contact":
-            return item.last_contact.strftime("%Y-%m-%d") if item.last_contact else ""
+            # (``isoformat``'s date: a tenth of ``strftime``'s time)
+            return item.last_contact.date().isoformat() if item.last_contact else ""
         if key == "name":
             return self._via.name(item)
         return str(getattr(item, key))

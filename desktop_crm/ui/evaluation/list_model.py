@@ -38,6 +38,7 @@ class EvaluationListModel(ClientListModel):
         ("due", N_("Due")),
     )
     sortable: frozenset[str] = frozenset({"name", "grade", "last_evaluated"})
+    keeps_texts = False  # "Due" moves with the day
 
     def __init__(self, client_service: ClientService, evaluation_service: EvaluationService,
                  parent: Any = None) -> None:

@@ -36,7 +36,7 @@ class MembersModel(ClientListModel):
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
         self._ids = list(ids)
-        self._cache.clear()
+        self._forget_rows()
         self._loaded = True
         self.endResetModel()
 
