@@ -378,21 +378,31 @@ def open_follow_ups(session: Session, until: date, owner: str | None = None) -> 
 
 
 def milestones_between(session: Session, start: datetime, end: datetime,
-                       owner: str | None = None) -> list[Row]:
-    """Deliveries and deals logged in ``start`` <= time < ``end``:
-    (interaction id, client id, client, time logged, milestone)."""
-    params: dict[str, Any] = {"milestones": list(MILESTONES), "start": start, "end": end}
+                       owner: str | None = None, due_days: int = 0) -> list[Row]:
+    """Deliveries and deals logged in ``start`` <= time < ``end`` whose
+    thank-you, due ``due_days`` after the day logged, is not marked done
+    (as Source.THANK_YOU): (interaction id, client id, client, day logged
+    (a key of ``Days``), milestone), as the driver returns them. The done
+    marks are checked in the milestone index's range before any card is
+    read (most of a busy book's recent thank-yous are done)."""
+    params: dict[str, Any] = {"milestones": list(MILESTONES), "start": start, "end": end,
+                              "done_source": Source.THANK_YOU}
     live = _of(session, "c", owner, params)
-    return _fetch(session, f"""
-        SELECT i.id, i.client_id, c.name, i.occurred_at AS logged, i.milestone
+    if dialect.is_sqlite(session):  # the day is computed only where a mark is found
+        due = f"+d.occurs_on = date(i.occurred_at, '{int(due_days):+d} days')"
+    else:
+        due = f"d.occurs_on = CAST(i.occurred_at AS date) + {int(due_days):d}"
+    return _driver_rows(session, f"""
+        SELECT i.id, i.client_id, c.name, {_day_of(session, "i.occurred_at")}, i.milestone
         FROM interactions i JOIN clients c ON c.id = i.client_id
         WHERE i.milestone IN :milestones
               AND i.occurred_at >= :start AND i.occurred_at < :end
+              AND NOT EXISTS (SELECT 1 FROM care_done d WHERE d.source = :done_source
+                              AND d.ref_id = i.id AND {due})
               AND {live}""",
-                  params,
-                  [bindparam("milestones", expanding=True),
-                   bindparam("start", type_=DateTime), bindparam("end", type_=DateTime)],
-                  {"logged": DateTime})
+                        params,
+                        [bindparam("milestones", expanding=True),
+                         bindparam("start", type_=DateTime), bindparam("end", type_=DateTime)])
 
 
 _SINCE = "coalesce(last_contact_at, created_at)"  # as in the index ix_clients_contact
