@@ -67,7 +67,7 @@ _DATE_KINDS = {
 
 # The sources whose queries leave their done days out themselves.
 _DONE_IN_QUERY = (Source.IMPORTANT_DATE, Source.FAMILY_MEMBER, Source.CONTACT_PERSON,
-                  Source.THANK_YOU)
+                  Source.FOUNDING, Source.RELATIONSHIP, Source.THANK_YOU)
 
 # The kinds found through the window's recurring dates (``occurrences_between``),
 # and those whose single dates can set their own reminder.

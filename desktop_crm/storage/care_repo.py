@@ -254,6 +254,19 @@ def _undone_in_window(session: Session, source: str, ref: str, params: dict[str,
             "AND d.occurs_on <= (SELECT max(day) FROM k))")
 
 
+def _undone_sources(session: Session, sources: str) -> str:
+    """As ``_undone_in_window`` for rows of ``agenda_dates`` of several
+    sources (``sources``: their bound names, as SQL), each done as its own:
+    done marks left out in the query instead of read and matched per item."""
+    if dialect.is_sqlite(session):
+        return (" AND NOT EXISTS (SELECT 1 FROM care_done d WHERE d.source = a.source "
+                "AND d.ref_id = a.ref_id AND d.occurs_on = k.day)")
+    return (" AND (a.source, a.ref_id, k.day) NOT IN (SELECT d.source, d.ref_id, d.occurs_on "
+            f"FROM care_done d WHERE d.source IN ({sources}) "
+            "AND d.occurs_on >= (SELECT min(day) FROM k) "
+            "AND d.occurs_on <= (SELECT max(day) FROM k))")
+
+
 WindowDays = Sequence[tuple[SpecKey, date, int]]
 
 
@@ -336,9 +349,10 @@ def anniversaries_with_keys(session: Session, days: WindowDays,
                             due_on: date | None = None) -> list[Row]:
     """Live clients' founding and relationship days (``leads``: the sources
     wanted, Source.FOUNDING and Source.RELATIONSHIP, each with its kind's
-    reminder) on the window's days: (source, client id, client, year, n),
-    in day order, then client; with ``due_on`` (Today) only those whose
-    reminder has begun by then. Read from ``agenda_dates``."""
+    reminder) on the window's days, not marked done (as their source):
+    (source, client id, client, year, n), in day order, then client; with
+    ``due_on`` (Today) only those whose reminder has begun by then. Read
+    from ``agenda_dates``."""
     if not leads:
         return []
 
@@ -349,11 +363,12 @@ def anniversaries_with_keys(session: Session, days: WindowDays,
             due = "" if due_on is None else f" AND k.ahead <= :lead{n}"
             wanted.append(f"(a.source = :source{n}{due})")
         listed = _listed(session, owner, params)
+        sources = ", ".join(f":source{n}" for n in range(len(leads)))
         return f"""
         SELECT a.source, a.ref_id, a.client_name, a.year, k.n
         FROM k JOIN agenda_dates a
                ON a.calendar = k.cal AND a.month = k.m AND a.day = k.d AND a.leap = k.leap
-        WHERE ({" OR ".join(wanted)}) AND {listed}
+        WHERE ({" OR ".join(wanted)}) AND {listed}{_undone_sources(session, sources)}
         ORDER BY k.day, a.ref_id"""
 
     return _each_chunk(session, days, due_on, sql)
