@@ -363,12 +363,17 @@ def anniversaries_with_keys(session: Session, days: WindowDays,
             due = "" if due_on is None else f" AND k.ahead <= :lead{n}"
             wanted.append(f"(a.source = :source{n}{due})")
         listed = _listed(session, owner, params)
+        # the sources also as one IN: PostgreSQL seeks the key's rows of
+        # those sources only (its OR was a filter over every source's rows
+        # of the key: 156 rows a key for 43; server time 14 -> 8-11 ms);
+        # SQLite made the OR an IN by itself
         sources = ", ".join(f":source{n}" for n in range(len(leads)))
         return f"""
         SELECT a.source, a.ref_id, a.client_name, a.year, k.n
         FROM k JOIN agenda_dates a
                ON a.calendar = k.cal AND a.month = k.m AND a.day = k.d AND a.leap = k.leap
-        WHERE ({" OR ".join(wanted)}) AND {listed}{_undone_sources(session, sources)}
+        WHERE a.source IN ({sources}) AND ({" OR ".join(wanted)})
+              AND {listed}{_undone_sources(session, sources)}
         ORDER BY k.day, a.ref_id"""
 
     return _each_chunk(session, days, due_on, sql)
