@@ -336,6 +336,20 @@ def order_run(run: list[AgendaItem]) -> list[AgendaItem]:
     return run
 
 
+def run_of_days(buckets: dict[date, list[AgendaItem]]) -> list[AgendaItem]:
+    """A run (``order_run``'s order) from items of one kind and source
+    already grouped by day (``buckets``: day -> its items): each day's put in
+    ref order, the days in order. For sources whose rows share a few hundred
+    days (thousands of clients due on each): a sort per day of its own items,
+    instead of sorting the whole run twice."""
+    run: list[AgendaItem] = []
+    for day in sorted(buckets):
+        bucket = buckets[day]
+        bucket.sort(key=_REF)
+        run += bucket
+    return run
+
+
 def in_order(runs: Iterable[list[AgendaItem]]) -> list[AgendaItem]:
     """The items of ``runs`` in ``sort_items``' order, for tens of thousands
     of items: each run holds items of one kind and one source, already in

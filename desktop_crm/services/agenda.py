@@ -27,6 +27,7 @@ from desktop_crm.domain.care import (
     Source,
     in_order,
     order_run,
+    run_of_days,
 )
 from desktop_crm.domain.churn import ChurnSettings
 from desktop_crm.domain.client import ClientRow, Interaction
@@ -65,7 +66,8 @@ _DATE_KINDS = {
 }
 
 # The sources whose queries leave their done days out themselves.
-_DATED_SOURCES = (Source.IMPORTANT_DATE, Source.FAMILY_MEMBER, Source.CONTACT_PERSON)
+_DONE_IN_QUERY = (Source.IMPORTANT_DATE, Source.FAMILY_MEMBER, Source.CONTACT_PERSON,
+                  Source.FOUNDING, Source.RELATIONSHIP, Source.THANK_YOU)
 
 # The kinds found through the window's recurring dates (``occurrences_between``),
 # and those whose single dates can set their own reminder.
@@ -372,10 +374,10 @@ class _Builder:
         return self.start - timedelta(days=self.churn.keep_days)
 
     def collect(self, s: Session) -> None:
-        # the yearly dates' queries leave their done days out themselves, as do
-        # the churn warnings'
+        # the yearly dates' and thank-yous' queries leave their done days out
+        # themselves, as do the churn warnings'
         done = repo.done_keys(s, min(self.first, self._churn_first()), self.end,
-                              (*_DATED_SOURCES,
+                              (*_DONE_IN_QUERY,
                                *(CHURN_SOURCES if self.churn is not None else ())))
         remind = self.settings.remind
         due_on, days = self.due_on, self.days
@@ -404,13 +406,10 @@ class _Builder:
         if AgendaKind.COMPLAINT_FOLLOW_UP in self.kinds:
             self._complaint_follow_ups(s)
         if self.churn is not None:
-            warnings: dict[str, list[AgendaItem]] = {}
-            for item in churn.churn_items(s, self.churn, self.today, self._churn_first(),
-                                          self._end(self._lead(AgendaKind.CHURN_WARNING)),
-                                          self.owner,
-                                          self.settings.remind(AgendaKind.CHURN_WARNING)):
-                warnings.setdefault(item.source, []).append(item)
-            self.runs += map(order_run, warnings.values())
+            self.runs += churn.churn_items(s, self.churn, self.today, self._churn_first(),
+                                           self._end(self._lead(AgendaKind.CHURN_WARNING)),
+                                           self.owner,
+                                           self.settings.remind(AgendaKind.CHURN_WARNING))
         if done:  # (source, ref, day): the item's key, made only for the runs of a
             # source that has done marks here
             sources = {source for source, _ref, _day in done}
@@ -493,9 +492,10 @@ class _Builder:
         end = self._end(lead)
         until = datetime.combine(end - timedelta(days=THANK_YOU_BY_DAYS - 1), time())
         items = []
-        for ref, client_id, name, logged, milestone in repo.milestones_between(s, since, until,
-                                                                                self.owner):
-            due = logged.date() + timedelta(days=THANK_YOU_BY_DAYS)
+        days, by = repo.Days(), timedelta(days=THANK_YOU_BY_DAYS)
+        for ref, client_id, name, logged, milestone in repo.milestones_between(
+                s, since, until, self.owner, THANK_YOU_BY_DAYS):
+            due = days[logged] + by
             if self.include_overdue or due >= self.start:
                 items.append(AgendaItem(due, AgendaKind.FOLLOW_UP, Source.THANK_YOU, ref,
                                         client_id, name, milestone, None, lead))
@@ -510,21 +510,24 @@ class _Builder:
         after = {g: timedelta(days=n) for g, n in limits.items()}
         end = self._end(self._lead(kind))
         # (day of the last contact, grade) -> (day due, that day as text, the
-        # grade's limit): thousands of clients share a few hundred of them
+        # grade's limit, the items due that day): thousands of clients share
+        # a few hundred of them, and the items are gathered by day as read
         days = repo.Days()
-        due: dict[tuple[Any, str | None], tuple[date, str, int]] = {}
-        items, new = [], tuple.__new__
+        due: dict[tuple[Any, str | None], tuple[date, str, int, list[AgendaItem]]] = {}
+        by_day: dict[date, list[AgendaItem]] = {}
+        new = tuple.__new__
         for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, end,
                                                                       self.owner):
             found = due.get((since, grade))
             if found is None:
                 last = days[since]
-                found = due[(since, grade)] = (last + after[grade or ""], last.isoformat(),
-                                               limits[grade or ""])
-            day, text, limit = found
+                day = last + after[grade or ""]
+                found = due[(since, grade)] = (day, last.isoformat(), limits[grade or ""],
+                                               by_day.setdefault(day, []))
+            day, text, limit, items = found
             items.append(new(AgendaItem, (day, kind, source, client_id, client_id, name, text,
                                           limit, remind, 0, None)))
-        self.runs.append(order_run(items))
+        self.runs.append(run_of_days(by_day))
         if self.include_overdue:
             backlog = repo.count_not_contacted_before(s, limits, self.first, self.owner)
             if backlog:

@@ -10,52 +10,58 @@ day, a new evaluation the "grade fell" day, and each month has its own drop.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from desktop_crm.domain.care import AgendaItem, Source
+from desktop_crm.domain.care import AgendaItem, Source, order_run, run_of_days
 from desktop_crm.domain.churn import ChurnSettings, drop_percent, month_starts, months_before
 from desktop_crm.domain.enums import AgendaKind
 from desktop_crm.storage import churn_repo
+from desktop_crm.storage.care_repo import Days
 
 SETTINGS_KEY = "churn"
 KIND = AgendaKind.CHURN_WARNING
 
 
 def churn_items(s: Session, settings: ChurnSettings, today: date, first: date, end: date,
-                owner: str | None, remind: int = 0) -> list[AgendaItem]:
+                owner: str | None, remind: int = 0) -> list[list[AgendaItem]]:
     """The warnings whose day falls in ``first`` .. ``end`` (drops and fallen
     grades only up to ``today``: they are not foreseen), of ``owner``'s
     clients when given, without those marked done (the agenda leaves the done
-    marks of ``CHURN_SOURCES`` to this function)."""
-    items: list[AgendaItem] = []
+    marks of ``CHURN_SOURCES`` to this function): a run per signal, each in
+    day order, then client (``domain.care.order_run``'s order)."""
+    drops: list[AgendaItem] = []
     for start in month_starts(first, min(end, today)):
         before, last = months_before(start)
         for client_id, name, before_cents, last_cents in churn_repo.sales_drops(
                 s, before, last, start, settings.drop_minimum * 100, settings.drop_percent,
                 owner):
             percent = drop_percent(int(before_cents), int(last_cents))
-            items.append(AgendaItem(start, KIND, Source.CHURN_DROP, client_id, client_id, name,
+            drops.append(AgendaItem(start, KIND, Source.CHURN_DROP, client_id, client_id, name,
                                     "", percent, remind))
     limits = {g: settings.no_order_limit(g) for g in ("A", "B", "C", "")}
-    # (last won day, grade) -> the warning's day, the days without an order
-    # and the grade's limit: thousands of warnings share a few hundred
-    found: dict[tuple[date, str | None], tuple[date, str, int, int]] = {}
-    new, source = tuple.__new__, Source.CHURN_NO_ORDER
+    # (last won day, grade) -> the warning's day, the days without an order,
+    # the grade's limit and the warnings of that day: thousands of warnings
+    # share a few hundred, gathered by day as they are read
+    found: dict[tuple[Any, str | None], tuple[date, str, int, int, list[AgendaItem]]] = {}
+    by_day: dict[date, list[AgendaItem]] = {}
+    new, source, days_of = tuple.__new__, Source.CHURN_NO_ORDER, Days()
     for client_id, name, grade, last_won in churn_repo.no_order_since(s, limits, first, end,
                                                                         owner):
         known = found.get((last_won, grade))
         if known is None:
-            limit = limits[grade or ""]
-            day = date.fromordinal(last_won.toordinal() + limit)
-            known = found[(last_won, grade)] = (day, grade or "",
-                                                (max(day, today) - last_won).days, limit)
-        day, detail, days, limit = known
-        items.append(new(AgendaItem, (day, KIND, source, client_id, client_id, name, detail,
-                                      days, remind, limit, None)))
+            won, limit = days_of[last_won], limits[grade or ""]
+            day = date.fromordinal(won.toordinal() + limit)
+            known = found[(last_won, grade)] = (day, grade or "", (max(day, today) - won).days,
+                                                limit, by_day.setdefault(day, []))
+        day, detail, days, limit, warnings = known
+        warnings.append(new(AgendaItem, (day, KIND, source, client_id, client_id, name, detail,
+                                         days, remind, limit, None)))
+    fallen: list[AgendaItem] = []
     if first <= today:
         for client_id, name, before_grade, grade, evaluated in churn_repo.grades_fallen(
                 s, first, min(end, today), owner):
-            items.append(AgendaItem(evaluated, KIND, Source.CHURN_GRADE, client_id, client_id,
-                                    name, f"{before_grade}{grade}", None, remind))
-    return items
+            fallen.append(AgendaItem(evaluated, KIND, Source.CHURN_GRADE, client_id, client_id,
+                                     name, f"{before_grade}{grade}", None, remind))
+    return [order_run(drops), run_of_days(by_day), order_run(fallen)]

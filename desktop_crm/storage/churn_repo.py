@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from desktop_crm.domain.churn import months_before
 from desktop_crm.storage import dialect
-from desktop_crm.storage.care_repo import Row, _fetch, _of
+from desktop_crm.storage.care_repo import Row, _driver_rows, _fetch, _of
 from desktop_crm.storage.models import GRADE_CHANGED
 
 # The drop compares amounts; other currencies are not summed in (the
@@ -32,13 +32,22 @@ from desktop_crm.storage.models import GRADE_CHANGED
 DROP_CURRENCY = "CNY"
 
 
-def _not_done(source: str, ref: str, day: str) -> str:
+def _not_done(source: str, ref: str, day: str, seek_day: bool = True,
+              session: Session | None = None) -> str:
     """The condition "not dismissed": no care_done row of ``source`` for the
     client ``ref`` on ``day`` (SQL expressions), found through the unique
     index on (source, ref_id, occurs_on). Dismissed warnings are most of the
-    signals of a busy book: dropping them here saves reading them."""
+    signals of a busy book: dropping them here saves reading them.
+
+    ``seek_day=False`` (with the ``session``): on SQLite the index is sought
+    by source and client only and the day compared on the marks found, so a
+    ``day`` computed per row (``date()`` on the ISO text) is computed only
+    for the clients that have a mark of ``source`` (the "no order" warnings
+    of the demo book: 6,300 rows, about 14 -> 12 ms of SQLite's CPU)."""
+    occurs_on = "d.occurs_on" if seek_day or session is None else dialect.unindexed(
+        session, "d.occurs_on")
     return (f"NOT EXISTS (SELECT 1 FROM care_done d WHERE d.source = '{source}' "
-            f"AND d.ref_id = {ref} AND d.occurs_on = {day})")
+            f"AND d.ref_id = {ref} AND {occurs_on} = {day})")
 
 
 def sales_drops(session: Session, before: date, last: date, until: date, minimum_cents: int,
@@ -82,7 +91,8 @@ def no_order_since(session: Session, limits: Mapping[str, int], first: date, las
     """Live clients whose last won order plus their grade's limit in days
     (``limits``: "" = unrated; 0 or missing = no warning) falls in ``first``
     .. ``last``, the warning for that day not dismissed: (client id, client,
-    grade, day of the last won order)."""
+    grade, day of the last won order (a key of ``care_repo.Days``)), as the
+    driver returns them: thousands of rows on a few hundred days."""
     ranges = {g: (n, first - timedelta(days=n), last - timedelta(days=n))
               for g, n in limits.items() if n > 0}
     if not ranges:
@@ -111,11 +121,14 @@ def no_order_since(session: Session, limits: Mapping[str, int], first: date, las
     # ix_client_sales_no_order, read in the index alone (one SELECT per
     # grade: PostgreSQL read their OR as a bitmap of table rows), and no card
     # is read (PostgreSQL hash-joined all 100,000 to name a few thousand)
-    return _fetch(session, f"""
-        SELECT s.client_id, s.client_name, s.grade, s.last_won_on AS last_won
+    # (the day is computed only for a client with a dismissed warning of
+    # this kind: ``_not_done``'s ``seek_day``)
+    return _driver_rows(session, f"""
+        SELECT s.client_id, s.client_name, s.grade, s.last_won_on
         FROM ({" UNION ALL ".join(selects)}) s
-        WHERE {_not_done('churn_no_order', 's.client_id', 's.day')}""",
-                  params, binds, {"last_won": Date})
+        WHERE {_not_done('churn_no_order', 's.client_id', 's.day', seek_day=False,
+                         session=session)}""",
+                        params, binds)
 
 
 def grades_fallen(session: Session, first: date, last: date, owner: str | None = None

@@ -15,6 +15,7 @@ from desktop_crm.domain.care import (
     Source,
     in_order,
     order_run,
+    run_of_days,
     sort_items,
 )
 from desktop_crm.domain.enums import AgendaKind, Channel
@@ -142,3 +143,19 @@ def test_runs_merged_in_order_are_sorted_as_sort_items_sorts() -> None:
         rng.shuffle(runs)
         assert in_order([list(run) for run in runs]) == expected
     assert in_order([]) == [] and in_order([[], []]) == []
+
+
+def test_a_run_gathered_by_day_is_in_order_runs_order() -> None:
+    """``run_of_days`` (items grouped by day as they are read, in any order)
+    gives ``order_run``'s order: days in order, each day's items by ref."""
+    rng = random.Random(8)
+    first = date(2026, 9, 1)
+    run = [item(AgendaKind.NO_CONTACT, Source.NO_CONTACT,
+                day=first + timedelta(days=rng.randrange(-3, 9)), ref=rng.randrange(1, 500))
+           for _n in range(300)]
+    by_day: dict[date, list[AgendaItem]] = {}
+    for i in run:
+        by_day.setdefault(i.day, []).append(i)
+    assert run_of_days(by_day) == order_run(list(run)) == sorted(run, key=lambda i: (i.day,
+                                                                                      i.ref))
+    assert run_of_days({}) == []

@@ -218,6 +218,30 @@ def test_mark_birthday_done_logs_a_greeting_and_can_be_undone(
     assert cid in {i.client_id for i in agenda.agenda(7, date(2027, 9, 18))}
 
 
+def test_anniversaries_done_leave_only_their_own_day_and_source(
+        clients: ClientService, agenda: AgendaService) -> None:
+    """A founding day marked done leaves the agenda (its query leaves the
+    mark's day out) while the same client's relationship day on the same
+    day stays, and next year's founding day comes back; undone, it is back."""
+    cid = add(clients, "Acme Ltd", contacted=RECENT, founded_on=date(2001, 9, 22),
+              relationship_since=date(2025, 9, 22))
+    items = {i.kind: i for i in agenda.agenda(7) if i.client_id == cid}
+    founding = items[AgendaKind.FOUNDING_ANNIVERSARY]
+    relationship = items[AgendaKind.RELATIONSHIP_ANNIVERSARY]
+    assert founding.day == relationship.day == date(2026, 9, 22)
+    receipt = agenda.mark_done(founding)
+    assert kinds_for(agenda.agenda(7), cid) == [
+        (date(2026, 9, 22), AgendaKind.RELATIONSHIP_ANNIVERSARY)]
+    assert kinds_for(agenda.agenda(3, date(2027, 9, 21), include_overdue=False), cid) == [
+        (date(2027, 9, 22), AgendaKind.FOUNDING_ANNIVERSARY),
+        (date(2027, 9, 22), AgendaKind.RELATIONSHIP_ANNIVERSARY)]
+    agenda.mark_done(relationship)
+    assert kinds_for(agenda.agenda(7), cid) == []
+    agenda.undo_done(receipt)
+    assert kinds_for(agenda.agenda(7), cid) == [
+        (date(2026, 9, 22), AgendaKind.FOUNDING_ANNIVERSARY)]
+
+
 def test_mark_follow_up_done_closes_the_follow_up(clients: ClientService,
                                                   agenda: AgendaService) -> None:
     cid = add(clients, "张伟", contacted=RECENT)

@@ -23,6 +23,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.demo import generate
 from desktop_crm.services.sales import SalesService
 from desktop_crm.storage import churn_repo
+from desktop_crm.storage.care_repo import Days
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Client
 from tests.conftest import Clock
@@ -283,6 +284,7 @@ def test_the_warnings_are_what_the_orders_grades_and_done_marks_say(
                                   if source == "churn_drop" and day == until)
             until = _month_after(until)
         limits = {"A": 60, "B": 90, "C": 180, "": 120}
+        days = Days()
         for first, end in ((date(2026, 10, 25), date(2026, 11, 24)),
                            (date(2026, 1, 1), date(2026, 12, 31))):
             for mine in (None, owner):
@@ -292,7 +294,8 @@ def test_the_warnings_are_what_the_orders_grades_and_done_marks_say(
                     and first <= won + timedelta(days=limits[cards[cid][2] or ""]) <= end
                     and ("churn_no_order", cid,
                          won + timedelta(days=limits[cards[cid][2] or ""])) not in done)
-                assert sorted(tuple(r) for r in churn_repo.no_order_since(
+                # (the day as the driver gives it: a key of Days)
+                assert sorted((*r[:3], days[r[3]]) for r in churn_repo.no_order_since(
                     s, limits, first, end, mine)) == expected_no
                 expected_fell = sorted(
                     (cid, name, before, grade, _day(evaluated))

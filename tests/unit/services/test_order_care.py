@@ -148,6 +148,23 @@ def test_thank_you_done_records_satisfaction_and_feedback(
     assert [e.satisfaction for e in clients.interactions(client_id)] == [None]
 
 
+def test_a_thank_you_done_stays_done_however_far_back_its_day_is(
+        sales: SalesService, agenda: AgendaService, client_id: int, clock: Clock) -> None:
+    """Thank-yous are shown up to 14 days late, longer than the 7 days
+    (``overdue_days``) other missed items stay: one done 9 days ago stays
+    off the agenda, also when churn warnings (which read further back) are
+    not among the kinds asked for."""
+    sales.save(_order(client_id, OrderStatus.DELIVERED))
+    item = next(i for i in agenda.agenda(7) if i.source == Source.THANK_YOU)
+    assert item.day == date(2026, 5, 23)
+    agenda.mark_done(item)
+    clock.advance(days=11)  # today 31 May: its day is 8 days back, before the overdue window
+    assert agenda.settings().overdue_days == 7
+    for kinds in (None, [AgendaKind.FOLLOW_UP], [AgendaKind.FOLLOW_UP, AgendaKind.BIRTHDAY]):
+        assert [i for i in agenda.agenda(7, kinds=kinds)
+                if i.source == Source.THANK_YOU] == [], kinds
+
+
 def test_satisfaction_is_checked_and_nothing_is_written(
         sales: SalesService, clients: ClientService, agenda: AgendaService,
         client_id: int) -> None:
