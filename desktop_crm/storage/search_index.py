@@ -22,7 +22,7 @@ of work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -382,11 +382,21 @@ class BulkEntries(BulkIndex):
     clients just inserted (an import), whose entries do not exist yet."""
 
     def write(self, session: Session) -> None:
-        if self._rows:
-            insert_entries(session, [(r["id"], r["body"]) for r in self._rows])
-            self._rows = []
-            _insert_keys(session, self._keys)
-            self._keys = {}
+        self.taken()(session)
+
+    def taken(self) -> Callable[[Session], None]:
+        """The write of the queued entries, to be run later (by another
+        thread: ``card_inserts``' writer), and a new queue: entries added
+        from now on are the next write's."""
+        rows = [(r["id"], r["body"]) for r in self._rows]
+        keys = self._keys
+        self._rows, self._keys = [], {}
+
+        def write(session: Session) -> None:
+            insert_entries(session, rows)
+            _insert_keys(session, keys)
+
+        return write
 
 
 def _insert_keys(session: Session, keys: Mapping[int, Iterable[tuple[str, int]]]) -> None:

@@ -182,3 +182,102 @@ def test_tags_given_by_the_caller_are_the_tags_the_cards_link_to(db: Database) -
     assert sorted(names) == ["VIP", "老客户"] and names["VIP"] < names["老客户"]
     assert links == sorted([(ids[0], names["老客户"]), (ids[0], names["VIP"]),
                             (ids[1], names["VIP"])])
+
+
+def test_the_chunks_are_written_on_a_thread_of_their_own_in_order(
+        db: Database, tmp_path: Path, small_chunks: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    written: list[tuple[int, list[int]]] = []
+    write = search_index.insert_entries
+
+    def recording(session: Any, rows: Any) -> None:
+        written.append((threading.get_ident(), [client_id for client_id, _body in rows]))
+        write(session, rows)
+
+    monkeypatch.setattr(search_index, "insert_entries", recording)
+    assert _import(db, _xlsx(tmp_path / "many.xlsx", _rows(3 * small_chunks + 2)))["created"] \
+        == 23
+    assert [len(ids) for _thread, ids in written] == [7, 7, 7, 2]
+    entries = [client_id for _thread, ids in written for client_id in ids]
+    assert entries == sorted(entries)  # chunk after chunk, in the cards' order
+    assert {thread for thread, _ids in written} != {threading.get_ident()}
+    assert len(_bodies(db)) == 23
+
+
+def test_a_failure_while_a_chunk_is_built_waits_for_the_write_under_way(
+        db: Database, tmp_path: Path, small_chunks: int,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caller's thread fails building the second chunk while the first is
+    still being written: the write ends before anything is rolled back, and
+    the database is as it was."""
+    import threading
+    import time
+
+    from sqlalchemy.orm import Session
+
+    from desktop_crm.storage import card_rows
+
+    ClientService(db).save(ClientCard(name="原有客户", tags=["老客户"]))
+    before = dump(db)
+    events: list[str] = []
+    started = threading.Event()
+    write = search_index.insert_entries
+
+    def slow(session: Any, rows: Any) -> None:
+        started.set()
+        time.sleep(0.3)  # the caller fails meanwhile
+        write(session, rows)
+        events.append("written")
+
+    values = card_rows.client_values
+    built: list[int] = []
+
+    def failing(card: Any, *args: Any) -> Any:
+        built.append(1)
+        if len(built) == small_chunks + 2:  # in the second chunk: the first is being written
+            assert started.wait(5)
+            raise RuntimeError("out of memory")
+        return values(card, *args)
+
+    rollback = Session.rollback
+
+    def recorded(self: Session) -> None:
+        events.append("rolled back")
+        rollback(self)
+
+    monkeypatch.setattr(search_index, "insert_entries", slow)
+    monkeypatch.setattr(card_rows, "client_values", failing)
+    monkeypatch.setattr(Session, "rollback", recorded)
+    with pytest.raises(RuntimeError, match="out of memory"):
+        _import(db, _xlsx(tmp_path / "many.xlsx", _rows(30)))
+    assert events[:2] == ["written", "rolled back"]
+    monkeypatch.setattr(Session, "rollback", rollback)
+    assert dump(db) == before
+
+
+def test_a_database_in_memory_is_written_on_the_callers_thread() -> None:
+    """SQLite in memory is a connection of one thread: no writer thread."""
+    import threading
+
+    db = Database.open("sqlite://", create=True)
+    try:
+        threads: list[int] = []
+        write = search_index.insert_entries
+
+        def recording(session: Any, rows: Any) -> None:
+            threads.append(threading.get_ident())
+            write(session, rows)
+
+        import unittest.mock
+
+        with unittest.mock.patch.object(search_index, "insert_entries", recording), \
+                db.session() as s:
+            ids = card_inserts.insert_cards(s, [ClientCard(name="甲"), ClientCard(name="乙")],
+                                            FIXED_NOW)
+        assert threads == [threading.get_ident()]
+        with db.read() as s:
+            assert s.scalar(select(func.count()).select_from(Client)) == 2 == len(ids)
+    finally:
+        db.close()
