@@ -15,6 +15,14 @@ inside the caller's transaction (an import of 100,000 clients).
   (measured: 100,000 clients 4.7 s -> 2.9 s CPU this way; a table without
   triggers gains nothing). The temporary table is the connection's; one a
   failed call left behind is dropped first.
+- SQLite, rows of integers and text (``insert_json_rows``: the search
+  entries and rank keys of an import): one ``INSERT ... SELECT`` from
+  ``json_each`` of the rows as one JSON array, so SQLite does a round's
+  work in one step without Python's lock, beside the thread that builds
+  the next round (``card_inserts``); an executemany takes the lock back
+  after each row, and beside a busy thread waits for it each time (100,000
+  rank keys: 0.36 s alone, 1.36 s beside a busy thread; from JSON 0.46 s
+  and 0.9 s).
 - PostgreSQL: ``COPY ... FROM STDIN`` through psycopg's ``cursor.copy`` on
   the session's own connection, so the rows are part of its transaction (a
   rollback removes them); psycopg adapts the Python values as it does for
@@ -27,6 +35,7 @@ given. Functions take a Session and never commit.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
@@ -134,6 +143,33 @@ def _processed(row: tuple[Any, ...], processors: list[tuple[int, Processor]]) ->
         if value is not None:
             out[index] = processor(value)
     return tuple(out)
+
+
+def insert_json_rows(session: Session, table: str, columns: Sequence[str],
+                     rows: Sequence[Sequence[Any]]) -> None:
+    """SQLite: ``rows`` (integers and text only, no NUL) inserted into
+    ``table`` by one statement reading them from a JSON array in their
+    order, so SQLite does all of the work in one step. An executemany steps
+    once per row and takes Python's lock back after each: beside a busy
+    thread (``card_inserts``' writer is beside the thread building the next
+    rows) each row waits for it."""
+    if not rows:
+        return
+    array = json.dumps(rows, ensure_ascii=False, check_circular=False)
+    names = ", ".join(columns)
+    conn = session.connection()
+    driver = conn.connection.driver_connection
+    cursor = cast(Any, driver).cursor()
+    try:
+        if "\\u0000" in array:  # SQLite's JSON would end the text there: as given
+            marks = ", ".join("?" for _c in columns)
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+            return
+        picked = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {picked} FROM json_each(?) "
+                       "ORDER BY key", (array,))
+    finally:
+        cursor.close()
 
 
 def insert_dicts(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

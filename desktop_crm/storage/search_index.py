@@ -355,8 +355,8 @@ def rebuild(session: Session, batch: int = 2000) -> int:
 
 def insert_entries(session: Session, rows: Sequence[tuple[int, str]]) -> None:
     """Entries (client id, index text) of new clients, written in one go
-    (``row_writer``: SQLite's executemany of tuples, PostgreSQL's COPY of
-    the tsvector text), for an import of many clients."""
+    (``row_writer``: on SQLite one statement reading them from a JSON array,
+    PostgreSQL's COPY of the tsvector text), for an import of many clients."""
     if not rows:
         return
     if _postgres(session):
@@ -364,12 +364,7 @@ def insert_entries(session: Session, rows: Sequence[tuple[int, str]]) -> None:
         row_writer.insert_rows(session, table, ["id", "body"],
                                [(cid, search.tsvector(body)) for cid, body in rows])
         return
-    conn = session.connection()
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.executemany(f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (?, ?)", rows)
-    finally:
-        cursor.close()
+    row_writer.insert_json_rows(session, FTS_TABLE, ["rowid", "body"], rows)
 
 
 def _fts_table(session: Session) -> Table:
@@ -401,10 +396,15 @@ class BulkEntries(BulkIndex):
 
 def _insert_keys(session: Session, keys: Mapping[int, Iterable[tuple[str, int]]]) -> None:
     """The rank keys of clients just inserted (no keys to replace), written
-    like their entries: one executemany of tuples, or COPY."""
+    like their entries: one statement reading a JSON array, or COPY."""
     rows = [(cid, key, role) for cid, pairs in keys.items() for key, role in pairs]
-    if rows:
+    if not rows:
+        return
+    if _postgres(session):
         row_writer.insert_rows(session, client_rank_keys, ["client_id", "key", "role"], rows)
+    else:
+        row_writer.insert_json_rows(session, client_rank_keys.name, ["client_id", "key", "role"],
+                                    rows)
 
 
 def rank_params(typed: str) -> tuple[dict[str, str], bool] | None:

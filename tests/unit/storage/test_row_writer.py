@@ -121,3 +121,30 @@ def test_equal_timestamps_of_many_rows_are_stored_alike(db: Database) -> None:
     stored = _stored(db, list(range(1, 8)))
     assert [r[3] for r in stored[:6]] == [stored[0][3], stored[6][3]] * 3
     assert stored[0][3] != stored[6][3]
+
+
+TRICKY = ["张伟 zhangwei zw", "a 'quoted'\ttab\nline, \"引号\" \\ back\\slash", "😀 𠀀 é e\u0301",
+          "\u2028 line separator \x1f unit separator", "", "x" * 20_000, "\\u0000 typed"]
+
+
+@pytest.mark.parametrize("nul", [False, True], ids=["plain", "with NUL"])
+def test_rows_read_from_json_are_stored_as_given_in_order(db: Database, nul: bool) -> None:
+    """SQLite: the rows of one ``insert_json_rows`` are those an executemany
+    stores, in their order (rowids), integers as integers, every text exact;
+    a text with a NUL goes in as given."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("a SQLite path")
+    texts = TRICKY + (["before\x00after"] if nul else [])
+    rows = [(i * 2**40 - 7, text_, -i) for i, text_ in enumerate(texts)]
+    with db.session() as s:
+        s.execute(text("CREATE TABLE json_rows (a INTEGER, b TEXT, c INTEGER)"))
+        s.execute(text("CREATE TABLE plain_rows (a INTEGER, b TEXT, c INTEGER)"))
+        row_writer.insert_json_rows(s, "json_rows", ["a", "b", "c"], rows)
+        s.connection().exec_driver_sql("INSERT INTO plain_rows VALUES (?, ?, ?)", rows)
+    with db.read() as s:
+        def read(table: str) -> list[tuple[Any, ...]]:
+            return [tuple(r) for r in s.execute(text(
+                f"SELECT rowid, a, typeof(a), b, typeof(b), c FROM {table} ORDER BY rowid"))]
+
+        assert read("json_rows") == read("plain_rows")
+        assert [r[3] for r in read("json_rows")] == texts
