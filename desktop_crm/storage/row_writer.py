@@ -39,7 +39,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Date, DateTime, Table
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, Table
 from sqlalchemy.orm import Session
 
 Processor = Callable[[Any], Any]
@@ -93,6 +93,9 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str],
     marks = ", ".join("?" for _n in names)
     cursor = cast(Any, driver).cursor()
     try:
+        if all(isinstance(table.c[n].type, _AS_JSON) for n in names) and _from_json(
+                cursor, f"main.{quote(table.name)}", column_list, len(names), values):
+            return
         if _has_triggers(cursor, table.name):
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")  # one a failed call left
             cursor.execute(f"CREATE TABLE {STAGE} ({column_list})")  # no types: values as given
@@ -145,6 +148,26 @@ def _processed(row: tuple[Any, ...], processors: list[tuple[int, Processor]]) ->
     return tuple(out)
 
 
+# SQLite: the column types whose values (processed for the driver) are
+# integers, text or None, which a JSON array holds exactly
+_AS_JSON = (Integer, String, Boolean, Date, DateTime)
+
+
+def _from_json(cursor: Any, table: str, column_list: str, count: int,
+               rows: Sequence[Sequence[Any]]) -> bool:
+    """SQLite: ``rows`` inserted by one statement reading them from a JSON
+    array, in their order (a table's triggers run for each, as for an
+    executemany); False, and nothing done, when a text holds a NUL (SQLite's
+    JSON would end the text there)."""
+    array = json.dumps(rows, ensure_ascii=False, check_circular=False)
+    if "\\u0000" in array:
+        return False
+    picked = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(count))
+    cursor.execute(f"INSERT INTO {table} ({column_list}) SELECT {picked} FROM json_each(?) "
+                   "ORDER BY key", (array,))
+    return True
+
+
 def insert_json_rows(session: Session, table: str, columns: Sequence[str],
                      rows: Sequence[Sequence[Any]]) -> None:
     """SQLite: ``rows`` (integers and text only, no NUL) inserted into
@@ -155,19 +178,14 @@ def insert_json_rows(session: Session, table: str, columns: Sequence[str],
     rows) each row waits for it."""
     if not rows:
         return
-    array = json.dumps(rows, ensure_ascii=False, check_circular=False)
     names = ", ".join(columns)
     conn = session.connection()
     driver = conn.connection.driver_connection
     cursor = cast(Any, driver).cursor()
     try:
-        if "\\u0000" in array:  # SQLite's JSON would end the text there: as given
+        if not _from_json(cursor, table, names, len(columns), rows):  # a NUL: as given
             marks = ", ".join("?" for _c in columns)
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-            return
-        picked = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(columns)))
-        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {picked} FROM json_each(?) "
-                       "ORDER BY key", (array,))
     finally:
         cursor.close()
 

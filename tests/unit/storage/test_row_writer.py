@@ -148,3 +148,18 @@ def test_rows_read_from_json_are_stored_as_given_in_order(db: Database, nul: boo
 
         assert read("json_rows") == read("plain_rows")
         assert [r[3] for r in read("json_rows")] == texts
+
+
+@pytest.mark.parametrize("notes", TRICKY + ["before\x00after"],
+                         ids=lambda t: repr(t[:12]))
+def test_hostile_texts_are_stored_as_a_core_insert_stores_them(db: Database, notes: str) -> None:
+    """On SQLite the rows go through a JSON array (one with a NUL as given),
+    through the clients' triggers as they are."""
+    with db.session() as s:
+        s.execute(insert(CLIENTS), [{**_client(1, "张伟"), "notes": notes}])
+    with db.session() as s:
+        row_writer.insert_dicts(s, CLIENTS, [{**_client(2, "张伟"), "notes": notes}])
+    core, plain = _stored(db, [1, 2])
+    assert plain[1:] == core[1:]
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL drops a NUL (database.py)
+        assert plain[5] == notes
