@@ -5,9 +5,8 @@
 - ids are taken before the rows are written (``new_client_ids``), so every
   table is one plain executemany of Core rows, with no RETURNING and no
   ORM object per row;
-- rows are built and written chunk by chunk (``CHUNK`` cards), so at most
-  two chunks' row dicts are held at once: one chunk is written on a thread
-  of its own (``_Writer``) while the next is built;
+- rows are built and written chunk by chunk (``CHUNK`` cards), so at most a
+  chunk's row dicts are held at once;
 - each card's sort key and search entry are made next to each other
   (``search_index.BulkIndex``), so a name's pinyin is read once, and once
   per distinct name and company of the whole import.
@@ -18,9 +17,7 @@ writes). Functions take a Session and never commit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from concurrent import futures
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -126,17 +123,6 @@ def insert_cards(session: Session, cards: Sequence[ClientCard], now: datetime,
     ids = new_client_ids(session, len(cards))
     tag_ids = _tag_ids(session, cards, tags)
     rebuild = _deferred_indexes(session, len(cards))
-    with _Writer(session) as writer:
-        _write_chunks(writer, cards, ids, now, tag_ids)
-    for sql in rebuild:
-        session.execute(text(sql))
-    return ids
-
-
-def _write_chunks(writer: _Writer, cards: Sequence[ClientCard], ids: list[int],
-                  now: datetime, tag_ids: dict[str, int]) -> None:
-    """Each chunk's rows built here (pure Python: no database) and handed to
-    ``writer``, which writes them while the next chunk is built."""
     entries = search_index.BulkEntries()
     for start in range(0, len(cards), CHUNK):
         part = range(start, min(start + CHUNK, len(cards)))
@@ -161,67 +147,10 @@ def _write_chunks(writer: _Writer, cards: Sequence[ClientCard], ids: list[int],
                 births.append({"client_id": cid, **birth,
                                "uuid": card.birthday_uuid or new_uuid()})
             links += [{"client_id": cid, "tag_id": tag_ids[t]} for t in tags]
-        writer.submit(_chunk_write(((Client, clients), (ClientPhone, phones),
-                                    (ImportantDateRow, births), (ClientTag, links)),
-                                   entries.taken()))
-
-
-def _chunk_write(tables: Iterable[tuple[Any, list[dict[str, Any]]]],
-                 entries: Callable[[Session], None]) -> Callable[[Session], None]:
-    def write(session: Session) -> None:
-        for model, rows in tables:
+        for model, rows in ((Client, clients), (ClientPhone, phones),
+                            (ImportantDateRow, births), (ClientTag, links)):
             row_writer.insert_dicts(session, _table(model), rows)
-        entries(session)
-
-    return write
-
-
-class _Writer:
-    """Runs the writes of an import's chunks, in order, on one thread of its
-    own while the caller builds the next chunk's rows (the pinyin, search
-    entries and row values are pure Python; SQLite tokenises the entries and
-    keeps the tables' indexes without holding Python's lock, so the two
-    overlap on a second core: of the 23 s of CPU 100,000 cards took, 10 s
-    are the caller's thread and 12 s this one's, 6 s of which SQLite spends
-    on the entries and rank keys without Python's lock). One write at a time:
-    ``submit`` waits for the previous one first, and raises its error; the
-    caller's thread never uses the session meanwhile (it only builds rows).
-    All of it is the caller's one transaction: a write that fails is raised
-    in the caller's thread, which then rolls everything back (never while a
-    write still runs: leaving the block waits for it). A SQLite database in
-    memory (a connection of one thread) is written on the caller's thread."""
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
-        self._pending: Future[None] | None = None
-        url = session.connection().engine.url
-        threaded = not dialect.is_sqlite(session) or (
-            url.database not in (None, "", ":memory:") and url.query.get("mode") != "memory")
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="import-writer") \
-            if threaded else None
-
-    def submit(self, write: Callable[[Session], None]) -> None:
-        self.wait()
-        if self._pool is None:
-            write(self._session)
-        else:
-            self._pending = self._pool.submit(write, self._session)
-
-    def wait(self) -> None:
-        """Until the write under way has ended; raises its error."""
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            pending.result()
-
-    def __enter__(self) -> _Writer:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
-        try:
-            if kind is None:
-                self.wait()
-            elif self._pending is not None:  # the caller's own error is raised
-                futures.wait([self._pending])
-        finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True)
+        entries.write(session)
+    for sql in rebuild:
+        session.execute(text(sql))
+    return ids

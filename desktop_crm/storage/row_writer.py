@@ -15,14 +15,6 @@ inside the caller's transaction (an import of 100,000 clients).
   (measured: 100,000 clients 4.7 s -> 2.9 s CPU this way; a table without
   triggers gains nothing). The temporary table is the connection's; one a
   failed call left behind is dropped first.
-- SQLite, rows of integers and text (``insert_json_rows``: the search
-  entries and rank keys of an import): one ``INSERT ... SELECT`` from
-  ``json_each`` of the rows as one JSON array, so SQLite does a round's
-  work in one step without Python's lock, beside the thread that builds
-  the next round (``card_inserts``); an executemany takes the lock back
-  after each row, and beside a busy thread waits for it each time (100,000
-  rank keys: 0.36 s alone, 1.36 s beside a busy thread; from JSON 0.46 s
-  and 0.9 s).
 - PostgreSQL: ``COPY ... FROM STDIN`` through psycopg's ``cursor.copy`` on
   the session's own connection, so the rows are part of its transaction (a
   rollback removes them); psycopg adapts the Python values as it does for
@@ -35,11 +27,10 @@ given. Functions take a Session and never commit.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, Table
+from sqlalchemy import Date, DateTime, Table
 from sqlalchemy.orm import Session
 
 Processor = Callable[[Any], Any]
@@ -93,10 +84,6 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str],
     marks = ", ".join("?" for _n in names)
     cursor = cast(Any, driver).cursor()
     try:
-        if len(names) <= JSON_MOST_COLUMNS and all(
-                isinstance(table.c[n].type, _AS_JSON) for n in names) and _from_json(
-                cursor, f"main.{quote(table.name)}", column_list, len(names), values):
-            return
         if _has_triggers(cursor, table.name):
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")  # one a failed call left
             cursor.execute(f"CREATE TABLE {STAGE} ({column_list})")  # no types: values as given
@@ -147,52 +134,6 @@ def _processed(row: tuple[Any, ...], processors: list[tuple[int, Processor]]) ->
         if value is not None:
             out[index] = processor(value)
     return tuple(out)
-
-
-# SQLite: rows of at most this many values go through JSON; each value is
-# picked from the row's text by a call of its own (the 40 columns of 100,000
-# clients: 4.7 s of CPU, against 2.6 s through the temporary table)
-JSON_MOST_COLUMNS = 12
-# SQLite: the column types whose values (processed for the driver) are
-# integers, text or None, which a JSON array holds exactly
-_AS_JSON = (Integer, String, Boolean, Date, DateTime)
-
-
-def _from_json(cursor: Any, table: str, column_list: str, count: int,
-               rows: Sequence[Sequence[Any]]) -> bool:
-    """SQLite: ``rows`` inserted by one statement reading them from a JSON
-    array, in their order (a table's triggers run for each, as for an
-    executemany); False, and nothing done, when a text holds a NUL (SQLite's
-    JSON would end the text there)."""
-    array = json.dumps(rows, ensure_ascii=False, check_circular=False)
-    if "\\u0000" in array:
-        return False
-    picked = ", ".join(f"json_extract(value, '$[{i}]')" for i in range(count))
-    cursor.execute(f"INSERT INTO {table} ({column_list}) SELECT {picked} FROM json_each(?) "
-                   "ORDER BY key", (array,))
-    return True
-
-
-def insert_json_rows(session: Session, table: str, columns: Sequence[str],
-                     rows: Sequence[Sequence[Any]]) -> None:
-    """SQLite: ``rows`` (integers and text only, no NUL) inserted into
-    ``table`` by one statement reading them from a JSON array in their
-    order, so SQLite does all of the work in one step. An executemany steps
-    once per row and takes Python's lock back after each: beside a busy
-    thread (``card_inserts``' writer is beside the thread building the next
-    rows) each row waits for it."""
-    if not rows:
-        return
-    names = ", ".join(columns)
-    conn = session.connection()
-    driver = conn.connection.driver_connection
-    cursor = cast(Any, driver).cursor()
-    try:
-        if not _from_json(cursor, table, names, len(columns), rows):  # a NUL: as given
-            marks = ", ".join("?" for _c in columns)
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
-    finally:
-        cursor.close()
 
 
 def insert_dicts(session: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

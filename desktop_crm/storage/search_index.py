@@ -22,7 +22,7 @@ of work.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -355,8 +355,8 @@ def rebuild(session: Session, batch: int = 2000) -> int:
 
 def insert_entries(session: Session, rows: Sequence[tuple[int, str]]) -> None:
     """Entries (client id, index text) of new clients, written in one go
-    (``row_writer``: on SQLite one statement reading them from a JSON array,
-    PostgreSQL's COPY of the tsvector text), for an import of many clients."""
+    (``row_writer``: SQLite's executemany of tuples, PostgreSQL's COPY of
+    the tsvector text), for an import of many clients."""
     if not rows:
         return
     if _postgres(session):
@@ -364,7 +364,12 @@ def insert_entries(session: Session, rows: Sequence[tuple[int, str]]) -> None:
         row_writer.insert_rows(session, table, ["id", "body"],
                                [(cid, search.tsvector(body)) for cid, body in rows])
         return
-    row_writer.insert_json_rows(session, FTS_TABLE, ["rowid", "body"], rows)
+    conn = session.connection()
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (?, ?)", rows)
+    finally:
+        cursor.close()
 
 
 def _fts_table(session: Session) -> Table:
@@ -377,34 +382,19 @@ class BulkEntries(BulkIndex):
     clients just inserted (an import), whose entries do not exist yet."""
 
     def write(self, session: Session) -> None:
-        self.taken()(session)
-
-    def taken(self) -> Callable[[Session], None]:
-        """The write of the queued entries, to be run later (by another
-        thread: ``card_inserts``' writer), and a new queue: entries added
-        from now on are the next write's."""
-        rows = [(r["id"], r["body"]) for r in self._rows]
-        keys = self._keys
-        self._rows, self._keys = [], {}
-
-        def write(session: Session) -> None:
-            insert_entries(session, rows)
-            _insert_keys(session, keys)
-
-        return write
+        if self._rows:
+            insert_entries(session, [(r["id"], r["body"]) for r in self._rows])
+            self._rows = []
+            _insert_keys(session, self._keys)
+            self._keys = {}
 
 
 def _insert_keys(session: Session, keys: Mapping[int, Iterable[tuple[str, int]]]) -> None:
     """The rank keys of clients just inserted (no keys to replace), written
-    like their entries: one statement reading a JSON array, or COPY."""
+    like their entries: one executemany of tuples, or COPY."""
     rows = [(cid, key, role) for cid, pairs in keys.items() for key, role in pairs]
-    if not rows:
-        return
-    if _postgres(session):
+    if rows:
         row_writer.insert_rows(session, client_rank_keys, ["client_id", "key", "role"], rows)
-    else:
-        row_writer.insert_json_rows(session, client_rank_keys.name, ["client_id", "key", "role"],
-                                    rows)
 
 
 def rank_params(typed: str) -> tuple[dict[str, str], bool] | None:

@@ -43,21 +43,17 @@ def small(monkeypatch: pytest.MonkeyPatch) -> None:
 def _spy(monkeypatch: pytest.MonkeyPatch, engine: str) -> list[int]:
     """How many indexes ``client_rank_keys`` has each time its rows are written."""
     seen: list[int] = []
+    write = row_writer.insert_rows
 
-    def spied(write: Any) -> Any:
-        def counting(session: Any, table: Any, columns: Any, rows: Any) -> None:
-            # a Table (COPY, executemany) or a table's name (SQLite's rows from JSON)
-            if getattr(table, "name", table) == "client_rank_keys":
-                sql = ("SELECT count(*) FROM sqlite_master WHERE type = 'index' "
-                       "AND tbl_name = 'client_rank_keys'" if engine == "sqlite" else
-                       "SELECT count(*) FROM pg_indexes WHERE tablename = 'client_rank_keys'")
-                seen.append(int(session.execute(text(sql)).scalar_one()))
-            write(session, table, columns, rows)
+    def counting(session: Any, table: Any, columns: Any, rows: Any) -> None:
+        if table.name == "client_rank_keys":
+            sql = ("SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                   "AND tbl_name = 'client_rank_keys'" if engine == "sqlite" else
+                   "SELECT count(*) FROM pg_indexes WHERE tablename = 'client_rank_keys'")
+            seen.append(int(session.execute(text(sql)).scalar_one()))
+        write(session, table, columns, rows)
 
-        return counting
-
-    monkeypatch.setattr(row_writer, "insert_rows", spied(row_writer.insert_rows))
-    monkeypatch.setattr(row_writer, "insert_json_rows", spied(row_writer.insert_json_rows))
+    monkeypatch.setattr(row_writer, "insert_rows", counting)
     return seen
 
 
