@@ -169,6 +169,19 @@ BEFORE_THE_FIRST_PAINT = ("sqlalchemy", "desktop_crm.storage.database",
                           "lunar_python")
 
 
+def _start(tmp_path: Path, modules: tuple[str, ...]) -> list[list[str]]:
+    """The app's start in a child process (``START_CHILD``) on a demo book:
+    which of ``modules`` were loaded at the first paint, once on screen and
+    once Today was filled, and the mappers configured by then."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run(
+        [sys.executable, "-c", START_CHILD, str(demo_book(tmp_path)),
+         str(tmp_path / "settings.ini"), ",".join(modules)],
+        capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    found: list[list[str]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
 def test_the_window_paints_itself_before_sqlalchemy_and_the_services_load(
         tmp_path: Path) -> None:
     """The app's start (``AppWindow.start``, what ``desktop-crm`` runs): the
@@ -176,14 +189,7 @@ def test_the_window_paints_itself_before_sqlalchemy_and_the_services_load(
     before SQLAlchemy, the models, the services and Today's code are loaded;
     they load then, and Today is filled over the database. Its reads name the
     tables' own columns: no mapper is configured yet (storage/models.py)."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run(
-        [sys.executable, "-c", START_CHILD, str(demo_book(tmp_path)),
-         str(tmp_path / "settings.ini"), ",".join(BEFORE_THE_FIRST_PAINT)],
-        capture_output=True, text=True, env=env, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    first_paint, on_screen, filled, configured = json.loads(
-        done.stdout.strip().splitlines()[-1])
+    first_paint, on_screen, filled, configured = _start(tmp_path, BEFORE_THE_FIRST_PAINT)
     assert first_paint == [] and on_screen == []
     assert filled == sorted(BEFORE_THE_FIRST_PAINT)
     assert configured == []
@@ -199,12 +205,5 @@ NOT_BEFORE_TODAY = ("desktop_crm.services.backup", "desktop_crm.services.restore
 
 
 def test_the_start_loads_no_backup_sales_or_card_code(tmp_path: Path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run(
-        [sys.executable, "-c", START_CHILD, str(demo_book(tmp_path)),
-         str(tmp_path / "settings.ini"), ",".join(NOT_BEFORE_TODAY)],
-        capture_output=True, text=True, env=env, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    first_paint, on_screen, filled, _configured = json.loads(
-        done.stdout.strip().splitlines()[-1])
+    first_paint, on_screen, filled, _configured = _start(tmp_path, NOT_BEFORE_TODAY)
     assert first_paint == on_screen == filled == []
