@@ -272,22 +272,12 @@ def sqlite_path(url: str) -> Path | None:
     return Path(rest) if rest and rest != ":memory:" else None
 
 
-# SQLite's page cache per connection, in KiB (a negative cache_size). Its
-# default, 2,000 KiB, holds less than a 30-day agenda reads at 100,000
-# clients (about 3,400 pages of 4 KiB: index ranges, the cards of thank-yous
-# and fallen grades), so every agenda read them all again from the operating
-# system (3,413 reads per call, 5-10 ms of system CPU); with 32 MiB a warm
-# agenda reads none. The cache grows only as pages are read.
-PAGE_CACHE_KIB = 32 * 1024
-
-
 def _on_connect(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA busy_timeout = 10000")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA synchronous = NORMAL")
-    cur.execute(f"PRAGMA cache_size = {-int(PAGE_CACHE_KIB)}")
     cur.close()
 
 
