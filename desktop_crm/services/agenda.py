@@ -160,9 +160,10 @@ class AgendaService:
         end = start + timedelta(days=days - 1)
         wanted = set(kinds) if kinds is not None else set(AgendaKind)
         # Tens of thousands of tuples and no cycles: see services/collector.py
-        # for what the paused collector saves and why pausing it is safe here.
+        # for what the paused collector saves and why pausing it is safe here;
+        # the items are kept out of the pass its end would set off (keep_made).
         # One read, both settings in one statement (as Today's).
-        with paused_collector(), self.db.read() as s:
+        with paused_collector(keep_made=True), self.db.read() as s:
             stored = repo.get_settings(s, (SETTINGS_KEY, churn.SETTINGS_KEY))
             settings = _care_settings(stored.get(SETTINGS_KEY))
             first = start - timedelta(days=settings.overdue_days) if include_overdue else start
@@ -181,7 +182,7 @@ class AgendaService:
         today = day or self.today()
         # one read, its settings in one statement: on a server each
         # transaction and statement is a round trip
-        with paused_collector(), self.db.read() as s:
+        with paused_collector(keep_made=True), self.db.read() as s:
             own = repo.longest_own_reminder(s)
             stored = repo.get_settings(s, (SETTINGS_KEY, churn.SETTINGS_KEY))
             care, warnings = stored.get(SETTINGS_KEY), stored.get(churn.SETTINGS_KEY)

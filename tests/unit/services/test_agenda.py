@@ -359,3 +359,21 @@ def test_backlog_filter_lists_exactly_the_backlog(clients: ClientService,
     assert sorted(ids) == sorted([long_ago, never])
     # the one that passed its limit six days ago is listed on its own instead
     assert "刚过期" in {i.client for i in agenda.agenda(30)}
+
+
+def test_the_agendas_items_skip_the_collectors_young_generations(
+        clients: ClientService, agenda: AgendaService) -> None:
+    """The agenda's and Today's items are moved to the collector's oldest
+    generation as the call ends (services/collector.py, keep_made): tens of
+    thousands at 100,000 clients, which a pass over the youngest would walk
+    right after the call."""
+    import gc
+
+    for n in range(3):
+        cid = add(clients, f"客户{n}", grade="A")  # not contacted since 2020
+        clients.log_interaction(Interaction(cid, datetime(2026, 9, 1, 10, 0), Channel.CALL,
+                                            "电话", "回访", follow_up_on=date(2026, 9, 19)))
+    for items in (agenda.agenda(30), agenda.due_today()):
+        assert {i.kind for i in items} >= {AgendaKind.FOLLOW_UP}
+        oldest = {id(o) for o in gc.get_objects(2)}
+        assert all(id(i) in oldest for i in items)
