@@ -17,7 +17,9 @@ from desktop_crm.services.collector import paused_collector
 # them found none (about 600 objects of cyclic garbage at 100,000 clients)
 # while costing a tenth of the window thread's start. When it ends, what the
 # start made is moved out of the collector's sight (``gc.freeze``): it lives
-# as long as the window, and no later pass walks it again.
+# as long as the window. The next agenda read puts it back in the oldest
+# generation (``paused_collector(keep_made=True)`` unfreezes), where only
+# the rare full passes walk it.
 START_PAUSE_LIMIT_MS = 30_000
 
 
