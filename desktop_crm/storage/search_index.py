@@ -520,15 +520,30 @@ _PG_COUNT = text(
     "WHERE f.body @@ CAST(:q AS tsquery) AND c.deleted_at IS NULL LIMIT :most) AS hits")
 
 
-# On SQLite the hits are counted in the index alone, less the clients in the
-# trash it finds (their entries read by id): joining each hit with its client
-# row costs about a microsecond a hit, most of a one-character count. With
-# more clients in the trash than this, the hits are joined.
+# The hits are counted in the index alone, less the clients in the trash it
+# finds (their entries read by id): on SQLite joining each hit with its
+# client row costs about a microsecond a hit, most of a one-character count.
+# With more clients in the trash than this, the hits are joined.
 _TRASH_MOST = 1000
 _SQLITE_TRASHED = text("SELECT id FROM clients WHERE deleted_at IS NOT NULL LIMIT :most")
 _SQLITE_COUNT_ENTRIES = text(
     f"SELECT count(*) FROM (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q "
     "LIMIT :most)")
+
+
+# On PostgreSQL the same in one statement: the trash's first clients, the
+# index's hits counted up to ``most`` more than those, and the trash's hits
+# among them (checked by id). Joining each hit with its live client read
+# about three index pages a hit: a 1,001-hit count of 李 9.4 -> 4.6 ms of
+# the server's time.
+_PG_COUNT_ENTRIES = text(
+    "WITH trashed AS MATERIALIZED (SELECT id FROM clients WHERE deleted_at IS NOT NULL "
+    "LIMIT :trash_most) "
+    "SELECT (SELECT count(*) FROM trashed), "
+    f"(SELECT count(*) FROM (SELECT id FROM {FTS_TABLE} WHERE body @@ CAST(:q AS tsquery) "
+    "LIMIT :most + (SELECT count(*) FROM trashed)) AS hits), "
+    f"(SELECT count(*) FROM {FTS_TABLE} WHERE id = ANY(ARRAY(SELECT id FROM trashed)) "
+    "AND body @@ CAST(:q AS tsquery))")
 
 
 def count_live_hits(session: Session, typed: str, most: int) -> int:
@@ -537,8 +552,12 @@ def count_live_hits(session: Session, typed: str, most: int) -> int:
     index's hits are read in its order and reading stops there."""
     conn = session.connection()
     if _postgres(session):
-        return int(conn.execute(_PG_COUNT, {"q": search.tsquery(typed), "most": most}
-                                ).scalar() or 0)
+        tsq = search.tsquery(typed)
+        trashed, hits, trashed_hits = conn.execute(_PG_COUNT_ENTRIES, {
+            "q": tsq, "most": most, "trash_most": _TRASH_MOST + 1}).one()
+        if trashed > _TRASH_MOST:
+            return int(conn.execute(_PG_COUNT, {"q": tsq, "most": most}).scalar() or 0)
+        return min(int(hits) - int(trashed_hits), most)
     query = search.fts_query(typed)
     trashed = list(conn.execute(_SQLITE_TRASHED, {"most": _TRASH_MOST + 1}).scalars())
     if len(trashed) > _TRASH_MOST:

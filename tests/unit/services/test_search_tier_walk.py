@@ -109,7 +109,7 @@ def test_the_hit_count_stops_where_it_is_asked_to(db: Database, book: ClientServ
 def test_the_count_leaves_out_the_trash_however_full(
         db: Database, book: ClientService, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
         trash_most: int) -> None:
-    """On SQLite the index's hits are counted alone, less the trash's (read
+    """The index's hits are counted alone, less the trash's (read
     by id); with more clients in the trash than ``_TRASH_MOST``, joined with
     the live clients: the same count either way, wherever it stops."""
     from desktop_crm.storage import search_index
