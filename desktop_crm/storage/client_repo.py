@@ -20,6 +20,7 @@ from sqlalchemy import (
     delete,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
@@ -328,13 +329,27 @@ def _tier_page(tier: int, latin: bool, way: str, postgres: bool = False) -> Sele
     tier's clients listed from the keys, then the clients walked in list
     order, each looked up in the list. On PostgreSQL the walk asks for each
     client whether it has such a key (a subquery the planner cannot turn
-    into a join: it would start from the keys, and rank them all)."""
+    into a join: it would start from the keys, and rank them all), and
+    "gather" looks each key's client up by id (a lateral subquery with a
+    limit, which the planner cannot turn into a join either: for a tier of
+    441 keys it guessed 4,390 and walked 13,836 clients in list order
+    instead, 84 ms against 3 ms)."""
     key = (tier, latin, way, postgres)
     cached = _TIER_PAGES.get(key)
     if cached is not None:
         return cached
     stmt: Select[Any]  # (id, order columns) or (id)
-    if way == "walk" and postgres:
+    order: tuple[Any, ...] = (Client.last_contact_at, Client.sort_key, Client.id)
+    if way == "gather" and postgres:
+        k = client_rank_keys
+        found = (select(Client.id, Client.last_contact_at, Client.sort_key)
+                 .where(Client.id == k.c.client_id, Client.deleted_at.is_(None))
+                 .limit(literal_column("1")).lateral("found"))
+        stmt = (select(found.c.id, found.c.last_contact_at, found.c.sort_key).distinct()
+                .select_from(k).join(found, true())
+                .where(*search_index.tier_keys_of(tier, latin)))
+        order = (found.c.last_contact_at, found.c.sort_key, found.c.id)
+    elif way == "walk" and postgres:
         k = client_rank_keys
         has_key = (select(k.c.client_id).where(k.c.client_id == Client.id,
                                                *search_index.tier_keys_of(tier, latin))
@@ -361,7 +376,7 @@ def _tier_page(tier: int, latin: bool, way: str, postgres: bool = False) -> Sele
                 .with_hint(Client.__table__, "INDEXED BY ix_clients_recent" if way == "list"
                            else _RANK_HINT, "sqlite"))
     stmt = _TIER_PAGES[key] = (
-        stmt.order_by(Client.last_contact_at.desc().nulls_last(), Client.sort_key, Client.id)
+        stmt.order_by(order[0].desc().nulls_last(), *order[1:])
         .limit(_PAGE["page_limit"]).offset(_PAGE["page_offset"]))
     return stmt
 

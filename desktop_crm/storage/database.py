@@ -41,7 +41,7 @@ from desktop_crm.storage.snapshot import BackupReason, copy_database, new_backup
 
 # The newest Alembic revision this release knows; a test keeps it equal to
 # the head of migrations/versions.
-HEAD_REVISION = "20261217_28"
+HEAD_REVISION = "20261218_29"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 

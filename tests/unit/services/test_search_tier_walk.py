@@ -109,7 +109,7 @@ def test_the_hit_count_stops_where_it_is_asked_to(db: Database, book: ClientServ
 def test_the_count_leaves_out_the_trash_however_full(
         db: Database, book: ClientService, monkeypatch: pytest.MonkeyPatch,  # noqa: F811
         trash_most: int) -> None:
-    """On SQLite the index's hits are counted alone, less the trash's (read
+    """The index's hits are counted alone, less the trash's (read
     by id); with more clients in the trash than ``_TRASH_MOST``, joined with
     the live clients: the same count either way, wherever it stops."""
     from desktop_crm.storage import search_index
@@ -160,3 +160,36 @@ def test_a_rebuilt_index_has_the_keys_saving_gave(db: Database,
         search_index.clear(s)
         search_index.rebuild(s)
     assert keys() == saved
+
+
+def test_a_tiers_keys_are_counted_and_its_clients_counted_or_estimated(
+        db: Database, book: ClientService, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+        ) -> None:
+    """The keys of a tier are counted up to what is asked; its clients
+    exactly when it has no more keys than ``_DISTINCT_SAMPLE``, else from the
+    share of clients among its first keys (which way to read it follows from
+    them); the pages stay the ranker's either way."""
+    from sqlalchemy import func, select
+
+    from desktop_crm.domain.search_rank import NAME_PREFIX
+    from desktop_crm.storage import search_index
+    from desktop_crm.storage.models import Client
+
+    rank = search_index.rank_params("z")
+    assert rank is not None
+    params, latin = rank
+    keys_of = search_index.tier_keys(NAME_PREFIX, latin)
+    with db.read() as s:
+        every = [int(i) for i in s.execute(keys_of, params).scalars()]
+        book_size = int(s.execute(select(func.max(Client.id))).scalar() or 0)
+        assert len(every) > 8 and len(set(every)) < len(every)  # a client with two keys
+        assert search_index.count_tier_keys(s, params, NAME_PREFIX, latin, 10_000) == (
+            len(every), len(set(every)), book_size)
+        assert search_index.count_tier_keys(s, params, NAME_PREFIX, latin, 5)[0] == 5
+        monkeypatch.setattr(search_index, "_DISTINCT_SAMPLE", 4)
+        first = [int(i) for i in s.execute(keys_of.limit(4), params).scalars()]
+        estimate = min(len(every), round(len(set(first)) * len(every) / 4))
+        assert search_index.count_tier_keys(s, params, NAME_PREFIX, latin, 10_000) == (
+            len(every), estimate, book_size)
+    for typed in ("z", "zh", "w", "王"):
+        assert pages(book, typed, size=5) == reference(db, typed), typed
