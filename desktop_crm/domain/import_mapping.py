@@ -322,6 +322,8 @@ def column_name(headers: Sequence[str], index: int) -> str:
 
 def cell_text(value: object) -> str:
     """A cell as text: integral floats lose ``.0``, dates become ISO dates."""
+    if type(value) is str:  # most cells: one check, not five
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -617,9 +619,16 @@ class RowBuilder:
 
         for index, key, column in self._columns:
             value = values[index] if index < width else None
-            if value is None or (isinstance(value, str) and not value.strip()):  # _is_blank
+            if value is None:
                 continue
-            text = cell_text(value)
+            if type(value) is str:  # cell_text's, stripped once
+                text = value.strip()
+                if not text:  # _is_blank
+                    continue
+            elif isinstance(value, str) and not value.strip():
+                continue
+            else:
+                text = cell_text(value)
             if key == UUID:
                 found = parse_uuid(text)
                 if found is None:
@@ -713,7 +722,8 @@ class RowBuilder:
         card.name = name
         if result.client_id is not None and NAME not in result.fields:
             return result  # an update of other fields: the name stays as it is
-        for error in validate_card(card, self.today):
+        # the phones and e-mail were checked above: kept only when they passed
+        for error in validate_card(card, self.today, contacts_checked=True):
             problems.append(RowProblem(row_number,
                                        _column_for(error.field, self.mapping, self.headers),
                                        error.message, ERROR, _field_value(card, error.field)))

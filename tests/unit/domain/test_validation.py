@@ -213,6 +213,19 @@ def test_bad_second_phone_names_its_position() -> None:
     assert errors[0].message == check_phone("12345")
 
 
+def test_contacts_checked_skips_only_the_phone_and_email_checks() -> None:
+    # an import's row builder keeps only numbers and addresses that passed:
+    # their check is not made twice, but their number, lengths and the rest are
+    long = "1380013800" + "0" * 40
+    card = ClientCard(name="", phones=[Phone("12345"), Phone(long)] +
+                      [Phone("13800138000")] * 20, email="zhangwei.example.com",
+                      founded_on=date(2026, 11, 25))
+    assert [e.field for e in validate_card(card, TODAY)] == [
+        "name", "phones.0", "phones.1", "phones.20", "email", "founded_on"]
+    assert [e.field for e in validate_card(card, TODAY, contacts_checked=True)] == [
+        "name", "phones.1", "phones.20", "founded_on"]
+
+
 def test_bad_email() -> None:
     assert _fields(ClientCard(name="张伟", email="zhangwei.example.com")) == ["email"]
 

@@ -62,6 +62,18 @@ def test_orm_and_core_inserts_get_distinct_uuids_and_duplicates_are_refused(
         s.add(Client(name="丁", uuid=uuids[0], created_at=NOW, updated_at=NOW))
 
 
+def test_clients_by_uuid_in_an_empty_book_and_in_the_trash(db: Database) -> None:
+    wanted = ["0f8fad5b-d9cb-469f-a165-70867728950e", "7c9e6679-7425-40de-944b-e07fc1f90ae7"]
+    with db.read() as s:
+        assert identity_repo.clients_by_uuid(s, wanted) == {}
+    with db.session() as s:  # the only client is in the trash: still found, as trashed
+        s.add(Client(name="甲", uuid=wanted[1], created_at=NOW, updated_at=NOW,
+                     deleted_at=NOW))
+    with db.read() as s:
+        found = identity_repo.clients_by_uuid(s, wanted)
+    assert list(found) == [wanted[1]] and found[wanted[1]][1] is True
+
+
 @pytest.mark.parametrize("stored", [None, '"not a uuid"', "{"])
 def test_a_missing_or_damaged_database_uuid_is_replaced_and_kept(
         db: Database, stored: str | None) -> None:
