@@ -20,16 +20,32 @@ from datetime import date, datetime
 from sqlalchemy.orm import DeclarativeBase, Mapped, relationship
 
 from desktop_crm.storage import tables
-from desktop_crm.storage.tables import (  # noqa: F401  (their old home)
-    DERIVED_TABLES,
-    EXPRESSION_INDEXES,
-    FTS_TABLE,
-    GRADE_CHANGED,
-    POSTGRES_ONLY_INDEXES,
-    POSTGRESQL_INCLUDE,
-    POSTGRESQL_WHERE,
-    client_rank_keys,
-    use_postgresql_options,
+from desktop_crm.storage.tables import (  # their old home
+    DERIVED_TABLES as DERIVED_TABLES,
+)
+from desktop_crm.storage.tables import (
+    EXPRESSION_INDEXES as EXPRESSION_INDEXES,
+)
+from desktop_crm.storage.tables import (
+    FTS_TABLE as FTS_TABLE,
+)
+from desktop_crm.storage.tables import (
+    GRADE_CHANGED as GRADE_CHANGED,
+)
+from desktop_crm.storage.tables import (
+    POSTGRES_ONLY_INDEXES as POSTGRES_ONLY_INDEXES,
+)
+from desktop_crm.storage.tables import (
+    POSTGRESQL_INCLUDE as POSTGRESQL_INCLUDE,
+)
+from desktop_crm.storage.tables import (
+    POSTGRESQL_WHERE as POSTGRESQL_WHERE,
+)
+from desktop_crm.storage.tables import (
+    client_rank_keys as client_rank_keys,
+)
+from desktop_crm.storage.tables import (
+    use_postgresql_options as use_postgresql_options,
 )
 
 
