@@ -528,14 +528,13 @@ class Database:
             with self.read() as session:
                 yield session.connection()
             return
+        # (closing it ends its transaction: the pool rolls it back)
         with self.engine.connect() as conn:
             try:
                 yield conn
             except BaseException as exc:
                 self._rollback(conn, exc)
                 raise
-            finally:
-                conn.rollback()
 
     @contextmanager
     def _own_read(self, sessions: Callable[[], Session]) -> Iterator[Session]:
