@@ -152,13 +152,22 @@ def on_screen(self):
     self.window_on_screen()
     open_shown(self)
 AppWindow._open_shown = on_screen
+# what was loaded right as Today was filled (before any later timer of the window)
+from desktop_crm.ui.main_window import MainWindow
+filled = []
+fill = MainWindow._fill_after_show
+def fill_after_show(self):
+    fill(self)
+    if not filled and self.attached and self.today.loaded:
+        filled.append(sorted(m for m in sys.argv[3].split(",") if m in sys.modules))
+MainWindow._fill_after_show = fill_after_show
 keeper.start()
 window = keeper.window
 window.grab()  # the first paint
 first_paint = sorted(m for m in sys.argv[3].split(",") if m in sys.modules)
-while not (window.attached and window.today.loaded):
+while not filled:
     app.processEvents()
-filled = sorted(m for m in sys.argv[3].split(",") if m in sys.modules)
+filled = filled[0]
 from desktop_crm.storage.models import Base
 print(json.dumps([first_paint, loaded[0], filled,
     sorted(m.class_.__name__ for m in Base.registry.mappers if m.configured)]))
@@ -224,8 +233,15 @@ from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 from desktop_crm.app import AppWindow, choose_language
 from desktop_crm.ui import main_window
+from desktop_crm.ui.today.tab import TodayTab
 
 main_window.SESSIONS_AFTER_MS = 50
+filled = []  # whether the ORM was loaded when Today had been filled
+read = TodayTab.refresh
+def refresh(self):
+    read(self)
+    filled.append("sqlalchemy.orm" in sys.modules)
+TodayTab.refresh = refresh
 settings = QSettings(sys.argv[2], QSettings.Format.IniFormat)
 choose_language("zh", settings)
 keeper = AppWindow(app, sys.argv[1], settings, None)
@@ -233,12 +249,11 @@ keeper.start()
 window = keeper.window
 while not (window.attached and window.today.loaded):
     app.processEvents()
-filled = "sqlalchemy.orm" in sys.modules
 while "desktop_crm.storage.models" not in sys.modules:
     app.processEvents()
 from desktop_crm.storage.models import Base
 
-print(json.dumps([filled, all(m.configured for m in Base.registry.mappers)]))
+print(json.dumps([filled[0], all(m.configured for m in Base.registry.mappers)]))
 """
 
 
