@@ -13,9 +13,7 @@ import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from desktop_crm.domain.care import (
     CHURN_SOURCES,
@@ -47,9 +45,14 @@ from desktop_crm.services import churn
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.collector import paused_collector
 from desktop_crm.storage import care_repo as repo
-from desktop_crm.storage import client_repo, complaint_repo, identity_repo
-from desktop_crm.storage.client_repo import ClientFilter
+from desktop_crm.storage import client_rows, identity_repo
+from desktop_crm.storage.client_rows import ClientFilter
 from desktop_crm.storage.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from desktop_crm.storage.dialect import Reader
 
 SETTINGS_KEY = "care"
 # Deliveries and deals this many days back still get their thank-you reminder.
@@ -122,14 +125,14 @@ class AgendaService:
 
     # -- settings -------------------------------------------------------------
     def settings(self) -> CareSettings:
-        with self.db.read() as s:
-            stored = repo.get_setting(s, SETTINGS_KEY)
+        with self.db.connect() as c:
+            stored = repo.get_setting(c, SETTINGS_KEY)
         return _care_settings(stored)
 
     def churn_settings(self) -> ChurnSettings:
         """The thresholds of the churn warnings (defaults until saved)."""
-        with self.db.read() as s:
-            stored = repo.get_setting(s, churn.SETTINGS_KEY)
+        with self.db.connect() as c:
+            stored = repo.get_setting(c, churn.SETTINGS_KEY)
         return _churn_settings(stored)
 
     def save_settings(self, settings: CareSettings,
@@ -162,8 +165,9 @@ class AgendaService:
         # Tens of thousands of tuples and no cycles: see services/collector.py
         # for what the paused collector saves and why pausing it is safe here;
         # the items are kept out of the pass its end would set off (keep_made).
-        # One read, both settings in one statement (as Today's).
-        with paused_collector(keep_made=True), self.db.read() as s:
+        # One read, both settings in one statement (as Today's), through the
+        # tables alone (no ORM: see Database.connect).
+        with paused_collector(keep_made=True), self.db.connect() as s:
             stored = repo.get_settings(s, (SETTINGS_KEY, churn.SETTINGS_KEY))
             settings = _care_settings(stored.get(SETTINGS_KEY))
             first = start - timedelta(days=settings.overdue_days) if include_overdue else start
@@ -181,8 +185,9 @@ class AgendaService:
         begun (on ``day``, default today)."""
         today = day or self.today()
         # one read, its settings in one statement: on a server each
-        # transaction and statement is a round trip
-        with paused_collector(keep_made=True), self.db.read() as s:
+        # transaction and statement is a round trip; through the tables
+        # alone (Today reads this before the ORM is loaded: Database.connect)
+        with paused_collector(keep_made=True), self.db.connect() as s:
             own = repo.longest_own_reminder(s)
             stored = repo.get_settings(s, (SETTINGS_KEY, churn.SETTINGS_KEY))
             care, warnings = stored.get(SETTINGS_KEY), stored.get(churn.SETTINGS_KEY)
@@ -221,7 +226,7 @@ class AgendaService:
         """The clients a festival item greets (only the user's with ``mine``)."""
         with self.db.read() as s:
             ids = repo.graded_ids(s, self.settings().festival_grades, self.owner_for(mine))
-            return client_repo.rows(s, ids)
+            return client_rows.rows(s, ids)
 
     # -- done -----------------------------------------------------------------
     def mark_done(self, item: AgendaItem, summary: str | None = None,
@@ -237,6 +242,8 @@ class AgendaService:
         the logged entry, whose summary is then the client's feedback. A
         complaint's follow-up needs it (unless the complaint has it already):
         it is kept with the complaint (ValidationError without it)."""
+        from desktop_crm.storage import client_repo, complaint_repo
+
         now = self.clock()
         text = (summary if summary is not None else item.done_summary).strip()
         errors: list[FieldError] = []
@@ -288,6 +295,8 @@ class AgendaService:
 
     def undo_done(self, receipt: DoneReceipt) -> None:
         """Put the item back on the agenda and remove what marking it logged."""
+        from desktop_crm.storage import client_repo, complaint_repo
+
         with self.db.session() as s:
             if receipt.item.client_id is None:
                 repo.delete_many(s, receipt.interaction_ids)
@@ -374,7 +383,7 @@ class _Builder:
             return self.start
         return self.start - timedelta(days=self.churn.keep_days)
 
-    def collect(self, s: Session) -> None:
+    def collect(self, s: Reader) -> None:
         # the yearly dates' and thank-yous' queries leave their done days out
         # themselves, as do the churn warnings'
         done = repo.done_keys(s, min(self.first, self._churn_first()), self.end,
@@ -446,7 +455,7 @@ class _Builder:
                                         default if remind is None else remind, 0, spec)))
         self.runs += runs.values()
 
-    def _anniversaries(self, s: Session) -> None:
+    def _anniversaries(self, s: Reader) -> None:
         """Founding and relationship anniversaries: one query row per client
         and day its date falls on (Today: only once the kind's reminder has
         begun, so a client read for one kind's day makes no item of the
@@ -471,7 +480,7 @@ class _Builder:
                                                  "", years, remind, 0, spec)))
         self.runs += map(order_run, runs.values())
 
-    def _follow_ups(self, s: Session) -> None:
+    def _follow_ups(self, s: Reader) -> None:
         """Open follow-ups, read in day order, then interaction (a run as it is)."""
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)
         kind, source = AgendaKind.FOLLOW_UP, Source.INTERACTION
@@ -485,7 +494,7 @@ class _Builder:
             items = [i for i in items if i.day >= self.start]
         self.runs.append(items)
 
-    def _thank_yous(self, s: Session) -> None:
+    def _thank_yous(self, s: Reader) -> None:
         earliest = self.start - timedelta(days=THANK_YOU_LOOKBACK_DAYS if self.include_overdue
                                           else 0)
         since = datetime.combine(earliest - timedelta(days=THANK_YOU_BY_DAYS), time())
@@ -502,7 +511,7 @@ class _Builder:
                                         client_id, name, milestone, None, lead))
         self.runs.append(order_run(items))
 
-    def _not_contacted(self, s: Session) -> None:
+    def _not_contacted(self, s: Reader) -> None:
         """Clients who pass their grade's limit in the window (or in the overdue
         lookback) one by one; those who passed it earlier as one backlog item."""
         limits = {g: self.settings.no_contact_limit(g) for g in GRADES}
@@ -536,14 +545,14 @@ class _Builder:
                                              Source.NO_CONTACT_BACKLOG, 0, None, "", "", None,
                                              remind, backlog)])
 
-    def _complaint_follow_ups(self, s: Session) -> None:
+    def _complaint_follow_ups(self, s: Reader) -> None:
         """Resolved complaints wait for a follow-up call within seven days."""
         remind = self.settings.remind(AgendaKind.COMPLAINT_FOLLOW_UP)
         # due = resolution day + 7 <= end  <=>  resolved before end - 6 days, 00:00
         end = self._end(self._lead(AgendaKind.COMPLAINT_FOLLOW_UP))
         before = datetime.combine(end - timedelta(days=FOLLOW_UP_DAYS - 1), time())
         items = []
-        for ref, client_id, name, number, resolved in complaint_repo.resolved_waiting(s, before,
+        for ref, client_id, name, number, resolved in repo.resolved_waiting(s, before,
                                                                                      self.owner):
             due = follow_up_due(resolved)
             if self.include_overdue or due >= self.start:
@@ -551,7 +560,7 @@ class _Builder:
                                         ref, client_id, name, number, None, remind))
         self.runs.append(order_run(items))
 
-    def _festivals(self, s: Session) -> None:
+    def _festivals(self, s: Reader) -> None:
         remind = self.settings.remind(AgendaKind.FESTIVAL)
         found = []
         for index, fest in enumerate(FESTIVALS):
@@ -579,6 +588,8 @@ def _record_satisfaction(session: Session, complaint_id: int, satisfaction: int 
                          now: datetime) -> None:
     """Keep the satisfaction the client gave on a complaint's follow-up call;
     raises ValidationError when there is none (given now or in the complaint)."""
+    from desktop_crm.storage import complaint_repo
+
     complaint = complaint_repo.load(session, complaint_id)
     assert complaint is not None  # its status was just read in this session
     if satisfaction is not None:

@@ -29,9 +29,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from desktop_crm.domain.care import AgendaItem, Source
 from desktop_crm.domain.enums import Channel
@@ -39,8 +37,10 @@ from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.bulk import BulkUndoError
-from desktop_crm.storage import bulk_repo as repo
 from desktop_crm.storage import care_repo
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DONE, POSTPONE, DISMISS = "done", "postpone", "dismiss"
 ACTIONS = (DONE, POSTPONE, DISMISS)
@@ -122,6 +122,8 @@ class AgendaBulkService:
         ``note`` as its text (else the item's usual text) and take the items
         off the agenda. A festival greets its list (only the user's clients
         with ``mine``) with a mass greeting."""
+        from desktop_crm.storage import bulk_repo as repo
+
         self._check(items, DONE)
         now = self.agenda.clock()
         day = day or now.date()
@@ -164,6 +166,8 @@ class AgendaBulkService:
 
     def postpone(self, items: Sequence[AgendaItem], day: date) -> AgendaReceipt:
         """Move the follow-ups to ``day`` (today or later)."""
+        from desktop_crm.storage import bulk_repo as repo
+
         self._check(items, POSTPONE)
         if day < self.agenda.today():
             raise ValidationError([FieldError("day", _("Choose today or a later date"))])
@@ -177,6 +181,8 @@ class AgendaBulkService:
     def dismiss(self, items: Sequence[AgendaItem]) -> AgendaReceipt:
         """Take the items off the agenda as no longer relevant, logging
         nothing: follow-ups are closed, other items marked done."""
+        from desktop_crm.storage import bulk_repo as repo
+
         self._check(items, DISMISS)
         now = self.agenda.clock()
         with self.agenda.db.session() as s:
@@ -192,6 +198,8 @@ class AgendaBulkService:
 
     def _not_done(self, s: Session, items: Sequence[AgendaItem]) -> list[AgendaItem]:
         """The items still open (follow-ups not done, no done mark), each once."""
+        from desktop_crm.storage import bulk_repo as repo
+
         unique = list({i.key: i for i in items}.values())
         follow = repo.follow_ups(s, [i.ref for i in unique if i.source == Source.INTERACTION])
         marked = repo.done_keys_of(s, [i.key for i in unique if i.source in _MARKED])
@@ -205,6 +213,8 @@ class AgendaBulkService:
         """Reverse the action in one transaction; returns how many items came
         back. Raises BulkUndoError (nothing written) when an entry it logged
         was deleted, a done mark removed, or a follow-up changed since."""
+        from desktop_crm.storage import bulk_repo as repo
+
         with self.agenda.db.session(lock=True) as s:
             changed = self._changed_since(s, receipt)
             if changed:
@@ -221,6 +231,8 @@ class AgendaBulkService:
         return receipt.count
 
     def _changed_since(self, s: Session, receipt: AgendaReceipt) -> list[AgendaItem]:
+        from desktop_crm.storage import bulk_repo as repo
+
         lost = (len(repo.existing_interactions(s, receipt.interaction_ids))
                 != len(receipt.interaction_ids)
                 or len(repo.existing_done_marks(s, receipt.done_ids)) != len(receipt.done_ids))

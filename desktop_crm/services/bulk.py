@@ -17,18 +17,17 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from desktop_crm.domain.changes import render_value
 from desktop_crm.domain.enums import CLASSIFICATIONS, LabelledEnum
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
-from desktop_crm.storage import bulk_repo as repo
 from desktop_crm.storage.database import Database
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 MAX_TAG = 100  # the tags.name column
 MAX_OWNER = 100  # the clients.owner column
@@ -75,6 +74,10 @@ class BulkReceipt:
 
 
 def _text(value: Any) -> str:
+    # (the card history's code, with the photo's and the profile's, loads with
+    # the first change written: Today's bulk buttons need none of it to show)
+    from desktop_crm.domain.changes import render_value
+
     return render_value(value).strip()
 
 
@@ -95,6 +98,8 @@ class BulkService:
     # -- actions ------------------------------------------------------------------
     def trash(self, client_ids: list[int]) -> BulkReceipt:
         """Move the clients to the trash (those not there yet)."""
+        from desktop_crm.storage import bulk_repo as repo
+
         now = self.clock()
         with self.db.session() as s:
             states = repo.client_states(s, client_ids, "deleted_at")
@@ -123,6 +128,8 @@ class BulkService:
 
     def _set_value(self, client_ids: list[int], column: str, stored: str | None,
                    shown: Any) -> BulkReceipt:
+        from desktop_crm.storage import bulk_repo as repo
+
         now = self.clock()
         with self.db.session() as s:
             states = repo.client_states(s, client_ids, column)
@@ -140,6 +147,8 @@ class BulkService:
     def set_tag(self, client_ids: list[int], tag: str, add: bool = True) -> BulkReceipt:
         """Add the tag to the clients that lack it (``add``), or remove it
         from those that carry it."""
+        from desktop_crm.storage import bulk_repo as repo
+
         tag = " ".join(tag.split())
         if not tag or len(tag) > MAX_TAG:
             raise ValidationError([FieldError("tag", _("Write a tag of 1 to {n} characters",
@@ -173,6 +182,8 @@ class BulkService:
         """Put back every card the action changed, in one transaction; returns
         how many. Raises BulkUndoError (nothing written) when one of them
         changed after the action."""
+        from desktop_crm.storage import bulk_repo as repo
+
         ids = list(receipt.client_ids)
         now = self.clock()
         with self.db.session(lock=True) as s:  # the check and the writes: one state
@@ -194,6 +205,8 @@ class BulkService:
         return len(ids)
 
     def _undo_value(self, s: Session, receipt: BulkReceipt, now: datetime) -> None:
+        from desktop_crm.storage import bulk_repo as repo
+
         column = receipt.action
         by_value: dict[Any, list[int]] = defaultdict(list)
         for i in receipt.client_ids:
@@ -206,6 +219,8 @@ class BulkService:
             for i in receipt.client_ids], now, self.user)
 
     def _undo_tag(self, s: Session, receipt: BulkReceipt, now: datetime) -> None:
+        from desktop_crm.storage import bulk_repo as repo
+
         ids, tag_id = list(receipt.client_ids), receipt.tag_id
         if not ids or tag_id is None:
             return

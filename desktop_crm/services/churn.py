@@ -10,9 +10,7 @@ day, a new evaluation the "grade fell" day, and each month has its own drop.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from desktop_crm.domain.care import AgendaItem, Source, order_run, run_of_days
 from desktop_crm.domain.churn import ChurnSettings, drop_percent, month_starts, months_before
@@ -20,11 +18,15 @@ from desktop_crm.domain.enums import AgendaKind
 from desktop_crm.storage import churn_repo
 from desktop_crm.storage.care_repo import Days
 
+if TYPE_CHECKING:
+
+    from desktop_crm.storage.dialect import Reader
+
 SETTINGS_KEY = "churn"
 KIND = AgendaKind.CHURN_WARNING
 
 
-def churn_items(s: Session, settings: ChurnSettings, today: date, first: date, end: date,
+def churn_items(s: Reader, settings: ChurnSettings, today: date, first: date, end: date,
                 owner: str | None, remind: int = 0) -> list[list[AgendaItem]]:
     """The warnings whose day falls in ``first`` .. ``end`` (drops and fallen
     grades only up to ``today``: they are not foreseen), of ``owner``'s

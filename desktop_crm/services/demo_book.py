@@ -20,11 +20,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from desktop_crm.storage import care_repo, client_repo
+from desktop_crm.storage import care_repo
 from desktop_crm.storage.database import Database, default_db_path, sqlite_path, to_url
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 MARK_KEY = "demo_book"
 DEMO_FILE = "demo.db"
@@ -52,6 +54,8 @@ def is_default_database(path_or_url: str) -> bool:
 
 def holds_clients(db: Database) -> bool:
     """Whether the book holds any client, live or in the trash."""
+    from desktop_crm.storage import client_repo
+
     with db.read() as s:
         counts = client_repo.counts(s)
     return bool(counts["clients"] or counts["trash"])
@@ -59,8 +63,8 @@ def holds_clients(db: Database) -> bool:
 
 def is_demo_book(db: Database) -> bool:
     """Whether demo data was written into the book (``generate`` marks it)."""
-    with db.read() as s:
-        return care_repo.get_setting(s, MARK_KEY) is not None
+    with db.connect() as c:  # (the window's title asks before Today is filled)
+        return care_repo.get_setting(c, MARK_KEY) is not None
 
 
 def mark(session: Session, seed: int, now: datetime) -> None:

@@ -7,8 +7,6 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
 from desktop_crm.domain.client import ClientRow
 from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.evaluation import (
@@ -39,13 +37,14 @@ from desktop_crm.domain.scoring import (
 )
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
-from desktop_crm.storage import client_repo, order_repo
-from desktop_crm.storage import evaluation_repo as repo
-from desktop_crm.storage.client_repo import ClientFilter
+from desktop_crm.storage import client_rows
+from desktop_crm.storage.client_rows import ClientFilter
 from desktop_crm.storage.database import Database
 
 if TYPE_CHECKING:  # the sales code loads when the evaluation form first asks for it
     # (Today's recent grade changes, read at start, need neither it nor the card code)
+    from sqlalchemy.orm import Session
+
     from desktop_crm.services.sales import SalesService
 
 
@@ -69,11 +68,15 @@ class EvaluationService:
     # -- the scheme ---------------------------------------------------------------
     def scheme(self) -> Scheme:
         """The current scheme; the source's default until the user edits it."""
+        from desktop_crm.storage import evaluation_repo as repo
+
         with self.db.read() as s:
             found = repo.latest_scheme(s)
         return found[1] if found else default_scheme()
 
     def scheme_version(self, version: int) -> Scheme:
+        from desktop_crm.storage import evaluation_repo as repo
+
         with self.db.read() as s:
             scheme = repo.scheme_by_version(s, version)
         if scheme is None:
@@ -83,6 +86,8 @@ class EvaluationService:
     def save_scheme(self, scheme: Scheme) -> Scheme:
         """Store an edited scheme as a new version (past evaluations keep theirs).
         Raises ScoringError for an invalid scheme, writing nothing."""
+        from desktop_crm.storage import evaluation_repo as repo
+
         scheme.check()
         with self.db.session() as s:
             current = repo.latest_scheme(s)
@@ -110,6 +115,8 @@ class EvaluationService:
         attainment (a percent criterion keyed SALES_KEY) and the late payments
         (a count criterion keyed CREDIT_KEY), as of ``evaluated_on`` (default
         today). See domain.evaluation_sources for the definitions."""
+        from desktop_crm.storage import evaluation_repo as repo
+
         with self.db.read() as s:
             found = repo.latest_scheme(s)
             scheme = found[1] if found else default_scheme()
@@ -125,6 +132,8 @@ class EvaluationService:
     @staticmethod
     def _from_orders(s: Session, scheme: Scheme, client_id: int, start: date, end: date,
                      as_of: date) -> dict[str, FromOrders]:
+        from desktop_crm.storage import order_repo
+
         fed = EvaluationService.fed_criteria(scheme)
         out: dict[str, FromOrders] = {}
         if start > end:
@@ -157,6 +166,9 @@ class EvaluationService:
         BY_HAND (the default: ``inputs`` holds it). The evaluation records which,
         with the orders' figures. A criterion the orders cannot give (no target
         in the period) raises ScoringError; nothing is written."""
+        from desktop_crm.storage import client_repo
+        from desktop_crm.storage import evaluation_repo as repo
+
         today = self.clock().date()
         evaluated_on = evaluated_on or today
         start, end = period or default_period(evaluated_on, self.period_days)
@@ -208,10 +220,14 @@ class EvaluationService:
         return values, recorded
 
     def history(self, client_id: int) -> list[Evaluation]:
+        from desktop_crm.storage import evaluation_repo as repo
+
         with self.db.read() as s:
             return repo.history(s, client_id)
 
     def distribution(self) -> dict[str, int]:
+        from desktop_crm.storage import evaluation_repo as repo
+
         with self.db.read() as s:
             return repo.grade_counts(s)
 
@@ -229,10 +245,12 @@ class EvaluationService:
         the newest ``limit`` of them, and how many there are in all (only the
         user's clients with ``mine``)."""
         since = self.clock().date() - timedelta(days=days)
-        with self.db.read() as s:
-            ids, total = repo.grade_changes_since(s, since, limit,
-                                                  self.user if mine else None)
-            return client_repo.rows(s, ids), total
+        # through the tables alone: Today reads this before it is filled,
+        # without the ORM (storage/client_rows.py)
+        with self.db.connect() as c:
+            ids, total = client_rows.grade_changes_since(c, since, limit,
+                                                         self.user if mine else None)
+            return client_rows.rows(c, ids), total
 
     def is_due(self, last_evaluated_on: date | None) -> bool:
         return (last_evaluated_on is None

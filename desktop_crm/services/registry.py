@@ -124,6 +124,11 @@ class Services:
         choices by): read once (the window's start asks for it twice, for the
         tabs' "Mine / Everyone" and for the reminders), as it never changes."""
         if self._uuid is None:
+            # through the table alone (the window's start asks before Today
+            # is filled, with no ORM loaded: Database.connect)
+            with self.db.connect() as c:
+                self._uuid = identity_repo.stored_database_uuid(c)
+        if self._uuid is None:  # missing or damaged (edited by hand): a new one
             with self.db.read() as s:
                 self._uuid = identity_repo.database_uuid(s)
         return self._uuid

@@ -12,14 +12,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Date,
     DateTime,
-    Table,
     and_,
     bindparam,
     delete,
@@ -30,28 +29,34 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeEngine
 
 from desktop_crm.domain.care import Source
+from desktop_crm.domain.complaint import ComplaintStatus
 from desktop_crm.domain.dates import LUNAR, SOLAR, SpecKey
 from desktop_crm.domain.enums import Milestone
 from desktop_crm.storage import dialect
-from desktop_crm.storage.client_repo import personal_contact
-from desktop_crm.storage.models import (
-    CareDoneRow,
-    Client,
-    FamilyMemberRow,
-    ImportantDateRow,
-    InteractionRow,
-    SettingRow,
+from desktop_crm.storage.client_rows import personal_contact
+from desktop_crm.storage.tables import (
+    app_settings,
+    clients,
+    complaints,
+    family_members,
+    important_dates,
 )
 
-# The agenda's path reads through the tables (Core), not the mapped classes:
-# the first ORM statement of a process configures every mapper (about 25 ms of
-# CPU), which a new process's first agenda would pay for three small reads.
-_CLIENTS = cast(Table, Client.__table__)
-_SETTINGS = cast(Table, SettingRow.__table__)
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from desktop_crm.storage.dialect import Reader
+
+# The agenda's path reads through the tables (Core), not the mapped classes,
+# with a session or a connection of the tables alone (``Database.connect``):
+# before Today is filled neither sqlalchemy.orm nor the mapped classes are
+# loaded (about 0.1 s of CPU), and the first ORM statement of a process
+# configures every mapper (about 25 ms more).
+_CLIENTS = clients
+_SETTINGS = app_settings
 _LIVE = _CLIENTS.c.deleted_at.is_(None)
 MILESTONES = tuple(m.value for m in Milestone)  # "IN (...)": equality uses the index
 
@@ -64,16 +69,16 @@ MILESTONES = tuple(m.value for m in Milestone)  # "IN (...)": equality uses the 
 
 Row = Sequence[Any]
 
-def _fetch(session: Session, sql: str, params: dict[str, Any] | None = None,
+def _fetch(session: Reader, sql: str, params: dict[str, Any] | None = None,
            binds: Sequence[BindParameter[Any]] = (),
            types: dict[str, type[TypeEngine[Any]]] | None = None) -> list[Row]:
     """The rows of ``sql``; ``types`` names the result columns that are dates
     or times (by their label)."""
     stmt = text(sql).bindparams(*binds).columns(**(types or {}))
-    return list(session.connection().execute(stmt, params or {}).all())
+    return list(dialect.connection(session).execute(stmt, params or {}).all())
 
 
-def _driver_rows(session: Session, sql: str, params: dict[str, Any],
+def _driver_rows(session: Reader, sql: str, params: dict[str, Any],
                  binds: Sequence[BindParameter[Any]] = ()) -> list[Row]:
     """The rows of ``sql`` as the driver returns them, without SQLAlchemy's
     result processing (a Row and a type conversion per value): for the
@@ -81,7 +86,7 @@ def _driver_rows(session: Session, sql: str, params: dict[str, Any],
     SQLAlchemy's types as in ``_fetch``. Dates come back as the driver
     gives them (ISO text on SQLite, date on PostgreSQL): the functions that
     use this return them as keys of ``Days``."""
-    result = session.connection().execute(text(sql).bindparams(*binds), params)
+    result = dialect.connection(session).execute(text(sql).bindparams(*binds), params)
     try:
         return list(result.cursor.fetchall())
     finally:
@@ -98,7 +103,7 @@ class Days(dict[Any, date]):
         return day
 
 
-def _day_of(session: Session, column: str) -> str:
+def _day_of(session: Reader, column: str) -> str:
     """The calendar day of a date-time column, as a day ``Days`` reads:
     the ISO text's first ten characters on SQLite, a date on PostgreSQL."""
     return f"substr({column}, 1, 10)" if dialect.is_sqlite(session) else f"CAST({column} AS date)"
@@ -112,7 +117,7 @@ def _day_of(session: Session, column: str) -> str:
 CACHED_PAGE_COST = 1.1
 
 
-def plan_for_cached_rows(session: Session) -> None:
+def plan_for_cached_rows(session: Reader) -> None:
     """On PostgreSQL, for the rest of this read's transaction only: cost
     random page reads as memory reads (``random_page_cost``), so that the
     agenda's joins look their clients up by id, and start no parallel
@@ -126,12 +131,12 @@ def plan_for_cached_rows(session: Session) -> None:
             "set_config('max_parallel_workers_per_gather', '0', true)"))
 
 
-def _live(session: Session, alias: str) -> str:
+def _live(session: Reader, alias: str) -> str:
     # keeps SQLite from driving the joins through the (unselective) deleted_at index
     return f"{dialect.unindexed(session, alias + '.deleted_at')} IS NULL"
 
 
-def _of(session: Session, alias: str, owner: str | None, params: dict[str, Any]) -> str:
+def _of(session: Reader, alias: str, owner: str | None, params: dict[str, Any]) -> str:
     """The live-client condition, and with ``owner`` ("Mine") only that owner's
     clients (bound into ``params``). The owner condition filters the rows the
     keys and ranges found; it is kept from driving the plan, so a "Mine"
@@ -179,7 +184,7 @@ def _day_chunks(days: Sequence[tuple[SpecKey, date, int]]
         start = cut
 
 
-def _days_cte(session: Session, days: Sequence[tuple[SpecKey, date, int]], first: int,
+def _days_cte(session: Reader, days: Sequence[tuple[SpecKey, date, int]], first: int,
               due_on: date | None) -> str:
     """The CTE ``k``: one row per key and day it falls on in the window
     (cal, m, d, leap, day, and n: its index in ``window_days``, ``first`` for
@@ -202,7 +207,7 @@ def _days_cte(session: Session, days: Sequence[tuple[SpecKey, date, int]], first
     return f"WITH k({columns}) AS (VALUES {', '.join(rows)})"
 
 
-def _each_chunk(session: Session, days: Sequence[tuple[SpecKey, date, int]],
+def _each_chunk(session: Reader, days: Sequence[tuple[SpecKey, date, int]],
                 due_on: date | None, sql: Callable[[dict[str, Any]], str]) -> list[Row]:
     """The rows of ``sql`` (given the parameters to add its own to, it
     returns the statement after the CTE, ordered by ``k.day`` and id) over
@@ -241,7 +246,7 @@ def _undone(source: str, ref: str, params: dict[str, Any]) -> str:
             f"AND d.ref_id = {ref} AND d.occurs_on = k.day)")
 
 
-def _undone_in_window(session: Session, source: str, ref: str, params: dict[str, Any]) -> str:
+def _undone_in_window(session: Reader, source: str, ref: str, params: dict[str, Any]) -> str:
     """As ``_undone``. On PostgreSQL against the done marks of ``source`` on
     the CTE's days, read once and hashed, not an index probe per row: the
     probes were most of the yearly dates' read (8,000 rows: 28 of 35 ms).
@@ -254,7 +259,7 @@ def _undone_in_window(session: Session, source: str, ref: str, params: dict[str,
             "AND d.occurs_on <= (SELECT max(day) FROM k))")
 
 
-def _undone_sources(session: Session, sources: str) -> str:
+def _undone_sources(session: Reader, sources: str) -> str:
     """As ``_undone_in_window`` for rows of ``agenda_dates`` of several
     sources (``sources``: their bound names, as SQL), each done as its own:
     done marks left out in the query instead of read and matched per item."""
@@ -270,7 +275,7 @@ def _undone_sources(session: Session, sources: str) -> str:
 WindowDays = Sequence[tuple[SpecKey, date, int]]
 
 
-def _listed(session: Session, owner: str | None, params: dict[str, Any]) -> str:
+def _listed(session: Reader, owner: str | None, params: dict[str, Any]) -> str:
     """``agenda_dates``' own copy of the live-client condition (``_of``): the
     row's client is live, and with ``owner`` that owner's."""
     condition = f"a.live = {dialect.true(session)}"
@@ -280,7 +285,7 @@ def _listed(session: Session, owner: str | None, params: dict[str, Any]) -> str:
     return f"{condition} AND a.owner = :owner"
 
 
-def _stored_dates(session: Session, days: WindowDays, stored: str, source: str,
+def _stored_dates(session: Reader, days: WindowDays, stored: str, source: str,
                   owner: str | None, due_on: date | None, leads: Mapping[str, int]
                   ) -> list[Row]:
     """The rows of ``agenda_dates`` of ``stored`` (the table's source) on the
@@ -306,7 +311,7 @@ def _stored_dates(session: Session, days: WindowDays, stored: str, source: str,
     return _each_chunk(session, days, due_on, sql)
 
 
-def dates_with_keys(session: Session, days: WindowDays, source: str,
+def dates_with_keys(session: Reader, days: WindowDays, source: str,
                     owner: str | None = None, due_on: date | None = None,
                     leads: Mapping[str, int] | None = None) -> list[Row]:
     """Live clients' important dates (birthdays, anniversaries, custom) falling
@@ -323,7 +328,7 @@ def dates_with_keys(session: Session, days: WindowDays, source: str,
                          leads or {})
 
 
-def family_birthdays_with_keys(session: Session, days: WindowDays, source: str,
+def family_birthdays_with_keys(session: Reader, days: WindowDays, source: str,
                                owner: str | None = None, due_on: date | None = None,
                                lead: int = 0) -> list[Row]:
     """Family members' birthdays on the window's days, same columns and order
@@ -333,7 +338,7 @@ def family_birthdays_with_keys(session: Session, days: WindowDays, source: str,
                          {"family": lead})
 
 
-def contact_birthdays_with_keys(session: Session, days: WindowDays, source: str,
+def contact_birthdays_with_keys(session: Reader, days: WindowDays, source: str,
                                 owner: str | None = None, due_on: date | None = None,
                                 lead: int = 0) -> list[Row]:
     """Organisations' contact people's birthdays on the window's days, same
@@ -344,7 +349,7 @@ def contact_birthdays_with_keys(session: Session, days: WindowDays, source: str,
                          {"contact": lead})
 
 
-def anniversaries_with_keys(session: Session, days: WindowDays,
+def anniversaries_with_keys(session: Reader, days: WindowDays,
                             leads: Mapping[str, int], owner: str | None = None,
                             due_on: date | None = None) -> list[Row]:
     """Live clients' founding and relationship days (``leads``: the sources
@@ -379,7 +384,7 @@ def anniversaries_with_keys(session: Session, days: WindowDays,
     return _each_chunk(session, days, due_on, sql)
 
 
-def open_follow_ups(session: Session, until: date, owner: str | None = None) -> list[Row]:
+def open_follow_ups(session: Reader, until: date, owner: str | None = None) -> list[Row]:
     """Follow-ups not done and due on or before ``until``, of live clients
     (of ``owner``'s when given), in day order, then interaction: (interaction
     id, client id, client, due (a key of ``Days``), next step or else the
@@ -397,7 +402,7 @@ def open_follow_ups(session: Session, until: date, owner: str | None = None) -> 
         ORDER BY follow_up_on, ref_id""", params, [bindparam("until", type_=Date)])
 
 
-def milestones_between(session: Session, start: datetime, end: datetime,
+def milestones_between(session: Reader, start: datetime, end: datetime,
                        owner: str | None = None, due_days: int = 0) -> list[Row]:
     """Deliveries and deals logged in ``start`` <= time < ``end`` whose
     thank-you, due ``due_days`` after the day logged, is not marked done
@@ -454,7 +459,7 @@ def _time_binds(params: dict[str, Any]) -> list[BindParameter[Any]]:
     return [bindparam(k, type_=DateTime) for k, v in params.items() if isinstance(v, datetime)]
 
 
-def _owned(session: Session, owner: str | None, params: dict[str, Any]) -> str:
+def _owned(session: Reader, owner: str | None, params: dict[str, Any]) -> str:
     """" AND owner = :owner" for the not-contacted queries, which read the
     clients table alone through ix_clients_contact ("" without an owner)."""
     if owner is None:
@@ -463,7 +468,7 @@ def _owned(session: Session, owner: str | None, params: dict[str, Any]) -> str:
     return f" AND {dialect.unindexed(session, 'owner')} = :owner"
 
 
-def not_contacted(session: Session, limits: dict[str, int], first: date, last: date,
+def not_contacted(session: Reader, limits: dict[str, int], first: date, last: date,
                   owner: str | None = None) -> list[Row]:
     """Live clients who become "not contacted" (their grade's limit in days,
     "" = unrated, after the last contact or the card's creation) between
@@ -480,7 +485,7 @@ def not_contacted(session: Session, limits: dict[str, int], first: date, last: d
     return _driver_rows(session, " UNION ALL ".join(selects), params, _time_binds(params))
 
 
-def count_not_contacted_before(session: Session, limits: dict[str, int], first: date,
+def count_not_contacted_before(session: Reader, limits: dict[str, int], first: date,
                                owner: str | None = None) -> int:
     """How many live clients became "not contacted" before ``first``."""
     counts: list[str] = []
@@ -507,35 +512,33 @@ def _grade_filter(grades: Sequence[str], owner: str | None = None) -> ColumnElem
     return and_(live, or_(*parts))
 
 
-def count_graded(session: Session, grades: Sequence[str], owner: str | None = None) -> int:
+def count_graded(session: Reader, grades: Sequence[str], owner: str | None = None) -> int:
     """Live clients with one of ``grades`` ("" = unrated; none given = all),
     of ``owner`` when given."""
     return int(session.scalar(select(func.count(_CLIENTS.c.id))
                               .where(_grade_filter(grades, owner))) or 0)
 
 
-def graded_ids(session: Session, grades: Sequence[str], owner: str | None = None) -> list[int]:
+def graded_ids(session: Reader, grades: Sequence[str], owner: str | None = None) -> list[int]:
     stmt = (select(_CLIENTS.c.id).where(_grade_filter(grades, owner))
             .order_by(_CLIENTS.c.sort_key))
     return list(session.scalars(stmt))
 
 
-def longest_own_reminder(session: Session) -> int:
+def longest_own_reminder(session: Reader) -> int:
     """The longest reminder lead time set on any single date (0 when none is)."""
-    # the tables' own columns: Today reads this first (models.Base: a mapped
-    # class's statement would configure every mapper before Today is filled)
-    dates, family_members = ImportantDateRow.__table__.c, FamilyMemberRow.__table__.c
-    own, family = session.execute(select(
+    dates, family = important_dates.c, family_members.c
+    own, theirs = session.execute(select(
         select(func.max(dates.remind_days)).scalar_subquery(),
-        select(func.max(family_members.birth_remind_days)).scalar_subquery())).one()
-    return max(own or 0, family or 0)
+        select(func.max(family.birth_remind_days)).scalar_subquery())).one()
+    return max(own or 0, theirs or 0)
 
 
 # every source a done mark can have (the constants of domain.care.Source)
 _SOURCES = tuple(v for k, v in vars(Source).items() if k.isupper() and isinstance(v, str))
 
 
-def done_keys(session: Session, start: date, end: date, skip: Sequence[str] = ()
+def done_keys(session: Reader, start: date, end: date, skip: Sequence[str] = ()
               ) -> set[tuple[str, int, date]]:
     """(source, ref, day) of the items marked done on ``start`` .. ``end``,
     except those of the sources in ``skip`` (which their own queries leave out)."""
@@ -560,6 +563,8 @@ def done_keys(session: Session, start: date, end: date, skip: Sequence[str] = ()
 
 def add_done(session: Session, source: str, ref: int, occurs_on: date, client_id: int | None,
              now: datetime, interaction_id: int | None) -> int:
+    from desktop_crm.storage.models import CareDoneRow
+
     row = CareDoneRow(source=source, ref_id=ref, occurs_on=occurs_on, client_id=client_id,
                       done_at=now, interaction_id=interaction_id)
     session.add(row)
@@ -568,18 +573,24 @@ def add_done(session: Session, source: str, ref: int, occurs_on: date, client_id
 
 
 def is_done(session: Session, source: str, ref: int, occurs_on: date) -> bool:
+    from desktop_crm.storage.models import CareDoneRow
+
     stmt = select(CareDoneRow.id).where(CareDoneRow.source == source, CareDoneRow.ref_id == ref,
                                         CareDoneRow.occurs_on == occurs_on)
     return session.scalar(stmt) is not None
 
 
 def remove_done(session: Session, done_id: int) -> None:
+    from desktop_crm.storage.models import CareDoneRow
+
     row = session.get(CareDoneRow, done_id)
     if row is not None:
         session.delete(row)
 
 
 def set_follow_up_done(session: Session, interaction_id: int, done: bool) -> bool:
+    from desktop_crm.storage.models import InteractionRow
+
     result = session.execute(update(InteractionRow).where(InteractionRow.id == interaction_id)
                              .values(follow_up_done=done))
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -587,6 +598,8 @@ def set_follow_up_done(session: Session, interaction_id: int, done: bool) -> boo
 
 def follow_up_done(session: Session, interaction_id: int) -> bool | None:
     """Whether the interaction's follow-up is done; None when it does not exist."""
+    from desktop_crm.storage.models import InteractionRow
+
     row = session.get(InteractionRow, interaction_id)
     return None if row is None else row.follow_up_done
 
@@ -606,6 +619,8 @@ def log_for_many(session: Session, client_ids: Sequence[int], when: datetime, ch
     """Log the same mass greeting for every client (a festival's greeting list)
     in one statement per chunk; returns the new interaction ids. It is on each
     timeline but is not contact: their last contact stays as it was."""
+    from desktop_crm.storage.models import InteractionRow
+
     new_ids: list[int] = []
     for chunk in _chunks(client_ids):
         rows = [{"client_id": cid, "occurred_at": when, "channel": channel, "summary": summary,
@@ -617,6 +632,8 @@ def log_for_many(session: Session, client_ids: Sequence[int], when: datetime, ch
 
 def delete_many(session: Session, interaction_ids: Sequence[int]) -> None:
     """Delete interactions and recompute the last contact of their clients."""
+    from desktop_crm.storage.models import Client, InteractionRow
+
     for chunk in _chunks(interaction_ids):
         clients = select(InteractionRow.client_id).where(InteractionRow.id.in_(chunk))
         client_ids = list(session.scalars(clients.distinct()))
@@ -628,9 +645,25 @@ def delete_many(session: Session, interaction_ids: Sequence[int]) -> None:
                         .values(last_contact_at=latest, version=Client.version + 1))
 
 
+# -- complaints to follow up ---------------------------------------------------
+
+def resolved_waiting(session: Reader, resolved_before: datetime, owner: str | None = None
+                     ) -> list[tuple[Any, ...]]:
+    """Resolved complaints not followed up yet, of live clients (of ``owner``
+    when given): (id, client id, client, number, resolved at)."""
+    t, c = complaints.c, _CLIENTS.c
+    stmt = (select(t.id, t.client_id, c.name, t.number, t.resolved_at)
+            .join_from(complaints, _CLIENTS, c.id == t.client_id)
+            .where(t.status == ComplaintStatus.RESOLVED.value,
+                   t.resolved_at < resolved_before, c.deleted_at.is_(None)))
+    if owner is not None:
+        stmt = stmt.where(c.owner == owner)
+    return [tuple(r) for r in session.execute(stmt)]
+
+
 # -- settings -----------------------------------------------------------------
 
-def get_setting(session: Session, key: str) -> Any:
+def get_setting(session: Reader, key: str) -> Any:
     return get_settings(session, (key,)).get(key)
 
 
@@ -642,7 +675,7 @@ def _decoded(value: str) -> Any:
         return None
 
 
-def get_settings(session: Session, keys: Sequence[str]) -> dict[str, Any]:
+def get_settings(session: Reader, keys: Sequence[str]) -> dict[str, Any]:
     """``get_setting`` of each of ``keys`` in one query: key -> value, for
     the keys stored with a value that reads."""
     t = _SETTINGS.c
@@ -652,6 +685,8 @@ def get_settings(session: Session, keys: Sequence[str]) -> dict[str, Any]:
 
 
 def set_setting(session: Session, key: str, value: Any) -> None:
+    from desktop_crm.storage.models import SettingRow
+
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     row = session.get(SettingRow, key)
     if row is None:

@@ -17,15 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, bindparam
-from sqlalchemy.orm import Session
 
 from desktop_crm.domain.churn import months_before
 from desktop_crm.storage import dialect
 from desktop_crm.storage.care_repo import Row, _driver_rows, _fetch, _of
-from desktop_crm.storage.models import GRADE_CHANGED
+from desktop_crm.storage.tables import GRADE_CHANGED
+
+if TYPE_CHECKING:
+    from desktop_crm.storage.dialect import Reader
 
 # The drop compares amounts; other currencies are not summed in (the
 # migration that fills client_month_sales names the same one).
@@ -33,7 +35,7 @@ DROP_CURRENCY = "CNY"
 
 
 def _not_done(source: str, ref: str, day: str, seek_day: bool = True,
-              session: Session | None = None) -> str:
+              session: Reader | None = None) -> str:
     """The condition "not dismissed": no care_done row of ``source`` for the
     client ``ref`` on ``day`` (SQL expressions), found through the unique
     index on (source, ref_id, occurs_on). Dismissed warnings are most of the
@@ -50,7 +52,7 @@ def _not_done(source: str, ref: str, day: str, seek_day: bool = True,
             f"AND d.ref_id = {ref} AND {occurs_on} = {day})")
 
 
-def sales_drops(session: Session, before: date, last: date, until: date, minimum_cents: int,
+def sales_drops(session: Reader, before: date, last: date, until: date, minimum_cents: int,
                 percent: int, owner: str | None = None) -> list[Row]:
     """Live clients whose won CNY sales in ``last`` <= day < ``until`` are at
     least ``percent`` below those in ``before`` <= day < ``last``, where the
@@ -78,7 +80,7 @@ def sales_drops(session: Session, before: date, last: date, until: date, minimum
                   params, [bindparam("before", type_=Date)])
 
 
-def _plus_days(session: Session, column: str, days: int) -> str:
+def _plus_days(session: Reader, column: str, days: int) -> str:
     """The SQL date ``days`` after the date ``column`` (ISO text on SQLite, as
     SQLAlchemy stores dates there; a date on PostgreSQL)."""
     if dialect.is_sqlite(session):
@@ -86,7 +88,7 @@ def _plus_days(session: Session, column: str, days: int) -> str:
     return f"({column} + {int(days)})"
 
 
-def no_order_since(session: Session, limits: Mapping[str, int], first: date, last: date,
+def no_order_since(session: Reader, limits: Mapping[str, int], first: date, last: date,
                    owner: str | None = None) -> list[Row]:
     """Live clients whose last won order plus their grade's limit in days
     (``limits``: "" = unrated; 0 or missing = no warning) falls in ``first``
@@ -131,7 +133,7 @@ def no_order_since(session: Session, limits: Mapping[str, int], first: date, las
                         params, binds)
 
 
-def grades_fallen(session: Session, first: date, last: date, owner: str | None = None
+def grades_fallen(session: Reader, first: date, last: date, owner: str | None = None
                   ) -> list[Row]:
     """Live clients whose latest evaluation, made in ``first`` .. ``last``, gave
     a lower grade than the one before ("A" is highest), the warning not

@@ -7,15 +7,13 @@ ever holds ids.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    any_,
     bindparam,
     delete,
     func,
@@ -26,36 +24,40 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.types import ARRAY, BigInteger, Boolean
+from sqlalchemy.types import BigInteger, Boolean
 
 from desktop_crm.domain.client import (
     ChangeEntry,
     ClientCard,
-    ClientRow,
     Interaction,
 )
 from desktop_crm.domain.conflicts import EditConflictError
 from desktop_crm.domain.enums import (
     CLASSIFICATIONS,
     Channel,
-    ClientKind,
-    Loyalty,
     Milestone,
 )
 from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.search_rank import ELSEWHERE
 from desktop_crm.i18n import _
 from desktop_crm.storage import card_rows, search_index
+from desktop_crm.storage.client_rows import (  # their old home
+    ClientFilter as ClientFilter,
+)
+from desktop_crm.storage.client_rows import (
+    personal_contact as personal_contact,
+)
+from desktop_crm.storage.client_rows import (
+    rows as rows,
+)
 from desktop_crm.storage.models import (
     ChangeLogRow,
     Client,
     ClientPhone,
     ClientTag,
-    ContactPersonRow,
     FamilyMemberRow,
     ImportantDateRow,
     InteractionRow,
@@ -80,29 +82,6 @@ SORT_COLUMNS: dict[str, ColumnElement[object] | object] = {
 _CHUNK = 10_000
 
 
-@dataclass
-class ClientFilter:
-    """What the list shows: search text plus filters, and the sort order."""
-
-    text: str = ""
-    kind: str | None = None
-    classification: tuple[str, str] | None = None  # (field, value), e.g. ("loyalty", "core")
-    tag: str | None = None
-    owner: str | None = None  # exactly this owner ("Mine": the user's name)
-    grade: str | None = None  # "A", "B", "C" or "unrated"
-    evaluated_before: date | None = None  # due: never evaluated, or last before this date
-    grade_changed_since: date | None = None  # latest evaluation on/after this changed grade
-    # not contacted: with (grade, days) limits ("" = unrated), the clients whose
-    # last contact (or creation) plus their limit falls before this date
-    contact_limits: tuple[tuple[str, int], ...] = ()
-    contact_due_before: date | None = None
-    trash: bool = False
-    # "relevance": with search text, best match first (domain.search_rank),
-    # else by name; any other value is a key of SORT_COLUMNS
-    sort: str = "relevance"
-    descending: bool = False
-
-
 class _LiveHit(ColumnElement[bool]):
     """``clients.deleted_at IS NULL`` for the hits of a search. SQLite would
     look each hit up in the ``deleted_at`` index and then in the table; as
@@ -125,14 +104,6 @@ def _sqlite_live_hit(element: _LiveHit, compiler: SQLCompiler, **kw: Any) -> str
     return f"+{compiler.process(Client.__table__.c.deleted_at, **kw)} IS NULL"
 
 
-# SQLite reads a table by rowid even where an index holds every column the
-# query needs; ``INDEXED BY`` (a FROM hint) makes it read the narrow index.
-# SQLAlchemy's SQLite compiler renders no FROM hints: it renders them as given.
-def _sqlite_from_hint(self: SQLiteCompiler, table: Any, text: str | None) -> str | None:
-    return text
-
-
-SQLiteCompiler.get_from_hint_text = _sqlite_from_hint  # type: ignore[method-assign,assignment]
 _RANK_HINT = "INDEXED BY ix_clients_rank"
 
 
@@ -455,67 +426,6 @@ def count(session: Session, flt: ClientFilter, most: int | None = None) -> int:
     return int(session.scalar(select(func.count()).select_from(found.subquery())) or 0)
 
 
-_KINDS = {kind.value: kind for kind in ClientKind}
-_LOYALTIES = {loyalty.value: loyalty for loyalty in Loyalty}
-
-
-def _rows_of(ids: Any) -> Any:
-    """The list rows of the clients ``ids`` selects, with their tags (a client
-    with two tags comes twice) and whether they have contact people."""
-    # the tables' own columns (models.py: no mapper configured before Today,
-    # whose recent grade changes read these rows)
-    c, person, client_tag, tag = (Client.__table__.c, ContactPersonRow.__table__.c,
-                                  ClientTag.__table__.c, Tag.__table__.c)
-    people = select(person.id).where(person.client_id == c.id).exists()
-    return (select(c.id, c.name, c.kind, c.company, c.primary_phone, c.owner, c.loyalty,
-                   c.last_contact_at, c.grade, c.previous_grade, c.last_evaluated_on, people,
-                   tag.name)
-            .select_from(Client.__table__)
-            .outerjoin(ClientTag.__table__, client_tag.client_id == c.id)
-            .outerjoin(Tag.__table__, tag.id == client_tag.tag_id)
-            .where(ids))
-
-
-# built once (a page's rows are read on every keystroke); the ids as one
-# value: a JSON array on SQLite (``search_index.json_ids``: an expanding IN
-# list of 64 parameters is rendered again on every call, which cost
-# SQLAlchemy more than the statement), an array on PostgreSQL (64 parameters
-# cost its driver and SQLAlchemy more than the statement)
-_ROWS = {"sqlite": _rows_of(Client.__table__.c.id.in_(search_index.json_ids("ids"))),
-         "postgresql": _rows_of(Client.__table__.c.id
-                                == any_(bindparam("ids", type_=ARRAY(BigInteger))))}
-
-
-def rows(session: Session, ids: list[int]) -> list[ClientRow]:
-    """List rows for ``ids``, in the order given (missing ids are skipped)."""
-    found: dict[int, ClientRow] = {}
-    conn = session.connection()
-    postgres = conn.dialect.name == "postgresql"
-    stmt = _ROWS[conn.dialect.name]
-    for start in range(0, len(ids), _CHUNK):
-        # tags joined here rather than by group_concat (SQLite) or string_agg
-        # (PostgreSQL), sorted by code point: the same text on both engines,
-        # whatever the server's collation
-        tags: dict[int, list[str]] = {}
-        read: dict[int, Any] = {}
-        chunk = ids[start:start + _CHUNK]
-        for row in conn.execute(stmt, {"ids": chunk if postgres
-                                       else search_index.json_list(chunk)}).all():
-            if row[12] is not None:
-                tags.setdefault(row[0], []).append(row[12])
-            read[row[0]] = row
-        # plain tuples and enum members by value: a page's rows are built on
-        # every keystroke
-        found.update((cid, ClientRow(
-            cid, name, _KINDS[kind], company, phone, owner,
-            _LOYALTIES[loyalty] if loyalty else None,
-            ", ".join(sorted(tags[cid])) if cid in tags else "",
-            last_contact, grade, previous, evaluated, bool(people),
-        )) for cid, name, kind, company, phone, owner, loyalty, last_contact, grade, previous,
-            evaluated, people, _tag in read.values())
-    return [found[i] for i in ids if i in found]
-
-
 def distinct_owners(session: Session) -> list[str]:
     stmt = select(Client.owner).where(Client.owner != "", Client.deleted_at.is_(None))
     return sorted(set(session.scalars(stmt.distinct())))
@@ -697,11 +607,6 @@ def add_interaction(session: Session, item: Interaction, now: datetime) -> int:
     session.flush()
     refresh_last_contact(session, item.client_id)
     return row.id
-
-
-def personal_contact() -> ColumnElement[bool]:
-    """The interactions that count as contact: all but mass greetings."""
-    return InteractionRow.mass.is_(False)
 
 
 def refresh_last_contact(session: Session, client_id: int) -> None:

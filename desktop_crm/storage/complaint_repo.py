@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.complaint import (
@@ -24,6 +24,9 @@ from desktop_crm.domain.complaint import (
     number_text,
 )
 from desktop_crm.storage import dialect
+from desktop_crm.storage.care_repo import (  # its old home
+    resolved_waiting as resolved_waiting,
+)
 from desktop_crm.storage.models import (
     Client,
     ComplaintCounterRow,
@@ -207,23 +210,6 @@ def list_complaints(session: Session, flt: ComplaintFilter) -> list[Complaint]:
 def departments(session: Session) -> list[str]:
     stmt = select(ComplaintRow.department).where(ComplaintRow.department != "").distinct()
     return sorted(session.scalars(stmt))  # by code point, whatever the server's collation
-
-
-def resolved_waiting(session: Session, resolved_before: datetime, owner: str | None = None
-                     ) -> list[tuple[Any, ...]]:
-    """Resolved complaints not followed up yet, of live clients (of ``owner``
-    when given): (id, client id, client, number, resolved at)."""
-    # through the tables (Core): the agenda's first call in a process pays no
-    # mapper configuration for this read (see care_repo._CLIENTS)
-    t, c = cast(Table, ComplaintRow.__table__).c, cast(Table, Client.__table__).c
-    stmt = (select(t.id, t.client_id, c.name, t.number, t.resolved_at)
-            .join_from(cast(Table, ComplaintRow.__table__), cast(Table, Client.__table__),
-                       c.id == t.client_id)
-            .where(t.status == ComplaintStatus.RESOLVED.value,
-                   t.resolved_at < resolved_before, c.deleted_at.is_(None)))
-    if owner is not None:
-        stmt = stmt.where(c.owner == owner)
-    return [tuple(r) for r in session.execute(stmt)]
 
 
 def status_of(session: Session, complaint_id: int) -> ComplaintStatus | None:

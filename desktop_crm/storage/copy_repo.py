@@ -44,9 +44,9 @@ from desktop_crm.storage.models import (
 
 BATCH = 2000  # rows read and written at a time: a few MB at most
 # photos are up to a few hundred KB each: fewer at a time keep that true
-BATCHES = {ClientPhotoRow.__tablename__: 20}
+BATCHES = {ClientPhotoRow.__table__.name: 20}
 Progress = Callable[[int], None]  # rows copied so far
-CLIENTS = Client.__tablename__
+CLIENTS = Client.__table__.name
 
 
 def tables() -> list[Table]:

@@ -9,22 +9,35 @@ SQLite, so comparisons stay text comparisons there and use the same indexes).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, text
+
+if TYPE_CHECKING:  # (sqlalchemy.orm is not loaded before Today is filled)
+    from sqlalchemy.orm import Session
+
+    # What a read goes through: a session, or a connection of the tables
+    # alone (``Database.connect``: no ORM loaded, as before Today is filled)
+    Reader: TypeAlias = Session | Connection
 
 
-def name(session: Session) -> str:
+def connection(session: Reader) -> Connection:
+    """The connection ``session`` reads through (itself for a connection)."""
+    return session if isinstance(session, Connection) else session.connection()
+
+
+def name(session: Reader) -> str:
     """The session's engine: "sqlite" or "postgresql"."""
+    if isinstance(session, Connection):
+        return session.dialect.name
     return session.get_bind().dialect.name
 
 
-def is_sqlite(session: Session) -> bool:
+def is_sqlite(session: Reader) -> bool:
     return name(session) == "sqlite"
 
 
-def unindexed(session: Session, column: str) -> str:
+def unindexed(session: Reader, column: str) -> str:
     """``column`` in a condition that should not drive the plan. SQLite's
     planner picks an index for any indexed column in WHERE, and a unary plus
     stops that (the deleted_at index is unselective: almost every client is
@@ -41,18 +54,18 @@ def insert_or_ignore(table: str, columns: Iterable[str]) -> str:
             f"VALUES ({', '.join(':' + n for n in names)}) ON CONFLICT DO NOTHING")
 
 
-def false(session: Session) -> str:
+def false(session: Reader) -> str:
     """The literal false, as the partial indexes' conditions spell it
     (models.py): SQLite stores booleans as 0 and 1."""
     return "0" if is_sqlite(session) else "false"
 
 
-def true(session: Session) -> str:
+def true(session: Reader) -> str:
     """The literal true (1 on SQLite), as ``false``."""
     return "1" if is_sqlite(session) else "true"
 
 
-def ids_written(session: Session, tables: Iterable[str]) -> None:
+def ids_written(session: Reader, tables: Iterable[str]) -> None:
     """After rows were inserted with explicit ids: on PostgreSQL, move each
     table's id sequence past its largest id, or the next row inserted
     without one would take an id in use. (SQLite gives max(id) + 1 anyway.)"""

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, text, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.evaluation import Evaluation
 from desktop_crm.domain.evaluation_sources import SOURCES_KEY
 from desktop_crm.domain.scoring import Scheme
-from desktop_crm.storage import client_repo  # noqa: F401  (renders SQLite's FROM hints)
+from desktop_crm.storage.client_rows import (  # its old home
+    grade_changes_since as grade_changes_since,
+)
 from desktop_crm.storage.models import (
-    GRADE_CHANGED,
     Client,
     EvaluationRow,
     ScoringSchemeRow,
@@ -111,35 +112,3 @@ def grade_counts(session: Session) -> dict[str, int]:
 
 def count(session: Session) -> int:
     return int(session.scalar(select(func.count(EvaluationRow.id))) or 0)
-
-
-def grade_changes_since(session: Session, since: date, limit: int, owner: str | None = None
-                        ) -> tuple[list[int], int]:
-    """Live clients whose latest evaluation, on or after ``since``, changed
-    their grade (of ``owner`` when given): the ids of the newest ``limit``
-    (by evaluation day, then id) and how many there are. Both read the
-    partial index ix_clients_grade_changed alone (its condition stated as it
-    is; ``INDEXED BY`` on SQLite, whose planner would otherwise walk every
-    live client through ix_clients_deleted_at)."""
-    # the table's own columns (models.py: no mapper configured before Today)
-    clients = Client.__table__
-    c = clients.c
-    changed = and_(text(_qualified(GRADE_CHANGED)), c.last_evaluated_on >= since)
-    if owner is not None:
-        changed = and_(changed, c.owner == owner)
-    conn = session.connection()
-    ids = list(conn.execute(select(c.id).where(changed)
-                            .with_hint(clients, _CHANGED_HINT, "sqlite")
-                            .order_by(c.last_evaluated_on.desc(), c.id)
-                            .limit(limit)).scalars())
-    total = conn.execute(select(func.count(c.id)).where(changed)
-                         .with_hint(clients, _CHANGED_HINT, "sqlite")).scalar()
-    return ids, int(total or 0)
-
-
-# rendered as given on SQLite (storage/client_repo.py makes its compiler render FROM hints)
-_CHANGED_HINT = "INDEXED BY ix_clients_grade_changed"
-
-
-def _qualified(condition: str) -> str:
-    return " AND ".join(f"clients.{term}" for term in condition.split(" AND "))

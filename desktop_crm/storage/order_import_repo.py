@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from desktop_crm.domain.identity import new_uuid
@@ -101,7 +101,7 @@ def insert_orders(session: Session, orders: list[Order], batch_id: int,
     """Insert the orders of one import (Core bulk insert); their ids in order."""
     if not orders:
         return []
-    table = cast(Table, OrderRow.__table__)
+    table = OrderRow.__table__
     rows = [{**order_values(o), "uuid": o.uuid or new_uuid(), "import_batch_id": batch_id,
              "created_at": now, "updated_at": now} for o in orders]
     result = session.connection().execute(

@@ -59,6 +59,12 @@ from desktop_crm.domain import search, search_rank
 from desktop_crm.domain.contact import index_text_of
 from desktop_crm.domain.enums import ClientKind
 from desktop_crm.storage import row_writer
+from desktop_crm.storage.client_rows import (  # their old home
+    json_ids as json_ids,
+)
+from desktop_crm.storage.client_rows import (
+    json_list as json_list,
+)
 from desktop_crm.storage.contact_rows import to_person
 from desktop_crm.storage.models import (
     FTS_TABLE,
@@ -591,21 +597,6 @@ _PG_FOUND_AMONG = text(f"SELECT id FROM {FTS_TABLE} WHERE id = ANY(CAST(:ids AS 
                        "AND body @@ CAST(:q AS tsquery)")
 _SQLITE_ENTRIES = text(f"SELECT rowid, body FROM {FTS_TABLE} "
                        "WHERE rowid IN (SELECT value FROM json_each(:ids))")
-
-
-def json_ids(name: str) -> Select[Any]:
-    """SQLite: the ids of the parameter ``name`` (a JSON array of integers,
-    ``json_list``), for ``x IN (...)``. A page's ids as one value: an
-    expanding IN list is rendered anew on each call (64 parameters cost
-    SQLAlchemy more than a page's statement), a JSON array is bound as it
-    is and the statement compiled once."""
-    each = func.json_each(bindparam(name, type_=String())).table_valued("value")
-    return select(each.c.value)
-
-
-def json_list(ids: Iterable[int]) -> str:
-    """``ids`` as the JSON array ``json_ids`` reads."""
-    return "[" + ",".join(str(int(i)) for i in ids) + "]"
 
 
 def found_among(session: Session, typed: str, ids: Sequence[int]) -> set[int]:

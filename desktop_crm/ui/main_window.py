@@ -67,6 +67,11 @@ EXPOSE_POLLS = 60
 # that Today paints first (at 100,000 clients they go through tens of
 # thousands of items)
 REMINDERS_AFTER_MS = 1000
+# Today and its tray are read through the tables alone, before the ORM and
+# the mapped classes are loaded; they load this long after Today was filled
+# (Database.prepare_sessions), while the user reads it, rather than with the
+# first card opened
+SESSIONS_AFTER_MS = 1500
 TAB_KEY = "window/tab"  # the tab the window was closed on: it opens on it next time
 EXPORT_DAYS = 365  # the .ics file covers the coming year
 # The tabs, in their order: attribute, title, the list | details splitter's
@@ -300,10 +305,15 @@ class MainWindow(QMainWindow):
             self.repaint()
         if not self.today.loaded:
             self.today.refresh()
+        QTimer.singleShot(SESSIONS_AFTER_MS, self, self._prepare_sessions)
         if self._clients_if_idle and not self.today.total \
                 and self.tabs.currentWidget() is start:
             self.tabs.setCurrentWidget(self.clients)
         self._clients_if_idle = False
+
+    def _prepare_sessions(self) -> None:
+        if self._database is not None:
+            self._database.prepare_sessions()
 
     def _check_ended(self) -> None:
         """The file's integrity check (``Database.open(check_later=True)``) is

@@ -77,7 +77,7 @@ answers = {name: flag for name, flag in feature.pyside_feature_dict.items()
 differ = sorted(name for name, flag in answers.items()
                 if flag != pyside_answer(sys.modules[name]))
 print(json.dumps([read, differ, answers.get("desktop_crm.ui.main_window"),
-                  answers.get("desktop_crm.storage.models"), len(answers)]))
+                  answers.get("desktop_crm.storage.tables"), len(answers)]))
 """
 
 
@@ -86,7 +86,7 @@ def test_the_start_reads_no_module_source_for_pyside_and_gets_its_answers(
     """The app's start (``AppWindow.start``) to Today filled: PySide's
     check kept the source of no module loaded since in linecache, and every
     module of the app and of SQLAlchemy got the answer PySide's own check
-    gives (the window's module uses PySide6, the models do not)."""
+    gives (the window's module uses PySide6, the tables do not)."""
     import PySide6.QtCore  # noqa: F401  # loads PySide's __feature__ support
 
     if not callable(getattr(sys.modules.get(FEATURE_MODULE), "_mod_uses_pyside", None)):
@@ -102,9 +102,9 @@ def test_the_start_reads_no_module_source_for_pyside_and_gets_its_answers(
         [sys.executable, "-c", CHILD, str(db_path), str(tmp_path / "settings.ini")],
         capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    read, differ, main_window, models, checked = json.loads(
+    read, differ, main_window, tables, checked = json.loads(
         done.stdout.strip().splitlines()[-1])
     assert read == []
     assert differ == []
-    assert (main_window, models) == (0, -1)
+    assert (main_window, tables) == (0, -1)
     assert checked > 100  # SQLAlchemy's modules and the app's, loaded after PySide

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import text
 
 from desktop_crm.domain.client import ClientCard, Phone
+from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.stats import stats
-from desktop_crm.storage import client_repo
+from desktop_crm.storage import care_repo, client_repo
 from desktop_crm.storage.database import ConnectionLostError, Database
 from tests.pg_server import PgCluster
 
@@ -71,3 +72,23 @@ def test_connections_ended_between_operations_are_replaced_unseen(
         assert stats(db)["clients"] == 1  # the pool tests its connection first
     finally:
         db.close()
+
+
+def test_a_read_through_the_tables_cut_off_says_so_and_the_next_reconnects(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today's read goes through a connection of the tables alone
+    (``Database.connect``, no session): a lost connection is the same one
+    message, and the next read takes a new connection."""
+    db = Database.open(pg_url)
+    try:
+        ClientService(db, user="tester").save(ClientCard(name="李娜"))
+        agenda = AgendaService(db, user="tester")
+        ended = end_connection_during(monkeypatch, care_repo, "longest_own_reminder")
+        with pytest.raises(ConnectionLostError) as caught:
+            agenda.due_today()
+        assert ended and "was lost" in str(caught.value)
+        monkeypatch.undo()
+        assert isinstance(agenda.due_today(), list)
+    finally:
+        db.close()
+
