@@ -771,7 +771,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
         open_source,
         save_report,
     )
-    from desktop_crm.storage.database import Database, DatabaseError, sqlite_path, to_url
+    from desktop_crm.storage.database import (
+        Database,
+        DatabaseBusyError,
+        DatabaseError,
+        sqlite_path,
+        to_url,
+    )
 
     orders = args.kind == "orders"
     if orders and args.on_duplicate == "merge":
@@ -824,6 +830,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
                                     plan=plan)  # type: ignore[arg-type]
         except ImportRowError as exc:
             raise UserError(str(exc)) from exc
+        except DatabaseBusyError:
+            raise  # its own exit code (main)
         except DatabaseError as exc:
             raise UserError(str(exc)) from exc
     finally:
@@ -899,8 +907,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handler(args)
     except CrmError as exc:  # UserError and every error whose message is for the user
+        from desktop_crm.storage.database import DatabaseBusyError
+
         print(f"desktop-crm: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return EXIT_BUSY if isinstance(exc, DatabaseBusyError) else EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `desktop-crm agenda | head`: the reader left

@@ -59,6 +59,11 @@ class DatabaseError(CrmError):
         self.path = path
 
 
+class DatabaseBusyError(DatabaseError):
+    """Another window or program held SQLite's write lock past the busy
+    timeout; the unit of work was rolled back, nothing was changed."""
+
+
 class NotADatabaseError(DatabaseError):
     """The file is not a SQLite database at all (a text file, a spreadsheet ...)."""
 
@@ -274,9 +279,13 @@ def sqlite_path(url: str) -> Path | None:
     return Path(rest) if rest and rest != ":memory:" else None
 
 
+# how long a SQLite write waits for another window's or program's write lock
+BUSY_TIMEOUT_MS = 10_000
+
+
 def _on_connect(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA busy_timeout = 10000")
+    cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA synchronous = NORMAL")
@@ -496,9 +505,30 @@ class Database:
             session.commit()
         except BaseException as exc:
             self._rollback(session, exc)
+            for_user = self._write_refused(exc)
+            if for_user is not None:
+                raise for_user from exc
             raise
         finally:
             session.close()
+
+    def _write_refused(self, exc: BaseException) -> DatabaseError | None:
+        """SQLite refusing a unit of work for the machine's reasons, as one
+        message for the user (the window shows it as it is, the command line
+        prints it): another program held the write lock past the busy
+        timeout, or the disk is full. The transaction was rolled back, so
+        nothing was changed. None for anything else (a bug: its details are
+        shown)."""
+        reason = getattr(exc, "orig", None)
+        if self.path is None or not isinstance(reason, sqlite3.Error):
+            return None
+        if is_busy(reason):
+            return DatabaseBusyError(_(
+                "The database is busy in another window or program; nothing was "
+                "changed. Try again in a moment."), self.path)
+        if is_full(reason):
+            return DatabaseError(disk_full_message(self.path), self.path)
+        return None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
