@@ -9,6 +9,8 @@ reads, the database's UUID, the recent grade changes) needs neither
 screen (about 0.1 s of CPU at every start).
 """
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -41,6 +43,18 @@ def uuid_column() -> Column[str]:
     given on every insert, ORM or Core, that does not bring its own; never
     changed afterwards. Unique index ``ix_<table>_uuid``."""
     return Column("uuid", String(36), default=new_uuid, index=True, unique=True, nullable=False)
+
+
+def birthday_columns() -> list[Column[Any]]:
+    """A person's optional birthday (a family member's, a contact
+    person's): the same meaning as the columns of ImportantDateRow."""
+    return [
+        Column("birth_calendar", String(8)),
+        Column("birth_month", Integer),
+        Column("birth_day", Integer),
+        Column("birth_year", Integer),
+        Column("birth_leap", Boolean, default=False, nullable=False),
+    ]
 
 
 # The condition of the partial index ix_clients_grade_changed; queries that
@@ -145,12 +159,7 @@ family_members = Table(
     Column("relation", String(50), default="", nullable=False),
     Column("name", String(200), default="", nullable=False),
     Column("notes", Text, default="", nullable=False),
-    # birthday, optional: same meaning as the columns of ImportantDateRow
-    Column("birth_calendar", String(8)),
-    Column("birth_month", Integer),
-    Column("birth_day", Integer),
-    Column("birth_year", Integer),
-    Column("birth_leap", Boolean, default=False, nullable=False),
+    *birthday_columns(),
     Column("birth_remind_days", Integer, index=True),  # None: the kind's default
 )
 
@@ -168,12 +177,7 @@ contact_people = Table(
     Column("email", String(254), default="", nullable=False),
     Column("wechat", String(100), default="", nullable=False),
     Column("notes", Text, default="", nullable=False),
-    # birthday, optional: same meaning as the columns of ImportantDateRow
-    Column("birth_calendar", String(8)),
-    Column("birth_month", Integer),
-    Column("birth_day", Integer),
-    Column("birth_year", Integer),
-    Column("birth_leap", Boolean, default=False, nullable=False),
+    *birthday_columns(),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
 )
