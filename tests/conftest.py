@@ -296,6 +296,17 @@ def migrations_config() -> Any:
     return config
 
 
+def downgrade(engine: Any, revision: str) -> None:
+    """Run the app's migrations down to ``revision`` on ``engine`` (a
+    SQLAlchemy Engine), in one transaction."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        config = migrations_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
 def build_at(path: Path | str, revision: str) -> None:
     """A database with the schema of an earlier ``revision`` (Alembic): a
     SQLite file at ``path``, or the PostgreSQL database a URL names."""

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,16 +48,28 @@ print(json.dumps(sorted(m for m in sys.argv[4].split(",") if m in sys.modules)))
 """
 
 
+def _child_lines(script: str, *args: str) -> list[str]:
+    """``script`` run in a fresh interpreter (offscreen) with ``args``: its
+    output lines (it must exit with 0)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    done = subprocess.run([sys.executable, "-c", script, *args],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()
+
+
+def _on_demo_book(tmp_path: Path, script: str, *args: str) -> Any:
+    """``script`` run on a demo book (its argv[1]) with a settings file of
+    its own (argv[2]) and ``args``: its last line, read as JSON."""
+    return json.loads(_child_lines(script, str(demo_book(tmp_path)),
+                                   str(tmp_path / "settings.ini"), *args)[-1])
+
+
 def start(tmp_path: Path, how: str, db_path: Path, modules: tuple[str, ...]) -> list[str]:
     """The child's output lines: with "build", the tabs' classes; last, which
     of ``modules`` were loaded once the window showed with Today filled."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(db_path), str(tmp_path / "settings.ini"), how,
-         ",".join(modules)],
-        capture_output=True, text=True, env=env, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip().splitlines()
+    return _child_lines(CHILD, str(db_path), str(tmp_path / "settings.ini"), how,
+                        ",".join(modules))
 
 
 def loaded_at_start(tmp_path: Path, how: str, db_path: Path,
@@ -123,13 +136,7 @@ print(json.dumps([states, gc.get_freeze_count() > 10_000]))
 def test_the_start_pauses_the_cycle_collector_until_today_is_filled(tmp_path: Path) -> None:
     """Built, shown, then Today filled: the collector is off until then, and
     back on after, with what the start made set aside (frozen)."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run(
-        [sys.executable, "-c", COLLECTOR_CHILD, str(demo_book(tmp_path)),
-         str(tmp_path / "settings.ini")],
-        capture_output=True, text=True, env=env, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [[False, False, True], True]
+    assert _on_demo_book(tmp_path, COLLECTOR_CHILD) == [[False, False, True], True]
 
 
 START_CHILD = """
@@ -182,13 +189,7 @@ def _start(tmp_path: Path, modules: tuple[str, ...]) -> list[list[str]]:
     """The app's start in a child process (``START_CHILD``) on a demo book:
     which of ``modules`` were loaded at the first paint, once on screen and
     once Today was filled, and the mappers configured by then."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run(
-        [sys.executable, "-c", START_CHILD, str(demo_book(tmp_path)),
-         str(tmp_path / "settings.ini"), ",".join(modules)],
-        capture_output=True, text=True, env=env, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    found: list[list[str]] = json.loads(done.stdout.strip().splitlines()[-1])
+    found: list[list[str]] = _on_demo_book(tmp_path, START_CHILD, ",".join(modules))
     return found
 
 def test_the_window_paints_itself_before_sqlalchemy_and_the_services_load(
@@ -261,10 +262,4 @@ def test_the_orm_loads_once_today_is_on_screen(tmp_path: Path) -> None:
     """The ORM and the mapped classes, left out of Today's fill, load on a
     timer once Today is on screen, their mappers configured, so that the
     first card opened does not wait for them (MainWindow.SESSIONS_AFTER_MS)."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    done = subprocess.run(
-        [sys.executable, "-c", PREPARED_CHILD, str(demo_book(tmp_path)),
-         str(tmp_path / "settings.ini")],
-        capture_output=True, text=True, env=env, timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [False, True]
+    assert _on_demo_book(tmp_path, PREPARED_CHILD) == [False, True]

@@ -12,8 +12,6 @@ from dataclasses import replace
 from datetime import datetime
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import func, select
 
 from desktop_crm.domain.client import ClientCard, Interaction
@@ -26,9 +24,9 @@ from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.services.contacts import ContactService
 from desktop_crm.services.demo import generate
 from desktop_crm.storage import search_index
-from desktop_crm.storage.database import MIGRATIONS_DIR, Database
+from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Client, ContactPersonRow, client_rank_keys
-from tests.conftest import FIXED_NOW, Clock
+from tests.conftest import FIXED_NOW, Clock, downgrade
 from tests.unit.services.test_search_both_engines import (
     CARDS,
     FIXED_QUERIES,
@@ -149,13 +147,9 @@ def test_a_database_of_revision_18_gets_its_rank_keys(db_target: str) -> None:
         expected = {typed: reference(db, typed) for typed in FIXED_QUERIES + PEOPLE_QUERIES}
     finally:
         db.close()
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     engine = Database.open(db_target)
     try:
-        with engine.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.downgrade(config, "20261210_18")
+        downgrade(engine.engine, "20261210_18")
     finally:
         engine.close()
     db = Database.open(db_target)  # upgrades it again, writing the keys

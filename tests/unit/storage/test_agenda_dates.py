@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
 from desktop_crm.domain.client import ClientCard, FamilyMember, ImportantDate, Phone
@@ -30,7 +29,7 @@ from desktop_crm.services.contacts import ContactService
 from desktop_crm.services.demo import generate
 from desktop_crm.services.importing import SKIP, ImportService, open_source
 from desktop_crm.storage.database import HEAD_REVISION, Database
-from tests.conftest import Clock, NewDatabases, database_at, migrations_config, write_xlsx
+from tests.conftest import Clock, NewDatabases, database_at, downgrade, write_xlsx
 
 NOW = datetime(2026, 9, 20, 9)
 Rows = list[tuple[Any, ...]]
@@ -250,10 +249,7 @@ def test_the_migration_fills_the_stored_dates_and_its_downgrade_removes_them(
 
     engine = create_engine(revision_24)
     try:
-        with engine.begin() as conn:
-            config = migrations_config()
-            config.attributes["connection"] = conn
-            command.downgrade(config, "20261214_24")
+        downgrade(engine, "20261214_24")
         assert "agenda_dates" not in inspect(engine).get_table_names()
         with engine.begin() as conn:  # no trigger names the table any more
             conn.execute(text("UPDATE clients SET name = 'x', founded_on = NULL"))

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
 from desktop_crm.domain.care import Source
@@ -29,7 +28,7 @@ from desktop_crm.services.agenda_bulk import AgendaBulkService
 from desktop_crm.services.clients import ClientService
 from desktop_crm.services.demo import generate
 from desktop_crm.storage.database import HEAD_REVISION, Database
-from tests.conftest import Clock, NewDatabases, database_at, migrations_config
+from tests.conftest import Clock, NewDatabases, database_at, downgrade
 
 NOW = datetime(2026, 9, 20, 9)
 Rows = list[tuple[Any, ...]]
@@ -236,10 +235,7 @@ def test_the_migration_fills_the_stored_follow_ups_and_its_downgrade_removes_the
         # reading cards: its planner had hash-joined every live client through
         # it to name them; test_client_sales.py checks 28's downgrade)
         assert {"name", "owner"} <= set(_contact_index(engine))
-        with engine.begin() as conn:
-            config = migrations_config()
-            config.attributes["connection"] = conn
-            command.downgrade(config, "20261215_25")
+        downgrade(engine, "20261215_25")
         assert "agenda_follow_ups" not in inspect(engine).get_table_names()
         assert "name" not in _contact_index(engine)
         with engine.begin() as conn:  # no trigger names the table any more

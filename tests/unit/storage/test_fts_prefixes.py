@@ -10,12 +10,11 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import create_engine
 
 from desktop_crm.domain.search import fts_query, index_text
 from desktop_crm.storage.database import HEAD_REVISION, Database
-from tests.conftest import build_at, migrations_config
+from tests.conftest import build_at, downgrade
 
 BEFORE = "20261217_28"
 ENTRIES = {
@@ -72,10 +71,7 @@ def test_the_upgrade_adds_prefix_indexes_of_three_and_four_and_the_downgrade_tak
 
     engine = create_engine(f"sqlite:///{path}")
     try:
-        with engine.begin() as conn:
-            config = migrations_config()
-            config.attributes["connection"] = conn
-            command.downgrade(config, BEFORE)
+        downgrade(engine, BEFORE)
     finally:
         engine.dispose()
     assert _prefixes(path) == "1 2"

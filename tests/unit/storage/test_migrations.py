@@ -32,7 +32,7 @@ from desktop_crm.storage.models import (
     POSTGRES_ONLY_INDEXES,
     Base,
 )
-from tests.conftest import build_at
+from tests.conftest import build_at, downgrade
 
 NOW = "2025-06-01 10:00:00.000000"
 LATER = "2025-06-03 16:30:00.000000"
@@ -469,7 +469,6 @@ def test_each_downgrade_gives_the_schema_of_the_revision_before(
     database built at the revision before has: on SQLite a batch downgrade
     copies the table, and the indexes on expressions it cannot reflect were
     lost with the copy (revisions 11 and 17 lost three of ``clients``)."""
-    from alembic import command
     from sqlalchemy import create_engine
 
     previous = _scripts().get_revision(revision).down_revision
@@ -477,11 +476,7 @@ def test_each_downgrade_gives_the_schema_of_the_revision_before(
     built, downgraded = tmp_path / "built.db", tmp_path / "downgraded.db"
     build_at(built, previous)
     build_at(downgraded, revision)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     engine = create_engine(f"sqlite:///{downgraded}")
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.downgrade(config, previous)
+    downgrade(engine, previous)
     engine.dispose()
     assert _schema_objects(downgraded) == _schema_objects(built)

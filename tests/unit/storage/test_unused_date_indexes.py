@@ -9,11 +9,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import create_engine, text
 
 from desktop_crm.storage.database import HEAD_REVISION, Database
-from tests.conftest import database_at, migrations_config
+from tests.conftest import database_at, downgrade
 
 DROPPED = {"ix_important_dates_month_day", "ix_family_members_birth",
            "ix_contact_people_birth", "ix_clients_founded_md", "ix_clients_since_md"}
@@ -67,10 +66,7 @@ def test_the_upgrade_drops_the_indexes_and_the_downgrade_makes_them_again(
 
     engine = create_engine(before_27)
     try:
-        with engine.begin() as conn:
-            config = migrations_config()
-            config.attributes["connection"] = conn
-            command.downgrade(config, BEFORE)
+        downgrade(engine, BEFORE)
     finally:
         engine.dispose()
     again = _indexes(before_27)
