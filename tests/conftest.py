@@ -284,6 +284,21 @@ def corrupt_clients_table(path: Path) -> None:
         fh.write(b"\xa5" * (page_size // 2 - 8))
 
 
+@pytest.fixture
+def collector_on() -> None:
+    """For tests that count the cycle collector's pauses from none: an
+    earlier test's background work (a tab's agenda or an export in a worker
+    thread, in the same process under xdist) may still be inside its pause
+    for a moment, so wait for it to end. A pause that never ends still fails."""
+    import gc
+    import time
+
+    deadline = time.monotonic() + 10
+    while not gc.isenabled() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert gc.isenabled(), "the collector stayed paused for 10 s: a pause was never ended"
+
+
 def migrations_config() -> Any:
     """An Alembic ``Config`` of the app's migrations (give it a connection in
     ``attributes["connection"]``)."""

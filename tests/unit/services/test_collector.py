@@ -7,7 +7,11 @@ import gc
 import threading
 import weakref
 
+import pytest
+
 from desktop_crm.services.collector import paused_collector
+
+pytestmark = pytest.mark.usefixtures("collector_on")
 
 
 def test_the_collector_is_on_again_only_after_the_last_user() -> None:

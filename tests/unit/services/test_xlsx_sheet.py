@@ -135,6 +135,7 @@ def test_cells_are_the_xml_xlsxwriters_own_cell_methods_write(tmp_path: Path) ->
     assert _sheet_xml(ours) == _sheet_xml(ref)
 
 
+@pytest.mark.usefixtures("collector_on")
 def test_the_export_leaves_the_cycle_collector_as_it_found_it(
         db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
