@@ -871,6 +871,7 @@ def _failure_line(exc: BaseException, args: argparse.Namespace) -> tuple[int, st
     import sqlite3
 
     from desktop_crm.storage.database import (
+        busy_message,
         connection_lost,
         disk_full_message,
         lost_error,
@@ -884,8 +885,7 @@ def _failure_line(exc: BaseException, args: argparse.Namespace) -> tuple[int, st
         return EXIT_BAD_INPUT, str(lost_error(url, exc))
     for cause in _causes(exc):
         if isinstance(cause, sqlite3.Error) and is_busy(cause):
-            return EXIT_BUSY, _("The database is busy in another window or program; "
-                                "nothing was changed. Try again in a moment.")
+            return EXIT_BUSY, busy_message()
         if isinstance(cause, sqlite3.Error) and is_full(cause):
             return EXIT_BAD_INPUT, disk_full_message(_db_arg(args))
         if isinstance(cause, OSError) and cause.errno in (errno.ENOSPC, errno.EDQUOT):

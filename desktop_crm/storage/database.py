@@ -117,6 +117,13 @@ def disk_full_message(where: object) -> str:
              "and try again.", path=where)
 
 
+def busy_message() -> str:
+    """For SQLITE_BUSY past the busy timeout: the transaction was rolled
+    back, so nothing changed."""
+    return _("The database is busy in another window or program; nothing was "
+             "changed. Try again in a moment.")
+
+
 def shown_url(url: str) -> str:
     """A database URL for messages: the password left out."""
     try:
@@ -523,9 +530,7 @@ class Database:
         if self.path is None or not isinstance(reason, sqlite3.Error):
             return None
         if is_busy(reason):
-            return DatabaseBusyError(_(
-                "The database is busy in another window or program; nothing was "
-                "changed. Try again in a moment."), self.path)
+            return DatabaseBusyError(busy_message(), self.path)
         if is_full(reason):
             return DatabaseError(disk_full_message(self.path), self.path)
         return None
