@@ -39,6 +39,30 @@ def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     i18n.set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def _each_start_its_own() -> Iterator[None]:
+    """A window's start pauses the cycle collector until its Today is filled,
+    or 30 s, and then freezes what it made (app.py): once per process, for
+    the app's one start. A test that builds a window (``create_window``) and
+    ends before its Today is filled left the collector paused into the
+    tests after it in the same process (and, when the pause ended, their
+    objects frozen): here each test's start is its own, as in a process of
+    its own."""
+    yield
+    import gc
+    import sys
+
+    app = sys.modules.get("desktop_crm.app")
+    start = getattr(app, "_start_pause", None)
+    if app is None or start is None:
+        return
+    pause, start._pause = start._pause, None
+    if pause is not None:  # Today never filled: the pause ends with the test
+        pause.__exit__(None, None, None)
+    app._start_pause = None
+    gc.unfreeze()
+
+
 def one_line(text: str) -> str:
     """The only line of ``text`` (a command's error output); fails otherwise."""
     lines = text.strip().splitlines()
