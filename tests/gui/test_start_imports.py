@@ -20,7 +20,10 @@ from desktop_crm.services.demo import generate
 from desktop_crm.storage.database import Database
 
 BEHIND_A_MENU = ("openpyxl", "icalendar", "vobject", "PIL", "pillow_heif",
-                 "desktop_crm.ui.care.done_dialog")  # Today's "Mark as done…" dialog
+                 "desktop_crm.ui.care.done_dialog",  # Today's "Mark as done…" dialog
+                 # File > Settings…: the start reads the user's name without it
+                 # (ui.user_setting), and its "Start with the computer" file
+                 "desktop_crm.ui.settings_dialog", "desktop_crm.services.autostart")
 HIDDEN_TABS = ("desktop_crm.ui.clients.tab", "desktop_crm.ui.clients.editor",
                "desktop_crm.ui.evaluation.tab", "desktop_crm.ui.care.tab",
                "desktop_crm.ui.complaints.tab", "desktop_crm.ui.loyalty.tab")
