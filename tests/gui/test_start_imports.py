@@ -23,7 +23,10 @@ BEHIND_A_MENU = ("openpyxl", "icalendar", "vobject", "PIL", "pillow_heif",
                  "desktop_crm.ui.care.done_dialog",  # Today's "Mark as done…" dialog
                  # File > Settings…: the start reads the user's name without it
                  # (ui.user_setting), and its "Start with the computer" file
-                 "desktop_crm.ui.settings_dialog", "desktop_crm.services.autostart")
+                 "desktop_crm.ui.settings_dialog", "desktop_crm.services.autostart",
+                 # the bulk actions' dialogs, and the date and lunar fields of the
+                 # tabs and dialogs (Today's list is set up by ui.view_setup)
+                 "desktop_crm.ui.bulk_dialogs", "desktop_crm.ui.widgets")
 HIDDEN_TABS = ("desktop_crm.ui.clients.tab", "desktop_crm.ui.clients.editor",
                "desktop_crm.ui.evaluation.tab", "desktop_crm.ui.care.tab",
                "desktop_crm.ui.complaints.tab", "desktop_crm.ui.loyalty.tab")

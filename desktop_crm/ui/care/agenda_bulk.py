@@ -29,15 +29,7 @@ from desktop_crm.services.agenda_bulk import (
     why_not,
 )
 from desktop_crm.services.bulk import BulkUndoError
-from desktop_crm.ui.bulk_actions import (
-    ConfirmDialog,
-    DoneDialog,
-    PostponeDialog,
-    SelectionLine,
-    allow_many,
-    bulk_action,
-    run_dialog,
-)
+from desktop_crm.ui.bulk_actions import SelectionLine, allow_many, bulk_action, run_dialog
 
 if TYPE_CHECKING:
     from desktop_crm.ui.care.agenda_panel import AgendaPanel
@@ -130,6 +122,8 @@ class AgendaBulk(QObject):
         able, left = self._split(DONE)
         if not able:
             return
+        from desktop_crm.ui.bulk_dialogs import DoneDialog
+
         today = self.panel.service.today()
         dialog = DoneDialog(self._heading(_("Mark {n} items done.", n=len(able)), left), today,
                             self.panel)
@@ -143,6 +137,8 @@ class AgendaBulk(QObject):
         able, left = self._split(POSTPONE)
         if not able:
             return
+        from desktop_crm.ui.bulk_dialogs import PostponeDialog
+
         today = self.panel.service.today()
         dialog = PostponeDialog(self._heading(_("Postpone {n} follow-ups to:", n=len(able)),
                                               left), today, next_working_day(today), self.panel)
@@ -156,6 +152,8 @@ class AgendaBulk(QObject):
         able, left = self._split(DISMISS)
         if not able:
             return
+        from desktop_crm.ui.bulk_dialogs import ConfirmDialog
+
         dialog = ConfirmDialog(_("Dismiss"), self._heading(_(
             "Take {n} items off the agenda as no longer relevant? Nothing is logged on the "
             "timelines; follow-ups are closed.", n=len(able)), left), self.panel)
