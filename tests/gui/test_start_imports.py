@@ -29,7 +29,10 @@ BEHIND_A_MENU = ("openpyxl", "icalendar", "vobject", "PIL", "pillow_heif",
                  "desktop_crm.ui.bulk_dialogs", "desktop_crm.ui.widgets")
 HIDDEN_TABS = ("desktop_crm.ui.clients.tab", "desktop_crm.ui.clients.editor",
                "desktop_crm.ui.evaluation.tab", "desktop_crm.ui.care.tab",
-               "desktop_crm.ui.complaints.tab", "desktop_crm.ui.loyalty.tab")
+               "desktop_crm.ui.complaints.tab", "desktop_crm.ui.loyalty.tab",
+               # what the orders feed into an evaluation (Today reads only the
+               # recent grade changes through services.evaluations)
+               "desktop_crm.domain.evaluation_sources", "desktop_crm.domain.sales")
 
 CHILD = """
 import json, sys
