@@ -26,7 +26,10 @@ BEHIND_A_MENU = ("openpyxl", "icalendar", "vobject", "PIL", "pillow_heif",
                  "desktop_crm.ui.settings_dialog", "desktop_crm.services.autostart",
                  # the bulk actions' dialogs, and the date and lunar fields of the
                  # tabs and dialogs (Today's list is set up by ui.view_setup)
-                 "desktop_crm.ui.bulk_dialogs", "desktop_crm.ui.widgets")
+                 "desktop_crm.ui.bulk_dialogs", "desktop_crm.ui.widgets",
+                 # the bulk actions' services (Today enables its buttons with
+                 # domain.care.why_not)
+                 "desktop_crm.services.agenda_bulk", "desktop_crm.services.bulk")
 HIDDEN_TABS = ("desktop_crm.ui.clients.tab", "desktop_crm.ui.clients.editor",
                "desktop_crm.ui.evaluation.tab", "desktop_crm.ui.care.tab",
                "desktop_crm.ui.complaints.tab", "desktop_crm.ui.loyalty.tab",
