@@ -304,6 +304,28 @@ class AgendaItem(NamedTuple):
         }
 
 
+# the bulk actions on agenda items (services/agenda_bulk.py); which kinds
+# support which is said by ``why_not``, here so that Today's list enables
+# its buttons without loading the actions' code
+DONE, POSTPONE, DISMISS = "done", "postpone", "dismiss"
+ACTIONS = (DONE, POSTPONE, DISMISS)
+
+
+def why_not(item: AgendaItem, action: str) -> str:
+    """Why ``action`` does not apply to ``item``; "" when it does."""
+    source = item.source
+    if source == Source.NO_CONTACT_BACKLOG:
+        return _("The backlog is worked client by client: open it with Enter")
+    if source == Source.COMPLAINT:
+        return _("A complaint follow-up records whether the client is satisfied: "
+                 "mark each one done on its own")
+    if action == POSTPONE and source != Source.INTERACTION:
+        return _("Only follow-ups can be postponed; this item falls on its own date")
+    if action == DISMISS and source == Source.NO_CONTACT:
+        return _("A client not contacted stays on the list until someone contacts them")
+    return ""
+
+
 _KIND_ORDER = {kind: i for i, kind in enumerate(AgendaKind)}
 
 

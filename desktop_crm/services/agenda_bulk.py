@@ -1,8 +1,8 @@
 """Bulk actions on many agenda items at once (Today, the care calendar's
 list): mark done, postpone, dismiss as no longer relevant.
 
-What each kind of item supports (``why_not`` says why an action does not
-apply, in a line the window shows as a tooltip):
+What each kind of item supports (``why_not``, in domain/care.py, says why
+an action does not apply, in a line the window shows as a tooltip):
 
 - follow-ups from an interaction's next step: done (logs the call), postpone
   (moves the follow-up date), dismiss (closes it without logging contact);
@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from desktop_crm.domain.care import AgendaItem, Source
+from desktop_crm.domain.care import (  # what each kind supports: the domain's
+    DISMISS,
+    DONE,
+    POSTPONE,
+    AgendaItem,
+    Source,
+    why_not,
+)
 from desktop_crm.domain.enums import Channel
 from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
@@ -42,27 +49,10 @@ from desktop_crm.storage import care_repo
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-DONE, POSTPONE, DISMISS = "done", "postpone", "dismiss"
-ACTIONS = (DONE, POSTPONE, DISMISS)
 # items that fall on a date of their own and are marked done with a care_done row
 _MARKED = (Source.IMPORTANT_DATE, Source.FAMILY_MEMBER, Source.FOUNDING, Source.RELATIONSHIP,
            Source.FESTIVAL, Source.THANK_YOU, Source.CHURN_DROP, Source.CHURN_NO_ORDER,
            Source.CHURN_GRADE, Source.CONTACT_PERSON)
-
-
-def why_not(item: AgendaItem, action: str) -> str:
-    """Why ``action`` does not apply to ``item``; "" when it does."""
-    source = item.source
-    if source == Source.NO_CONTACT_BACKLOG:
-        return _("The backlog is worked client by client: open it with Enter")
-    if source == Source.COMPLAINT:
-        return _("A complaint follow-up records whether the client is satisfied: "
-                 "mark each one done on its own")
-    if action == POSTPONE and source != Source.INTERACTION:
-        return _("Only follow-ups can be postponed; this item falls on its own date")
-    if action == DISMISS and source == Source.NO_CONTACT:
-        return _("A client not contacted stays on the list until someone contacts them")
-    return ""
 
 
 def next_working_day(day: date) -> date:

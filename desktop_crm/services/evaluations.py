@@ -15,17 +15,6 @@ from desktop_crm.domain.evaluation import (
     default_period,
     due_since,
 )
-from desktop_crm.domain.evaluation_sources import (
-    BY_HAND,
-    CREDIT_KEY,
-    FROM_ORDERS,
-    SALES_KEY,
-    FromOrders,
-    credit_from_orders,
-    period_target,
-    sales_from_orders,
-)
-from desktop_crm.domain.sales import DEFAULT_CURRENCY, from_cents
 from desktop_crm.domain.scoring import (
     COUNT,
     PERCENT,
@@ -42,9 +31,11 @@ from desktop_crm.storage.client_rows import ClientFilter
 from desktop_crm.storage.database import Database
 
 if TYPE_CHECKING:  # the sales code loads when the evaluation form first asks for it
-    # (Today's recent grade changes, read at start, need neither it nor the card code)
+    # (Today's recent grade changes, read at start, need neither it nor the card code,
+    # nor what the orders feed into an evaluation: domain.evaluation_sources, sales)
     from sqlalchemy.orm import Session
 
+    from desktop_crm.domain.evaluation_sources import FromOrders
     from desktop_crm.services.sales import SalesService
 
 
@@ -126,12 +117,22 @@ class EvaluationService:
     @staticmethod
     def fed_criteria(scheme: Scheme) -> set[str]:
         """The criteria of ``scheme`` the orders can feed."""
+        from desktop_crm.domain.evaluation_sources import CREDIT_KEY, SALES_KEY
+
         return {c.key for c in scheme.criteria
                 if (c.key, c.kind) in ((SALES_KEY, PERCENT), (CREDIT_KEY, COUNT))}
 
     @staticmethod
     def _from_orders(s: Session, scheme: Scheme, client_id: int, start: date, end: date,
                      as_of: date) -> dict[str, FromOrders]:
+        from desktop_crm.domain.evaluation_sources import (
+            CREDIT_KEY,
+            SALES_KEY,
+            credit_from_orders,
+            period_target,
+            sales_from_orders,
+        )
+        from desktop_crm.domain.sales import DEFAULT_CURRENCY, from_cents
         from desktop_crm.storage import order_repo
 
         fed = EvaluationService.fed_criteria(scheme)
@@ -199,6 +200,8 @@ class EvaluationService:
                       ) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
         """The inputs with the orders' figures put in where asked, and the record
         of each fed criterion's source."""
+        from desktop_crm.domain.evaluation_sources import BY_HAND, FROM_ORDERS
+
         values = dict(inputs)
         computed = self._from_orders(s, scheme, client_id, *period, evaluated_on)
         labels = {c.key: c.label for c in scheme.criteria}

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 
 from desktop_crm import __version__
 from desktop_crm.i18n import LANGUAGES, N_, _, language, ngettext, set_language
-from desktop_crm.services.autostart import Autostart
 from desktop_crm.services.clock import Clock, system_clock
 from desktop_crm.services.files import ExportError
 from desktop_crm.storage import held_files
@@ -39,6 +38,7 @@ if TYPE_CHECKING:  # what only a menu action or a tab not shown at start needs l
     # tests/gui/test_start_imports.py); the database, the services, Today and
     # the tray load once the window painted itself (``MainWindow(None, ...)``:
     # not SQLAlchemy before the first paint)
+    from desktop_crm.services.autostart import Autostart
     from desktop_crm.services.card_scan import ScanResult
     from desktop_crm.services.exporting.workbook import XlsxResult
     from desktop_crm.services.importing import ImportSource
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
         # a hidden tab is built the moment it becomes current, before it paints
         self.tabs.currentChanged.connect(self._build_shown)
         self._quitting = False
-        self.autostart = Autostart()  # Settings' "Start with the computer" (tests replace it)
+        self._autostart: Autostart | None = None  # made when Settings first opens
         self.setWindowIcon(app_icon())
         self._build_actions()
         self._restore_state()
@@ -223,6 +223,20 @@ class MainWindow(QMainWindow):
     def attached(self) -> bool:
         """The window has its database (``attach``)."""
         return self._database is not None
+
+    @property
+    def autostart(self) -> Autostart:
+        """Settings' "Start with the computer" (tests replace it); its code loads
+        when first asked for, not with the window."""
+        if self._autostart is None:
+            from desktop_crm.services.autostart import Autostart
+
+            self._autostart = Autostart()
+        return self._autostart
+
+    @autostart.setter
+    def autostart(self, value: Autostart) -> None:
+        self._autostart = value
 
     def attach(self, db: Database) -> None:
         """Open the window over ``db`` (once): its services, Today (saying
@@ -329,7 +343,7 @@ class MainWindow(QMainWindow):
     def user_name(self) -> str:
         """Who the window records as the author: --user, else the name chosen
         in Settings, else "" (the services then use the account's full name)."""
-        from desktop_crm.ui.settings_dialog import stored_user_name
+        from desktop_crm.ui.user_setting import stored_user_name
 
         return self._user_override or stored_user_name(self.settings)
 
@@ -1064,8 +1078,8 @@ class MainWindow(QMainWindow):
 
     def _settings_changed(self) -> None:
         """The name chosen applies from the next write on, and "Mine" lists follow it."""
-        from desktop_crm.ui.settings_dialog import stored_user_name
         from desktop_crm.ui.tray import reminder_time
+        from desktop_crm.ui.user_setting import stored_user_name
 
         self._user_override = None
         self.reminders.set_reminder_time(reminder_time(self.settings))

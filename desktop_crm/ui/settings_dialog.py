@@ -27,15 +27,9 @@ from desktop_crm.services.clock import MAX_USER_NAME, clean_user_name, current_u
 from desktop_crm.ui import close_to_tray
 from desktop_crm.ui.menu_keys import SETTINGS
 from desktop_crm.ui.tray import REMINDER_TIME_KEY, reminder_time
+from desktop_crm.ui.user_setting import USER_NAME_KEY, stored_user_name
 
-USER_NAME_KEY = "user/name"
 SHORTCUT = SETTINGS
-
-
-def stored_user_name(settings: QSettings) -> str:
-    """The name chosen in Settings, "" when none was (the default applies)."""
-    value = settings.value(USER_NAME_KEY)
-    return clean_user_name(value) if isinstance(value, str) else ""
 
 
 class SettingsDialog(QDialog):

@@ -6,13 +6,10 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -26,6 +23,8 @@ from desktop_crm.domain.dates import LUNAR, SOLAR, DateSpec
 from desktop_crm.domain.validation import MAX_REMIND_DAYS
 from desktop_crm.i18n import _, language
 from desktop_crm.ui.lunar_spin import LunarSpinBox
+from desktop_crm.ui.view_setup import add_shortcut as add_shortcut
+from desktop_crm.ui.view_setup import configure_list_view as configure_list_view
 
 # Set on a field only while it is invalid (mark_invalid): a style sheet on the
 # whole window would make Qt style every widget through it (~0.1 s at start).
@@ -43,17 +42,6 @@ def error_label(parent: QWidget) -> QLabel:
     label.setStyleSheet(ERROR_STYLE)
     label.hide()
     return label
-
-
-def add_shortcut(widget: QWidget, key: QKeySequence | QKeySequence.StandardKey | Qt.Key | str,
-                 slot: Callable[[], object]) -> QAction:
-    """A key that runs ``slot`` while the focus is in ``widget`` or its children."""
-    action = QAction(widget)
-    action.setShortcut(QKeySequence(key))
-    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    action.triggered.connect(slot)
-    widget.addAction(action)
-    return action
 
 
 def mark_invalid(widget: QWidget, message: str | None) -> None:
@@ -276,25 +264,6 @@ class RowList(QWidget):
             holder = row.parentWidget()
             assert holder is not None  # add_row always wraps a row in a holder
             self._remove(holder, row)
-
-
-def configure_list_view(view: QTableView, *, sortable: bool = True,
-                        stretch_last: bool = True) -> None:
-    """The look and behaviour of the app's lists: whole-row single selection,
-    compact rows without row numbers, columns the user can resize, and with
-    ``sortable`` sorting by header click (done by the model, e.g. in SQL)."""
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    if sortable:
-        # Qt's header starts out descending; match the model's order before
-        # enabling sorting, or the view would query 100,000 ids twice for nothing.
-        view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        view.setSortingEnabled(True)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.verticalHeader().setDefaultSectionSize(24)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    view.horizontalHeader().setStretchLastSection(stretch_last)
 
 
 def refill_combo(combo: QComboBox, entries: Sequence[tuple[str, object]],

@@ -16,7 +16,7 @@ from desktop_crm.domain.dates import DateSpec
 from desktop_crm.domain.enums import Channel, Loyalty
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.storage.database import Database
-from desktop_crm.ui.bulk_actions import DoneDialog, PostponeDialog, ValueDialog
+from desktop_crm.ui.bulk_dialogs import DoneDialog, PostponeDialog, ValueDialog
 from desktop_crm.ui.main_window import MainWindow
 from desktop_crm.ui.widgets import to_qdate
 from tests.gui.conftest import shown, type_text

@@ -345,7 +345,13 @@ def test_agenda_model_passes_the_model_tester(qtmodeltester, db: Database,  # ty
             assert isinstance(model.data(model.index(row, column)), str)
         index = model.index(row, 0)
         assert isinstance(model.data(index, Qt.ItemDataRole.ForegroundRole), QColor | None)
-        assert isinstance(model.data(index, Qt.ItemDataRole.FontRole), QFont | None)
+        font = model.data(index, Qt.ItemDataRole.FontRole)
+        assert isinstance(font, QFont | None)
+        # today's rows are bold (one font, made once), the others in the view's own
+        assert (font is not None and font.bold()) == (items[row].day == today)
+        # only a churn warning's Kind has an icon (test_churn_warnings)
+        assert model.data(model.index(row, 1), Qt.ItemDataRole.DecorationRole) is None
+        assert model.data(index, Qt.ItemDataRole.TextAlignmentRole) is None
     # resets stay consistent while the tester watches, down to an empty agenda
     model.set_items(items[:2], today)
     model.set_items([], today)

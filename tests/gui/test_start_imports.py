@@ -20,10 +20,22 @@ from desktop_crm.services.demo import generate
 from desktop_crm.storage.database import Database
 
 BEHIND_A_MENU = ("openpyxl", "icalendar", "vobject", "PIL", "pillow_heif",
-                 "desktop_crm.ui.care.done_dialog")  # Today's "Mark as done…" dialog
+                 "desktop_crm.ui.care.done_dialog",  # Today's "Mark as done…" dialog
+                 # File > Settings…: the start reads the user's name without it
+                 # (ui.user_setting), and its "Start with the computer" file
+                 "desktop_crm.ui.settings_dialog", "desktop_crm.services.autostart",
+                 # the bulk actions' dialogs, and the date and lunar fields of the
+                 # tabs and dialogs (Today's list is set up by ui.view_setup)
+                 "desktop_crm.ui.bulk_dialogs", "desktop_crm.ui.widgets",
+                 # the bulk actions' services (Today enables its buttons with
+                 # domain.care.why_not)
+                 "desktop_crm.services.agenda_bulk", "desktop_crm.services.bulk")
 HIDDEN_TABS = ("desktop_crm.ui.clients.tab", "desktop_crm.ui.clients.editor",
                "desktop_crm.ui.evaluation.tab", "desktop_crm.ui.care.tab",
-               "desktop_crm.ui.complaints.tab", "desktop_crm.ui.loyalty.tab")
+               "desktop_crm.ui.complaints.tab", "desktop_crm.ui.loyalty.tab",
+               # what the orders feed into an evaluation (Today reads only the
+               # recent grade changes through services.evaluations)
+               "desktop_crm.domain.evaluation_sources", "desktop_crm.domain.sales")
 
 CHILD = """
 import json, sys

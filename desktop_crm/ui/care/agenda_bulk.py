@@ -16,30 +16,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
-from desktop_crm.domain.care import AgendaItem
+from desktop_crm.domain.care import DISMISS, DONE, POSTPONE, AgendaItem, why_not
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import _
-from desktop_crm.services.agenda_bulk import (
-    DISMISS,
-    DONE,
-    POSTPONE,
-    AgendaBulkService,
-    AgendaReceipt,
-    next_working_day,
-    why_not,
-)
-from desktop_crm.services.bulk import BulkUndoError
-from desktop_crm.ui.bulk_actions import (
-    ConfirmDialog,
-    DoneDialog,
-    PostponeDialog,
-    SelectionLine,
-    allow_many,
-    bulk_action,
-    run_dialog,
-)
+from desktop_crm.ui.bulk_actions import SelectionLine, allow_many, bulk_action, run_dialog
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the actions' code and dialogs load when one first runs, not with Today
+    from desktop_crm.services.agenda_bulk import AgendaBulkService, AgendaReceipt
     from desktop_crm.ui.care.agenda_panel import AgendaPanel
 
 
@@ -72,6 +55,8 @@ class AgendaBulk(QObject):
 
     @property
     def service(self) -> AgendaBulkService:
+        from desktop_crm.services.agenda_bulk import AgendaBulkService
+
         return AgendaBulkService(self.panel.service)
 
     def retranslate(self) -> None:
@@ -130,6 +115,8 @@ class AgendaBulk(QObject):
         able, left = self._split(DONE)
         if not able:
             return
+        from desktop_crm.ui.bulk_dialogs import DoneDialog
+
         today = self.panel.service.today()
         dialog = DoneDialog(self._heading(_("Mark {n} items done.", n=len(able)), left), today,
                             self.panel)
@@ -143,6 +130,9 @@ class AgendaBulk(QObject):
         able, left = self._split(POSTPONE)
         if not able:
             return
+        from desktop_crm.services.agenda_bulk import next_working_day
+        from desktop_crm.ui.bulk_dialogs import PostponeDialog
+
         today = self.panel.service.today()
         dialog = PostponeDialog(self._heading(_("Postpone {n} follow-ups to:", n=len(able)),
                                               left), today, next_working_day(today), self.panel)
@@ -156,6 +146,8 @@ class AgendaBulk(QObject):
         able, left = self._split(DISMISS)
         if not able:
             return
+        from desktop_crm.ui.bulk_dialogs import ConfirmDialog
+
         dialog = ConfirmDialog(_("Dismiss"), self._heading(_(
             "Take {n} items off the agenda as no longer relevant? Nothing is logged on the "
             "timelines; follow-ups are closed.", n=len(able)), left), self.panel)
@@ -186,6 +178,8 @@ class AgendaBulk(QObject):
         receipt = self.receipt
         if receipt is None:
             return False
+        from desktop_crm.services.bulk import BulkUndoError
+
         try:
             n = self.service.undo(receipt)
         except BulkUndoError as exc:

@@ -8,12 +8,22 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QIcon
 
 from desktop_crm.domain.care import AgendaItem
+from desktop_crm.domain.enums import AgendaKind
 from desktop_crm.i18n import N_, _, ngettext
 from desktop_crm.ui.care.kind_style import kind_colour, kind_icon
 from desktop_crm.ui.table_model import ListTableModel, ModelIndex
+
+# the roles as plain ints: ``data`` is asked thousands of times while Today is
+# drawn, and an enum member's comparison costs a call each
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_SHOWN = frozenset({_DISPLAY, _TOOLTIP, _DECORATION, _FOREGROUND, _FONT})
 
 OVERDUE_COLOUR = QColor("#b03a2e")
 UPCOMING_COLOUR = QColor("#2c5d8a")
@@ -46,6 +56,8 @@ class AgendaModel(ListTableModel[AgendaItem]):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.today = date.today()
+        self._icons: dict[AgendaKind, QIcon | None] = {}
+        self._bold: QFont | None = None
 
     def set_items(self, items: list[AgendaItem], today: date) -> None:
         self.beginResetModel()
@@ -61,24 +73,33 @@ class AgendaModel(ListTableModel[AgendaItem]):
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """Override QAbstractItemModel::data."""
+        if role not in _SHOWN:  # alignment, background, check state...: Qt's own
+            return None
         item = self.item_at(index.row()) if index.isValid() else None
         if item is None:
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role in (_DISPLAY, _TOOLTIP):
             return self._text(item, index.column())
-        if index.column() == 1 and role == Qt.ItemDataRole.DecorationRole:
-            return kind_icon(item.kind)
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == _DECORATION:
+            if index.column() != 1:
+                return None
+            # one icon a kind, made when first shown (the style's, at each call,
+            # was a new QIcon for each row drawn)
+            if item.kind not in self._icons:
+                self._icons[item.kind] = kind_icon(item.kind)
+            return self._icons[item.kind]
+        if role == _FOREGROUND:
             if index.column() == 1 and kind_colour(item.kind) is not None:
                 return kind_colour(item.kind)
             if item.is_overdue(self.today):
                 return OVERDUE_COLOUR
             # inside its reminder lead time
             return UPCOMING_COLOUR if item.day > self.today and item.is_due(self.today) else None
-        if role == Qt.ItemDataRole.FontRole and item.day == self.today:
-            font = QFont()
-            font.setBold(True)
-            return font
+        if role == _FONT and item.day == self.today:
+            if self._bold is None:
+                self._bold = QFont()
+                self._bold.setBold(True)
+            return self._bold
         return None
 
     def _text(self, item: AgendaItem, column: int) -> str:

@@ -27,7 +27,7 @@ from desktop_crm.services.agenda import AgendaService, AlreadyDoneError, DoneRec
 from desktop_crm.ui.care.agenda_bulk import AgendaBulk
 from desktop_crm.ui.care.agenda_model import AgendaModel
 from desktop_crm.ui.table_model import texts_changed
-from desktop_crm.ui.widgets import add_shortcut, configure_list_view
+from desktop_crm.ui.view_setup import add_shortcut, configure_list_view
 
 if TYPE_CHECKING:
     from desktop_crm.ui.care.done_dialog import MarkDoneDialog

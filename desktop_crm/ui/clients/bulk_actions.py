@@ -21,13 +21,8 @@ from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.bulk import BulkReceipt, BulkService, BulkUndoError
 from desktop_crm.ui.brief.actions import BriefActions
-from desktop_crm.ui.bulk_actions import (
-    SelectionLine,
-    ValueDialog,
-    allow_many,
-    bulk_action,
-    run_dialog,
-)
+from desktop_crm.ui.bulk_actions import SelectionLine, allow_many, bulk_action, run_dialog
+from desktop_crm.ui.bulk_dialogs import ValueDialog
 
 if TYPE_CHECKING:
     from desktop_crm.ui.clients.tab import ClientsTab
