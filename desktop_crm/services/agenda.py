@@ -9,7 +9,6 @@ window, not one per stored date.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -35,7 +34,7 @@ from desktop_crm.domain.complaint import (
     follow_up_due,
     follow_up_problems,
 )
-from desktop_crm.domain.dates import SpecKey, occurrences_between, stored_spec
+from desktop_crm.domain.dates import DateSpec, SpecKey, occurrences_between, stored_spec
 from desktop_crm.domain.enums import AgendaKind, Channel, DateKind
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.festivals import FESTIVALS
@@ -357,8 +356,12 @@ class _Builder:
         dated = [self._lead(k) for k in _OCCURRING if k in kinds] or [0]
         self.occurrences = occurrences_between(first, self._end(max(dated)))
         self.days = repo.window_days(self.occurrences)
-        # each (key, year)'s DateSpec made once for all the yearly sources
-        self.spec = functools.cache(stored_spec)
+        # per row of ``days``: its day, its year and its key's DateSpecs by
+        # the stored year (each made once for all the yearly sources): a row
+        # of a yearly date finds them by its index and an integer, without
+        # hashing the key
+        specs: dict[SpecKey, dict[int | None, DateSpec]] = {}
+        self._at = [(day, year, specs.setdefault(key, {})) for key, day, year in self.days]
         self.churn: ChurnSettings | None = None  # set when churn warnings are wanted
         self.today = start
 
@@ -429,30 +432,31 @@ class _Builder:
     def _dated(self, rows: list[repo.Row], source: str) -> None:
         """Items of yearly dates: one query row per date and day it falls on,
         in day order (``self.days``), then ref; a run per kind."""
-        days = self.days
         runs: dict[AgendaKind, list[AgendaItem]] = {}
-        # stored kind -> (agenda kind, its default reminder), for the kinds wanted
-        wanted = {stored: (kind, self.settings.remind(kind))
+        # stored kind -> (agenda kind, its default reminder, its run's append),
+        # for the kinds wanted: keyed by the text the row holds (an enum's
+        # hash is a Python call)
+        wanted = {stored: (kind, self.settings.remind(kind),
+                           runs.setdefault(kind, []).append)
                   for stored, kind in _DATE_KINDS.items() if kind in self.kinds}
-        new, spec_of = tuple.__new__, self.spec
+        new, at = tuple.__new__, self._at
         for ref, client_id, name, stored_kind, label, year, remind, n in rows:
             found = wanted.get(stored_kind)
             if found is None:
                 continue
-            kind, default = found
-            key, day, occ_year = days[n]
+            kind, default, append = found
+            day, occ_year, specs = at[n]
             if year is None:
                 years = None
             else:
                 years = occ_year - year
                 if years <= 0:
                     continue  # the original date itself is not an anniversary
-            spec = spec_of(key, year)
-            run = runs.get(kind)
-            if run is None:
-                run = runs[kind] = []
-            run.append(new(AgendaItem, (day, kind, source, ref, client_id, name, label, years,
-                                        default if remind is None else remind, 0, spec)))
+            spec = specs.get(year)
+            if spec is None:
+                spec = specs[year] = stored_spec(self.days[n][0], year)
+            append(new(AgendaItem, (day, kind, source, ref, client_id, name, label, years,
+                                    default if remind is None else remind, 0, spec)))
         self.runs += runs.values()
 
     def _anniversaries(self, s: Reader) -> None:
@@ -460,25 +464,32 @@ class _Builder:
         and day its date falls on (Today: only once the kind's reminder has
         begun, so a client read for one kind's day makes no item of the
         other's that Today would drop)."""
-        wanted: dict[str, tuple[AgendaKind, int]] = {
-            source: (kind, self.settings.remind(kind))
-            for kind, source in ((AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING),
-                                 (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP))
-            if kind in self.kinds}
-        runs: dict[str, list[AgendaItem]] = {source: [] for source in wanted}
-        days, new, spec_of = self.days, tuple.__new__, self.spec
-        for source, client_id, name, year, n in repo.anniversaries_with_keys(
-                s, days, {source: remind for source, (_k, remind) in wanted.items()},
-                self.owner, self.due_on):
-            key, day, occ_year = days[n]
+        leads: dict[str, int] = {}
+        runs: list[list[AgendaItem]] = []
+        # source -> (its constant, its kind, its reminder, its run's append):
+        # the query's rows are in day order, then client, so each source's
+        # are a run as they come
+        wanted: dict[str, tuple[str, AgendaKind, int, Any]] = {}
+        for kind, source in ((AgendaKind.FOUNDING_ANNIVERSARY, Source.FOUNDING),
+                             (AgendaKind.RELATIONSHIP_ANNIVERSARY, Source.RELATIONSHIP)):
+            if kind in self.kinds:
+                leads[source] = remind = self.settings.remind(kind)
+                runs.append([])
+                wanted[source] = (source, kind, remind, runs[-1].append)
+        new, at = tuple.__new__, self._at
+        for stored, client_id, name, year, n in repo.anniversaries_with_keys(
+                s, self.days, leads, self.owner, self.due_on):
+            day, occ_year, specs = at[n]
             years = occ_year - year
             if years <= 0:
                 continue  # the founding day itself is not an anniversary
-            spec = spec_of(key, year)
-            kind, remind = wanted[source]
-            runs[source].append(new(AgendaItem, (day, kind, source, client_id, client_id, name,
-                                                 "", years, remind, 0, spec)))
-        self.runs += map(order_run, runs.values())
+            spec = specs.get(year)
+            if spec is None:
+                spec = specs[year] = stored_spec(self.days[n][0], year)
+            source, kind, remind, append = wanted[stored]
+            append(new(AgendaItem, (day, kind, source, client_id, client_id, name, "", years,
+                                    remind, 0, spec)))
+        self.runs += runs
 
     def _follow_ups(self, s: Reader) -> None:
         """Open follow-ups, read in day order, then interaction (a run as it is)."""
@@ -523,20 +534,28 @@ class _Builder:
         # grade's limit, the items due that day): thousands of clients share
         # a few hundred of them, and the items are gathered by day as read
         days = repo.Days()
-        due: dict[tuple[Any, str | None], tuple[date, str, int, list[AgendaItem]]] = {}
+        due: dict[tuple[Any, str | None], tuple[date, str, int, Any]] = {}
         by_day: dict[date, list[AgendaItem]] = {}
         new = tuple.__new__
+        # each grade's rows come in the order of the index (last contact):
+        # a row mostly has the day and grade of the one before it, compared
+        # as they are instead of looked up
+        since_was: Any = None
+        grade_was: str | None = None
+        found: tuple[date, str, int, Any] | None = None
         for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, end,
                                                                       self.owner):
-            found = due.get((since, grade))
-            if found is None:
-                last = days[since]
-                day = last + after[grade or ""]
-                found = due[(since, grade)] = (day, last.isoformat(), limits[grade or ""],
-                                               by_day.setdefault(day, []))
-            day, text, limit, items = found
-            items.append(new(AgendaItem, (day, kind, source, client_id, client_id, name, text,
-                                          limit, remind, 0, None)))
+            if found is None or since != since_was or grade != grade_was:
+                since_was, grade_was = since, grade
+                found = due.get((since, grade))
+                if found is None:
+                    last = days[since]
+                    day = last + after[grade or ""]
+                    found = due[(since, grade)] = (day, last.isoformat(), limits[grade or ""],
+                                                   by_day.setdefault(day, []).append)
+            day, text, limit, append = found
+            append(new(AgendaItem, (day, kind, source, client_id, client_id, name, text,
+                                    limit, remind, 0, None)))
         self.runs.append(run_of_days(by_day))
         if self.include_overdue:
             backlog = repo.count_not_contacted_before(s, limits, self.first, self.owner)

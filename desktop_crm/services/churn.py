@@ -46,20 +46,29 @@ def churn_items(s: Reader, settings: ChurnSettings, today: date, first: date, en
     # (last won day, grade) -> the warning's day, the days without an order,
     # the grade's limit and the warnings of that day: thousands of warnings
     # share a few hundred, gathered by day as they are read
-    found: dict[tuple[Any, str | None], tuple[date, str, int, int, list[AgendaItem]]] = {}
+    found: dict[tuple[Any, str | None], tuple[date, str, int, int, Any]] = {}
     by_day: dict[date, list[AgendaItem]] = {}
     new, source, days_of = tuple.__new__, Source.CHURN_NO_ORDER, Days()
+    # each grade's rows come in the order of the index (last won day): a row
+    # mostly has the day and grade of the one before it, compared as they
+    # are instead of looked up
+    won_was: Any = None
+    grade_was: str | None = None
+    known: tuple[date, str, int, int, Any] | None = None
     for client_id, name, grade, last_won in churn_repo.no_order_since(s, limits, first, end,
                                                                         owner):
-        known = found.get((last_won, grade))
-        if known is None:
-            won, limit = days_of[last_won], limits[grade or ""]
-            day = date.fromordinal(won.toordinal() + limit)
-            known = found[(last_won, grade)] = (day, grade or "", (max(day, today) - won).days,
-                                                limit, by_day.setdefault(day, []))
-        day, detail, days, limit, warnings = known
-        warnings.append(new(AgendaItem, (day, KIND, source, client_id, client_id, name, detail,
-                                         days, remind, limit, None)))
+        if known is None or last_won != won_was or grade != grade_was:
+            won_was, grade_was = last_won, grade
+            known = found.get((last_won, grade))
+            if known is None:
+                won, limit = days_of[last_won], limits[grade or ""]
+                day = date.fromordinal(won.toordinal() + limit)
+                known = found[(last_won, grade)] = (
+                    day, grade or "", (max(day, today) - won).days, limit,
+                    by_day.setdefault(day, []).append)
+        day, detail, days, limit, append = known
+        append(new(AgendaItem, (day, KIND, source, client_id, client_id, name, detail, days,
+                                remind, limit, None)))
     fallen: list[AgendaItem] = []
     if first <= today:
         for client_id, name, before_grade, grade, evaluated in churn_repo.grades_fallen(

@@ -188,7 +188,8 @@ def _days_cte(session: Reader, days: Sequence[tuple[SpecKey, date, int]], first:
               due_on: date | None) -> str:
     """The CTE ``k``: one row per key and day it falls on in the window
     (cal, m, d, leap, day, and n: its index in ``window_days``, ``first`` for
-    the first of ``days``), and with ``due_on`` the days from it to that day
+    the first of ``days``; on SQLite also jd, the day's ordinal, for
+    ``_done_key``), and with ``due_on`` the days from it to that day
     (``ahead``, negative when past). The values are written into the
     statement, not bound: they are the calendar's own (a calendar name,
     numbers, days), and hundreds of bound values cost SQLAlchemy more to
@@ -201,9 +202,11 @@ def _days_cte(session: Reader, days: Sequence[tuple[SpecKey, date, int]], first:
         if cal not in (SOLAR, LUNAR):  # the calendars' names: nothing to quote
             raise ValueError(f"not a calendar: {cal!r}")
         ahead = "" if due_on is None else f", {(day - due_on).days:d}"
+        jd = f", {day.toordinal():d}" if sqlite else ""
         rows.append(f"('{cal}', {int(month):d}, {int(mday):d}, {leap[bool(is_leap)]}, "
-                    f"{day_sql.format(day.isoformat())}, {first + n:d}{ahead})")
-    columns = "cal, m, d, leap, day, n" + ("" if due_on is None else ", ahead")
+                    f"{day_sql.format(day.isoformat())}, {first + n:d}{jd}{ahead})")
+    columns = ("cal, m, d, leap, day, n" + (", jd" if sqlite else "")
+               + ("" if due_on is None else ", ahead"))
     return f"WITH k({columns}) AS (VALUES {', '.join(rows)})"
 
 
@@ -238,36 +241,53 @@ def _reminded(due_on: date | None, own: str, leads: Mapping[str, int], kind: str
     return f" AND k.ahead <= coalesce({own}, {default})"
 
 
-def _undone(source: str, ref: str, params: dict[str, Any]) -> str:
-    """No care_done row marks the occurrence (``source``, the row ``ref``, the
-    CTE's day) done: done dates are left out before their cards are read."""
-    params["done_source"] = source
-    return (" AND NOT EXISTS (SELECT 1 FROM care_done d WHERE d.source = :done_source "
-            f"AND d.ref_id = {ref} AND d.occurs_on = k.day)")
+# On SQLite a done mark's item (its ref and day) as one integer: the ref
+# times 2**20 plus the day's ordinal (``date.toordinal``; below 2**20 until
+# the year 2870), for the CTE's rows (``k.jd``) and for the marks.
+_DONE_SHIFT = 1_048_576
+_MARK_ORDINAL = "CAST(julianday(d.occurs_on) - 1721424.5 AS INTEGER)"
+
+
+def _done_key(ref: str) -> str:
+    return f"{ref} * {_DONE_SHIFT} + k.jd"
+
+
+def _marks_in_window(source: str) -> str:
+    """SQLite: the done marks of ``source`` (SQL) on the CTE's days, each as
+    ``_done_key``: a list the statement makes once (an index range of
+    ``ix_care_done_source_day``), which the rows are looked up in."""
+    return (f"(SELECT d.ref_id * {_DONE_SHIFT} + {_MARK_ORDINAL} "
+            f"FROM care_done d INDEXED BY ix_care_done_source_day WHERE d.source = {source} "
+            "AND d.occurs_on >= (SELECT min(day) FROM k) "
+            "AND d.occurs_on <= (SELECT max(day) FROM k))")
 
 
 def _undone_in_window(session: Reader, source: str, ref: str, params: dict[str, Any]) -> str:
-    """As ``_undone``. On PostgreSQL against the done marks of ``source`` on
-    the CTE's days, read once and hashed, not an index probe per row: the
-    probes were most of the yearly dates' read (8,000 rows: 28 of 35 ms).
-    SQLite evaluates that subquery again per row; its probe per row stays."""
-    if dialect.is_sqlite(session):
-        return _undone(source, ref, params)
+    """No care_done row marks the occurrence (``source``, the row ``ref``, the
+    CTE's day) done: done dates are left out before their items are made,
+    against the done marks of ``source`` on the CTE's days, read once, not
+    an index probe per row. On PostgreSQL hashed (the probes were most of
+    the yearly dates' read there: 8,000 rows, 28 of 35 ms); on SQLite as
+    one integer per mark (``_done_key``) in a list the statement builds,
+    whose lookups cost SQLite about half a probe of care_done's unique
+    index (the bench book's 30-day agenda: 16,500 probes)."""
     params["done_source"] = source
+    if dialect.is_sqlite(session):
+        return f" AND {_done_key(ref)} NOT IN {_marks_in_window(':done_source')}"
     return (f" AND ({ref}, k.day) NOT IN (SELECT d.ref_id, d.occurs_on FROM care_done d "
             "WHERE d.source = :done_source AND d.occurs_on >= (SELECT min(day) FROM k) "
             "AND d.occurs_on <= (SELECT max(day) FROM k))")
 
 
-def _undone_sources(session: Reader, sources: str) -> str:
+def _undone_sources(session: Reader, sources: Sequence[str]) -> str:
     """As ``_undone_in_window`` for rows of ``agenda_dates`` of several
     sources (``sources``: their bound names, as SQL), each done as its own:
     done marks left out in the query instead of read and matched per item."""
-    if dialect.is_sqlite(session):
-        return (" AND NOT EXISTS (SELECT 1 FROM care_done d WHERE d.source = a.source "
-                "AND d.ref_id = a.ref_id AND d.occurs_on = k.day)")
+    if dialect.is_sqlite(session):  # a list per source
+        return "".join(f" AND NOT (a.source = {source} AND {_done_key('a.ref_id')} IN "
+                       f"{_marks_in_window(source)})" for source in sources)
     return (" AND (a.source, a.ref_id, k.day) NOT IN (SELECT d.source, d.ref_id, d.occurs_on "
-            f"FROM care_done d WHERE d.source IN ({sources}) "
+            f"FROM care_done d WHERE d.source IN ({', '.join(sources)}) "
             "AND d.occurs_on >= (SELECT min(day) FROM k) "
             "AND d.occurs_on <= (SELECT max(day) FROM k))")
 
@@ -372,13 +392,14 @@ def anniversaries_with_keys(session: Reader, days: WindowDays,
         # those sources only (its OR was a filter over every source's rows
         # of the key: 156 rows a key for 43; server time 14 -> 8-11 ms);
         # SQLite made the OR an IN by itself
-        sources = ", ".join(f":source{n}" for n in range(len(leads)))
+        names = [f":source{n}" for n in range(len(leads))]
+        sources = ", ".join(names)
         return f"""
         SELECT a.source, a.ref_id, a.client_name, a.year, k.n
         FROM k JOIN agenda_dates a
                ON a.calendar = k.cal AND a.month = k.m AND a.day = k.d AND a.leap = k.leap
         WHERE a.source IN ({sources}) AND ({" OR ".join(wanted)})
-              AND {listed}{_undone_sources(session, sources)}
+              AND {listed}{_undone_sources(session, names)}
         ORDER BY k.day, a.ref_id"""
 
     return _each_chunk(session, days, due_on, sql)

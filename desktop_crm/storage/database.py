@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # sqlalchemy.orm loads with the first session (not before Tod
 
 # The newest Alembic revision this release knows; a test keeps it equal to
 # the head of migrations/versions.
-HEAD_REVISION = "20261218_29"
+HEAD_REVISION = "20261219_30"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 

@@ -308,6 +308,9 @@ care_done = Table(
     Column("done_at", DateTime, nullable=False),
     Column("interaction_id", Integer, ForeignKey("interactions.id", ondelete="SET NULL")),
     UniqueConstraint("source", "ref_id", "occurs_on"),
+    # a source's marks on a window's days, read in the index alone (migration
+    # 20261219_30: the agenda's yearly dates, care_repo._marks_in_window)
+    Index("ix_care_done_source_day", "source", "occurs_on", "ref_id"),
 )
 
 
