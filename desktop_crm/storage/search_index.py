@@ -117,6 +117,9 @@ def _pg_matches(element: _Matches, compiler: SQLCompiler, **kw: Any) -> str:
             f"WHERE body @@ CAST({query} AS tsquery))")
 
 
+# (kept for the last texts typed: a keystroke asks for its condition and
+# parameters four or five times, about 20 us each; the elements are immutable)
+@lru_cache(maxsize=64)
 def matching(typed: str) -> ColumnElement[bool] | None:
     """The condition on clients for what the user typed in the search box:
     None when there is nothing to search for, always false when only
