@@ -4,6 +4,8 @@ by the session's dialect in one place.
 Everything else in storage is written once: SQLAlchemy Core or text() with
 named binds, and dates bound as dates (SQLAlchemy stores them as ISO text on
 SQLite, so comparisons stay text comparisons there and use the same indexes).
+A search keystroke's reads, built once, run on SQLite as the driver's
+statements (``read_rows``), their text compiled by SQLAlchemy.
 """
 
 from __future__ import annotations
