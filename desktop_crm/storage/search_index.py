@@ -66,6 +66,7 @@ from desktop_crm.storage.client_rows import (
     json_list as json_list,
 )
 from desktop_crm.storage.contact_rows import to_person
+from desktop_crm.storage.dialect import read_rows
 from desktop_crm.storage.models import (
     FTS_TABLE,
     Client,
@@ -117,6 +118,9 @@ def _pg_matches(element: _Matches, compiler: SQLCompiler, **kw: Any) -> str:
             f"WHERE body @@ CAST({query} AS tsquery))")
 
 
+# (kept for the last texts typed: a keystroke asks for its condition and
+# parameters four or five times, about 20 us each; the elements are immutable)
+@lru_cache(maxsize=64)
 def matching(typed: str) -> ColumnElement[bool] | None:
     """The condition on clients for what the user typed in the search box:
     None when there is nothing to search for, always false when only
@@ -497,7 +501,7 @@ def count_keys(session: Session, params: Mapping[str, Any], latin: bool, most: i
         stmt = _COUNT_RANGE[latin] = select(func.count()).select_from(
             select(k.client_id).where(*_in_range(latin))
             .limit(bindparam("most", type_=Integer())).subquery())
-    return int(session.connection().execute(stmt, {**params, "most": most}).scalar() or 0)
+    return int(read_rows(session.connection(), stmt, {**params, "most": most})[0][0] or 0)
 
 
 # A tier's clients are counted among its first keys only: a distinct count
@@ -524,8 +528,9 @@ def count_tier_keys(session: Session, params: Mapping[str, Any], tier: int, lati
             select(func.count()).select_from(counted).scalar_subquery(),
             select(func.count(sample.c.client_id.distinct())).scalar_subquery(),
             select(func.max(Client.id)).scalar_subquery())
-    keys, clients, book = session.connection().execute(
-        stmt, {**params, "most": most, "sample": min(most, _DISTINCT_SAMPLE)}).one()
+    keys, clients, book = read_rows(
+        session.connection(), stmt,
+        {**params, "most": most, "sample": min(most, _DISTINCT_SAMPLE)})[0]
     keys, clients = int(keys or 0), int(clients or 0)
     if keys > _DISTINCT_SAMPLE:  # the sample's share of clients, over the keys counted
         clients = min(keys, round(clients * keys / _DISTINCT_SAMPLE))
@@ -580,14 +585,14 @@ def count_live_hits(session: Session, typed: str, most: int) -> int:
             return int(conn.execute(_PG_COUNT, {"q": tsq, "most": most}).scalar() or 0)
         return min(int(hits) - int(trashed_hits), most)
     query = search.fts_query(typed)
-    trashed = list(conn.execute(_SQLITE_TRASHED, {"most": _TRASH_MOST + 1}).scalars())
+    trashed = [r[0] for r in read_rows(conn, _SQLITE_TRASHED, {"most": _TRASH_MOST + 1})]
     if len(trashed) > _TRASH_MOST:
-        return int(conn.execute(_SQLITE_COUNT, {"q": query, "most": most}).scalar() or 0)
+        return int(read_rows(conn, _SQLITE_COUNT, {"q": query, "most": most})[0][0] or 0)
     # every entry is a client's (the live ones, and those in the trash): counted
     # up to ``most`` more than the trash holds, less the trash's hits, the
     # live hits are exact up to ``most``
-    hits = int(conn.execute(_SQLITE_COUNT_ENTRIES, {"q": query, "most": most + len(trashed)}
-                            ).scalar() or 0)
+    hits = int(read_rows(conn, _SQLITE_COUNT_ENTRIES, {"q": query, "most": most + len(trashed)}
+                         )[0][0] or 0)
     if hits and trashed:
         hits -= len(found_among(session, typed, trashed))
     return min(hits, most)
@@ -611,5 +616,5 @@ def found_among(session: Session, typed: str, ids: Sequence[int]) -> set[int]:
         return {int(r[0]) for r in conn.execute(
             _PG_FOUND_AMONG, {"ids": list(ids), "q": search.tsquery(typed)})}
     terms = search.query_terms(typed)
-    return {int(cid) for cid, body in conn.execute(_SQLITE_ENTRIES, {"ids": json_list(ids)})
+    return {int(cid) for cid, body in read_rows(conn, _SQLITE_ENTRIES, {"ids": json_list(ids)})
             if search.entry_matches(terms, str(body))}

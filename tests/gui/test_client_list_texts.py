@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from sqlalchemy import event
 
 from desktop_crm import i18n
@@ -134,3 +134,26 @@ def test_a_keystrokes_page_and_its_rows_are_one_read(qtbot, db) -> None:  # type
     assert names == [f"测试{n:03d}" for n in range(60)]
     # the rows further down come as the view reaches them, in rank order
     assert model.data(model.index(ClientListModel.PAGE + 5, 0)) == "测试069"
+
+
+def test_the_indexes_kept_follow_the_rows_listed(tab: ClientsTab) -> None:
+    """``index`` makes each index of the first rows once and gives it again:
+    the same index shows whatever row is listed there now, none is given past
+    the last row, and an invalid index shows nothing."""
+    model = tab.model
+    tab.service.save(ClientCard(name="王刚", company="远大", owner="me"))
+    type_text(tab.search, "王")
+    assert model.rowCount() == 2
+    first, second = model.index(0, 1), model.index(1, 1)
+    assert model.index(0, 1) is first  # kept
+    assert {model.data(first), model.data(second)} == {"远航贸易", "远大"}
+    tab.search.clear()
+    type_text(tab.search, "王刚")
+    assert model.rowCount() == 1
+    assert model.index(0, 1) is first
+    assert model.data(first) == "远大"
+    assert not model.index(1, 1).isValid()  # past the last row now
+    assert model.data(second) is None
+    assert not model.index(0, len(model.columns)).isValid()
+    assert model.data(QModelIndex()) is None
+    assert model.data(first, Qt.ItemDataRole.UserRole) == model.id_at(0)

@@ -44,8 +44,13 @@ _SORTABLE = {"name", "company", "phone", "grade", "loyalty", "owner", "last_cont
 # the roles ``data`` gives a cell's text for, and the row's client id for
 _SHOWN = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)})
 _USER = int(Qt.ItemDataRole.UserRole)
+# ``data``'s default role as an int (Qt passes ints; an enum member would be
+# hashed as one each time ``data`` is called without a role)
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 # ``index``'s default parent (the root), told apart without asking Qt
 _ROOT = QModelIndex()
+# the rows whose indexes ``index`` keeps once made (a few screenfuls)
+_KEPT_ROWS = 2048
 
 
 class ClientListModel(QAbstractTableModel):
@@ -89,6 +94,14 @@ class ClientListModel(QAbstractTableModel):
         self._texts: dict[int, list[str]] = {}  # a cached row's cell texts, by client id
         self._loaded = False
         self._via = FoundVia(service)  # organisations found through their people
+        # the columns' count, read on every ``index`` (an instance attribute:
+        # a class attribute of a Qt object costs four times as much to read)
+        self._width = len(self.columns)
+        # the indexes made by ``index``, by row and column: an index is its row,
+        # column and model only (no internal pointer), the same whatever the
+        # rows listed, so each is made once (``createIndex`` is most of the
+        # cost of ``index``, which a view calls for every cell it shows)
+        self._made: dict[int, QModelIndex] = {}
         # the headers' texts changed (another language: ``texts_changed``): so did the cells'
         self.headerDataChanged.connect(self._forget_texts)
 
@@ -257,23 +270,32 @@ class ClientListModel(QAbstractTableModel):
     def index(self, row: int, column: int, parent: ModelIndex = _ROOT) -> QModelIndex:
         """Override QAbstractItemModel::index: Qt's own asks ``rowCount`` and
         ``columnCount`` (two calls into Python) for every index a view or
-        ``data`` wants; a screenful of cells is 480 of them."""
-        if 0 <= row < len(self._ids) and 0 <= column < len(self.columns) \
+        ``data`` wants; a screenful of cells is 480 of them. The indexes of
+        the first rows are kept (``_made``)."""
+        if 0 <= row < len(self._ids) and 0 <= column < self._width \
                 and (parent is _ROOT or not parent.isValid()):
-            return self.createIndex(row, column)
+            if row >= _KEPT_ROWS:
+                return self.createIndex(row, column)
+            key = row * self._width + column
+            made = self._made.get(key)
+            if made is None:
+                made = self._made[key] = self.createIndex(row, column)
+            return made
         return QModelIndex()
 
-    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: ModelIndex, role: int = _DISPLAY) -> Any:
         """Override QAbstractItemModel::data."""
-        row = index.row()
-        if not 0 <= row < len(self._ids) or not index.isValid():
+        row = index.row()  # -1 for an invalid index
+        ids = self._ids
+        if not 0 <= row < len(ids):
             return None
         if role not in _SHOWN:  # an int: compared with the roles' ints
-            return self._ids[row] if role == _USER else None
-        texts = self._texts.get(self._ids[row])
+            return ids[row] if role == _USER else None
+        client_id = ids[row]
+        texts = self._texts.get(client_id)
         if texts is not None:
             return texts[index.column()]
-        item = self._cache.get(self._ids[row]) or self._row(row)
+        item = self._cache.get(client_id) or self._row(row)
         if item is None:
             return None
         if not self.keeps_texts:
