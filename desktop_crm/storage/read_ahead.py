@@ -18,6 +18,11 @@ takes in every result queued before it returns (``Pipeline._fetch_gen``), so
 the app would start building only when the server has finished them all:
 one statement at a time, in a thread, is what lets the two overlap.
 
+The big reads' rows (``care_repo._driver_rows``) are taken from the driver
+where they are used: the thread runs a statement and goes on to the next
+one while the caller turns the last one's rows into Python values
+(``driver_rows``: 15 ms of the 30-day agenda's 47,000 rows).
+
 The connection is the thread's alone from the first read named to the end
 of the block: the caller touches it only through ``Later.get``. A failed
 read (a statement refused, the server gone) is raised where its result is
@@ -31,7 +36,7 @@ again, and in a state to roll back, before the block's end closes it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar
@@ -39,6 +44,8 @@ from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar
 from desktop_crm.storage import dialect
 
 if TYPE_CHECKING:
+    from sqlalchemy import CursorResult
+
     from desktop_crm.storage.dialect import Reader
 
 T = TypeVar("T")
@@ -75,6 +82,52 @@ class Later(Generic[T]):
         self._done.set()
 
 
+_worker = threading.local()  # ``running``: this thread runs a read's statements ahead
+
+
+def driver_rows(result: CursorResult[Any]) -> Sequence[Sequence[Any]]:
+    """The rows of ``result`` as the driver gives them, and the result
+    closed. In a read's thread (``read_ahead``) they are taken from the
+    driver (its values made) where they are first used, by the caller's
+    thread, while this one runs the next statement: the driver's cursor
+    keeps its rows as the server sent them, apart from the connection."""
+    if getattr(_worker, "running", False):
+        return _Taken(result)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+class _Taken(Sequence[Sequence[Any]]):
+    """Rows taken from the driver's cursor when first used (``driver_rows``)."""
+
+    __slots__ = ("_result", "_rows")
+
+    def __init__(self, result: CursorResult[Any]) -> None:
+        self._result: CursorResult[Any] | None = result
+        self._rows: list[Sequence[Any]] = []
+
+    def _taken(self) -> list[Sequence[Any]]:
+        result = self._result
+        if result is not None:
+            self._result = None
+            try:
+                self._rows = list(result.cursor.fetchall())
+            finally:
+                result.close()
+        return self._rows
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        return iter(self._taken())
+
+    def __len__(self) -> int:
+        return len(self._taken())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._taken()[index]
+
+
 _Call = tuple[Callable[[], Any], Later[Any]]
 
 
@@ -103,6 +156,7 @@ class ReadAhead:
         return later
 
     def _run(self) -> None:
+        _worker.running = True
         failed: BaseException | None = None
         while (call := self._calls.get()) is not None:
             fn, later = call

@@ -17,7 +17,7 @@ from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.clients import ClientService
 from desktop_crm.storage import dialect
 from desktop_crm.storage.database import Database
-from desktop_crm.storage.read_ahead import read_ahead
+from desktop_crm.storage.read_ahead import driver_rows, read_ahead
 
 
 def value(session: Any, sql: str) -> Any:
@@ -51,6 +51,29 @@ def test_reads_named_ahead_give_their_rows_in_the_reads_transaction(db: Database
         assert log == [f"first in {here}", f"second in {here}"]
     else:
         assert log == ["first in read-ahead", "second in read-ahead"]
+
+
+def rows_of(session: Any, sql: str) -> Any:
+    return driver_rows(dialect.connection(session).execute(text(sql)))
+
+
+def test_rows_read_ahead_are_taken_where_used_after_later_statements(db: Database) -> None:
+    """On PostgreSQL the driver's rows of a read run ahead are taken from
+    its cursor when used, after the thread ran the statements named after
+    it; elsewhere they are a list at once."""
+    series = "SELECT n, n * 10 FROM generate_series(1, 3) n" if db.path is None else (
+        "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < 3) "
+        "SELECT n, n * 10 FROM s")
+    with db.connect() as c, read_ahead(c) as read:
+        first = read(rows_of, series)
+        second = read(rows_of, "SELECT 4, 40")
+        assert [tuple(r) for r in second.get()] == [(4, 40)]
+        rows = first.get()
+        assert isinstance(rows, list) is not read.ahead
+        assert [tuple(r) for r in rows] == [(1, 10), (2, 20), (3, 30)]
+        assert len(rows) == 3 and tuple(rows[-1]) == (3, 30)
+    with db.connect() as c:  # outside a read ahead: a list
+        assert isinstance(rows_of(c, "SELECT 1"), list)
 
 
 def test_a_failed_read_raises_its_error_and_the_connection_reads_on(db: Database) -> None:
