@@ -10,7 +10,7 @@ window, not one per stored date.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -438,13 +438,14 @@ class _Builder:
             yield self._churn(read, self.churn)
 
     def _churn(self, read: ReadAhead, settings: ChurnSettings) -> Iterator[None]:
+        """The churn warnings (services/churn.py), a step as the others."""
         self.runs += yield from churn.churn_items(
             read, settings, self.today, self._churn_first(),
             self._end(self._lead(AgendaKind.CHURN_WARNING)), self.owner,
             self.settings.remind(AgendaKind.CHURN_WARNING))
 
-    def _dated(self, read: ReadAhead, rows_of: Any, source: str, leads: Any
-               ) -> Iterator[None]:
+    def _dated(self, read: ReadAhead, rows_of: Callable[..., Sequence[repo.Row]], source: str,
+               leads: Mapping[str, int] | int) -> Iterator[None]:
         """Items of yearly dates: one query row per date and day it falls on,
         in day order (``self.days``), then ref; a run per kind. ``rows_of``
         is the repository's function of ``source`` (``repo.dates_with_keys``
