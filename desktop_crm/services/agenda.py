@@ -9,7 +9,7 @@ window, not one per stored date.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -47,6 +47,7 @@ from desktop_crm.storage import care_repo as repo
 from desktop_crm.storage import client_rows, identity_repo
 from desktop_crm.storage.client_rows import ClientFilter
 from desktop_crm.storage.database import Database
+from desktop_crm.storage.read_ahead import ReadAhead, read_ahead
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -387,51 +388,73 @@ class _Builder:
         return self.start - timedelta(days=self.churn.keep_days)
 
     def collect(self, s: Reader) -> None:
-        # the yearly dates' and thank-yous' queries leave their done days out
-        # themselves, as do the churn warnings'
-        done = repo.done_keys(s, min(self.first, self._churn_first()), self.end,
-                              (*_DONE_IN_QUERY,
-                               *(CHURN_SOURCES if self.churn is not None else ())))
-        remind = self.settings.remind
-        due_on, days = self.due_on, self.days
-        if self.kinds & {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
-                         AgendaKind.CUSTOM_DATE}:
-            leads = {stored: remind(kind) for stored, kind in _DATE_KINDS.items()}
-            self._dated(repo.dates_with_keys(s, days, Source.IMPORTANT_DATE, self.owner,
-                                             due_on, leads), Source.IMPORTANT_DATE)
-        if AgendaKind.FAMILY_BIRTHDAY in self.kinds:
-            self._dated(repo.family_birthdays_with_keys(
-                s, days, Source.FAMILY_MEMBER, self.owner, due_on,
-                remind(AgendaKind.FAMILY_BIRTHDAY)), Source.FAMILY_MEMBER)
-        if AgendaKind.CONTACT_BIRTHDAY in self.kinds:
-            self._dated(repo.contact_birthdays_with_keys(
-                s, days, Source.CONTACT_PERSON, self.owner, due_on,
-                remind(AgendaKind.CONTACT_BIRTHDAY)), Source.CONTACT_PERSON)
-        if self.kinds & {AgendaKind.FOUNDING_ANNIVERSARY, AgendaKind.RELATIONSHIP_ANNIVERSARY}:
-            self._anniversaries(s)
-        if AgendaKind.FOLLOW_UP in self.kinds:
-            self._follow_ups(s)
-            self._thank_yous(s)
-        if AgendaKind.NO_CONTACT in self.kinds:
-            self._not_contacted(s)
-        if AgendaKind.FESTIVAL in self.kinds:
-            self._festivals(s)
-        if AgendaKind.COMPLAINT_FOLLOW_UP in self.kinds:
-            self._complaint_follow_ups(s)
-        if self.churn is not None:
-            self.runs += churn.churn_items(s, self.churn, self.today, self._churn_first(),
-                                           self._end(self._lead(AgendaKind.CHURN_WARNING)),
-                                           self.owner,
-                                           self.settings.remind(AgendaKind.CHURN_WARNING))
+        """Reads the agenda's sources and builds their items. Each source is
+        a step (a generator): it names its reads (``ReadAhead``), yields
+        once, then builds its items from their rows. On PostgreSQL every
+        step names its reads first, and the server runs them one after
+        another while the steps build in turn (storage/read_ahead.py); on
+        SQLite each step reads and builds in turn, as before."""
+        with read_ahead(s) as read:
+            # the yearly dates' and thank-yous' queries leave their done days
+            # out themselves, as do the churn warnings'
+            marks = read(repo.done_keys, min(self.first, self._churn_first()), self.end,
+                         (*_DONE_IN_QUERY, *(CHURN_SOURCES if self.churn is not None else ())))
+            steps = list(self._steps(read))
+            if read.ahead:
+                for step in steps:
+                    next(step, None)
+            for step in steps:
+                for _built in step:
+                    pass
+            done = marks.get()
         if done:  # (source, ref, day): the item's key, made only for the runs of a
             # source that has done marks here
             sources = {source for source, _ref, _day in done}
             self.runs = [[i for i in run if (i.source, i.ref, i.day) not in done]
                          if run and run[0].source in sources else run for run in self.runs]
 
-    def _dated(self, rows: list[repo.Row], source: str) -> None:
+    def _steps(self, read: ReadAhead) -> Iterator[Iterator[None]]:
+        """The steps of the sources wanted, in the order their runs are kept."""
+        remind = self.settings.remind
+        if self.kinds & {AgendaKind.BIRTHDAY, AgendaKind.WEDDING_ANNIVERSARY,
+                         AgendaKind.CUSTOM_DATE}:
+            leads = {stored: remind(kind) for stored, kind in _DATE_KINDS.items()}
+            yield self._dated(read, repo.dates_with_keys, Source.IMPORTANT_DATE, leads)
+        if AgendaKind.FAMILY_BIRTHDAY in self.kinds:
+            yield self._dated(read, repo.family_birthdays_with_keys, Source.FAMILY_MEMBER,
+                              remind(AgendaKind.FAMILY_BIRTHDAY))
+        if AgendaKind.CONTACT_BIRTHDAY in self.kinds:
+            yield self._dated(read, repo.contact_birthdays_with_keys, Source.CONTACT_PERSON,
+                              remind(AgendaKind.CONTACT_BIRTHDAY))
+        if self.kinds & {AgendaKind.FOUNDING_ANNIVERSARY, AgendaKind.RELATIONSHIP_ANNIVERSARY}:
+            yield self._anniversaries(read)
+        if AgendaKind.FOLLOW_UP in self.kinds:
+            yield self._follow_ups(read)
+            yield self._thank_yous(read)
+        if AgendaKind.NO_CONTACT in self.kinds:
+            yield self._not_contacted(read)
+        if AgendaKind.FESTIVAL in self.kinds:
+            yield self._festivals(read)
+        if AgendaKind.COMPLAINT_FOLLOW_UP in self.kinds:
+            yield self._complaint_follow_ups(read)
+        if self.churn is not None:
+            yield self._churn(read, self.churn)
+
+    def _churn(self, read: ReadAhead, settings: ChurnSettings) -> Iterator[None]:
+        """The churn warnings (services/churn.py), a step as the others."""
+        self.runs += yield from churn.churn_items(
+            read, settings, self.today, self._churn_first(),
+            self._end(self._lead(AgendaKind.CHURN_WARNING)), self.owner,
+            self.settings.remind(AgendaKind.CHURN_WARNING))
+
+    def _dated(self, read: ReadAhead, rows_of: Callable[..., Sequence[repo.Row]], source: str,
+               leads: Mapping[str, int] | int) -> Iterator[None]:
         """Items of yearly dates: one query row per date and day it falls on,
-        in day order (``self.days``), then ref; a run per kind."""
+        in day order (``self.days``), then ref; a run per kind. ``rows_of``
+        is the repository's function of ``source`` (``repo.dates_with_keys``
+        and the like), ``leads`` its reminders."""
+        rows = read(rows_of, self.days, source, self.owner, self.due_on, leads)
+        yield
         runs: dict[AgendaKind, list[AgendaItem]] = {}
         # stored kind -> (agenda kind, its default reminder, its run's append),
         # for the kinds wanted: keyed by the text the row holds (an enum's
@@ -440,7 +463,7 @@ class _Builder:
                            runs.setdefault(kind, []).append)
                   for stored, kind in _DATE_KINDS.items() if kind in self.kinds}
         new, at = tuple.__new__, self._at
-        for ref, client_id, name, stored_kind, label, year, remind, n in rows:
+        for ref, client_id, name, stored_kind, label, year, remind, n in rows.get():
             found = wanted.get(stored_kind)
             if found is None:
                 continue
@@ -459,7 +482,7 @@ class _Builder:
                                     default if remind is None else remind, 0, spec)))
         self.runs += runs.values()
 
-    def _anniversaries(self, s: Reader) -> None:
+    def _anniversaries(self, read: ReadAhead) -> Iterator[None]:
         """Founding and relationship anniversaries: one query row per client
         and day its date falls on (Today: only once the kind's reminder has
         begun, so a client read for one kind's day makes no item of the
@@ -476,9 +499,10 @@ class _Builder:
                 leads[source] = remind = self.settings.remind(kind)
                 runs.append([])
                 wanted[source] = (source, kind, remind, runs[-1].append)
+        rows = read(repo.anniversaries_with_keys, self.days, leads, self.owner, self.due_on)
+        yield
         new, at = tuple.__new__, self._at
-        for stored, client_id, name, year, n in repo.anniversaries_with_keys(
-                s, self.days, leads, self.owner, self.due_on):
+        for stored, client_id, name, year, n in rows.get():
             day, occ_year, specs = at[n]
             years = occ_year - year
             if years <= 0:
@@ -491,45 +515,51 @@ class _Builder:
                                     remind, 0, spec)))
         self.runs += runs
 
-    def _follow_ups(self, s: Reader) -> None:
+    def _follow_ups(self, read: ReadAhead) -> Iterator[None]:
         """Open follow-ups, read in day order, then interaction (a run as it is)."""
         remind = self.settings.remind(AgendaKind.FOLLOW_UP)
         kind, source = AgendaKind.FOLLOW_UP, Source.INTERACTION
-        end = self._end(self._lead(AgendaKind.FOLLOW_UP))
+        rows = read(repo.open_follow_ups, self._end(self._lead(AgendaKind.FOLLOW_UP)),
+                    self.owner)
+        yield
         days, new = repo.Days(), tuple.__new__
         items = [new(AgendaItem, (days[due], kind, source, ref, client_id, name, step, None,
                                   remind, 0, None))
-                 for ref, client_id, name, due, step in repo.open_follow_ups(s, end,
-                                                                             self.owner)]
+                 for ref, client_id, name, due, step in rows.get()]
         if not self.include_overdue:  # no day before the window's
             items = [i for i in items if i.day >= self.start]
         self.runs.append(items)
 
-    def _thank_yous(self, s: Reader) -> None:
+    def _thank_yous(self, read: ReadAhead) -> Iterator[None]:
         earliest = self.start - timedelta(days=THANK_YOU_LOOKBACK_DAYS if self.include_overdue
                                           else 0)
         since = datetime.combine(earliest - timedelta(days=THANK_YOU_BY_DAYS), time())
         lead = THANK_YOU_BY_DAYS - THANK_YOU_FROM_DAYS
         end = self._end(lead)
         until = datetime.combine(end - timedelta(days=THANK_YOU_BY_DAYS - 1), time())
+        rows = read(repo.milestones_between, since, until, self.owner, THANK_YOU_BY_DAYS)
+        yield
         items = []
         days, by = repo.Days(), timedelta(days=THANK_YOU_BY_DAYS)
-        for ref, client_id, name, logged, milestone in repo.milestones_between(
-                s, since, until, self.owner, THANK_YOU_BY_DAYS):
+        for ref, client_id, name, logged, milestone in rows.get():
             due = days[logged] + by
             if self.include_overdue or due >= self.start:
                 items.append(AgendaItem(due, AgendaKind.FOLLOW_UP, Source.THANK_YOU, ref,
                                         client_id, name, milestone, None, lead))
         self.runs.append(order_run(items))
 
-    def _not_contacted(self, s: Reader) -> None:
+    def _not_contacted(self, read: ReadAhead) -> Iterator[None]:
         """Clients who pass their grade's limit in the window (or in the overdue
         lookback) one by one; those who passed it earlier as one backlog item."""
         limits = {g: self.settings.no_contact_limit(g) for g in GRADES}
         remind = self.settings.remind(AgendaKind.NO_CONTACT)
         kind, source = AgendaKind.NO_CONTACT, Source.NO_CONTACT
         after = {g: timedelta(days=n) for g, n in limits.items()}
-        end = self._end(self._lead(kind))
+        rows = read(repo.not_contacted, limits, self.first, self._end(self._lead(kind)),
+                    self.owner)
+        backlog = (read(repo.count_not_contacted_before, limits, self.first, self.owner)
+                   if self.include_overdue else None)
+        yield
         # (day of the last contact, grade) -> (day due, that day as text, the
         # grade's limit, the items due that day): thousands of clients share
         # a few hundred of them, and the items are gathered by day as read
@@ -543,8 +573,7 @@ class _Builder:
         since_was: Any = None
         grade_was: str | None = None
         found: tuple[date, str, int, Any] | None = None
-        for client_id, name, grade, since in repo.not_contacted(s, limits, self.first, end,
-                                                                      self.owner):
+        for client_id, name, grade, since in rows.get():
             if found is None or since != since_was or grade != grade_was:
                 since_was, grade_was = since, grade
                 found = due.get((since, grade))
@@ -557,29 +586,28 @@ class _Builder:
             append(new(AgendaItem, (day, kind, source, client_id, client_id, name, text,
                                     limit, remind, 0, None)))
         self.runs.append(run_of_days(by_day))
-        if self.include_overdue:
-            backlog = repo.count_not_contacted_before(s, limits, self.first, self.owner)
-            if backlog:
-                self.runs.append([AgendaItem(self.first - timedelta(days=1), kind,
-                                             Source.NO_CONTACT_BACKLOG, 0, None, "", "", None,
-                                             remind, backlog)])
+        if backlog is not None and (count := backlog.get()):
+            self.runs.append([AgendaItem(self.first - timedelta(days=1), kind,
+                                         Source.NO_CONTACT_BACKLOG, 0, None, "", "", None,
+                                         remind, count)])
 
-    def _complaint_follow_ups(self, s: Reader) -> None:
+    def _complaint_follow_ups(self, read: ReadAhead) -> Iterator[None]:
         """Resolved complaints wait for a follow-up call within seven days."""
         remind = self.settings.remind(AgendaKind.COMPLAINT_FOLLOW_UP)
         # due = resolution day + 7 <= end  <=>  resolved before end - 6 days, 00:00
         end = self._end(self._lead(AgendaKind.COMPLAINT_FOLLOW_UP))
         before = datetime.combine(end - timedelta(days=FOLLOW_UP_DAYS - 1), time())
+        rows = read(repo.resolved_waiting, before, self.owner)
+        yield
         items = []
-        for ref, client_id, name, number, resolved in repo.resolved_waiting(s, before,
-                                                                                     self.owner):
+        for ref, client_id, name, number, resolved in rows.get():
             due = follow_up_due(resolved)
             if self.include_overdue or due >= self.start:
                 items.append(AgendaItem(due, AgendaKind.COMPLAINT_FOLLOW_UP, Source.COMPLAINT,
                                         ref, client_id, name, number, None, remind))
         self.runs.append(order_run(items))
 
-    def _festivals(self, s: Reader) -> None:
+    def _festivals(self, read: ReadAhead) -> Iterator[None]:
         remind = self.settings.remind(AgendaKind.FESTIVAL)
         found = []
         for index, fest in enumerate(FESTIVALS):
@@ -589,9 +617,11 @@ class _Builder:
                     found.append((day, index, fest))
         if not found:
             return  # the greeting list is counted only when a festival falls in the window
-        count = repo.count_graded(s, self.settings.festival_grades, self.owner)
+        count = read(repo.count_graded, self.settings.festival_grades, self.owner)
+        yield
+        greeted = count.get()
         self.runs.append(order_run([AgendaItem(day, AgendaKind.FESTIVAL, Source.FESTIVAL, index,
-                                               None, "", fest.key, None, remind, count,
+                                               None, "", fest.key, None, remind, greeted,
                                                fest.spec)
                                     for day, index, fest in found]))
 

@@ -9,6 +9,7 @@ day, a new evaluation the "grade fell" day, and each month has its own drop.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -19,30 +20,38 @@ from desktop_crm.storage import churn_repo
 from desktop_crm.storage.care_repo import Days
 
 if TYPE_CHECKING:
-
-    from desktop_crm.storage.dialect import Reader
+    from desktop_crm.storage.read_ahead import ReadAhead
 
 SETTINGS_KEY = "churn"
 KIND = AgendaKind.CHURN_WARNING
 
 
-def churn_items(s: Reader, settings: ChurnSettings, today: date, first: date, end: date,
-                owner: str | None, remind: int = 0) -> list[list[AgendaItem]]:
+def churn_items(read: ReadAhead, settings: ChurnSettings, today: date, first: date, end: date,
+                owner: str | None, remind: int = 0
+                ) -> Generator[None, None, list[list[AgendaItem]]]:
     """The warnings whose day falls in ``first`` .. ``end`` (drops and fallen
     grades only up to ``today``: they are not foreseen), of ``owner``'s
     clients when given, without those marked done (the agenda leaves the done
     marks of ``CHURN_SOURCES`` to this function): a run per signal, each in
-    day order, then client (``domain.care.order_run``'s order)."""
-    drops: list[AgendaItem] = []
+    day order, then client (``domain.care.order_run``'s order). A step of
+    the agenda (``agenda._Builder.collect``): it names its reads, yields
+    once, then builds, and returns the runs."""
+    limits = {g: settings.no_order_limit(g) for g in ("A", "B", "C", "")}
+    monthly = []
     for start in month_starts(first, min(end, today)):
         before, last = months_before(start)
-        for client_id, name, before_cents, last_cents in churn_repo.sales_drops(
-                s, before, last, start, settings.drop_minimum * 100, settings.drop_percent,
-                owner):
+        monthly.append((start, read(churn_repo.sales_drops, before, last, start,
+                                    settings.drop_minimum * 100, settings.drop_percent, owner)))
+    no_order = read(churn_repo.no_order_since, limits, first, end, owner)
+    grades = read(churn_repo.grades_fallen, first, min(end, today), owner) if first <= today \
+        else None
+    yield
+    drops: list[AgendaItem] = []
+    for start, rows in monthly:
+        for client_id, name, before_cents, last_cents in rows.get():
             percent = drop_percent(int(before_cents), int(last_cents))
             drops.append(AgendaItem(start, KIND, Source.CHURN_DROP, client_id, client_id, name,
                                     "", percent, remind))
-    limits = {g: settings.no_order_limit(g) for g in ("A", "B", "C", "")}
     # (last won day, grade) -> the warning's day, the days without an order,
     # the grade's limit and the warnings of that day: thousands of warnings
     # share a few hundred, gathered by day as they are read
@@ -55,8 +64,7 @@ def churn_items(s: Reader, settings: ChurnSettings, today: date, first: date, en
     won_was: Any = None
     grade_was: str | None = None
     known: tuple[date, str, int, int, Any] | None = None
-    for client_id, name, grade, last_won in churn_repo.no_order_since(s, limits, first, end,
-                                                                        owner):
+    for client_id, name, grade, last_won in no_order.get():
         if known is None or last_won != won_was or grade != grade_was:
             won_was, grade_was = last_won, grade
             known = found.get((last_won, grade))
@@ -70,9 +78,8 @@ def churn_items(s: Reader, settings: ChurnSettings, today: date, first: date, en
         append(new(AgendaItem, (day, KIND, source, client_id, client_id, name, detail, days,
                                 remind, limit, None)))
     fallen: list[AgendaItem] = []
-    if first <= today:
-        for client_id, name, before_grade, grade, evaluated in churn_repo.grades_fallen(
-                s, first, min(end, today), owner):
+    if grades is not None:
+        for client_id, name, before_grade, grade, evaluated in grades.get():
             fallen.append(AgendaItem(evaluated, KIND, Source.CHURN_GRADE, client_id, client_id,
                                      name, f"{before_grade}{grade}", None, remind))
     return [order_run(drops), run_of_days(by_day), order_run(fallen)]

@@ -35,7 +35,7 @@ from desktop_crm.domain.care import Source
 from desktop_crm.domain.complaint import ComplaintStatus
 from desktop_crm.domain.dates import LUNAR, SOLAR, SpecKey
 from desktop_crm.domain.enums import Milestone
-from desktop_crm.storage import dialect
+from desktop_crm.storage import dialect, read_ahead
 from desktop_crm.storage.client_rows import personal_contact
 from desktop_crm.storage.tables import (
     app_settings,
@@ -79,18 +79,17 @@ def _fetch(session: Reader, sql: str, params: dict[str, Any] | None = None,
 
 
 def _driver_rows(session: Reader, sql: str, params: dict[str, Any],
-                 binds: Sequence[BindParameter[Any]] = ()) -> list[Row]:
+                 binds: Sequence[BindParameter[Any]] = ()) -> Sequence[Row]:
     """The rows of ``sql`` as the driver returns them, without SQLAlchemy's
     result processing (a Row and a type conversion per value): for the
     agenda's big reads, tens of thousands of rows. Values are bound by
     SQLAlchemy's types as in ``_fetch``. Dates come back as the driver
     gives them (ISO text on SQLite, date on PostgreSQL): the functions that
-    use this return them as keys of ``Days``."""
-    result = dialect.connection(session).execute(text(sql).bindparams(*binds), params)
-    try:
-        return list(result.cursor.fetchall())
-    finally:
-        result.close()
+    use this return them as keys of ``Days``. Run ahead of their use
+    (storage/read_ahead.py), the rows are taken from the driver where they
+    are used."""
+    return read_ahead.driver_rows(
+        dialect.connection(session).execute(text(sql).bindparams(*binds), params))
 
 
 class Days(dict[Any, date]):
@@ -211,16 +210,20 @@ def _days_cte(session: Reader, days: Sequence[tuple[SpecKey, date, int]], first:
 
 
 def _each_chunk(session: Reader, days: Sequence[tuple[SpecKey, date, int]],
-                due_on: date | None, sql: Callable[[dict[str, Any]], str]) -> list[Row]:
+                due_on: date | None, sql: Callable[[dict[str, Any]], str]) -> Sequence[Row]:
     """The rows of ``sql`` (given the parameters to add its own to, it
     returns the statement after the CTE, ordered by ``k.day`` and id) over
     every chunk of the window's days: in day order, then id, as the chunks
     follow each other day by day."""
     found: list[Row] = []
-    for first, chunk in _day_chunks(days):
+    chunks = list(_day_chunks(days))
+    for first, chunk in chunks:
         params: dict[str, Any] = {}
-        found += _driver_rows(session, f"{_days_cte(session, chunk, first, due_on)}\n"
-                                       f"{sql(params)}", params)
+        rows = _driver_rows(session, f"{_days_cte(session, chunk, first, due_on)}\n"
+                                     f"{sql(params)}", params)
+        if len(chunks) == 1:
+            return rows  # (as the driver keeps them, when read ahead)
+        found += rows
     return found
 
 
@@ -307,7 +310,7 @@ def _listed(session: Reader, owner: str | None, params: dict[str, Any]) -> str:
 
 def _stored_dates(session: Reader, days: WindowDays, stored: str, source: str,
                   owner: str | None, due_on: date | None, leads: Mapping[str, int]
-                  ) -> list[Row]:
+                  ) -> Sequence[Row]:
     """The rows of ``agenda_dates`` of ``stored`` (the table's source) on the
     window's days, not marked done as ``source``: (ref, client id, client,
     kind, label, year, remind days, n), in day order, then ref. Each key's
@@ -333,7 +336,7 @@ def _stored_dates(session: Reader, days: WindowDays, stored: str, source: str,
 
 def dates_with_keys(session: Reader, days: WindowDays, source: str,
                     owner: str | None = None, due_on: date | None = None,
-                    leads: Mapping[str, int] | None = None) -> list[Row]:
+                    leads: Mapping[str, int] | None = None) -> Sequence[Row]:
     """Live clients' important dates (birthdays, anniversaries, custom) falling
     on the window's days (``days``: ``window_days`` of the window's
     occurrences), one row per date and day, not marked done (as ``source``):
@@ -350,7 +353,7 @@ def dates_with_keys(session: Reader, days: WindowDays, source: str,
 
 def family_birthdays_with_keys(session: Reader, days: WindowDays, source: str,
                                owner: str | None = None, due_on: date | None = None,
-                               lead: int = 0) -> list[Row]:
+                               lead: int = 0) -> Sequence[Row]:
     """Family members' birthdays on the window's days, same columns and order
     as ``dates_with_keys`` (kind "family", label = relation and name);
     ``due_on`` as there, ``lead`` the kind's default reminder."""
@@ -360,7 +363,7 @@ def family_birthdays_with_keys(session: Reader, days: WindowDays, source: str,
 
 def contact_birthdays_with_keys(session: Reader, days: WindowDays, source: str,
                                 owner: str | None = None, due_on: date | None = None,
-                                lead: int = 0) -> list[Row]:
+                                lead: int = 0) -> Sequence[Row]:
     """Organisations' contact people's birthdays on the window's days, same
     columns and order as ``dates_with_keys`` (kind "contact", label = the
     person's name, remind days None: the kind's default); ``due_on`` as
@@ -371,7 +374,7 @@ def contact_birthdays_with_keys(session: Reader, days: WindowDays, source: str,
 
 def anniversaries_with_keys(session: Reader, days: WindowDays,
                             leads: Mapping[str, int], owner: str | None = None,
-                            due_on: date | None = None) -> list[Row]:
+                            due_on: date | None = None) -> Sequence[Row]:
     """Live clients' founding and relationship days (``leads``: the sources
     wanted, Source.FOUNDING and Source.RELATIONSHIP, each with its kind's
     reminder) on the window's days, not marked done (as their source):
@@ -405,7 +408,7 @@ def anniversaries_with_keys(session: Reader, days: WindowDays,
     return _each_chunk(session, days, due_on, sql)
 
 
-def open_follow_ups(session: Reader, until: date, owner: str | None = None) -> list[Row]:
+def open_follow_ups(session: Reader, until: date, owner: str | None = None) -> Sequence[Row]:
     """Follow-ups not done and due on or before ``until``, of live clients
     (of ``owner``'s when given), in day order, then interaction: (interaction
     id, client id, client, due (a key of ``Days``), next step or else the
@@ -424,7 +427,7 @@ def open_follow_ups(session: Reader, until: date, owner: str | None = None) -> l
 
 
 def milestones_between(session: Reader, start: datetime, end: datetime,
-                       owner: str | None = None, due_days: int = 0) -> list[Row]:
+                       owner: str | None = None, due_days: int = 0) -> Sequence[Row]:
     """Deliveries and deals logged in ``start`` <= time < ``end`` whose
     thank-you, due ``due_days`` after the day logged, is not marked done
     (as Source.THANK_YOU): (interaction id, client id, client, day logged
@@ -490,7 +493,7 @@ def _owned(session: Reader, owner: str | None, params: dict[str, Any]) -> str:
 
 
 def not_contacted(session: Reader, limits: dict[str, int], first: date, last: date,
-                  owner: str | None = None) -> list[Row]:
+                  owner: str | None = None) -> Sequence[Row]:
     """Live clients who become "not contacted" (their grade's limit in days,
     "" = unrated, after the last contact or the card's creation) between
     ``first`` and ``last``: (id, name, grade, the day of the last contact or

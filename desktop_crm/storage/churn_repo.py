@@ -15,7 +15,7 @@ the warnings shown are, and "no order" reads none (migration
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -89,7 +89,7 @@ def _plus_days(session: Reader, column: str, days: int) -> str:
 
 
 def no_order_since(session: Reader, limits: Mapping[str, int], first: date, last: date,
-                   owner: str | None = None) -> list[Row]:
+                   owner: str | None = None) -> Sequence[Row]:
     """Live clients whose last won order plus their grade's limit in days
     (``limits``: "" = unrated; 0 or missing = no warning) falls in ``first``
     .. ``last``, the warning for that day not dismissed: (client id, client,

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import ProgrammingError
 
 from desktop_crm.domain.client import ClientCard, Phone
 from desktop_crm.services.agenda import AgendaService
@@ -92,3 +93,48 @@ def test_a_read_through_the_tables_cut_off_says_so_and_the_next_reconnects(
     finally:
         db.close()
 
+
+
+def test_the_agendas_reads_cut_off_midway_say_so_and_the_next_reconnects(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On PostgreSQL the agenda's reads run ahead in a thread of the read
+    (storage/read_ahead.py): a connection lost in the middle of them is the
+    same one message, raised by the agenda, and the next agenda reads anew."""
+    db = Database.open(pg_url)
+    try:
+        ClientService(db, user="tester").save(ClientCard(name="李娜"))
+        agenda = AgendaService(db, user="tester")
+        expected = agenda.agenda(30)
+        ended = end_connection_during(monkeypatch, care_repo, "open_follow_ups")
+        with pytest.raises(ConnectionLostError) as caught:
+            agenda.agenda(30)
+        assert ended and "was lost" in str(caught.value)
+        monkeypatch.undo()
+        assert agenda.agenda(30) == expected
+    finally:
+        db.close()
+
+
+def test_a_statement_refused_midway_through_the_agendas_reads_raises_it(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A statement the server refuses among the agenda's reads run ahead is
+    raised as it is (no hang, not a lost connection), and the connection goes
+    on serving the next agenda."""
+    db = Database.open(pg_url)
+    try:
+        ClientService(db, user="tester").save(ClientCard(name="李娜"))
+        agenda = AgendaService(db, user="tester")
+        expected = agenda.agenda(30)
+
+        def refused(session: Any, *args: Any, **kwargs: Any) -> Any:
+            return session.execute(text("SELECT no_such_column FROM clients")).all()
+
+        monkeypatch.setattr(care_repo, "open_follow_ups", refused)
+        with pytest.raises(ProgrammingError) as caught:
+            agenda.agenda(30)
+        assert "no_such_column" in str(caught.value)
+        assert not isinstance(caught.value, ConnectionLostError)
+        monkeypatch.undo()
+        assert agenda.agenda(30) == expected
+    finally:
+        db.close()
