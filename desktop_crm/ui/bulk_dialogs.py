@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_crm.i18n import _
-from desktop_crm.ui.widgets import error_label, from_qdate, to_qdate
+from desktop_crm.ui.widgets import error_label, from_qdate, ok_cancel_buttons, to_qdate
 
 
 class _Dialog(QDialog):
@@ -37,10 +37,7 @@ class _Dialog(QDialog):
         self.heading.setWordWrap(True)
         self.form = QFormLayout()
         self.error = error_label(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addLayout(self.form)

@@ -9,6 +9,8 @@ from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -33,6 +35,21 @@ INVALID_STYLE = f"""
 *[invalid="true"] {{ {INVALID_LOOK} }}
 """
 ERROR_STYLE = "color: #c0392b;"  # the text of a problem, in the invalid fields' red
+
+
+def ok_cancel_buttons(dialog: QDialog, on_ok: Callable[[], object] | None = None,
+                      ok_text: str | None = None) -> QDialogButtonBox:
+    """A dialog's OK and Cancel: OK runs ``on_ok`` (the dialog's ``accept``
+    when not given; a dialog that checks its fields first gives its own),
+    Cancel rejects. ``ok_text``: OK's own words ("Save order")."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    if ok_text is not None:
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+    buttons.accepted.connect(on_ok or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
 
 
 def error_label(parent: QWidget) -> QLabel:

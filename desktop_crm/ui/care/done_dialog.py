@@ -10,7 +10,6 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,7 +23,7 @@ from desktop_crm.domain.client import ClientRow
 from desktop_crm.domain.enums import AgendaKind, Channel
 from desktop_crm.i18n import N_, _, ngettext
 from desktop_crm.ui.clients.fields import EnumCombo
-from desktop_crm.ui.widgets import mark_invalid
+from desktop_crm.ui.widgets import mark_invalid, ok_cancel_buttons
 
 RECIPIENT_ROWS_SHOWN = 10  # the greeting list's height in rows; more scroll
 SATISFACTION_LABELS = (
@@ -92,13 +91,7 @@ class MarkDoneDialog(QDialog):
             layout.addWidget(note)
         layout.addLayout(form)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Mark as done"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel_buttons(self, self._accept, _("Mark as done")))
         fit_to_screen(self, 480)
 
     def chosen_channel(self) -> Channel:

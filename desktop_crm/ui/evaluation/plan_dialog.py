@@ -27,7 +27,7 @@ from desktop_crm.domain.loyalty_plan import (
 )
 from desktop_crm.i18n import _
 from desktop_crm.services.loyalty_plan import LoyaltyPlanService
-from desktop_crm.ui.widgets import error_label, mark_invalid
+from desktop_crm.ui.widgets import error_label, mark_invalid, ok_cancel_buttons
 
 
 class LoyaltyPlanDialog(QDialog):
@@ -75,13 +75,10 @@ class LoyaltyPlanDialog(QDialog):
         scroll.setWidget(grid_holder)
 
         self.error = error_label(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        self.buttons = ok_cancel_buttons(self)
         self.reset_button = QPushButton(self)
         self.buttons.addButton(self.reset_button, QDialogButtonBox.ButtonRole.ResetRole)
         self.reset_button.clicked.connect(self.reset_to_source)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(scroll, 1)

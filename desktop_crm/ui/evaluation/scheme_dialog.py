@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.domain.scoring import COUNT, PERCENT, Scheme, ScoringError
 from desktop_crm.i18n import _
 from desktop_crm.services.evaluations import EvaluationService
-from desktop_crm.ui.widgets import ERROR_STYLE, error_label, mark_invalid
+from desktop_crm.ui.widgets import ERROR_STYLE, error_label, mark_invalid, ok_cancel_buttons
 
 
 def _spin(parent: QWidget, low: float, high: float, suffix: str = "") -> QDoubleSpinBox:
@@ -97,10 +97,7 @@ class SchemeDialog(QDialog):
         self.version_note = QLabel(self)
         self.version_note.setWordWrap(True)
         self.error = error_label(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.weights_box)
         layout.addWidget(self.grades_box)

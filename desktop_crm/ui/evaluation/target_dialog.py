@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,7 +24,7 @@ from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.sales import SalesService
 from desktop_crm.ui.date_edit import DateEdit
-from desktop_crm.ui.widgets import error_label, from_qdate, mark_invalid
+from desktop_crm.ui.widgets import error_label, from_qdate, mark_invalid, ok_cancel_buttons
 
 
 def _date_edit(parent: QWidget, value: date) -> DateEdit:
@@ -73,10 +72,7 @@ class TargetDialog(QDialog):
                              "towards it. A quarter by default."), self)
         self.hint.setWordWrap(True)
         self.error = error_label(self)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = ok_cancel_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.hint)

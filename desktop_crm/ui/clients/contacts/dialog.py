@@ -27,7 +27,7 @@ from desktop_crm.domain.validation import FieldError
 from desktop_crm.i18n import N_, _
 from desktop_crm.ui.clients.fields import EnumCombo
 from desktop_crm.ui.field_errors import save_or_show, show_field_errors
-from desktop_crm.ui.widgets import DateSpecEdit, error_label
+from desktop_crm.ui.widgets import DateSpecEdit, error_label, ok_cancel_buttons
 
 # numbers are separated by these (not by spaces or dashes, which numbers hold)
 _PHONE_SPLIT = re.compile(r"[,，;；、/]")
@@ -85,13 +85,8 @@ class ContactDialog(QDialog):
             caption.setBuddy(widget)
             self.form.addRow(caption, widget)
         self.errors = error_label(self)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = ok_cancel_buttons(self, self._accept, _("Save contact person"))
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(_("Save contact person"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.errors)

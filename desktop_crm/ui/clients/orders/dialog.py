@@ -39,7 +39,7 @@ from desktop_crm.i18n import N_, _
 from desktop_crm.ui.clients.fields import EnumCombo
 from desktop_crm.ui.date_edit import DateEdit, OptionalDateEdit, date_problems
 from desktop_crm.ui.field_errors import save_or_show, show_field_errors
-from desktop_crm.ui.widgets import from_qdate, to_qdate
+from desktop_crm.ui.widgets import from_qdate, ok_cancel_buttons, to_qdate
 
 CURRENCIES = ("CNY", "USD", "EUR", "HKD", "JPY", "GBP")
 
@@ -110,12 +110,7 @@ class OrderDialog(QDialog):
         self.errors.setWordWrap(True)
         self.errors.setStyleSheet("color: #c0392b;")
         self.errors.hide()
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save order"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel_buttons(self, self._accept, _("Save order"))
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
