@@ -51,7 +51,8 @@ def test_the_widest_when_far_down_the_list_fits_its_column(qtbot, db: Database) 
     view, model = panel.view, panel.model
     for row in range(len(items) - 3, len(items)):
         for column in (0, 1):
-            assert view.columnWidth(column) >= view.sizeHintForIndex(model.index(row, column)).width()
+            cell = model.index(row, column)
+            assert view.columnWidth(column) >= view.sizeHintForIndex(cell).width()
     assert view.columnWidth(0) > view.sizeHintForIndex(model.index(0, 0)).width()
     # what Qt's own sizing over every row gives: no narrower
     widths = (view.columnWidth(0), view.columnWidth(1))
