@@ -35,7 +35,10 @@ HIDDEN_TABS = ("desktop_crm.ui.clients.tab", "desktop_crm.ui.clients.editor",
                "desktop_crm.ui.complaints.tab", "desktop_crm.ui.loyalty.tab",
                # what the orders feed into an evaluation (Today reads only the
                # recent grade changes through services.evaluations)
-               "desktop_crm.domain.evaluation_sources", "desktop_crm.domain.sales")
+               "desktop_crm.domain.evaluation_sources", "desktop_crm.domain.sales",
+               # complaints' record, categories and checks (Today reads the
+               # resolved ones' follow-ups with domain.complaint_status)
+               "desktop_crm.domain.complaint")
 
 CHILD = """
 import json, sys
