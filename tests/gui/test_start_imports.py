@@ -38,7 +38,9 @@ HIDDEN_TABS = ("desktop_crm.ui.clients.tab", "desktop_crm.ui.clients.editor",
                "desktop_crm.domain.evaluation_sources", "desktop_crm.domain.sales",
                # complaints' record, categories and checks (Today reads the
                # resolved ones' follow-ups with domain.complaint_status)
-               "desktop_crm.domain.complaint")
+               "desktop_crm.domain.complaint",
+               # the scoring schemes (Today names the grades with domain.grades)
+               "desktop_crm.domain.scoring")
 
 CHILD = """
 import json, sys
