@@ -224,14 +224,17 @@ def test_the_window_paints_itself_before_sqlalchemy_and_the_services_load(
 
 
 # Not needed to open a sound database and fill Today: the backup and restore
-# code (ui.backups loads it when a backup is listed or restored, or the file
-# was found damaged), the sales and card code (the evaluation form's), the
-# standard library's plistlib (the macOS start-at-login file) and secrets,
-# and SQLAlchemy's ORM with the mapped classes (Today, its recent grade
-# changes, the database's UUID and the title read through the tables alone,
-# Database.connect: about 0.1 s of CPU; they load once Today is on screen),
-# with Alembic (the file is at the head revision: nothing to migrate)
+# code and its dialogs (ui.backups, loaded when a backup is listed or
+# restored, or the file was found damaged), the sales and card code (the
+# evaluation form's), the standard library's plistlib (the macOS
+# start-at-login file) and secrets, and SQLAlchemy's ORM with the mapped
+# classes (Today, its recent grade changes, the database's UUID and the
+# title read through the tables alone, Database.connect: about 0.1 s of CPU;
+# they load once Today is on screen), with Alembic (the file is at the head
+# revision: nothing to migrate)
 NOT_BEFORE_TODAY = ("desktop_crm.services.backup", "desktop_crm.services.restore",
+                    # the restore dialog (ui.open_book opens a sound file without it)
+                    "desktop_crm.ui.backups",
                     "desktop_crm.services.sales", "desktop_crm.services.clients",
                     "desktop_crm.storage.card_read", "plistlib", "secrets",
                     "sqlalchemy.orm", "desktop_crm.storage.models",
