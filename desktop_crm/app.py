@@ -155,7 +155,7 @@ class AppWindow:
 
     def _open_shown(self) -> None:
         from desktop_crm.storage.database import DatabaseDamagedError
-        from desktop_crm.ui.backups import open_or_recover
+        from desktop_crm.ui.open_book import open_or_recover
 
         window = self.window
         db = open_or_recover(None, self.path, create=True, check_later=True)  # type: ignore[arg-type]
@@ -202,7 +202,7 @@ class AppWindow:
     def open(self, db: object) -> bool:
         """Build and show the window over ``db``; False when nothing was opened."""
         from desktop_crm.storage.database import DatabaseDamagedError
-        from desktop_crm.ui.backups import open_or_recover
+        from desktop_crm.ui.open_book import open_or_recover
 
         try:
             window = build_window(db, self.settings, self.user, self.clock)
@@ -248,7 +248,7 @@ class AppWindow:
         """The file failed the check that ran while the window showed: nothing
         was written to it (writes wait for the check). Close the window and
         go the way of a file found damaged on open."""
-        from desktop_crm.ui.backups import open_or_recover
+        from desktop_crm.ui.open_book import open_or_recover
 
         old, self.window = self.window, None
         old.closed.disconnect(self.app.quit)

@@ -9,20 +9,16 @@ number of hours); the follow-up call no later than seven days after resolution.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
+# the status and the follow-up deadline, in a module of their own for Today
+from desktop_crm.domain.complaint_status import FOLLOW_UP_DAYS as FOLLOW_UP_DAYS
+from desktop_crm.domain.complaint_status import ComplaintStatus as ComplaintStatus
+from desktop_crm.domain.complaint_status import follow_up_due as follow_up_due
 from desktop_crm.domain.enums import LabelledEnum, register_labels
 from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.validation import FieldError
 from desktop_crm.i18n import N_, _
-
-
-class ComplaintStatus(LabelledEnum):
-    NEW = "new"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    FOLLOWED_UP = "followed_up"
-    CLOSED = "closed"
 
 
 class ComplaintCategory(LabelledEnum):
@@ -66,10 +62,6 @@ class ComplaintChannel(LabelledEnum):
 
 
 register_labels({
-    "ComplaintStatus": {
-        "new": N_("Registered"), "in_progress": N_("In progress"), "resolved": N_("Resolved"),
-        "followed_up": N_("Followed up"), "closed": N_("Closed"),
-    },
     "ComplaintCategory": {
         "product_quality": N_("Product quality"), "packaging": N_("Packaging"),
         "defect": N_("Defect"), "misuse": N_("Misuse by the client"),
@@ -96,7 +88,6 @@ TRANSITIONS: dict[ComplaintStatus, tuple[ComplaintStatus, ...]] = {
 }
 OPEN_STATUSES = (S.NEW, S.IN_PROGRESS, S.RESOLVED)  # still needs work from us
 FOLLOWED_STATUSES = (S.FOLLOWED_UP, S.CLOSED)  # the client was asked how satisfied they are
-FOLLOW_UP_DAYS = 7
 MAX_ESCALATION = 3
 
 
@@ -215,11 +206,6 @@ def reply_due(received_at: datetime, reply_hours: int | None = None) -> datetime
     if reply_hours:
         return received_at + timedelta(hours=reply_hours)
     return datetime.combine(received_at.date(), time(23, 59, 59))
-
-
-def follow_up_due(resolved_at: datetime) -> date:
-    """No later than seven days after the resolution."""
-    return resolved_at.date() + timedelta(days=FOLLOW_UP_DAYS)
 
 
 def reply_overdue(c: Complaint, now: datetime, reply_hours: int | None = None) -> bool:

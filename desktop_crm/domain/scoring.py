@@ -22,22 +22,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop_crm.domain.errors import CrmError
+
+# the grades' names and strategies, in a module of their own for Today
+from desktop_crm.domain.grades import GRADES as GRADES
+from desktop_crm.domain.grades import grade_strategy as grade_strategy
+from desktop_crm.domain.grades import grade_title as grade_title
 from desktop_crm.i18n import N_, _
 
 PERCENT = "percent"
 RATING = "rating"
 COUNT = "count"
-GRADES = ("A", "B", "C")
-
-_GRADE_INFO: dict[str, tuple[str, str]] = {
-    "A": (N_("Key client (A)"), N_("Best service and efficient selling: give this client your "
-                               "best people and fastest answers.")),
-    "B": (N_("Promising client (B)"), N_("Communicate more and grow sales: visit often and look "
-                                     "for more business.")),
-    "C": (N_("Ordinary client (C)"), N_("Ordinary time and effort: keep in touch at the usual "
-                                    "rhythm.")),
-}
-
 _CRITERION_LABELS = {
     "sales_attainment": N_("Sales target attainment"),
     "cooperation": N_("Cooperation attitude"),
@@ -216,15 +210,6 @@ def evaluate(scheme: Scheme, inputs: Mapping[str, Any]) -> Result:
     total = round(sum(contributions.values()) + 1e-9, 1)
     return Result(total, scheme.grade(total), points,
                   {k: round(v, 1) for k, v in contributions.items()})
-
-
-def grade_title(grade: str) -> str:
-    return _(_GRADE_INFO[grade][0])
-
-
-def grade_strategy(grade: str) -> str:
-    """The service strategy the source gives for a grade."""
-    return _(_GRADE_INFO[grade][1])
 
 
 def rating_label(name: str) -> str:

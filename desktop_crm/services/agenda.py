@@ -28,12 +28,7 @@ from desktop_crm.domain.care import (
 )
 from desktop_crm.domain.churn import ChurnSettings
 from desktop_crm.domain.client import ClientRow, Interaction
-from desktop_crm.domain.complaint import (
-    FOLLOW_UP_DAYS,
-    ComplaintStatus,
-    follow_up_due,
-    follow_up_problems,
-)
+from desktop_crm.domain.complaint_status import FOLLOW_UP_DAYS, ComplaintStatus, follow_up_due
 from desktop_crm.domain.dates import DateSpec, SpecKey, occurrences_between, stored_spec
 from desktop_crm.domain.enums import AgendaKind, Channel, DateKind
 from desktop_crm.domain.errors import CrmError
@@ -637,6 +632,7 @@ def _record_satisfaction(session: Session, complaint_id: int, satisfaction: int 
                          now: datetime) -> None:
     """Keep the satisfaction the client gave on a complaint's follow-up call;
     raises ValidationError when there is none (given now or in the complaint)."""
+    from desktop_crm.domain.complaint import follow_up_problems
     from desktop_crm.storage import complaint_repo
 
     complaint = complaint_repo.load(session, complaint_id)

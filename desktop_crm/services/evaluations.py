@@ -15,27 +15,21 @@ from desktop_crm.domain.evaluation import (
     default_period,
     due_since,
 )
-from desktop_crm.domain.scoring import (
-    COUNT,
-    PERCENT,
-    Result,
-    Scheme,
-    ScoringError,
-    default_scheme,
-    evaluate,
-)
 from desktop_crm.i18n import _
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.storage import client_rows
 from desktop_crm.storage.client_rows import ClientFilter
 from desktop_crm.storage.database import Database
 
+# the scoring schemes (domain.scoring) load where they are used: Today reads
+# the recent grade changes without them
 if TYPE_CHECKING:  # the sales code loads when the evaluation form first asks for it
     # (Today's recent grade changes, read at start, need neither it nor the card code,
     # nor what the orders feed into an evaluation: domain.evaluation_sources, sales)
     from sqlalchemy.orm import Session
 
     from desktop_crm.domain.evaluation_sources import FromOrders
+    from desktop_crm.domain.scoring import Result, Scheme
     from desktop_crm.services.sales import SalesService
 
 
@@ -59,6 +53,7 @@ class EvaluationService:
     # -- the scheme ---------------------------------------------------------------
     def scheme(self) -> Scheme:
         """The current scheme; the source's default until the user edits it."""
+        from desktop_crm.domain.scoring import default_scheme
         from desktop_crm.storage import evaluation_repo as repo
 
         with self.db.read() as s:
@@ -95,6 +90,8 @@ class EvaluationService:
 
     def preview(self, inputs: Mapping[str, Any]) -> Result:
         """Score without saving: what the form shows as the user types."""
+        from desktop_crm.domain.scoring import evaluate
+
         return evaluate(self.scheme(), inputs)
 
     # -- evaluations --------------------------------------------------------------
@@ -106,6 +103,7 @@ class EvaluationService:
         attainment (a percent criterion keyed SALES_KEY) and the late payments
         (a count criterion keyed CREDIT_KEY), as of ``evaluated_on`` (default
         today). See domain.evaluation_sources for the definitions."""
+        from desktop_crm.domain.scoring import default_scheme
         from desktop_crm.storage import evaluation_repo as repo
 
         with self.db.read() as s:
@@ -118,6 +116,7 @@ class EvaluationService:
     def fed_criteria(scheme: Scheme) -> set[str]:
         """The criteria of ``scheme`` the orders can feed."""
         from desktop_crm.domain.evaluation_sources import CREDIT_KEY, SALES_KEY
+        from desktop_crm.domain.scoring import COUNT, PERCENT
 
         return {c.key for c in scheme.criteria
                 if (c.key, c.kind) in ((SALES_KEY, PERCENT), (CREDIT_KEY, COUNT))}
@@ -167,6 +166,7 @@ class EvaluationService:
         BY_HAND (the default: ``inputs`` holds it). The evaluation records which,
         with the orders' figures. A criterion the orders cannot give (no target
         in the period) raises ScoringError; nothing is written."""
+        from desktop_crm.domain.scoring import ScoringError, default_scheme, evaluate
         from desktop_crm.storage import client_repo
         from desktop_crm.storage import evaluation_repo as repo
 
@@ -201,6 +201,7 @@ class EvaluationService:
         """The inputs with the orders' figures put in where asked, and the record
         of each fed criterion's source."""
         from desktop_crm.domain.evaluation_sources import BY_HAND, FROM_ORDERS
+        from desktop_crm.domain.scoring import ScoringError
 
         values = dict(inputs)
         computed = self._from_orders(s, scheme, client_id, *period, evaluated_on)

@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.types import TypeEngine
 
 from desktop_crm.domain.care import Source
-from desktop_crm.domain.complaint import ComplaintStatus
+from desktop_crm.domain.complaint_status import ComplaintStatus
 from desktop_crm.domain.dates import LUNAR, SOLAR, SpecKey
 from desktop_crm.domain.enums import Milestone
 from desktop_crm.storage import dialect, read_ahead

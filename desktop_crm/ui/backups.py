@@ -4,9 +4,9 @@
   clients, size, whether it can be restored), newest first.
 - :func:`choose_and_restore` asks which backup, confirms, and restores; the
   caller closes its database first and opens it again afterwards.
-- :func:`open_or_recover` opens a database; when the file is damaged it shows
-  what is wrong and offers the newest good backup. The damaged file is moved
-  aside by the restore, never overwritten.
+- :func:`recover_damaged`, when ``ui.open_book.open_or_recover`` (named here
+  too) finds the file damaged, shows what is wrong and offers the newest good
+  backup. The damaged file is moved aside by the restore, never overwritten.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop_crm.i18n import N_, _
 from desktop_crm.storage.database import Database, DatabaseDamagedError, DatabaseError
 from desktop_crm.storage.snapshot import BackupName, BackupReason
+from desktop_crm.ui.open_book import open_or_recover as open_or_recover
 from desktop_crm.ui.operations import Operation, OperationContext
 
 if TYPE_CHECKING:  # the backup and restore code loads when a backup is listed or
@@ -228,19 +229,11 @@ def restored_message(result: RestoreResult) -> str:
     return _("Restored from {backup}.", backup=result.restored_from.name)
 
 
-def open_or_recover(parent: QWidget | None, path: Path | str, *, create: bool = False,
-                    check_later: bool = False) -> Database | None:
-    """Open ``path``; when it is damaged, show what is wrong and offer the
-    newest good backup. Other errors are shown as they are. Returns the open
-    database, or None when nothing was opened. ``check_later`` as in
-    ``Database.open``: the caller then calls ``finish_check``."""
-    try:
-        return Database.open(path, create=create, check_later=check_later)
-    except DatabaseDamagedError as exc:
-        damaged = exc
-    except DatabaseError as exc:
-        QMessageBox.critical(parent, _("Cannot open the database"), str(exc))
-        return None
+def recover_damaged(parent: QWidget | None, path: Path | str,
+                    damaged: DatabaseDamagedError) -> Database | None:
+    """``path`` was found ``damaged`` on open (``ui.open_book.open_or_recover``):
+    show what is wrong and offer the newest good backup. Returns the restored
+    database, open, or None when nothing was opened."""
     from desktop_crm.services.backup import newest_good_backup
 
     db_path = damaged.path or Path(path)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from desktop_crm.i18n import _
 from desktop_crm.services.demo_book import demo_book_path, is_demo_book, make_demo_book
 from desktop_crm.storage.database import Database, DatabaseError, shown_url
-from desktop_crm.ui import backups
+from desktop_crm.ui.open_book import open_or_recover
 from desktop_crm.ui.operations import Operation
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def open_demo_book(window: MainWindow, replace: Callable[[Database], None]
         return None
 
     def made(_count: int) -> None:
-        db = backups.open_or_recover(window, path)
+        db = open_or_recover(window, path)
         if db is not None:
             replace(db)
 

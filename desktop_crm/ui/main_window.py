@@ -856,9 +856,9 @@ class MainWindow(QMainWindow):
                                 _("{path} already exists. Use Open database to open it.",
                                   path=path))
             return
-        from desktop_crm.ui import backups
+        from desktop_crm.ui.open_book import open_or_recover
 
-        db = backups.open_or_recover(self, path, create=create)
+        db = open_or_recover(self, path, create=create)
         if db is not None:
             self._replace_database(db)
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from desktop_crm.domain.care import AgendaItem, Source
 from desktop_crm.domain.enums import AgendaKind
@@ -28,3 +28,35 @@ def test_a_kind_far_down_the_list_fits_its_column(qtbot, db: Database) -> None: 
     assert model.data(last) == AgendaKind.CHURN_WARNING.label
     assert view.columnWidth(1) >= view.sizeHintForIndex(last).width()
     assert view.columnWidth(1) > view.sizeHintForIndex(model.index(0, 1)).width()
+
+
+def test_the_widest_when_far_down_the_list_fits_its_column(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    """The When column is as wide as its widest cell over every row, not over
+    a sample: a long-overdue item and today's (bold) far down fit all the
+    same, and so does the backlog's "before ..." line."""
+    panel = AgendaPanel(AgendaService(db))
+    qtbot.addWidget(panel)
+    panel.resize(1200, 600)
+    panel.show()
+    today = panel.service.today()
+    items = [AgendaItem(today + timedelta(days=3), AgendaKind.FOLLOW_UP, Source.INTERACTION,
+                        n, n, f"客户{n}") for n in range(1, 3 * SIZED_FROM_ROWS)]
+    items += [AgendaItem(today - timedelta(days=1234), AgendaKind.FOLLOW_UP,
+                         Source.INTERACTION, 9998, 9998, "很久以前的客户"),
+              AgendaItem(today, AgendaKind.CHURN_WARNING, Source.INTERACTION, 9999, 9999,
+                         "今天的客户", years=60),
+              AgendaItem(today - timedelta(days=90), AgendaKind.FOLLOW_UP,
+                         Source.NO_CONTACT_BACKLOG, 0, None, "", group_size=12345)]
+    panel.set_items(items, "")
+    view, model = panel.view, panel.model
+    for row in range(len(items) - 3, len(items)):
+        for column in (0, 1):
+            cell = model.index(row, column)
+            assert view.columnWidth(column) >= view.sizeHintForIndex(cell).width()
+    assert view.columnWidth(0) > view.sizeHintForIndex(model.index(0, 0)).width()
+    # what Qt's own sizing over every row gives: no narrower
+    widths = (view.columnWidth(0), view.columnWidth(1))
+    view.horizontalHeader().setResizeContentsPrecision(-1)
+    view.resizeColumnToContents(0)
+    view.resizeColumnToContents(1)
+    assert widths[0] >= view.columnWidth(0) and widths[1] >= view.columnWidth(1)

@@ -35,7 +35,12 @@ HIDDEN_TABS = ("desktop_crm.ui.clients.tab", "desktop_crm.ui.clients.editor",
                "desktop_crm.ui.complaints.tab", "desktop_crm.ui.loyalty.tab",
                # what the orders feed into an evaluation (Today reads only the
                # recent grade changes through services.evaluations)
-               "desktop_crm.domain.evaluation_sources", "desktop_crm.domain.sales")
+               "desktop_crm.domain.evaluation_sources", "desktop_crm.domain.sales",
+               # complaints' record, categories and checks (Today reads the
+               # resolved ones' follow-ups with domain.complaint_status)
+               "desktop_crm.domain.complaint",
+               # the scoring schemes (Today names the grades with domain.grades)
+               "desktop_crm.domain.scoring")
 
 CHILD = """
 import json, sys
@@ -56,7 +61,12 @@ else:
     window.grab()
     built = [type(window.tabs.widget(i)).__name__ for i in range(window.tabs.count())]
     print(json.dumps(built))
-print(json.dumps(sorted(m for m in sys.argv[4].split(",") if m in sys.modules)))
+def loaded(name):
+    # a module loaded, or a PySide class's Python type made ("PySide6.QtGui.QPainter")
+    module, _, attr = name.rpartition(".")
+    return name in sys.modules or (name.startswith("PySide6.") and module in sys.modules
+                                   and attr in vars(sys.modules[module]))
+print(json.dumps(sorted(m for m in sys.argv[4].split(",") if loaded(m))))
 """
 
 
@@ -112,6 +122,17 @@ def test_the_window_starts_without_building_the_hidden_tabs(tmp_path: Path) -> N
     # is built, each other tab is a stand-in
     assert json.loads(lines[-2]) == ["TodayTab", "QWidget", "QWidget", "QWidget", "QWidget",
                                      "QWidget"]
+
+
+# PySide makes a Qt class's Python type when it is first named: the tray's
+# badge (ui.app_icon.badged_icon) names QPainter and QRectF when it is drawn
+NOT_MADE_AT_START = ("PySide6.QtGui.QPainter", "PySide6.QtCore.QRectF")
+
+
+@pytest.mark.parametrize("how", ["import", "build"])
+def test_the_start_makes_no_python_type_for_the_badges_painter(tmp_path: Path,
+                                                                how: str) -> None:
+    assert loaded_at_start(tmp_path, how, demo_book(tmp_path), NOT_MADE_AT_START) == []
 
 
 @pytest.mark.parametrize("how", ["import", "build"])
@@ -219,14 +240,17 @@ def test_the_window_paints_itself_before_sqlalchemy_and_the_services_load(
 
 
 # Not needed to open a sound database and fill Today: the backup and restore
-# code (ui.backups loads it when a backup is listed or restored, or the file
-# was found damaged), the sales and card code (the evaluation form's), the
-# standard library's plistlib (the macOS start-at-login file) and secrets,
-# and SQLAlchemy's ORM with the mapped classes (Today, its recent grade
-# changes, the database's UUID and the title read through the tables alone,
-# Database.connect: about 0.1 s of CPU; they load once Today is on screen),
-# with Alembic (the file is at the head revision: nothing to migrate)
+# code and its dialogs (ui.backups, loaded when a backup is listed or
+# restored, or the file was found damaged), the sales and card code (the
+# evaluation form's), the standard library's plistlib (the macOS
+# start-at-login file) and secrets, and SQLAlchemy's ORM with the mapped
+# classes (Today, its recent grade changes, the database's UUID and the
+# title read through the tables alone, Database.connect: about 0.1 s of CPU;
+# they load once Today is on screen), with Alembic (the file is at the head
+# revision: nothing to migrate)
 NOT_BEFORE_TODAY = ("desktop_crm.services.backup", "desktop_crm.services.restore",
+                    # the restore dialog (ui.open_book opens a sound file without it)
+                    "desktop_crm.ui.backups",
                     "desktop_crm.services.sales", "desktop_crm.services.clients",
                     "desktop_crm.storage.card_read", "plistlib", "secrets",
                     "sqlalchemy.orm", "desktop_crm.storage.models",

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_crm.domain.care import AgendaItem
+from desktop_crm.domain.care import AgendaItem, Source
 from desktop_crm.domain.errors import NotFoundError
 from desktop_crm.domain.validation import ValidationError
 from desktop_crm.i18n import _
 from desktop_crm.services.agenda import AgendaService, AlreadyDoneError, DoneReceipt
 from desktop_crm.ui.care.agenda_bulk import AgendaBulk
-from desktop_crm.ui.care.agenda_model import AgendaModel
+from desktop_crm.ui.care.agenda_model import AgendaModel, when_text
 from desktop_crm.ui.table_model import texts_changed
 from desktop_crm.ui.view_setup import add_shortcut, configure_list_view
 
@@ -140,19 +140,58 @@ class AgendaPanel(QWidget):
                 self.view.selectRow(row)
         if items and not self.view.selectionModel().hasSelection():
             self.view.selectRow(0)
-        self.view.resizeColumnToContents(0)
-        self.view.resizeColumnToContents(1)
-        # the sizing samples the rows: every kind listed fits all the same
-        # (Today's first rows may all be follow-ups and a churn warning far down)
-        first_of_kind: dict[object, int] = {}
-        for row, item in enumerate(items):
-            first_of_kind.setdefault(item.kind, row)
-        widest = max((self.view.sizeHintForIndex(self.model.index(row, 1)).width() + 1
-                      for row in first_of_kind.values()), default=0)
-        if widest > self.view.columnWidth(1):
-            self.view.setColumnWidth(1, widest)
+        self._size_when_and_kind(items)
         self.view.setColumnWidth(2, min(max(self.view.columnWidth(2), 140), 260))
         self._update_buttons()
+
+    def _size_when_and_kind(self, items: list[AgendaItem]) -> None:
+        """Size the When and Kind columns to their widest cell over every row.
+
+        A row's When text and font follow from its day and source (the
+        backlog's reads "before ..."), its Kind cell from its kind (label,
+        icon) and whether its day is today (bold). The texts of those few
+        combinations are measured with the font's metrics, and the delegate
+        is asked only for the widest of each look (bold or not, with an icon
+        or not): exact over every row, where Qt's own sizing read a sample of
+        100 rows a column for about 8 ms at start (Today lists about 4,000
+        items at 100,000 clients, of some 40 days)."""
+        model, view, header = self.model, self.view, self.view.horizontalHeader()
+        today = model.today
+        # one row of each (day, kind, source): every other has the same two cells
+        cells = {(item.day, item.kind, item.source): row for row, item in enumerate(items)}
+        view.ensurePolished()
+        font = view.font()
+        bold = QFont(font)
+        bold.setBold(True)
+        metrics = {False: QFontMetrics(font), True: QFontMetrics(bold)}
+        # the rows to measure: one a When text (a day, the backlog's or not),
+        # one a kind in each weight
+        whens: dict[tuple[object, bool], int] = {}
+        kinds: dict[tuple[object, bool], int] = {}
+        for (day, kind, source), row in cells.items():
+            whens.setdefault((day, source == Source.NO_CONTACT_BACKLOG), row)
+            kinds.setdefault((kind, day == today), row)
+        decoration = Qt.ItemDataRole.DecorationRole
+        widest: tuple[dict[object, tuple[int, int]], ...] = ({}, {})  # look: (width, row)
+        for column, rows in ((0, whens.values()), (1, kinds.values())):
+            for row in rows:
+                item = items[row]
+                is_today = item.day == today
+                if column == 0:
+                    look: object = is_today
+                    text = when_text(item, today)
+                else:  # with the kind's icon or not
+                    look = (is_today,
+                            model.data(model.index(row, 1), decoration) is not None)
+                    text = item.kind.label
+                width = metrics[is_today].horizontalAdvance(text)
+                if width > widest[column].get(look, (-1, 0))[0]:
+                    widest[column][look] = (width, row)
+        for column in (0, 1):
+            # +1: the grid line, as QTableView counts it in sizeHintForColumn
+            width = max((view.sizeHintForIndex(model.index(row, column)).width() + 1
+                         for _width, row in widest[column].values()), default=0)
+            view.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
 
     def selected(self) -> AgendaItem | None:
         rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []

@@ -20,7 +20,7 @@ from desktop_crm.domain.care import AgendaItem
 from desktop_crm.domain.client import ClientRow
 from desktop_crm.domain.enums import AgendaKind
 from desktop_crm.domain.evaluation import GradeChange
-from desktop_crm.domain.scoring import grade_title
+from desktop_crm.domain.grades import grade_title
 from desktop_crm.i18n import _, language
 from desktop_crm.services.agenda import AgendaService
 from desktop_crm.services.evaluations import EvaluationService
