@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from desktop_crm.ui.care.done_dialog import MarkDoneDialog
 
 SIZED_FROM_ROWS = 100
+# the Client column fits the names of this many first rows, within these widths
+NAMES_SIZED = 60
+CLIENT_WIDTHS = (140, 260)
 
 # Builds the dialog; tests replace it to answer without a modal loop.
 DialogFactory = Callable[[AgendaItem, QWidget], "MarkDoneDialog"]
@@ -140,12 +143,12 @@ class AgendaPanel(QWidget):
                 self.view.selectRow(row)
         if items and not self.view.selectionModel().hasSelection():
             self.view.selectRow(0)
-        self._size_when_and_kind(items)
-        self.view.setColumnWidth(2, min(max(self.view.columnWidth(2), 140), 260))
+        self._size_columns(items)
         self._update_buttons()
 
-    def _size_when_and_kind(self, items: list[AgendaItem]) -> None:
-        """Size the When and Kind columns to their widest cell over every row.
+    def _size_columns(self, items: list[AgendaItem]) -> None:
+        """Size the When and Kind columns to their widest cell over every row,
+        and the Client column to the names of the first rows (``_client_width``).
 
         A row's When text and font follow from its day and source (the
         backlog's reads "before ..."), its Kind cell from its kind (label,
@@ -192,6 +195,27 @@ class AgendaPanel(QWidget):
             width = max((view.sizeHintForIndex(model.index(row, column)).width() + 1
                          for _width, row in widest[column].values()), default=0)
             view.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
+        view.setColumnWidth(2, self._client_width(items, metrics))
+
+    def _client_width(self, items: list[AgendaItem], metrics: dict[bool, QFontMetrics]) -> int:
+        """The Client column's width: its widest cell among the first
+        ``NAMES_SIZED`` rows (more than a screenful; today's are bold),
+        between ``CLIENT_WIDTHS``. A longer name, or a wider one further
+        down, is elided, whole in its tooltip and in What to do."""
+        model, today = self.model, self.model.today
+        display = Qt.ItemDataRole.DisplayRole
+        widest, widest_row = -1, None
+        for row, item in enumerate(items[:NAMES_SIZED]):
+            width = metrics[item.day == today].horizontalAdvance(
+                model.data(model.index(row, 2), display))
+            if width > widest:
+                widest, widest_row = width, row
+        least, most = CLIENT_WIDTHS
+        if widest_row is None:
+            return least
+        # +1: the grid line, as QTableView counts it in sizeHintForColumn
+        width = self.view.sizeHintForIndex(model.index(widest_row, 2)).width() + 1
+        return min(max(width, least), most)
 
     def selected(self) -> AgendaItem | None:
         rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
