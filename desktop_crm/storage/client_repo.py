@@ -53,7 +53,7 @@ from desktop_crm.storage.client_rows import (
 from desktop_crm.storage.client_rows import (
     rows as rows,
 )
-from desktop_crm.storage.dialect import read_rows
+from desktop_crm.storage.dialect import read_rows, search_cache
 from desktop_crm.storage.models import (
     ChangeLogRow,
     Client,
@@ -230,6 +230,7 @@ def ranked_page(session: Session, flt: ClientFilter, offset: int, limit: int,
     search with only text and more than ``_RANK_WHOLE`` ``hits`` (when
     counted, else maybe) whose page the first tiers fill reads those tiers
     only as far as the page (``_tiered_page``)."""
+    search_cache(session.connection())
     if limit < _ALL and flt == ClientFilter(text=flt.text) and (
             hits is None or hits > _RANK_WHOLE):
         page = _tiered_page(session, flt.text, offset, limit)
@@ -249,6 +250,7 @@ def first_page(session: Session, flt: ClientFilter, size: int, most: int
     ``most`` of them and more than ``_RANK_WHOLE``, reads its page from the
     first tiers (``_tiered_page``); any other is ranked in one statement
     that stops at ``most`` ids, which also counts them."""
+    search_cache(session.connection())
     if flt == ClientFilter(text=flt.text) and _may_tier(session, flt.text, size):
         # counted first: a search with fewer hits than ``most`` (and few
         # enough to rank whole) is ranked in one statement, whatever its keys
