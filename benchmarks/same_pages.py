@@ -5,8 +5,11 @@ clients a query finds and their order (README, "Speed": search as you type).
 For ``search.py``'s typed queries (Chinese names and surnames, pinyin,
 initials, phone digits) and short latin keys of one to three letters, on
 one book: the first page (64 ids) with its count up to 1,001, as a
-keystroke reads it; the next page (256 ids from 64); every id of a search
-with at most 1,000 hits; and the hits counted up to 1,001.
+keystroke reads it; the next page (256 ids from 64, as the view scrolls);
+every id of a search with at most 1,000 hits; and the hits counted up to
+1,001. (Round 11: the next page is read from 64 whatever the keystroke
+read, so that a version that reads only 64 ids of a search it used to read
+whole compares: run this script, with each checkout's code on the path.)
 
 Usage: python benchmarks/same_pages.py TARGET OUT.json [--queries 200]
     (TARGET: a SQLite path or a PostgreSQL URL; run it from each checkout
@@ -42,7 +45,9 @@ def main() -> None:
         flt = ClientFilter(text=typed)
         with service.reading():  # as a keystroke reads them
             first, count = service.first_page(flt, FIRST, MOST)
-        after = service.ranked_page(flt, len(first), NEXT, count) if count > len(first) else []
+        # the next page from the first page's end (a keystroke may read
+        # more than a page: every hit of a search it ranks whole)
+        after = service.ranked_page(flt, FIRST, NEXT, count) if count > FIRST else []
         shown[typed] = {"first": first[:FIRST], "count": count, "next": after,
                         "all": service.list_ids(flt) if count < MOST else None,
                         "hits": service.count_hits(flt, MOST)}

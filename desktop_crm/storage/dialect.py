@@ -49,6 +49,33 @@ def unindexed(session: Reader, column: str) -> str:
     return f"+{column}" if is_sqlite(session) else column
 
 
+# The page cache, in KiB, of a SQLite connection that has served a search
+# keystroke (``search_cache``). SQLite's default, 2,000 KiB, holds a tenth of
+# what the 200 typed queries of ``benchmarks/search.py`` read at 100,000
+# clients (about 57 MB of index pages), so each keystroke read most of its
+# pages from the file again (a system call and a copy a page: a tier of 778
+# clients read whole 1.7 -> 0.7 ms of CPU with 64 MiB).
+SEARCH_CACHE_KIB = 32 * 1024
+
+
+def search_cache(conn: Connection) -> None:
+    """Give the SQLite connection ``conn`` a page cache of
+    ``SEARCH_CACHE_KIB`` for the rest of its life (once: marked in its pool
+    record), so the index pages a keystroke reads are still there for the
+    next one. Only the connections that served a search grow (their cache
+    fills as pages are read, up to that size): a connection of other reads
+    (the workbook, the agenda) keeps the default, whose larger size for
+    every connection cost the workbook's peak memory its target (README,
+    "Speed"). Nothing elsewhere (PostgreSQL: the server's buffers)."""
+    if conn.dialect.name != "sqlite":
+        return
+    pooled = conn.connection
+    if not pooled.info.get("search_cache"):
+        pooled.driver_connection.execute(  # type: ignore[union-attr]
+            f"PRAGMA cache_size = -{int(SEARCH_CACHE_KIB)}")
+        pooled.info["search_cache"] = True
+
+
 def insert_or_ignore(table: str, columns: Iterable[str]) -> str:
     """An INSERT that does nothing when the row's key exists: ``ON CONFLICT
     DO NOTHING`` is the same on SQLite (3.24+) and PostgreSQL. Values are

@@ -74,21 +74,35 @@ def test_a_client_further_down_a_broad_search_is_shown_in_it(tab: ClientsTab) ->
     assert tab.model.id_at(tab.view.currentIndex().row()) == last
 
 
-@pytest.mark.parametrize("rank_whole", [3, 1000])
+@pytest.mark.parametrize(("first_whole", "rank_whole"), [(3, 3), (3, 1000), (1000, 1000)])
 def test_a_search_with_fewer_hits_than_counted_is_counted_exactly_before_it_is_read(
-        tab: ClientsTab, monkeypatch: pytest.MonkeyPatch, rank_whole: int) -> None:
-    """With more hits than are ranked whole (``client_repo._RANK_WHOLE``), one
-    page is read and the hits counted; with fewer, all of them are read at
-    once (ranked in one statement, which counts them too)."""
+        tab: ClientsTab, monkeypatch: pytest.MonkeyPatch, first_whole: int,
+        rank_whole: int) -> None:
+    """With more hits than a keystroke ranks whole (``client_repo._FIRST_WHOLE``),
+    one page is read from the tiers and the hits counted, the next pages
+    read from the tiers too or ranked whole (more or fewer hits than
+    ``_RANK_WHOLE``); with fewer, all of them are read at once (ranked in
+    one statement, which counts them too)."""
     monkeypatch.setattr(client_repo, "_RANK_WHOLE", rank_whole)
+    monkeypatch.setattr(client_repo, "_FIRST_WHOLE", first_whole)
+    tiered: list[int] = []
+    real = client_repo._tiered_page
+
+    def counted(*args: object, **kwargs: object) -> list[int] | None:
+        page = real(*args, **kwargs)  # type: ignore[arg-type]
+        tiered.append(len(page or ()))
+        return page
+
+    monkeypatch.setattr(client_repo, "_tiered_page", counted)
     tab.service.save(ClientCard(name="王芳芳", owner="me"))
     tab.service.save(ClientCard(name="王芳华", owner="me"))
     tab.service.save(ClientCard(name="王芳菲", owner="me"))
     tab.service.save(ClientCard(name="王芳林", owner="me"))
     type_text(tab.search, "王芳")
     model = tab.model
-    # one page read of the 5 hits, or all of them
-    assert model.rowCount() == (PAGE if rank_whole < 5 else 5)
+    # one page read of the 5 hits (from the tiers), or all of them
+    assert model.rowCount() == (PAGE if first_whole < 5 else 5)
+    assert tiered == ([PAGE] if first_whole < 5 else [])
     assert model.total == 5 and not model.more
     assert tab.count_label.text() == "5 clients"
     while model.canFetchMore(model.index(-1, -1).parent()):
@@ -96,3 +110,5 @@ def test_a_search_with_fewer_hits_than_counted_is_counted_exactly_before_it_is_r
     assert [model.id_at(r) for r in range(model.rowCount())] == \
         tab.service.list_ids(ClientFilter(text="王芳"))
     assert model.total == 5 and tab.count_label.text() == "5 clients"
+    # the next page: from the tiers when there are more hits than are ranked whole
+    assert len(tiered) == (2 if rank_whole < 5 else 1 if first_whole < 5 else 0)

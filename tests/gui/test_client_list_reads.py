@@ -66,10 +66,12 @@ def test_the_list_is_read_once_at_start_in_name_order(qtbot, db, many,  # type: 
 @pytest.mark.parametrize("rank_whole", [10, 1000])
 def test_a_search_with_more_hits_than_a_page_lists_them_all(  # type: ignore[no-untyped-def]
         qtbot, db, many, monkeypatch, rank_whole):
-    """With more hits than are ranked whole (``client_repo._RANK_WHOLE``),
-    the first page's ids are read, the rest as the view scrolls; with fewer,
-    all the ids at once (the rows still a page at a time)."""
+    """With more hits than are ranked whole (``client_repo._RANK_WHOLE``,
+    and ``_FIRST_WHOLE`` for a keystroke's first page), the first page's
+    ids are read, the rest as the view scrolls; with fewer, all the ids at
+    once (the rows still a page at a time)."""
     monkeypatch.setattr(client_repo, "_RANK_WHOLE", rank_whole)
+    monkeypatch.setattr(client_repo, "_FIRST_WHOLE", rank_whole)
     service = ClientService(db, user="me")
     tab = clients_tab(qtbot, service)
     type_text(tab.search, "测试")
