@@ -569,8 +569,9 @@ class RowBuilder:
         self.mapping = dict(mapping)
         self.headers = list(headers)
         self.today = today or date.today()
-        self._columns = [(index, mapping[index], column_name(headers, index))
-                         for index in sorted(mapping)]
+        # a column is plain text (True) unless its key is checked or parsed
+        self._columns = [(index, mapping[index], column_name(headers, index),
+                          mapping[index] not in _CHECKED_KEYS) for index in sorted(mapping)]
         self._fields = {_card_field(key) for key in mapping.values()}
         self._birthdays: dict[tuple[type, object], tuple[str, Any]] = {}
         self._genders: dict[tuple[type, object], Gender | None] = {}
@@ -617,7 +618,7 @@ class RowBuilder:
             problems.append(RowProblem(row_number, column, message, WARNING, value))
             kept.append(f"{column}: {value}")
 
-        for index, key, column in self._columns:
+        for index, key, column, plain in self._columns:
             value = values[index] if index < width else None
             if value is None:
                 continue
@@ -629,7 +630,12 @@ class RowBuilder:
                 continue
             else:
                 text = cell_text(value)
-            if key == UUID:
+            if plain:  # most columns: the text as it is, no key compared
+                if key in parts:
+                    parts[key].append(text)
+                else:
+                    parts[key] = [text]
+            elif key == UUID:
                 found = parse_uuid(text)
                 if found is None:
                     problems.append(RowProblem(row_number, column,
@@ -731,6 +737,9 @@ class RowBuilder:
 
 
 _DIGITS = re.compile(r"\d+")
+# the keys whose cells RowBuilder.build checks or parses (the others are text)
+_CHECKED_KEYS = frozenset({UUID, CLIENT_ID, *PHONE_KINDS, "email", "birthday", "gender",
+                           "tags", ANNUAL_SPEND})
 _PARSED_KEPT = 100_000  # distinct birthdays and genders remembered by a RowBuilder
 
 
