@@ -88,8 +88,10 @@ def _driver_rows(session: Reader, sql: str, params: dict[str, Any],
     use this return them as keys of ``Days``. Run ahead of their use
     (storage/read_ahead.py), the rows are taken from the driver where they
     are used."""
-    return read_ahead.driver_rows(
-        dialect.connection(session).execute(text(sql).bindparams(*binds), params))
+    conn = dialect.connection(session)
+    if conn.dialect.name == "sqlite":  # without SQLAlchemy's text() and compiling
+        return dialect.text_rows(conn, sql, params, binds)
+    return read_ahead.driver_rows(conn.execute(text(sql).bindparams(*binds), params))
 
 
 class Days(dict[Any, date]):
