@@ -555,28 +555,27 @@ class _Builder:
         backlog = (read(repo.count_not_contacted_before, limits, self.first, self.owner)
                    if self.include_overdue else None)
         yield
-        # (day of the last contact, grade) -> (day due, that day as text, the
-        # grade's limit, the items due that day): thousands of clients share
-        # a few hundred of them, and the items are gathered by day as read
-        days = repo.Days()
-        due: dict[tuple[Any, str | None], tuple[date, str, int, Any]] = {}
+        # (day of the last contact and grade, one text) -> (day due, that day
+        # as text, the grade's limit, the items due that day): thousands of
+        # clients share a few hundred of them, and the items are gathered by
+        # day as read
+        due: dict[str, tuple[date, str, int, Any]] = {}
         by_day: dict[date, list[AgendaItem]] = {}
         new = tuple.__new__
         # each grade's rows come in the order of the index (last contact):
         # a row mostly has the day and grade of the one before it, compared
         # as they are instead of looked up
         since_was: Any = None
-        grade_was: str | None = None
         found: tuple[date, str, int, Any] | None = None
-        for client_id, name, grade, since in rows.get():
-            if found is None or since != since_was or grade != grade_was:
-                since_was, grade_was = since, grade
-                found = due.get((since, grade))
+        for client_id, name, since in rows.get():
+            if found is None or since != since_was:
+                since_was = since
+                found = due.get(since)
                 if found is None:
-                    last = days[since]
-                    day = last + after[grade or ""]
-                    found = due[(since, grade)] = (day, last.isoformat(), limits[grade or ""],
-                                                   by_day.setdefault(day, []).append)
+                    last, grade = repo.split_day_and_grade(since)
+                    day = last + after[grade]
+                    found = due[since] = (day, last.isoformat(), limits[grade],
+                                          by_day.setdefault(day, []).append)
             day, text, limit, append = found
             append(new(AgendaItem, (day, kind, source, client_id, client_id, name, text,
                                     limit, remind, 0, None)))

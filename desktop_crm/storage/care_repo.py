@@ -29,7 +29,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.types import TypeEngine
 
 from desktop_crm.domain.care import Source
 from desktop_crm.domain.complaint_status import ComplaintStatus
@@ -69,21 +68,13 @@ MILESTONES = tuple(m.value for m in Milestone)  # "IN (...)": equality uses the 
 
 Row = Sequence[Any]
 
-def _fetch(session: Reader, sql: str, params: dict[str, Any] | None = None,
-           binds: Sequence[BindParameter[Any]] = (),
-           types: dict[str, type[TypeEngine[Any]]] | None = None) -> list[Row]:
-    """The rows of ``sql``; ``types`` names the result columns that are dates
-    or times (by their label)."""
-    stmt = text(sql).bindparams(*binds).columns(**(types or {}))
-    return list(dialect.connection(session).execute(stmt, params or {}).all())
-
-
 def _driver_rows(session: Reader, sql: str, params: dict[str, Any],
                  binds: Sequence[BindParameter[Any]] = ()) -> Sequence[Row]:
     """The rows of ``sql`` as the driver returns them, without SQLAlchemy's
     result processing (a Row and a type conversion per value): for the
-    agenda's big reads, tens of thousands of rows. Values are bound by
-    SQLAlchemy's types as in ``_fetch``. Dates come back as the driver
+    agenda's reads, tens of thousands of rows. Values are bound by
+    SQLAlchemy's types (``binds``, as ``text(sql).bindparams(*binds)``;
+    on SQLite ``dialect.text_rows``). Dates come back as the driver
     gives them (ISO text on SQLite, date on PostgreSQL): the functions that
     use this return them as keys of ``Days``. Run ahead of their use
     (storage/read_ahead.py), the rows are taken from the driver where they
@@ -494,18 +485,36 @@ def _owned(session: Reader, owner: str | None, params: dict[str, Any]) -> str:
     return f" AND {dialect.unindexed(session, 'owner')} = :owner"
 
 
+def day_and_grade(session: Reader, day: str, grade: str) -> str:
+    """The SQL text of a day (a date column, ``day``) followed by a grade
+    (``grade``, "" when NULL): "2026-10-05A", one value of a row instead of
+    two (``split_day_and_grade``). The agenda reads thousands of rows on a
+    few hundred (day, grade) pairs, and on SQLite each value a row holds
+    costs the driver about as much as making it (Python 3.11's sqlite3
+    takes SQLite's mutex and gives up Python's lock per value)."""
+    if not dialect.is_sqlite(session):  # (to_char: whatever the DateStyle)
+        day = f"to_char({day}, 'YYYY-MM-DD')"
+    return f"{day} || coalesce({grade}, '')"
+
+
+def split_day_and_grade(value: str) -> tuple[date, str]:
+    """The day and the grade ("" for none) of a ``day_and_grade`` text."""
+    return date.fromisoformat(value[:10]), value[10:]
+
+
 def not_contacted(session: Reader, limits: dict[str, int], first: date, last: date,
                   owner: str | None = None) -> Sequence[Row]:
     """Live clients who become "not contacted" (their grade's limit in days,
     "" = unrated, after the last contact or the card's creation) between
-    ``first`` and ``last``: (id, name, grade, the day of the last contact or
-    creation (a key of ``Days``))."""
+    ``first`` and ``last``: (id, name, the day of the last contact or
+    creation and the grade as one text (``split_day_and_grade``)), each
+    grade's in the order of the index (last contact)."""
     selects: list[str] = []
     params: dict[str, Any] = {}
     mine = _owned(session, owner, params)
-    since = _day_of(session, _SINCE)
+    since = day_and_grade(session, _day_of(session, _SINCE), "grade")
     for condition, values in _by_grade(limits, first, last):
-        selects.append(f"SELECT id, name, grade, {since} FROM clients "
+        selects.append(f"SELECT id, name, {since} FROM clients "
                        f"WHERE deleted_at IS NULL AND {condition}{mine}")
         params.update(values)
     return _driver_rows(session, " UNION ALL ".join(selects), params, _time_binds(params))
@@ -522,7 +531,7 @@ def count_not_contacted_before(session: Reader, limits: dict[str, int], first: d
                       f"WHERE deleted_at IS NULL AND {condition}{mine}")
         params.update(values)
     # a count per grade (each a range of ix_clients_contact), in one statement
-    rows = _fetch(session, " UNION ALL ".join(counts), params, _time_binds(params))
+    rows = _driver_rows(session, " UNION ALL ".join(counts), params, _time_binds(params))
     return sum(int(row[0]) for row in rows)
 
 
