@@ -35,7 +35,7 @@ from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.festivals import FESTIVALS
 from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
-from desktop_crm.services import churn
+from desktop_crm.services import churn, lunar_cache
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.collector import paused_collector
 from desktop_crm.storage import care_repo as repo
@@ -350,7 +350,9 @@ class _Builder:
         self.due_on = due_on
         self.own_lead = own_lead
         dated = [self._lead(k) for k in _OCCURRING if k in kinds] or [0]
+        lunar_cache.prime()  # the lunar months of an earlier process, if kept
         self.occurrences = occurrences_between(first, self._end(max(dated)))
+        lunar_cache.keep()
         self.days = repo.window_days(self.occurrences)
         # per row of ``days``: its day, its year and its key's DateSpecs by
         # the stored year (each made once for all the yearly sources): a row
