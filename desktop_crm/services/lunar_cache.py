@@ -15,19 +15,21 @@ read or written.
 
 from __future__ import annotations
 
-import json
 import os
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from desktop_crm.domain import dates
+if TYPE_CHECKING:
+    from desktop_crm.domain.dates import LunarMonths
+
+# (the app names its folder before its first paint, when neither the dates'
+# module nor lunar_python is loaded: they are imported where used)
 
 FILE_NAME = "lunar-months.json"
 
 _folder: Path | None = None
 _primed = False
-_kept: dict[int, dates.LunarMonths] = {}  # the years the file holds
+_kept: dict[int, LunarMonths] = {}  # the years the file holds
 
 
 def use(folder: Path | None) -> None:
@@ -45,6 +47,10 @@ def prime() -> None:
     if _primed or _folder is None:
         return
     _primed = True
+    import json
+
+    from desktop_crm.domain import dates
+
     try:
         stored = json.loads((_folder / FILE_NAME).read_text(encoding="utf-8"))
         years = _years(stored)
@@ -60,6 +66,10 @@ def keep() -> None:
     (a failed write is only a cache not kept)."""
     if _folder is None:
         return
+    import json
+
+    from desktop_crm.domain import dates
+
     computed = dates.lunar_months_computed()
     if computed.keys() <= _kept.keys():
         return
@@ -79,12 +89,16 @@ def keep() -> None:
     _kept.update(years)
 
 
-def _years(stored: Any) -> dict[int, dates.LunarMonths]:
+def _years(stored: Any) -> dict[int, LunarMonths]:
     """The years of a file's contents, or ValueError when they are not this
     lunar_python's or not whole and in order."""
+    from datetime import date
+
+    from desktop_crm.domain import dates
+
     if stored.get("library") != _library():
         raise ValueError("written by another lunar_python")
-    years: dict[int, dates.LunarMonths] = {}
+    years: dict[int, LunarMonths] = {}
     for year, months in stored["years"].items():
         found = tuple((int(m), date.fromisoformat(first), int(n)) for m, first, n in months)
         problem = dates.lunar_months_problem(found)

@@ -130,3 +130,19 @@ def test_without_a_folder_nothing_is_kept(db: Database, agenda: AgendaService,
     _lunar_items(agenda)
     assert 2026 in dates.lunar_months_computed()
     assert not list(tmp_path.rglob("lunar-months*"))
+
+
+def test_naming_the_folder_loads_neither_the_dates_nor_lunar_python(tmp_path: Path) -> None:
+    """The app names its folder before its first paint (app.py), when
+    lunar_python is not loaded yet (tests/gui/test_start_imports.py)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; "
+            "from desktop_crm.services import lunar_cache; "
+            f"lunar_cache.use(Path({str(tmp_path)!r})); "
+            "print(sorted(m for m in ('lunar_python', 'desktop_crm.domain.dates', "
+            "'sqlalchemy') if m in sys.modules))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True, cwd=Path(__file__).resolve().parents[3])
+    assert found.stdout.strip() == "[]"
