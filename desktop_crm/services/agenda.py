@@ -557,11 +557,11 @@ class _Builder:
         backlog = (read(repo.count_not_contacted_before, limits, self.first, self.owner)
                    if self.include_overdue else None)
         yield
-        # (day of the last contact and grade, one text) -> (day due, that day
+        # (day of the last contact and grade, one value) -> (day due, that day
         # as text, the grade's limit, the items due that day): thousands of
         # clients share a few hundred of them, and the items are gathered by
         # day as read
-        due: dict[str, tuple[date, str, int, Any]] = {}
+        due: dict[Any, tuple[date, str, int, Any]] = {}
         by_day: dict[date, list[AgendaItem]] = {}
         new = tuple.__new__
         # each grade's rows come in the order of the index (last contact):

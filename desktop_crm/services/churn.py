@@ -52,10 +52,10 @@ def churn_items(read: ReadAhead, settings: ChurnSettings, today: date, first: da
             percent = drop_percent(int(before_cents), int(last_cents))
             drops.append(AgendaItem(start, KIND, Source.CHURN_DROP, client_id, client_id, name,
                                     "", percent, remind))
-    # (last won day and grade, one text) -> the warning's day, the days
+    # (last won day and grade, one value) -> the warning's day, the days
     # without an order, the grade's limit and the warnings of that day:
     # thousands of warnings share a few hundred, gathered by day as read
-    found: dict[str, tuple[date, str, int, int, Any]] = {}
+    found: dict[Any, tuple[date, str, int, int, Any]] = {}
     by_day: dict[date, list[AgendaItem]] = {}
     new, source, days_of = tuple.__new__, Source.CHURN_NO_ORDER, Days()
     # each grade's rows come in the order of the index (last won day): a row

@@ -93,7 +93,7 @@ def no_order_since(session: Reader, limits: Mapping[str, int], first: date, last
     """Live clients whose last won order plus their grade's limit in days
     (``limits``: "" = unrated; 0 or missing = no warning) falls in ``first``
     .. ``last``, the warning for that day not dismissed: (client id, client,
-    the day of the last won order and the grade as one text
+    the day of the last won order and the grade as one value
     (``care_repo.split_day_and_grade``)), as the driver returns them:
     thousands of rows on a few hundred (day, grade) pairs, each grade's in
     the order of the index (last won day)."""
@@ -108,6 +108,7 @@ def no_order_since(session: Reader, limits: Mapping[str, int], first: date, last
     if owner is not None:
         params["owner"] = owner
         live += " AND owner = :owner"
+    sqlite = dialect.is_sqlite(session)
     for grade, (days, lo, hi) in ranges.items():
         g = grade or "none"
         which = "grade IS NULL" if grade == "" else f"grade = :grade_{g}"
@@ -117,7 +118,13 @@ def no_order_since(session: Reader, limits: Mapping[str, int], first: date, last
         binds += [bindparam(f"lo_{g}", type_=Date), bindparam(f"hi_{g}", type_=Date)]
         # the warning's day is the grade's limit after the last won order
         day = _plus_days(session, "last_won_on", days)
-        selects.append(f"SELECT client_id, client_name, grade, last_won_on, {day} AS day "
+        # (the day and grade as one value: on SQLite made by the statement
+        # below, as a UNION ALL with it in each SELECT is not flattened)
+        # (PostgreSQL: without the grade column, or its UNION ALL is read
+        # through a subquery scan each: 7-10 -> 9-13 ms)
+        won = ("grade, last_won_on" if sqlite
+               else day_and_grade(session, "last_won_on", "", grade))
+        selects.append(f"SELECT client_id, client_name, {won} AS won, {day} AS day "
                        f"FROM client_sales WHERE {which} "
                        f"AND last_won_on >= :lo_{g} AND last_won_on <= :hi_{g} AND {live}")
     # client_sales keeps a copy of each client's grade, name, owner and
@@ -127,8 +134,9 @@ def no_order_since(session: Reader, limits: Mapping[str, int], first: date, last
     # is read (PostgreSQL hash-joined all 100,000 to name a few thousand)
     # (the day is computed only for a client with a dismissed warning of
     # this kind: ``_not_done``'s ``seek_day``)
+    won_and_grade = day_and_grade(session, "s.won", "s.grade", "") if sqlite else "s.won"
     return _driver_rows(session, f"""
-        SELECT s.client_id, s.client_name, {day_and_grade(session, "s.last_won_on", "s.grade")}
+        SELECT s.client_id, s.client_name, {won_and_grade}
         FROM ({" UNION ALL ".join(selects)}) s
         WHERE {_not_done('churn_no_order', 's.client_id', 's.day', seek_day=False,
                          session=session)}""",

@@ -294,7 +294,7 @@ def test_the_warnings_are_what_the_orders_grades_and_done_marks_say(
                     and first <= won + timedelta(days=limits[cards[cid][2] or ""]) <= end
                     and ("churn_no_order", cid,
                          won + timedelta(days=limits[cards[cid][2] or ""])) not in done)
-                # (the day and the grade as one text: split_day_and_grade)
+                # (the day and the grade as one value: split_day_and_grade)
                 assert sorted((*r[:2], *_grade_then_day(r[2])) for r in churn_repo.no_order_since(
                     s, limits, first, end, mine)) == expected_no
                 expected_fell = sorted(
@@ -310,8 +310,8 @@ def test_the_warnings_are_what_the_orders_grades_and_done_marks_say(
     assert drops_seen and dismissed_seen  # both kinds of row were there to tell apart
 
 
-def _grade_then_day(value: str) -> tuple[str | None, date]:
-    """A "no order" row's day and grade (one text) as the expected rows hold
+def _grade_then_day(value: str | int) -> tuple[str | None, date]:
+    """A "no order" row's day and grade (one value) as the expected rows hold
     them: the grade (None for none), then the day."""
     day, grade = split_day_and_grade(value)
     return grade or None, day
