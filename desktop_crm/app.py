@@ -325,6 +325,10 @@ def run(db_arg: str | None, lang: str | None, user: str | None = None) -> int:
     choose_language(lang, settings)
     install_qt_translations(language())
     path = db_arg or default_db_path()
+    # lunar_python's months kept for the next start (its Today) and agenda
+    from desktop_crm.services import lunar_cache
+
+    lunar_cache.use(default_db_path().parent)
     shown = AppWindow(app, path, settings, user)
     shown.start()
     code = app.exec()

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import pairwise
 
 from lunar_python import LunarYear, Solar
 
@@ -289,17 +291,69 @@ def _lunar_years(start: date, end: date) -> range:
     return range(first, last + 1)
 
 
+LunarMonths = tuple[tuple[int, date, int], ...]
+
+# lunar year -> its months as lunar_python gave them before, in this process
+# or another (``remember_lunar_months``), and those it computed here
+_REMEMBERED: dict[int, LunarMonths] = {}
+_COMPUTED: dict[int, LunarMonths] = {}
+
+
 @lru_cache(maxsize=256)
-def _lunar_months(lunar_year: int) -> tuple[tuple[int, date, int], ...]:
+def _lunar_months(lunar_year: int) -> LunarMonths:
     """The months of a lunar year: (month, negative for the leap month; first
-    Gregorian day; number of days)."""
+    Gregorian day; number of days). lunar_python computes a year's solar
+    terms and new moons for them, about 5 ms of CPU: once per process, or
+    not at all when they were remembered (``remember_lunar_months``)."""
+    remembered = _REMEMBERED.get(lunar_year)
+    if remembered is not None:
+        return remembered
     months = []
     for m in LunarYear.fromYear(lunar_year).getMonths():
         if m.getYear() == lunar_year:
             first = Solar.fromJulianDay(m.getFirstJulianDay())
             months.append((m.getMonth(), date(first.getYear(), first.getMonth(), first.getDay()),
                            m.getDayCount()))
-    return tuple(months)
+    _COMPUTED[lunar_year] = found = tuple(months)
+    return found
+
+
+def lunar_months_computed() -> dict[int, LunarMonths]:
+    """The lunar years whose months lunar_python computed in this process
+    (``_lunar_months``' form): what a cache of them may keep."""
+    return dict(_COMPUTED)
+
+
+def remember_lunar_months(years: Mapping[int, LunarMonths]) -> None:
+    """Take the months of ``years`` as lunar_python gave them (in another
+    process: services/lunar_cache.py) instead of computing them again.
+    Each year's must be whole and in order (``lunar_months_problem``)."""
+    for year, months in years.items():
+        problem = lunar_months_problem(months)
+        if problem:
+            raise ValueError(f"lunar year {year}: {problem}")
+    _REMEMBERED.update(years)
+
+
+def lunar_months_problem(months: LunarMonths) -> str:
+    """What is wrong with a lunar year's months, "" when nothing: 12 or 13
+    months of 29 or 30 days, one after another, numbered 1 to 12 with at
+    most one leap month (negative) right after its month."""
+    if len(months) not in (12, 13):
+        return "not 12 or 13 months"
+    numbers = [abs(m) for m, _first, _n in months]
+    if sorted(set(numbers)) != list(range(1, 13)) or numbers != sorted(numbers):
+        return "not the months 1 to 12 in order"
+    leaps = [i for i, (m, _f, _n) in enumerate(months) if m < 0]
+    if len(months) - 12 != len(leaps) or any(i == 0 or months[i - 1][0] != -months[i][0]
+                                            for i in leaps):
+        return "a leap month not right after its month"
+    for (_m, first, count), (_next, after, _n) in pairwise(months):
+        if count not in (29, 30) or first + timedelta(days=count) != after:
+            return "months not one after another"
+    if months[-1][2] not in (29, 30):
+        return "a month not of 29 or 30 days"
+    return ""
 
 
 def lunar_date_text(value: date) -> str:

@@ -35,7 +35,7 @@ from desktop_crm.domain.errors import CrmError
 from desktop_crm.domain.festivals import FESTIVALS
 from desktop_crm.domain.validation import FieldError, ValidationError
 from desktop_crm.i18n import _
-from desktop_crm.services import churn
+from desktop_crm.services import churn, lunar_cache
 from desktop_crm.services.clock import Clock, current_user, system_clock
 from desktop_crm.services.collector import paused_collector
 from desktop_crm.storage import care_repo as repo
@@ -350,7 +350,9 @@ class _Builder:
         self.due_on = due_on
         self.own_lead = own_lead
         dated = [self._lead(k) for k in _OCCURRING if k in kinds] or [0]
+        lunar_cache.prime()  # the lunar months of an earlier process, if kept
         self.occurrences = occurrences_between(first, self._end(max(dated)))
+        lunar_cache.keep()
         self.days = repo.window_days(self.occurrences)
         # per row of ``days``: its day, its year and its key's DateSpecs by
         # the stored year (each made once for all the yearly sources): a row
@@ -555,28 +557,27 @@ class _Builder:
         backlog = (read(repo.count_not_contacted_before, limits, self.first, self.owner)
                    if self.include_overdue else None)
         yield
-        # (day of the last contact, grade) -> (day due, that day as text, the
-        # grade's limit, the items due that day): thousands of clients share
-        # a few hundred of them, and the items are gathered by day as read
-        days = repo.Days()
-        due: dict[tuple[Any, str | None], tuple[date, str, int, Any]] = {}
+        # (day of the last contact and grade, one value) -> (day due, that day
+        # as text, the grade's limit, the items due that day): thousands of
+        # clients share a few hundred of them, and the items are gathered by
+        # day as read
+        due: dict[Any, tuple[date, str, int, Any]] = {}
         by_day: dict[date, list[AgendaItem]] = {}
         new = tuple.__new__
         # each grade's rows come in the order of the index (last contact):
         # a row mostly has the day and grade of the one before it, compared
         # as they are instead of looked up
         since_was: Any = None
-        grade_was: str | None = None
         found: tuple[date, str, int, Any] | None = None
-        for client_id, name, grade, since in rows.get():
-            if found is None or since != since_was or grade != grade_was:
-                since_was, grade_was = since, grade
-                found = due.get((since, grade))
+        for client_id, name, since in rows.get():
+            if found is None or since != since_was:
+                since_was = since
+                found = due.get(since)
                 if found is None:
-                    last = days[since]
-                    day = last + after[grade or ""]
-                    found = due[(since, grade)] = (day, last.isoformat(), limits[grade or ""],
-                                                   by_day.setdefault(day, []).append)
+                    last, grade = repo.split_day_and_grade(since)
+                    day = last + after[grade]
+                    found = due[since] = (day, last.isoformat(), limits[grade],
+                                          by_day.setdefault(day, []).append)
             day, text, limit, append = found
             append(new(AgendaItem, (day, kind, source, client_id, client_id, name, text,
                                     limit, remind, 0, None)))

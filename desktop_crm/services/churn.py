@@ -17,7 +17,7 @@ from desktop_crm.domain.care import AgendaItem, Source, order_run, run_of_days
 from desktop_crm.domain.churn import ChurnSettings, drop_percent, month_starts, months_before
 from desktop_crm.domain.enums import AgendaKind
 from desktop_crm.storage import churn_repo
-from desktop_crm.storage.care_repo import Days
+from desktop_crm.storage.care_repo import Days, split_day_and_grade
 
 if TYPE_CHECKING:
     from desktop_crm.storage.read_ahead import ReadAhead
@@ -52,27 +52,27 @@ def churn_items(read: ReadAhead, settings: ChurnSettings, today: date, first: da
             percent = drop_percent(int(before_cents), int(last_cents))
             drops.append(AgendaItem(start, KIND, Source.CHURN_DROP, client_id, client_id, name,
                                     "", percent, remind))
-    # (last won day, grade) -> the warning's day, the days without an order,
-    # the grade's limit and the warnings of that day: thousands of warnings
-    # share a few hundred, gathered by day as they are read
-    found: dict[tuple[Any, str | None], tuple[date, str, int, int, Any]] = {}
+    # (last won day and grade, one value) -> the warning's day, the days
+    # without an order, the grade's limit and the warnings of that day:
+    # thousands of warnings share a few hundred, gathered by day as read
+    found: dict[Any, tuple[date, str, int, int, Any]] = {}
     by_day: dict[date, list[AgendaItem]] = {}
     new, source, days_of = tuple.__new__, Source.CHURN_NO_ORDER, Days()
     # each grade's rows come in the order of the index (last won day): a row
-    # mostly has the day and grade of the one before it, compared as they
-    # are instead of looked up
+    # mostly has the day and grade of the one before it, compared as it is
+    # instead of looked up
     won_was: Any = None
-    grade_was: str | None = None
     known: tuple[date, str, int, int, Any] | None = None
-    for client_id, name, grade, last_won in no_order.get():
-        if known is None or last_won != won_was or grade != grade_was:
-            won_was, grade_was = last_won, grade
-            known = found.get((last_won, grade))
+    for client_id, name, won_grade in no_order.get():
+        if known is None or won_grade != won_was:
+            won_was = won_grade
+            known = found.get(won_grade)
             if known is None:
-                won, limit = days_of[last_won], limits[grade or ""]
+                won, grade = split_day_and_grade(won_grade)
+                limit = limits[grade]
                 day = date.fromordinal(won.toordinal() + limit)
-                known = found[(last_won, grade)] = (
-                    day, grade or "", (max(day, today) - won).days, limit,
+                known = found[won_grade] = (
+                    day, grade, (max(day, today) - won).days, limit,
                     by_day.setdefault(day, []).append)
         day, detail, days, limit, append = known
         append(new(AgendaItem, (day, KIND, source, client_id, client_id, name, detail, days,
@@ -80,6 +80,6 @@ def churn_items(read: ReadAhead, settings: ChurnSettings, today: date, first: da
     fallen: list[AgendaItem] = []
     if grades is not None:
         for client_id, name, before_grade, grade, evaluated in grades.get():
-            fallen.append(AgendaItem(evaluated, KIND, Source.CHURN_GRADE, client_id, client_id,
-                                     name, f"{before_grade}{grade}", None, remind))
+            fallen.append(AgendaItem(days_of[evaluated], KIND, Source.CHURN_GRADE, client_id,
+                                     client_id, name, f"{before_grade}{grade}", None, remind))
     return [order_run(drops), run_of_days(by_day), order_run(fallen)]

@@ -29,7 +29,6 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.types import TypeEngine
 
 from desktop_crm.domain.care import Source
 from desktop_crm.domain.complaint_status import ComplaintStatus
@@ -69,27 +68,21 @@ MILESTONES = tuple(m.value for m in Milestone)  # "IN (...)": equality uses the 
 
 Row = Sequence[Any]
 
-def _fetch(session: Reader, sql: str, params: dict[str, Any] | None = None,
-           binds: Sequence[BindParameter[Any]] = (),
-           types: dict[str, type[TypeEngine[Any]]] | None = None) -> list[Row]:
-    """The rows of ``sql``; ``types`` names the result columns that are dates
-    or times (by their label)."""
-    stmt = text(sql).bindparams(*binds).columns(**(types or {}))
-    return list(dialect.connection(session).execute(stmt, params or {}).all())
-
-
 def _driver_rows(session: Reader, sql: str, params: dict[str, Any],
                  binds: Sequence[BindParameter[Any]] = ()) -> Sequence[Row]:
     """The rows of ``sql`` as the driver returns them, without SQLAlchemy's
     result processing (a Row and a type conversion per value): for the
-    agenda's big reads, tens of thousands of rows. Values are bound by
-    SQLAlchemy's types as in ``_fetch``. Dates come back as the driver
+    agenda's reads, tens of thousands of rows. Values are bound by
+    SQLAlchemy's types (``binds``, as ``text(sql).bindparams(*binds)``;
+    on SQLite ``dialect.text_rows``). Dates come back as the driver
     gives them (ISO text on SQLite, date on PostgreSQL): the functions that
     use this return them as keys of ``Days``. Run ahead of their use
     (storage/read_ahead.py), the rows are taken from the driver where they
     are used."""
-    return read_ahead.driver_rows(
-        dialect.connection(session).execute(text(sql).bindparams(*binds), params))
+    conn = dialect.connection(session)
+    if conn.dialect.name == "sqlite":  # without SQLAlchemy's text() and compiling
+        return dialect.text_rows(conn, sql, params, binds)
+    return read_ahead.driver_rows(conn.execute(text(sql).bindparams(*binds), params))
 
 
 class Days(dict[Any, date]):
@@ -457,6 +450,9 @@ def milestones_between(session: Reader, start: datetime, end: datetime,
 _SINCE = "coalesce(last_contact_at, created_at)"  # as in the index ix_clients_contact
 
 
+_GRADES = ("A", "B", "C", "")  # the order of ``_by_grade``'s parts
+
+
 def _by_grade(limits: dict[str, int], first: date, last: date | None
               ) -> list[tuple[str, dict[str, Any]]]:
     """Per grade ("" = unrated), the condition "becomes not contacted between
@@ -464,7 +460,7 @@ def _by_grade(limits: dict[str, int], first: date, last: date | None
     range of the index ix_clients_contact, with its parameters (named after
     the grade, so that the conditions can be joined in one statement)."""
     parts = []
-    for grade in ("A", "B", "C", ""):
+    for grade in _GRADES:
         limit = timedelta(days=limits.get(grade, 90))
         g = grade or "none"
         which = "grade IS NULL" if grade == "" else f"grade = :grade_{g}"
@@ -492,18 +488,57 @@ def _owned(session: Reader, owner: str | None, params: dict[str, Any]) -> str:
     return f" AND {dialect.unindexed(session, 'owner')} = :owner"
 
 
+# the grades a "no order" or not-contacted row can have ("" = unrated), in
+# the order of their codes in ``day_and_grade``'s integer (PostgreSQL)
+_GRADE_CODES = ("", "A", "B", "C")
+_FIRST_DAY = date(1, 1, 1).toordinal()
+
+
+def day_and_grade(session: Reader, day: str, grade_column: str, grade: str) -> str:
+    """The SQL of one value holding a day (a date: ``day``, SQL) and a
+    grade ("A", "B", "C" or "" for none), one value a row instead of two
+    (``split_day_and_grade``): the agenda reads thousands of rows on a few
+    hundred (day, grade) pairs, and on SQLite each value a row holds costs
+    the driver about as much as making it (Python 3.11's sqlite3 takes
+    SQLite's mutex and gives up Python's lock per value).
+
+    On SQLite the day's ISO text and the grade column's value
+    (``grade_column``, SQL): "2026-10-05A". On PostgreSQL the days since
+    0001-01-01 times 8 plus the code of ``grade``, the grade of the SELECT
+    it is in (each grade's rows are a SELECT of their own). Tried: the
+    day's ``to_char`` (a date's text follows the DateStyle) cost the
+    server more than the rows (2 -> 10 ms for the 10,700 not-contacted
+    clients), a code from the column by CASE kept it from flattening the
+    "no order" warnings' UNION ALL (10 -> 13-15 ms), and on SQLite a
+    constant grade per SELECT did the same there (11.4 -> 14.7 ms)."""
+    if dialect.is_sqlite(session):
+        return f"{day} || coalesce({grade_column}, '')"
+    return f"(({day}) - DATE '0001-01-01') * 8 + {_GRADE_CODES.index(grade):d}"
+
+
+def split_day_and_grade(value: str | int) -> tuple[date, str]:
+    """The day and the grade ("" for none) of a ``day_and_grade`` value."""
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10]), value[10:]
+    days, code = divmod(value, 8)
+    return date.fromordinal(_FIRST_DAY + days), _GRADE_CODES[code]
+
+
 def not_contacted(session: Reader, limits: dict[str, int], first: date, last: date,
                   owner: str | None = None) -> Sequence[Row]:
     """Live clients who become "not contacted" (their grade's limit in days,
     "" = unrated, after the last contact or the card's creation) between
-    ``first`` and ``last``: (id, name, grade, the day of the last contact or
-    creation (a key of ``Days``))."""
+    ``first`` and ``last``: (id, name, the day of the last contact or
+    creation and the grade as one value (``split_day_and_grade``)), each
+    grade's in the order of the index (last contact)."""
     selects: list[str] = []
     params: dict[str, Any] = {}
     mine = _owned(session, owner, params)
     since = _day_of(session, _SINCE)
-    for condition, values in _by_grade(limits, first, last):
-        selects.append(f"SELECT id, name, grade, {since} FROM clients "
+    for grade, (condition, values) in zip(_GRADES, _by_grade(limits, first, last),
+                                          strict=True):
+        won = day_and_grade(session, since, "grade", grade)
+        selects.append(f"SELECT id, name, {won} FROM clients "
                        f"WHERE deleted_at IS NULL AND {condition}{mine}")
         params.update(values)
     return _driver_rows(session, " UNION ALL ".join(selects), params, _time_binds(params))
@@ -520,7 +555,7 @@ def count_not_contacted_before(session: Reader, limits: dict[str, int], first: d
                       f"WHERE deleted_at IS NULL AND {condition}{mine}")
         params.update(values)
     # a count per grade (each a range of ix_clients_contact), in one statement
-    rows = _fetch(session, " UNION ALL ".join(counts), params, _time_binds(params))
+    rows = _driver_rows(session, " UNION ALL ".join(counts), params, _time_binds(params))
     return sum(int(row[0]) for row in rows)
 
 

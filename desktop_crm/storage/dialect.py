@@ -10,11 +10,13 @@ statements (``read_rows``), their text compiled by SQLAlchemy.
 
 from __future__ import annotations
 
+import re
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import Connection, text
+from sqlalchemy import BindParameter, Connection, Date, DateTime, text
 from sqlalchemy.exc import DBAPIError, InvalidRequestError
 
 if TYPE_CHECKING:  # (sqlalchemy.orm is not loaded before Today is filled)
@@ -176,3 +178,52 @@ def _sqlite_form(conn: Connection, stmt: Any) -> tuple[Any, str, tuple[str, ...]
     fixed = {n: binds[n].effective_value for n in names if not binds[n].required}
     processors = tuple(binds[n].type.bind_processor(conn.dialect) for n in names)
     return stmt, sql, names, fixed, processors
+
+
+def text_rows(conn: Connection, sql: str, params: Mapping[str, Any],
+              binds: Sequence[BindParameter[Any]] = ()) -> list[Any]:
+    """SQLite: the rows of ``sql`` (the text ``text(sql).bindparams(*binds)``
+    would run, with its named binds) as the driver's tuples, run on the
+    driver's cursor of ``conn`` (its connection and transaction) without
+    SQLAlchemy: no ``text()`` parsed for its binds, no statement compiled
+    and keyed for the cache, no result made. The values are bound as
+    SQLAlchemy binds them (each bind's type, or the type of a date or a
+    time given without one: ISO text; an expanding bind as a list of
+    binds); the driver reads the named binds itself. For the agenda's reads,
+    whose texts differ from window to window: a first call compiled its 14
+    statements (about 4 ms of CPU), a warm one parsed their texts again.
+    A driver error comes as SQLAlchemy's, as from ``conn.execute``."""
+    typed = {bind.key: bind for bind in binds}
+    values: dict[str, Any] = {}
+    for key, value in params.items():
+        bind = typed.get(key)
+        if bind is not None and bind.expanding:
+            names = [f"{key}_{n}" for n in range(len(value))]
+            process = _processor(bind.type, conn.dialect)
+            for n, item in zip(names, value, strict=True):
+                values[n] = process(item) if process else item
+            # ":key" not followed by a name's character (as text() finds it)
+            sql = re.sub(rf"(?<![:\w]):{key}(?![\w:])",
+                         f"({', '.join(':' + n for n in names)})", sql)
+            continue
+        type_ = bind.type if bind is not None else (
+            _DATE_TIME if isinstance(value, datetime) else _DATE if isinstance(value, date)
+            else None)
+        process = _processor(type_, conn.dialect) if type_ is not None else None
+        values[key] = process(value) if process else value
+    driver = conn.connection.driver_connection
+    try:
+        return driver.execute(sql, values).fetchall()  # type: ignore[union-attr, no-any-return]
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(sql, values, exc, sqlite3.Error,
+                                  dialect=conn.dialect) from exc
+
+
+_DATE, _DATE_TIME = Date(), DateTime()
+
+
+def _processor(type_: Any, sql_dialect: Any) -> Any:
+    """The function SQLAlchemy binds a value of ``type_`` with on
+    ``sql_dialect`` (its dialect's own type's: a generic DateTime has none,
+    SQLite's writes the text SQLAlchemy stores), or None."""
+    return type_.dialect_impl(sql_dialect).bind_processor(sql_dialect)

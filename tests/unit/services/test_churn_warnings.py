@@ -23,7 +23,7 @@ from desktop_crm.services.clients import ClientService
 from desktop_crm.services.demo import generate
 from desktop_crm.services.sales import SalesService
 from desktop_crm.storage import churn_repo
-from desktop_crm.storage.care_repo import Days
+from desktop_crm.storage.care_repo import Days, split_day_and_grade
 from desktop_crm.storage.database import Database
 from desktop_crm.storage.models import Client
 from tests.conftest import Clock
@@ -294,8 +294,8 @@ def test_the_warnings_are_what_the_orders_grades_and_done_marks_say(
                     and first <= won + timedelta(days=limits[cards[cid][2] or ""]) <= end
                     and ("churn_no_order", cid,
                          won + timedelta(days=limits[cards[cid][2] or ""])) not in done)
-                # (the day as the driver gives it: a key of Days)
-                assert sorted((*r[:3], days[r[3]]) for r in churn_repo.no_order_since(
+                # (the day and the grade as one value: split_day_and_grade)
+                assert sorted((*r[:2], *_grade_then_day(r[2])) for r in churn_repo.no_order_since(
                     s, limits, first, end, mine)) == expected_no
                 expected_fell = sorted(
                     (cid, name, before, grade, _day(evaluated))
@@ -304,6 +304,14 @@ def test_the_warnings_are_what_the_orders_grades_and_done_marks_say(
                     and grade is not None and grade > before
                     and first <= _day(evaluated) <= end
                     and ("churn_grade", cid, _day(evaluated)) not in done)
-                assert sorted(tuple(r) for r in churn_repo.grades_fallen(
+                # (the day as the driver gives it: a key of Days)
+                assert sorted((*r[:4], days[r[4]]) for r in churn_repo.grades_fallen(
                     s, first, end, mine)) == expected_fell
     assert drops_seen and dismissed_seen  # both kinds of row were there to tell apart
+
+
+def _grade_then_day(value: str | int) -> tuple[str | None, date]:
+    """A "no order" row's day and grade (one value) as the expected rows hold
+    them: the grade (None for none), then the day."""
+    day, grade = split_day_and_grade(value)
+    return grade or None, day

@@ -27,21 +27,40 @@ NOW = datetime(2026, 11, 24, 9, 0)
 @pytest.fixture
 def reads(db: Database) -> Iterator[Counter[str]]:
     """Counts, while the test runs: connections taken from the pool
-    ("checkout") and statements by what they read."""
+    ("checkout") and statements by what they read. On SQLite the statements
+    are the driver's (its trace of each statement run on the connection
+    taken): the agenda's reads run their text on the driver's cursor there,
+    not through SQLAlchemy's execute (``dialect.text_rows``)."""
     seen: Counter[str] = Counter()
+    sqlite = db.engine.dialect.name == "sqlite"
 
-    def checkout(*_args: Any) -> None:
-        seen["checkout"] += 1
-
-    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+    def statement_run(sql: str) -> None:
+        if sql.split(None, 1)[0].upper() in ("BEGIN", "COMMIT", "ROLLBACK"):
+            return  # (the pool's rollback of the connection given back)
         seen["statements"] += 1
         for what in ("app_settings", "count(*) FROM clients"):
             seen[what] += what in sql
 
+    def checkout(dbapi_conn: Any, *_args: Any) -> None:
+        seen["checkout"] += 1
+        if sqlite:
+            dbapi_conn.set_trace_callback(statement_run)
+
+    def checkin(dbapi_conn: Any, *_args: Any) -> None:
+        if sqlite and dbapi_conn is not None:
+            dbapi_conn.set_trace_callback(None)
+
+    def statement(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        statement_run(sql)
+
     event.listen(db.engine.pool, "checkout", checkout)
-    event.listen(db.engine, "before_cursor_execute", statement)
+    event.listen(db.engine.pool, "checkin", checkin)
+    if not sqlite:
+        event.listen(db.engine, "before_cursor_execute", statement)
     yield seen
-    event.remove(db.engine, "before_cursor_execute", statement)
+    if not sqlite:
+        event.remove(db.engine, "before_cursor_execute", statement)
+    event.remove(db.engine.pool, "checkin", checkin)
     event.remove(db.engine.pool, "checkout", checkout)
 
 
@@ -60,4 +79,4 @@ def test_today_is_one_read(db: Database, reads: Counter[str]) -> None:
     assert reads["checkout"] == 1
     # both settings in one statement; the four grades' backlog counts in one
     assert reads["app_settings"] == 1 and reads["count(*) FROM clients"] == 1
-    assert reads["statements"] <= 16
+    assert 10 <= reads["statements"] <= 16

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import bindparam, event, func, literal, select, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.types import String
+from sqlalchemy.types import DateTime, String
 
 from desktop_crm.domain.client import ClientCard
 from desktop_crm.services.clients import ClientService
@@ -83,3 +83,47 @@ def test_a_statement_rendered_for_its_values_is_run_by_sqlalchemy(db: Database) 
         conn = s.connection()
         assert dialect.read_rows(conn, expanding, {"ids": ids}) == [(2,)]
         assert dialect.read_rows(conn, expanding, {"ids": ids[:1]}) == [(1,)]
+
+
+# -- care_repo._driver_rows: the agenda's texts, on SQLite without text() --------
+
+_LOGGED = """SELECT i.id, i.summary FROM interactions i
+    WHERE i.occurred_at >= :since AND i.occurred_at <= :until AND i.channel IN :channels
+          AND i.client_id = :client AND :day = :day ORDER BY i.id"""
+
+
+def test_a_texts_rows_are_sqlalchemys_with_its_binds_types(db: Database) -> None:
+    """A time bound as SQLAlchemy binds it (its stored text has microseconds:
+    bound as the driver would, "2026-11-24 00:00:00", the row logged at that
+    very time would be left out of "<= until"), an expanding bind, a date
+    given without a type, a bind used twice; the same rows as SQLAlchemy's."""
+    from datetime import date, datetime
+
+    from desktop_crm.domain.client import Interaction
+    from desktop_crm.domain.enums import Channel
+    from desktop_crm.storage import care_repo
+
+    service = ClientService(db, user="me")
+    cid = service.save(ClientCard(name="王芳"))
+    at = datetime(2026, 11, 24)
+    for n, (when, channel) in enumerate([(at, Channel.CALL), (at, Channel.EMAIL),
+                                         (datetime(2026, 11, 25), Channel.CALL),
+                                         (datetime(2026, 11, 23, 23, 59), Channel.CALL)]):
+        service.log_interaction(Interaction(cid, when, channel, f"s{n}"))
+    params = {"since": datetime(2026, 11, 23), "until": at, "channels": ["call", "wechat"],
+              "client": cid, "day": date(2026, 11, 24)}
+    binds = [bindparam("since", type_=DateTime()), bindparam("until", type_=DateTime()),
+             bindparam("channels", expanding=True)]
+    with db.read() as s:
+        rows = care_repo._driver_rows(s, _LOGGED, dict(params), binds)
+        expected = s.execute(text(_LOGGED).bindparams(*binds), params).all()
+    assert [tuple(r) for r in rows] == [tuple(r) for r in expected]
+    assert [summary for _id, summary in rows] == ["s0", "s3"]
+
+
+def test_a_texts_driver_error_is_sqlalchemys(db: Database) -> None:
+    from desktop_crm.storage import care_repo
+
+    with db.read() as s, pytest.raises(DBAPIError):
+        care_repo._driver_rows(s, "SELECT no_such_column FROM clients WHERE id = :id",
+                               {"id": 1})
