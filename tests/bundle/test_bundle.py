@@ -165,6 +165,27 @@ def test_demo_stats_import_and_export(bundle: Bundle, tmp_path: Path) -> None:
     assert "Traceback" not in refused.stderr
 
 
+def test_a_workbook_split_over_two_processes(bundle: Bundle, tmp_path: Path) -> None:
+    """The export's helper process starts from the frozen program (spawned,
+    ``freeze_support`` in ``__main__``) and the workbook is the one a single
+    process writes, part for part (the creation time aside)."""
+    db = tmp_path / "book.db"
+    assert bundle.cli("demo", "--clients", "40", "--seed", "3", "--db", db).returncode == 0
+    books = {}
+    for threshold in ("0", "1000000"):
+        books[threshold] = out = tmp_path / f"book-{threshold}.xlsx"
+        done = subprocess.run(
+            [str(bundle.folder / "desktop-crm-cli"), "export", "xlsx", str(out), "--db", str(db)],
+            capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+            env=bundle.env(DESKTOP_CRM_EXPORT_SPLIT_FROM=threshold), cwd=bundle.home)
+        assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(books["0"]) as split, zipfile.ZipFile(books["1000000"]) as single:
+        assert split.namelist() == single.namelist()
+        for name in single.namelist():
+            if name != "docProps/core.xml":
+                assert split.read(name) == single.read(name), name
+
+
 def test_business_card_scan(bundle: Bundle, tmp_path: Path) -> None:
     """Reading a card proves that RapidOCR, ONNX Runtime, OpenCV and the
     models are all inside and load."""
