@@ -176,6 +176,8 @@ def write_part(db: Database, part: Part, target: Path, tmpdir: str,
         except BaseException:
             _discard(book.wb)
             raise
+    if SALES in part.sheets:  # every order was read here: the top clients are known
+        written.tally.keep_top_clients()
     return written
 
 

@@ -236,3 +236,15 @@ def test_tallies_add_up() -> None:
     assert (a.clients, a.grades["A"], a.interactions, a.orders, a.evaluations) == (3, 2, 5, 4, 2)
     assert (a.won_cents, a.client_sales) == ({2026: 100}, {7: ("王芳", 150)})
     assert (a.late_payments, a.lost_deals) == (1, 1)
+
+
+def test_the_top_clients_are_kept_whole() -> None:
+    day = date(2026, 11, 24)
+    tally = Tally(month=(2026, 11), today=day)
+    tally.client_sales = {cid: (f"客户{cid}", 1000 - cid % 17) for cid in range(1, 200)}
+    top = tally.top_clients()
+    tally.keep_top_clients()
+    assert len(tally.client_sales) == len(top) == 10
+    merged = Tally(month=(2026, 11), today=day)
+    merged.add(tally)
+    assert merged.top_clients() == top
