@@ -110,7 +110,7 @@ def step_pandas_export(target: str, out: Path) -> dict[str, Any]:
     a DataFrame through ``to_excel``."""
     import pandas as pd
 
-    from desktop_crm.services.exporting import export_xlsx, sheet, workbook
+    from desktop_crm.services.exporting import export_xlsx, parallel, sheet, workbook
     from desktop_crm.storage.database import Database
 
     sheets: dict[str, list[list[Any]]] = {}
@@ -124,6 +124,8 @@ def step_pandas_export(target: str, out: Path) -> dict[str, Any]:
         self.rows += 1
         self.next_row += 1
 
+    # one process: a split export's helper would write its sheets itself
+    parallel.worth_splitting = lambda clients: False
     sheet.SheetWriter.header_row = keep_header  # type: ignore[method-assign]
     sheet.SheetWriter.append = keep  # type: ignore[method-assign]
     workbook._close = lambda wb: None  # the rows are all the baseline takes from the app
