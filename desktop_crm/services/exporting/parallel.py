@@ -99,6 +99,7 @@ class Helper:
             self._check(wait=POLL_SECONDS)
             progress(total, total)
         self.process.join()
+        self.conn.close()
         written: Written = self._reply[1]
         return written
 
