@@ -117,6 +117,14 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale / 1e6
 
 
+def children_peak_mb() -> float:
+    """The peak resident memory of the largest child process this process
+    waited for (a split export's helper). Linux counts a child's size before
+    its exec in, so this is at least its own peak."""
+    scale = 1 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale / 1e6
+
+
 def child(script: Path, *argv: str | Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run ``script --step ...`` in a new interpreter and return the JSON object
     it prints last (the step adds its own ``peak_mb()`` to it)."""

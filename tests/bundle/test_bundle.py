@@ -9,6 +9,7 @@ the reason printed, only where PyInstaller is not installed.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -163,6 +164,45 @@ def test_demo_stats_import_and_export(bundle: Bundle, tmp_path: Path) -> None:
     refused = bundle.cli("import", tmp_path / "missing.csv", "--db", db)
     assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1
     assert "Traceback" not in refused.stderr
+
+
+def _children_while_running(process: subprocess.Popen[str]) -> set[str]:
+    """The ids of the processes ``process`` started while it ran (Linux)."""
+    seen: set[str] = set()
+    deadline = time.monotonic() + 120
+    while process.poll() is None and time.monotonic() < deadline:
+        for task in Path(f"/proc/{process.pid}/task").glob("*/children"):
+            with contextlib.suppress(OSError):  # a thread that ended meanwhile
+                seen.update(task.read_text(encoding="ascii").split())
+        time.sleep(0.005)
+    return seen
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc")
+def test_a_workbook_split_over_two_processes(bundle: Bundle, tmp_path: Path) -> None:
+    """The export's helper process starts from the frozen program (spawned,
+    ``freeze_support`` in ``__main__``) and the workbook is the one a single
+    process writes, part for part (the times of the export aside: the
+    package's creation and the Summary's first line)."""
+    db = tmp_path / "book.db"
+    assert bundle.cli("demo", "--clients", "40", "--seed", "3", "--db", db).returncode == 0
+    books, helpers = {}, {}
+    for threshold in ("0", "1000000"):
+        books[threshold] = out = tmp_path / f"book-{threshold}.xlsx"
+        running = subprocess.Popen(
+            [str(bundle.folder / "desktop-crm-cli"), "export", "xlsx", str(out), "--db", str(db)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+            env=bundle.env(DESKTOP_CRM_EXPORT_SPLIT_FROM=threshold), cwd=bundle.home)
+        helpers[threshold] = _children_while_running(running)
+        _out, err = running.communicate(timeout=120)
+        assert running.returncode == 0, err
+    assert helpers["0"] and not helpers["1000000"]
+    with zipfile.ZipFile(books["0"]) as split, zipfile.ZipFile(books["1000000"]) as single:
+        assert split.namelist() == single.namelist()
+        for name in single.namelist():
+            if name not in ("docProps/core.xml", "xl/worksheets/sheet1.xml"):
+                assert split.read(name) == single.read(name), name
+        assert b"<row r=\"2\"" in split.read("xl/worksheets/sheet4.xml")  # the helper's Sales
 
 
 def test_business_card_scan(bundle: Bundle, tmp_path: Path) -> None:

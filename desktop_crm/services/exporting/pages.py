@@ -30,10 +30,15 @@ PAGE_SIZE = 1000
 
 @dataclass(frozen=True)
 class Page:
+    """A page of clients and what was asked of their rows (the lists not
+    asked for are empty). ``named``: (id, name, UUID) of each live client,
+    from the cards or, when they are not read, from a query of its own."""
+
     clients: list[ExportedClient]
     evaluations: list[EvaluationLine]
     interactions: list[InteractionLine]
     orders: list[OrderLine]
+    named: list[tuple[int, str, str]]
 
 
 def client_ids(db: Database, ids: Sequence[int] | None) -> list[int]:
@@ -45,17 +50,26 @@ def client_ids(db: Database, ids: Sequence[int] | None) -> list[int]:
         return client_repo.list_ids(s, ClientFilter())
 
 
-def pages(db: Database, ids: Sequence[int], size: int = PAGE_SIZE) -> Iterator[Page]:
+def pages(db: Database, ids: Sequence[int], size: int = PAGE_SIZE, *, cards: bool = True,
+          evaluations: bool = True, interactions: bool = True,
+          orders: bool = True) -> Iterator[Page]:
     """The clients of ``ids`` (those that exist and are not in the trash), page
-    by page, in the order of ``ids``."""
+    by page, in the order of ``ids``; the flags say which rows to read."""
     for start in range(0, len(ids), size):
         chunk = list(ids[start:start + size])
         with db.read() as s:
-            clients = export_repo.clients(s, chunk)
-            live = [c.card.id for c in clients if c.card.id is not None]
-            yield Page(clients, export_repo.evaluations(s, chunk, live),
-                       export_repo.interactions(s, chunk, live),
-                       export_repo.orders(s, chunk, live))
+            if cards:
+                clients = export_repo.clients(s, chunk)
+                named = [(c.card.id, c.card.name, c.card.uuid) for c in clients
+                         if c.card.id is not None]
+            else:
+                clients, named = [], export_repo.names(s, chunk)
+            live = [cid for cid, _name, _uuid in named]
+            yield Page(clients,
+                       export_repo.evaluations(s, chunk, live) if evaluations else [],
+                       export_repo.interactions(s, chunk, live) if interactions else [],
+                       export_repo.orders(s, chunk, live) if orders else [],
+                       named)
 
 
 def client_pages(db: Database, ids: Sequence[int],

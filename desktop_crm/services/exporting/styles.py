@@ -32,6 +32,12 @@ HEADER_FILL = "#DDEBF7"
 class Styles:
     """The workbook's formats: xlsxwriter wants each made once and reused.
 
+    Each format gets its number in the file (xlsxwriter's XF index) when it
+    is made, not when a cell first uses it: the same formats made in the same
+    order number the same in every process that writes sheets of one
+    workbook (:mod:`desktop_crm.services.exporting.parallel`), whatever rows
+    each writes first.
+
     Attributes:
         header: bold, shaded, wrapped, top-aligned header cells.
         quoted: text with the quote prefix (never a formula).
@@ -40,19 +46,25 @@ class Styles:
 
     def __init__(self, wb: Workbook) -> None:
         self._wb = wb
-        self.header = wb.add_format({**HEADER_FONT, "pattern": 1, "bg_color": HEADER_FILL,
-                                     "valign": "top", "text_wrap": True})
-        self.quoted = wb.add_format({"quote_prefix": True})
-        self.wrapped = wb.add_format({"text_wrap": True, "valign": "top"})
+        self.header = self._add({**HEADER_FONT, "pattern": 1, "bg_color": HEADER_FILL,
+                                 "valign": "top", "text_wrap": True})
+        self.quoted = self._add({"quote_prefix": True})
+        self.wrapped = self._add({"text_wrap": True, "valign": "top"})
         self._numbers: dict[str, Format] = {}
 
     def number(self, number_format: str) -> Format:
         """The format showing numbers (and dates) in ``number_format``."""
         found = self._numbers.get(number_format)
         if found is None:
-            found = self._numbers[number_format] = self._wb.add_format(
-                {"num_format": number_format})
+            found = self._numbers[number_format] = self._add({"num_format": number_format})
         return found
+
+    def _add(self, properties: dict[str, object]) -> Format:
+        """A new format, numbered now (xlsxwriter 3's private numbering, which
+        a cell's first use calls otherwise)."""
+        made = self._wb.add_format(properties)
+        made._get_xf_index()
+        return made
 
     def date(self, number_format: str | None = None) -> Format:
         return self.number(number_format or DATE_FORMAT)

@@ -234,3 +234,25 @@ def test_pages_cover_every_client_once_in_order(db: Database, size: int) -> None
     assert seen == [cid for cid in ids if cid != trashed]
     orders = [o.id for page in pages.pages(db, ids, size) for o in page.orders]
     assert orders == [o.id for o in _expected_children(db, ids)[2]]
+
+
+def test_names_are_those_of_the_cards_in_order_without_the_trash(db: Database) -> None:
+    ids, full, trashed = _book(db)
+    chosen = [ids[7], trashed, full, ids[3], 999_999, ids[0]]
+    with db.read() as s:
+        cards = [c.card for c in export_repo.clients(s, chosen)]
+        assert export_repo.names(s, chosen) == [(c.id, c.name, c.uuid) for c in cards]
+        assert [cid for cid, _name, _uuid in export_repo.names(s, chosen)] == [
+            ids[7], full, ids[3], ids[0]]
+        assert export_repo.names(s, [trashed]) == []
+
+
+def test_pages_read_only_what_is_asked(db: Database) -> None:
+    ids, _full, trashed = _book(db)
+    full = list(pages.pages(db, ids, 7))
+    light = list(pages.pages(db, ids, 7, cards=False, evaluations=False, interactions=False))
+    assert [p.named for p in light] == [p.named for p in full]
+    assert [p.orders for p in light] == [p.orders for p in full]
+    assert all(p.clients == p.evaluations == p.interactions == [] for p in light)
+    assert sum(len(p.orders) for p in light) > 0
+    assert trashed not in {cid for p in light for cid, _name, _uuid in p.named}
