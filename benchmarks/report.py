@@ -11,6 +11,7 @@ table at the end, the one the README's "Speed" section shows.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -123,6 +124,49 @@ def children_peak_mb() -> float:
     its exec in, so this is at least its own peak."""
     scale = 1 if sys.platform == "darwin" else 1024
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale / 1e6
+
+
+class TogetherPeak:
+    """The resident memory of this process and its child processes together
+    (a split export's helper, multiprocessing's resource tracker), at its
+    highest, sampled every 20 ms on a thread of its own (Linux; elsewhere
+    nothing is sampled and ``mb`` stays 0). Each process's VmRSS is read at
+    the same moment, so two processes whose peaks come at different times
+    are not summed at both peaks; pages they share count twice, so this is
+    never less than what they hold together. Use as a context manager."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.mb = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TogetherPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    @staticmethod
+    def _rss(pid: str) -> float:
+        try:
+            for text in Path(f"/proc/{pid}/status").read_text(encoding="ascii").splitlines():
+                if text.startswith("VmRSS:"):
+                    return int(text.split()[1]) * 1024 / 1e6
+        except OSError:
+            pass  # gone meanwhile, or no /proc
+        return 0.0
+
+    def _run(self) -> None:
+        while not self._done.wait(0.02):
+            kids: list[str] = []
+            for task in Path("/proc/self/task").glob("*/children"):
+                with contextlib.suppress(OSError):  # a thread ended meanwhile
+                    kids += task.read_text(encoding="ascii").split()
+            self.mb = max(self.mb, self._rss("self") + sum(map(self._rss, kids)))
 
 
 def child(script: Path, *argv: str | Path, env: dict[str, str] | None = None) -> dict[str, Any]:
