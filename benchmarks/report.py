@@ -189,18 +189,36 @@ def statements(engine: Any, fn: Callable[[], Any]) -> dict[str, int]:
     from sqlalchemy import event
 
     counted = {"statements": 0, "transactions": 0}
+    # On SQLite the driver's own trace of each statement run: some reads run
+    # their text on the driver's cursor, not through SQLAlchemy's execute
+    # (``dialect.text_rows``), and would not be seen by its events.
+    sqlite = engine.dialect.name == "sqlite"
 
     def statement(*_args: Any) -> None:
         counted["statements"] += 1
 
-    def checkout(*_args: Any) -> None:
-        counted["transactions"] += 1
+    def traced(sql: str) -> None:
+        if sql.split(None, 1)[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            counted["statements"] += 1
 
-    event.listen(engine, "before_cursor_execute", statement)
+    def checkout(dbapi_conn: Any, *_args: Any) -> None:
+        counted["transactions"] += 1
+        if sqlite:
+            dbapi_conn.set_trace_callback(traced)
+
+    def checkin(dbapi_conn: Any, *_args: Any) -> None:
+        if sqlite and dbapi_conn is not None:
+            dbapi_conn.set_trace_callback(None)
+
+    if not sqlite:
+        event.listen(engine, "before_cursor_execute", statement)
     event.listen(engine.pool, "checkout", checkout)
+    event.listen(engine.pool, "checkin", checkin)
     try:
         fn()
     finally:
+        event.remove(engine.pool, "checkin", checkin)
         event.remove(engine.pool, "checkout", checkout)
-        event.remove(engine, "before_cursor_execute", statement)
+        if not sqlite:
+            event.remove(engine, "before_cursor_execute", statement)
     return counted
