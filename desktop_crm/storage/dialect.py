@@ -156,12 +156,7 @@ def read_rows(conn: Connection, stmt: Any, params: Mapping[str, Any]) -> list[An
         raise InvalidRequestError(f"A value is required for bind parameter {missing}") \
             from None
     values = [p(v) if p else v for p, v in zip(processors, values, strict=True)]
-    driver = conn.connection.driver_connection
-    try:
-        return driver.execute(sql, values).fetchall()  # type: ignore[union-attr, no-any-return]
-    except sqlite3.Error as exc:
-        raise DBAPIError.instance(sql, values, exc, sqlite3.Error,
-                                  dialect=conn.dialect) from exc
+    return _driver_fetch(conn, sql, values)
 
 
 def _sqlite_form(conn: Connection, stmt: Any) -> tuple[Any, str, tuple[str, ...],
@@ -211,6 +206,13 @@ def text_rows(conn: Connection, sql: str, params: Mapping[str, Any],
             else None)
         process = _processor(type_, conn.dialect) if type_ is not None else None
         values[key] = process(value) if process else value
+    return _driver_fetch(conn, sql, values)
+
+
+def _driver_fetch(conn: Connection, sql: str, values: Any) -> list[Any]:
+    """The rows of ``sql`` run with ``values`` on the SQLite driver's cursor
+    of ``conn``; a driver error raised as SQLAlchemy's, as from
+    ``conn.execute``."""
     driver = conn.connection.driver_connection
     try:
         return driver.execute(sql, values).fetchall()  # type: ignore[union-attr, no-any-return]
