@@ -85,28 +85,36 @@ class Later(Generic[T]):
 _worker = threading.local()  # ``running``: this thread runs a read's statements ahead
 
 
-def driver_rows(result: CursorResult[Any]) -> Sequence[Sequence[Any]]:
+Then = Callable[[list[Sequence[Any]]], list[Sequence[Any]]]
+
+
+def driver_rows(result: CursorResult[Any], then: Then | None = None
+                ) -> Sequence[Sequence[Any]]:
     """The rows of ``result`` as the driver gives them, and the result
-    closed. In a read's thread (``read_ahead``) they are taken from the
-    driver (its values made) where they are first used, by the caller's
-    thread, while this one runs the next statement: the driver's cursor
-    keeps its rows as the server sent them, apart from the connection."""
+    closed; with ``then``, the list ``then`` makes of them (put in order,
+    say). In a read's thread (``read_ahead``) they are taken from the
+    driver (its values made, then ``then`` applied) where they are first
+    used, by the caller's thread, while this one runs the next statement:
+    the driver's cursor keeps its rows as the server sent them, apart from
+    the connection."""
     if getattr(_worker, "running", False):
-        return _Taken(result)
+        return _Taken(result, then)
     try:
-        return list(result.cursor.fetchall())
+        rows = list(result.cursor.fetchall())
     finally:
         result.close()
+    return rows if then is None else then(rows)
 
 
 class _Taken(Sequence[Sequence[Any]]):
     """Rows taken from the driver's cursor when first used (``driver_rows``)."""
 
-    __slots__ = ("_result", "_rows")
+    __slots__ = ("_result", "_rows", "_then")
 
-    def __init__(self, result: CursorResult[Any]) -> None:
+    def __init__(self, result: CursorResult[Any], then: Then | None = None) -> None:
         self._result: CursorResult[Any] | None = result
         self._rows: list[Sequence[Any]] = []
+        self._then = then
 
     def _taken(self) -> list[Sequence[Any]]:
         result = self._result
@@ -116,6 +124,8 @@ class _Taken(Sequence[Sequence[Any]]):
                 self._rows = list(result.cursor.fetchall())
             finally:
                 result.close()
+            if self._then is not None:
+                self._rows = self._then(self._rows)
         return self._rows
 
     def __iter__(self) -> Iterator[Sequence[Any]]:

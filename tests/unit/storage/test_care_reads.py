@@ -101,6 +101,32 @@ def test_a_days_yearly_dates_come_in_id_order_however_many_statements(
         (lunar_id, date(2026, 9, 22))]
 
 
+def test_rows_found_in_any_order_are_put_in_day_order_then_ref() -> None:
+    """PostgreSQL's yearly dates come without an ORDER BY (``_day_order``) and
+    are put in day order, then ref, by the app (``_in_day_order``): as the
+    join finds them (the CTE's order, each key's rows in the primary key's
+    order, a day's keys one after the other) and in any other order."""
+    import random
+
+    days = care_repo.window_days({
+        _key(9, 21): [(date(2026, 9, 21), 2026)], _key(9, 22): [(date(2026, 9, 22), 2026)],
+        (SOLAR, 9, 22, True): [(date(2026, 9, 22), 2026)],
+        ("lunar", 8, 1, False): [(date(2026, 9, 22), 2026)],
+        _key(9, 23): [(date(2026, 9, 23), 2026)]})
+    # (ref, ..., n): each key's refs in order, a day's keys' refs interleaved
+    refs = {0: [5, 9], 1: [3, 8, 20], 2: [1, 30], 3: [2, 4], 4: [7]}
+    as_found = [(ref, "x", n) for n in sorted(refs) for ref in refs[n]]
+    wanted = sorted(as_found, key=lambda row: (days[row[2]][1], row[0]))
+    assert as_found != wanted
+    ordered = care_repo._in_day_order(days, 2, 0)
+    assert ordered(list(as_found)) == wanted
+    shuffled = list(as_found)
+    random.Random(7).shuffle(shuffled)
+    assert ordered(shuffled) == wanted
+    assert ordered(list(reversed(as_found))) == wanted
+    assert ordered([]) == []
+
+
 def test_yearly_dates_marked_done_are_left_out_by_the_query(
         db: Database, clients: ClientService, clock: Clock) -> None:
     """A date done on one day is left out on that day only (the next year's

@@ -118,3 +118,27 @@ def test_a_caller_failing_midway_waits_for_the_read_under_way(db: Database) -> N
         if not dialect.is_sqlite(c):  # dropped: its block ended first
             with pytest.raises(RuntimeError):
                 never.get()
+
+
+def test_rows_are_given_as_then_makes_them_where_they_are_taken(db: Database) -> None:
+    """``driver_rows(result, then)``: the rows are ``then``'s list of them,
+    made where they are taken (the caller's thread when read ahead), on both
+    engines and outside a read ahead."""
+    taken_in: list[str] = []
+
+    def reversed_rows(rows: list[Any]) -> list[Any]:
+        taken_in.append(threading.current_thread().name)
+        return rows[::-1]
+
+    def rows_then(session: Any, sql: str) -> Any:
+        return driver_rows(dialect.connection(session).execute(text(sql)), reversed_rows)
+
+    union = "SELECT 1, 10 UNION ALL SELECT 2, 20 UNION ALL SELECT 3, 30"
+    with db.connect() as c, read_ahead(c) as read:
+        rows = read(rows_then, union)
+        other = read(rows_of, "SELECT 4")
+        assert [tuple(r) for r in other.get()] == [(4,)]
+        assert [tuple(r) for r in rows.get()] == [(3, 30), (2, 20), (1, 10)]
+    with db.connect() as c:
+        assert [tuple(r) for r in rows_then(c, union)] == [(3, 30), (2, 20), (1, 10)]
+    assert taken_in == [threading.current_thread().name] * 2
