@@ -192,3 +192,39 @@ def test_a_tiers_keys_are_counted_and_its_clients_estimated(
                 5, 3 if latin_letter else 5), typed
     for typed in ("z", "zh", "w", "王"):
         assert pages(book, typed, size=5) == reference(db, typed), typed
+
+
+def test_a_long_phrase_is_ranked_among_the_hits_its_count_listed(
+        db: Database, book: ClientService, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+        ) -> None:
+    """A keystroke of four or more characters (a company's name) whose keys
+    may fill the page and whose hits are few enough to rank whole: on SQLite
+    its count lists the hits' ids and they are ranked among those, without
+    matching the index again (the trash's hits left out); the page and count
+    are the ranker's on both engines."""
+    from sqlalchemy import func, select
+
+    from desktop_crm.storage.models import Client
+
+    with db.read() as s:
+        companies = [name for name, n in s.execute(
+            select(Client.company, func.count()).where(func.length(Client.company) >= 4)
+            .group_by(Client.company).order_by(func.count().desc(), Client.company))
+            if n >= 3][:4]
+    assert companies
+    trashed = reference(db, companies[0])[1]
+    book.delete(trashed)
+    asked: list[bool] = []
+    real = client_repo.ranked
+
+    def spied(flt: ClientFilter, among: bool = False) -> object:
+        asked.append(among)
+        return real(flt, among)
+
+    monkeypatch.setattr(client_repo, "ranked", spied)
+    for typed in companies:
+        expected = reference(db, typed)
+        assert trashed not in expected
+        ids, counted = book.first_page(ClientFilter(text=typed), 2, 1001)
+        assert (ids, counted) == (expected, len(expected)), typed
+    assert any(asked) == (db.engine.dialect.name == "sqlite")
