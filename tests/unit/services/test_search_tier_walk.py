@@ -228,3 +228,45 @@ def test_a_long_phrase_is_ranked_among_the_hits_its_count_listed(
         ids, counted = book.first_page(ClientFilter(text=typed), 2, 1001)
         assert (ids, counted) == (expected, len(expected)), typed
     assert any(asked) == (db.engine.dialect.name == "sqlite")
+
+
+def test_a_search_whose_keys_cannot_fill_the_page_reads_its_other_hits_in_list_order(
+        db: Database, book: ClientService, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+        ) -> None:
+    """A keystroke whose rank keys are fewer than its page but whose hits
+    are more than it counts (``gyl`` in the bench book: 21 keys, 1,914
+    hits): on SQLite the page is the tiers' hits, then the other hits in
+    list order, not every hit ranked; a trashed hit is left out. The page
+    and count are the ranker's on both engines, and so is the next page."""
+    from desktop_crm.storage import search_index
+
+    trashed = reference(db, "13")[2]
+    book.delete(trashed)
+    elsewhere: list[bool] = []
+    real = client_repo._tiered_page
+
+    def spied(*args: object, **kwargs: object) -> list[int] | None:
+        elsewhere.append(bool(kwargs.get("elsewhere")))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(client_repo, "_tiered_page", spied)
+    tried = 0
+    for typed in ("13", "1", "zh", "w", "王", "l", "z"):
+        rank = search_index.rank_params(typed)
+        assert rank is not None
+        with db.read() as s:
+            keys = search_index.count_keys(s, rank[0], rank[1], 1000)
+        expected = reference(db, typed)
+        assert trashed not in expected
+        size = keys + 3
+        most = size + 2
+        if len(expected) < most:
+            continue
+        tried += 1
+        ids, counted = book.first_page(ClientFilter(text=typed), size, most)
+        assert counted == most, typed
+        assert ids == expected[:len(ids)] and len(ids) in (size, most), typed
+        assert book.ranked_page(ClientFilter(text=typed), size, 4, counted) \
+            == expected[size:size + 4], typed
+    assert tried >= 3
+    assert any(elsewhere) == (db.engine.dialect.name == "sqlite")
