@@ -625,8 +625,11 @@ def live_hits(session: Session, typed: str, most: int, listed: int = 0
 
 _PG_FOUND_AMONG = text(f"SELECT id FROM {FTS_TABLE} WHERE id = ANY(CAST(:ids AS bigint[])) "
                        "AND body @@ CAST(:q AS tsquery)")
-_SQLITE_ENTRIES = text(f"SELECT rowid, body FROM {FTS_TABLE} "
-                       "WHERE rowid IN (SELECT value FROM json_each(:ids))")
+# (the entries' text from FTS5's own table of them, ``<table>_content``, its
+# first column ``c0``: read through the full-text table, each id cost FTS5 a
+# cursor of its own, 64 entries 0.145 -> 0.087 ms of CPU)
+_SQLITE_ENTRIES = text(f"SELECT id, c0 FROM {FTS_TABLE}_content "
+                       "WHERE id IN (SELECT value FROM json_each(:ids))")
 
 
 def found_among(session: Session, typed: str, ids: Sequence[int]) -> set[int]:
