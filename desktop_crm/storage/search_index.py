@@ -522,7 +522,11 @@ def count_tier_keys(session: Session, params: Mapping[str, Any], tier: int, lati
     order.)"""
     stmt = _COUNT_KEYS.get((tier, latin))
     if stmt is None:
-        counted = tier_keys(tier, latin).limit(bindparam("most", type_=Integer())).subquery()
+        # (a constant a key, not its client id: SQLite counts 5,000 keys in
+        # 0.32 instead of 0.41 ms)
+        counted = (select(literal_column("1")).select_from(client_rank_keys)
+                   .where(*tier_keys_of(tier, latin))
+                   .limit(bindparam("most", type_=Integer())).subquery())
         stmt = _COUNT_KEYS[(tier, latin)] = select(
             select(func.count()).select_from(counted).scalar_subquery(),
             select(func.max(Client.id)).scalar_subquery())
