@@ -29,7 +29,9 @@ from desktop_crm.storage.database import Database
 
 FIRST, NEXT, MOST = 64, 256, 1001
 SHORT = ["a", "l", "w", "z", "zh", "li", "wa", "ch", "x", "y", "wan", "zha", "liu", "che",
-         "yan", "hua", "ma", "s", "q", "j", "gyl", "杭州交通投资集团有限公司"]
+         "yan", "hua", "ma", "s", "q", "j", "gyl", "杭州交通投资集团有限公司",
+         "深圳鑫源电子有限公司", "北京益康文化传媒有限公司", "青岛同创贸易股份有限公司", "有限公司",
+         "投资集团", "科技有限"]
 
 
 def main() -> None:

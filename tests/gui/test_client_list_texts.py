@@ -157,3 +157,30 @@ def test_the_indexes_kept_follow_the_rows_listed(tab: ClientsTab) -> None:
     assert not model.index(0, len(model.columns)).isValid()
     assert model.data(QModelIndex()) is None
     assert model.data(first, Qt.ItemDataRole.UserRole) == model.id_at(0)
+
+
+def test_a_rows_texts_at_once_are_its_cells(tab: ClientsTab) -> None:
+    """``texts`` works the Clients list's cells out at once: the same texts
+    as each column's ``cell``, for rows with and without a loyalty, a grade
+    and a last contact, and an organisation found through its people."""
+    from desktop_crm.domain.contact import ContactPerson
+    from desktop_crm.domain.enums import ClientKind
+    from desktop_crm.services.contacts import ContactService
+
+    service = tab.service
+    org = service.save(ClientCard(name="远航物流", kind=ClientKind.ORGANISATION))
+    ContactService(service.db, service.clock, "me").save(ContactPerson(org, "王刚", "经理"))
+    service.save(ClientCard(name="王五"))
+    model = tab.model
+    type_text(tab.search, "王")
+    assert model.rowCount() == 3
+    shown = set()
+    for row in range(model.rowCount()):
+        item = model._row(row)
+        assert item is not None
+        cells = [model.cell(item, key) for key, _title in model.columns]
+        assert model.texts(item) == cells
+        assert [model.data(model.index(row, c)) for c in range(len(cells))] == cells
+        shown.add(cells[0])
+    assert "王五" in shown and any(name.endswith("远航物流") and name != "远航物流"
+                                   for name in shown)

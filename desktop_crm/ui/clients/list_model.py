@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 )
 
 from desktop_crm.domain.client import ClientRow
+from desktop_crm.domain.enums import Loyalty
 from desktop_crm.i18n import N_, _
 from desktop_crm.services.clients import ClientFilter, ClientService
 from desktop_crm.ui.clients.contacts.via import FoundVia
@@ -92,6 +93,7 @@ class ClientListModel(QAbstractTableModel):
         self._counted = 0  # a search's hits, counted up to COUNT_MOST + 1
         self._cache: dict[int, ClientRow] = {}
         self._texts: dict[int, list[str]] = {}  # a cached row's cell texts, by client id
+        self._labels: dict[Loyalty, str] = {}  # the loyalties' labels (``texts``)
         self._loaded = False
         self._via = FoundVia(service)  # organisations found through their people
         # the columns' count, read on every ``index`` (an instance attribute:
@@ -140,6 +142,7 @@ class ClientListModel(QAbstractTableModel):
 
     def _forget_texts(self, *_args: object) -> None:
         self._texts.clear()
+        self._labels.clear()
 
     def invalidate(self, client_id: int) -> None:
         """Forget the cached row of one client and repaint it."""
@@ -301,8 +304,24 @@ class ClientListModel(QAbstractTableModel):
         if not self.keeps_texts:
             return self.cell(item, self.columns[index.column()][0])
         # the row's every text at once: the view asks for each cell of a row it shows
-        texts = self._texts[item.id] = [self.cell(item, key) for key, _title in self.columns]
+        texts = self._texts[item.id] = self.texts(item)
         return texts[index.column()]
+
+    def texts(self, item: ClientRow) -> list[str]:
+        """The texts of ``item``'s cells, in column order: each column's
+        ``cell``, or for this class's own columns and cells all at once
+        (a screenful's 60 rows, 480 calls of ``cell``,
+        about 0.4 ms of CPU a keystroke, a third of it this way)."""
+        if self.columns is COLUMNS and type(self).cell is _OWN_CELL:
+            loyalty, last = item.loyalty, item.last_contact
+            label = ""
+            if loyalty:  # (each loyalty's label translated once: forgotten with the texts)
+                label = self._labels.get(loyalty) or self._labels.setdefault(loyalty,
+                                                                             loyalty.label)
+            return [self._via.name(item), str(item.company), str(item.phone),
+                    item.grade or "", label, str(item.owner),
+                    str(item.tags), last.date().isoformat() if last else ""]
+        return [self.cell(item, key) for key, _title in self.columns]
 
     def cell(self, item: ClientRow, key: str) -> str:
         """The text shown for ``item`` in the column ``key``."""
@@ -327,3 +346,7 @@ class ClientListModel(QAbstractTableModel):
         self.flt.sort, self.flt.descending = key, descending
         if self._loaded:  # else the first refresh() will use this order
             self.refresh()
+
+
+# (``texts``: this class's own ``cell``, not a subclass's or a stand-in's)
+_OWN_CELL = ClientListModel.cell

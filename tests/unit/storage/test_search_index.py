@@ -95,3 +95,25 @@ def test_the_postgresql_index_holds_positions_for_chinese_only(pg_url: str) -> N
         assert "ix_clients_search_join" in indexes
     finally:
         db.close()
+
+
+def test_the_entries_checked_for_a_page_are_the_indexs(db: Database) -> None:
+    """``found_among`` reads a page's entries (on SQLite from FTS5's own
+    table of them, ``client_fts_content``): the text the full-text table
+    gives for the same ids, and the same clients as the index finds among
+    them (a purged client's entry gone from both)."""
+    cards = [ClientCard(name="曾国方", company="重庆长安汽车", phones=[Phone("138 0013 8000")]),
+             ClientCard(name="Mary Smith", email="mary@acme.test"),
+             ClientCard(name="张长安", company="远航贸易")]
+    with db.session() as s:
+        ids = [client_repo.save_card(s, card, NOW) for card in cards]
+        client_repo.purge(s, ids[2])
+    with db.read() as s:
+        if db.engine.dialect.name == "sqlite":
+            listed = s.execute(text("SELECT id, c0 FROM client_fts_content ORDER BY id")).all()
+            assert listed == s.execute(
+                text("SELECT rowid, body FROM client_fts ORDER BY rowid")).all()
+            assert [i for i, _body in listed] == ids[:2]
+        for typed in ("zgf", "长安", "8000", "ms", "mary", "cq", "远航"):
+            assert search_index.found_among(s, typed, ids) == set(_search(db, typed)), typed
+    assert _search(db, "长安") == [ids[0]]
