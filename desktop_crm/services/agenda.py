@@ -63,6 +63,10 @@ _DATE_KINDS = {
     "contact": AgendaKind.CONTACT_BIRTHDAY,
 }
 
+# The stored kinds (storage.care_repo.STORED_KINDS) each yearly source holds.
+_SOURCE_KINDS = {Source.IMPORTANT_DATE: tuple(k.value for k in DateKind),
+                 Source.FAMILY_MEMBER: ("family",), Source.CONTACT_PERSON: ("contact",)}
+
 # The sources whose queries leave their done days out themselves.
 _DONE_IN_QUERY = (Source.IMPORTANT_DATE, Source.FAMILY_MEMBER, Source.CONTACT_PERSON,
                   Source.FOUNDING, Source.RELATIONSHIP, Source.THANK_YOU)
@@ -453,19 +457,24 @@ class _Builder:
         rows = read(rows_of, self.days, source, self.owner, self.due_on, leads)
         yield
         runs: dict[AgendaKind, list[AgendaItem]] = {}
-        # stored kind -> (agenda kind, its default reminder, its run's append),
-        # for the kinds wanted: keyed by the text the row holds (an enum's
-        # hash is a Python call)
-        wanted = {stored: (kind, self.settings.remind(kind),
-                           runs.setdefault(kind, []).append)
-                  for stored, kind in _DATE_KINDS.items() if kind in self.kinds}
-        new, at = tuple.__new__, self._at
-        for ref, client_id, name, stored_kind, label, year, remind, n in rows.get():
-            found = wanted.get(stored_kind)
+        # a row's slot (its day's index and its kind's code, one integer) ->
+        # its day, year, DateSpecs by the stored year, agenda kind, default
+        # reminder, run's append and day's index, for the kinds of this
+        # source wanted (None for the others): a list's index per row
+        slots: list[tuple[Any, ...] | None] = [None] * (len(self.days) * repo.KIND_SLOTS)
+        for code, stored in enumerate(repo.STORED_KINDS):
+            kind = _DATE_KINDS[stored]
+            if stored not in _SOURCE_KINDS[source] or kind not in self.kinds:
+                continue
+            made = (kind, self.settings.remind(kind), runs.setdefault(kind, []).append)
+            for n, at in enumerate(self._at):
+                slots[n * repo.KIND_SLOTS + code] = (*at, *made, n)
+        new = tuple.__new__
+        for ref, client_id, name, label, year, remind, slot in rows.get():
+            found = slots[slot]
             if found is None:
                 continue
-            kind, default, append = found
-            day, occ_year, specs = at[n]
+            day, occ_year, specs, kind, default, append, n = found
             if year is None:
                 years = None
             else:
@@ -498,16 +507,22 @@ class _Builder:
                 wanted[source] = (source, kind, remind, runs[-1].append)
         rows = read(repo.anniversaries_with_keys, self.days, leads, self.owner, self.due_on)
         yield
-        new, at = tuple.__new__, self._at
-        for stored, client_id, name, year, n in rows.get():
-            day, occ_year, specs = at[n]
+        # a row's slot (its day's index times 2 plus its source's index in
+        # sorted(leads)) -> its day, year, DateSpecs, day's index and source's
+        # constant, kind, reminder and run's append
+        order = sorted(leads)
+        slots: list[tuple[Any, ...]] = [
+            (*at, n, *wanted[order[min(code, len(order) - 1)]])
+            for n, at in enumerate(self._at) for code in range(2)] if order else []
+        new = tuple.__new__
+        for client_id, name, year, slot in rows.get():
+            day, occ_year, specs, n, source, kind, remind, append = slots[slot]
             years = occ_year - year
             if years <= 0:
                 continue  # the founding day itself is not an anniversary
             spec = specs.get(year)
             if spec is None:
                 spec = specs[year] = stored_spec(self.days[n][0], year)
-            source, kind, remind, append = wanted[stored]
             append(new(AgendaItem, (day, kind, source, client_id, client_id, name, "", years,
                                     remind, 0, spec)))
         self.runs += runs

@@ -214,8 +214,8 @@ def _day_order(session: Reader, ref: str) -> str:
     return f"ORDER BY k.day, {ref}" if dialect.is_sqlite(session) else ""
 
 
-def _in_day_order(days: Sequence[tuple[SpecKey, date, int]], n_column: int, ref_column: int
-                  ) -> read_ahead.Then:
+def _in_day_order(days: Sequence[tuple[SpecKey, date, int]], slot_column: int, slots: int,
+                  ref_column: int) -> read_ahead.Then:
     """On PostgreSQL, the yearly dates' rows put in day order, then ref, by
     the app instead of the server: a statement's ORDER BY had the server
     sort every row it found (about a third of the 30-day agenda's yearly
@@ -225,9 +225,13 @@ def _in_day_order(days: Sequence[tuple[SpecKey, date, int]], n_column: int, ref_
     rows in the primary key's order, so a day's rows are a few runs (one per
     key falling on it) that one sort by ref merges. Rows in any other order
     (another plan) are sorted whole, by day and ref: the order is always
-    right, only its price differs. ``n_column`` and ``ref_column``: where a
-    row holds ``n`` (its index in ``days``) and the ref."""
-    n_of, ref_of = itemgetter(n_column), itemgetter(ref_column)
+    right, only its price differs. ``slot_column`` and ``ref_column``: where
+    a row holds its slot (``_slot``: ``n``, its index in ``days``, times
+    ``slots`` plus its kind's code) and the ref."""
+    ref_of = itemgetter(ref_column)
+
+    def n_of(row: Row) -> int:
+        return int(row[slot_column]) // slots
 
     def ordered(rows: list[Row]) -> list[Row]:
         found: list[Row] = []
@@ -253,12 +257,12 @@ def _in_day_order(days: Sequence[tuple[SpecKey, date, int]], n_column: int, ref_
 
 def _each_chunk(session: Reader, days: Sequence[tuple[SpecKey, date, int]],
                 due_on: date | None, sql: Callable[[dict[str, Any]], str],
-                n_column: int, ref_column: int) -> Sequence[Row]:
+                slot_column: int, slots: int, ref_column: int) -> Sequence[Row]:
     """The rows of ``sql`` (given the parameters to add its own to, it
     returns the statement after the CTE, with ``_day_order``) over every
-    chunk of the window's days: in day order, then ref (the columns
-    ``n_column``, ``ref_column`` of a row: ``_in_day_order``), as the chunks
-    follow each other day by day."""
+    chunk of the window's days: in day order, then ref (a row's slot of
+    ``slots`` in column ``slot_column`` and its ref in ``ref_column``:
+    ``_in_day_order``), as the chunks follow each other day by day."""
     found: list[Row] = []
     chunks = list(_day_chunks(days))
     sqlite = dialect.is_sqlite(session)
@@ -266,7 +270,8 @@ def _each_chunk(session: Reader, days: Sequence[tuple[SpecKey, date, int]],
         params: dict[str, Any] = {}
         rows = _driver_rows(session, f"{_days_cte(session, chunk, first, due_on)}\n"
                                      f"{sql(params)}", params,
-                            then=None if sqlite else _in_day_order(days, n_column, ref_column))
+                            then=None if sqlite else _in_day_order(days, slot_column, slots,
+                                                                    ref_column))
         if len(chunks) == 1:
             return rows  # (as the driver keeps them, when read ahead)
         found += rows
@@ -354,30 +359,60 @@ def _listed(session: Reader, owner: str | None, params: dict[str, Any]) -> str:
     return f"{condition} AND a.owner = :owner"
 
 
+# The kinds ``agenda_dates`` stores (its ``kind`` column), in the order of
+# their codes in a yearly date's row (``dates_with_keys``' slot): the
+# important dates' kinds (domain.enums.DateKind's values), then the family
+# members' and contact people's birthdays; any other kind has the code
+# ``KIND_SLOTS - 1``.
+STORED_KINDS = ("birthday", "wedding_anniversary", "custom", "family", "contact")
+KIND_SLOTS = 8
+
+
+def _slot(n: str, column: str, values: Sequence[str], slots: int) -> str:
+    """The SQL of a row's slot: its day's index ``n`` (SQL) times ``slots``
+    plus the index of ``column``'s value in ``values`` (SQL literals or
+    binds; ``slots - 1`` for any other). One integer a row instead of the
+    index and a text: the agenda reads thousands of yearly dates, and on
+    SQLite each value a row holds costs the driver about as much as making
+    it (``day_and_grade``); the agenda finds a row's day, year, kind and
+    run by the slot, as a list's index."""
+    cases = " ".join(f"WHEN {value} THEN {code:d}" for code, value in enumerate(values))
+    return f"{n} * {slots:d} + CASE {column} {cases} ELSE {slots - 1:d} END"
+
+
+def slot_of(slot: int, slots: int = KIND_SLOTS) -> tuple[int, int]:
+    """A yearly date's (``dates_with_keys``) or anniversary's
+    (``anniversaries_with_keys``, ``slots`` 2) slot as (n, code)."""
+    return divmod(slot, slots)
+
+
 def _stored_dates(session: Reader, days: WindowDays, stored: str, source: str,
                   owner: str | None, due_on: date | None, leads: Mapping[str, int]
                   ) -> Sequence[Row]:
     """The rows of ``agenda_dates`` of ``stored`` (the table's source) on the
     window's days, not marked done as ``source``: (ref, client id, client,
-    kind, label, year, remind days, n), in day order, then ref. Each key's
-    rows are one range of the table's primary key (calendar, month, day,
-    leap, source, ref), which holds the client's name, owner and state: no
-    date row or client card is read. ``due_on`` and ``leads`` as in
-    ``_reminded``."""
+    label, year, remind days, slot: n * KIND_SLOTS + the code of the kind in
+    STORED_KINDS, where n is the row's index in ``days``), in day order,
+    then ref. Each key's rows are one range of the table's primary key
+    (calendar, month, day, leap, source, ref), which holds the client's
+    name, owner and state: no date row or client card is read. ``due_on``
+    and ``leads`` as in ``_reminded``."""
+    kinds = tuple(f"'{kind}'" for kind in STORED_KINDS)  # constants: nothing to quote
+
     def sql(params: dict[str, Any]) -> str:
         params["stored"] = stored
         listed = _listed(session, owner, params)
         due = _reminded(due_on, "a.remind_days", leads, "a.kind", params)
         return f"""
-        SELECT a.ref_id, a.client_id, a.client_name, a.kind, a.label, a.year,
-               a.remind_days, k.n
+        SELECT a.ref_id, a.client_id, a.client_name, a.label, a.year, a.remind_days,
+               {_slot("k.n", "a.kind", kinds, KIND_SLOTS)}
         FROM k JOIN agenda_dates a
                ON a.calendar = k.cal AND a.month = k.m AND a.day = k.d AND a.leap = k.leap
                   AND a.source = :stored
         WHERE {listed}{due}{_undone_in_window(session, source, "a.ref_id", params)}
         {_day_order(session, "a.ref_id")}"""
 
-    return _each_chunk(session, days, due_on, sql, 7, 0)
+    return _each_chunk(session, days, due_on, sql, 6, KIND_SLOTS, 0)
 
 
 def dates_with_keys(session: Reader, days: WindowDays, source: str,
@@ -386,8 +421,10 @@ def dates_with_keys(session: Reader, days: WindowDays, source: str,
     """Live clients' important dates (birthdays, anniversaries, custom) falling
     on the window's days (``days``: ``window_days`` of the window's
     occurrences), one row per date and day, not marked done (as ``source``):
-    (id, client id, client, kind, label, year, remind days, n: the index in
-    ``days`` of the (key, day, year) it falls on), ordered by day, then id.
+    (id, client id, client, label, year, remind days, slot: n * KIND_SLOTS
+    plus the code of the date's kind, its index in STORED_KINDS, where n is
+    the index in ``days`` of the (key, day, year) it falls on; ``slot_of``
+    splits it), ordered by day, then id.
     The key is the date's calendar, month, day and leap. With ``owner``:
     only that owner's clients (so for every query below). With ``due_on``
     (Today) only the rows whose reminder (their own, or their kind's default
@@ -424,9 +461,11 @@ def anniversaries_with_keys(session: Reader, days: WindowDays,
     """Live clients' founding and relationship days (``leads``: the sources
     wanted, Source.FOUNDING and Source.RELATIONSHIP, each with its kind's
     reminder) on the window's days, not marked done (as their source):
-    (source, client id, client, year, n), in day order, then client; with
-    ``due_on`` (Today) only those whose reminder has begun by then. Read
-    from ``agenda_dates``."""
+    (client id, client, year, slot: n * 2 plus the index of the row's source
+    in ``sorted(leads)``, where n is the index in ``days`` of the day it
+    falls on; ``slot_of(slot, 2)`` splits it), in day order, then client;
+    with ``due_on`` (Today) only those whose reminder has begun by then.
+    Read from ``agenda_dates``."""
     if not leads:
         return []
 
@@ -444,14 +483,14 @@ def anniversaries_with_keys(session: Reader, days: WindowDays,
         names = [f":source{n}" for n in range(len(leads))]
         sources = ", ".join(names)
         return f"""
-        SELECT a.source, a.ref_id, a.client_name, a.year, k.n
+        SELECT a.ref_id, a.client_name, a.year, {_slot("k.n", "a.source", names, 2)}
         FROM k JOIN agenda_dates a
                ON a.calendar = k.cal AND a.month = k.m AND a.day = k.d AND a.leap = k.leap
         WHERE a.source IN ({sources}) AND ({" OR ".join(wanted)})
               AND {listed}{_undone_sources(session, names)}
         {_day_order(session, "a.ref_id")}"""
 
-    return _each_chunk(session, days, due_on, sql, 4, 1)
+    return _each_chunk(session, days, due_on, sql, 3, 2, 0)
 
 
 def open_follow_ups(session: Reader, until: date, owner: str | None = None) -> Sequence[Row]:

@@ -117,7 +117,8 @@ def test_items_of_one_day_and_kind_are_ordered_whatever_order_the_rows_came_in()
 
 def test_runs_merged_in_order_are_sorted_as_sort_items_sorts() -> None:
     """``in_order`` (the agenda's sort: runs of one kind and source, each in
-    day and ref order, merged by one stable sort by day) gives exactly
+    day and ref order, cut into their days' slices merged by one stable sort
+    by day) gives exactly
     ``sort_items``' order, whatever order the runs come in, with two runs of
     one kind and source, and the backlog last."""
     rng = random.Random(5)
@@ -135,6 +136,11 @@ def test_runs_merged_in_order_are_sorted_as_sort_items_sorts() -> None:
                     ref=rng.randrange(1, 40)) for _n in range(30)]
         runs.append(order_run(run))
         assert run == sorted(run, key=lambda i: (i.day, i.ref))
+    # a run of one day, and one of a single item on a day no other run has
+    runs.append([item(AgendaKind.CONTACT_BIRTHDAY, Source.CONTACT_PERSON, day=first, ref=r)
+                 for r in (3, 7, 9)])
+    runs.append([item(AgendaKind.FESTIVAL, Source.FESTIVAL, day=first - timedelta(days=40),
+                      client_id=None)])
     runs.append([item(AgendaKind.NO_CONTACT, Source.NO_CONTACT_BACKLOG, day=first,
                       client_id=None, group_size=3)])
     expected = sort_items([i for run in runs for i in run])

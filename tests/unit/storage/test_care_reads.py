@@ -71,12 +71,17 @@ def test_todays_yearly_dates_read_only_those_whose_reminder_has_begun(
     assert {r[1] for r in every} == {near, far, own, past}
     # each row names the window's (key, day, year) it falls on by its index:
     # (client, day, year), in day order, then id
-    assert [(r[1], *days[r[7]][1:]) for r in every] == [
+    assert [(r[1], *days[care_repo.slot_of(r[6])[0]][1:]) for r in every] == [
         (past, date(2026, 9, 18), 2026), (near, date(2026, 9, 22), 2026),
         (far, date(2026, 9, 30), 2026), (own, date(2026, 9, 30), 2026)]
+    # and the stored kind's code (care_repo.STORED_KINDS) in the same integer
+    kinds = care_repo.STORED_KINDS
+    assert {(r[1], kinds[care_repo.slot_of(r[6])[1]]) for r in every} == {
+        (near, "birthday"), (far, "birthday"), (own, "custom"), (past, "birthday")}
+    assert {kinds[care_repo.slot_of(r[6])[1]] for r in members} == {"family"}
     assert {r[1] for r in due} == {near, own, past}  # 9-30 is 10 days off: only its own 15
     # the wife's birthday is 10 days off with the kind's 3: not read yet
-    assert sorted(r[4] for r in members) == sorted(["女儿 小雨", "儿子 小明"])
+    assert sorted(r[3] for r in members) == sorted(["女儿 小雨", "儿子 小明"])
     assert {r[1] for r in members} == {family}
 
 
@@ -96,7 +101,7 @@ def test_a_days_yearly_dates_come_in_id_order_however_many_statements(
     monkeypatch.setattr(care_repo, "_DAYS_PER_STATEMENT", per_statement)
     with db.read() as s:
         rows = care_repo.dates_with_keys(s, days, Source.IMPORTANT_DATE)
-    assert [(r[1], days[r[7]][1]) for r in rows] == [
+    assert [(r[1], days[care_repo.slot_of(r[6])[0]][1]) for r in rows] == [
         (before, date(2026, 9, 21)), (solar_id, date(2026, 9, 22)),
         (lunar_id, date(2026, 9, 22))]
 
@@ -113,12 +118,15 @@ def test_rows_found_in_any_order_are_put_in_day_order_then_ref() -> None:
         (SOLAR, 9, 22, True): [(date(2026, 9, 22), 2026)],
         ("lunar", 8, 1, False): [(date(2026, 9, 22), 2026)],
         _key(9, 23): [(date(2026, 9, 23), 2026)]})
-    # (ref, ..., n): each key's refs in order, a day's keys' refs interleaved
+    # (ref, ..., slot: n * KIND_SLOTS + a kind's code): each key's refs in
+    # order, a day's keys' refs interleaved, the kinds' codes mixed
     refs = {0: [5, 9], 1: [3, 8, 20], 2: [1, 30], 3: [2, 4], 4: [7]}
-    as_found = [(ref, "x", n) for n in sorted(refs) for ref in refs[n]]
-    wanted = sorted(as_found, key=lambda row: (days[row[2]][1], row[0]))
+    as_found = [(ref, "x", n * care_repo.KIND_SLOTS + ref % 5)
+                for n in sorted(refs) for ref in refs[n]]
+    wanted = sorted(as_found, key=lambda row: (
+        days[care_repo.slot_of(row[2])[0]][1], row[0]))
     assert as_found != wanted
-    ordered = care_repo._in_day_order(days, 2, 0)
+    ordered = care_repo._in_day_order(days, 2, care_repo.KIND_SLOTS, 0)
     assert ordered(list(as_found)) == wanted
     shuffled = list(as_found)
     random.Random(7).shuffle(shuffled)
@@ -142,7 +150,8 @@ def test_yearly_dates_marked_done_are_left_out_by_the_query(
     with db.read() as s:
         rows = care_repo.dates_with_keys(s, days, Source.IMPORTANT_DATE)
         other = care_repo.dates_with_keys(s, days, Source.FAMILY_MEMBER)
-    assert [(r[1], *days[r[7]][1:]) for r in rows] == [(cid, date(2027, 9, 22), 2027)]
+    assert [(r[1], *days[care_repo.slot_of(r[6])[0]][1:]) for r in rows] == [
+        (cid, date(2027, 9, 22), 2027)]
     assert len(other) == 2  # done marks of another source do not count
 
 
